@@ -1,0 +1,176 @@
+/* store.h — claimdb's storage layer over LMDB.
+ *
+ * The only module that includes lmdb.h. It keeps, in one LMDB environment (one file, opened
+ * with MDB_NOSUBDIR), these named databases:
+ *   "term"   normalised key (NFC, case folded, white space collapsed)  -> term id (u64 BE)
+ *   "termid" term id                                                   -> display form
+ *   "spo", "pos", "osp"  [pol][a][b][c] (1 + 3x8 bytes, ids big-endian) -> empty
+ *   "cite"   [pol][s][p][o][article]   -> citation record
+ *   "artcite" [article][pol][s][p][o]  -> empty
+ *   "article" article id               -> article record
+ *   "alias"  normalised key of the alias -> canonical term id
+ *   "tstat"  [pol][role][term id]       -> u64 number of claims with that term in that role
+ *   "meta"   "format" -> u32 version; "next_term" -> u64; "claims.pos", "claims.neg",
+ *            "citations", "articles" -> u64 counts
+ * Fixed-width big-endian integers make LMDB's memcmp order the numeric order, so that every
+ * pattern with bound positions is one prefix range scan.
+ *
+ * Errors are CLAIMDB_* codes (claimdb.h); MDB_* and errno values are translated here and
+ * nowhere else. A message for the last error is kept in the store handle (store_errmsg).
+ *
+ * Memory returned by read functions (term text, quotes, article fields) points into the LMDB
+ * map and is valid until the transaction ends or the next write in it.
+ */
+#ifndef CLAIMDB_STORE_H
+#define CLAIMDB_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define STORE_FORMAT_VERSION 1
+#define STORE_MAX_KEY 480 /* bytes of a normalised term key; longer terms are CLAIMDB_TOOBIG */
+
+typedef uint64_t term_id; /* 0 is never a term */
+
+enum { POL_NEG = 0, POL_POS = 1 };
+enum { ROLE_S = 0, ROLE_P = 1, ROLE_O = 2 };
+typedef enum store_index { IDX_SPO = 0, IDX_POS = 1, IDX_OSP = 2 } store_index;
+
+typedef struct claim_key {
+    uint8_t pol; /* POL_POS or POL_NEG */
+    term_id s, p, o;
+} claim_key;
+
+typedef struct store_text {
+    const char *ptr; /* NULL: absent */
+    size_t len;
+} store_text;
+
+typedef struct store_citation {
+    uint64_t article;
+    bool has_confidence;
+    double confidence;
+    term_id claimant; /* 0: none */
+    uint8_t method;   /* CLAIMDB_METHOD_* */
+    store_text quote;
+} store_citation;
+
+typedef struct store_article {
+    uint64_t id;
+    store_text title, outlet, date, url, author, text;
+    bool has_duplicate_of;
+    uint64_t duplicate_of;
+} store_article;
+
+typedef struct store_counts {
+    uint64_t terms, claims_pos, claims_neg, citations, articles, aliases;
+    uint64_t map_size, used_bytes;
+} store_counts;
+
+typedef struct store store;         /* one per claimdb handle; shares the process's MDB_env */
+typedef struct store_txn store_txn; /* a read or write transaction */
+typedef struct store_cursor store_cursor;
+
+/* ---- environment ---- */
+
+/* Open (flags: CLAIMDB_OPEN_*). An MDB_env is opened once per file and process and shared,
+ * counted, by every store on it (LMDB forbids opening one file twice in a process). Runs
+ * mdb_reader_check. On a new file writes the format version; on an old one checks it
+ * (CLAIMDB_VERSION). On failure *out is still set (for store_errmsg) unless CLAIMDB_NOMEM. */
+int store_open(const char *path, int flags, store **out);
+void store_close(store *st);
+const char *store_errmsg(const store *st);
+/* Cursor positionings made through this store (for tests of laziness). */
+int64_t store_cursor_ops(store *st, bool reset);
+
+/* ---- transactions ---- */
+
+/* Begin a transaction. A write transaction fails with CLAIMDB_READONLY on a read-only store
+ * and CLAIMDB_BUSY when another store of this process holds the write lock. A full map is
+ * grown transparently: the write calls below keep a log of the transaction's writes and, on
+ * MDB_MAP_FULL, abort, grow the map, begin again and replay the log. */
+int store_begin(store *st, bool write, store_txn **out);
+int store_commit(store_txn *txn); /* frees txn, also on failure */
+void store_abort(store_txn *txn); /* frees txn; NULL is a no-op */
+bool store_txn_is_write(const store_txn *txn);
+
+/* Savepoint for "an error inside BEGIN…COMMIT rolls back that statement only": LMDB nested
+ * write transactions. */
+int store_savepoint(store_txn *txn);
+int store_savepoint_release(store_txn *txn);
+int store_savepoint_rollback(store_txn *txn);
+
+/* ---- terms ---- */
+
+/* The matching key of a term: NFC, case fold, white space runs collapsed to one space,
+ * trimmed (utf8proc). *key is malloc'd, caller frees. CLAIMDB_TOOBIG beyond STORE_MAX_KEY,
+ * CLAIMDB_ERROR for invalid UTF-8 or an empty key. */
+int store_term_key(const char *text, size_t len, char **key, size_t *keylen);
+/* Find a term's id through aliases: CLAIMDB_OK, or CLAIMDB_NOTFOUND. */
+int store_term_lookup(store_txn *txn, const char *text, size_t len, term_id *id);
+/* Find or create (write transactions only). The display form of a new term is text as given. */
+int store_term_intern(store_txn *txn, const char *text, size_t len, term_id *id);
+/* The display form of a term id (CLAIMDB_NOTFOUND if none). */
+int store_term_text(store_txn *txn, term_id id, store_text *out);
+/* Iterate terms whose key starts with keyprefix (already normalised, may be empty): each call
+ * of store_cursor_next_term gives one id and its display form. */
+int store_terms_open(store_txn *txn, const char *keyprefix, size_t len, store_cursor **out);
+int store_cursor_next_term(store_cursor *c, term_id *id, store_text *display); /* 1, 0 at end, <0 error */
+
+/* ---- aliases ---- */
+
+/* alias means canonical from now on (both created as terms as needed). Claims already stored
+ * with the alias's own term are rewritten onto the canonical term, their citations merged.
+ * Error CLAIMDB_ERROR when it would make a cycle or alias a term to itself. */
+int store_alias_put(store_txn *txn, const char *alias, size_t alen, const char *canonical,
+                    size_t clen);
+/* Iterate aliases: alias display text and canonical id. */
+int store_aliases_open(store_txn *txn, store_cursor **out);
+int store_cursor_next_alias(store_cursor *c, store_text *alias, term_id *canonical);
+
+/* ---- claims and citations ---- */
+
+/* Add or update the citation (claim, c->article). Creates the claim and its index entries when
+ * new, creates an empty article record when the article is unknown, and keeps the counts.
+ * *added gets CLAIMDB_ADDED_* flags (may be NULL). */
+int store_cite_put(store_txn *txn, const claim_key *k, const store_citation *c, int *added);
+/* Remove one citation; the claim goes too when it was its last. CLAIMDB_NOTFOUND if absent. */
+int store_cite_delete(store_txn *txn, const claim_key *k, uint64_t article);
+/* Remove a claim and all its citations. CLAIMDB_NOTFOUND if absent. */
+int store_claim_delete(store_txn *txn, const claim_key *k);
+/* CLAIMDB_OK if the claim exists, CLAIMDB_NOTFOUND if not. */
+int store_claim_exists(store_txn *txn, const claim_key *k);
+/* One citation of a claim (CLAIMDB_NOTFOUND if the article does not cite it). */
+int store_cite_get(store_txn *txn, const claim_key *k, uint64_t article, store_citation *out);
+/* Number of distinct articles citing the claim. */
+int store_cite_count(store_txn *txn, const claim_key *k, uint64_t *n);
+
+/* Scan claims of polarity pol whose leading positions in index order equal prefix[0..nprefix)
+ * (nprefix 0..3; for IDX_POS the order is p, o, s; for IDX_OSP o, s, p). */
+int store_scan_open(store_txn *txn, store_index idx, uint8_t pol, const term_id *prefix,
+                    int nprefix, store_cursor **out);
+int store_cursor_next_claim(store_cursor *c, claim_key *k); /* 1, 0 at end, <0 error */
+/* The citations of one claim in article order. */
+int store_cites_open(store_txn *txn, const claim_key *k, store_cursor **out);
+int store_cursor_next_cite(store_cursor *c, store_citation *out); /* 1, 0 at end, <0 error */
+/* The claims an article cites (both polarities). */
+int store_article_claims_open(store_txn *txn, uint64_t article, store_cursor **out);
+/* next claim: store_cursor_next_claim */
+void store_cursor_close(store_cursor *c); /* NULL is a no-op */
+
+/* ---- articles ---- */
+
+int store_article_get(store_txn *txn, uint64_t id, store_article *out); /* or CLAIMDB_NOTFOUND */
+/* Create or replace the whole record. */
+int store_article_put(store_txn *txn, const store_article *a);
+int store_articles_open(store_txn *txn, store_cursor **out);
+int store_cursor_next_article(store_cursor *c, store_article *out); /* 1, 0 at end, <0 error */
+
+/* ---- statistics ---- */
+
+/* Number of claims of polarity pol having term id in role (ROLE_*). */
+int store_term_stat(store_txn *txn, uint8_t pol, int role, term_id id, uint64_t *n);
+int store_counts_get(store_txn *txn, store_counts *out);
+
+#endif /* CLAIMDB_STORE_H */

@@ -1,0 +1,233 @@
+/* claimdb.h — the embedding API of claimdb, a claim database for fact-checking.
+ *
+ * claimdb stores claims (subject–predicate–object triples, positive or negative) with their
+ * provenance (citing article, quote, claimant, confidence) in LMDB and answers ClaimQL
+ * queries. The surface follows SQLite's: an opaque database handle, prepared statements that
+ * are bound, stepped row by row and finalized, and integer status codes.
+ *
+ * Conventions, valid for every function below:
+ *  - Status 0 is CLAIMDB_OK; every other status is one of the CLAIMDB_* codes below.
+ *    CLAIMDB_ROW and CLAIMDB_DONE are results of claimdb_step(), not errors.
+ *  - A length argument that is negative means "up to the terminating NUL".
+ *  - Strings are UTF-8. Strings returned by the library are owned by the library; the
+ *    function's note says how long they stay valid. Never free them.
+ *  - Closing or finalizing NULL is a harmless no-op.
+ *  - A handle may be used by one thread at a time. Several handles, in one process or in
+ *    several, may use one database at once: readers never block the writer and see a
+ *    consistent snapshot; writers take turns.
+ *  - After an error, claimdb_errcode(), claimdb_errmsg() and claimdb_error_offset() describe it
+ *    until the next call that can fail on the same handle.
+ */
+#ifndef CLAIMDB_H
+#define CLAIMDB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** @defgroup status Status codes */
+#define CLAIMDB_OK 0         /**< success */
+#define CLAIMDB_ERROR 1      /**< a statement failed for a reason its message gives */
+#define CLAIMDB_SYNTAX 2     /**< the statement text does not parse */
+#define CLAIMDB_SEMANTIC 3   /**< the statement parses but means nothing (unbound variable, ...) */
+#define CLAIMDB_NOMEM 4      /**< out of memory */
+#define CLAIMDB_NOTFOUND 5   /**< the database file does not exist (and CREATE was not given) */
+#define CLAIMDB_READONLY 6   /**< a write on a read-only handle */
+#define CLAIMDB_BUSY 7       /**< another handle of this process holds the write transaction */
+#define CLAIMDB_IOERR 8      /**< the operating system refused a read or write */
+#define CLAIMDB_CORRUPT 9    /**< the file is not a claimdb database, or is damaged */
+#define CLAIMDB_VERSION 10   /**< the database was written in another on-disk format version */
+#define CLAIMDB_MISUSE 11    /**< the API was called wrongly (NULL handle, step after error, ...) */
+#define CLAIMDB_RANGE 12     /**< a column index or parameter name that does not exist */
+#define CLAIMDB_INTERRUPT 13 /**< claimdb_interrupt() stopped the statement */
+#define CLAIMDB_ABORT 14     /**< a claimdb_exec() callback asked to stop */
+#define CLAIMDB_TOOBIG 15    /**< a term or value larger than the storage allows */
+#define CLAIMDB_ROW 100      /**< claimdb_step() has a row ready */
+#define CLAIMDB_DONE 101     /**< claimdb_step() has finished the statement */
+
+/** @defgroup open Flags for claimdb_open() */
+#define CLAIMDB_OPEN_READONLY 0x1 /**< open for reading only; writes fail with CLAIMDB_READONLY */
+#define CLAIMDB_OPEN_CREATE 0x2   /**< create the database if it does not exist */
+
+/** @defgroup types Column types */
+#define CLAIMDB_INTEGER 1 /**< an article id, a count */
+#define CLAIMDB_REAL 2    /**< a confidence */
+#define CLAIMDB_TEXT 3    /**< a term (display form), a quote, a title, ... */
+#define CLAIMDB_NULL 5    /**< no value (an article without a title, a citation without quote) */
+
+/** @defgroup method How a citation got into the database */
+#define CLAIMDB_METHOD_CURATED 0   /**< written by a person (ASSERT, curated files) */
+#define CLAIMDB_METHOD_IMPORTED 1  /**< loaded from a file of another system */
+#define CLAIMDB_METHOD_EXTRACTED 2 /**< found in article text by the extractor */
+
+/** @defgroup assert Flags returned by claimdb_assert() */
+#define CLAIMDB_ADDED_CLAIM 0x1    /**< the claim did not exist before */
+#define CLAIMDB_ADDED_CITATION 0x2 /**< the (claim, article) citation did not exist before */
+
+/** @defgroup counters Counters for claimdb_counter() */
+#define CLAIMDB_COUNTER_CURSOR_OPS 1 /**< LMDB cursor positionings made by this handle */
+
+/** An open database. Opaque; created by claimdb_open(), freed by claimdb_close(). */
+typedef struct claimdb claimdb;
+
+/** A prepared statement. Opaque; created by claimdb_prepare(), freed by claimdb_finalize(). */
+typedef struct claimdb_stmt claimdb_stmt;
+
+/** One citation for claimdb_assert(). The library copies what it needs; the caller keeps
+ * ownership of every string. */
+typedef struct claimdb_citation {
+    const char *subject;   /**< required, NUL-terminated */
+    const char *predicate; /**< required, NUL-terminated */
+    const char *object;    /**< required, NUL-terminated */
+    int negated;           /**< 0: the article says it; 1: the article says the opposite */
+    int64_t article;       /**< the citing article's id, >= 0 */
+    const char *quote;     /**< the article's words, or NULL */
+    const char *claimant;  /**< to whom the article attributes the claim, or NULL */
+    int has_confidence;    /**< 0: no confidence given; 1: confidence is meaningful */
+    double confidence;     /**< in [0, 1] */
+    int method;            /**< one of CLAIMDB_METHOD_* */
+} claimdb_citation;
+
+/** Return the library's version, as "MAJOR.MINOR.PATCH". The string is static. */
+const char *claimdb_version(void);
+
+/** Return a static English description of a status code ("syntax error", ...). Never NULL;
+ * an unknown code gives "unknown status". */
+const char *claimdb_strerror(int status);
+
+/** Open the database at path (one file, plus "PATH-lock" beside it).
+ * @param[in] path the database file.
+ * @param[in] flags CLAIMDB_OPEN_READONLY and/or CLAIMDB_OPEN_CREATE.
+ * @param[out] db the new handle. On failure it is still set when memory allowed, so that
+ *  claimdb_errmsg() can explain; close it with claimdb_close(). It is NULL when path or db
+ *  was NULL, or on CLAIMDB_NOMEM.
+ * @return CLAIMDB_OK, or CLAIMDB_NOTFOUND (no such file and no CREATE flag), CLAIMDB_VERSION
+ *  (another on-disk format), CLAIMDB_CORRUPT (not a claimdb file), CLAIMDB_IOERR,
+ *  CLAIMDB_READONLY (CREATE with READONLY on a missing file), CLAIMDB_NOMEM, CLAIMDB_MISUSE.
+ * @note Stale reader slots left by dead processes are cleared on open. */
+int claimdb_open(const char *path, int flags, claimdb **db);
+
+/** Close a handle, finalizing first any statement still open on it (their pointers become
+ * invalid). An explicit transaction still open is rolled back.
+ * @return CLAIMDB_OK (also for NULL). */
+int claimdb_close(claimdb *db);
+
+/** Compile the first statement of text.
+ * @param[in] db the handle.
+ * @param[in] text ClaimQL text holding one or more statements ended by ';'.
+ * @param[in] len bytes of text to read, or negative for up to the NUL.
+ * @param[out] stmt the statement, or NULL when text held only white space and comments, or
+ *  on error. Free it with claimdb_finalize().
+ * @param[out] tail may be NULL; else set to the first byte after the statement's ';' (after
+ *  the failing statement's ';', or the end, on a syntax error, so that a caller can go on).
+ * @return CLAIMDB_OK, CLAIMDB_SYNTAX, CLAIMDB_SEMANTIC, CLAIMDB_NOMEM, CLAIMDB_MISUSE.
+ * @note Error positions (claimdb_errmsg(), claimdb_error_offset()) are relative to text. */
+int claimdb_prepare(claimdb *db, const char *text, int len, claimdb_stmt **stmt,
+                    const char **tail);
+
+/** Return how many distinct parameters ($name) the statement uses (0 for NULL). */
+int claimdb_bind_parameter_count(claimdb_stmt *stmt);
+
+/** Return the name, with its '$', of parameter i (0-based), or NULL when out of range. Valid
+ * until the statement is finalized. */
+const char *claimdb_bind_parameter_name(claimdb_stmt *stmt, int i);
+
+/** Bind a value to the parameter called name ("$s": the sigil is part of the name). The value
+ * is used where the parameter stands: a term, a string, a number, an article id or a date
+ * (text bound where a number is needed is converted, and a bad one fails at claimdb_step()).
+ * Text is copied. Bindings survive claimdb_reset().
+ * @return CLAIMDB_OK, CLAIMDB_RANGE (no such parameter), CLAIMDB_MISUSE (NULL statement or
+ *  name, or the statement is running: reset it first), CLAIMDB_NOMEM. */
+int claimdb_bind_text(claimdb_stmt *stmt, const char *name, const char *value, int len);
+/** As claimdb_bind_text(), for an integer. */
+int claimdb_bind_int64(claimdb_stmt *stmt, const char *name, int64_t value);
+/** As claimdb_bind_text(), for a real number. */
+int claimdb_bind_double(claimdb_stmt *stmt, const char *name, double value);
+/** Forget every binding. @return CLAIMDB_OK or CLAIMDB_MISUSE. */
+int claimdb_clear_bindings(claimdb_stmt *stmt);
+
+/** Run the statement until its next row.
+ * @return CLAIMDB_ROW (the columns hold a row), CLAIMDB_DONE (finished; stepping again
+ *  returns CLAIMDB_DONE), or an error: CLAIMDB_ERROR (for example an unbound parameter),
+ *  CLAIMDB_READONLY, CLAIMDB_BUSY, CLAIMDB_IOERR, CLAIMDB_INTERRUPT, CLAIMDB_NOMEM,
+ *  CLAIMDB_TOOBIG, CLAIMDB_MISUSE (NULL, or stepping after an error without reset).
+ *  A failed write statement has changed nothing. */
+int claimdb_step(claimdb_stmt *stmt);
+
+/** Return the number of result columns (0 for statements without rows, and for NULL). */
+int claimdb_column_count(claimdb_stmt *stmt);
+/** Return the name of column i, or NULL when out of range. Valid until finalize. */
+const char *claimdb_column_name(claimdb_stmt *stmt, int i);
+/** Return the type of column i in the current row (CLAIMDB_NULL when out of range or no row). */
+int claimdb_column_type(claimdb_stmt *stmt, int i);
+/** Return column i as text (a number is formatted; NULL for a null value or out of range).
+ * Valid until the next claimdb_step(), claimdb_reset() or claimdb_finalize(). */
+const char *claimdb_column_text(claimdb_stmt *stmt, int i);
+/** Return column i as an integer (text is parsed; 0 when null or not a number). */
+int64_t claimdb_column_int64(claimdb_stmt *stmt, int i);
+/** Return column i as a real (text is parsed; 0.0 when null or not a number). */
+double claimdb_column_double(claimdb_stmt *stmt, int i);
+
+/** Put a statement back to before its first step, keeping its bindings. Ends its read
+ * snapshot. @return CLAIMDB_OK, or CLAIMDB_MISUSE for NULL. */
+int claimdb_reset(claimdb_stmt *stmt);
+
+/** Free a statement. @return CLAIMDB_OK (also for NULL). */
+int claimdb_finalize(claimdb_stmt *stmt);
+
+/** Called by claimdb_exec() for each row; read the row with the claimdb_column_*() functions.
+ * Return 0 to go on, anything else to stop (claimdb_exec() then returns CLAIMDB_ABORT). */
+typedef int (*claimdb_row_callback)(void *ctx, claimdb_stmt *stmt);
+
+/** Prepare and run every statement of a NUL-terminated script, in order, stopping at the
+ * first error. callback may be NULL.
+ * @return CLAIMDB_OK, CLAIMDB_ABORT, or the first error (its position is relative to script). */
+int claimdb_exec(claimdb *db, const char *script, claimdb_row_callback callback, void *ctx);
+
+/** Store one citation without parsing: the bulk path for loaders. Inside BEGIN…COMMIT it joins
+ * that transaction (the fast way to load many); otherwise it commits on its own. Terms are
+ * matched and aliased as in ASSERT.
+ * @param[out] added may be NULL; else set to CLAIMDB_ADDED_* flags (0: an existing citation
+ *  was updated).
+ * @return CLAIMDB_OK, CLAIMDB_MISUSE (NULL or empty field, negative article, bad method),
+ *  CLAIMDB_ERROR (confidence outside [0, 1]), CLAIMDB_TOOBIG, CLAIMDB_READONLY,
+ *  CLAIMDB_BUSY, CLAIMDB_IOERR, CLAIMDB_NOMEM. */
+int claimdb_assert(claimdb *db, const claimdb_citation *citation, int *added);
+
+/** Ask the running statement of db to stop at its next row: claimdb_step() then returns
+ * CLAIMDB_INTERRUPT. Safe to call from a signal handler. */
+void claimdb_interrupt(claimdb *db);
+
+/** Return whether text holds at least one whole statement: 1 when it ends with ';' outside
+ * strings and comments, 0 otherwise (a REPL's continuation test). NULL gives 0. */
+int claimdb_complete(const char *text);
+
+/** Return the number of ClaimQL keywords. */
+int claimdb_keyword_count(void);
+/** Return keyword i (upper case, static), or NULL when out of range. */
+const char *claimdb_keyword_name(int i);
+
+/** Return the status of the last failing call on db (CLAIMDB_OK when the last call succeeded,
+ * CLAIMDB_NOMEM for NULL). */
+int claimdb_errcode(claimdb *db);
+/** Return the message of the last error on db, "LINE:COLUMN: message" when it has a position
+ * (1-based; columns count characters), "not an error" after success. Valid until the next
+ * call on db. */
+const char *claimdb_errmsg(claimdb *db);
+/** Return the message of the last error without its position. Valid until the next call. */
+const char *claimdb_errmsg_text(claimdb *db);
+/** Return the byte offset of the last error in the text given to claimdb_prepare() or
+ * claimdb_exec(), or -1 when it has no position. */
+int claimdb_error_offset(claimdb *db);
+
+/** Return the value of a counter of db (CLAIMDB_COUNTER_*); reset it to 0 when reset != 0.
+ * Returns 0 for NULL or an unknown counter. */
+int64_t claimdb_counter(claimdb *db, int counter, int reset);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* CLAIMDB_H */
