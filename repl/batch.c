@@ -1,0 +1,175 @@
+/* batch.c — runs ClaimQL text statement by statement with claimdb_prepare()'s tail pointer,
+ * dot-commands at statement starts, and reports every error with its file, line and column. */
+#include "batch.h"
+
+#include "dot.h"
+#include "output.h"
+#include "util.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+void batch_report(shell *sh, const char *name, const char *text, size_t len, size_t off,
+                  const char *message)
+{
+    textpos tp;
+    long line, col;
+    textpos_init(&tp, text, len);
+    textpos_at(&tp, off, &line, &col);
+    if (sh->interactive)
+        diag("error: %ld:%ld: %s\n", line, col, message);
+    else
+        diag("%s:%ld:%ld: %s\n", name, line, col, message);
+}
+
+/* Does s look like a number that should be bound as one? */
+static void bind_param(claimdb_stmt *stmt, const char *name, const char *value)
+{
+    int64_t i;
+    double d;
+    if (parse_int64(value, &i) == 0)
+        claimdb_bind_int64(stmt, name, i);
+    else if (parse_real(value, &d) == 0)
+        claimdb_bind_double(stmt, name, d);
+    else
+        claimdb_bind_text(stmt, name, value, -1);
+}
+
+static void bind_params(shell *sh, claimdb_stmt *stmt)
+{
+    int n = claimdb_bind_parameter_count(stmt);
+    for (int i = 0; i < n; i++) {
+        const char *name = claimdb_bind_parameter_name(stmt, i);
+        if (!name)
+            continue;
+        for (size_t k = 0; k < sh->nparams; k++)
+            if (!strcmp(sh->params[k].name, name))
+                bind_param(stmt, name, sh->params[k].value);
+    }
+}
+
+int batch_run_statement(shell *sh, claimdb_stmt *stmt)
+{
+    double t0 = now_seconds();
+    bind_params(sh, stmt);
+    int rc = output_statement(sh, stmt);
+    if (sh->timer)
+        diag("time: %.6f s\n", now_seconds() - t0);
+    return rc;
+}
+
+/* Skip white space and "--" comments. */
+static const char *skip_space(const char *p, const char *end)
+{
+    while (p < end) {
+        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f' || *p == '\v') {
+            p++;
+        } else if (*p == '-' && p + 1 < end && p[1] == '-') {
+            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            p = nl ? nl + 1 : end;
+        } else {
+            break;
+        }
+    }
+    return p;
+}
+
+static void failed(shell *sh)
+{
+    sh->failed = 1;
+    if (sh->bail)
+        sh->stop = 1;
+}
+
+/* Run one dot-command line starting at p; return where the next line starts. */
+static const char *run_dot(shell *sh, const char *name, const char *text, size_t len,
+                           const char *p, int *errors)
+{
+    const char *end = text + len;
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    const char *stop = nl ? nl : end;
+    size_t n = (size_t)(stop - p);
+    if (n && p[n - 1] == '\r')
+        n--;
+    buf err = {0};
+    if (dot_run(sh, p, n, &err) != 0) {
+        if (err.len)
+            batch_report(sh, name, text, len, (size_t)(p - text), err.p);
+        ++*errors;
+        failed(sh);
+    }
+    buf_free(&err);
+    return nl ? nl + 1 : end;
+}
+
+int batch_run_text(shell *sh, const char *name, const char *text, size_t len)
+{
+    const char *p = text, *end = text + len;
+    int errors = 0;
+    while (!sh->stop) {
+        const char *q = skip_space(p, end);
+        if (q >= end)
+            break;
+        if (*q == '.') {
+            p = run_dot(sh, name, text, len, q, &errors);
+            continue;
+        }
+        claimdb_stmt *stmt = NULL;
+        const char *tail = NULL;
+        size_t avail = (size_t)(end - q);
+        int rc = claimdb_prepare(sh->db, q, avail > INT_MAX ? INT_MAX : (int)avail, &stmt, &tail);
+        if (!tail || tail <= q || tail > end)
+            tail = end;
+        if (rc != CLAIMDB_OK) {
+            int off = claimdb_error_offset(sh->db);
+            batch_report(sh, name, text, len, (size_t)(q - text) + (off >= 0 ? (size_t)off : 0),
+                         claimdb_errmsg_text(sh->db));
+            errors++;
+            failed(sh);
+            p = tail;
+            continue;
+        }
+        if (stmt) {
+            rc = batch_run_statement(sh, stmt);
+            if (rc != CLAIMDB_DONE) {
+                int off = claimdb_error_offset(sh->db);
+                batch_report(sh, name, text, len,
+                             (size_t)(q - text) + (off >= 0 ? (size_t)off : 0),
+                             claimdb_errmsg_text(sh->db));
+                errors++;
+                failed(sh);
+            }
+            claimdb_finalize(stmt);
+        }
+        p = tail;
+    }
+    return errors ? 1 : 0;
+}
+
+int batch_run_file(shell *sh, const char *path)
+{
+    int is_stdin = !strcmp(path, "-");
+    const char *name = is_stdin ? "<stdin>" : path;
+    FILE *fp = is_stdin ? stdin : fopen(path, "rb");
+    if (!fp) {
+        diag("claimdb: cannot open %s: %s\n", path, strerror(errno));
+        failed(sh);
+        return 1;
+    }
+    buf text = {0};
+    int rd = read_stream(fp, &text);
+    int err = errno;
+    if (!is_stdin)
+        fclose(fp);
+    if (rd != 0) {
+        diag("claimdb: cannot read %s: %s\n", path, strerror(err));
+        buf_free(&text);
+        failed(sh);
+        return 1;
+    }
+    int rc = batch_run_text(sh, name, text.p, text.len);
+    buf_free(&text);
+    return rc;
+}

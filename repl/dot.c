@@ -1,0 +1,424 @@
+/* dot.c — the dot-commands. Each is a row of commands[]: name, arguments, handler, help;
+ * .help prints the table, and an unknown name gets the closest one suggested. */
+#include "dot.h"
+
+#include "batch.h"
+#include "export.h"
+#include "import.h"
+#include "output.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef int (*dot_fn)(shell *sh, int argc, char **argv, buf *err);
+
+typedef struct dot_cmd {
+    const char *name; /* with its '.' */
+    const char *args;
+    dot_fn fn;
+    const char *help;
+} dot_cmd;
+
+/* The table is at the end of the file, after its handlers; .help reaches it through here. */
+static const dot_cmd *command_table(size_t *n);
+
+/* ---- argument splitting: words, "double quoted" (with \ escapes) or 'single quoted' ---- */
+
+static int split_args(const char *line, size_t len, char ***argvp, buf *err)
+{
+    char **argv = NULL;
+    int argc = 0;
+    size_t i = 0;
+    for (;;) {
+        while (i < len && (line[i] == ' ' || line[i] == '\t'))
+            i++;
+        if (i >= len)
+            break;
+        buf word = {0};
+        buf_reserve(&word, 0);
+        word.p[0] = '\0';
+        if (line[i] == '"' || line[i] == '\'') {
+            char q = line[i++];
+            while (i < len && line[i] != q) {
+                if (q == '"' && line[i] == '\\' && i + 1 < len) {
+                    i++;
+                    char c = line[i] == 'n' ? '\n' : line[i] == 't' ? '\t' : line[i];
+                    buf_putc(&word, c);
+                } else {
+                    buf_putc(&word, line[i]);
+                }
+                i++;
+            }
+            if (i >= len) {
+                buf_printf(err, "unterminated %c quote", q);
+                buf_free(&word);
+                for (int k = 0; k < argc; k++)
+                    free(argv[k]);
+                free(argv);
+                return -1;
+            }
+            i++;
+        } else {
+            while (i < len && line[i] != ' ' && line[i] != '\t')
+                buf_putc(&word, line[i++]);
+        }
+        argv = xrealloc(argv, (size_t)(argc + 2) * sizeof *argv);
+        argv[argc++] = word.p;
+        argv[argc] = NULL;
+    }
+    *argvp = argv;
+    return argc;
+}
+
+/* ---- handlers ---------------------------------------------------------------------------- */
+
+static int usage(const char *name, buf *err)
+{
+    size_t ncommands;
+    const dot_cmd *commands = command_table(&ncommands);
+    for (size_t i = 0; i < ncommands; i++)
+        if (!strcmp(commands[i].name, name)) {
+            buf_printf(err, "usage: %s %s", name, commands[i].args);
+            return 1;
+        }
+    buf_printf(err, "bad arguments to %s", name);
+    return 1;
+}
+
+static int cmd_help(shell *sh, int argc, char **argv, buf *err)
+{
+    size_t ncommands;
+    const dot_cmd *commands = command_table(&ncommands);
+    size_t w = 0;
+    for (size_t i = 0; i < ncommands; i++) {
+        size_t n = strlen(commands[i].name) + 1 + strlen(commands[i].args);
+        if (n > w)
+            w = n;
+    }
+    int shown = 0;
+    for (size_t i = 0; i < ncommands; i++) {
+        const dot_cmd *c = &commands[i];
+        if (argc > 1 && strcmp(c->name, argv[1]) && strcmp(c->name + 1, argv[1]))
+            continue;
+        buf line = {0};
+        buf_printf(&line, "%s %s", c->name, c->args);
+        out_printf(sh, "%-*s  %s\n", (int)w, line.p, c->help);
+        buf_free(&line);
+        shown++;
+    }
+    if (argc > 1 && !shown) {
+        buf_printf(err, "no such command: %s", argv[1]);
+        return 1;
+    }
+    if (argc == 1)
+        out_printf(sh, "\nStatements end with ';'. Output modes: %s.\n", output_mode_names());
+    return 0;
+}
+
+static int cmd_mode(shell *sh, int argc, char **argv, buf *err)
+{
+    if (argc == 1) {
+        out_printf(sh, "%s\n", output_mode_name(sh->mode));
+        return 0;
+    }
+    if (argc != 2)
+        return usage(argv[0], err);
+    int m = output_mode_find(argv[1]);
+    if (m < 0) {
+        buf_printf(err, "unknown mode \"%s\" (modes: %s)", argv[1], output_mode_names());
+        return 1;
+    }
+    sh->mode = m;
+    return 0;
+}
+
+static int set_flag(int *flag, int argc, char **argv, buf *err)
+{
+    int v;
+    if (argc != 2 || (v = parse_bool(argv[1])) < 0)
+        return usage(argv[0], err);
+    *flag = v;
+    return 0;
+}
+
+static int cmd_headers(shell *sh, int argc, char **argv, buf *err)
+{
+    return set_flag(&sh->headers, argc, argv, err);
+}
+
+static int cmd_timer(shell *sh, int argc, char **argv, buf *err)
+{
+    return set_flag(&sh->timer, argc, argv, err);
+}
+
+static int cmd_width(shell *sh, int argc, char **argv, buf *err)
+{
+    int *w = argc > 1 ? xmalloc((size_t)(argc - 1) * sizeof *w) : NULL;
+    for (int i = 1; i < argc; i++) {
+        int64_t v;
+        if (parse_uint64(argv[i], &v) != 0 || v > 10000) {
+            free(w);
+            buf_printf(err, "bad width \"%s\": expected a number of columns (0: automatic)",
+                       argv[i]);
+            return 1;
+        }
+        w[i - 1] = (int)v;
+    }
+    free(sh->widths);
+    sh->widths = w;
+    sh->nwidths = (size_t)(argc - 1);
+    return 0;
+}
+
+static int cmd_read(shell *sh, int argc, char **argv, buf *err)
+{
+    if (argc != 2)
+        return usage(argv[0], err);
+    if (sh->depth >= 32) {
+        buf_puts(err, ".read nested too deeply");
+        return 1;
+    }
+    int interactive = sh->interactive;
+    sh->interactive = 0; /* errors in the file name the file */
+    sh->depth++;
+    int rc = batch_run_file(sh, argv[1]);
+    sh->depth--;
+    sh->interactive = interactive;
+    return rc;
+}
+
+/* Parse "--format F", "--dry-run" (import only) and "--base IRI"; the rest are files. */
+static int transfer_options(int argc, char **argv, int allow_dry, int *format, int *dry,
+                            const char **base, char ***files, int *nfiles, buf *err)
+{
+    *files = xmalloc((size_t)argc * sizeof **files);
+    *nfiles = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--format") && i + 1 < argc) {
+            *format = format_from_name(argv[++i]);
+            if (*format < 0) {
+                buf_printf(err, "unknown format \"%s\" (formats: tsv, jsonl, nquads)", argv[i]);
+                return -1;
+            }
+        } else if (!strcmp(argv[i], "--base") && i + 1 < argc) {
+            *base = argv[++i];
+        } else if (allow_dry && !strcmp(argv[i], "--dry-run")) {
+            *dry = 1;
+        } else if (argv[i][0] == '-' && argv[i][1] == '-') {
+            buf_printf(err, "unknown option %s", argv[i]);
+            return -1;
+        } else {
+            (*files)[(*nfiles)++] = argv[i];
+        }
+    }
+    return 0;
+}
+
+static int cmd_import(shell *sh, int argc, char **argv, buf *err)
+{
+    import_options o = {-1, 0, NULL};
+    char **files;
+    int nfiles, rc = 0;
+    if (transfer_options(argc, argv, 1, &o.format, &o.dry_run, &o.base, &files, &nfiles, err)) {
+        free(files);
+        return 1;
+    }
+    if (nfiles == 0) {
+        free(files);
+        return usage(argv[0], err);
+    }
+    for (int i = 0; i < nfiles; i++)
+        if (import_file(sh->db, files[i], &o) != 0)
+            rc = 1;
+    free(files);
+    return rc;
+}
+
+static int cmd_export(shell *sh, int argc, char **argv, buf *err)
+{
+    export_options o = {-1, NULL};
+    char **files;
+    int nfiles, dry = 0;
+    if (transfer_options(argc, argv, 0, &o.format, &dry, &o.base, &files, &nfiles, err)) {
+        free(files);
+        return 1;
+    }
+    if (nfiles != 1) {
+        free(files);
+        return usage(argv[0], err);
+    }
+    const char *path = files[0];
+    free(files);
+    if (o.format < 0)
+        o.format = format_from_path(path);
+    if (o.format < 0) {
+        buf_printf(err, "cannot tell the format of %s from its name: give --format tsv, jsonl or "
+                        "nquads", path);
+        return 1;
+    }
+    if (!strcmp(path, "-")) {
+        fflush(sh->out);
+        return export_db(sh->db, sh->out, "<stdout>", &o);
+    }
+    FILE *fp = fopen(path, "wb");
+    if (!fp) {
+        buf_printf(err, "cannot write %s: %s", path, strerror(errno));
+        return 1;
+    }
+    int rc = export_db(sh->db, fp, path, &o);
+    if (fclose(fp) != 0 && rc == 0) {
+        buf_printf(err, "cannot write %s: %s", path, strerror(errno));
+        rc = 1;
+    }
+    return rc;
+}
+
+static shell_param *find_param(shell *sh, const char *name)
+{
+    for (size_t i = 0; i < sh->nparams; i++)
+        if (!strcmp(sh->params[i].name, name))
+            return &sh->params[i];
+    return NULL;
+}
+
+static char *param_name(const char *name)
+{
+    if (name[0] == '$')
+        return xstrdup(name);
+    char *n = xmalloc(strlen(name) + 2);
+    n[0] = '$';
+    strcpy(n + 1, name);
+    return n;
+}
+
+static int cmd_param(shell *sh, int argc, char **argv, buf *err)
+{
+    if (argc >= 4 && !strcmp(argv[1], "set")) {
+        char *name = param_name(argv[2]);
+        buf value = {0};
+        for (int i = 3; i < argc; i++) {
+            if (i > 3)
+                buf_putc(&value, ' ');
+            buf_puts(&value, argv[i]);
+        }
+        shell_param *p = find_param(sh, name);
+        if (p) {
+            free(name);
+            free(p->value);
+        } else {
+            sh->params = xrealloc(sh->params, (sh->nparams + 1) * sizeof *sh->params);
+            p = &sh->params[sh->nparams++];
+            p->name = name;
+        }
+        p->value = value.p;
+        return 0;
+    }
+    if (argc == 2 && !strcmp(argv[1], "list")) {
+        for (size_t i = 0; i < sh->nparams; i++)
+            out_printf(sh, "%s %s\n", sh->params[i].name, sh->params[i].value);
+        return 0;
+    }
+    if ((argc == 2 || argc == 3) && !strcmp(argv[1], "clear")) {
+        char *only = argc == 3 ? param_name(argv[2]) : NULL;
+        size_t kept = 0;
+        for (size_t i = 0; i < sh->nparams; i++) {
+            if (!only || !strcmp(only, sh->params[i].name)) {
+                free(sh->params[i].name);
+                free(sh->params[i].value);
+            } else {
+                sh->params[kept++] = sh->params[i];
+            }
+        }
+        sh->nparams = kept;
+        free(only);
+        return 0;
+    }
+    return usage(argv[0], err);
+}
+
+static int cmd_stats(shell *sh, int argc, char **argv, buf *err)
+{
+    if (argc != 1)
+        return usage(argv[0], err);
+    claimdb_stmt *stmt = NULL;
+    int rc = claimdb_prepare(sh->db, "SHOW STATS;", -1, &stmt, NULL);
+    if (rc == CLAIMDB_OK)
+        rc = batch_run_statement(sh, stmt);
+    if (rc != CLAIMDB_OK && rc != CLAIMDB_DONE)
+        buf_puts(err, claimdb_errmsg_text(sh->db));
+    claimdb_finalize(stmt);
+    return rc == CLAIMDB_OK || rc == CLAIMDB_DONE ? 0 : 1;
+}
+
+static int cmd_quit(shell *sh, int argc, char **argv, buf *err)
+{
+    if (argc != 1)
+        return usage(argv[0], err);
+    sh->stop = 1;
+    return 0;
+}
+
+static const dot_cmd commands[] = {
+    {".help", "[COMMAND]", cmd_help, "show this help, or one command's"},
+    {".mode", "[MODE]", cmd_mode, "set the output mode: table, csv, tsv, json, jsonl, line"},
+    {".headers", "on|off", cmd_headers, "show column names (table, csv, tsv)"},
+    {".timer", "on|off", cmd_timer, "print each statement's run time on stderr"},
+    {".width", "[N ...]", cmd_width, "fix table column widths (0: automatic; none: reset)"},
+    {".read", "FILE", cmd_read, "run the statements and commands of FILE"},
+    {".import", "FILE... [--format F] [--dry-run] [--base IRI]", cmd_import,
+     "load TSV, JSON Lines or N-Quads files"},
+    {".export", "FILE [--format F] [--base IRI]", cmd_export,
+     "write the whole database to FILE ('-': standard output)"},
+    {".param", "set NAME VALUE | list | clear [NAME]", cmd_param,
+     "values for $parameters of the statements"},
+    {".stats", "", cmd_stats, "show database statistics (SHOW STATS)"},
+    {".quit", "", cmd_quit, "leave"},
+    {".exit", "", cmd_quit, "leave"},
+};
+static const size_t ncommands = sizeof commands / sizeof commands[0];
+
+static const dot_cmd *command_table(size_t *n)
+{
+    *n = ncommands;
+    return commands;
+}
+
+const char *dot_command_name(size_t i)
+{
+    return i < ncommands ? commands[i].name : NULL;
+}
+
+int dot_run(shell *sh, const char *line, size_t len, buf *err)
+{
+    char **argv = NULL;
+    int argc = split_args(line, len, &argv, err);
+    if (argc <= 0) {
+        free(argv);
+        return argc < 0 ? 1 : 0;
+    }
+    const dot_cmd *cmd = NULL;
+    for (size_t i = 0; i < ncommands && !cmd; i++)
+        if (!strcmp(commands[i].name, argv[0]))
+            cmd = &commands[i];
+    int rc;
+    if (cmd) {
+        rc = cmd->fn(sh, argc, argv, err);
+    } else {
+        size_t best = 0, bestd = (size_t)-1;
+        for (size_t i = 0; i < ncommands; i++) {
+            size_t d = edit_distance(argv[0], commands[i].name);
+            if (d < bestd) {
+                bestd = d;
+                best = i;
+            }
+        }
+        buf_printf(err, "unknown command \"%s\"; did you mean \"%s\"? (.help lists them)",
+                   argv[0], commands[best].name);
+        rc = 1;
+    }
+    for (int i = 0; i < argc; i++)
+        free(argv[i]);
+    free(argv);
+    return rc;
+}

@@ -1,0 +1,19 @@
+/* export.h — writing a whole database as TSV, JSON Lines or N-Quads in a deterministic order
+ * (aliases, articles by id, then citations by subject, predicate, object, polarity, article),
+ * read through FIND and SHOW statements of the public API. */
+#ifndef CLAIMDB_REPL_EXPORT_H
+#define CLAIMDB_REPL_EXPORT_H
+
+#include "claimdb.h"
+
+#include <stdio.h>
+
+typedef struct export_options {
+    int format;       /* FORMAT_* */
+    const char *base; /* N-Quads IRI base, or NULL for the default */
+} export_options;
+
+/* Export db to out; name is used in error messages. Returns 0, or 1 after printing an error. */
+int export_db(claimdb *db, FILE *out, const char *name, const export_options *o);
+
+#endif /* CLAIMDB_REPL_EXPORT_H */

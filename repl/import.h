@@ -1,0 +1,59 @@
+/* import.h — loading TSV, JSON Lines and N-Quads files into a database: one transaction per
+ * file, every record checked, errors as "FILE:LINE:COL: what is wrong", nothing stored from
+ * a file with an error. The format readers (tsv.c, jsonl.c, nquads.c) parse and hand records
+ * to the import_* functions below. */
+#ifndef CLAIMDB_REPL_IMPORT_H
+#define CLAIMDB_REPL_IMPORT_H
+
+#include "claimdb.h"
+#include "records.h"
+
+#include <stdio.h>
+
+typedef struct import_options {
+    int format;       /* FORMAT_*, or -1: from the file's extension */
+    int dry_run;      /* check everything, store nothing */
+    const char *base; /* N-Quads IRI base, or NULL for the default */
+} import_options;
+
+#define IMPORT_DEFAULT_BASE "urn:claimdb:"
+
+/* Import one file ("-": standard input). Prints errors and the counts on stderr.
+ * Returns 0 on success, 1 on failure (nothing from the file is stored). */
+int import_file(claimdb *db, const char *path, const import_options *o);
+
+/* ---- for the format readers ---- */
+
+typedef struct import_ctx import_ctx;
+
+/* The name to use in messages ("<stdin>" for "-"), the folder of the file (for text_file
+ * paths), and the IRI base. */
+const char *import_name(const import_ctx *ic);
+const char *import_dir(const import_ctx *ic);
+const char *import_base(const import_ctx *ic);
+
+/* Read one line (with its '\n', if any) into *line (reused; free() it at the end). Returns
+ * its length, or -1 at the end of input or on a read error (see import_read_failed). Counts
+ * lines and feeds the progress bar. */
+long import_getline(import_ctx *ic, char **line, size_t *cap);
+/* The number of the last line read (1-based). */
+long import_lineno(const import_ctx *ic);
+
+/* Report an error at line:col ("FILE:LINE:COL: message"); the import fails. Returns -1. */
+int import_error(import_ctx *ic, long line, long col, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Check that line[0..n) is UTF-8 and holds no NUL; else report it and return -1. */
+int import_check_text(import_ctx *ic, const char *line, size_t n);
+
+/* Store records; on failure they report the error at line (column col) and return -1. */
+int import_claim(import_ctx *ic, const rec_claim *c, long line, long col);
+int import_article(import_ctx *ic, const rec_article *a, long line, long col);
+int import_alias(import_ctx *ic, const rec_alias *a, long line, long col);
+
+/* The readers: return 0 on success, -1 after an error was reported. */
+int tsv_read(import_ctx *ic);
+int jsonl_read(import_ctx *ic);
+int nquads_read(import_ctx *ic);
+
+#endif /* CLAIMDB_REPL_IMPORT_H */
