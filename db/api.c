@@ -1,0 +1,674 @@
+/* api.c — the public API (claimdb.h): handles, prepared statements, bindings, stepping,
+ * columns, and the transaction rules that tie statements to LMDB transactions. */
+#include "engine.h"
+#include "parse.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef CLAIMDB_VERSION_STRING
+#define CLAIMDB_VERSION_STRING "0.0.0"
+#endif
+
+const char *claimdb_version(void)
+{
+    return CLAIMDB_VERSION_STRING;
+}
+
+const char *claimdb_strerror(int status)
+{
+    switch (status) {
+    case CLAIMDB_OK: return "not an error";
+    case CLAIMDB_ERROR: return "statement failed";
+    case CLAIMDB_SYNTAX: return "syntax error";
+    case CLAIMDB_SEMANTIC: return "invalid statement";
+    case CLAIMDB_NOMEM: return "out of memory";
+    case CLAIMDB_NOTFOUND: return "no such database";
+    case CLAIMDB_READONLY: return "database is read-only";
+    case CLAIMDB_BUSY: return "database is busy";
+    case CLAIMDB_IOERR: return "input/output error";
+    case CLAIMDB_CORRUPT: return "not a claimdb database, or damaged";
+    case CLAIMDB_VERSION: return "unsupported database format version";
+    case CLAIMDB_MISUSE: return "API misuse";
+    case CLAIMDB_RANGE: return "index or name out of range";
+    case CLAIMDB_INTERRUPT: return "interrupted";
+    case CLAIMDB_ABORT: return "callback requested abort";
+    case CLAIMDB_TOOBIG: return "value too big";
+    case CLAIMDB_ROW: return "another row available";
+    case CLAIMDB_DONE: return "no more rows available";
+    default: return "unknown status";
+    }
+}
+
+/* ---- handles ---- */
+
+int claimdb_open(const char *path, int flags, claimdb **out)
+{
+    if (out) *out = NULL;
+    if (!path || !out) return CLAIMDB_MISUSE;
+    claimdb *db = calloc(1, sizeof *db);
+    if (!db) return CLAIMDB_NOMEM;
+    db->flags = flags;
+    db->erroff = -1;
+    *out = db;
+    int rc = store_open(path, flags, &db->st);
+    if (rc != CLAIMDB_OK) {
+        if (db->st) return db_store_error(db, rc);
+        return db_error(db, rc, "%s: %s", path, claimdb_strerror(rc));
+    }
+    db_clear_error(db);
+    return CLAIMDB_OK;
+}
+
+static void stmt_stop(claimdb_stmt *stmt);
+
+int claimdb_close(claimdb *db)
+{
+    if (!db) return CLAIMDB_OK;
+    while (db->stmts) claimdb_finalize(db->stmts);
+    if (db->txn) store_abort(db->txn);
+    store_close(db->st);
+    free(db);
+    return CLAIMDB_OK;
+}
+
+void claimdb_interrupt(claimdb *db)
+{
+    if (db) db->interrupted = 1;
+}
+
+int64_t claimdb_counter(claimdb *db, int counter, int reset)
+{
+    if (!db || !db->st) return 0;
+    if (counter == CLAIMDB_COUNTER_CURSOR_OPS) return store_cursor_ops(db->st, reset != 0);
+    return 0;
+}
+
+int claimdb_errcode(claimdb *db)
+{
+    return db ? db->errcode : CLAIMDB_NOMEM;
+}
+
+const char *claimdb_errmsg(claimdb *db)
+{
+    if (!db) return claimdb_strerror(CLAIMDB_NOMEM);
+    return db->errcode == CLAIMDB_OK ? "not an error" : db->errmsg;
+}
+
+const char *claimdb_errmsg_text(claimdb *db)
+{
+    if (!db) return claimdb_strerror(CLAIMDB_NOMEM);
+    return db->errcode == CLAIMDB_OK ? "not an error" : db->errtext;
+}
+
+int claimdb_error_offset(claimdb *db)
+{
+    return db && db->errcode != CLAIMDB_OK ? db->erroff : -1;
+}
+
+int claimdb_complete(const char *text)
+{
+    return text ? parse_complete(text, strlen(text)) : 0;
+}
+
+int claimdb_keyword_count(void)
+{
+    return parse_keyword_count();
+}
+
+const char *claimdb_keyword_name(int i)
+{
+    return parse_keyword_name(i);
+}
+
+/* ---- statements ---- */
+
+int claimdb_prepare(claimdb *db, const char *text, int len, claimdb_stmt **out,
+                    const char **tail)
+{
+    if (out) *out = NULL;
+    if (tail) *tail = text;
+    if (!db) return CLAIMDB_MISUSE;
+    if (!text || !out) return db_error(db, CLAIMDB_MISUSE, "claimdb_prepare: NULL argument");
+    size_t n = len < 0 ? strlen(text) : (size_t)len;
+    ast_stmt *ast = NULL;
+    size_t consumed = 0;
+    parse_error perr;
+    memset(&perr, 0, sizeof perr);
+    int rc = parse_statement(text, n, &ast, &consumed, &perr);
+    if (tail) *tail = text + consumed;
+    if (rc != CLAIMDB_OK) {
+        claimdb_stmt tmp;
+        memset(&tmp, 0, sizeof tmp);
+        tmp.db = db;
+        tmp.src = (char *)text;
+        tmp.srclen = n;
+        if (rc == CLAIMDB_NOMEM) return db_error(db, rc, "out of memory");
+        return stmt_error_at(&tmp, rc, perr.offset, "%s", perr.message);
+    }
+    db_clear_error(db);
+    if (!ast) return CLAIMDB_OK;
+    claimdb_stmt *stmt = calloc(1, sizeof *stmt);
+    if (stmt) stmt->src = malloc(consumed + 1);
+    if (stmt && ast->nparams) stmt->binds = calloc(ast->nparams, sizeof *stmt->binds);
+    if (!stmt || !stmt->src || (ast->nparams && !stmt->binds)) {
+        if (stmt) free(stmt->src);
+        free(stmt);
+        ast_stmt_free(ast);
+        return db_error(db, CLAIMDB_NOMEM, "out of memory");
+    }
+    memcpy(stmt->src, text, consumed);
+    stmt->src[consumed] = '\0';
+    stmt->srclen = consumed;
+    stmt->db = db;
+    stmt->ast = ast;
+    stmt->state = ST_READY;
+    stmt->next = db->stmts;
+    if (db->stmts) db->stmts->prev = stmt;
+    db->stmts = stmt;
+    /* Columns are known before the first step for statements with a fixed shape. */
+    if (ast->kind == STMT_FIND) {
+        const ast_find *f = &ast->u.find;
+        const char **names = malloc((f->nitems ? f->nitems : 1) * sizeof *names);
+        if (!names) {
+            claimdb_finalize(stmt);
+            return db_error(db, CLAIMDB_NOMEM, "out of memory");
+        }
+        for (size_t i = 0; i < f->nitems; i++) names[i] = f->items[i].name;
+        rc = stmt_set_columns(stmt, (int)f->nitems, names);
+        free(names);
+        if (rc != CLAIMDB_OK) {
+            claimdb_finalize(stmt);
+            return db_error(db, rc, "out of memory");
+        }
+    } else {
+        /* The other statements set their columns when they start; start them dry to learn
+         * the shape would need a transaction, so their fixed column lists live with them. */
+        static const char *const evidence[] = {"article", "title",    "outlet", "date",
+                                               "claimant", "quote", "polarity"};
+        static const char *const check[] = {"verdict", "supporting", "contradicting",
+                                            "independent_supporting", "sources"};
+        static const char *const explain[] = {"step", "pattern", "index", "bound", "estimate"};
+        static const char *const articles[] = {"id",     "title",        "outlet",   "date",
+                                               "url",    "author",       "duplicate_of",
+                                               "claims"};
+        static const char *const preds[] = {"predicate", "claims"};
+        static const char *const aliases[] = {"alias", "term"};
+        static const char *const stats[] = {"name", "value"};
+        static const char *const terms[] = {"term"};
+        const char *const *cols = NULL;
+        int ncols = 0;
+#define COLS(a) (cols = (a), ncols = (int)(sizeof(a) / sizeof((a)[0])))
+        switch (ast->kind) {
+        case STMT_EVIDENCE: COLS(evidence); break;
+        case STMT_CHECK: COLS(check); break;
+        case STMT_EXPLAIN: COLS(explain); break;
+        case STMT_SHOW:
+            switch (ast->u.show.kind) {
+            case SHOW_ARTICLES: COLS(articles); break;
+            case SHOW_PREDICATES: COLS(preds); break;
+            case SHOW_ALIASES: COLS(aliases); break;
+            case SHOW_STATS: COLS(stats); break;
+            case SHOW_TERMS: COLS(terms); break;
+            }
+            break;
+        default: break;
+        }
+#undef COLS
+        if (ncols && stmt_set_columns(stmt, ncols, cols) != CLAIMDB_OK) {
+            claimdb_finalize(stmt);
+            return db_error(db, CLAIMDB_NOMEM, "out of memory");
+        }
+    }
+    *out = stmt;
+    return CLAIMDB_OK;
+}
+
+int stmt_set_columns(claimdb_stmt *stmt, int ncols, const char *const *names)
+{
+    stmt->ncols = ncols;
+    size_t n = ncols ? (size_t)ncols : 1;
+    stmt->colnames = calloc(n, sizeof *stmt->colnames);
+    stmt->row = calloc(n, sizeof *stmt->row);
+    stmt->coltext = calloc(n, sizeof *stmt->coltext);
+    stmt->coltextcap = calloc(n, sizeof *stmt->coltextcap);
+    if (!stmt->colnames || !stmt->row || !stmt->coltext || !stmt->coltextcap)
+        return CLAIMDB_NOMEM;
+    for (int i = 0; i < ncols; i++) stmt->colnames[i] = names[i];
+    return CLAIMDB_OK;
+}
+
+/* End the statement's run: free its iterator and its own read transaction. */
+static void stmt_stop(claimdb_stmt *stmt)
+{
+    if (stmt->ex) {
+        stmt->ex->free(stmt->ex);
+        stmt->ex = NULL;
+    }
+    if (stmt->own_txn && stmt->txn) store_abort(stmt->txn);
+    stmt->txn = NULL;
+    stmt->own_txn = false;
+    for (int i = 0; i < stmt->ncols; i++) stmt->row[i] = v_null();
+}
+
+int claimdb_reset(claimdb_stmt *stmt)
+{
+    if (!stmt) return CLAIMDB_MISUSE;
+    stmt_stop(stmt);
+    stmt->state = ST_READY;
+    stmt->db->interrupted = 0;
+    return CLAIMDB_OK;
+}
+
+int claimdb_finalize(claimdb_stmt *stmt)
+{
+    if (!stmt) return CLAIMDB_OK;
+    claimdb *db = stmt->db;
+    stmt_stop(stmt);
+    if (stmt->prev) stmt->prev->next = stmt->next;
+    else db->stmts = stmt->next;
+    if (stmt->next) stmt->next->prev = stmt->prev;
+    if (stmt->binds)
+        for (size_t i = 0; i < stmt->ast->nparams; i++)
+            if (stmt->binds[i].k == V_TEXT) free(stmt->binds[i].u.s.p);
+    free(stmt->binds);
+    for (int i = 0; i < stmt->ncols; i++) free(stmt->coltext[i]);
+    free(stmt->coltext);
+    free(stmt->coltextcap);
+    free(stmt->colnames);
+    free(stmt->row);
+    ast_stmt_free(stmt->ast);
+    free(stmt->src);
+    free(stmt);
+    return CLAIMDB_OK;
+}
+
+/* ---- bindings ---- */
+
+int claimdb_bind_parameter_count(claimdb_stmt *stmt)
+{
+    return stmt ? (int)stmt->ast->nparams : 0;
+}
+
+const char *claimdb_bind_parameter_name(claimdb_stmt *stmt, int i)
+{
+    if (!stmt || i < 0 || (size_t)i >= stmt->ast->nparams) return NULL;
+    return stmt->ast->params[i];
+}
+
+static int bind_slot(claimdb_stmt *stmt, const char *name, binding **out)
+{
+    if (!stmt) return CLAIMDB_MISUSE;
+    if (!name) return db_error(stmt->db, CLAIMDB_MISUSE, "bind: NULL parameter name");
+    if (stmt->state == ST_RUNNING)
+        return db_error(stmt->db, CLAIMDB_MISUSE,
+                        "bind: the statement is running; reset it before binding");
+    for (size_t i = 0; i < stmt->ast->nparams; i++) {
+        if (strcmp(stmt->ast->params[i], name) == 0) {
+            binding *b = &stmt->binds[i];
+            if (b->k == V_TEXT) free(b->u.s.p);
+            memset(b, 0, sizeof *b);
+            *out = b;
+            db_clear_error(stmt->db);
+            return CLAIMDB_OK;
+        }
+    }
+    return db_error(stmt->db, CLAIMDB_RANGE, "no parameter %s in this statement", name);
+}
+
+int claimdb_bind_text(claimdb_stmt *stmt, const char *name, const char *text, int len)
+{
+    binding *b;
+    int rc = bind_slot(stmt, name, &b);
+    if (rc != CLAIMDB_OK) return rc;
+    if (!text) return CLAIMDB_OK; /* binding NULL leaves the parameter unbound */
+    size_t n = len < 0 ? strlen(text) : (size_t)len;
+    char *copy = malloc(n + 1);
+    if (!copy) return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+    memcpy(copy, text, n);
+    copy[n] = '\0';
+    b->k = V_TEXT;
+    b->u.s.p = copy;
+    b->u.s.n = n;
+    return CLAIMDB_OK;
+}
+
+int claimdb_bind_int64(claimdb_stmt *stmt, const char *name, int64_t num)
+{
+    binding *b;
+    int rc = bind_slot(stmt, name, &b);
+    if (rc != CLAIMDB_OK) return rc;
+    b->k = V_INT;
+    b->u.i = num;
+    return CLAIMDB_OK;
+}
+
+int claimdb_bind_double(claimdb_stmt *stmt, const char *name, double num)
+{
+    binding *b;
+    int rc = bind_slot(stmt, name, &b);
+    if (rc != CLAIMDB_OK) return rc;
+    b->k = V_REAL;
+    b->u.r = num;
+    return CLAIMDB_OK;
+}
+
+int claimdb_clear_bindings(claimdb_stmt *stmt)
+{
+    if (!stmt) return CLAIMDB_MISUSE;
+    if (stmt->state == ST_RUNNING)
+        return db_error(stmt->db, CLAIMDB_MISUSE, "clear_bindings: the statement is running");
+    for (size_t i = 0; i < stmt->ast->nparams; i++) {
+        if (stmt->binds[i].k == V_TEXT) free(stmt->binds[i].u.s.p);
+        memset(&stmt->binds[i], 0, sizeof stmt->binds[i]);
+    }
+    return CLAIMDB_OK;
+}
+
+/* ---- stepping ---- */
+
+static bool stmt_writes(const ast_stmt *ast)
+{
+    switch (ast->kind) {
+    case STMT_ASSERT:
+    case STMT_RETRACT:
+    case STMT_ARTICLE:
+    case STMT_ALIAS: return true;
+    default: return false;
+    }
+}
+
+/* Run a write statement: in the explicit transaction under a savepoint, else in its own. */
+static int step_write(claimdb_stmt *stmt)
+{
+    claimdb *db = stmt->db;
+    if (db->flags & CLAIMDB_OPEN_READONLY)
+        return db_error(db, CLAIMDB_READONLY, "the database is open read-only");
+    int rc;
+    if (db->txn) {
+        if ((rc = store_savepoint(db->txn)) != CLAIMDB_OK) return db_store_error(db, rc);
+        stmt->txn = db->txn;
+        rc = write_exec(stmt);
+        stmt->txn = NULL;
+        if (rc != CLAIMDB_OK) {
+            store_savepoint_rollback(db->txn);
+            return rc;
+        }
+        if ((rc = store_savepoint_release(db->txn)) != CLAIMDB_OK) return db_store_error(db, rc);
+        return CLAIMDB_OK;
+    }
+    store_txn *txn;
+    if ((rc = store_begin(db->st, true, &txn)) != CLAIMDB_OK) return db_store_error(db, rc);
+    stmt->txn = txn;
+    rc = write_exec(stmt);
+    stmt->txn = NULL;
+    if (rc != CLAIMDB_OK) {
+        store_abort(txn);
+        return rc;
+    }
+    if ((rc = store_commit(txn)) != CLAIMDB_OK) return db_store_error(db, rc);
+    return CLAIMDB_OK;
+}
+
+static bool other_running(claimdb *db, claimdb_stmt *self)
+{
+    for (claimdb_stmt *s = db->stmts; s; s = s->next)
+        if (s != self && s->state == ST_RUNNING && s->txn && s->txn == db->txn) return true;
+    return false;
+}
+
+static int step_transaction(claimdb_stmt *stmt)
+{
+    claimdb *db = stmt->db;
+    int rc;
+    switch (stmt->ast->kind) {
+    case STMT_BEGIN:
+        if (db->txn) return stmt_error_at(stmt, CLAIMDB_ERROR, stmt->ast->loc.off,
+                                          "a transaction is already open");
+        if (db->flags & CLAIMDB_OPEN_READONLY)
+            return db_error(db, CLAIMDB_READONLY, "the database is open read-only");
+        if ((rc = store_begin(db->st, true, &db->txn)) != CLAIMDB_OK) {
+            db->txn = NULL;
+            return db_store_error(db, rc);
+        }
+        return CLAIMDB_OK;
+    case STMT_COMMIT:
+    case STMT_ROLLBACK:
+        if (!db->txn)
+            return stmt_error_at(stmt, CLAIMDB_ERROR, stmt->ast->loc.off,
+                                 "no transaction is open");
+        if (other_running(db, stmt))
+            return stmt_error_at(stmt, CLAIMDB_ERROR, stmt->ast->loc.off,
+                                 "a statement is still reading in this transaction: "
+                                 "finish or reset it first");
+        if (stmt->ast->kind == STMT_ROLLBACK) {
+            store_abort(db->txn);
+            db->txn = NULL;
+            return CLAIMDB_OK;
+        }
+        rc = store_commit(db->txn);
+        db->txn = NULL;
+        if (rc != CLAIMDB_OK) return db_store_error(db, rc);
+        return CLAIMDB_OK;
+    default: return CLAIMDB_OK;
+    }
+}
+
+static int start_reader(claimdb_stmt *stmt)
+{
+    claimdb *db = stmt->db;
+    int rc;
+    if (db->txn) {
+        stmt->txn = db->txn;
+        stmt->own_txn = false;
+    } else {
+        if ((rc = store_begin(db->st, false, &stmt->txn)) != CLAIMDB_OK) {
+            stmt->txn = NULL;
+            return db_store_error(db, rc);
+        }
+        stmt->own_txn = true;
+    }
+    switch (stmt->ast->kind) {
+    case STMT_FIND: return find_start(stmt, &stmt->ex);
+    case STMT_EXPLAIN: return explain_start(stmt, &stmt->ex);
+    case STMT_EVIDENCE: return evidence_start(stmt, &stmt->ex);
+    case STMT_CHECK: return check_start(stmt, &stmt->ex);
+    case STMT_SHOW: return show_start(stmt, &stmt->ex);
+    default: return db_error(db, CLAIMDB_MISUSE, "not a reading statement");
+    }
+}
+
+int claimdb_step(claimdb_stmt *stmt)
+{
+    if (!stmt) return CLAIMDB_MISUSE;
+    claimdb *db = stmt->db;
+    int rc;
+    switch (stmt->state) {
+    case ST_DONE: return CLAIMDB_DONE;
+    case ST_FAILED:
+        return db_error(db, CLAIMDB_MISUSE, "step after an error: reset the statement first");
+    case ST_READY:
+        db->interrupted = 0;
+        db_clear_error(db);
+        if (stmt_writes(stmt->ast) || stmt->ast->kind == STMT_BEGIN ||
+            stmt->ast->kind == STMT_COMMIT || stmt->ast->kind == STMT_ROLLBACK) {
+            rc = stmt_writes(stmt->ast) ? step_write(stmt) : step_transaction(stmt);
+            stmt->state = rc == CLAIMDB_OK ? ST_DONE : ST_FAILED;
+            return rc == CLAIMDB_OK ? CLAIMDB_DONE : rc;
+        }
+        stmt->state = ST_RUNNING;
+        if ((rc = start_reader(stmt)) != CLAIMDB_OK) {
+            stmt_stop(stmt);
+            stmt->state = ST_FAILED;
+            return rc;
+        }
+        break;
+    case ST_RUNNING: break;
+    }
+    if (db->txn && stmt->txn && stmt->txn != db->txn && !stmt->own_txn) {
+        stmt_stop(stmt);
+        stmt->state = ST_FAILED;
+        return db_error(db, CLAIMDB_ERROR, "the transaction this statement read in has ended");
+    }
+    if (db->interrupted) {
+        db->interrupted = 0;
+        stmt_stop(stmt);
+        stmt->state = ST_FAILED;
+        return db_error(db, CLAIMDB_INTERRUPT, "interrupted");
+    }
+    rc = stmt->ex->next(stmt, stmt->ex);
+    if (rc == CLAIMDB_ROW) return rc;
+    stmt_stop(stmt);
+    if (rc == CLAIMDB_DONE) {
+        stmt->state = ST_DONE;
+        return rc;
+    }
+    stmt->state = ST_FAILED;
+    return rc;
+}
+
+/* ---- columns ---- */
+
+int claimdb_column_count(claimdb_stmt *stmt)
+{
+    return stmt ? stmt->ncols : 0;
+}
+
+const char *claimdb_column_name(claimdb_stmt *stmt, int i)
+{
+    if (!stmt || i < 0 || i >= stmt->ncols) return NULL;
+    return stmt->colnames[i];
+}
+
+static const value *column(claimdb_stmt *stmt, int i)
+{
+    if (!stmt || i < 0 || i >= stmt->ncols || stmt->state != ST_RUNNING) return NULL;
+    return &stmt->row[i];
+}
+
+int claimdb_column_type(claimdb_stmt *stmt, int i)
+{
+    const value *v = column(stmt, i);
+    if (!v) return CLAIMDB_NULL;
+    switch (v->k) {
+    case V_INT: return CLAIMDB_INTEGER;
+    case V_REAL: return CLAIMDB_REAL;
+    case V_TERM:
+    case V_TEXT: return CLAIMDB_TEXT;
+    default: return CLAIMDB_NULL;
+    }
+}
+
+const char *claimdb_column_text(claimdb_stmt *stmt, int i)
+{
+    const value *v = column(stmt, i);
+    if (!v || v->k == V_NULL) return NULL;
+    char buf[64];
+    const char *s;
+    size_t n;
+    if (value_text(stmt->txn, v, &s, &n, buf, sizeof buf) != CLAIMDB_OK) return NULL;
+    if (stmt->coltextcap[i] < n + 1) {
+        size_t cap = n + 1 < 64 ? 64 : n + 1;
+        char *p = realloc(stmt->coltext[i], cap);
+        if (!p) return NULL;
+        stmt->coltext[i] = p;
+        stmt->coltextcap[i] = cap;
+    }
+    memcpy(stmt->coltext[i], s, n);
+    stmt->coltext[i][n] = '\0';
+    return stmt->coltext[i];
+}
+
+int64_t claimdb_column_int64(claimdb_stmt *stmt, int i)
+{
+    const value *v = column(stmt, i);
+    if (!v) return 0;
+    if (v->k == V_INT) return v->u.i;
+    if (v->k == V_REAL) return (int64_t)v->u.r;
+    const char *s = claimdb_column_text(stmt, i);
+    return s ? strtoll(s, NULL, 10) : 0;
+}
+
+double claimdb_column_double(claimdb_stmt *stmt, int i)
+{
+    const value *v = column(stmt, i);
+    if (!v) return 0.0;
+    if (v->k == V_REAL) return v->u.r;
+    if (v->k == V_INT) return (double)v->u.i;
+    const char *s = claimdb_column_text(stmt, i);
+    return s ? strtod(s, NULL) : 0.0;
+}
+
+/* ---- scripts and bulk loading ---- */
+
+int claimdb_exec(claimdb *db, const char *script, claimdb_row_callback cb, void *ctx)
+{
+    if (!db) return CLAIMDB_MISUSE;
+    if (!script) return db_error(db, CLAIMDB_MISUSE, "claimdb_exec: NULL script");
+    size_t total = strlen(script);
+    const char *p = script;
+    while (*p) {
+        claimdb_stmt *stmt;
+        const char *tail;
+        int rc = claimdb_prepare(db, p, -1, &stmt, &tail);
+        if (rc != CLAIMDB_OK) {
+            db_error_rebase(db, script, total, (size_t)(p - script));
+            return rc;
+        }
+        if (!stmt) break;
+        while ((rc = claimdb_step(stmt)) == CLAIMDB_ROW) {
+            if (cb && cb(ctx, stmt) != 0) {
+                claimdb_finalize(stmt);
+                return db_error(db, CLAIMDB_ABORT, "callback requested abort");
+            }
+        }
+        if (rc != CLAIMDB_DONE) {
+            /* Keep the statement's error while freeing it. */
+            int code = db->errcode, off = db->erroff;
+            char text[sizeof db->errtext];
+            memcpy(text, db->errtext, sizeof text);
+            claimdb_finalize(stmt);
+            db->errcode = code;
+            db->erroff = off;
+            memcpy(db->errtext, text, sizeof text);
+            snprintf(db->errmsg, sizeof db->errmsg, "%s", text);
+            if (off >= 0) db_error_rebase(db, script, total, (size_t)(p - script));
+            return rc;
+        }
+        claimdb_finalize(stmt);
+        p = tail;
+    }
+    db_clear_error(db);
+    return CLAIMDB_OK;
+}
+
+int claimdb_assert(claimdb *db, const claimdb_citation *c, int *added)
+{
+    if (added) *added = 0;
+    if (!db) return CLAIMDB_MISUSE;
+    if (!c || !c->subject || !c->predicate || !c->object)
+        return db_error(db, CLAIMDB_MISUSE, "claimdb_assert: subject, predicate and object are required");
+    if (c->article < 0) return db_error(db, CLAIMDB_MISUSE, "claimdb_assert: negative article id");
+    if (c->method < CLAIMDB_METHOD_CURATED || c->method > CLAIMDB_METHOD_EXTRACTED)
+        return db_error(db, CLAIMDB_MISUSE, "claimdb_assert: unknown method %d", c->method);
+    if (c->has_confidence && !(c->confidence >= 0.0 && c->confidence <= 1.0))
+        return db_error(db, CLAIMDB_ERROR, "confidence must be between 0 and 1");
+    if (db->flags & CLAIMDB_OPEN_READONLY)
+        return db_error(db, CLAIMDB_READONLY, "the database is open read-only");
+    db_clear_error(db);
+    if (db->txn) return write_citation(db, db->txn, c, added);
+    store_txn *txn;
+    int rc = store_begin(db->st, true, &txn);
+    if (rc != CLAIMDB_OK) return db_store_error(db, rc);
+    rc = write_citation(db, txn, c, added);
+    if (rc != CLAIMDB_OK) {
+        store_abort(txn);
+        return rc;
+    }
+    if ((rc = store_commit(txn)) != CLAIMDB_OK) return db_store_error(db, rc);
+    return CLAIMDB_OK;
+}

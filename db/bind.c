@@ -1,0 +1,218 @@
+/* bind.c — turning what a statement wrote (constants and $parameters) into values the
+ * engine uses: term ids, article ids, numbers, texts. Conversions of bound values happen
+ * here, so every statement reports a bad binding the same way, at the parameter's position. */
+#include "engine.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const binding *stmt_binding(claimdb_stmt *stmt, const char *name)
+{
+    for (size_t i = 0; i < stmt->ast->nparams; i++)
+        if (strcmp(stmt->ast->params[i], name) == 0) return &stmt->binds[i];
+    return NULL;
+}
+
+static int param_value(claimdb_stmt *stmt, const char *name, ast_loc loc, const binding **out)
+{
+    const binding *b = stmt_binding(stmt, name);
+    if (!b || b->k == V_NULL)
+        return stmt_error_at(stmt, CLAIMDB_ERROR, loc.off, "parameter %s is not bound", name);
+    *out = b;
+    return CLAIMDB_OK;
+}
+
+/* The text of a binding: numbers are formatted into buf. */
+static void binding_text(const binding *b, const char **s, size_t *n, char *buf, size_t bufsz)
+{
+    switch (b->k) {
+    case V_INT:
+        *n = (size_t)snprintf(buf, bufsz, "%" PRId64, b->u.i);
+        *s = buf;
+        break;
+    case V_REAL:
+        *n = (size_t)snprintf(buf, bufsz, "%.17g", b->u.r);
+        *s = buf;
+        break;
+    default:
+        *s = b->u.s.p;
+        *n = b->u.s.n;
+        break;
+    }
+}
+
+int stmt_term_text(claimdb_stmt *stmt, const ast_term *t, const char **text, size_t *len,
+                   char *numbuf, size_t numbufsz)
+{
+    if (t->kind == TERM_CONST) {
+        *text = t->text;
+        *len = strlen(t->text);
+        return CLAIMDB_OK;
+    }
+    if (t->kind == TERM_PARAM) {
+        const binding *b;
+        int rc = param_value(stmt, t->text, t->loc, &b);
+        if (rc != CLAIMDB_OK) return rc;
+        binding_text(b, text, len, numbuf, numbufsz);
+        return CLAIMDB_OK;
+    }
+    return stmt_error_at(stmt, CLAIMDB_ERROR, t->loc.off, "a term is needed here");
+}
+
+static int term_error(claimdb_stmt *stmt, const ast_term *t, int rc)
+{
+    if (rc == CLAIMDB_TOOBIG)
+        return stmt_error_at(stmt, rc, t->loc.off, "term too long (at most %d bytes)",
+                             STORE_MAX_KEY);
+    if (rc == CLAIMDB_ERROR) {
+        const char *m = store_errmsg(stmt->db->st);
+        return stmt_error_at(stmt, rc, t->loc.off, "%s", m && *m ? m : "invalid term");
+    }
+    return db_store_error(stmt->db, rc);
+}
+
+int stmt_term_lookup(claimdb_stmt *stmt, const ast_term *t, term_id *id)
+{
+    const char *s;
+    size_t n;
+    char buf[64];
+    *id = 0;
+    int rc = stmt_term_text(stmt, t, &s, &n, buf, sizeof buf);
+    if (rc != CLAIMDB_OK) return rc;
+    rc = store_term_lookup(stmt->txn, s, n, id);
+    if (rc == CLAIMDB_NOTFOUND) {
+        *id = 0;
+        return CLAIMDB_OK;
+    }
+    return rc == CLAIMDB_OK ? rc : term_error(stmt, t, rc);
+}
+
+int stmt_term_intern(claimdb_stmt *stmt, const ast_term *t, term_id *id)
+{
+    const char *s;
+    size_t n;
+    char buf[64];
+    int rc = stmt_term_text(stmt, t, &s, &n, buf, sizeof buf);
+    if (rc != CLAIMDB_OK) return rc;
+    rc = store_term_intern(stmt->txn, s, n, id);
+    return rc == CLAIMDB_OK ? rc : term_error(stmt, t, rc);
+}
+
+static bool parse_uint(const char *s, size_t n, uint64_t *out)
+{
+    if (n == 0 || n > 20) return false;
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9') return false;
+        unsigned d = (unsigned)(s[i] - '0');
+        if (v > (UINT64_MAX - d) / 10) return false;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return true;
+}
+
+int stmt_value_uint(claimdb_stmt *stmt, const ast_value *v, const char *what, uint64_t *out)
+{
+    if (v->kind == VAL_INT) {
+        if (v->i < 0)
+            return stmt_error_at(stmt, CLAIMDB_ERROR, v->loc.off, "%s must not be negative",
+                                 what);
+        *out = (uint64_t)v->i;
+        return CLAIMDB_OK;
+    }
+    if (v->kind != VAL_PARAM)
+        return stmt_error_at(stmt, CLAIMDB_ERROR, v->loc.off, "%s must be a whole number",
+                             what);
+    const binding *b;
+    int rc = param_value(stmt, v->s, v->loc, &b);
+    if (rc != CLAIMDB_OK) return rc;
+    if (b->k == V_INT && b->u.i >= 0) {
+        *out = (uint64_t)b->u.i;
+        return CLAIMDB_OK;
+    }
+    if (b->k == V_TEXT && parse_uint(b->u.s.p, b->u.s.n, out)) return CLAIMDB_OK;
+    return stmt_error_at(stmt, CLAIMDB_ERROR, v->loc.off,
+                         "%s must be a whole number >= 0 (parameter %s)", what, v->s);
+}
+
+int stmt_value_real(claimdb_stmt *stmt, const ast_value *v, const char *what, double *out)
+{
+    if (v->kind == VAL_INT) {
+        *out = (double)v->i;
+        return CLAIMDB_OK;
+    }
+    if (v->kind == VAL_REAL) {
+        *out = v->r;
+        return CLAIMDB_OK;
+    }
+    if (v->kind != VAL_PARAM)
+        return stmt_error_at(stmt, CLAIMDB_ERROR, v->loc.off, "%s must be a number", what);
+    const binding *b;
+    int rc = param_value(stmt, v->s, v->loc, &b);
+    if (rc != CLAIMDB_OK) return rc;
+    if (b->k == V_INT) {
+        *out = (double)b->u.i;
+        return CLAIMDB_OK;
+    }
+    if (b->k == V_REAL) {
+        *out = b->u.r;
+        return CLAIMDB_OK;
+    }
+    char *end;
+    errno = 0;
+    double d = strtod(b->u.s.p, &end);
+    if (b->u.s.n && end == b->u.s.p + b->u.s.n && errno == 0 && isfinite(d)) {
+        *out = d;
+        return CLAIMDB_OK;
+    }
+    return stmt_error_at(stmt, CLAIMDB_ERROR, v->loc.off, "%s must be a number (parameter %s)",
+                         what, v->s);
+}
+
+bool date_valid(const char *s, size_t n)
+{
+    if (n != 10 || s[4] != '-' || s[7] != '-') return false;
+    for (size_t i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9')) return false;
+    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    int m = (s[5] - '0') * 10 + (s[6] - '0');
+    int d = (s[8] - '0') * 10 + (s[9] - '0');
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m < 1 || m > 12 || d < 1) return false;
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return d <= days[m - 1] + (m == 2 && leap);
+}
+
+int stmt_value_text(claimdb_stmt *stmt, const ast_value *v, const char *what, const char **s,
+                    size_t *n, char *numbuf, size_t numbufsz)
+{
+    switch (v->kind) {
+    case VAL_STRING:
+    case VAL_DATE:
+        *s = v->s;
+        *n = strlen(v->s);
+        return CLAIMDB_OK;
+    case VAL_INT:
+        *n = (size_t)snprintf(numbuf, numbufsz, "%" PRId64, v->i);
+        *s = numbuf;
+        return CLAIMDB_OK;
+    case VAL_REAL:
+        *n = (size_t)snprintf(numbuf, numbufsz, "%.17g", v->r);
+        *s = numbuf;
+        return CLAIMDB_OK;
+    case VAL_PARAM: {
+        const binding *b;
+        int rc = param_value(stmt, v->s, v->loc, &b);
+        if (rc != CLAIMDB_OK) return rc;
+        binding_text(b, s, n, numbuf, numbufsz);
+        return CLAIMDB_OK;
+    }
+    default:
+        return stmt_error_at(stmt, CLAIMDB_ERROR, v->loc.off, "%s: a value is needed", what);
+    }
+}

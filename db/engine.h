@@ -1,0 +1,174 @@
+/* engine.h — what the modules of the engine (db/) share: the handle and statement structs,
+ * values, result rows, and the entry points of each statement kind. Not a public header. */
+#ifndef CLAIMDB_ENGINE_H
+#define CLAIMDB_ENGINE_H
+
+#include "ast.h"
+#include "claimdb.h"
+#include "store.h"
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- values ---- */
+
+typedef enum vkind { V_NULL = 0, V_INT, V_REAL, V_TERM, V_TEXT } vkind;
+
+/* A value stays a term id until it is printed or compared by its text. Text points into
+ * the LMDB map (valid while the statement's transaction lives) or into memory the statement
+ * owns. */
+typedef struct value {
+    vkind k;
+    union {
+        int64_t i;
+        double r;
+        term_id t;
+        struct {
+            const char *p;
+            size_t n;
+        } s;
+    } u;
+} value;
+
+/* ---- the handle ---- */
+
+struct claimdb {
+    store *st;
+    int flags;
+    store_txn *txn; /* the explicit transaction (BEGIN … COMMIT), or NULL */
+    volatile sig_atomic_t interrupted;
+    struct claimdb_stmt *stmts; /* every live statement, for claimdb_close */
+    int errcode;
+    int erroff;
+    char errtext[1024]; /* the message without position */
+    char errmsg[1100];  /* "LINE:COL: " + errtext, or errtext */
+};
+
+typedef struct binding {
+    vkind k; /* V_NULL: not bound; V_INT, V_REAL, or V_TEXT (owned copy in u.s.p) */
+    union {
+        int64_t i;
+        double r;
+        struct {
+            char *p;
+            size_t n;
+        } s;
+    } u;
+} binding;
+
+typedef enum stmt_state { ST_READY, ST_RUNNING, ST_DONE, ST_FAILED } stmt_state;
+
+typedef struct exec exec; /* a running statement's iterator (find.c, inspect.c, rowset.c) */
+
+struct claimdb_stmt {
+    claimdb *db;
+    struct claimdb_stmt *next, *prev;
+    char *src; /* the prepared text up to the statement's end: AST offsets point into it */
+    size_t srclen;
+    ast_stmt *ast;
+    binding *binds; /* one per ast->params entry */
+    stmt_state state;
+    store_txn *txn; /* the transaction the statement reads in (own or the db's explicit one) */
+    bool own_txn;
+    exec *ex;
+    int ncols;
+    const char **colnames; /* point into the AST, or static strings */
+    value *row;            /* ncols values of the current row */
+    char **coltext;        /* per column, text produced by claimdb_column_text */
+    size_t *coltextcap;
+};
+
+/* One running statement's row source. */
+struct exec {
+    int (*next)(claimdb_stmt *stmt, exec *self); /* CLAIMDB_ROW, CLAIMDB_DONE or an error */
+    void (*free)(exec *self);
+};
+
+/* ---- errors (error.c) ---- */
+
+/* Record an error on db. With a statement, off (>= 0) is a byte offset into its source and
+ * the message gets "LINE:COL: " in front. Returns code. */
+int db_error(claimdb *db, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int stmt_error_at(claimdb_stmt *stmt, int code, size_t off, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Record the store's last error under code. */
+int db_store_error(claimdb *db, int code);
+void db_clear_error(claimdb *db);
+/* Rewrite the current error's position as relative to a larger text that holds the erring
+ * text at byte base (claimdb_exec reports positions in its script). */
+void db_error_rebase(claimdb *db, const char *text, size_t len, size_t base);
+
+/* ---- parameters and constants (bind.c) ---- */
+
+/* The binding of a parameter by name ("$x"), or NULL when the statement has no such one. */
+const binding *stmt_binding(claimdb_stmt *stmt, const char *name);
+/* A term written in the statement (constant or parameter) as text; an unbound parameter is
+ * an error at its position. */
+int stmt_term_text(claimdb_stmt *stmt, const ast_term *t, const char **text, size_t *len,
+                   char *numbuf, size_t numbufsz);
+/* Look a term up (CLAIMDB_OK with *id 0 when absent) or intern it (write transactions). */
+int stmt_term_lookup(claimdb_stmt *stmt, const ast_term *t, term_id *id);
+int stmt_term_intern(claimdb_stmt *stmt, const ast_term *t, term_id *id);
+/* Values written in the statement, parameters resolved and converted. */
+int stmt_value_uint(claimdb_stmt *stmt, const ast_value *v, const char *what, uint64_t *out);
+int stmt_value_real(claimdb_stmt *stmt, const ast_value *v, const char *what, double *out);
+int stmt_value_text(claimdb_stmt *stmt, const ast_value *v, const char *what, const char **s,
+                    size_t *n, char *numbuf, size_t numbufsz);
+bool date_valid(const char *s, size_t n);
+
+/* ---- values (value.c) ---- */
+
+/* The text of a value: a term is decoded through the store; numbers are formatted into buf. */
+int value_text(store_txn *txn, const value *v, const char **s, size_t *n, char *buf,
+               size_t bufsz);
+/* Equality as matching does it: term ids, else keys of the texts; NULL equals nothing. */
+int value_equal(store_txn *txn, const value *a, const value *b, bool *eq);
+/* Ordering for ORDER BY, MIN, MAX, < and >: NULL first, then numbers, then texts by bytes.
+ * *cmp < 0, 0, > 0. */
+int value_order(store_txn *txn, const value *a, const value *b, int *cmp);
+/* SQL LIKE with % and _, case-insensitive (on case-folded keys). */
+int like_match(const char *pattern, size_t plen, const char *s, size_t n, bool *match);
+/* The literal prefix of a LIKE pattern (bytes before the first % or _). */
+size_t like_prefix(const char *pattern, size_t plen);
+
+/* ---- statements ---- */
+
+int find_start(claimdb_stmt *stmt, exec **out);    /* find.c */
+int explain_start(claimdb_stmt *stmt, exec **out); /* find.c */
+int write_exec(claimdb_stmt *stmt);                /* write.c: ASSERT RETRACT ARTICLE ALIAS */
+int evidence_start(claimdb_stmt *stmt, exec **out); /* inspect.c */
+int check_start(claimdb_stmt *stmt, exec **out);
+int show_start(claimdb_stmt *stmt, exec **out);
+
+/* Store one citation (claimdb_assert and ASSERT share it). */
+int write_citation(claimdb *db, store_txn *txn, const claimdb_citation *c, int *added);
+
+/* The article root of a duplicate chain (an article that is no duplicate), for independent
+ * source counting. */
+int article_root(store_txn *txn, uint64_t id, uint64_t *root);
+
+/* ---- result columns ---- */
+
+/* Set the statement's result columns (names are not copied: static or AST strings). */
+int stmt_set_columns(claimdb_stmt *stmt, int ncols, const char *const *names);
+
+/* ---- a materialised result (rowset.c) ---- */
+
+typedef struct rowset rowset;
+rowset *rowset_new(int ncols);
+/* Append a row; text values are copied. */
+int rowset_add(rowset *rs, const value *row);
+/* An exec that hands the rows out in order, taking ownership of rs. */
+int rowset_exec(rowset *rs, exec **out);
+void rowset_free(rowset *rs);
+/* Helpers to build rows. */
+value v_int(int64_t i);
+value v_real(double r);
+value v_text(const char *s, size_t n);
+value v_cstr(const char *s);
+value v_term(term_id t);
+value v_null(void);
+
+#endif /* CLAIMDB_ENGINE_H */

@@ -1,0 +1,363 @@
+/* inspect.c — the fact-checking statements EVIDENCE and CHECK, and SHOW. Their results are
+ * small (one claim's citations, one verdict, the articles), so they are computed whole into
+ * a rowset; SHOW TERMS, which can be as large as the dictionary, streams from a cursor. */
+#include "engine.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static value text_or_null(store_text t)
+{
+    return t.ptr ? v_text(t.ptr, t.len) : v_null();
+}
+
+/* The claim's three terms, looked up; *found is false when one is unknown. */
+static int claim_terms(claimdb_stmt *stmt, claim_key *k, bool *found)
+{
+    const ast_claim_stmt *c = &stmt->ast->u.claim;
+    int rc;
+    if ((rc = stmt_term_lookup(stmt, &c->s, &k->s)) || (rc = stmt_term_lookup(stmt, &c->p, &k->p)) ||
+        (rc = stmt_term_lookup(stmt, &c->o, &k->o)))
+        return rc;
+    *found = k->s && k->p && k->o;
+    return CLAIMDB_OK;
+}
+
+int evidence_start(claimdb_stmt *stmt, exec **out)
+{
+    rowset *rs = rowset_new(7);
+    if (!rs) return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+    claim_key k;
+    bool found;
+    int rc = claim_terms(stmt, &k, &found);
+    /* Supporting citations first, then contradicting ones, each in article order. */
+    for (int side = 0; rc == CLAIMDB_OK && found && side < 2; side++) {
+        k.pol = side == 0 ? POL_POS : POL_NEG;
+        store_cursor *cur;
+        if ((rc = store_cites_open(stmt->txn, &k, &cur)) != CLAIMDB_OK) break;
+        store_citation c;
+        int r;
+        while ((r = store_cursor_next_cite(cur, &c)) == 1) {
+            store_article a;
+            memset(&a, 0, sizeof a);
+            int ar = store_article_get(stmt->txn, c.article, &a);
+            if (ar != CLAIMDB_OK && ar != CLAIMDB_NOTFOUND) {
+                r = -ar;
+                break;
+            }
+            value row[7] = {v_int((int64_t)c.article), text_or_null(a.title),
+                            text_or_null(a.outlet),    text_or_null(a.date),
+                            v_term(c.claimant),        text_or_null(c.quote),
+                            v_cstr(side == 0 ? "+" : "-")};
+            if (row[4].k == V_TERM) {
+                store_text t;
+                if (store_term_text(stmt->txn, c.claimant, &t) == CLAIMDB_OK) row[4] = text_or_null(t);
+            }
+            if ((rc = rowset_add(rs, row)) != CLAIMDB_OK) break;
+        }
+        store_cursor_close(cur);
+        if (rc == CLAIMDB_OK && r < 0) rc = r < -1 ? -r : CLAIMDB_ERROR;
+    }
+    if (rc != CLAIMDB_OK) {
+        rowset_free(rs);
+        return stmt->db->errcode ? stmt->db->errcode : db_store_error(stmt->db, rc);
+    }
+    return rowset_exec(rs, out);
+}
+
+/* Append "a, b, c" of ids to buf. */
+static void append_ids(char *buf, size_t cap, const uint64_t *ids, size_t n)
+{
+    size_t len = strlen(buf);
+    for (size_t i = 0; i < n && len < cap; i++) {
+        int w = snprintf(buf + len, cap - len, "%s%llu", i ? ", " : "", (unsigned long long)ids[i]);
+        if (w < 0) break;
+        len += (size_t)w;
+    }
+}
+
+static int collect_articles(store_txn *txn, const claim_key *k, uint64_t **ids, size_t *n)
+{
+    store_cursor *cur;
+    int rc = store_cites_open(txn, k, &cur);
+    if (rc != CLAIMDB_OK) return rc;
+    store_citation c;
+    size_t cap = 0;
+    int r;
+    while ((r = store_cursor_next_cite(cur, &c)) == 1) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 8;
+            uint64_t *p = realloc(*ids, cap * sizeof *p);
+            if (!p) {
+                store_cursor_close(cur);
+                return CLAIMDB_NOMEM;
+            }
+            *ids = p;
+        }
+        (*ids)[(*n)++] = c.article;
+    }
+    store_cursor_close(cur);
+    return r < 0 ? (r < -1 ? -r : CLAIMDB_ERROR) : CLAIMDB_OK;
+}
+
+/* Count distinct duplicate-chain roots among ids. */
+static int independent_count(store_txn *txn, const uint64_t *ids, size_t n, int64_t *count)
+{
+    uint64_t *roots = malloc((n ? n : 1) * sizeof *roots);
+    if (!roots) return CLAIMDB_NOMEM;
+    size_t nr = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t r;
+        int rc = article_root(txn, ids[i], &r);
+        if (rc != CLAIMDB_OK) {
+            free(roots);
+            return rc;
+        }
+        bool seen = false;
+        for (size_t j = 0; j < nr && !seen; j++) seen = roots[j] == r;
+        if (!seen) roots[nr++] = r;
+    }
+    free(roots);
+    *count = (int64_t)nr;
+    return CLAIMDB_OK;
+}
+
+int check_start(claimdb_stmt *stmt, exec **out)
+{
+    claim_key k;
+    bool found;
+    uint64_t *pos = NULL, *neg = NULL;
+    size_t npos = 0, nneg = 0;
+    int64_t indep = 0;
+    int rc = claim_terms(stmt, &k, &found);
+    if (rc == CLAIMDB_OK && found) {
+        k.pol = POL_POS;
+        rc = collect_articles(stmt->txn, &k, &pos, &npos);
+        k.pol = POL_NEG;
+        if (rc == CLAIMDB_OK) rc = collect_articles(stmt->txn, &k, &neg, &nneg);
+        if (rc == CLAIMDB_OK) rc = independent_count(stmt->txn, pos, npos, &indep);
+        if (rc != CLAIMDB_OK) rc = db_store_error(stmt->db, rc);
+    } else if (rc != CLAIMDB_OK) {
+        return rc;
+    }
+    const char *verdict = npos && nneg ? "disputed" : npos ? "supported" : nneg ? "contradicted" : "unknown";
+    size_t cap = 32 + 24 * (npos + nneg);
+    char *sources = calloc(1, cap);
+    rowset *rs = rowset_new(5);
+    if (!sources || !rs) rc = db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+    if (rc == CLAIMDB_OK) {
+        if (npos) {
+            strcat(sources, "for: ");
+            append_ids(sources, cap, pos, npos);
+        }
+        if (nneg) {
+            strcat(sources, npos ? "; against: " : "against: ");
+            append_ids(sources, cap, neg, nneg);
+        }
+        value row[5] = {v_cstr(verdict), v_int((int64_t)npos), v_int((int64_t)nneg), v_int(indep),
+                        v_cstr(sources)};
+        rc = rowset_add(rs, row);
+    }
+    free(pos);
+    free(neg);
+    free(sources);
+    if (rc != CLAIMDB_OK) {
+        rowset_free(rs);
+        return rc;
+    }
+    return rowset_exec(rs, out);
+}
+
+/* ---- SHOW ---- */
+
+static int show_articles(claimdb_stmt *stmt, rowset *rs)
+{
+    store_cursor *cur;
+    int rc = store_articles_open(stmt->txn, &cur);
+    if (rc != CLAIMDB_OK) return rc;
+    store_article a;
+    int r;
+    while ((r = store_cursor_next_article(cur, &a)) == 1) {
+        store_cursor *cc;
+        int64_t n = 0;
+        if ((rc = store_article_claims_open(stmt->txn, a.id, &cc)) != CLAIMDB_OK) break;
+        claim_key k;
+        int r2;
+        while ((r2 = store_cursor_next_claim(cc, &k)) == 1) n++;
+        store_cursor_close(cc);
+        if (r2 < 0) {
+            rc = r2 < -1 ? -r2 : CLAIMDB_ERROR;
+            break;
+        }
+        value row[8] = {v_int((int64_t)a.id), text_or_null(a.title), text_or_null(a.outlet),
+                        text_or_null(a.date), text_or_null(a.url),   text_or_null(a.author),
+                        a.has_duplicate_of ? v_int((int64_t)a.duplicate_of) : v_null(), v_int(n)};
+        if ((rc = rowset_add(rs, row)) != CLAIMDB_OK) break;
+    }
+    store_cursor_close(cur);
+    if (rc == CLAIMDB_OK && r < 0) rc = r < -1 ? -r : CLAIMDB_ERROR;
+    return rc;
+}
+
+static int show_predicates(claimdb_stmt *stmt, rowset *rs)
+{
+    /* Walk the dictionary (terms, not claims) and keep terms used as predicates: the work is
+     * bounded by the number of terms however many claims there are. */
+    store_cursor *cur;
+    int rc = store_terms_open(stmt->txn, "", 0, &cur);
+    if (rc != CLAIMDB_OK) return rc;
+    term_id id;
+    store_text t;
+    int r;
+    while ((r = store_cursor_next_term(cur, &id, &t)) == 1) {
+        uint64_t np = 0, nn = 0;
+        if ((rc = store_term_stat(stmt->txn, POL_POS, ROLE_P, id, &np)) ||
+            (rc = store_term_stat(stmt->txn, POL_NEG, ROLE_P, id, &nn)))
+            break;
+        if (np + nn == 0) continue;
+        value row[2] = {v_text(t.ptr, t.len), v_int((int64_t)(np + nn))};
+        if ((rc = rowset_add(rs, row)) != CLAIMDB_OK) break;
+    }
+    store_cursor_close(cur);
+    if (rc == CLAIMDB_OK && r < 0) rc = r < -1 ? -r : CLAIMDB_ERROR;
+    return rc;
+}
+
+static int show_aliases(claimdb_stmt *stmt, rowset *rs)
+{
+    store_cursor *cur;
+    int rc = store_aliases_open(stmt->txn, &cur);
+    if (rc != CLAIMDB_OK) return rc;
+    store_text alias;
+    term_id canon;
+    int r;
+    while ((r = store_cursor_next_alias(cur, &alias, &canon)) == 1) {
+        store_text t;
+        if ((rc = store_term_text(stmt->txn, canon, &t)) != CLAIMDB_OK) break;
+        value row[2] = {v_text(alias.ptr, alias.len), v_text(t.ptr, t.len)};
+        if ((rc = rowset_add(rs, row)) != CLAIMDB_OK) break;
+    }
+    store_cursor_close(cur);
+    if (rc == CLAIMDB_OK && r < 0) rc = r < -1 ? -r : CLAIMDB_ERROR;
+    return rc;
+}
+
+static int show_stats(claimdb_stmt *stmt, rowset *rs)
+{
+    store_counts c;
+    int rc = store_counts_get(stmt->txn, &c);
+    if (rc != CLAIMDB_OK) return rc;
+    struct {
+        const char *name;
+        uint64_t v;
+    } rows[] = {
+        {"format_version", STORE_FORMAT_VERSION},
+        {"terms", c.terms},
+        {"claims", c.claims_pos},
+        {"negative_claims", c.claims_neg},
+        {"citations", c.citations},
+        {"articles", c.articles},
+        {"aliases", c.aliases},
+        {"map_size", c.map_size},
+        {"used_bytes", c.used_bytes},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        value row[2] = {v_cstr(rows[i].name), v_int((int64_t)rows[i].v)};
+        if ((rc = rowset_add(rs, row)) != CLAIMDB_OK) return rc;
+    }
+    return CLAIMDB_OK;
+}
+
+/* SHOW TERMS LIKE streams: a prefix range scan of the dictionary on the pattern's literal
+ * prefix, each candidate checked against the whole pattern. */
+typedef struct terms_exec {
+    exec base;
+    store_cursor *cur;
+    char *pattern;
+    size_t plen;
+} terms_exec;
+
+static int terms_next(claimdb_stmt *stmt, exec *self)
+{
+    terms_exec *e = (terms_exec *)self;
+    term_id id;
+    store_text t;
+    int r;
+    while ((r = store_cursor_next_term(e->cur, &id, &t)) == 1) {
+        bool m;
+        int rc = like_match(e->pattern, e->plen, t.ptr, t.len, &m);
+        if (rc != CLAIMDB_OK) return db_error(stmt->db, rc, "out of memory");
+        if (!m) continue;
+        stmt->row[0] = v_text(t.ptr, t.len);
+        return CLAIMDB_ROW;
+    }
+    if (r < 0) return db_store_error(stmt->db, r < -1 ? -r : CLAIMDB_ERROR);
+    return CLAIMDB_DONE;
+}
+
+static void terms_free(exec *self)
+{
+    terms_exec *e = (terms_exec *)self;
+    store_cursor_close(e->cur);
+    free(e->pattern);
+    free(e);
+}
+
+static int show_terms(claimdb_stmt *stmt, exec **out)
+{
+    const char *p;
+    size_t n;
+    char buf[64];
+    int rc = stmt_value_text(stmt, &stmt->ast->u.show.like, "LIKE", &p, &n, buf, sizeof buf);
+    if (rc != CLAIMDB_OK) return rc;
+    terms_exec *e = calloc(1, sizeof *e);
+    if (e) e->pattern = malloc(n + 1);
+    if (!e || !e->pattern) {
+        free(e);
+        return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+    }
+    memcpy(e->pattern, p, n);
+    e->pattern[n] = '\0';
+    e->plen = n;
+    e->base.next = terms_next;
+    e->base.free = terms_free;
+    /* The key of the literal prefix bounds the scan. Normalising trims trailing white
+     * space, which only widens the range; the LIKE check keeps the result exact. */
+    size_t lp = like_prefix(p, n);
+    char *key = NULL;
+    size_t klen = 0;
+    if (lp > 0 && store_term_key(p, lp, &key, &klen) != CLAIMDB_OK) {
+        key = NULL;
+        klen = 0;
+    }
+    rc = store_terms_open(stmt->txn, key ? key : "", klen, &e->cur);
+    free(key);
+    if (rc != CLAIMDB_OK) {
+        terms_free(&e->base);
+        return db_store_error(stmt->db, rc);
+    }
+    *out = &e->base;
+    return CLAIMDB_OK;
+}
+
+int show_start(claimdb_stmt *stmt, exec **out)
+{
+    if (stmt->ast->u.show.kind == SHOW_TERMS) return show_terms(stmt, out);
+    rowset *rs = rowset_new(stmt->ncols);
+    if (!rs) return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+    int rc = CLAIMDB_OK;
+    switch (stmt->ast->u.show.kind) {
+    case SHOW_ARTICLES: rc = show_articles(stmt, rs); break;
+    case SHOW_PREDICATES: rc = show_predicates(stmt, rs); break;
+    case SHOW_ALIASES: rc = show_aliases(stmt, rs); break;
+    case SHOW_STATS: rc = show_stats(stmt, rs); break;
+    case SHOW_TERMS: break;
+    }
+    if (rc != CLAIMDB_OK) {
+        rowset_free(rs);
+        return rc == CLAIMDB_NOMEM ? db_error(stmt->db, rc, "out of memory")
+                                   : db_store_error(stmt->db, rc);
+    }
+    return rowset_exec(rs, out);
+}

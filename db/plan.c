@@ -1,0 +1,243 @@
+/* plan.c — the planner: estimate each pattern's cardinality from the index statistics, order
+ * the patterns greedily (cheapest connected pattern next, so bound values of one pattern
+ * become prefix bounds of the next), and pick for each the index whose key prefix covers its
+ * bound positions. */
+#include "plan.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const int idx_order[3][3] = {{0, 1, 2}, {1, 2, 0}, {2, 0, 1}};
+
+const char *idx_name(store_index idx)
+{
+    static const char *const names[] = {"SPO", "POS", "OSP"};
+    return names[idx];
+}
+
+void plan_free(plan *p)
+{
+    for (size_t i = 0; i < p->nsteps; i++) free(p->steps[i].cited);
+    for (size_t i = 0; i < p->nwithout; i++) free(p->without[i].cited);
+    free(p->steps);
+    free(p->without);
+    memset(p, 0, sizeof *p);
+}
+
+/* Which index serves a set of bound positions (bit 0 s, 1 p, 2 o), and how many of its
+ * leading key positions are bound. Every one of the 8 sets is a prefix of one index. */
+static void choose_index(unsigned bound, store_index *idx, int *nprefix)
+{
+    switch (bound) {
+    case 0: *idx = IDX_SPO; *nprefix = 0; break;
+    case 1: *idx = IDX_SPO; *nprefix = 1; break;
+    case 3: *idx = IDX_SPO; *nprefix = 2; break;
+    case 7: *idx = IDX_SPO; *nprefix = 3; break;
+    case 2: *idx = IDX_POS; *nprefix = 1; break;
+    case 6: *idx = IDX_POS; *nprefix = 2; break;
+    case 4: *idx = IDX_OSP; *nprefix = 1; break;
+    default: *idx = IDX_OSP; *nprefix = 2; break; /* 5: s and o */
+    }
+}
+
+static int resolve_term(claimdb_stmt *stmt, const ast_term *t, term_id *id)
+{
+    return stmt_term_lookup(stmt, t, id);
+}
+
+/* Fill the parts of a step that do not depend on the order. */
+static int step_init(claimdb_stmt *stmt, const ast_pattern *pat, step_plan *sp)
+{
+    memset(sp, 0, sizeof *sp);
+    sp->pat = pat;
+    sp->pol = pat->negated ? POL_NEG : POL_POS;
+    const ast_term *terms[3] = {&pat->s, &pat->p, &pat->o};
+    int rc;
+    for (int i = 0; i < 3; i++) {
+        sp->pos[i].slot = -1;
+        switch (terms[i]->kind) {
+        case TERM_CONST:
+        case TERM_PARAM:
+            sp->pos[i].kind = POS_CONST;
+            if ((rc = resolve_term(stmt, terms[i], &sp->pos[i].id))) return rc;
+            break;
+        case TERM_VAR:
+            sp->pos[i].kind = POS_NEW;
+            sp->pos[i].slot = terms[i]->slot;
+            break;
+        default: sp->pos[i].kind = POS_ANON; break;
+        }
+    }
+    sp->src.slot = pat->from.kind == TERM_VAR ? pat->from.slot : -1;
+    sp->quote.slot = pat->quote.kind == TERM_VAR ? pat->quote.slot : -1;
+    sp->who.slot = pat->by.kind == TERM_VAR ? pat->by.slot : -1;
+    sp->conf.slot = pat->confidence.kind == TERM_VAR ? pat->confidence.slot : -1;
+    sp->cite_rows = sp->src.slot >= 0;
+    if (pat->by.kind == TERM_CONST || pat->by.kind == TERM_PARAM) {
+        sp->has_by_const = true;
+        if ((rc = resolve_term(stmt, &pat->by, &sp->by_const))) return rc;
+    }
+    if (pat->ncited) {
+        sp->cited = malloc(pat->ncited * sizeof *sp->cited);
+        if (!sp->cited) return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+        sp->ncited = pat->ncited;
+        for (size_t i = 0; i < pat->ncited; i++)
+            if ((rc = stmt_value_uint(stmt, &pat->cited[i], "CITED BY", &sp->cited[i]))) return rc;
+    }
+    if (pat->has_sources) {
+        uint64_t n;
+        sp->has_sources = true;
+        if ((rc = stmt_value_uint(stmt, &pat->sources_n, "SOURCES", &n))) return rc;
+        sp->sources_n = n > INT64_MAX ? INT64_MAX : (int64_t)n;
+    }
+    return CLAIMDB_OK;
+}
+
+/* Mark positions and citation variables as bound or new given the variables bound so far,
+ * choose the index, and add what the step binds to `bound`. */
+static void step_bind(step_plan *sp, bool *bound)
+{
+    unsigned mask = 0;
+    for (int i = 0; i < 3; i++) {
+        pos_plan *pp = &sp->pos[i];
+        if (pp->kind == POS_CONST) mask |= 1u << i;
+        if (pp->slot < 0) continue;
+        if (bound[pp->slot]) {
+            pp->kind = POS_BOUND;
+            mask |= 1u << i;
+            continue;
+        }
+        pp->kind = POS_NEW;
+        for (int j = 0; j < i; j++)
+            if (sp->pos[j].slot == pp->slot) pp->kind = POS_SAME;
+    }
+    for (int i = 0; i < 3; i++)
+        if (sp->pos[i].slot >= 0) bound[sp->pos[i].slot] = true;
+    cite_var *cv[4] = {&sp->src, &sp->quote, &sp->who, &sp->conf};
+    for (int i = 0; i < 4; i++) {
+        if (cv[i]->slot < 0) continue;
+        cv[i]->is_new = !bound[cv[i]->slot];
+        bound[cv[i]->slot] = true;
+    }
+    choose_index(mask, &sp->idx, &sp->nprefix);
+}
+
+/* Estimated rows of a step given the variables bound before it. */
+static double estimate(claimdb_stmt *stmt, const step_plan *sp, const bool *bound, double total)
+{
+    double est = total;
+    int nbound = 0, nvar = 0;
+    for (int i = 0; i < 3; i++) {
+        const pos_plan *pp = &sp->pos[i];
+        if (pp->kind == POS_CONST) {
+            if (pp->id == 0) return 0;
+            uint64_t n = 0;
+            if (store_term_stat(stmt->txn, sp->pol, i, pp->id, &n) == CLAIMDB_OK && (double)n < est)
+                est = (double)n;
+            nbound++;
+        } else if (pp->slot >= 0 && bound[pp->slot]) {
+            nbound++;
+            nvar++;
+        }
+    }
+    if (nbound == 3) return est < 1 ? est : 1;
+    /* A position bound by a variable of an earlier step narrows the range by a factor we
+     * cannot know without value statistics; one tenth per position is a common guess. */
+    for (int i = 0; i < nvar; i++) est /= 10;
+    if (sp->ncited || sp->has_sources || sp->has_by_const) est /= 2;
+    return est < 1 && est > 0 ? 1 : est;
+}
+
+static bool connected(const step_plan *sp, const bool *bound)
+{
+    for (int i = 0; i < 3; i++)
+        if (sp->pos[i].slot >= 0 && bound[sp->pos[i].slot]) return true;
+    const cite_var *cv[4] = {&sp->src, &sp->quote, &sp->who, &sp->conf};
+    for (int i = 0; i < 4; i++)
+        if (cv[i]->slot >= 0 && bound[cv[i]->slot]) return true;
+    return false;
+}
+
+int plan_build(claimdb_stmt *stmt, const ast_find *f, plan *out)
+{
+    memset(out, 0, sizeof *out);
+    size_t npos = 0, nwo = 0;
+    for (size_t i = 0; i < f->npats; i++) {
+        if (f->pats[i].without) nwo++;
+        else npos++;
+    }
+    step_plan *cand = calloc(npos ? npos : 1, sizeof *cand);
+    bool *bound = calloc(f->nvars ? f->nvars : 1, sizeof *bound);
+    bool *used = calloc(npos ? npos : 1, sizeof *used);
+    out->steps = calloc(npos ? npos : 1, sizeof *out->steps);
+    out->without = calloc(nwo ? nwo : 1, sizeof *out->without);
+    int rc = CLAIMDB_OK;
+    if (!cand || !bound || !used || !out->steps || !out->without) {
+        rc = db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+        goto done;
+    }
+    store_counts counts;
+    if ((rc = store_counts_get(stmt->txn, &counts)) != CLAIMDB_OK) {
+        rc = db_store_error(stmt->db, rc);
+        goto done;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < f->npats; i++) {
+        if (f->pats[i].without) continue;
+        rc = step_init(stmt, &f->pats[i], &cand[k]);
+        k++;
+        if (rc != CLAIMDB_OK) goto done;
+    }
+    for (size_t n = 0; n < npos; n++) {
+        /* Prefer patterns that share a variable with what is bound, to avoid cross products. */
+        bool any_connected = false;
+        for (size_t i = 0; i < npos; i++)
+            if (!used[i] && connected(&cand[i], bound)) any_connected = true;
+        size_t best = SIZE_MAX;
+        double best_est = 0;
+        for (size_t i = 0; i < npos; i++) {
+            if (used[i] || (any_connected && !connected(&cand[i], bound))) continue;
+            double total = (double)(cand[i].pol == POL_POS ? counts.claims_pos : counts.claims_neg);
+            double e = estimate(stmt, &cand[i], bound, total);
+            if (best == SIZE_MAX || e < best_est) {
+                best = i;
+                best_est = e;
+            }
+        }
+        used[best] = true;
+        cand[best].est = best_est;
+        step_bind(&cand[best], bound);
+        out->steps[out->nsteps++] = cand[best];
+        memset(&cand[best], 0, sizeof cand[best]); /* ownership of cited moved */
+    }
+    for (size_t i = 0; i < f->npats; i++) {
+        if (!f->pats[i].without) continue;
+        step_plan *sp = &out->without[out->nwithout];
+        if ((rc = step_init(stmt, &f->pats[i], sp)) != CLAIMDB_OK) {
+            out->nwithout++;
+            goto done;
+        }
+        /* Work on a copy of the bound set: a WITHOUT pattern binds nothing for the others. */
+        bool *b2 = malloc((f->nvars ? f->nvars : 1) * sizeof *b2);
+        if (!b2) {
+            out->nwithout++;
+            rc = db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+            goto done;
+        }
+        memcpy(b2, bound, (f->nvars ? f->nvars : 1) * sizeof *b2);
+        double total = (double)(sp->pol == POL_POS ? counts.claims_pos : counts.claims_neg);
+        sp->est = estimate(stmt, sp, b2, total);
+        step_bind(sp, b2);
+        free(b2);
+        sp->cite_rows = sp->src.slot >= 0;
+        out->nwithout++;
+    }
+done:
+    if (cand)
+        for (size_t i = 0; i < npos; i++) free(cand[i].cited);
+    free(cand);
+    free(bound);
+    free(used);
+    if (rc != CLAIMDB_OK) plan_free(out);
+    return rc;
+}

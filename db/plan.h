@@ -1,0 +1,61 @@
+/* plan.h — the planner's output: for each pattern of a FIND, in the order it runs, how each
+ * position is bound and which index serves it. Shared by the executor (find.c) and EXPLAIN. */
+#ifndef CLAIMDB_PLAN_H
+#define CLAIMDB_PLAN_H
+
+#include "engine.h"
+
+typedef enum pos_kind {
+    POS_CONST, /* a term written in the query (id 0: not in the dictionary, nothing matches) */
+    POS_BOUND, /* a variable bound by an earlier step */
+    POS_NEW,   /* a variable first bound here */
+    POS_SAME,  /* a variable first bound at an earlier position of this same pattern */
+    POS_ANON,  /* _ */
+} pos_kind;
+
+typedef struct pos_plan {
+    pos_kind kind;
+    int slot;   /* variable slot, or -1 */
+    term_id id; /* POS_CONST */
+} pos_plan;
+
+typedef struct cite_var {
+    int slot; /* -1: not written */
+    bool is_new;
+} cite_var;
+
+typedef struct step_plan {
+    const ast_pattern *pat;
+    uint8_t pol;
+    pos_plan pos[3]; /* subject, predicate, object */
+    store_index idx;
+    int nprefix; /* leading index positions bound: the range scanned */
+    double est;  /* estimated rows */
+    /* citation level */
+    bool cite_rows; /* FROM: one row per citation */
+    cite_var src, quote, who, conf;
+    bool has_by_const;
+    term_id by_const;
+    /* claim filters, resolved */
+    uint64_t *cited;
+    size_t ncited;
+    bool has_sources;
+    int64_t sources_n;
+} step_plan;
+
+typedef struct plan {
+    step_plan *steps; /* positive patterns in run order */
+    size_t nsteps;
+    step_plan *without; /* WITHOUT patterns, checked once every variable is bound */
+    size_t nwithout;
+} plan;
+
+/* Plan stmt's FIND (resolving constants and parameters in the statement's transaction). */
+int plan_build(claimdb_stmt *stmt, const ast_find *f, plan *out);
+void plan_free(plan *p);
+/* Index position order: idx_order[idx][i] is the claim position (0 s, 1 p, 2 o) at index
+ * key position i. */
+extern const int idx_order[3][3];
+const char *idx_name(store_index idx);
+
+#endif /* CLAIMDB_PLAN_H */

@@ -1,0 +1,247 @@
+/* write.c — the statements that change the database: ASSERT, RETRACT, ARTICLE, ALIAS, and
+ * the bulk citation path of claimdb_assert(). Each runs inside a write transaction that the
+ * caller (api.c) commits, or rolls back on error, so a failed statement changes nothing. */
+#include "engine.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Reject a term before anything is written, so a failing citation leaves no orphan terms. */
+static int check_term(claimdb *db, const char *what, const char *s)
+{
+    char *key = NULL;
+    size_t n;
+    int rc = store_term_key(s, strlen(s), &key, &n);
+    free(key);
+    if (rc == CLAIMDB_OK) return rc;
+    if (rc == CLAIMDB_TOOBIG)
+        return db_error(db, rc, "%s too long (at most %d bytes once normalised)", what,
+                        STORE_MAX_KEY);
+    if (rc == CLAIMDB_NOMEM) return db_error(db, rc, "out of memory");
+    return db_error(db, rc, "%s: %s", what, *s ? "invalid UTF-8" : "empty term");
+}
+
+int write_citation(claimdb *db, store_txn *txn, const claimdb_citation *c, int *added)
+{
+    int rc;
+    if ((rc = check_term(db, "subject", c->subject)) != CLAIMDB_OK ||
+        (rc = check_term(db, "predicate", c->predicate)) != CLAIMDB_OK ||
+        (rc = check_term(db, "object", c->object)) != CLAIMDB_OK)
+        return rc;
+    if (c->claimant && *c->claimant && (rc = check_term(db, "claimant", c->claimant)))
+        return rc;
+    claim_key k = {.pol = c->negated ? POL_NEG : POL_POS};
+    store_citation cite;
+    memset(&cite, 0, sizeof cite);
+    cite.article = (uint64_t)c->article;
+    cite.has_confidence = c->has_confidence != 0;
+    cite.confidence = c->has_confidence ? c->confidence : 0.0;
+    cite.method = (uint8_t)c->method;
+    if (c->quote && *c->quote) {
+        cite.quote.ptr = c->quote;
+        cite.quote.len = strlen(c->quote);
+    }
+    if ((rc = store_term_intern(txn, c->subject, strlen(c->subject), &k.s)) != CLAIMDB_OK ||
+        (rc = store_term_intern(txn, c->predicate, strlen(c->predicate), &k.p)) != CLAIMDB_OK ||
+        (rc = store_term_intern(txn, c->object, strlen(c->object), &k.o)) != CLAIMDB_OK)
+        return db_store_error(db, rc);
+    if (c->claimant && *c->claimant &&
+        (rc = store_term_intern(txn, c->claimant, strlen(c->claimant), &cite.claimant)))
+        return db_store_error(db, rc);
+    if ((rc = store_cite_put(txn, &k, &cite, added)) != CLAIMDB_OK) return db_store_error(db, rc);
+    return CLAIMDB_OK;
+}
+
+static int exec_assert(claimdb_stmt *stmt)
+{
+    const ast_claim_stmt *a = &stmt->ast->u.claim;
+    char sb[64], pb[64], ob[64], cb[64], qb[64];
+    claimdb_citation c;
+    memset(&c, 0, sizeof c);
+    size_t n;
+    int rc;
+    if ((rc = stmt_term_text(stmt, &a->s, &c.subject, &n, sb, sizeof sb)) ||
+        (rc = stmt_term_text(stmt, &a->p, &c.predicate, &n, pb, sizeof pb)) ||
+        (rc = stmt_term_text(stmt, &a->o, &c.object, &n, ob, sizeof ob)))
+        return rc;
+    if (a->by.kind != TERM_NONE &&
+        (rc = stmt_term_text(stmt, &a->by, &c.claimant, &n, cb, sizeof cb)))
+        return rc;
+    if (a->quote.kind != VAL_NONE &&
+        (rc = stmt_value_text(stmt, &a->quote, "QUOTE", &c.quote, &n, qb, sizeof qb)))
+        return rc;
+    if (a->confidence.kind != VAL_NONE) {
+        if ((rc = stmt_value_real(stmt, &a->confidence, "CONFIDENCE", &c.confidence)))
+            return rc;
+        if (!(c.confidence >= 0.0 && c.confidence <= 1.0))
+            return stmt_error_at(stmt, CLAIMDB_ERROR, a->confidence.loc.off,
+                                 "CONFIDENCE must be between 0 and 1");
+        c.has_confidence = 1;
+    }
+    c.negated = a->negated;
+    c.method = CLAIMDB_METHOD_CURATED;
+    if (a->narticles == 0)
+        return stmt_error_at(stmt, CLAIMDB_SEMANTIC, stmt->ast->loc.off,
+                             "ASSERT needs FROM and at least one article id");
+    for (size_t i = 0; i < a->narticles; i++) {
+        uint64_t art;
+        if ((rc = stmt_value_uint(stmt, &a->articles[i], "an article id", &art))) return rc;
+        if (art > INT64_MAX)
+            return stmt_error_at(stmt, CLAIMDB_ERROR, a->articles[i].loc.off,
+                                 "article id too large");
+        c.article = (int64_t)art;
+        if ((rc = write_citation(stmt->db, stmt->txn, &c, NULL)) != CLAIMDB_OK) {
+            /* Give the message the statement's position. */
+            return stmt_error_at(stmt, rc, stmt->ast->loc.off, "%s", stmt->db->errtext);
+        }
+    }
+    return CLAIMDB_OK;
+}
+
+static int exec_retract(claimdb_stmt *stmt)
+{
+    const ast_claim_stmt *a = &stmt->ast->u.claim;
+    claim_key k = {.pol = a->negated ? POL_NEG : POL_POS};
+    int rc;
+    if ((rc = stmt_term_lookup(stmt, &a->s, &k.s)) || (rc = stmt_term_lookup(stmt, &a->p, &k.p)) ||
+        (rc = stmt_term_lookup(stmt, &a->o, &k.o)))
+        return rc;
+    /* Retracting what is not there is no error: the database already says what was asked. */
+    if (!k.s || !k.p || !k.o) return CLAIMDB_OK;
+    if (a->narticles == 0) {
+        rc = store_claim_delete(stmt->txn, &k);
+        return rc == CLAIMDB_OK || rc == CLAIMDB_NOTFOUND ? CLAIMDB_OK : db_store_error(stmt->db, rc);
+    }
+    for (size_t i = 0; i < a->narticles; i++) {
+        uint64_t art;
+        if ((rc = stmt_value_uint(stmt, &a->articles[i], "an article id", &art))) return rc;
+        rc = store_cite_delete(stmt->txn, &k, art);
+        if (rc != CLAIMDB_OK && rc != CLAIMDB_NOTFOUND) return db_store_error(stmt->db, rc);
+    }
+    return CLAIMDB_OK;
+}
+
+int article_root(store_txn *txn, uint64_t id, uint64_t *root)
+{
+    /* Chains are kept acyclic by ARTICLE; the bound only guards against damaged data. */
+    for (int depth = 0; depth < 64; depth++) {
+        store_article a;
+        int rc = store_article_get(txn, id, &a);
+        if (rc == CLAIMDB_NOTFOUND || (rc == CLAIMDB_OK && !a.has_duplicate_of)) break;
+        if (rc != CLAIMDB_OK) return rc;
+        id = a.duplicate_of;
+    }
+    *root = id;
+    return CLAIMDB_OK;
+}
+
+static int field(claimdb_stmt *stmt, const ast_value *v, const char *what, store_text *dst,
+                 char *buf, size_t bufsz)
+{
+    if (v->kind == VAL_NONE) return CLAIMDB_OK;
+    const char *s;
+    size_t n;
+    int rc = stmt_value_text(stmt, v, what, &s, &n, buf, bufsz);
+    if (rc != CLAIMDB_OK) return rc;
+    dst->ptr = n ? s : NULL; /* an empty value clears the field */
+    dst->len = n;
+    return CLAIMDB_OK;
+}
+
+static int exec_article(claimdb_stmt *stmt)
+{
+    const ast_article_stmt *a = &stmt->ast->u.article;
+    uint64_t id;
+    int rc;
+    if ((rc = stmt_value_uint(stmt, &a->id, "an article id", &id))) return rc;
+    store_article art;
+    memset(&art, 0, sizeof art);
+    rc = store_article_get(stmt->txn, id, &art);
+    if (rc != CLAIMDB_OK && rc != CLAIMDB_NOTFOUND) return db_store_error(stmt->db, rc);
+    art.id = id;
+    /* The old record's fields point into the map, which the put below may move: copy the
+     * record into memory of our own first. */
+    store_text *fields[] = {&art.title, &art.outlet, &art.date, &art.url, &art.author, &art.text};
+    char *copies[6] = {0};
+    for (int i = 0; i < 6; i++) {
+        if (!fields[i]->ptr) continue;
+        copies[i] = malloc(fields[i]->len + 1);
+        if (!copies[i]) {
+            rc = db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+            goto out;
+        }
+        memcpy(copies[i], fields[i]->ptr, fields[i]->len);
+        fields[i]->ptr = copies[i];
+    }
+    char b[6][64];
+    const ast_value *vals[] = {&a->title, &a->outlet, &a->date, &a->url, &a->author, &a->text};
+    static const char *const names[] = {"TITLE", "OUTLET", "DATE", "URL", "AUTHOR", "TEXT"};
+    for (int i = 0; i < 6; i++)
+        if ((rc = field(stmt, vals[i], names[i], fields[i], b[i], sizeof b[i]))) goto out;
+    if (a->date.kind != VAL_NONE && art.date.ptr && !date_valid(art.date.ptr, art.date.len)) {
+        rc = stmt_error_at(stmt, CLAIMDB_ERROR, a->date.loc.off,
+                           "DATE must be a calendar date YYYY-MM-DD that exists");
+        goto out;
+    }
+    if (a->duplicate_of.kind != VAL_NONE) {
+        uint64_t dup, root;
+        if ((rc = stmt_value_uint(stmt, &a->duplicate_of, "DUPLICATE OF", &dup))) goto out;
+        if ((rc = article_root(stmt->txn, dup, &root)) != CLAIMDB_OK) {
+            rc = db_store_error(stmt->db, rc);
+            goto out;
+        }
+        if (dup == id || root == id) {
+            rc = stmt_error_at(stmt, CLAIMDB_ERROR, a->duplicate_of.loc.off,
+                               "article %llu cannot be a duplicate of itself",
+                               (unsigned long long)id);
+            goto out;
+        }
+        art.has_duplicate_of = true;
+        art.duplicate_of = dup;
+        /* Make sure the original exists, as FROM does for cited articles. */
+        store_article orig;
+        rc = store_article_get(stmt->txn, dup, &orig);
+        if (rc == CLAIMDB_NOTFOUND) {
+            store_article empty;
+            memset(&empty, 0, sizeof empty);
+            empty.id = dup;
+            rc = store_article_put(stmt->txn, &empty);
+        }
+        if (rc != CLAIMDB_OK) {
+            rc = db_store_error(stmt->db, rc);
+            goto out;
+        }
+    }
+    if ((rc = store_article_put(stmt->txn, &art)) != CLAIMDB_OK) rc = db_store_error(stmt->db, rc);
+out:
+    for (int i = 0; i < 6; i++) free(copies[i]);
+    return rc;
+}
+
+static int exec_alias(claimdb_stmt *stmt)
+{
+    const ast_alias_stmt *a = &stmt->ast->u.alias;
+    const char *as, *cs;
+    size_t an, cn;
+    char ab[64], cb[64];
+    int rc;
+    if ((rc = stmt_term_text(stmt, &a->alias, &as, &an, ab, sizeof ab)) ||
+        (rc = stmt_term_text(stmt, &a->canonical, &cs, &cn, cb, sizeof cb)))
+        return rc;
+    rc = store_alias_put(stmt->txn, as, an, cs, cn);
+    if (rc == CLAIMDB_OK) return rc;
+    const char *m = store_errmsg(stmt->db->st);
+    return stmt_error_at(stmt, rc, a->alias.loc.off, "%s", m && *m ? m : claimdb_strerror(rc));
+}
+
+int write_exec(claimdb_stmt *stmt)
+{
+    switch (stmt->ast->kind) {
+    case STMT_ASSERT: return exec_assert(stmt);
+    case STMT_RETRACT: return exec_retract(stmt);
+    case STMT_ARTICLE: return exec_article(stmt);
+    case STMT_ALIAS: return exec_alias(stmt);
+    default: return db_error(stmt->db, CLAIMDB_MISUSE, "not a writing statement");
+    }
+}
