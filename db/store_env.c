@@ -1,0 +1,405 @@
+/* store_env.c — opening and closing stores, the process-wide environment registry, error
+ * translation and the counts. */
+#include "store_internal.h"
+
+#include "claimdb.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+const char *const store_db_names[DB_COUNT] = {
+    [DB_TERM] = "term",       [DB_TERMID] = "termid",   [DB_SPO] = "spo",
+    [DB_POS] = "pos",         [DB_OSP] = "osp",         [DB_CITE] = "cite",
+    [DB_ARTCITE] = "artcite", [DB_ARTICLE] = "article", [DB_ALIAS] = "alias",
+    [DB_TSTAT] = "tstat",     [DB_META] = "meta",
+};
+
+/* The registry of open environments. LMDB forbids opening one file twice in a process (its
+ * locks are per process, and a second mdb_env_open of the same file corrupts the lock
+ * state), yet claimdb lets a program open several handles on one database. So every store on
+ * a file shares one MDB_env, found here by the file's (device, inode) and counted. This is the
+ * storage layer's only global mutable state; the mutex guards the list, each entry's count,
+ * and each entry's record of live transactions and of the writer (store_txn.c). */
+static pthread_mutex_t registry_mutex = PTHREAD_MUTEX_INITIALIZER;
+static store_env *registry;
+
+void store_registry_lock(void) { pthread_mutex_lock(&registry_mutex); }
+void store_registry_unlock(void) { pthread_mutex_unlock(&registry_mutex); }
+
+/* ---- errors ---- */
+
+int store_seterr(store *st, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(st->buf, sizeof st->buf, fmt, ap);
+    va_end(ap);
+    st->msg = st->buf;
+    return code;
+}
+
+void store_setmsg(store *st, const char *static_msg) { st->msg = static_msg; }
+
+int store_code_of(int rc)
+{
+    switch (rc) {
+    case MDB_SUCCESS:
+        return CLAIMDB_OK;
+    case MDB_NOTFOUND:
+    case ENOENT:
+        return CLAIMDB_NOTFOUND;
+    case MDB_MAP_FULL:
+        return STORE_MAPFULL;
+    case MDB_PAGE_NOTFOUND:
+    case MDB_CORRUPTED:
+    case MDB_INVALID:
+    case MDB_INCOMPATIBLE:
+    case MDB_CURSOR_FULL:
+        return CLAIMDB_CORRUPT;
+    case MDB_VERSION_MISMATCH:
+        return CLAIMDB_VERSION;
+    case MDB_READERS_FULL:
+    case MDB_TLS_FULL:
+    case MDB_MAP_RESIZED:
+    case EBUSY:
+    case EAGAIN:
+        return CLAIMDB_BUSY;
+    case MDB_TXN_FULL:
+    case MDB_BAD_VALSIZE:
+    case EFBIG:
+        return CLAIMDB_TOOBIG;
+    case MDB_BAD_RSLOT:
+    case MDB_BAD_DBI:
+    case EINVAL:
+        return CLAIMDB_MISUSE;
+    case MDB_KEYEXIST:
+    case MDB_DBS_FULL:
+    case MDB_PAGE_FULL:
+    case MDB_BAD_TXN:
+        return CLAIMDB_ERROR;
+    case ENOMEM:
+        return CLAIMDB_NOMEM;
+    default: /* MDB_PANIC, EIO, ENOSPC, EACCES, EROFS, ... */
+        return CLAIMDB_IOERR;
+    }
+}
+
+int store_mdb_err(store *st, int rc, const char *what)
+{
+    int code = store_code_of(rc);
+    if (code == STORE_MAPFULL)
+        return code;
+    if (rc == MDB_BAD_TXN)
+        return store_seterr(st, code, "%s: the transaction failed earlier and must be rolled back",
+                            what);
+    return store_seterr(st, code, "%s: %s", what, mdb_strerror(rc));
+}
+
+const char *store_errmsg(const store *st)
+{
+    if (!st)
+        return "out of memory";
+    return st->msg ? st->msg : "not an error";
+}
+
+int64_t store_cursor_ops(store *st, bool reset)
+{
+    if (!st)
+        return 0;
+    int64_t n = st->cursor_ops;
+    if (reset)
+        st->cursor_ops = 0;
+    return n;
+}
+
+/* ---- opening ---- */
+
+static const char *const meta_format = "format";
+static const char *const meta_next_term = "next_term";
+
+/* Check the format record of an existing file. */
+static int check_format(store *st, const char *path, MDB_txn *txn, MDB_dbi meta)
+{
+    MDB_val k = {strlen(meta_format), (void *)meta_format}, v;
+    int rc = mdb_get(txn, meta, &k, &v);
+    if (rc == MDB_NOTFOUND)
+        return store_seterr(st, CLAIMDB_CORRUPT, "%s: not a claimdb database (no format record)",
+                            path);
+    if (rc)
+        return store_mdb_err(st, rc, path);
+    if (v.mv_size != 4)
+        return store_seterr(st, CLAIMDB_CORRUPT, "%s: damaged format record", path);
+    uint32_t version = get_u32(v.mv_data);
+    if (version != STORE_FORMAT_VERSION)
+        return store_seterr(st, CLAIMDB_VERSION,
+                            "%s: database format version %u, this claimdb reads version %d", path,
+                            (unsigned)version, STORE_FORMAT_VERSION);
+    return CLAIMDB_OK;
+}
+
+/* Create our databases and meta records in a new file. Returns an MDB code. */
+static int init_new(store_env *e)
+{
+    MDB_txn *txn;
+    int rc = mdb_txn_begin(e->env, NULL, 0, &txn);
+    if (rc)
+        return rc;
+    for (int i = 0; i < DB_COUNT && !rc; i++)
+        rc = mdb_dbi_open(txn, store_db_names[i], MDB_CREATE, &e->dbi[i]);
+    uint8_t ver[4], next[8];
+    put_u32(ver, STORE_FORMAT_VERSION);
+    put_u64(next, 1);
+    MDB_val k = {strlen(meta_format), (void *)meta_format}, v = {4, ver};
+    if (!rc) {
+        rc = mdb_put(txn, e->dbi[DB_META], &k, &v, MDB_NOOVERWRITE);
+        if (rc == MDB_KEYEXIST) /* another process created it meanwhile */
+            rc = 0;
+    }
+    k = (MDB_val){strlen(meta_next_term), (void *)meta_next_term};
+    v = (MDB_val){8, next};
+    if (!rc) {
+        rc = mdb_put(txn, e->dbi[DB_META], &k, &v, MDB_NOOVERWRITE);
+        if (rc == MDB_KEYEXIST)
+            rc = 0;
+    }
+    if (rc) {
+        mdb_txn_abort(txn);
+        return rc;
+    }
+    return mdb_txn_commit(txn);
+}
+
+/* Open the named databases and check the format, creating them in a new file. */
+static int open_dbs(store *st, store_env *e, const char *path)
+{
+    for (;;) {
+        MDB_txn *txn;
+        int rc = mdb_txn_begin(e->env, NULL, MDB_RDONLY, &txn);
+        if (rc)
+            return store_mdb_err(st, rc, path);
+        int missing = 0;
+        for (int i = 0; i < DB_COUNT; i++) {
+            rc = mdb_dbi_open(txn, store_db_names[i], 0, &e->dbi[i]);
+            if (rc == MDB_NOTFOUND) {
+                missing++;
+            } else if (rc) {
+                mdb_txn_abort(txn);
+                if (rc == MDB_INCOMPATIBLE)
+                    return store_seterr(st, CLAIMDB_CORRUPT, "%s: not a claimdb database", path);
+                return store_mdb_err(st, rc, path);
+            }
+        }
+        if (missing == 0) {
+            rc = check_format(st, path, txn, e->dbi[DB_META]);
+            if (rc) {
+                mdb_txn_abort(txn);
+                return rc;
+            }
+            rc = mdb_txn_commit(txn); /* keeps the dbi handles */
+            return rc ? store_mdb_err(st, rc, path) : CLAIMDB_OK;
+        }
+        MDB_stat ms;
+        rc = mdb_stat(txn, 1 /* MAIN_DBI */, &ms);
+        mdb_txn_abort(txn);
+        if (rc)
+            return store_mdb_err(st, rc, path);
+        if (missing != DB_COUNT || ms.ms_entries != 0)
+            return store_seterr(st, CLAIMDB_CORRUPT, "%s: not a claimdb database", path);
+        if (e->rdonly)
+            return store_seterr(st, CLAIMDB_CORRUPT,
+                                "%s: empty LMDB file, not a claimdb database", path);
+        rc = init_new(e);
+        if (rc == MDB_MAP_FULL) { /* a tiny initial map: no transaction can be active yet */
+            MDB_envinfo info;
+            mdb_env_info(e->env, &info);
+            rc = mdb_env_set_mapsize(e->env, info.me_mapsize * 2);
+            if (rc)
+                return store_mdb_err(st, rc, path);
+            continue;
+        }
+        if (rc)
+            return store_mdb_err(st, rc, path);
+        /* loop once more: reopen the handles read-only and check what we wrote */
+    }
+}
+
+static int env_new(store *st, const char *path, const struct stat *sb, size_t mapsize,
+                   store_env **out)
+{
+    store_env *e = calloc(1, sizeof *e);
+    if (!e)
+        return store_seterr(st, CLAIMDB_NOMEM, "out of memory");
+    e->dev = sb->st_dev;
+    e->ino = sb->st_ino;
+    e->pid = getpid();
+    e->rdonly = st->readonly;
+    int rc = mdb_env_create(&e->env);
+    if (rc) {
+        free(e);
+        return store_mdb_err(st, rc, path);
+    }
+    mdb_env_set_maxdbs(e->env, DB_COUNT + 4);
+    mdb_env_set_mapsize(e->env, mapsize);
+    unsigned flags = MDB_NOSUBDIR | MDB_NOTLS | (e->rdonly ? MDB_RDONLY : 0);
+    rc = mdb_env_open(e->env, path, flags, 0644);
+    if (rc) {
+        if (rc == MDB_INVALID)
+            rc = store_seterr(st, CLAIMDB_CORRUPT, "%s: not a claimdb database", path);
+        else if (rc == MDB_VERSION_MISMATCH)
+            rc = store_seterr(st, CLAIMDB_VERSION,
+                              "%s: written by an incompatible version of LMDB", path);
+        else
+            rc = store_mdb_err(st, rc, path);
+        goto fail;
+    }
+    int dead = 0;
+    mdb_reader_check(e->env, &dead);
+    rc = open_dbs(st, e, path);
+    if (rc)
+        goto fail;
+    e->refs = 1;
+    *out = e;
+    return CLAIMDB_OK;
+fail:
+    mdb_env_close(e->env);
+    free(e);
+    return rc;
+}
+
+static int open_locked(store *st, const char *path, bool create, size_t initial_map)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        if (errno != ENOENT)
+            return store_seterr(st, CLAIMDB_IOERR, "%s: %s", path, strerror(errno));
+        if (!create)
+            return store_seterr(st, CLAIMDB_NOTFOUND, "%s: no such database", path);
+        if (st->readonly)
+            return store_seterr(st, CLAIMDB_READONLY,
+                                "%s: no such database, and cannot create one read-only", path);
+        int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (fd < 0 && errno != EEXIST)
+            return store_seterr(st, CLAIMDB_IOERR, "%s: %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        if (stat(path, &sb) != 0)
+            return store_seterr(st, CLAIMDB_IOERR, "%s: %s", path, strerror(errno));
+    }
+    if (!S_ISREG(sb.st_mode))
+        return store_seterr(st, CLAIMDB_CORRUPT, "%s: not a claimdb database (not a file)",
+                            path);
+    if (sb.st_size == 0 && (!create || st->readonly))
+        return store_seterr(st, st->readonly && create ? CLAIMDB_READONLY : CLAIMDB_CORRUPT,
+                            "%s: empty file, not a claimdb database", path);
+
+    pid_t pid = getpid();
+    for (store_env *e = registry; e; e = e->next) {
+        if (e->dev == sb.st_dev && e->ino == sb.st_ino && e->pid == pid) {
+            if (e->rdonly && !st->readonly)
+                return store_seterr(st, CLAIMDB_BUSY,
+                                    "%s: already open read-only in this process", path);
+            e->refs++;
+            st->se = e;
+            return CLAIMDB_OK;
+        }
+    }
+    if (initial_map == 0) {
+        initial_map = STORE_DEFAULT_MAP;
+        if ((uint64_t)sb.st_size * 2 > initial_map)
+            initial_map = (size_t)sb.st_size * 2;
+    }
+    store_env *e;
+    int rc = env_new(st, path, &sb, initial_map, &e);
+    if (rc)
+        return rc;
+    e->next = registry;
+    registry = e;
+    st->se = e;
+    return CLAIMDB_OK;
+}
+
+int store_open_mapsize(const char *path, int flags, size_t initial_map, store **out)
+{
+    if (!out)
+        return CLAIMDB_MISUSE;
+    *out = NULL;
+    store *st = calloc(1, sizeof *st);
+    if (!st)
+        return CLAIMDB_NOMEM;
+    *out = st;
+    st->msg = "not an error";
+    if (!path || !*path)
+        return store_seterr(st, CLAIMDB_MISUSE, "no database path given");
+    st->readonly = (flags & CLAIMDB_OPEN_READONLY) != 0;
+    store_registry_lock();
+    int rc = open_locked(st, path, (flags & CLAIMDB_OPEN_CREATE) != 0, initial_map);
+    store_registry_unlock();
+    return rc;
+}
+
+int store_open(const char *path, int flags, store **out)
+{
+    return store_open_mapsize(path, flags, 0, out);
+}
+
+void store_close(store *st)
+{
+    if (!st)
+        return;
+    if (st->spare)
+        mdb_txn_abort(st->spare);
+    store_env *e = st->se;
+    if (e) {
+        store_registry_lock();
+        if (--e->refs == 0) {
+            for (store_env **pp = &registry; *pp; pp = &(*pp)->next) {
+                if (*pp == e) {
+                    *pp = e->next;
+                    break;
+                }
+            }
+            mdb_env_close(e->env);
+            free(e);
+        }
+        store_registry_unlock();
+    }
+    free(st);
+}
+
+/* ---- counts ---- */
+
+int store_counts_get(store_txn *t, store_counts *out)
+{
+    int rc = txn_check_read(t);
+    if (rc)
+        return rc;
+    memset(out, 0, sizeof *out);
+    if ((rc = meta_u64(t, "claims.pos", &out->claims_pos)) ||
+        (rc = meta_u64(t, "claims.neg", &out->claims_neg)) ||
+        (rc = meta_u64(t, "citations", &out->citations)) ||
+        (rc = meta_u64(t, "articles", &out->articles)))
+        return rc;
+    MDB_stat ms;
+    rc = mdb_stat(txn_mdb(t), txn_dbi(t, DB_TERMID), &ms);
+    if (rc)
+        return store_mdb_err(t->st, rc, "counting terms");
+    out->terms = ms.ms_entries;
+    rc = mdb_stat(txn_mdb(t), txn_dbi(t, DB_ALIAS), &ms);
+    if (rc)
+        return store_mdb_err(t->st, rc, "counting aliases");
+    out->aliases = ms.ms_entries;
+    MDB_envinfo info;
+    mdb_env_info(t->se->env, &info);
+    rc = mdb_env_stat(t->se->env, &ms);
+    if (rc)
+        return store_mdb_err(t->st, rc, "reading the environment");
+    out->map_size = info.me_mapsize;
+    out->used_bytes = (uint64_t)(info.me_last_pgno + 1) * ms.ms_psize;
+    return CLAIMDB_OK;
+}

@@ -1,0 +1,221 @@
+/* store_internal.h — what the store_*.c files share and nobody else sees.
+ *
+ * Layout of the storage layer:
+ *   store_env.c      the process-wide registry of LMDB environments, open/close, errors,
+ *                    counts
+ *   store_txn.c      transactions, savepoints, the write log and map growth, cursors, and the
+ *                    small get/put/del helpers every other file uses
+ *   store_term.c     term keys (utf8proc), the dictionary, aliases and their rewrite
+ *   store_claim.c    claim indexes, citations, scans, per-term statistics
+ *   store_article.c  article records
+ *
+ * Internal functions return CLAIMDB_* codes, or STORE_MAPFULL (negative, never shown to the
+ * user) when LMDB reported MDB_MAP_FULL: the write wrappers in store_txn.c then grow the map
+ * and replay the transaction's log.
+ */
+#ifndef CLAIMDB_STORE_INTERNAL_H
+#define CLAIMDB_STORE_INTERNAL_H
+
+#include "store.h"
+
+#include <lmdb.h>
+#include <stdarg.h>
+#include <sys/types.h>
+
+#define STORE_MAPFULL (-1)
+#define STORE_DEFAULT_MAP ((size_t)64 << 20)
+#define STORE_KEYBUF 512 /* larger than any key we write (LMDB's own limit is 511) */
+
+enum {
+    DB_TERM,
+    DB_TERMID,
+    DB_SPO,
+    DB_POS,
+    DB_OSP,
+    DB_CITE,
+    DB_ARTCITE,
+    DB_ARTICLE,
+    DB_ALIAS,
+    DB_TSTAT,
+    DB_META,
+    DB_COUNT
+};
+extern const char *const store_db_names[DB_COUNT];
+
+#define CLAIM_KEY_LEN 25 /* [pol][a][b][c] */
+#define CITE_KEY_LEN 33  /* [pol][s][p][o][article] */
+#define TSTAT_KEY_LEN 10 /* [pol][role][id] */
+
+/* One LMDB environment, shared by every store of this process on the same file. Fields below
+ * `refs` are guarded by the registry mutex (store_env.c). */
+typedef struct store_env {
+    dev_t dev;
+    ino_t ino;
+    pid_t pid; /* a forked child must not use its parent's environment */
+    MDB_env *env;
+    MDB_dbi dbi[DB_COUNT];
+    bool rdonly; /* opened with MDB_RDONLY */
+    int refs;
+    int active;   /* live transactions of this process (read and write) */
+    bool writing; /* a store of this process holds the write transaction */
+    struct store_env *next;
+} store_env;
+
+struct store {
+    store_env *se;
+    bool readonly;
+    int64_t cursor_ops;
+    MDB_txn *spare; /* a reset read transaction kept for reuse (mdb_txn_renew) */
+    const char *msg; /* points at a static string or at buf */
+    char buf[512];
+};
+
+/* A record of one write call, decoded from the transaction's log. Pointers point into the log. */
+typedef enum store_op_type {
+    OP_INTERN = 1,
+    OP_ALIAS,
+    OP_CITE_PUT,
+    OP_CITE_DEL,
+    OP_CLAIM_DEL,
+    OP_ARTICLE_PUT
+} store_op_type;
+
+typedef struct store_op {
+    store_op_type type;
+    const char *s1, *s2; /* OP_INTERN: s1 the text; OP_ALIAS: s1 alias, s2 canonical */
+    size_t n1, n2;
+    claim_key k;
+    store_citation c; /* OP_CITE_PUT */
+    uint64_t article; /* OP_CITE_DEL */
+    store_article a;  /* OP_ARTICLE_PUT */
+} store_op;
+
+struct store_cursor {
+    store_txn *t;
+    int db;
+    int depth;     /* savepoint level the cursor was opened at */
+    MDB_cursor *mc; /* NULL when dead or waiting to be reopened after map growth */
+    bool started, ended, dead, reposition;
+    uint8_t prefix[STORE_KEYBUF];
+    size_t plen;
+    uint8_t last[STORE_KEYBUF]; /* the last key returned, to reposition after map growth */
+    size_t lastlen;
+    struct store_cursor *prev, *next; /* in t->cursors */
+};
+
+struct store_txn {
+    store *st;
+    store_env *se;
+    bool write;
+    int dead; /* 0, or the CLAIMDB_* code that killed the transaction (map growth failed) */
+    MDB_txn **txns; /* txns[0] the root, txns[depth] the innermost savepoint */
+    size_t *marks;  /* marks[i]: log length when savepoint i+1 began */
+    int depth, cap;
+    uint64_t txnid;
+    unsigned char *log; /* write log, replayed after map growth */
+    size_t loglen, logcap;
+    store_cursor *cursors;
+};
+
+/* ---- store_env.c ---- */
+int store_seterr(store *st, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void store_setmsg(store *st, const char *static_msg);
+/* Translate an MDB_* or errno value into a CLAIMDB_* code (STORE_MAPFULL for MDB_MAP_FULL)
+ * and record "what: reason" as the message. */
+int store_mdb_err(store *st, int rc, const char *what);
+int store_code_of(int mdb_rc);
+/* The registry lock, also guarding store_env.active and .writing. */
+void store_registry_lock(void);
+void store_registry_unlock(void);
+
+/* ---- store_txn.c: low-level access ---- */
+static inline MDB_txn *txn_mdb(store_txn *t) { return t->txns[t->depth]; }
+static inline MDB_dbi txn_dbi(store_txn *t, int db) { return t->se->dbi[db]; }
+int txn_check_write(store_txn *t);
+int txn_check_read(store_txn *t);
+int sdb_get(store_txn *t, int db, const void *k, size_t kl, MDB_val *v); /* OK / NOTFOUND / err */
+int sdb_put(store_txn *t, int db, const void *k, size_t kl, const void *v, size_t vl,
+            unsigned flags);
+int sdb_reserve(store_txn *t, int db, const void *k, size_t kl, size_t vl, void **out);
+int sdb_del(store_txn *t, int db, const void *k, size_t kl); /* OK / NOTFOUND / err */
+int sdb_u64_get(store_txn *t, int db, const void *k, size_t kl, uint64_t *n); /* absent: 0 */
+/* Add delta to a u64 counter; delete the record when it reaches 0 and drop0 is set. */
+int sdb_u64_add(store_txn *t, int db, const void *k, size_t kl, int64_t delta, bool drop0);
+int meta_add(store_txn *t, const char *name, int64_t delta);
+int meta_u64(store_txn *t, const char *name, uint64_t *n);
+int scur_get(store *st, MDB_cursor *mc, MDB_val *k, MDB_val *v, MDB_cursor_op op);
+
+/* ---- store_txn.c: cursors ---- */
+int cur_open(store_txn *t, int db, const void *prefix, size_t plen, store_cursor **out);
+/* Next record under the prefix: 1, 0 at the end, or -CLAIMDB_* on error. */
+int cur_step(store_cursor *c, MDB_val *k, MDB_val *v);
+
+/* ---- store_txn.c: the write log ---- */
+/* Append a record; *start gets its offset. */
+int oplog_intern(store_txn *t, const char *text, size_t len, size_t *start);
+int oplog_alias(store_txn *t, const char *a, size_t alen, const char *c, size_t clen,
+                size_t *start);
+int oplog_cite_put(store_txn *t, const claim_key *k, const store_citation *c, size_t *start);
+int oplog_cite_del(store_txn *t, const claim_key *k, uint64_t article, size_t *start);
+int oplog_claim_del(store_txn *t, const claim_key *k, size_t *start);
+int oplog_article_put(store_txn *t, const store_article *a, size_t *start);
+/* Apply the record at start, growing the map and replaying as needed; out is the op's output
+ * (term_id * for OP_INTERN, int * for OP_CITE_PUT, else unused). Drops the record on error. */
+int oplog_exec(store_txn *t, size_t start, void *out);
+
+/* ---- the operations, applied once or replayed ---- */
+int term_intern_apply(store_txn *t, const char *text, size_t len, term_id *id);
+int alias_apply(store_txn *t, const char *a, size_t alen, const char *c, size_t clen);
+int cite_put_apply(store_txn *t, const claim_key *k, const store_citation *c, int *added);
+int cite_delete_apply(store_txn *t, const claim_key *k, uint64_t article);
+int claim_delete_apply(store_txn *t, const claim_key *k);
+int article_put_apply(store_txn *t, const store_article *a);
+
+/* ---- encodings ---- */
+static inline void put_u64(uint8_t *p, uint64_t v)
+{
+    for (int i = 7; i >= 0; i--) {
+        p[i] = (uint8_t)(v & 0xff);
+        v >>= 8;
+    }
+}
+static inline uint64_t get_u64(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v = (v << 8) | p[i];
+    return v;
+}
+static inline void put_u32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+static inline uint32_t get_u32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* store_claim.c */
+void claim_key_encode(uint8_t out[CLAIM_KEY_LEN], store_index idx, const claim_key *k);
+void cite_key_encode(uint8_t out[CITE_KEY_LEN], const claim_key *k, uint64_t article);
+/* Citation value record; size of the encoding, and decode (CLAIMDB_CORRUPT if malformed). */
+size_t cite_value_size(const store_citation *c);
+void cite_value_encode(uint8_t *out, const store_citation *c);
+int cite_value_decode(const uint8_t *p, size_t n, store_citation *c);
+/* Rewrite every claim using term from (in any role, and as claimant) onto to, merging
+ * citations with claims that already exist. */
+int claims_rewrite_term(store_txn *t, term_id from, term_id to);
+/* store_article.c */
+size_t article_value_size(const store_article *a);
+void article_value_encode(uint8_t *out, const store_article *a);
+int article_value_decode(const uint8_t *p, size_t n, store_article *a);
+/* store_term.c */
+/* As store_term_key, with a reason for the message on failure. */
+int term_key_why(const char *text, size_t len, char **key, size_t *keylen, const char **why);
+int term_key_err(store *st, int rc, const char *why, const char *text, size_t len);
+
+#endif /* CLAIMDB_STORE_INTERNAL_H */

@@ -1,0 +1,820 @@
+/* store_txn.c — transactions, savepoints, the write log with map growth, and cursors.
+ *
+ * Map growth. LMDB reports MDB_MAP_FULL when a write transaction needs more pages than the
+ * map holds, and the map can only be enlarged (mdb_env_set_mapsize) while no transaction of
+ * the process is active. So every write call first appends a copy of its arguments to the
+ * transaction's log, then runs from that copy. On MDB_MAP_FULL we abort the LMDB transaction,
+ * double the map, begin again, check that no other process committed meanwhile (the new
+ * transaction must get the same id), replay the log — reopening nested transactions where
+ * savepoints began — and run the failed call again. A savepoint records the log's length;
+ * rolling back truncates the log to it.
+ */
+#include "store_internal.h"
+
+#include "claimdb.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- checks ---- */
+
+int txn_check_read(store_txn *t)
+{
+    if (!t)
+        return CLAIMDB_MISUSE;
+    if (t->dead)
+        return store_seterr(t->st, t->dead, "the transaction was lost after an error; roll it "
+                                            "back");
+    return CLAIMDB_OK;
+}
+
+int txn_check_write(store_txn *t)
+{
+    int rc = txn_check_read(t);
+    if (rc)
+        return rc;
+    if (!t->write)
+        return store_seterr(t->st, CLAIMDB_MISUSE, "a write in a read transaction");
+    return CLAIMDB_OK;
+}
+
+bool store_txn_is_write(const store_txn *t) { return t && t->write; }
+
+/* ---- low-level access ---- */
+
+int scur_get(store *st, MDB_cursor *mc, MDB_val *k, MDB_val *v, MDB_cursor_op op)
+{
+    st->cursor_ops++;
+    return mdb_cursor_get(mc, k, v, op);
+}
+
+int sdb_get(store_txn *t, int db, const void *k, size_t kl, MDB_val *v)
+{
+    MDB_val key = {kl, (void *)k};
+    int rc = mdb_get(txn_mdb(t), txn_dbi(t, db), &key, v);
+    if (rc == MDB_NOTFOUND)
+        return CLAIMDB_NOTFOUND;
+    if (rc)
+        return store_mdb_err(t->st, rc, store_db_names[db]);
+    return CLAIMDB_OK;
+}
+
+int sdb_put(store_txn *t, int db, const void *k, size_t kl, const void *v, size_t vl,
+            unsigned flags)
+{
+    MDB_val key = {kl, (void *)k}, val = {vl, (void *)v};
+    int rc = mdb_put(txn_mdb(t), txn_dbi(t, db), &key, &val, flags);
+    if (rc)
+        return store_mdb_err(t->st, rc, store_db_names[db]);
+    return CLAIMDB_OK;
+}
+
+int sdb_reserve(store_txn *t, int db, const void *k, size_t kl, size_t vl, void **out)
+{
+    MDB_val key = {kl, (void *)k}, val = {vl, NULL};
+    int rc = mdb_put(txn_mdb(t), txn_dbi(t, db), &key, &val, MDB_RESERVE);
+    if (rc)
+        return store_mdb_err(t->st, rc, store_db_names[db]);
+    *out = val.mv_data;
+    return CLAIMDB_OK;
+}
+
+int sdb_del(store_txn *t, int db, const void *k, size_t kl)
+{
+    MDB_val key = {kl, (void *)k};
+    int rc = mdb_del(txn_mdb(t), txn_dbi(t, db), &key, NULL);
+    if (rc == MDB_NOTFOUND)
+        return CLAIMDB_NOTFOUND;
+    if (rc)
+        return store_mdb_err(t->st, rc, store_db_names[db]);
+    return CLAIMDB_OK;
+}
+
+int sdb_u64_get(store_txn *t, int db, const void *k, size_t kl, uint64_t *n)
+{
+    MDB_val v;
+    int rc = sdb_get(t, db, k, kl, &v);
+    *n = 0;
+    if (rc == CLAIMDB_NOTFOUND)
+        return CLAIMDB_OK;
+    if (rc)
+        return rc;
+    if (v.mv_size != 8)
+        return store_seterr(t->st, CLAIMDB_CORRUPT, "%s: damaged counter", store_db_names[db]);
+    *n = get_u64(v.mv_data);
+    return CLAIMDB_OK;
+}
+
+int sdb_u64_add(store_txn *t, int db, const void *k, size_t kl, int64_t delta, bool drop0)
+{
+    uint64_t n;
+    int rc = sdb_u64_get(t, db, k, kl, &n);
+    if (rc)
+        return rc;
+    if (delta < 0 && (uint64_t)-delta > n)
+        n = 0; /* never wrap; a counter cannot go below zero */
+    else
+        n += (uint64_t)delta;
+    if (n == 0 && drop0) {
+        rc = sdb_del(t, db, k, kl);
+        return rc == CLAIMDB_NOTFOUND ? CLAIMDB_OK : rc;
+    }
+    uint8_t buf[8];
+    put_u64(buf, n);
+    return sdb_put(t, db, k, kl, buf, 8, 0);
+}
+
+int meta_add(store_txn *t, const char *name, int64_t delta)
+{
+    return sdb_u64_add(t, DB_META, name, strlen(name), delta, false);
+}
+
+int meta_u64(store_txn *t, const char *name, uint64_t *n)
+{
+    return sdb_u64_get(t, DB_META, name, strlen(name), n);
+}
+
+/* ---- cursors ---- */
+
+int cur_open(store_txn *t, int db, const void *prefix, size_t plen, store_cursor **out)
+{
+    *out = NULL;
+    int rc = txn_check_read(t);
+    if (rc)
+        return rc;
+    store_cursor *c = calloc(1, sizeof *c);
+    if (!c)
+        return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+    c->t = t;
+    c->db = db;
+    c->depth = t->depth;
+    if (plen > sizeof c->prefix)
+        c->ended = true; /* no key is that long */
+    else if (plen) {
+        memcpy(c->prefix, prefix, plen);
+        c->plen = plen;
+    }
+    rc = mdb_cursor_open(txn_mdb(t), txn_dbi(t, db), &c->mc);
+    if (rc) {
+        free(c);
+        return store_mdb_err(t->st, rc, "opening a cursor");
+    }
+    c->next = t->cursors;
+    if (t->cursors)
+        t->cursors->prev = c;
+    t->cursors = c;
+    *out = c;
+    return CLAIMDB_OK;
+}
+
+int cur_step(store_cursor *c, MDB_val *k, MDB_val *v)
+{
+    if (!c || c->dead || !c->t || !c->mc)
+        return -CLAIMDB_MISUSE;
+    if (c->ended)
+        return 0;
+    store *st = c->t->st;
+    int rc;
+    if (!c->started) {
+        c->started = true;
+        if (c->plen) {
+            k->mv_size = c->plen;
+            k->mv_data = c->prefix;
+            rc = scur_get(st, c->mc, k, v, MDB_SET_RANGE);
+        } else {
+            rc = scur_get(st, c->mc, k, v, MDB_FIRST);
+        }
+    } else if (c->reposition) {
+        c->reposition = false;
+        k->mv_size = c->lastlen;
+        k->mv_data = c->last;
+        rc = scur_get(st, c->mc, k, v, MDB_SET_RANGE);
+        if (rc == 0 && k->mv_size == c->lastlen && memcmp(k->mv_data, c->last, c->lastlen) == 0)
+            rc = scur_get(st, c->mc, k, v, MDB_NEXT);
+    } else {
+        rc = scur_get(st, c->mc, k, v, MDB_NEXT);
+    }
+    if (rc == MDB_NOTFOUND) {
+        c->ended = true;
+        return 0;
+    }
+    if (rc) {
+        rc = store_mdb_err(st, rc, "reading");
+        return rc == STORE_MAPFULL ? -CLAIMDB_IOERR : -rc;
+    }
+    if (k->mv_size < c->plen || memcmp(k->mv_data, c->prefix, c->plen) != 0) {
+        c->ended = true;
+        return 0;
+    }
+    if (c->t->write && k->mv_size <= sizeof c->last) { /* only write txns are ever replayed */
+        memcpy(c->last, k->mv_data, k->mv_size);
+        c->lastlen = k->mv_size;
+    }
+    return 1;
+}
+
+void store_cursor_close(store_cursor *c)
+{
+    if (!c)
+        return;
+    store_txn *t = c->t;
+    if (t) {
+        if (c->prev)
+            c->prev->next = c->next;
+        else
+            t->cursors = c->next;
+        if (c->next)
+            c->next->prev = c->prev;
+        if (c->mc)
+            mdb_cursor_close(c->mc);
+    }
+    free(c);
+}
+
+/* LMDB frees a write transaction's cursors when it ends: forget ours opened at or above depth
+ * (they die), and make the others find their place again. */
+static void cursors_after_nested_end(store_txn *t, int depth)
+{
+    for (store_cursor *c = t->cursors; c; c = c->next) {
+        if (c->dead)
+            continue;
+        if (c->depth >= depth) {
+            c->mc = NULL;
+            c->dead = true;
+        } else if (c->started && !c->ended) {
+            c->reposition = true;
+        }
+    }
+}
+
+/* The whole transaction ends: for a read one close the cursors (LMDB leaves that to us);
+ * a write one's are freed by LMDB. Cursors stay allocated until store_cursor_close. */
+static void cursors_detach(store_txn *t)
+{
+    store_cursor *c = t->cursors;
+    while (c) {
+        store_cursor *next = c->next;
+        if (c->mc && !t->write)
+            mdb_cursor_close(c->mc);
+        c->mc = NULL;
+        c->dead = true;
+        c->t = NULL;
+        c->prev = c->next = NULL;
+        c = next;
+    }
+    t->cursors = NULL;
+}
+
+/* ---- transactions ---- */
+
+static int ensure_depth(store_txn *t, int depth)
+{
+    if (depth < t->cap)
+        return CLAIMDB_OK;
+    int cap = t->cap ? t->cap * 2 : 4;
+    while (cap <= depth)
+        cap *= 2;
+    MDB_txn **txns = realloc(t->txns, (size_t)cap * sizeof *txns);
+    if (!txns)
+        return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+    t->txns = txns;
+    size_t *marks = realloc(t->marks, (size_t)cap * sizeof *marks);
+    if (!marks)
+        return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+    t->marks = marks;
+    t->cap = cap;
+    return CLAIMDB_OK;
+}
+
+/* Begin the root LMDB transaction, adopting a map grown by another process. */
+static int begin_root(store_txn *t)
+{
+    store *st = t->st;
+    store_env *e = t->se;
+    for (int attempt = 0;; attempt++) {
+        MDB_txn *txn = NULL;
+        int rc;
+        if (!t->write && st->spare) {
+            txn = st->spare;
+            st->spare = NULL;
+            rc = mdb_txn_renew(txn);
+            if (rc) {
+                mdb_txn_abort(txn);
+                txn = NULL;
+            }
+        } else {
+            rc = mdb_txn_begin(e->env, NULL, t->write ? 0 : MDB_RDONLY, &txn);
+        }
+        if (rc == MDB_MAP_RESIZED && attempt < 4) {
+            store_registry_lock();
+            if (e->active > 1) {
+                store_registry_unlock();
+                return store_seterr(st, CLAIMDB_BUSY,
+                                    "another process grew the database; end the other "
+                                    "transactions of this process and try again");
+            }
+            rc = mdb_env_set_mapsize(e->env, 0);
+            store_registry_unlock();
+            if (rc)
+                return store_mdb_err(st, rc, "adopting the new map size");
+            continue;
+        }
+        if (rc) {
+            rc = store_mdb_err(st, rc, "beginning a transaction");
+            return rc == STORE_MAPFULL ? CLAIMDB_IOERR : rc;
+        }
+        t->txns[0] = txn;
+        t->txnid = (uint64_t)mdb_txn_id(txn);
+        return CLAIMDB_OK;
+    }
+}
+
+int store_begin(store *st, bool write, store_txn **out)
+{
+    if (!out)
+        return CLAIMDB_MISUSE;
+    *out = NULL;
+    if (!st || !st->se)
+        return CLAIMDB_MISUSE;
+    store_env *e = st->se;
+    if (write && (st->readonly || e->rdonly))
+        return store_seterr(st, CLAIMDB_READONLY, "the database is open read-only");
+    store_txn *t = calloc(1, sizeof *t);
+    if (!t)
+        return store_seterr(st, CLAIMDB_NOMEM, "out of memory");
+    t->st = st;
+    t->se = e;
+    t->write = write;
+    if (ensure_depth(t, 1)) {
+        free(t);
+        return CLAIMDB_NOMEM;
+    }
+    store_registry_lock();
+    if (write && e->writing) {
+        store_registry_unlock();
+        free(t->txns);
+        free(t->marks);
+        free(t);
+        return store_seterr(st, CLAIMDB_BUSY,
+                            "another handle of this process holds the write transaction");
+    }
+    if (write)
+        e->writing = true;
+    e->active++;
+    store_registry_unlock();
+
+    int rc = begin_root(t);
+    if (rc) {
+        store_registry_lock();
+        e->active--;
+        if (write)
+            e->writing = false;
+        store_registry_unlock();
+        free(t->txns);
+        free(t->marks);
+        free(t);
+        return rc;
+    }
+    *out = t;
+    return CLAIMDB_OK;
+}
+
+static void txn_free(store_txn *t)
+{
+    store_registry_lock();
+    t->se->active--;
+    if (t->write)
+        t->se->writing = false;
+    store_registry_unlock();
+    free(t->txns);
+    free(t->marks);
+    free(t->log);
+    free(t);
+}
+
+static void end_read(store_txn *t)
+{
+    store *st = t->st;
+    if (!st->spare) {
+        mdb_txn_reset(t->txns[0]);
+        st->spare = t->txns[0];
+    } else {
+        mdb_txn_abort(t->txns[0]);
+    }
+    t->txns[0] = NULL;
+}
+
+void store_abort(store_txn *t)
+{
+    if (!t)
+        return;
+    cursors_detach(t);
+    if (t->txns[0]) {
+        if (t->write)
+            mdb_txn_abort(t->txns[0]); /* aborts the savepoints too */
+        else
+            end_read(t);
+    }
+    txn_free(t);
+}
+
+/* The transaction cannot go on (the map could not grow): remember why. */
+static int txn_die(store_txn *t, int code)
+{
+    if (t->txns[0]) {
+        mdb_txn_abort(t->txns[0]);
+        t->txns[0] = NULL;
+    }
+    cursors_detach(t);
+    t->depth = 0;
+    t->dead = code;
+    return code;
+}
+
+static int txn_grow(store_txn *t, size_t upto);
+
+int store_commit(store_txn *t)
+{
+    if (!t)
+        return CLAIMDB_MISUSE;
+    if (t->dead) {
+        int rc = store_seterr(t->st, t->dead, "the transaction was lost after an error: %s",
+                              "it has been rolled back");
+        store_abort(t);
+        return rc;
+    }
+    if (!t->write) {
+        cursors_detach(t);
+        end_read(t);
+        txn_free(t);
+        return CLAIMDB_OK;
+    }
+    int rc = CLAIMDB_OK;
+    while (t->depth > 0 && rc == CLAIMDB_OK)
+        rc = store_savepoint_release(t);
+    if (rc) {
+        store_abort(t);
+        return rc;
+    }
+    cursors_detach(t);
+    for (;;) {
+        int mrc = mdb_txn_commit(t->txns[0]); /* frees the transaction, also on failure */
+        t->txns[0] = NULL;
+        if (mrc == MDB_MAP_FULL) {
+            rc = txn_grow(t, t->loglen);
+            if (rc)
+                break;
+            cursors_detach(t);
+            continue;
+        }
+        if (mrc)
+            rc = store_mdb_err(t->st, mrc, "committing");
+        break;
+    }
+    txn_free(t);
+    return rc;
+}
+
+/* ---- savepoints ---- */
+
+int store_savepoint(store_txn *t)
+{
+    int rc = txn_check_write(t);
+    if (rc)
+        return rc;
+    if ((rc = ensure_depth(t, t->depth + 1)))
+        return rc;
+    MDB_txn *child;
+    int mrc = mdb_txn_begin(t->se->env, txn_mdb(t), 0, &child);
+    if (mrc) {
+        rc = store_mdb_err(t->st, mrc, "beginning a savepoint");
+        return rc == STORE_MAPFULL ? CLAIMDB_IOERR : rc;
+    }
+    t->marks[t->depth] = t->loglen;
+    t->depth++;
+    t->txns[t->depth] = child;
+    return CLAIMDB_OK;
+}
+
+int store_savepoint_release(store_txn *t)
+{
+    int rc = txn_check_write(t);
+    if (rc)
+        return rc;
+    if (t->depth == 0)
+        return store_seterr(t->st, CLAIMDB_MISUSE, "no savepoint to release");
+    MDB_txn *child = t->txns[t->depth];
+    cursors_after_nested_end(t, t->depth);
+    size_t mark = t->marks[t->depth - 1];
+    t->depth--;
+    int mrc = mdb_txn_commit(child); /* merges into the parent, or aborts the child on failure */
+    if (mrc == MDB_MAP_FULL)
+        return txn_grow(t, t->loglen);
+    if (mrc) {
+        t->loglen = mark; /* the child's writes are gone */
+        return store_mdb_err(t->st, mrc, "releasing a savepoint");
+    }
+    return CLAIMDB_OK;
+}
+
+int store_savepoint_rollback(store_txn *t)
+{
+    int rc = txn_check_write(t);
+    if (rc)
+        return rc;
+    if (t->depth == 0)
+        return store_seterr(t->st, CLAIMDB_MISUSE, "no savepoint to roll back");
+    cursors_after_nested_end(t, t->depth);
+    mdb_txn_abort(t->txns[t->depth]);
+    t->depth--;
+    t->loglen = t->marks[t->depth];
+    return CLAIMDB_OK;
+}
+
+/* ---- the write log ---- */
+
+#define OPHDR 5 /* [type][u32 payload length] */
+
+static int log_reserve(store_txn *t, store_op_type type, size_t len, uint8_t **payload,
+                       size_t *start)
+{
+    if (len > UINT32_MAX)
+        return store_seterr(t->st, CLAIMDB_TOOBIG, "a value larger than 4 GiB");
+    size_t need = t->loglen + OPHDR + len;
+    if (need > t->logcap) {
+        size_t cap = t->logcap ? t->logcap : 4096;
+        while (cap < need)
+            cap *= 2;
+        unsigned char *log = realloc(t->log, cap);
+        if (!log)
+            return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+        t->log = log;
+        t->logcap = cap;
+    }
+    uint8_t *p = t->log + t->loglen;
+    p[0] = (uint8_t)type;
+    put_u32(p + 1, (uint32_t)len);
+    *start = t->loglen;
+    *payload = p + OPHDR;
+    t->loglen = need;
+    return CLAIMDB_OK;
+}
+
+static void log_claim(uint8_t *p, const claim_key *k)
+{
+    p[0] = k->pol;
+    put_u64(p + 1, k->s);
+    put_u64(p + 9, k->p);
+    put_u64(p + 17, k->o);
+}
+
+static void unlog_claim(const uint8_t *p, claim_key *k)
+{
+    k->pol = p[0];
+    k->s = get_u64(p + 1);
+    k->p = get_u64(p + 9);
+    k->o = get_u64(p + 17);
+}
+
+int oplog_intern(store_txn *t, const char *text, size_t len, size_t *start)
+{
+    uint8_t *p;
+    int rc = log_reserve(t, OP_INTERN, len, &p, start);
+    if (!rc && len)
+        memcpy(p, text, len);
+    return rc;
+}
+
+int oplog_alias(store_txn *t, const char *a, size_t alen, const char *c, size_t clen,
+                size_t *start)
+{
+    uint8_t *p;
+    if (alen > UINT32_MAX)
+        return store_seterr(t->st, CLAIMDB_TOOBIG, "alias too long");
+    int rc = log_reserve(t, OP_ALIAS, 4 + alen + clen, &p, start);
+    if (rc)
+        return rc;
+    put_u32(p, (uint32_t)alen);
+    if (alen)
+        memcpy(p + 4, a, alen);
+    if (clen)
+        memcpy(p + 4 + alen, c, clen);
+    return CLAIMDB_OK;
+}
+
+int oplog_cite_put(store_txn *t, const claim_key *k, const store_citation *c, size_t *start)
+{
+    uint8_t *p;
+    size_t vlen = cite_value_size(c);
+    int rc = log_reserve(t, OP_CITE_PUT, 25 + 8 + vlen, &p, start);
+    if (rc)
+        return rc;
+    log_claim(p, k);
+    put_u64(p + 25, c->article);
+    cite_value_encode(p + 33, c);
+    return CLAIMDB_OK;
+}
+
+int oplog_cite_del(store_txn *t, const claim_key *k, uint64_t article, size_t *start)
+{
+    uint8_t *p;
+    int rc = log_reserve(t, OP_CITE_DEL, 33, &p, start);
+    if (rc)
+        return rc;
+    log_claim(p, k);
+    put_u64(p + 25, article);
+    return CLAIMDB_OK;
+}
+
+int oplog_claim_del(store_txn *t, const claim_key *k, size_t *start)
+{
+    uint8_t *p;
+    int rc = log_reserve(t, OP_CLAIM_DEL, 25, &p, start);
+    if (rc)
+        return rc;
+    log_claim(p, k);
+    return CLAIMDB_OK;
+}
+
+int oplog_article_put(store_txn *t, const store_article *a, size_t *start)
+{
+    uint8_t *p;
+    int rc = log_reserve(t, OP_ARTICLE_PUT, 8 + article_value_size(a), &p, start);
+    if (rc)
+        return rc;
+    put_u64(p, a->id);
+    article_value_encode(p + 8, a);
+    return CLAIMDB_OK;
+}
+
+/* Decode the record at pos; returns the position after it. */
+static size_t oplog_decode(store_txn *t, size_t pos, store_op *o)
+{
+    const uint8_t *h = t->log + pos, *p = h + OPHDR;
+    size_t len = get_u32(h + 1);
+    memset(o, 0, sizeof *o);
+    o->type = (store_op_type)h[0];
+    switch (o->type) {
+    case OP_INTERN:
+        o->s1 = (const char *)p;
+        o->n1 = len;
+        break;
+    case OP_ALIAS:
+        o->n1 = get_u32(p);
+        o->s1 = (const char *)p + 4;
+        o->s2 = o->s1 + o->n1;
+        o->n2 = len - 4 - o->n1;
+        break;
+    case OP_CITE_PUT:
+        unlog_claim(p, &o->k);
+        cite_value_decode(p + 33, len - 33, &o->c); /* we wrote it: cannot fail */
+        o->c.article = get_u64(p + 25);
+        break;
+    case OP_CITE_DEL:
+        unlog_claim(p, &o->k);
+        o->article = get_u64(p + 25);
+        break;
+    case OP_CLAIM_DEL:
+        unlog_claim(p, &o->k);
+        break;
+    case OP_ARTICLE_PUT:
+        article_value_decode(p + 8, len - 8, &o->a);
+        o->a.id = get_u64(p);
+        break;
+    }
+    return pos + OPHDR + len;
+}
+
+static int op_apply(store_txn *t, const store_op *o, void *out)
+{
+    switch (o->type) {
+    case OP_INTERN: {
+        term_id dummy;
+        return term_intern_apply(t, o->s1, o->n1, out ? out : &dummy);
+    }
+    case OP_ALIAS:
+        return alias_apply(t, o->s1, o->n1, o->s2, o->n2);
+    case OP_CITE_PUT:
+        return cite_put_apply(t, &o->k, &o->c, out);
+    case OP_CITE_DEL:
+        return cite_delete_apply(t, &o->k, o->article);
+    case OP_CLAIM_DEL:
+        return claim_delete_apply(t, &o->k);
+    case OP_ARTICLE_PUT:
+        return article_put_apply(t, &o->a);
+    }
+    return store_seterr(t->st, CLAIMDB_CORRUPT, "damaged write log");
+}
+
+/* Replay log[0, upto) into the fresh root transaction, beginning a nested transaction where
+ * each of the target_depth savepoints began. */
+static int replay(store_txn *t, size_t upto, int target_depth)
+{
+    size_t pos = 0;
+    for (;;) {
+        while (t->depth < target_depth && t->marks[t->depth] <= pos) {
+            MDB_txn *child;
+            int mrc = mdb_txn_begin(t->se->env, txn_mdb(t), 0, &child);
+            if (mrc) {
+                int rc = store_mdb_err(t->st, mrc, "beginning a savepoint");
+                return rc == STORE_MAPFULL ? CLAIMDB_IOERR : rc;
+            }
+            t->depth++;
+            t->txns[t->depth] = child;
+        }
+        if (pos >= upto)
+            return CLAIMDB_OK;
+        store_op o;
+        pos = oplog_decode(t, pos, &o);
+        int rc = op_apply(t, &o, NULL);
+        if (rc)
+            return rc;
+    }
+}
+
+/* Grow the map and rebuild the transaction from log[0, upto). */
+static int txn_grow(store_txn *t, size_t upto)
+{
+    store *st = t->st;
+    store_env *e = t->se;
+    int target_depth = t->depth;
+    for (;;) {
+        /* LMDB frees the write transaction's cursors: ours wait to be reopened. */
+        for (store_cursor *c = t->cursors; c; c = c->next) {
+            c->mc = NULL;
+            if (c->started && !c->ended)
+                c->reposition = true;
+        }
+        if (t->txns[0]) {
+            mdb_txn_abort(t->txns[0]);
+            t->txns[0] = NULL;
+        }
+        t->depth = 0;
+        store_registry_lock();
+        if (e->active > 1) {
+            store_registry_unlock();
+            return txn_die(t, store_seterr(st, CLAIMDB_BUSY,
+                                           "the database map is full and cannot grow while "
+                                           "other transactions of this process are open"));
+        }
+        MDB_envinfo info;
+        mdb_env_info(e->env, &info);
+        size_t size = info.me_mapsize;
+        if (size > SIZE_MAX / 2) {
+            store_registry_unlock();
+            return txn_die(t, store_seterr(st, CLAIMDB_TOOBIG, "the database map is full"));
+        }
+        int mrc = mdb_env_set_mapsize(e->env, size * 2);
+        store_registry_unlock();
+        if (mrc)
+            return txn_die(t, store_mdb_err(st, mrc, "growing the map"));
+        MDB_txn *root;
+        mrc = mdb_txn_begin(e->env, NULL, 0, &root);
+        if (mrc == MDB_MAP_RESIZED)
+            return txn_die(t, store_seterr(st, CLAIMDB_BUSY,
+                                           "database changed while growing the map"));
+        if (mrc) {
+            int rc = store_mdb_err(st, mrc, "growing the map");
+            return txn_die(t, rc == STORE_MAPFULL ? CLAIMDB_IOERR : rc);
+        }
+        if ((uint64_t)mdb_txn_id(root) != t->txnid) {
+            mdb_txn_abort(root);
+            return txn_die(t, store_seterr(st, CLAIMDB_BUSY,
+                                           "database changed while growing the map"));
+        }
+        t->txns[0] = root;
+        int rc = replay(t, upto, target_depth);
+        if (rc == STORE_MAPFULL)
+            continue;
+        if (rc)
+            return txn_die(t, rc);
+        for (store_cursor *c = t->cursors; c; c = c->next) {
+            if (c->dead)
+                continue;
+            mrc = mdb_cursor_open(t->txns[c->depth], txn_dbi(t, c->db), &c->mc);
+            if (mrc) {
+                c->mc = NULL;
+                c->dead = true;
+            }
+        }
+        return CLAIMDB_OK;
+    }
+}
+
+int oplog_exec(store_txn *t, size_t start, void *out)
+{
+    int rc;
+    for (;;) {
+        store_op o;
+        oplog_decode(t, start, &o);
+        rc = op_apply(t, &o, out);
+        if (rc != STORE_MAPFULL)
+            break;
+        rc = txn_grow(t, start);
+        if (rc)
+            break;
+    }
+    if (rc && !t->dead)
+        t->loglen = start;
+    return rc;
+}
