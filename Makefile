@@ -3,6 +3,7 @@ BUILD   ?= build
 PREFIX  ?= /usr/local
 JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
+export DESTDIR
 
 .PHONY: all deps build test demo install clean
 

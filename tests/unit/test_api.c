@@ -1,0 +1,389 @@
+/* test_api.c — the public API as an embedding application uses it, including its documented
+ * answers to misuse. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "claimdb.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+typedef struct fixture {
+    char dir[64];
+    char path[96];
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    strcpy(f->dir, "/tmp/claimdb-api-XXXXXX");
+    if (!mkdtemp(f->dir)) return -1;
+    snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+    if (system(cmd) != 0) return -1;
+    free(f);
+    return 0;
+}
+
+static claimdb *open_db(const char *path, int flags)
+{
+    claimdb *db = NULL;
+    int rc = claimdb_open(path, flags, &db);
+    if (rc != CLAIMDB_OK) fail_msg("open %s: %s", path, db ? claimdb_errmsg(db) : "?");
+    return db;
+}
+
+static void exec_ok(claimdb *db, const char *sql)
+{
+    int rc = claimdb_exec(db, sql, NULL, NULL);
+    if (rc != CLAIMDB_OK) fail_msg("%s: %s", sql, claimdb_errmsg(db));
+}
+
+/* Run a one-column query and join its rows with ','. */
+static char *column0(claimdb *db, const char *sql)
+{
+    claimdb_stmt *st;
+    if (claimdb_prepare(db, sql, -1, &st, NULL) != CLAIMDB_OK) fail_msg("%s", claimdb_errmsg(db));
+    static char out[4096];
+    out[0] = '\0';
+    int rc;
+    while ((rc = claimdb_step(st)) == CLAIMDB_ROW) {
+        if (out[0]) strcat(out, ",");
+        const char *t = claimdb_column_text(st, 0);
+        strcat(out, t ? t : "NULL");
+    }
+    if (rc != CLAIMDB_DONE) fail_msg("%s: %s", sql, claimdb_errmsg(db));
+    claimdb_finalize(st);
+    return out;
+}
+
+static void test_open_missing_and_null(void **state)
+{
+    fixture *f = *state;
+    claimdb *db = NULL;
+    assert_int_equal(claimdb_open(f->path, 0, &db), CLAIMDB_NOTFOUND);
+    assert_non_null(db); /* the handle explains the failure */
+    assert_non_null(strstr(claimdb_errmsg(db), "t.db"));
+    claimdb_close(db);
+    assert_int_equal(claimdb_open(NULL, 0, &db), CLAIMDB_MISUSE);
+    assert_null(db);
+    assert_int_equal(claimdb_open(f->path, 0, NULL), CLAIMDB_MISUSE);
+    assert_int_equal(claimdb_close(NULL), CLAIMDB_OK);
+    assert_int_equal(claimdb_finalize(NULL), CLAIMDB_OK);
+    assert_int_equal(claimdb_step(NULL), CLAIMDB_MISUSE);
+    assert_int_equal(claimdb_reset(NULL), CLAIMDB_MISUSE);
+    assert_int_equal(claimdb_column_count(NULL), 0);
+    assert_null(claimdb_column_text(NULL, 0));
+    assert_int_equal(claimdb_column_type(NULL, 0), CLAIMDB_NULL);
+    assert_int_equal(claimdb_errcode(NULL), CLAIMDB_NOMEM);
+    assert_string_equal(claimdb_strerror(CLAIMDB_SYNTAX), "syntax error");
+    assert_string_equal(claimdb_strerror(12345), "unknown status");
+    assert_non_null(claimdb_version());
+}
+
+static void test_mission_example(void **state)
+{
+    fixture *f = *state;
+    claimdb *db = open_db(f->path, CLAIMDB_OPEN_CREATE);
+    exec_ok(db, "ASSERT Taliban demands withdrawal FROM 0, 4 QUOTE \"the Taliban has demanded "
+                "that foreign forces pull out\" BY Taliban CONFIDENCE 0.9;");
+    assert_string_equal(column0(db, "FIND ?src WHERE taliban DEMANDS withdrawal FROM ?src;"), "0,4");
+    claimdb_close(db);
+    /* Persisted: a new handle sees it. */
+    db = open_db(f->path, 0);
+    assert_string_equal(column0(db, "FIND ?src WHERE Taliban demands withdrawal FROM ?src;"), "0,4");
+    assert_string_equal(column0(db, "FIND ?q WHERE Taliban demands withdrawal FROM ?src QUOTE ?q LIMIT 1;"),
+                        "the Taliban has demanded that foreign forces pull out");
+    claimdb_close(db);
+}
+
+static void test_prepare_bind_step_columns(void **state)
+{
+    fixture *f = *state;
+    claimdb *db = open_db(f->path, CLAIMDB_OPEN_CREATE);
+    exec_ok(db, "ASSERT Taliban demands withdrawal FROM 0; ASSERT Taliban seeks talks FROM 2;");
+    claimdb_stmt *st = NULL;
+    const char *sql = "FIND ?o, ?src WHERE $s ?p ?o FROM ?src ORDER BY ?o; FIND ?x WHERE ?x ?y ?z;";
+    const char *tail = NULL;
+    assert_int_equal(claimdb_prepare(db, sql, -1, &st, &tail), CLAIMDB_OK);
+    assert_non_null(st);
+    assert_string_equal(tail, " FIND ?x WHERE ?x ?y ?z;");
+    assert_int_equal(claimdb_bind_parameter_count(st), 1);
+    assert_string_equal(claimdb_bind_parameter_name(st, 0), "$s");
+    assert_null(claimdb_bind_parameter_name(st, 1));
+    assert_int_equal(claimdb_column_count(st), 2);
+    assert_string_equal(claimdb_column_name(st, 0), "o");
+    assert_string_equal(claimdb_column_name(st, 1), "src");
+    assert_null(claimdb_column_name(st, 2));
+    assert_int_equal(claimdb_bind_text(st, "$nope", "x", -1), CLAIMDB_RANGE);
+    /* Unbound: an error at step, naming the parameter. */
+    assert_int_equal(claimdb_step(st), CLAIMDB_ERROR);
+    assert_non_null(strstr(claimdb_errmsg(db), "$s"));
+    assert_int_equal(claimdb_step(st), CLAIMDB_MISUSE); /* failed: reset first */
+    assert_int_equal(claimdb_reset(st), CLAIMDB_OK);
+    assert_int_equal(claimdb_bind_text(st, "$s", "TALIBAN", -1), CLAIMDB_OK);
+    assert_int_equal(claimdb_step(st), CLAIMDB_ROW);
+    assert_string_equal(claimdb_column_text(st, 0), "talks");
+    assert_int_equal(claimdb_column_type(st, 0), CLAIMDB_TEXT);
+    assert_int_equal(claimdb_column_type(st, 1), CLAIMDB_INTEGER);
+    assert_int_equal(claimdb_column_int64(st, 1), 2);
+    assert_true(claimdb_column_double(st, 1) == 2.0);
+    assert_null(claimdb_column_text(st, 7));
+    assert_int_equal(claimdb_column_type(st, -1), CLAIMDB_NULL);
+    /* Binding while running is misuse. */
+    assert_int_equal(claimdb_bind_int64(st, "$s", 1), CLAIMDB_MISUSE);
+    assert_int_equal(claimdb_step(st), CLAIMDB_ROW);
+    assert_string_equal(claimdb_column_text(st, 0), "withdrawal");
+    assert_int_equal(claimdb_step(st), CLAIMDB_DONE);
+    assert_int_equal(claimdb_step(st), CLAIMDB_DONE); /* stays done */
+    /* Reset keeps bindings. */
+    assert_int_equal(claimdb_reset(st), CLAIMDB_OK);
+    assert_int_equal(claimdb_step(st), CLAIMDB_ROW);
+    assert_int_equal(claimdb_clear_bindings(st), CLAIMDB_MISUSE); /* running */
+    claimdb_finalize(st);
+    /* Only white space and comments: no statement, no error. */
+    assert_int_equal(claimdb_prepare(db, "  -- nothing\n ", -1, &st, &tail), CLAIMDB_OK);
+    assert_null(st);
+    assert_int_equal(claimdb_prepare(db, NULL, -1, &st, NULL), CLAIMDB_MISUSE);
+    claimdb_close(db);
+}
+
+static void test_syntax_error_position(void **state)
+{
+    fixture *f = *state;
+    claimdb *db = open_db(f->path, CLAIMDB_OPEN_CREATE);
+    claimdb_stmt *st = (claimdb_stmt *)1;
+    const char *tail;
+    const char *sql = "FIND ?x\nWHERE \"\xc3\x9c\" demands ;\nFIND ?y WHERE ?y a b;";
+    assert_int_equal(claimdb_prepare(db, sql, -1, &st, &tail), CLAIMDB_SYNTAX);
+    assert_null(st);
+    assert_int_equal(claimdb_errcode(db), CLAIMDB_SYNTAX);
+    /* Line 2, column 18 counts the U with umlaut as one character. */
+    assert_true(strncmp(claimdb_errmsg(db), "2:18: syntax error", 18) == 0);
+    assert_int_equal(claimdb_error_offset(db), 25);
+    assert_string_equal(tail, "\nFIND ?y WHERE ?y a b;"); /* a caller can go on */
+    /* claimdb_exec reports positions in the whole script. */
+    assert_int_equal(claimdb_exec(db, "ASSERT a b c FROM 1;\nFIND ?x WHERE ?x b ;", NULL, NULL),
+                     CLAIMDB_SYNTAX);
+    assert_true(strncmp(claimdb_errmsg(db), "2:20:", 5) == 0);
+    claimdb_close(db);
+}
+
+static int count_rows(void *ctx, claimdb_stmt *st)
+{
+    (void)st;
+    return ++*(int *)ctx >= 2;
+}
+
+static void test_exec_callback_abort(void **state)
+{
+    fixture *f = *state;
+    claimdb *db = open_db(f->path, CLAIMDB_OPEN_CREATE);
+    exec_ok(db, "ASSERT a b c FROM 1; ASSERT a b d FROM 1; ASSERT a b e FROM 1;");
+    int n = 0;
+    assert_int_equal(claimdb_exec(db, "FIND ?o WHERE a b ?o;", count_rows, &n), CLAIMDB_ABORT);
+    assert_int_equal(n, 2);
+    claimdb_close(db);
+}
+
+static void test_transactions(void **state)
+{
+    fixture *f = *state;
+    claimdb *db = open_db(f->path, CLAIMDB_OPEN_CREATE);
+    exec_ok(db, "BEGIN; ASSERT a b c FROM 1; ROLLBACK;");
+    assert_string_equal(column0(db, "FIND ?o WHERE a b ?o;"), "");
+    exec_ok(db, "BEGIN; ASSERT a b c FROM 1;");
+    /* An error inside the transaction rolls back that statement only. */
+    assert_int_equal(claimdb_exec(db, "ASSERT a b d FROM 1 CONFIDENCE $c;", NULL, NULL), CLAIMDB_ERROR);
+    exec_ok(db, "ASSERT a b e FROM 1; COMMIT;");
+    assert_string_equal(column0(db, "FIND ?o WHERE a b ?o ORDER BY ?o;"), "c,e");
+    assert_int_equal(claimdb_exec(db, "COMMIT;", NULL, NULL), CLAIMDB_ERROR);
+    assert_int_equal(claimdb_exec(db, "BEGIN; BEGIN;", NULL, NULL), CLAIMDB_ERROR);
+    exec_ok(db, "ROLLBACK;");
+    claimdb_close(db);
+}
+
+static void test_readonly_and_two_handles(void **state)
+{
+    fixture *f = *state;
+    claimdb *w = open_db(f->path, CLAIMDB_OPEN_CREATE);
+    claimdb *r = open_db(f->path, CLAIMDB_OPEN_READONLY);
+    exec_ok(w, "ASSERT a b c FROM 1;");
+    assert_string_equal(column0(r, "FIND ?o WHERE a b ?o;"), "c");
+    assert_int_equal(claimdb_exec(r, "ASSERT a b d FROM 1;", NULL, NULL), CLAIMDB_READONLY);
+    claimdb_citation c = {.subject = "x", .predicate = "y", .object = "z", .article = 1};
+    assert_int_equal(claimdb_assert(r, &c, NULL), CLAIMDB_READONLY);
+    /* A reader holding a snapshot does not see later commits until it finishes. */
+    claimdb_stmt *st;
+    assert_int_equal(claimdb_prepare(r, "FIND ?o WHERE a b ?o;", -1, &st, NULL), CLAIMDB_OK);
+    assert_int_equal(claimdb_step(st), CLAIMDB_ROW);
+    exec_ok(w, "ASSERT a b d FROM 1;");
+    assert_int_equal(claimdb_step(st), CLAIMDB_DONE);
+    claimdb_finalize(st);
+    assert_string_equal(column0(r, "FIND ?o WHERE a b ?o ORDER BY ?o;"), "c,d");
+    claimdb_close(r);
+    claimdb_close(w);
+}
+
+static void test_assert_api(void **state)
+{
+    fixture *f = *state;
+    claimdb *db = open_db(f->path, CLAIMDB_OPEN_CREATE);
+    claimdb_citation c = {.subject = "Taliban", .predicate = "demand", .object = "withdrawal",
+                          .article = 4, .quote = "q", .claimant = "Mujahid",
+                          .has_confidence = 1, .confidence = 0.5};
+    int added = -1;
+    assert_int_equal(claimdb_assert(db, &c, &added), CLAIMDB_OK);
+    assert_int_equal(added, CLAIMDB_ADDED_CLAIM | CLAIMDB_ADDED_CITATION);
+    c.article = 0;
+    assert_int_equal(claimdb_assert(db, &c, &added), CLAIMDB_OK);
+    assert_int_equal(added, CLAIMDB_ADDED_CITATION);
+    assert_int_equal(claimdb_assert(db, &c, &added), CLAIMDB_OK);
+    assert_int_equal(added, 0);
+    c.confidence = 2;
+    assert_int_equal(claimdb_assert(db, &c, NULL), CLAIMDB_ERROR);
+    c.confidence = 0.5;
+    c.article = -1;
+    assert_int_equal(claimdb_assert(db, &c, NULL), CLAIMDB_MISUSE);
+    c.article = 1;
+    c.subject = NULL;
+    assert_int_equal(claimdb_assert(db, &c, NULL), CLAIMDB_MISUSE);
+    assert_int_equal(claimdb_assert(db, NULL, NULL), CLAIMDB_MISUSE);
+    assert_int_equal(claimdb_assert(NULL, &c, NULL), CLAIMDB_MISUSE);
+    assert_string_equal(column0(db, "FIND ?who WHERE taliban demand withdrawal FROM ?s BY ?who;"),
+                        "Mujahid,Mujahid");
+    claimdb_close(db);
+}
+
+static void test_interrupt_and_laziness(void **state)
+{
+    fixture *f = *state;
+    claimdb *db = open_db(f->path, CLAIMDB_OPEN_CREATE);
+    exec_ok(db, "BEGIN;");
+    char s[32], o[32];
+    for (int i = 0; i < 20000; i++) {
+        snprintf(s, sizeof s, "s%d", i % 500);
+        snprintf(o, sizeof o, "o%d", i);
+        claimdb_citation c = {.subject = s, .predicate = "p", .object = o, .article = i % 7};
+        assert_int_equal(claimdb_assert(db, &c, NULL), CLAIMDB_OK);
+    }
+    exec_ok(db, "COMMIT;");
+    claimdb_counter(db, CLAIMDB_COUNTER_CURSOR_OPS, 1);
+    assert_string_equal(column0(db, "FIND COUNT(*) WHERE ?s p ?o;"), "20000");
+    int64_t full = claimdb_counter(db, CLAIMDB_COUNTER_CURSOR_OPS, 1);
+    assert_true(full >= 20000);
+    claimdb_stmt *st;
+    assert_int_equal(claimdb_prepare(db, "FIND ?s, ?o WHERE ?s p ?o LIMIT 10;", -1, &st, NULL), CLAIMDB_OK);
+    int n = 0;
+    while (claimdb_step(st) == CLAIMDB_ROW) n++;
+    claimdb_finalize(st);
+    assert_int_equal(n, 10);
+    int64_t lazy = claimdb_counter(db, CLAIMDB_COUNTER_CURSOR_OPS, 1);
+    assert_true(lazy <= 30);
+    /* Interrupt stops a running statement. */
+    assert_int_equal(claimdb_prepare(db, "FIND ?s WHERE ?s p ?o;", -1, &st, NULL), CLAIMDB_OK);
+    assert_int_equal(claimdb_step(st), CLAIMDB_ROW);
+    claimdb_interrupt(db);
+    assert_int_equal(claimdb_step(st), CLAIMDB_INTERRUPT);
+    claimdb_finalize(st);
+    claimdb_close(db);
+}
+
+/* A reader in another process sees all of a committed batch or none of it. */
+static void test_reader_in_child_process(void **state)
+{
+    fixture *f = *state;
+    claimdb *db = open_db(f->path, CLAIMDB_OPEN_CREATE);
+    exec_ok(db, "ASSERT seed seed seed FROM 0;");
+    claimdb_close(db);
+    int go[2];
+    assert_int_equal(pipe(go), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        /* The child opens its own handle: nothing of the parent's is used after fork. */
+        close(go[1]);
+        claimdb *r = NULL;
+        if (claimdb_open(f->path, CLAIMDB_OPEN_READONLY, &r) != CLAIMDB_OK) _exit(2);
+        char c;
+        if (read(go[0], &c, 1) != 1) _exit(3);
+        for (int i = 0; i < 100000; i++) {
+            claimdb_stmt *st;
+            if (claimdb_prepare(r, "FIND COUNT(*) WHERE ?s n ?o;", -1, &st, NULL)) _exit(4);
+            if (claimdb_step(st) != CLAIMDB_ROW) _exit(5);
+            int64_t n = claimdb_column_int64(st, 0);
+            claimdb_finalize(st);
+            if (n != 0 && n != 500) _exit(6); /* a half-committed batch */
+            if (n == 500) {
+                claimdb_close(r);
+                _exit(0);
+            }
+        }
+        _exit(7);
+    }
+    close(go[0]);
+    db = open_db(f->path, 0);
+    exec_ok(db, "BEGIN;");
+    assert_int_equal(write(go[1], "x", 1), 1);
+    char s[16];
+    for (int i = 0; i < 500; i++) {
+        snprintf(s, sizeof s, "o%d", i);
+        claimdb_citation c = {.subject = "s", .predicate = "n", .object = s, .article = 1};
+        assert_int_equal(claimdb_assert(db, &c, NULL), CLAIMDB_OK);
+    }
+    exec_ok(db, "COMMIT;");
+    close(go[1]);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    claimdb_close(db);
+}
+
+static void test_complete_and_keywords(void **state)
+{
+    (void)state;
+    assert_int_equal(claimdb_complete("FIND ?x WHERE a b ?x;"), 1);
+    assert_int_equal(claimdb_complete("FIND ?x WHERE a b ?x"), 0);
+    assert_int_equal(claimdb_complete("ASSERT a b c FROM 1 QUOTE \"x;"), 0);
+    assert_int_equal(claimdb_complete("FIND ?x -- ;"), 0);
+    assert_int_equal(claimdb_complete(NULL), 0);
+    assert_true(claimdb_keyword_count() > 20);
+    int found = 0;
+    for (int i = 0; i < claimdb_keyword_count(); i++)
+        found += strcmp(claimdb_keyword_name(i), "WITHOUT") == 0;
+    assert_int_equal(found, 1);
+    assert_null(claimdb_keyword_name(-1));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_open_missing_and_null, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_mission_example, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_prepare_bind_step_columns, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_syntax_error_position, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_exec_callback_abort, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_readonly_and_two_handles, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_assert_api, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_interrupt_and_laziness, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reader_in_child_process, setup, teardown),
+        cmocka_unit_test(test_complete_and_keywords),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
