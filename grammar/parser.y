@@ -1,0 +1,777 @@
+/* parser.y — the ClaimQL grammar (see LANGUAGE.md). Actions only build the tree through the
+ * ast_* constructors of parser/ast_build.h; checks that need the whole statement live in
+ * parser/check.c. The tokens come from cq_yylex() in parser/parse.c, which wraps the Flex
+ * scanner (grammar/lexer.l): it stops at the first ';', and turns an AND that is followed by
+ * an article id into AND_NUM so that "CITED BY 0 AND 4 AND ?x p o" needs no lookahead here.
+ */
+%require "3.6"
+%define api.pure full
+%define api.prefix {cq_yy}
+%define api.token.prefix {TOK_}
+%define api.location.type {ast_loc}
+%define parse.error custom
+%define parse.lac full
+%locations
+%expect 0
+%parse-param {struct cq_ctx *ctx}
+%lex-param {struct cq_ctx *ctx}
+
+%code requires {
+#include "ast_build.h"
+#include "parse.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct cq_ctx;
+}
+
+%union {
+    char *str;
+    int64_t num;
+    double real;
+    int cmp;
+    bool flag;
+    ast_term term;
+    ast_value value;
+    cq_values values;
+    ast_pattern *pat;
+    cq_pats pats;
+    ast_expr *expr;
+    ast_item item;
+    cq_items items;
+    cq_exprs exprs;
+    ast_order order;
+    cq_orders orders;
+    ast_stmt *stmt;
+}
+
+%code provides {
+/* One token as the scanner gave it, kept while cq_yylex() looks ahead. */
+typedef struct cq_token {
+    int kind;
+    CQ_YYSTYPE val;
+    ast_loc loc;
+} cq_token;
+
+/* The state of one parse: the input, the scanner, the lookahead queue, the first error. */
+struct cq_ctx {
+    const char *text;
+    size_t len;
+    size_t rd;     /* bytes handed to the scanner so far (YY_INPUT) */
+    size_t pos;    /* the scanner's byte offset */
+    void *scanner; /* yyscan_t */
+    cq_token queue[3];
+    int nqueue;
+    bool done;        /* the ';' has been delivered: everything else is end of input */
+    size_t semi_end;  /* offset just after that ';' */
+    int ntokens;      /* tokens delivered to the parser */
+    int prev_kind;    /* the token before the last one delivered, and its place */
+    ast_loc prev_loc;
+    int cur_kind; /* the last token delivered */
+    ast_loc cur_loc;
+    char **params; /* every distinct $name delivered, in order */
+    size_t nparams;
+    ast_stmt *result;
+    parse_error *err; /* err->code != 0 once an error is recorded */
+    bool nomem;
+    bool has_deferred; /* a semantic error found while parsing (duplicate clause, ...) */
+    parse_error deferred;
+};
+
+int cq_yylex(CQ_YYSTYPE *lval, ast_loc *lloc, struct cq_ctx *ctx);
+int cq_yyparse(struct cq_ctx *ctx);
+
+/* parse.c */
+void cq_error(struct cq_ctx *ctx, int code, size_t offset, const char *fmt, ...);
+void cq_defer(struct cq_ctx *ctx, ast_loc at, const char *fmt, ...);
+char *cq_source(struct cq_ctx *ctx, ast_loc loc); /* a copy of the source text at loc */
+void cq_token_free(cq_token *t);
+
+/* lexer.l */
+int cq_scanner_open(struct cq_ctx *ctx);
+void cq_scanner_close(struct cq_ctx *ctx);
+int cq_scan_lex(CQ_YYSTYPE *lval, ast_loc *lloc, void *scanner);
+
+/* keywords.c: the token of a keyword (case-insensitive), or 0 */
+int cq_keyword_token(const char *s, size_t n);
+}
+
+%code {
+#include "claimdb.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define YYLLOC_DEFAULT(Cur, Rhs, N)                                                          \
+    do {                                                                                     \
+        if (N) {                                                                             \
+            (Cur).off = YYRHSLOC(Rhs, 1).off;                                                \
+            (Cur).len = YYRHSLOC(Rhs, N).off + YYRHSLOC(Rhs, N).len - YYRHSLOC(Rhs, 1).off;  \
+        } else {                                                                             \
+            (Cur).off = YYRHSLOC(Rhs, 0).off + YYRHSLOC(Rhs, 0).len;                         \
+            (Cur).len = 0;                                                                   \
+        }                                                                                    \
+    } while (0)
+
+/* Out of memory inside an action: abort; the %destructors free the stack. */
+#define NOMEM                                                                                \
+    do {                                                                                     \
+        ctx->nomem = true;                                                                   \
+        YYABORT;                                                                             \
+    } while (0)
+#define TRY(x)                                                                               \
+    do {                                                                                     \
+        if (!(x))                                                                            \
+            NOMEM;                                                                           \
+    } while (0)
+
+static void cq_yyerror(const ast_loc *loc, struct cq_ctx *ctx, const char *msg);
+
+static ast_term term_of(ast_term_kind kind, char *text, ast_loc loc)
+{
+    return ast_term_make(kind, text, loc);
+}
+
+/* "FROM given twice": keep the first, report the second (after parsing). */
+#define ONCE(cond, what, at)                                                                 \
+    do {                                                                                     \
+        if (cond)                                                                            \
+            cq_defer(ctx, at, "%s is given twice", what);                                    \
+    } while (0)
+}
+
+%token END 0 "end of input"
+%token <str> WORD "a term" STRING "a string" VAR "a variable" PARAM "a parameter"
+%token <str> FUNC "a function" DATE_LIT "a date" LEXERR "an invalid token"
+%token <num> INT "a number"
+%token <real> REAL "a real number"
+%token ANON "_" AND_NUM "AND " NE "!=" LE "<=" GE ">="
+
+/* reserved words: never a bare term */
+%token AND "AND" AS "AS" BY "BY" CITED "CITED" CONFIDENCE "CONFIDENCE" DISTINCT "DISTINCT"
+%token FILTER "FILTER" FOR "FOR" FROM "FROM" GROUP "GROUP" INDEPENDENT "INDEPENDENT"
+%token LIKE "LIKE" LIMIT "LIMIT" NOT "NOT" OFFSET "OFFSET" OR "OR" ORDER "ORDER"
+%token QUOTE "QUOTE" SOURCES "SOURCES" WHERE "WHERE" WITHOUT "WITHOUT"
+/* contextual keywords: also bare terms wherever a term goes */
+%token ALIAS "ALIAS" ALIASES "ALIASES" ARTICLE "ARTICLE" ARTICLES "ARTICLES" ASC "ASC"
+%token ASSERT "ASSERT" AUTHOR "AUTHOR" BEGIN "BEGIN" CHECK "CHECK" COMMIT "COMMIT"
+%token DATE "DATE" DESC "DESC" DUPLICATE "DUPLICATE" EVIDENCE "EVIDENCE" EXPLAIN "EXPLAIN"
+%token FIND "FIND" OF "OF" OUTLET "OUTLET" PREDICATES "PREDICATES" RETRACT "RETRACT"
+%token ROLLBACK "ROLLBACK" SHOW "SHOW" STATS "STATS" TERMS "TERMS" TEXT "TEXT" TITLE "TITLE"
+%token URL "URL"
+
+%left OR
+%left AND AND_NUM
+%precedence NOT
+
+%type <str> word opt_as
+%type <term> pterm by_term
+%type <value> id_value str_value date_value num_value opt_limit opt_offset
+%type <values> id_list cited_list
+%type <pat> pattern
+%type <pats> where
+%type <expr> cond operand call opt_filter order_expr
+%type <item> item
+%type <items> select items
+%type <exprs> opt_group group_list
+%type <order> order_item
+%type <orders> opt_order order_list
+%type <cmp> cmp
+%type <flag> opt_distinct opt_dir
+%type <stmt> statement find assert retract claim_head article show
+
+%destructor { free($$); } <str>
+%destructor { ast_term_clear(&$$); } <term>
+%destructor { ast_value_clear(&$$); } <value>
+%destructor { cq_values_clear(&$$); } <values>
+%destructor { ast_pattern_free($$); } <pat>
+%destructor { cq_pats_clear(&$$); } <pats>
+%destructor { ast_expr_free($$); } <expr>
+%destructor { ast_item_clear(&$$); } <item>
+%destructor { cq_items_clear(&$$); } <items>
+%destructor { cq_exprs_clear(&$$); } <exprs>
+%destructor { ast_order_clear(&$$); } <order>
+%destructor { cq_orders_clear(&$$); } <orders>
+%destructor { ast_stmt_free($$); } <stmt>
+%destructor { } <num> <real> <cmp> <flag>
+
+%%
+
+input:
+  %empty                { ctx->result = NULL; }
+| statement ';'         { $1->loc = @$; ctx->result = $1; }
+;
+
+statement:
+  find
+| EXPLAIN find          { $$ = $2; $$->kind = STMT_EXPLAIN; }
+| assert
+| retract
+| EVIDENCE pterm pterm pterm {
+        TRY($$ = ast_stmt_new(STMT_EVIDENCE));
+        $$->u.claim.s = $2; $$->u.claim.p = $3; $$->u.claim.o = $4;
+    }
+| CHECK pterm pterm pterm {
+        TRY($$ = ast_stmt_new(STMT_CHECK));
+        $$->u.claim.s = $2; $$->u.claim.p = $3; $$->u.claim.o = $4;
+    }
+| article
+| ALIAS pterm FOR pterm {
+        TRY($$ = ast_stmt_new(STMT_ALIAS));
+        $$->u.alias.alias = $2; $$->u.alias.canonical = $4;
+    }
+| show
+| BEGIN                 { TRY($$ = ast_stmt_new(STMT_BEGIN)); }
+| COMMIT                { TRY($$ = ast_stmt_new(STMT_COMMIT)); }
+| ROLLBACK              { TRY($$ = ast_stmt_new(STMT_ROLLBACK)); }
+;
+
+/* ---- FIND --------------------------------------------------------------------------- */
+
+find:
+  FIND opt_distinct select WHERE where opt_filter opt_group opt_order opt_limit opt_offset {
+        TRY($$ = ast_stmt_new(STMT_FIND));
+        ast_find *f = &$$->u.find;
+        f->distinct = $2;
+        f->star = $3.n == 0;
+        f->items = $3.v; f->nitems = $3.n;
+        f->pats = $5.v; f->npats = $5.n;
+        f->filter = $6;
+        f->group = $7.v; f->ngroup = $7.n;
+        f->order = $8.v; f->norder = $8.n;
+        f->limit = $9;
+        f->offset = $10;
+    }
+;
+
+opt_distinct:
+  %empty                { $$ = false; }
+| DISTINCT              { $$ = true; }
+;
+
+select:
+  '*'                   { $$ = (cq_items){NULL, 0}; }
+| items
+;
+
+items:
+  item                  { $$ = (cq_items){NULL, 0}; TRY(cq_items_push(&$$, $1)); }
+| items ',' item        { $$ = $1; TRY(cq_items_push(&$$, $3)); }
+;
+
+item:
+  VAR opt_as {
+        ast_expr *e;
+        TRY(e = ast_expr_text(EXPR_VAR, $1, @1));
+        $$ = (ast_item){e, $2, NULL};
+    }
+| call opt_as           { $$ = (ast_item){$1, $2, NULL}; }
+;
+
+opt_as:
+  %empty                { $$ = NULL; }
+| AS word               { $$ = $2; }
+| AS STRING             { $$ = $2; }
+;
+
+call:
+  FUNC '(' '*' ')'      { TRY($$ = ast_expr_call($1, NULL, true, false, @$)); }
+| FUNC '(' DISTINCT operand ')' { TRY($$ = ast_expr_call($1, $4, false, true, @$)); }
+| FUNC '(' operand ')'  { TRY($$ = ast_expr_call($1, $3, false, false, @$)); }
+;
+
+where:
+  pattern               { $$ = (cq_pats){NULL, 0}; TRY(cq_pats_push(&$$, $1)); }
+| WITHOUT pattern       { $2->without = true; $2->loc = @$; $$ = (cq_pats){NULL, 0}; TRY(cq_pats_push(&$$, $2)); }
+| where AND pattern     { $$ = $1; TRY(cq_pats_push(&$$, $3)); }
+| where AND WITHOUT pattern {
+        $4->without = true; $4->loc = ast_loc_span(@3, @4);
+        $$ = $1; TRY(cq_pats_push(&$$, $4));
+    }
+| where WITHOUT pattern {
+        $3->without = true; $3->loc = ast_loc_span(@2, @3);
+        $$ = $1; TRY(cq_pats_push(&$$, $3));
+    }
+;
+
+pattern:
+  pterm pterm pterm     { TRY($$ = ast_pattern_new(false, $1, $2, $3, @$)); }
+| NOT pterm pterm pterm { TRY($$ = ast_pattern_new(true, $2, $3, $4, @$)); }
+| pattern CITED BY cited_list {
+        $$ = $1; $$->loc = @$;
+        if ($$->cited_mode != CITED_NONE) {
+            cq_defer(ctx, @2, "CITED BY is given twice");
+            cq_values_clear(&$4);
+        } else {
+            if ($4.mixed)
+                cq_defer(ctx, $4.mixed_at, "CITED BY mixes AND and OR: use one of them");
+            $$->cited_mode = $4.mode == CITED_NONE ? CITED_ALL : $4.mode;
+            $$->cited = $4.v; $$->ncited = $4.n;
+        }
+    }
+| pattern FROM VAR {
+        $$ = $1; $$->loc = @$;
+        ONCE($$->from.kind != TERM_NONE, "FROM", @2);
+        if ($$->from.kind == TERM_NONE) $$->from = term_of(TERM_VAR, $3, @3); else free($3);
+    }
+| pattern QUOTE VAR {
+        $$ = $1; $$->loc = @$;
+        ONCE($$->quote.kind != TERM_NONE, "QUOTE", @2);
+        if ($$->quote.kind == TERM_NONE) $$->quote = term_of(TERM_VAR, $3, @3); else free($3);
+    }
+| pattern BY by_term {
+        $$ = $1; $$->loc = @$;
+        ONCE($$->by.kind != TERM_NONE, "BY", @2);
+        if ($$->by.kind == TERM_NONE) $$->by = $3; else ast_term_clear(&$3);
+    }
+| pattern CONFIDENCE VAR {
+        $$ = $1; $$->loc = @$;
+        ONCE($$->confidence.kind != TERM_NONE, "CONFIDENCE", @2);
+        if ($$->confidence.kind == TERM_NONE) $$->confidence = term_of(TERM_VAR, $3, @3); else free($3);
+    }
+| pattern SOURCES cmp id_value {
+        $$ = $1; $$->loc = @$;
+        ONCE($$->has_sources, "SOURCES", @2);
+        if (!$$->has_sources) {
+            $$->has_sources = true; $$->sources_op = (ast_cmp)$3; $$->sources_n = $4;
+        } else ast_value_clear(&$4);
+    }
+| pattern INDEPENDENT SOURCES cmp id_value {
+        $$ = $1; $$->loc = @$;
+        ONCE($$->has_sources, "SOURCES", @2);
+        if (!$$->has_sources) {
+            $$->has_sources = true; $$->independent = true;
+            $$->sources_op = (ast_cmp)$4; $$->sources_n = $5;
+        } else ast_value_clear(&$5);
+    }
+;
+
+cited_list:
+  id_value              { $$ = (cq_values){0}; TRY(cq_values_push(&$$, $1)); }
+| cited_list AND_NUM id_value {
+        $$ = $1; TRY(cq_values_push(&$$, $3));
+        if ($$.mode == CITED_NONE) $$.mode = CITED_ALL;
+        else if ($$.mode != CITED_ALL && !$$.mixed) { $$.mixed = true; $$.mixed_at = @2; }
+    }
+| cited_list OR id_value {
+        $$ = $1; TRY(cq_values_push(&$$, $3));
+        if ($$.mode == CITED_NONE) $$.mode = CITED_ANY;
+        else if ($$.mode != CITED_ANY && !$$.mixed) { $$.mixed = true; $$.mixed_at = @2; }
+    }
+;
+
+pterm:
+  word                  { $$ = term_of(TERM_CONST, $1, @1); }
+| STRING                { $$ = term_of(TERM_CONST, $1, @1); }
+| VAR                   { $$ = term_of(TERM_VAR, $1, @1); }
+| ANON                  { $$ = term_of(TERM_ANON, NULL, @1); }
+| PARAM                 { $$ = term_of(TERM_PARAM, $1, @1); }
+;
+
+by_term:
+  word                  { $$ = term_of(TERM_CONST, $1, @1); }
+| STRING                { $$ = term_of(TERM_CONST, $1, @1); }
+| VAR                   { $$ = term_of(TERM_VAR, $1, @1); }
+| PARAM                 { $$ = term_of(TERM_PARAM, $1, @1); }
+;
+
+/* a bare word: an unreserved word, or a contextual keyword as written */
+word:
+  WORD
+| ALIAS                 { TRY($$ = cq_source(ctx, @1)); }
+| ALIASES               { TRY($$ = cq_source(ctx, @1)); }
+| ARTICLE               { TRY($$ = cq_source(ctx, @1)); }
+| ARTICLES              { TRY($$ = cq_source(ctx, @1)); }
+| ASC                   { TRY($$ = cq_source(ctx, @1)); }
+| ASSERT                { TRY($$ = cq_source(ctx, @1)); }
+| AUTHOR                { TRY($$ = cq_source(ctx, @1)); }
+| BEGIN                 { TRY($$ = cq_source(ctx, @1)); }
+| CHECK                 { TRY($$ = cq_source(ctx, @1)); }
+| COMMIT                { TRY($$ = cq_source(ctx, @1)); }
+| DATE                  { TRY($$ = cq_source(ctx, @1)); }
+| DESC                  { TRY($$ = cq_source(ctx, @1)); }
+| DUPLICATE             { TRY($$ = cq_source(ctx, @1)); }
+| EVIDENCE              { TRY($$ = cq_source(ctx, @1)); }
+| EXPLAIN               { TRY($$ = cq_source(ctx, @1)); }
+| FIND                  { TRY($$ = cq_source(ctx, @1)); }
+| OF                    { TRY($$ = cq_source(ctx, @1)); }
+| OUTLET                { TRY($$ = cq_source(ctx, @1)); }
+| PREDICATES            { TRY($$ = cq_source(ctx, @1)); }
+| RETRACT               { TRY($$ = cq_source(ctx, @1)); }
+| ROLLBACK              { TRY($$ = cq_source(ctx, @1)); }
+| SHOW                  { TRY($$ = cq_source(ctx, @1)); }
+| STATS                 { TRY($$ = cq_source(ctx, @1)); }
+| TERMS                 { TRY($$ = cq_source(ctx, @1)); }
+| TEXT                  { TRY($$ = cq_source(ctx, @1)); }
+| TITLE                 { TRY($$ = cq_source(ctx, @1)); }
+| URL                   { TRY($$ = cq_source(ctx, @1)); }
+;
+
+cmp:
+  '='                   { $$ = CMP_EQ; }
+| NE                    { $$ = CMP_NE; }
+| '<'                   { $$ = CMP_LT; }
+| LE                    { $$ = CMP_LE; }
+| '>'                   { $$ = CMP_GT; }
+| GE                    { $$ = CMP_GE; }
+;
+
+opt_filter:
+  %empty                { $$ = NULL; }
+| FILTER cond           { $$ = $2; }
+;
+
+cond:
+  cond OR cond          { TRY($$ = ast_expr_binary(EXPR_OR, 0, $1, $3, @$)); }
+| cond AND cond         { TRY($$ = ast_expr_binary(EXPR_AND, 0, $1, $3, @$)); }
+| cond AND_NUM cond     { TRY($$ = ast_expr_binary(EXPR_AND, 0, $1, $3, @$)); }
+| NOT cond              { TRY($$ = ast_expr_binary(EXPR_NOT, 0, $2, NULL, @$)); }
+| '(' cond ')'          { $$ = $2; }
+| operand cmp operand   { TRY($$ = ast_expr_binary(EXPR_CMP, $2, $1, $3, @$)); }
+| operand '~' STRING {
+        ast_expr *e;
+        TRY(e = ast_expr_binary(EXPR_REGEX, 0, $1, NULL, @$));
+        e->text = $3; e->value.loc = @3; $$ = e;
+    }
+| operand LIKE STRING {
+        ast_expr *e;
+        TRY(e = ast_expr_binary(EXPR_LIKE, 0, $1, NULL, @$));
+        e->text = $3; e->value.loc = @3; $$ = e;
+    }
+;
+
+operand:
+  VAR                   { TRY($$ = ast_expr_text(EXPR_VAR, $1, @1)); }
+| word                  { TRY($$ = ast_expr_text(EXPR_TERM, $1, @1)); }
+| STRING                { TRY($$ = ast_expr_text(EXPR_TERM, $1, @1)); }
+| PARAM                 { TRY($$ = ast_expr_text(EXPR_PARAM, $1, @1)); }
+| INT                   { TRY($$ = ast_expr_value(EXPR_NUMBER, ast_value_int($1, @1), @1)); }
+| REAL                  { TRY($$ = ast_expr_value(EXPR_NUMBER, ast_value_real($1, @1), @1)); }
+| DATE_LIT {
+        ast_expr *e;
+        TRY(e = ast_expr_value(EXPR_DATE, ast_value_str(VAL_DATE, $1, @1), @1));
+        $$ = e;
+    }
+| call
+;
+
+opt_group:
+  %empty                { $$ = (cq_exprs){NULL, 0}; }
+| GROUP BY group_list   { $$ = $3; }
+;
+
+group_list:
+  VAR {
+        ast_expr *e;
+        TRY(e = ast_expr_text(EXPR_VAR, $1, @1));
+        $$ = (cq_exprs){NULL, 0};
+        if (!cq_exprs_push(&$$, e)) { e->text = NULL; ast_expr_free(e); NOMEM; }
+    }
+| group_list ',' VAR {
+        ast_expr *e;
+        TRY(e = ast_expr_text(EXPR_VAR, $3, @3));
+        $$ = $1;
+        if (!cq_exprs_push(&$$, e)) { e->text = NULL; ast_expr_free(e); NOMEM; }
+    }
+;
+
+opt_order:
+  %empty                { $$ = (cq_orders){NULL, 0}; }
+| ORDER BY order_list   { $$ = $3; }
+;
+
+order_list:
+  order_item            { $$ = (cq_orders){NULL, 0}; TRY(cq_orders_push(&$$, $1)); }
+| order_list ',' order_item { $$ = $1; TRY(cq_orders_push(&$$, $3)); }
+;
+
+order_item:
+  order_expr opt_dir    { $$ = (ast_order){$1, $2}; }
+;
+
+order_expr:
+  VAR                   { TRY($$ = ast_expr_text(EXPR_VAR, $1, @1)); }
+| word                  { TRY($$ = ast_expr_text(EXPR_TERM, $1, @1)); }
+| STRING                { TRY($$ = ast_expr_text(EXPR_TERM, $1, @1)); }
+| call
+;
+
+opt_dir:
+  %empty                { $$ = false; }
+| ASC                   { $$ = false; }
+| DESC                  { $$ = true; }
+;
+
+opt_limit:
+  %empty                { $$ = ast_value_none(); }
+| LIMIT id_value        { $$ = $2; }
+;
+
+opt_offset:
+  %empty                { $$ = ast_value_none(); }
+| OFFSET id_value       { $$ = $2; }
+;
+
+/* ---- data statements ------------------------------------------------------------------- */
+
+claim_head:
+  pterm pterm pterm {
+        TRY($$ = ast_stmt_new(STMT_ASSERT));
+        $$->u.claim.s = $1; $$->u.claim.p = $2; $$->u.claim.o = $3;
+    }
+| NOT pterm pterm pterm {
+        TRY($$ = ast_stmt_new(STMT_ASSERT));
+        $$->u.claim.negated = true;
+        $$->u.claim.s = $2; $$->u.claim.p = $3; $$->u.claim.o = $4;
+    }
+;
+
+assert:
+  ASSERT claim_head     { $$ = $2; }
+| assert FROM id_list {
+        $$ = $1;
+        ONCE($$->u.claim.narticles, "FROM", @2);
+        if (!$$->u.claim.narticles) { $$->u.claim.articles = $3.v; $$->u.claim.narticles = $3.n; }
+        else cq_values_clear(&$3);
+    }
+| assert QUOTE str_value {
+        $$ = $1;
+        ONCE($$->u.claim.quote.kind != VAL_NONE, "QUOTE", @2);
+        if ($$->u.claim.quote.kind == VAL_NONE) $$->u.claim.quote = $3; else ast_value_clear(&$3);
+    }
+| assert BY pterm {
+        $$ = $1;
+        ONCE($$->u.claim.by.kind != TERM_NONE, "BY", @2);
+        if ($$->u.claim.by.kind == TERM_NONE) $$->u.claim.by = $3; else ast_term_clear(&$3);
+    }
+| assert CONFIDENCE num_value {
+        $$ = $1;
+        ONCE($$->u.claim.confidence.kind != VAL_NONE, "CONFIDENCE", @2);
+        if ($$->u.claim.confidence.kind == VAL_NONE) $$->u.claim.confidence = $3;
+        else ast_value_clear(&$3);
+    }
+;
+
+retract:
+  RETRACT claim_head    { $$ = $2; $$->kind = STMT_RETRACT; }
+| RETRACT claim_head FROM id_list {
+        $$ = $2; $$->kind = STMT_RETRACT;
+        $$->u.claim.articles = $4.v; $$->u.claim.narticles = $4.n;
+    }
+;
+
+id_list:
+  id_value              { $$ = (cq_values){0}; TRY(cq_values_push(&$$, $1)); }
+| id_list ',' id_value  { $$ = $1; TRY(cq_values_push(&$$, $3)); }
+;
+
+id_value:
+  INT                   { $$ = ast_value_int($1, @1); }
+| PARAM                 { $$ = ast_value_str(VAL_PARAM, $1, @1); }
+;
+
+str_value:
+  STRING                { $$ = ast_value_str(VAL_STRING, $1, @1); }
+| PARAM                 { $$ = ast_value_str(VAL_PARAM, $1, @1); }
+;
+
+date_value:
+  DATE_LIT              { $$ = ast_value_str(VAL_DATE, $1, @1); }
+| PARAM                 { $$ = ast_value_str(VAL_PARAM, $1, @1); }
+;
+
+num_value:
+  INT                   { $$ = ast_value_int($1, @1); }
+| REAL                  { $$ = ast_value_real($1, @1); }
+| PARAM                 { $$ = ast_value_str(VAL_PARAM, $1, @1); }
+;
+
+article:
+  ARTICLE id_value {
+        TRY($$ = ast_stmt_new(STMT_ARTICLE));
+        $$->u.article.id = $2;
+    }
+| article TITLE str_value {
+        $$ = $1; ONCE($$->u.article.title.kind, "TITLE", @2);
+        if (!$$->u.article.title.kind) $$->u.article.title = $3; else ast_value_clear(&$3);
+    }
+| article OUTLET str_value {
+        $$ = $1; ONCE($$->u.article.outlet.kind, "OUTLET", @2);
+        if (!$$->u.article.outlet.kind) $$->u.article.outlet = $3; else ast_value_clear(&$3);
+    }
+| article DATE date_value {
+        $$ = $1; ONCE($$->u.article.date.kind, "DATE", @2);
+        if (!$$->u.article.date.kind) $$->u.article.date = $3; else ast_value_clear(&$3);
+    }
+| article URL str_value {
+        $$ = $1; ONCE($$->u.article.url.kind, "URL", @2);
+        if (!$$->u.article.url.kind) $$->u.article.url = $3; else ast_value_clear(&$3);
+    }
+| article AUTHOR str_value {
+        $$ = $1; ONCE($$->u.article.author.kind, "AUTHOR", @2);
+        if (!$$->u.article.author.kind) $$->u.article.author = $3; else ast_value_clear(&$3);
+    }
+| article TEXT str_value {
+        $$ = $1; ONCE($$->u.article.text.kind, "TEXT", @2);
+        if (!$$->u.article.text.kind) $$->u.article.text = $3; else ast_value_clear(&$3);
+    }
+| article DUPLICATE OF id_value {
+        $$ = $1; ONCE($$->u.article.duplicate_of.kind, "DUPLICATE OF", @2);
+        if (!$$->u.article.duplicate_of.kind) $$->u.article.duplicate_of = $4;
+        else ast_value_clear(&$4);
+    }
+;
+
+show:
+  SHOW ARTICLES         { TRY($$ = ast_stmt_new(STMT_SHOW)); $$->u.show.kind = SHOW_ARTICLES; }
+| SHOW PREDICATES       { TRY($$ = ast_stmt_new(STMT_SHOW)); $$->u.show.kind = SHOW_PREDICATES; }
+| SHOW ALIASES          { TRY($$ = ast_stmt_new(STMT_SHOW)); $$->u.show.kind = SHOW_ALIASES; }
+| SHOW STATS            { TRY($$ = ast_stmt_new(STMT_SHOW)); $$->u.show.kind = SHOW_STATS; }
+| SHOW TERMS LIKE str_value {
+        TRY($$ = ast_stmt_new(STMT_SHOW));
+        $$->u.show.kind = SHOW_TERMS; $$->u.show.like = $4;
+    }
+;
+
+%%
+
+/* ---- syntax error messages --------------------------------------------------------------- */
+
+#include <stdio.h>
+
+/* Bison's own messages (memory exhausted): syntax errors go through yyreport_syntax_error. */
+static void cq_yyerror(const ast_loc *loc, struct cq_ctx *ctx, const char *msg)
+{
+    if (!strcmp(msg, "memory exhausted"))
+        ctx->nomem = true;
+    else
+        cq_error(ctx, CLAIMDB_SYNTAX, loc->off, "%s", msg);
+}
+
+static bool soft_keyword(yysymbol_kind_t k)
+{
+    switch (k) {
+    case YYSYMBOL_ALIAS: case YYSYMBOL_ALIASES: case YYSYMBOL_ARTICLE: case YYSYMBOL_ARTICLES:
+    case YYSYMBOL_ASC: case YYSYMBOL_ASSERT: case YYSYMBOL_AUTHOR: case YYSYMBOL_BEGIN:
+    case YYSYMBOL_CHECK: case YYSYMBOL_COMMIT: case YYSYMBOL_DATE: case YYSYMBOL_DESC:
+    case YYSYMBOL_DUPLICATE: case YYSYMBOL_EVIDENCE: case YYSYMBOL_EXPLAIN: case YYSYMBOL_FIND:
+    case YYSYMBOL_OF: case YYSYMBOL_OUTLET: case YYSYMBOL_PREDICATES: case YYSYMBOL_RETRACT:
+    case YYSYMBOL_ROLLBACK: case YYSYMBOL_SHOW: case YYSYMBOL_STATS: case YYSYMBOL_TERMS:
+    case YYSYMBOL_TEXT: case YYSYMBOL_TITLE: case YYSYMBOL_URL:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* How an expected token reads in a message, or NULL to leave it out. */
+static const char *expected_name(yysymbol_kind_t k, bool word_expected, bool others)
+{
+    switch (k) {
+    case YYSYMBOL_YYEOF: return "end of input";
+    case YYSYMBOL_WORD: return "a term";
+    case YYSYMBOL_STRING: return word_expected ? NULL : "a string";
+    case YYSYMBOL_VAR: return "a variable";
+    case YYSYMBOL_PARAM: return others ? NULL : "a parameter"; /* allowed nearly everywhere */
+    case YYSYMBOL_FUNC: return "a function call";
+    case YYSYMBOL_DATE_LIT: return "a date";
+    case YYSYMBOL_INT: return "a number";
+    case YYSYMBOL_REAL: return "a number";
+    case YYSYMBOL_ANON: return "'_'";
+    case YYSYMBOL_AND_NUM: return "'AND'";
+    case YYSYMBOL_YYerror: case YYSYMBOL_YYUNDEF: case YYSYMBOL_LEXERR: return NULL;
+    default:
+        if (word_expected && soft_keyword(k))
+            return NULL;
+        return yysymbol_name(k);
+    }
+}
+
+/* Append to buf the token at loc as the user wrote it: 'text', or "a string", "end of input". */
+static void describe_token(struct cq_ctx *ctx, int kind, ast_loc loc, char *buf, size_t size)
+{
+    if (kind == TOK_END) {
+        snprintf(buf, size, "end of input");
+        return;
+    }
+    if (kind == TOK_STRING && loc.len > 40) {
+        snprintf(buf, size, "a string");
+        return;
+    }
+    size_t n = loc.len;
+    const char *s = ctx->text + loc.off;
+    bool cut = false;
+    if (n > 40) {
+        n = 40;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--;
+        cut = true;
+    }
+    if (kind == TOK_STRING)
+        snprintf(buf, size, "%.*s", (int)n, s);
+    else
+        snprintf(buf, size, "'%.*s%s'", (int)n, s, cut ? "..." : "");
+}
+
+static int yyreport_syntax_error(const yypcontext_t *yyctx, struct cq_ctx *ctx)
+{
+    if (ctx->err->code)
+        return 0;
+    yysymbol_kind_t exp[YYNTOKENS];
+    int n = yypcontext_expected_tokens(yyctx, exp, YYNTOKENS);
+    if (n < 0)
+        n = 0;
+    bool word = false;
+    for (int i = 0; i < n; i++)
+        word |= exp[i] == YYSYMBOL_WORD;
+    const char *names[YYNTOKENS];
+    int nn = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        nn = 0;
+        for (int i = 0; i < n; i++) {
+            const char *nm = expected_name(exp[i], word, pass == 0 ? n > 1 : false);
+            if (!nm)
+                continue;
+            bool dup = false;
+            for (int j = 0; j < nn; j++)
+                dup |= !strcmp(names[j], nm);
+            if (!dup)
+                names[nn++] = nm;
+        }
+        if (nn > 0)
+            break;
+    }
+
+    char found[128], after[128], list[512];
+    describe_token(ctx, ctx->cur_kind, ctx->cur_loc, found, sizeof found);
+    after[0] = '\0';
+    if (ctx->ntokens > 1) {
+        char prev[100];
+        describe_token(ctx, ctx->prev_kind, ctx->prev_loc, prev, sizeof prev);
+        snprintf(after, sizeof after, " after %s", prev);
+    }
+    list[0] = '\0';
+    size_t used = 0;
+    for (int i = 0; i < nn && used < sizeof list; i++) {
+        const char *sep = i == 0 ? "" : i == nn - 1 ? " or " : ", ";
+        bool quote = names[i][0] != '\'' && !(names[i][0] >= 'a' && names[i][0] <= 'z');
+        int w = snprintf(list + used, sizeof list - used, "%s%s%s%s", sep, quote ? "'" : "",
+                         names[i], quote ? "'" : "");
+        if (w < 0)
+            break;
+        used += (size_t)w;
+    }
+    size_t off = yypcontext_location(yyctx)->off;
+    if (ctx->cur_kind == TOK_END)
+        off = ctx->cur_loc.off;
+    if (ctx->ntokens <= 1)
+        cq_error(ctx, CLAIMDB_SYNTAX, off, "syntax error: expected a statement, found %s", found);
+    else if (nn == 0 || nn > 6)
+        cq_error(ctx, CLAIMDB_SYNTAX, off, "syntax error: unexpected %s%s", found, after);
+    else
+        cq_error(ctx, CLAIMDB_SYNTAX, off, "syntax error: expected %s%s, found %s", list, after,
+                 found);
+    return 0;
+}
