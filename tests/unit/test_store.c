@@ -1,0 +1,1302 @@
+/* test_store.c — unit tests of the storage layer (db/store.h). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "claimdb.h"
+#include "store.h"
+
+#include <lmdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* ---- fixture: a fresh directory per test ---- */
+
+typedef struct fx {
+    char dir[64];
+    char path[128];
+    store *st;
+} fx;
+
+static int setup(void **state)
+{
+    fx *f = calloc(1, sizeof *f);
+    if (!f)
+        return -1;
+    strcpy(f->dir, "/tmp/claimdb-store-XXXXXX");
+    if (!mkdtemp(f->dir)) {
+        free(f);
+        return -1;
+    }
+    snprintf(f->path, sizeof f->path, "%s/test.claimdb", f->dir);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fx *f = *state;
+    store_close(f->st);
+    char lock[160];
+    snprintf(lock, sizeof lock, "%s-lock", f->path);
+    unlink(f->path);
+    unlink(lock);
+    rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
+static store *open_db(fx *f)
+{
+    assert_int_equal(store_open(f->path, CLAIMDB_OPEN_CREATE, &f->st), CLAIMDB_OK);
+    return f->st;
+}
+
+static store_txn *begin(store *st, bool write)
+{
+    store_txn *t = NULL;
+    assert_int_equal(store_begin(st, write, &t), CLAIMDB_OK);
+    assert_non_null(t);
+    return t;
+}
+
+static term_id intern(store_txn *t, const char *s)
+{
+    term_id id = 0;
+    assert_int_equal(store_term_intern(t, s, strlen(s), &id), CLAIMDB_OK);
+    assert_true(id != 0);
+    return id;
+}
+
+static int put_cite(store_txn *t, uint8_t pol, term_id s, term_id p, term_id o, uint64_t art,
+                    const char *quote)
+{
+    claim_key k = {pol, s, p, o};
+    store_citation c = {.article = art,
+                        .quote = {quote, quote ? strlen(quote) : 0},
+                        .method = CLAIMDB_METHOD_CURATED};
+    int added = -1;
+    assert_int_equal(store_cite_put(t, &k, &c, &added), CLAIMDB_OK);
+    return added;
+}
+
+static bool exists(store_txn *t, uint8_t pol, term_id s, term_id p, term_id o)
+{
+    claim_key k = {pol, s, p, o};
+    int rc = store_claim_exists(t, &k);
+    assert_true(rc == CLAIMDB_OK || rc == CLAIMDB_NOTFOUND);
+    return rc == CLAIMDB_OK;
+}
+
+static uint64_t stat_of(store_txn *t, uint8_t pol, int role, term_id id)
+{
+    uint64_t n = 99;
+    assert_int_equal(store_term_stat(t, pol, role, id, &n), CLAIMDB_OK);
+    return n;
+}
+
+static store_counts counts(store_txn *t)
+{
+    store_counts c;
+    assert_int_equal(store_counts_get(t, &c), CLAIMDB_OK);
+    return c;
+}
+
+static void text_is(store_text got, const char *want)
+{
+    assert_non_null(got.ptr);
+    assert_int_equal(got.len, strlen(want));
+    assert_memory_equal(got.ptr, want, got.len);
+}
+
+/* ---- term keys ---- */
+
+static void key_is(const char *in, const char *want)
+{
+    char *key = NULL;
+    size_t len = 0;
+    assert_int_equal(store_term_key(in, strlen(in), &key, &len), CLAIMDB_OK);
+    assert_non_null(key);
+    assert_int_equal(len, strlen(want));
+    assert_memory_equal(key, want, len);
+    free(key);
+}
+
+static int key_rc(const char *in, size_t len)
+{
+    char *key = (char *)"unset";
+    size_t kl = 7;
+    int rc = store_term_key(in, len, &key, &kl);
+    if (rc == CLAIMDB_OK)
+        free(key);
+    else
+        assert_null(key);
+    return rc;
+}
+
+static void test_key_case(void **state)
+{
+    (void)state;
+    key_is("Taliban", "taliban");
+    key_is("TALIBAN", "taliban");
+    key_is("\xc3\x89lys\xc3\xa9" "e", "\xc3\xa9lys\xc3\xa9" "e"); /* Élysée */
+    key_is("Stra\xc3\x9f" "e", "strasse");                        /* full case folding */
+    key_is("\xce\xa3\xce\x9f\xce\xa6\xce\x99\xce\x91", "\xcf\x83\xce\xbf\xcf\x86\xce\xb9\xce\xb1");
+}
+
+static void test_key_composed(void **state)
+{
+    (void)state;
+    /* U+00E9 and e + U+0301 are one key: NFC */
+    key_is("caf\xc3\xa9", "caf\xc3\xa9");
+    key_is("cafe\xcc\x81", "caf\xc3\xa9");
+    key_is("CAFE\xcc\x81", "caf\xc3\xa9");
+    key_is("\xe2\x84\xab", "\xc3\xa5"); /* ANGSTROM SIGN -> a with ring (canonical) */
+}
+
+static void test_key_whitespace(void **state)
+{
+    (void)state;
+    key_is("  a  b  ", "a b");
+    key_is("a\t\n\r\v\fb", "a b");
+    key_is("a\xc2\xa0" "b", "a b");              /* NO-BREAK SPACE (Zs) */
+    key_is("a\xe3\x80\x80" "b", "a b");          /* IDEOGRAPHIC SPACE (Zs) */
+    key_is("a\xc2\x85" "b", "a b");              /* NEL */
+    key_is("a\xe2\x80\xa8\xe2\x80\xa9" "b", "a b"); /* LINE/PARAGRAPH SEPARATOR */
+    key_is("\xe2\x80\x83New   York\n", "new york");
+}
+
+static void test_key_errors(void **state)
+{
+    (void)state;
+    assert_int_equal(key_rc("\xff", 1), CLAIMDB_ERROR);
+    assert_int_equal(key_rc("ab\xc3", 3), CLAIMDB_ERROR);         /* truncated */
+    assert_int_equal(key_rc("\xed\xa0\x80", 3), CLAIMDB_ERROR);   /* surrogate */
+    assert_int_equal(key_rc("\xc0\xaf", 2), CLAIMDB_ERROR);       /* overlong */
+    assert_int_equal(key_rc("x\xcd\xb8", 3), CLAIMDB_ERROR);      /* U+0378 unassigned */
+    assert_int_equal(key_rc("", 0), CLAIMDB_ERROR);
+    assert_int_equal(key_rc(" \t\xc2\xa0 ", 5), CLAIMDB_ERROR);
+    char buf[1200];
+    memset(buf, 'A', sizeof buf);
+    assert_int_equal(key_rc(buf, STORE_MAX_KEY), CLAIMDB_OK);
+    assert_int_equal(key_rc(buf, STORE_MAX_KEY + 1), CLAIMDB_TOOBIG);
+    /* the limit is on the key: trailing white space does not count */
+    memset(buf + STORE_MAX_KEY, ' ', 100);
+    assert_int_equal(key_rc(buf, STORE_MAX_KEY + 100), CLAIMDB_OK);
+    for (int i = 0; i < 241; i++)
+        memcpy(buf + 2 * i, "\xc3\xa9", 2);
+    assert_int_equal(key_rc(buf, 480), CLAIMDB_OK);
+    assert_int_equal(key_rc(buf, 482), CLAIMDB_TOOBIG);
+}
+
+/* ---- dictionary ---- */
+
+static void test_intern_lookup_text(void **state)
+{
+    fx *f = *state;
+    store *st = open_db(f);
+    store_txn *t = begin(st, true);
+    term_id a = intern(t, "Taliban");
+    assert_int_equal(intern(t, "  TALIBAN "), a);
+    term_id b = intern(t, "cafe\xcc\x81");
+    assert_int_not_equal(a, b);
+    assert_int_equal(intern(t, "Caf\xc3\xa9"), b);
+    store_text tx;
+    assert_int_equal(store_term_text(t, a, &tx), CLAIMDB_OK);
+    text_is(tx, "Taliban"); /* the display form as first written */
+    assert_int_equal(store_term_text(t, b, &tx), CLAIMDB_OK);
+    text_is(tx, "cafe\xcc\x81");
+    term_id id = 0;
+    assert_int_equal(store_term_lookup(t, "taliban", 7, &id), CLAIMDB_OK);
+    assert_int_equal(id, a);
+    assert_int_equal(store_term_lookup(t, "nobody", 6, &id), CLAIMDB_NOTFOUND);
+    assert_int_equal(store_term_text(t, 999, &tx), CLAIMDB_NOTFOUND);
+    assert_int_equal(store_term_intern(t, "\xff", 1, &id), CLAIMDB_ERROR);
+    assert_string_equal(store_errmsg(st), "invalid UTF-8 in a term");
+    assert_int_equal(store_term_intern(t, "", 0, &id), CLAIMDB_ERROR);
+    assert_int_equal(counts(t).terms, 2);
+    assert_int_equal(store_commit(t), CLAIMDB_OK);
+
+    t = begin(st, false);
+    assert_int_equal(store_term_intern(t, "new", 3, &id), CLAIMDB_MISUSE);
+    assert_int_equal(store_term_lookup(t, "TALIBAN", 7, &id), CLAIMDB_OK);
+    assert_int_equal(id, a);
+    store_abort(t);
+}
+
+static void test_terms_cursor(void **state)
+{
+    fx *f = *state;
+    store *st = open_db(f);
+    store_txn *t = begin(st, true);
+    term_id ta = intern(t, "Taliban");
+    term_id tb = intern(t, "Tallinn");
+    intern(t, "Kabul");
+    store_cursor *c;
+    assert_int_equal(store_terms_open(t, "tal", 3, &c), CLAIMDB_OK);
+    term_id id;
+    store_text d;
+    assert_int_equal(store_cursor_next_term(c, &id, &d), 1);
+    assert_int_equal(id, ta);
+    text_is(d, "Taliban");
+    assert_int_equal(store_cursor_next_term(c, &id, &d), 1);
+    assert_int_equal(id, tb);
+    assert_int_equal(store_cursor_next_term(c, &id, &d), 0);
+    assert_int_equal(store_cursor_next_term(c, &id, &d), 0);
+    store_cursor_close(c);
+    assert_int_equal(store_terms_open(t, "", 0, &c), CLAIMDB_OK);
+    int n = 0;
+    while (store_cursor_next_term(c, &id, &d) == 1)
+        n++;
+    assert_int_equal(n, 3);
+    store_cursor_close(c);
+    store_abort(t);
+}
+
+/* ---- index access paths ---- */
+
+typedef struct tuple {
+    uint8_t pol;
+    term_id v[3]; /* in index order */
+} tuple;
+
+static void order(store_index idx, const claim_key *k, term_id out[3])
+{
+    if (idx == IDX_SPO)
+        out[0] = k->s, out[1] = k->p, out[2] = k->o;
+    else if (idx == IDX_POS)
+        out[0] = k->p, out[1] = k->o, out[2] = k->s;
+    else
+        out[0] = k->o, out[1] = k->s, out[2] = k->p;
+}
+
+static int cmp_tuple(const void *a, const void *b)
+{
+    const tuple *x = a, *y = b;
+    for (int i = 0; i < 3; i++)
+        if (x->v[i] != y->v[i])
+            return x->v[i] < y->v[i] ? -1 : 1;
+    return 0;
+}
+
+static void test_scan_paths(void **state)
+{
+    fx *f = *state;
+    store *st = open_db(f);
+    store_txn *t = begin(st, true);
+    term_id ids[4];
+    const char *names[4] = {"alpha", "beta", "gamma", "delta"};
+    for (int i = 0; i < 4; i++)
+        ids[i] = intern(t, names[i]);
+    claim_key all[128];
+    int n = 0;
+    for (int pol = 0; pol <= 1; pol++)
+        for (int s = 0; s < 4; s++)
+            for (int p = 0; p < 4; p++)
+                for (int o = 0; o < 4; o++)
+                    if ((s * 7 + p * 3 + o * 5 + pol) % 3 == 0) {
+                        all[n] = (claim_key){(uint8_t)pol, ids[s], ids[p], ids[o]};
+                        put_cite(t, (uint8_t)pol, ids[s], ids[p], ids[o], 1, NULL);
+                        n++;
+                    }
+    assert_true(n > 30);
+    assert_int_equal(store_commit(t), CLAIMDB_OK);
+
+    t = begin(st, false);
+    int scans = 0;
+    for (int idx = IDX_SPO; idx <= IDX_OSP; idx++) {
+        for (int pol = 0; pol <= 1; pol++) {
+            for (int np = 0; np <= 3; np++) {
+                int combos = 1;
+                for (int i = 0; i < np; i++)
+                    combos *= 4;
+                for (int combo = 0; combo < combos; combo++) {
+                    term_id prefix[3];
+                    for (int i = 0, x = combo; i < np; i++, x /= 4)
+                        prefix[i] = ids[x % 4];
+                    tuple want[128];
+                    int nw = 0;
+                    for (int i = 0; i < n; i++) {
+                        if (all[i].pol != pol)
+                            continue;
+                        tuple tp = {all[i].pol, {0, 0, 0}};
+                        order((store_index)idx, &all[i], tp.v);
+                        bool match = true;
+                        for (int j = 0; j < np; j++)
+                            match = match && tp.v[j] == prefix[j];
+                        if (match)
+                            want[nw++] = tp;
+                    }
+                    qsort(want, (size_t)nw, sizeof *want, cmp_tuple);
+                    store_cursor *c;
+                    assert_int_equal(store_scan_open(t, (store_index)idx, (uint8_t)pol, prefix,
+                                                     np, &c),
+                                     CLAIMDB_OK);
+                    claim_key k;
+                    int got = 0, r;
+                    while ((r = store_cursor_next_claim(c, &k)) == 1) {
+                        assert_true(got < nw);
+                        assert_int_equal(k.pol, pol);
+                        term_id v[3];
+                        order((store_index)idx, &k, v);
+                        assert_memory_equal(v, want[got].v, sizeof v);
+                        got++;
+                    }
+                    assert_int_equal(r, 0);
+                    assert_int_equal(got, nw);
+                    store_cursor_close(c);
+                    scans++;
+                }
+            }
+        }
+    }
+    assert_int_equal(scans, 3 * 2 * 85);
+    store_cursor *c;
+    assert_int_equal(store_scan_open(t, IDX_SPO, POL_POS, ids, 4, &c), CLAIMDB_MISUSE);
+    assert_int_equal(store_scan_open(t, IDX_SPO, 2, ids, 1, &c), CLAIMDB_MISUSE);
+    store_abort(t);
+}
+
+/* ---- citations ---- */
+
+static void test_citations(void **state)
+{
+    fx *f = *state;
+    store *st = open_db(f);
+    store_txn *t = begin(st, true);
+    term_id s = intern(t, "Taliban"), p = intern(t, "demands"), o = intern(t, "withdrawal");
+    term_id who = intern(t, "spokesman");
+    claim_key k = {POL_POS, s, p, o};
+    store_citation c = {.article = 4,
+                        .has_confidence = true,
+                        .confidence = 0.75,
+                        .claimant = who,
+                        .method = CLAIMDB_METHOD_EXTRACTED,
+                        .quote = {"the Taliban demand", 18}};
+    int added = -1;
+    assert_int_equal(store_cite_put(t, &k, &c, &added), CLAIMDB_OK);
+    assert_int_equal(added, CLAIMDB_ADDED_CLAIM | CLAIMDB_ADDED_CITATION);
+    assert_int_equal(put_cite(t, POL_POS, s, p, o, 0, NULL), CLAIMDB_ADDED_CITATION);
+    /* update in place */
+    c.quote = (store_text){"they demand withdrawal", 22};
+    c.has_confidence = false;
+    assert_int_equal(store_cite_put(t, &k, &c, &added), CLAIMDB_OK);
+    assert_int_equal(added, 0);
+    uint64_t n;
+    assert_int_equal(store_cite_count(t, &k, &n), CLAIMDB_OK);
+    assert_int_equal(n, 2);
+    store_citation got;
+    assert_int_equal(store_cite_get(t, &k, 4, &got), CLAIMDB_OK);
+    assert_int_equal(got.article, 4);
+    assert_false(got.has_confidence);
+    assert_int_equal(got.claimant, who);
+    assert_int_equal(got.method, CLAIMDB_METHOD_EXTRACTED);
+    text_is(got.quote, "they demand withdrawal");
+    assert_int_equal(store_cite_get(t, &k, 0, &got), CLAIMDB_OK);
+    assert_null(got.quote.ptr);
+    assert_int_equal(got.claimant, 0);
+    assert_int_equal(store_cite_get(t, &k, 5, &got), CLAIMDB_NOTFOUND);
+    /* confidence round trip, and an empty quote is not an absent one */
+    c.has_confidence = true;
+    c.confidence = 0.1;
+    c.quote = (store_text){"", 0};
+    assert_int_equal(store_cite_put(t, &k, &c, &added), CLAIMDB_OK);
+    assert_int_equal(store_cite_get(t, &k, 4, &got), CLAIMDB_OK);
+    assert_true(got.has_confidence);
+    assert_true(got.confidence == 0.1);
+    assert_non_null(got.quote.ptr);
+    assert_int_equal(got.quote.len, 0);
+    /* citations in article order */
+    store_cursor *cur;
+    assert_int_equal(store_cites_open(t, &k, &cur), CLAIMDB_OK);
+    assert_int_equal(store_cursor_next_cite(cur, &got), 1);
+    assert_int_equal(got.article, 0);
+    assert_int_equal(store_cursor_next_cite(cur, &got), 1);
+    assert_int_equal(got.article, 4);
+    assert_int_equal(store_cursor_next_cite(cur, &got), 0);
+    store_cursor_close(cur);
+    store_counts cn = counts(t);
+    assert_int_equal(cn.claims_pos, 1);
+    assert_int_equal(cn.claims_neg, 0);
+    assert_int_equal(cn.citations, 2);
+    assert_int_equal(cn.articles, 2); /* 0 and 4 created empty */
+    /* deleting */
+    assert_int_equal(store_cite_delete(t, &k, 4), CLAIMDB_OK);
+    assert_int_equal(store_cite_delete(t, &k, 4), CLAIMDB_NOTFOUND);
+    assert_true(exists(t, POL_POS, s, p, o));
+    assert_int_equal(stat_of(t, POL_POS, ROLE_S, s), 1);
+    assert_int_equal(store_cite_delete(t, &k, 0), CLAIMDB_OK);
+    assert_false(exists(t, POL_POS, s, p, o));
+    assert_int_equal(stat_of(t, POL_POS, ROLE_S, s), 0);
+    assert_int_equal(stat_of(t, POL_POS, ROLE_O, o), 0);
+    cn = counts(t);
+    assert_int_equal(cn.claims_pos, 0);
+    assert_int_equal(cn.citations, 0);
+    assert_int_equal(cn.articles, 2); /* articles stay */
+    for (int idx = IDX_SPO; idx <= IDX_OSP; idx++) {
+        claim_key kk;
+        assert_int_equal(store_scan_open(t, (store_index)idx, POL_POS, NULL, 0, &cur), 0);
+        assert_int_equal(store_cursor_next_claim(cur, &kk), 0);
+        store_cursor_close(cur);
+    }
+    assert_int_equal(store_article_claims_open(t, 4, &cur), CLAIMDB_OK);
+    claim_key kk;
+    assert_int_equal(store_cursor_next_claim(cur, &kk), 0);
+    store_cursor_close(cur);
+    /* bad keys */
+    claim_key bad = {POL_POS, 0, p, o};
+    assert_int_equal(store_cite_put(t, &bad, &c, &added), CLAIMDB_MISUSE);
+    assert_int_equal(store_commit(t), CLAIMDB_OK);
+}
+
+static void test_claim_delete(void **state)
+{
+    fx *f = *state;
+    store *st = open_db(f);
+    store_txn *t = begin(st, true);
+    term_id s = intern(t, "s"), p = intern(t, "p"), o = intern(t, "o");
+    for (uint64_t a = 1; a <= 3; a++)
+        put_cite(t, POL_NEG, s, p, o, a, "q");
+    put_cite(t, POL_POS, s, p, o, 1, "q");
+    store_counts cn = counts(t);
+    assert_int_equal(cn.claims_neg, 1);
+    assert_int_equal(cn.claims_pos, 1);
+    assert_int_equal(cn.citations, 4);
+    claim_key k = {POL_NEG, s, p, o};
+    assert_int_equal(store_claim_delete(t, &k), CLAIMDB_OK);
+    assert_int_equal(store_claim_delete(t, &k), CLAIMDB_NOTFOUND);
+    cn = counts(t);
+    assert_int_equal(cn.claims_neg, 0);
+    assert_int_equal(cn.claims_pos, 1);
+    assert_int_equal(cn.citations, 1);
+    assert_int_equal(stat_of(t, POL_NEG, ROLE_P, p), 0);
+    assert_int_equal(stat_of(t, POL_POS, ROLE_P, p), 1);
+    /* article 1 still cites the positive claim, article 2 nothing */
+    store_cursor *c;
+    claim_key got;
+    assert_int_equal(store_article_claims_open(t, 1, &c), CLAIMDB_OK);
+    assert_int_equal(store_cursor_next_claim(c, &got), 1);
+    assert_int_equal(got.pol, POL_POS);
+    assert_int_equal(got.s, s);
+    assert_int_equal(got.o, o);
+    assert_int_equal(store_cursor_next_claim(c, &got), 0);
+    store_cursor_close(c);
+    assert_int_equal(store_article_claims_open(t, 2, &c), CLAIMDB_OK);
+    assert_int_equal(store_cursor_next_claim(c, &got), 0);
+    store_cursor_close(c);
+    store_abort(t);
+}
+
+/* ---- articles ---- */
+
+static store_text tx(const char *s) { return (store_text){s, s ? strlen(s) : 0}; }
+
+static void test_articles(void **state)
+{
+    fx *f = *state;
+    store *st = open_db(f);
+    store_txn *t = begin(st, true);
+    store_article a = {.id = 7,
+                       .title = tx("Talks resume"),
+                       .outlet = tx("Wire"),
+                       .date = tx("2021-08-01"),
+                       .url = tx("https://example.org/7"),
+                       .author = tx(""),
+                       .text = tx("Full text.\nSecond line.")};
+    assert_int_equal(store_article_put(t, &a), CLAIMDB_OK);
+    store_article g;
+    assert_int_equal(store_article_get(t, 7, &g), CLAIMDB_OK);
+    assert_int_equal(g.id, 7);
+    text_is(g.title, "Talks resume");
+    text_is(g.outlet, "Wire");
+    text_is(g.date, "2021-08-01");
+    text_is(g.url, "https://example.org/7");
+    assert_non_null(g.author.ptr);
+    assert_int_equal(g.author.len, 0);
+    text_is(g.text, "Full text.\nSecond line.");
+    assert_false(g.has_duplicate_of);
+    /* replace the whole record */
+    store_article b = {.id = 7, .title = tx("Talks resume (updated)"), .has_duplicate_of = true,
+                       .duplicate_of = 3};
+    assert_int_equal(store_article_put(t, &b), CLAIMDB_OK);
+    assert_int_equal(store_article_get(t, 7, &g), CLAIMDB_OK);
+    text_is(g.title, "Talks resume (updated)");
+    assert_null(g.outlet.ptr);
+    assert_null(g.text.ptr);
+    assert_true(g.has_duplicate_of);
+    assert_int_equal(g.duplicate_of, 3);
+    assert_int_equal(counts(t).articles, 1);
+    assert_int_equal(store_article_get(t, 8, &g), CLAIMDB_NOTFOUND);
+    /* a citation of an unknown article creates an empty record */
+    term_id s = intern(t, "a"), p = intern(t, "b"), o = intern(t, "c");
+    put_cite(t, POL_POS, s, p, o, 2, NULL);
+    assert_int_equal(store_article_get(t, 2, &g), CLAIMDB_OK);
+    assert_null(g.title.ptr);
+    assert_null(g.text.ptr);
+    assert_false(g.has_duplicate_of);
+    assert_int_equal(counts(t).articles, 2);
+    /* and does not touch a known one */
+    put_cite(t, POL_POS, s, p, o, 7, NULL);
+    assert_int_equal(store_article_get(t, 7, &g), CLAIMDB_OK);
+    text_is(g.title, "Talks resume (updated)");
+    assert_int_equal(counts(t).articles, 2);
+    /* in id order */
+    store_cursor *c;
+    assert_int_equal(store_articles_open(t, &c), CLAIMDB_OK);
+    assert_int_equal(store_cursor_next_article(c, &g), 1);
+    assert_int_equal(g.id, 2);
+    assert_int_equal(store_cursor_next_article(c, &g), 1);
+    assert_int_equal(g.id, 7);
+    assert_int_equal(store_cursor_next_article(c, &g), 0);
+    store_cursor_close(c);
+    assert_int_equal(store_commit(t), CLAIMDB_OK);
+}
+
+/* ---- aliases ---- */
+
+static void test_alias_lookup(void **state)
+{
+    fx *f = *state;
+    store *st = open_db(f);
+    store_txn *t = begin(st, true);
+    assert_int_equal(store_alias_put(t, "USA", 3, "United States", 13), CLAIMDB_OK);
+    term_id us = 0, id = 0;
+    assert_int_equal(store_term_lookup(t, "united states", 13, &us), CLAIMDB_OK);
+    assert_int_equal(store_term_lookup(t, "usa", 3, &id), CLAIMDB_OK);
+    assert_int_equal(id, us);
+    assert_int_equal(intern(t, " U S A"), intern(t, "U S A")); /* unrelated: no alias */
+    assert_int_equal(intern(t, "Usa"), us);
+    assert_int_equal(counts(t).aliases, 1);
+    store_cursor *c;
+    store_text alias;
+    term_id canon;
+    assert_int_equal(store_aliases_open(t, &c), CLAIMDB_OK);
+    assert_int_equal(store_cursor_next_alias(c, &alias, &canon), 1);
+    text_is(alias, "USA");
+    assert_int_equal(canon, us);
+    assert_int_equal(store_cursor_next_alias(c, &alias, &canon), 0);
+    store_cursor_close(c);
+    /* chains stay flat: the canonical term becoming an alias repoints its aliases */
+    assert_int_equal(store_alias_put(t, "United States", 13, "United States of America", 24),
+                     CLAIMDB_OK);
+    term_id usa_long;
+    assert_int_equal(store_term_lookup(t, "united states of america", 24, &usa_long), 0);
+    assert_int_equal(store_term_lookup(t, "usa", 3, &id), CLAIMDB_OK);
+    assert_int_equal(id, usa_long);
+    assert_int_equal(store_commit(t), CLAIMDB_OK);
+}
+
+static void test_alias_rewrite(void **state)
+{
+    fx *f = *state;
+    store *st = open_db(f);
+    store_txn *t = begin(st, true);
+    term_id usa = intern(t, "USA"), us = intern(t, "United States");
+    term_id borders = intern(t, "borders"), canada = intern(t, "Canada");
+    term_id x = intern(t, "x"), said = intern(t, "said");
+    claim_key a = {POL_POS, usa, borders, canada};
+    claim_key b = {POL_POS, us, borders, canada};
+    store_citation c1 = {.article = 1, .quote = tx("q1"), .claimant = usa};
+    store_citation c2 = {.article = 2, .quote = tx("q2")};
+    store_citation c1b = {.article = 1, .has_confidence = true, .confidence = 0.5};
+    assert_int_equal(store_cite_put(t, &a, &c1, NULL), 0);
+    assert_int_equal(store_cite_put(t, &a, &c2, NULL), 0);
+    assert_int_equal(store_cite_put(t, &b, &c1b, NULL), 0);
+    put_cite(t, POL_NEG, canada, borders, usa, 3, "q3");
+    claim_key d = {POL_POS, x, said, usa};
+    store_citation c4 = {.article = 4, .claimant = usa};
+    assert_int_equal(store_cite_put(t, &d, &c4, NULL), 0);
+    claim_key e = {POL_POS, x, said, x};
+    store_citation c5 = {.article = 5, .claimant = usa};
+    assert_int_equal(store_cite_put(t, &e, &c5, NULL), 0);
+    store_counts before = counts(t);
+    assert_int_equal(before.claims_pos, 4);
+    assert_int_equal(before.claims_neg, 1);
+    assert_int_equal(before.citations, 6);
+
+    assert_int_equal(store_alias_put(t, "usa", 3, "united states", 13), CLAIMDB_OK);
+
+    assert_false(exists(t, POL_POS, usa, borders, canada));
+    assert_true(exists(t, POL_POS, us, borders, canada));
+    assert_false(exists(t, POL_NEG, canada, borders, usa));
+    assert_true(exists(t, POL_NEG, canada, borders, us));
+    assert_false(exists(t, POL_POS, x, said, usa));
+    assert_true(exists(t, POL_POS, x, said, us));
+    uint64_t n;
+    assert_int_equal(store_cite_count(t, &b, &n), CLAIMDB_OK);
+    assert_int_equal(n, 2);
+    store_citation g;
+    assert_int_equal(store_cite_get(t, &b, 1, &g), CLAIMDB_OK); /* merged */
+    assert_true(g.has_confidence);
+    assert_true(g.confidence == 0.5);
+    text_is(g.quote, "q1");
+    assert_int_equal(g.claimant, us);
+    assert_int_equal(store_cite_get(t, &b, 2, &g), CLAIMDB_OK);
+    text_is(g.quote, "q2");
+    claim_key d2 = {POL_POS, x, said, us};
+    assert_int_equal(store_cite_get(t, &d2, 4, &g), CLAIMDB_OK);
+    assert_int_equal(g.claimant, us);
+    assert_int_equal(store_cite_get(t, &e, 5, &g), CLAIMDB_OK); /* claim untouched */
+    assert_int_equal(g.claimant, us);
+    store_counts after = counts(t);
+    assert_int_equal(after.claims_pos, 3);
+    assert_int_equal(after.claims_neg, 1);
+    assert_int_equal(after.citations, 5);
+    assert_int_equal(stat_of(t, POL_POS, ROLE_S, usa), 0);
+    assert_int_equal(stat_of(t, POL_POS, ROLE_O, usa), 0);
+    assert_int_equal(stat_of(t, POL_NEG, ROLE_O, usa), 0);
+    assert_int_equal(stat_of(t, POL_POS, ROLE_S, us), 1);
+    assert_int_equal(stat_of(t, POL_POS, ROLE_O, us), 1);
+    assert_int_equal(stat_of(t, POL_NEG, ROLE_O, us), 1);
+    assert_int_equal(stat_of(t, POL_POS, ROLE_P, borders), 1);
+    assert_int_equal(stat_of(t, POL_POS, ROLE_S, x), 2);
+    /* article 1 cites only the merged claim */
+    store_cursor *c;
+    claim_key k;
+    assert_int_equal(store_article_claims_open(t, 1, &c), CLAIMDB_OK);
+    assert_int_equal(store_cursor_next_claim(c, &k), 1);
+    assert_int_equal(k.s, us);
+    assert_int_equal(store_cursor_next_claim(c, &k), 0);
+    store_cursor_close(c);
+    /* new writes through the alias land on the canonical term */
+    assert_int_equal(intern(t, "USA"), us);
+    assert_int_equal(store_commit(t), CLAIMDB_OK);
+}
+
+static void test_alias_refused(void **state)
+{
+    fx *f = *state;
+    store *st = open_db(f);
+    store_txn *t = begin(st, true);
+    assert_int_equal(store_alias_put(t, "a", 1, "b", 1), CLAIMDB_OK);
+    store_counts before = counts(t);
+    assert_int_equal(store_alias_put(t, "b", 1, "a", 1), CLAIMDB_ERROR);
+    assert_non_null(strstr(store_errmsg(st), "cycle"));
+    assert_int_equal(store_alias_put(t, "c", 1, "c", 1), CLAIMDB_ERROR);
+    assert_non_null(strstr(store_errmsg(st), "itself"));
+    assert_int_equal(store_alias_put(t, "C ", 2, " c", 2), CLAIMDB_ERROR);
+    assert_int_equal(store_alias_put(t, "\xff", 1, "c", 1), CLAIMDB_ERROR);
+    store_counts after = counts(t);
+    assert_int_equal(after.terms, before.terms); /* refused aliases leave no trace */
+    assert_int_equal(after.aliases, before.aliases);
+    term_id id;
+    assert_int_equal(store_term_lookup(t, "c", 1, &id), CLAIMDB_NOTFOUND);
+    /* b -> c then a -> c through the chain; c -> a is a cycle too */
+    assert_int_equal(store_alias_put(t, "b", 1, "c", 1), CLAIMDB_OK);
+    term_id cid, aid;
+    assert_int_equal(store_term_lookup(t, "c", 1, &cid), CLAIMDB_OK);
+    assert_int_equal(store_term_lookup(t, "a", 1, &aid), CLAIMDB_OK);
+    assert_int_equal(aid, cid);
+    assert_int_equal(store_alias_put(t, "c", 1, "a", 1), CLAIMDB_ERROR);
+    assert_int_equal(store_commit(t), CLAIMDB_OK);
+}
+
+/* ---- statistics ---- */
+
+static void test_stats_counts(void **state)
+{
+    fx *f = *state;
+    store *st = open_db(f);
+    store_txn *t = begin(st, true);
+    term_id a = intern(t, "a"), b = intern(t, "b"), c = intern(t, "c");
+    put_cite(t, POL_POS, a, b, c, 1, NULL);
+    put_cite(t, POL_POS, a, b, a, 1, NULL);
+    put_cite(t, POL_POS, a, b, a, 2, NULL); /* second citation: no new claim */
+    put_cite(t, POL_NEG, c, b, a, 3, NULL);
+    assert_int_equal(stat_of(t, POL_POS, ROLE_S, a), 2);
+    assert_int_equal(stat_of(t, POL_POS, ROLE_O, a), 1);
+    assert_int_equal(stat_of(t, POL_POS, ROLE_P, b), 2);
+    assert_int_equal(stat_of(t, POL_NEG, ROLE_P, b), 1);
+    assert_int_equal(stat_of(t, POL_NEG, ROLE_S, a), 0);
+    assert_int_equal(stat_of(t, POL_NEG, ROLE_O, a), 1);
+    uint64_t n;
+    assert_int_equal(store_term_stat(t, POL_POS, 3, a, &n), CLAIMDB_MISUSE);
+    store_counts cn = counts(t);
+    assert_int_equal(cn.terms, 3);
+    assert_int_equal(cn.claims_pos, 2);
+    assert_int_equal(cn.claims_neg, 1);
+    assert_int_equal(cn.citations, 4);
+    assert_int_equal(cn.articles, 3);
+    assert_int_equal(cn.aliases, 0);
+    assert_true(cn.map_size >= 64u << 20);
+    assert_true(cn.used_bytes > 0 && cn.used_bytes < cn.map_size);
+    assert_int_equal(store_commit(t), CLAIMDB_OK);
+}
+
+/* ---- persistence, handles, processes ---- */
+
+static void test_persistence(void **state)
+{
+    fx *f = *state;
+    store *st = open_db(f);
+    store_txn *t = begin(st, true);
+    term_id a = intern(t, "Kabul"), b = intern(t, "is in"), c = intern(t, "Afghanistan");
+    put_cite(t, POL_POS, a, b, c, 9, "quote");
+    assert_int_equal(store_alias_put(t, "Kaboul", 6, "Kabul", 5), CLAIMDB_OK);
+    assert_int_equal(store_commit(t), CLAIMDB_OK);
+    t = begin(st, true); /* aborted work does not persist */
+    intern(t, "ghost");
+    store_abort(t);
+    store_close(st);
+    f->st = NULL;
+
+    st = open_db(f);
+    t = begin(st, true);
+    term_id id;
+    assert_int_equal(store_term_lookup(t, "kaboul", 6, &id), CLAIMDB_OK);
+    assert_int_equal(id, a);
+    assert_int_equal(store_term_lookup(t, "ghost", 5, &id), CLAIMDB_NOTFOUND);
+    assert_true(exists(t, POL_POS, a, b, c));
+    store_citation g;
+    claim_key k = {POL_POS, a, b, c};
+    assert_int_equal(store_cite_get(t, &k, 9, &g), CLAIMDB_OK);
+    text_is(g.quote, "quote");
+    term_id d = intern(t, "new term"); /* ids keep counting */
+    assert_true(d > a && d > b && d > c);
+    store_text txt;
+    assert_int_equal(store_term_text(t, a, &txt), CLAIMDB_OK);
+    text_is(txt, "Kabul");
+    assert_int_equal(store_commit(t), CLAIMDB_OK);
+}
+
+static void test_two_handles(void **state)
+{
+    fx *f = *state;
+    store *st1 = open_db(f), *st2;
+    assert_int_equal(store_open(f->path, 0, &st2), CLAIMDB_OK);
+    store_txn *w = begin(st1, true);
+    term_id a = intern(w, "a");
+    store_txn *w2 = (store_txn *)1;
+    assert_int_equal(store_begin(st2, true, &w2), CLAIMDB_BUSY); /* no deadlock */
+    assert_null(w2);
+    assert_non_null(strstr(store_errmsg(st2), "write"));
+    store_txn *r2 = begin(st2, false), *r1 = begin(st1, false);
+    term_id id;
+    assert_int_equal(store_term_lookup(r2, "a", 1, &id), CLAIMDB_NOTFOUND); /* not committed */
+    assert_int_equal(store_commit(w), CLAIMDB_OK);
+    assert_int_equal(store_term_lookup(r1, "a", 1, &id), CLAIMDB_NOTFOUND); /* snapshot */
+    store_abort(r1);
+    store_abort(r2);
+    r2 = begin(st2, false);
+    r1 = begin(st1, false);
+    assert_int_equal(store_term_lookup(r2, "a", 1, &id), CLAIMDB_OK);
+    assert_int_equal(id, a);
+    assert_int_equal(store_term_lookup(r1, "a", 1, &id), CLAIMDB_OK);
+    store_abort(r1);
+    store_abort(r2);
+    w2 = begin(st2, true);
+    intern(w2, "b");
+    assert_int_equal(store_commit(w2), CLAIMDB_OK);
+    store_close(st2);
+    /* the shared environment outlives one of its handles */
+    r1 = begin(st1, false);
+    assert_int_equal(store_term_lookup(r1, "b", 1, &id), CLAIMDB_OK);
+    store_abort(r1);
+    /* a read-only handle shares it and refuses writes */
+    store *ro;
+    assert_int_equal(store_open(f->path, CLAIMDB_OPEN_READONLY, &ro), CLAIMDB_OK);
+    assert_int_equal(store_begin(ro, true, &w2), CLAIMDB_READONLY);
+    r1 = begin(ro, false);
+    assert_int_equal(store_term_lookup(r1, "b", 1, &id), CLAIMDB_OK);
+    store_abort(r1);
+    store_close(ro);
+}
+
+static uint64_t claims_in(store_txn *t)
+{
+    store_cursor *c;
+    uint64_t n = 0;
+    if (store_scan_open(t, IDX_SPO, POL_POS, NULL, 0, &c))
+        return UINT64_MAX;
+    claim_key k;
+    while (store_cursor_next_claim(c, &k) == 1)
+        n++;
+    store_cursor_close(c);
+    return n;
+}
+
+static int child_reader(const char *path, int in, int out)
+{
+    store *st;
+    store_txn *t;
+    if (store_open(path, 0, &st))
+        return 10;
+    if (store_begin(st, false, &t))
+        return 11;
+    uint64_t n0 = claims_in(t);
+    if (write(out, "r", 1) != 1)
+        return 12;
+    char ch;
+    if (read(in, &ch, 1) != 1)
+        return 13;
+    /* the parent has committed 10 more claims: this snapshot does not see them */
+    if (claims_in(t) != n0)
+        return 14;
+    store_counts cn;
+    if (store_counts_get(t, &cn) || cn.claims_pos != n0)
+        return 15;
+    store_abort(t);
+    if (store_begin(st, false, &t))
+        return 16;
+    if (claims_in(t) != n0 + 10)
+        return 17;
+    store_abort(t);
+    store_close(st);
+    return 0;
+}
+
+static void test_fork_reader(void **state)
+{
+    fx *f = *state;
+    store *st = open_db(f);
+    store_txn *t = begin(st, true);
+    term_id s = intern(t, "s"), p = intern(t, "p");
+    for (int i = 0; i < 5; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "o%d", i);
+        put_cite(t, POL_POS, s, p, intern(t, name), 1, NULL);
+    }
+    assert_int_equal(store_commit(t), CLAIMDB_OK);
+    int p2c[2], c2p[2];
+    assert_int_equal(pipe(p2c), 0);
+    assert_int_equal(pipe(c2p), 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(p2c[1]);
+        close(c2p[0]);
+        _exit(child_reader(f->path, p2c[0], c2p[1]));
+    }
+    close(p2c[0]);
+    close(c2p[1]);
+    char ch;
+    assert_int_equal(read(c2p[0], &ch, 1), 1); /* the child holds its snapshot */
+    t = begin(st, true);
+    for (int i = 5; i < 15; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "o%d", i);
+        put_cite(t, POL_POS, s, p, intern(t, name), 1, NULL);
+    }
+    assert_int_equal(store_commit(t), CLAIMDB_OK);
+    assert_int_equal(write(p2c[1], "c", 1), 1);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    close(p2c[1]);
+    close(c2p[0]);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+/* ---- opening errors and format version ---- */
+
+static void raw_put_format(const char *path, uint32_t version)
+{
+    MDB_env *env;
+    MDB_txn *txn;
+    MDB_dbi dbi;
+    assert_int_equal(mdb_env_create(&env), 0);
+    mdb_env_set_maxdbs(env, 16);
+    assert_int_equal(mdb_env_open(env, path, MDB_NOSUBDIR, 0644), 0);
+    assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+    assert_int_equal(mdb_dbi_open(txn, "meta", 0, &dbi), 0);
+    uint8_t v[4] = {(uint8_t)(version >> 24), (uint8_t)(version >> 16), (uint8_t)(version >> 8),
+                    (uint8_t)version};
+    MDB_val k = {6, (void *)"format"}, val = {4, v};
+    assert_int_equal(mdb_put(txn, dbi, &k, &val, 0), 0);
+    assert_int_equal(mdb_txn_commit(txn), 0);
+    mdb_env_close(env);
+}
+
+static void test_version_mismatch(void **state)
+{
+    fx *f = *state;
+    store *st = open_db(f);
+    store_close(st);
+    f->st = NULL;
+    raw_put_format(f->path, 2);
+    assert_int_equal(store_open(f->path, 0, &f->st), CLAIMDB_VERSION);
+    char want[256];
+    snprintf(want, sizeof want, "%s: database format version 2, this claimdb reads version 1",
+             f->path);
+    assert_string_equal(store_errmsg(f->st), want);
+    store_close(f->st);
+    f->st = NULL;
+    raw_put_format(f->path, STORE_FORMAT_VERSION);
+    assert_int_equal(store_open(f->path, 0, &f->st), CLAIMDB_OK);
+}
+
+static void test_open_errors(void **state)
+{
+    fx *f = *state;
+    store *st = NULL;
+    assert_int_equal(store_open(f->path, 0, &st), CLAIMDB_NOTFOUND);
+    assert_non_null(st);
+    assert_non_null(strstr(store_errmsg(st), f->path));
+    store_close(st);
+    assert_int_equal(store_open(f->path, CLAIMDB_OPEN_READONLY, &st), CLAIMDB_NOTFOUND);
+    store_close(st);
+    assert_int_equal(store_open(f->path, CLAIMDB_OPEN_READONLY | CLAIMDB_OPEN_CREATE, &st),
+                     CLAIMDB_READONLY);
+    store_close(st);
+    assert_int_equal(access(f->path, F_OK), -1); /* nothing was created */
+    assert_int_equal(store_open(NULL, 0, &st), CLAIMDB_MISUSE);
+    store_close(st);
+    assert_int_equal(store_open(f->path, 0, NULL), CLAIMDB_MISUSE);
+
+    /* not an LMDB file */
+    FILE *fp = fopen(f->path, "w");
+    assert_non_null(fp);
+    for (int i = 0; i < 1000; i++)
+        fputs("this is not a database\n", fp);
+    fclose(fp);
+    assert_int_equal(store_open(f->path, CLAIMDB_OPEN_CREATE, &st), CLAIMDB_CORRUPT);
+    assert_non_null(strstr(store_errmsg(st), "not a claimdb database"));
+    store_close(st);
+    unlink(f->path);
+
+    /* an LMDB file that is not ours */
+    MDB_env *env;
+    MDB_txn *txn;
+    assert_int_equal(mdb_env_create(&env), 0);
+    assert_int_equal(mdb_env_open(env, f->path, MDB_NOSUBDIR, 0644), 0);
+    assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+    MDB_dbi dbi;
+    assert_int_equal(mdb_dbi_open(txn, NULL, 0, &dbi), 0);
+    MDB_val k = {5, (void *)"hello"}, v = {5, (void *)"world"};
+    assert_int_equal(mdb_put(txn, dbi, &k, &v, 0), 0);
+    assert_int_equal(mdb_txn_commit(txn), 0);
+    mdb_env_close(env);
+    assert_int_equal(store_open(f->path, CLAIMDB_OPEN_CREATE, &st), CLAIMDB_CORRUPT);
+    store_close(st);
+    unlink(f->path);
+
+    /* read-only handle on an existing file */
+    store_close(open_db(f));
+    f->st = NULL;
+    assert_int_equal(store_open(f->path, CLAIMDB_OPEN_READONLY, &st), CLAIMDB_OK);
+    store_txn *t = NULL;
+    assert_int_equal(store_begin(st, true, &t), CLAIMDB_READONLY);
+    t = begin(st, false);
+    assert_int_equal(counts(t).terms, 0);
+    store_abort(t);
+    store_close(st);
+}
+
+/* ---- savepoints ---- */
+
+static void test_savepoints(void **state)
+{
+    fx *f = *state;
+    store *st = open_db(f);
+    store_txn *t = begin(st, true);
+    term_id a = intern(t, "a"), b = intern(t, "b");
+    put_cite(t, POL_POS, a, b, a, 1, NULL);
+    assert_int_equal(store_savepoint(t), CLAIMDB_OK);
+    term_id c = intern(t, "c");
+    put_cite(t, POL_POS, a, b, c, 1, NULL);
+    assert_int_equal(store_savepoint(t), CLAIMDB_OK);
+    put_cite(t, POL_NEG, c, b, c, 2, NULL);
+    assert_int_equal(store_savepoint_rollback(t), CLAIMDB_OK);
+    assert_false(exists(t, POL_NEG, c, b, c));
+    assert_true(exists(t, POL_POS, a, b, c));
+    assert_int_equal(counts(t).claims_neg, 0);
+    assert_int_equal(store_savepoint_rollback(t), CLAIMDB_OK);
+    assert_false(exists(t, POL_POS, a, b, c));
+    term_id id;
+    assert_int_equal(store_term_lookup(t, "c", 1, &id), CLAIMDB_NOTFOUND);
+    store_counts cn = counts(t);
+    assert_int_equal(cn.claims_pos, 1);
+    assert_int_equal(cn.terms, 2);
+    assert_int_equal(cn.citations, 1);
+    assert_int_equal(stat_of(t, POL_POS, ROLE_S, a), 1);
+    assert_int_equal(store_savepoint_rollback(t), CLAIMDB_MISUSE);
+    assert_int_equal(store_savepoint_release(t), CLAIMDB_MISUSE);
+    /* a released savepoint's work stays */
+    assert_int_equal(store_savepoint(t), CLAIMDB_OK);
+    term_id d = intern(t, "d");
+    put_cite(t, POL_POS, d, b, a, 3, NULL);
+    assert_int_equal(store_savepoint_release(t), CLAIMDB_OK);
+    /* an open savepoint is released by commit */
+    assert_int_equal(store_savepoint(t), CLAIMDB_OK);
+    put_cite(t, POL_POS, d, b, d, 3, NULL);
+    assert_int_equal(store_commit(t), CLAIMDB_OK);
+    t = begin(st, false);
+    assert_true(exists(t, POL_POS, d, b, a));
+    assert_true(exists(t, POL_POS, d, b, d));
+    assert_true(exists(t, POL_POS, a, b, a));
+    assert_int_equal(counts(t).claims_pos, 3);
+    assert_int_equal(store_savepoint(t), CLAIMDB_MISUSE);
+    store_abort(t);
+}
+
+/* ---- map growth ---- */
+
+#define TINY_MAP ((size_t)64 << 10)
+
+static void put_numbered(store_txn *t, term_id s, term_id p, int i)
+{
+    char name[32], quote[160];
+    snprintf(name, sizeof name, "object number %d", i);
+    snprintf(quote, sizeof quote,
+             "quote %d: a sentence long enough to fill the map quickly, padded out with words %d",
+             i, i);
+    put_cite(t, POL_POS, s, p, intern(t, name), (uint64_t)i, quote);
+}
+
+static void check_numbered(store_txn *t, term_id s, term_id p, int i, bool present)
+{
+    char name[32], quote[160];
+    snprintf(name, sizeof name, "object number %d", i);
+    snprintf(quote, sizeof quote,
+             "quote %d: a sentence long enough to fill the map quickly, padded out with words %d",
+             i, i);
+    term_id o = 0;
+    int rc = store_term_lookup(t, name, strlen(name), &o);
+    if (!present) {
+        assert_int_equal(rc, CLAIMDB_NOTFOUND);
+        return;
+    }
+    assert_int_equal(rc, CLAIMDB_OK);
+    claim_key k = {POL_POS, s, p, o};
+    store_citation g;
+    assert_int_equal(store_cite_get(t, &k, (uint64_t)i, &g), CLAIMDB_OK);
+    text_is(g.quote, quote);
+    store_text txt;
+    assert_int_equal(store_term_text(t, o, &txt), CLAIMDB_OK);
+    text_is(txt, name);
+}
+
+static void test_map_growth(void **state)
+{
+    fx *f = *state;
+    assert_int_equal(store_open_mapsize(f->path, CLAIMDB_OPEN_CREATE, TINY_MAP, &f->st), 0);
+    store *st = f->st;
+    store_txn *t = begin(st, true);
+    size_t map0 = counts(t).map_size;
+    assert_true(map0 <= 2 * TINY_MAP);
+    term_id s = intern(t, "subject"), p = intern(t, "predicate");
+    for (int i = 0; i < 3000; i++)
+        put_numbered(t, s, p, i);
+    store_counts cn = counts(t);
+    assert_true(cn.map_size >= 16 * map0); /* grown several times */
+    assert_int_equal(cn.claims_pos, 3000);
+    assert_int_equal(cn.terms, 3002);
+    assert_int_equal(store_commit(t), CLAIMDB_OK);
+    store_close(st);
+    f->st = NULL;
+    assert_int_equal(store_open_mapsize(f->path, 0, TINY_MAP, &f->st), 0);
+    t = begin(f->st, false);
+    for (int i = 0; i < 3000; i += 7)
+        check_numbered(t, s, p, i, true);
+    cn = counts(t);
+    assert_int_equal(cn.claims_pos, 3000);
+    assert_int_equal(cn.citations, 3000);
+    assert_int_equal(stat_of(t, POL_POS, ROLE_S, s), 3000);
+    store_abort(t);
+}
+
+static void test_map_growth_savepoints(void **state)
+{
+    fx *f = *state;
+    assert_int_equal(store_open_mapsize(f->path, CLAIMDB_OPEN_CREATE, TINY_MAP, &f->st), 0);
+    store *st = f->st;
+    store_txn *t = begin(st, true);
+    term_id s = intern(t, "subject"), p = intern(t, "predicate");
+    for (int i = 0; i < 300; i++)
+        put_numbered(t, s, p, i);
+    assert_int_equal(store_savepoint(t), CLAIMDB_OK);
+    for (int i = 300; i < 900; i++)
+        put_numbered(t, s, p, i);
+    assert_int_equal(store_savepoint_rollback(t), CLAIMDB_OK);
+    assert_int_equal(store_savepoint(t), CLAIMDB_OK);
+    for (int i = 900; i < 1500; i++)
+        put_numbered(t, s, p, i);
+    assert_int_equal(store_savepoint(t), CLAIMDB_OK);
+    for (int i = 1500; i < 2100; i++)
+        put_numbered(t, s, p, i);
+    assert_int_equal(store_savepoint_release(t), CLAIMDB_OK);
+    assert_int_equal(store_savepoint(t), CLAIMDB_OK);
+    for (int i = 2100; i < 2700; i++)
+        put_numbered(t, s, p, i);
+    assert_int_equal(store_savepoint_rollback(t), CLAIMDB_OK);
+    assert_int_equal(store_savepoint_release(t), CLAIMDB_OK);
+    assert_int_equal(store_savepoint(t), CLAIMDB_OK);
+    for (int i = 2700; i < 3300; i++)
+        put_numbered(t, s, p, i);
+    /* commit with the savepoint open */
+    assert_true(counts(t).map_size >= 16 * TINY_MAP);
+    assert_int_equal(store_commit(t), CLAIMDB_OK);
+
+    t = begin(st, false);
+    for (int i = 0; i < 3300; i += 3) {
+        bool in = i < 300 || (i >= 900 && i < 2100) || i >= 2700;
+        check_numbered(t, s, p, i, in);
+    }
+    store_counts cn = counts(t);
+    assert_int_equal(cn.claims_pos, 300 + 1200 + 600);
+    assert_int_equal(cn.citations, 300 + 1200 + 600);
+    assert_int_equal(cn.terms, 2 + 300 + 1200 + 600);
+    assert_int_equal(cn.articles, 300 + 1200 + 600);
+    store_abort(t);
+}
+
+static void test_map_growth_cursor(void **state)
+{
+    fx *f = *state;
+    assert_int_equal(store_open_mapsize(f->path, CLAIMDB_OPEN_CREATE, TINY_MAP, &f->st), 0);
+    store *st = f->st;
+    store_txn *t = begin(st, true);
+    term_id s = intern(t, "subject"), p = intern(t, "predicate");
+    term_id other = intern(t, "other");
+    for (int i = 0; i < 50; i++)
+        put_numbered(t, s, p, i);
+    store_cursor *c;
+    assert_int_equal(store_scan_open(t, IDX_SPO, POL_POS, &s, 1, &c), CLAIMDB_OK);
+    claim_key k, prev = {0, 0, 0, 0};
+    int seen = 0;
+    for (; seen < 10; seen++) {
+        assert_int_equal(store_cursor_next_claim(c, &k), 1);
+        assert_true(k.o > prev.o);
+        prev = k;
+    }
+    size_t map = counts(t).map_size;
+    for (int i = 50; i < 2000; i++)
+        put_numbered(t, other, p, i);
+    assert_true(counts(t).map_size > map);
+    int r;
+    while ((r = store_cursor_next_claim(c, &k)) == 1) {
+        assert_int_equal(k.s, s);
+        assert_true(k.o > prev.o);
+        prev = k;
+        seen++;
+    }
+    assert_int_equal(r, 0);
+    assert_int_equal(seen, 50);
+    store_cursor_close(c);
+    assert_int_equal(store_commit(t), CLAIMDB_OK);
+}
+
+static void test_map_growth_busy(void **state)
+{
+    fx *f = *state;
+    assert_int_equal(store_open_mapsize(f->path, CLAIMDB_OPEN_CREATE, TINY_MAP, &f->st), 0);
+    store *st = f->st, *st2;
+    assert_int_equal(store_open(f->path, 0, &st2), CLAIMDB_OK);
+    store_txn *r = begin(st2, false);
+    store_txn *t = begin(st, true);
+    term_id s = intern(t, "subject"), p = intern(t, "predicate");
+    int rc = CLAIMDB_OK, i;
+    for (i = 0; i < 5000 && rc == CLAIMDB_OK; i++) {
+        claim_key k = {POL_POS, s, p, s};
+        store_citation c = {.article = (uint64_t)i, .quote = tx("some words to fill pages")};
+        rc = store_cite_put(t, &k, &c, NULL);
+    }
+    assert_int_equal(rc, CLAIMDB_BUSY);
+    assert_non_null(strstr(store_errmsg(st), "cannot grow"));
+    assert_int_equal(store_commit(t), CLAIMDB_BUSY); /* the transaction is lost */
+    store_abort(r);
+    /* with the reader gone the same work succeeds */
+    t = begin(st, true);
+    s = intern(t, "subject");
+    p = intern(t, "predicate");
+    for (int j = 0; j < i; j++) {
+        claim_key k = {POL_POS, s, p, s};
+        store_citation c = {.article = (uint64_t)j, .quote = tx("some words to fill pages")};
+        assert_int_equal(store_cite_put(t, &k, &c, NULL), CLAIMDB_OK);
+    }
+    assert_int_equal(store_commit(t), CLAIMDB_OK);
+    store_close(st2);
+}
+
+/* ---- cursor accounting and lifetimes ---- */
+
+static void test_cursor_ops(void **state)
+{
+    fx *f = *state;
+    store *st = open_db(f);
+    store_txn *t = begin(st, true);
+    term_id s = intern(t, "s"), p = intern(t, "p");
+    for (int i = 0; i < 1000; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "o%d", i);
+        put_cite(t, POL_POS, s, p, intern(t, name), 1, NULL);
+    }
+    assert_int_equal(store_commit(t), CLAIMDB_OK);
+    t = begin(st, false);
+    store_cursor_ops(st, true);
+    assert_int_equal(store_cursor_ops(st, false), 0);
+    store_cursor *c;
+    assert_int_equal(store_scan_open(t, IDX_POS, POL_POS, &p, 1, &c), CLAIMDB_OK);
+    claim_key k;
+    for (int i = 0; i < 10; i++)
+        assert_int_equal(store_cursor_next_claim(c, &k), 1);
+    store_cursor_close(c);
+    int64_t ops = store_cursor_ops(st, true);
+    assert_true(ops >= 10 && ops <= 11);
+    assert_int_equal(store_cursor_ops(st, false), 0);
+    /* a cursor outliving its transaction is inert, and closing it is safe */
+    assert_int_equal(store_scan_open(t, IDX_SPO, POL_POS, NULL, 0, &c), CLAIMDB_OK);
+    assert_int_equal(store_cursor_next_claim(c, &k), 1);
+    store_abort(t);
+    assert_true(store_cursor_next_claim(c, &k) < 0);
+    store_cursor_close(c);
+    t = begin(st, true);
+    assert_int_equal(store_scan_open(t, IDX_SPO, POL_POS, NULL, 0, &c), CLAIMDB_OK);
+    assert_int_equal(store_commit(t), CLAIMDB_OK);
+    store_cursor_close(c);
+}
+
+static void test_null_safe(void **state)
+{
+    (void)state;
+    store_close(NULL);
+    store_abort(NULL);
+    store_cursor_close(NULL);
+    assert_int_equal(store_commit(NULL), CLAIMDB_MISUSE);
+    assert_string_equal(store_errmsg(NULL), "out of memory");
+    assert_int_equal(store_cursor_ops(NULL, true), 0);
+    store_txn *t = (store_txn *)1;
+    assert_int_equal(store_begin(NULL, false, &t), CLAIMDB_MISUSE);
+    assert_null(t);
+    assert_false(store_txn_is_write(NULL));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_key_case),
+        cmocka_unit_test(test_key_composed),
+        cmocka_unit_test(test_key_whitespace),
+        cmocka_unit_test(test_key_errors),
+        cmocka_unit_test_setup_teardown(test_intern_lookup_text, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_terms_cursor, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_scan_paths, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_citations, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_claim_delete, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_articles, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_alias_lookup, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_alias_rewrite, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_alias_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stats_counts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_persistence, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_two_handles, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fork_reader, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_version_mismatch, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_open_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_savepoints, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_map_growth, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_map_growth_savepoints, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_map_growth_cursor, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_map_growth_busy, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cursor_ops, setup, teardown),
+        cmocka_unit_test(test_null_safe),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
