@@ -53,6 +53,7 @@ void out_printf(shell *sh, const char *fmt, ...)
 
 void diag(const char *fmt, ...)
 {
+    fflush(stdout); /* keep results and messages in order when both go to one file */
     va_list ap;
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);

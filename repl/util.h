@@ -61,6 +61,9 @@ void format_real(char *out, size_t n, double v);
 /* That number of significant digits. */
 int real_digits(double v);
 
+/* Whether s is an ISO 8601 calendar date YYYY-MM-DD that exists. */
+int valid_date(const char *s);
+
 /* Seconds since an arbitrary start (monotonic). */
 double now_seconds(void);
 
@@ -77,5 +80,20 @@ int parse_bool(const char *s);
 /* The part of path after its last '/', and the directory part ("." when none; caller frees). */
 const char *path_base(const char *path);
 char *path_dir(const char *path);
+
+
+/* A hash map from byte strings (NULs allowed) to size_t values. */
+typedef struct strmap {
+    char **keys;
+    size_t *lens;
+    size_t *vals;
+    size_t cap, n;
+} strmap;
+
+/* The value slot of key, or NULL when absent. */
+size_t *strmap_get(const strmap *m, const char *key, size_t len);
+/* The value slot of key, inserted (value 0, *created 1) when absent. */
+size_t *strmap_put(strmap *m, const char *key, size_t len, int *created);
+void strmap_free(strmap *m);
 
 #endif /* CLAIMDB_REPL_UTIL_H */
