@@ -8,6 +8,7 @@
 
 #include "claimdb.h"
 #include "store.h"
+#include "store_internal.h" /* to inspect the LMDB reader table */
 
 #include <lmdb.h>
 #include <stdio.h>
@@ -851,6 +852,14 @@ static int child_reader(const char *path, int in, int out)
     return 0;
 }
 
+static int find_pid(const char *msg, void *ctx)
+{
+    int pid;
+    if (sscanf(msg, "%d", &pid) == 1 && pid == *(int *)ctx)
+        *(int *)ctx = -1;
+    return 0;
+}
+
 static void test_fork_reader(void **state)
 {
     fx *f = *state;
@@ -878,6 +887,10 @@ static void test_fork_reader(void **state)
     close(c2p[1]);
     char ch;
     assert_int_equal(read(c2p[0], &ch, 1), 1); /* the child holds its snapshot */
+    /* in a reader slot of its own (not one inherited from this process's environment) */
+    int look = (int)pid;
+    assert_true(mdb_reader_list(st->se->env, find_pid, &look) >= 0);
+    assert_int_equal(look, -1);
     t = begin(st, true);
     for (int i = 5; i < 15; i++) {
         char name[16];
@@ -1215,6 +1228,60 @@ static void test_map_growth_busy(void **state)
     store_close(st2);
 }
 
+/* Another process grows the map: this one adopts the new size when it next begins. */
+static void test_map_grown_elsewhere(void **state)
+{
+    fx *f = *state;
+    assert_int_equal(store_open_mapsize(f->path, CLAIMDB_OPEN_CREATE, TINY_MAP, &f->st), 0);
+    store *st = f->st;
+    store_txn *t = begin(st, true);
+    term_id s = intern(t, "subject"), p = intern(t, "predicate");
+    put_numbered(t, s, p, 0);
+    assert_int_equal(store_commit(t), CLAIMDB_OK);
+    t = begin(st, false); /* leaves a spare read transaction to renew */
+    store_abort(t);
+    size_t map0 = 0;
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        store *cst;
+        store_txn *ct;
+        term_id id;
+        if (store_open_mapsize(f->path, 0, TINY_MAP, &cst) || store_begin(cst, true, &ct))
+            _exit(1);
+        for (int i = 1; i < 2000; i++) {
+            char name[32];
+            snprintf(name, sizeof name, "object number %d", i);
+            claim_key k = {POL_POS, s, p, 0};
+            store_citation c = {.article = (uint64_t)i, .quote = tx("words words words words")};
+            if (store_term_intern(ct, name, strlen(name), &id))
+                _exit(2);
+            k.o = id;
+            if (store_cite_put(ct, &k, &c, NULL))
+                _exit(3);
+        }
+        if (store_commit(ct))
+            _exit(4);
+        store_close(cst);
+        _exit(0);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    t = begin(st, false);
+    store_counts cn = counts(t);
+    assert_int_equal(cn.claims_pos, 2000);
+    map0 = cn.map_size;
+    assert_true(map0 > 2 * TINY_MAP);
+    check_numbered(t, s, p, 0, true);
+    store_abort(t);
+    t = begin(st, true);
+    put_numbered(t, s, p, 5000);
+    assert_int_equal(store_commit(t), CLAIMDB_OK);
+}
+
 /* ---- cursor accounting and lifetimes ---- */
 
 static void test_cursor_ops(void **state)
@@ -1295,6 +1362,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_map_growth_savepoints, setup, teardown),
         cmocka_unit_test_setup_teardown(test_map_growth_cursor, setup, teardown),
         cmocka_unit_test_setup_teardown(test_map_growth_busy, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_map_grown_elsewhere, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cursor_ops, setup, teardown),
         cmocka_unit_test(test_null_safe),
     };
