@@ -1,0 +1,130 @@
+/* bench.h — shared pieces of claimdb-bench: the synthetic data, the workloads and the
+ * per-system runners (claimdb in run_claimdb.c, SQLite in run_sqlite.c).
+ *
+ * The data is generated once, deterministically from a seed, and both systems load and query
+ * exactly the same citations with exactly the same parameter values. Every query records how
+ * many rows it returned and an order-independent hash of them, so that main.c can check that
+ * both systems answered the same thing (and that the benchmark measured real work).
+ */
+#ifndef CLAIMDB_BENCH_H
+#define CLAIMDB_BENCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- synthetic data (gen.c) ---- */
+
+#define BENCH_NPREDICATES 200
+#define BENCH_NARTICLES 5000
+#define BENCH_NCLAIMANTS 2000
+#define BENCH_NAME_MAX 40 /* bytes of a generated term name, with its NUL */
+#define BENCH_QUOTE_MAX 96
+
+typedef struct bench_claim {
+    uint32_t s, o;   /* entity ids */
+    uint16_t p;      /* predicate id */
+    uint8_t pol;     /* 1: positive, 0: negative */
+    uint8_t ncit;    /* 1..3 citing articles */
+    uint16_t art[3]; /* distinct article ids */
+} bench_claim;
+
+typedef struct bench_data {
+    uint64_t seed;
+    size_t nclaims, npos, ncitations;
+    uint32_t nsubjects, nentities; /* subjects are entities 0..nsubjects-1; objects 0..nentities-1 */
+    bench_claim *claims;
+    uint32_t pred_pos[BENCH_NPREDICATES]; /* positive claims per predicate */
+} bench_data;
+
+/* One citation as both loaders see it: strings in the struct's own buffers. */
+typedef struct bench_cit {
+    char s[BENCH_NAME_MAX], p[BENCH_NAME_MAX], o[BENCH_NAME_MAX], claimant[BENCH_NAME_MAX];
+    char quote[BENCH_QUOTE_MAX];
+    int pol, has_claimant, has_confidence;
+    int64_t article;
+    double confidence;
+} bench_cit;
+
+uint64_t bench_splitmix64(uint64_t *state);
+uint64_t bench_mix(uint64_t a, uint64_t b);
+void bench_entity_name(uint32_t id, char *buf);
+void bench_predicate_name(uint32_t id, char *buf);
+/* Generate n distinct claims; exits with a message when out of memory. */
+void bench_generate(bench_data *d, size_t n, uint64_t seed);
+void bench_data_free(bench_data *d);
+/* Citation k (0 <= k < ncit) of claim i. */
+void bench_citation(const bench_data *d, size_t i, int k, bench_cit *out);
+
+/* ---- workloads ---- */
+
+enum {
+    W_LOOKUP, /* FIND ?src WHERE $s $p $o FROM ?src; */
+    W_SP_O,   /* FIND ?o WHERE $s $p ?o; */
+    W_PO_S,   /* FIND ?s WHERE ?s $p $o; */
+    W_JOIN,   /* FIND ?o2 WHERE $s ?p ?o AND ?o ?p2 ?o2 LIMIT 100; */
+    W_COUNT,  /* FIND COUNT(*) WHERE ?s $p ?o; */
+    W_LIMIT,  /* FIND ?s, ?o WHERE ?s ?p ?o LIMIT 10; */
+    W_COUNT_OF
+};
+
+/* Kind of a result column: an integer (article id, count) or a term's text. */
+enum { COL_INT, COL_TEXT };
+
+typedef struct bench_workload {
+    const char *name;  /* short label for the table */
+    const char *cql;   /* the ClaimQL statement */
+    const char *sql;   /* the SQLite statement */
+    int nparams;       /* $s, $p, $o in order: which are used, as a mask 1=s 2=p 4=o */
+    int ncols;
+    int coltype[2];
+    int limit;         /* LIMIT of the statement, 0 if none (hash comparable only below it) */
+} bench_workload;
+
+extern const bench_workload bench_workloads[W_COUNT_OF];
+
+/* Parameter values of one query (unused ones are empty). */
+typedef struct bench_param {
+    char s[BENCH_NAME_MAX], p[BENCH_NAME_MAX], o[BENCH_NAME_MAX];
+    int64_t expect; /* expected rows (LOOKUP) or count (COUNT), -1 if unknown */
+} bench_param;
+
+typedef struct bench_queryset {
+    size_t n;
+    bench_param *params;
+} bench_queryset;
+
+/* What one system measured for one workload. */
+typedef struct bench_result {
+    double seconds;        /* total for all n queries */
+    int64_t cursor_ops;    /* claimdb only: total LMDB cursor operations, -1 when unknown */
+    int64_t *rows;         /* per query: rows returned (for COUNT: the count value) */
+    uint64_t *hash;        /* per query: sum of hashes of every returned value */
+    int64_t total_rows;
+} bench_result;
+
+typedef struct bench_load {
+    double seconds;
+    int64_t file_bytes;
+    int64_t check_pos_claims, check_pos_citations; /* counted after the load, -1 if not */
+} bench_load;
+
+/* ---- helpers (main.c) ---- */
+double bench_now(void);
+uint64_t bench_hash_text(const char *s);
+uint64_t bench_hash_int(int64_t v);
+void bench_die(const char *fmt, ...);
+void bench_progress(const char *what, size_t done, size_t total);
+int64_t bench_file_size(const char *path);
+
+/* ---- runners ---- */
+/* Load d into a new database at path (removed first). */
+void claimdb_run_load(const bench_data *d, const char *path, bench_load *out, int verbose);
+/* Run each workload's query set on the database at path; res[w] must have rows/hash allocated. */
+void claimdb_run_queries(const char *path, const bench_queryset qs[W_COUNT_OF],
+                         bench_result res[W_COUNT_OF], int verbose);
+
+void sqlite_run_load(const bench_data *d, const char *path, bench_load *out, int verbose);
+void sqlite_run_queries(const char *path, const bench_queryset qs[W_COUNT_OF],
+                        bench_result res[W_COUNT_OF], int verbose);
+
+#endif /* CLAIMDB_BENCH_H */
