@@ -715,6 +715,19 @@ static void describe_token(struct cq_ctx *ctx, int kind, ast_loc loc, char *buf,
         snprintf(buf, size, "'%.*s%s'", (int)n, s, cut ? "..." : "");
 }
 
+/* Order of the names in "expected ...": descriptions, then keywords, then punctuation. */
+static int name_rank(const char *nm)
+{
+    static const char *punct[] = {"'_'", "','", "'='", "'!='", "'<'", "'<='", "'>'", "'>='",
+                                  "'~'", "'('", "')'", "'*'", "';'"};
+    if (nm[0] >= 'a' && nm[0] <= 'z')
+        return 0;
+    for (int i = 0; i < (int)(sizeof punct / sizeof punct[0]); i++)
+        if (!strcmp(nm, punct[i]))
+            return i == 0 ? 1 : 100 + i;
+    return 50;
+}
+
 static int yyreport_syntax_error(const yypcontext_t *yyctx, struct cq_ctx *ctx)
 {
     if (ctx->err->code)
@@ -723,10 +736,20 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, struct cq_ctx *ctx)
     int n = yypcontext_expected_tokens(yyctx, exp, YYNTOKENS);
     if (n < 0)
         n = 0;
-    bool word = false;
-    for (int i = 0; i < n; i++)
+    bool word = false, and = false;
+    for (int i = 0; i < n; i++) {
         word |= exp[i] == YYSYMBOL_WORD;
-    const char *names[YYNTOKENS];
+        and |= exp[i] == YYSYMBOL_AND;
+    }
+    /* "p o AND 4 ...": the AND was read as part of a CITED BY list; say what is wrong */
+    if (ctx->cur_kind == TOK_AND_NUM && and && ctx->nqueue > 0) {
+        char num[64];
+        describe_token(ctx, ctx->queue[0].kind, ctx->queue[0].loc, num, sizeof num);
+        cq_error(ctx, CLAIMDB_SYNTAX, ctx->queue[0].loc.off,
+                 "syntax error: expected a term, a variable or '_' after 'AND', found %s", num);
+        return 0;
+    }
+    char names[YYNTOKENS][24];
     int nn = 0;
     for (int pass = 0; pass < 2; pass++) {
         nn = 0;
@@ -734,11 +757,18 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, struct cq_ctx *ctx)
             const char *nm = expected_name(exp[i], word, pass == 0 ? n > 1 : false);
             if (!nm)
                 continue;
+            char q[24];
+            bool quote = nm[0] != '\'' && !(nm[0] >= 'a' && nm[0] <= 'z');
+            snprintf(q, sizeof q, quote ? "'%s'" : "%s", nm);
             bool dup = false;
             for (int j = 0; j < nn; j++)
-                dup |= !strcmp(names[j], nm);
-            if (!dup)
-                names[nn++] = nm;
+                dup |= !strcmp(names[j], q);
+            if (dup)
+                continue;
+            int j = nn++;
+            for (; j > 0 && name_rank(names[j - 1]) > name_rank(q); j--)
+                memcpy(names[j], names[j - 1], sizeof names[j]);
+            memcpy(names[j], q, sizeof q);
         }
         if (nn > 0)
             break;
@@ -756,9 +786,7 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, struct cq_ctx *ctx)
     size_t used = 0;
     for (int i = 0; i < nn && used < sizeof list; i++) {
         const char *sep = i == 0 ? "" : i == nn - 1 ? " or " : ", ";
-        bool quote = names[i][0] != '\'' && !(names[i][0] >= 'a' && names[i][0] <= 'z');
-        int w = snprintf(list + used, sizeof list - used, "%s%s%s%s", sep, quote ? "'" : "",
-                         names[i], quote ? "'" : "");
+        int w = snprintf(list + used, sizeof list - used, "%s%s", sep, names[i]);
         if (w < 0)
             break;
         used += (size_t)w;
@@ -768,7 +796,7 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, struct cq_ctx *ctx)
         off = ctx->cur_loc.off;
     if (ctx->ntokens <= 1)
         cq_error(ctx, CLAIMDB_SYNTAX, off, "syntax error: expected a statement, found %s", found);
-    else if (nn == 0 || nn > 6)
+    else if (nn == 0 || nn > 8)
         cq_error(ctx, CLAIMDB_SYNTAX, off, "syntax error: unexpected %s%s", found, after);
     else
         cq_error(ctx, CLAIMDB_SYNTAX, off, "syntax error: expected %s%s, found %s", list, after,

@@ -350,7 +350,7 @@ static int check_grouping(chk *c)
         if (!v || v->kind != EXPR_VAR || !is_grouped(f, v->slot)) {
             char *src = source_text(c, e->loc);
             int rc = fail(c, e->loc,
-                          "%s must be in GROUP BY when the query has aggregates or GROUP BY",
+                          "%s is neither in GROUP BY nor in an aggregate",
                           src ? src : "an item");
             free(src);
             return rc;

@@ -64,7 +64,8 @@ static bool bare_ok(const char *s)
         if (p[0] == '-' && p[1] == '-')
             return false;
     }
-    return parse_keyword_find(s, strlen(s)) == NULL;
+    const parse_keyword *k = parse_keyword_find(s, strlen(s));
+    return !k || !(k->flags & (KW_RESERVED | KW_CONTEXTUAL)); /* COUNT alone is a word */
 }
 
 static void put_string(buf *b, const char *s)
