@@ -39,7 +39,8 @@ const bench_workload bench_workloads[W_COUNT_OF] = {
                 6, 1, {COL_TEXT, 0}, 0},
     [W_JOIN] = {"join  $s ?p ?o . ?o ?p2 ?o2 LIMIT 100",
                 "FIND ?o2 WHERE $s ?p ?o AND ?o ?p2 ?o2 LIMIT 100;",
-                "SELECT t2.name FROM terms ts, claims c1, claims c2, terms t2"
+                "SELECT t2.name FROM terms ts CROSS JOIN claims c1 CROSS JOIN claims c2"
+                " CROSS JOIN terms t2"
                 " WHERE ts.name = ?1 AND c1.pol = 1 AND c1.s = ts.id"
                 " AND c2.pol = 1 AND c2.s = c1.o AND t2.id = c2.o LIMIT 100;",
                 1, 1, {COL_TEXT, 0}, 100},
@@ -85,6 +86,7 @@ void bench_die(const char *fmt, ...)
 void bench_progress(const char *what, size_t done, size_t total)
 {
     static int last = -1;
+    if (!isatty(2)) return;
     int pct = total ? (int)(done * 100 / total) : 100;
     if (done == 0) last = -1;
     if (pct / 10 == last / 10 && done != total) return;
@@ -239,7 +241,10 @@ static void row(const char *name, double a, double b, const char *fmt, int highe
     cell(cb, sizeof cb, b, fmt);
     if (a > 0 && b > 0) snprintf(cr, sizeof cr, "%.2f", higher_better ? a / b : b / a);
     else snprintf(cr, sizeof cr, "-");
-    printf("| %-42s | %12s | %12s | %6s | %s\n", name, ca, cb, cr, extra ? extra : "");
+    size_t width = 0; /* display columns: UTF-8 continuation bytes take none */
+    for (const char *c = name; *c; c++) width += ((uint8_t)*c & 0xC0) != 0x80;
+    printf("| %s%*s | %10s | %10s | %6s | %s\n", name, width < 52 ? (int)(52 - width) : 0, "",
+           ca, cb, cr, extra ? extra : "");
 }
 
 static void usage(void)
@@ -342,10 +347,10 @@ int main(int argc, char **argv)
            d.nclaims, d.npos, d.nclaims - d.npos, d.ncitations, d.nsubjects, d.nentities,
            BENCH_NPREDICATES, BENCH_NARTICLES, (unsigned long long)seed);
     printf("machine: %s\n\n", machine);
-    printf("| %-42s | %12s | %12s | %6s | %s\n", "workload", "claimdb", "SQLite", "ratio",
+    printf("| %-52s | %10s | %10s | %6s | %s\n", "workload", "claimdb", "SQLite", "ratio",
            "claimdb cursor ops/query");
-    printf("|--------------------------------------------|--------------|--------------|"
-           "--------|--\n");
+    printf("|------------------------------------------------------|------------|------------|"
+           "--------|--------------------------\n");
     row("bulk load, one transaction (s)", lc.seconds, ls.seconds, "%.2f", 0, NULL);
     row("  claims/s", lc.seconds > 0 ? (double)d.nclaims / lc.seconds : -1,
         ls.seconds > 0 ? (double)d.nclaims / ls.seconds : -1, "%.0f", 1, NULL);
@@ -363,7 +368,7 @@ int main(int argc, char **argv)
             rs[w].seconds >= 0 ? rs[w].seconds * 1e6 / n : -1, "%.2f", 0, extra);
     }
     printf("\nratio = SQLite / claimdb for times, claimdb / SQLite for rates: > 1 means claimdb "
-           "is faster.\nrows per query (claimdb | SQLite):");
+           "is faster.\nrows per query:");
     for (int w = 0; w < W_COUNT_OF; w++) {
         double n = qs[w].n ? (double)qs[w].n : 1;
         printf(" %s%.1f", w ? "; " : "",
