@@ -450,6 +450,22 @@ static void test_recovery_and_consumed(void **state)
     assert_int_equal(used, strlen(open));
     assert_int_equal(err.offset, strlen(open));
 
+    /* 8-bit clean: a NUL byte is an error at its place, not the end of the text */
+    const char nul[] = "FIND ?x WHERE ?x p \0; FIND ?x WHERE ?x p \"a\0b\"; BEGIN;";
+    size_t nlen = sizeof nul - 1, noff = 0;
+    assert_int_equal(parse_statement(nul, nlen, &st, &used, &err), CLAIMDB_SYNTAX);
+    assert_int_equal(err.offset, 19);
+    assert_string_equal(err.message, "unexpected character U+0000");
+    assert_int_equal(used, 21);
+    noff += used;
+    assert_int_equal(parse_statement(nul + noff, nlen - noff, &st, &used, &err), CLAIMDB_SYNTAX);
+    assert_int_equal(err.offset, 22);
+    assert_string_equal(err.message, "unexpected character U+0000 in a string");
+    noff += used;
+    assert_int_equal(parse_statement(nul + noff, nlen - noff, &st, &used, &err), 0);
+    assert_int_equal(st->kind, STMT_BEGIN);
+    ast_stmt_free(st);
+
     /* a length shorter than the string: the rest is not looked at */
     assert_int_equal(parse_statement("BEGIN; garbage", 6, &st, &used, &err), 0);
     assert_int_equal(used, 6);
