@@ -60,8 +60,7 @@ int batch_run_statement(shell *sh, claimdb_stmt *stmt)
     return rc;
 }
 
-/* Skip white space and "--" comments. */
-static const char *skip_space(const char *p, const char *end)
+const char *batch_skip_space(const char *p, const char *end)
 {
     while (p < end) {
         if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f' || *p == '\v') {
@@ -109,7 +108,7 @@ int batch_run_text(shell *sh, const char *name, const char *text, size_t len)
     const char *p = text, *end = text + len;
     int errors = 0;
     while (!sh->stop) {
-        const char *q = skip_space(p, end);
+        const char *q = batch_skip_space(p, end);
         if (q >= end)
             break;
         if (*q == '.') {

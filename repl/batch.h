@@ -25,4 +25,7 @@ int batch_run_statement(shell *sh, claimdb_stmt *stmt);
 void batch_report(shell *sh, const char *name, const char *text, size_t len, size_t off,
                   const char *message);
 
+/* Skip white space and "--" comments in [p, end). */
+const char *batch_skip_space(const char *p, const char *end);
+
 #endif /* CLAIMDB_REPL_BATCH_H */

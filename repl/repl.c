@@ -1,13 +1,459 @@
-/* repl.c — the interactive loop. (First version: reads the terminal as a batch; the libedit
- * shell follows.) */
+/* repl.c — the interactive shell on libedit: "claimdb> " and "   ...> " prompts until
+ * claimdb_complete() says the statement is complete, dot-commands at the start of an entry,
+ * persistent history, Tab completion (keywords, dot-commands, terms of the database), and
+ * Ctrl-C that cancels the input being typed or the statement running, without leaving. */
 #include "repl.h"
 
 #include "batch.h"
+#include "dot.h"
+#include "output.h"
+#include "util.h"
+
+#include <errno.h>
+#include <histedit.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <utf8proc.h>
+
+#define MAX_CANDIDATES 50
+
+/* What the SIGINT handler needs: a flag for the line editor, the handle for the statement. */
+static volatile sig_atomic_t interrupted;
+static claimdb *volatile running_db;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+    claimdb *db = running_db;
+    if (db)
+        claimdb_interrupt(db);
+}
+
+typedef struct repl {
+    shell *sh;
+    buf entry; /* the statement being typed, over several lines */
+} repl;
+
+static char *prompt(EditLine *el)
+{
+    repl *r = NULL;
+    el_get(el, EL_CLIENTDATA, &r);
+    return r && r->entry.len ? "   ...> " : "claimdb> ";
+}
+
+/* ---- history file ------------------------------------------------------------------------ */
+
+static int mkdir_p(char *path)
+{
+    for (char *p = path + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        int rc = mkdir(path, 0700);
+        *p = '/';
+        if (rc != 0 && errno != EEXIST)
+            return -1;
+    }
+    return mkdir(path, 0700) == 0 || errno == EEXIST ? 0 : -1;
+}
+
+/* $XDG_STATE_HOME/claimdb/history, else ~/.claimdb_history; NULL when neither can be had. */
+static char *history_path(void)
+{
+    const char *state = getenv("XDG_STATE_HOME");
+    buf b = {0};
+    if (state && *state) {
+        buf_printf(&b, "%s/claimdb", state);
+        if (mkdir_p(b.p) == 0) {
+            buf_puts(&b, "/history");
+            return b.p;
+        }
+        buf_clear(&b);
+    }
+    const char *home = getenv("HOME");
+    if (!home || !*home) {
+        buf_free(&b);
+        return NULL;
+    }
+    buf_printf(&b, "%s/.claimdb_history", home);
+    return b.p;
+}
+
+/* ---- completion ------------------------------------------------------------------------ */
+
+/* Completions: each a word as it would be written (a keyword, a command, a term quoted
+ * when it has to be) and its raw text. */
+typedef struct candidates {
+    char **v, **raw;
+    size_t n;
+    int more; /* there were more than MAX_CANDIDATES */
+} candidates;
+
+static void add_candidate(candidates *c, const char *s, const char *raw)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (!strcmp(c->v[i], s))
+            return;
+    if (c->n >= MAX_CANDIDATES) {
+        c->more = 1;
+        return;
+    }
+    c->v = xrealloc(c->v, (c->n + 1) * sizeof *c->v);
+    c->raw = xrealloc(c->raw, (c->n + 1) * sizeof *c->raw);
+    c->v[c->n] = xstrdup(s);
+    c->raw[c->n] = xstrdup(raw);
+    c->n++;
+}
+
+static void free_candidates(candidates *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        free(c->v[i]);
+        free(c->raw[i]);
+    }
+    free(c->v);
+    free(c->raw);
+}
+
+/* Case-folded, NFC form of s (caller frees), or a copy when utf8proc fails. */
+static char *fold(const char *s)
+{
+    utf8proc_uint8_t *out = NULL;
+    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &out,
+                                      UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE |
+                                          UTF8PROC_CASEFOLD);
+    if (n < 0)
+        return xstrdup(s);
+    char *copy = xstrdup((const char *)out);
+    free(out);
+    return copy;
+}
+
+static int is_keyword(const char *s)
+{
+    for (int i = 0; i < claimdb_keyword_count(); i++)
+        if (!ascii_casecmp(claimdb_keyword_name(i), s))
+            return 1;
+    return 0;
+}
+
+/* Whether text is made of bare-word characters (a letter or '_', then letters, digits and
+ * _ - . '), and a term that can be written bare: such text that is no keyword. */
+static int bare_chars(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    if (!*p || !(*p >= 0x80 || *p == '_' || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z')))
+        return 0;
+    for (; *p; p++)
+        if (!(*p >= 0x80 || *p == '_' || *p == '-' || *p == '.' || *p == '\'' ||
+              (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')))
+            return 0;
+    return 1;
+}
+
+static int bare_word(const char *s)
+{
+    return bare_chars(s) && !is_keyword(s);
+}
+
+/* A term as written: bare when it can be, else quoted with \" and \\ escapes; inside an
+ * open string (quoted), the rest of the string. close: end the string. */
+static void write_term(buf *w, const char *t, int quoted, int close)
+{
+    if (!quoted && bare_word(t)) {
+        buf_puts(w, t);
+        return;
+    }
+    if (!quoted)
+        buf_putc(w, '"');
+    for (const char *p = t; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            buf_putc(w, '\\');
+        buf_putc(w, *p);
+    }
+    if (close)
+        buf_putc(w, '"');
+}
+
+/* Terms of the database starting with prefix, through SHOW TERMS LIKE $p. */
+static void term_candidates(shell *sh, const char *prefix, int quoted, candidates *c)
+{
+    claimdb_stmt *stmt = NULL;
+    if (claimdb_prepare(sh->db, "SHOW TERMS LIKE $p;", -1, &stmt, NULL) != CLAIMDB_OK || !stmt)
+        return;
+    buf pattern = {0};
+    buf_printf(&pattern, "%s%%", prefix);
+    claimdb_bind_text(stmt, "$p", pattern.p, -1);
+    char *fprefix = fold(prefix);
+    size_t fl = strlen(fprefix);
+    int seen = 0;
+    while (claimdb_step(stmt) == CLAIMDB_ROW && seen < 4 * MAX_CANDIDATES) {
+        const char *t = claimdb_column_text(stmt, 0);
+        if (!t)
+            continue;
+        seen++;
+        char *ft = fold(t);
+        int match = !strncmp(ft, fprefix, fl); /* LIKE's '_' matches more than a prefix */
+        free(ft);
+        if (!match)
+            continue;
+        buf w = {0};
+        write_term(&w, t, quoted, 1);
+        add_candidate(c, w.p, t);
+        buf_free(&w);
+    }
+    free(fprefix);
+    buf_free(&pattern);
+    claimdb_finalize(stmt);
+}
+
+static int word_char(unsigned char ch)
+{
+    return ch >= 0x80 || ch == '_' || ch == '-' || ch == '.' || ch == '\'' || ch == '?' ||
+           ch == '$' || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+           (ch >= '0' && ch <= '9');
+}
+
+/* The length of the common prefix of the candidates' raw texts. */
+static size_t common_prefix(const candidates *c)
+{
+    size_t n = strlen(c->raw[0]);
+    for (size_t i = 1; i < c->n; i++) {
+        size_t k = 0;
+        while (k < n && c->raw[i][k] == c->raw[0][k])
+            k++;
+        n = k;
+    }
+    while (n && ((unsigned char)c->raw[0][n] & 0xC0) == 0x80)
+        n--; /* do not split a character */
+    return n;
+}
+
+static unsigned char complete(EditLine *el, int ch)
+{
+    (void)ch;
+    repl *r = NULL;
+    el_get(el, EL_CLIENTDATA, &r);
+    const LineInfo *li = el_line(el);
+    const char *line = li->buffer, *cur = li->cursor;
+    /* Inside an open string? Then the word is the string's text so far. */
+    int quoted = 0;
+    const char *qstart = NULL;
+    for (const char *p = line; p < cur; p++) {
+        if (*p == '\\' && quoted) {
+            p++;
+            continue;
+        }
+        if (*p == '"') {
+            quoted = !quoted;
+            qstart = p + 1;
+        }
+    }
+    const char *start = cur;
+    if (quoted) {
+        start = qstart;
+    } else {
+        while (start > line && word_char((unsigned char)start[-1]))
+            start--;
+    }
+    char *word = xstrndup(start, (size_t)(cur - start));
+    candidates c = {0};
+    int at_entry_start = !r->entry.len;
+    for (const char *p = line; p < start && at_entry_start; p++)
+        if (*p != ' ' && *p != '\t')
+            at_entry_start = 0;
+    if (!quoted && word[0] == '.' && at_entry_start) {
+        for (size_t i = 0; dot_command_name(i); i++)
+            if (!strncmp(dot_command_name(i), word, strlen(word)))
+                add_candidate(&c, dot_command_name(i), dot_command_name(i));
+    } else if (!quoted && (word[0] == '?' || word[0] == '$')) {
+        /* variables and parameters: nothing to offer */
+    } else {
+        if (!quoted && word[0]) {
+            int lower = word[0] >= 'a' && word[0] <= 'z';
+            for (int i = 0; i < claimdb_keyword_count(); i++) {
+                const char *k = claimdb_keyword_name(i);
+                if (ascii_ncasecmp(k, word, strlen(word)))
+                    continue;
+                char *kw = xstrdup(k);
+                if (lower)
+                    for (char *p = kw; *p; p++)
+                        if (*p >= 'A' && *p <= 'Z')
+                            *p = (char)(*p - 'A' + 'a');
+                add_candidate(&c, kw, kw);
+                free(kw);
+            }
+        }
+        if (word[0] || quoted)
+            term_candidates(r->sh, word, quoted, &c);
+    }
+    unsigned char result = CC_REFRESH_BEEP;
+    size_t wordchars = utf8_count(word, strlen(word));
+    if (c.n == 1) {
+        el_deletestr(el, (int)wordchars);
+        el_insertstr(el, c.v[0]);
+        el_insertstr(el, " ");
+        result = CC_REFRESH;
+    } else if (c.n > 1) {
+        size_t lcp = common_prefix(&c);
+        /* Put in what the candidates share when it is more than was typed (terms match
+         * case-insensitively, so it may also change the case of what was typed). */
+        if (utf8_count(c.raw[0], lcp) > wordchars) {
+            char *common = xstrndup(c.raw[0], lcp);
+            buf w = {0};
+            if (!quoted && (word[0] == '.' || bare_chars(common)))
+                buf_puts(&w, common); /* a command, keyword or bare-word prefix */
+            else
+                write_term(&w, common, quoted, 0); /* opens a string when it must */
+            el_deletestr(el, (int)wordchars);
+            el_insertstr(el, w.p);
+            buf_free(&w);
+            free(common);
+            result = CC_REFRESH;
+        } else {
+            fputc('\n', stdout);
+            for (size_t i = 0; i < c.n; i++)
+                fprintf(stdout, "%s%s", c.v[i], i + 1 < c.n ? "  " : "");
+            fputs(c.more ? "  …\n" : "\n", stdout);
+            fflush(stdout);
+            result = CC_REDISPLAY;
+        }
+    }
+    free_candidates(&c);
+    free(word);
+    return result;
+}
+
+/* ---- the loop ---------------------------------------------------------------------------- */
+
+/* Add an entry to the history (and its file) as one line when it can be: a statement typed
+ * over several lines comes back whole with the up arrow. Lines stay apart only when a
+ * "--" comment would swallow what follows. */
+static void remember(History *hist, const char *path, const char *text, size_t n)
+{
+    while (n && (text[n - 1] == '\n' || text[n - 1] == ' ' || text[n - 1] == '\t'))
+        n--;
+    if (!n)
+        return;
+    buf h = {0};
+    int comment = 0;
+    for (size_t i = 0; i + 1 < n; i++)
+        if (text[i] == '-' && text[i + 1] == '-')
+            comment = 1;
+    for (size_t i = 0; i < n; i++) {
+        if (text[i] == '\n' && !comment) {
+            while (h.len && (h.p[h.len - 1] == ' ' || h.p[h.len - 1] == '\t'))
+                h.len--;
+            buf_putc(&h, ' ');
+        } else {
+            buf_putc(&h, text[i]);
+        }
+    }
+    HistEvent ev;
+    history(hist, &ev, H_ENTER, h.p);
+    if (path)
+        history(hist, &ev, H_SAVE, path);
+    buf_free(&h);
+}
+
+static void run_entry(repl *r, const char *text, size_t len)
+{
+    running_db = r->sh->db;
+    interrupted = 0;
+    batch_run_text(r->sh, "<stdin>", text, len);
+    running_db = NULL;
+    r->sh->failed = 0; /* errors in the shell are shown, not kept */
+    fflush(stdout);
+}
 
 int repl_run(shell *sh)
 {
-    sh->mode = sh->mode; /* placeholder until the libedit loop lands */
-    batch_run_file(sh, "-");
-    sh->failed = 0;
+    repl r = {sh, {0}};
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0; /* no SA_RESTART: a read in the line editor returns at Ctrl-C */
+    sigaction(SIGINT, &sa, &old);
+
+    EditLine *el = el_init("claimdb", stdin, stdout, stderr);
+    History *hist = history_init();
+    if (!el || !hist) {
+        diag("claimdb: cannot set up the terminal\n");
+        if (el)
+            el_end(el);
+        if (hist)
+            history_end(hist);
+        sigaction(SIGINT, &old, NULL);
+        return 1;
+    }
+    HistEvent ev;
+    history(hist, &ev, H_SETSIZE, 1000);
+    history(hist, &ev, H_SETUNIQUE, 1);
+    char *hpath = history_path();
+    if (hpath)
+        history(hist, &ev, H_LOAD, hpath);
+    el_set(el, EL_EDITOR, "emacs");
+    el_set(el, EL_CLIENTDATA, &r);
+    el_set(el, EL_PROMPT, prompt);
+    el_set(el, EL_HIST, history, hist);
+    /* The wide call: libedit's narrow EL_ADDFN leaks its converted copies of the strings. */
+    el_wset(el, EL_ADDFN, L"claimdb-complete", L"complete a keyword, command or term", complete);
+    el_set(el, EL_BIND, "^I", "claimdb-complete", NULL);
+    el_source(el, NULL);
+
+    out_printf(sh, "claimdb %s. Statements end with ';'. Enter .help for help, Ctrl-D to leave.\n",
+               claimdb_version());
+    fflush(stdout);
+    sh->interactive = 1;
+    while (!sh->stop) {
+        int count = 0;
+        interrupted = 0;
+        errno = 0;
+        const char *line = el_gets(el, &count);
+        if (!line || count <= 0) {
+            if (interrupted || errno == EINTR) { /* Ctrl-C: forget the input, new prompt */
+                fputs("^C\n", stdout);
+                fflush(stdout);
+                buf_clear(&r.entry);
+                el_reset(el);
+                continue;
+            }
+            break; /* Ctrl-D or end of input */
+        }
+        size_t n = (size_t)strlen(line);
+        while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            n--;
+        const char *first = batch_skip_space(line, line + n);
+        if (!r.entry.len && first < line + n && *first == '.') {
+            remember(hist, hpath, line, n);
+            run_entry(&r, line, n); /* a dot-command */
+            continue;
+        }
+        buf_append(&r.entry, line, n);
+        buf_putc(&r.entry, '\n');
+        if (batch_skip_space(r.entry.p, r.entry.p + r.entry.len) == r.entry.p + r.entry.len) {
+            buf_clear(&r.entry); /* only blanks and comments */
+            continue;
+        }
+        if (!claimdb_complete(r.entry.p))
+            continue;
+        remember(hist, hpath, r.entry.p, r.entry.len);
+        run_entry(&r, r.entry.p, r.entry.len);
+        buf_clear(&r.entry);
+    }
+    if (!sh->stop)
+        fputc('\n', stdout);
+    if (hpath)
+        history(hist, &ev, H_SAVE, hpath);
+    free(hpath);
+    buf_free(&r.entry);
+    history_end(hist);
+    el_end(el);
+    sigaction(SIGINT, &old, NULL);
+    sh->interactive = 0;
     return 0;
 }
