@@ -103,6 +103,14 @@ struct store_cursor {
     struct store_cursor *prev, *next; /* in t->cursors */
 };
 
+/* The meta counters, kept in a write transaction and written at commit (they would otherwise
+ * be read and rewritten by every write call). */
+enum { META_CLAIMS_NEG, META_CLAIMS_POS, META_CITATIONS, META_ARTICLES, META_NEXT_TERM, META_N };
+typedef struct meta_cache {
+    bool loaded, dirty;
+    uint64_t v[META_N];
+} meta_cache;
+
 struct store_txn {
     store *st;
     store_env *se;
@@ -110,6 +118,8 @@ struct store_txn {
     int dead; /* 0, or the CLAIMDB_* code that killed the transaction (map growth failed) */
     MDB_txn **txns; /* txns[0] the root, txns[depth] the innermost savepoint */
     size_t *marks;  /* marks[i]: log length when savepoint i+1 began */
+    meta_cache *saved; /* saved[i]: the counters when savepoint i+1 began */
+    meta_cache meta;
     int depth, cap;
     uint64_t txnid;
     unsigned char *log; /* write log, replayed after map growth */
@@ -142,8 +152,10 @@ int sdb_del(store_txn *t, int db, const void *k, size_t kl); /* OK / NOTFOUND / 
 int sdb_u64_get(store_txn *t, int db, const void *k, size_t kl, uint64_t *n); /* absent: 0 */
 /* Add delta to a u64 counter; delete the record when it reaches 0 and drop0 is set. */
 int sdb_u64_add(store_txn *t, int db, const void *k, size_t kl, int64_t delta, bool drop0);
+/* Meta counters by name ("claims.pos", "claims.neg", "citations", "articles", "next_term"). */
 int meta_add(store_txn *t, const char *name, int64_t delta);
 int meta_u64(store_txn *t, const char *name, uint64_t *n);
+int meta_set(store_txn *t, const char *name, uint64_t n);
 int scur_get(store *st, MDB_cursor *mc, MDB_val *k, MDB_val *v, MDB_cursor_op op);
 
 /* ---- store_txn.c: cursors ---- */

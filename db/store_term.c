@@ -185,9 +185,7 @@ static int create_term(store_txn *t, const char *key, size_t kl, const char *tex
     if ((rc = sdb_put(t, DB_TERM, key, kl, idb, 8, 0)) ||
         (rc = sdb_put(t, DB_TERMID, idb, 8, len ? text : "", len, 0)))
         return rc;
-    uint8_t nb[8];
-    put_u64(nb, next + 1);
-    if ((rc = sdb_put(t, DB_META, "next_term", 9, nb, 8, 0)))
+    if ((rc = meta_set(t, "next_term", next + 1)))
         return rc;
     *id = next;
     return CLAIMDB_OK;

@@ -124,14 +124,90 @@ int sdb_u64_add(store_txn *t, int db, const void *k, size_t kl, int64_t delta, b
     return sdb_put(t, db, k, kl, buf, 8, 0);
 }
 
+static const char *const meta_names[META_N] = {
+    [META_CLAIMS_NEG] = "claims.neg", [META_CLAIMS_POS] = "claims.pos",
+    [META_CITATIONS] = "citations",   [META_ARTICLES] = "articles",
+    [META_NEXT_TERM] = "next_term",
+};
+
+static int meta_index(const char *name)
+{
+    for (int i = 0; i < META_N; i++)
+        if (strcmp(name, meta_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+/* The cached counter of a write transaction, loaded on first use. */
+static int meta_slot(store_txn *t, const char *name, uint64_t **slot)
+{
+    int i = meta_index(name);
+    if (i < 0)
+        return store_seterr(t->st, CLAIMDB_MISUSE, "unknown counter %s", name);
+    if (!t->meta.loaded) {
+        for (int j = 0; j < META_N; j++) {
+            int rc = sdb_u64_get(t, DB_META, meta_names[j], strlen(meta_names[j]), &t->meta.v[j]);
+            if (rc)
+                return rc;
+        }
+        t->meta.loaded = true;
+        t->meta.dirty = false;
+    }
+    *slot = &t->meta.v[i];
+    return CLAIMDB_OK;
+}
+
 int meta_add(store_txn *t, const char *name, int64_t delta)
 {
-    return sdb_u64_add(t, DB_META, name, strlen(name), delta, false);
+    uint64_t *v;
+    int rc = meta_slot(t, name, &v);
+    if (rc)
+        return rc;
+    if (delta < 0 && (uint64_t)-delta > *v)
+        *v = 0; /* never wrap */
+    else
+        *v += (uint64_t)delta;
+    t->meta.dirty = true;
+    return CLAIMDB_OK;
+}
+
+int meta_set(store_txn *t, const char *name, uint64_t n)
+{
+    uint64_t *v;
+    int rc = meta_slot(t, name, &v);
+    if (rc)
+        return rc;
+    *v = n;
+    t->meta.dirty = true;
+    return CLAIMDB_OK;
 }
 
 int meta_u64(store_txn *t, const char *name, uint64_t *n)
 {
-    return sdb_u64_get(t, DB_META, name, strlen(name), n);
+    if (!t->write)
+        return sdb_u64_get(t, DB_META, name, strlen(name), n);
+    uint64_t *v;
+    int rc = meta_slot(t, name, &v);
+    if (rc)
+        return rc;
+    *n = *v;
+    return CLAIMDB_OK;
+}
+
+/* Write the cached counters into the root transaction. */
+static int meta_flush(store_txn *t)
+{
+    if (!t->meta.dirty)
+        return CLAIMDB_OK;
+    for (int i = 0; i < META_N; i++) {
+        uint8_t b[8];
+        put_u64(b, t->meta.v[i]);
+        int rc = sdb_put(t, DB_META, meta_names[i], strlen(meta_names[i]), b, 8, 0);
+        if (rc)
+            return rc;
+    }
+    t->meta.dirty = false;
+    return CLAIMDB_OK;
 }
 
 /* ---- cursors ---- */
@@ -282,6 +358,10 @@ static int ensure_depth(store_txn *t, int depth)
     if (!marks)
         return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
     t->marks = marks;
+    meta_cache *saved = realloc(t->saved, (size_t)cap * sizeof *saved);
+    if (!saved)
+        return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+    t->saved = saved;
     t->cap = cap;
     return CLAIMDB_OK;
 }
@@ -346,6 +426,9 @@ int store_begin(store *st, bool write, store_txn **out)
     t->se = e;
     t->write = write;
     if (ensure_depth(t, 1)) {
+        free(t->txns);
+        free(t->marks);
+        free(t->saved);
         free(t);
         return CLAIMDB_NOMEM;
     }
@@ -354,6 +437,7 @@ int store_begin(store *st, bool write, store_txn **out)
         store_registry_unlock();
         free(t->txns);
         free(t->marks);
+        free(t->saved);
         free(t);
         return store_seterr(st, CLAIMDB_BUSY,
                             "another handle of this process holds the write transaction");
@@ -372,6 +456,7 @@ int store_begin(store *st, bool write, store_txn **out)
         store_registry_unlock();
         free(t->txns);
         free(t->marks);
+        free(t->saved);
         free(t);
         return rc;
     }
@@ -388,6 +473,7 @@ static void txn_free(store_txn *t)
     store_registry_unlock();
     free(t->txns);
     free(t->marks);
+    free(t->saved);
     free(t->log);
     free(t);
 }
@@ -458,6 +544,18 @@ int store_commit(store_txn *t)
     }
     cursors_detach(t);
     for (;;) {
+        rc = meta_flush(t);
+        if (rc == STORE_MAPFULL) {
+            rc = txn_grow(t, t->loglen);
+            if (rc)
+                break;
+            continue;
+        }
+        if (rc) {
+            mdb_txn_abort(t->txns[0]);
+            t->txns[0] = NULL;
+            break;
+        }
         int mrc = mdb_txn_commit(t->txns[0]); /* frees the transaction, also on failure */
         t->txns[0] = NULL;
         if (mrc == MDB_MAP_FULL) {
@@ -491,6 +589,7 @@ int store_savepoint(store_txn *t)
         return rc == STORE_MAPFULL ? CLAIMDB_IOERR : rc;
     }
     t->marks[t->depth] = t->loglen;
+    t->saved[t->depth] = t->meta;
     t->depth++;
     t->txns[t->depth] = child;
     return CLAIMDB_OK;
@@ -512,6 +611,7 @@ int store_savepoint_release(store_txn *t)
         return txn_grow(t, t->loglen);
     if (mrc) {
         t->loglen = mark; /* the child's writes are gone */
+        t->meta = t->saved[t->depth];
         return store_mdb_err(t->st, mrc, "releasing a savepoint");
     }
     return CLAIMDB_OK;
@@ -528,6 +628,7 @@ int store_savepoint_rollback(store_txn *t)
     mdb_txn_abort(t->txns[t->depth]);
     t->depth--;
     t->loglen = t->marks[t->depth];
+    t->meta = t->saved[t->depth];
     return CLAIMDB_OK;
 }
 
@@ -719,6 +820,7 @@ static int replay(store_txn *t, size_t upto, int target_depth)
                 int rc = store_mdb_err(t->st, mrc, "beginning a savepoint");
                 return rc == STORE_MAPFULL ? CLAIMDB_IOERR : rc;
             }
+            t->saved[t->depth] = t->meta;
             t->depth++;
             t->txns[t->depth] = child;
         }
@@ -783,6 +885,7 @@ static int txn_grow(store_txn *t, size_t upto)
                                            "database changed while growing the map"));
         }
         t->txns[0] = root;
+        t->meta = (meta_cache){0}; /* recomputed by the replay */
         int rc = replay(t, upto, target_depth);
         if (rc == STORE_MAPFULL)
             continue;
