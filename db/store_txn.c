@@ -444,6 +444,15 @@ int store_begin(store *st, bool write, store_txn **out)
     }
     if (write)
         e->writing = true;
+    if (write && e->active == 0) {
+        /* Grow ahead while it is cheap (no transaction to replay): past half full, double. */
+        MDB_envinfo info;
+        MDB_stat ms;
+        if (mdb_env_info(e->env, &info) == 0 && mdb_env_stat(e->env, &ms) == 0 &&
+            (uint64_t)(info.me_last_pgno + 1) * ms.ms_psize > info.me_mapsize / 2 &&
+            info.me_mapsize <= SIZE_MAX / 2)
+            mdb_env_set_mapsize(e->env, info.me_mapsize * 2); /* on failure, grow later */
+    }
     e->active++;
     store_registry_unlock();
 
