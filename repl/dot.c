@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef int (*dot_fn)(shell *sh, int argc, char **argv, buf *err);
 
@@ -177,6 +178,10 @@ static int cmd_read(shell *sh, int argc, char **argv, buf *err)
         return usage(argv[0], err);
     if (sh->depth >= 32) {
         buf_puts(err, ".read nested too deeply");
+        return 1;
+    }
+    if (strcmp(argv[1], "-") && access(argv[1], R_OK) != 0) {
+        buf_printf(err, "cannot read %s: %s", argv[1], strerror(errno));
         return 1;
     }
     int interactive = sh->interactive;
