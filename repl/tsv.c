@@ -311,7 +311,7 @@ int tsv_read(import_ctx *ic)
             for (int k = 0; k < t.nnames && missing < 0; k++)
                 if (t.pos[k] == (int)r.n)
                     missing = k;
-            rc = import_error(ic, import_lineno(ic), col_of(line, n) + 1, "missing field '%s'",
+            rc = import_error(ic, import_lineno(ic), col_of(line, n), "missing field '%s'",
                               missing >= 0 ? t.names[missing] : "?");
             break;
         }
