@@ -120,11 +120,12 @@ int64_t bench_file_size(const char *path);
 /* Load d into a new database at path (removed first). */
 void claimdb_run_load(const bench_data *d, const char *path, bench_load *out, int verbose);
 /* Run each workload's query set on the database at path; res[w] must have rows/hash allocated. */
+/* warmup: run each query set once, untimed, before the timed pass. */
 void claimdb_run_queries(const char *path, const bench_queryset qs[W_COUNT_OF],
-                         bench_result res[W_COUNT_OF], int verbose);
+                         bench_result res[W_COUNT_OF], int warmup, int verbose);
 
 void sqlite_run_load(const bench_data *d, const char *path, bench_load *out, int verbose);
 void sqlite_run_queries(const char *path, const bench_queryset qs[W_COUNT_OF],
-                        bench_result res[W_COUNT_OF], int verbose);
+                        bench_result res[W_COUNT_OF], int warmup, int verbose);
 
 #endif /* CLAIMDB_BENCH_H */

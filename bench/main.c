@@ -2,7 +2,7 @@
  * same queries on both, check that both return the same results, and print a table.
  *
  *   claimdb-bench [--claims N] [--dir DIR] [--seed S] [--lookups K] [--queries Q]
- *                 [--only claimdb|sqlite] [--keep] [--verbose]
+ *                 [--only claimdb|sqlite] [--no-warmup] [--keep] [--verbose]
  *
  * Speed is measured here, never asserted: ctest does not run this program.
  */
@@ -250,7 +250,7 @@ static void row(const char *name, double a, double b, const char *fmt, int highe
 static void usage(void)
 {
     fputs("usage: claimdb-bench [--claims N] [--dir DIR] [--seed S] [--lookups K] [--queries Q]\n"
-          "                     [--only claimdb|sqlite] [--keep] [--verbose]\n",
+          "                     [--only claimdb|sqlite] [--no-warmup] [--keep] [--verbose]\n",
           stderr);
     exit(2);
 }
@@ -269,7 +269,7 @@ int main(int argc, char **argv)
     size_t nclaims = 1000000, lookups = 100000, queries = 5000, limit_reps = 10000;
     uint64_t seed = 1;
     const char *dir = NULL, *only = NULL;
-    int keep = 0, verbose = 0;
+    int keep = 0, verbose = 0, warmup = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--claims") && i + 1 < argc) nclaims = parse_size(argv[++i]);
@@ -279,6 +279,7 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--queries") && i + 1 < argc) queries = parse_size(argv[++i]);
         else if (!strcmp(a, "--only") && i + 1 < argc) only = argv[++i];
         else if (!strcmp(a, "--keep")) keep = 1;
+        else if (!strcmp(a, "--no-warmup")) warmup = 0;
         else if (!strcmp(a, "--verbose") || !strcmp(a, "-v")) verbose = 1;
         else usage();
     }
@@ -322,13 +323,13 @@ int main(int argc, char **argv)
     if (run_c) {
         fprintf(stderr, "claimdb: %s\n", cpath);
         claimdb_run_load(&d, cpath, &lc, verbose);
-        claimdb_run_queries(cpath, qs, rc, verbose);
+        claimdb_run_queries(cpath, qs, rc, warmup, verbose);
         check_alone("claimdb", qs, rc);
     }
     if (run_s) {
         fprintf(stderr, "SQLite %s: %s\n", "(default journal and synchronous)", spath);
         sqlite_run_load(&d, spath, &ls, verbose);
-        sqlite_run_queries(spath, qs, rs, verbose);
+        sqlite_run_queries(spath, qs, rs, warmup, verbose);
         check_alone("SQLite", qs, rs);
     }
     if (run_c && run_s) {
@@ -346,7 +347,9 @@ int main(int argc, char **argv)
            "%u subjects, %u entities, %d predicates, %d articles, seed %llu\n",
            d.nclaims, d.npos, d.nclaims - d.npos, d.ncitations, d.nsubjects, d.nentities,
            BENCH_NPREDICATES, BENCH_NARTICLES, (unsigned long long)seed);
-    printf("machine: %s\n\n", machine);
+    printf("machine: %s\n", machine);
+    printf("queries: %s\n\n", warmup ? "each query set run once untimed, then timed (warm)"
+                                      : "timed on first run after opening (--no-warmup)");
     printf("| %-52s | %10s | %10s | %6s | %s\n", "workload", "claimdb", "SQLite", "ratio",
            "claimdb cursor ops/query");
     printf("|------------------------------------------------------|------------|------------|"

@@ -124,7 +124,7 @@ static void explain(claimdb *db, const bench_workload *w, const bench_param *bp)
 }
 
 void claimdb_run_queries(const char *path, const bench_queryset qs[W_COUNT_OF],
-                         bench_result res[W_COUNT_OF], int verbose)
+                         bench_result res[W_COUNT_OF], int warmup, int verbose)
 {
     claimdb *db = NULL;
     int rc = claimdb_open(path, CLAIMDB_OPEN_READONLY, &db);
@@ -140,6 +140,7 @@ void claimdb_run_queries(const char *path, const bench_queryset qs[W_COUNT_OF],
         if (claimdb_column_count(st) != w->ncols)
             bench_die("claimdb: %s has %d columns, expected %d", w->cql, claimdb_column_count(st),
                       w->ncols);
+        for (int pass = warmup ? 0 : 1; pass < 2; pass++) { /* pass 0: warm-up, untimed */
         claimdb_counter(db, CLAIMDB_COUNTER_CURSOR_OPS, 1);
         r->total_rows = 0;
         double t0 = bench_now();
@@ -169,6 +170,7 @@ void claimdb_run_queries(const char *path, const bench_queryset qs[W_COUNT_OF],
         }
         r->seconds = bench_now() - t0;
         r->cursor_ops = claimdb_counter(db, CLAIMDB_COUNTER_CURSOR_OPS, 1);
+        }
         claimdb_finalize(st);
         fprintf(stderr, "  claimdb: %-42s %9.2f µs/query, %.1f cursor ops/query\n", w->name,
                 q->n ? r->seconds * 1e6 / (double)q->n : 0.0,

@@ -194,7 +194,7 @@ static void explain(sqlite3 *db, const char *sql)
 }
 
 void sqlite_run_queries(const char *path, const bench_queryset qs[W_COUNT_OF],
-                        bench_result res[W_COUNT_OF], int verbose)
+                        bench_result res[W_COUNT_OF], int warmup, int verbose)
 {
     sqlite3 *db = NULL;
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
@@ -208,8 +208,9 @@ void sqlite_run_queries(const char *path, const bench_queryset qs[W_COUNT_OF],
         if (sqlite3_column_count(st) != w->ncols)
             bench_die("SQLite: %s has %d columns, expected %d", w->sql, sqlite3_column_count(st),
                       w->ncols);
-        r->total_rows = 0;
         int rc;
+        for (int pass = warmup ? 0 : 1; pass < 2; pass++) { /* pass 0: warm-up, untimed */
+        r->total_rows = 0;
         double t0 = bench_now();
         for (size_t i = 0; i < q->n; i++) {
             bind_params(st, w->nparams, &q->params[i]);
@@ -234,6 +235,7 @@ void sqlite_run_queries(const char *path, const bench_queryset qs[W_COUNT_OF],
             r->total_rows += rows;
         }
         r->seconds = bench_now() - t0;
+        }
         sqlite3_finalize(st);
         fprintf(stderr, "  SQLite:  %-42s %9.2f µs/query\n", w->name,
                 q->n ? r->seconds * 1e6 / (double)q->n : 0.0);
