@@ -132,7 +132,12 @@ int batch_run_text(shell *sh, const char *name, const char *text, size_t len)
         }
         if (stmt) {
             rc = batch_run_statement(sh, stmt);
-            if (rc != CLAIMDB_DONE) {
+            int halt = 0;
+            if (rc == CLAIMDB_INTERRUPT && sh->interactive) {
+                diag("interrupted\n"); /* Ctrl-C: drop the rest of the entry too */
+                errors++;
+                halt = 1;
+            } else if (rc != CLAIMDB_DONE) {
                 int off = claimdb_error_offset(sh->db);
                 batch_report(sh, name, text, len,
                              (size_t)(q - text) + (off >= 0 ? (size_t)off : 0),
@@ -141,6 +146,8 @@ int batch_run_text(shell *sh, const char *name, const char *text, size_t len)
                 failed(sh);
             }
             claimdb_finalize(stmt);
+            if (halt)
+                break;
         }
         p = tail;
     }

@@ -20,6 +20,8 @@ void progress_start(progress *p, const char *label, long long total)
     p->done = 0;
     p->start = p->last = now_seconds();
     p->label = label;
+    const char *delay = getenv("CLAIMDB_PROGRESS_DELAY"); /* seconds; tests set 0 */
+    p->delay = delay && *delay ? atof(delay) : PROGRESS_DELAY;
 }
 
 static void human_bytes(char *out, size_t n, double bytes)
@@ -39,7 +41,7 @@ void progress_update(progress *p, long long done)
     if (!p->enabled)
         return;
     double now = now_seconds();
-    if (now - p->start < PROGRESS_DELAY || now - p->last < PROGRESS_INTERVAL)
+    if (now - p->start < p->delay || (p->shown && now - p->last < PROGRESS_INTERVAL))
         return;
     p->last = now;
     double elapsed = now - p->start;

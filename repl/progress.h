@@ -1,6 +1,6 @@
 /* progress.h — a progress bar on stderr for long imports: bytes done of total, rate, time
  * left. Shown only when stderr is a terminal and CI is not set, and only after half a second
- * (short imports print nothing). */
+ * (short imports print nothing; CLAIMDB_PROGRESS_DELAY=SECONDS changes that wait). */
 #ifndef CLAIMDB_REPL_PROGRESS_H
 #define CLAIMDB_REPL_PROGRESS_H
 
@@ -10,6 +10,7 @@ typedef struct progress {
     long long total; /* bytes, or -1 when unknown (a pipe) */
     long long done;
     double start, last;
+    double delay; /* seconds before the bar appears ($CLAIMDB_PROGRESS_DELAY, else 0.5) */
     const char *label;
 } progress;
 

@@ -3,7 +3,10 @@
  * copied to standard output at the end. Used by tests/sh/repl_pty.sh.
  *
  *   usage: ptydrive PROGRAM [ARG...] < SCRIPT
- *   script lines:  send TEXT     type TEXT (escapes: \n \r \t \e \\ \xHH)
+ *   script lines:  send TEXT     wait until the program reads the terminal key by key (a
+ *                                line editor has turned canonical mode off), then type TEXT
+ *                                (escapes: \n \r \t \e \\ \xHH)
+ *                  sendnow TEXT  type TEXT at once (Ctrl-C to a running statement)
  *                  expect TEXT   wait (up to 10 s) until the output since the last expect
  *                                holds TEXT; fail with status 3 if it never does
  *                  sleep MS      wait MS milliseconds
@@ -51,6 +54,18 @@ static int pump(int fd, int ms)
         return -1;
     append(b, (size_t)n);
     return 1;
+}
+
+/* Wait (up to 10 s) until the terminal is out of canonical mode: the program is in its line
+ * editor, and keys typed now reach it as keys. */
+static void wait_raw(int fd)
+{
+    for (int i = 0; i < 1000; i++) {
+        struct termios t;
+        if (tcgetattr(fd, &t) == 0 && !(t.c_lflag & ICANON))
+            return;
+        pump(fd, 10);
+    }
 }
 
 static size_t unescape(char *s)
@@ -109,10 +124,13 @@ int main(int argc, char **argv)
     int status = 0;
     while (fgets(line, sizeof line, stdin)) {
         line[strcspn(line, "\n")] = '\0';
-        if (!strncmp(line, "send ", 5)) {
-            size_t n = unescape(line + 5);
+        if (!strncmp(line, "send ", 5) || !strncmp(line, "sendnow ", 8)) {
+            char *text = strchr(line, ' ') + 1;
+            size_t n = unescape(text);
+            if (line[4] == ' ')
+                wait_raw(fd);
             for (size_t i = 0; i < n; i++) { /* one key at a time, as typed */
-                if (write(fd, line + 5 + i, 1) != 1)
+                if (write(fd, text + i, 1) != 1)
                     return 4;
                 pump(fd, 5);
             }

@@ -1,0 +1,105 @@
+#!/bin/sh
+# The interactive shell on a pseudo-terminal (tests/pty/ptydrive.c, built here): a query typed
+# over two lines with a term completed by Tab (it needs quotes), the aligned table it prints,
+# the up arrow bringing the whole statement back, Ctrl-C dropping half-typed input, Ctrl-C
+# stopping a long query without leaving, the history file, and Ctrl-D leaving.
+set -u
+prog=$1 src=$2
+case $prog in /*) ;; *) prog=$PWD/$prog ;; esac
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+fail() { printf 'FAIL: %s\n' "$*"; fails=$((fails + 1)); }
+${CC:-cc} -std=c11 -o "$tmp/ptydrive" "$src/tests/pty/ptydrive.c" -lutil ||
+    { echo "cannot build ptydrive"; exit 1; }
+unset CI
+export XDG_STATE_HOME="$tmp/state" HOME="$tmp/home" TERM=xterm
+mkdir -p "$HOME"
+db=$tmp/t.db
+CI=true "$prog" "$db" '
+ASSERT Taliban meets "Zalmay Khalilzad" FROM 4;
+ASSERT "Zalmay Khalilzad" represents "United States" FROM 4;
+ASSERT "Zalmay Khalilzad" visits Afghanistan FROM 4;
+ASSERT Zabihullah speaks "for the Taliban" FROM 4;' || { echo "setup failed"; exit 1; }
+# A database where a three-way join runs for a very long time, for Ctrl-C.
+awk 'BEGIN { print "subject\tpredicate\tobject\tarticle\tquote";
+             for (i = 0; i < 2000; i++) printf "s%d\tp\to%d\t1\t\n", i, i }' > "$tmp/big.tsv"
+CI=true "$prog" import "$tmp/big.db" "$tmp/big.tsv" 2> /dev/null || { echo "setup failed"; exit 1; }
+
+cat > "$tmp/script" <<'SCRIPT'
+expect Enter .help
+expect claimdb> 
+send FIND ?p, ?o\r
+expect    ...> 
+send WHERE Zal\t
+expect "Zalmay Khalilzad" 
+send ?p ?o ORDER BY ?p;\r
+expect └
+expect claimdb> 
+send \e[A
+expect ?p ?o ORDER BY ?p;
+send \r
+expect └
+expect claimdb> 
+send FIND ?x WHERE\r
+expect    ...> 
+send \x03
+expect claimdb> 
+send FIND ?x WHERE ?x meets ?y;\r
+expect Taliban
+expect claimdb> 
+send \x04
+SCRIPT
+"$tmp/ptydrive" "$prog" "$db" < "$tmp/script" > "$tmp/out" 2>&1
+st=$?
+[ $st = 0 ] || fail "the session ended with status $st"
+tr -d '\r' < "$tmp/out" > "$tmp/screen"
+for line in \
+    '┌────────────┬───────────────┐' \
+    '│ p          │ o             │' \
+    '├────────────┼───────────────┤' \
+    '│ represents │ United States │' \
+    '│ visits     │ Afghanistan   │' \
+    '└────────────┴───────────────┘'; do
+    n=$(grep -cxF "$line" "$tmp/screen")
+    [ "$n" = 2 ] || fail "the table line '$line' appears $n times, expected 2 (typed, then recalled)"
+done
+grep -q '\^C' "$tmp/screen" || fail "Ctrl-C was not shown"
+grep -q '^│ Taliban │' "$tmp/screen" || fail "no query ran after Ctrl-C"
+hist="$XDG_STATE_HOME/claimdb/history"
+[ -f "$hist" ] || fail "no history file at $hist"
+grep -qF 'FIND\040?p,\040?o\040WHERE\040"Zalmay\040Khalilzad"\040?p\040?o\040ORDER\040BY\040?p;' "$hist" ||
+    fail "the history lacks the whole statement: $(cat "$hist")"
+grep -q 'FIND\\040?x\\040WHERE$' "$hist" && fail "cancelled input went into the history"
+
+# The history is read back by the next session: the up arrow reaches the earlier statement.
+cat > "$tmp/script3" <<'SCRIPT'
+expect claimdb> 
+send \e[A
+expect ?x meets ?y;
+send \r
+expect │ Taliban │
+expect claimdb> 
+send \x04
+SCRIPT
+"$tmp/ptydrive" "$prog" "$db" < "$tmp/script3" > "$tmp/out3" 2>&1 ||
+    fail "history was not loaded: $(cat "$tmp/out3")"
+
+# Ctrl-C stops a running statement; the shell stays and answers the next one.
+cat > "$tmp/script2" <<'SCRIPT'
+expect claimdb> 
+send FIND COUNT(*) WHERE ?a p ?b AND ?c p ?d AND ?e p ?f;\r
+sleep 700
+sendnow \x03
+expect interrupted
+expect claimdb> 
+send FIND ?o WHERE s7 p ?o;\r
+expect o7
+expect claimdb> 
+send \x04
+SCRIPT
+"$tmp/ptydrive" "$prog" "$tmp/big.db" < "$tmp/script2" > "$tmp/out2" 2>&1 ||
+    fail "interrupt session: $(cat "$tmp/out2")"
+
+[ $fails = 0 ] || { echo "$fails failure(s)"; cat "$tmp/out"; exit 1; }
+echo "repl_pty: ok"
