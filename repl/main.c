@@ -25,7 +25,8 @@ static const char usage_text[] =
     "the statements of -f files, or those read from standard input when it is not a\n"
     "terminal; with none of these, on a terminal, start the interactive shell.\n"
     "Without DB, open the bundled demo database read-only ($CLAIMDB_DEMO, else demo.db\n"
-    "beside the program; 'make demo' builds it).\n"
+    "beside the program; 'make demo' builds it); a lone argument holding a ';' that names\n"
+    "no file is taken as STATEMENTS for it.\n"
     "\n"
     "Options:\n"
     "  -f, --file FILE       run the statements of FILE ('-': standard input); repeatable\n"
@@ -284,6 +285,11 @@ int main(int argc, char **argv)
         }
     }
 
+    /* "claimdb 'CHECK ...;'": one argument that is statements, not a file, is for the demo. */
+    if (dbpath && !statements && strchr(dbpath, ';') && access(dbpath, F_OK) != 0) {
+        statements = dbpath;
+        dbpath = NULL;
+    }
     int flags = CLAIMDB_OPEN_CREATE;
     char *demo = NULL;
     if (!dbpath) {

@@ -4,9 +4,12 @@
 # output mode in a pipe, --mode=, .timer, and the demo database (missing, then read-only).
 set -u
 prog=$1 src=$2
+case $prog in /*) ;; *) prog=$PWD/$prog ;; esac
+case $src in /*) ;; *) src=$PWD/$src ;; esac
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export CI=true
+cd "$tmp" || exit 1
 fails=0
 fail() { printf 'FAIL: %s\n' "$*"; fails=$((fails + 1)); }
 # check NAME EXPECTED-STATUS COMMAND...: runs it, keeps stdout in $tmp/out, stderr in $tmp/err
@@ -91,6 +94,9 @@ check demo-missing 1 env CLAIMDB_DEMO="$tmp/nodemo.db" "$prog" -f "$tmp/a.cq"
 has err "make demo" demo-missing
 check demo 0 env CLAIMDB_DEMO="$db" "$prog" -f "$tmp/a.cq"
 has out Taliban demo
+check demo-statements 0 env CLAIMDB_DEMO="$db" "$prog" 'FIND ?x WHERE ?x demands withdrawal;'
+has out Taliban demo-statements
+[ -e 'FIND ?x WHERE ?x demands withdrawal;' ] && fail "a lone statements argument became a database file"
 printf 'ASSERT a b c FROM 1;\n' > "$tmp/w.cq"
 check demo-readonly 1 env CLAIMDB_DEMO="$db" "$prog" -f "$tmp/w.cq"
 
