@@ -1,0 +1,51 @@
+#!/bin/sh
+# claimdb import / export as pipeline tools: several files in one import (each its own
+# transaction: a bad one is rolled back, the others stay), counts per file, the seed data,
+# export to a file or standard output, and their failures.
+set -u
+prog=$1 src=$2
+case $prog in /*) ;; *) prog=$PWD/$prog ;; esac
+case $src in /*) ;; *) src=$PWD/$src ;; esac
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export CI=true
+cd "$tmp" || exit 1
+fails=0
+fail() { printf 'FAIL: %s\n' "$*"; fails=$((fails + 1)); }
+
+printf 'alias\tcanonical\nIslamic Emirate\tTaliban\n' > aliases.tsv
+printf 'subject\tpredicate\tobject\tarticle\tquote\nMars\tis\tred\t1\tq\nMars\tis\tblue\tone\t\n' > bad.tsv
+printf 'subject\tpredicate\tobject\tarticle\tquote\tpolarity\nIslamic Emirate\tdemands\twithdrawal\t0\tpull out\t+\nTaliban\tdemands\twithdrawal\t4\t\t+\n' > claims.tsv
+"$prog" import t.db aliases.tsv bad.tsv claims.tsv > out 2> err
+[ $? = 1 ] || fail "import with a bad file: status not 1"
+[ -s out ] && fail "import wrote to stdout: $(cat out)"
+grep -qxF "aliases.tsv: 0 claims added, 0 citations added, 0 already present, 1 alias" err || fail "aliases counts: $(cat err)"
+grep -qxF "bad.tsv:3:14: bad article id 'one': expected an article id (0, 1, 2, ...)" err || fail "bad file error: $(cat err)"
+grep -qxF "claims.tsv: 1 claims added, 2 citations added, 0 already present" err || fail "claims counts: $(cat err)"
+"$prog" t.db 'FIND ?src WHERE Taliban demands withdrawal FROM ?src ORDER BY ?src;' > out
+[ "$(cat out)" = "$(printf 'src\n0\n4')" ] || fail "the good files were not stored: $(cat out)"
+"$prog" t.db 'FIND ?o WHERE Mars is ?o;' > out
+[ "$(cat out)" = "o" ] || fail "the bad file left data: $(cat out)"
+
+# The seed data, in the order make demo loads it.
+"$prog" import seed.db "$src/data/articles.tsv" "$src/data/aliases.tsv" "$src/data/claims.tsv" 2> err ||
+    fail "seed import: $(cat err)"
+"$prog" seed.db 'FIND ?src WHERE Taliban demand withdrawal FROM ?src ORDER BY ?src;' > out
+grep -qx 0 out && grep -qx 4 out || fail "seed: Taliban demand withdrawal is not cited by 0 and 4: $(cat out)"
+
+# Export: to standard output, to -o FILE (format from its name), errors.
+"$prog" export t.db --format jsonl > a.jsonl || fail "export to stdout"
+"$prog" export t.db -o b.jsonl || fail "export -o"
+cmp -s a.jsonl b.jsonl || fail "export -o differs from standard output"
+"$prog" export t.db --output=c.tsv --format=tsv && grep -q '^Taliban	demands	withdrawal	0	pull out		+	$' c.tsv ||
+    fail "export --output= --format=: $(cat c.tsv)"
+"$prog" export nosuch.db --format tsv > out 2> err && fail "export of a missing database succeeded"
+grep -q "cannot open nosuch.db" err || fail "missing database message: $(cat err)"
+[ -e nosuch.db ] && fail "export created the database"
+"$prog" export t.db --format tsv -o /nonexistent/dir/x.tsv 2> err && fail "export to an unwritable file succeeded"
+grep -q "cannot write /nonexistent/dir/x.tsv" err || fail "unwritable message: $(cat err)"
+"$prog" import t.db x.unknown 2> err && fail "import of an unknown extension succeeded"
+grep -q "give --format" err || fail "unknown extension message: $(cat err)"
+
+[ $fails = 0 ] || { echo "$fails failure(s)"; exit 1; }
+echo "prog_subcommands: ok"
