@@ -117,6 +117,8 @@ void bench_progress(const char *what, size_t done, size_t total);
 int64_t bench_file_size(const char *path);
 
 /* ---- runners ---- */
+/* SQLite page cache in MiB for every connection (PRAGMA cache_size); 0: SQLite's default. */
+extern int bench_sqlite_cache_mb;
 /* Load d into a new database at path (removed first). */
 void claimdb_run_load(const bench_data *d, const char *path, bench_load *out, int verbose);
 /* Run each workload's query set on the database at path; res[w] must have rows/hash allocated. */

@@ -2,7 +2,7 @@
  * same queries on both, check that both return the same results, and print a table.
  *
  *   claimdb-bench [--claims N] [--dir DIR] [--seed S] [--lookups K] [--queries Q]
- *                 [--only claimdb|sqlite] [--no-warmup] [--keep] [--verbose]
+ *                 [--only claimdb|sqlite] [--no-warmup] [--sqlite-cache MB] [--keep] [--verbose]
  *
  * Speed is measured here, never asserted: ctest does not run this program.
  */
@@ -15,7 +15,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
+#include "claimdb.h"
+
 #include "bench.h"
+
+int bench_sqlite_cache_mb = 0;
 
 const bench_workload bench_workloads[W_COUNT_OF] = {
     [W_LOOKUP] = {"point lookup  $s $p $o FROM ?src",
@@ -250,7 +256,8 @@ static void row(const char *name, double a, double b, const char *fmt, int highe
 static void usage(void)
 {
     fputs("usage: claimdb-bench [--claims N] [--dir DIR] [--seed S] [--lookups K] [--queries Q]\n"
-          "                     [--only claimdb|sqlite] [--no-warmup] [--keep] [--verbose]\n",
+          "                     [--only claimdb|sqlite] [--no-warmup] [--sqlite-cache MB]\n"
+          "                     [--keep] [--verbose]\n",
           stderr);
     exit(2);
 }
@@ -280,6 +287,11 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--only") && i + 1 < argc) only = argv[++i];
         else if (!strcmp(a, "--keep")) keep = 1;
         else if (!strcmp(a, "--no-warmup")) warmup = 0;
+        else if (!strcmp(a, "--sqlite-cache") && i + 1 < argc) {
+            size_t mb = parse_size(argv[++i]);
+            if (mb > 1000000) usage();
+            bench_sqlite_cache_mb = (int)mb;
+        }
         else if (!strcmp(a, "--verbose") || !strcmp(a, "-v")) verbose = 1;
         else usage();
     }
@@ -327,7 +339,8 @@ int main(int argc, char **argv)
         check_alone("claimdb", qs, rc);
     }
     if (run_s) {
-        fprintf(stderr, "SQLite %s: %s\n", "(default journal and synchronous)", spath);
+        fprintf(stderr, "SQLite %s (default journal and synchronous): %s\n", sqlite3_libversion(),
+                spath);
         sqlite_run_load(&d, spath, &ls, verbose);
         sqlite_run_queries(spath, qs, rs, warmup, verbose);
         check_alone("SQLite", qs, rs);
@@ -348,6 +361,12 @@ int main(int argc, char **argv)
            d.nclaims, d.npos, d.nclaims - d.npos, d.ncitations, d.nsubjects, d.nentities,
            BENCH_NPREDICATES, BENCH_NARTICLES, (unsigned long long)seed);
     printf("machine: %s\n", machine);
+    if (bench_sqlite_cache_mb)
+        printf("claimdb %s, SQLite %s (page cache %d MiB)\n", claimdb_version(),
+               sqlite3_libversion(), bench_sqlite_cache_mb);
+    else
+        printf("claimdb %s, SQLite %s (default page cache, 2 MiB)\n", claimdb_version(),
+               sqlite3_libversion());
     printf("queries: %s\n\n", warmup ? "each query set run once untimed, then timed (warm)"
                                       : "timed on first run after opening (--no-warmup)");
     printf("| %-52s | %10s | %10s | %6s | %s\n", "workload", "claimdb", "SQLite", "ratio",
