@@ -54,7 +54,7 @@ int stmt_term_text(claimdb_stmt *stmt, const ast_term *t, const char **text, siz
         return CLAIMDB_OK;
     }
     if (t->kind == TERM_PARAM) {
-        const binding *b;
+        const binding *b = NULL;
         int rc = param_value(stmt, t->text, t->loc, &b);
         if (rc != CLAIMDB_OK) return rc;
         binding_text(b, text, len, numbuf, numbufsz);
@@ -128,7 +128,7 @@ int stmt_value_uint(claimdb_stmt *stmt, const ast_value *v, const char *what, ui
     if (v->kind != VAL_PARAM)
         return stmt_error_at(stmt, CLAIMDB_ERROR, v->loc.off, "%s must be a whole number",
                              what);
-    const binding *b;
+    const binding *b = NULL;
     int rc = param_value(stmt, v->s, v->loc, &b);
     if (rc != CLAIMDB_OK) return rc;
     if (b->k == V_INT && b->u.i >= 0) {
@@ -152,7 +152,7 @@ int stmt_value_real(claimdb_stmt *stmt, const ast_value *v, const char *what, do
     }
     if (v->kind != VAL_PARAM)
         return stmt_error_at(stmt, CLAIMDB_ERROR, v->loc.off, "%s must be a number", what);
-    const binding *b;
+    const binding *b = NULL;
     int rc = param_value(stmt, v->s, v->loc, &b);
     if (rc != CLAIMDB_OK) return rc;
     if (b->k == V_INT) {
@@ -206,7 +206,7 @@ int stmt_value_text(claimdb_stmt *stmt, const ast_value *v, const char *what, co
         *s = numbuf;
         return CLAIMDB_OK;
     case VAL_PARAM: {
-        const binding *b;
+        const binding *b = NULL;
         int rc = param_value(stmt, v->s, v->loc, &b);
         if (rc != CLAIMDB_OK) return rc;
         binding_text(b, s, n, numbuf, numbufsz);
