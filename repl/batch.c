@@ -11,13 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-void batch_report(shell *sh, const char *name, const char *text, size_t len, size_t off,
-                  const char *message)
+/* Errors of one text come in increasing offsets: tp counts lines once for all of them. */
+static void report(shell *sh, const char *name, textpos *tp, size_t off, const char *message)
 {
-    textpos tp;
     long line, col;
-    textpos_init(&tp, text, len);
-    textpos_at(&tp, off, &line, &col);
+    textpos_at(tp, off, &line, &col);
     if (sh->interactive)
         diag("error: %ld:%ld: %s\n", line, col, message);
     else
@@ -83,10 +81,11 @@ static void failed(shell *sh)
 }
 
 /* Run one dot-command line starting at p; return where the next line starts. */
-static const char *run_dot(shell *sh, const char *name, const char *text, size_t len,
-                           const char *p, int *errors)
+static const char *run_dot(shell *sh, const char *name, textpos *tp, const char *p,
+                           int *errors)
 {
-    const char *end = text + len;
+    const char *text = tp->text;
+    const char *end = text + tp->len;
     const char *nl = memchr(p, '\n', (size_t)(end - p));
     const char *stop = nl ? nl : end;
     size_t n = (size_t)(stop - p);
@@ -95,7 +94,7 @@ static const char *run_dot(shell *sh, const char *name, const char *text, size_t
     buf err = {0};
     if (dot_run(sh, p, n, &err) != 0) {
         if (err.len)
-            batch_report(sh, name, text, len, (size_t)(p - text), err.p);
+            report(sh, name, tp, (size_t)(p - text), err.p);
         ++*errors;
         failed(sh);
     }
@@ -107,12 +106,14 @@ int batch_run_text(shell *sh, const char *name, const char *text, size_t len)
 {
     const char *p = text, *end = text + len;
     int errors = 0;
+    textpos tp;
+    textpos_init(&tp, text, len);
     while (!sh->stop) {
         const char *q = batch_skip_space(p, end);
         if (q >= end)
             break;
         if (*q == '.') {
-            p = run_dot(sh, name, text, len, q, &errors);
+            p = run_dot(sh, name, &tp, q, &errors);
             continue;
         }
         claimdb_stmt *stmt = NULL;
@@ -123,8 +124,8 @@ int batch_run_text(shell *sh, const char *name, const char *text, size_t len)
             tail = end;
         if (rc != CLAIMDB_OK) {
             int off = claimdb_error_offset(sh->db);
-            batch_report(sh, name, text, len, (size_t)(q - text) + (off >= 0 ? (size_t)off : 0),
-                         claimdb_errmsg_text(sh->db));
+            report(sh, name, &tp, (size_t)(q - text) + (off >= 0 ? (size_t)off : 0),
+                   claimdb_errmsg_text(sh->db));
             errors++;
             failed(sh);
             p = tail;
@@ -139,9 +140,8 @@ int batch_run_text(shell *sh, const char *name, const char *text, size_t len)
                 halt = 1;
             } else if (rc != CLAIMDB_DONE) {
                 int off = claimdb_error_offset(sh->db);
-                batch_report(sh, name, text, len,
-                             (size_t)(q - text) + (off >= 0 ? (size_t)off : 0),
-                             claimdb_errmsg_text(sh->db));
+                report(sh, name, &tp, (size_t)(q - text) + (off >= 0 ? (size_t)off : 0),
+                       claimdb_errmsg_text(sh->db));
                 errors++;
                 failed(sh);
             }

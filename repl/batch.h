@@ -20,11 +20,6 @@ int batch_run_file(shell *sh, const char *path);
  * is on. Returns CLAIMDB_DONE or the error claimdb_step() gave. */
 int batch_run_statement(shell *sh, claimdb_stmt *stmt);
 
-/* Report an error at byte offset off of text: "NAME:LINE:COL: message" on stderr (in the REPL,
- * "error: LINE:COL: message"). */
-void batch_report(shell *sh, const char *name, const char *text, size_t len, size_t off,
-                  const char *message);
-
 /* Skip white space and "--" comments in [p, end). */
 const char *batch_skip_space(const char *p, const char *end);
 
