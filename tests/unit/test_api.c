@@ -172,9 +172,9 @@ static void test_syntax_error_position(void **state)
     assert_int_equal(claimdb_prepare(db, sql, -1, &st, &tail), CLAIMDB_SYNTAX);
     assert_null(st);
     assert_int_equal(claimdb_errcode(db), CLAIMDB_SYNTAX);
-    /* Line 2, column 18 counts the U with umlaut as one character. */
-    assert_true(strncmp(claimdb_errmsg(db), "2:18: syntax error", 18) == 0);
-    assert_int_equal(claimdb_error_offset(db), 25);
+    /* Line 2, column 19 counts the U with umlaut as one character. */
+    assert_true(strncmp(claimdb_errmsg(db), "2:19: syntax error", 18) == 0);
+    assert_int_equal(claimdb_error_offset(db), 27);
     assert_string_equal(tail, "\nFIND ?y WHERE ?y a b;"); /* a caller can go on */
     /* claimdb_exec reports positions in the whole script. */
     assert_int_equal(claimdb_exec(db, "ASSERT a b c FROM 1;\nFIND ?x WHERE ?x b ;", NULL, NULL),
