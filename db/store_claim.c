@@ -241,7 +241,7 @@ int cite_delete_apply(store_txn *t, const claim_key *k, uint64_t article)
         rc = CLAIMDB_OK;
     if (rc || (rc = meta_add(t, "citations", -1)))
         return rc;
-    bool more;
+    bool more = false;
     if ((rc = has_cites(t, k, &more)))
         return rc;
     return more ? CLAIMDB_OK : claim_index(t, k, -1);

@@ -314,7 +314,7 @@ static int open_locked(store *st, const char *path, bool create, size_t initial_
         if ((uint64_t)sb.st_size * 2 > initial_map)
             initial_map = (size_t)sb.st_size * 2;
     }
-    store_env *e;
+    store_env *e = NULL;
     int rc = env_new(st, path, &sb, initial_map, &e);
     if (rc)
         return rc;

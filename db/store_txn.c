@@ -688,7 +688,7 @@ static void unlog_claim(const uint8_t *p, claim_key *k)
 
 int oplog_intern(store_txn *t, const char *text, size_t len, size_t *start)
 {
-    uint8_t *p;
+    uint8_t *p = NULL;
     int rc = log_reserve(t, OP_INTERN, len, &p, start);
     if (!rc && len)
         memcpy(p, text, len);
@@ -698,7 +698,7 @@ int oplog_intern(store_txn *t, const char *text, size_t len, size_t *start)
 int oplog_alias(store_txn *t, const char *a, size_t alen, const char *c, size_t clen,
                 size_t *start)
 {
-    uint8_t *p;
+    uint8_t *p = NULL;
     if (alen > UINT32_MAX)
         return store_seterr(t->st, CLAIMDB_TOOBIG, "alias too long");
     int rc = log_reserve(t, OP_ALIAS, 4 + alen + clen, &p, start);
@@ -714,7 +714,7 @@ int oplog_alias(store_txn *t, const char *a, size_t alen, const char *c, size_t 
 
 int oplog_cite_put(store_txn *t, const claim_key *k, const store_citation *c, size_t *start)
 {
-    uint8_t *p;
+    uint8_t *p = NULL;
     size_t vlen = cite_value_size(c);
     int rc = log_reserve(t, OP_CITE_PUT, 25 + 8 + vlen, &p, start);
     if (rc)
@@ -727,7 +727,7 @@ int oplog_cite_put(store_txn *t, const claim_key *k, const store_citation *c, si
 
 int oplog_cite_del(store_txn *t, const claim_key *k, uint64_t article, size_t *start)
 {
-    uint8_t *p;
+    uint8_t *p = NULL;
     int rc = log_reserve(t, OP_CITE_DEL, 33, &p, start);
     if (rc)
         return rc;
@@ -738,7 +738,7 @@ int oplog_cite_del(store_txn *t, const claim_key *k, uint64_t article, size_t *s
 
 int oplog_claim_del(store_txn *t, const claim_key *k, size_t *start)
 {
-    uint8_t *p;
+    uint8_t *p = NULL;
     int rc = log_reserve(t, OP_CLAIM_DEL, 25, &p, start);
     if (rc)
         return rc;
@@ -748,7 +748,7 @@ int oplog_claim_del(store_txn *t, const claim_key *k, size_t *start)
 
 int oplog_article_put(store_txn *t, const store_article *a, size_t *start)
 {
-    uint8_t *p;
+    uint8_t *p = NULL;
     int rc = log_reserve(t, OP_ARTICLE_PUT, 8 + article_value_size(a), &p, start);
     if (rc)
         return rc;
