@@ -316,7 +316,7 @@ static unsigned char complete(EditLine *el, int ch)
         } else {
             fputc('\n', stdout);
             for (size_t i = 0; i < c.n; i++)
-                fprintf(stdout, "%s%s", c.v[i], i + 1 < c.n ? "  " : "");
+                fprintf(stdout, "%s%s", c.raw[i], i + 1 < c.n ? "  " : "");
             fputs(c.more ? "  …\n" : "\n", stdout);
             fflush(stdout);
             result = CC_REDISPLAY;
