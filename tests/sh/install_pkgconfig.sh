@@ -9,7 +9,10 @@ cmake --install "$build" --prefix "$tmp/prefix" > "$tmp/install.log"
 pc=$(dirname "$(find "$tmp/prefix" -name claimdb.pc)")
 test -f "$tmp/prefix/include/claimdb.h"
 test -x "$tmp/prefix/bin/claimdb"
-PKG_CONFIG_PATH="$pc" cc "$src/docs/examples/who_says.c" \
+# A sanitizer build's library needs the application built with the same runtime.
+san=""
+grep -q '^CLAIMDB_SANITIZE:BOOL=ON' "$build/CMakeCache.txt" && san="-fsanitize=address,undefined"
+PKG_CONFIG_PATH="$pc" cc $san "$src/docs/examples/who_says.c" \
     $(PKG_CONFIG_PATH="$pc" pkg-config --cflags --libs claimdb) -Wl,-rpath,"$(PKG_CONFIG_PATH="$pc" pkg-config --variable=libdir claimdb)" \
     -o "$tmp/who_says"
 CI=true "$tmp/prefix/bin/claimdb" "$tmp/t.db" 'ASSERT Taliban demands withdrawal FROM 0, 4 QUOTE "pull out"; ASSERT Taliban seeks talks FROM 2;'
