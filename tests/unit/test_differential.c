@@ -154,6 +154,11 @@ static const char *const REGEXES[] = {"^ta", "an$", "a.a", "(qa|do)", "[ku]", "^
                                       "^[a-m]", "e.*e", "\\.", "^we ", "o'b", "-", "^(.)a"};
 static const char *const LIKES[] = {"ta%", "%an", "%a%", "_a%", "u.s.", "%s", "q___r", "%with%",
                                     "we %", "%O'%", "d_ha", "%", "%e_", "k%l"};
+static const char *const TITLES[] = {"Talks resume in Doha", "Taliban demands withdrawal",
+                                     "Kabul: no comment", "A deal is near", "talks stall"};
+static const char *const OUTLETS[] = {"AFP", "Reuters", "al Jazeera", "BBC"};
+static const char *const DATES[] = {"2018-10-13", "2019-01-05", "2020-02-29", "2021-07-18",
+                                    "2021-08-15"};
 #define NART 6
 
 #define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -201,11 +206,13 @@ static void spell(const char *base, char *out, size_t cap, bool ws)
 
 /* ---- data: the statements of one data set ------------------------------------------------- */
 
-enum { OP_CITE, OP_DUP };
+enum { OP_CITE, OP_DUP, OP_RETRACT, OP_META };
 
 typedef struct op {
     int kind;
     int art, dup_of; /* OP_DUP: ARTICLE art DUPLICATE OF dup_of */
+    int nretract, retract[2]; /* OP_RETRACT: FROM these articles; 0: the whole claim */
+    int title, outlet, date;  /* OP_META: ARTICLE art [TITLE] [OUTLET] [DATE]; -1: not given */
     bool neg;        /* OP_CITE */
     int sb, pb, ob, wb; /* base ids; wb -1: no claimant */
     char s[64], p[64], o[64], w[64]; /* spellings */
@@ -268,6 +275,37 @@ static int gclaim_find(const gclaim *gc, int n, bool neg, int s, int p, int o)
     for (int i = 0; i < n; i++)
         if (gc[i].neg == neg && gc[i].s == s && gc[i].p == p && gc[i].o == o) return i;
     return -1;
+}
+
+/* RETRACT a claim (whole, or some of its citations) of the generation model. */
+static void gen_retract(gclaim *gc, int ngc, bool *written)
+{
+    int live[MAXOPS], n = 0;
+    for (int i = 0; i < ngc; i++)
+        if (gc[i].arts) live[n++] = i;
+    if (n == 0 || nops >= MAXOPS) return;
+    gclaim *g = &gc[live[rnd(n)]];
+    op *o = &OPS[nops++];
+    memset(o, 0, sizeof *o);
+    o->kind = OP_RETRACT;
+    o->neg = g->neg;
+    o->sb = g->s;
+    o->pb = g->p;
+    o->ob = g->o;
+    o->wb = -1;
+    if (chance(35)) {
+        g->arts = 0;
+    } else {
+        o->nretract = 1 + rnd(2);
+        for (int k = 0; k < o->nretract; k++) {
+            int a = rnd(NART);
+            if (k == 0)
+                for (int t = 0; t < 20 && !(g->arts & (1u << a)); t++) a = rnd(NART);
+            o->retract[k] = a;
+            g->arts &= ~(1u << a);
+        }
+    }
+    spell_op(o, written);
 }
 
 static void gen_data(void)
@@ -339,7 +377,17 @@ static void gen_data(void)
                 spell_op(c, written);
             }
         }
-        if (ndup < 2 && chance(2)) {
+        if (chance(5)) gen_retract(gc, ngc, written);
+        if (chance(6)) {
+            op *m = &OPS[nops++];
+            memset(m, 0, sizeof *m);
+            m->kind = OP_META;
+            m->art = rnd(NART);
+            m->title = chance(60) ? rnd(NELEM(TITLES)) : -1;
+            m->outlet = chance(60) ? rnd(NELEM(OUTLETS)) : -1;
+            m->date = chance(60) || (m->title < 0 && m->outlet < 0) ? rnd(NELEM(DATES)) : -1;
+        }
+        if (ndup < 2 && chance(4)) {
             int x = 1 + rnd(NART - 1);
             if (!has_dup[x]) {
                 has_dup[x] = true;
@@ -352,6 +400,7 @@ static void gen_data(void)
             }
         }
     }
+    for (int i = rnd(4); i > 0; i--) gen_retract(gc, ngc, written);
     for (int i = 0; i < nops; i++) op_on[i] = true;
 }
 
@@ -368,6 +417,33 @@ static void claimql_string(sbuf *b, const char *s)
     sb_put(b, "\"");
 }
 
+static void retract_statement(sbuf *b, const op *o)
+{
+    sb_put(b, o->neg ? "RETRACT NOT " : "RETRACT ");
+    claimql_string(b, o->s);
+    sb_put(b, " ");
+    claimql_string(b, o->p);
+    sb_put(b, " ");
+    claimql_string(b, o->o);
+    for (int k = 0; k < o->nretract; k++) sb_printf(b, "%s%d", k ? ", " : " FROM ", o->retract[k]);
+    sb_put(b, ";");
+}
+
+static void meta_statement(sbuf *b, const op *o)
+{
+    sb_printf(b, "ARTICLE %d", o->art);
+    if (o->title >= 0) {
+        sb_put(b, " TITLE ");
+        claimql_string(b, TITLES[o->title]);
+    }
+    if (o->outlet >= 0) {
+        sb_put(b, " OUTLET ");
+        claimql_string(b, OUTLETS[o->outlet]);
+    }
+    if (o->date >= 0) sb_printf(b, " DATE %s", DATES[o->date]);
+    sb_put(b, ";");
+}
+
 /* The enabled statements as a ClaimQL script (for --dump and reproductions). */
 static void data_script(sbuf *b)
 {
@@ -376,6 +452,11 @@ static void data_script(sbuf *b)
         const op *o = &OPS[i];
         if (o->kind == OP_DUP) {
             sb_printf(b, "ARTICLE %d DUPLICATE OF %d;\n", o->art, o->dup_of);
+            continue;
+        }
+        if (o->kind == OP_RETRACT || o->kind == OP_META) {
+            (o->kind == OP_RETRACT ? retract_statement : meta_statement)(b, o);
+            sb_put(b, "\n");
             continue;
         }
         sb_put(b, o->neg ? "ASSERT NOT " : "ASSERT ");
@@ -431,6 +512,7 @@ static int nclaims;
 static rcite CT[MAXOPS];
 static int ncites;
 static int dup_of[NART];
+static int art_title[NART], art_outlet[NART], art_date[NART]; /* -1: none */
 
 static int term_lookup(const char *text)
 {
@@ -454,12 +536,35 @@ static int term_intern(const char *text)
 static void build_ref(void)
 {
     nterms = nclaims = ncites = 0;
-    for (int a = 0; a < NART; a++) dup_of[a] = -1;
+    for (int a = 0; a < NART; a++) dup_of[a] = art_title[a] = art_outlet[a] = art_date[a] = -1;
     for (int i = 0; i < nops; i++) {
         if (!op_on[i]) continue;
         const op *o = &OPS[i];
         if (o->kind == OP_DUP) {
             dup_of[o->art] = o->dup_of;
+            continue;
+        }
+        if (o->kind == OP_META) {
+            /* Create or update: the fields given replace, the others stay. */
+            if (o->title >= 0) art_title[o->art] = o->title;
+            if (o->outlet >= 0) art_outlet[o->art] = o->outlet;
+            if (o->date >= 0) art_date[o->art] = o->date;
+            continue;
+        }
+        if (o->kind == OP_RETRACT) {
+            /* Drop those citations (or all); a claim left without any is gone (ncite 0). */
+            int rs = term_lookup(o->s), rp = term_lookup(o->p), ro = term_lookup(o->o);
+            for (int ci = 0; ci < nclaims; ci++) {
+                rclaim *c = &C[ci];
+                if (c->neg != o->neg || c->s != rs || c->p != rp || c->o != ro) continue;
+                int w = 0;
+                for (int k = 0; k < c->ncite; k++) {
+                    bool drop = o->nretract == 0;
+                    for (int j = 0; j < o->nretract; j++) drop |= CT[c->cites[k]].article == o->retract[j];
+                    if (!drop) c->cites[w++] = c->cites[k];
+                }
+                c->ncite = w;
+            }
             continue;
         }
         int s = term_intern(o->s), p = term_intern(o->p), ob = term_intern(o->o);
@@ -529,11 +634,14 @@ typedef struct qpat {
 } qpat;
 
 enum { E_AND, E_OR, E_NOT, E_CMP, E_REGEX, E_LIKE };
-enum { O_VAR, O_TERM, O_INT, O_REAL };
+enum { O_VAR, O_TERM, O_INT, O_REAL, O_FUNC, O_DATE };
+enum { F_TITLE, F_DATE, F_OUTLET };
+static const char *const FUNC_NAME[] = {"title", "date", "outlet"};
 
 typedef struct operand {
     int kind;
     int var;
+    int fn; /* O_FUNC: F_* of ?var */
     int term; /* O_TERM, resolved */
     char text[64];
     int64_t i;
@@ -547,10 +655,10 @@ typedef struct expr {
     int l, r;
 } expr;
 
-enum { I_VAR, I_COUNT, I_COUNTD, I_MIN, I_MAX };
+enum { I_VAR, I_COUNT, I_COUNTD, I_MIN, I_MAX, I_FUNC };
 
 typedef struct qitem {
-    int kind, var;
+    int kind, var, fn;
     char alias[8];
 } qitem;
 
@@ -876,6 +984,37 @@ static int gen_leaf(query *q)
         }
         return ei;
     case VT_ART:
+        if (r < 40) {
+            int fn = rnd(3), k = rnd(100);
+            if (fn == F_DATE || k < 40) {
+                ei = new_expr(q, E_CMP);
+                expr *e = &q->ex[ei];
+                e->cmp = fn == F_OUTLET && chance(70) ? rnd(2) : rnd(6);
+                if (fn == F_DATE) {
+                    static const char *const ds[] = {"2019-01-05", "2020-01-01", "2021-07-18", "2021-12-31"};
+                    e->b.kind = O_DATE;
+                    snprintf(e->b.text, sizeof e->b.text, "%s", ds[rnd(NELEM(ds))]);
+                } else {
+                    e->b.kind = O_TERM;
+                    if (fn == F_OUTLET) spell(OUTLETS[rnd(NELEM(OUTLETS))], e->b.text, sizeof e->b.text, false);
+                    else snprintf(e->b.text, sizeof e->b.text, "%s", TITLES[rnd(NELEM(TITLES))]);
+                }
+            } else {
+                ei = new_expr(q, k < 70 ? E_LIKE : E_REGEX);
+                q->ex[ei].pat = k < 70 ? LIKES[rnd(NELEM(LIKES))] : REGEXES[rnd(NELEM(REGEXES))];
+            }
+            expr *e = &q->ex[ei];
+            e->a.kind = O_FUNC;
+            e->a.var = v;
+            e->a.fn = fn;
+            if (e->kind == E_CMP && chance(25)) {
+                operand t = e->a;
+                e->a = e->b;
+                e->b = t;
+            }
+            return ei;
+        }
+        /* fall through */
     case VT_CONF: {
         ei = new_expr(q, E_CMP);
         expr *e = &q->ex[ei];
@@ -999,11 +1138,17 @@ static void gen_query(query *q)
         if (q->ngroup > q->nvars) q->ngroup = q->nvars;
         for (int i = 0; i < q->ngroup; i++) q->group[i] = cand[i];
         for (int i = 0; i < q->ngroup; i++)
-            if (chance(80)) q->items[q->nitems++] = (qitem){I_VAR, q->group[i], ""};
+            if (chance(80)) q->items[q->nitems++] = (qitem){I_VAR, q->group[i], 0, ""};
+        for (int i = 0; i < q->ngroup; i++)
+            if (q->vars[q->group[i]].kind == VT_ART && chance(30)) {
+                qitem it = {I_FUNC, q->group[i], rnd(3), ""};
+                if (chance(50)) snprintf(it.alias, sizeof it.alias, "f%d", i);
+                q->items[q->nitems++] = it;
+            }
         int na = 1 + (chance(40) ? 1 : 0);
         for (int i = 0; i < na; i++) {
             int k = rnd(100);
-            qitem it = {k < 40 ? I_COUNT : k < 65 ? I_COUNTD : k < 82 ? I_MIN : I_MAX, -1, ""};
+            qitem it = {k < 40 ? I_COUNT : k < 65 ? I_COUNTD : k < 82 ? I_MIN : I_MAX, -1, 0, ""};
             if (it.kind != I_COUNT) it.var = rnd(q->nvars);
             if (chance(70)) snprintf(it.alias, sizeof it.alias, "n%d", i);
             q->items[q->nitems++] = it;
@@ -1011,7 +1156,7 @@ static void gen_query(query *q)
     } else if (q->star) {
         int vs[MAXV];
         int n = star_vars(q, vs);
-        for (int i = 0; i < n; i++) q->items[q->nitems++] = (qitem){I_VAR, vs[i], ""};
+        for (int i = 0; i < n; i++) q->items[q->nitems++] = (qitem){I_VAR, vs[i], 0, ""};
     } else {
         int cand[MAXV];
         for (int i = 0; i < q->nvars; i++) cand[i] = i;
@@ -1019,8 +1164,14 @@ static void gen_query(query *q)
         int n = 1 + rnd(3);
         if (n > q->nvars) n = q->nvars;
         for (int i = 0; i < n; i++) {
-            qitem it = {I_VAR, cand[i], ""};
+            qitem it = {I_VAR, cand[i], 0, ""};
             if (chance(20)) snprintf(it.alias, sizeof it.alias, "a%d", i);
+            q->items[q->nitems++] = it;
+        }
+        int art = var_pick(q, VT_ART, 0, q->nvars, NULL, 0);
+        if (art >= 0 && chance(30)) {
+            qitem it = {I_FUNC, art, rnd(3), ""};
+            if (chance(50)) snprintf(it.alias, sizeof it.alias, "f0");
             q->items[q->nitems++] = it;
         }
     }
@@ -1029,7 +1180,7 @@ static void gen_query(query *q)
         bool total = chance(55);
         int cols[MAXCOLS], n = 0;
         for (int i = 0; i < q->nitems; i++) {
-            if (q->items[i].kind != I_VAR && !q->items[i].alias[0]) {
+            if (q->items[i].kind != I_VAR && q->items[i].kind != I_FUNC && !q->items[i].alias[0]) {
                 if (!total) continue;
                 snprintf(q->items[i].alias, sizeof q->items[i].alias, "n%d", 5 + i);
             }
@@ -1041,7 +1192,9 @@ static void gen_query(query *q)
             qorder *o = &q->order[q->norder++];
             o->col = cols[i];
             o->dir = rnd(3);
-            o->by_name = q->items[cols[i]].kind != I_VAR || chance(40);
+            const qitem *it = &q->items[cols[i]];
+            o->by_name = it->kind == I_VAR || it->kind == I_FUNC ? it->alias[0] && chance(40) : true;
+            if (it->kind == I_VAR && !it->alias[0]) o->by_name = chance(40);
         }
         if (total && nk > 0) {
             if (chance(85)) q->limit = rnd(8);
@@ -1215,6 +1368,11 @@ static void put_operand(sbuf *b, const query *q, const operand *o)
     case O_VAR: sb_printf(b, "?%s", q->vars[o->var].name); break;
     case O_TERM: put_const(b, o->text); break;
     case O_INT: put_uint(b, o->i); break;
+    case O_FUNC:
+        kw(b, FUNC_NAME[o->fn]);
+        sb_printf(b, "(?%s)", q->vars[o->var].name);
+        break;
+    case O_DATE: sb_put(b, o->text); break;
     default:
         if (chance(8) && put_param(b, 2, NULL, 0, o->r)) break;
         if (o->r == (double)(int64_t)o->r) sb_printf(b, "%.1f", o->r); /* 1.0: a real, not an id */
@@ -1287,6 +1445,10 @@ static void render_query(query *q)
         if (i) sb_put(b, ", ");
         switch (it->kind) {
         case I_VAR: sb_printf(b, "?%s", q->vars[it->var].name); break;
+        case I_FUNC:
+            kw(b, FUNC_NAME[it->fn]);
+            sb_printf(b, "(?%s)", q->vars[it->var].name);
+            break;
         case I_COUNT:
             kw(b, "COUNT");
             sb_put(b, "(*)");
@@ -1348,8 +1510,14 @@ static void render_query(query *q)
             const qorder *o = &q->order[i];
             const qitem *it = &q->items[o->col];
             sb_put(b, i ? ", " : " ");
-            if (o->by_name) sb_put(b, col_name(q, o->col));
-            else sb_printf(b, "?%s", q->vars[it->var].name);
+            if (o->by_name) {
+                sb_put(b, col_name(q, o->col));
+            } else if (it->kind == I_FUNC) {
+                kw(b, FUNC_NAME[it->fn]);
+                sb_printf(b, "(?%s)", q->vars[it->var].name);
+            } else {
+                sb_printf(b, "?%s", q->vars[it->var].name);
+            }
             if (o->dir) {
                 sb_put(b, " ");
                 kw(b, o->dir == 1 ? "ASC" : "DESC");
@@ -1474,9 +1642,10 @@ enum { RV_UNBOUND, RV_NULL, RV_TERM, RV_INT, RV_REAL, RV_TEXT };
 
 typedef struct rv {
     int k;
-    int t; /* RV_TERM: term id; RV_TEXT: quote index */
+    int t; /* RV_TERM: term id */
     int64_t i;
     double r;
+    const char *s; /* RV_TEXT */
 } rv;
 
 #define REF_MAX_SOLUTIONS 4000
@@ -1493,8 +1662,13 @@ static bool rv_equal(const rv *a, const rv *b)
 {
     if (a->k != b->k || a->k == RV_NULL || a->k == RV_UNBOUND) return false;
     switch (a->k) {
-    case RV_TERM:
-    case RV_TEXT: return a->t == b->t;
+    case RV_TERM: return a->t == b->t;
+    case RV_TEXT: {
+        char ka[CELL], kb[CELL];
+        term_key(a->s, ka, sizeof ka);
+        term_key(b->s, kb, sizeof kb);
+        return !strcmp(ka, kb);
+    }
     case RV_INT: return a->i == b->i;
     default: return a->r == b->r;
     }
@@ -1516,7 +1690,7 @@ static bool match_pos(const qterm *t, int id, rv *vars)
 {
     if (t->kind == Q_ANON) return true;
     if (t->kind == Q_CONST) return t->term >= 0 && t->term == id;
-    return meet(vars, t->var, (rv){RV_TERM, id, 0, 0});
+    return meet(vars, t->var, (rv){RV_TERM, id, 0, 0, NULL});
 }
 
 static bool cmp_int(int64_t a, int cmpop, int64_t b)
@@ -1580,12 +1754,12 @@ static bool cite_ok(const qpat *p, int ti, rv *vars)
 {
     const rcite *t = &CT[ti];
     if (p->has_by_const && !(p->by.term >= 0 && t->claimant == p->by.term)) return false;
-    rv nul = {RV_NULL, 0, 0, 0};
-    if (!meet(vars, p->src, (rv){RV_INT, 0, t->article, 0})) return false;
-    if (!meet(vars, p->quote, t->quote >= 0 ? (rv){RV_TEXT, t->quote, 0, 0} : nul)) return false;
-    if (!meet(vars, p->who, t->claimant >= 0 ? (rv){RV_TERM, t->claimant, 0, 0} : nul))
+    rv nul = {RV_NULL, 0, 0, 0, NULL};
+    if (!meet(vars, p->src, (rv){RV_INT, 0, t->article, 0, NULL})) return false;
+    if (!meet(vars, p->quote, t->quote >= 0 ? (rv){RV_TEXT, 0, 0, 0, QUOTES[t->quote]} : nul)) return false;
+    if (!meet(vars, p->who, t->claimant >= 0 ? (rv){RV_TERM, t->claimant, 0, 0, NULL} : nul))
         return false;
-    if (!meet(vars, p->conf, t->has_conf ? (rv){RV_REAL, 0, 0, t->conf} : nul)) return false;
+    if (!meet(vars, p->conf, t->has_conf ? (rv){RV_REAL, 0, 0, t->conf, NULL} : nul)) return false;
     return true;
 }
 
@@ -1596,7 +1770,7 @@ static bool exists_match(const qpat *p, const rv *vars)
     for (int ci = 0; ci < nclaims; ci++) {
         work++;
         memcpy(a, vars, sizeof a);
-        if (!claim_ok(p, ci, a)) continue;
+        if (C[ci].ncite == 0 || !claim_ok(p, ci, a)) continue;
         if (p->src < 0) return true;
         for (int k = 0; k < C[ci].ncite; k++) {
             memcpy(b, a, sizeof b);
@@ -1604,6 +1778,19 @@ static bool exists_match(const qpat *p, const rv *vars)
         }
     }
     return false;
+}
+
+/* title(?a), date(?a), outlet(?a): the article's field, or NULL. */
+static rv art_field(const rv *a, int fn)
+{
+    rv v = {RV_NULL, 0, 0, 0, NULL};
+    if (a->k != RV_INT || a->i < 0 || a->i >= NART) return v;
+    int k = fn == F_TITLE ? art_title[a->i] : fn == F_DATE ? art_date[a->i] : art_outlet[a->i];
+    if (k >= 0) {
+        v.k = RV_TEXT;
+        v.s = fn == F_TITLE ? TITLES[k] : fn == F_DATE ? DATES[k] : OUTLETS[k];
+    }
+    return v;
 }
 
 /* A value as FILTER sees it. */
@@ -1620,7 +1807,7 @@ static fv operand_value(const operand *o, const rv *vars)
     case O_VAR: {
         const rv *v = &vars[o->var];
         if (v->k == RV_TERM) f = (fv){2, 0, T[v->t].display};
-        else if (v->k == RV_TEXT) f = (fv){2, 0, QUOTES[v->t]};
+        else if (v->k == RV_TEXT) f = (fv){2, 0, v->s};
         else if (v->k == RV_INT) f = (fv){1, (double)v->i, NULL};
         else if (v->k == RV_REAL) f = (fv){1, v->r, NULL};
         break;
@@ -1630,7 +1817,13 @@ static fv operand_value(const operand *o, const rv *vars)
         f = (fv){2, 0, o->term >= 0 ? T[o->term].display : o->text};
         break;
     case O_INT: f = (fv){1, (double)o->i, NULL}; break;
-    default: f = (fv){1, o->r, NULL}; break;
+    case O_REAL: f = (fv){1, o->r, NULL}; break;
+    case O_DATE: f = (fv){2, 0, o->text}; break;
+    default: {
+        rv a = art_field(&vars[o->var], o->fn);
+        if (a.k == RV_TEXT) f = (fv){2, 0, a.s};
+        break;
+    }
     }
     return f;
 }
@@ -1717,7 +1910,7 @@ static void solve(int pi)
     for (int ci = 0; ci < nclaims && !too_big; ci++) {
         if (++work > REF_MAX_WORK) too_big = true;
         memcpy(cur, save, sizeof cur);
-        if (!claim_ok(p, ci, cur)) continue;
+        if (C[ci].ncite == 0 || !claim_ok(p, ci, cur)) continue;
         if (p->src < 0) {
             solve(pi + 1);
             continue;
@@ -1735,7 +1928,7 @@ static void render_rv(const rv *v, char *out)
 {
     switch (v->k) {
     case RV_TERM: snprintf(out, CELL, "T:%s", T[v->t].display); break;
-    case RV_TEXT: snprintf(out, CELL, "T:%s", QUOTES[v->t]); break;
+    case RV_TEXT: snprintf(out, CELL, "T:%s", v->s); break;
     case RV_INT: snprintf(out, CELL, "I:%" PRId64, v->i); break;
     case RV_REAL: snprintf(out, CELL, "R:%g", v->r); break;
     case RV_NULL: snprintf(out, CELL, "N"); break;
@@ -1751,7 +1944,7 @@ static bool ref_eval(const query *q, table *out, int *nsolutions)
     nsols = 0;
     work = 0;
     too_big = false;
-    for (int i = 0; i < MAXV; i++) cur[i] = (rv){RV_UNBOUND, 0, 0, 0};
+    for (int i = 0; i < MAXV; i++) cur[i] = (rv){RV_UNBOUND, 0, 0, 0, NULL};
     solve(0);
     if (too_big) return false;
     *nsolutions = nsols;
@@ -1789,8 +1982,10 @@ static bool ref_eval(const query *q, table *out, int *nsolutions)
             for (int i = 0; i < q->nitems; i++) {
                 const qitem *it = &q->items[i];
                 char *dst = cellp(out, r, i);
-                if (it->kind == I_VAR) {
-                    render_rv(&sols[(size_t)rep[g] * MAXV + (size_t)it->var], dst);
+                if (it->kind == I_VAR || it->kind == I_FUNC) {
+                    rv v = sols[(size_t)rep[g] * MAXV + (size_t)it->var];
+                    if (it->kind == I_FUNC) v = art_field(&v, it->fn);
+                    render_rv(&v, dst);
                     continue;
                 }
                 int count = 0;
@@ -1827,8 +2022,11 @@ static bool ref_eval(const query *q, table *out, int *nsolutions)
     } else {
         for (int s = 0; s < nsols; s++) {
             int r = table_add(out);
-            for (int i = 0; i < q->nitems; i++)
-                render_rv(&sols[(size_t)s * MAXV + (size_t)q->items[i].var], cellp(out, r, i));
+            for (int i = 0; i < q->nitems; i++) {
+                rv v = sols[(size_t)s * MAXV + (size_t)q->items[i].var];
+                if (q->items[i].kind == I_FUNC) v = art_field(&v, q->items[i].fn);
+                render_rv(&v, cellp(out, r, i));
+            }
         }
     }
     if (q->distinct && out->n > 1) {
@@ -2088,6 +2286,13 @@ static claimdb *build_db(char *path, size_t pathcap)
         }
         if (!op_on[i]) continue;
         const op *o = &OPS[i];
+        if (o->kind == OP_RETRACT || o->kind == OP_META) {
+            sbuf b = {0};
+            (o->kind == OP_RETRACT ? retract_statement : meta_statement)(&b, o);
+            exec_ok(db, b.p);
+            free(b.p);
+            continue;
+        }
         if (o->kind == OP_DUP) {
             char sql[80];
             snprintf(sql, sizeof sql, "ARTICLE %d DUPLICATE OF %d;", o->art, o->dup_of);
