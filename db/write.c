@@ -192,9 +192,16 @@ static int exec_article(claimdb_stmt *stmt)
             goto out;
         }
         if (dup == id || root == id) {
-            rc = stmt_error_at(stmt, CLAIMDB_ERROR, a->duplicate_of.loc.off,
-                               "article %llu cannot be a duplicate of itself",
-                               (unsigned long long)id);
+            if (dup == id)
+                rc = stmt_error_at(stmt, CLAIMDB_ERROR, a->duplicate_of.loc.off,
+                                   "article %llu cannot be a duplicate of itself",
+                                   (unsigned long long)id);
+            else
+                rc = stmt_error_at(stmt, CLAIMDB_ERROR, a->duplicate_of.loc.off,
+                                   "article %llu is already a duplicate of article %llu: "
+                                   "DUPLICATE OF %llu would make a cycle",
+                                   (unsigned long long)dup, (unsigned long long)id,
+                                   (unsigned long long)dup);
             goto out;
         }
         art.has_duplicate_of = true;
