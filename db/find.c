@@ -321,6 +321,9 @@ static int lookup_article_field(find_exec *fx, const ast_expr *e, value *out)
     if (rc != CLAIMDB_OK) return db_store_error(fx->stmt->db, rc);
     store_text t = strcmp(e->text, "title") == 0    ? art.title
                    : strcmp(e->text, "outlet") == 0 ? art.outlet
+                   : strcmp(e->text, "url") == 0    ? art.url
+                   : strcmp(e->text, "author") == 0 ? art.author
+                   : strcmp(e->text, "text") == 0   ? art.text
                                                     : art.date;
     if (t.ptr) *out = v_text(t.ptr, t.len);
     return CLAIMDB_OK;

@@ -214,8 +214,15 @@ static int resolve_var(chk *c, ast_expr *e)
 
 static int check_call(chk *c, ast_expr *e)
 {
-    if (strcmp(e->text, "title") && strcmp(e->text, "date") && strcmp(e->text, "outlet"))
-        return fail(c, e->loc, "unknown function %s()", e->text);
+    static const char *const fields[] = {"title", "date", "outlet", "url", "author", "text"};
+    bool known = false;
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        known = known || strcmp(e->text, fields[i]) == 0;
+    if (!known)
+        return fail(c, e->loc,
+                    "unknown function %s() (the functions are title, date, outlet, url, author, "
+                    "text, COUNT, MIN, MAX)",
+                    e->text);
     if (e->op != 0 || !e->a || e->a->kind != EXPR_VAR)
         return fail(c, e->loc, "%s() takes one article variable (bound by FROM)", e->text);
     TRY(resolve_var(c, e->a));
