@@ -196,6 +196,9 @@ int claimdb_prepare(claimdb *db, const char *text, int len, claimdb_stmt **out,
         static const char *const articles[] = {"id",     "title",        "outlet",   "date",
                                                "url",    "author",       "duplicate_of",
                                                "claims"};
+        static const char *const article[] = {"id",     "title",        "outlet", "date",
+                                              "url",    "author",       "duplicate_of",
+                                              "claims", "text"};
         static const char *const preds[] = {"predicate", "claims"};
         static const char *const aliases[] = {"alias", "term"};
         static const char *const stats[] = {"name", "value"};
@@ -214,6 +217,7 @@ int claimdb_prepare(claimdb *db, const char *text, int len, claimdb_stmt **out,
             case SHOW_ALIASES: COLS(aliases); break;
             case SHOW_STATS: COLS(stats); break;
             case SHOW_TERMS: COLS(terms); break;
+            case SHOW_ARTICLE: COLS(article); break;
             }
             break;
         default: break;

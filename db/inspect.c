@@ -171,6 +171,25 @@ int check_start(claimdb_stmt *stmt, exec **out)
 
 /* ---- SHOW ---- */
 
+/* One SHOW ARTICLES row (with the text too for SHOW ARTICLE). */
+static int article_row(claimdb_stmt *stmt, rowset *rs, const store_article *a, bool text)
+{
+    store_cursor *cc;
+    int64_t n = 0;
+    int rc = store_article_claims_open(stmt->txn, a->id, &cc);
+    if (rc != CLAIMDB_OK) return rc;
+    claim_key k;
+    int r;
+    while ((r = store_cursor_next_claim(cc, &k)) == 1) n++;
+    store_cursor_close(cc);
+    if (r < 0) return r < -1 ? -r : CLAIMDB_ERROR;
+    value row[9] = {v_int((int64_t)a->id), text_or_null(a->title), text_or_null(a->outlet),
+                    text_or_null(a->date), text_or_null(a->url),   text_or_null(a->author),
+                    a->has_duplicate_of ? v_int((int64_t)a->duplicate_of) : v_null(), v_int(n),
+                    text ? text_or_null(a->text) : v_null()};
+    return rowset_add(rs, row);
+}
+
 static int show_articles(claimdb_stmt *stmt, rowset *rs)
 {
     store_cursor *cur;
@@ -178,26 +197,23 @@ static int show_articles(claimdb_stmt *stmt, rowset *rs)
     if (rc != CLAIMDB_OK) return rc;
     store_article a;
     int r;
-    while ((r = store_cursor_next_article(cur, &a)) == 1) {
-        store_cursor *cc;
-        int64_t n = 0;
-        if ((rc = store_article_claims_open(stmt->txn, a.id, &cc)) != CLAIMDB_OK) break;
-        claim_key k;
-        int r2;
-        while ((r2 = store_cursor_next_claim(cc, &k)) == 1) n++;
-        store_cursor_close(cc);
-        if (r2 < 0) {
-            rc = r2 < -1 ? -r2 : CLAIMDB_ERROR;
-            break;
-        }
-        value row[8] = {v_int((int64_t)a.id), text_or_null(a.title), text_or_null(a.outlet),
-                        text_or_null(a.date), text_or_null(a.url),   text_or_null(a.author),
-                        a.has_duplicate_of ? v_int((int64_t)a.duplicate_of) : v_null(), v_int(n)};
-        if ((rc = rowset_add(rs, row)) != CLAIMDB_OK) break;
-    }
+    while ((r = store_cursor_next_article(cur, &a)) == 1)
+        if ((rc = article_row(stmt, rs, &a, false)) != CLAIMDB_OK) break;
     store_cursor_close(cur);
     if (rc == CLAIMDB_OK && r < 0) rc = r < -1 ? -r : CLAIMDB_ERROR;
     return rc;
+}
+
+static int show_article(claimdb_stmt *stmt, rowset *rs)
+{
+    uint64_t id;
+    int rc = stmt_value_uint(stmt, &stmt->ast->u.show.like, "an article id", &id);
+    if (rc != CLAIMDB_OK) return rc;
+    store_article a;
+    rc = store_article_get(stmt->txn, id, &a);
+    if (rc == CLAIMDB_NOTFOUND) return CLAIMDB_OK; /* no such article: no row */
+    if (rc != CLAIMDB_OK) return rc;
+    return article_row(stmt, rs, &a, true);
 }
 
 static int show_predicates(claimdb_stmt *stmt, rowset *rs)
@@ -349,6 +365,7 @@ int show_start(claimdb_stmt *stmt, exec **out)
     int rc = CLAIMDB_OK;
     switch (stmt->ast->u.show.kind) {
     case SHOW_ARTICLES: rc = show_articles(stmt, rs); break;
+    case SHOW_ARTICLE: rc = show_article(stmt, rs); break;
     case SHOW_PREDICATES: rc = show_predicates(stmt, rs); break;
     case SHOW_ALIASES: rc = show_aliases(stmt, rs); break;
     case SHOW_STATS: rc = show_stats(stmt, rs); break;
@@ -356,6 +373,7 @@ int show_start(claimdb_stmt *stmt, exec **out)
     }
     if (rc != CLAIMDB_OK) {
         rowset_free(rs);
+        if (stmt->db->errcode == rc) return rc; /* already described, with its position */
         return rc == CLAIMDB_NOMEM ? db_error(stmt->db, rc, "out of memory")
                                    : db_store_error(stmt->db, rc);
     }

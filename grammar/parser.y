@@ -629,6 +629,10 @@ show:
 | SHOW PREDICATES       { TRY($$ = ast_stmt_new(STMT_SHOW)); $$->u.show.kind = SHOW_PREDICATES; }
 | SHOW ALIASES          { TRY($$ = ast_stmt_new(STMT_SHOW)); $$->u.show.kind = SHOW_ALIASES; }
 | SHOW STATS            { TRY($$ = ast_stmt_new(STMT_SHOW)); $$->u.show.kind = SHOW_STATS; }
+| SHOW ARTICLE id_value  {
+        TRY($$ = ast_stmt_new(STMT_SHOW));
+        $$->u.show.kind = SHOW_ARTICLE; $$->u.show.like = $3;
+    }
 | SHOW TERMS LIKE str_value {
         TRY($$ = ast_stmt_new(STMT_SHOW));
         $$->u.show.kind = SHOW_TERMS; $$->u.show.like = $4;

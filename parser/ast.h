@@ -171,7 +171,14 @@ typedef struct ast_alias_stmt {
     ast_term alias, canonical; /* TERM_CONST or TERM_PARAM */
 } ast_alias_stmt;
 
-typedef enum ast_show_kind { SHOW_ARTICLES, SHOW_PREDICATES, SHOW_ALIASES, SHOW_STATS, SHOW_TERMS } ast_show_kind;
+typedef enum ast_show_kind {
+    SHOW_ARTICLES,
+    SHOW_PREDICATES,
+    SHOW_ALIASES,
+    SHOW_STATS,
+    SHOW_TERMS,
+    SHOW_ARTICLE, /* one article with its text; its id is in show.like */
+} ast_show_kind;
 
 typedef enum ast_stmt_kind {
     STMT_FIND,
@@ -198,7 +205,7 @@ typedef struct ast_stmt {
         ast_alias_stmt alias;
         struct {
             ast_show_kind kind;
-            ast_value like; /* SHOW TERMS LIKE: VAL_STRING or VAL_PARAM */
+            ast_value like; /* SHOW TERMS LIKE: VAL_STRING or VAL_PARAM; SHOW ARTICLE: the id */
         } show;
     } u;
     /* every distinct $name used, in order of first appearance (filled by the parser) */

@@ -351,7 +351,7 @@ static void put_field(buf *b, const char *kw, const ast_value *v)
 char *ast_print(const ast_stmt *st)
 {
     buf b = {NULL, 0, 0, false};
-    static const char *shows[] = {"ARTICLES", "PREDICATES", "ALIASES", "STATS", "TERMS"};
+    static const char *shows[] = {"ARTICLES", "PREDICATES", "ALIASES", "STATS", "TERMS", "ARTICLE"};
     switch (st->kind) {
     case STMT_FIND: put_find(&b, &st->u.find); break;
     case STMT_EXPLAIN: puts_(&b, "EXPLAIN "); put_find(&b, &st->u.find); break;
@@ -383,6 +383,9 @@ char *ast_print(const ast_stmt *st)
         puts_(&b, shows[st->u.show.kind]);
         if (st->u.show.kind == SHOW_TERMS) {
             puts_(&b, " LIKE ");
+            put_value(&b, &st->u.show.like);
+        } else if (st->u.show.kind == SHOW_ARTICLE) {
+            puts_(&b, " ");
             put_value(&b, &st->u.show.like);
         }
         break;

@@ -111,6 +111,13 @@ static int export_articles(claimdb *db, const char *name, export_sink *sink)
                                          "url", "author", "duplicate_of", "text"};
     for (int i = 0; i < 8; i++)
         col[i] = column_index(stmt, names[i]);
+    /* SHOW ARTICLES leaves the texts out (they are long); SHOW ARTICLE n has the text. */
+    claimdb_stmt *one = NULL;
+    if (claimdb_prepare(db, "SHOW ARTICLE $id;", -1, &one, NULL) != CLAIMDB_OK) {
+        claimdb_finalize(stmt);
+        return failed(db, name, "articles");
+    }
+    int text_col = column_index(one, "text");
     int rc, result = 0;
     int64_t last = -1;
     while (!result && (rc = claimdb_step(stmt)) == CLAIMDB_ROW) {
@@ -125,6 +132,19 @@ static int export_articles(claimdb *db, const char *name, export_sink *sink)
                              ? claimdb_column_int64(stmt, col[6])
                              : -1;
         a.text = text_at(stmt, col[7]);
+        if (!a.text && text_col >= 0) {
+            claimdb_reset(one);
+            if (claimdb_bind_int64(one, "$id", a.id) != CLAIMDB_OK) {
+                result = failed(db, name, "articles");
+                break;
+            }
+            int r1 = claimdb_step(one);
+            if (r1 == CLAIMDB_ROW) a.text = text_at(one, text_col);
+            else if (r1 != CLAIMDB_DONE) {
+                result = failed(db, name, "article texts");
+                break;
+            }
+        }
         if (a.id <= last) { /* the engine lists articles by id; the order is part of the format */
             diag("claimdb: %s: SHOW ARTICLES is not in id order\n", name);
             result = 1;
@@ -136,6 +156,7 @@ static int export_articles(claimdb *db, const char *name, export_sink *sink)
     }
     if (!result && rc != CLAIMDB_DONE)
         result = failed(db, name, "articles");
+    claimdb_finalize(one);
     claimdb_finalize(stmt);
     return result;
 }
