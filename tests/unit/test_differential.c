@@ -793,7 +793,7 @@ enum { I_VAR, I_COUNT, I_COUNTD, I_MIN, I_MAX, I_FUNC };
 
 typedef struct qitem {
     int kind, var, fn;
-    char alias[8];
+    char alias[16];
 } qitem;
 
 typedef struct qorder {
@@ -1768,6 +1768,7 @@ static int cmp_row_keys(const void *pa, const void *pb)
 static void table_sort(table *t, int (*cmp)(const void *, const void *))
 {
     sort_ncols = t->ncols;
+    if (t->n < 2) return;
     qsort(t->cells, (size_t)t->n, (size_t)t->ncols * CELL, cmp);
 }
 
