@@ -270,7 +270,7 @@ static int show_stats(claimdb_stmt *stmt, rowset *rs)
     } rows[] = {
         {"format_version", STORE_FORMAT_VERSION},
         {"terms", c.terms},
-        {"claims", c.claims_pos},
+        {"claims", c.claims_pos + c.claims_neg},
         {"negative_claims", c.claims_neg},
         {"citations", c.citations},
         {"articles", c.articles},

@@ -166,7 +166,7 @@ static ast_term term_of(ast_term_kind kind, char *text, ast_loc loc)
 %left AND AND_NUM
 %precedence NOT
 
-%type <str> word opt_as
+%type <str> word reserved opt_as
 %type <term> pterm by_term
 %type <value> id_value str_value date_value num_value opt_limit opt_offset
 %type <values> id_list cited_list
@@ -273,7 +273,23 @@ item:
 opt_as:
   %empty                { $$ = NULL; }
 | AS word               { $$ = $2; }
+| AS reserved           { $$ = $2; }
 | AS STRING             { $$ = $2; }
+;
+
+/* after AS only a name can come, so even reserved words may name a column */
+reserved:
+  AND { TRY($$ = cq_source(ctx, @1)); } | AS { TRY($$ = cq_source(ctx, @1)); }
+| BY { TRY($$ = cq_source(ctx, @1)); } | CITED { TRY($$ = cq_source(ctx, @1)); }
+| CONFIDENCE { TRY($$ = cq_source(ctx, @1)); } | DISTINCT { TRY($$ = cq_source(ctx, @1)); }
+| FILTER { TRY($$ = cq_source(ctx, @1)); } | FOR { TRY($$ = cq_source(ctx, @1)); }
+| FROM { TRY($$ = cq_source(ctx, @1)); } | GROUP { TRY($$ = cq_source(ctx, @1)); }
+| INDEPENDENT { TRY($$ = cq_source(ctx, @1)); } | LIKE { TRY($$ = cq_source(ctx, @1)); }
+| LIMIT { TRY($$ = cq_source(ctx, @1)); } | NOT { TRY($$ = cq_source(ctx, @1)); }
+| OFFSET { TRY($$ = cq_source(ctx, @1)); } | OR { TRY($$ = cq_source(ctx, @1)); }
+| ORDER { TRY($$ = cq_source(ctx, @1)); } | QUOTE { TRY($$ = cq_source(ctx, @1)); }
+| SOURCES { TRY($$ = cq_source(ctx, @1)); } | WHERE { TRY($$ = cq_source(ctx, @1)); }
+| WITHOUT { TRY($$ = cq_source(ctx, @1)); }
 ;
 
 call:

@@ -28,19 +28,23 @@ function emit_output(   line) {
     while ((getline line < (tmp "/out.txt")) > 0) print line
     close(tmp "/out.txt")
 }
+# An example followed by no output block: regen adds one, a check fails.
+function no_output() {
+    if (regen) { print "```text"; emit_output(); print "```"; print "" }
+    else { printf "%s: example %d (line %d) has no ```text output block\n", FILENAME, nblocks, qline > "/dev/stderr"; failed++ }
+    pending = 0
+}
 BEGIN { state = "text"; nblocks = 0; failed = 0 }
 {
     if (state == "text") {
-        if ($0 ~ /^```claimql[ \t]*$/) { state = "query"; printf "" > (tmp "/example.cq"); if (regen) print; next }
+        if ($0 ~ /^```claimql[ \t]*$/) {
+            if (pending) no_output()
+            state = "query"; printf "" > (tmp "/example.cq"); if (regen) print; next
+        }
         if ($0 ~ /^```text[ \t]*$/ && pending) {
             state = "expected"; printf "" > (tmp "/expected.txt"); if (regen) { print; emit_output() } ; next
         }
-        if (pending && $0 !~ /^[ \t]*$/) {
-            # an example without an output block
-            if (regen) { print "```text"; emit_output(); print "```"; print "" }
-            else { printf "%s: example %d (line %d) has no ```text output block\n", FILENAME, nblocks, qline > "/dev/stderr"; failed++ }
-            pending = 0
-        }
+        if (pending && $0 !~ /^[ \t]*$/) no_output()
         if (regen) print
         next
     }
