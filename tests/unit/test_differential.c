@@ -164,6 +164,11 @@ static const char *const OUTLETS[] = {"AFP", "Reuters", "al Jazeera", "BBC"};
 static const char *const DATES[] = {"2018-10-13", "2019-01-05", "2020-02-29", "2021-07-18",
                                     "2021-08-15"};
 #define NART 6
+/* Article ids of the data set by index (0..NART-1), and one nobody cites (NART). Internally
+ * articles are indexes; ids appear only in statements and results. */
+static int64_t ART_ID[NART + 1];
+static const int64_t ART_IDS_SMALL[NART + 1] = {0, 1, 2, 3, 4, 5, 6};
+static const int64_t ART_IDS_BIG[NART + 1] = {0, 1, 7, 255, 300, 1048576, 70000};
 
 #define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
@@ -227,7 +232,7 @@ typedef struct op {
     double conf;
 } op;
 
-#define MAXOPS 400
+#define MAXOPS 1400
 static op OPS[MAXOPS];
 static int nops;
 static bool op_on[MAXOPS];
@@ -349,8 +354,9 @@ static void gen_retract(gclaim *gc, int ngc, bool *written, bool pre_alias)
     spell_op(o, written);
 }
 
-static void gen_data(void)
+static void gen_data(bool dense)
 {
+    memcpy(ART_ID, chance(50) ? ART_IDS_SMALL : ART_IDS_BIG, sizeof ART_ID);
     int subj[NPOOL], obj[NPOOL], preds[6];
     for (int i = 0; i < NPOOL; i++) subj[i] = obj[i] = i;
     shuffle(subj, NPOOL);
@@ -370,6 +376,7 @@ static void gen_data(void)
     bool written[NALL] = {false};
     bool has_dup[NART] = {false};
     int ncit = 60 + rnd(91);
+    if (dense) ncit = 400 + rnd(500); /* many pages, many citations per claim */
     nops = 0;
     /* Aliases: all ALIAS statements at one point; alias spellings before it make claims of
      * their own (merged into the canonical ones by ALIAS), after it they mean the canonical
@@ -504,7 +511,7 @@ static void retract_statement(sbuf *b, const op *o)
     claimql_string(b, o->p);
     sb_put(b, " ");
     claimql_string(b, o->o);
-    for (int k = 0; k < o->nretract; k++) sb_printf(b, "%s%d", k ? ", " : " FROM ", o->retract[k]);
+    for (int k = 0; k < o->nretract; k++) sb_printf(b, "%s%" PRId64, k ? ", " : " FROM ", ART_ID[o->retract[k]]);
     sb_put(b, ";");
 }
 
@@ -519,7 +526,7 @@ static void alias_statement(sbuf *b, const op *o)
 
 static void meta_statement(sbuf *b, const op *o)
 {
-    sb_printf(b, "ARTICLE %d", o->art);
+    sb_printf(b, "ARTICLE %" PRId64, ART_ID[o->art]);
     if (o->title >= 0) {
         sb_put(b, " TITLE ");
         claimql_string(b, TITLES[o->title]);
@@ -539,7 +546,7 @@ static void data_script(sbuf *b)
         if (!op_on[i]) continue;
         const op *o = &OPS[i];
         if (o->kind == OP_DUP) {
-            sb_printf(b, "ARTICLE %d DUPLICATE OF %d;\n", o->art, o->dup_of);
+            sb_printf(b, "ARTICLE %" PRId64 " DUPLICATE OF %" PRId64 ";\n", ART_ID[o->art], ART_ID[o->dup_of]);
             continue;
         }
         if (o->kind == OP_RETRACT || o->kind == OP_META || o->kind == OP_ALIAS) {
@@ -553,7 +560,7 @@ static void data_script(sbuf *b)
         claimql_string(b, o->p);
         sb_put(b, " ");
         claimql_string(b, o->o);
-        sb_printf(b, " FROM %d", o->article);
+        sb_printf(b, " FROM %" PRId64, ART_ID[o->article]);
         if (o->quote >= 0) {
             sb_put(b, " QUOTE ");
             claimql_string(b, QUOTES[o->quote]);
@@ -570,7 +577,7 @@ static void data_script(sbuf *b)
 /* ---- the reference store: plain arrays ---------------------------------------------------- */
 
 #define MAXTERMS 64
-#define MAXCLAIMS 400
+#define MAXCLAIMS MAXOPS
 
 typedef struct rterm {
     char key[64];
@@ -1160,7 +1167,7 @@ static int gen_leaf(query *q)
             operand_var(&e->b, w);
         } else if (qv->kind == VT_ART) {
             e->b.kind = O_INT;
-            e->b.i = rnd(NART + 1);
+            e->b.i = chance(85) ? ART_ID[rnd(NART + 1)] : ART_ID[rnd(NART)] + 1;
         } else {
             static const double cs[] = {0.0, 0.25, 0.5, 0.6, 0.8, 0.9, 1.0};
             e->b.kind = chance(20) ? O_INT : O_REAL;
@@ -1481,7 +1488,7 @@ static void put_pattern(sbuf *b, const query *q, const qpat *p)
                     kw(b, p->cited_mode == 1 ? "AND" : "OR");
                 }
                 sb_put(b, " ");
-                put_uint(b, p->cited[i]);
+                put_uint(b, ART_ID[p->cited[i]]);
             }
             break;
         case CL_SOURCES:
@@ -1891,7 +1898,7 @@ static bool cite_ok(const qpat *p, int ti, rv *vars)
     const rcite *t = &CT[ti];
     if (p->has_by_const && !(p->by.term >= 0 && t->claimant == p->by.term)) return false;
     rv nul = {RV_NULL, 0, 0, 0, NULL};
-    if (!meet(vars, p->src, (rv){RV_INT, 0, t->article, 0, NULL})) return false;
+    if (!meet(vars, p->src, (rv){RV_INT, 0, ART_ID[t->article], 0, NULL})) return false;
     if (!meet(vars, p->quote, t->quote >= 0 ? (rv){RV_TEXT, 0, 0, 0, QUOTES[t->quote]} : nul)) return false;
     if (!meet(vars, p->who, t->claimant >= 0 ? (rv){RV_TERM, t->claimant, 0, 0, NULL} : nul))
         return false;
@@ -1920,8 +1927,10 @@ static bool exists_match(const qpat *p, const rv *vars)
 static rv art_field(const rv *a, int fn)
 {
     rv v = {RV_NULL, 0, 0, 0, NULL};
-    if (a->k != RV_INT || a->i < 0 || a->i >= NART) return v;
-    int k = fn == F_TITLE ? art_title[a->i] : fn == F_DATE ? art_date[a->i] : art_outlet[a->i];
+    int x = 0;
+    while (x < NART && !(a->k == RV_INT && ART_ID[x] == a->i)) x++;
+    if (x == NART) return v;
+    int k = fn == F_TITLE ? art_title[x] : fn == F_DATE ? art_date[x] : art_outlet[x];
     if (k >= 0) {
         v.k = RV_TEXT;
         v.s = fn == F_TITLE ? TITLES[k] : fn == F_DATE ? DATES[k] : OUTLETS[k];
@@ -2407,7 +2416,9 @@ static void exec_ok(claimdb *db, const char *sql)
     if (rc != CLAIMDB_OK) fail_msg("%s: %s", sql, claimdb_errmsg(db));
 }
 
-static claimdb *build_db(char *path, size_t pathcap)
+/* Build the database from the enabled statements; with leave_open the last transaction is
+ * left open, so that the queries read inside a write transaction. */
+static claimdb *build_db(char *path, size_t pathcap, bool leave_open)
 {
     snprintf(path, pathcap, "%s/d%d.db", tmpdir, dbcounter++);
     claimdb *db = NULL;
@@ -2431,19 +2442,19 @@ static claimdb *build_db(char *path, size_t pathcap)
         }
         if (o->kind == OP_DUP) {
             char sql[80];
-            snprintf(sql, sizeof sql, "ARTICLE %d DUPLICATE OF %d;", o->art, o->dup_of);
+            snprintf(sql, sizeof sql, "ARTICLE %" PRId64 " DUPLICATE OF %" PRId64 ";", ART_ID[o->art], ART_ID[o->dup_of]);
             exec_ok(db, sql);
             continue;
         }
         claimdb_citation c = {
             .subject = o->s, .predicate = o->p, .object = o->o, .negated = o->neg,
-            .article = o->article, .quote = o->quote >= 0 ? QUOTES[o->quote] : NULL,
+            .article = ART_ID[o->article], .quote = o->quote >= 0 ? QUOTES[o->quote] : NULL,
             .claimant = o->wb >= 0 ? o->w : NULL, .has_confidence = o->has_conf,
             .confidence = o->conf, .method = CLAIMDB_METHOD_CURATED};
         rc = claimdb_assert(db, &c, NULL);
         if (rc != CLAIMDB_OK) fail_msg("claimdb_assert: %s", claimdb_errmsg(db));
     }
-    exec_ok(db, "COMMIT;");
+    if (!leave_open) exec_ok(db, "COMMIT;");
     return db;
 }
 
@@ -2465,7 +2476,7 @@ static bool still_fails(query *q)
     int ns;
     if (!ref_eval(q, &ref_t, &ns)) return false;
     char path[128];
-    claimdb *db = build_db(path, sizeof path);
+    claimdb *db = build_db(path, sizeof path, false);
     engine_result er;
     run_engine(db, q, &eng_t, &er);
     drop_db(db, path);
@@ -2515,9 +2526,10 @@ static void test_differential(void **state)
     static query q;
     long done = 0, nonempty_rows = 0, nonempty_sols = 0, redrawn = 0, redrawn_empty = 0, mismatches = 0;
     long ordered = 0, limited = 0, aggregates = 0, withouts = 0, filters = 0;
+    int ndatasets = 0, nopen = 0, ncitations = 0, maxcitations = 0;
     for (int d = 0; done < opt_count; d++) {
         reseed((uint64_t)d, UINT64_MAX);
-        gen_data();
+        gen_data(d % 5 == 3);
         build_ref();
         if (ref_ambiguous) fail_msg("generator bug: data set %d merges two citations of one article in ALIAS", d);
         if (opt_dump) {
@@ -2527,7 +2539,12 @@ static void test_differential(void **state)
             free(b.p);
         }
         char path[128];
-        claimdb *db = build_db(path, sizeof path);
+        bool open_txn = d % 4 == 1 || chance(10);
+        ndatasets++;
+        nopen += open_txn;
+        ncitations += ncites;
+        maxcitations = ncites > maxcitations ? ncites : maxcitations;
+        claimdb *db = build_db(path, sizeof path, open_txn);
         for (int qi = 0; qi < QUERIES_PER_DATASET && done < opt_count; qi++, done++) {
             int ns = 0;
             for (int attempt = 0;; attempt++) {
@@ -2587,6 +2604,9 @@ static void test_differential(void **state)
         drop_db(db, path);
     }
     rmdir(tmpdir);
+    printf("[diff] %d data sets (%d queried inside an open write transaction), %d citations in all, "
+           "at most %d in one\n",
+           ndatasets, nopen, ncitations, maxcitations);
     printf("[diff] %ld queries: %ld with solutions (%.0f%%), %ld with rows; %ld ORDER BY, %ld LIMIT/OFFSET, "
            "%ld aggregate, %ld WITHOUT, %ld FILTER; redrawn: %ld empty, %ld too big for the reference; %.2f s\n",
            done, nonempty_sols, done ? 100.0 * (double)nonempty_sols / (double)done : 0.0, nonempty_rows,
