@@ -804,7 +804,8 @@ typedef struct qitem {
 } qitem;
 
 typedef struct qorder {
-    int col;
+    int col; /* output column, or -1: ?var, which is not one */
+    int var;
     int dir; /* 0 none, 1 ASC, 2 DESC */
     bool by_name;
 } qorder;
@@ -948,11 +949,17 @@ static void gen_positive(query *q, qpat *p, int pi)
     pat_init(p);
     int before = q->nvars;
     int inpat[8], ninpat = 0;
-    /* Every pattern after the first shares a variable with the earlier ones. */
+    /* Patterns after the first mostly share a variable with the earlier ones; some do not
+     * (a cross product), and some are all constants (each match multiplies the rows). */
     int link = -1; /* 0 / 2: subject / object reuses an earlier variable; 3: FROM does */
+    bool all_const = false;
     if (pi > 0) {
         link = rnd(2) ? 0 : 2;
         if (chance(20) && var_pick(q, VT_ART, 0, before, NULL, 0) >= 0) link = 3;
+        if (chance(10)) {
+            link = -1;
+            all_const = chance(60);
+        }
     }
     p->neg = chance(20);
     for (int pos = 0; pos < 3; pos++) {
@@ -967,7 +974,7 @@ static void gen_positive(query *q, qpat *p, int pi)
             inpat[ninpat++] = v;
             continue;
         }
-        int r = rnd(100);
+        int r = all_const ? 0 : rnd(100);
         int pconst = pos == 1 ? 55 : 25, pvar = pos == 1 ? 28 : 62;
         if (r < pconst) {
             gen_const(t, pos);
@@ -1288,6 +1295,10 @@ static void gen_query(query *q)
                 q->items[q->nitems++] = it;
             }
         int na = 1 + (chance(40) ? 1 : 0);
+        if (q->ngroup > 0 && chance(15)) {
+            na = 0; /* GROUP BY alone: one row per group */
+            if (q->nitems == 0) q->items[q->nitems++] = (qitem){I_VAR, q->group[0], 0, ""};
+        }
         for (int i = 0; i < na; i++) {
             int k = rnd(100);
             qitem it = {k < 40 ? I_COUNT : k < 65 ? I_COUNTD : k < 82 ? I_MIN : I_MAX, -1, 0, ""};
@@ -1318,7 +1329,11 @@ static void gen_query(query *q)
         }
     }
 
-    if (chance(40)) {
+    if (!q->agg && !q->distinct && chance(8)) {
+        /* LIMIT/OFFSET without ORDER BY: which rows is open, how many is not. */
+        if (chance(85)) q->limit = rnd(8);
+        if (q->limit < 0 || chance(35)) q->offset = rnd(5);
+    } else if (chance(40)) {
         bool total = chance(55);
         int cols[MAXCOLS], n = 0;
         for (int i = 0; i < q->nitems; i++) {
@@ -1341,6 +1356,18 @@ static void gen_query(query *q)
         if (total && nk > 0) {
             if (chance(85)) q->limit = rnd(8);
             if (q->limit < 0 || chance(35)) q->offset = rnd(5);
+        } else if (!q->agg && !q->distinct && chance(25)) {
+            /* A last key that is not an output column: the rows' order then only shows in
+             * the keys before it. */
+            int v = rnd(q->nvars);
+            bool shown = false;
+            for (int i = 0; i < q->nitems; i++) shown |= q->items[i].kind == I_VAR && q->items[i].var == v;
+            if (!shown) {
+                qorder *o = &q->order[q->norder++];
+                o->col = -1;
+                o->var = v;
+                o->dir = rnd(3);
+            }
         }
     }
 }
@@ -1650,9 +1677,11 @@ static void render_query(query *q)
         kw(b, "BY");
         for (int i = 0; i < q->norder; i++) {
             const qorder *o = &q->order[i];
-            const qitem *it = &q->items[o->col];
+            const qitem *it = &q->items[o->col < 0 ? 0 : o->col];
             sb_put(b, i ? ", " : " ");
-            if (o->by_name) {
+            if (o->col < 0) {
+                sb_printf(b, "?%s", q->vars[o->var].name);
+            } else if (o->by_name) {
                 sb_put(b, col_name(q, o->col));
             } else if (it->kind == I_FUNC) {
                 kw(b, FUNC_NAME[it->fn]);
@@ -1766,6 +1795,7 @@ static int cmp_row_keys(const void *pa, const void *pb)
     const char *a = pa, *b = pb;
     for (int i = 0; i < sort_q->norder; i++) {
         int c = sort_q->order[i].col;
+        if (c < 0) break; /* not an output column: its order cannot be seen */
         int k = cmp_cell(a + (size_t)c * CELL, b + (size_t)c * CELL);
         if (k) return sort_q->order[i].dir == 2 ? -k : k;
     }
@@ -2190,7 +2220,7 @@ static bool ref_eval(const query *q, table *out, int *nsolutions)
         sort_q = q;
         table_sort(out, cmp_row_keys);
     }
-    if (q->offset > 0 || q->limit >= 0) {
+    if (q->norder && (q->offset > 0 || q->limit >= 0)) {
         int from = q->offset > 0 ? q->offset : 0;
         if (from > out->n) from = out->n;
         int n = out->n - from;
@@ -2311,6 +2341,31 @@ static bool compare(const query *q, const table *ref, const table *eng, const en
             snprintf(why, whycap, "column %d is named '%s', expected '%s'", i + 1, er->names[i], want);
             return false;
         }
+    }
+    if ((q->limit >= 0 || q->offset >= 0) && !q->norder) {
+        /* LIMIT/OFFSET without ORDER BY: the count is determined, and every row must be one
+         * of the full result's (as a sub-multiset). */
+        int from = q->offset > 0 ? q->offset : 0;
+        int n = from > ref->n ? 0 : ref->n - from;
+        if (q->limit >= 0 && q->limit < n) n = q->limit;
+        if (eng->n != n) {
+            snprintf(why, whycap, "LIMIT/OFFSET without ORDER BY: %d rows, expected %d of the %d", eng->n, n, ref->n);
+            return false;
+        }
+        table_copy(&tmp_a, ref);
+        table_copy(&tmp_b, eng);
+        table_sort(&tmp_a, cmp_row_full);
+        table_sort(&tmp_b, cmp_row_full);
+        int i = 0;
+        for (int j = 0; j < tmp_b.n; j++) {
+            while (i < tmp_a.n && cmp_row_full(cellp(&tmp_a, i, 0), cellp(&tmp_b, j, 0)) < 0) i++;
+            if (i == tmp_a.n || !rows_equal(&tmp_a, i, &tmp_b, j)) {
+                snprintf(why, whycap, "LIMIT/OFFSET without ORDER BY: engine row %d is not in the full result", j + 1);
+                return false;
+            }
+            i++;
+        }
+        return true;
     }
     if (q->limit >= 0 || q->offset >= 0) {
         /* ORDER BY covers every column: the sequence is determined. */
