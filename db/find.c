@@ -834,6 +834,48 @@ static int offer(find_exec *fx, const value *out)
     return 1;
 }
 
+/* FIND COUNT(*) WHERE one pattern with at most one constant and nothing else is answered
+ * from the per-term statistics the store keeps, without reading the claims. */
+static int count_from_stats(find_exec *fx, bool *fast, int64_t *n)
+{
+    const ast_find *f = fx->f;
+    *fast = false;
+    if (f->npats != 1 || fx->pl.nsteps != 1 || f->filter || f->ngroup || f->norder) return CLAIMDB_OK;
+    for (size_t i = 0; i < f->nitems; i++)
+        if (f->items[i].expr->kind != EXPR_AGG || f->items[i].expr->op != AGG_COUNT_STAR)
+            return CLAIMDB_OK;
+    const step_plan *sp = &fx->pl.steps[0];
+    const ast_pattern *pat = sp->pat;
+    if (pat->ncited || pat->has_sources || pat->from.kind != TERM_NONE ||
+        pat->quote.kind != TERM_NONE || pat->by.kind != TERM_NONE ||
+        pat->confidence.kind != TERM_NONE)
+        return CLAIMDB_OK;
+    int nconst = 0, role = 0;
+    for (int i = 0; i < 3; i++) {
+        if (sp->pos[i].kind == POS_SAME) return CLAIMDB_OK;
+        if (sp->pos[i].kind == POS_CONST) {
+            nconst++;
+            role = i;
+        }
+    }
+    int rc;
+    if (nconst == 0) {
+        store_counts c;
+        if ((rc = store_counts_get(fx->stmt->txn, &c))) return db_store_error(fx->stmt->db, rc);
+        *n = (int64_t)(sp->pol == POL_POS ? c.claims_pos : c.claims_neg);
+    } else if (nconst == 1) {
+        uint64_t u = 0;
+        term_id id = sp->pos[role].id;
+        if (id && (rc = store_term_stat(fx->stmt->txn, sp->pol, role, id, &u)))
+            return db_store_error(fx->stmt->db, rc);
+        *n = (int64_t)u;
+    } else {
+        return CLAIMDB_OK;
+    }
+    *fast = true;
+    return CLAIMDB_OK;
+}
+
 static int find_next(claimdb_stmt *stmt, exec *self)
 {
     find_exec *fx = (find_exec *)self;
@@ -864,17 +906,26 @@ static int find_next(claimdb_stmt *stmt, exec *self)
     if (!fx->gathered) {
         /* Gather everything, then group and sort. */
         fx->gathered = true;
+        bool fast;
+        int64_t count;
+        if ((rc = count_from_stats(fx, &fast, &count))) return rc;
+        if (fast) {
+            for (size_t i = 0; i < fx->f->nvars; i++) fx->vars[i] = v_null();
+            if ((rc = group_add(fx, false))) return rc;
+            for (size_t i = 0; i < fx->ncomputed; i++) fx->grouplist[0]->aggs[i].count = count;
+            fx->finished = true;
+        }
         bool grouping = fx->f->aggregate || fx->f->ngroup > 0;
         value tmp[64];
         value *buf = fx->ncomputed <= 64 ? tmp : malloc(fx->ncomputed * sizeof *buf);
         if (!buf) return db_error(fx->stmt->db, CLAIMDB_NOMEM, "out of memory");
-        while ((rc = next_solution(fx)) == CLAIMDB_ROW) {
+        while (!fast && (rc = next_solution(fx)) == CLAIMDB_ROW) {
             if (grouping) rc = group_add(fx, true);
             else if (!(rc = compute_plain(fx, buf))) rc = gather_row(fx, buf);
             if (rc) break;
         }
         if (buf != tmp) free(buf);
-        if (rc != CLAIMDB_DONE) return rc;
+        if (!fast && rc != CLAIMDB_DONE) return rc;
         if (grouping) {
             /* An aggregate without GROUP BY has one group even when nothing matched. */
             if (fx->f->ngroup == 0 && fx->ngroups == 0) {
