@@ -92,8 +92,10 @@ static int exec_assert(claimdb_stmt *stmt)
                                  "article id too large");
         c.article = (int64_t)art;
         if ((rc = write_citation(stmt->db, stmt->txn, &c, NULL)) != CLAIMDB_OK) {
-            /* Give the message the statement's position. */
-            return stmt_error_at(stmt, rc, stmt->ast->loc.off, "%s", stmt->db->errtext);
+            /* Give the message the statement's position (copied: it is rewritten in place). */
+            char msg[sizeof stmt->db->errtext];
+            memcpy(msg, stmt->db->errtext, sizeof msg);
+            return stmt_error_at(stmt, rc, stmt->ast->loc.off, "%s", msg);
         }
     }
     return CLAIMDB_OK;
