@@ -121,13 +121,17 @@ int64_t bench_file_size(const char *path);
 extern int bench_sqlite_cache_mb;
 /* Load d into a new database at path (removed first). */
 void claimdb_run_load(const bench_data *d, const char *path, bench_load *out, int verbose);
-/* Run each workload's query set on the database at path; res[w] must have rows/hash allocated. */
-/* warmup: run each query set once, untimed, before the timed pass. */
-void claimdb_run_queries(const char *path, const bench_queryset qs[W_COUNT_OF],
-                         bench_result res[W_COUNT_OF], int warmup, int verbose);
+/* Query side: open a read-only handle with every workload's statement prepared; run one pass
+ * of a workload's query set (r gets the pass's time, rows and hashes); close. */
+typedef struct claimdb_q claimdb_q;
+claimdb_q *claimdb_q_open(const char *path, const bench_queryset qs[W_COUNT_OF], int verbose);
+void claimdb_q_pass(claimdb_q *h, int w, const bench_queryset *q, bench_result *r);
+void claimdb_q_close(claimdb_q *h);
 
 void sqlite_run_load(const bench_data *d, const char *path, bench_load *out, int verbose);
-void sqlite_run_queries(const char *path, const bench_queryset qs[W_COUNT_OF],
-                        bench_result res[W_COUNT_OF], int warmup, int verbose);
+typedef struct sqlite_q sqlite_q;
+sqlite_q *sqlite_q_open(const char *path, int verbose);
+void sqlite_q_pass(sqlite_q *h, int w, const bench_queryset *q, bench_result *r);
+void sqlite_q_close(sqlite_q *h);
 
 #endif /* CLAIMDB_BENCH_H */

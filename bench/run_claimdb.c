@@ -123,58 +123,70 @@ static void explain(claimdb *db, const bench_workload *w, const bench_param *bp)
     claimdb_finalize(st);
 }
 
-void claimdb_run_queries(const char *path, const bench_queryset qs[W_COUNT_OF],
-                         bench_result res[W_COUNT_OF], int warmup, int verbose)
+struct claimdb_q {
+    claimdb *db;
+    claimdb_stmt *st[W_COUNT_OF];
+};
+
+claimdb_q *claimdb_q_open(const char *path, const bench_queryset qs[W_COUNT_OF], int verbose)
 {
-    claimdb *db = NULL;
-    int rc = claimdb_open(path, CLAIMDB_OPEN_READONLY, &db);
-    if (rc != CLAIMDB_OK) bench_die("claimdb: open %s: %s", path, db ? claimdb_errmsg(db) : "");
+    claimdb_q *h = calloc(1, sizeof *h);
+    if (!h) bench_die("out of memory");
+    int rc = claimdb_open(path, CLAIMDB_OPEN_READONLY, &h->db);
+    if (rc != CLAIMDB_OK)
+        bench_die("claimdb: open %s: %s", path, h->db ? claimdb_errmsg(h->db) : "");
     for (int wi = 0; wi < W_COUNT_OF; wi++) {
         const bench_workload *w = &bench_workloads[wi];
-        const bench_queryset *q = &qs[wi];
-        bench_result *r = &res[wi];
-        if (verbose && q->n) explain(db, w, &q->params[0]);
-        claimdb_stmt *st = NULL;
-        check(db, claimdb_prepare(db, w->cql, -1, &st, NULL), w->cql);
-        if (!st) bench_die("claimdb: %s prepared to nothing", w->cql);
-        if (claimdb_column_count(st) != w->ncols)
-            bench_die("claimdb: %s has %d columns, expected %d", w->cql, claimdb_column_count(st),
-                      w->ncols);
-        for (int pass = warmup ? 0 : 1; pass < 2; pass++) { /* pass 0: warm-up, untimed */
-        claimdb_counter(db, CLAIMDB_COUNTER_CURSOR_OPS, 1);
-        r->total_rows = 0;
-        double t0 = bench_now();
-        for (size_t i = 0; i < q->n; i++) {
-            bind_params(db, st, w->nparams, &q->params[i]);
-            int64_t rows = 0;
-            uint64_t h = 0;
-            while ((rc = claimdb_step(st)) == CLAIMDB_ROW) {
-                for (int col = 0; col < w->ncols; col++) {
-                    if (w->coltype[col] == COL_INT) {
-                        int64_t v = claimdb_column_int64(st, col);
-                        h += bench_hash_int(v);
-                        if (wi == W_COUNT) rows = v;
-                    } else {
-                        h += bench_hash_text(claimdb_column_text(st, col));
-                    }
-                }
-                if (wi != W_COUNT) rows++;
-            }
-            if (rc != CLAIMDB_DONE)
-                bench_die("claimdb: step %s: %s (%s)", w->cql, claimdb_errmsg(db),
-                          claimdb_strerror(rc));
-            claimdb_reset(st);
-            r->rows[i] = rows;
-            r->hash[i] = h;
-            r->total_rows += rows;
-        }
-        r->seconds = bench_now() - t0;
-        r->cursor_ops = claimdb_counter(db, CLAIMDB_COUNTER_CURSOR_OPS, 1);
-        }
-        claimdb_finalize(st);
-        fprintf(stderr, "  claimdb: %-42s %9.2f µs/query, %.1f cursor ops/query\n", w->name,
-                q->n ? r->seconds * 1e6 / (double)q->n : 0.0,
-                q->n ? (double)r->cursor_ops / (double)q->n : 0.0);
+        if (verbose && qs[wi].n) explain(h->db, w, &qs[wi].params[0]);
+        check(h->db, claimdb_prepare(h->db, w->cql, -1, &h->st[wi], NULL), w->cql);
+        if (!h->st[wi]) bench_die("claimdb: %s prepared to nothing", w->cql);
+        if (claimdb_column_count(h->st[wi]) != w->ncols)
+            bench_die("claimdb: %s has %d columns, expected %d", w->cql,
+                      claimdb_column_count(h->st[wi]), w->ncols);
     }
-    claimdb_close(db);
+    return h;
+}
+
+void claimdb_q_pass(claimdb_q *h, int wi, const bench_queryset *q, bench_result *r)
+{
+    const bench_workload *w = &bench_workloads[wi];
+    claimdb *db = h->db;
+    claimdb_stmt *st = h->st[wi];
+    int rc;
+    claimdb_counter(db, CLAIMDB_COUNTER_CURSOR_OPS, 1);
+    r->total_rows = 0;
+    double t0 = bench_now();
+    for (size_t i = 0; i < q->n; i++) {
+        bind_params(db, st, w->nparams, &q->params[i]);
+        int64_t rows = 0;
+        uint64_t hash = 0;
+        while ((rc = claimdb_step(st)) == CLAIMDB_ROW) {
+            for (int col = 0; col < w->ncols; col++) {
+                if (w->coltype[col] == COL_INT) {
+                    int64_t v = claimdb_column_int64(st, col);
+                    hash += bench_hash_int(v);
+                    if (wi == W_COUNT) rows = v;
+                } else {
+                    hash += bench_hash_text(claimdb_column_text(st, col));
+                }
+            }
+            if (wi != W_COUNT) rows++;
+        }
+        if (rc != CLAIMDB_DONE)
+            bench_die("claimdb: step %s: %s (%s)", w->cql, claimdb_errmsg(db), claimdb_strerror(rc));
+        claimdb_reset(st);
+        r->rows[i] = rows;
+        r->hash[i] = hash;
+        r->total_rows += rows;
+    }
+    r->seconds = bench_now() - t0;
+    r->cursor_ops = claimdb_counter(db, CLAIMDB_COUNTER_CURSOR_OPS, 1);
+}
+
+void claimdb_q_close(claimdb_q *h)
+{
+    if (!h) return;
+    for (int wi = 0; wi < W_COUNT_OF; wi++) claimdb_finalize(h->st[wi]);
+    claimdb_close(h->db);
+    free(h);
 }

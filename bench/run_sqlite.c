@@ -203,53 +203,65 @@ static void explain(sqlite3 *db, const char *sql)
     sqlite3_finalize(st);
 }
 
-void sqlite_run_queries(const char *path, const bench_queryset qs[W_COUNT_OF],
-                        bench_result res[W_COUNT_OF], int warmup, int verbose)
+struct sqlite_q {
+    sqlite3 *db;
+    sqlite3_stmt *st[W_COUNT_OF];
+};
+
+sqlite_q *sqlite_q_open(const char *path, int verbose)
 {
-    sqlite3 *db = NULL;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-        bench_die("SQLite: open %s: %s", path, sqlite3_errmsg(db));
-    set_cache(db);
+    sqlite_q *h = calloc(1, sizeof *h);
+    if (!h) bench_die("out of memory");
+    if (sqlite3_open_v2(path, &h->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+        bench_die("SQLite: open %s: %s", path, sqlite3_errmsg(h->db));
+    set_cache(h->db);
     for (int wi = 0; wi < W_COUNT_OF; wi++) {
         const bench_workload *w = &bench_workloads[wi];
-        const bench_queryset *q = &qs[wi];
-        bench_result *r = &res[wi];
-        if (verbose) explain(db, w->sql);
-        sqlite3_stmt *st = prep(db, w->sql);
-        if (sqlite3_column_count(st) != w->ncols)
-            bench_die("SQLite: %s has %d columns, expected %d", w->sql, sqlite3_column_count(st),
-                      w->ncols);
-        int rc;
-        for (int pass = warmup ? 0 : 1; pass < 2; pass++) { /* pass 0: warm-up, untimed */
-        r->total_rows = 0;
-        double t0 = bench_now();
-        for (size_t i = 0; i < q->n; i++) {
-            bind_params(st, w->nparams, &q->params[i]);
-            int64_t rows = 0;
-            uint64_t h = 0;
-            while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-                for (int col = 0; col < w->ncols; col++) {
-                    if (w->coltype[col] == COL_INT) {
-                        int64_t v = sqlite3_column_int64(st, col);
-                        h += bench_hash_int(v);
-                        if (wi == W_COUNT) rows = v;
-                    } else {
-                        h += bench_hash_text((const char *)sqlite3_column_text(st, col));
-                    }
-                }
-                if (wi != W_COUNT) rows++;
-            }
-            if (rc != SQLITE_DONE) bench_die("SQLite: step %s: %s", w->sql, sqlite3_errmsg(db));
-            sqlite3_reset(st);
-            r->rows[i] = rows;
-            r->hash[i] = h;
-            r->total_rows += rows;
-        }
-        r->seconds = bench_now() - t0;
-        }
-        sqlite3_finalize(st);
-        fprintf(stderr, "  SQLite:  %-42s %9.2f µs/query\n", w->name,
-                q->n ? r->seconds * 1e6 / (double)q->n : 0.0);
+        if (verbose) explain(h->db, w->sql);
+        h->st[wi] = prep(h->db, w->sql);
+        if (sqlite3_column_count(h->st[wi]) != w->ncols)
+            bench_die("SQLite: %s has %d columns, expected %d", w->sql,
+                      sqlite3_column_count(h->st[wi]), w->ncols);
     }
-    sqlite3_close(db);
+    return h;
+}
+
+void sqlite_q_pass(sqlite_q *h, int wi, const bench_queryset *q, bench_result *r)
+{
+    const bench_workload *w = &bench_workloads[wi];
+    sqlite3_stmt *st = h->st[wi];
+    int rc;
+    r->total_rows = 0;
+    double t0 = bench_now();
+    for (size_t i = 0; i < q->n; i++) {
+        bind_params(st, w->nparams, &q->params[i]);
+        int64_t rows = 0;
+        uint64_t hash = 0;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            for (int col = 0; col < w->ncols; col++) {
+                if (w->coltype[col] == COL_INT) {
+                    int64_t v = sqlite3_column_int64(st, col);
+                    hash += bench_hash_int(v);
+                    if (wi == W_COUNT) rows = v;
+                } else {
+                    hash += bench_hash_text((const char *)sqlite3_column_text(st, col));
+                }
+            }
+            if (wi != W_COUNT) rows++;
+        }
+        if (rc != SQLITE_DONE) bench_die("SQLite: step %s: %s", w->sql, sqlite3_errmsg(h->db));
+        sqlite3_reset(st);
+        r->rows[i] = rows;
+        r->hash[i] = hash;
+        r->total_rows += rows;
+    }
+    r->seconds = bench_now() - t0;
+}
+
+void sqlite_q_close(sqlite_q *h)
+{
+    if (!h) return;
+    for (int wi = 0; wi < W_COUNT_OF; wi++) sqlite3_finalize(h->st[wi]);
+    sqlite3_close(h->db);
+    free(h);
 }
