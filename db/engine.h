@@ -145,9 +145,14 @@ int show_start(claimdb_stmt *stmt, exec **out);
 /* Store one citation (claimdb_assert and ASSERT share it). */
 int write_citation(claimdb *db, store_txn *txn, const claimdb_citation *c, int *added);
 
-/* The article root of a duplicate chain (an article that is no duplicate), for independent
- * source counting. */
+/* ---- sources (sources.c) ---- */
+
+/* The article root of a duplicate chain (an article that is no duplicate). */
 int article_root(store_txn *txn, uint64_t id, uint64_t *root);
+/* The ids of the articles citing a claim, in order (*ids malloc'd, caller frees). */
+int claim_articles(store_txn *txn, const claim_key *k, uint64_t **ids, size_t *n);
+/* How many of ids are independent: duplicates of one article count once. */
+int independent_count(store_txn *txn, const uint64_t *ids, size_t n, int64_t *count);
 
 /* ---- result columns ---- */
 

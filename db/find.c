@@ -174,25 +174,12 @@ static int claim_ok(find_exec *fx, const step_plan *sp, const claim_key *k, bool
     if (sp->has_sources) {
         int64_t n;
         if (sp->pat->independent) {
-            store_cursor *cur;
-            if ((rc = store_cites_open(txn, k, &cur))) return db_store_error(fx->stmt->db, rc);
-            uint64_t roots[64];
-            size_t nroots = 0;
-            store_citation c;
-            int r;
-            n = 0;
-            while ((r = store_cursor_next_cite(cur, &c)) == 1) {
-                uint64_t root;
-                if ((rc = article_root(txn, c.article, &root))) break;
-                bool seen = false;
-                for (size_t i = 0; i < nroots && !seen; i++) seen = roots[i] == root;
-                if (seen) continue;
-                if (nroots < 64) roots[nroots++] = root;
-                n++;
-            }
-            store_cursor_close(cur);
+            uint64_t *ids;
+            size_t nids;
+            if ((rc = claim_articles(txn, k, &ids, &nids)) == CLAIMDB_OK)
+                rc = independent_count(txn, ids, nids, &n);
+            free(ids);
             if (rc) return db_store_error(fx->stmt->db, rc);
-            if (r < 0) return store_err(fx, r);
         } else {
             uint64_t u;
             if ((rc = store_cite_count(txn, k, &u))) return db_store_error(fx->stmt->db, rc);
@@ -240,7 +227,8 @@ static value cite_value(const store_citation *c, int which)
 static int cite_accept(find_exec *fx, const step_plan *sp, const store_citation *c, bool *ok)
 {
     *ok = false;
-    if (sp->has_by_const && c->claimant != sp->by_const) return CLAIMDB_OK;
+    /* An unknown claimant (id 0) matches nothing, not the citations without claimant. */
+    if (sp->has_by_const && (sp->by_const == 0 || c->claimant != sp->by_const)) return CLAIMDB_OK;
     const cite_var *cv[4] = {&sp->src, &sp->quote, &sp->who, &sp->conf};
     for (int i = 0; i < 4; i++) {
         if (cv[i]->slot < 0 || cv[i]->is_new) continue;

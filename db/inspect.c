@@ -77,52 +77,6 @@ static void append_ids(char *buf, size_t cap, const uint64_t *ids, size_t n)
     }
 }
 
-static int collect_articles(store_txn *txn, const claim_key *k, uint64_t **ids, size_t *n)
-{
-    store_cursor *cur;
-    int rc = store_cites_open(txn, k, &cur);
-    if (rc != CLAIMDB_OK) return rc;
-    store_citation c;
-    size_t cap = 0;
-    int r;
-    while ((r = store_cursor_next_cite(cur, &c)) == 1) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 8;
-            uint64_t *p = realloc(*ids, cap * sizeof *p);
-            if (!p) {
-                store_cursor_close(cur);
-                return CLAIMDB_NOMEM;
-            }
-            *ids = p;
-        }
-        (*ids)[(*n)++] = c.article;
-    }
-    store_cursor_close(cur);
-    return r < 0 ? (r < -1 ? -r : CLAIMDB_ERROR) : CLAIMDB_OK;
-}
-
-/* Count distinct duplicate-chain roots among ids. */
-static int independent_count(store_txn *txn, const uint64_t *ids, size_t n, int64_t *count)
-{
-    uint64_t *roots = malloc((n ? n : 1) * sizeof *roots);
-    if (!roots) return CLAIMDB_NOMEM;
-    size_t nr = 0;
-    for (size_t i = 0; i < n; i++) {
-        uint64_t r;
-        int rc = article_root(txn, ids[i], &r);
-        if (rc != CLAIMDB_OK) {
-            free(roots);
-            return rc;
-        }
-        bool seen = false;
-        for (size_t j = 0; j < nr && !seen; j++) seen = roots[j] == r;
-        if (!seen) roots[nr++] = r;
-    }
-    free(roots);
-    *count = (int64_t)nr;
-    return CLAIMDB_OK;
-}
-
 int check_start(claimdb_stmt *stmt, exec **out)
 {
     claim_key k;
@@ -133,9 +87,9 @@ int check_start(claimdb_stmt *stmt, exec **out)
     int rc = claim_terms(stmt, &k, &found);
     if (rc == CLAIMDB_OK && found) {
         k.pol = POL_POS;
-        rc = collect_articles(stmt->txn, &k, &pos, &npos);
+        rc = claim_articles(stmt->txn, &k, &pos, &npos);
         k.pol = POL_NEG;
-        if (rc == CLAIMDB_OK) rc = collect_articles(stmt->txn, &k, &neg, &nneg);
+        if (rc == CLAIMDB_OK) rc = claim_articles(stmt->txn, &k, &neg, &nneg);
         if (rc == CLAIMDB_OK) rc = independent_count(stmt->txn, pos, npos, &indep);
         if (rc != CLAIMDB_OK) rc = db_store_error(stmt->db, rc);
     } else if (rc != CLAIMDB_OK) {

@@ -141,6 +141,22 @@ int value_order(store_txn *txn, const value *a, const value *b, int *cmp)
 {
     int ra = a->k == V_NULL ? 0 : is_number(a) ? 1 : 2;
     int rb = b->k == V_NULL ? 0 : is_number(b) ? 1 : 2;
+    if (ra + rb == 3) {
+        /* A number against a text that reads as a number compares as numbers, as = does. */
+        const value *t = ra == 2 ? a : b;
+        char buf[64];
+        const char *s;
+        size_t n;
+        double x;
+        int rc = value_text(txn, t, &s, &n, buf, sizeof buf);
+        if (rc != CLAIMDB_OK) return rc;
+        if (text_number(s, n, &x)) {
+            double y = num(ra == 1 ? a : b);
+            double l = ra == 1 ? y : x, r = ra == 1 ? x : y;
+            *cmp = l < r ? -1 : l > r ? 1 : 0;
+            return CLAIMDB_OK;
+        }
+    }
     if (ra != rb) {
         *cmp = ra < rb ? -1 : 1;
         return CLAIMDB_OK;

@@ -124,20 +124,6 @@ static int exec_retract(claimdb_stmt *stmt)
     return CLAIMDB_OK;
 }
 
-int article_root(store_txn *txn, uint64_t id, uint64_t *root)
-{
-    /* Chains are kept acyclic by ARTICLE; the bound only guards against damaged data. */
-    for (int depth = 0; depth < 64; depth++) {
-        store_article a;
-        int rc = store_article_get(txn, id, &a);
-        if (rc == CLAIMDB_NOTFOUND || (rc == CLAIMDB_OK && !a.has_duplicate_of)) break;
-        if (rc != CLAIMDB_OK) return rc;
-        id = a.duplicate_of;
-    }
-    *root = id;
-    return CLAIMDB_OK;
-}
-
 static int field(claimdb_stmt *stmt, const ast_value *v, const char *what, store_text *dst,
                  char *buf, size_t bufsz)
 {

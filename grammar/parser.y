@@ -661,11 +661,12 @@ show:
 
 #include <stdio.h>
 
-/* Bison's own messages (memory exhausted): syntax errors go through yyreport_syntax_error. */
+/* Bison's own messages: syntax errors go through yyreport_syntax_error. "memory exhausted"
+ * means the parser stack passed YYMAXDEPTH (10000): a statement nested that deep. */
 static void cq_yyerror(const ast_loc *loc, struct cq_ctx *ctx, const char *msg)
 {
     if (!strcmp(msg, "memory exhausted"))
-        ctx->nomem = true;
+        cq_error(ctx, CLAIMDB_SYNTAX, loc->off, "statement nested too deeply");
     else
         cq_error(ctx, CLAIMDB_SYNTAX, loc->off, "%s", msg);
 }

@@ -267,11 +267,12 @@ int parse_statement(const char *text, size_t len, ast_stmt **out, size_t *consum
         *out = st;
         return 0;
     }
-    if (ctx.nomem || rc == 2) {
+    if (ctx.nomem) {
         ctx_close(&ctx);
         *consumed = len;
         return fail_nomem(err);
     }
+
     if (!err->code) {
         err->code = CLAIMDB_SYNTAX;
         err->offset = ctx.cur_loc.off;
