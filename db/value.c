@@ -100,6 +100,38 @@ static bool text_number(const char *s, size_t n, double *out)
     return end == buf + n;
 }
 
+/* A value's text with room for a formatted number. */
+typedef struct vtext {
+    const char *s;
+    size_t n;
+    char buf[64];
+} vtext;
+
+static int texts(store_txn *txn, const value *a, const value *b, vtext *ta, vtext *tb)
+{
+    int rc = value_text(txn, a, &ta->s, &ta->n, ta->buf, sizeof ta->buf);
+    return rc == CLAIMDB_OK ? value_text(txn, b, &tb->s, &tb->n, tb->buf, sizeof tb->buf) : rc;
+}
+
+/* When exactly one of a and b is a number: both as numbers, if the other's text reads as one
+ * (a term "2018" against 2018). *ok false otherwise. */
+static int as_numbers(store_txn *txn, const value *a, const value *b, double *x, double *y,
+                      bool *ok)
+{
+    *ok = false;
+    if (is_number(a) == is_number(b)) return CLAIMDB_OK;
+    const value *t = is_number(a) ? b : a;
+    vtext tt;
+    int rc = value_text(txn, t, &tt.s, &tt.n, tt.buf, sizeof tt.buf);
+    if (rc != CLAIMDB_OK) return rc;
+    double d;
+    if (!text_number(tt.s, tt.n, &d)) return CLAIMDB_OK;
+    *x = is_number(a) ? num(a) : d;
+    *y = is_number(b) ? num(b) : d;
+    *ok = true;
+    return CLAIMDB_OK;
+}
+
 int value_equal(store_txn *txn, const value *a, const value *b, bool *eq)
 {
     *eq = false;
@@ -112,26 +144,24 @@ int value_equal(store_txn *txn, const value *a, const value *b, bool *eq)
         *eq = num(a) == num(b);
         return CLAIMDB_OK;
     }
-    char ba[64], bb[64];
-    const char *sa, *sb;
-    size_t na, nb;
-    int rc = value_text(txn, a, &sa, &na, ba, sizeof ba);
-    if (rc == CLAIMDB_OK) rc = value_text(txn, b, &sb, &nb, bb, sizeof bb);
-    if (rc != CLAIMDB_OK) return rc;
     if (is_number(a) || is_number(b)) {
-        double x;
-        const value *n = is_number(a) ? a : b;
-        if (text_number(is_number(a) ? sb : sa, is_number(a) ? nb : na, &x)) *eq = x == num(n);
-        return CLAIMDB_OK;
+        double x, y;
+        bool ok;
+        int rc = as_numbers(txn, a, b, &x, &y, &ok);
+        *eq = ok && x == y;
+        return rc;
     }
+    vtext ta, tb;
+    int rc = texts(txn, a, b, &ta, &tb);
+    if (rc != CLAIMDB_OK) return rc;
     char *ka = NULL, *kb = NULL;
     size_t kna, knb;
     /* Texts that have no key (empty, or not valid UTF-8) compare by their bytes. */
-    if (store_term_key(sa, na, &ka, &kna) == CLAIMDB_OK &&
-        store_term_key(sb, nb, &kb, &knb) == CLAIMDB_OK)
+    if (store_term_key(ta.s, ta.n, &ka, &kna) == CLAIMDB_OK &&
+        store_term_key(tb.s, tb.n, &kb, &knb) == CLAIMDB_OK)
         *eq = kna == knb && memcmp(ka, kb, kna) == 0;
     else
-        *eq = na == nb && memcmp(sa, sb, na) == 0;
+        *eq = ta.n == tb.n && memcmp(ta.s, tb.s, ta.n) == 0;
     free(ka);
     free(kb);
     return CLAIMDB_OK;
@@ -141,47 +171,33 @@ int value_order(store_txn *txn, const value *a, const value *b, int *cmp)
 {
     int ra = a->k == V_NULL ? 0 : is_number(a) ? 1 : 2;
     int rb = b->k == V_NULL ? 0 : is_number(b) ? 1 : 2;
-    if (ra + rb == 3) {
+    double x = 0, y = 0;
+    bool numeric = ra == 1 && rb == 1;
+    if (numeric) {
+        x = num(a);
+        y = num(b);
+    } else if (ra + rb == 3) {
         /* A number against a text that reads as a number compares as numbers, as = does. */
-        const value *t = ra == 2 ? a : b;
-        char buf[64];
-        const char *s;
-        size_t n;
-        double x;
-        int rc = value_text(txn, t, &s, &n, buf, sizeof buf);
+        int rc = as_numbers(txn, a, b, &x, &y, &numeric);
         if (rc != CLAIMDB_OK) return rc;
-        if (text_number(s, n, &x)) {
-            double y = num(ra == 1 ? a : b);
-            double l = ra == 1 ? y : x, r = ra == 1 ? x : y;
-            *cmp = l < r ? -1 : l > r ? 1 : 0;
-            return CLAIMDB_OK;
-        }
     }
-    if (ra != rb) {
-        *cmp = ra < rb ? -1 : 1;
-        return CLAIMDB_OK;
-    }
-    if (ra == 0) {
-        *cmp = 0;
-        return CLAIMDB_OK;
-    }
-    if (ra == 1) {
-        double x = num(a), y = num(b);
+    if (numeric) {
         *cmp = x < y ? -1 : x > y ? 1 : 0;
+        return CLAIMDB_OK;
+    }
+    if (ra != rb || ra == 0) {
+        *cmp = ra < rb ? -1 : ra > rb ? 1 : 0;
         return CLAIMDB_OK;
     }
     if (a->k == V_TERM && b->k == V_TERM && a->u.t == b->u.t) {
         *cmp = 0;
         return CLAIMDB_OK;
     }
-    char ba[64], bb[64];
-    const char *sa, *sb;
-    size_t na, nb;
-    int rc = value_text(txn, a, &sa, &na, ba, sizeof ba);
-    if (rc == CLAIMDB_OK) rc = value_text(txn, b, &sb, &nb, bb, sizeof bb);
+    vtext ta, tb;
+    int rc = texts(txn, a, b, &ta, &tb);
     if (rc != CLAIMDB_OK) return rc;
-    int c = memcmp(sa, sb, na < nb ? na : nb);
-    *cmp = c != 0 ? c : na < nb ? -1 : na > nb ? 1 : 0;
+    int c = memcmp(ta.s, tb.s, ta.n < tb.n ? ta.n : tb.n);
+    *cmp = c != 0 ? c : ta.n < tb.n ? -1 : ta.n > tb.n ? 1 : 0;
     return CLAIMDB_OK;
 }
 
