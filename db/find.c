@@ -31,6 +31,11 @@ typedef struct const_entry {
     value v;
 } const_entry;
 
+typedef struct conjunct {
+    const ast_expr *e;
+    size_t step;
+} conjunct;
+
 /* Gathered rows: the output columns, then the sort keys, then the arrival number (the
  * final tie-break, so equal keys keep the order they came in). */
 typedef struct grow {
@@ -63,6 +68,11 @@ typedef struct find_exec {
     int depth;
     bool started, finished, gathered;
     value *vars;
+    /* checks placed at the step that binds what they read (place_checks) */
+    size_t *bound_at;     /* per variable: the step that binds it */
+    size_t *without_step; /* per WITHOUT pattern */
+    conjunct *conj;       /* the AND-ed parts of FILTER */
+    size_t nconj;
     /* resolved pieces of FILTER */
     regex_entry *regexes;
     size_t nregex;
@@ -457,6 +467,31 @@ static int prepare_expr(find_exec *fx, const ast_expr *e)
 /* ---- the solution stream ---- */
 
 /* The next solution of patterns, WITHOUT and FILTER: CLAIMDB_ROW, CLAIMDB_DONE or an error. */
+/* Checks that run as soon as a step has bound everything they read: WITHOUT patterns and
+ * the AND-ed parts of FILTER. Checking early prunes the join instead of filtering its end. */
+static int checks_pass(find_exec *fx, size_t step, bool *pass)
+{
+    int rc;
+    *pass = true;
+    for (size_t i = 0; i < fx->pl.nwithout; i++) {
+        if (fx->without_step[i] != step) continue;
+        level w = {.sp = &fx->pl.without[i]};
+        if ((rc = level_open(fx, &w))) return rc;
+        int r = level_next(fx, &w);
+        level_close(&w);
+        if (r >= 1000) return r - 1000;
+        if (r == 1) return *pass = false, CLAIMDB_OK;
+    }
+    for (size_t i = 0; i < fx->nconj; i++) {
+        if (fx->conj[i].step != step) continue;
+        bool ok;
+        if ((rc = eval_cond(fx, fx->conj[i].e, &ok))) return rc;
+        if (!ok) return *pass = false, CLAIMDB_OK;
+    }
+    return CLAIMDB_OK;
+}
+
+/* The next solution of patterns, WITHOUT and FILTER: CLAIMDB_ROW, CLAIMDB_DONE or an error. */
 static int next_solution(find_exec *fx)
 {
     if (fx->finished) return CLAIMDB_DONE;
@@ -479,29 +514,86 @@ static int next_solution(find_exec *fx)
             fx->depth--;
             continue;
         }
+        bool pass;
+        if ((rc = checks_pass(fx, (size_t)fx->depth, &pass))) return rc;
+        if (!pass) continue;
         if ((size_t)fx->depth + 1 < fx->nlv) {
             fx->depth++;
             if ((rc = level_open(fx, &fx->lv[fx->depth]))) return rc;
             continue;
         }
-        /* A whole solution: WITHOUT patterns must find nothing, FILTER must hold. */
-        bool drop = false;
-        for (size_t i = 0; i < fx->pl.nwithout && !drop; i++) {
-            level w = {.sp = &fx->pl.without[i]};
-            if ((rc = level_open(fx, &w))) return rc;
-            r = level_next(fx, &w);
-            level_close(&w);
-            if (r >= 1000) return r - 1000;
-            drop = r == 1;
-        }
-        if (drop) continue;
-        if (fx->f->filter) {
-            bool ok;
-            if ((rc = eval_cond(fx, fx->f->filter, &ok))) return rc;
-            if (!ok) continue;
-        }
         return CLAIMDB_ROW;
     }
+}
+
+static void expr_slots(const ast_expr *e, bool *used)
+{
+    if (!e) return;
+    if (e->kind == EXPR_VAR && e->slot >= 0) used[e->slot] = true;
+    expr_slots(e->a, used);
+    expr_slots(e->b, used);
+}
+
+/* The step after which every variable in used is bound (0 when none is used). */
+static size_t step_binding(const find_exec *fx, const bool *used)
+{
+    size_t last = 0;
+    for (size_t v = 0; v < fx->f->nvars; v++)
+        if (used[v] && fx->bound_at[v] > last) last = fx->bound_at[v];
+    return last;
+}
+
+static int add_conjuncts(find_exec *fx, const ast_expr *e, bool *used)
+{
+    if (e->kind == EXPR_AND) {
+        int rc = add_conjuncts(fx, e->a, used);
+        return rc ? rc : add_conjuncts(fx, e->b, used);
+    }
+    conjunct *c = realloc(fx->conj, (fx->nconj + 1) * sizeof *c);
+    if (!c) return db_error(fx->stmt->db, CLAIMDB_NOMEM, "out of memory");
+    fx->conj = c;
+    memset(used, 0, (fx->f->nvars ? fx->f->nvars : 1) * sizeof *used);
+    expr_slots(e, used);
+    c[fx->nconj].e = e;
+    c[fx->nconj].step = step_binding(fx, used);
+    fx->nconj++;
+    return CLAIMDB_OK;
+}
+
+/* Place every check at the first step where all it reads is bound. */
+static int place_checks(find_exec *fx)
+{
+    const ast_find *f = fx->f;
+    size_t nv = f->nvars ? f->nvars : 1;
+    fx->bound_at = calloc(nv, sizeof *fx->bound_at);
+    fx->without_step = calloc(fx->pl.nwithout ? fx->pl.nwithout : 1, sizeof *fx->without_step);
+    bool *used = calloc(nv, sizeof *used);
+    int rc = CLAIMDB_OK;
+    if (!fx->bound_at || !fx->without_step || !used) {
+        free(used);
+        return db_error(fx->stmt->db, CLAIMDB_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < fx->pl.nsteps; i++) {
+        const step_plan *sp = &fx->pl.steps[i];
+        for (int k = 0; k < 3; k++)
+            if (sp->pos[k].kind == POS_NEW) fx->bound_at[sp->pos[k].slot] = i;
+        const cite_var *cv[4] = {&sp->src, &sp->quote, &sp->who, &sp->conf};
+        for (int k = 0; k < 4; k++)
+            if (cv[k]->slot >= 0 && cv[k]->is_new) fx->bound_at[cv[k]->slot] = i;
+    }
+    for (size_t i = 0; i < fx->pl.nwithout; i++) {
+        const step_plan *sp = &fx->pl.without[i];
+        memset(used, 0, nv * sizeof *used);
+        for (int k = 0; k < 3; k++)
+            if (sp->pos[k].slot >= 0) used[sp->pos[k].slot] = true;
+        const cite_var *cv[4] = {&sp->src, &sp->quote, &sp->who, &sp->conf};
+        for (int k = 0; k < 4; k++)
+            if (cv[k]->slot >= 0) used[cv[k]->slot] = true;
+        fx->without_step[i] = step_binding(fx, used);
+    }
+    if (f->filter) rc = add_conjuncts(fx, f->filter, used);
+    free(used);
+    return rc;
 }
 
 /* ---- computed columns ---- */
@@ -947,6 +1039,9 @@ static void find_free(exec *self)
     for (size_t i = 0; i < fx->nregex; i++) regfree(&fx->regexes[i].re);
     free(fx->regexes);
     free(fx->consts);
+    free(fx->bound_at);
+    free(fx->without_step);
+    free(fx->conj);
     free(fx->vars);
     free(fx->cols);
     tuples_free(&fx->seen, fx->seen_rows, fx->nseen);
@@ -990,6 +1085,7 @@ static int find_setup(claimdb_stmt *stmt, const ast_find *f, find_exec **out)
     if (f->offset.kind != VAL_NONE && (rc = stmt_value_uint(stmt, &f->offset, "OFFSET", &fx->offset)))
         return rc;
     if ((rc = prepare_expr(fx, f->filter))) return rc;
+    if ((rc = place_checks(fx))) return rc;
     for (size_t i = 0; i < fx->ncomputed; i++)
         if ((rc = prepare_expr(fx, fx->cols[i]))) return rc;
     if (fx->nlv == 0) fx->finished = true;
