@@ -3,28 +3,47 @@
  * A deliberately naive reference evaluator (nested loops over every claim and citation, held
  * in plain C arrays) and the engine must agree on random FIND queries over random data.
  *
- * Data: per data set, ~8 subjects and ~8 objects drawn from one pool of 12 terms, 4
- * predicates, 60-150 citations over articles 0..5, both polarities, quotes, claimants (from
- * the same pool, so BY ?who joins) and confidences present or absent, a few
- * ARTICLE n DUPLICATE OF m. Terms are written with random case and white space variations;
- * a term's display form is its first spelling. Everything goes in through the public API
- * (claimdb_assert inside BEGIN/COMMIT, claimdb_exec for ARTICLE).
+ * Data (a new database every 100 queries): ~8 subjects and ~8 objects drawn from one pool of
+ * 12 terms, 4 predicates, claimants from the same pool (so BY ?who joins), 60-150 citations
+ * (400-900 in every fifth data set) over 6 articles (ids 0..5, or ids past one byte such as
+ * 300 and 1048576), both polarities, quotes, claimants and confidences present or absent.
+ * Terms are written with random case and white space; a term's display form is its first
+ * spelling. Also: re-asserted citations, RETRACT (citations and whole claims), ARTICLE
+ * metadata, ARTICLE n DUPLICATE OF m, ALIAS (alias spellings used before it are merged,
+ * after it they mean the canonical term). Citations go in through claimdb_assert inside
+ * BEGIN/COMMIT, the other statements through claimdb_exec; some data sets are queried while
+ * the last write transaction is still open.
  *
- * Queries: joins of 1-3 patterns sharing variables, constants (changed case, unknown terms),
- * '_', a variable repeated in one pattern, NOT, WITHOUT, FROM/QUOTE/BY/CONFIDENCE, BY
- * constant, CITED BY ... AND/OR, [INDEPENDENT] SOURCES op n, FILTER (= != < <= > >= ~ LIKE
- * AND OR NOT), DISTINCT, GROUP BY with COUNT(*), COUNT(DISTINCT), MIN, MAX, ORDER BY,
- * LIMIT/OFFSET (only under an ORDER BY over every output column, so the rows are determined).
+ * Queries: joins of 1-3 patterns (mostly sharing variables; some cross products and
+ * all-constant patterns), constants in any position (changed case and white space, aliases,
+ * unknown terms, $parameters bound through the API), '_', a variable repeated in a pattern,
+ * NOT, WITHOUT, FROM/QUOTE/BY/CONFIDENCE, BY constant, CITED BY a AND/OR b,
+ * [INDEPENDENT] SOURCES op n, FILTER (= != < <= > >= between variables and constants, ~,
+ * LIKE, title()/date()/outlet(), AND OR NOT), DISTINCT, GROUP BY with or without COUNT(*),
+ * COUNT(DISTINCT), MIN, MAX, ORDER BY, LIMIT/OFFSET, bare one-pattern COUNT(*) (the engine's
+ * term-statistics path); sometimes a few rows are stepped and the statement reset first.
  *
- * Results are compared as multisets of rows rendered from claimdb_column_type/_text
- * ("T:text", "I:n", "R:x", "N" for NULL), in order where ORDER BY fixes it.
+ * Checks: rows are rendered from claimdb_column_type/_text ("T:text", "I:n", "R:x", "N" for
+ * NULL) and compared as multisets; under ORDER BY the engine's rows must also be in order of
+ * the keys that are output columns; LIMIT/OFFSET under an ORDER BY over every output column
+ * is compared as a sequence, without ORDER BY by its count and as a sub-multiset. Output
+ * column names are checked where the query names them (variable or AS).
+ *
+ * Where the language text is silent the reference takes these rules: NULL sorts first (and
+ * MIN/MAX, COUNT(DISTINCT) skip it; GROUP BY puts NULLs in one group); a constant compared by
+ * < or > stands for its term's display form when it names a term, else for its text; BY a
+ * constant without FROM means some citation has that claimant; texts (quotes, titles)
+ * compare by key for = and !=; ARTICLE changes only the fields it gives; ALIAS rewrites claims
+ * stored under the alias's own term (db/store.h). Queries whose result is not determined by
+ * the language (LIMIT without a total order, merging two citations of one article) are not
+ * generated, or only checked for what is determined.
  *
  * Usage: test_differential [--seed N] [--count N] [--all] [--dump] [--verbose] [--minimize]
  *   --seed N     seed (default fixed; also CLAIMDB_DIFF_SEED)
  *   --count N    number of queries (default 1000; also CLAIMDB_DIFF_COUNT)
  *   --all        report every mismatch instead of stopping at the first
  *   --dump       print each data set as ClaimQL
- *   --verbose    print every query
+ *   --verbose    print every query (with the reference's solution and row counts)
  *   --minimize   on a mismatch, drop data statements while it persists and print the rest
  */
 #include <setjmp.h>
