@@ -22,25 +22,44 @@ const char *claimdb_version(void)
 const char *claimdb_strerror(int status)
 {
     switch (status) {
-    case CLAIMDB_OK: return "not an error";
-    case CLAIMDB_ERROR: return "statement failed";
-    case CLAIMDB_SYNTAX: return "syntax error";
-    case CLAIMDB_SEMANTIC: return "invalid statement";
-    case CLAIMDB_NOMEM: return "out of memory";
-    case CLAIMDB_NOTFOUND: return "no such database";
-    case CLAIMDB_READONLY: return "database is read-only";
-    case CLAIMDB_BUSY: return "database is busy";
-    case CLAIMDB_IOERR: return "input/output error";
-    case CLAIMDB_CORRUPT: return "not a claimdb database, or damaged";
-    case CLAIMDB_VERSION: return "unsupported database format version";
-    case CLAIMDB_MISUSE: return "API misuse";
-    case CLAIMDB_RANGE: return "index or name out of range";
-    case CLAIMDB_INTERRUPT: return "interrupted";
-    case CLAIMDB_ABORT: return "callback requested abort";
-    case CLAIMDB_TOOBIG: return "value too big";
-    case CLAIMDB_ROW: return "another row available";
-    case CLAIMDB_DONE: return "no more rows available";
-    default: return "unknown status";
+    case CLAIMDB_OK:
+        return "not an error";
+    case CLAIMDB_ERROR:
+        return "statement failed";
+    case CLAIMDB_SYNTAX:
+        return "syntax error";
+    case CLAIMDB_SEMANTIC:
+        return "invalid statement";
+    case CLAIMDB_NOMEM:
+        return "out of memory";
+    case CLAIMDB_NOTFOUND:
+        return "no such database";
+    case CLAIMDB_READONLY:
+        return "database is read-only";
+    case CLAIMDB_BUSY:
+        return "database is busy";
+    case CLAIMDB_IOERR:
+        return "input/output error";
+    case CLAIMDB_CORRUPT:
+        return "not a claimdb database, or damaged";
+    case CLAIMDB_VERSION:
+        return "unsupported database format version";
+    case CLAIMDB_MISUSE:
+        return "API misuse";
+    case CLAIMDB_RANGE:
+        return "index or name out of range";
+    case CLAIMDB_INTERRUPT:
+        return "interrupted";
+    case CLAIMDB_ABORT:
+        return "callback requested abort";
+    case CLAIMDB_TOOBIG:
+        return "value too big";
+    case CLAIMDB_ROW:
+        return "another row available";
+    case CLAIMDB_DONE:
+        return "no more rows available";
+    default:
+        return "unknown status";
     }
 }
 
@@ -69,7 +88,8 @@ static void stmt_stop(claimdb_stmt *stmt);
 int claimdb_close(claimdb *db)
 {
     if (!db) return CLAIMDB_OK;
-    while (db->stmts) claimdb_finalize(db->stmts);
+    while (db->stmts)
+        claimdb_finalize(db->stmts);
     if (db->txn) store_abort(db->txn);
     store_close(db->st);
     free(db);
@@ -127,8 +147,7 @@ const char *claimdb_keyword_name(int i)
 
 /* ---- statements ---- */
 
-int claimdb_prepare(claimdb *db, const char *text, int len, claimdb_stmt **out,
-                    const char **tail)
+int claimdb_prepare(claimdb *db, const char *text, int len, claimdb_stmt **out, const char **tail)
 {
     if (out) *out = NULL;
     if (tail) *tail = text;
@@ -178,7 +197,8 @@ int claimdb_prepare(claimdb *db, const char *text, int len, claimdb_stmt **out,
             claimdb_finalize(stmt);
             return db_error(db, CLAIMDB_NOMEM, "out of memory");
         }
-        for (size_t i = 0; i < f->nitems; i++) names[i] = f->items[i].name;
+        for (size_t i = 0; i < f->nitems; i++)
+            names[i] = f->items[i].name;
         rc = stmt_set_columns(stmt, (int)f->nitems, names);
         free(names);
         if (rc != CLAIMDB_OK) {
@@ -188,17 +208,15 @@ int claimdb_prepare(claimdb *db, const char *text, int len, claimdb_stmt **out,
     } else {
         /* The other statements set their columns when they start; start them dry to learn
          * the shape would need a transaction, so their fixed column lists live with them. */
-        static const char *const evidence[] = {"article", "title",    "outlet", "date",
+        static const char *const evidence[] = {"article",  "title", "outlet",  "date",
                                                "claimant", "quote", "polarity"};
         static const char *const check[] = {"verdict", "supporting", "contradicting",
                                             "independent_supporting", "sources"};
         static const char *const explain[] = {"step", "pattern", "index", "bound", "estimate"};
-        static const char *const articles[] = {"id",     "title",        "outlet",   "date",
-                                               "url",    "author",       "duplicate_of",
-                                               "claims"};
-        static const char *const article[] = {"id",     "title",        "outlet", "date",
-                                              "url",    "author",       "duplicate_of",
-                                              "claims", "text"};
+        static const char *const articles[] = {"id",  "title",  "outlet",       "date",
+                                               "url", "author", "duplicate_of", "claims"};
+        static const char *const article[] = {"id",     "title",        "outlet", "date", "url",
+                                              "author", "duplicate_of", "claims", "text"};
         static const char *const preds[] = {"predicate", "claims"};
         static const char *const aliases[] = {"alias", "term"};
         static const char *const stats[] = {"name", "value"};
@@ -207,20 +225,39 @@ int claimdb_prepare(claimdb *db, const char *text, int len, claimdb_stmt **out,
         int ncols = 0;
 #define COLS(a) (cols = (a), ncols = (int)(sizeof(a) / sizeof((a)[0])))
         switch (ast->kind) {
-        case STMT_EVIDENCE: COLS(evidence); break;
-        case STMT_CHECK: COLS(check); break;
-        case STMT_EXPLAIN: COLS(explain); break;
+        case STMT_EVIDENCE:
+            COLS(evidence);
+            break;
+        case STMT_CHECK:
+            COLS(check);
+            break;
+        case STMT_EXPLAIN:
+            COLS(explain);
+            break;
         case STMT_SHOW:
             switch (ast->u.show.kind) {
-            case SHOW_ARTICLES: COLS(articles); break;
-            case SHOW_PREDICATES: COLS(preds); break;
-            case SHOW_ALIASES: COLS(aliases); break;
-            case SHOW_STATS: COLS(stats); break;
-            case SHOW_TERMS: COLS(terms); break;
-            case SHOW_ARTICLE: COLS(article); break;
+            case SHOW_ARTICLES:
+                COLS(articles);
+                break;
+            case SHOW_PREDICATES:
+                COLS(preds);
+                break;
+            case SHOW_ALIASES:
+                COLS(aliases);
+                break;
+            case SHOW_STATS:
+                COLS(stats);
+                break;
+            case SHOW_TERMS:
+                COLS(terms);
+                break;
+            case SHOW_ARTICLE:
+                COLS(article);
+                break;
             }
             break;
-        default: break;
+        default:
+            break;
         }
 #undef COLS
         if (ncols && stmt_set_columns(stmt, ncols, cols) != CLAIMDB_OK) {
@@ -240,9 +277,9 @@ int stmt_set_columns(claimdb_stmt *stmt, int ncols, const char *const *names)
     stmt->row = calloc(n, sizeof *stmt->row);
     stmt->coltext = calloc(n, sizeof *stmt->coltext);
     stmt->coltextcap = calloc(n, sizeof *stmt->coltextcap);
-    if (!stmt->colnames || !stmt->row || !stmt->coltext || !stmt->coltextcap)
-        return CLAIMDB_NOMEM;
-    for (int i = 0; i < ncols; i++) stmt->colnames[i] = names[i];
+    if (!stmt->colnames || !stmt->row || !stmt->coltext || !stmt->coltextcap) return CLAIMDB_NOMEM;
+    for (int i = 0; i < ncols; i++)
+        stmt->colnames[i] = names[i];
     return CLAIMDB_OK;
 }
 
@@ -256,7 +293,8 @@ static void stmt_stop(claimdb_stmt *stmt)
     if (stmt->own_txn && stmt->txn) store_abort(stmt->txn);
     stmt->txn = NULL;
     stmt->own_txn = false;
-    for (int i = 0; i < stmt->ncols; i++) stmt->row[i] = v_null();
+    for (int i = 0; i < stmt->ncols; i++)
+        stmt->row[i] = v_null();
 }
 
 int claimdb_reset(claimdb_stmt *stmt)
@@ -273,14 +311,17 @@ int claimdb_finalize(claimdb_stmt *stmt)
     if (!stmt) return CLAIMDB_OK;
     claimdb *db = stmt->db;
     stmt_stop(stmt);
-    if (stmt->prev) stmt->prev->next = stmt->next;
-    else db->stmts = stmt->next;
+    if (stmt->prev)
+        stmt->prev->next = stmt->next;
+    else
+        db->stmts = stmt->next;
     if (stmt->next) stmt->next->prev = stmt->prev;
     if (stmt->binds)
         for (size_t i = 0; i < stmt->ast->nparams; i++)
             if (stmt->binds[i].k == V_TEXT) free(stmt->binds[i].u.s.p);
     free(stmt->binds);
-    for (int i = 0; i < stmt->ncols; i++) free(stmt->coltext[i]);
+    for (int i = 0; i < stmt->ncols; i++)
+        free(stmt->coltext[i]);
     free(stmt->coltext);
     free(stmt->coltextcap);
     free(stmt->colnames);
@@ -381,8 +422,10 @@ static bool stmt_writes(const ast_stmt *ast)
     case STMT_ASSERT:
     case STMT_RETRACT:
     case STMT_ARTICLE:
-    case STMT_ALIAS: return true;
-    default: return false;
+    case STMT_ALIAS:
+        return true;
+    default:
+        return false;
     }
 }
 
@@ -431,8 +474,9 @@ static int step_transaction(claimdb_stmt *stmt)
     int rc;
     switch (stmt->ast->kind) {
     case STMT_BEGIN:
-        if (db->txn) return stmt_error_at(stmt, CLAIMDB_ERROR, stmt->ast->loc.off,
-                                          "a transaction is already open");
+        if (db->txn)
+            return stmt_error_at(stmt, CLAIMDB_ERROR, stmt->ast->loc.off,
+                                 "a transaction is already open");
         if (db->flags & CLAIMDB_OPEN_READONLY)
             return db_error(db, CLAIMDB_READONLY, "the database is open read-only");
         if ((rc = store_begin(db->st, true, &db->txn)) != CLAIMDB_OK) {
@@ -443,8 +487,7 @@ static int step_transaction(claimdb_stmt *stmt)
     case STMT_COMMIT:
     case STMT_ROLLBACK:
         if (!db->txn)
-            return stmt_error_at(stmt, CLAIMDB_ERROR, stmt->ast->loc.off,
-                                 "no transaction is open");
+            return stmt_error_at(stmt, CLAIMDB_ERROR, stmt->ast->loc.off, "no transaction is open");
         if (other_running(db, stmt))
             return stmt_error_at(stmt, CLAIMDB_ERROR, stmt->ast->loc.off,
                                  "a statement is still reading in this transaction: "
@@ -458,7 +501,8 @@ static int step_transaction(claimdb_stmt *stmt)
         db->txn = NULL;
         if (rc != CLAIMDB_OK) return db_store_error(db, rc);
         return CLAIMDB_OK;
-    default: return CLAIMDB_OK;
+    default:
+        return CLAIMDB_OK;
     }
 }
 
@@ -477,12 +521,18 @@ static int start_reader(claimdb_stmt *stmt)
         stmt->own_txn = true;
     }
     switch (stmt->ast->kind) {
-    case STMT_FIND: return find_start(stmt, &stmt->ex);
-    case STMT_EXPLAIN: return explain_start(stmt, &stmt->ex);
-    case STMT_EVIDENCE: return evidence_start(stmt, &stmt->ex);
-    case STMT_CHECK: return check_start(stmt, &stmt->ex);
-    case STMT_SHOW: return show_start(stmt, &stmt->ex);
-    default: return db_error(db, CLAIMDB_MISUSE, "not a reading statement");
+    case STMT_FIND:
+        return find_start(stmt, &stmt->ex);
+    case STMT_EXPLAIN:
+        return explain_start(stmt, &stmt->ex);
+    case STMT_EVIDENCE:
+        return evidence_start(stmt, &stmt->ex);
+    case STMT_CHECK:
+        return check_start(stmt, &stmt->ex);
+    case STMT_SHOW:
+        return show_start(stmt, &stmt->ex);
+    default:
+        return db_error(db, CLAIMDB_MISUSE, "not a reading statement");
     }
 }
 
@@ -492,7 +542,8 @@ int claimdb_step(claimdb_stmt *stmt)
     claimdb *db = stmt->db;
     int rc;
     switch (stmt->state) {
-    case ST_DONE: return CLAIMDB_DONE;
+    case ST_DONE:
+        return CLAIMDB_DONE;
     case ST_FAILED:
         return db_error(db, CLAIMDB_MISUSE, "step after an error: reset the statement first");
     case ST_READY:
@@ -511,7 +562,8 @@ int claimdb_step(claimdb_stmt *stmt)
             return rc;
         }
         break;
-    case ST_RUNNING: break;
+    case ST_RUNNING:
+        break;
     }
     if (db->txn && stmt->txn && stmt->txn != db->txn && !stmt->own_txn) {
         stmt_stop(stmt);
@@ -559,11 +611,15 @@ int claimdb_column_type(claimdb_stmt *stmt, int i)
     const value *v = column(stmt, i);
     if (!v) return CLAIMDB_NULL;
     switch (v->k) {
-    case V_INT: return CLAIMDB_INTEGER;
-    case V_REAL: return CLAIMDB_REAL;
+    case V_INT:
+        return CLAIMDB_INTEGER;
+    case V_REAL:
+        return CLAIMDB_REAL;
     case V_TERM:
-    case V_TEXT: return CLAIMDB_TEXT;
-    default: return CLAIMDB_NULL;
+    case V_TEXT:
+        return CLAIMDB_TEXT;
+    default:
+        return CLAIMDB_NULL;
     }
 }
 
@@ -655,7 +711,8 @@ int claimdb_assert(claimdb *db, const claimdb_citation *c, int *added)
     if (added) *added = 0;
     if (!db) return CLAIMDB_MISUSE;
     if (!c || !c->subject || !c->predicate || !c->object)
-        return db_error(db, CLAIMDB_MISUSE, "claimdb_assert: subject, predicate and object are required");
+        return db_error(db, CLAIMDB_MISUSE,
+                        "claimdb_assert: subject, predicate and object are required");
     if (c->article < 0) return db_error(db, CLAIMDB_MISUSE, "claimdb_assert: negative article id");
     if (c->method < CLAIMDB_METHOD_CURATED || c->method > CLAIMDB_METHOD_EXTRACTED)
         return db_error(db, CLAIMDB_MISUSE, "claimdb_assert: unknown method %d", c->method);

@@ -120,14 +120,12 @@ int stmt_value_uint(claimdb_stmt *stmt, const ast_value *v, const char *what, ui
 {
     if (v->kind == VAL_INT) {
         if (v->i < 0)
-            return stmt_error_at(stmt, CLAIMDB_ERROR, v->loc.off, "%s must not be negative",
-                                 what);
+            return stmt_error_at(stmt, CLAIMDB_ERROR, v->loc.off, "%s must not be negative", what);
         *out = (uint64_t)v->i;
         return CLAIMDB_OK;
     }
     if (v->kind != VAL_PARAM)
-        return stmt_error_at(stmt, CLAIMDB_ERROR, v->loc.off, "%s must be a whole number",
-                             what);
+        return stmt_error_at(stmt, CLAIMDB_ERROR, v->loc.off, "%s must be a whole number", what);
     const binding *b = NULL;
     int rc = param_value(stmt, v->s, v->loc, &b);
     if (rc != CLAIMDB_OK) return rc;

@@ -121,8 +121,7 @@ bool date_valid(const char *s, size_t n);
 /* ---- values (value.c) ---- */
 
 /* The text of a value: a term is decoded through the store; numbers are formatted into buf. */
-int value_text(store_txn *txn, const value *v, const char **s, size_t *n, char *buf,
-               size_t bufsz);
+int value_text(store_txn *txn, const value *v, const char **s, size_t *n, char *buf, size_t bufsz);
 /* Equality as matching does it: term ids, else keys of the texts; NULL equals nothing. */
 int value_equal(store_txn *txn, const value *a, const value *b, bool *eq);
 /* Ordering for ORDER BY, MIN, MAX, < and >: NULL first, then numbers, then texts by bytes.
@@ -135,9 +134,9 @@ size_t like_prefix(const char *pattern, size_t plen);
 
 /* ---- statements ---- */
 
-int find_start(claimdb_stmt *stmt, exec **out);    /* find.c */
-int explain_start(claimdb_stmt *stmt, exec **out); /* find.c */
-int write_exec(claimdb_stmt *stmt);                /* write.c: ASSERT RETRACT ARTICLE ALIAS */
+int find_start(claimdb_stmt *stmt, exec **out);     /* find.c */
+int explain_start(claimdb_stmt *stmt, exec **out);  /* find.c */
+int write_exec(claimdb_stmt *stmt);                 /* write.c: ASSERT RETRACT ARTICLE ALIAS */
 int evidence_start(claimdb_stmt *stmt, exec **out); /* inspect.c */
 int check_start(claimdb_stmt *stmt, exec **out);
 int show_start(claimdb_stmt *stmt, exec **out);

@@ -17,8 +17,8 @@ typedef struct level {
     store_cursor *scan;
     store_cursor *cites;
     claim_key cur;
-    bool empty;        /* a constant is unknown or a bound value is null: nothing matches */
-    bool single_done;  /* FROM ?src with ?src bound: the one citation was tried */
+    bool empty;       /* a constant is unknown or a bound value is null: nothing matches */
+    bool single_done; /* FROM ?src with ?src bound: the one citation was tried */
 } level;
 
 typedef struct regex_entry {
@@ -52,8 +52,8 @@ typedef struct agg_state {
 } agg_state;
 
 typedef struct group {
-    value *key; /* ngroup values */
-    value *first; /* the first solution's variables (for grouped variables and functions) */
+    value *key;      /* ngroup values */
+    value *first;    /* the first solution's variables (for grouped variables and functions) */
     agg_state *aggs; /* one per computed column */
     size_t seq;
 } group;
@@ -119,7 +119,8 @@ static int level_open(find_exec *fx, level *l)
     for (int i = 0; i < sp->nprefix; i++) {
         const pos_plan *pp = &sp->pos[idx_order[sp->idx][i]];
         term_id id = 0;
-        if (pp->kind == POS_CONST) id = pp->id;
+        if (pp->kind == POS_CONST)
+            id = pp->id;
         else if (pp->kind == POS_BOUND) {
             value v = var_value(fx, pp->slot);
             id = v.k == V_TERM ? v.u.t : 0;
@@ -175,8 +176,10 @@ static int claim_ok(find_exec *fx, const step_plan *sp, const claim_key *k, bool
         for (size_t i = 0; i < sp->ncited; i++) {
             store_citation c;
             rc = store_cite_get(txn, k, sp->cited[i], &c);
-            if (rc == CLAIMDB_OK) hits++;
-            else if (rc != CLAIMDB_NOTFOUND) return db_store_error(fx->stmt->db, rc);
+            if (rc == CLAIMDB_OK)
+                hits++;
+            else if (rc != CLAIMDB_NOTFOUND)
+                return db_store_error(fx->stmt->db, rc);
         }
         bool all = sp->pat->cited_mode != CITED_ANY;
         if (all ? hits < sp->ncited : hits == 0) return CLAIMDB_OK;
@@ -198,12 +201,24 @@ static int claim_ok(find_exec *fx, const step_plan *sp, const claim_key *k, bool
         int64_t m = sp->sources_n;
         bool pass = false;
         switch (sp->pat->sources_op) {
-        case CMP_EQ: pass = n == m; break;
-        case CMP_NE: pass = n != m; break;
-        case CMP_LT: pass = n < m; break;
-        case CMP_LE: pass = n <= m; break;
-        case CMP_GT: pass = n > m; break;
-        case CMP_GE: pass = n >= m; break;
+        case CMP_EQ:
+            pass = n == m;
+            break;
+        case CMP_NE:
+            pass = n != m;
+            break;
+        case CMP_LT:
+            pass = n < m;
+            break;
+        case CMP_LE:
+            pass = n <= m;
+            break;
+        case CMP_GT:
+            pass = n > m;
+            break;
+        case CMP_GE:
+            pass = n >= m;
+            break;
         }
         if (!pass) return CLAIMDB_OK;
     }
@@ -215,7 +230,8 @@ static int claim_ok(find_exec *fx, const step_plan *sp, const claim_key *k, bool
         store_citation c;
         int r;
         bool found = false;
-        while (!found && (r = store_cursor_next_cite(cur, &c)) == 1) found = c.claimant == sp->by_const;
+        while (!found && (r = store_cursor_next_cite(cur, &c)) == 1)
+            found = c.claimant == sp->by_const;
         store_cursor_close(cur);
         if (!found) return CLAIMDB_OK;
     }
@@ -226,10 +242,14 @@ static int claim_ok(find_exec *fx, const step_plan *sp, const claim_key *k, bool
 static value cite_value(const store_citation *c, int which)
 {
     switch (which) {
-    case 0: return v_int((int64_t)c->article);
-    case 1: return c->quote.ptr ? v_text(c->quote.ptr, c->quote.len) : v_null();
-    case 2: return v_term(c->claimant);
-    default: return c->has_confidence ? v_real(c->confidence) : v_null();
+    case 0:
+        return v_int((int64_t)c->article);
+    case 1:
+        return c->quote.ptr ? v_text(c->quote.ptr, c->quote.len) : v_null();
+    case 2:
+        return v_term(c->claimant);
+    default:
+        return c->has_confidence ? v_real(c->confidence) : v_null();
     }
 }
 
@@ -330,8 +350,11 @@ static int lookup_article_field(find_exec *fx, const ast_expr *e, value *out)
 static int eval_value(find_exec *fx, const ast_expr *e, value *out)
 {
     switch (e->kind) {
-    case EXPR_VAR: *out = var_value(fx, e->slot); return CLAIMDB_OK;
-    case EXPR_CALL: return lookup_article_field(fx, e, out);
+    case EXPR_VAR:
+        *out = var_value(fx, e->slot);
+        return CLAIMDB_OK;
+    case EXPR_CALL:
+        return lookup_article_field(fx, e, out);
     case EXPR_TERM:
     case EXPR_PARAM:
     case EXPR_NUMBER:
@@ -370,13 +393,18 @@ static int eval_cond(find_exec *fx, const ast_expr *e, bool *res)
         if ((rc = eval_value(fx, e->a, &x)) || (rc = eval_value(fx, e->b, &y))) return rc;
         if (x.k == V_NULL || y.k == V_NULL) return *res = false, CLAIMDB_OK;
         if (e->op == CMP_EQ || e->op == CMP_NE) {
-            if ((rc = value_equal(fx->stmt->txn, &x, &y, &b))) return db_store_error(fx->stmt->db, rc);
+            if ((rc = value_equal(fx->stmt->txn, &x, &y, &b)))
+                return db_store_error(fx->stmt->db, rc);
             *res = e->op == CMP_EQ ? b : !b;
             return CLAIMDB_OK;
         } else {
             int c;
-            if ((rc = value_order(fx->stmt->txn, &x, &y, &c))) return db_store_error(fx->stmt->db, rc);
-            *res = e->op == CMP_LT ? c < 0 : e->op == CMP_LE ? c <= 0 : e->op == CMP_GT ? c > 0 : c >= 0;
+            if ((rc = value_order(fx->stmt->txn, &x, &y, &c)))
+                return db_store_error(fx->stmt->db, rc);
+            *res = e->op == CMP_LT   ? c < 0
+                   : e->op == CMP_LE ? c <= 0
+                   : e->op == CMP_GT ? c > 0
+                                     : c >= 0;
             return CLAIMDB_OK;
         }
     case EXPR_REGEX:
@@ -431,7 +459,8 @@ static int prepare_expr(find_exec *fx, const ast_expr *e)
         if (err) {
             char msg[256];
             regerror(err, &r[fx->nregex].re, msg, sizeof msg);
-            return stmt_error_at(stmt, CLAIMDB_SEMANTIC, e->loc.off, "bad regular expression: %s", msg);
+            return stmt_error_at(stmt, CLAIMDB_SEMANTIC, e->loc.off, "bad regular expression: %s",
+                                 msg);
         }
         r[fx->nregex++].e = e;
         return CLAIMDB_OK;
@@ -440,14 +469,20 @@ static int prepare_expr(find_exec *fx, const ast_expr *e)
         e->kind != EXPR_DATE)
         return CLAIMDB_OK;
     value v = v_null();
-    if (e->kind == EXPR_NUMBER) v = e->value.kind == VAL_INT ? v_int(e->value.i) : v_real(e->value.r);
-    else if (e->kind == EXPR_DATE) v = v_cstr(e->value.s);
-    else if (e->kind == EXPR_TERM) v = v_cstr(e->text);
+    if (e->kind == EXPR_NUMBER)
+        v = e->value.kind == VAL_INT ? v_int(e->value.i) : v_real(e->value.r);
+    else if (e->kind == EXPR_DATE)
+        v = v_cstr(e->value.s);
+    else if (e->kind == EXPR_TERM)
+        v = v_cstr(e->text);
     else {
         const binding *b = stmt_binding(stmt, e->text);
         if (!b || b->k == V_NULL)
-            return stmt_error_at(stmt, CLAIMDB_ERROR, e->loc.off, "parameter %s is not bound", e->text);
-        v = b->k == V_INT ? v_int(b->u.i) : b->k == V_REAL ? v_real(b->u.r) : v_text(b->u.s.p, b->u.s.n);
+            return stmt_error_at(stmt, CLAIMDB_ERROR, e->loc.off, "parameter %s is not bound",
+                                 e->text);
+        v = b->k == V_INT    ? v_int(b->u.i)
+            : b->k == V_REAL ? v_real(b->u.r)
+                             : v_text(b->u.s.p, b->u.s.n);
     }
     if (v.k == V_TEXT) {
         /* A text that names a term becomes that term, so = compares ids. */
@@ -619,16 +654,20 @@ static int vcmp_ident(const value *a, const value *b)
 {
     if (a->k != b->k) return a->k < b->k ? -1 : 1;
     switch (a->k) {
-    case V_INT: return a->u.i < b->u.i ? -1 : a->u.i > b->u.i;
-    case V_REAL: return a->u.r < b->u.r ? -1 : a->u.r > b->u.r;
-    case V_TERM: return a->u.t < b->u.t ? -1 : a->u.t > b->u.t;
+    case V_INT:
+        return a->u.i < b->u.i ? -1 : a->u.i > b->u.i;
+    case V_REAL:
+        return a->u.r < b->u.r ? -1 : a->u.r > b->u.r;
+    case V_TERM:
+        return a->u.t < b->u.t ? -1 : a->u.t > b->u.t;
     case V_TEXT: {
         size_t n = a->u.s.n < b->u.s.n ? a->u.s.n : b->u.s.n;
         int c = memcmp(a->u.s.p, b->u.s.p, n);
         if (c) return c;
         return a->u.s.n < b->u.s.n ? -1 : a->u.s.n > b->u.s.n;
     }
-    default: return 0;
+    default:
+        return 0;
     }
 }
 
@@ -654,8 +693,8 @@ static value *tuple_new(const value *v, size_t n)
 }
 
 /* Insert a tuple into a tree: 1 if new, 0 if present, -1 out of memory. */
-static int tuple_insert(void **tree, value ***keep, size_t *nkeep, size_t *capkeep,
-                        const value *v, size_t n)
+static int tuple_insert(void **tree, value ***keep, size_t *nkeep, size_t *capkeep, const value *v,
+                        size_t n)
 {
     value *t = tuple_new(v, n);
     if (!t) return -1;
@@ -750,7 +789,8 @@ static int group_add(find_exec *fx, bool accumulate)
     value *key = malloc((nk + 1) * sizeof *key);
     if (!key) return db_error(db, CLAIMDB_NOMEM, "out of memory");
     key[0] = v_int((int64_t)nk);
-    for (size_t i = 0; i < nk; i++) key[i + 1] = var_value(fx, f->group[i]->slot);
+    for (size_t i = 0; i < nk; i++)
+        key[i + 1] = var_value(fx, f->group[i]->slot);
     group probe = {.key = key};
     group **found = tfind(&probe, &fx->groups, group_cmp);
     group *g;
@@ -795,7 +835,9 @@ static int group_add(find_exec *fx, bool accumulate)
         agg_state *st = &g->aggs[i];
         value v = e->a ? var_value(fx, e->a->slot) : v_null();
         switch ((ast_agg)e->op) {
-        case AGG_COUNT_STAR: st->count++; break;
+        case AGG_COUNT_STAR:
+            st->count++;
+            break;
         case AGG_COUNT:
             if (v.k != V_NULL) st->count++;
             break;
@@ -840,8 +882,10 @@ static int groups_emit(find_exec *fx)
             const ast_expr *e = fx->cols[i];
             if (!is_agg(e)) continue;
             agg_state *st = &g->aggs[i];
-            if (e->op == AGG_MIN || e->op == AGG_MAX) vals[i] = st->count ? st->best : v_null();
-            else vals[i] = v_int(st->count);
+            if (e->op == AGG_MIN || e->op == AGG_MAX)
+                vals[i] = st->count ? st->best : v_null();
+            else
+                vals[i] = v_int(st->count);
         }
         for (size_t i = fx->ncols; i < fx->ncomputed; i++)
             if (fx->cols[i]->kind == EXPR_COLUMN) vals[i] = vals[fx->cols[i]->op];
@@ -873,9 +917,12 @@ static void merge_sort(find_exec *fx, grow **a, grow **tmp, size_t n)
     merge_sort(fx, a, tmp, h);
     merge_sort(fx, a + h, tmp, n - h);
     size_t i = 0, j = h, k = 0;
-    while (i < h && j < n) tmp[k++] = sort_cmp_rows(fx, a[i], a[j]) <= 0 ? a[i++] : a[j++];
-    while (i < h) tmp[k++] = a[i++];
-    while (j < n) tmp[k++] = a[j++];
+    while (i < h && j < n)
+        tmp[k++] = sort_cmp_rows(fx, a[i], a[j]) <= 0 ? a[i++] : a[j++];
+    while (i < h)
+        tmp[k++] = a[i++];
+    while (j < n)
+        tmp[k++] = a[j++];
     memcpy(a, tmp, n * sizeof *a);
 }
 
@@ -920,7 +967,8 @@ static int count_from_stats(find_exec *fx, bool *fast, int64_t *n)
 {
     const ast_find *f = fx->f;
     *fast = false;
-    if (f->npats != 1 || fx->pl.nsteps != 1 || f->filter || f->ngroup || f->norder) return CLAIMDB_OK;
+    if (f->npats != 1 || fx->pl.nsteps != 1 || f->filter || f->ngroup || f->norder)
+        return CLAIMDB_OK;
     for (size_t i = 0; i < f->nitems; i++)
         if (f->items[i].expr->kind != EXPR_AGG || f->items[i].expr->op != AGG_COUNT_STAR)
             return CLAIMDB_OK;
@@ -990,9 +1038,11 @@ static int find_next(claimdb_stmt *stmt, exec *self)
         int64_t count;
         if ((rc = count_from_stats(fx, &fast, &count))) return rc;
         if (fast) {
-            for (size_t i = 0; i < fx->f->nvars; i++) fx->vars[i] = v_null();
+            for (size_t i = 0; i < fx->f->nvars; i++)
+                fx->vars[i] = v_null();
             if ((rc = group_add(fx, false))) return rc;
-            for (size_t i = 0; i < fx->ncomputed; i++) fx->grouplist[0]->aggs[i].count = count;
+            for (size_t i = 0; i < fx->ncomputed; i++)
+                fx->grouplist[0]->aggs[i].count = count;
             fx->finished = true;
         }
         bool grouping = fx->f->aggregate || fx->f->ngroup > 0;
@@ -1000,8 +1050,10 @@ static int find_next(claimdb_stmt *stmt, exec *self)
         value *buf = fx->ncomputed <= 64 ? tmp : malloc(fx->ncomputed * sizeof *buf);
         if (!buf) return db_error(fx->stmt->db, CLAIMDB_NOMEM, "out of memory");
         while (!fast && (rc = next_solution(fx)) == CLAIMDB_ROW) {
-            if (grouping) rc = group_add(fx, true);
-            else if (!(rc = compute_plain(fx, buf))) rc = gather_row(fx, buf);
+            if (grouping)
+                rc = group_add(fx, true);
+            else if (!(rc = compute_plain(fx, buf)))
+                rc = gather_row(fx, buf);
             if (rc) break;
         }
         if (buf != tmp) free(buf);
@@ -1009,7 +1061,8 @@ static int find_next(claimdb_stmt *stmt, exec *self)
         if (grouping) {
             /* An aggregate without GROUP BY has one group even when nothing matched. */
             if (fx->f->ngroup == 0 && fx->ngroups == 0) {
-                for (size_t i = 0; i < fx->f->nvars; i++) fx->vars[i] = v_null();
+                for (size_t i = 0; i < fx->f->nvars; i++)
+                    fx->vars[i] = v_null();
                 if ((rc = group_add(fx, false))) return rc;
             }
             if ((rc = groups_emit(fx))) return rc;
@@ -1033,10 +1086,12 @@ static int find_next(claimdb_stmt *stmt, exec *self)
 static void find_free(exec *self)
 {
     find_exec *fx = (find_exec *)self;
-    for (size_t i = 0; i < fx->nlv; i++) level_close(&fx->lv[i]);
+    for (size_t i = 0; i < fx->nlv; i++)
+        level_close(&fx->lv[i]);
     free(fx->lv);
     plan_free(&fx->pl);
-    for (size_t i = 0; i < fx->nregex; i++) regfree(&fx->regexes[i].re);
+    for (size_t i = 0; i < fx->nregex; i++)
+        regfree(&fx->regexes[i].re);
     free(fx->regexes);
     free(fx->consts);
     free(fx->bound_at);
@@ -1045,7 +1100,8 @@ static void find_free(exec *self)
     free(fx->vars);
     free(fx->cols);
     tuples_free(&fx->seen, fx->seen_rows, fx->nseen);
-    for (size_t i = 0; i < fx->nrows; i++) free(fx->rows[i]);
+    for (size_t i = 0; i < fx->nrows; i++)
+        free(fx->rows[i]);
     free(fx->rows);
     for (size_t i = 0; i < fx->ngroups; i++) {
         tdelete(fx->grouplist[i], &fx->groups, group_cmp);
@@ -1073,16 +1129,21 @@ static int find_setup(claimdb_stmt *stmt, const ast_find *f, find_exec **out)
     fx->nkeys = f->norder;
     fx->ncomputed = fx->ncols + fx->nkeys;
     fx->cols = calloc(fx->ncomputed ? fx->ncomputed : 1, sizeof *fx->cols);
-    if (!fx->lv || !fx->vars || !fx->cols) return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
-    for (size_t i = 0; i < fx->nlv; i++) fx->lv[i].sp = &fx->pl.steps[i];
-    for (size_t i = 0; i < f->nitems; i++) fx->cols[i] = f->items[i].expr;
-    for (size_t i = 0; i < f->norder; i++) fx->cols[f->nitems + i] = f->order[i].expr;
+    if (!fx->lv || !fx->vars || !fx->cols)
+        return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+    for (size_t i = 0; i < fx->nlv; i++)
+        fx->lv[i].sp = &fx->pl.steps[i];
+    for (size_t i = 0; i < f->nitems; i++)
+        fx->cols[i] = f->items[i].expr;
+    for (size_t i = 0; i < f->norder; i++)
+        fx->cols[f->nitems + i] = f->order[i].expr;
     fx->gather = f->norder > 0 || f->aggregate || f->ngroup > 0;
     if (f->limit.kind != VAL_NONE) {
         fx->has_limit = true;
         if ((rc = stmt_value_uint(stmt, &f->limit, "LIMIT", &fx->limit))) return rc;
     }
-    if (f->offset.kind != VAL_NONE && (rc = stmt_value_uint(stmt, &f->offset, "OFFSET", &fx->offset)))
+    if (f->offset.kind != VAL_NONE &&
+        (rc = stmt_value_uint(stmt, &f->offset, "OFFSET", &fx->offset)))
         return rc;
     if ((rc = prepare_expr(fx, f->filter))) return rc;
     if ((rc = place_checks(fx))) return rc;
@@ -1109,9 +1170,15 @@ int find_start(claimdb_stmt *stmt, exec **out)
 static void term_text(char *buf, size_t cap, const ast_term *t)
 {
     switch (t->kind) {
-    case TERM_VAR: snprintf(buf, cap, "?%s", t->text); break;
-    case TERM_ANON: snprintf(buf, cap, "_"); break;
-    case TERM_PARAM: snprintf(buf, cap, "%s", t->text); break;
+    case TERM_VAR:
+        snprintf(buf, cap, "?%s", t->text);
+        break;
+    case TERM_ANON:
+        snprintf(buf, cap, "_");
+        break;
+    case TERM_PARAM:
+        snprintf(buf, cap, "%s", t->text);
+        break;
     case TERM_CONST: {
         bool bare = t->text[0] != '\0';
         for (const char *p = t->text; *p && bare; p++)
@@ -1120,11 +1187,14 @@ static void term_text(char *buf, size_t cap, const ast_term *t)
         snprintf(buf, cap, bare ? "%s" : "\"%s\"", t->text);
         break;
     }
-    default: buf[0] = '\0'; break;
+    default:
+        buf[0] = '\0';
+        break;
     }
 }
 
-static int explain_step(claimdb_stmt *stmt, rowset *rs, const step_plan *sp, int64_t n, bool without)
+static int explain_step(claimdb_stmt *stmt, rowset *rs, const step_plan *sp, int64_t n,
+                        bool without)
 {
     char s[128], p[128], o[128], pat[512], bound[32] = "";
     term_text(s, sizeof s, &sp->pat->s);
@@ -1140,7 +1210,8 @@ static int explain_step(claimdb_stmt *stmt, rowset *rs, const step_plan *sp, int
     if (!bound[0]) strcpy(bound, "-");
     char idx[64];
     snprintf(idx, sizeof idx, "%s%s", idx_name(sp->idx), sp->nprefix ? " prefix" : " full scan");
-    value row[5] = {v_int(n), v_cstr(pat), v_cstr(idx), v_cstr(bound), v_int((int64_t)(sp->est + 0.5))};
+    value row[5] = {v_int(n), v_cstr(pat), v_cstr(idx), v_cstr(bound),
+                    v_int((int64_t)(sp->est + 0.5))};
     (void)stmt;
     return rowset_add(rs, row);
 }

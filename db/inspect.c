@@ -17,8 +17,8 @@ static int claim_terms(claimdb_stmt *stmt, claim_key *k, bool *found)
 {
     const ast_claim_stmt *c = &stmt->ast->u.claim;
     int rc;
-    if ((rc = stmt_term_lookup(stmt, &c->s, &k->s)) || (rc = stmt_term_lookup(stmt, &c->p, &k->p)) ||
-        (rc = stmt_term_lookup(stmt, &c->o, &k->o)))
+    if ((rc = stmt_term_lookup(stmt, &c->s, &k->s)) ||
+        (rc = stmt_term_lookup(stmt, &c->p, &k->p)) || (rc = stmt_term_lookup(stmt, &c->o, &k->o)))
         return rc;
     *found = k->s && k->p && k->o;
     return CLAIMDB_OK;
@@ -46,13 +46,14 @@ int evidence_start(claimdb_stmt *stmt, exec **out)
                 r = -ar;
                 break;
             }
-            value row[7] = {v_int((int64_t)c.article), text_or_null(a.title),
-                            text_or_null(a.outlet),    text_or_null(a.date),
-                            v_term(c.claimant),        text_or_null(c.quote),
+            value row[7] = {v_int((int64_t)c.article),    text_or_null(a.title),
+                            text_or_null(a.outlet),       text_or_null(a.date),
+                            v_term(c.claimant),           text_or_null(c.quote),
                             v_cstr(side == 0 ? "+" : "-")};
             if (row[4].k == V_TERM) {
                 store_text t;
-                if (store_term_text(stmt->txn, c.claimant, &t) == CLAIMDB_OK) row[4] = text_or_null(t);
+                if (store_term_text(stmt->txn, c.claimant, &t) == CLAIMDB_OK)
+                    row[4] = text_or_null(t);
             }
             if ((rc = rowset_add(rs, row)) != CLAIMDB_OK) break;
         }
@@ -95,7 +96,10 @@ int check_start(claimdb_stmt *stmt, exec **out)
     } else if (rc != CLAIMDB_OK) {
         return rc;
     }
-    const char *verdict = npos && nneg ? "disputed" : npos ? "supported" : nneg ? "contradicted" : "unknown";
+    const char *verdict = npos && nneg ? "disputed"
+                          : npos       ? "supported"
+                          : nneg       ? "contradicted"
+                                       : "unknown";
     size_t cap = 32 + 24 * (npos + nneg);
     char *sources = calloc(1, cap);
     rowset *rs = rowset_new(5);
@@ -134,12 +138,18 @@ static int article_row(claimdb_stmt *stmt, rowset *rs, const store_article *a, b
     if (rc != CLAIMDB_OK) return rc;
     claim_key k;
     int r;
-    while ((r = store_cursor_next_claim(cc, &k)) == 1) n++;
+    while ((r = store_cursor_next_claim(cc, &k)) == 1)
+        n++;
     store_cursor_close(cc);
     if (r < 0) return r < -1 ? -r : CLAIMDB_ERROR;
-    value row[9] = {v_int((int64_t)a->id), text_or_null(a->title), text_or_null(a->outlet),
-                    text_or_null(a->date), text_or_null(a->url),   text_or_null(a->author),
-                    a->has_duplicate_of ? v_int((int64_t)a->duplicate_of) : v_null(), v_int(n),
+    value row[9] = {v_int((int64_t)a->id),
+                    text_or_null(a->title),
+                    text_or_null(a->outlet),
+                    text_or_null(a->date),
+                    text_or_null(a->url),
+                    text_or_null(a->author),
+                    a->has_duplicate_of ? v_int((int64_t)a->duplicate_of) : v_null(),
+                    v_int(n),
                     text ? text_or_null(a->text) : v_null()};
     return rowset_add(rs, row);
 }
@@ -318,12 +328,23 @@ int show_start(claimdb_stmt *stmt, exec **out)
     if (!rs) return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
     int rc = CLAIMDB_OK;
     switch (stmt->ast->u.show.kind) {
-    case SHOW_ARTICLES: rc = show_articles(stmt, rs); break;
-    case SHOW_ARTICLE: rc = show_article(stmt, rs); break;
-    case SHOW_PREDICATES: rc = show_predicates(stmt, rs); break;
-    case SHOW_ALIASES: rc = show_aliases(stmt, rs); break;
-    case SHOW_STATS: rc = show_stats(stmt, rs); break;
-    case SHOW_TERMS: break;
+    case SHOW_ARTICLES:
+        rc = show_articles(stmt, rs);
+        break;
+    case SHOW_ARTICLE:
+        rc = show_article(stmt, rs);
+        break;
+    case SHOW_PREDICATES:
+        rc = show_predicates(stmt, rs);
+        break;
+    case SHOW_ALIASES:
+        rc = show_aliases(stmt, rs);
+        break;
+    case SHOW_STATS:
+        rc = show_stats(stmt, rs);
+        break;
+    case SHOW_TERMS:
+        break;
     }
     if (rc != CLAIMDB_OK) {
         rowset_free(rs);

@@ -17,8 +17,10 @@ const char *idx_name(store_index idx)
 
 void plan_free(plan *p)
 {
-    for (size_t i = 0; i < p->nsteps; i++) free(p->steps[i].cited);
-    for (size_t i = 0; i < p->nwithout; i++) free(p->without[i].cited);
+    for (size_t i = 0; i < p->nsteps; i++)
+        free(p->steps[i].cited);
+    for (size_t i = 0; i < p->nwithout; i++)
+        free(p->without[i].cited);
     free(p->steps);
     free(p->without);
     memset(p, 0, sizeof *p);
@@ -29,14 +31,38 @@ void plan_free(plan *p)
 static void choose_index(unsigned bound, store_index *idx, int *nprefix)
 {
     switch (bound) {
-    case 0: *idx = IDX_SPO; *nprefix = 0; break;
-    case 1: *idx = IDX_SPO; *nprefix = 1; break;
-    case 3: *idx = IDX_SPO; *nprefix = 2; break;
-    case 7: *idx = IDX_SPO; *nprefix = 3; break;
-    case 2: *idx = IDX_POS; *nprefix = 1; break;
-    case 6: *idx = IDX_POS; *nprefix = 2; break;
-    case 4: *idx = IDX_OSP; *nprefix = 1; break;
-    default: *idx = IDX_OSP; *nprefix = 2; break; /* 5: s and o */
+    case 0:
+        *idx = IDX_SPO;
+        *nprefix = 0;
+        break;
+    case 1:
+        *idx = IDX_SPO;
+        *nprefix = 1;
+        break;
+    case 3:
+        *idx = IDX_SPO;
+        *nprefix = 2;
+        break;
+    case 7:
+        *idx = IDX_SPO;
+        *nprefix = 3;
+        break;
+    case 2:
+        *idx = IDX_POS;
+        *nprefix = 1;
+        break;
+    case 6:
+        *idx = IDX_POS;
+        *nprefix = 2;
+        break;
+    case 4:
+        *idx = IDX_OSP;
+        *nprefix = 1;
+        break;
+    default:
+        *idx = IDX_OSP;
+        *nprefix = 2;
+        break; /* 5: s and o */
     }
 }
 
@@ -65,7 +91,9 @@ static int step_init(claimdb_stmt *stmt, const ast_pattern *pat, step_plan *sp)
             sp->pos[i].kind = POS_NEW;
             sp->pos[i].slot = terms[i]->slot;
             break;
-        default: sp->pos[i].kind = POS_ANON; break;
+        default:
+            sp->pos[i].kind = POS_ANON;
+            break;
         }
     }
     sp->src.slot = pat->from.kind == TERM_VAR ? pat->from.slot : -1;
@@ -143,7 +171,8 @@ static double estimate(claimdb_stmt *stmt, const step_plan *sp, const bool *boun
     if (nbound == 3) return est < 1 ? est : 1;
     /* A position bound by a variable of an earlier step narrows the range by a factor we
      * cannot know without value statistics; one tenth per position is a common guess. */
-    for (int i = 0; i < nvar; i++) est /= 10;
+    for (int i = 0; i < nvar; i++)
+        est /= 10;
     if (sp->ncited || sp->has_sources || sp->has_by_const) est /= 2;
     return est < 1 && est > 0 ? 1 : est;
 }
@@ -163,8 +192,10 @@ int plan_build(claimdb_stmt *stmt, const ast_find *f, plan *out)
     memset(out, 0, sizeof *out);
     size_t npos = 0, nwo = 0;
     for (size_t i = 0; i < f->npats; i++) {
-        if (f->pats[i].without) nwo++;
-        else npos++;
+        if (f->pats[i].without)
+            nwo++;
+        else
+            npos++;
     }
     step_plan *cand = calloc(npos ? npos : 1, sizeof *cand);
     bool *bound = calloc(f->nvars ? f->nvars : 1, sizeof *bound);
@@ -234,7 +265,8 @@ int plan_build(claimdb_stmt *stmt, const ast_find *f, plan *out)
     }
 done:
     if (cand)
-        for (size_t i = 0; i < npos; i++) free(cand[i].cited);
+        for (size_t i = 0; i < npos; i++)
+            free(cand[i].cited);
     free(cand);
     free(bound);
     free(used);

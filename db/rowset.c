@@ -29,7 +29,8 @@ rowset *rowset_new(int ncols)
 void rowset_free(rowset *rs)
 {
     if (!rs) return;
-    for (size_t i = 0; i < rs->nstrings; i++) free(rs->strings[i]);
+    for (size_t i = 0; i < rs->nstrings; i++)
+        free(rs->strings[i]);
     free(rs->strings);
     free(rs->cells);
     free(rs);
@@ -71,7 +72,8 @@ static int rowset_next(claimdb_stmt *stmt, exec *self)
     rowset *rs = ((rowset_exec_t *)self)->rs;
     if (rs->next >= rs->nrows) return CLAIMDB_DONE;
     const value *src = rs->cells + rs->next * (size_t)rs->ncols;
-    for (int i = 0; i < rs->ncols && i < stmt->ncols; i++) stmt->row[i] = src[i];
+    for (int i = 0; i < rs->ncols && i < stmt->ncols; i++)
+        stmt->row[i] = src[i];
     rs->next++;
     return CLAIMDB_ROW;
 }

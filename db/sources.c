@@ -64,7 +64,8 @@ int independent_count(store_txn *txn, const uint64_t *ids, size_t n, int64_t *co
     }
     qsort(roots, n, sizeof *roots, cmp_u64);
     int64_t distinct = 0;
-    for (size_t i = 0; i < n; i++) distinct += i == 0 || roots[i] != roots[i - 1];
+    for (size_t i = 0; i < n; i++)
+        distinct += i == 0 || roots[i] != roots[i - 1];
     free(roots);
     *count = distinct;
     return CLAIMDB_OK;

@@ -47,8 +47,7 @@ value v_null(void)
     return v;
 }
 
-int value_text(store_txn *txn, const value *v, const char **s, size_t *n, char *buf,
-               size_t bufsz)
+int value_text(store_txn *txn, const value *v, const char **s, size_t *n, char *buf, size_t bufsz)
 {
     switch (v->k) {
     case V_INT:
@@ -229,7 +228,8 @@ static bool like_cp(const uint8_t *p, size_t pn, const uint8_t *s, size_t sn)
         star_s += l > 0 ? (size_t)l : 1;
         si = star_s;
     }
-    while (pi < pn && p[pi] == '%') pi++;
+    while (pi < pn && p[pi] == '%')
+        pi++;
     return pi == pn;
 }
 
@@ -256,6 +256,7 @@ int like_match(const char *pattern, size_t plen, const char *s, size_t n, bool *
 size_t like_prefix(const char *pattern, size_t plen)
 {
     size_t i = 0;
-    while (i < plen && pattern[i] != '%' && pattern[i] != '_') i++;
+    while (i < plen && pattern[i] != '%' && pattern[i] != '_')
+        i++;
     return i;
 }

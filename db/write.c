@@ -7,14 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Reject a term before anything is written, so a failing citation leaves no orphan terms. */
-static int check_term(claimdb *db, const char *what, const char *s)
+/* The message of a term that has no valid key. */
+static int term_error(claimdb *db, int rc, const char *what, const char *s)
 {
-    char *key = NULL;
-    size_t n;
-    int rc = store_term_key(s, strlen(s), &key, &n);
-    free(key);
-    if (rc == CLAIMDB_OK) return rc;
     if (rc == CLAIMDB_TOOBIG)
         return db_error(db, rc, "%s too long (at most %d bytes once normalised)", what,
                         STORE_MAX_KEY);
@@ -25,30 +20,29 @@ static int check_term(claimdb *db, const char *what, const char *s)
 int write_citation(claimdb *db, store_txn *txn, const claimdb_citation *c, int *added)
 {
     int rc;
-    if ((rc = check_term(db, "subject", c->subject)) != CLAIMDB_OK ||
-        (rc = check_term(db, "predicate", c->predicate)) != CLAIMDB_OK ||
-        (rc = check_term(db, "object", c->object)) != CLAIMDB_OK)
-        return rc;
-    if (c->claimant && *c->claimant && (rc = check_term(db, "claimant", c->claimant)))
-        return rc;
-    claim_key k = {.pol = c->negated ? POL_NEG : POL_POS};
+    /* The terms are all checked before anything is written (store_terms_intern), so a failing
+     * citation leaves no orphan terms. */
+    static const char *const what[4] = {"subject", "predicate", "object", "claimant"};
+    const char *texts[4] = {c->subject, c->predicate, c->object, c->claimant};
+    size_t lens[4];
+    term_id ids[4] = {0};
+    int n = c->claimant && *c->claimant ? 4 : 3, bad = -1;
+    for (int i = 0; i < n; i++)
+        lens[i] = strlen(texts[i]);
+    if ((rc = store_terms_intern(txn, n, texts, lens, ids, &bad)) != CLAIMDB_OK)
+        return bad >= 0 ? term_error(db, rc, what[bad], texts[bad]) : db_store_error(db, rc);
+    claim_key k = {.pol = c->negated ? POL_NEG : POL_POS, .s = ids[0], .p = ids[1], .o = ids[2]};
     store_citation cite;
     memset(&cite, 0, sizeof cite);
     cite.article = (uint64_t)c->article;
     cite.has_confidence = c->has_confidence != 0;
     cite.confidence = c->has_confidence ? c->confidence : 0.0;
     cite.method = (uint8_t)c->method;
+    cite.claimant = ids[3];
     if (c->quote && *c->quote) {
         cite.quote.ptr = c->quote;
         cite.quote.len = strlen(c->quote);
     }
-    if ((rc = store_term_intern(txn, c->subject, strlen(c->subject), &k.s)) != CLAIMDB_OK ||
-        (rc = store_term_intern(txn, c->predicate, strlen(c->predicate), &k.p)) != CLAIMDB_OK ||
-        (rc = store_term_intern(txn, c->object, strlen(c->object), &k.o)) != CLAIMDB_OK)
-        return db_store_error(db, rc);
-    if (c->claimant && *c->claimant &&
-        (rc = store_term_intern(txn, c->claimant, strlen(c->claimant), &cite.claimant)))
-        return db_store_error(db, rc);
     if ((rc = store_cite_put(txn, &k, &cite, added)) != CLAIMDB_OK) return db_store_error(db, rc);
     return CLAIMDB_OK;
 }
@@ -72,8 +66,7 @@ static int exec_assert(claimdb_stmt *stmt)
         (rc = stmt_value_text(stmt, &a->quote, "QUOTE", &c.quote, &n, qb, sizeof qb)))
         return rc;
     if (a->confidence.kind != VAL_NONE) {
-        if ((rc = stmt_value_real(stmt, &a->confidence, "CONFIDENCE", &c.confidence)))
-            return rc;
+        if ((rc = stmt_value_real(stmt, &a->confidence, "CONFIDENCE", &c.confidence))) return rc;
         if (!(c.confidence >= 0.0 && c.confidence <= 1.0))
             return stmt_error_at(stmt, CLAIMDB_ERROR, a->confidence.loc.off,
                                  "CONFIDENCE must be between 0 and 1");
@@ -113,7 +106,8 @@ static int exec_retract(claimdb_stmt *stmt)
     if (!k.s || !k.p || !k.o) return CLAIMDB_OK;
     if (a->narticles == 0) {
         rc = store_claim_delete(stmt->txn, &k);
-        return rc == CLAIMDB_OK || rc == CLAIMDB_NOTFOUND ? CLAIMDB_OK : db_store_error(stmt->db, rc);
+        return rc == CLAIMDB_OK || rc == CLAIMDB_NOTFOUND ? CLAIMDB_OK
+                                                          : db_store_error(stmt->db, rc);
     }
     for (size_t i = 0; i < a->narticles; i++) {
         uint64_t art;
@@ -210,7 +204,8 @@ static int exec_article(claimdb_stmt *stmt)
     }
     if ((rc = store_article_put(stmt->txn, &art)) != CLAIMDB_OK) rc = db_store_error(stmt->db, rc);
 out:
-    for (int i = 0; i < 6; i++) free(copies[i]);
+    for (int i = 0; i < 6; i++)
+        free(copies[i]);
     return rc;
 }
 
@@ -233,10 +228,15 @@ static int exec_alias(claimdb_stmt *stmt)
 int write_exec(claimdb_stmt *stmt)
 {
     switch (stmt->ast->kind) {
-    case STMT_ASSERT: return exec_assert(stmt);
-    case STMT_RETRACT: return exec_retract(stmt);
-    case STMT_ARTICLE: return exec_article(stmt);
-    case STMT_ALIAS: return exec_alias(stmt);
-    default: return db_error(stmt->db, CLAIMDB_MISUSE, "not a writing statement");
+    case STMT_ASSERT:
+        return exec_assert(stmt);
+    case STMT_RETRACT:
+        return exec_retract(stmt);
+    case STMT_ARTICLE:
+        return exec_article(stmt);
+    case STMT_ALIAS:
+        return exec_alias(stmt);
+    default:
+        return db_error(stmt->db, CLAIMDB_MISUSE, "not a writing statement");
     }
 }

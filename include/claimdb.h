@@ -125,8 +125,7 @@ int claimdb_close(claimdb *db);
  *  the failing statement's ';', or the end, on a syntax error, so that a caller can go on).
  * @return CLAIMDB_OK, CLAIMDB_SYNTAX, CLAIMDB_SEMANTIC, CLAIMDB_NOMEM, CLAIMDB_MISUSE.
  * @note Error positions (claimdb_errmsg(), claimdb_error_offset()) are relative to text. */
-int claimdb_prepare(claimdb *db, const char *text, int len, claimdb_stmt **stmt,
-                    const char **tail);
+int claimdb_prepare(claimdb *db, const char *text, int len, claimdb_stmt **stmt, const char **tail);
 
 /** Return how many distinct parameters ($name) the statement uses (0 for NULL). */
 int claimdb_bind_parameter_count(claimdb_stmt *stmt);

@@ -73,8 +73,7 @@ void ast_value_clear(ast_value *v)
 ast_expr *ast_expr_new(ast_expr_kind kind, ast_loc loc)
 {
     ast_expr *e = calloc(1, sizeof *e);
-    if (!e)
-        return NULL;
+    if (!e) return NULL;
     e->kind = kind;
     e->slot = -1;
     e->loc = loc;
@@ -84,24 +83,21 @@ ast_expr *ast_expr_new(ast_expr_kind kind, ast_loc loc)
 ast_expr *ast_expr_text(ast_expr_kind kind, char *text, ast_loc loc)
 {
     ast_expr *e = ast_expr_new(kind, loc);
-    if (e)
-        e->text = text;
+    if (e) e->text = text;
     return e;
 }
 
 ast_expr *ast_expr_value(ast_expr_kind kind, ast_value v, ast_loc loc)
 {
     ast_expr *e = ast_expr_new(kind, loc);
-    if (e)
-        e->value = v;
+    if (e) e->value = v;
     return e;
 }
 
 ast_expr *ast_expr_binary(ast_expr_kind kind, int op, ast_expr *a, ast_expr *b, ast_loc loc)
 {
     ast_expr *e = ast_expr_new(kind, loc);
-    if (!e)
-        return NULL;
+    if (!e) return NULL;
     e->op = op;
     e->a = a;
     e->b = b;
@@ -111,8 +107,7 @@ ast_expr *ast_expr_binary(ast_expr_kind kind, int op, ast_expr *a, ast_expr *b, 
 ast_expr *ast_expr_call(char *name, ast_expr *arg, bool star, bool distinct, ast_loc loc)
 {
     ast_expr *e = ast_expr_new(EXPR_CALL, loc);
-    if (!e)
-        return NULL;
+    if (!e) return NULL;
     for (char *c = name; *c; c++)
         *c = (char)tolower((unsigned char)*c);
     e->text = name;
@@ -135,8 +130,7 @@ ast_expr *ast_expr_call(char *name, ast_expr *arg, bool star, bool distinct, ast
 
 void ast_expr_free(ast_expr *e)
 {
-    if (!e)
-        return;
+    if (!e) return;
     ast_expr_free(e->a);
     ast_expr_free(e->b);
     free(e->text);
@@ -147,8 +141,7 @@ void ast_expr_free(ast_expr *e)
 ast_pattern *ast_pattern_new(bool negated, ast_term s, ast_term p, ast_term o, ast_loc loc)
 {
     ast_pattern *pat = calloc(1, sizeof *pat);
-    if (!pat)
-        return NULL;
+    if (!pat) return NULL;
     pat->negated = negated;
     pat->s = s;
     pat->p = p;
@@ -178,8 +171,7 @@ void ast_pattern_clear(ast_pattern *p)
 
 void ast_pattern_free(ast_pattern *p)
 {
-    if (!p)
-        return;
+    if (!p) return;
     ast_pattern_clear(p);
     free(p);
 }
@@ -202,8 +194,7 @@ void ast_order_clear(ast_order *o)
 ast_stmt *ast_stmt_new(ast_stmt_kind kind)
 {
     ast_stmt *st = calloc(1, sizeof *st);
-    if (!st)
-        return NULL;
+    if (!st) return NULL;
     st->kind = kind;
     switch (kind) {
     case STMT_ASSERT:
@@ -243,8 +234,7 @@ static void find_clear(ast_find *f)
 
 void ast_stmt_free(ast_stmt *st)
 {
-    if (!st)
-        return;
+    if (!st) return;
     switch (st->kind) {
     case STMT_FIND:
     case STMT_EXPLAIN:
@@ -301,36 +291,44 @@ void ast_stmt_free(ast_stmt *st)
 static bool grow(void **v, size_t n, size_t size)
 {
     /* the capacity is 4, then each power of two: grow when n reaches it */
-    if (n != 0 && (n < 4 || (n & (n - 1)) != 0))
-        return true;
+    if (n != 0 && (n < 4 || (n & (n - 1)) != 0)) return true;
     size_t cap = n < 4 ? 4 : n * 2;
     void *nv = realloc(*v, cap * size);
-    if (!nv)
-        return false;
+    if (!nv) return false;
     *v = nv;
     return true;
 }
 
-#define PUSH(l, x)                                                                           \
-    do {                                                                                     \
-        void *v_ = (l)->v;                                                                   \
-        if (!grow(&v_, (l)->n, sizeof *(l)->v))                                              \
-            return false;                                                                    \
-        (l)->v = v_;                                                                         \
-        (l)->v[(l)->n++] = (x);                                                              \
-        return true;                                                                         \
+#define PUSH(l, x)                                                                                 \
+    do {                                                                                           \
+        void *v_ = (l)->v;                                                                         \
+        if (!grow(&v_, (l)->n, sizeof *(l)->v)) return false;                                      \
+        (l)->v = v_;                                                                               \
+        (l)->v[(l)->n++] = (x);                                                                    \
+        return true;                                                                               \
     } while (0)
 
-bool cq_values_push(cq_values *l, ast_value v) { PUSH(l, v); }
-bool cq_items_push(cq_items *l, ast_item it) { PUSH(l, it); }
-bool cq_exprs_push(cq_exprs *l, ast_expr *e) { PUSH(l, e); }
-bool cq_orders_push(cq_orders *l, ast_order o) { PUSH(l, o); }
+bool cq_values_push(cq_values *l, ast_value v)
+{
+    PUSH(l, v);
+}
+bool cq_items_push(cq_items *l, ast_item it)
+{
+    PUSH(l, it);
+}
+bool cq_exprs_push(cq_exprs *l, ast_expr *e)
+{
+    PUSH(l, e);
+}
+bool cq_orders_push(cq_orders *l, ast_order o)
+{
+    PUSH(l, o);
+}
 
 bool cq_pats_push(cq_pats *l, ast_pattern *p)
 {
     void *v = l->v;
-    if (!grow(&v, l->n, sizeof *l->v))
-        return false;
+    if (!grow(&v, l->n, sizeof *l->v)) return false;
     l->v = v;
     l->v[l->n++] = *p;
     free(p);

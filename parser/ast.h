@@ -152,7 +152,7 @@ typedef struct ast_find {
  * RETRACT [NOT] s p o [FROM a, b]; */
 typedef struct ast_claim_stmt {
     bool negated;
-    ast_term s, p, o; /* TERM_CONST or TERM_PARAM */
+    ast_term s, p, o;    /* TERM_CONST or TERM_PARAM */
     ast_value *articles; /* VAL_INT or VAL_PARAM; RETRACT without FROM: none */
     size_t narticles;
     ast_value quote;      /* VAL_NONE, VAL_STRING or VAL_PARAM */
@@ -162,7 +162,7 @@ typedef struct ast_claim_stmt {
 
 /* ARTICLE id [TITLE s] [OUTLET s] [DATE d] [URL s] [AUTHOR s] [TEXT s] [DUPLICATE OF id]; */
 typedef struct ast_article_stmt {
-    ast_value id; /* VAL_INT or VAL_PARAM */
+    ast_value id;                                     /* VAL_INT or VAL_PARAM */
     ast_value title, outlet, date, url, author, text; /* VAL_NONE when not written */
     ast_value duplicate_of;                           /* VAL_NONE, VAL_INT or VAL_PARAM */
 } ast_article_stmt;
@@ -199,8 +199,8 @@ typedef struct ast_stmt {
     ast_stmt_kind kind;
     ast_loc loc; /* the whole statement, up to and including ';' */
     union {
-        ast_find find;          /* FIND, EXPLAIN */
-        ast_claim_stmt claim;   /* ASSERT, RETRACT, EVIDENCE, CHECK */
+        ast_find find;        /* FIND, EXPLAIN */
+        ast_claim_stmt claim; /* ASSERT, RETRACT, EVIDENCE, CHECK */
         ast_article_stmt article;
         ast_alias_stmt alias;
         struct {

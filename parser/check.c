@@ -39,20 +39,23 @@ static int nomem(chk *c)
     return CLAIMDB_NOMEM;
 }
 
-#define TRY(x)                                                                               \
-    do {                                                                                     \
-        int rc_ = (x);                                                                       \
-        if (rc_)                                                                             \
-            return rc_;                                                                      \
+#define TRY(x)                                                                                     \
+    do {                                                                                           \
+        int rc_ = (x);                                                                             \
+        if (rc_) return rc_;                                                                       \
     } while (0)
 
 static const char *kind_name(ast_var_kind k)
 {
     switch (k) {
-    case VAR_TERM: return "a term";
-    case VAR_ARTICLE: return "an article (FROM)";
-    case VAR_QUOTE: return "a quote (QUOTE)";
-    case VAR_CONFIDENCE: return "a confidence (CONFIDENCE)";
+    case VAR_TERM:
+        return "a term";
+    case VAR_ARTICLE:
+        return "an article (FROM)";
+    case VAR_QUOTE:
+        return "a quote (QUOTE)";
+    case VAR_CONFIDENCE:
+        return "a confidence (CONFIDENCE)";
     }
     return "?";
 }
@@ -67,8 +70,7 @@ static char *source_text(chk *c, ast_loc loc)
         n = c->len - loc.off;
     const char *s = c->text + loc.off;
     char *out = malloc(n + 1), *o = out;
-    if (!out)
-        return NULL;
+    if (!out) return NULL;
     bool space = false;
     for (size_t i = 0; i < n; i++) {
         char ch = s[i];
@@ -76,8 +78,7 @@ static char *source_text(chk *c, ast_loc loc)
             space = true;
             continue;
         }
-        if (space && o != out)
-            *o++ = ' ';
+        if (space && o != out) *o++ = ' ';
         space = false;
         *o++ = ch;
     }
@@ -90,16 +91,14 @@ static char *source_text(chk *c, ast_loc loc)
 static int find_var(ast_find *f, const char *name)
 {
     for (size_t i = 0; i < f->nvars; i++)
-        if (!strcmp(f->vars[i].name, name))
-            return (int)i;
+        if (!strcmp(f->vars[i].name, name)) return (int)i;
     return -1;
 }
 
 /* A variable in a positive pattern: bind it (or check it has the same kind). */
 static int bind_var(chk *c, ast_term *t, ast_var_kind kind)
 {
-    if (t->kind != TERM_VAR)
-        return 0;
+    if (t->kind != TERM_VAR) return 0;
     ast_find *f = c->f;
     int i = find_var(f, t->text);
     if (i >= 0) {
@@ -110,12 +109,10 @@ static int bind_var(chk *c, ast_term *t, ast_var_kind kind)
         return 0;
     }
     ast_var *nv = realloc(f->vars, (f->nvars + 1) * sizeof *nv);
-    if (!nv)
-        return nomem(c);
+    if (!nv) return nomem(c);
     f->vars = nv;
     ast_var v = {strdup(t->text), kind, t->loc};
-    if (!v.name)
-        return nomem(c);
+    if (!v.name) return nomem(c);
     f->vars[f->nvars] = v;
     t->slot = (int)f->nvars++;
     return 0;
@@ -124,11 +121,9 @@ static int bind_var(chk *c, ast_term *t, ast_var_kind kind)
 /* A variable that must be bound already (WITHOUT patterns). */
 static int use_var(chk *c, ast_term *t, ast_var_kind kind)
 {
-    if (t->kind != TERM_VAR)
-        return 0;
+    if (t->kind != TERM_VAR) return 0;
     int i = find_var(c->f, t->text);
-    if (i < 0)
-        return fail(c, t->loc, "variable ?%s is not bound by any pattern", t->text);
+    if (i < 0) return fail(c, t->loc, "variable ?%s is not bound by any pattern", t->text);
     if (c->f->vars[i].kind != kind)
         return fail(c, t->loc, "variable ?%s is used as %s and as %s", t->text,
                     kind_name(c->f->vars[i].kind), kind_name(kind));
@@ -138,8 +133,7 @@ static int use_var(chk *c, ast_term *t, ast_var_kind kind)
 
 static int check_id(chk *c, const ast_value *v, const char *what)
 {
-    if (v->kind == VAL_INT && v->i < 0)
-        return fail(c, v->loc, "%s must not be negative", what);
+    if (v->kind == VAL_INT && v->i < 0) return fail(c, v->loc, "%s must not be negative", what);
     return 0;
 }
 
@@ -160,26 +154,26 @@ static int check_pattern(chk *c, ast_pattern *p, bool bind)
         int which = 0;
         for (int i = 0; i < 3; i++) {
             const ast_term *t = need[i];
-            if (t->kind == TERM_NONE || (i == 1 && t->kind != TERM_VAR))
-                continue;
+            if (t->kind == TERM_NONE || (i == 1 && t->kind != TERM_VAR)) continue;
             if (!first || t->loc.off < first->loc.off) {
                 first = t;
                 which = i;
             }
         }
-        if (first)
-            return fail(c, first->loc, "%s", msg[which]);
+        if (first) return fail(c, first->loc, "%s", msg[which]);
     }
     for (size_t i = 0; i < p->ncited; i++)
         TRY(check_id(c, &p->cited[i], "an article id"));
-    if (p->has_sources)
-        TRY(check_id(c, &p->sources_n, "SOURCES"));
+    if (p->has_sources) TRY(check_id(c, &p->sources_n, "SOURCES"));
 
     /* s p o first, then the clauses in the order written */
-    slot_term terms[7] = {{&p->s, VAR_TERM},      {&p->p, VAR_TERM},
-                  {&p->o, VAR_TERM},      {&p->from, VAR_ARTICLE},
-                  {&p->quote, VAR_QUOTE}, {&p->by, VAR_TERM},
-                  {&p->confidence, VAR_CONFIDENCE}};
+    slot_term terms[7] = {{&p->s, VAR_TERM},
+                          {&p->p, VAR_TERM},
+                          {&p->o, VAR_TERM},
+                          {&p->from, VAR_ARTICLE},
+                          {&p->quote, VAR_QUOTE},
+                          {&p->by, VAR_TERM},
+                          {&p->confidence, VAR_CONFIDENCE}};
     for (int i = 4; i < 7; i++) /* insertion sort of the clauses by position */
         for (int j = i; j > 3 && terms[j].t->loc.off < terms[j - 1].t->loc.off; j--) {
             slot_term tmp = terms[j];
@@ -196,8 +190,7 @@ static int check_pattern(chk *c, ast_pattern *p, bool bind)
 static bool is_grouped(const ast_find *f, int slot)
 {
     for (size_t i = 0; i < f->ngroup; i++)
-        if (f->group[i]->slot == slot)
-            return true;
+        if (f->group[i]->slot == slot) return true;
     return false;
 }
 
@@ -206,8 +199,7 @@ static int check_expr(chk *c, ast_expr *e, enum where w);
 static int resolve_var(chk *c, ast_expr *e)
 {
     int i = find_var(c->f, e->text);
-    if (i < 0)
-        return fail(c, e->loc, "variable ?%s is not bound by any pattern", e->text);
+    if (i < 0) return fail(c, e->loc, "variable ?%s is not bound by any pattern", e->text);
     e->slot = i;
     return 0;
 }
@@ -235,8 +227,7 @@ static int check_call(chk *c, ast_expr *e)
 static int check_agg(chk *c, ast_expr *e)
 {
     static const char *names[] = {"COUNT", "COUNT", "COUNT", "MIN", "MAX"};
-    if (e->op == AGG_COUNT_STAR)
-        return 0;
+    if (e->op == AGG_COUNT_STAR) return 0;
     if (!e->a || e->a->kind != EXPR_VAR)
         return fail(c, e->a ? e->a->loc : e->loc, "%s() takes a variable", names[e->op]);
     return resolve_var(c, e->a);
@@ -277,10 +268,8 @@ static int check_expr(chk *c, ast_expr *e, enum where w)
     case EXPR_CALL:
         return check_call(c, e);
     case EXPR_AGG:
-        if (w == IN_FILTER)
-            return fail(c, e->loc, "aggregates are not allowed in FILTER");
-        if (w == IN_ARG)
-            return fail(c, e->loc, "an aggregate cannot be a function's argument");
+        if (w == IN_FILTER) return fail(c, e->loc, "aggregates are not allowed in FILTER");
+        if (w == IN_ARG) return fail(c, e->loc, "an aggregate cannot be a function's argument");
         if (w == IN_ORDER && !c->f->aggregate)
             return fail(c, e->loc, "ORDER BY an aggregate needs an aggregate query");
         return check_agg(c, e);
@@ -293,11 +282,9 @@ static int check_expr(chk *c, ast_expr *e, enum where w)
 static int expand_star(chk *c)
 {
     ast_find *f = c->f;
-    if (f->nvars == 0)
-        return fail(c, f->pats[0].loc, "FIND * but no pattern has a variable");
+    if (f->nvars == 0) return fail(c, f->pats[0].loc, "FIND * but no pattern has a variable");
     f->items = calloc(f->nvars, sizeof *f->items);
-    if (!f->items)
-        return nomem(c);
+    if (!f->items) return nomem(c);
     for (size_t i = 0; i < f->nvars; i++) {
         ast_item *it = &f->items[f->nitems];
         char *t = strdup(f->vars[i].name), *n = strdup(f->vars[i].name);
@@ -324,18 +311,15 @@ static int check_items(chk *c)
     for (size_t i = 0; i < f->nitems; i++) {
         ast_item *it = &f->items[i];
         TRY(check_expr(c, it->expr, IN_ITEM));
-        if (it->expr->kind == EXPR_AGG)
-            f->aggregate = true;
-        if (it->name)
-            continue;
+        if (it->expr->kind == EXPR_AGG) f->aggregate = true;
+        if (it->name) continue;
         if (it->alias)
             it->name = strdup(it->alias);
         else if (it->expr->kind == EXPR_VAR)
             it->name = strdup(it->expr->text);
         else
             it->name = source_text(c, it->expr->loc);
-        if (!it->name)
-            return nomem(c);
+        if (!it->name) return nomem(c);
     }
     return 0;
 }
@@ -345,19 +329,15 @@ static int check_grouping(chk *c)
     ast_find *f = c->f;
     for (size_t i = 0; i < f->ngroup; i++)
         TRY(resolve_var(c, f->group[i]));
-    if (f->ngroup > 0)
-        f->aggregate = true;
-    if (!f->aggregate)
-        return 0;
+    if (f->ngroup > 0) f->aggregate = true;
+    if (!f->aggregate) return 0;
     for (size_t i = 0; i < f->nitems; i++) {
         ast_expr *e = f->items[i].expr;
-        if (e->kind == EXPR_AGG)
-            continue;
+        if (e->kind == EXPR_AGG) continue;
         const ast_expr *v = e->kind == EXPR_VAR ? e : e->a;
         if (!v || v->kind != EXPR_VAR || !is_grouped(f, v->slot)) {
             char *src = source_text(c, e->loc);
-            int rc = fail(c, e->loc,
-                          "%s is neither in GROUP BY nor in an aggregate",
+            int rc = fail(c, e->loc, "%s is neither in GROUP BY nor in an aggregate",
                           src ? src : "an item");
             free(src);
             return rc;
@@ -399,21 +379,17 @@ static int check_find(chk *c, ast_find *f)
     bool positive = false;
     for (size_t i = 0; i < f->npats; i++)
         positive |= !f->pats[i].without;
-    if (!positive)
-        return fail(c, f->pats[0].loc, "FIND needs a pattern that is not WITHOUT");
+    if (!positive) return fail(c, f->pats[0].loc, "FIND needs a pattern that is not WITHOUT");
     for (size_t i = 0; i < f->npats; i++)
-        if (!f->pats[i].without)
-            TRY(check_pattern(c, &f->pats[i], true));
+        if (!f->pats[i].without) TRY(check_pattern(c, &f->pats[i], true));
     for (size_t i = 0; i < f->npats; i++)
-        if (f->pats[i].without)
-            TRY(check_pattern(c, &f->pats[i], false));
+        if (f->pats[i].without) TRY(check_pattern(c, &f->pats[i], false));
     if (f->star || f->nitems == 0) {
         f->star = true;
         TRY(expand_star(c));
     }
     TRY(check_items(c));
-    if (f->filter)
-        TRY(check_expr(c, f->filter, IN_FILTER));
+    if (f->filter) TRY(check_expr(c, f->filter, IN_FILTER));
     TRY(check_grouping(c));
     TRY(check_order(c));
     if (f->limit.kind == VAL_INT && f->limit.i < 0)

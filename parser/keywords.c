@@ -69,13 +69,25 @@ static const parse_keyword table[] = {
 
 #define NKEYWORDS ((int)(sizeof table / sizeof table[0]))
 
-int parse_keyword_count(void) { return NKEYWORDS; }
+int parse_keyword_count(void)
+{
+    return NKEYWORDS;
+}
 
-const char *parse_keyword_name(int i) { return i >= 0 && i < NKEYWORDS ? table[i].name : NULL; }
+const char *parse_keyword_name(int i)
+{
+    return i >= 0 && i < NKEYWORDS ? table[i].name : NULL;
+}
 
-const parse_keyword *parse_keyword_entry(int i) { return i >= 0 && i < NKEYWORDS ? &table[i] : NULL; }
+const parse_keyword *parse_keyword_entry(int i)
+{
+    return i >= 0 && i < NKEYWORDS ? &table[i] : NULL;
+}
 
-static int upper(int c) { return c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c; }
+static int upper(int c)
+{
+    return c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c;
+}
 
 const parse_keyword *parse_keyword_find(const char *s, size_t n)
 {
@@ -87,13 +99,10 @@ const parse_keyword *parse_keyword_find(const char *s, size_t n)
         size_t i = 0;
         for (; i < n && k[i]; i++) {
             c = upper((unsigned char)s[i]) - (unsigned char)k[i];
-            if (c)
-                break;
+            if (c) break;
         }
-        if (!c)
-            c = i < n ? 1 : k[i] ? -1 : 0;
-        if (!c)
-            return &table[mid];
+        if (!c) c = i < n ? 1 : k[i] ? -1 : 0;
+        if (!c) return &table[mid];
         if (c < 0)
             hi = mid - 1;
         else

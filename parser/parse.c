@@ -22,8 +22,7 @@
 
 void cq_error(struct cq_ctx *ctx, int code, size_t offset, const char *fmt, ...)
 {
-    if (ctx->err->code)
-        return;
+    if (ctx->err->code) return;
     ctx->err->code = code;
     ctx->err->offset = offset;
     va_list ap;
@@ -34,8 +33,7 @@ void cq_error(struct cq_ctx *ctx, int code, size_t offset, const char *fmt, ...)
 
 void cq_defer(struct cq_ctx *ctx, ast_loc at, const char *fmt, ...)
 {
-    if (ctx->has_deferred)
-        return;
+    if (ctx->has_deferred) return;
     ctx->has_deferred = true;
     ctx->deferred.code = CLAIMDB_SEMANTIC;
     ctx->deferred.offset = at.off;
@@ -53,8 +51,13 @@ char *cq_source(struct cq_ctx *ctx, ast_loc loc)
 static bool has_str(int kind)
 {
     switch (kind) {
-    case TOK_WORD: case TOK_STRING: case TOK_VAR: case TOK_PARAM: case TOK_FUNC:
-    case TOK_DATE_LIT: case TOK_LEXERR:
+    case TOK_WORD:
+    case TOK_STRING:
+    case TOK_VAR:
+    case TOK_PARAM:
+    case TOK_FUNC:
+    case TOK_DATE_LIT:
+    case TOK_LEXERR:
         return true;
     default:
         return false;
@@ -63,8 +66,7 @@ static bool has_str(int kind)
 
 void cq_token_free(cq_token *t)
 {
-    if (has_str(t->kind))
-        free(t->val.str);
+    if (has_str(t->kind)) free(t->val.str);
     t->kind = TOK_END;
 }
 
@@ -101,22 +103,18 @@ static bool term_start(int kind)
         return true;
     const parse_keyword *k;
     for (int i = 0; (k = parse_keyword_entry(i)); i++)
-        if (k->token == kind)
-            return (k->flags & KW_CONTEXTUAL) != 0;
+        if (k->token == kind) return (k->flags & KW_CONTEXTUAL) != 0;
     return false;
 }
 
 static bool add_param(struct cq_ctx *ctx, const char *name)
 {
     for (size_t i = 0; i < ctx->nparams; i++)
-        if (!strcmp(ctx->params[i], name))
-            return true;
+        if (!strcmp(ctx->params[i], name)) return true;
     char **np = realloc(ctx->params, (ctx->nparams + 1) * sizeof *np);
-    if (!np)
-        return false;
+    if (!np) return false;
     ctx->params = np;
-    if (!(np[ctx->nparams] = strdup(name)))
-        return false;
+    if (!(np[ctx->nparams] = strdup(name))) return false;
     ctx->nparams++;
     return true;
 }
@@ -184,18 +182,15 @@ static void ctx_close(struct cq_ctx *ctx)
 /* After an error: the offset just after the next ';' (token-aware), or len. */
 static size_t skip_statement(struct cq_ctx *ctx)
 {
-    if (ctx->done)
-        return ctx->semi_end;
+    if (ctx->done) return ctx->semi_end;
     for (;;) {
         cq_token t;
         next(ctx, &t);
         int kind = t.kind;
         size_t end = t.loc.off + 1;
         cq_token_free(&t);
-        if (kind == ';')
-            return end;
-        if (kind == TOK_END)
-            return ctx->len;
+        if (kind == ';') return end;
+        if (kind == TOK_END) return ctx->len;
     }
 }
 
@@ -213,17 +208,13 @@ int parse_statement(const char *text, size_t len, ast_stmt **out, size_t *consum
     parse_error dummy;
     size_t dummy_consumed;
     ast_stmt *dummy_out;
-    if (!err)
-        err = &dummy;
-    if (!consumed)
-        consumed = &dummy_consumed;
-    if (!out)
-        out = &dummy_out;
+    if (!err) err = &dummy;
+    if (!consumed) consumed = &dummy_consumed;
+    if (!out) out = &dummy_out;
     memset(err, 0, sizeof *err);
     *out = NULL;
     *consumed = 0;
-    if (!text)
-        len = 0;
+    if (!text) len = 0;
     if (len >= UINT32_MAX) {
         *consumed = len;
         err->code = CLAIMDB_TOOBIG;
@@ -237,8 +228,7 @@ int parse_statement(const char *text, size_t len, ast_stmt **out, size_t *consum
     ctx.len = len;
     ctx.err = err;
     ctx.cur_kind = ctx.prev_kind = TOK_END;
-    if (cq_scanner_open(&ctx))
-        return fail_nomem(err);
+    if (cq_scanner_open(&ctx)) return fail_nomem(err);
 
     int rc = cq_yyparse(&ctx);
     if (rc == 0 && !err->code && !ctx.nomem) {
@@ -285,8 +275,7 @@ int parse_statement(const char *text, size_t len, ast_stmt **out, size_t *consum
 
 int parse_complete(const char *text, size_t len)
 {
-    if (!text || len >= UINT32_MAX)
-        return 0;
+    if (!text || len >= UINT32_MAX) return 0;
     parse_error err;
     memset(&err, 0, sizeof err);
     struct cq_ctx ctx;
@@ -294,18 +283,15 @@ int parse_complete(const char *text, size_t len)
     ctx.text = text;
     ctx.len = len;
     ctx.err = &err;
-    if (cq_scanner_open(&ctx))
-        return 0;
+    if (cq_scanner_open(&ctx)) return 0;
     int complete = 0;
     for (;;) {
         cq_token t;
         scan(&ctx, &t);
         int kind = t.kind;
         cq_token_free(&t);
-        if (kind == ';')
-            complete = 1;
-        if (kind == ';' || kind == TOK_END)
-            break;
+        if (kind == ';') complete = 1;
+        if (kind == ';' || kind == TOK_END) break;
     }
     ctx_close(&ctx);
     return complete;
@@ -314,8 +300,7 @@ int parse_complete(const char *text, size_t len)
 void parse_position(const char *text, size_t len, size_t offset, unsigned *line, unsigned *column)
 {
     unsigned l = 1, c = 1;
-    if (offset > len)
-        offset = len;
+    if (offset > len) offset = len;
     for (size_t i = 0; text && i < offset; i++) {
         unsigned char b = (unsigned char)text[i];
         if (b == '\n') {
@@ -325,8 +310,6 @@ void parse_position(const char *text, size_t len, size_t offset, unsigned *line,
             c++; /* count the first byte of each character (and each stray byte) */
         }
     }
-    if (line)
-        *line = l;
-    if (column)
-        *column = c;
+    if (line) *line = l;
+    if (column) *column = c;
 }

@@ -11,8 +11,8 @@
 #include <stddef.h>
 
 typedef struct parse_error {
-    int code;      /* CLAIMDB_SYNTAX or CLAIMDB_SEMANTIC (or CLAIMDB_NOMEM) */
-    size_t offset; /* byte offset of the error in the parsed text */
+    int code;          /* CLAIMDB_SYNTAX or CLAIMDB_SEMANTIC (or CLAIMDB_NOMEM) */
+    size_t offset;     /* byte offset of the error in the parsed text */
     char message[512]; /* without position, e.g. "syntax error: expected a term, ... found ';'" */
 } parse_error;
 

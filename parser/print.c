@@ -18,8 +18,7 @@ typedef struct buf {
 
 static void put(buf *b, const char *s, size_t n)
 {
-    if (b->failed)
-        return;
+    if (b->failed) return;
     if (b->n + n + 1 > b->cap) {
         size_t cap = b->cap ? b->cap : 64;
         while (cap < b->n + n + 1)
@@ -37,7 +36,10 @@ static void put(buf *b, const char *s, size_t n)
     b->s[b->n] = '\0';
 }
 
-static void puts_(buf *b, const char *s) { put(b, s, strlen(s)); }
+static void puts_(buf *b, const char *s)
+{
+    put(b, s, strlen(s));
+}
 
 static void putf(buf *b, const char *fmt, ...)
 {
@@ -46,23 +48,23 @@ static void putf(buf *b, const char *fmt, ...)
     va_start(ap, fmt);
     int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
     va_end(ap);
-    if (n > 0)
-        put(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+    if (n > 0) put(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
 }
 
-static bool ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+static bool ascii_alpha(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
 
 /* Can s be written as a bare word that reads back as the same term? */
 static bool bare_ok(const char *s)
 {
-    if (!s || !(ascii_alpha(s[0]) || s[0] == '_') || !strcmp(s, "_"))
-        return false;
+    if (!s || !(ascii_alpha(s[0]) || s[0] == '_') || !strcmp(s, "_")) return false;
     for (const char *p = s; *p; p++) {
-        if (!(ascii_alpha(*p) || (*p >= '0' && *p <= '9') || *p == '_' || *p == '.' ||
-              *p == '\'' || *p == '-'))
+        if (!(ascii_alpha(*p) || (*p >= '0' && *p <= '9') || *p == '_' || *p == '.' || *p == '\'' ||
+              *p == '-'))
             return false;
-        if (p[0] == '-' && p[1] == '-')
-            return false;
+        if (p[0] == '-' && p[1] == '-') return false;
     }
     const parse_keyword *k = parse_keyword_find(s, strlen(s));
     return !k || !(k->flags & (KW_RESERVED | KW_CONTEXTUAL)); /* COUNT alone is a word */
@@ -73,10 +75,18 @@ static void put_string(buf *b, const char *s)
     puts_(b, "\"");
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         switch (*p) {
-        case '"': puts_(b, "\\\""); break;
-        case '\\': puts_(b, "\\\\"); break;
-        case '\n': puts_(b, "\\n"); break;
-        case '\t': puts_(b, "\\t"); break;
+        case '"':
+            puts_(b, "\\\"");
+            break;
+        case '\\':
+            puts_(b, "\\\\");
+            break;
+        case '\n':
+            puts_(b, "\\n");
+            break;
+        case '\t':
+            puts_(b, "\\t");
+            break;
         default:
             if (*p < 0x20 || *p == 0x7f)
                 putf(b, "\\u%04X", *p);
@@ -98,11 +108,21 @@ static void put_word(buf *b, const char *s)
 static void put_term(buf *b, const ast_term *t)
 {
     switch (t->kind) {
-    case TERM_NONE: break;
-    case TERM_CONST: put_word(b, t->text); break;
-    case TERM_VAR: putf(b, "?"); puts_(b, t->text); break;
-    case TERM_ANON: puts_(b, "_"); break;
-    case TERM_PARAM: puts_(b, t->text); break;
+    case TERM_NONE:
+        break;
+    case TERM_CONST:
+        put_word(b, t->text);
+        break;
+    case TERM_VAR:
+        putf(b, "?");
+        puts_(b, t->text);
+        break;
+    case TERM_ANON:
+        puts_(b, "_");
+        break;
+    case TERM_PARAM:
+        puts_(b, t->text);
+        break;
     }
 }
 
@@ -111,23 +131,30 @@ static void put_real(buf *b, double r)
     char tmp[40];
     for (int prec = 15; prec <= 17; prec++) {
         snprintf(tmp, sizeof tmp, "%.*g", prec, r);
-        if (strtod(tmp, NULL) == r)
-            break;
+        if (strtod(tmp, NULL) == r) break;
     }
     puts_(b, tmp);
-    if (!strpbrk(tmp, ".eEn"))
-        puts_(b, ".0");
+    if (!strpbrk(tmp, ".eEn")) puts_(b, ".0");
 }
 
 static void put_value(buf *b, const ast_value *v)
 {
     switch (v->kind) {
-    case VAL_NONE: break;
-    case VAL_INT: putf(b, "%lld", (long long)v->i); break;
-    case VAL_REAL: put_real(b, v->r); break;
-    case VAL_STRING: put_string(b, v->s); break;
+    case VAL_NONE:
+        break;
+    case VAL_INT:
+        putf(b, "%lld", (long long)v->i);
+        break;
+    case VAL_REAL:
+        put_real(b, v->r);
+        break;
+    case VAL_STRING:
+        put_string(b, v->s);
+        break;
     case VAL_DATE:
-    case VAL_PARAM: puts_(b, v->s); break;
+    case VAL_PARAM:
+        puts_(b, v->s);
+        break;
     }
 }
 
@@ -140,10 +167,14 @@ static const char *cmp_text(int op)
 static int prec(const ast_expr *e)
 {
     switch (e->kind) {
-    case EXPR_OR: return 1;
-    case EXPR_AND: return 2;
-    case EXPR_NOT: return 3;
-    default: return 4;
+    case EXPR_OR:
+        return 1;
+    case EXPR_AND:
+        return 2;
+    case EXPR_NOT:
+        return 3;
+    default:
+        return 4;
     }
 }
 
@@ -152,22 +183,31 @@ static void put_expr(buf *b, const ast_expr *e, const ast_find *f);
 static void put_sub(buf *b, const ast_expr *e, int min, const ast_find *f)
 {
     bool paren = prec(e) < min;
-    if (paren)
-        puts_(b, "(");
+    if (paren) puts_(b, "(");
     put_expr(b, e, f);
-    if (paren)
-        puts_(b, ")");
+    if (paren) puts_(b, ")");
 }
 
 static void put_expr(buf *b, const ast_expr *e, const ast_find *f)
 {
     static const char *aggs[] = {"COUNT", "COUNT", "COUNT", "MIN", "MAX"};
     switch (e->kind) {
-    case EXPR_VAR: puts_(b, "?"); puts_(b, e->text); break;
-    case EXPR_TERM: put_word(b, e->text); break;
-    case EXPR_NUMBER: put_value(b, &e->value); break;
-    case EXPR_DATE: puts_(b, e->value.s); break;
-    case EXPR_PARAM: puts_(b, e->text); break;
+    case EXPR_VAR:
+        puts_(b, "?");
+        puts_(b, e->text);
+        break;
+    case EXPR_TERM:
+        put_word(b, e->text);
+        break;
+    case EXPR_NUMBER:
+        put_value(b, &e->value);
+        break;
+    case EXPR_DATE:
+        puts_(b, e->value.s);
+        break;
+    case EXPR_PARAM:
+        puts_(b, e->text);
+        break;
     case EXPR_CMP:
         put_sub(b, e->a, 4, f);
         putf(b, " %s ", cmp_text(e->op));
@@ -195,10 +235,8 @@ static void put_expr(buf *b, const ast_expr *e, const ast_find *f)
         if (e->op == 1)
             puts_(b, "*");
         else {
-            if (e->op == 2)
-                puts_(b, "DISTINCT ");
-            if (e->a)
-                put_expr(b, e->a, f);
+            if (e->op == 2) puts_(b, "DISTINCT ");
+            if (e->a) put_expr(b, e->a, f);
         }
         puts_(b, ")");
         break;
@@ -208,10 +246,8 @@ static void put_expr(buf *b, const ast_expr *e, const ast_find *f)
         if (e->op == AGG_COUNT_STAR)
             puts_(b, "*");
         else {
-            if (e->op == AGG_COUNT_DISTINCT)
-                puts_(b, "DISTINCT ");
-            if (e->a)
-                put_expr(b, e->a, f);
+            if (e->op == AGG_COUNT_DISTINCT) puts_(b, "DISTINCT ");
+            if (e->a) put_expr(b, e->a, f);
         }
         puts_(b, ")");
         break;
@@ -227,18 +263,15 @@ static void put_expr(buf *b, const ast_expr *e, const ast_find *f)
 static void put_values(buf *b, const ast_value *v, size_t n, const char *sep)
 {
     for (size_t i = 0; i < n; i++) {
-        if (i)
-            puts_(b, sep);
+        if (i) puts_(b, sep);
         put_value(b, &v[i]);
     }
 }
 
 static void put_pattern(buf *b, const ast_pattern *p)
 {
-    if (p->without)
-        puts_(b, "WITHOUT ");
-    if (p->negated)
-        puts_(b, "NOT ");
+    if (p->without) puts_(b, "WITHOUT ");
+    if (p->negated) puts_(b, "NOT ");
     put_term(b, &p->s);
     puts_(b, " ");
     put_term(b, &p->p);
@@ -251,7 +284,9 @@ static void put_pattern(buf *b, const ast_pattern *p)
     const struct {
         const char *kw;
         const ast_term *t;
-    } cl[] = {{" FROM ", &p->from}, {" QUOTE ", &p->quote}, {" BY ", &p->by},
+    } cl[] = {{" FROM ", &p->from},
+              {" QUOTE ", &p->quote},
+              {" BY ", &p->by},
               {" CONFIDENCE ", &p->confidence}};
     for (size_t i = 0; i < 4; i++)
         if (cl[i].t->kind != TERM_NONE) {
@@ -269,14 +304,12 @@ static void put_pattern(buf *b, const ast_pattern *p)
 static void put_find(buf *b, const ast_find *f)
 {
     puts_(b, "FIND ");
-    if (f->distinct)
-        puts_(b, "DISTINCT ");
+    if (f->distinct) puts_(b, "DISTINCT ");
     if (f->star)
         puts_(b, "*");
     else
         for (size_t i = 0; i < f->nitems; i++) {
-            if (i)
-                puts_(b, ", ");
+            if (i) puts_(b, ", ");
             put_expr(b, f->items[i].expr, f);
             if (f->items[i].alias) {
                 puts_(b, " AS ");
@@ -285,8 +318,7 @@ static void put_find(buf *b, const ast_find *f)
         }
     puts_(b, " WHERE ");
     for (size_t i = 0; i < f->npats; i++) {
-        if (i)
-            puts_(b, " AND ");
+        if (i) puts_(b, " AND ");
         put_pattern(b, &f->pats[i]);
     }
     if (f->filter) {
@@ -300,8 +332,7 @@ static void put_find(buf *b, const ast_find *f)
     for (size_t i = 0; i < f->norder; i++) {
         puts_(b, i ? ", " : " ORDER BY ");
         put_expr(b, f->order[i].expr, f);
-        if (f->order[i].desc)
-            puts_(b, " DESC");
+        if (f->order[i].desc) puts_(b, " DESC");
     }
     if (f->limit.kind != VAL_NONE) {
         puts_(b, " LIMIT ");
@@ -315,8 +346,7 @@ static void put_find(buf *b, const ast_find *f)
 
 static void put_claim(buf *b, const ast_claim_stmt *c, bool polarity)
 {
-    if (polarity && c->negated)
-        puts_(b, "NOT ");
+    if (polarity && c->negated) puts_(b, "NOT ");
     put_term(b, &c->s);
     puts_(b, " ");
     put_term(b, &c->p);
@@ -342,8 +372,7 @@ static void put_claim(buf *b, const ast_claim_stmt *c, bool polarity)
 
 static void put_field(buf *b, const char *kw, const ast_value *v)
 {
-    if (v->kind == VAL_NONE)
-        return;
+    if (v->kind == VAL_NONE) return;
     puts_(b, kw);
     put_value(b, v);
 }
@@ -353,12 +382,29 @@ char *ast_print(const ast_stmt *st)
     buf b = {NULL, 0, 0, false};
     static const char *shows[] = {"ARTICLES", "PREDICATES", "ALIASES", "STATS", "TERMS", "ARTICLE"};
     switch (st->kind) {
-    case STMT_FIND: put_find(&b, &st->u.find); break;
-    case STMT_EXPLAIN: puts_(&b, "EXPLAIN "); put_find(&b, &st->u.find); break;
-    case STMT_ASSERT: puts_(&b, "ASSERT "); put_claim(&b, &st->u.claim, true); break;
-    case STMT_RETRACT: puts_(&b, "RETRACT "); put_claim(&b, &st->u.claim, true); break;
-    case STMT_EVIDENCE: puts_(&b, "EVIDENCE "); put_claim(&b, &st->u.claim, false); break;
-    case STMT_CHECK: puts_(&b, "CHECK "); put_claim(&b, &st->u.claim, false); break;
+    case STMT_FIND:
+        put_find(&b, &st->u.find);
+        break;
+    case STMT_EXPLAIN:
+        puts_(&b, "EXPLAIN ");
+        put_find(&b, &st->u.find);
+        break;
+    case STMT_ASSERT:
+        puts_(&b, "ASSERT ");
+        put_claim(&b, &st->u.claim, true);
+        break;
+    case STMT_RETRACT:
+        puts_(&b, "RETRACT ");
+        put_claim(&b, &st->u.claim, true);
+        break;
+    case STMT_EVIDENCE:
+        puts_(&b, "EVIDENCE ");
+        put_claim(&b, &st->u.claim, false);
+        break;
+    case STMT_CHECK:
+        puts_(&b, "CHECK ");
+        put_claim(&b, &st->u.claim, false);
+        break;
     case STMT_ARTICLE: {
         const ast_article_stmt *a = &st->u.article;
         puts_(&b, "ARTICLE ");
@@ -389,9 +435,15 @@ char *ast_print(const ast_stmt *st)
             put_value(&b, &st->u.show.like);
         }
         break;
-    case STMT_BEGIN: puts_(&b, "BEGIN"); break;
-    case STMT_COMMIT: puts_(&b, "COMMIT"); break;
-    case STMT_ROLLBACK: puts_(&b, "ROLLBACK"); break;
+    case STMT_BEGIN:
+        puts_(&b, "BEGIN");
+        break;
+    case STMT_COMMIT:
+        puts_(&b, "COMMIT");
+        break;
+    case STMT_ROLLBACK:
+        puts_(&b, "ROLLBACK");
+        break;
     }
     puts_(&b, ";");
     if (b.failed) {

@@ -40,11 +40,9 @@ static void bind_params(shell *sh, claimdb_stmt *stmt)
     int n = claimdb_bind_parameter_count(stmt);
     for (int i = 0; i < n; i++) {
         const char *name = claimdb_bind_parameter_name(stmt, i);
-        if (!name)
-            continue;
+        if (!name) continue;
         for (size_t k = 0; k < sh->nparams; k++)
-            if (!strcmp(sh->params[k].name, name))
-                bind_param(stmt, name, sh->params[k].value);
+            if (!strcmp(sh->params[k].name, name)) bind_param(stmt, name, sh->params[k].value);
     }
 }
 
@@ -53,8 +51,7 @@ int batch_run_statement(shell *sh, claimdb_stmt *stmt)
     double t0 = now_seconds();
     bind_params(sh, stmt);
     int rc = output_statement(sh, stmt);
-    if (sh->timer)
-        diag("time: %.6f s\n", now_seconds() - t0);
+    if (sh->timer) diag("time: %.6f s\n", now_seconds() - t0);
     return rc;
 }
 
@@ -76,25 +73,21 @@ const char *batch_skip_space(const char *p, const char *end)
 static void failed(shell *sh)
 {
     sh->failed = 1;
-    if (sh->bail)
-        sh->stop = 1;
+    if (sh->bail) sh->stop = 1;
 }
 
 /* Run one dot-command line starting at p; return where the next line starts. */
-static const char *run_dot(shell *sh, const char *name, textpos *tp, const char *p,
-                           int *errors)
+static const char *run_dot(shell *sh, const char *name, textpos *tp, const char *p, int *errors)
 {
     const char *text = tp->text;
     const char *end = text + tp->len;
     const char *nl = memchr(p, '\n', (size_t)(end - p));
     const char *stop = nl ? nl : end;
     size_t n = (size_t)(stop - p);
-    if (n && p[n - 1] == '\r')
-        n--;
+    if (n && p[n - 1] == '\r') n--;
     buf err = {0};
     if (dot_run(sh, p, n, &err) != 0) {
-        if (err.len)
-            report(sh, name, tp, (size_t)(p - text), err.p);
+        if (err.len) report(sh, name, tp, (size_t)(p - text), err.p);
         ++*errors;
         failed(sh);
     }
@@ -110,8 +103,7 @@ int batch_run_text(shell *sh, const char *name, const char *text, size_t len)
     textpos_init(&tp, text, len);
     while (!sh->stop) {
         const char *q = batch_skip_space(p, end);
-        if (q >= end)
-            break;
+        if (q >= end) break;
         if (*q == '.') {
             p = run_dot(sh, name, &tp, q, &errors);
             continue;
@@ -120,8 +112,7 @@ int batch_run_text(shell *sh, const char *name, const char *text, size_t len)
         const char *tail = NULL;
         size_t avail = (size_t)(end - q);
         int rc = claimdb_prepare(sh->db, q, avail > INT_MAX ? INT_MAX : (int)avail, &stmt, &tail);
-        if (!tail || tail <= q || tail > end)
-            tail = end;
+        if (!tail || tail <= q || tail > end) tail = end;
         if (rc != CLAIMDB_OK) {
             int off = claimdb_error_offset(sh->db);
             report(sh, name, &tp, (size_t)(q - text) + (off >= 0 ? (size_t)off : 0),
@@ -146,8 +137,7 @@ int batch_run_text(shell *sh, const char *name, const char *text, size_t len)
                 failed(sh);
             }
             claimdb_finalize(stmt);
-            if (halt)
-                break;
+            if (halt) break;
         }
         p = tail;
     }
@@ -167,8 +157,7 @@ int batch_run_file(shell *sh, const char *path)
     buf text = {0};
     int rd = read_stream(fp, &text);
     int err = errno;
-    if (!is_stdin)
-        fclose(fp);
+    if (!is_stdin) fclose(fp);
     if (rd != 0) {
         diag("claimdb: cannot read %s: %s\n", path, strerror(err));
         buf_free(&text);

@@ -34,8 +34,7 @@ static int split_args(const char *line, size_t len, char ***argvp, buf *err)
     for (;;) {
         while (i < len && (line[i] == ' ' || line[i] == '\t'))
             i++;
-        if (i >= len)
-            break;
+        if (i >= len) break;
         buf word = {0};
         buf_reserve(&word, 0);
         word.p[0] = '\0';
@@ -94,14 +93,12 @@ static int cmd_help(shell *sh, int argc, char **argv, buf *err)
     size_t w = 0;
     for (size_t i = 0; i < ncommands; i++) {
         size_t n = strlen(commands[i].name) + 1 + strlen(commands[i].args);
-        if (n > w)
-            w = n;
+        if (n > w) w = n;
     }
     int shown = 0;
     for (size_t i = 0; i < ncommands; i++) {
         const dot_cmd *c = &commands[i];
-        if (argc > 1 && strcmp(c->name, argv[1]) && strcmp(c->name + 1, argv[1]))
-            continue;
+        if (argc > 1 && strcmp(c->name, argv[1]) && strcmp(c->name + 1, argv[1])) continue;
         buf line = {0};
         buf_printf(&line, "%s %s", c->name, c->args);
         out_printf(sh, "%-*s  %s\n", (int)w, line.p, c->help);
@@ -123,8 +120,7 @@ static int cmd_mode(shell *sh, int argc, char **argv, buf *err)
         out_printf(sh, "%s\n", output_mode_name(sh->mode));
         return 0;
     }
-    if (argc != 2)
-        return usage(argv[0], err);
+    if (argc != 2) return usage(argv[0], err);
     int m = output_mode_find(argv[1]);
     if (m < 0) {
         buf_printf(err, "unknown mode \"%s\" (modes: %s)", argv[1], output_mode_names());
@@ -137,8 +133,7 @@ static int cmd_mode(shell *sh, int argc, char **argv, buf *err)
 static int set_flag(int *flag, int argc, char **argv, buf *err)
 {
     int v;
-    if (argc != 2 || (v = parse_bool(argv[1])) < 0)
-        return usage(argv[0], err);
+    if (argc != 2 || (v = parse_bool(argv[1])) < 0) return usage(argv[0], err);
     *flag = v;
     return 0;
 }
@@ -174,8 +169,7 @@ static int cmd_width(shell *sh, int argc, char **argv, buf *err)
 
 static int cmd_read(shell *sh, int argc, char **argv, buf *err)
 {
-    if (argc != 2)
-        return usage(argv[0], err);
+    if (argc != 2) return usage(argv[0], err);
     if (sh->depth >= 32) {
         buf_puts(err, ".read nested too deeply");
         return 1;
@@ -234,8 +228,7 @@ static int cmd_import(shell *sh, int argc, char **argv, buf *err)
         return usage(argv[0], err);
     }
     for (int i = 0; i < nfiles; i++)
-        if (import_file(sh->db, files[i], &o) != 0)
-            rc = 1;
+        if (import_file(sh->db, files[i], &o) != 0) rc = 1;
     free(files);
     return rc;
 }
@@ -255,11 +248,12 @@ static int cmd_export(shell *sh, int argc, char **argv, buf *err)
     }
     const char *path = files[0];
     free(files);
-    if (o.format < 0)
-        o.format = format_from_path(path);
+    if (o.format < 0) o.format = format_from_path(path);
     if (o.format < 0) {
-        buf_printf(err, "cannot tell the format of %s from its name: give --format tsv, jsonl or "
-                        "nquads", path);
+        buf_printf(err,
+                   "cannot tell the format of %s from its name: give --format tsv, jsonl or "
+                   "nquads",
+                   path);
         return 1;
     }
     if (!strcmp(path, "-")) {
@@ -282,15 +276,13 @@ static int cmd_export(shell *sh, int argc, char **argv, buf *err)
 static shell_param *find_param(shell *sh, const char *name)
 {
     for (size_t i = 0; i < sh->nparams; i++)
-        if (!strcmp(sh->params[i].name, name))
-            return &sh->params[i];
+        if (!strcmp(sh->params[i].name, name)) return &sh->params[i];
     return NULL;
 }
 
 static char *param_name(const char *name)
 {
-    if (name[0] == '$')
-        return xstrdup(name);
+    if (name[0] == '$') return xstrdup(name);
     char *n = xmalloc(strlen(name) + 2);
     n[0] = '$';
     strcpy(n + 1, name);
@@ -303,8 +295,7 @@ static int cmd_param(shell *sh, int argc, char **argv, buf *err)
         char *name = param_name(argv[2]);
         buf value = {0};
         for (int i = 3; i < argc; i++) {
-            if (i > 3)
-                buf_putc(&value, ' ');
+            if (i > 3) buf_putc(&value, ' ');
             buf_puts(&value, argv[i]);
         }
         shell_param *p = find_param(sh, name);
@@ -344,22 +335,18 @@ static int cmd_param(shell *sh, int argc, char **argv, buf *err)
 
 static int cmd_stats(shell *sh, int argc, char **argv, buf *err)
 {
-    if (argc != 1)
-        return usage(argv[0], err);
+    if (argc != 1) return usage(argv[0], err);
     claimdb_stmt *stmt = NULL;
     int rc = claimdb_prepare(sh->db, "SHOW STATS;", -1, &stmt, NULL);
-    if (rc == CLAIMDB_OK)
-        rc = batch_run_statement(sh, stmt);
-    if (rc != CLAIMDB_OK && rc != CLAIMDB_DONE)
-        buf_puts(err, claimdb_errmsg_text(sh->db));
+    if (rc == CLAIMDB_OK) rc = batch_run_statement(sh, stmt);
+    if (rc != CLAIMDB_OK && rc != CLAIMDB_DONE) buf_puts(err, claimdb_errmsg_text(sh->db));
     claimdb_finalize(stmt);
     return rc == CLAIMDB_OK || rc == CLAIMDB_DONE ? 0 : 1;
 }
 
 static int cmd_quit(shell *sh, int argc, char **argv, buf *err)
 {
-    if (argc != 1)
-        return usage(argv[0], err);
+    if (argc != 1) return usage(argv[0], err);
     sh->stop = 1;
     return 0;
 }
@@ -404,8 +391,7 @@ int dot_run(shell *sh, const char *line, size_t len, buf *err)
     }
     const dot_cmd *cmd = NULL;
     for (size_t i = 0; i < ncommands && !cmd; i++)
-        if (!strcmp(commands[i].name, argv[0]))
-            cmd = &commands[i];
+        if (!strcmp(commands[i].name, argv[0])) cmd = &commands[i];
     int rc;
     if (cmd) {
         rc = cmd->fn(sh, argc, argv, err);
@@ -418,8 +404,8 @@ int dot_run(shell *sh, const char *line, size_t len, buf *err)
                 best = i;
             }
         }
-        buf_printf(err, "unknown command \"%s\"; did you mean \"%s\"? (.help lists them)",
-                   argv[0], commands[best].name);
+        buf_printf(err, "unknown command \"%s\"; did you mean \"%s\"? (.help lists them)", argv[0],
+                   commands[best].name);
         rc = 1;
     }
     for (int i = 0; i < argc; i++)

@@ -29,15 +29,14 @@ static int column_index(claimdb_stmt *stmt, const char *name)
 {
     int n = claimdb_column_count(stmt);
     for (int i = 0; i < n; i++)
-        if (!strcmp(claimdb_column_name(stmt, i), name))
-            return i;
+        if (!strcmp(claimdb_column_name(stmt, i), name)) return i;
     return -1;
 }
 
 static const char *text_at(claimdb_stmt *stmt, int i)
 {
     return i < 0 || claimdb_column_type(stmt, i) == CLAIMDB_NULL ? NULL
-                                                                : claimdb_column_text(stmt, i);
+                                                                 : claimdb_column_text(stmt, i);
 }
 
 static int failed(claimdb *db, const char *name, const char *what)
@@ -65,33 +64,26 @@ static int export_aliases(claimdb *db, const char *name, export_sink *sink)
     if (claimdb_prepare(db, "SHOW ALIASES;", -1, &stmt, NULL) != CLAIMDB_OK)
         return failed(db, name, "aliases");
     int ia = column_index(stmt, "alias"), ic = column_index(stmt, "term");
-    if (ia < 0)
-        ia = 0;
-    if (ic < 0)
-        ic = 1;
+    if (ia < 0) ia = 0;
+    if (ic < 0) ic = 1;
     alias_row *rows = NULL;
     size_t n = 0, cap = 0;
     int rc;
     while ((rc = claimdb_step(stmt)) == CLAIMDB_ROW) {
         const char *a = text_at(stmt, ia), *c = text_at(stmt, ic);
-        if (!a || !c)
-            continue;
-        if (n == cap)
-            rows = xrealloc(rows, (cap = cap ? cap * 2 : 64) * sizeof *rows);
+        if (!a || !c) continue;
+        if (n == cap) rows = xrealloc(rows, (cap = cap ? cap * 2 : 64) * sizeof *rows);
         rows[n].alias = xstrdup(a);
         rows[n].canonical = xstrdup(c);
         n++;
     }
     int result = 0;
-    if (rc != CLAIMDB_DONE)
-        result = failed(db, name, "aliases");
+    if (rc != CLAIMDB_DONE) result = failed(db, name, "aliases");
     claimdb_finalize(stmt);
-    if (n)
-        qsort(rows, n, sizeof *rows, cmp_alias);
+    if (n) qsort(rows, n, sizeof *rows, cmp_alias);
     for (size_t i = 0; i < n; i++) {
         rec_alias r = {rows[i].alias, rows[i].canonical};
-        if (!result && sink->alias(sink->state, &r) != 0)
-            result = 1;
+        if (!result && sink->alias(sink->state, &r) != 0) result = 1;
         free(rows[i].alias);
         free(rows[i].canonical);
     }
@@ -139,7 +131,8 @@ static int export_articles(claimdb *db, const char *name, export_sink *sink)
                 break;
             }
             int r1 = claimdb_step(one);
-            if (r1 == CLAIMDB_ROW) a.text = text_at(one, text_col);
+            if (r1 == CLAIMDB_ROW)
+                a.text = text_at(one, text_col);
             else if (r1 != CLAIMDB_DONE) {
                 result = failed(db, name, "article texts");
                 break;
@@ -151,11 +144,9 @@ static int export_articles(claimdb *db, const char *name, export_sink *sink)
             break;
         }
         last = a.id;
-        if (sink->article(sink->state, &a) != 0)
-            result = 1;
+        if (sink->article(sink->state, &a) != 0) result = 1;
     }
-    if (!result && rc != CLAIMDB_DONE)
-        result = failed(db, name, "articles");
+    if (!result && rc != CLAIMDB_DONE) result = failed(db, name, "articles");
     claimdb_finalize(one);
     claimdb_finalize(stmt);
     return result;
@@ -186,8 +177,7 @@ static int cursor_next(cursor *c)
 {
     cursor_clear(c);
     int rc = claimdb_step(c->stmt);
-    if (rc != CLAIMDB_ROW)
-        return rc;
+    if (rc != CLAIMDB_ROW) return rc;
     claimdb_stmt *s = c->stmt;
     c->row.subject = dup_or_null(text_at(s, 0));
     c->row.predicate = dup_or_null(text_at(s, 1));
@@ -212,8 +202,7 @@ static int cmp_claim(const rec_claim *a, const rec_claim *b)
     if ((c = strcmp(a->subject, b->subject)) || (c = strcmp(a->predicate, b->predicate)) ||
         (c = strcmp(a->object, b->object)))
         return c;
-    if (a->negated != b->negated)
-        return a->negated - b->negated;
+    if (a->negated != b->negated) return a->negated - b->negated;
     return (a->article > b->article) - (a->article < b->article);
 }
 
@@ -228,8 +217,7 @@ static int export_citations(claimdb *db, const char *name, export_sink *sink)
             break;
         }
         int rc = cursor_next(&cur[i]);
-        if (rc != CLAIMDB_ROW && rc != CLAIMDB_DONE)
-            result = failed(db, name, "citations");
+        if (rc != CLAIMDB_ROW && rc != CLAIMDB_DONE) result = failed(db, name, "citations");
     }
     while (!result && (cur[0].has_row || cur[1].has_row)) {
         int pick;
@@ -242,8 +230,7 @@ static int export_citations(claimdb *db, const char *name, export_sink *sink)
             break;
         }
         int rc = cursor_next(&cur[pick]);
-        if (rc != CLAIMDB_ROW && rc != CLAIMDB_DONE)
-            result = failed(db, name, "citations");
+        if (rc != CLAIMDB_ROW && rc != CLAIMDB_DONE) result = failed(db, name, "citations");
     }
     for (int i = 0; i < 2; i++) {
         cursor_clear(&cur[i]);
@@ -256,15 +243,19 @@ int export_db(claimdb *db, FILE *out, const char *name, const export_options *o)
 {
     export_sink sink;
     switch (o->format) {
-    case FORMAT_TSV: tsv_sink_open(&sink, out); break;
-    case FORMAT_JSONL: jsonl_sink_open(&sink, out); break;
-    default: nquads_sink_open(&sink, out, o->base ? o->base : IRI_DEFAULT_BASE); break;
+    case FORMAT_TSV:
+        tsv_sink_open(&sink, out);
+        break;
+    case FORMAT_JSONL:
+        jsonl_sink_open(&sink, out);
+        break;
+    default:
+        nquads_sink_open(&sink, out, o->base ? o->base : IRI_DEFAULT_BASE);
+        break;
     }
     int rc = export_aliases(db, name, &sink);
-    if (!rc)
-        rc = export_articles(db, name, &sink);
-    if (!rc)
-        rc = export_citations(db, name, &sink);
+    if (!rc) rc = export_articles(db, name, &sink);
+    if (!rc) rc = export_citations(db, name, &sink);
     if (sink.finish(sink.state) != 0 && !rc) {
         diag("claimdb: %s: write error\n", name);
         rc = 1;

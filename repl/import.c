@@ -19,8 +19,8 @@
 enum { ART_TITLE, ART_OUTLET, ART_DATE, ART_URL, ART_AUTHOR, ART_TEXT, ART_DUP, ART_NFIELDS };
 
 static const char *const article_clause[ART_NFIELDS] = {
-    " TITLE $title", " OUTLET $outlet", " DATE $date", " URL $url", " AUTHOR $author",
-    " TEXT $text",   " DUPLICATE OF $dup",
+    " TITLE $title",   " OUTLET $outlet", " DATE $date",        " URL $url",
+    " AUTHOR $author", " TEXT $text",     " DUPLICATE OF $dup",
 };
 
 struct import_ctx {
@@ -61,8 +61,7 @@ long import_lineno(const import_ctx *ic)
 long import_getline(import_ctx *ic, char **line, size_t *cap)
 {
     ssize_t n = getline(line, cap, ic->fp);
-    if (n < 0)
-        return -1;
+    if (n < 0) return -1;
     ic->line++;
     ic->bytes += n;
     progress_update(&ic->prog, ic->bytes);
@@ -91,8 +90,7 @@ int import_check_text(import_ctx *ic, const char *line, size_t n)
     if (ok < limit)
         return import_error(ic, ic->line, (long)utf8_count(line, ok) + 1,
                             "invalid UTF-8 (byte 0x%02X)", (unsigned char)line[ok]);
-    if (nul)
-        return import_error(ic, ic->line, (long)utf8_count(line, limit) + 1, "NUL byte");
+    if (nul) return import_error(ic, ic->line, (long)utf8_count(line, limit) + 1, "NUL byte");
     return 0;
 }
 
@@ -112,10 +110,8 @@ int import_claim(import_ctx *ic, const rec_claim *c, long line, long col)
     };
     int added = 0;
     int rc = claimdb_assert(ic->db, &cit, &added);
-    if (rc != CLAIMDB_OK)
-        return import_error(ic, line, col, "%s", claimdb_errmsg_text(ic->db));
-    if (added & CLAIMDB_ADDED_CLAIM)
-        ic->claims_added++;
+    if (rc != CLAIMDB_OK) return import_error(ic, line, col, "%s", claimdb_errmsg_text(ic->db));
+    if (added & CLAIMDB_ADDED_CLAIM) ic->claims_added++;
     if (added & CLAIMDB_ADDED_CITATION)
         ic->citations_added++;
     else
@@ -150,47 +146,39 @@ static claimdb_stmt *prepare(import_ctx *ic, const char *text, long line)
 
 int import_article(import_ctx *ic, const rec_article *a, long line, long col)
 {
-    const char *vals[ART_NFIELDS] = {a->title, a->outlet, a->date, a->url, a->author, a->text,
-                                     NULL};
+    const char *vals[ART_NFIELDS] = {a->title,  a->outlet, a->date, a->url,
+                                     a->author, a->text,   NULL};
     unsigned mask = 0;
     for (int i = 0; i < ART_NFIELDS; i++)
-        if (vals[i] || (i == ART_DUP && a->duplicate_of >= 0))
-            mask |= 1u << i;
+        if (vals[i] || (i == ART_DUP && a->duplicate_of >= 0)) mask |= 1u << i;
     claimdb_stmt *stmt = ic->article_stmt[mask];
     if (!stmt) {
         buf text = {0};
         buf_puts(&text, "ARTICLE $id");
         for (int i = 0; i < ART_NFIELDS; i++)
-            if (mask & (1u << i))
-                buf_puts(&text, article_clause[i]);
+            if (mask & (1u << i)) buf_puts(&text, article_clause[i]);
         buf_putc(&text, ';');
         stmt = ic->article_stmt[mask] = prepare(ic, text.p, line);
         buf_free(&text);
-        if (!stmt)
-            return -1;
+        if (!stmt) return -1;
     }
-    static const char *const names[ART_NFIELDS] = {"$title", "$outlet", "$date", "$url",
-                                                   "$author", "$text", "$dup"};
+    static const char *const names[ART_NFIELDS] = {"$title",  "$outlet", "$date", "$url",
+                                                   "$author", "$text",   "$dup"};
     claimdb_bind_int64(stmt, "$id", a->id);
     for (int i = 0; i < ART_DUP; i++)
-        if (vals[i])
-            claimdb_bind_text(stmt, names[i], vals[i], -1);
-    if (a->duplicate_of >= 0)
-        claimdb_bind_int64(stmt, "$dup", a->duplicate_of);
-    if (run_write(ic, stmt, line, col) != 0)
-        return -1;
+        if (vals[i]) claimdb_bind_text(stmt, names[i], vals[i], -1);
+    if (a->duplicate_of >= 0) claimdb_bind_int64(stmt, "$dup", a->duplicate_of);
+    if (run_write(ic, stmt, line, col) != 0) return -1;
     ic->articles++;
     return 0;
 }
 
 int import_alias(import_ctx *ic, const rec_alias *a, long line, long col)
 {
-    if (!ic->alias_stmt && !(ic->alias_stmt = prepare(ic, "ALIAS $a FOR $b;", line)))
-        return -1;
+    if (!ic->alias_stmt && !(ic->alias_stmt = prepare(ic, "ALIAS $a FOR $b;", line))) return -1;
     claimdb_bind_text(ic->alias_stmt, "$a", a->alias, -1);
     claimdb_bind_text(ic->alias_stmt, "$b", a->canonical, -1);
-    if (run_write(ic, ic->alias_stmt, line, col) != 0)
-        return -1;
+    if (run_write(ic, ic->alias_stmt, line, col) != 0) return -1;
     ic->aliases++;
     return 0;
 }
@@ -211,12 +199,9 @@ static void print_counts(const import_ctx *ic)
     buf b = {0};
     buf_printf(&b, "%s: %ld claims added, %ld citations added, %ld already present", ic->name,
                ic->claims_added, ic->citations_added, ic->present);
-    if (ic->articles)
-        buf_printf(&b, ", %ld article%s", ic->articles, ic->articles == 1 ? "" : "s");
-    if (ic->aliases)
-        buf_printf(&b, ", %ld alias%s", ic->aliases, ic->aliases == 1 ? "" : "es");
-    if (ic->o->dry_run)
-        buf_puts(&b, " (dry run: nothing stored)");
+    if (ic->articles) buf_printf(&b, ", %ld article%s", ic->articles, ic->articles == 1 ? "" : "s");
+    if (ic->aliases) buf_printf(&b, ", %ld alias%s", ic->aliases, ic->aliases == 1 ? "" : "es");
+    if (ic->o->dry_run) buf_puts(&b, " (dry run: nothing stored)");
     diag("%s\n", b.p);
     buf_free(&b);
 }
@@ -231,7 +216,8 @@ int import_file(claimdb *db, const char *path, const import_options *o)
     int format = o->format >= 0 ? o->format : format_from_path(path);
     if (format < 0) {
         diag("%s: cannot tell the format from the file name; give --format tsv, jsonl or "
-             "nquads\n", ic.name);
+             "nquads\n",
+             ic.name);
         return 1;
     }
     ic.fp = is_stdin ? stdin : fopen(path, "rb");
@@ -242,8 +228,7 @@ int import_file(claimdb *db, const char *path, const import_options *o)
     ic.dir = is_stdin ? xstrdup(".") : path_dir(path);
     struct stat st;
     long long total = -1;
-    if (fstat(fileno(ic.fp), &st) == 0 && S_ISREG(st.st_mode))
-        total = (long long)st.st_size;
+    if (fstat(fileno(ic.fp), &st) == 0 && S_ISREG(st.st_mode)) total = (long long)st.st_size;
     progress_start(&ic.prog, ic.name, total);
 
     if (exec_simple(&ic, "BEGIN;") == 0) {
@@ -264,10 +249,8 @@ int import_file(claimdb *db, const char *path, const import_options *o)
         }
     }
     progress_end(&ic.prog);
-    if (!ic.failed)
-        print_counts(&ic);
-    if (!is_stdin)
-        fclose(ic.fp);
+    if (!ic.failed) print_counts(&ic);
+    if (!is_stdin) fclose(ic.fp);
     free(ic.dir);
     return ic.failed ? 1 : 0;
 }

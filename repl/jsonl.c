@@ -33,8 +33,7 @@ static long key_col(const jline *l, const char *key)
         size_t j = i + kl + 2;
         while (j < l->len && (l->text[j] == ' ' || l->text[j] == '\t'))
             j++;
-        if (j < l->len && l->text[j] == ':')
-            return (long)utf8_count(l->text, i) + 1;
+        if (j < l->len && l->text[j] == ':') return (long)utf8_count(l->text, i) + 1;
     }
     return 1;
 }
@@ -45,18 +44,15 @@ static int bad(const jline *l, const char *key, const char *what)
 }
 
 /* A string field: *out NULL when absent, null or "" (an error when required). */
-static int get_string(const jline *l, json_t *obj, const char *key, int required,
-                      const char **out)
+static int get_string(const jline *l, json_t *obj, const char *key, int required, const char **out)
 {
     json_t *v = json_object_get(obj, key);
     *out = NULL;
     if (v && !json_is_null(v)) {
-        if (!json_is_string(v))
-            return bad(l, key, "expected a string");
+        if (!json_is_string(v)) return bad(l, key, "expected a string");
         if (strlen(json_string_value(v)) != json_string_length(v))
             return bad(l, key, "holds a NUL character");
-        if (json_string_length(v))
-            *out = json_string_value(v);
+        if (json_string_length(v)) *out = json_string_value(v);
     }
     if (!*out && required)
         return import_error(l->ic, l->lineno, v ? key_col(l, key) : 1, "%s '%s'",
@@ -69,8 +65,7 @@ static int get_id(const jline *l, json_t *obj, const char *key, int required, in
     json_t *v = json_object_get(obj, key);
     *out = -1;
     if (!v || json_is_null(v)) {
-        if (required)
-            return import_error(l->ic, l->lineno, 1, "missing field '%s'", key);
+        if (required) return import_error(l->ic, l->lineno, 1, "missing field '%s'", key);
         return 0;
     }
     if (!json_is_integer(v) || json_integer_value(v) < 0)
@@ -83,12 +78,12 @@ static int check_keys(const jline *l, json_t *obj, const char *const *allowed)
 {
     const char *key;
     json_t *v;
-    json_object_foreach(obj, key, v) {
+    json_object_foreach(obj, key, v)
+    {
         int ok = 0;
         for (size_t i = 0; allowed[i] && !ok; i++)
             ok = !strcmp(key, allowed[i]);
-        if (!ok)
-            return import_error(l->ic, l->lineno, key_col(l, key), "unknown field '%s'", key);
+        if (!ok) return import_error(l->ic, l->lineno, key_col(l, key), "unknown field '%s'", key);
     }
     return 0;
 }
@@ -102,8 +97,8 @@ static int read_claim(const jline *l, json_t *obj)
     if (check_keys(l, obj, keys) || get_string(l, obj, "subject", 1, &c.subject) ||
         get_string(l, obj, "predicate", 1, &c.predicate) ||
         get_string(l, obj, "object", 1, &c.object) || get_id(l, obj, "article", 1, &c.article) ||
-        get_string(l, obj, "quote", 0, &c.quote) || get_string(l, obj, "claimant", 0, &c.claimant) ||
-        get_string(l, obj, "polarity", 0, &pol))
+        get_string(l, obj, "quote", 0, &c.quote) ||
+        get_string(l, obj, "claimant", 0, &c.claimant) || get_string(l, obj, "polarity", 0, &pol))
         return -1;
     if (pol && strcmp(pol, "+") && strcmp(pol, "-"))
         return bad(l, "polarity", "expected \"+\" or \"-\"");
@@ -130,8 +125,7 @@ static int read_article(const jline *l, json_t *obj)
         get_id(l, obj, "duplicate_of", 0, &a.duplicate_of) ||
         get_string(l, obj, "text", 0, &a.text))
         return -1;
-    if (a.date && !valid_date(a.date))
-        return bad(l, "date", "expected a date YYYY-MM-DD");
+    if (a.date && !valid_date(a.date)) return bad(l, "date", "expected a date YYYY-MM-DD");
     return import_article(l->ic, &a, l->lineno, 1);
 }
 
@@ -153,17 +147,13 @@ int jsonl_read(import_ctx *ic)
     int rc = 0;
     while (rc == 0 && (len = import_getline(ic, &line, &cap)) >= 0) {
         size_t n = (size_t)len;
-        if (n && line[n - 1] == '\n')
-            n--;
-        if (n && line[n - 1] == '\r')
-            n--;
-        if ((rc = import_check_text(ic, line, n)) != 0)
-            break;
+        if (n && line[n - 1] == '\n') n--;
+        if (n && line[n - 1] == '\r') n--;
+        if ((rc = import_check_text(ic, line, n)) != 0) break;
         size_t k = 0;
         while (k < n && (line[k] == ' ' || line[k] == '\t'))
             k++;
-        if (k == n)
-            continue; /* blank line */
+        if (k == n) continue; /* blank line */
         jline l = {ic, line, n, import_lineno(ic)};
         json_error_t err;
         json_t *obj = json_loadb(line, n, JSON_REJECT_DUPLICATES, &err);
@@ -205,8 +195,7 @@ typedef struct jsonl_sink {
 
 static void set_str(json_t *obj, const char *key, const char *v)
 {
-    if (!v)
-        return;
+    if (!v) return;
     json_t *s = json_string(v);
     json_object_set_new(obj, key, s ? s : json_string_nocheck(v));
 }
@@ -215,8 +204,7 @@ static int emit(jsonl_sink *s, json_t *obj, int digits)
 {
     char *text = json_dumps(obj, JSON_COMPACT | JSON_REAL_PRECISION(digits));
     json_decref(obj);
-    if (!text)
-        return -1;
+    if (!text) return -1;
     fputs(text, s->out);
     putc('\n', s->out);
     free(text);

@@ -63,10 +63,8 @@ static const char *option_value(int argc, char **argv, int *i, const char *longn
 {
     const char *a = argv[*i];
     size_t n = strlen(longname);
-    if (!strncmp(a, longname, n) && a[n] == '=')
-        return a + n + 1;
-    if (*i + 1 < argc)
-        return argv[++*i];
+    if (!strncmp(a, longname, n) && a[n] == '=') return a + n + 1;
+    if (*i + 1 < argc) return argv[++*i];
     return NULL;
 }
 
@@ -102,7 +100,8 @@ static int cmd_import(int argc, char **argv)
         const char *a = argv[i];
         const char *v;
         if (is_opt(a, NULL, "--format")) {
-            if (!(v = option_value(argc, argv, &i, "--format")) || (o.format = format_from_name(v)) < 0) {
+            if (!(v = option_value(argc, argv, &i, "--format")) ||
+                (o.format = format_from_name(v)) < 0) {
                 free(files);
                 return usage_error("--format needs tsv, jsonl or nquads, not '%s'", v ? v : "");
             }
@@ -133,8 +132,7 @@ static int cmd_import(int argc, char **argv)
     }
     int rc = 0;
     for (int i = 0; i < nfiles; i++)
-        if (import_file(db, files[i], &o) != 0)
-            rc = 1;
+        if (import_file(db, files[i], &o) != 0) rc = 1;
     free(files);
     claimdb_close(db);
     return rc;
@@ -150,7 +148,8 @@ static int cmd_export(int argc, char **argv)
         const char *a = argv[i];
         const char *v;
         if (is_opt(a, NULL, "--format")) {
-            if (!(v = option_value(argc, argv, &i, "--format")) || (o.format = format_from_name(v)) < 0)
+            if (!(v = option_value(argc, argv, &i, "--format")) ||
+                (o.format = format_from_name(v)) < 0)
                 return usage_error("--format needs tsv, jsonl or nquads, not '%s'", v ? v : "");
         } else if (is_opt(a, NULL, "--base")) {
             if (!(o.base = option_value(argc, argv, &i, "--base")))
@@ -166,15 +165,11 @@ static int cmd_export(int argc, char **argv)
             return usage_error("export: unexpected argument '%s'", a);
         }
     }
-    if (!dbpath)
-        return usage_error("%s", "export needs a database");
-    if (o.format < 0 && outpath)
-        o.format = format_from_path(outpath);
-    if (o.format < 0)
-        return usage_error("%s", "export needs --format tsv, jsonl or nquads");
+    if (!dbpath) return usage_error("%s", "export needs a database");
+    if (o.format < 0 && outpath) o.format = format_from_path(outpath);
+    if (o.format < 0) return usage_error("%s", "export needs --format tsv, jsonl or nquads");
     claimdb *db = NULL;
-    if (open_db(dbpath, CLAIMDB_OPEN_READONLY, &db))
-        return 1;
+    if (open_db(dbpath, CLAIMDB_OPEN_READONLY, &db)) return 1;
     FILE *out = stdout;
     const char *name = "<stdout>";
     if (outpath && strcmp(outpath, "-")) {
@@ -205,8 +200,7 @@ static int cmd_export(int argc, char **argv)
 static char *demo_path(const char *argv0)
 {
     const char *env = getenv("CLAIMDB_DEMO");
-    if (env && *env)
-        return xstrdup(env);
+    if (env && *env) return xstrdup(env);
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n > 0)
@@ -224,10 +218,8 @@ static char *demo_path(const char *argv0)
 
 int main(int argc, char **argv)
 {
-    if (argc > 1 && !strcmp(argv[1], "import"))
-        return cmd_import(argc, argv);
-    if (argc > 1 && !strcmp(argv[1], "export"))
-        return cmd_export(argc, argv);
+    if (argc > 1 && !strcmp(argv[1], "import")) return cmd_import(argc, argv);
+    if (argc > 1 && !strcmp(argv[1], "export")) return cmd_export(argc, argv);
 
     shell sh;
     shell_init(&sh);
@@ -246,7 +238,8 @@ int main(int argc, char **argv)
             } else {
                 free(files);
                 return usage_error("unexpected argument '%s' (quote the statements as one "
-                                   "argument)", a);
+                                   "argument)",
+                                   a);
             }
         } else if (!strcmp(a, "--")) {
             only_positional = 1;
@@ -269,7 +262,8 @@ int main(int argc, char **argv)
             if (!v || (sh.mode = output_mode_find(v)) < 0) {
                 free(files);
                 return usage_error("--mode needs one of table, csv, tsv, json, jsonl, line, "
-                                   "not '%s'", v ? v : "");
+                                   "not '%s'",
+                                   v ? v : "");
             }
         } else if (is_opt(a, NULL, "--headers")) {
             v = option_value(argc, argv, &i, "--headers");
@@ -296,7 +290,8 @@ int main(int argc, char **argv)
         demo = demo_path(argv[0]);
         if (access(demo, F_OK) != 0) {
             diag("claimdb: no database given, and the demo database %s does not exist.\n"
-                 "Build it with 'make demo', or name a database: claimdb FILE\n", demo);
+                 "Build it with 'make demo', or name a database: claimdb FILE\n",
+                 demo);
             free(demo);
             free(files);
             return 1;
@@ -312,20 +307,17 @@ int main(int argc, char **argv)
         return 1;
     }
 
-    int interactive = nfiles == 0 && !statements && isatty(STDIN_FILENO) &&
-                      isatty(STDOUT_FILENO);
+    int interactive = nfiles == 0 && !statements && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
     if (interactive) {
         if (demo)
-            diag("Using the demo database %s (read-only); to use your own: claimdb FILE\n",
-                 demo);
+            diag("Using the demo database %s (read-only); to use your own: claimdb FILE\n", demo);
         repl_run(&sh);
     } else {
         for (int i = 0; i < nfiles && !sh.stop; i++)
             batch_run_file(&sh, files[i]);
         if (statements && !sh.stop)
             batch_run_text(&sh, "<command line>", statements, strlen(statements));
-        if (nfiles == 0 && !statements)
-            batch_run_file(&sh, "-");
+        if (nfiles == 0 && !statements) batch_run_file(&sh, "-");
     }
     fflush(stdout);
     int rc = sh.failed ? 1 : 0;

@@ -45,7 +45,7 @@ static void pct_encode(buf *b, const char *s)
 
 static int hexval(char c)
 {
-    return c >= '0' && c <= '9' ? c - '0'
+    return c >= '0' && c <= '9'   ? c - '0'
            : c >= 'A' && c <= 'F' ? c - 'A' + 10
            : c >= 'a' && c <= 'f' ? c - 'a' + 10
                                   : -1;
@@ -62,13 +62,10 @@ static int pct_decode(buf *b, const char *s, size_t n)
             continue;
         }
         int hi, lo;
-        if (i + 2 >= n)
-            return -1;
-        if ((hi = hexval(s[i + 1])) < 0 || (lo = hexval(s[i + 2])) < 0)
-            return -1;
+        if (i + 2 >= n) return -1;
+        if ((hi = hexval(s[i + 1])) < 0 || (lo = hexval(s[i + 2])) < 0) return -1;
         char c = (char)(hi * 16 + lo);
-        if (!c)
-            return -1;
+        if (!c) return -1;
         buf_putc(b, c);
         i += 2;
     }
@@ -116,8 +113,7 @@ typedef struct nq_reader {
 static SerdStatus on_serd_error(void *handle, const SerdError *e)
 {
     nq_reader *r = handle;
-    if (r->serd_msg.len)
-        return SERD_SUCCESS; /* keep the first */
+    if (r->serd_msg.len) return SERD_SUCCESS; /* keep the first */
     va_list ap;
     va_copy(ap, *e->args);
     buf_vprintf(&r->serd_msg, e->fmt, ap);
@@ -131,8 +127,7 @@ static SerdStatus on_serd_error(void *handle, const SerdError *e)
 /* The column where text appears in the current line (as written, between delimiters), or 1. */
 static long col_of(const nq_reader *r, const SerdNode *n)
 {
-    if (!n || !n->buf)
-        return 1;
+    if (!n || !n->buf) return 1;
     const char *hit = strstr(r->line, (const char *)n->buf);
     long col = hit ? (long)utf8_count(r->line, (size_t)(hit - r->line)) : 1;
     return col > 0 ? col : 1; /* the '<' or '"' before the text */
@@ -143,8 +138,7 @@ static SerdStatus fail(nq_reader *r, const SerdNode *at, const char *fmt, ...)
 
 static SerdStatus fail(nq_reader *r, const SerdNode *at, const char *fmt, ...)
 {
-    if (r->failed)
-        return SERD_FAILURE;
+    if (r->failed) return SERD_FAILURE;
     buf b = {0};
     va_list ap;
     va_start(ap, fmt);
@@ -164,12 +158,10 @@ static int is_iri(const SerdNode *n, const char *iri)
 /* If n is <BASE kind/REST>, set *rest and return 1. */
 static int under(const nq_reader *r, const SerdNode *n, const char *kind, const char **rest)
 {
-    if (!n || n->type != SERD_URI)
-        return 0;
+    if (!n || n->type != SERD_URI) return 0;
     const char *s = (const char *)n->buf;
     size_t kl = strlen(kind);
-    if (strncmp(s, r->base, r->baselen) || strncmp(s + r->baselen, kind, kl))
-        return 0;
+    if (strncmp(s, r->base, r->baselen) || strncmp(s + r->baselen, kind, kl)) return 0;
     *rest = s + r->baselen + kl;
     return 1;
 }
@@ -208,8 +200,8 @@ static int article_of(nq_reader *r, const SerdNode *n, int64_t *id)
 static pending *new_pending(nq_reader *r, int kind, int64_t article)
 {
     if (r->ncits == r->capcits)
-        r->cits = xrealloc(r->cits, (r->capcits = r->capcits ? r->capcits * 2 : 64) *
-                                        sizeof *r->cits);
+        r->cits =
+            xrealloc(r->cits, (r->capcits = r->capcits ? r->capcits * 2 : 64) * sizeof *r->cits);
     pending *p = &r->cits[r->ncits++];
     memset(p, 0, sizeof *p);
     p->kind = kind;
@@ -242,8 +234,7 @@ static SerdStatus citation_quad(nq_reader *r, const SerdNode *g, const SerdNode 
                                 const SerdNode *p, const SerdNode *o, const SerdNode *dt)
 {
     int64_t article;
-    if (article_of(r, g, &article) != 0)
-        return SERD_FAILURE;
+    if (article_of(r, g, &article) != 0) return SERD_FAILURE;
     if (s->type == SERD_BLANK) {
         buf key = {0};
         buf_printf(&key, "%lld", (long long)article);
@@ -274,14 +265,13 @@ static SerdStatus citation_quad(nq_reader *r, const SerdNode *g, const SerdNode 
             if (!(v = term_of(r, o, "term/")) || set_once(r, o, &c->claimant, v, "claimant"))
                 return SERD_FAILURE;
         } else if (vocab(r, p, "quote")) {
-            if (o->type != SERD_LITERAL)
-                return fail(r, o, "a quote must be a literal");
+            if (o->type != SERD_LITERAL) return fail(r, o, "a quote must be a literal");
             if (set_once(r, o, &c->quote, xstrndup((const char *)o->buf, o->n_bytes), "quote"))
                 return SERD_FAILURE;
         } else if (vocab(r, p, "negated")) {
             const char *b = (const char *)o->buf;
-            if (o->type != SERD_LITERAL || (strcmp(b, "true") && strcmp(b, "false") &&
-                                            strcmp(b, "1") && strcmp(b, "0")))
+            if (o->type != SERD_LITERAL ||
+                (strcmp(b, "true") && strcmp(b, "false") && strcmp(b, "1") && strcmp(b, "0")))
                 return fail(r, o, "negated must be true or false");
             c->negated = !strcmp(b, "true") || !strcmp(b, "1");
         } else if (vocab(r, p, "confidence")) {
@@ -331,8 +321,8 @@ static pend_article *article_rec(nq_reader *r, int64_t id)
     size_t *slot = strmap_put(&r->artmap, key, strlen(key), &created);
     if (created) {
         if (r->narts == r->caparts)
-            r->arts = xrealloc(r->arts, (r->caparts = r->caparts ? r->caparts * 2 : 16) *
-                                            sizeof *r->arts);
+            r->arts = xrealloc(r->arts,
+                               (r->caparts = r->caparts ? r->caparts * 2 : 16) * sizeof *r->arts);
         *slot = r->narts;
         pend_article *a = &r->arts[r->narts++];
         memset(a, 0, sizeof *a);
@@ -356,17 +346,17 @@ static SerdStatus default_quad(nq_reader *r, const SerdNode *s, const SerdNode *
         }
         free(a);
         free(b);
-        if (rc)
-            r->failed = 1;
+        if (rc) r->failed = 1;
         return rc ? SERD_FAILURE : SERD_SUCCESS;
     }
     int64_t id;
     const char *rest;
     if (!under(r, s, "article/", &rest))
-        return fail(r, s, "a quad outside an article's graph must be an alias (%svocab/aliasOf) "
-                          "or describe an article (%sarticle/N)", r->base, r->base);
-    if (article_of(r, s, &id) != 0)
-        return SERD_FAILURE;
+        return fail(r, s,
+                    "a quad outside an article's graph must be an alias (%svocab/aliasOf) "
+                    "or describe an article (%sarticle/N)",
+                    r->base, r->base);
+    if (article_of(r, s, &id) != 0) return SERD_FAILURE;
     pend_article *pa = article_rec(r, id);
     rec_article *a = &pa->a;
     if (is_iri(p, RDF "type")) {
@@ -375,21 +365,18 @@ static SerdStatus default_quad(nq_reader *r, const SerdNode *s, const SerdNode *
         return SERD_SUCCESS;
     }
     if (vocab(r, p, "duplicateOf")) {
-        if (article_of(r, o, &a->duplicate_of) != 0)
-            return SERD_FAILURE;
+        if (article_of(r, o, &a->duplicate_of) != 0) return SERD_FAILURE;
         return SERD_SUCCESS;
     }
     static const char *const fields[] = {"title", "outlet", "date", "url", "author", "text"};
     const char **slots[] = {&a->title, &a->outlet, &a->date, &a->url, &a->author, &a->text};
     for (size_t i = 0; i < 6; i++) {
-        if (!vocab(r, p, fields[i]))
-            continue;
+        if (!vocab(r, p, fields[i])) continue;
         if (o->type != SERD_LITERAL)
             return fail(r, o, "an article's %s must be a literal", fields[i]);
         if (i == 2 && !valid_date((const char *)o->buf))
             return fail(r, o, "bad date: expected YYYY-MM-DD");
-        if (*slots[i])
-            return fail(r, p, "%s given twice", fields[i]);
+        if (*slots[i]) return fail(r, p, "%s given twice", fields[i]);
         *slots[i] = xstrndup((const char *)o->buf, o->n_bytes);
         return SERD_SUCCESS;
     }
@@ -404,8 +391,7 @@ static SerdStatus on_statement(void *handle, SerdStatementFlags flags, const Ser
     nq_reader *r = handle;
     (void)flags;
     (void)lang;
-    if (r->failed)
-        return SERD_FAILURE;
+    if (r->failed) return SERD_FAILURE;
     if (graph && graph->type != SERD_NOTHING)
         return citation_quad(r, graph, subject, predicate, object, datatype);
     return default_quad(r, subject, predicate, object);
@@ -426,20 +412,19 @@ static int flush(nq_reader *r)
     buf key = {0};
     for (size_t i = 0; i < r->ncits && !r->failed; i++) {
         pending *c = &r->cits[i];
-        if (c->kind != P_NODE)
-            continue;
+        if (c->kind != P_NODE) continue;
         if (!c->s || !c->p || !c->o) {
             import_error(r->ic, c->line, 1, "citation node lacks rdf:%s",
-                         !c->s ? "subject" : !c->p ? "predicate" : "object");
+                         !c->s   ? "subject"
+                         : !c->p ? "predicate"
+                                 : "object");
             r->failed = 1;
             break;
         }
-        if (c->negated)
-            continue;
+        if (c->negated) continue;
         claim_key(&key, c->s, c->p, c->o, c->article);
         size_t *slot = strmap_get(&r->direct, key.p, key.len);
-        if (!slot)
-            continue;
+        if (!slot) continue;
         pending *d = &r->cits[*slot];
         d->quote = c->quote;
         d->claimant = c->claimant;
@@ -450,16 +435,13 @@ static int flush(nq_reader *r)
     }
     buf_free(&key);
     for (size_t i = 0; i < r->narts && !r->failed; i++)
-        if (import_article(r->ic, &r->arts[i].a, r->arts[i].line, 1) != 0)
-            r->failed = 1;
+        if (import_article(r->ic, &r->arts[i].a, r->arts[i].line, 1) != 0) r->failed = 1;
     for (size_t i = 0; i < r->ncits && !r->failed; i++) {
         pending *c = &r->cits[i];
-        if (c->merged)
-            continue;
-        rec_claim rc = {c->s, c->p, c->o, c->negated, c->article, c->quote, c->claimant,
-                        c->has_conf, c->conf};
-        if (import_claim(r->ic, &rc, c->line, 1) != 0)
-            r->failed = 1;
+        if (c->merged) continue;
+        rec_claim rc = {c->s,     c->p,        c->o,        c->negated, c->article,
+                        c->quote, c->claimant, c->has_conf, c->conf};
+        if (import_claim(r->ic, &rc, c->line, 1) != 0) r->failed = 1;
     }
     return r->failed ? -1 : 0;
 }
@@ -492,8 +474,7 @@ int nquads_read(import_ctx *ic)
     r.ic = ic;
     r.base = import_base(ic);
     r.baselen = strlen(r.base);
-    SerdReader *reader =
-        serd_reader_new(SERD_NQUADS, &r, NULL, NULL, NULL, on_statement, NULL);
+    SerdReader *reader = serd_reader_new(SERD_NQUADS, &r, NULL, NULL, NULL, on_statement, NULL);
     serd_reader_set_strict(reader, true);
     serd_reader_set_error_sink(reader, on_serd_error, &r);
     char *line = NULL;
@@ -509,8 +490,7 @@ int nquads_read(import_ctx *ic)
         r.lineno = import_lineno(ic);
         buf_clear(&r.serd_msg);
         SerdStatus st = serd_reader_read_string(reader, (const uint8_t *)line);
-        if (r.failed)
-            break;
+        if (r.failed) break;
         if (r.serd_msg.len || (st != SERD_SUCCESS && st != SERD_FAILURE)) {
             import_error(ic, r.lineno, r.serd_col > 0 ? r.serd_col : 1, "%s",
                          r.serd_msg.len ? r.serd_msg.p : (const char *)serd_strerror(st));
@@ -556,8 +536,7 @@ static SerdNode fixed(const char *iri)
 static void quad(nq_sink *s, const SerdNode *g, const SerdNode *sub, const SerdNode *p,
                  const SerdNode *o, const SerdNode *dt)
 {
-    if (serd_writer_write_statement(s->w, 0, g, sub, p, o, dt, NULL) != SERD_SUCCESS)
-        s->err = 1;
+    if (serd_writer_write_statement(s->w, 0, g, sub, p, o, dt, NULL) != SERD_SUCCESS) s->err = 1;
 }
 
 static void vocab_quad(nq_sink *s, const SerdNode *g, const SerdNode *sub, const char *name,
@@ -596,8 +575,7 @@ static int sink_article(void *state, const rec_article *a)
     const char *vals[] = {a->title, a->outlet, a->date, a->url, a->author};
     SerdNode xsd_date = fixed(XSD "date");
     for (size_t i = 0; i < 5; i++) {
-        if (!vals[i])
-            continue;
+        if (!vals[i]) continue;
         SerdNode v = literal(vals[i]);
         vocab_quad(s, NULL, &art, names[i], &v, i == 2 ? &xsd_date : NULL);
     }
@@ -622,15 +600,13 @@ static int sink_claim(void *state, const rec_claim *c)
     SerdNode sub = uri(&s->iri[1], s->base, "term/", c->subject, 1);
     SerdNode pred = uri(&s->iri[2], s->base, "pred/", c->predicate, 1);
     SerdNode obj = uri(&s->iri[3], s->base, "term/", c->object, 1);
-    if (!c->negated)
-        quad(s, &g, &sub, &pred, &obj, NULL);
+    if (!c->negated) quad(s, &g, &sub, &pred, &obj, NULL);
     if (c->negated || c->quote || c->claimant || c->has_confidence) {
         char label[32];
         snprintf(label, sizeof label, "c%ld", ++s->nblank);
         SerdNode node = serd_node_from_string(SERD_BLANK, (const uint8_t *)label);
         SerdNode type = fixed(RDF "type"), stmt = fixed(RDF "Statement");
-        SerdNode rs = fixed(RDF "subject"), rp = fixed(RDF "predicate"),
-                 ro = fixed(RDF "object");
+        SerdNode rs = fixed(RDF "subject"), rp = fixed(RDF "predicate"), ro = fixed(RDF "object");
         quad(s, &g, &node, &type, &stmt, NULL);
         quad(s, &g, &node, &rs, &sub, NULL);
         quad(s, &g, &node, &rp, &pred, NULL);

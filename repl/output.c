@@ -36,8 +36,7 @@ typedef struct mode_ops {
 
 void out_write(shell *sh, const char *s, size_t n)
 {
-    if (n)
-        fwrite(s, 1, n, sh->out);
+    if (n) fwrite(s, 1, n, sh->out);
 }
 
 void out_printf(shell *sh, const char *fmt, ...)
@@ -79,16 +78,15 @@ size_t display_width(const char *s, size_t n)
     size_t w = 0, i = 0;
     while (i < n) {
         utf8proc_int32_t cp;
-        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
-                                              (utf8proc_ssize_t)(n - i), &cp);
+        utf8proc_ssize_t k =
+            utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
         if (k <= 0) { /* not UTF-8: count the byte as one column */
             w++;
             i++;
             continue;
         }
         int cw = utf8proc_charwidth(cp);
-        if (cw > 0)
-            w += (size_t)cw;
+        if (cw > 0) w += (size_t)cw;
         i += (size_t)k;
     }
     return w;
@@ -100,13 +98,12 @@ static size_t fit_prefix(const char *s, size_t n, size_t width)
     size_t w = 0, i = 0;
     while (i < n) {
         utf8proc_int32_t cp;
-        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
-                                              (utf8proc_ssize_t)(n - i), &cp);
+        utf8proc_ssize_t k =
+            utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
         size_t step = k <= 0 ? 1 : (size_t)k;
         int cw = k <= 0 ? 1 : utf8proc_charwidth(cp);
         size_t add = cw > 0 ? (size_t)cw : 0;
-        if (w + add > width)
-            break;
+        if (w + add > width) break;
         w += add;
         i += step;
     }
@@ -121,8 +118,7 @@ static char *table_text(const char *s)
     buf b = {0};
     buf_reserve(&b, 0);
     b.p[0] = '\0';
-    if (!s)
-        return b.p;
+    if (!s) return b.p;
     for (; *s; s++) {
         unsigned char ch = (unsigned char)*s;
         if (ch == '\n')
@@ -196,8 +192,7 @@ static void table_line(outctx *c, const size_t *w, const size_t *fixed, size_t f
             for (size_t k = 0; k < pad; k++)
                 buf_putc(&c->line, ' ');
         buf_append(&c->line, s, n);
-        if (truncated)
-            buf_puts(&c->line, "\xE2\x80\xA6"); /* … */
+        if (truncated) buf_puts(&c->line, "\xE2\x80\xA6"); /* … */
         if (!c->numeric[first + (size_t)i])
             for (size_t k = 0; k < pad; k++)
                 buf_putc(&c->line, ' ');
@@ -215,16 +210,14 @@ static void table_end(outctx *c)
     size_t *fixed = xcalloc(nc, sizeof *fixed);
     size_t first = c->headers ? 0 : nc;
     for (size_t i = 0; i < nc; i++) {
-        if (i < c->sh->nwidths && c->sh->widths[i] > 0)
-            fixed[i] = (size_t)c->sh->widths[i];
+        if (i < c->sh->nwidths && c->sh->widths[i] > 0) fixed[i] = (size_t)c->sh->widths[i];
         if (fixed[i]) {
             w[i] = fixed[i];
             continue;
         }
         for (size_t r = first; r < c->ncells; r += nc) {
             size_t cw = display_width(c->cells[r + i], strlen(c->cells[r + i]));
-            if (cw > w[i])
-                w[i] = cw;
+            if (cw > w[i]) w[i] = cw;
         }
     }
     table_rule(c, w, "\xE2\x94\x8C", "\xE2\x94\xAC", "\xE2\x94\x90"); /* ┌ ┬ ┐ */
@@ -242,8 +235,7 @@ static void table_end(outctx *c)
 
 static void csv_field(outctx *c, const char *s)
 {
-    if (!s)
-        return;
+    if (!s) return;
     int quote = *s == ' ' || (*s && s[strlen(s) - 1] == ' ') || strpbrk(s, ",\"\r\n") != NULL;
     if (!quote) {
         buf_puts(&c->line, s);
@@ -251,8 +243,7 @@ static void csv_field(outctx *c, const char *s)
     }
     buf_putc(&c->line, '"');
     for (; *s; s++) {
-        if (*s == '"')
-            buf_putc(&c->line, '"');
+        if (*s == '"') buf_putc(&c->line, '"');
         buf_putc(&c->line, *s);
     }
     buf_putc(&c->line, '"');
@@ -260,11 +251,9 @@ static void csv_field(outctx *c, const char *s)
 
 static void csv_begin(outctx *c)
 {
-    if (!c->headers)
-        return;
+    if (!c->headers) return;
     for (int i = 0; i < c->ncols; i++) {
-        if (i)
-            buf_putc(&c->line, ',');
+        if (i) buf_putc(&c->line, ',');
         csv_field(c, claimdb_column_name(c->stmt, i));
     }
     buf_puts(&c->line, "\r\n");
@@ -274,8 +263,7 @@ static void csv_begin(outctx *c)
 static void csv_row(outctx *c)
 {
     for (int i = 0; i < c->ncols; i++) {
-        if (i)
-            buf_putc(&c->line, ',');
+        if (i) buf_putc(&c->line, ',');
         csv_field(c, claimdb_column_text(c->stmt, i));
     }
     buf_puts(&c->line, "\r\n");
@@ -286,26 +274,32 @@ static void csv_row(outctx *c)
 
 static void tsv_field(outctx *c, const char *s)
 {
-    if (!s)
-        return;
+    if (!s) return;
     for (; *s; s++) {
         switch (*s) {
-        case '\t': buf_puts(&c->line, "\\t"); break;
-        case '\n': buf_puts(&c->line, "\\n"); break;
-        case '\r': buf_puts(&c->line, "\\r"); break;
-        case '\\': buf_puts(&c->line, "\\\\"); break;
-        default: buf_putc(&c->line, *s);
+        case '\t':
+            buf_puts(&c->line, "\\t");
+            break;
+        case '\n':
+            buf_puts(&c->line, "\\n");
+            break;
+        case '\r':
+            buf_puts(&c->line, "\\r");
+            break;
+        case '\\':
+            buf_puts(&c->line, "\\\\");
+            break;
+        default:
+            buf_putc(&c->line, *s);
         }
     }
 }
 
 static void tsv_begin(outctx *c)
 {
-    if (!c->headers)
-        return;
+    if (!c->headers) return;
     for (int i = 0; i < c->ncols; i++) {
-        if (i)
-            buf_putc(&c->line, '\t');
+        if (i) buf_putc(&c->line, '\t');
         tsv_field(c, claimdb_column_name(c->stmt, i));
     }
     buf_putc(&c->line, '\n');
@@ -315,8 +309,7 @@ static void tsv_begin(outctx *c)
 static void tsv_row(outctx *c)
 {
     for (int i = 0; i < c->ncols; i++) {
-        if (i)
-            buf_putc(&c->line, '\t');
+        if (i) buf_putc(&c->line, '\t');
         tsv_field(c, claimdb_column_text(c->stmt, i));
     }
     buf_putc(&c->line, '\n');
@@ -341,8 +334,7 @@ static void json_row_text(outctx *c)
         case CLAIMDB_REAL: {
             double d = claimdb_column_double(c->stmt, i);
             v = json_real(d); /* NULL for inf and nan */
-            if (v && real_digits(d) > digits)
-                digits = real_digits(d);
+            if (v && real_digits(d) > digits) digits = real_digits(d);
             break;
         }
         case CLAIMDB_TEXT:
@@ -374,8 +366,7 @@ static void json_begin(outctx *c)
 
 static void json_row(outctx *c)
 {
-    if (c->nrows)
-        buf_puts(&c->line, ",\n");
+    if (c->nrows) buf_puts(&c->line, ",\n");
     json_row_text(c);
     flush_line(c);
 }
@@ -401,11 +392,9 @@ static void line_row(outctx *c)
     for (int i = 0; i < c->ncols; i++) {
         const char *name = claimdb_column_name(c->stmt, i);
         size_t cw = display_width(name, strlen(name));
-        if (cw > w)
-            w = cw;
+        if (cw > w) w = cw;
     }
-    if (c->nrows)
-        buf_putc(&c->line, '\n');
+    if (c->nrows) buf_putc(&c->line, '\n');
     for (int i = 0; i < c->ncols; i++) {
         const char *name = claimdb_column_name(c->stmt, i);
         const char *v = claimdb_column_text(c->stmt, i);
@@ -433,8 +422,7 @@ static const mode_ops modes[OUTPUT_COUNT] = {
 int output_mode_find(const char *name)
 {
     for (int i = 0; i < OUTPUT_COUNT; i++)
-        if (!ascii_casecmp(name, modes[i].name))
-            return i;
+        if (!ascii_casecmp(name, modes[i].name)) return i;
     return -1;
 }
 
@@ -467,8 +455,7 @@ int output_statement(shell *sh, claimdb_stmt *stmt)
             rc = claimdb_step(stmt);
         return rc;
     }
-    if (rc != CLAIMDB_ROW && rc != CLAIMDB_DONE)
-        return rc;
+    if (rc != CLAIMDB_ROW && rc != CLAIMDB_DONE) return rc;
     m->begin(&c);
     while (rc == CLAIMDB_ROW) {
         m->row(&c);

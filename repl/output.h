@@ -7,15 +7,7 @@
 
 #include <stddef.h>
 
-enum {
-    OUTPUT_TABLE,
-    OUTPUT_CSV,
-    OUTPUT_TSV,
-    OUTPUT_JSON,
-    OUTPUT_JSONL,
-    OUTPUT_LINE,
-    OUTPUT_COUNT
-};
+enum { OUTPUT_TABLE, OUTPUT_CSV, OUTPUT_TSV, OUTPUT_JSON, OUTPUT_JSONL, OUTPUT_LINE, OUTPUT_COUNT };
 
 /* The mode called name, or -1. */
 int output_mode_find(const char *name);

@@ -38,11 +38,9 @@ static void human_bytes(char *out, size_t n, double bytes)
 void progress_update(progress *p, long long done)
 {
     p->done = done;
-    if (!p->enabled)
-        return;
+    if (!p->enabled) return;
     double now = now_seconds();
-    if (now - p->start < p->delay || (p->shown && now - p->last < PROGRESS_INTERVAL))
-        return;
+    if (now - p->start < p->delay || (p->shown && now - p->last < PROGRESS_INTERVAL)) return;
     p->last = now;
     double elapsed = now - p->start;
     double rate = (double)done / elapsed;
@@ -51,8 +49,7 @@ void progress_update(progress *p, long long done)
     human_bytes(r, sizeof r, rate);
     if (p->total > 0) {
         double frac = (double)done / (double)p->total;
-        if (frac > 1)
-            frac = 1;
+        if (frac > 1) frac = 1;
         int fill = (int)(frac * PROGRESS_BAR);
         char bar[PROGRESS_BAR + 1];
         for (int i = 0; i < PROGRESS_BAR; i++)

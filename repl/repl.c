@@ -28,8 +28,7 @@ static void on_sigint(int sig)
     (void)sig;
     interrupted = 1;
     claimdb *db = running_db;
-    if (db)
-        claimdb_interrupt(db);
+    if (db) claimdb_interrupt(db);
 }
 
 typedef struct repl {
@@ -49,13 +48,11 @@ static char *prompt(EditLine *el)
 static int mkdir_p(char *path)
 {
     for (char *p = path + 1; *p; p++) {
-        if (*p != '/')
-            continue;
+        if (*p != '/') continue;
         *p = '\0';
         int rc = mkdir(path, 0700);
         *p = '/';
-        if (rc != 0 && errno != EEXIST)
-            return -1;
+        if (rc != 0 && errno != EEXIST) return -1;
     }
     return mkdir(path, 0700) == 0 || errno == EEXIST ? 0 : -1;
 }
@@ -95,8 +92,7 @@ typedef struct candidates {
 static void add_candidate(candidates *c, const char *s, const char *raw)
 {
     for (size_t i = 0; i < c->n; i++)
-        if (!strcmp(c->v[i], s))
-            return;
+        if (!strcmp(c->v[i], s)) return;
     if (c->n >= MAX_CANDIDATES) {
         c->more = 1;
         return;
@@ -122,11 +118,10 @@ static void free_candidates(candidates *c)
 static char *fold(const char *s)
 {
     utf8proc_uint8_t *out = NULL;
-    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &out,
-                                      UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE |
-                                          UTF8PROC_CASEFOLD);
-    if (n < 0)
-        return xstrdup(s);
+    utf8proc_ssize_t n =
+        utf8proc_map((const utf8proc_uint8_t *)s, 0, &out,
+                     UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
+    if (n < 0) return xstrdup(s);
     char *copy = xstrdup((const char *)out);
     free(out);
     return copy;
@@ -135,8 +130,7 @@ static char *fold(const char *s)
 static int is_keyword(const char *s)
 {
     for (int i = 0; i < claimdb_keyword_count(); i++)
-        if (!ascii_casecmp(claimdb_keyword_name(i), s))
-            return 1;
+        if (!ascii_casecmp(claimdb_keyword_name(i), s)) return 1;
     return 0;
 }
 
@@ -167,15 +161,12 @@ static void write_term(buf *w, const char *t, int quoted, int close)
         buf_puts(w, t);
         return;
     }
-    if (!quoted)
-        buf_putc(w, '"');
+    if (!quoted) buf_putc(w, '"');
     for (const char *p = t; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            buf_putc(w, '\\');
+        if (*p == '"' || *p == '\\') buf_putc(w, '\\');
         buf_putc(w, *p);
     }
-    if (close)
-        buf_putc(w, '"');
+    if (close) buf_putc(w, '"');
 }
 
 /* Terms of the database starting with prefix, through SHOW TERMS LIKE $p. */
@@ -192,14 +183,12 @@ static void term_candidates(shell *sh, const char *prefix, int quoted, candidate
     int seen = 0;
     while (claimdb_step(stmt) == CLAIMDB_ROW && seen < 4 * MAX_CANDIDATES) {
         const char *t = claimdb_column_text(stmt, 0);
-        if (!t)
-            continue;
+        if (!t) continue;
         seen++;
         char *ft = fold(t);
         int match = !strncmp(ft, fprefix, fl); /* LIKE's '_' matches more than a prefix */
         free(ft);
-        if (!match)
-            continue;
+        if (!match) continue;
         buf w = {0};
         write_term(&w, t, quoted, 1);
         add_candidate(c, w.p, t);
@@ -263,8 +252,7 @@ static unsigned char complete(EditLine *el, int ch)
     candidates c = {0};
     int at_entry_start = !r->entry.len;
     for (const char *p = line; p < start && at_entry_start; p++)
-        if (*p != ' ' && *p != '\t')
-            at_entry_start = 0;
+        if (*p != ' ' && *p != '\t') at_entry_start = 0;
     if (!quoted && word[0] == '.' && at_entry_start) {
         for (size_t i = 0; dot_command_name(i); i++)
             if (!strncmp(dot_command_name(i), word, strlen(word)))
@@ -276,19 +264,16 @@ static unsigned char complete(EditLine *el, int ch)
             int lower = word[0] >= 'a' && word[0] <= 'z';
             for (int i = 0; i < claimdb_keyword_count(); i++) {
                 const char *k = claimdb_keyword_name(i);
-                if (ascii_ncasecmp(k, word, strlen(word)))
-                    continue;
+                if (ascii_ncasecmp(k, word, strlen(word))) continue;
                 char *kw = xstrdup(k);
                 if (lower)
                     for (char *p = kw; *p; p++)
-                        if (*p >= 'A' && *p <= 'Z')
-                            *p = (char)(*p - 'A' + 'a');
+                        if (*p >= 'A' && *p <= 'Z') *p = (char)(*p - 'A' + 'a');
                 add_candidate(&c, kw, kw);
                 free(kw);
             }
         }
-        if (word[0] || quoted)
-            term_candidates(r->sh, word, quoted, &c);
+        if (word[0] || quoted) term_candidates(r->sh, word, quoted, &c);
     }
     unsigned char result = CC_REFRESH_BEEP;
     size_t wordchars = utf8_count(word, strlen(word));
@@ -336,13 +321,11 @@ static void remember(History *hist, const char *path, const char *text, size_t n
 {
     while (n && (text[n - 1] == '\n' || text[n - 1] == ' ' || text[n - 1] == '\t'))
         n--;
-    if (!n)
-        return;
+    if (!n) return;
     buf h = {0};
     int comment = 0;
     for (size_t i = 0; i + 1 < n; i++)
-        if (text[i] == '-' && text[i + 1] == '-')
-            comment = 1;
+        if (text[i] == '-' && text[i + 1] == '-') comment = 1;
     for (size_t i = 0; i < n; i++) {
         if (text[i] == '\n' && !comment) {
             while (h.len && (h.p[h.len - 1] == ' ' || h.p[h.len - 1] == '\t'))
@@ -354,8 +337,7 @@ static void remember(History *hist, const char *path, const char *text, size_t n
     }
     HistEvent ev;
     history(hist, &ev, H_ENTER, h.p);
-    if (path)
-        history(hist, &ev, H_SAVE, path);
+    if (path) history(hist, &ev, H_SAVE, path);
     buf_free(&h);
 }
 
@@ -383,10 +365,8 @@ int repl_run(shell *sh)
     History *hist = history_init();
     if (!el || !hist) {
         diag("claimdb: cannot set up the terminal\n");
-        if (el)
-            el_end(el);
-        if (hist)
-            history_end(hist);
+        if (el) el_end(el);
+        if (hist) history_end(hist);
         sigaction(SIGINT, &old, NULL);
         return 1;
     }
@@ -394,8 +374,7 @@ int repl_run(shell *sh)
     history(hist, &ev, H_SETSIZE, 1000);
     history(hist, &ev, H_SETUNIQUE, 1);
     char *hpath = history_path();
-    if (hpath)
-        history(hist, &ev, H_LOAD, hpath);
+    if (hpath) history(hist, &ev, H_LOAD, hpath);
     el_set(el, EL_EDITOR, "emacs");
     el_set(el, EL_CLIENTDATA, &r);
     el_set(el, EL_PROMPT, prompt);
@@ -439,16 +418,13 @@ int repl_run(shell *sh)
             buf_clear(&r.entry); /* only blanks and comments */
             continue;
         }
-        if (!claimdb_complete(r.entry.p))
-            continue;
+        if (!claimdb_complete(r.entry.p)) continue;
         remember(hist, hpath, r.entry.p, r.entry.len);
         run_entry(&r, r.entry.p, r.entry.len);
         buf_clear(&r.entry);
     }
-    if (!sh->stop)
-        fputc('\n', stdout);
-    if (hpath)
-        history(hist, &ev, H_SAVE, hpath);
+    if (!sh->stop) fputc('\n', stdout);
+    if (hpath) history(hist, &ev, H_SAVE, hpath);
     free(hpath);
     buf_free(&r.entry);
     history_end(hist);

@@ -18,9 +18,8 @@ enum { C_SUBJECT, C_PREDICATE, C_OBJECT, C_ARTICLE, C_QUOTE, C_CLAIMANT, C_POLAR
 static const char *const claim_cols[] = {"subject", "predicate", "object",   "article",
                                          "quote",   "claimant",  "polarity", "confidence"};
 enum { A_ID, A_TITLE, A_OUTLET, A_DATE, A_URL, A_AUTHOR, A_DUP, A_TEXT_FILE, A_TEXT };
-static const char *const article_cols[] = {"id",     "title",        "outlet",
-                                           "date",   "url",          "author",
-                                           "duplicate_of", "text_file", "text"};
+static const char *const article_cols[] = {"id",     "title",        "outlet",    "date", "url",
+                                           "author", "duplicate_of", "text_file", "text"};
 enum { L_ALIAS, L_CANONICAL };
 static const char *const alias_cols[] = {"alias", "canonical"};
 
@@ -45,8 +44,7 @@ static void row_split(row *r, const char *line, size_t n)
     r->n = 0;
     size_t s = 0;
     for (size_t i = 0; i <= n; i++) {
-        if (i < n && line[i] != '\t')
-            continue;
+        if (i < n && line[i] != '\t') continue;
         if (r->n == r->cap) {
             r->cap = r->cap ? r->cap * 2 : 16;
             r->start = xrealloc(r->start, r->cap * sizeof *r->start);
@@ -91,10 +89,18 @@ static int unescape(import_ctx *ic, const char *line, row *r, size_t i)
         }
         char e = k + 1 < r->end[i] ? line[k + 1] : '\0';
         switch (e) {
-        case 't': buf_putc(b, '\t'); break;
-        case 'n': buf_putc(b, '\n'); break;
-        case 'r': buf_putc(b, '\r'); break;
-        case '\\': buf_putc(b, '\\'); break;
+        case 't':
+            buf_putc(b, '\t');
+            break;
+        case 'n':
+            buf_putc(b, '\n');
+            break;
+        case 'r':
+            buf_putc(b, '\r');
+            break;
+        case '\\':
+            buf_putc(b, '\\');
+            break;
         default:
             return import_error(ic, import_lineno(ic), col_of(line, k),
                                 "bad escape '\\%s' (use \\t, \\n, \\r or \\\\)",
@@ -157,8 +163,7 @@ static int read_header(import_ctx *ic, table *t, const char *line, row *r)
 /* The value of named column k, or NULL when the column is absent or the field empty. */
 static const char *field(const table *t, const row *r, int k)
 {
-    if (t->pos[k] < 0)
-        return NULL;
+    if (t->pos[k] < 0) return NULL;
     const buf *b = &r->val[t->pos[k]];
     return b->len ? b->p : NULL;
 }
@@ -230,8 +235,7 @@ static int read_text_file(import_ctx *ic, const char *name, long col, buf *out)
                           strerror(errno));
     else if (utf8_valid_prefix(out->p, out->len) < out->len || memchr(out->p, '\0', out->len))
         rc = import_error(ic, import_lineno(ic), col, "text_file '%s' is not UTF-8 text", path.p);
-    if (fp)
-        fclose(fp);
+    if (fp) fclose(fp);
     buf_free(&path);
     return rc;
 }
@@ -241,8 +245,7 @@ static int article_row(import_ctx *ic, const table *t, const row *r, const char 
     long lineno = import_lineno(ic);
     rec_article a = {0};
     a.duplicate_of = -1;
-    if (id_field(ic, t, r, line, A_ID, &a.id))
-        return -1;
+    if (id_field(ic, t, r, line, A_ID, &a.id)) return -1;
     a.title = field(t, r, A_TITLE);
     a.outlet = field(t, r, A_OUTLET);
     a.date = field(t, r, A_DATE);
@@ -252,8 +255,7 @@ static int article_row(import_ctx *ic, const table *t, const row *r, const char 
     if (a.date && !valid_date(a.date))
         return import_error(ic, lineno, field_col(t, r, line, A_DATE),
                             "bad date '%s': expected YYYY-MM-DD", a.date);
-    if (field(t, r, A_DUP) && id_field(ic, t, r, line, A_DUP, &a.duplicate_of))
-        return -1;
+    if (field(t, r, A_DUP) && id_field(ic, t, r, line, A_DUP, &a.duplicate_of)) return -1;
     const char *tf = field(t, r, A_TEXT_FILE);
     buf text = {0};
     if (tf) {
@@ -290,12 +292,9 @@ int tsv_read(import_ctx *ic)
     int rc = 0;
     while (rc == 0 && (len = import_getline(ic, &line, &cap)) >= 0) {
         size_t n = (size_t)len;
-        if (n && line[n - 1] == '\n')
-            n--;
-        if (n && line[n - 1] == '\r')
-            n--;
-        if ((rc = import_check_text(ic, line, n)) != 0)
-            break;
+        if (n && line[n - 1] == '\n') n--;
+        if (n && line[n - 1] == '\r') n--;
+        if ((rc = import_check_text(ic, line, n)) != 0) break;
         line[n] = '\0';
         if (n == 0) { /* an empty line ends a table; the next line is a header */
             t.kind = T_NONE;
@@ -309,8 +308,7 @@ int tsv_read(import_ctx *ic)
         if ((int)r.n < t.ncols) {
             int missing = -1;
             for (int k = 0; k < t.nnames && missing < 0; k++)
-                if (t.pos[k] == (int)r.n)
-                    missing = k;
+                if (t.pos[k] == (int)r.n) missing = k;
             rc = import_error(ic, import_lineno(ic), col_of(line, n), "missing field '%s'",
                               missing >= 0 ? t.names[missing] : "?");
             break;
@@ -322,8 +320,7 @@ int tsv_read(import_ctx *ic)
         }
         for (size_t i = 0; i < r.n && rc == 0; i++)
             rc = unescape(ic, line, &r, i);
-        if (rc)
-            break;
+        if (rc) break;
         rc = t.kind == T_CLAIMS     ? claim_row(ic, &t, &r, line)
              : t.kind == T_ARTICLES ? article_row(ic, &t, &r, line)
                                     : alias_row(ic, &t, &r, line);
@@ -343,32 +340,38 @@ typedef struct tsv_sink {
 
 static void put_field(tsv_sink *s, const char *v)
 {
-    if (!v)
-        return;
+    if (!v) return;
     for (; *v; v++) {
         switch (*v) {
-        case '\t': fputs("\\t", s->out); break;
-        case '\n': fputs("\\n", s->out); break;
-        case '\r': fputs("\\r", s->out); break;
-        case '\\': fputs("\\\\", s->out); break;
-        default: putc(*v, s->out);
+        case '\t':
+            fputs("\\t", s->out);
+            break;
+        case '\n':
+            fputs("\\n", s->out);
+            break;
+        case '\r':
+            fputs("\\r", s->out);
+            break;
+        case '\\':
+            fputs("\\\\", s->out);
+            break;
+        default:
+            putc(*v, s->out);
         }
     }
 }
 
 static void section(tsv_sink *s, int kind)
 {
-    if (s->section == kind)
-        return;
-    if (s->section != T_NONE)
-        putc('\n', s->out);
+    if (s->section == kind) return;
+    if (s->section != T_NONE) putc('\n', s->out);
     s->section = kind;
-    const char *const *names = kind == T_CLAIMS ? claim_cols : kind == T_ALIASES ? alias_cols
-                                                                                : article_cols;
+    const char *const *names = kind == T_CLAIMS    ? claim_cols
+                               : kind == T_ALIASES ? alias_cols
+                                                   : article_cols;
     int n = kind == T_CLAIMS ? 8 : kind == T_ALIASES ? 2 : 9;
     for (int i = 0; i < n; i++) {
-        if (kind == T_ARTICLES && i == A_TEXT_FILE)
-            continue; /* text goes inline */
+        if (kind == T_ARTICLES && i == A_TEXT_FILE) continue; /* text goes inline */
         fprintf(s->out, "%s%s", i ? "\t" : "", names[i]);
     }
     putc('\n', s->out);
@@ -396,8 +399,7 @@ static int sink_article(void *state, const rec_article *a)
         put_field(s, v[i]);
     }
     putc('\t', s->out);
-    if (a->duplicate_of >= 0)
-        fprintf(s->out, "%lld", (long long)a->duplicate_of);
+    if (a->duplicate_of >= 0) fprintf(s->out, "%lld", (long long)a->duplicate_of);
     putc('\t', s->out);
     put_field(s, a->text);
     putc('\n', s->out);
@@ -430,8 +432,7 @@ static int sink_claim(void *state, const rec_claim *c)
 static int sink_finish(void *state)
 {
     tsv_sink *s = state;
-    if (s->section != T_CLAIMS)
-        section(s, T_CLAIMS); /* always a claims table, even an empty one */
+    if (s->section != T_CLAIMS) section(s, T_CLAIMS); /* always a claims table, even an empty one */
     int rc = fflush(s->out) != 0 || ferror(s->out) ? -1 : 0;
     free(s);
     return rc;

@@ -17,24 +17,21 @@ static void out_of_memory(void)
 void *xmalloc(size_t n)
 {
     void *p = malloc(n ? n : 1);
-    if (!p)
-        out_of_memory();
+    if (!p) out_of_memory();
     return p;
 }
 
 void *xcalloc(size_t count, size_t n)
 {
     void *p = calloc(count ? count : 1, n ? n : 1);
-    if (!p)
-        out_of_memory();
+    if (!p) out_of_memory();
     return p;
 }
 
 void *xrealloc(void *p, size_t n)
 {
     void *q = realloc(p, n ? n : 1);
-    if (!q)
-        out_of_memory();
+    if (!q) out_of_memory();
     return q;
 }
 
@@ -53,8 +50,7 @@ char *xstrndup(const char *s, size_t n)
 
 void buf_reserve(buf *b, size_t extra)
 {
-    if (b->len + extra + 1 <= b->cap)
-        return;
+    if (b->len + extra + 1 <= b->cap) return;
     size_t cap = b->cap ? b->cap : 64;
     while (cap < b->len + extra + 1)
         cap *= 2;
@@ -65,8 +61,7 @@ void buf_reserve(buf *b, size_t extra)
 void buf_append(buf *b, const char *s, size_t n)
 {
     buf_reserve(b, n);
-    if (n)
-        memcpy(b->p + b->len, s, n);
+    if (n) memcpy(b->p + b->len, s, n);
     b->len += n;
     b->p[b->len] = '\0';
 }
@@ -87,8 +82,7 @@ void buf_vprintf(buf *b, const char *fmt, va_list ap)
     va_copy(ap2, ap);
     int n = vsnprintf(NULL, 0, fmt, ap2);
     va_end(ap2);
-    if (n < 0)
-        return;
+    if (n < 0) return;
     buf_reserve(b, (size_t)n);
     vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
     b->len += (size_t)n;
@@ -105,8 +99,7 @@ void buf_printf(buf *b, const char *fmt, ...)
 void buf_clear(buf *b)
 {
     b->len = 0;
-    if (b->p)
-        b->p[0] = '\0';
+    if (b->p) b->p[0] = '\0';
 }
 
 void buf_free(buf *b)
@@ -153,12 +146,10 @@ size_t utf8_valid_prefix(const char *str, size_t n)
         }
         unsigned cp = c & (0x3Fu >> need);
         for (size_t k = 1; k <= need; k++) {
-            if (i + k >= n || (s[i + k] & 0xC0) != 0x80)
-                return i;
+            if (i + k >= n || (s[i + k] & 0xC0) != 0x80) return i;
             cp = (cp << 6) | (s[i + k] & 0x3Fu);
         }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return i;
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
         i += need + 1;
     }
     return n;
@@ -168,8 +159,7 @@ size_t utf8_count(const char *s, size_t n)
 {
     size_t count = 0;
     for (size_t i = 0; i < n; i++)
-        if (((unsigned char)s[i] & 0xC0) != 0x80)
-            count++;
+        if (((unsigned char)s[i] & 0xC0) != 0x80) count++;
     return count;
 }
 
@@ -184,8 +174,7 @@ void textpos_init(textpos *tp, const char *text, size_t len)
 
 void textpos_at(textpos *tp, size_t off, long *line, long *col)
 {
-    if (off > tp->len)
-        off = tp->len;
+    if (off > tp->len) off = tp->len;
     if (off < tp->off) { /* asked backwards: start over */
         tp->off = 0;
         tp->line = 1;
@@ -204,40 +193,33 @@ void textpos_at(textpos *tp, size_t off, long *line, long *col)
 
 int parse_int64(const char *s, int64_t *out)
 {
-    if (!*s || isspace((unsigned char)*s))
-        return -1;
+    if (!*s || isspace((unsigned char)*s)) return -1;
     char *end;
     errno = 0;
     long long v = strtoll(s, &end, 10);
-    if (errno || *end)
-        return -1;
+    if (errno || *end) return -1;
     *out = (int64_t)v;
     return 0;
 }
 
 int parse_uint64(const char *s, int64_t *out)
 {
-    if (!*s)
-        return -1;
+    if (!*s) return -1;
     for (const char *p = s; *p; p++)
-        if (*p < '0' || *p > '9')
-            return -1;
+        if (*p < '0' || *p > '9') return -1;
     return parse_int64(s, out);
 }
 
 int parse_real(const char *s, double *out)
 {
-    if (!*s || isspace((unsigned char)*s))
-        return -1;
+    if (!*s || isspace((unsigned char)*s)) return -1;
     /* Only decimal notation: no hex, inf or nan. */
     for (const char *p = s; *p; p++)
-        if (!strchr("0123456789+-.eE", *p))
-            return -1;
+        if (!strchr("0123456789+-.eE", *p)) return -1;
     char *end;
     errno = 0;
     double v = strtod(s, &end);
-    if (errno || *end || !isfinite(v))
-        return -1;
+    if (errno || *end || !isfinite(v)) return -1;
     *out = v;
     return 0;
 }
@@ -247,8 +229,7 @@ int real_digits(double v)
     char tmp[64];
     for (int d = 15; d < 17; d++) {
         snprintf(tmp, sizeof tmp, "%.*g", d, v);
-        if (strtod(tmp, NULL) == v)
-            return d;
+        if (strtod(tmp, NULL) == v) return d;
     }
     return 17;
 }
@@ -275,12 +256,11 @@ size_t edit_distance(const char *a, const char *b)
     for (size_t i = 1; i <= la; i++) {
         cur[0] = i;
         for (size_t j = 1; j <= lb; j++) {
-            size_t cost = tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1]) ? 0 : 1;
+            size_t cost =
+                tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1]) ? 0 : 1;
             size_t best = prev[j - 1] + cost;
-            if (prev[j] + 1 < best)
-                best = prev[j] + 1;
-            if (cur[j - 1] + 1 < best)
-                best = cur[j - 1] + 1;
+            if (prev[j] + 1 < best) best = prev[j] + 1;
+            if (cur[j - 1] + 1 < best) best = cur[j - 1] + 1;
             cur[j] = best;
         }
         size_t *t = prev;
@@ -297,8 +277,7 @@ int ascii_casecmp(const char *a, const char *b)
 {
     for (;; a++, b++) {
         int ca = tolower((unsigned char)*a), cb = tolower((unsigned char)*b);
-        if (ca != cb || !ca)
-            return ca - cb;
+        if (ca != cb || !ca) return ca - cb;
     }
 }
 
@@ -306,8 +285,7 @@ int ascii_ncasecmp(const char *a, const char *b, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         int ca = tolower((unsigned char)a[i]), cb = tolower((unsigned char)b[i]);
-        if (ca != cb || !ca)
-            return ca - cb;
+        if (ca != cb || !ca) return ca - cb;
     }
     return 0;
 }
@@ -317,10 +295,8 @@ int parse_bool(const char *s)
     static const char *const yes[] = {"on", "1", "yes", "true"};
     static const char *const no[] = {"off", "0", "no", "false"};
     for (size_t i = 0; i < 4; i++) {
-        if (!ascii_casecmp(s, yes[i]))
-            return 1;
-        if (!ascii_casecmp(s, no[i]))
-            return 0;
+        if (!ascii_casecmp(s, yes[i])) return 1;
+        if (!ascii_casecmp(s, no[i])) return 0;
     }
     return -1;
 }
@@ -334,10 +310,8 @@ const char *path_base(const char *path)
 char *path_dir(const char *path)
 {
     const char *slash = strrchr(path, '/');
-    if (!slash)
-        return xstrdup(".");
-    if (slash == path)
-        return xstrdup("/");
+    if (!slash) return xstrdup(".");
+    if (slash == path) return xstrdup("/");
     return xstrndup(path, (size_t)(slash - path));
 }
 
@@ -361,8 +335,7 @@ static size_t strmap_find(const strmap *m, const char *key, size_t len)
 
 size_t *strmap_get(const strmap *m, const char *key, size_t len)
 {
-    if (!m->cap)
-        return NULL;
+    if (!m->cap) return NULL;
     size_t i = strmap_find(m, key, len);
     return m->keys[i] ? &m->vals[i] : NULL;
 }
@@ -375,8 +348,7 @@ static void strmap_grow(strmap *m)
     bigger.lens = xcalloc(bigger.cap, sizeof *bigger.lens);
     bigger.vals = xcalloc(bigger.cap, sizeof *bigger.vals);
     for (size_t i = 0; i < m->cap; i++) {
-        if (!m->keys[i])
-            continue;
+        if (!m->keys[i]) continue;
         size_t j = strmap_find(&bigger, m->keys[i], m->lens[i]);
         bigger.keys[j] = m->keys[i];
         bigger.lens[j] = m->lens[i];
@@ -391,8 +363,7 @@ static void strmap_grow(strmap *m)
 
 size_t *strmap_put(strmap *m, const char *key, size_t len, int *created)
 {
-    if ((m->n + 1) * 2 > m->cap)
-        strmap_grow(m);
+    if ((m->n + 1) * 2 > m->cap) strmap_grow(m);
     size_t i = strmap_find(m, key, len);
     *created = !m->keys[i];
     if (*created) {
@@ -418,18 +389,15 @@ int valid_date(const char *s)
 {
     for (int i = 0; i < 10; i++) {
         if (i == 4 || i == 7) {
-            if (s[i] != '-')
-                return 0;
+            if (s[i] != '-') return 0;
         } else if (s[i] < '0' || s[i] > '9') {
             return 0;
         }
     }
-    if (s[10])
-        return 0;
+    if (s[10]) return 0;
     int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
     static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m < 1 || m > 12 || d < 1)
-        return 0;
+    if (m < 1 || m > 12 || d < 1) return 0;
     int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     return d <= days[m - 1] + (m == 2 && leap);
 }

@@ -43,9 +43,9 @@ size_t utf8_count(const char *s, size_t n);
 typedef struct textpos {
     const char *text;
     size_t len;
-    size_t off;  /* position reached */
-    long line;   /* line of off */
-    size_t bol;  /* offset of the start of that line */
+    size_t off; /* position reached */
+    long line;  /* line of off */
+    size_t bol; /* offset of the start of that line */
 } textpos;
 
 void textpos_init(textpos *tp, const char *text, size_t len);
@@ -80,7 +80,6 @@ int parse_bool(const char *s);
 /* The part of path after its last '/', and the directory part ("." when none; caller frees). */
 const char *path_base(const char *path);
 char *path_dir(const char *path);
-
 
 /* A hash map from byte strings (NULs allowed) to size_t values. */
 typedef struct strmap {

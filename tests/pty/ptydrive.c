@@ -33,8 +33,7 @@ static void append(const char *s, size_t n)
     if (outlen + n + 1 > outcap) {
         outcap = (outlen + n + 1) * 2;
         out = realloc(out, outcap);
-        if (!out)
-            exit(4);
+        if (!out) exit(4);
     }
     memcpy(out + outlen, s, n);
     outlen += n;
@@ -46,12 +45,10 @@ static int pump(int fd, int ms)
 {
     struct pollfd p = {fd, POLLIN, 0};
     int r = poll(&p, 1, ms);
-    if (r <= 0)
-        return 0;
+    if (r <= 0) return 0;
     char b[4096];
     ssize_t n = read(fd, b, sizeof b);
-    if (n <= 0)
-        return -1;
+    if (n <= 0) return -1;
     append(b, (size_t)n);
     return 1;
 }
@@ -62,8 +59,7 @@ static void wait_raw(int fd)
 {
     for (int i = 0; i < 1000; i++) {
         struct termios t;
-        if (tcgetattr(fd, &t) == 0 && !(t.c_lflag & ICANON))
-            return;
+        if (tcgetattr(fd, &t) == 0 && !(t.c_lflag & ICANON)) return;
         pump(fd, 10);
     }
 }
@@ -78,17 +74,26 @@ static size_t unescape(char *s)
         }
         r++;
         switch (*r) {
-        case 'n': *w++ = '\n'; break;
-        case 'r': *w++ = '\r'; break;
-        case 't': *w++ = '\t'; break;
-        case 'e': *w++ = 27; break;
+        case 'n':
+            *w++ = '\n';
+            break;
+        case 'r':
+            *w++ = '\r';
+            break;
+        case 't':
+            *w++ = '\t';
+            break;
+        case 'e':
+            *w++ = 27;
+            break;
         case 'x': {
             char hex[3] = {r[1], r[2], 0};
             *w++ = (char)strtol(hex, NULL, 16);
             r += 2;
             break;
         }
-        default: *w++ = *r;
+        default:
+            *w++ = *r;
         }
     }
     *w = '\0';
@@ -127,11 +132,9 @@ int main(int argc, char **argv)
         if (!strncmp(line, "send ", 5) || !strncmp(line, "sendnow ", 8)) {
             char *text = strchr(line, ' ') + 1;
             size_t n = unescape(text);
-            if (line[4] == ' ')
-                wait_raw(fd);
+            if (line[4] == ' ') wait_raw(fd);
             for (size_t i = 0; i < n; i++) { /* one key at a time, as typed */
-                if (write(fd, text + i, 1) != 1)
-                    return 4;
+                if (write(fd, text + i, 1) != 1) return 4;
                 pump(fd, 5);
             }
         } else if (!strncmp(line, "expect ", 7)) {
@@ -144,8 +147,7 @@ int main(int argc, char **argv)
                     break;
                 }
             }
-            if (status)
-                break;
+            if (status) break;
             mark = (size_t)(strstr(out + mark, line + 7) - out) + strlen(line + 7);
         } else if (!strncmp(line, "sleep ", 6)) {
             double end = now() + atoi(line + 6) / 1000.0;
@@ -160,18 +162,14 @@ int main(int argc, char **argv)
     double end = now() + 10;
     while (now() < end) {
         int pr = pump(fd, 100);
-        if (!reaped && waitpid(pid, &wst, WNOHANG) == pid)
-            reaped = 1;
-        if (pr < 0 || (reaped && pr == 0))
-            break;
+        if (!reaped && waitpid(pid, &wst, WNOHANG) == pid) reaped = 1;
+        if (pr < 0 || (reaped && pr == 0)) break;
     }
     if (!reaped) {
         kill(pid, SIGKILL);
         waitpid(pid, &wst, 0);
     }
-    if (out)
-        fwrite(out, 1, outlen, stdout);
-    if (status)
-        return status;
+    if (out) fwrite(out, 1, outlen, stdout);
+    if (status) return status;
     return WIFEXITED(wst) ? WEXITSTATUS(wst) : 128 + WTERMSIG(wst);
 }

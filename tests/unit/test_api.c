@@ -101,13 +101,16 @@ static void test_mission_example(void **state)
     claimdb *db = open_db(f->path, CLAIMDB_OPEN_CREATE);
     exec_ok(db, "ASSERT Taliban demands withdrawal FROM 0, 4 QUOTE \"the Taliban has demanded "
                 "that foreign forces pull out\" BY Taliban CONFIDENCE 0.9;");
-    assert_string_equal(column0(db, "FIND ?src WHERE taliban DEMANDS withdrawal FROM ?src;"), "0,4");
+    assert_string_equal(column0(db, "FIND ?src WHERE taliban DEMANDS withdrawal FROM ?src;"),
+                        "0,4");
     claimdb_close(db);
     /* Persisted: a new handle sees it. */
     db = open_db(f->path, 0);
-    assert_string_equal(column0(db, "FIND ?src WHERE Taliban demands withdrawal FROM ?src;"), "0,4");
-    assert_string_equal(column0(db, "FIND ?q WHERE Taliban demands withdrawal FROM ?src QUOTE ?q LIMIT 1;"),
-                        "the Taliban has demanded that foreign forces pull out");
+    assert_string_equal(column0(db, "FIND ?src WHERE Taliban demands withdrawal FROM ?src;"),
+                        "0,4");
+    assert_string_equal(
+        column0(db, "FIND ?q WHERE Taliban demands withdrawal FROM ?src QUOTE ?q LIMIT 1;"),
+        "the Taliban has demanded that foreign forces pull out");
     claimdb_close(db);
 }
 
@@ -208,7 +211,8 @@ static void test_transactions(void **state)
     assert_string_equal(column0(db, "FIND ?o WHERE a b ?o;"), "");
     exec_ok(db, "BEGIN; ASSERT a b c FROM 1;");
     /* An error inside the transaction rolls back that statement only. */
-    assert_int_equal(claimdb_exec(db, "ASSERT a b d FROM 1 CONFIDENCE $c;", NULL, NULL), CLAIMDB_ERROR);
+    assert_int_equal(claimdb_exec(db, "ASSERT a b d FROM 1 CONFIDENCE $c;", NULL, NULL),
+                     CLAIMDB_ERROR);
     exec_ok(db, "ASSERT a b e FROM 1; COMMIT;");
     assert_string_equal(column0(db, "FIND ?o WHERE a b ?o ORDER BY ?o;"), "c,e");
     assert_int_equal(claimdb_exec(db, "COMMIT;", NULL, NULL), CLAIMDB_ERROR);
@@ -243,9 +247,14 @@ static void test_assert_api(void **state)
 {
     fixture *f = *state;
     claimdb *db = open_db(f->path, CLAIMDB_OPEN_CREATE);
-    claimdb_citation c = {.subject = "Taliban", .predicate = "demand", .object = "withdrawal",
-                          .article = 4, .quote = "q", .claimant = "Mujahid",
-                          .has_confidence = 1, .confidence = 0.5};
+    claimdb_citation c = {.subject = "Taliban",
+                          .predicate = "demand",
+                          .object = "withdrawal",
+                          .article = 4,
+                          .quote = "q",
+                          .claimant = "Mujahid",
+                          .has_confidence = 1,
+                          .confidence = 0.5};
     int added = -1;
     assert_int_equal(claimdb_assert(db, &c, &added), CLAIMDB_OK);
     assert_int_equal(added, CLAIMDB_ADDED_CLAIM | CLAIMDB_ADDED_CITATION);
@@ -291,9 +300,11 @@ static void test_interrupt_and_laziness(void **state)
     assert_string_equal(column0(db, "FIND COUNT(*) AS n WHERE s7 ?p ?o;"), "40");
     assert_true(claimdb_counter(db, CLAIMDB_COUNTER_CURSOR_OPS, 1) < 10);
     claimdb_stmt *st;
-    assert_int_equal(claimdb_prepare(db, "FIND ?s, ?o WHERE ?s p ?o LIMIT 10;", -1, &st, NULL), CLAIMDB_OK);
+    assert_int_equal(claimdb_prepare(db, "FIND ?s, ?o WHERE ?s p ?o LIMIT 10;", -1, &st, NULL),
+                     CLAIMDB_OK);
     int n = 0;
-    while (claimdb_step(st) == CLAIMDB_ROW) n++;
+    while (claimdb_step(st) == CLAIMDB_ROW)
+        n++;
     claimdb_finalize(st);
     assert_int_equal(n, 10);
     int64_t lazy = claimdb_counter(db, CLAIMDB_COUNTER_CURSOR_OPS, 1);

@@ -42,25 +42,27 @@ static const char ALIASES_HEADER[] = "alias\tcanonical";
 /* One TSV file split into lines and fields; the fields point into buf. */
 typedef struct {
     char *buf;
-    size_t nlines;      /* data lines, header excluded */
+    size_t nlines; /* data lines, header excluded */
     char *header;
-    char ***fields;     /* fields[i][j] */
-    size_t *nfields;    /* nfields[i] */
+    char ***fields;  /* fields[i][j] */
+    size_t *nfields; /* nfields[i] */
 } tsv;
 
 typedef struct {
     tsv claims, articles, aliases;
-    char *text[N_ARTICLES];      /* collapsed article texts, NULL if unreadable */
+    char *text[N_ARTICLES]; /* collapsed article texts, NULL if unreadable */
 } data;
 
-static char *path_join(const char *rel) {
+static char *path_join(const char *rel)
+{
     size_t n = strlen(CLAIMDB_SOURCE_DIR) + 1 + strlen(rel) + 1;
     char *p = malloc(n);
     if (p) snprintf(p, n, "%s/%s", CLAIMDB_SOURCE_DIR, rel);
     return p;
 }
 
-static char *read_file(const char *path) {
+static char *read_file(const char *path)
+{
     FILE *f = fopen(path, "rb");
     if (!f) return NULL;
     size_t cap = 4096, len = 0;
@@ -71,7 +73,11 @@ static char *read_file(const char *path) {
         if (got == 0) break;
         if (cap - len - 1 == 0) {
             char *nb = realloc(buf, cap * 2);
-            if (!nb) { free(buf); buf = NULL; break; }
+            if (!nb) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
             buf = nb;
             cap *= 2;
         }
@@ -79,12 +85,16 @@ static char *read_file(const char *path) {
     int err = ferror(f);
     fclose(f);
     if (!buf) return NULL;
-    if (err) { free(buf); return NULL; }
+    if (err) {
+        free(buf);
+        return NULL;
+    }
     buf[len] = '\0';
     return buf;
 }
 
-static int file_exists(const char *rel) {
+static int file_exists(const char *rel)
+{
     char *p = path_join(rel);
     if (!p) return 0;
     FILE *f = fopen(p, "rb");
@@ -95,7 +105,8 @@ static int file_exists(const char *rel) {
 }
 
 /* Collapse runs of whitespace (ASCII space, \t \n \v \f \r, and UTF-8 U+00A0) into one space. */
-static char *collapse_ws(const char *s) {
+static char *collapse_ws(const char *s)
+{
     size_t n = strlen(s);
     char *out = malloc(n + 1);
     if (!out) return NULL;
@@ -104,8 +115,10 @@ static char *collapse_ws(const char *s) {
     for (size_t i = 0; i < n;) {
         unsigned char c = (unsigned char)s[i];
         size_t w = 0;
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r') w = 1;
-        else if (c == 0xC2 && (unsigned char)s[i + 1] == 0xA0) w = 2;
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r')
+            w = 1;
+        else if (c == 0xC2 && (unsigned char)s[i + 1] == 0xA0)
+            w = 2;
         if (w) {
             if (!in_ws) out[o++] = ' ';
             in_ws = 1;
@@ -120,27 +133,40 @@ static char *collapse_ws(const char *s) {
 }
 
 /* Unescape \t \n \\ ; returns NULL (and sets *bad) on any other backslash sequence. */
-static char *unescape(const char *s, int *bad) {
+static char *unescape(const char *s, int *bad)
+{
     size_t n = strlen(s);
     char *out = malloc(n + 1);
     if (!out) return NULL;
     size_t o = 0;
     *bad = 0;
     for (size_t i = 0; i < n; i++) {
-        if (s[i] != '\\') { out[o++] = s[i]; continue; }
+        if (s[i] != '\\') {
+            out[o++] = s[i];
+            continue;
+        }
         char e = s[i + 1];
-        if (e == 't') out[o++] = '\t';
-        else if (e == 'n') out[o++] = '\n';
-        else if (e == '\\') out[o++] = '\\';
-        else { *bad = 1; free(out); return NULL; }
+        if (e == 't')
+            out[o++] = '\t';
+        else if (e == 'n')
+            out[o++] = '\n';
+        else if (e == '\\')
+            out[o++] = '\\';
+        else {
+            *bad = 1;
+            free(out);
+            return NULL;
+        }
         i++;
     }
     out[o] = '\0';
     return out;
 }
 
-static void tsv_free(tsv *t) {
-    for (size_t i = 0; i < t->nlines; i++) free(t->fields[i]);
+static void tsv_free(tsv *t)
+{
+    for (size_t i = 0; i < t->nlines; i++)
+        free(t->fields[i]);
     free(t->fields);
     free(t->nfields);
     free(t->buf);
@@ -149,7 +175,8 @@ static void tsv_free(tsv *t) {
 
 /* Load a TSV file; returns 0 on success. Blank lines (other than a final newline) are data
  * lines with one empty field, so that they fail the field-count checks. */
-static int tsv_load(tsv *t, const char *rel) {
+static int tsv_load(tsv *t, const char *rel)
+{
     memset(t, 0, sizeof *t);
     char *p = path_join(rel);
     if (!p) return -1;
@@ -179,7 +206,10 @@ static int tsv_load(tsv *t, const char *rel) {
             size_t k = 0;
             f[k++] = line;
             for (char *c = line; *c; c++)
-                if (*c == '\t') { *c = '\0'; f[k++] = c + 1; }
+                if (*c == '\t') {
+                    *c = '\0';
+                    f[k++] = c + 1;
+                }
             t->fields[t->nlines] = f;
             t->nfields[t->nlines] = nf;
             t->nlines++;
@@ -190,7 +220,8 @@ static int tsv_load(tsv *t, const char *rel) {
     return 0;
 }
 
-static int group_setup(void **state) {
+static int group_setup(void **state)
+{
     data *d = calloc(1, sizeof *d);
     if (!d) return -1;
     *state = d;
@@ -209,19 +240,22 @@ static int group_setup(void **state) {
     return 0;
 }
 
-static int group_teardown(void **state) {
+static int group_teardown(void **state)
+{
     data *d = *state;
     if (!d) return 0;
     tsv_free(&d->claims);
     tsv_free(&d->articles);
     tsv_free(&d->aliases);
-    for (int i = 0; i < N_ARTICLES; i++) free(d->text[i]);
+    for (int i = 0; i < N_ARTICLES; i++)
+        free(d->text[i]);
     free(d);
     return 0;
 }
 
 /* Article id field: exactly one decimal digit 0..4; returns -1 otherwise. */
-static int article_id(const char *s) {
+static int article_id(const char *s)
+{
     if (s[0] >= '0' && s[0] < '0' + N_ARTICLES && s[1] == '\0') return s[0] - '0';
     return -1;
 }
@@ -230,7 +264,8 @@ enum { F_S, F_P, F_O, F_ART, F_QUOTE, F_CLAIMANT, F_POL, F_CONF };
 
 /* ---------------------------------------------------------------- claims.tsv */
 
-static void test_claims_header_and_fields(void **state) {
+static void test_claims_header_and_fields(void **state)
+{
     data *d = *state;
     assert_non_null(d->claims.header);
     assert_string_equal(d->claims.header, CLAIMS_HEADER);
@@ -239,8 +274,8 @@ static void test_claims_header_and_fields(void **state) {
     for (size_t i = 0; i < d->claims.nlines; i++) {
         char **f = d->claims.fields[i];
         if (d->claims.nfields[i] != CLAIM_FIELDS) {
-            print_error("claims.tsv line %zu: %zu fields, want %d\n", i + 2,
-                        d->claims.nfields[i], CLAIM_FIELDS);
+            print_error("claims.tsv line %zu: %zu fields, want %d\n", i + 2, d->claims.nfields[i],
+                        CLAIM_FIELDS);
             bad++;
             continue;
         }
@@ -252,11 +287,15 @@ static void test_claims_header_and_fields(void **state) {
     assert_int_equal(bad, 0);
 }
 
-static void test_claims_articles_exist(void **state) {
+static void test_claims_articles_exist(void **state)
+{
     data *d = *state;
     int bad = 0;
     for (size_t i = 0; i < d->claims.nlines; i++) {
-        if (d->claims.nfields[i] != CLAIM_FIELDS) { bad++; continue; }
+        if (d->claims.nfields[i] != CLAIM_FIELDS) {
+            bad++;
+            continue;
+        }
         const char *a = d->claims.fields[i][F_ART];
         int id = article_id(a);
         if (id < 0) {
@@ -274,14 +313,21 @@ static void test_claims_articles_exist(void **state) {
     assert_int_equal(bad, 0);
 }
 
-static void test_claims_quotes_verbatim(void **state) {
+static void test_claims_quotes_verbatim(void **state)
+{
     data *d = *state;
     int bad = 0;
     for (size_t i = 0; i < d->claims.nlines; i++) {
-        if (d->claims.nfields[i] != CLAIM_FIELDS) { bad++; continue; }
+        if (d->claims.nfields[i] != CLAIM_FIELDS) {
+            bad++;
+            continue;
+        }
         char **f = d->claims.fields[i];
         int id = article_id(f[F_ART]);
-        if (id < 0 || !d->text[id]) { bad++; continue; }
+        if (id < 0 || !d->text[id]) {
+            bad++;
+            continue;
+        }
         int esc_bad = 0;
         char *q = unescape(f[F_QUOTE], &esc_bad);
         if (!q) {
@@ -303,11 +349,15 @@ static void test_claims_quotes_verbatim(void **state) {
     assert_int_equal(bad, 0);
 }
 
-static void test_claims_polarity_confidence(void **state) {
+static void test_claims_polarity_confidence(void **state)
+{
     data *d = *state;
     int bad = 0;
     for (size_t i = 0; i < d->claims.nlines; i++) {
-        if (d->claims.nfields[i] != CLAIM_FIELDS) { bad++; continue; }
+        if (d->claims.nfields[i] != CLAIM_FIELDS) {
+            bad++;
+            continue;
+        }
         char **f = d->claims.fields[i];
         if (strcmp(f[F_POL], "+") != 0 && strcmp(f[F_POL], "-") != 0) {
             print_error("claims.tsv line %zu: polarity '%s'\n", i + 2, f[F_POL]);
@@ -326,16 +376,20 @@ static void test_claims_polarity_confidence(void **state) {
     assert_int_equal(bad, 0);
 }
 
-static void test_claims_predicates_are_lemmas(void **state) {
+static void test_claims_predicates_are_lemmas(void **state)
+{
     data *d = *state;
     int bad = 0;
     for (size_t i = 0; i < d->claims.nlines; i++) {
-        if (d->claims.nfields[i] != CLAIM_FIELDS) { bad++; continue; }
+        if (d->claims.nfields[i] != CLAIM_FIELDS) {
+            bad++;
+            continue;
+        }
         const char *p = d->claims.fields[i][F_P];
         for (const char *c = p; *c; c++) {
             if (*c < 'a' || *c > 'z') {
-                print_error("claims.tsv line %zu: predicate '%s' is not a lower-case word\n",
-                            i + 2, p);
+                print_error("claims.tsv line %zu: predicate '%s' is not a lower-case word\n", i + 2,
+                            p);
                 bad++;
                 break;
             }
@@ -345,9 +399,10 @@ static void test_claims_predicates_are_lemmas(void **state) {
 }
 
 /* The distinct-claim key "pol\x1fs\x1fp\x1fo"; with article appended for citations. */
-static char *claim_key(char **f, int with_article) {
-    size_t n = strlen(f[F_POL]) + strlen(f[F_S]) + strlen(f[F_P]) + strlen(f[F_O]) +
-               strlen(f[F_ART]) + 6;
+static char *claim_key(char **f, int with_article)
+{
+    size_t n =
+        strlen(f[F_POL]) + strlen(f[F_S]) + strlen(f[F_P]) + strlen(f[F_O]) + strlen(f[F_ART]) + 6;
     char *k = malloc(n);
     if (!k) return NULL;
     if (with_article)
@@ -357,13 +412,15 @@ static char *claim_key(char **f, int with_article) {
     return k;
 }
 
-static int cmp_str(const void *a, const void *b) {
+static int cmp_str(const void *a, const void *b)
+{
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* Sort keys[0..n) and return the number of distinct ones; *dups gets the number of repeats,
  * each printed when report is set. */
-static size_t count_distinct(char **keys, size_t n, size_t *dups, int report) {
+static size_t count_distinct(char **keys, size_t n, size_t *dups, int report)
+{
     qsort(keys, n, sizeof *keys, cmp_str);
     size_t distinct = 0;
     *dups = 0;
@@ -378,7 +435,8 @@ static size_t count_distinct(char **keys, size_t n, size_t *dups, int report) {
     return distinct;
 }
 
-static void test_claims_counts(void **state) {
+static void test_claims_counts(void **state)
+{
     data *d = *state;
     size_t n = d->claims.nlines;
     char **claims = calloc(n + 1, sizeof *claims);
@@ -420,20 +478,24 @@ static void test_claims_counts(void **state) {
                   "claims; per article: %d %d %d %d %d\n",
                   nc, distinct_claims, distinct_claimants, distinct_negs, per_article[0],
                   per_article[1], per_article[2], per_article[3], per_article[4]);
-    for (size_t i = 0; i < nc; i++) { free(claims[i]); free(cites[i]); }
+    for (size_t i = 0; i < nc; i++) {
+        free(claims[i]);
+        free(cites[i]);
+    }
     free(claims);
     free(cites);
     free(claimants);
     free(negs);
 
-    assert_int_equal(nc, n);                 /* every row parsed */
-    assert_int_equal(cite_dups, 0);          /* one citation per (claim, article) */
+    assert_int_equal(nc, n);        /* every row parsed */
+    assert_int_equal(cite_dups, 0); /* one citation per (claim, article) */
     (void)distinct_cites;
     assert_true(distinct_claims >= 60);
     assert_true(nc >= 90);
     assert_true(distinct_claimants >= 3);
     assert_true(distinct_negs >= 2);
-    for (int a = 0; a < N_ARTICLES; a++) assert_true(per_article[a] > 0);
+    for (int a = 0; a < N_ARTICLES; a++)
+        assert_true(per_article[a] > 0);
     assert_int_equal(demand[0], 1);
     assert_int_equal(demand[1], 1);
     assert_int_equal(demand[4], 1);
@@ -441,7 +503,8 @@ static void test_claims_counts(void **state) {
 
 /* Terms (subjects, objects, claimants) use the canonical spelling: none is an alias, and no
  * two spellings differ only in ASCII case. */
-static void test_claims_terms_canonical(void **state) {
+static void test_claims_terms_canonical(void **state)
+{
     data *d = *state;
     size_t n = d->claims.nlines;
     char **terms = calloc(3 * n + 1, sizeof *terms);
@@ -479,7 +542,8 @@ static void test_claims_terms_canonical(void **state) {
 
 /* -------------------------------------------------------------- articles.tsv */
 
-static void test_articles_tsv(void **state) {
+static void test_articles_tsv(void **state)
+{
     data *d = *state;
     assert_non_null(d->articles.header);
     assert_string_equal(d->articles.header, ARTICLES_HEADER);
@@ -494,7 +558,11 @@ static void test_articles_tsv(void **state) {
             continue;
         }
         int id = article_id(f[0]);
-        if (id < 0) { print_error("articles.tsv line %zu: id '%s'\n", i + 2, f[0]); bad++; continue; }
+        if (id < 0) {
+            print_error("articles.tsv line %zu: id '%s'\n", i + 2, f[0]);
+            bad++;
+            continue;
+        }
         seen[id]++;
         char want[32], rel[64];
         snprintf(want, sizeof want, "articles/%d.txt", id);
@@ -503,7 +571,10 @@ static void test_articles_tsv(void **state) {
             bad++;
         }
         snprintf(rel, sizeof rel, "data/%s", f[7]);
-        if (!file_exists(rel)) { print_error("articles.tsv: %s missing\n", rel); bad++; }
+        if (!file_exists(rel)) {
+            print_error("articles.tsv: %s missing\n", rel);
+            bad++;
+        }
         if (strcmp(f[6], id == 1 ? "0" : "") != 0) {
             print_error("articles.tsv line %zu: duplicate_of '%s'\n", i + 2, f[6]);
             bad++;
@@ -514,17 +585,24 @@ static void test_articles_tsv(void **state) {
             int ok = strlen(t) == 10 && t[4] == '-' && t[7] == '-';
             for (int k = 0; ok && k < 10; k++)
                 if (k != 4 && k != 7 && (t[k] < '0' || t[k] > '9')) ok = 0;
-            if (!ok) { print_error("articles.tsv line %zu: date '%s'\n", i + 2, t); bad++; }
+            if (!ok) {
+                print_error("articles.tsv line %zu: date '%s'\n", i + 2, t);
+                bad++;
+            }
         }
     }
     for (int a = 0; a < N_ARTICLES; a++)
-        if (seen[a] != 1) { print_error("articles.tsv: article %d listed %d times\n", a, seen[a]); bad++; }
+        if (seen[a] != 1) {
+            print_error("articles.tsv: article %d listed %d times\n", a, seen[a]);
+            bad++;
+        }
     assert_int_equal(bad, 0);
 }
 
 /* --------------------------------------------------------------- aliases.tsv */
 
-static void test_aliases_tsv(void **state) {
+static void test_aliases_tsv(void **state)
+{
     data *d = *state;
     assert_non_null(d->aliases.header);
     assert_string_equal(d->aliases.header, ALIASES_HEADER);
@@ -532,13 +610,16 @@ static void test_aliases_tsv(void **state) {
     int bad = 0;
     for (size_t i = 0; i < d->aliases.nlines; i++) {
         if (d->aliases.nfields[i] != ALIAS_FIELDS) {
-            print_error("aliases.tsv line %zu: %zu fields, want %d\n", i + 2,
-                        d->aliases.nfields[i], ALIAS_FIELDS);
+            print_error("aliases.tsv line %zu: %zu fields, want %d\n", i + 2, d->aliases.nfields[i],
+                        ALIAS_FIELDS);
             bad++;
             continue;
         }
         const char *a = d->aliases.fields[i][0], *c = d->aliases.fields[i][1];
-        if (!a[0] || !c[0]) { print_error("aliases.tsv line %zu: empty field\n", i + 2); bad++; }
+        if (!a[0] || !c[0]) {
+            print_error("aliases.tsv line %zu: empty field\n", i + 2);
+            bad++;
+        }
         if (strcasecmp(a, c) == 0) {
             print_error("aliases.tsv line %zu: '%s' maps to itself\n", i + 2, a);
             bad++;
@@ -559,7 +640,8 @@ static void test_aliases_tsv(void **state) {
     assert_int_equal(bad, 0);
 }
 
-int main(void) {
+int main(void)
+{
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_claims_header_and_fields),
         cmocka_unit_test(test_claims_articles_exist),

@@ -1,7 +1,7 @@
 /* test_parser.c — the ClaimQL front end: lexer, grammar, driver, checks, printer.
  *
- * Most cases are data, in the files tests/parser/NAME.cases; each case is a statement followed by what
- * parse_statement() must make of it:
+ * Most cases are data, in the files tests/parser/NAME.cases; each case is a statement followed by
+ * what parse_statement() must make of it:
  *
  *     FIND * WHERE ?s demands ?o;          <- the statement (one or more lines)
  *     => FIND * WHERE ?s demands ?o;       <- canonical print of the checked statement
@@ -44,8 +44,7 @@
 static char *read_all(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
+    if (!f) return NULL;
     size_t cap = 4096, n = 0;
     char *s = malloc(cap);
     size_t k;
@@ -61,8 +60,7 @@ static char *read_all(const char *path, size_t *len)
         }
     }
     fclose(f);
-    if (s)
-        s[n] = '\0';
+    if (s) s[n] = '\0';
     *len = n;
     return s;
 }
@@ -70,21 +68,30 @@ static char *read_all(const char *path, size_t *len)
 static const char *code_name(int code)
 {
     switch (code) {
-    case CLAIMDB_SYNTAX: return "SYNTAX";
-    case CLAIMDB_SEMANTIC: return "SEMANTIC";
-    case CLAIMDB_NOMEM: return "NOMEM";
-    case CLAIMDB_TOOBIG: return "TOOBIG";
-    default: return "OTHER";
+    case CLAIMDB_SYNTAX:
+        return "SYNTAX";
+    case CLAIMDB_SEMANTIC:
+        return "SEMANTIC";
+    case CLAIMDB_NOMEM:
+        return "NOMEM";
+    case CLAIMDB_TOOBIG:
+        return "TOOBIG";
+    default:
+        return "OTHER";
     }
 }
 
 static const char *var_kind_name(ast_var_kind k)
 {
     switch (k) {
-    case VAR_TERM: return "term";
-    case VAR_ARTICLE: return "article";
-    case VAR_QUOTE: return "quote";
-    case VAR_CONFIDENCE: return "confidence";
+    case VAR_TERM:
+        return "term";
+    case VAR_ARTICLE:
+        return "article";
+    case VAR_QUOTE:
+        return "quote";
+    case VAR_CONFIDENCE:
+        return "confidence";
     }
     return "?";
 }
@@ -122,18 +129,17 @@ static void describe(const char *text, size_t len, outcome *o)
         const ast_find *f = &st->u.find;
         size_t used = 0;
         for (size_t i = 0; i < f->nitems; i++)
-            used += (size_t)snprintf(o->cols + used, sizeof o->cols - used, "%s%s",
-                                     i ? ", " : "", f->items[i].name);
+            used += (size_t)snprintf(o->cols + used, sizeof o->cols - used, "%s%s", i ? ", " : "",
+                                     f->items[i].name);
         used = 0;
         for (size_t i = 0; i < f->nvars; i++)
-            used += (size_t)snprintf(o->vars + used, sizeof o->vars - used, "%s%s:%s",
-                                     i ? " " : "", f->vars[i].name,
-                                     var_kind_name(f->vars[i].kind));
+            used += (size_t)snprintf(o->vars + used, sizeof o->vars - used, "%s%s:%s", i ? " " : "",
+                                     f->vars[i].name, var_kind_name(f->vars[i].kind));
     }
     size_t used = 0;
     for (size_t i = 0; i < st->nparams; i++)
-        used += (size_t)snprintf(o->params + used, sizeof o->params - used, "%s%s",
-                                 i ? " " : "", st->params[i]);
+        used += (size_t)snprintf(o->params + used, sizeof o->params - used, "%s%s", i ? " " : "",
+                                 st->params[i]);
     ast_stmt_free(st);
 }
 
@@ -157,24 +163,20 @@ static int run_case(const char *file, int line, const char *input, size_t inlen,
     for (int i = 0; i < nexpect; i++) {
         const char *e = expect[i];
         if (!strncmp(e, "=> ", 3) || !strncmp(e, "!! ", 3)) {
-            if (strcmp(e, o.result))
-                mismatch(file, line, "result", e, o.result);
+            if (strcmp(e, o.result)) mismatch(file, line, "result", e, o.result);
         } else if (!strncmp(e, "cols: ", 6)) {
-            if (strcmp(e + 6, o.cols))
-                mismatch(file, line, "columns", e + 6, o.cols);
+            if (strcmp(e + 6, o.cols)) mismatch(file, line, "columns", e + 6, o.cols);
         } else if (!strncmp(e, "vars: ", 6)) {
-            if (strcmp(e + 6, o.vars))
-                mismatch(file, line, "variables", e + 6, o.vars);
+            if (strcmp(e + 6, o.vars)) mismatch(file, line, "variables", e + 6, o.vars);
         } else if (!strncmp(e, "params: ", 8)) {
-            if (strcmp(e + 8, o.params))
-                mismatch(file, line, "parameters", e + 8, o.params);
+            if (strcmp(e + 8, o.params)) mismatch(file, line, "parameters", e + 8, o.params);
         } else if (!strncmp(e, "consumed: ", 10)) {
             char got[32];
             snprintf(got, sizeof got, "%zu", o.consumed);
-            if (strcmp(e + 10, got))
-                mismatch(file, line, "consumed", e + 10, got);
+            if (strcmp(e + 10, got)) mismatch(file, line, "consumed", e + 10, got);
         } else {
-            mismatch(file, line, "unknown expectation line", "=>, !!, cols:, vars:, params:, consumed:", e);
+            mismatch(file, line, "unknown expectation line",
+                     "=>, !!, cols:, vars:, params:, consumed:", e);
         }
     }
     if (o.print) {
@@ -219,8 +221,7 @@ static int run_file(const char *path, const char *name)
             nexpect = 0;
             continue;
         }
-        if (!in_expect && inlen == 0 && line[0] == '#')
-            continue;
+        if (!in_expect && inlen == 0 && line[0] == '#') continue;
         if (!strncmp(line, "=> ", 3) || !strncmp(line, "!! ", 3) || in_expect) {
             in_expect = true;
             assert_true(nexpect < 16);
@@ -255,8 +256,7 @@ static void test_case_files(void **state)
     failures = 0;
     while ((de = readdir(d))) {
         size_t n = strlen(de->d_name);
-        if (n < 6 || strcmp(de->d_name + n - 6, ".cases"))
-            continue;
+        if (n < 6 || strcmp(de->d_name + n - 6, ".cases")) continue;
         char path[1024];
         snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
         cases += run_file(path, de->d_name);
@@ -308,12 +308,12 @@ static void test_keywords_lex_as_keywords(void **state)
     for (int i = 0; i < parse_keyword_count(); i++) {
         const parse_keyword *k = parse_keyword_entry(i);
         assert_string_equal(parse_keyword_name(i), k->name);
-        if (i > 0)
-            assert_true(strcmp(parse_keyword_name(i - 1), k->name) < 0); /* sorted */
+        if (i > 0) assert_true(strcmp(parse_keyword_name(i - 1), k->name) < 0); /* sorted */
         char lower[32], call[40];
         size_t n = strlen(k->name);
         for (size_t j = 0; j <= n; j++)
-            lower[j] = (char)(k->name[j] >= 'A' && k->name[j] <= 'Z' ? k->name[j] + 32 : k->name[j]);
+            lower[j] =
+                (char)(k->name[j] >= 'A' && k->name[j] <= 'Z' ? k->name[j] + 32 : k->name[j]);
         char *s = NULL;
         if (k->flags & (KW_RESERVED | KW_CONTEXTUAL)) {
             assert_int_equal(first_token(k->name, NULL), k->token);
@@ -350,8 +350,7 @@ static void test_keywords_as_terms(void **state)
         if (k->flags & KW_RESERVED) {
             assert_int_equal(rc, CLAIMDB_SYNTAX);
         } else {
-            if (rc)
-                print_message("%s: %s\n", text, err.message);
+            if (rc) print_message("%s: %s\n", text, err.message);
             assert_int_equal(rc, 0);
             assert_int_equal(st->u.find.pats[0].p.kind, TERM_CONST);
             assert_string_equal(st->u.find.pats[0].p.text, k->name);
@@ -428,8 +427,7 @@ static void test_recovery_and_consumed(void **state)
             assert_non_null(st);
             assert_int_equal(st->kind, STMT_BEGIN);
         }
-        if (i == 5)
-            assert_null(st); /* only white space left */
+        if (i == 5) assert_null(st); /* only white space left */
         ast_stmt_free(st);
     }
     assert_int_equal(off, len);
@@ -477,7 +475,8 @@ static void test_recovery_and_consumed(void **state)
 static void test_position_counts_characters(void **state)
 {
     (void)state;
-    const char *t = "FIND ?x\nWHERE \"\xc3\x9c" "berraschung\" demands ;";
+    const char *t = "FIND ?x\nWHERE \"\xc3\x9c"
+                    "berraschung\" demands ;";
     unsigned line, col;
     parse_position(t, strlen(t), 0, &line, &col);
     assert_int_equal(line, 1);
@@ -552,8 +551,7 @@ static void test_tree_shapes(void **state)
     size_t used;
     parse_error err;
     int rc = parse_statement(t, strlen(t), &st, &used, &err);
-    if (rc)
-        fail_msg("%s", err.message);
+    if (rc) fail_msg("%s", err.message);
     const ast_find *f = &st->u.find;
     assert_true(f->aggregate);
     assert_int_equal(f->npats, 3);
@@ -620,8 +618,7 @@ static void test_every_prefix(void **state)
             size_t used;
             parse_error err;
             int rc = parse_statement(stmts[s], n, &st, &used, &err);
-            if (n == len && rc)
-                fail_msg("%s: %s", stmts[s], err.message);
+            if (n == len && rc) fail_msg("%s: %s", stmts[s], err.message);
             if (rc) {
                 assert_null(st);
                 assert_true(err.offset <= n);

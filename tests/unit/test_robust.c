@@ -28,18 +28,64 @@ static const char *const seeds[] = {
     "ALIAS \"Islamic Emirate\" FOR Taliban;",
     "EVIDENCE Taliban demand withdrawal; CHECK $s $p $o;",
     "EXPLAIN FIND ?x WHERE ?x demand ?y AND ?y ?p ?z INDEPENDENT SOURCES > 1;",
-    "SHOW ARTICLES; SHOW PREDICATES; SHOW ALIASES; SHOW STATS; SHOW TERMS LIKE \"T%\"; SHOW ARTICLE 0;",
+    "SHOW ARTICLES; SHOW PREDICATES; SHOW ALIASES; SHOW STATS; SHOW TERMS LIKE \"T%\"; SHOW "
+    "ARTICLE 0;",
     "BEGIN; ASSERT a b c FROM 1; COMMIT; BEGIN; ROLLBACK;",
     "FIND MIN(?src), MAX(?src), COUNT(DISTINCT ?s) WHERE ?s ?p ?o FROM ?src;",
     "FIND ?x WHERE \"\\u00dcber\" ?p ?x -- comment\n;",
 };
 
 static const char *const tokens[] = {
-    ";", "?x", "$s", "_", "'", "\"", "(", ")", ",", "AND", "OR", "NOT", "WITHOUT", "FROM",
-    "QUOTE", "BY", "CITED BY", "SOURCES", "FILTER", "~", "LIKE", "=", "!=", "<", ">=",
-    "ORDER BY", "GROUP BY", "LIMIT", "OFFSET", "-1", "0", "18446744073709551616", "0.5",
-    "2021-02-30", "2020-02-29", "COUNT(*)", "title(", "\\u", "\xc3", "\xff", "\xe2\x80\x9c",
-    "--", "\n", "FIND", "ASSERT", "DISTINCT", "*", "AS", "INDEPENDENT", "DUPLICATE OF",
+    ";",
+    "?x",
+    "$s",
+    "_",
+    "'",
+    "\"",
+    "(",
+    ")",
+    ",",
+    "AND",
+    "OR",
+    "NOT",
+    "WITHOUT",
+    "FROM",
+    "QUOTE",
+    "BY",
+    "CITED BY",
+    "SOURCES",
+    "FILTER",
+    "~",
+    "LIKE",
+    "=",
+    "!=",
+    "<",
+    ">=",
+    "ORDER BY",
+    "GROUP BY",
+    "LIMIT",
+    "OFFSET",
+    "-1",
+    "0",
+    "18446744073709551616",
+    "0.5",
+    "2021-02-30",
+    "2020-02-29",
+    "COUNT(*)",
+    "title(",
+    "\\u",
+    "\xc3",
+    "\xff",
+    "\xe2\x80\x9c",
+    "--",
+    "\n",
+    "FIND",
+    "ASSERT",
+    "DISTINCT",
+    "*",
+    "AS",
+    "INDEPENDENT",
+    "DUPLICATE OF",
 };
 
 static uint64_t rng_state;
@@ -146,14 +192,15 @@ static void test_mutated_statements(void **state)
     snprintf(path, sizeof path, "%s/r.db", dir);
     claimdb *db = NULL;
     assert_int_equal(claimdb_open(path, CLAIMDB_OPEN_CREATE, &db), CLAIMDB_OK);
-    assert_int_equal(claimdb_exec(db,
-                                  "ARTICLE 0 TITLE 'Original'; ARTICLE 1 DUPLICATE OF 0;"
-                                  "ASSERT Taliban demand withdrawal FROM 0, 1, 4 QUOTE 'q' BY Taliban;"
-                                  "ASSERT NOT Taliban demand withdrawal FROM 2;"
-                                  "ASSERT 'United States' refuse talks FROM 4 CONFIDENCE 0.7;"
-                                  "ALIAS 'Islamic Emirate' FOR Taliban;",
-                                  NULL, NULL),
-                     CLAIMDB_OK);
+    assert_int_equal(
+        claimdb_exec(db,
+                     "ARTICLE 0 TITLE 'Original'; ARTICLE 1 DUPLICATE OF 0;"
+                     "ASSERT Taliban demand withdrawal FROM 0, 1, 4 QUOTE 'q' BY Taliban;"
+                     "ASSERT NOT Taliban demand withdrawal FROM 2;"
+                     "ASSERT 'United States' refuse talks FROM 4 CONFIDENCE 0.7;"
+                     "ALIAS 'Islamic Emirate' FOR Taliban;",
+                     NULL, NULL),
+        CLAIMDB_OK);
     const char *env = getenv("CLAIMDB_ROBUST_COUNT");
     long count = env ? strtol(env, NULL, 10) : 20000;
     rng_state = 42;
@@ -166,7 +213,8 @@ static void test_mutated_statements(void **state)
         claimdb_finalize(probe);
         run_script(db, buf, n, &rows);
     }
-    printf("[robust] %ld inputs, %d parsed as a first statement, %d rows read\n", count, parsed, rows);
+    printf("[robust] %ld inputs, %d parsed as a first statement, %d rows read\n", count, parsed,
+           rows);
     /* The mutations must reach the engine, not only the parser's error paths. */
     assert_true(parsed > count / 20);
     assert_true(rows > 0);
