@@ -115,6 +115,13 @@ int store_term_key(const char *text, size_t len, char **key, size_t *keylen);
 int store_term_lookup(store_txn *txn, const char *text, size_t len, term_id *id);
 /* Find or create (write transactions only). The display form of a new term is text as given. */
 int store_term_intern(store_txn *txn, const char *text, size_t len, term_id *id);
+/* store_term_intern of n terms (0 <= n <= STORE_TERMS_MAX), each checked first: when one has
+ * no valid key (see store_term_key) nothing is written, *bad gets its index and the error is
+ * that of store_term_key. On other errors *bad is -1 (terms before the failing one may have
+ * been created). */
+#define STORE_TERMS_MAX 8
+int store_terms_intern(store_txn *txn, int n, const char *const *texts, const size_t *lens,
+                       term_id *ids, int *bad);
 /* The display form of a term id (CLAIMDB_NOTFOUND if none). */
 int store_term_text(store_txn *txn, term_id id, store_text *out);
 /* Iterate terms whose key starts with keyprefix (already normalised, may be empty): each call

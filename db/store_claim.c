@@ -169,35 +169,37 @@ int cite_put_apply(store_txn *t, const claim_key *k, const store_citation *c, in
     int rc = check_claim(t, k);
     if (rc)
         return rc;
-    uint8_t ck[CITE_KEY_LEN];
-    cite_key_encode(ck, k, c->article);
-    MDB_val v;
+    /* The writes go to the pending writes (store_pend.c): look there first, then in LMDB. */
     int flags = 0;
-    rc = sdb_get(t, DB_CITE, ck, sizeof ck, &v);
-    if (rc == CLAIMDB_NOTFOUND) {
-        uint8_t key[CLAIM_KEY_LEN], ak[CITE_KEY_LEN];
-        claim_key_encode(key, IDX_SPO, k);
-        rc = sdb_get(t, DB_SPO, key, sizeof key, &v);
+    bool isnew = false;
+    pend_cite *pc = pend_cite_find(t, k, c->article);
+    if (!pc) {
+        uint8_t ck[CITE_KEY_LEN];
+        cite_key_encode(ck, k, c->article);
+        MDB_val v;
+        rc = sdb_get_raw(t, DB_CITE, ck, sizeof ck, &v);
         if (rc == CLAIMDB_NOTFOUND) {
-            if ((rc = claim_index(t, k, 1)))
+            uint8_t key[CLAIM_KEY_LEN];
+            claim_key_encode(key, IDX_SPO, k);
+            rc = pend_claim_find(t, k) ? CLAIMDB_OK : sdb_get_raw(t, DB_SPO, key, sizeof key, &v);
+            if (rc == CLAIMDB_NOTFOUND) {
+                if ((rc = pend_claim_add(t, k)) ||
+                    (rc = meta_add(t, claims_counter(k->pol), 1)))
+                    return rc;
+                flags |= CLAIMDB_ADDED_CLAIM;
+            } else if (rc) {
                 return rc;
-            flags |= CLAIMDB_ADDED_CLAIM;
+            }
+            if ((rc = article_ensure(t, c->article)) || (rc = meta_add(t, "citations", 1)))
+                return rc;
+            flags |= CLAIMDB_ADDED_CITATION;
+            isnew = true;
         } else if (rc) {
             return rc;
         }
-        artcite_key_encode(ak, k, c->article);
-        if ((rc = article_ensure(t, c->article)) ||
-            (rc = sdb_put(t, DB_ARTCITE, ak, sizeof ak, "", 0, 0)) ||
-            (rc = meta_add(t, "citations", 1)))
-            return rc;
-        flags |= CLAIMDB_ADDED_CITATION;
-    } else if (rc) {
-        return rc;
     }
-    void *dst;
-    if ((rc = sdb_reserve(t, DB_CITE, ck, sizeof ck, cite_value_size(c), &dst)))
+    if ((rc = pend_cite_put(t, pc, k, c, isnew)))
         return rc;
-    cite_value_encode(dst, c);
     if (added)
         *added = flags;
     return CLAIMDB_OK;
@@ -227,7 +229,7 @@ static int has_cites(store_txn *t, const claim_key *k, bool *yes)
 int cite_delete_apply(store_txn *t, const claim_key *k, uint64_t article)
 {
     int rc = check_claim(t, k);
-    if (rc)
+    if (rc || (rc = pend_sync(t)))
         return rc;
     uint8_t ck[CITE_KEY_LEN], ak[CITE_KEY_LEN];
     cite_key_encode(ck, k, article);
@@ -250,7 +252,7 @@ int cite_delete_apply(store_txn *t, const claim_key *k, uint64_t article)
 int claim_delete_apply(store_txn *t, const claim_key *k)
 {
     int rc = check_claim(t, k);
-    if (rc)
+    if (rc || (rc = pend_sync(t)))
         return rc;
     uint8_t prefix[CLAIM_KEY_LEN];
     claim_key_encode(prefix, IDX_SPO, k);

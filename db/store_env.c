@@ -377,7 +377,7 @@ void store_close(store *st)
 int store_counts_get(store_txn *t, store_counts *out)
 {
     int rc = txn_check_read(t);
-    if (rc)
+    if (rc || (rc = pend_sync(t))) /* the sizes are those with the pending writes written */
         return rc;
     memset(out, 0, sizeof *out);
     if ((rc = meta_u64(t, "claims.pos", &out->claims_pos)) ||

@@ -111,6 +111,59 @@ typedef struct meta_cache {
     uint64_t v[META_N];
 } meta_cache;
 
+/* Pending writes of a write transaction (store_pend.c). A new citation is not written to
+ * "spo", "pos", "osp", "cite", "artcite" and "tstat" at once: it is kept here, and written, each
+ * database in key order (MDB_APPEND past the database's last key), by pend_flush. Every other
+ * access to those databases flushes first (pend_sync), so that nobody sees the difference.
+ * Tables are open-addressed hash tables over items whose key is their first nwords u64s. */
+typedef struct ptab {
+    unsigned char *items;
+    size_t n, cap, stride;
+    int nwords;
+    uint32_t *slots; /* item index + 1, 0 empty; nslots a power of two, 0 when none */
+    size_t nslots;
+} ptab;
+
+typedef struct pend_claim { /* a claim new in this transaction */
+    uint64_t k[4];          /* pol, s, p, o */
+} pend_claim;
+
+typedef struct pend_cite { /* a citation put in this transaction */
+    uint64_t k[5];         /* pol, s, p, o, article */
+    size_t voff;           /* its value in pend.vals */
+    uint32_t vlen;
+    bool isnew; /* not in LMDB before: "artcite" gets an entry */
+} pend_cite;
+
+typedef struct pend_stat { /* an increment of a "tstat" counter */
+    uint64_t k[2];         /* pol << 8 | role, term id */
+    uint64_t n;
+} pend_stat;
+
+typedef struct pend {
+    ptab claims, cites, stats;
+    unsigned char *vals;
+    size_t vlen, vcap;
+    size_t bytes; /* estimate of what the flush writes (keys, values, node overhead) */
+} pend;
+
+/* Terms seen by this write transaction: text as given -> id, to skip the normalisation and
+ * the dictionary look-up of terms met again. Cleared whenever a mapping may change (aliases,
+ * savepoint rollback, map growth). */
+typedef struct term_cache {
+    struct tc_ent {
+        uint64_t h;
+        term_id id;
+        size_t off;
+        size_t len;
+    } *ents;
+    size_t n, cap;
+    uint32_t *slots;
+    size_t nslots;
+    char *text;
+    size_t tlen, tcap;
+} term_cache;
+
 struct store_txn {
     store *st;
     store_env *se;
@@ -125,6 +178,10 @@ struct store_txn {
     unsigned char *log; /* write log, replayed after map growth */
     size_t loglen, logcap;
     store_cursor *cursors;
+    bool in_op;          /* running a logged operation (oplog_exec, replay) */
+    size_t grow_want;    /* bytes the next map growth should add at least */
+    pend pend;
+    term_cache tc;
 };
 
 /* ---- store_env.c ---- */
@@ -145,6 +202,8 @@ static inline MDB_dbi txn_dbi(store_txn *t, int db) { return t->se->dbi[db]; }
 int txn_check_write(store_txn *t);
 int txn_check_read(store_txn *t);
 int sdb_get(store_txn *t, int db, const void *k, size_t kl, MDB_val *v); /* OK / NOTFOUND / err */
+/* As sdb_get without flushing the pending writes first (callers consult them themselves). */
+int sdb_get_raw(store_txn *t, int db, const void *k, size_t kl, MDB_val *v);
 int sdb_put(store_txn *t, int db, const void *k, size_t kl, const void *v, size_t vl,
             unsigned flags);
 int sdb_reserve(store_txn *t, int db, const void *k, size_t kl, size_t vl, void **out);
@@ -157,6 +216,41 @@ int meta_add(store_txn *t, const char *name, int64_t delta);
 int meta_u64(store_txn *t, const char *name, uint64_t *n);
 int meta_set(store_txn *t, const char *name, uint64_t n);
 int scur_get(store *st, MDB_cursor *mc, MDB_val *k, MDB_val *v, MDB_cursor_op op);
+
+/* The transaction cannot go on: abort it and remember why (returns code). */
+int txn_die(store_txn *t, int code);
+/* Grow the map and rebuild the transaction from log[0, upto). */
+int txn_grow(store_txn *t, size_t upto);
+
+/* ---- store_pend.c: pending writes and the term cache ---- */
+static inline bool pend_db(int db)
+{
+    return (db >= DB_SPO && db <= DB_ARTCITE) || db == DB_TSTAT;
+}
+static inline bool pend_any(const store_txn *t)
+{
+    return t->pend.claims.n || t->pend.cites.n || t->pend.stats.n;
+}
+/* Write the pending writes into the innermost LMDB transaction. STORE_MAPFULL leaves them
+ * pending (and sets t->grow_want); another error kills the transaction. */
+int pend_flush(store_txn *t);
+/* Flush if anything is pending: inside an operation STORE_MAPFULL is returned (the caller
+ * grows and replays), outside one the map is grown and the flush retried here. */
+int pend_sync(store_txn *t);
+static inline int pend_sync_db(store_txn *t, int db)
+{
+    return pend_db(db) && pend_any(t) ? pend_sync(t) : 0;
+}
+void pend_reset(store_txn *t); /* forget the pending writes, free their memory */
+pend_claim *pend_claim_find(store_txn *t, const claim_key *k);
+pend_cite *pend_cite_find(store_txn *t, const claim_key *k, uint64_t article);
+/* Record a new claim (its index entries, statistics) and a citation put. */
+int pend_claim_add(store_txn *t, const claim_key *k);
+int pend_cite_put(store_txn *t, pend_cite *found, const claim_key *k, const store_citation *c,
+                  bool isnew);
+bool tcache_find(store_txn *t, const char *text, size_t len, term_id *id);
+void tcache_add(store_txn *t, const char *text, size_t len, term_id id); /* best effort */
+void tcache_clear(store_txn *t);
 
 /* ---- store_txn.c: cursors ---- */
 int cur_open(store_txn *t, int db, const void *prefix, size_t plen, store_cursor **out);

@@ -182,8 +182,16 @@ static int create_term(store_txn *t, const char *key, size_t kl, const char *tex
         next = 1;
     uint8_t idb[8];
     put_u64(idb, next);
-    if ((rc = sdb_put(t, DB_TERM, key, kl, idb, 8, 0)) ||
-        (rc = sdb_put(t, DB_TERMID, idb, 8, len ? text : "", len, 0)))
+    if ((rc = sdb_put(t, DB_TERM, key, kl, idb, 8, 0)))
+        return rc;
+    /* Ids only grow: append (which fills the pages), unless the database says otherwise. */
+    MDB_val ik = {8, idb}, iv = {len, len ? (void *)text : ""};
+    int mrc = mdb_put(txn_mdb(t), txn_dbi(t, DB_TERMID), &ik, &iv, MDB_APPEND);
+    if (mrc == MDB_KEYEXIST)
+        rc = sdb_put(t, DB_TERMID, idb, 8, len ? text : "", len, 0);
+    else if (mrc)
+        rc = store_mdb_err(t->st, mrc, "termid");
+    if (rc)
         return rc;
     if ((rc = meta_set(t, "next_term", next + 1)))
         return rc;
@@ -224,25 +232,71 @@ int store_term_lookup(store_txn *t, const char *text, size_t len, term_id *id)
     return rc;
 }
 
+/* Intern a term whose key is known (and not in the cache). */
+static int intern_key(store_txn *t, const char *text, size_t len, const char *key, size_t kl,
+                      term_id *id)
+{
+    int rc = lookup_key(t, key, kl, id);
+    if (rc == CLAIMDB_NOTFOUND) { /* not found: write it, through the log */
+        size_t start;
+        if ((rc = oplog_intern(t, text, len, &start)) || (rc = oplog_exec(t, start, id)))
+            return rc;
+    }
+    if (rc == CLAIMDB_OK)
+        tcache_add(t, text, len, *id);
+    return rc;
+}
+
 int store_term_intern(store_txn *t, const char *text, size_t len, term_id *id)
 {
     int rc = txn_check_write(t);
     if (rc)
         return rc;
+    if (tcache_find(t, text, len, id))
+        return CLAIMDB_OK;
     char *key;
     size_t kl;
     const char *why;
     rc = term_key_why(text, len, &key, &kl, &why);
     if (rc)
         return term_key_err(t->st, rc, why, text, len);
-    rc = lookup_key(t, key, kl, id);
+    rc = intern_key(t, text, len, key, kl, id);
     free(key);
-    if (rc != CLAIMDB_NOTFOUND) /* found (nothing to write, nothing to log), or an error */
+    return rc;
+}
+
+int store_terms_intern(store_txn *t, int n, const char *const *texts, const size_t *lens,
+                       term_id *ids, int *bad)
+{
+    *bad = -1;
+    int rc = txn_check_write(t);
+    if (rc)
         return rc;
-    size_t start;
-    if ((rc = oplog_intern(t, text, len, &start)))
-        return rc;
-    return oplog_exec(t, start, id);
+    if (n < 0 || n > STORE_TERMS_MAX || (n && (!texts || !lens || !ids)))
+        return store_seterr(t->st, CLAIMDB_MISUSE, "invalid term list");
+    char *keys[STORE_TERMS_MAX] = {0};
+    size_t kls[STORE_TERMS_MAX] = {0};
+    bool known[STORE_TERMS_MAX] = {0};
+    /* Check them all before writing anything. */
+    for (int i = 0; i < n; i++) {
+        known[i] = tcache_find(t, texts[i], lens[i], &ids[i]);
+        if (known[i])
+            continue;
+        const char *why;
+        rc = term_key_why(texts[i], lens[i], &keys[i], &kls[i], &why);
+        if (rc) {
+            *bad = i;
+            rc = term_key_err(t->st, rc, why, texts[i], lens[i]);
+            goto out;
+        }
+    }
+    for (int i = 0; i < n && !rc; i++)
+        if (!known[i] && !tcache_find(t, texts[i], lens[i], &ids[i]))
+            rc = intern_key(t, texts[i], lens[i], keys[i], kls[i], &ids[i]);
+out:
+    for (int i = 0; i < n; i++)
+        free(keys[i]);
+    return rc;
 }
 
 int store_term_text(store_txn *t, term_id id, store_text *out)
@@ -353,7 +407,8 @@ int alias_apply(store_txn *t, const char *alias, size_t alen, const char *canoni
                           (int)(clen > 200 ? 200 : clen), canonical);
         goto out;
     }
-    /* Writes. */
+    /* Writes. Terms now resolve differently: forget the cached ids. */
+    tcache_clear(t);
     if (cid == 0 && (rc = create_term(t, ckey, ckl, canonical, clen, &cid)))
         goto out;
     if (aown == 0 && (rc = create_term(t, akey, akl, alias, alen, &aown)))

@@ -48,8 +48,22 @@ int scur_get(store *st, MDB_cursor *mc, MDB_val *k, MDB_val *v, MDB_cursor_op op
     return mdb_cursor_get(mc, k, v, op);
 }
 
+int sdb_get_raw(store_txn *t, int db, const void *k, size_t kl, MDB_val *v)
+{
+    MDB_val key = {kl, (void *)k};
+    int rc = mdb_get(txn_mdb(t), txn_dbi(t, db), &key, v);
+    if (rc == MDB_NOTFOUND)
+        return CLAIMDB_NOTFOUND;
+    if (rc)
+        return store_mdb_err(t->st, rc, store_db_names[db]);
+    return CLAIMDB_OK;
+}
+
 int sdb_get(store_txn *t, int db, const void *k, size_t kl, MDB_val *v)
 {
+    int prc = pend_sync_db(t, db);
+    if (prc)
+        return prc;
     MDB_val key = {kl, (void *)k};
     int rc = mdb_get(txn_mdb(t), txn_dbi(t, db), &key, v);
     if (rc == MDB_NOTFOUND)
@@ -62,6 +76,9 @@ int sdb_get(store_txn *t, int db, const void *k, size_t kl, MDB_val *v)
 int sdb_put(store_txn *t, int db, const void *k, size_t kl, const void *v, size_t vl,
             unsigned flags)
 {
+    int prc = pend_sync_db(t, db);
+    if (prc)
+        return prc;
     MDB_val key = {kl, (void *)k}, val = {vl, (void *)v};
     int rc = mdb_put(txn_mdb(t), txn_dbi(t, db), &key, &val, flags);
     if (rc)
@@ -71,6 +88,9 @@ int sdb_put(store_txn *t, int db, const void *k, size_t kl, const void *v, size_
 
 int sdb_reserve(store_txn *t, int db, const void *k, size_t kl, size_t vl, void **out)
 {
+    int prc = pend_sync_db(t, db);
+    if (prc)
+        return prc;
     MDB_val key = {kl, (void *)k}, val = {vl, NULL};
     int rc = mdb_put(txn_mdb(t), txn_dbi(t, db), &key, &val, MDB_RESERVE);
     if (rc)
@@ -81,6 +101,9 @@ int sdb_reserve(store_txn *t, int db, const void *k, size_t kl, size_t vl, void 
 
 int sdb_del(store_txn *t, int db, const void *k, size_t kl)
 {
+    int prc = pend_sync_db(t, db);
+    if (prc)
+        return prc;
     MDB_val key = {kl, (void *)k};
     int rc = mdb_del(txn_mdb(t), txn_dbi(t, db), &key, NULL);
     if (rc == MDB_NOTFOUND)
@@ -216,7 +239,7 @@ int cur_open(store_txn *t, int db, const void *prefix, size_t plen, store_cursor
 {
     *out = NULL;
     int rc = txn_check_read(t);
-    if (rc)
+    if (rc || (rc = pend_sync_db(t, db))) /* STORE_MAPFULL only inside an operation */
         return rc;
     store_cursor *c = calloc(1, sizeof *c);
     if (!c)
@@ -251,6 +274,12 @@ int cur_step(store_cursor *c, MDB_val *k, MDB_val *v)
         return 0;
     store *st = c->t->st;
     int rc;
+    /* Written since the cursor opened. (Operations never write while they step a cursor, so
+     * STORE_MAPFULL, which cannot be returned here, does not happen.) */
+    if (c->t->write && (rc = pend_sync_db(c->t, c->db)))
+        return rc == STORE_MAPFULL ? -CLAIMDB_IOERR : -rc;
+    if (c->dead || !c->mc)
+        return -CLAIMDB_MISUSE;
     if (!c->started) {
         c->started = true;
         if (c->plen) {
@@ -425,6 +454,7 @@ int store_begin(store *st, bool write, store_txn **out)
     t->st = st;
     t->se = e;
     t->write = write;
+    pend_reset(t);
     if (ensure_depth(t, 1)) {
         free(t->txns);
         free(t->marks);
@@ -475,6 +505,8 @@ int store_begin(store *st, bool write, store_txn **out)
 
 static void txn_free(store_txn *t)
 {
+    pend_reset(t);
+    tcache_clear(t);
     store_registry_lock();
     t->se->active--;
     if (t->write)
@@ -514,8 +546,10 @@ void store_abort(store_txn *t)
 }
 
 /* The transaction cannot go on (the map could not grow): remember why. */
-static int txn_die(store_txn *t, int code)
+int txn_die(store_txn *t, int code)
 {
+    pend_reset(t);
+    tcache_clear(t);
     if (t->txns[0]) {
         mdb_txn_abort(t->txns[0]);
         t->txns[0] = NULL;
@@ -525,8 +559,6 @@ static int txn_die(store_txn *t, int code)
     t->dead = code;
     return code;
 }
-
-static int txn_grow(store_txn *t, size_t upto);
 
 int store_commit(store_txn *t)
 {
@@ -551,8 +583,17 @@ int store_commit(store_txn *t)
         store_abort(t);
         return rc;
     }
-    cursors_detach(t);
     for (;;) {
+        rc = pend_flush(t);
+        if (rc == STORE_MAPFULL) {
+            rc = txn_grow(t, t->loglen);
+            if (rc)
+                break;
+            continue;
+        }
+        if (rc)
+            break;
+        cursors_detach(t);
         rc = meta_flush(t);
         if (rc == STORE_MAPFULL) {
             rc = txn_grow(t, t->loglen);
@@ -589,7 +630,7 @@ int store_savepoint(store_txn *t)
     int rc = txn_check_write(t);
     if (rc)
         return rc;
-    if ((rc = ensure_depth(t, t->depth + 1)))
+    if ((rc = ensure_depth(t, t->depth + 1)) || (rc = pend_sync(t)))
         return rc;
     MDB_txn *child;
     int mrc = mdb_txn_begin(t->se->env, txn_mdb(t), 0, &child);
@@ -611,6 +652,8 @@ int store_savepoint_release(store_txn *t)
         return rc;
     if (t->depth == 0)
         return store_seterr(t->st, CLAIMDB_MISUSE, "no savepoint to release");
+    if ((rc = pend_sync(t)))
+        return rc;
     MDB_txn *child = t->txns[t->depth];
     cursors_after_nested_end(t, t->depth);
     size_t mark = t->marks[t->depth - 1];
@@ -633,6 +676,8 @@ int store_savepoint_rollback(store_txn *t)
         return rc;
     if (t->depth == 0)
         return store_seterr(t->st, CLAIMDB_MISUSE, "no savepoint to roll back");
+    pend_reset(t); /* flushed when the savepoint began: all of it is the savepoint's */
+    tcache_clear(t);
     cursors_after_nested_end(t, t->depth);
     mdb_txn_abort(t->txns[t->depth]);
     t->depth--;
@@ -823,6 +868,9 @@ static int replay(store_txn *t, size_t upto, int target_depth)
     size_t pos = 0;
     for (;;) {
         while (t->depth < target_depth && t->marks[t->depth] <= pos) {
+            int prc = pend_flush(t); /* as store_savepoint did */
+            if (prc)
+                return prc;
             MDB_txn *child;
             int mrc = mdb_txn_begin(t->se->env, txn_mdb(t), 0, &child);
             if (mrc) {
@@ -837,14 +885,17 @@ static int replay(store_txn *t, size_t upto, int target_depth)
             return CLAIMDB_OK;
         store_op o;
         pos = oplog_decode(t, pos, &o);
+        bool was = t->in_op;
+        t->in_op = true;
         int rc = op_apply(t, &o, NULL);
+        t->in_op = was;
         if (rc)
             return rc;
     }
 }
 
 /* Grow the map and rebuild the transaction from log[0, upto). */
-static int txn_grow(store_txn *t, size_t upto)
+int txn_grow(store_txn *t, size_t upto)
 {
     store *st = t->st;
     store_env *e = t->se;
@@ -861,6 +912,10 @@ static int txn_grow(store_txn *t, size_t upto)
             t->txns[0] = NULL;
         }
         t->depth = 0;
+        size_t want = t->grow_want;
+        t->grow_want = 0;
+        pend_reset(t); /* rebuilt by the replay */
+        tcache_clear(t);
         store_registry_lock();
         if (e->active > 1) {
             store_registry_unlock();
@@ -871,11 +926,12 @@ static int txn_grow(store_txn *t, size_t upto)
         MDB_envinfo info;
         mdb_env_info(e->env, &info);
         size_t size = info.me_mapsize;
-        if (size > SIZE_MAX / 2) {
+        if (size > SIZE_MAX / 4 || want > SIZE_MAX / 4) {
             store_registry_unlock();
             return txn_die(t, store_seterr(st, CLAIMDB_TOOBIG, "the database map is full"));
         }
-        int mrc = mdb_env_set_mapsize(e->env, size * 2);
+        size_t nsize = size * 2 > size + want ? size * 2 : size + want;
+        int mrc = mdb_env_set_mapsize(e->env, nsize);
         store_registry_unlock();
         if (mrc)
             return txn_die(t, store_mdb_err(st, mrc, "growing the map"));
@@ -919,7 +975,9 @@ int oplog_exec(store_txn *t, size_t start, void *out)
     for (;;) {
         store_op o;
         oplog_decode(t, start, &o);
+        t->in_op = true;
         rc = op_apply(t, &o, out);
+        t->in_op = false;
         if (rc != STORE_MAPFULL)
             break;
         rc = txn_grow(t, start);

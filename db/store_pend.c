@@ -1,0 +1,557 @@
+/* store_pend.c — the pending writes of a write transaction, and its term cache.
+ *
+ * Bulk loading (many store_cite_put in one transaction) would otherwise insert into six
+ * B-trees in random key order: every put searches from the root, touches a random page and
+ * half-fills the pages it splits. Instead cite_put_apply records the new claims, citations and
+ * statistic increments in hash tables here; pend_flush sorts each database's share and writes
+ * it in key order with one cursor, appending (MDB_APPEND, which also fills pages fully) once
+ * the keys pass the database's last key. Flushes happen before any other access to those
+ * databases (pend_sync, called by the sdb_* helpers and the cursors), before a savepoint
+ * begins or ends, at commit, and when the pending writes grow past PEND_MAX_BYTES.
+ *
+ * The pending writes are a function of the write log: map growth forgets them and the replay
+ * rebuilds them; a savepoint rollback forgets them (they were flushed when it began).
+ */
+#include "store_internal.h"
+
+#include "claimdb.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Flush on the way when the pending writes would take more than this in the file. */
+#define PEND_MAX_BYTES ((size_t)512 << 20)
+/* Node overhead per record in an LMDB leaf page (node header and index), for the estimates. */
+#define NODE_OVERHEAD 10
+#define TC_MAX_ENTRIES ((size_t)1 << 22)
+
+/* ---- hash tables ---- */
+
+static uint64_t mix64(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= UINT64_C(0xff51afd7ed558ccd);
+    h ^= h >> 33;
+    h *= UINT64_C(0xc4ceb9fe1a85ec53);
+    h ^= h >> 33;
+    return h;
+}
+
+static uint64_t hash_words(const uint64_t *k, int n)
+{
+    uint64_t h = UINT64_C(0x9E3779B97F4A7C15);
+    for (int i = 0; i < n; i++)
+        h = (h ^ k[i]) * UINT64_C(0x100000001b3) + (h >> 29);
+    return mix64(h);
+}
+
+static void ptab_init(ptab *p, size_t stride, int nwords)
+{
+    memset(p, 0, sizeof *p);
+    p->stride = stride;
+    p->nwords = nwords;
+}
+
+static void ptab_free(ptab *p)
+{
+    free(p->items);
+    free(p->slots);
+    ptab_init(p, p->stride, p->nwords);
+}
+
+static void *ptab_item(const ptab *p, size_t i) { return p->items + i * p->stride; }
+
+/* The slot of key k: holding its item, or the empty slot where it goes. */
+static uint32_t *ptab_slot(const ptab *p, const uint64_t *k)
+{
+    size_t mask = p->nslots - 1;
+    size_t i = (size_t)hash_words(k, p->nwords) & mask;
+    size_t kb = (size_t)p->nwords * sizeof(uint64_t);
+    for (;;) {
+        uint32_t s = p->slots[i];
+        if (s == 0 || memcmp(ptab_item(p, s - 1), k, kb) == 0)
+            return &p->slots[i];
+        i = (i + 1) & mask;
+    }
+}
+
+static void *ptab_find(const ptab *p, const uint64_t *k)
+{
+    if (p->n == 0)
+        return NULL;
+    uint32_t s = *ptab_slot(p, k);
+    return s ? ptab_item(p, s - 1) : NULL;
+}
+
+static bool ptab_rehash(ptab *p, size_t nslots)
+{
+    uint32_t *slots = calloc(nslots, sizeof *slots);
+    if (!slots)
+        return false;
+    free(p->slots);
+    p->slots = slots;
+    p->nslots = nslots;
+    for (size_t i = 0; i < p->n; i++)
+        *ptab_slot(p, ptab_item(p, i)) = (uint32_t)(i + 1);
+    return true;
+}
+
+/* Add a zeroed item with key k (which must not be there); NULL when out of memory. */
+static void *ptab_add(ptab *p, const uint64_t *k)
+{
+    if (p->n >= UINT32_MAX - 1)
+        return NULL;
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 256;
+        unsigned char *items = realloc(p->items, cap * p->stride);
+        if (!items)
+            return NULL;
+        p->items = items;
+        p->cap = cap;
+    }
+    if ((p->n + 1) * 2 > p->nslots && !ptab_rehash(p, p->nslots ? p->nslots * 2 : 1024))
+        return NULL;
+    void *it = ptab_item(p, p->n);
+    memset(it, 0, p->stride);
+    memcpy(it, k, (size_t)p->nwords * sizeof(uint64_t));
+    *ptab_slot(p, k) = (uint32_t)(p->n + 1);
+    p->n++;
+    return it;
+}
+
+/* ---- recording ---- */
+
+static void claim_words(const claim_key *k, uint64_t w[4])
+{
+    w[0] = k->pol;
+    w[1] = k->s;
+    w[2] = k->p;
+    w[3] = k->o;
+}
+
+static void pend_init(pend *p)
+{
+    ptab_init(&p->claims, sizeof(pend_claim), 4);
+    ptab_init(&p->cites, sizeof(pend_cite), 5);
+    ptab_init(&p->stats, sizeof(pend_stat), 2);
+}
+
+void pend_reset(store_txn *t)
+{
+    pend *p = &t->pend;
+    ptab_free(&p->claims);
+    ptab_free(&p->cites);
+    ptab_free(&p->stats);
+    free(p->vals);
+    memset(p, 0, sizeof *p);
+    pend_init(p);
+}
+
+pend_claim *pend_claim_find(store_txn *t, const claim_key *k)
+{
+    uint64_t w[4];
+    claim_words(k, w);
+    return ptab_find(&t->pend.claims, w);
+}
+
+pend_cite *pend_cite_find(store_txn *t, const claim_key *k, uint64_t article)
+{
+    uint64_t w[5];
+    claim_words(k, w);
+    w[4] = article;
+    return ptab_find(&t->pend.cites, w);
+}
+
+static int nomem(store_txn *t) { return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory"); }
+
+static int stat_add(store_txn *t, uint8_t pol, int role, term_id id)
+{
+    uint64_t w[2] = {(uint64_t)pol << 8 | (uint64_t)role, id};
+    pend_stat *s = ptab_find(&t->pend.stats, w);
+    if (!s) {
+        if (!(s = ptab_add(&t->pend.stats, w)))
+            return nomem(t);
+        t->pend.bytes += TSTAT_KEY_LEN + 8 + NODE_OVERHEAD;
+    }
+    s->n++;
+    return CLAIMDB_OK;
+}
+
+int pend_claim_add(store_txn *t, const claim_key *k)
+{
+    uint64_t w[4];
+    claim_words(k, w);
+    if (!ptab_add(&t->pend.claims, w))
+        return nomem(t);
+    t->pend.bytes += 3 * (CLAIM_KEY_LEN + NODE_OVERHEAD);
+    int rc;
+    if ((rc = stat_add(t, k->pol, ROLE_S, k->s)) || (rc = stat_add(t, k->pol, ROLE_P, k->p)) ||
+        (rc = stat_add(t, k->pol, ROLE_O, k->o)))
+        return rc;
+    return CLAIMDB_OK;
+}
+
+int pend_cite_put(store_txn *t, pend_cite *found, const claim_key *k, const store_citation *c,
+                  bool isnew)
+{
+    pend *p = &t->pend;
+    size_t vl = cite_value_size(c);
+    if (vl > UINT32_MAX)
+        return store_seterr(t->st, CLAIMDB_TOOBIG, "a citation larger than 4 GiB");
+    if (p->vlen + vl > p->vcap) {
+        size_t cap = p->vcap ? p->vcap : 65536;
+        while (cap < p->vlen + vl)
+            cap *= 2;
+        unsigned char *vals = realloc(p->vals, cap);
+        if (!vals)
+            return nomem(t);
+        p->vals = vals;
+        p->vcap = cap;
+    }
+    pend_cite *pc = found;
+    if (!pc) {
+        uint64_t w[5];
+        claim_words(k, w);
+        w[4] = c->article;
+        if (!(pc = ptab_add(&p->cites, w)))
+            return nomem(t);
+        pc->isnew = isnew;
+        p->bytes += CITE_KEY_LEN + NODE_OVERHEAD + (isnew ? CITE_KEY_LEN + NODE_OVERHEAD : 0);
+    } else {
+        p->bytes -= pc->vlen;
+    }
+    cite_value_encode(p->vals + p->vlen, c); /* a replaced value stays unused in vals */
+    pc->voff = p->vlen;
+    pc->vlen = (uint32_t)vl;
+    p->vlen += vl;
+    p->bytes += vl;
+    if (p->bytes > PEND_MAX_BYTES)
+        return pend_flush(t);
+    return CLAIMDB_OK;
+}
+
+/* ---- flushing ---- */
+
+static int cmp_words(const uint64_t *a, const uint64_t *b, const int *order, int n)
+{
+    for (int i = 0; i < n; i++) {
+        uint64_t x = a[order[i]], y = b[order[i]];
+        if (x != y)
+            return x < y ? -1 : 1;
+    }
+    return 0;
+}
+
+static const int ORD_SPO[4] = {0, 1, 2, 3}, ORD_POS[4] = {0, 2, 3, 1}, ORD_OSP[4] = {0, 3, 1, 2};
+static const int ORD_CITE[5] = {0, 1, 2, 3, 4}, ORD_ARTCITE[5] = {4, 0, 1, 2, 3};
+
+static int cmp_spo(const void *a, const void *b) { return cmp_words(a, b, ORD_SPO, 4); }
+static int cmp_pos(const void *a, const void *b) { return cmp_words(a, b, ORD_POS, 4); }
+static int cmp_osp(const void *a, const void *b) { return cmp_words(a, b, ORD_OSP, 4); }
+static int cmp_cite(const void *a, const void *b) { return cmp_words(a, b, ORD_CITE, 5); }
+static int cmp_artcite(const void *a, const void *b) { return cmp_words(a, b, ORD_ARTCITE, 5); }
+static int cmp_stat(const void *a, const void *b) { return cmp_words(a, b, ORD_SPO, 2); }
+
+/* Puts in ascending key order through one cursor: plain puts until the keys pass the
+ * database's last key, appends from then on. */
+typedef struct swriter {
+    store_txn *t;
+    int db;
+    MDB_cursor *mc;
+    bool append;
+    uint8_t last[STORE_KEYBUF];
+    size_t lastlen;
+} swriter;
+
+static int sw_open(store_txn *t, int db, swriter *w)
+{
+    w->t = t;
+    w->db = db;
+    w->append = false;
+    w->lastlen = 0;
+    w->mc = NULL;
+    int rc = mdb_cursor_open(txn_mdb(t), txn_dbi(t, db), &w->mc);
+    if (rc) {
+        w->mc = NULL;
+        return store_mdb_err(t->st, rc, store_db_names[db]);
+    }
+    MDB_val k, v;
+    rc = mdb_cursor_get(w->mc, &k, &v, MDB_LAST);
+    if (rc == MDB_NOTFOUND) {
+        w->append = true;
+        return CLAIMDB_OK;
+    }
+    if (rc == 0 && k.mv_size > sizeof w->last)
+        rc = MDB_CORRUPTED;
+    if (rc)
+        return store_mdb_err(t->st, rc, store_db_names[db]);
+    memcpy(w->last, k.mv_data, k.mv_size);
+    w->lastlen = k.mv_size;
+    return CLAIMDB_OK;
+}
+
+static void sw_close(swriter *w)
+{
+    if (w->mc)
+        mdb_cursor_close(w->mc);
+    w->mc = NULL;
+}
+
+/* Does key go after every key of the database? Then this and all later puts append. */
+static bool sw_past_end(swriter *w, const uint8_t *key, size_t kl)
+{
+    if (!w->append) {
+        size_t n = kl < w->lastlen ? kl : w->lastlen;
+        int c = memcmp(key, w->last, n);
+        if (c > 0 || (c == 0 && kl > w->lastlen))
+            w->append = true;
+    }
+    return w->append;
+}
+
+static int sw_put(swriter *w, const uint8_t *key, size_t kl, const void *val, size_t vl)
+{
+    MDB_val k = {kl, (void *)key}, v = {vl, (void *)val};
+    unsigned flags = sw_past_end(w, key, kl) ? MDB_APPEND : 0;
+    int rc = mdb_cursor_put(w->mc, &k, &v, flags);
+    return rc ? store_mdb_err(w->t->st, rc, store_db_names[w->db]) : CLAIMDB_OK;
+}
+
+static int flush_index(store_txn *t, store_index idx)
+{
+    ptab *p = &t->pend.claims;
+    static int (*const cmps[3])(const void *, const void *) = {cmp_spo, cmp_pos, cmp_osp};
+    if (p->n == 0)
+        return CLAIMDB_OK;
+    qsort(p->items, p->n, p->stride, cmps[idx]);
+    swriter w;
+    int rc = sw_open(t, DB_SPO + (int)idx, &w);
+    for (size_t i = 0; i < p->n && !rc; i++) {
+        const pend_claim *c = ptab_item(p, i);
+        claim_key k = {(uint8_t)c->k[0], c->k[1], c->k[2], c->k[3]};
+        uint8_t key[CLAIM_KEY_LEN];
+        claim_key_encode(key, idx, &k);
+        rc = sw_put(&w, key, sizeof key, "", 0);
+    }
+    sw_close(&w);
+    return rc;
+}
+
+static int flush_cites(store_txn *t)
+{
+    pend *pd = &t->pend;
+    ptab *p = &pd->cites;
+    if (p->n == 0)
+        return CLAIMDB_OK;
+    qsort(p->items, p->n, p->stride, cmp_cite);
+    swriter w;
+    int rc = sw_open(t, DB_CITE, &w);
+    for (size_t i = 0; i < p->n && !rc; i++) {
+        const pend_cite *c = ptab_item(p, i);
+        claim_key k = {(uint8_t)c->k[0], c->k[1], c->k[2], c->k[3]};
+        uint8_t key[CITE_KEY_LEN];
+        cite_key_encode(key, &k, c->k[4]);
+        rc = sw_put(&w, key, sizeof key, pd->vals + c->voff, c->vlen);
+    }
+    sw_close(&w);
+    if (rc)
+        return rc;
+    qsort(p->items, p->n, p->stride, cmp_artcite);
+    rc = sw_open(t, DB_ARTCITE, &w);
+    for (size_t i = 0; i < p->n && !rc; i++) {
+        const pend_cite *c = ptab_item(p, i);
+        if (!c->isnew)
+            continue;
+        uint8_t key[CITE_KEY_LEN];
+        claim_key k = {(uint8_t)c->k[0], c->k[1], c->k[2], c->k[3]};
+        put_u64(key, c->k[4]);
+        claim_key_encode(key + 8, IDX_SPO, &k);
+        rc = sw_put(&w, key, sizeof key, "", 0);
+    }
+    sw_close(&w);
+    return rc;
+}
+
+static int flush_stats(store_txn *t)
+{
+    ptab *p = &t->pend.stats;
+    if (p->n == 0)
+        return CLAIMDB_OK;
+    qsort(p->items, p->n, p->stride, cmp_stat);
+    swriter w;
+    int rc = sw_open(t, DB_TSTAT, &w);
+    for (size_t i = 0; i < p->n && !rc; i++) {
+        const pend_stat *s = ptab_item(p, i);
+        uint8_t key[TSTAT_KEY_LEN], val[8];
+        key[0] = (uint8_t)(s->k[0] >> 8);
+        key[1] = (uint8_t)s->k[0];
+        put_u64(key + 2, s->k[1]);
+        uint64_t n = s->n;
+        if (!sw_past_end(&w, key, sizeof key)) {
+            MDB_val k = {sizeof key, key}, v;
+            int mrc = mdb_cursor_get(w.mc, &k, &v, MDB_SET_KEY);
+            if (mrc == 0) {
+                if (v.mv_size != 8) {
+                    rc = store_seterr(t->st, CLAIMDB_CORRUPT, "tstat: damaged counter");
+                    break;
+                }
+                put_u64(val, n + get_u64(v.mv_data));
+                MDB_val nv = {8, val};
+                mrc = mdb_cursor_put(w.mc, &k, &nv, MDB_CURRENT);
+                if (mrc)
+                    rc = store_mdb_err(t->st, mrc, "tstat");
+                continue;
+            }
+            if (mrc != MDB_NOTFOUND) {
+                rc = store_mdb_err(t->st, mrc, "tstat");
+                break;
+            }
+        }
+        put_u64(val, n);
+        rc = sw_put(&w, key, sizeof key, val, 8);
+    }
+    sw_close(&w);
+    return rc;
+}
+
+int pend_flush(store_txn *t)
+{
+    if (!pend_any(t))
+        return CLAIMDB_OK;
+    int rc = CLAIMDB_OK;
+    for (int idx = IDX_SPO; idx <= IDX_OSP && !rc; idx++)
+        rc = flush_index(t, (store_index)idx);
+    if (!rc)
+        rc = flush_cites(t);
+    if (!rc)
+        rc = flush_stats(t);
+    if (rc == STORE_MAPFULL) {
+        t->grow_want = 2 * t->pend.bytes;
+        return rc;
+    }
+    if (rc)
+        return txn_die(t, rc); /* written in part: the transaction cannot be trusted */
+    pend_reset(t);
+    return CLAIMDB_OK;
+}
+
+int pend_sync(store_txn *t)
+{
+    if (!pend_any(t))
+        return CLAIMDB_OK;
+    if (t->in_op)
+        return pend_flush(t);
+    for (;;) {
+        int rc = pend_flush(t);
+        if (rc != STORE_MAPFULL)
+            return rc;
+        if ((rc = txn_grow(t, t->loglen)))
+            return rc;
+    }
+}
+
+/* ---- the term cache ---- */
+
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+    uint64_t h = UINT64_C(0xcbf29ce484222325) ^ n;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        h = (h ^ w) * UINT64_C(0x100000001b3);
+        h ^= h >> 29;
+    }
+    uint64_t w = 0;
+    if (n > i)
+        memcpy(&w, s + i, n - i);
+    h = (h ^ w) * UINT64_C(0x100000001b3);
+    return mix64(h);
+}
+
+void tcache_clear(store_txn *t)
+{
+    term_cache *c = &t->tc;
+    free(c->ents);
+    free(c->slots);
+    free(c->text);
+    memset(c, 0, sizeof *c);
+}
+
+static uint32_t *tc_slot(term_cache *c, uint64_t h, const char *text, size_t len)
+{
+    size_t mask = c->nslots - 1, i = (size_t)h & mask;
+    for (;;) {
+        uint32_t s = c->slots[i];
+        if (s == 0)
+            return &c->slots[i];
+        const struct tc_ent *e = &c->ents[s - 1];
+        if (e->h == h && e->len == len && (len == 0 || memcmp(c->text + e->off, text, len) == 0))
+            return &c->slots[i];
+        i = (i + 1) & mask;
+    }
+}
+
+bool tcache_find(store_txn *t, const char *text, size_t len, term_id *id)
+{
+    term_cache *c = &t->tc;
+    if (c->n == 0 || !text)
+        return false;
+    uint32_t s = *tc_slot(c, hash_bytes(text, len), text, len);
+    if (!s)
+        return false;
+    *id = c->ents[s - 1].id;
+    return true;
+}
+
+void tcache_add(store_txn *t, const char *text, size_t len, term_id id)
+{
+    term_cache *c = &t->tc;
+    if (!text)
+        return;
+    if (c->n >= TC_MAX_ENTRIES)
+        tcache_clear(t);
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 256;
+        struct tc_ent *ents = realloc(c->ents, cap * sizeof *ents);
+        if (!ents)
+            return;
+        c->ents = ents;
+        c->cap = cap;
+    }
+    if (c->tlen + len + 1 > c->tcap) {
+        size_t cap = c->tcap ? c->tcap : 4096;
+        while (cap < c->tlen + len + 1)
+            cap *= 2;
+        char *text2 = realloc(c->text, cap);
+        if (!text2)
+            return;
+        c->text = text2;
+        c->tcap = cap;
+    }
+    if ((c->n + 1) * 2 > c->nslots) {
+        size_t ns = c->nslots ? c->nslots * 2 : 1024;
+        uint32_t *slots = calloc(ns, sizeof *slots);
+        if (!slots)
+            return;
+        free(c->slots);
+        c->slots = slots;
+        c->nslots = ns;
+        for (size_t i = 0; i < c->n; i++) {
+            const struct tc_ent *e = &c->ents[i];
+            *tc_slot(c, e->h, c->text + e->off, e->len) = (uint32_t)(i + 1);
+        }
+    }
+    uint64_t h = hash_bytes(text, len);
+    uint32_t *slot = tc_slot(c, h, text, len);
+    if (*slot) { /* already there */
+        c->ents[*slot - 1].id = id;
+        return;
+    }
+    if (len)
+        memcpy(c->text + c->tlen, text, len);
+    c->ents[c->n] = (struct tc_ent){h, id, c->tlen, len};
+    c->tlen += len;
+    c->n++;
+    *slot = (uint32_t)c->n;
+}
