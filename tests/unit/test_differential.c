@@ -126,7 +126,8 @@ static void sb_put(sbuf *b, const char *s)
     size_t k = strlen(s);
     if (b->n + k + 1 > b->cap) {
         size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->n + k + 1) cap *= 2;
+        while (cap < b->n + k + 1)
+            cap *= 2;
         char *p = realloc(b->p, cap);
         if (!p) abort();
         b->p = p;
@@ -156,27 +157,31 @@ static void sb_clear(sbuf *b)
 /* ---- vocabulary --------------------------------------------------------------------------- */
 
 /* 0..11: subjects, objects and claimants; 12..17: predicates. */
-static const char *const BASE[] = {
-    "Taliban", "United States", "Qatar", "al-Qaeda", "U.S.", "Kabul", "Doha", "Ghani",
-    "withdrawal", "peace talks", "O'Brien", "Pakistan",
-    "demands", "met with", "accepts", "rejects", "supports", "condemns",
-    /* 18..21: aliases (ALIAS ... FOR the pool term 0..3) */
-    "Islamic Emirate", "USA", "Emirate of Qatar", "Al Qaida"};
+static const char *const BASE[] = {"Taliban", "United States", "Qatar", "al-Qaeda", "U.S.", "Kabul",
+                                   "Doha", "Ghani", "withdrawal", "peace talks", "O'Brien",
+                                   "Pakistan", "demands", "met with", "accepts", "rejects",
+                                   "supports", "condemns",
+                                   /* 18..21: aliases (ALIAS ... FOR the pool term 0..3) */
+                                   "Islamic Emirate", "USA", "Emirate of Qatar", "Al Qaida"};
 #define NPOOL 12
 #define NBASE 18 /* pool and predicates */
 #define NALIAS 4
 #define NALL (NBASE + NALIAS)
 static const char *const UNKNOWN[] = {"Atlantis", "Narnia", "nobody at all", "Gondor"};
-static const char *const QUOTES[] = {
-    "We demand a full withdrawal", "talks will resume in Doha", "no comment",
-    "The ceasefire holds", "they met twice", "Kabul rejects the plan", "an agreement is near",
-    "We will not accept this"};
+static const char *const QUOTES[] = {"We demand a full withdrawal",
+                                     "talks will resume in Doha",
+                                     "no comment",
+                                     "The ceasefire holds",
+                                     "they met twice",
+                                     "Kabul rejects the plan",
+                                     "an agreement is near",
+                                     "We will not accept this"};
 #define NQUOTES 8
 static const double CONFS[] = {0.0, 0.25, 0.5, 0.8, 0.9, 1.0};
-static const char *const REGEXES[] = {"^ta", "an$", "a.a", "(qa|do)", "[ku]", "^u", "s$",
-                                      "^[a-m]", "e.*e", "\\.", "^we ", "o'b", "-", "^(.)a"};
-static const char *const LIKES[] = {"ta%", "%an", "%a%", "_a%", "u.s.", "%s", "q___r", "%with%",
-                                    "we %", "%O'%", "d_ha", "%", "%e_", "k%l"};
+static const char *const REGEXES[] = {"^ta",    "an$",  "a.a", "(qa|do)", "[ku]", "^u", "s$",
+                                      "^[a-m]", "e.*e", "\\.", "^we ",    "o'b",  "-",  "^(.)a"};
+static const char *const LIKES[] = {"ta%",    "%an",  "%a%",  "_a%",  "u.s.", "%s",  "q___r",
+                                    "%with%", "we %", "%O'%", "d_ha", "%",    "%e_", "k%l"};
 static const char *const TITLES[] = {"Talks resume in Doha", "Taliban demands withdrawal",
                                      "Kabul: no comment", "A deal is near", "talks stall"};
 static const char *const OUTLETS[] = {"AFP", "Reuters", "al Jazeera", "BBC"};
@@ -219,12 +224,15 @@ static void spell(const char *base, char *out, size_t cap, bool ws)
         char c = *p;
         if (c == ' ' && ws && chance(50)) {
             int k = 2 + rnd(2);
-            while (k--) out[n++] = chance(15) ? '\t' : ' ';
+            while (k--)
+                out[n++] = chance(15) ? '\t' : ' ';
             continue;
         }
         if (isalpha((unsigned char)c)) {
-            if (mode == 1 || (mode == 3 && chance(50))) c = (char)tolower((unsigned char)c);
-            else if (mode == 2 || (mode == 3 && chance(50))) c = (char)toupper((unsigned char)c);
+            if (mode == 1 || (mode == 3 && chance(50)))
+                c = (char)tolower((unsigned char)c);
+            else if (mode == 2 || (mode == 3 && chance(50)))
+                c = (char)toupper((unsigned char)c);
         }
         out[n++] = c;
     }
@@ -238,12 +246,12 @@ enum { OP_CITE, OP_DUP, OP_RETRACT, OP_META, OP_ALIAS };
 
 typedef struct op {
     int kind;
-    int art, dup_of; /* OP_DUP: ARTICLE art DUPLICATE OF dup_of */
+    int art, dup_of;          /* OP_DUP: ARTICLE art DUPLICATE OF dup_of */
     int nretract, retract[2]; /* OP_RETRACT: FROM these articles; 0: the whole claim */
     int title, outlet, date;  /* OP_META: ARTICLE art [TITLE] [OUTLET] [DATE]; -1: not given */
-    bool neg;        /* OP_CITE */
-    int sb, pb, ob, wb; /* base ids; wb -1: no claimant. OP_ALIAS: ALIAS sb FOR ob */
-    bool as, ao, aw;    /* spell s, o, claimant by the alias of their (pool) term */
+    bool neg;                 /* OP_CITE */
+    int sb, pb, ob, wb;       /* base ids; wb -1: no claimant. OP_ALIAS: ALIAS sb FOR ob */
+    bool as, ao, aw;          /* spell s, o, claimant by the alias of their (pool) term */
     char s[64], p[64], o[64], w[64]; /* spellings */
     int article;
     int quote; /* -1: none */
@@ -277,9 +285,12 @@ static void spell_op(op *o, bool *written)
             continue;
         }
         int j = 0;
-        while (j < i && bases[j] != b) j++;
-        if (j < i) strcpy(dst[i], first[j]);
-        else spell(BASE[b], dst[i], 64, false);
+        while (j < i && bases[j] != b)
+            j++;
+        if (j < i)
+            strcpy(dst[i], first[j]);
+        else
+            spell(BASE[b], dst[i], 64, false);
         strcpy(first[i], dst[i]);
     }
     for (int i = 0; i < 4; i++)
@@ -300,7 +311,8 @@ typedef struct gclaim {
     bool neg;
     int s, p, o;
     unsigned arts;
-    unsigned alias_arts; /* before the ALIAS statements: citations stored under the alias spelling */
+    unsigned
+        alias_arts; /* before the ALIAS statements: citations stored under the alias spelling */
 } gclaim;
 
 static bool aliasable(int b)
@@ -337,7 +349,8 @@ static void gen_retract(gclaim *gc, int ngc, bool *written, bool pre_alias)
     if (pre_alias && g->alias_arts) {
         if (g->alias_arts != g->arts) {
             int a;
-            do a = rnd(NART);
+            do
+                a = rnd(NART);
             while (!(g->arts & (1u << a)));
             form = (g->alias_arts >> a) & 1u;
             o->nretract = 1;
@@ -357,7 +370,8 @@ static void gen_retract(gclaim *gc, int ngc, bool *written, bool pre_alias)
         for (int k = 0; k < o->nretract; k++) {
             int a = rnd(NART);
             if (k == 0)
-                for (int t = 0; t < 20 && !(g->arts & (1u << a)); t++) a = rnd(NART);
+                for (int t = 0; t < 20 && !(g->arts & (1u << a)); t++)
+                    a = rnd(NART);
             o->retract[k] = a;
             g->arts &= ~(1u << a);
             g->alias_arts &= ~(1u << a);
@@ -377,17 +391,20 @@ static void gen_data(bool dense)
 {
     memcpy(ART_ID, chance(50) ? ART_IDS_SMALL : ART_IDS_BIG, sizeof ART_ID);
     int subj[NPOOL], obj[NPOOL], preds[6];
-    for (int i = 0; i < NPOOL; i++) subj[i] = obj[i] = i;
+    for (int i = 0; i < NPOOL; i++)
+        subj[i] = obj[i] = i;
     shuffle(subj, NPOOL);
     shuffle(obj, NPOOL);
-    for (int i = 0; i < 6; i++) preds[i] = NPOOL + i;
+    for (int i = 0; i < 6; i++)
+        preds[i] = NPOOL + i;
     shuffle(preds, 6);
     if (chance(40)) preds[3] = rnd(NPOOL); /* a pool term as predicate: ?x ?x _ can match */
     memcpy(ds_subj, subj, sizeof ds_subj);
     memcpy(ds_obj, obj, sizeof ds_obj);
     memcpy(ds_pred, preds, sizeof ds_pred);
     int who[NPOOL];
-    for (int i = 0; i < NPOOL; i++) who[i] = i;
+    for (int i = 0; i < NPOOL; i++)
+        who[i] = i;
     shuffle(who, NPOOL);
     memcpy(ds_who, who, sizeof ds_who);
     static gclaim gc[MAXOPS];
@@ -401,9 +418,11 @@ static void gen_data(bool dense)
      * their own (merged into the canonical ones by ALIAS), after it they mean the canonical
      * term. Articles never collide in a merge (one model claim per canonical claim). */
     int nalias = 0, alias_at = -1;
-    for (int i = 0; i < NALIAS; i++) ds_alias[i] = false;
+    for (int i = 0; i < NALIAS; i++)
+        ds_alias[i] = false;
     if (chance(50)) {
-        for (int i = 0; i < NALIAS; i++) nalias += ds_alias[i] = chance(50);
+        for (int i = 0; i < NALIAS; i++)
+            nalias += ds_alias[i] = chance(50);
         alias_at = rnd(ncit);
     }
     bool pre_alias = nalias > 0;
@@ -419,7 +438,8 @@ static void gen_data(bool dense)
                 al->pb = al->wb = -1;
                 spell_op(al, written);
             }
-            for (int k = 0; k < ngc; k++) gc[k].alias_arts = 0;
+            for (int k = 0; k < ngc; k++)
+                gc[k].alias_arts = 0;
             pre_alias = false;
         }
         int ci = -1, r = rnd(100);
@@ -443,7 +463,8 @@ static void gen_data(bool dense)
         }
         if (gc[ci].arts == (1u << NART) - 1) continue;
         int a;
-        do a = rnd(NART);
+        do
+            a = rnd(NART);
         while (gc[ci].arts & (1u << a));
         gc[ci].arts |= 1u << a;
         op *o = &OPS[nops++];
@@ -472,7 +493,9 @@ static void gen_data(bool dense)
         if (chance(8)) {
             /* Assert an earlier citation again, the same values in other spellings. */
             int k = rnd(nops);
-            int g = OPS[k].kind == OP_CITE ? gclaim_find(gc, ngc, OPS[k].neg, OPS[k].sb, OPS[k].pb, OPS[k].ob) : -1;
+            int g = OPS[k].kind == OP_CITE
+                        ? gclaim_find(gc, ngc, OPS[k].neg, OPS[k].sb, OPS[k].pb, OPS[k].ob)
+                        : -1;
             unsigned bit = 1u << OPS[k].article;
             /* only a live citation, and before ALIAS under the spelling it is stored with */
             if (g >= 0 && (gc[g].arts & bit) &&
@@ -505,8 +528,10 @@ static void gen_data(bool dense)
             }
         }
     }
-    for (int i = rnd(4); i > 0; i--) gen_retract(gc, ngc, written, pre_alias);
-    for (int i = 0; i < nops; i++) op_on[i] = true;
+    for (int i = rnd(4); i > 0; i--)
+        gen_retract(gc, ngc, written, pre_alias);
+    for (int i = 0; i < nops; i++)
+        op_on[i] = true;
 }
 
 static void claimql_string(sbuf *b, const char *s)
@@ -514,9 +539,12 @@ static void claimql_string(sbuf *b, const char *s)
     sb_put(b, "\"");
     for (; *s; s++) {
         char c[3] = {*s, 0, 0};
-        if (*s == '"' || *s == '\\') c[0] = '\\', c[1] = *s;
-        else if (*s == '\t') c[0] = '\\', c[1] = 't';
-        else if (*s == '\n') c[0] = '\\', c[1] = 'n';
+        if (*s == '"' || *s == '\\')
+            c[0] = '\\', c[1] = *s;
+        else if (*s == '\t')
+            c[0] = '\\', c[1] = 't';
+        else if (*s == '\n')
+            c[0] = '\\', c[1] = 'n';
         sb_put(b, c);
     }
     sb_put(b, "\"");
@@ -530,7 +558,8 @@ static void retract_statement(sbuf *b, const op *o)
     claimql_string(b, o->p);
     sb_put(b, " ");
     claimql_string(b, o->o);
-    for (int k = 0; k < o->nretract; k++) sb_printf(b, "%s%" PRId64, k ? ", " : " FROM ", ART_ID[o->retract[k]]);
+    for (int k = 0; k < o->nretract; k++)
+        sb_printf(b, "%s%" PRId64, k ? ", " : " FROM ", ART_ID[o->retract[k]]);
     sb_put(b, ";");
 }
 
@@ -565,11 +594,14 @@ static void data_script(sbuf *b)
         if (!op_on[i]) continue;
         const op *o = &OPS[i];
         if (o->kind == OP_DUP) {
-            sb_printf(b, "ARTICLE %" PRId64 " DUPLICATE OF %" PRId64 ";\n", ART_ID[o->art], ART_ID[o->dup_of]);
+            sb_printf(b, "ARTICLE %" PRId64 " DUPLICATE OF %" PRId64 ";\n", ART_ID[o->art],
+                      ART_ID[o->dup_of]);
             continue;
         }
         if (o->kind == OP_RETRACT || o->kind == OP_META || o->kind == OP_ALIAS) {
-            (o->kind == OP_RETRACT ? retract_statement : o->kind == OP_META ? meta_statement : alias_statement)(b, o);
+            (o->kind == OP_RETRACT ? retract_statement
+             : o->kind == OP_META  ? meta_statement
+                                   : alias_statement)(b, o);
             sb_put(b, "\n");
             continue;
         }
@@ -665,7 +697,8 @@ static void build_ref(void)
 {
     nterms = nclaims = ncites = naliases = 0;
     ref_ambiguous = false;
-    for (int a = 0; a < NART; a++) dup_of[a] = art_title[a] = art_outlet[a] = art_date[a] = -1;
+    for (int a = 0; a < NART; a++)
+        dup_of[a] = art_title[a] = art_outlet[a] = art_date[a] = -1;
     for (int i = 0; i < nops; i++) {
         if (!op_on[i]) continue;
         const op *o = &OPS[i];
@@ -694,7 +727,8 @@ static void build_ref(void)
                     if (x->neg != y->neg || x->s != y->s || x->p != y->p || x->o != y->o) continue;
                     for (int k = 0; k < y->ncite; k++) {
                         bool have = false;
-                        for (int j = 0; j < x->ncite; j++) have |= CT[x->cites[j]].article == CT[y->cites[k]].article;
+                        for (int j = 0; j < x->ncite; j++)
+                            have |= CT[x->cites[j]].article == CT[y->cites[k]].article;
                         if (!have) x->cites[x->ncite++] = y->cites[k];
                         ref_ambiguous |= have;
                     }
@@ -720,7 +754,8 @@ static void build_ref(void)
                 int w = 0;
                 for (int k = 0; k < c->ncite; k++) {
                     bool drop = o->nretract == 0;
-                    for (int j = 0; j < o->nretract; j++) drop |= CT[c->cites[k]].article == o->retract[j];
+                    for (int j = 0; j < o->nretract; j++)
+                        drop |= CT[c->cites[k]].article == o->retract[j];
                     if (!drop) c->cites[w++] = c->cites[k];
                 }
                 c->ncite = w;
@@ -730,7 +765,8 @@ static void build_ref(void)
         int s = term_intern(o->s), p = term_intern(o->p), ob = term_intern(o->o);
         int w = o->wb >= 0 ? term_intern(o->w) : -1;
         int ci = 0;
-        while (ci < nclaims && !(C[ci].neg == o->neg && C[ci].s == s && C[ci].p == p && C[ci].o == ob))
+        while (ci < nclaims &&
+               !(C[ci].neg == o->neg && C[ci].s == s && C[ci].p == p && C[ci].o == ob))
             ci++;
         if (ci == nclaims) {
             C[nclaims++] = (rclaim){o->neg, s, p, ob, 0, {0}};
@@ -748,7 +784,8 @@ static void build_ref(void)
 
 static int article_root(int a)
 {
-    for (int depth = 0; depth < 64 && a >= 0 && a < NART && dup_of[a] >= 0; depth++) a = dup_of[a];
+    for (int depth = 0; depth < 64 && a >= 0 && a < NART && dup_of[a] >= 0; depth++)
+        a = dup_of[a];
     return a;
 }
 
@@ -801,7 +838,7 @@ static const char *const FUNC_NAME[] = {"title", "date", "outlet"};
 typedef struct operand {
     int kind;
     int var;
-    int fn; /* O_FUNC: F_* of ?var */
+    int fn;   /* O_FUNC: F_* of ?var */
     int term; /* O_TERM, resolved */
     char text[64];
     int64_t i;
@@ -858,10 +895,8 @@ typedef struct query {
 
 static int var_new(query *q, int kind, int role)
 {
-    static const char *const names[4][8] = {{"x", "y", "z", "u", "v", "w", "t", "r"},
-                                            {"src", "art", "doc"},
-                                            {"q", "q2"},
-                                            {"c", "c2"}};
+    static const char *const names[4][8] = {
+        {"x", "y", "z", "u", "v", "w", "t", "r"}, {"src", "art", "doc"}, {"q", "q2"}, {"c", "c2"}};
     static const int maxn[4] = {8, 3, 2, 2};
     int have = 0, any[MAXV];
     for (int i = 0; i < q->nvars; i++)
@@ -886,7 +921,8 @@ static int var_pick(const query *q, int kind, int rolemask, int limit, const int
         if (q->vars[i].kind != kind) continue;
         if (rolemask && !(q->vars[i].role & rolemask)) continue;
         bool ex = false;
-        for (int j = 0; j < nexcl; j++) ex |= excl[j] == i;
+        for (int j = 0; j < nexcl; j++)
+            ex |= excl[j] == i;
         if (!ex) cand[n++] = i;
     }
     return n ? cand[rnd(n)] : -1;
@@ -904,8 +940,12 @@ static void gen_const(qterm *t, int which)
         return;
     }
     if (r < 88)
-        b = which == 0 ? ds_subj[pick(8)] : which == 1 ? ds_pred[pick(4)] : which == 2 ? ds_obj[pick(8)] : ds_who[pick(5)];
-    else b = rnd(which == 1 ? NBASE : NPOOL);
+        b = which == 0   ? ds_subj[pick(8)]
+            : which == 1 ? ds_pred[pick(4)]
+            : which == 2 ? ds_obj[pick(8)]
+                         : ds_who[pick(5)];
+    else
+        b = rnd(which == 1 ? NBASE : NPOOL);
     if (aliasable(b) && chance(25)) b += NBASE; /* the alias means the term */
     spell(BASE[b], t->text, sizeof t->text, true);
 }
@@ -929,10 +969,12 @@ static void gen_clause_extras(qpat *p, int pct)
 {
     if (chance(pct)) {
         int ids[NART + 1];
-        for (int i = 0; i <= NART; i++) ids[i] = i; /* NART itself: an article nobody cites */
+        for (int i = 0; i <= NART; i++)
+            ids[i] = i; /* NART itself: an article nobody cites */
         shuffle(ids, NART + 1);
         p->ncited = 1 + rnd(3);
-        for (int i = 0; i < p->ncited; i++) p->cited[i] = ids[i];
+        for (int i = 0; i < p->ncited; i++)
+            p->cited[i] = ids[i];
         p->cited_mode = p->ncited == 1 ? 1 : 1 + rnd(2);
     }
     if (chance(pct)) {
@@ -1010,8 +1052,10 @@ static void gen_positive(query *q, qpat *p, int pi)
     }
     if (link == 3 || chance(40)) {
         int v = -1;
-        if (link == 3) v = var_pick(q, VT_ART, 0, before, NULL, 0);
-        else if (chance(35)) v = var_pick(q, VT_ART, 0, q->nvars, NULL, 0);
+        if (link == 3)
+            v = var_pick(q, VT_ART, 0, before, NULL, 0);
+        else if (chance(35))
+            v = var_pick(q, VT_ART, 0, q->nvars, NULL, 0);
         if (v < 0) v = var_new(q, VT_ART, 0);
         p->src = v;
         if (chance(30)) {
@@ -1051,15 +1095,19 @@ static void gen_without(query *q, qpat *p)
         qterm *t = &p->spo[pos];
         int r = rnd(100), v = -1;
         if (pos == 1) {
-            if (r < 60) gen_const(t, 1);
+            if (r < 60)
+                gen_const(t, 1);
             else if (r < 70 && (v = var_pick(q, VT_TERM, ROLE_P, q->nvars, NULL, 0)) >= 0)
                 t->kind = Q_VAR, t->var = v;
-            else t->kind = Q_ANON;
+            else
+                t->kind = Q_ANON;
         } else {
             if (r < 55 && (v = var_pick(q, VT_TERM, ROLE_SO | ROLE_WHO, q->nvars, NULL, 0)) >= 0)
                 t->kind = Q_VAR, t->var = v;
-            else if (r < 85) gen_const(t, pos);
-            else t->kind = Q_ANON;
+            else if (r < 85)
+                gen_const(t, pos);
+            else
+                t->kind = Q_ANON;
         }
         hasvar |= t->kind == Q_VAR;
     }
@@ -1072,7 +1120,8 @@ static void gen_without(query *q, qpat *p)
     if (chance(20) && (v = var_pick(q, VT_ART, 0, q->nvars, NULL, 0)) >= 0) {
         p->src = v;
         if (chance(15)) p->quote = var_pick(q, VT_QUOTE, 0, q->nvars, NULL, 0);
-        if (chance(25)) p->who = var_pick(q, VT_TERM, ROLE_SO | ROLE_WHO, q->nvars, NULL, 0);
+        if (chance(25))
+            p->who = var_pick(q, VT_TERM, ROLE_SO | ROLE_WHO, q->nvars, NULL, 0);
         else if (chance(15)) {
             gen_by_const_from(p);
         }
@@ -1150,13 +1199,16 @@ static int gen_leaf(query *q)
                 expr *e = &q->ex[ei];
                 e->cmp = fn == F_OUTLET && chance(70) ? rnd(2) : rnd(6);
                 if (fn == F_DATE) {
-                    static const char *const ds[] = {"2019-01-05", "2020-01-01", "2021-07-18", "2021-12-31"};
+                    static const char *const ds[] = {"2019-01-05", "2020-01-01", "2021-07-18",
+                                                     "2021-12-31"};
                     e->b.kind = O_DATE;
                     snprintf(e->b.text, sizeof e->b.text, "%s", ds[rnd(NELEM(ds))]);
                 } else {
                     e->b.kind = O_TERM;
-                    if (fn == F_OUTLET) spell(OUTLETS[rnd(NELEM(OUTLETS))], e->b.text, sizeof e->b.text, false);
-                    else snprintf(e->b.text, sizeof e->b.text, "%s", TITLES[rnd(NELEM(TITLES))]);
+                    if (fn == F_OUTLET)
+                        spell(OUTLETS[rnd(NELEM(OUTLETS))], e->b.text, sizeof e->b.text, false);
+                    else
+                        snprintf(e->b.text, sizeof e->b.text, "%s", TITLES[rnd(NELEM(TITLES))]);
                 }
             } else {
                 ei = new_expr(q, k < 70 ? E_LIKE : E_REGEX);
@@ -1188,8 +1240,10 @@ static int gen_leaf(query *q)
         } else {
             static const double cs[] = {0.0, 0.25, 0.5, 0.6, 0.8, 0.9, 1.0};
             e->b.kind = chance(20) ? O_INT : O_REAL;
-            if (e->b.kind == O_INT) e->b.i = rnd(2);
-            else e->b.r = cs[rnd(NELEM(cs))];
+            if (e->b.kind == O_INT)
+                e->b.i = rnd(2);
+            else
+                e->b.r = cs[rnd(NELEM(cs))];
         }
         if (chance(25)) {
             operand t = e->a;
@@ -1247,13 +1301,20 @@ static int star_vars(const query *q, int *out)
             if (p->spo[k].kind == Q_VAR) vs[nv++] = p->spo[k].var;
         for (int k = 0; k < p->nclauses; k++) {
             switch (p->corder[k]) {
-            case CL_FROM: vs[nv++] = p->src; break;
-            case CL_QUOTE: vs[nv++] = p->quote; break;
+            case CL_FROM:
+                vs[nv++] = p->src;
+                break;
+            case CL_QUOTE:
+                vs[nv++] = p->quote;
+                break;
             case CL_BY:
                 if (p->who >= 0) vs[nv++] = p->who;
                 break;
-            case CL_CONF: vs[nv++] = p->conf; break;
-            default: break;
+            case CL_CONF:
+                vs[nv++] = p->conf;
+                break;
+            default:
+                break;
             }
         }
         for (int k = 0; k < nv; k++)
@@ -1284,12 +1345,16 @@ static void gen_query(query *q)
         for (int k = 0; k < 3; k++) {
             qterm *t = &p->spo[k];
             bool c = false;
-            for (int j = 0; j < nconst; j++) c |= cpos[j] == k;
-            if (c) gen_const(t, k);
-            else if (chance(50)) t->kind = Q_ANON;
+            for (int j = 0; j < nconst; j++)
+                c |= cpos[j] == k;
+            if (c)
+                gen_const(t, k);
+            else if (chance(50))
+                t->kind = Q_ANON;
             else {
                 t->kind = Q_VAR;
-                t->var = chance(10) && q->nvars ? rnd(q->nvars) : var_new(q, VT_TERM, k == 1 ? ROLE_P : ROLE_SO);
+                t->var = chance(10) && q->nvars ? rnd(q->nvars)
+                                                : var_new(q, VT_TERM, k == 1 ? ROLE_P : ROLE_SO);
             }
         }
         q->agg = true;
@@ -1303,7 +1368,8 @@ static void gen_query(query *q)
     }
     int r = rnd(100);
     int npos = r < 35 ? 1 : r < 75 ? 2 : 3;
-    for (int i = 0; i < npos; i++) gen_positive(q, &q->pats[q->npats++], i);
+    for (int i = 0; i < npos; i++)
+        gen_positive(q, &q->pats[q->npats++], i);
     int nwo = chance(25) ? (chance(15) ? 2 : 1) : 0;
     q->agg = chance(20);
     q->star = !q->agg && chance(20);
@@ -1320,11 +1386,13 @@ static void gen_query(query *q)
 
     if (q->agg) {
         int cand[MAXV];
-        for (int i = 0; i < q->nvars; i++) cand[i] = i;
+        for (int i = 0; i < q->nvars; i++)
+            cand[i] = i;
         shuffle(cand, q->nvars);
         q->ngroup = rnd(3);
         if (q->ngroup > q->nvars) q->ngroup = q->nvars;
-        for (int i = 0; i < q->ngroup; i++) q->group[i] = cand[i];
+        for (int i = 0; i < q->ngroup; i++)
+            q->group[i] = cand[i];
         for (int i = 0; i < q->ngroup; i++)
             if (chance(80)) q->items[q->nitems++] = (qitem){I_VAR, q->group[i], 0, ""};
         for (int i = 0; i < q->ngroup; i++)
@@ -1348,10 +1416,12 @@ static void gen_query(query *q)
     } else if (q->star) {
         int vs[MAXV];
         int n = star_vars(q, vs);
-        for (int i = 0; i < n; i++) q->items[q->nitems++] = (qitem){I_VAR, vs[i], 0, ""};
+        for (int i = 0; i < n; i++)
+            q->items[q->nitems++] = (qitem){I_VAR, vs[i], 0, ""};
     } else {
         int cand[MAXV];
-        for (int i = 0; i < q->nvars; i++) cand[i] = i;
+        for (int i = 0; i < q->nvars; i++)
+            cand[i] = i;
         shuffle(cand, q->nvars);
         int n = 1 + rnd(3);
         if (n > q->nvars) n = q->nvars;
@@ -1389,7 +1459,8 @@ static void gen_query(query *q)
             o->col = cols[i];
             o->dir = rnd(3);
             const qitem *it = &q->items[cols[i]];
-            o->by_name = it->kind == I_VAR || it->kind == I_FUNC ? it->alias[0] && chance(40) : true;
+            o->by_name =
+                it->kind == I_VAR || it->kind == I_FUNC ? it->alias[0] && chance(40) : true;
             if (it->kind == I_VAR && !it->alias[0]) o->by_name = chance(40);
         }
         if (total && nk > 0) {
@@ -1400,7 +1471,8 @@ static void gen_query(query *q)
              * the keys before it. */
             int v = rnd(q->nvars);
             bool shown = false;
-            for (int i = 0; i < q->nitems; i++) shown |= q->items[i].kind == I_VAR && q->items[i].var == v;
+            for (int i = 0; i < q->nitems; i++)
+                shown |= q->items[i].kind == I_VAR && q->items[i].var == v;
             if (!shown) {
                 qorder *o = &q->order[q->norder++];
                 o->col = -1;
@@ -1429,13 +1501,14 @@ static void kw(sbuf *b, const char *k)
 
 static bool is_reserved(const char *s)
 {
-    static const char *const R[] = {"AND", "AS", "BY", "CITED", "CONFIDENCE", "DISTINCT",
-                                    "FILTER", "FOR", "FROM", "GROUP", "INDEPENDENT", "LIKE",
-                                    "LIMIT", "NOT", "OFFSET", "OR", "ORDER", "QUOTE",
-                                    "SOURCES", "WHERE", "WITHOUT"};
+    static const char *const R[] = {
+        "AND",    "AS",   "BY",    "CITED",       "CONFIDENCE", "DISTINCT", "FILTER",
+        "FOR",    "FROM", "GROUP", "INDEPENDENT", "LIKE",       "LIMIT",    "NOT",
+        "OFFSET", "OR",   "ORDER", "QUOTE",       "SOURCES",    "WHERE",    "WITHOUT"};
     for (int i = 0; i < NELEM(R); i++) {
         size_t k = 0;
-        while (R[i][k] && s[k] && toupper((unsigned char)s[k]) == R[i][k]) k++;
+        while (R[i][k] && s[k] && toupper((unsigned char)s[k]) == R[i][k])
+            k++;
         if (!R[i][k] && !s[k]) return true;
     }
     return false;
@@ -1459,8 +1532,10 @@ static void put_string(sbuf *b, const char *s)
     sb_put(b, qs);
     for (; *s; s++) {
         char c[3] = {*s, 0, 0};
-        if (*s == q || *s == '\\') c[0] = '\\', c[1] = *s;
-        else if (*s == '\t') c[0] = '\\', c[1] = 't';
+        if (*s == q || *s == '\\')
+            c[0] = '\\', c[1] = *s;
+        else if (*s == '\t')
+            c[0] = '\\', c[1] = 't';
         sb_put(b, c);
     }
     sb_put(b, qs);
@@ -1475,7 +1550,10 @@ static bool put_param(sbuf *b, int kind, const char *text, int64_t i, double r)
     if (!q || q->nparams >= NELEM(q->params)) return false;
     for (int k = 0; k < q->nparams; k++) {
         const struct qparam *pp = &q->params[k];
-        if (pp->kind == kind && (kind == 0 ? !strcmp(pp->text, text) : kind == 1 ? pp->i == i : pp->r == r) &&
+        if (pp->kind == kind &&
+            (kind == 0   ? !strcmp(pp->text, text)
+             : kind == 1 ? pp->i == i
+                         : pp->r == r) &&
             chance(50)) {
             sb_put(b, pp->name);
             return true;
@@ -1495,8 +1573,10 @@ static bool put_param(sbuf *b, int kind, const char *text, int64_t i, double r)
 static void put_const(sbuf *b, const char *s)
 {
     if (chance(10) && put_param(b, 0, s, 0, 0)) return;
-    if (is_bare(s) && chance(65)) sb_put(b, s);
-    else put_string(b, s);
+    if (is_bare(s) && chance(65))
+        sb_put(b, s);
+    else
+        put_string(b, s);
 }
 
 /* An article id, count, LIMIT or OFFSET: a number, sometimes a parameter. */
@@ -1508,9 +1588,12 @@ static void put_uint(sbuf *b, int64_t v)
 
 static void put_qterm(sbuf *b, const query *q, const qterm *t)
 {
-    if (t->kind == Q_ANON) sb_put(b, "_");
-    else if (t->kind == Q_VAR) sb_printf(b, "?%s", q->vars[t->var].name);
-    else put_const(b, t->text);
+    if (t->kind == Q_ANON)
+        sb_put(b, "_");
+    else if (t->kind == Q_VAR)
+        sb_printf(b, "?%s", q->vars[t->var].name);
+    else
+        put_const(b, t->text);
 }
 
 static void put_pattern(sbuf *b, const query *q, const qpat *p)
@@ -1537,8 +1620,10 @@ static void put_pattern(sbuf *b, const query *q, const qpat *p)
         case CL_BY:
             kw(b, "BY");
             sb_put(b, " ");
-            if (p->who >= 0) sb_printf(b, "?%s", q->vars[p->who].name);
-            else put_const(b, p->by.text);
+            if (p->who >= 0)
+                sb_printf(b, "?%s", q->vars[p->who].name);
+            else
+                put_const(b, p->by.text);
             break;
         case CL_CONF:
             kw(b, "CONFIDENCE");
@@ -1573,18 +1658,28 @@ static void put_pattern(sbuf *b, const query *q, const qpat *p)
 static void put_operand(sbuf *b, const query *q, const operand *o)
 {
     switch (o->kind) {
-    case O_VAR: sb_printf(b, "?%s", q->vars[o->var].name); break;
-    case O_TERM: put_const(b, o->text); break;
-    case O_INT: put_uint(b, o->i); break;
+    case O_VAR:
+        sb_printf(b, "?%s", q->vars[o->var].name);
+        break;
+    case O_TERM:
+        put_const(b, o->text);
+        break;
+    case O_INT:
+        put_uint(b, o->i);
+        break;
     case O_FUNC:
         kw(b, FUNC_NAME[o->fn]);
         sb_printf(b, "(?%s)", q->vars[o->var].name);
         break;
-    case O_DATE: sb_put(b, o->text); break;
+    case O_DATE:
+        sb_put(b, o->text);
+        break;
     default:
         if (chance(8) && put_param(b, 2, NULL, 0, o->r)) break;
-        if (o->r == (double)(int64_t)o->r) sb_printf(b, "%.1f", o->r); /* 1.0: a real, not an id */
-        else sb_printf(b, "%g", o->r);
+        if (o->r == (double)(int64_t)o->r)
+            sb_printf(b, "%.1f", o->r); /* 1.0: a real, not an id */
+        else
+            sb_printf(b, "%g", o->r);
         break;
     }
 }
@@ -1618,8 +1713,10 @@ static void put_expr(sbuf *b, const query *q, int ei, bool top)
     case E_LIKE:
         put_operand(b, q, &e->a);
         sb_put(b, " ");
-        if (e->kind == E_LIKE) kw(b, "LIKE");
-        else sb_put(b, "~");
+        if (e->kind == E_LIKE)
+            kw(b, "LIKE");
+        else
+            sb_put(b, "~");
         sb_put(b, " ");
         put_string(b, e->pat);
         break;
@@ -1652,7 +1749,9 @@ static void render_query(query *q)
         const qitem *it = &q->items[i];
         if (i) sb_put(b, ", ");
         switch (it->kind) {
-        case I_VAR: sb_printf(b, "?%s", q->vars[it->var].name); break;
+        case I_VAR:
+            sb_printf(b, "?%s", q->vars[it->var].name);
+            break;
         case I_FUNC:
             kw(b, FUNC_NAME[it->fn]);
             sb_printf(b, "(?%s)", q->vars[it->var].name);
@@ -1707,7 +1806,8 @@ static void render_query(query *q)
         kw(b, "GROUP");
         sb_put(b, " ");
         kw(b, "BY");
-        for (int i = 0; i < q->ngroup; i++) sb_printf(b, "%s ?%s", i ? "," : "", q->vars[q->group[i]].name);
+        for (int i = 0; i < q->ngroup; i++)
+            sb_printf(b, "%s ?%s", i ? "," : "", q->vars[q->group[i]].name);
     }
     if (q->norder) {
         sb_put(b, " ");
@@ -1874,15 +1974,18 @@ static bool rv_equal(const rv *a, const rv *b)
 {
     if (a->k != b->k || a->k == RV_NULL || a->k == RV_UNBOUND) return false;
     switch (a->k) {
-    case RV_TERM: return a->t == b->t;
+    case RV_TERM:
+        return a->t == b->t;
     case RV_TEXT: {
         char ka[CELL], kb[CELL];
         term_key(a->s, ka, sizeof ka);
         term_key(b->s, kb, sizeof kb);
         return !strcmp(ka, kb);
     }
-    case RV_INT: return a->i == b->i;
-    default: return a->r == b->r;
+    case RV_INT:
+        return a->i == b->i;
+    default:
+        return a->r == b->r;
     }
 }
 
@@ -1908,12 +2011,18 @@ static bool match_pos(const qterm *t, int id, rv *vars)
 static bool cmp_int(int64_t a, int cmpop, int64_t b)
 {
     switch (cmpop) {
-    case CMP_EQ: return a == b;
-    case CMP_NE: return a != b;
-    case CMP_LT: return a < b;
-    case CMP_LE: return a <= b;
-    case CMP_GT: return a > b;
-    default: return a >= b;
+    case CMP_EQ:
+        return a == b;
+    case CMP_NE:
+        return a != b;
+    case CMP_LT:
+        return a < b;
+    case CMP_LE:
+        return a <= b;
+    case CMP_GT:
+        return a > b;
+    default:
+        return a >= b;
     }
 }
 
@@ -1935,7 +2044,8 @@ static bool claim_ok(const qpat *p, int ci, rv *vars)
         return false;
     if (p->cited_mode) {
         int hits = 0;
-        for (int i = 0; i < p->ncited; i++) hits += claim_cited_by(ci, p->cited[i]);
+        for (int i = 0; i < p->ncited; i++)
+            hits += claim_cited_by(ci, p->cited[i]);
         if (p->cited_mode == 1 ? hits < p->ncited : hits == 0) return false;
     }
     if (p->src_op >= 0) {
@@ -1968,7 +2078,8 @@ static bool cite_ok(const qpat *p, int ti, rv *vars)
     if (p->has_by_const && !(p->by.term >= 0 && t->claimant == p->by.term)) return false;
     rv nul = {RV_NULL, 0, 0, 0, NULL};
     if (!meet(vars, p->src, (rv){RV_INT, 0, ART_ID[t->article], 0, NULL})) return false;
-    if (!meet(vars, p->quote, t->quote >= 0 ? (rv){RV_TEXT, 0, 0, 0, QUOTES[t->quote]} : nul)) return false;
+    if (!meet(vars, p->quote, t->quote >= 0 ? (rv){RV_TEXT, 0, 0, 0, QUOTES[t->quote]} : nul))
+        return false;
     if (!meet(vars, p->who, t->claimant >= 0 ? (rv){RV_TERM, t->claimant, 0, 0, NULL} : nul))
         return false;
     if (!meet(vars, p->conf, t->has_conf ? (rv){RV_REAL, 0, 0, t->conf, NULL} : nul)) return false;
@@ -1997,7 +2108,8 @@ static rv art_field(const rv *a, int fn)
 {
     rv v = {RV_NULL, 0, 0, 0, NULL};
     int x = 0;
-    while (x < NART && !(a->k == RV_INT && ART_ID[x] == a->i)) x++;
+    while (x < NART && !(a->k == RV_INT && ART_ID[x] == a->i))
+        x++;
     if (x == NART) return v;
     int k = fn == F_TITLE ? art_title[x] : fn == F_DATE ? art_date[x] : art_outlet[x];
     if (k >= 0) {
@@ -2020,19 +2132,29 @@ static fv operand_value(const operand *o, const rv *vars)
     switch (o->kind) {
     case O_VAR: {
         const rv *v = &vars[o->var];
-        if (v->k == RV_TERM) f = (fv){2, 0, T[v->t].display};
-        else if (v->k == RV_TEXT) f = (fv){2, 0, v->s};
-        else if (v->k == RV_INT) f = (fv){1, (double)v->i, NULL};
-        else if (v->k == RV_REAL) f = (fv){1, v->r, NULL};
+        if (v->k == RV_TERM)
+            f = (fv){2, 0, T[v->t].display};
+        else if (v->k == RV_TEXT)
+            f = (fv){2, 0, v->s};
+        else if (v->k == RV_INT)
+            f = (fv){1, (double)v->i, NULL};
+        else if (v->k == RV_REAL)
+            f = (fv){1, v->r, NULL};
         break;
     }
     case O_TERM:
         /* A constant that names a term stands for that term (its display form). */
         f = (fv){2, 0, o->term >= 0 ? T[o->term].display : o->text};
         break;
-    case O_INT: f = (fv){1, (double)o->i, NULL}; break;
-    case O_REAL: f = (fv){1, o->r, NULL}; break;
-    case O_DATE: f = (fv){2, 0, o->text}; break;
+    case O_INT:
+        f = (fv){1, (double)o->i, NULL};
+        break;
+    case O_REAL:
+        f = (fv){1, o->r, NULL};
+        break;
+    case O_DATE:
+        f = (fv){2, 0, o->text};
+        break;
     default: {
         rv a = art_field(&vars[o->var], o->fn);
         if (a.k == RV_TEXT) f = (fv){2, 0, a.s};
@@ -2047,7 +2169,8 @@ static bool like(const char *p, const char *s)
     if (!*p) return !*s;
     if (*p == '%') return like(p + 1, s) || (*s && like(p, s + 1));
     if (!*s) return false;
-    if (*p == '_' || tolower((unsigned char)*p) == tolower((unsigned char)*s)) return like(p + 1, s + 1);
+    if (*p == '_' || tolower((unsigned char)*p) == tolower((unsigned char)*s))
+        return like(p + 1, s + 1);
     return false;
 }
 
@@ -2055,27 +2178,35 @@ static bool eval_cond(const query *q, int ei, const rv *vars)
 {
     const expr *e = &q->ex[ei];
     switch (e->kind) {
-    case E_AND: return eval_cond(q, e->l, vars) && eval_cond(q, e->r, vars);
-    case E_OR: return eval_cond(q, e->l, vars) || eval_cond(q, e->r, vars);
-    case E_NOT: return !eval_cond(q, e->l, vars);
+    case E_AND:
+        return eval_cond(q, e->l, vars) && eval_cond(q, e->r, vars);
+    case E_OR:
+        return eval_cond(q, e->l, vars) || eval_cond(q, e->r, vars);
+    case E_NOT:
+        return !eval_cond(q, e->l, vars);
     case E_CMP: {
         fv a = operand_value(&e->a, vars), b = operand_value(&e->b, vars);
         if (a.k == 0 || b.k == 0) return false; /* NULL compares false, even with != */
         int c;
         if (e->cmp == CMP_EQ || e->cmp == CMP_NE) {
             bool eq;
-            if (a.k == 1 && b.k == 1) eq = a.num == b.num;
+            if (a.k == 1 && b.k == 1)
+                eq = a.num == b.num;
             else if (a.k == 2 && b.k == 2) {
                 char ka[64], kb[64];
                 term_key(a.text, ka, sizeof ka);
                 term_key(b.text, kb, sizeof kb);
                 eq = !strcmp(ka, kb);
-            } else eq = false;
+            } else
+                eq = false;
             return e->cmp == CMP_EQ ? eq : !eq;
         }
-        if (a.k == 1 && b.k == 1) c = a.num < b.num ? -1 : a.num > b.num;
-        else if (a.k == 2 && b.k == 2) c = strcmp(a.text, b.text);
-        else c = a.k < b.k ? -1 : 1;
+        if (a.k == 1 && b.k == 1)
+            c = a.num < b.num ? -1 : a.num > b.num;
+        else if (a.k == 2 && b.k == 2)
+            c = strcmp(a.text, b.text);
+        else
+            c = a.k < b.k ? -1 : 1;
         return cmp_int(c, e->cmp, 0);
     }
     default: {
@@ -2113,7 +2244,8 @@ static void emit_solution(void)
 static void solve(int pi)
 {
     if (too_big) return;
-    while (pi < RQ->npats && RQ->pats[pi].without) pi++;
+    while (pi < RQ->npats && RQ->pats[pi].without)
+        pi++;
     if (pi == RQ->npats) {
         emit_solution();
         return;
@@ -2141,12 +2273,24 @@ static void solve(int pi)
 static void render_rv(const rv *v, char *out)
 {
     switch (v->k) {
-    case RV_TERM: snprintf(out, CELL, "T:%s", T[v->t].display); break;
-    case RV_TEXT: snprintf(out, CELL, "T:%s", v->s); break;
-    case RV_INT: snprintf(out, CELL, "I:%" PRId64, v->i); break;
-    case RV_REAL: snprintf(out, CELL, "R:%g", v->r); break;
-    case RV_NULL: snprintf(out, CELL, "N"); break;
-    default: snprintf(out, CELL, "?unbound"); break;
+    case RV_TERM:
+        snprintf(out, CELL, "T:%s", T[v->t].display);
+        break;
+    case RV_TEXT:
+        snprintf(out, CELL, "T:%s", v->s);
+        break;
+    case RV_INT:
+        snprintf(out, CELL, "I:%" PRId64, v->i);
+        break;
+    case RV_REAL:
+        snprintf(out, CELL, "R:%g", v->r);
+        break;
+    case RV_NULL:
+        snprintf(out, CELL, "N");
+        break;
+    default:
+        snprintf(out, CELL, "?unbound");
+        break;
     }
 }
 
@@ -2158,7 +2302,8 @@ static bool ref_eval(const query *q, table *out, int *nsolutions)
     nsols = 0;
     work = 0;
     too_big = false;
-    for (int i = 0; i < MAXV; i++) cur[i] = (rv){RV_UNBOUND, 0, 0, 0, NULL};
+    for (int i = 0; i < MAXV; i++)
+        cur[i] = (rv){RV_UNBOUND, 0, 0, 0, NULL};
     solve(0);
     if (too_big) return false;
     *nsolutions = nsols;
@@ -2204,7 +2349,7 @@ static bool ref_eval(const query *q, table *out, int *nsolutions)
                 }
                 int count = 0;
                 char best[CELL] = "N";
-                char (*seen)[CELL] = malloc(((size_t)nsols + 1) * CELL);
+                char(*seen)[CELL] = malloc(((size_t)nsols + 1) * CELL);
                 int nseen = 0;
                 if (!seen) abort();
                 for (int s = 0; s < nsols; s++) {
@@ -2218,17 +2363,21 @@ static bool ref_eval(const query *q, table *out, int *nsolutions)
                     render_rv(v, cell);
                     if (it->kind == I_COUNTD) {
                         bool dup = false;
-                        for (int k = 0; k < nseen && !dup; k++) dup = !strcmp(seen[k], cell);
+                        for (int k = 0; k < nseen && !dup; k++)
+                            dup = !strcmp(seen[k], cell);
                         if (!dup) strcpy(seen[nseen++], cell);
                         count = nseen;
                     } else if (!strcmp(best, "N") ||
-                               (it->kind == I_MIN ? cmp_cell(cell, best) < 0 : cmp_cell(cell, best) > 0)) {
+                               (it->kind == I_MIN ? cmp_cell(cell, best) < 0
+                                                  : cmp_cell(cell, best) > 0)) {
                         strcpy(best, cell);
                     }
                 }
                 free(seen);
-                if (it->kind == I_MIN || it->kind == I_MAX) strcpy(dst, best);
-                else snprintf(dst, CELL, "I:%d", count);
+                if (it->kind == I_MIN || it->kind == I_MAX)
+                    strcpy(dst, best);
+                else
+                    snprintf(dst, CELL, "I:%d", count);
             }
         }
         free(gid);
@@ -2264,7 +2413,8 @@ static bool ref_eval(const query *q, table *out, int *nsolutions)
         if (from > out->n) from = out->n;
         int n = out->n - from;
         if (q->limit >= 0 && q->limit < n) n = q->limit;
-        if (from > 0 && n > 0) memmove(cellp(out, 0, 0), cellp(out, from, 0), (size_t)n * (size_t)out->ncols * CELL);
+        if (from > 0 && n > 0)
+            memmove(cellp(out, 0, 0), cellp(out, from, 0), (size_t)n * (size_t)out->ncols * CELL);
         out->n = n;
     }
     return true;
@@ -2287,7 +2437,8 @@ static void run_engine(claimdb *db, const query *q, table *out, engine_result *e
     int rc = claimdb_prepare(db, q->text.p, -1, &st, NULL);
     if (rc != CLAIMDB_OK || !st) {
         er->failed = true;
-        snprintf(er->err, sizeof er->err, "prepare: %s (%s)", claimdb_errmsg(db), claimdb_strerror(rc));
+        snprintf(er->err, sizeof er->err, "prepare: %s (%s)", claimdb_errmsg(db),
+                 claimdb_strerror(rc));
         claimdb_finalize(st);
         return;
     }
@@ -2305,7 +2456,8 @@ static void run_engine(claimdb *db, const query *q, table *out, engine_result *e
     }
     if (q->reset_after > 0) {
         /* Step a few rows, then start again: the rows after the reset are the result. */
-        for (int i = 0; i < q->reset_after && claimdb_step(st) == CLAIMDB_ROW; i++) continue;
+        for (int i = 0; i < q->reset_after && claimdb_step(st) == CLAIMDB_ROW; i++)
+            continue;
         claimdb_reset(st);
     }
     er->ncols = claimdb_column_count(st);
@@ -2315,7 +2467,8 @@ static void run_engine(claimdb *db, const query *q, table *out, engine_result *e
     }
     if (er->ncols != q->nitems) {
         er->failed = true;
-        snprintf(er->err, sizeof er->err, "engine gives %d columns, expected %d", er->ncols, q->nitems);
+        snprintf(er->err, sizeof er->err, "engine gives %d columns, expected %d", er->ncols,
+                 q->nitems);
         claimdb_finalize(st);
         return;
     }
@@ -2330,18 +2483,26 @@ static void run_engine(claimdb *db, const query *q, table *out, engine_result *e
             int ty = claimdb_column_type(st, c);
             const char *tx = claimdb_column_text(st, c);
             char *dst = cellp(out, r, c);
-            if (ty == CLAIMDB_NULL && !tx) snprintf(dst, CELL, "N");
-            else if (ty == CLAIMDB_NULL) snprintf(dst, CELL, "N(with text %s)", tx);
-            else if (!tx) snprintf(dst, CELL, "type %d without text", ty);
-            else if (ty == CLAIMDB_INTEGER) snprintf(dst, CELL, "I:%s", tx);
-            else if (ty == CLAIMDB_REAL) snprintf(dst, CELL, "R:%s", tx);
-            else if (ty == CLAIMDB_TEXT) snprintf(dst, CELL, "T:%s", tx);
-            else snprintf(dst, CELL, "type%d:%s", ty, tx);
+            if (ty == CLAIMDB_NULL && !tx)
+                snprintf(dst, CELL, "N");
+            else if (ty == CLAIMDB_NULL)
+                snprintf(dst, CELL, "N(with text %s)", tx);
+            else if (!tx)
+                snprintf(dst, CELL, "type %d without text", ty);
+            else if (ty == CLAIMDB_INTEGER)
+                snprintf(dst, CELL, "I:%s", tx);
+            else if (ty == CLAIMDB_REAL)
+                snprintf(dst, CELL, "R:%s", tx);
+            else if (ty == CLAIMDB_TEXT)
+                snprintf(dst, CELL, "T:%s", tx);
+            else
+                snprintf(dst, CELL, "type%d:%s", ty, tx);
         }
     }
     if (rc != CLAIMDB_ROW && rc != CLAIMDB_DONE) {
         er->failed = true;
-        snprintf(er->err, sizeof er->err, "step: %s (%s)", claimdb_errmsg(db), claimdb_strerror(rc));
+        snprintf(er->err, sizeof er->err, "step: %s (%s)", claimdb_errmsg(db),
+                 claimdb_strerror(rc));
     }
     claimdb_finalize(st);
 }
@@ -2377,7 +2538,8 @@ static bool compare(const query *q, const table *ref, const table *eng, const en
     for (int i = 0; i < q->nitems; i++) {
         const char *want = col_name(q, i);
         if (want && strcmp(want, er->names[i])) {
-            snprintf(why, whycap, "column %d is named '%s', expected '%s'", i + 1, er->names[i], want);
+            snprintf(why, whycap, "column %d is named '%s', expected '%s'", i + 1, er->names[i],
+                     want);
             return false;
         }
     }
@@ -2388,7 +2550,8 @@ static bool compare(const query *q, const table *ref, const table *eng, const en
         int n = from > ref->n ? 0 : ref->n - from;
         if (q->limit >= 0 && q->limit < n) n = q->limit;
         if (eng->n != n) {
-            snprintf(why, whycap, "LIMIT/OFFSET without ORDER BY: %d rows, expected %d of the %d", eng->n, n, ref->n);
+            snprintf(why, whycap, "LIMIT/OFFSET without ORDER BY: %d rows, expected %d of the %d",
+                     eng->n, n, ref->n);
             return false;
         }
         table_copy(&tmp_a, ref);
@@ -2397,9 +2560,12 @@ static bool compare(const query *q, const table *ref, const table *eng, const en
         table_sort(&tmp_b, cmp_row_full);
         int i = 0;
         for (int j = 0; j < tmp_b.n; j++) {
-            while (i < tmp_a.n && cmp_row_full(cellp(&tmp_a, i, 0), cellp(&tmp_b, j, 0)) < 0) i++;
+            while (i < tmp_a.n && cmp_row_full(cellp(&tmp_a, i, 0), cellp(&tmp_b, j, 0)) < 0)
+                i++;
             if (i == tmp_a.n || !rows_equal(&tmp_a, i, &tmp_b, j)) {
-                snprintf(why, whycap, "LIMIT/OFFSET without ORDER BY: engine row %d is not in the full result", j + 1);
+                snprintf(why, whycap,
+                         "LIMIT/OFFSET without ORDER BY: engine row %d is not in the full result",
+                         j + 1);
                 return false;
             }
             i++;
@@ -2409,8 +2575,11 @@ static bool compare(const query *q, const table *ref, const table *eng, const en
     if (q->limit >= 0 || q->offset >= 0) {
         /* ORDER BY covers every column: the sequence is determined. */
         bool same = ref->n == eng->n;
-        for (int r = 0; same && r < ref->n; r++) same = rows_equal(ref, r, eng, r);
-        if (!same) snprintf(why, whycap, "rows differ (LIMIT/OFFSET under a total ORDER BY: compared in order)");
+        for (int r = 0; same && r < ref->n; r++)
+            same = rows_equal(ref, r, eng, r);
+        if (!same)
+            snprintf(why, whycap,
+                     "rows differ (LIMIT/OFFSET under a total ORDER BY: compared in order)");
         return same;
     }
     table_copy(&tmp_a, ref);
@@ -2418,7 +2587,8 @@ static bool compare(const query *q, const table *ref, const table *eng, const en
     table_sort(&tmp_a, cmp_row_full);
     table_sort(&tmp_b, cmp_row_full);
     bool same = tmp_a.n == tmp_b.n;
-    for (int r = 0; same && r < tmp_a.n; r++) same = rows_equal(&tmp_a, r, &tmp_b, r);
+    for (int r = 0; same && r < tmp_a.n; r++)
+        same = rows_equal(&tmp_a, r, &tmp_b, r);
     if (!same) {
         snprintf(why, whycap, "the multisets of rows differ");
         return false;
@@ -2438,14 +2608,16 @@ static bool compare(const query *q, const table *ref, const table *eng, const en
 static void print_row(const char *prefix, const table *t, int r)
 {
     printf("%s", prefix);
-    for (int c = 0; c < t->ncols; c++) printf("%s%s", c ? " | " : "", cellp(t, r, c));
+    for (int c = 0; c < t->ncols; c++)
+        printf("%s%s", c ? " | " : "", cellp(t, r, c));
     printf("\n");
 }
 
 static void print_table(const char *title, const table *t)
 {
     printf("[diff] %s: %d row(s)\n", title, t->n);
-    for (int r = 0; r < t->n && r < 12; r++) print_row("[diff]     ", t, r);
+    for (int r = 0; r < t->n && r < 12; r++)
+        print_row("[diff]     ", t, r);
     if (t->n > 12) printf("[diff]     ... %d more\n", t->n - 12);
 }
 
@@ -2475,14 +2647,19 @@ static void print_params(const query *q)
 {
     for (int i = 0; i < q->nparams; i++) {
         const struct qparam *pp = &q->params[i];
-        if (pp->kind == 0) printf("[diff] bind %s = '%s'\n", pp->name, pp->text);
-        else if (pp->kind == 1) printf("[diff] bind %s = %" PRId64 "\n", pp->name, pp->i);
-        else printf("[diff] bind %s = %g\n", pp->name, pp->r);
+        if (pp->kind == 0)
+            printf("[diff] bind %s = '%s'\n", pp->name, pp->text);
+        else if (pp->kind == 1)
+            printf("[diff] bind %s = %" PRId64 "\n", pp->name, pp->i);
+        else
+            printf("[diff] bind %s = %g\n", pp->name, pp->r);
     }
-    if (q->reset_after) printf("[diff] (stepped %d row(s) and reset before the run)\n", q->reset_after);
+    if (q->reset_after)
+        printf("[diff] (stepped %d row(s) and reset before the run)\n", q->reset_after);
 }
 
-static void report(const query *q, int d, int qi, const table *ref, const table *eng, const char *why)
+static void report(const query *q, int d, int qi, const table *ref, const table *eng,
+                   const char *why)
 {
     printf("[diff] MISMATCH (seed %" PRIu64 ", data set %d, query %d): %s\n", opt_seed, d, qi, why);
     printf("[diff] query: %s\n", q->text.p);
@@ -2495,7 +2672,8 @@ static void report(const query *q, int d, int qi, const table *ref, const table 
     table_sort(&tmp_b, cmp_row_full);
     print_only("only in expected", &tmp_a, &tmp_b);
     print_only("only in engine", &tmp_b, &tmp_a);
-    printf("[diff] reproduce: test_differential --seed %" PRIu64 " --count %ld [--dump] [--minimize]\n",
+    printf("[diff] reproduce: test_differential --seed %" PRIu64
+           " --count %ld [--dump] [--minimize]\n",
            opt_seed, (long)d * QUERIES_PER_DATASET + qi + 1);
 }
 
@@ -2529,22 +2707,30 @@ static claimdb *build_db(char *path, size_t pathcap, bool leave_open)
         const op *o = &OPS[i];
         if (o->kind == OP_RETRACT || o->kind == OP_META || o->kind == OP_ALIAS) {
             sbuf b = {0};
-            (o->kind == OP_RETRACT ? retract_statement : o->kind == OP_META ? meta_statement : alias_statement)(&b, o);
+            (o->kind == OP_RETRACT ? retract_statement
+             : o->kind == OP_META  ? meta_statement
+                                   : alias_statement)(&b, o);
             exec_ok(db, b.p);
             free(b.p);
             continue;
         }
         if (o->kind == OP_DUP) {
             char sql[80];
-            snprintf(sql, sizeof sql, "ARTICLE %" PRId64 " DUPLICATE OF %" PRId64 ";", ART_ID[o->art], ART_ID[o->dup_of]);
+            snprintf(sql, sizeof sql, "ARTICLE %" PRId64 " DUPLICATE OF %" PRId64 ";",
+                     ART_ID[o->art], ART_ID[o->dup_of]);
             exec_ok(db, sql);
             continue;
         }
-        claimdb_citation c = {
-            .subject = o->s, .predicate = o->p, .object = o->o, .negated = o->neg,
-            .article = ART_ID[o->article], .quote = o->quote >= 0 ? QUOTES[o->quote] : NULL,
-            .claimant = o->wb >= 0 ? o->w : NULL, .has_confidence = o->has_conf,
-            .confidence = o->conf, .method = CLAIMDB_METHOD_CURATED};
+        claimdb_citation c = {.subject = o->s,
+                              .predicate = o->p,
+                              .object = o->o,
+                              .negated = o->neg,
+                              .article = ART_ID[o->article],
+                              .quote = o->quote >= 0 ? QUOTES[o->quote] : NULL,
+                              .claimant = o->wb >= 0 ? o->w : NULL,
+                              .has_confidence = o->has_conf,
+                              .confidence = o->conf,
+                              .method = CLAIMDB_METHOD_CURATED};
         rc = claimdb_assert(db, &c, NULL);
         if (rc != CLAIMDB_OK) fail_msg("claimdb_assert: %s", claimdb_errmsg(db));
     }
@@ -2587,8 +2773,10 @@ static void minimize(query *q)
         for (int i = 0; i < nops; i++) {
             if (!op_on[i]) continue;
             op_on[i] = false;
-            if (still_fails(q)) changed = true;
-            else op_on[i] = true;
+            if (still_fails(q))
+                changed = true;
+            else
+                op_on[i] = true;
         }
     }
     still_fails(q);
@@ -2601,7 +2789,8 @@ static void minimize(query *q)
     free(b.p);
 }
 
-/* ---- the test ---------------------------------------------------------------------------------- */
+/* ---- the test ----------------------------------------------------------------------------------
+ */
 
 static double now(void)
 {
@@ -2618,14 +2807,16 @@ static void test_differential(void **state)
     snprintf(tmpdir, sizeof tmpdir, "/tmp/claimdb-diff-XXXXXX");
     assert_non_null(mkdtemp(tmpdir));
     static query q;
-    long done = 0, nonempty_rows = 0, nonempty_sols = 0, redrawn = 0, redrawn_empty = 0, mismatches = 0;
+    long done = 0, nonempty_rows = 0, nonempty_sols = 0, redrawn = 0, redrawn_empty = 0,
+         mismatches = 0;
     long ordered = 0, limited = 0, aggregates = 0, withouts = 0, filters = 0;
     int ndatasets = 0, nopen = 0, ncitations = 0, maxcitations = 0;
     for (int d = 0; done < opt_count; d++) {
         reseed((uint64_t)d, UINT64_MAX);
         gen_data(d % 5 == 3);
         build_ref();
-        if (ref_ambiguous) fail_msg("generator bug: data set %d merges two citations of one article in ALIAS", d);
+        if (ref_ambiguous)
+            fail_msg("generator bug: data set %d merges two citations of one article in ALIAS", d);
         if (opt_dump) {
             sbuf b = {0};
             data_script(&b);
@@ -2658,7 +2849,8 @@ static void test_differential(void **state)
                 }
                 break;
             }
-            if (opt_verbose) printf("[diff] %d.%d (%d solutions, %d rows): %s\n", d, qi, ns, ref_t.n, q.text.p);
+            if (opt_verbose)
+                printf("[diff] %d.%d (%d solutions, %d rows): %s\n", d, qi, ns, ref_t.n, q.text.p);
             engine_result er;
             run_engine(db, &q, &eng_t, &er);
             char why[600];
@@ -2684,27 +2876,32 @@ static void test_differential(void **state)
             }
             if (opt_minimize) {
                 minimize(&q);
-                for (int i = 0; i < nops; i++) op_on[i] = true;
+                for (int i = 0; i < nops; i++)
+                    op_on[i] = true;
                 build_ref();
             }
             if (!opt_all) {
                 fflush(stdout);
                 drop_db(db, path);
                 rmdir(tmpdir);
-                fail_msg("differential mismatch: seed %" PRIu64 ", data set %d, query %d: %s", opt_seed, d,
-                         qi, q.text.p);
+                fail_msg("differential mismatch: seed %" PRIu64 ", data set %d, query %d: %s",
+                         opt_seed, d, qi, q.text.p);
             }
         }
         drop_db(db, path);
     }
     rmdir(tmpdir);
-    printf("[diff] %d data sets (%d queried inside an open write transaction), %d citations in all, "
-           "at most %d in one\n",
-           ndatasets, nopen, ncitations, maxcitations);
-    printf("[diff] %ld queries: %ld with solutions (%.0f%%), %ld with rows; %ld ORDER BY, %ld LIMIT/OFFSET, "
-           "%ld aggregate, %ld WITHOUT, %ld FILTER; redrawn: %ld empty, %ld too big for the reference; %.2f s\n",
-           done, nonempty_sols, done ? 100.0 * (double)nonempty_sols / (double)done : 0.0, nonempty_rows,
-           ordered, limited, aggregates, withouts, filters, redrawn_empty, redrawn, now() - t0);
+    printf(
+        "[diff] %d data sets (%d queried inside an open write transaction), %d citations in all, "
+        "at most %d in one\n",
+        ndatasets, nopen, ncitations, maxcitations);
+    printf("[diff] %ld queries: %ld with solutions (%.0f%%), %ld with rows; %ld ORDER BY, %ld "
+           "LIMIT/OFFSET, "
+           "%ld aggregate, %ld WITHOUT, %ld FILTER; redrawn: %ld empty, %ld too big for the "
+           "reference; %.2f s\n",
+           done, nonempty_sols, done ? 100.0 * (double)nonempty_sols / (double)done : 0.0,
+           nonempty_rows, ordered, limited, aggregates, withouts, filters, redrawn_empty, redrawn,
+           now() - t0);
     fflush(stdout);
     if (mismatches) fail_msg("%ld mismatches (seed %" PRIu64 ")", mismatches, opt_seed);
 }
@@ -2727,16 +2924,25 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "--seed") && parse_num(val, &v)) opt_seed = v, i++;
-        else if (!strncmp(a, "--seed=", 7) && parse_num(a + 7, &v)) opt_seed = v;
-        else if (!strcmp(a, "--count") && parse_num(val, &v)) opt_count = (long)v, i++;
-        else if (!strncmp(a, "--count=", 8) && parse_num(a + 8, &v)) opt_count = (long)v;
-        else if (!strcmp(a, "--all")) opt_all = true;
-        else if (!strcmp(a, "--dump")) opt_dump = true;
-        else if (!strcmp(a, "--verbose")) opt_verbose = true;
-        else if (!strcmp(a, "--minimize")) opt_minimize = true;
+        if (!strcmp(a, "--seed") && parse_num(val, &v))
+            opt_seed = v, i++;
+        else if (!strncmp(a, "--seed=", 7) && parse_num(a + 7, &v))
+            opt_seed = v;
+        else if (!strcmp(a, "--count") && parse_num(val, &v))
+            opt_count = (long)v, i++;
+        else if (!strncmp(a, "--count=", 8) && parse_num(a + 8, &v))
+            opt_count = (long)v;
+        else if (!strcmp(a, "--all"))
+            opt_all = true;
+        else if (!strcmp(a, "--dump"))
+            opt_dump = true;
+        else if (!strcmp(a, "--verbose"))
+            opt_verbose = true;
+        else if (!strcmp(a, "--minimize"))
+            opt_minimize = true;
         else {
-            fprintf(stderr, "usage: %s [--seed N] [--count N] [--all] [--dump] [--verbose] [--minimize]\n",
+            fprintf(stderr,
+                    "usage: %s [--seed N] [--count N] [--all] [--dump] [--verbose] [--minimize]\n",
                     argv[0]);
             return 2;
         }
