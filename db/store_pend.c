@@ -66,10 +66,15 @@ static uint32_t *ptab_slot(const ptab *p, const uint64_t *k)
 {
     size_t mask = p->nslots - 1;
     size_t i = (size_t)hash_words(k, p->nwords) & mask;
-    size_t kb = (size_t)p->nwords * sizeof(uint64_t);
     for (;;) {
         uint32_t s = p->slots[i];
-        if (s == 0 || memcmp(ptab_item(p, s - 1), k, kb) == 0)
+        if (s == 0)
+            return &p->slots[i];
+        const uint64_t *w = (const uint64_t *)(const void *)ptab_item(p, s - 1);
+        int j = 0;
+        while (j < p->nwords && w[j] == k[j])
+            j++;
+        if (j == p->nwords)
             return &p->slots[i];
         i = (i + 1) & mask;
     }

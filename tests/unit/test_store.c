@@ -1335,6 +1335,110 @@ static void test_null_safe(void **state)
     assert_false(store_txn_is_write(NULL));
 }
 
+/* Writes of one transaction are kept pending and written in key order (store_pend.c): every
+ * read, flag, count, savepoint and term id must be as if they had been written at once. */
+static void test_pending_writes(void **state)
+{
+    store *st = open_db(*state);
+    store_txn *t = begin(st, true);
+    term_id a = intern(t, "Alpha"), b = intern(t, "beta"), c = intern(t, "Gamma"),
+            d = intern(t, "delta");
+    assert_int_equal(intern(t, "alpha"), a);
+    assert_int_equal(intern(t, "Alpha"), a);
+    assert_int_equal(put_cite(t, POL_POS, a, b, c, 1, "first"),
+                     CLAIMDB_ADDED_CLAIM | CLAIMDB_ADDED_CITATION);
+    assert_int_equal(put_cite(t, POL_POS, a, b, c, 1, "first, again and longer"), 0);
+    assert_int_equal(put_cite(t, POL_POS, a, b, c, 2, NULL), CLAIMDB_ADDED_CITATION);
+    claim_key k = {POL_POS, a, b, c};
+    store_citation g;
+    assert_int_equal(store_cite_get(t, &k, 1, &g), CLAIMDB_OK);
+    text_is(g.quote, "first, again and longer");
+    assert_true(exists(t, POL_POS, a, b, c));
+    assert_int_equal(stat_of(t, POL_POS, ROLE_S, a), 1);
+    /* a cursor opened before a write sees it */
+    store_cursor *cur;
+    assert_int_equal(store_scan_open(t, IDX_SPO, POL_POS, &a, 1, &cur), CLAIMDB_OK);
+    assert_int_equal(put_cite(t, POL_POS, a, b, d, 1, "x"),
+                     CLAIMDB_ADDED_CLAIM | CLAIMDB_ADDED_CITATION);
+    claim_key got;
+    int n = 0;
+    while (store_cursor_next_claim(cur, &got) > 0)
+        n++;
+    assert_int_equal(n, 2);
+    store_cursor_close(cur);
+    store_counts cn = counts(t);
+    assert_int_equal(cn.claims_pos, 2);
+    assert_int_equal(cn.citations, 3);
+    assert_int_equal(store_commit(t), CLAIMDB_OK);
+
+    /* on top of stored data: keys before, between and after the stored ones */
+    t = begin(st, true);
+    assert_int_equal(put_cite(t, POL_POS, a, b, c, 3, "third"), CLAIMDB_ADDED_CITATION);
+    assert_int_equal(put_cite(t, POL_POS, a, b, c, 1, "replaced"), 0);
+    assert_int_equal(put_cite(t, POL_POS, a, a, a, 1, NULL),
+                     CLAIMDB_ADDED_CLAIM | CLAIMDB_ADDED_CITATION);
+    assert_int_equal(put_cite(t, POL_NEG, d, d, d, 9, NULL),
+                     CLAIMDB_ADDED_CLAIM | CLAIMDB_ADDED_CITATION);
+    assert_int_equal(put_cite(t, POL_POS, d, c, b, 9, NULL),
+                     CLAIMDB_ADDED_CLAIM | CLAIMDB_ADDED_CITATION);
+    /* a savepoint rolled back forgets its pending writes, and the flags stay exact */
+    assert_int_equal(store_savepoint(t), CLAIMDB_OK);
+    assert_int_equal(put_cite(t, POL_POS, c, b, a, 5, NULL),
+                     CLAIMDB_ADDED_CLAIM | CLAIMDB_ADDED_CITATION);
+    term_id e = intern(t, "epsilon");
+    assert_int_equal(put_cite(t, POL_POS, e, b, a, 5, NULL),
+                     CLAIMDB_ADDED_CLAIM | CLAIMDB_ADDED_CITATION);
+    assert_int_equal(store_savepoint_rollback(t), CLAIMDB_OK);
+    assert_false(exists(t, POL_POS, c, b, a));
+    assert_int_equal(stat_of(t, POL_POS, ROLE_S, c), 0);
+    term_id e2 = intern(t, "epsilon"); /* the rolled back term is gone: made again */
+    assert_true(e2 != 0);
+    assert_int_equal(put_cite(t, POL_POS, c, b, a, 5, NULL),
+                     CLAIMDB_ADDED_CLAIM | CLAIMDB_ADDED_CITATION);
+    assert_int_equal(store_savepoint(t), CLAIMDB_OK);
+    assert_int_equal(put_cite(t, POL_POS, c, b, a, 6, NULL), CLAIMDB_ADDED_CITATION);
+    assert_int_equal(store_savepoint_release(t), CLAIMDB_OK);
+    /* deleting what is still pending */
+    assert_int_equal(put_cite(t, POL_POS, b, b, b, 1, NULL),
+                     CLAIMDB_ADDED_CLAIM | CLAIMDB_ADDED_CITATION);
+    assert_int_equal(store_cite_delete(t, &(claim_key){POL_POS, b, b, b}, 1), CLAIMDB_OK);
+    assert_false(exists(t, POL_POS, b, b, b));
+    assert_int_equal(put_cite(t, POL_POS, b, b, b, 1, NULL),
+                     CLAIMDB_ADDED_CLAIM | CLAIMDB_ADDED_CITATION);
+    assert_int_equal(store_claim_delete(t, &(claim_key){POL_POS, b, b, b}), CLAIMDB_OK);
+    assert_int_equal(stat_of(t, POL_POS, ROLE_S, b), 0);
+    /* an alias changes what a cached term means */
+    term_id z = intern(t, "zeta");
+    assert_int_equal(store_alias_put(t, "zeta", 4, "Alpha", 5), CLAIMDB_OK);
+    assert_true(z != a);
+    assert_int_equal(intern(t, "zeta"), a);
+    assert_int_equal(store_commit(t), CLAIMDB_OK);
+
+    t = begin(st, false);
+    assert_int_equal(stat_of(t, POL_POS, ROLE_S, a), 3);
+    assert_int_equal(stat_of(t, POL_POS, ROLE_P, b), 3);
+    assert_int_equal(stat_of(t, POL_POS, ROLE_S, c), 1);
+    assert_int_equal(stat_of(t, POL_NEG, ROLE_O, d), 1);
+    uint64_t nc = 0;
+    assert_int_equal(store_cite_count(t, &k, &nc), CLAIMDB_OK);
+    assert_int_equal(nc, 3);
+    assert_int_equal(store_cite_get(t, &k, 1, &g), CLAIMDB_OK);
+    text_is(g.quote, "replaced");
+    assert_int_equal(store_cite_count(t, &(claim_key){POL_POS, c, b, a}, &nc), CLAIMDB_OK);
+    assert_int_equal(nc, 2);
+    cn = counts(t);
+    assert_int_equal(cn.claims_pos, 5);
+    assert_int_equal(cn.claims_neg, 1);
+    assert_int_equal(cn.citations, 9);
+    n = 0;
+    assert_int_equal(store_article_claims_open(t, 9, &cur), CLAIMDB_OK);
+    while (store_cursor_next_claim(cur, &got) > 0)
+        n++;
+    store_cursor_close(cur);
+    assert_int_equal(n, 2);
+    store_abort(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1364,6 +1468,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_map_growth_busy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_map_grown_elsewhere, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cursor_ops, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pending_writes, setup, teardown),
         cmocka_unit_test(test_null_safe),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
