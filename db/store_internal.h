@@ -23,7 +23,9 @@
 #include <sys/types.h>
 
 #define STORE_MAPFULL (-1)
-#define STORE_DEFAULT_MAP ((size_t)64 << 20)
+/* The map is address space, not disk: LMDB does not allocate the file up to it on Linux, so
+ * a generous start spares most loads the abort-grow-replay of a full map. */
+#define STORE_DEFAULT_MAP ((size_t)1 << 30)
 #define STORE_KEYBUF 512 /* larger than any key we write (LMDB's own limit is 511) */
 
 enum {
