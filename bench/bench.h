@@ -31,7 +31,8 @@ typedef struct bench_claim {
 typedef struct bench_data {
     uint64_t seed;
     size_t nclaims, npos, ncitations;
-    uint32_t nsubjects, nentities; /* subjects are entities 0..nsubjects-1; objects 0..nentities-1 */
+    uint32_t nsubjects,
+        nentities; /* subjects are entities 0..nsubjects-1; objects 0..nentities-1 */
     bench_claim *claims;
     uint32_t pred_pos[BENCH_NPREDICATES]; /* positive claims per predicate */
 } bench_data;
@@ -71,13 +72,13 @@ enum {
 enum { COL_INT, COL_TEXT };
 
 typedef struct bench_workload {
-    const char *name;  /* short label for the table */
-    const char *cql;   /* the ClaimQL statement */
-    const char *sql;   /* the SQLite statement */
-    int nparams;       /* $s, $p, $o in order: which are used, as a mask 1=s 2=p 4=o */
+    const char *name; /* short label for the table */
+    const char *cql;  /* the ClaimQL statement */
+    const char *sql;  /* the SQLite statement */
+    int nparams;      /* $s, $p, $o in order: which are used, as a mask 1=s 2=p 4=o */
     int ncols;
     int coltype[2];
-    int limit;         /* LIMIT of the statement, 0 if none (hash comparable only below it) */
+    int limit; /* LIMIT of the statement, 0 if none (hash comparable only below it) */
 } bench_workload;
 
 extern const bench_workload bench_workloads[W_COUNT_OF];
@@ -95,10 +96,10 @@ typedef struct bench_queryset {
 
 /* What one system measured for one workload. */
 typedef struct bench_result {
-    double seconds;        /* total for all n queries */
-    int64_t cursor_ops;    /* claimdb only: total LMDB cursor operations, -1 when unknown */
-    int64_t *rows;         /* per query: rows returned (for COUNT: the count value) */
-    uint64_t *hash;        /* per query: sum of hashes of every returned value */
+    double seconds;     /* total for all n queries */
+    int64_t cursor_ops; /* claimdb only: total LMDB cursor operations, -1 when unknown */
+    int64_t *rows;      /* per query: rows returned (for COUNT: the count value) */
+    uint64_t *hash;     /* per query: sum of hashes of every returned value */
     int64_t total_rows;
 } bench_result;
 

@@ -48,8 +48,8 @@ static uint32_t skewed(uint64_t *st, uint32_t n, double k)
     return r >= n ? n - 1 : r;
 }
 
-static const char *const entity_kinds[8] = {"Person", "Party", "Ministry", "City",
-                                            "Company", "Militia", "Country", "Agency"};
+static const char *const entity_kinds[8] = {"Person",  "Party",   "Ministry", "City",
+                                            "Company", "Militia", "Country",  "Agency"};
 
 void bench_entity_name(uint32_t id, char *buf)
 {
@@ -57,26 +57,31 @@ void bench_entity_name(uint32_t id, char *buf)
 }
 
 static const char *const verbs[40] = {
-    "says", "denies", "demands", "met_with", "accuses", "supports", "opposes", "attacked",
-    "funds", "controls", "rejects", "praises", "warns", "signed", "leads", "joined",
-    "left", "visited", "sanctioned", "negotiates_with", "arrested", "released", "blames",
-    "threatens", "recognises", "criticises", "owns", "employs", "allied_with", "fought",
-    "announced", "confirmed", "elected", "appointed", "resigned_from", "investigates",
-    "sued", "banned", "endorses", "hosts"};
+    "says",       "denies",          "demands",  "met_with",  "accuses",       "supports",
+    "opposes",    "attacked",        "funds",    "controls",  "rejects",       "praises",
+    "warns",      "signed",          "leads",    "joined",    "left",          "visited",
+    "sanctioned", "negotiates_with", "arrested", "released",  "blames",        "threatens",
+    "recognises", "criticises",      "owns",     "employs",   "allied_with",   "fought",
+    "announced",  "confirmed",       "elected",  "appointed", "resigned_from", "investigates",
+    "sued",       "banned",          "endorses", "hosts"};
 
 void bench_predicate_name(uint32_t id, char *buf)
 {
-    if (id < 40) snprintf(buf, BENCH_NAME_MAX, "%s", verbs[id]);
-    else snprintf(buf, BENCH_NAME_MAX, "%s_%u", verbs[id % 40], id / 40);
+    if (id < 40)
+        snprintf(buf, BENCH_NAME_MAX, "%s", verbs[id]);
+    else
+        snprintf(buf, BENCH_NAME_MAX, "%s_%u", verbs[id % 40], id / 40);
 }
 
 static const char *const words[48] = {
-    "the", "minister", "said", "on", "Tuesday", "that", "forces", "would", "not", "withdraw",
-    "before", "talks", "a", "spokesman", "told", "reporters", "in", "Kabul", "officials",
-    "confirmed", "meeting", "with", "envoy", "after", "weeks", "of", "negotiations", "and",
-    "denied", "any", "role", "attack", "government", "has", "demanded", "statement", "late",
-    "Monday", "according", "to", "sources", "close", "talks", "were", "held", "city", "local",
-    "police"};
+    "the",       "minister",  "said",         "on",        "Tuesday",  "that",
+    "forces",    "would",     "not",          "withdraw",  "before",   "talks",
+    "a",         "spokesman", "told",         "reporters", "in",       "Kabul",
+    "officials", "confirmed", "meeting",      "with",      "envoy",    "after",
+    "weeks",     "of",        "negotiations", "and",       "denied",   "any",
+    "role",      "attack",    "government",   "has",       "demanded", "statement",
+    "late",      "Monday",    "according",    "to",        "sources",  "close",
+    "talks",     "were",      "held",         "city",      "local",    "police"};
 
 static void make_quote(uint64_t h, char *buf)
 {
@@ -107,10 +112,11 @@ void bench_citation(const bench_data *d, size_t i, int k, bench_cit *out)
     out->has_claimant = bench_splitmix64(&st) % 10 < 4;
     if (out->has_claimant)
         snprintf(out->claimant, BENCH_NAME_MAX, "Official %u", skewed(&st, BENCH_NCLAIMANTS, 2.0));
-    else out->claimant[0] = '\0';
+    else
+        out->claimant[0] = '\0';
     out->has_confidence = bench_splitmix64(&st) % 2 == 0;
-    out->confidence = out->has_confidence ? 0.5 + (double)(bench_splitmix64(&st) % 501) / 1000.0
-                                          : 0.0;
+    out->confidence =
+        out->has_confidence ? 0.5 + (double)(bench_splitmix64(&st) % 501) / 1000.0 : 0.0;
 }
 
 static uint64_t claim_hash(const bench_claim *c)
@@ -127,7 +133,8 @@ void bench_generate(bench_data *d, size_t n, uint64_t seed)
     d->nentities = (uint32_t)(n / 4 > d->nsubjects ? n / 4 : d->nsubjects);
     d->claims = calloc(n ? n : 1, sizeof *d->claims);
     size_t cap = 16;
-    while (cap < 2 * n) cap <<= 1;
+    while (cap < 2 * n)
+        cap <<= 1;
     uint32_t *set = calloc(cap, sizeof *set); /* claim index + 1, 0 = empty */
     if (!d->claims || !set) bench_die("out of memory generating %zu claims", n);
 
@@ -161,7 +168,8 @@ void bench_generate(bench_data *d, size_t n, uint64_t seed)
             do {
                 a = (uint16_t)skewed(&st, BENCH_NARTICLES, 1.5);
                 again = 0;
-                for (int j = 0; j < k; j++) again |= c->art[j] == a;
+                for (int j = 0; j < k; j++)
+                    again |= c->art[j] == a;
             } while (again);
             c->art[k] = a;
         }

@@ -32,36 +32,54 @@ const bench_workload bench_workloads[W_COUNT_OF] = {
                   " WHERE ts.name = ?1 AND tp.name = ?2 AND tob.name = ?3"
                   " AND c.pol = 1 AND c.s = ts.id AND c.p = tp.id AND c.o = tob.id"
                   " AND ct.claim = c.id;",
-                  7, 1, {COL_INT, 0}, 0},
+                  7,
+                  1,
+                  {COL_INT, 0},
+                  0},
     [W_SP_O] = {"scan  $s $p ?o",
                 "FIND ?o WHERE $s $p ?o;",
                 "SELECT tob.name FROM terms ts, terms tp, claims c, terms tob"
                 " WHERE ts.name = ?1 AND tp.name = ?2"
                 " AND c.pol = 1 AND c.s = ts.id AND c.p = tp.id AND tob.id = c.o;",
-                3, 1, {COL_TEXT, 0}, 0},
+                3,
+                1,
+                {COL_TEXT, 0},
+                0},
     [W_PO_S] = {"scan  ?s $p $o",
                 "FIND ?s WHERE ?s $p $o;",
                 "SELECT ts.name FROM terms tp, terms tob, claims c, terms ts"
                 " WHERE tp.name = ?2 AND tob.name = ?3"
                 " AND c.pol = 1 AND c.p = tp.id AND c.o = tob.id AND ts.id = c.s;",
-                6, 1, {COL_TEXT, 0}, 0},
+                6,
+                1,
+                {COL_TEXT, 0},
+                0},
     [W_JOIN] = {"join  $s ?p ?o . ?o ?p2 ?o2 LIMIT 100",
                 "FIND ?o2 WHERE $s ?p ?o AND ?o ?p2 ?o2 LIMIT 100;",
                 "SELECT t2.name FROM terms ts CROSS JOIN claims c1 CROSS JOIN claims c2"
                 " CROSS JOIN terms t2"
                 " WHERE ts.name = ?1 AND c1.pol = 1 AND c1.s = ts.id"
                 " AND c2.pol = 1 AND c2.s = c1.o AND t2.id = c2.o LIMIT 100;",
-                1, 1, {COL_TEXT, 0}, 100},
+                1,
+                1,
+                {COL_TEXT, 0},
+                100},
     [W_COUNT] = {"count  COUNT(*) ?s $p ?o",
                  "FIND COUNT(*) WHERE ?s $p ?o;",
                  "SELECT count(*) FROM terms tp, claims c"
                  " WHERE tp.name = ?2 AND c.pol = 1 AND c.p = tp.id;",
-                 2, 1, {COL_INT, 0}, 0},
+                 2,
+                 1,
+                 {COL_INT, 0},
+                 0},
     [W_LIMIT] = {"LIMIT 10  ?s ?p ?o",
                  "FIND ?s, ?o WHERE ?s ?p ?o LIMIT 10;",
                  "SELECT ts.name, tob.name FROM claims c, terms ts, terms tob"
                  " WHERE c.pol = 1 AND ts.id = c.s AND tob.id = c.o LIMIT 10;",
-                 0, 2, {COL_TEXT, COL_TEXT}, 10},
+                 0,
+                 2,
+                 {COL_TEXT, COL_TEXT},
+                 10},
 };
 
 double bench_now(void)
@@ -74,11 +92,15 @@ double bench_now(void)
 uint64_t bench_hash_text(const char *s)
 {
     uint64_t h = UINT64_C(0xCBF29CE484222325);
-    for (; s && *s; s++) h = (h ^ (uint8_t)*s) * UINT64_C(0x100000001B3);
+    for (; s && *s; s++)
+        h = (h ^ (uint8_t)*s) * UINT64_C(0x100000001B3);
     return bench_mix(h, 1);
 }
 
-uint64_t bench_hash_int(int64_t v) { return bench_mix((uint64_t)v, 2); }
+uint64_t bench_hash_int(int64_t v)
+{
+    return bench_mix((uint64_t)v, 2);
+}
 
 void bench_die(const char *fmt, ...)
 {
@@ -134,7 +156,8 @@ static void make_queries(const bench_data *d, size_t lookups, size_t queries, si
             bp->expect = -1;
             if (w == W_COUNT) { /* a predicate used by at least one positive claim, uniformly */
                 uint32_t p;
-                do p = (uint32_t)(bench_splitmix64(&st) % BENCH_NPREDICATES);
+                do
+                    p = (uint32_t)(bench_splitmix64(&st) % BENCH_NPREDICATES);
                 while (!d->pred_pos[p]);
                 bench_predicate_name(p, bp->p);
                 bp->expect = d->pred_pos[p];
@@ -178,8 +201,8 @@ static void check_alone(const char *sys, const bench_queryset qs[W_COUNT_OF],
             const bench_param *bp = &qs[w].params[q];
             if (bp->expect >= 0 && res[w].rows[q] != bp->expect)
                 bench_die("%s: %s with $s=\"%s\" $p=\"%s\" $o=\"%s\" gave %lld, expected %lld", sys,
-                          bench_workloads[w].cql, bp->s, bp->p, bp->o,
-                          (long long)res[w].rows[q], (long long)bp->expect);
+                          bench_workloads[w].cql, bp->s, bp->p, bp->o, (long long)res[w].rows[q],
+                          (long long)bp->expect);
             if (bench_workloads[w].limit && res[w].rows[q] > bench_workloads[w].limit)
                 bench_die("%s: %s returned %lld rows, more than its LIMIT", sys,
                           bench_workloads[w].cql, (long long)res[w].rows[q]);
@@ -222,7 +245,8 @@ static void machine_line(char *buf, size_t len)
                 char *c = strchr(line, ':');
                 if (c) {
                     c++;
-                    while (*c == ' ' || *c == '\t') c++;
+                    while (*c == ' ' || *c == '\t')
+                        c++;
                     c[strcspn(c, "\n")] = '\0';
                     snprintf(model, sizeof model, "%s", c);
                 }
@@ -237,8 +261,10 @@ static void machine_line(char *buf, size_t len)
 
 static void cell(char *buf, size_t len, double v, const char *fmt)
 {
-    if (v < 0) snprintf(buf, len, "-");
-    else snprintf(buf, len, fmt, v);
+    if (v < 0)
+        snprintf(buf, len, "-");
+    else
+        snprintf(buf, len, fmt, v);
 }
 
 static void row(const char *name, double a, double b, const char *fmt, int higher_better,
@@ -247,12 +273,15 @@ static void row(const char *name, double a, double b, const char *fmt, int highe
     char ca[32], cb[32], cr[32];
     cell(ca, sizeof ca, a, fmt);
     cell(cb, sizeof cb, b, fmt);
-    if (a > 0 && b > 0) snprintf(cr, sizeof cr, "%.2f", higher_better ? a / b : b / a);
-    else snprintf(cr, sizeof cr, "-");
+    if (a > 0 && b > 0)
+        snprintf(cr, sizeof cr, "%.2f", higher_better ? a / b : b / a);
+    else
+        snprintf(cr, sizeof cr, "-");
     size_t width = 0; /* display columns: UTF-8 continuation bytes take none */
-    for (const char *c = name; *c; c++) width += ((uint8_t)*c & 0xC0) != 0x80;
-    printf("| %s%*s | %10s | %10s | %6s | %s\n", name, width < 52 ? (int)(52 - width) : 0, "",
-           ca, cb, cr, extra ? extra : "");
+    for (const char *c = name; *c; c++)
+        width += ((uint8_t)*c & 0xC0) != 0x80;
+    printf("| %s%*s | %10s | %10s | %6s | %s\n", name, width < 52 ? (int)(52 - width) : 0, "", ca,
+           cb, cr, extra ? extra : "");
 }
 
 /* CPU time of the whole machine and of this process, to tell how busy other processes kept
@@ -270,8 +299,8 @@ static void cpu_now(cpu_mark *m)
         unsigned long long v[10] = {0};
         if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3],
                    &v[4], &v[5], &v[6], &v[7]) == 8)
-            m->busy = (double)(v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) /
-                      (double)sysconf(_SC_CLK_TCK);
+            m->busy =
+                (double)(v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / (double)sysconf(_SC_CLK_TCK);
         fclose(f);
     }
     struct rusage ru;
@@ -314,26 +343,34 @@ int main(int argc, char **argv)
     int keep = 0, verbose = 0, warmup = 1, repeat = 3;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (!strcmp(a, "--claims") && i + 1 < argc) nclaims = parse_size(argv[++i]);
-        else if (!strcmp(a, "--dir") && i + 1 < argc) dir = argv[++i];
-        else if (!strcmp(a, "--seed") && i + 1 < argc) seed = parse_size(argv[++i]);
-        else if (!strcmp(a, "--lookups") && i + 1 < argc) lookups = parse_size(argv[++i]);
-        else if (!strcmp(a, "--queries") && i + 1 < argc) queries = parse_size(argv[++i]);
-        else if (!strcmp(a, "--only") && i + 1 < argc) only = argv[++i];
-        else if (!strcmp(a, "--keep")) keep = 1;
-        else if (!strcmp(a, "--no-warmup")) warmup = 0;
+        if (!strcmp(a, "--claims") && i + 1 < argc)
+            nclaims = parse_size(argv[++i]);
+        else if (!strcmp(a, "--dir") && i + 1 < argc)
+            dir = argv[++i];
+        else if (!strcmp(a, "--seed") && i + 1 < argc)
+            seed = parse_size(argv[++i]);
+        else if (!strcmp(a, "--lookups") && i + 1 < argc)
+            lookups = parse_size(argv[++i]);
+        else if (!strcmp(a, "--queries") && i + 1 < argc)
+            queries = parse_size(argv[++i]);
+        else if (!strcmp(a, "--only") && i + 1 < argc)
+            only = argv[++i];
+        else if (!strcmp(a, "--keep"))
+            keep = 1;
+        else if (!strcmp(a, "--no-warmup"))
+            warmup = 0;
         else if (!strcmp(a, "--repeat") && i + 1 < argc) {
             size_t r = parse_size(argv[++i]);
             if (r < 1 || r > 1000) usage();
             repeat = (int)r;
-        }
-        else if (!strcmp(a, "--sqlite-cache") && i + 1 < argc) {
+        } else if (!strcmp(a, "--sqlite-cache") && i + 1 < argc) {
             size_t mb = parse_size(argv[++i]);
             if (mb > 1000000) usage();
             bench_sqlite_cache_mb = (int)mb;
-        }
-        else if (!strcmp(a, "--verbose") || !strcmp(a, "-v")) verbose = 1;
-        else usage();
+        } else if (!strcmp(a, "--verbose") || !strcmp(a, "-v"))
+            verbose = 1;
+        else
+            usage();
     }
     if (nclaims == 0) bench_die("--claims must be at least 1");
     if (only && strcmp(only, "claimdb") && strcmp(only, "sqlite")) usage();
@@ -370,7 +407,8 @@ int main(int argc, char **argv)
     memset(rs, 0, sizeof rs);
     alloc_results(qs, rc);
     alloc_results(qs, rs);
-    for (int w = 0; w < W_COUNT_OF; w++) rc[w].seconds = rs[w].seconds = -1;
+    for (int w = 0; w < W_COUNT_OF; w++)
+        rc[w].seconds = rs[w].seconds = -1;
 
     cpu_mark m0, m1, m2;
     cpu_now(&m0);
@@ -402,8 +440,10 @@ int main(int argc, char **argv)
                 if (sys == 1 && !hs) continue;
                 tmp.rows = r->rows;
                 tmp.hash = r->hash;
-                if (sys == 0) claimdb_q_pass(hc, w, &qs[w], &tmp);
-                else sqlite_q_pass(hs, w, &qs[w], &tmp);
+                if (sys == 0)
+                    claimdb_q_pass(hc, w, &qs[w], &tmp);
+                else
+                    sqlite_q_pass(hs, w, &qs[w], &tmp);
                 r->total_rows = tmp.total_rows;
                 r->cursor_ops = sys == 0 ? tmp.cursor_ops : -1;
                 if (pass >= 0 && (r->seconds < 0 || tmp.seconds < r->seconds))
@@ -441,10 +481,12 @@ int main(int argc, char **argv)
     else
         printf("claimdb %s, SQLite %s (default page cache, 2 MiB)\n", claimdb_version(),
                sqlite3_libversion());
-    printf("queries: %s%d timed pass%s per system, the fastest kept; systems alternate per workload\n",
-           warmup ? "one untimed pass, then " : "no warm-up, ", repeat, repeat == 1 ? "" : "es");
-    printf("other processes kept %.2f of %ld CPUs busy during the loads, %.2f during the queries\n\n",
-           cpu_others(&m0, &m1), sysconf(_SC_NPROCESSORS_ONLN), cpu_others(&m1, &m2));
+    printf(
+        "queries: %s%d timed pass%s per system, the fastest kept; systems alternate per workload\n",
+        warmup ? "one untimed pass, then " : "no warm-up, ", repeat, repeat == 1 ? "" : "es");
+    printf(
+        "other processes kept %.2f of %ld CPUs busy during the loads, %.2f during the queries\n\n",
+        cpu_others(&m0, &m1), sysconf(_SC_NPROCESSORS_ONLN), cpu_others(&m1, &m2));
     printf("| %-52s | %10s | %10s | %6s | %s\n", "workload", "claimdb", "SQLite", "ratio",
            "claimdb cursor ops/query");
     printf("|------------------------------------------------------|------------|------------|"
@@ -469,8 +511,7 @@ int main(int argc, char **argv)
            "is faster.\nrows per query:");
     for (int w = 0; w < W_COUNT_OF; w++) {
         double n = qs[w].n ? (double)qs[w].n : 1;
-        printf(" %s%.1f", w ? "; " : "",
-               (double)(run_c ? rc[w].total_rows : rs[w].total_rows) / n);
+        printf(" %s%.1f", w ? "; " : "", (double)(run_c ? rc[w].total_rows : rs[w].total_rows) / n);
     }
     printf(" (lookup; sp?o; ?spo; join; count value; limit)\n");
 
@@ -485,7 +526,8 @@ int main(int argc, char **argv)
     }
     free_results(rc);
     free_results(rs);
-    for (int w = 0; w < W_COUNT_OF; w++) free(qs[w].params);
+    for (int w = 0; w < W_COUNT_OF; w++)
+        free(qs[w].params);
     bench_data_free(&d);
     return 0;
 }

@@ -55,10 +55,12 @@ void claimdb_run_load(const bench_data *d, const char *path, bench_load *out, in
             c.confidence = bc.confidence;
             int added = 0;
             check(db, claimdb_assert(db, &c, &added), "claimdb_assert");
-            int want = k == 0 ? CLAIMDB_ADDED_CLAIM | CLAIMDB_ADDED_CITATION : CLAIMDB_ADDED_CITATION;
+            int want =
+                k == 0 ? CLAIMDB_ADDED_CLAIM | CLAIMDB_ADDED_CITATION : CLAIMDB_ADDED_CITATION;
             if (added != want)
                 bench_die("claimdb: claimdb_assert(%s%s %s %s FROM %lld) set added=%d, expected %d",
-                          bc.pol ? "" : "NOT ", bc.s, bc.p, bc.o, (long long)bc.article, added, want);
+                          bc.pol ? "" : "NOT ", bc.s, bc.p, bc.o, (long long)bc.article, added,
+                          want);
         }
         if (verbose || (i & 0xFFFF) == 0) bench_progress("claimdb load", i, d->nclaims);
     }
@@ -73,7 +75,8 @@ void claimdb_run_load(const bench_data *d, const char *path, bench_load *out, in
     double t1 = bench_now();
     out->check_pos_claims = scalar(db, "FIND COUNT(*) WHERE ?s ?p ?o;");
     out->check_pos_citations = scalar(db, "FIND COUNT(*) WHERE ?s ?p ?o FROM ?src;");
-    fprintf(stderr, "  claimdb: load %.2f s; counted %lld positive claims, %lld citations in %.2f s\n",
+    fprintf(stderr,
+            "  claimdb: load %.2f s; counted %lld positive claims, %lld citations in %.2f s\n",
             out->seconds, (long long)out->check_pos_claims, (long long)out->check_pos_citations,
             bench_now() - t1);
     if (verbose) {
@@ -83,7 +86,8 @@ void claimdb_run_load(const bench_data *d, const char *path, bench_load *out, in
             fputs("    ", stderr);
             for (int i = 0; i < claimdb_column_count(st); i++) {
                 const char *v = claimdb_column_text(st, i);
-                fprintf(stderr, "%s%s=%s", i ? " " : "", claimdb_column_name(st, i), v ? v : "NULL");
+                fprintf(stderr, "%s%s=%s", i ? " " : "", claimdb_column_name(st, i),
+                        v ? v : "NULL");
             }
             fputc('\n', stderr);
         }
@@ -173,7 +177,8 @@ void claimdb_q_pass(claimdb_q *h, int wi, const bench_queryset *q, bench_result 
             if (wi != W_COUNT) rows++;
         }
         if (rc != CLAIMDB_DONE)
-            bench_die("claimdb: step %s: %s (%s)", w->cql, claimdb_errmsg(db), claimdb_strerror(rc));
+            bench_die("claimdb: step %s: %s (%s)", w->cql, claimdb_errmsg(db),
+                      claimdb_strerror(rc));
         claimdb_reset(st);
         r->rows[i] = rows;
         r->hash[i] = hash;
@@ -186,7 +191,8 @@ void claimdb_q_pass(claimdb_q *h, int wi, const bench_queryset *q, bench_result 
 void claimdb_q_close(claimdb_q *h)
 {
     if (!h) return;
-    for (int wi = 0; wi < W_COUNT_OF; wi++) claimdb_finalize(h->st[wi]);
+    for (int wi = 0; wi < W_COUNT_OF; wi++)
+        claimdb_finalize(h->st[wi]);
     claimdb_close(h->db);
     free(h);
 }

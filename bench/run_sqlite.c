@@ -1,10 +1,10 @@
 /* run_sqlite.c — the SQLite side of claimdb-bench: the natural relational schema for claims.
  *
  *   terms(id INTEGER PRIMARY KEY, name TEXT UNIQUE)
- *   claims(id INTEGER PRIMARY KEY, pol, s, p, o)  indexes (pol,s,p,o) unique, (pol,p,o,s), (pol,o,s,p)
- *   citations(claim, article, quote, claimant, confidence, method)  PRIMARY KEY (claim, article)
- *                                                  WITHOUT ROWID, index (article, claim)
- *   articles(id INTEGER PRIMARY KEY)               an empty record per cited article, as claimdb
+ *   claims(id INTEGER PRIMARY KEY, pol, s, p, o)  indexes (pol,s,p,o) unique, (pol,p,o,s),
+ * (pol,o,s,p) citations(claim, article, quote, claimant, confidence, method)  PRIMARY KEY (claim,
+ * article) WITHOUT ROWID, index (article, claim) articles(id INTEGER PRIMARY KEY)               an
+ * empty record per cited article, as claimdb
  *
  * The loader does what claimdb_assert() does for each citation, with prepared statements in
  * one transaction: find or create the three terms (and the claimant), find or create the
@@ -74,8 +74,10 @@ static int64_t term_id(loader *l, const char *name)
     sqlite3_bind_text(l->term_get, 1, name, -1, SQLITE_STATIC);
     int rc = sqlite3_step(l->term_get);
     int64_t id = -1;
-    if (rc == SQLITE_ROW) id = sqlite3_column_int64(l->term_get, 0);
-    else check(l->db, rc, "term lookup");
+    if (rc == SQLITE_ROW)
+        id = sqlite3_column_int64(l->term_get, 0);
+    else
+        check(l->db, rc, "term lookup");
     sqlite3_reset(l->term_get);
     if (id >= 0) return id;
     sqlite3_bind_text(l->term_put, 1, name, -1, SQLITE_STATIC);
@@ -94,8 +96,10 @@ static int claim_id(loader *l, int pol, int64_t s, int64_t p, int64_t o, int64_t
     sqlite3_bind_int64(g, 4, o);
     int rc = sqlite3_step(g);
     int found = rc == SQLITE_ROW;
-    if (found) *id = sqlite3_column_int64(g, 0);
-    else check(l->db, rc, "claim lookup");
+    if (found)
+        *id = sqlite3_column_int64(g, 0);
+    else
+        check(l->db, rc, "claim lookup");
     sqlite3_reset(g);
     if (found) return 0;
     sqlite3_stmt *pu = l->claim_put;
@@ -123,14 +127,15 @@ void sqlite_run_load(const bench_data *d, const char *path, bench_load *out, int
     check(l.db, sqlite3_exec(l.db, schema, NULL, NULL, NULL), "schema");
     l.term_get = prep(l.db, "SELECT id FROM terms WHERE name = ?1;");
     l.term_put = prep(l.db, "INSERT INTO terms(name) VALUES (?1);");
-    l.claim_get = prep(l.db, "SELECT id FROM claims WHERE pol = ?1 AND s = ?2 AND p = ?3 AND o = ?4;");
+    l.claim_get =
+        prep(l.db, "SELECT id FROM claims WHERE pol = ?1 AND s = ?2 AND p = ?3 AND o = ?4;");
     l.claim_put = prep(l.db, "INSERT INTO claims(pol, s, p, o) VALUES (?1, ?2, ?3, ?4);");
     l.article_put = prep(l.db, "INSERT OR IGNORE INTO articles(id) VALUES (?1);");
-    l.cite_put = prep(l.db,
-                      "INSERT INTO citations(claim, article, quote, claimant, confidence, method)"
-                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (claim, article) DO UPDATE SET"
-                      " quote = excluded.quote, claimant = excluded.claimant,"
-                      " confidence = excluded.confidence, method = excluded.method;");
+    l.cite_put =
+        prep(l.db, "INSERT INTO citations(claim, article, quote, claimant, confidence, method)"
+                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (claim, article) DO UPDATE SET"
+                   " quote = excluded.quote, claimant = excluded.claimant,"
+                   " confidence = excluded.confidence, method = excluded.method;");
 
     bench_cit bc;
     double t0 = bench_now();
@@ -150,10 +155,14 @@ void sqlite_run_load(const bench_data *d, const char *path, bench_load *out, int
             sqlite3_bind_int64(c, 1, cid);
             sqlite3_bind_int64(c, 2, bc.article);
             sqlite3_bind_text(c, 3, bc.quote, -1, SQLITE_STATIC);
-            if (who >= 0) sqlite3_bind_int64(c, 4, who);
-            else sqlite3_bind_null(c, 4);
-            if (bc.has_confidence) sqlite3_bind_double(c, 5, bc.confidence);
-            else sqlite3_bind_null(c, 5);
+            if (who >= 0)
+                sqlite3_bind_int64(c, 4, who);
+            else
+                sqlite3_bind_null(c, 4);
+            if (bc.has_confidence)
+                sqlite3_bind_double(c, 5, bc.confidence);
+            else
+                sqlite3_bind_null(c, 5);
             sqlite3_bind_int(c, 6, 1);
             check(l.db, sqlite3_step(c), "citation insert");
             sqlite3_reset(c);
@@ -177,9 +186,10 @@ void sqlite_run_load(const bench_data *d, const char *path, bench_load *out, int
         bench_die("SQLite: reopen %s: %s", path, sqlite3_errmsg(db));
     double t1 = bench_now();
     out->check_pos_claims = scalar(db, "SELECT count(*) FROM claims WHERE pol = 1;");
-    out->check_pos_citations =
-        scalar(db, "SELECT count(*) FROM claims c, citations ct WHERE c.pol = 1 AND ct.claim = c.id;");
-    fprintf(stderr, "  SQLite: load %.2f s; counted %lld positive claims, %lld citations in %.2f s\n",
+    out->check_pos_citations = scalar(
+        db, "SELECT count(*) FROM claims c, citations ct WHERE c.pol = 1 AND ct.claim = c.id;");
+    fprintf(stderr,
+            "  SQLite: load %.2f s; counted %lld positive claims, %lld citations in %.2f s\n",
             out->seconds, (long long)out->check_pos_claims, (long long)out->check_pos_citations,
             bench_now() - t1);
     sqlite3_close(db);
@@ -261,7 +271,8 @@ void sqlite_q_pass(sqlite_q *h, int wi, const bench_queryset *q, bench_result *r
 void sqlite_q_close(sqlite_q *h)
 {
     if (!h) return;
-    for (int wi = 0; wi < W_COUNT_OF; wi++) sqlite3_finalize(h->st[wi]);
+    for (int wi = 0; wi < W_COUNT_OF; wi++)
+        sqlite3_finalize(h->st[wi]);
     sqlite3_close(h->db);
     free(h);
 }

@@ -127,7 +127,8 @@ int store_term_text(store_txn *txn, term_id id, store_text *out);
 /* Iterate terms whose key starts with keyprefix (already normalised, may be empty): each call
  * of store_cursor_next_term gives one id and its display form. */
 int store_terms_open(store_txn *txn, const char *keyprefix, size_t len, store_cursor **out);
-int store_cursor_next_term(store_cursor *c, term_id *id, store_text *display); /* 1, 0 at end, <0 error */
+int store_cursor_next_term(store_cursor *c, term_id *id,
+                           store_text *display); /* 1, 0 at end, <0 error */
 
 /* ---- aliases ---- */
 

@@ -17,8 +17,7 @@
 
 static const store_text *field(const store_article *a, int i)
 {
-    const store_text *f[NFIELDS] = {&a->title, &a->outlet, &a->date,
-                                    &a->url,   &a->author, &a->text};
+    const store_text *f[NFIELDS] = {&a->title, &a->outlet, &a->date, &a->url, &a->author, &a->text};
     return f[i];
 }
 
@@ -26,8 +25,7 @@ size_t article_value_size(const store_article *a)
 {
     size_t n = 2 + (a->has_duplicate_of ? 8 : 0);
     for (int i = 0; i < NFIELDS; i++)
-        if (field(a, i)->ptr)
-            n += 4 + field(a, i)->len;
+        if (field(a, i)->ptr) n += 4 + field(a, i)->len;
     return n;
 }
 
@@ -41,12 +39,10 @@ void article_value_encode(uint8_t *out, const store_article *a)
     }
     for (int i = 0; i < NFIELDS; i++) {
         const store_text *f = field(a, i);
-        if (!f->ptr)
-            continue;
+        if (!f->ptr) continue;
         flags |= (uint8_t)(2u << i);
         put_u32(p, (uint32_t)f->len);
-        if (f->len)
-            memcpy(p + 4, f->ptr, f->len);
+        if (f->len) memcpy(p + 4, f->ptr, f->len);
         p += 4 + f->len;
     }
     out[0] = ARTICLE_VERSION;
@@ -58,27 +54,22 @@ int article_value_decode(const uint8_t *p, size_t n, store_article *a)
     uint64_t id = a->id;
     memset(a, 0, sizeof *a);
     a->id = id;
-    if (n < 2 || p[0] != ARTICLE_VERSION)
-        return CLAIMDB_CORRUPT;
+    if (n < 2 || p[0] != ARTICLE_VERSION) return CLAIMDB_CORRUPT;
     uint8_t flags = p[1];
     size_t off = 2;
     if (flags & ART_HAS_DUP) {
-        if (n - off < 8)
-            return CLAIMDB_CORRUPT;
+        if (n - off < 8) return CLAIMDB_CORRUPT;
         a->has_duplicate_of = true;
         a->duplicate_of = get_u64(p + off);
         off += 8;
     }
     store_text *f[NFIELDS] = {&a->title, &a->outlet, &a->date, &a->url, &a->author, &a->text};
     for (int i = 0; i < NFIELDS; i++) {
-        if (!(flags & (2u << i)))
-            continue;
-        if (n - off < 4)
-            return CLAIMDB_CORRUPT;
+        if (!(flags & (2u << i))) continue;
+        if (n - off < 4) return CLAIMDB_CORRUPT;
         size_t len = get_u32(p + off);
         off += 4;
-        if (n - off < len)
-            return CLAIMDB_CORRUPT;
+        if (n - off < len) return CLAIMDB_CORRUPT;
         f[i]->ptr = (const char *)p + off;
         f[i]->len = len;
         off += len;
@@ -92,13 +83,10 @@ int article_put_apply(store_txn *t, const store_article *a)
     put_u64(key, a->id);
     MDB_val v;
     int rc = sdb_get(t, DB_ARTICLE, key, 8, &v);
-    if (rc == CLAIMDB_NOTFOUND)
-        rc = meta_add(t, "articles", 1);
-    if (rc)
-        return rc;
+    if (rc == CLAIMDB_NOTFOUND) rc = meta_add(t, "articles", 1);
+    if (rc) return rc;
     void *dst;
-    if ((rc = sdb_reserve(t, DB_ARTICLE, key, 8, article_value_size(a), &dst)))
-        return rc;
+    if ((rc = sdb_reserve(t, DB_ARTICLE, key, 8, article_value_size(a), &dst))) return rc;
     article_value_encode(dst, a);
     return CLAIMDB_OK;
 }
@@ -106,20 +94,16 @@ int article_put_apply(store_txn *t, const store_article *a)
 int store_article_put(store_txn *t, const store_article *a)
 {
     int rc = txn_check_write(t);
-    if (rc)
-        return rc;
-    if (!a)
-        return store_seterr(t->st, CLAIMDB_MISUSE, "no article");
+    if (rc) return rc;
+    if (!a) return store_seterr(t->st, CLAIMDB_MISUSE, "no article");
     for (int i = 0; i < NFIELDS; i++) {
         const store_text *f = field(a, i);
-        if (f->len && !f->ptr)
-            return store_seterr(t->st, CLAIMDB_MISUSE, "invalid article field");
+        if (f->len && !f->ptr) return store_seterr(t->st, CLAIMDB_MISUSE, "invalid article field");
         if (f->len > UINT32_MAX)
             return store_seterr(t->st, CLAIMDB_TOOBIG, "article field larger than 4 GiB");
     }
     size_t start;
-    if ((rc = oplog_article_put(t, a, &start)))
-        return rc;
+    if ((rc = oplog_article_put(t, a, &start))) return rc;
     return oplog_exec(t, start, NULL);
 }
 
@@ -135,16 +119,14 @@ static int decode(store_txn *t, uint64_t id, const MDB_val *v, store_article *ou
 int store_article_get(store_txn *t, uint64_t id, store_article *out)
 {
     int rc = txn_check_read(t);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     uint8_t key[8];
     put_u64(key, id);
     MDB_val v;
     rc = sdb_get(t, DB_ARTICLE, key, 8, &v);
     if (rc == CLAIMDB_NOTFOUND)
         return store_seterr(t->st, rc, "no article %llu", (unsigned long long)id);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     return decode(t, id, &v, out);
 }
 
@@ -157,8 +139,7 @@ int store_cursor_next_article(store_cursor *c, store_article *out)
 {
     MDB_val k, v;
     int r = cur_step(c, &k, &v);
-    if (r <= 0)
-        return r;
+    if (r <= 0) return r;
     if (c->db != DB_ARTICLE || k.mv_size != 8)
         return -store_seterr(c->t->st, CLAIMDB_MISUSE, "not an article cursor");
     int rc = decode(c->t, get_u64(k.mv_data), &v, out);

@@ -29,8 +29,14 @@ const char *const store_db_names[DB_COUNT] = {
 static pthread_mutex_t registry_mutex = PTHREAD_MUTEX_INITIALIZER;
 static store_env *registry;
 
-void store_registry_lock(void) { pthread_mutex_lock(&registry_mutex); }
-void store_registry_unlock(void) { pthread_mutex_unlock(&registry_mutex); }
+void store_registry_lock(void)
+{
+    pthread_mutex_lock(&registry_mutex);
+}
+void store_registry_unlock(void)
+{
+    pthread_mutex_unlock(&registry_mutex);
+}
 
 /* ---- errors ---- */
 
@@ -44,7 +50,10 @@ int store_seterr(store *st, int code, const char *fmt, ...)
     return code;
 }
 
-void store_setmsg(store *st, const char *static_msg) { st->msg = static_msg; }
+void store_setmsg(store *st, const char *static_msg)
+{
+    st->msg = static_msg;
+}
 
 int store_code_of(int rc)
 {
@@ -93,8 +102,7 @@ int store_code_of(int rc)
 int store_mdb_err(store *st, int rc, const char *what)
 {
     int code = store_code_of(rc);
-    if (code == STORE_MAPFULL)
-        return code;
+    if (code == STORE_MAPFULL) return code;
     if (rc == MDB_BAD_TXN)
         return store_seterr(st, code, "%s: the transaction failed earlier and must be rolled back",
                             what);
@@ -103,18 +111,15 @@ int store_mdb_err(store *st, int rc, const char *what)
 
 const char *store_errmsg(const store *st)
 {
-    if (!st)
-        return "out of memory";
+    if (!st) return "out of memory";
     return st->msg ? st->msg : "not an error";
 }
 
 int64_t store_cursor_ops(store *st, bool reset)
 {
-    if (!st)
-        return 0;
+    if (!st) return 0;
     int64_t n = st->cursor_ops;
-    if (reset)
-        st->cursor_ops = 0;
+    if (reset) st->cursor_ops = 0;
     return n;
 }
 
@@ -131,10 +136,8 @@ static int check_format(store *st, const char *path, MDB_txn *txn, MDB_dbi meta)
     if (rc == MDB_NOTFOUND)
         return store_seterr(st, CLAIMDB_CORRUPT, "%s: not a claimdb database (no format record)",
                             path);
-    if (rc)
-        return store_mdb_err(st, rc, path);
-    if (v.mv_size != 4)
-        return store_seterr(st, CLAIMDB_CORRUPT, "%s: damaged format record", path);
+    if (rc) return store_mdb_err(st, rc, path);
+    if (v.mv_size != 4) return store_seterr(st, CLAIMDB_CORRUPT, "%s: damaged format record", path);
     uint32_t version = get_u32(v.mv_data);
     if (version != STORE_FORMAT_VERSION)
         return store_seterr(st, CLAIMDB_VERSION,
@@ -148,8 +151,7 @@ static int init_new(store_env *e)
 {
     MDB_txn *txn;
     int rc = mdb_txn_begin(e->env, NULL, 0, &txn);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     for (int i = 0; i < DB_COUNT && !rc; i++)
         rc = mdb_dbi_open(txn, store_db_names[i], MDB_CREATE, &e->dbi[i]);
     uint8_t ver[4], next[8];
@@ -165,8 +167,7 @@ static int init_new(store_env *e)
     v = (MDB_val){8, next};
     if (!rc) {
         rc = mdb_put(txn, e->dbi[DB_META], &k, &v, MDB_NOOVERWRITE);
-        if (rc == MDB_KEYEXIST)
-            rc = 0;
+        if (rc == MDB_KEYEXIST) rc = 0;
     }
     if (rc) {
         mdb_txn_abort(txn);
@@ -181,8 +182,7 @@ static int open_dbs(store *st, store_env *e, const char *path)
     for (;;) {
         MDB_txn *txn;
         int rc = mdb_txn_begin(e->env, NULL, MDB_RDONLY, &txn);
-        if (rc)
-            return store_mdb_err(st, rc, path);
+        if (rc) return store_mdb_err(st, rc, path);
         int missing = 0;
         for (int i = 0; i < DB_COUNT; i++) {
             rc = mdb_dbi_open(txn, store_db_names[i], 0, &e->dbi[i]);
@@ -207,24 +207,21 @@ static int open_dbs(store *st, store_env *e, const char *path)
         MDB_stat ms;
         rc = mdb_stat(txn, 1 /* MAIN_DBI */, &ms);
         mdb_txn_abort(txn);
-        if (rc)
-            return store_mdb_err(st, rc, path);
+        if (rc) return store_mdb_err(st, rc, path);
         if (missing != DB_COUNT || ms.ms_entries != 0)
             return store_seterr(st, CLAIMDB_CORRUPT, "%s: not a claimdb database", path);
         if (e->rdonly)
-            return store_seterr(st, CLAIMDB_CORRUPT,
-                                "%s: empty LMDB file, not a claimdb database", path);
+            return store_seterr(st, CLAIMDB_CORRUPT, "%s: empty LMDB file, not a claimdb database",
+                                path);
         rc = init_new(e);
         if (rc == MDB_MAP_FULL) { /* a tiny initial map: no transaction can be active yet */
             MDB_envinfo info;
             mdb_env_info(e->env, &info);
             rc = mdb_env_set_mapsize(e->env, info.me_mapsize * 2);
-            if (rc)
-                return store_mdb_err(st, rc, path);
+            if (rc) return store_mdb_err(st, rc, path);
             continue;
         }
-        if (rc)
-            return store_mdb_err(st, rc, path);
+        if (rc) return store_mdb_err(st, rc, path);
         /* loop once more: reopen the handles read-only and check what we wrote */
     }
 }
@@ -233,8 +230,7 @@ static int env_new(store *st, const char *path, const struct stat *sb, size_t ma
                    store_env **out)
 {
     store_env *e = calloc(1, sizeof *e);
-    if (!e)
-        return store_seterr(st, CLAIMDB_NOMEM, "out of memory");
+    if (!e) return store_seterr(st, CLAIMDB_NOMEM, "out of memory");
     e->dev = sb->st_dev;
     e->ino = sb->st_ino;
     e->pid = getpid();
@@ -252,8 +248,8 @@ static int env_new(store *st, const char *path, const struct stat *sb, size_t ma
         if (rc == MDB_INVALID)
             rc = store_seterr(st, CLAIMDB_CORRUPT, "%s: not a claimdb database", path);
         else if (rc == MDB_VERSION_MISMATCH)
-            rc = store_seterr(st, CLAIMDB_VERSION,
-                              "%s: written by an incompatible version of LMDB", path);
+            rc = store_seterr(st, CLAIMDB_VERSION, "%s: written by an incompatible version of LMDB",
+                              path);
         else
             rc = store_mdb_err(st, rc, path);
         goto fail;
@@ -261,8 +257,7 @@ static int env_new(store *st, const char *path, const struct stat *sb, size_t ma
     int dead = 0;
     mdb_reader_check(e->env, &dead);
     rc = open_dbs(st, e, path);
-    if (rc)
-        goto fail;
+    if (rc) goto fail;
     e->refs = 1;
     *out = e;
     return CLAIMDB_OK;
@@ -278,22 +273,19 @@ static int open_locked(store *st, const char *path, bool create, size_t initial_
     if (stat(path, &sb) != 0) {
         if (errno != ENOENT)
             return store_seterr(st, CLAIMDB_IOERR, "%s: %s", path, strerror(errno));
-        if (!create)
-            return store_seterr(st, CLAIMDB_NOTFOUND, "%s: no such database", path);
+        if (!create) return store_seterr(st, CLAIMDB_NOTFOUND, "%s: no such database", path);
         if (st->readonly)
             return store_seterr(st, CLAIMDB_READONLY,
                                 "%s: no such database, and cannot create one read-only", path);
         int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
         if (fd < 0 && errno != EEXIST)
             return store_seterr(st, CLAIMDB_IOERR, "%s: %s", path, strerror(errno));
-        if (fd >= 0)
-            close(fd);
+        if (fd >= 0) close(fd);
         if (stat(path, &sb) != 0)
             return store_seterr(st, CLAIMDB_IOERR, "%s: %s", path, strerror(errno));
     }
     if (!S_ISREG(sb.st_mode))
-        return store_seterr(st, CLAIMDB_CORRUPT, "%s: not a claimdb database (not a file)",
-                            path);
+        return store_seterr(st, CLAIMDB_CORRUPT, "%s: not a claimdb database (not a file)", path);
     if (sb.st_size == 0 && (!create || st->readonly))
         return store_seterr(st, st->readonly && create ? CLAIMDB_READONLY : CLAIMDB_CORRUPT,
                             "%s: empty file, not a claimdb database", path);
@@ -302,8 +294,8 @@ static int open_locked(store *st, const char *path, bool create, size_t initial_
     for (store_env *e = registry; e; e = e->next) {
         if (e->dev == sb.st_dev && e->ino == sb.st_ino && e->pid == pid) {
             if (e->rdonly && !st->readonly)
-                return store_seterr(st, CLAIMDB_BUSY,
-                                    "%s: already open read-only in this process", path);
+                return store_seterr(st, CLAIMDB_BUSY, "%s: already open read-only in this process",
+                                    path);
             e->refs++;
             st->se = e;
             return CLAIMDB_OK;
@@ -311,13 +303,11 @@ static int open_locked(store *st, const char *path, bool create, size_t initial_
     }
     if (initial_map == 0) {
         initial_map = STORE_DEFAULT_MAP;
-        if ((uint64_t)sb.st_size * 2 > initial_map)
-            initial_map = (size_t)sb.st_size * 2;
+        if ((uint64_t)sb.st_size * 2 > initial_map) initial_map = (size_t)sb.st_size * 2;
     }
     store_env *e = NULL;
     int rc = env_new(st, path, &sb, initial_map, &e);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     e->next = registry;
     registry = e;
     st->se = e;
@@ -326,16 +316,13 @@ static int open_locked(store *st, const char *path, bool create, size_t initial_
 
 int store_open_mapsize(const char *path, int flags, size_t initial_map, store **out)
 {
-    if (!out)
-        return CLAIMDB_MISUSE;
+    if (!out) return CLAIMDB_MISUSE;
     *out = NULL;
     store *st = calloc(1, sizeof *st);
-    if (!st)
-        return CLAIMDB_NOMEM;
+    if (!st) return CLAIMDB_NOMEM;
     *out = st;
     st->msg = "not an error";
-    if (!path || !*path)
-        return store_seterr(st, CLAIMDB_MISUSE, "no database path given");
+    if (!path || !*path) return store_seterr(st, CLAIMDB_MISUSE, "no database path given");
     st->readonly = (flags & CLAIMDB_OPEN_READONLY) != 0;
     store_registry_lock();
     int rc = open_locked(st, path, (flags & CLAIMDB_OPEN_CREATE) != 0, initial_map);
@@ -350,10 +337,8 @@ int store_open(const char *path, int flags, store **out)
 
 void store_close(store *st)
 {
-    if (!st)
-        return;
-    if (st->spare)
-        mdb_txn_abort(st->spare);
+    if (!st) return;
+    if (st->spare) mdb_txn_abort(st->spare);
     store_env *e = st->se;
     if (e) {
         store_registry_lock();
@@ -387,18 +372,15 @@ int store_counts_get(store_txn *t, store_counts *out)
         return rc;
     MDB_stat ms;
     rc = mdb_stat(txn_mdb(t), txn_dbi(t, DB_TERMID), &ms);
-    if (rc)
-        return store_mdb_err(t->st, rc, "counting terms");
+    if (rc) return store_mdb_err(t->st, rc, "counting terms");
     out->terms = ms.ms_entries;
     rc = mdb_stat(txn_mdb(t), txn_dbi(t, DB_ALIAS), &ms);
-    if (rc)
-        return store_mdb_err(t->st, rc, "counting aliases");
+    if (rc) return store_mdb_err(t->st, rc, "counting aliases");
     out->aliases = ms.ms_entries;
     MDB_envinfo info;
     mdb_env_info(t->se->env, &info);
     rc = mdb_env_stat(t->se->env, &ms);
-    if (rc)
-        return store_mdb_err(t->st, rc, "reading the environment");
+    if (rc) return store_mdb_err(t->st, rc, "reading the environment");
     out->map_size = info.me_mapsize;
     out->used_bytes = (uint64_t)(info.me_last_pgno + 1) * ms.ms_psize;
     return CLAIMDB_OK;

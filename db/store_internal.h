@@ -67,7 +67,7 @@ struct store {
     store_env *se;
     bool readonly;
     int64_t cursor_ops;
-    MDB_txn *spare; /* a reset read transaction kept for reuse (mdb_txn_renew) */
+    MDB_txn *spare;  /* a reset read transaction kept for reuse (mdb_txn_renew) */
     const char *msg; /* points at a static string or at buf */
     char buf[512];
 };
@@ -95,7 +95,7 @@ typedef struct store_op {
 struct store_cursor {
     store_txn *t;
     int db;
-    int depth;     /* savepoint level the cursor was opened at */
+    int depth;      /* savepoint level the cursor was opened at */
     MDB_cursor *mc; /* NULL when dead or waiting to be reopened after map growth */
     bool started, ended, dead, reposition;
     uint8_t prefix[STORE_KEYBUF];
@@ -158,7 +158,7 @@ typedef struct term_cache {
         term_id id;
         size_t off;
         size_t len;
-    } *ents;
+    } * ents;
     size_t n, cap;
     uint32_t *slots;
     size_t nslots;
@@ -170,7 +170,7 @@ struct store_txn {
     store *st;
     store_env *se;
     bool write;
-    int dead; /* 0, or the CLAIMDB_* code that killed the transaction (map growth failed) */
+    int dead;       /* 0, or the CLAIMDB_* code that killed the transaction (map growth failed) */
     MDB_txn **txns; /* txns[0] the root, txns[depth] the innermost savepoint */
     size_t *marks;  /* marks[i]: log length when savepoint i+1 began */
     meta_cache *saved; /* saved[i]: the counters when savepoint i+1 began */
@@ -180,15 +180,14 @@ struct store_txn {
     unsigned char *log; /* write log, replayed after map growth */
     size_t loglen, logcap;
     store_cursor *cursors;
-    bool in_op;          /* running a logged operation (oplog_exec, replay) */
-    size_t grow_want;    /* bytes the next map growth should add at least */
+    bool in_op;       /* running a logged operation (oplog_exec, replay) */
+    size_t grow_want; /* bytes the next map growth should add at least */
     pend pend;
     term_cache tc;
 };
 
 /* ---- store_env.c ---- */
-int store_seterr(store *st, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+int store_seterr(store *st, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void store_setmsg(store *st, const char *static_msg);
 /* Translate an MDB_* or errno value into a CLAIMDB_* code (STORE_MAPFULL for MDB_MAP_FULL)
  * and record "what: reason" as the message. */
@@ -199,8 +198,14 @@ void store_registry_lock(void);
 void store_registry_unlock(void);
 
 /* ---- store_txn.c: low-level access ---- */
-static inline MDB_txn *txn_mdb(store_txn *t) { return t->txns[t->depth]; }
-static inline MDB_dbi txn_dbi(store_txn *t, int db) { return t->se->dbi[db]; }
+static inline MDB_txn *txn_mdb(store_txn *t)
+{
+    return t->txns[t->depth];
+}
+static inline MDB_dbi txn_dbi(store_txn *t, int db)
+{
+    return t->se->dbi[db];
+}
 int txn_check_write(store_txn *t);
 int txn_check_read(store_txn *t);
 int sdb_get(store_txn *t, int db, const void *k, size_t kl, MDB_val *v); /* OK / NOTFOUND / err */

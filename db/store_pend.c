@@ -59,7 +59,10 @@ static void ptab_free(ptab *p)
     ptab_init(p, p->stride, p->nwords);
 }
 
-static void *ptab_item(const ptab *p, size_t i) { return p->items + i * p->stride; }
+static void *ptab_item(const ptab *p, size_t i)
+{
+    return p->items + i * p->stride;
+}
 
 /* The slot of key k: holding its item, or the empty slot where it goes. */
 static uint32_t *ptab_slot(const ptab *p, const uint64_t *k)
@@ -68,22 +71,19 @@ static uint32_t *ptab_slot(const ptab *p, const uint64_t *k)
     size_t i = (size_t)hash_words(k, p->nwords) & mask;
     for (;;) {
         uint32_t s = p->slots[i];
-        if (s == 0)
-            return &p->slots[i];
+        if (s == 0) return &p->slots[i];
         const uint64_t *w = (const uint64_t *)(const void *)ptab_item(p, s - 1);
         int j = 0;
         while (j < p->nwords && w[j] == k[j])
             j++;
-        if (j == p->nwords)
-            return &p->slots[i];
+        if (j == p->nwords) return &p->slots[i];
         i = (i + 1) & mask;
     }
 }
 
 static void *ptab_find(const ptab *p, const uint64_t *k)
 {
-    if (p->n == 0)
-        return NULL;
+    if (p->n == 0) return NULL;
     uint32_t s = *ptab_slot(p, k);
     return s ? ptab_item(p, s - 1) : NULL;
 }
@@ -91,8 +91,7 @@ static void *ptab_find(const ptab *p, const uint64_t *k)
 static bool ptab_rehash(ptab *p, size_t nslots)
 {
     uint32_t *slots = calloc(nslots, sizeof *slots);
-    if (!slots)
-        return false;
+    if (!slots) return false;
     free(p->slots);
     p->slots = slots;
     p->nslots = nslots;
@@ -104,13 +103,11 @@ static bool ptab_rehash(ptab *p, size_t nslots)
 /* Add a zeroed item with key k (which must not be there); NULL when out of memory. */
 static void *ptab_add(ptab *p, const uint64_t *k)
 {
-    if (p->n >= UINT32_MAX - 1)
-        return NULL;
+    if (p->n >= UINT32_MAX - 1) return NULL;
     if (p->n == p->cap) {
         size_t cap = p->cap ? p->cap * 2 : 256;
         unsigned char *items = realloc(p->items, cap * p->stride);
-        if (!items)
-            return NULL;
+        if (!items) return NULL;
         p->items = items;
         p->cap = cap;
     }
@@ -167,15 +164,17 @@ pend_cite *pend_cite_find(store_txn *t, const claim_key *k, uint64_t article)
     return ptab_find(&t->pend.cites, w);
 }
 
-static int nomem(store_txn *t) { return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory"); }
+static int nomem(store_txn *t)
+{
+    return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+}
 
 static int stat_add(store_txn *t, uint8_t pol, int role, term_id id)
 {
     uint64_t w[2] = {(uint64_t)pol << 8 | (uint64_t)role, id};
     pend_stat *s = ptab_find(&t->pend.stats, w);
     if (!s) {
-        if (!(s = ptab_add(&t->pend.stats, w)))
-            return nomem(t);
+        if (!(s = ptab_add(&t->pend.stats, w))) return nomem(t);
         t->pend.bytes += TSTAT_KEY_LEN + 8 + NODE_OVERHEAD;
     }
     s->n++;
@@ -186,8 +185,7 @@ int pend_claim_add(store_txn *t, const claim_key *k)
 {
     uint64_t w[4];
     claim_words(k, w);
-    if (!ptab_add(&t->pend.claims, w))
-        return nomem(t);
+    if (!ptab_add(&t->pend.claims, w)) return nomem(t);
     t->pend.bytes += 3 * (CLAIM_KEY_LEN + NODE_OVERHEAD);
     int rc;
     if ((rc = stat_add(t, k->pol, ROLE_S, k->s)) || (rc = stat_add(t, k->pol, ROLE_P, k->p)) ||
@@ -201,15 +199,13 @@ int pend_cite_put(store_txn *t, pend_cite *found, const claim_key *k, const stor
 {
     pend *p = &t->pend;
     size_t vl = cite_value_size(c);
-    if (vl > UINT32_MAX)
-        return store_seterr(t->st, CLAIMDB_TOOBIG, "a citation larger than 4 GiB");
+    if (vl > UINT32_MAX) return store_seterr(t->st, CLAIMDB_TOOBIG, "a citation larger than 4 GiB");
     if (p->vlen + vl > p->vcap) {
         size_t cap = p->vcap ? p->vcap : 65536;
         while (cap < p->vlen + vl)
             cap *= 2;
         unsigned char *vals = realloc(p->vals, cap);
-        if (!vals)
-            return nomem(t);
+        if (!vals) return nomem(t);
         p->vals = vals;
         p->vcap = cap;
     }
@@ -218,8 +214,7 @@ int pend_cite_put(store_txn *t, pend_cite *found, const claim_key *k, const stor
         uint64_t w[5];
         claim_words(k, w);
         w[4] = c->article;
-        if (!(pc = ptab_add(&p->cites, w)))
-            return nomem(t);
+        if (!(pc = ptab_add(&p->cites, w))) return nomem(t);
         pc->isnew = isnew;
         p->bytes += CITE_KEY_LEN + NODE_OVERHEAD + (isnew ? CITE_KEY_LEN + NODE_OVERHEAD : 0);
     } else {
@@ -230,8 +225,7 @@ int pend_cite_put(store_txn *t, pend_cite *found, const claim_key *k, const stor
     pc->vlen = (uint32_t)vl;
     p->vlen += vl;
     p->bytes += vl;
-    if (p->bytes > PEND_MAX_BYTES)
-        return pend_flush(t);
+    if (p->bytes > PEND_MAX_BYTES) return pend_flush(t);
     return CLAIMDB_OK;
 }
 
@@ -241,8 +235,7 @@ static int cmp_words(const uint64_t *a, const uint64_t *b, const int *order, int
 {
     for (int i = 0; i < n; i++) {
         uint64_t x = a[order[i]], y = b[order[i]];
-        if (x != y)
-            return x < y ? -1 : 1;
+        if (x != y) return x < y ? -1 : 1;
     }
     return 0;
 }
@@ -250,12 +243,30 @@ static int cmp_words(const uint64_t *a, const uint64_t *b, const int *order, int
 static const int ORD_SPO[4] = {0, 1, 2, 3}, ORD_POS[4] = {0, 2, 3, 1}, ORD_OSP[4] = {0, 3, 1, 2};
 static const int ORD_CITE[5] = {0, 1, 2, 3, 4}, ORD_ARTCITE[5] = {4, 0, 1, 2, 3};
 
-static int cmp_spo(const void *a, const void *b) { return cmp_words(a, b, ORD_SPO, 4); }
-static int cmp_pos(const void *a, const void *b) { return cmp_words(a, b, ORD_POS, 4); }
-static int cmp_osp(const void *a, const void *b) { return cmp_words(a, b, ORD_OSP, 4); }
-static int cmp_cite(const void *a, const void *b) { return cmp_words(a, b, ORD_CITE, 5); }
-static int cmp_artcite(const void *a, const void *b) { return cmp_words(a, b, ORD_ARTCITE, 5); }
-static int cmp_stat(const void *a, const void *b) { return cmp_words(a, b, ORD_SPO, 2); }
+static int cmp_spo(const void *a, const void *b)
+{
+    return cmp_words(a, b, ORD_SPO, 4);
+}
+static int cmp_pos(const void *a, const void *b)
+{
+    return cmp_words(a, b, ORD_POS, 4);
+}
+static int cmp_osp(const void *a, const void *b)
+{
+    return cmp_words(a, b, ORD_OSP, 4);
+}
+static int cmp_cite(const void *a, const void *b)
+{
+    return cmp_words(a, b, ORD_CITE, 5);
+}
+static int cmp_artcite(const void *a, const void *b)
+{
+    return cmp_words(a, b, ORD_ARTCITE, 5);
+}
+static int cmp_stat(const void *a, const void *b)
+{
+    return cmp_words(a, b, ORD_SPO, 2);
+}
 
 /* Puts in ascending key order through one cursor: plain puts until the keys pass the
  * database's last key, appends from then on. */
@@ -286,10 +297,8 @@ static int sw_open(store_txn *t, int db, swriter *w)
         w->append = true;
         return CLAIMDB_OK;
     }
-    if (rc == 0 && k.mv_size > sizeof w->last)
-        rc = MDB_CORRUPTED;
-    if (rc)
-        return store_mdb_err(t->st, rc, store_db_names[db]);
+    if (rc == 0 && k.mv_size > sizeof w->last) rc = MDB_CORRUPTED;
+    if (rc) return store_mdb_err(t->st, rc, store_db_names[db]);
     memcpy(w->last, k.mv_data, k.mv_size);
     w->lastlen = k.mv_size;
     return CLAIMDB_OK;
@@ -297,8 +306,7 @@ static int sw_open(store_txn *t, int db, swriter *w)
 
 static void sw_close(swriter *w)
 {
-    if (w->mc)
-        mdb_cursor_close(w->mc);
+    if (w->mc) mdb_cursor_close(w->mc);
     w->mc = NULL;
 }
 
@@ -308,8 +316,7 @@ static bool sw_past_end(swriter *w, const uint8_t *key, size_t kl)
     if (!w->append) {
         size_t n = kl < w->lastlen ? kl : w->lastlen;
         int c = memcmp(key, w->last, n);
-        if (c > 0 || (c == 0 && kl > w->lastlen))
-            w->append = true;
+        if (c > 0 || (c == 0 && kl > w->lastlen)) w->append = true;
     }
     return w->append;
 }
@@ -326,8 +333,7 @@ static int flush_index(store_txn *t, store_index idx)
 {
     ptab *p = &t->pend.claims;
     static int (*const cmps[3])(const void *, const void *) = {cmp_spo, cmp_pos, cmp_osp};
-    if (p->n == 0)
-        return CLAIMDB_OK;
+    if (p->n == 0) return CLAIMDB_OK;
     qsort(p->items, p->n, p->stride, cmps[idx]);
     swriter w;
     int rc = sw_open(t, DB_SPO + (int)idx, &w);
@@ -346,8 +352,7 @@ static int flush_cites(store_txn *t)
 {
     pend *pd = &t->pend;
     ptab *p = &pd->cites;
-    if (p->n == 0)
-        return CLAIMDB_OK;
+    if (p->n == 0) return CLAIMDB_OK;
     qsort(p->items, p->n, p->stride, cmp_cite);
     swriter w;
     int rc = sw_open(t, DB_CITE, &w);
@@ -359,14 +364,12 @@ static int flush_cites(store_txn *t)
         rc = sw_put(&w, key, sizeof key, pd->vals + c->voff, c->vlen);
     }
     sw_close(&w);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     qsort(p->items, p->n, p->stride, cmp_artcite);
     rc = sw_open(t, DB_ARTCITE, &w);
     for (size_t i = 0; i < p->n && !rc; i++) {
         const pend_cite *c = ptab_item(p, i);
-        if (!c->isnew)
-            continue;
+        if (!c->isnew) continue;
         uint8_t key[CITE_KEY_LEN];
         claim_key k = {(uint8_t)c->k[0], c->k[1], c->k[2], c->k[3]};
         put_u64(key, c->k[4]);
@@ -380,8 +383,7 @@ static int flush_cites(store_txn *t)
 static int flush_stats(store_txn *t)
 {
     ptab *p = &t->pend.stats;
-    if (p->n == 0)
-        return CLAIMDB_OK;
+    if (p->n == 0) return CLAIMDB_OK;
     qsort(p->items, p->n, p->stride, cmp_stat);
     swriter w;
     int rc = sw_open(t, DB_TSTAT, &w);
@@ -403,8 +405,7 @@ static int flush_stats(store_txn *t)
                 put_u64(val, n + get_u64(v.mv_data));
                 MDB_val nv = {8, val};
                 mrc = mdb_cursor_put(w.mc, &k, &nv, MDB_CURRENT);
-                if (mrc)
-                    rc = store_mdb_err(t->st, mrc, "tstat");
+                if (mrc) rc = store_mdb_err(t->st, mrc, "tstat");
                 continue;
             }
             if (mrc != MDB_NOTFOUND) {
@@ -421,37 +422,29 @@ static int flush_stats(store_txn *t)
 
 int pend_flush(store_txn *t)
 {
-    if (!pend_any(t))
-        return CLAIMDB_OK;
+    if (!pend_any(t)) return CLAIMDB_OK;
     int rc = CLAIMDB_OK;
     for (int idx = IDX_SPO; idx <= IDX_OSP && !rc; idx++)
         rc = flush_index(t, (store_index)idx);
-    if (!rc)
-        rc = flush_cites(t);
-    if (!rc)
-        rc = flush_stats(t);
+    if (!rc) rc = flush_cites(t);
+    if (!rc) rc = flush_stats(t);
     if (rc == STORE_MAPFULL) {
         t->grow_want = 2 * t->pend.bytes;
         return rc;
     }
-    if (rc)
-        return txn_die(t, rc); /* written in part: the transaction cannot be trusted */
+    if (rc) return txn_die(t, rc); /* written in part: the transaction cannot be trusted */
     pend_reset(t);
     return CLAIMDB_OK;
 }
 
 int pend_sync(store_txn *t)
 {
-    if (!pend_any(t))
-        return CLAIMDB_OK;
-    if (t->in_op)
-        return pend_flush(t);
+    if (!pend_any(t)) return CLAIMDB_OK;
+    if (t->in_op) return pend_flush(t);
     for (;;) {
         int rc = pend_flush(t);
-        if (rc != STORE_MAPFULL)
-            return rc;
-        if ((rc = txn_grow(t, t->loglen)))
-            return rc;
+        if (rc != STORE_MAPFULL) return rc;
+        if ((rc = txn_grow(t, t->loglen))) return rc;
     }
 }
 
@@ -468,8 +461,7 @@ static uint64_t hash_bytes(const char *s, size_t n)
         h ^= h >> 29;
     }
     uint64_t w = 0;
-    if (n > i)
-        memcpy(&w, s + i, n - i);
+    if (n > i) memcpy(&w, s + i, n - i);
     h = (h ^ w) * UINT64_C(0x100000001b3);
     return mix64(h);
 }
@@ -488,8 +480,7 @@ static uint32_t *tc_slot(term_cache *c, uint64_t h, const char *text, size_t len
     size_t mask = c->nslots - 1, i = (size_t)h & mask;
     for (;;) {
         uint32_t s = c->slots[i];
-        if (s == 0)
-            return &c->slots[i];
+        if (s == 0) return &c->slots[i];
         const struct tc_ent *e = &c->ents[s - 1];
         if (e->h == h && e->len == len && (len == 0 || memcmp(c->text + e->off, text, len) == 0))
             return &c->slots[i];
@@ -500,11 +491,9 @@ static uint32_t *tc_slot(term_cache *c, uint64_t h, const char *text, size_t len
 bool tcache_find(store_txn *t, const char *text, size_t len, term_id *id)
 {
     term_cache *c = &t->tc;
-    if (c->n == 0 || !text)
-        return false;
+    if (c->n == 0 || !text) return false;
     uint32_t s = *tc_slot(c, hash_bytes(text, len), text, len);
-    if (!s)
-        return false;
+    if (!s) return false;
     *id = c->ents[s - 1].id;
     return true;
 }
@@ -512,15 +501,12 @@ bool tcache_find(store_txn *t, const char *text, size_t len, term_id *id)
 void tcache_add(store_txn *t, const char *text, size_t len, term_id id)
 {
     term_cache *c = &t->tc;
-    if (!text)
-        return;
-    if (c->n >= TC_MAX_ENTRIES)
-        tcache_clear(t);
+    if (!text) return;
+    if (c->n >= TC_MAX_ENTRIES) tcache_clear(t);
     if (c->n == c->cap) {
         size_t cap = c->cap ? c->cap * 2 : 256;
         struct tc_ent *ents = realloc(c->ents, cap * sizeof *ents);
-        if (!ents)
-            return;
+        if (!ents) return;
         c->ents = ents;
         c->cap = cap;
     }
@@ -529,16 +515,14 @@ void tcache_add(store_txn *t, const char *text, size_t len, term_id id)
         while (cap < c->tlen + len + 1)
             cap *= 2;
         char *text2 = realloc(c->text, cap);
-        if (!text2)
-            return;
+        if (!text2) return;
         c->text = text2;
         c->tcap = cap;
     }
     if ((c->n + 1) * 2 > c->nslots) {
         size_t ns = c->nslots ? c->nslots * 2 : 1024;
         uint32_t *slots = calloc(ns, sizeof *slots);
-        if (!slots)
-            return;
+        if (!slots) return;
         free(c->slots);
         c->slots = slots;
         c->nslots = ns;
@@ -553,8 +537,7 @@ void tcache_add(store_txn *t, const char *text, size_t len, term_id id)
         c->ents[*slot - 1].id = id;
         return;
     }
-    if (len)
-        memcpy(c->text + c->tlen, text, len);
+    if (len) memcpy(c->text + c->tlen, text, len);
     c->ents[c->n] = (struct tc_ent){h, id, c->tlen, len};
     c->tlen += len;
     c->n++;

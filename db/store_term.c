@@ -41,8 +41,7 @@ static size_t collapse(uint8_t *buf, size_t n)
         if (is_space(cp)) {
             pending = true;
         } else {
-            if (pending && w > 0)
-                buf[w++] = ' ';
+            if (pending && w > 0) buf[w++] = ' ';
             pending = false;
             memmove(buf + w, buf + i, (size_t)l);
             w += (size_t)l;
@@ -140,8 +139,7 @@ int term_key_err(store *st, int rc, const char *why, const char *text, size_t le
 
 static int read_id(store_txn *t, const MDB_val *v, term_id *id)
 {
-    if (v->mv_size != 8)
-        return store_seterr(t->st, CLAIMDB_CORRUPT, "damaged term id record");
+    if (v->mv_size != 8) return store_seterr(t->st, CLAIMDB_CORRUPT, "damaged term id record");
     *id = get_u64(v->mv_data);
     return CLAIMDB_OK;
 }
@@ -151,10 +149,8 @@ static int lookup_key(store_txn *t, const char *key, size_t kl, term_id *id)
 {
     MDB_val v;
     int rc = sdb_get(t, DB_ALIAS, key, kl, &v);
-    if (rc == CLAIMDB_NOTFOUND)
-        rc = sdb_get(t, DB_TERM, key, kl, &v);
-    if (rc)
-        return rc;
+    if (rc == CLAIMDB_NOTFOUND) rc = sdb_get(t, DB_TERM, key, kl, &v);
+    if (rc) return rc;
     return read_id(t, &v, id);
 }
 
@@ -164,10 +160,8 @@ static int own_term(store_txn *t, const char *key, size_t kl, term_id *id)
     MDB_val v;
     *id = 0;
     int rc = sdb_get(t, DB_TERM, key, kl, &v);
-    if (rc == CLAIMDB_NOTFOUND)
-        return CLAIMDB_OK;
-    if (rc)
-        return rc;
+    if (rc == CLAIMDB_NOTFOUND) return CLAIMDB_OK;
+    if (rc) return rc;
     return read_id(t, &v, id);
 }
 
@@ -176,14 +170,11 @@ static int create_term(store_txn *t, const char *key, size_t kl, const char *tex
 {
     uint64_t next;
     int rc = meta_u64(t, "next_term", &next);
-    if (rc)
-        return rc;
-    if (next == 0)
-        next = 1;
+    if (rc) return rc;
+    if (next == 0) next = 1;
     uint8_t idb[8];
     put_u64(idb, next);
-    if ((rc = sdb_put(t, DB_TERM, key, kl, idb, 8, 0)))
-        return rc;
+    if ((rc = sdb_put(t, DB_TERM, key, kl, idb, 8, 0))) return rc;
     /* Ids only grow: append (which fills the pages), unless the database says otherwise. */
     MDB_val ik = {8, idb}, iv = {len, len ? (void *)text : ""};
     int mrc = mdb_put(txn_mdb(t), txn_dbi(t, DB_TERMID), &ik, &iv, MDB_APPEND);
@@ -191,10 +182,8 @@ static int create_term(store_txn *t, const char *key, size_t kl, const char *tex
         rc = sdb_put(t, DB_TERMID, idb, 8, len ? text : "", len, 0);
     else if (mrc)
         rc = store_mdb_err(t->st, mrc, "termid");
-    if (rc)
-        return rc;
-    if ((rc = meta_set(t, "next_term", next + 1)))
-        return rc;
+    if (rc) return rc;
+    if ((rc = meta_set(t, "next_term", next + 1))) return rc;
     *id = next;
     return CLAIMDB_OK;
 }
@@ -205,11 +194,9 @@ int term_intern_apply(store_txn *t, const char *text, size_t len, term_id *id)
     size_t kl;
     const char *why;
     int rc = term_key_why(text, len, &key, &kl, &why);
-    if (rc)
-        return term_key_err(t->st, rc, why, text, len);
+    if (rc) return term_key_err(t->st, rc, why, text, len);
     rc = lookup_key(t, key, kl, id);
-    if (rc == CLAIMDB_NOTFOUND)
-        rc = create_term(t, key, kl, text, len, id);
+    if (rc == CLAIMDB_NOTFOUND) rc = create_term(t, key, kl, text, len, id);
     free(key);
     return rc;
 }
@@ -217,18 +204,15 @@ int term_intern_apply(store_txn *t, const char *text, size_t len, term_id *id)
 int store_term_lookup(store_txn *t, const char *text, size_t len, term_id *id)
 {
     int rc = txn_check_read(t);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     char *key;
     size_t kl;
     const char *why;
     rc = term_key_why(text, len, &key, &kl, &why);
-    if (rc)
-        return term_key_err(t->st, rc, why, text, len);
+    if (rc) return term_key_err(t->st, rc, why, text, len);
     rc = lookup_key(t, key, kl, id);
     free(key);
-    if (rc == CLAIMDB_NOTFOUND)
-        store_setmsg(t->st, "no such term");
+    if (rc == CLAIMDB_NOTFOUND) store_setmsg(t->st, "no such term");
     return rc;
 }
 
@@ -239,27 +223,22 @@ static int intern_key(store_txn *t, const char *text, size_t len, const char *ke
     int rc = lookup_key(t, key, kl, id);
     if (rc == CLAIMDB_NOTFOUND) { /* not found: write it, through the log */
         size_t start;
-        if ((rc = oplog_intern(t, text, len, &start)) || (rc = oplog_exec(t, start, id)))
-            return rc;
+        if ((rc = oplog_intern(t, text, len, &start)) || (rc = oplog_exec(t, start, id))) return rc;
     }
-    if (rc == CLAIMDB_OK)
-        tcache_add(t, text, len, *id);
+    if (rc == CLAIMDB_OK) tcache_add(t, text, len, *id);
     return rc;
 }
 
 int store_term_intern(store_txn *t, const char *text, size_t len, term_id *id)
 {
     int rc = txn_check_write(t);
-    if (rc)
-        return rc;
-    if (tcache_find(t, text, len, id))
-        return CLAIMDB_OK;
+    if (rc) return rc;
+    if (tcache_find(t, text, len, id)) return CLAIMDB_OK;
     char *key;
     size_t kl;
     const char *why;
     rc = term_key_why(text, len, &key, &kl, &why);
-    if (rc)
-        return term_key_err(t->st, rc, why, text, len);
+    if (rc) return term_key_err(t->st, rc, why, text, len);
     rc = intern_key(t, text, len, key, kl, id);
     free(key);
     return rc;
@@ -270,8 +249,7 @@ int store_terms_intern(store_txn *t, int n, const char *const *texts, const size
 {
     *bad = -1;
     int rc = txn_check_write(t);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     if (n < 0 || n > STORE_TERMS_MAX || (n && (!texts || !lens || !ids)))
         return store_seterr(t->st, CLAIMDB_MISUSE, "invalid term list");
     char *keys[STORE_TERMS_MAX] = {0};
@@ -280,8 +258,7 @@ int store_terms_intern(store_txn *t, int n, const char *const *texts, const size
     /* Check them all before writing anything. */
     for (int i = 0; i < n; i++) {
         known[i] = tcache_find(t, texts[i], lens[i], &ids[i]);
-        if (known[i])
-            continue;
+        if (known[i]) continue;
         const char *why;
         rc = term_key_why(texts[i], lens[i], &keys[i], &kls[i], &why);
         if (rc) {
@@ -302,16 +279,14 @@ out:
 int store_term_text(store_txn *t, term_id id, store_text *out)
 {
     int rc = txn_check_read(t);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     uint8_t idb[8];
     put_u64(idb, id);
     MDB_val v;
     rc = sdb_get(t, DB_TERMID, idb, 8, &v);
     if (rc == CLAIMDB_NOTFOUND)
         return store_seterr(t->st, rc, "no term with id %llu", (unsigned long long)id);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     out->ptr = v.mv_data;
     out->len = v.mv_size;
     return CLAIMDB_OK;
@@ -326,19 +301,16 @@ int store_cursor_next_term(store_cursor *c, term_id *id, store_text *display)
 {
     MDB_val k, v;
     int r = cur_step(c, &k, &v);
-    if (r <= 0)
-        return r;
+    if (r <= 0) return r;
     int rc = read_id(c->t, &v, id);
-    if (rc)
-        return -rc;
+    if (rc) return -rc;
     uint8_t idb[8];
     put_u64(idb, *id);
     rc = sdb_get(c->t, DB_TERMID, idb, 8, &v);
     if (rc == CLAIMDB_NOTFOUND)
         rc = store_seterr(c->t->st, CLAIMDB_CORRUPT, "term %llu has no display form",
                           (unsigned long long)*id);
-    if (rc)
-        return -rc;
+    if (rc) return -rc;
     display->ptr = v.mv_data;
     display->len = v.mv_size;
     return 1;
@@ -351,8 +323,7 @@ static int repoint_aliases(store_txn *t, term_id from, term_id to)
 {
     MDB_cursor *mc;
     int mrc = mdb_cursor_open(txn_mdb(t), txn_dbi(t, DB_ALIAS), &mc);
-    if (mrc)
-        return store_mdb_err(t->st, mrc, "alias");
+    if (mrc) return store_mdb_err(t->st, mrc, "alias");
     MDB_val k, v;
     uint8_t tob[8];
     put_u64(tob, to);
@@ -362,25 +333,21 @@ static int repoint_aliases(store_txn *t, term_id from, term_id to)
         if (v.mv_size == 8 && get_u64(v.mv_data) == from) {
             MDB_val nv = {8, tob};
             mrc = mdb_cursor_put(mc, &k, &nv, MDB_CURRENT);
-            if (mrc)
-                break;
+            if (mrc) break;
         }
     }
-    if (mrc && mrc != MDB_NOTFOUND)
-        rc = store_mdb_err(t->st, mrc, "alias");
+    if (mrc && mrc != MDB_NOTFOUND) rc = store_mdb_err(t->st, mrc, "alias");
     mdb_cursor_close(mc);
     return rc;
 }
 
-int alias_apply(store_txn *t, const char *alias, size_t alen, const char *canonical,
-                size_t clen)
+int alias_apply(store_txn *t, const char *alias, size_t alen, const char *canonical, size_t clen)
 {
     char *akey = NULL, *ckey = NULL;
     size_t akl, ckl;
     const char *why;
     int rc = term_key_why(alias, alen, &akey, &akl, &why);
-    if (rc)
-        return term_key_err(t->st, rc, why, alias, alen);
+    if (rc) return term_key_err(t->st, rc, why, alias, alen);
     rc = term_key_why(canonical, clen, &ckey, &ckl, &why);
     if (rc) {
         free(akey);
@@ -398,27 +365,21 @@ int alias_apply(store_txn *t, const char *alias, size_t alen, const char *canoni
         cid = 0;
         rc = CLAIMDB_OK;
     }
-    if (rc || (rc = own_term(t, akey, akl, &aown)))
-        goto out;
+    if (rc || (rc = own_term(t, akey, akl, &aown))) goto out;
     if (cid != 0 && cid == aown) {
-        rc = store_seterr(t->st, CLAIMDB_ERROR,
-                          "making \"%.*s\" an alias of \"%.*s\" would make a cycle",
-                          (int)(alen > 200 ? 200 : alen), alias,
-                          (int)(clen > 200 ? 200 : clen), canonical);
+        rc = store_seterr(
+            t->st, CLAIMDB_ERROR, "making \"%.*s\" an alias of \"%.*s\" would make a cycle",
+            (int)(alen > 200 ? 200 : alen), alias, (int)(clen > 200 ? 200 : clen), canonical);
         goto out;
     }
     /* Writes. Terms now resolve differently: forget the cached ids. */
     tcache_clear(t);
-    if (cid == 0 && (rc = create_term(t, ckey, ckl, canonical, clen, &cid)))
-        goto out;
-    if (aown == 0 && (rc = create_term(t, akey, akl, alias, alen, &aown)))
-        goto out;
+    if (cid == 0 && (rc = create_term(t, ckey, ckl, canonical, clen, &cid))) goto out;
+    if (aown == 0 && (rc = create_term(t, akey, akl, alias, alen, &aown))) goto out;
     uint8_t cb[8];
     put_u64(cb, cid);
-    if ((rc = sdb_put(t, DB_ALIAS, akey, akl, cb, 8, 0)))
-        goto out;
-    if ((rc = repoint_aliases(t, aown, cid)))
-        goto out;
+    if ((rc = sdb_put(t, DB_ALIAS, akey, akl, cb, 8, 0))) goto out;
+    if ((rc = repoint_aliases(t, aown, cid))) goto out;
     rc = claims_rewrite_term(t, aown, cid);
 out:
     free(akey);
@@ -430,13 +391,11 @@ int store_alias_put(store_txn *t, const char *alias, size_t alen, const char *ca
                     size_t clen)
 {
     int rc = txn_check_write(t);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     if ((!alias && alen) || (!canonical && clen))
         return store_seterr(t->st, CLAIMDB_MISUSE, "no alias text");
     size_t start;
-    if ((rc = oplog_alias(t, alias, alen, canonical, clen, &start)))
-        return rc;
+    if ((rc = oplog_alias(t, alias, alen, canonical, clen, &start))) return rc;
     return oplog_exec(t, start, NULL);
 }
 
@@ -449,11 +408,9 @@ int store_cursor_next_alias(store_cursor *c, store_text *alias, term_id *canonic
 {
     MDB_val k, v;
     int r = cur_step(c, &k, &v);
-    if (r <= 0)
-        return r;
+    if (r <= 0) return r;
     int rc = read_id(c->t, &v, canonical);
-    if (rc)
-        return -rc;
+    if (rc) return -rc;
     /* The alias's display form is that of its own term; else the key itself. */
     alias->ptr = k.mv_data;
     alias->len = k.mv_size;
@@ -465,7 +422,6 @@ int store_cursor_next_alias(store_cursor *c, store_text *alias, term_id *canonic
             alias->len = v.mv_size;
         }
     }
-    if (rc && rc != CLAIMDB_NOTFOUND)
-        return -rc;
+    if (rc && rc != CLAIMDB_NOTFOUND) return -rc;
     return 1;
 }

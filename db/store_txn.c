@@ -20,25 +20,26 @@
 
 int txn_check_read(store_txn *t)
 {
-    if (!t)
-        return CLAIMDB_MISUSE;
+    if (!t) return CLAIMDB_MISUSE;
     if (t->dead)
-        return store_seterr(t->st, t->dead, "the transaction was lost after an error; roll it "
-                                            "back");
+        return store_seterr(t->st, t->dead,
+                            "the transaction was lost after an error; roll it "
+                            "back");
     return CLAIMDB_OK;
 }
 
 int txn_check_write(store_txn *t)
 {
     int rc = txn_check_read(t);
-    if (rc)
-        return rc;
-    if (!t->write)
-        return store_seterr(t->st, CLAIMDB_MISUSE, "a write in a read transaction");
+    if (rc) return rc;
+    if (!t->write) return store_seterr(t->st, CLAIMDB_MISUSE, "a write in a read transaction");
     return CLAIMDB_OK;
 }
 
-bool store_txn_is_write(const store_txn *t) { return t && t->write; }
+bool store_txn_is_write(const store_txn *t)
+{
+    return t && t->write;
+}
 
 /* ---- low-level access ---- */
 
@@ -52,24 +53,19 @@ int sdb_get_raw(store_txn *t, int db, const void *k, size_t kl, MDB_val *v)
 {
     MDB_val key = {kl, (void *)k};
     int rc = mdb_get(txn_mdb(t), txn_dbi(t, db), &key, v);
-    if (rc == MDB_NOTFOUND)
-        return CLAIMDB_NOTFOUND;
-    if (rc)
-        return store_mdb_err(t->st, rc, store_db_names[db]);
+    if (rc == MDB_NOTFOUND) return CLAIMDB_NOTFOUND;
+    if (rc) return store_mdb_err(t->st, rc, store_db_names[db]);
     return CLAIMDB_OK;
 }
 
 int sdb_get(store_txn *t, int db, const void *k, size_t kl, MDB_val *v)
 {
     int prc = pend_sync_db(t, db);
-    if (prc)
-        return prc;
+    if (prc) return prc;
     MDB_val key = {kl, (void *)k};
     int rc = mdb_get(txn_mdb(t), txn_dbi(t, db), &key, v);
-    if (rc == MDB_NOTFOUND)
-        return CLAIMDB_NOTFOUND;
-    if (rc)
-        return store_mdb_err(t->st, rc, store_db_names[db]);
+    if (rc == MDB_NOTFOUND) return CLAIMDB_NOTFOUND;
+    if (rc) return store_mdb_err(t->st, rc, store_db_names[db]);
     return CLAIMDB_OK;
 }
 
@@ -77,24 +73,20 @@ int sdb_put(store_txn *t, int db, const void *k, size_t kl, const void *v, size_
             unsigned flags)
 {
     int prc = pend_sync_db(t, db);
-    if (prc)
-        return prc;
+    if (prc) return prc;
     MDB_val key = {kl, (void *)k}, val = {vl, (void *)v};
     int rc = mdb_put(txn_mdb(t), txn_dbi(t, db), &key, &val, flags);
-    if (rc)
-        return store_mdb_err(t->st, rc, store_db_names[db]);
+    if (rc) return store_mdb_err(t->st, rc, store_db_names[db]);
     return CLAIMDB_OK;
 }
 
 int sdb_reserve(store_txn *t, int db, const void *k, size_t kl, size_t vl, void **out)
 {
     int prc = pend_sync_db(t, db);
-    if (prc)
-        return prc;
+    if (prc) return prc;
     MDB_val key = {kl, (void *)k}, val = {vl, NULL};
     int rc = mdb_put(txn_mdb(t), txn_dbi(t, db), &key, &val, MDB_RESERVE);
-    if (rc)
-        return store_mdb_err(t->st, rc, store_db_names[db]);
+    if (rc) return store_mdb_err(t->st, rc, store_db_names[db]);
     *out = val.mv_data;
     return CLAIMDB_OK;
 }
@@ -102,14 +94,11 @@ int sdb_reserve(store_txn *t, int db, const void *k, size_t kl, size_t vl, void 
 int sdb_del(store_txn *t, int db, const void *k, size_t kl)
 {
     int prc = pend_sync_db(t, db);
-    if (prc)
-        return prc;
+    if (prc) return prc;
     MDB_val key = {kl, (void *)k};
     int rc = mdb_del(txn_mdb(t), txn_dbi(t, db), &key, NULL);
-    if (rc == MDB_NOTFOUND)
-        return CLAIMDB_NOTFOUND;
-    if (rc)
-        return store_mdb_err(t->st, rc, store_db_names[db]);
+    if (rc == MDB_NOTFOUND) return CLAIMDB_NOTFOUND;
+    if (rc) return store_mdb_err(t->st, rc, store_db_names[db]);
     return CLAIMDB_OK;
 }
 
@@ -118,10 +107,8 @@ int sdb_u64_get(store_txn *t, int db, const void *k, size_t kl, uint64_t *n)
     MDB_val v;
     int rc = sdb_get(t, db, k, kl, &v);
     *n = 0;
-    if (rc == CLAIMDB_NOTFOUND)
-        return CLAIMDB_OK;
-    if (rc)
-        return rc;
+    if (rc == CLAIMDB_NOTFOUND) return CLAIMDB_OK;
+    if (rc) return rc;
     if (v.mv_size != 8)
         return store_seterr(t->st, CLAIMDB_CORRUPT, "%s: damaged counter", store_db_names[db]);
     *n = get_u64(v.mv_data);
@@ -132,8 +119,7 @@ int sdb_u64_add(store_txn *t, int db, const void *k, size_t kl, int64_t delta, b
 {
     uint64_t n;
     int rc = sdb_u64_get(t, db, k, kl, &n);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     if (delta < 0 && (uint64_t)-delta > n)
         n = 0; /* never wrap; a counter cannot go below zero */
     else
@@ -156,8 +142,7 @@ static const char *const meta_names[META_N] = {
 static int meta_index(const char *name)
 {
     for (int i = 0; i < META_N; i++)
-        if (strcmp(name, meta_names[i]) == 0)
-            return i;
+        if (strcmp(name, meta_names[i]) == 0) return i;
     return -1;
 }
 
@@ -165,13 +150,11 @@ static int meta_index(const char *name)
 static int meta_slot(store_txn *t, const char *name, uint64_t **slot)
 {
     int i = meta_index(name);
-    if (i < 0)
-        return store_seterr(t->st, CLAIMDB_MISUSE, "unknown counter %s", name);
+    if (i < 0) return store_seterr(t->st, CLAIMDB_MISUSE, "unknown counter %s", name);
     if (!t->meta.loaded) {
         for (int j = 0; j < META_N; j++) {
             int rc = sdb_u64_get(t, DB_META, meta_names[j], strlen(meta_names[j]), &t->meta.v[j]);
-            if (rc)
-                return rc;
+            if (rc) return rc;
         }
         t->meta.loaded = true;
         t->meta.dirty = false;
@@ -184,8 +167,7 @@ int meta_add(store_txn *t, const char *name, int64_t delta)
 {
     uint64_t *v;
     int rc = meta_slot(t, name, &v);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     if (delta < 0 && (uint64_t)-delta > *v)
         *v = 0; /* never wrap */
     else
@@ -198,8 +180,7 @@ int meta_set(store_txn *t, const char *name, uint64_t n)
 {
     uint64_t *v;
     int rc = meta_slot(t, name, &v);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     *v = n;
     t->meta.dirty = true;
     return CLAIMDB_OK;
@@ -207,12 +188,10 @@ int meta_set(store_txn *t, const char *name, uint64_t n)
 
 int meta_u64(store_txn *t, const char *name, uint64_t *n)
 {
-    if (!t->write)
-        return sdb_u64_get(t, DB_META, name, strlen(name), n);
+    if (!t->write) return sdb_u64_get(t, DB_META, name, strlen(name), n);
     uint64_t *v;
     int rc = meta_slot(t, name, &v);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     *n = *v;
     return CLAIMDB_OK;
 }
@@ -220,14 +199,12 @@ int meta_u64(store_txn *t, const char *name, uint64_t *n)
 /* Write the cached counters into the root transaction. */
 static int meta_flush(store_txn *t)
 {
-    if (!t->meta.dirty)
-        return CLAIMDB_OK;
+    if (!t->meta.dirty) return CLAIMDB_OK;
     for (int i = 0; i < META_N; i++) {
         uint8_t b[8];
         put_u64(b, t->meta.v[i]);
         int rc = sdb_put(t, DB_META, meta_names[i], strlen(meta_names[i]), b, 8, 0);
-        if (rc)
-            return rc;
+        if (rc) return rc;
     }
     t->meta.dirty = false;
     return CLAIMDB_OK;
@@ -242,8 +219,7 @@ int cur_open(store_txn *t, int db, const void *prefix, size_t plen, store_cursor
     if (rc || (rc = pend_sync_db(t, db))) /* STORE_MAPFULL only inside an operation */
         return rc;
     store_cursor *c = calloc(1, sizeof *c);
-    if (!c)
-        return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+    if (!c) return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
     c->t = t;
     c->db = db;
     c->depth = t->depth;
@@ -259,8 +235,7 @@ int cur_open(store_txn *t, int db, const void *prefix, size_t plen, store_cursor
         return store_mdb_err(t->st, rc, "opening a cursor");
     }
     c->next = t->cursors;
-    if (t->cursors)
-        t->cursors->prev = c;
+    if (t->cursors) t->cursors->prev = c;
     t->cursors = c;
     *out = c;
     return CLAIMDB_OK;
@@ -268,18 +243,15 @@ int cur_open(store_txn *t, int db, const void *prefix, size_t plen, store_cursor
 
 int cur_step(store_cursor *c, MDB_val *k, MDB_val *v)
 {
-    if (!c || c->dead || !c->t || !c->mc)
-        return -CLAIMDB_MISUSE;
-    if (c->ended)
-        return 0;
+    if (!c || c->dead || !c->t || !c->mc) return -CLAIMDB_MISUSE;
+    if (c->ended) return 0;
     store *st = c->t->st;
     int rc;
     /* Written since the cursor opened. (Operations never write while they step a cursor, so
      * STORE_MAPFULL, which cannot be returned here, does not happen.) */
     if (c->t->write && (rc = pend_sync_db(c->t, c->db)))
         return rc == STORE_MAPFULL ? -CLAIMDB_IOERR : -rc;
-    if (c->dead || !c->mc)
-        return -CLAIMDB_MISUSE;
+    if (c->dead || !c->mc) return -CLAIMDB_MISUSE;
     if (!c->started) {
         c->started = true;
         if (c->plen) {
@@ -320,18 +292,15 @@ int cur_step(store_cursor *c, MDB_val *k, MDB_val *v)
 
 void store_cursor_close(store_cursor *c)
 {
-    if (!c)
-        return;
+    if (!c) return;
     store_txn *t = c->t;
     if (t) {
         if (c->prev)
             c->prev->next = c->next;
         else
             t->cursors = c->next;
-        if (c->next)
-            c->next->prev = c->prev;
-        if (c->mc)
-            mdb_cursor_close(c->mc);
+        if (c->next) c->next->prev = c->prev;
+        if (c->mc) mdb_cursor_close(c->mc);
     }
     free(c);
 }
@@ -341,8 +310,7 @@ void store_cursor_close(store_cursor *c)
 static void cursors_after_nested_end(store_txn *t, int depth)
 {
     for (store_cursor *c = t->cursors; c; c = c->next) {
-        if (c->dead)
-            continue;
+        if (c->dead) continue;
         if (c->depth >= depth) {
             c->mc = NULL;
             c->dead = true;
@@ -359,8 +327,7 @@ static void cursors_detach(store_txn *t)
     store_cursor *c = t->cursors;
     while (c) {
         store_cursor *next = c->next;
-        if (c->mc && !t->write)
-            mdb_cursor_close(c->mc);
+        if (c->mc && !t->write) mdb_cursor_close(c->mc);
         c->mc = NULL;
         c->dead = true;
         c->t = NULL;
@@ -374,22 +341,18 @@ static void cursors_detach(store_txn *t)
 
 static int ensure_depth(store_txn *t, int depth)
 {
-    if (depth < t->cap)
-        return CLAIMDB_OK;
+    if (depth < t->cap) return CLAIMDB_OK;
     int cap = t->cap ? t->cap * 2 : 4;
     while (cap <= depth)
         cap *= 2;
     MDB_txn **txns = realloc(t->txns, (size_t)cap * sizeof *txns);
-    if (!txns)
-        return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+    if (!txns) return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
     t->txns = txns;
     size_t *marks = realloc(t->marks, (size_t)cap * sizeof *marks);
-    if (!marks)
-        return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+    if (!marks) return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
     t->marks = marks;
     meta_cache *saved = realloc(t->saved, (size_t)cap * sizeof *saved);
-    if (!saved)
-        return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+    if (!saved) return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
     t->saved = saved;
     t->cap = cap;
     return CLAIMDB_OK;
@@ -424,8 +387,7 @@ static int begin_root(store_txn *t)
             }
             rc = mdb_env_set_mapsize(e->env, 0);
             store_registry_unlock();
-            if (rc)
-                return store_mdb_err(st, rc, "adopting the new map size");
+            if (rc) return store_mdb_err(st, rc, "adopting the new map size");
             continue;
         }
         if (rc) {
@@ -440,17 +402,14 @@ static int begin_root(store_txn *t)
 
 int store_begin(store *st, bool write, store_txn **out)
 {
-    if (!out)
-        return CLAIMDB_MISUSE;
+    if (!out) return CLAIMDB_MISUSE;
     *out = NULL;
-    if (!st || !st->se)
-        return CLAIMDB_MISUSE;
+    if (!st || !st->se) return CLAIMDB_MISUSE;
     store_env *e = st->se;
     if (write && (st->readonly || e->rdonly))
         return store_seterr(st, CLAIMDB_READONLY, "the database is open read-only");
     store_txn *t = calloc(1, sizeof *t);
-    if (!t)
-        return store_seterr(st, CLAIMDB_NOMEM, "out of memory");
+    if (!t) return store_seterr(st, CLAIMDB_NOMEM, "out of memory");
     t->st = st;
     t->se = e;
     t->write = write;
@@ -472,8 +431,7 @@ int store_begin(store *st, bool write, store_txn **out)
         return store_seterr(st, CLAIMDB_BUSY,
                             "another handle of this process holds the write transaction");
     }
-    if (write)
-        e->writing = true;
+    if (write) e->writing = true;
     if (write && e->active == 0) {
         /* Grow ahead while it is cheap (no transaction to replay): past half full, double. */
         MDB_envinfo info;
@@ -490,8 +448,7 @@ int store_begin(store *st, bool write, store_txn **out)
     if (rc) {
         store_registry_lock();
         e->active--;
-        if (write)
-            e->writing = false;
+        if (write) e->writing = false;
         store_registry_unlock();
         free(t->txns);
         free(t->marks);
@@ -509,8 +466,7 @@ static void txn_free(store_txn *t)
     tcache_clear(t);
     store_registry_lock();
     t->se->active--;
-    if (t->write)
-        t->se->writing = false;
+    if (t->write) t->se->writing = false;
     store_registry_unlock();
     free(t->txns);
     free(t->marks);
@@ -533,8 +489,7 @@ static void end_read(store_txn *t)
 
 void store_abort(store_txn *t)
 {
-    if (!t)
-        return;
+    if (!t) return;
     cursors_detach(t);
     if (t->txns[0]) {
         if (t->write)
@@ -562,8 +517,7 @@ int txn_die(store_txn *t, int code)
 
 int store_commit(store_txn *t)
 {
-    if (!t)
-        return CLAIMDB_MISUSE;
+    if (!t) return CLAIMDB_MISUSE;
     if (t->dead) {
         int rc = store_seterr(t->st, t->dead, "the transaction was lost after an error: %s",
                               "it has been rolled back");
@@ -587,18 +541,15 @@ int store_commit(store_txn *t)
         rc = pend_flush(t);
         if (rc == STORE_MAPFULL) {
             rc = txn_grow(t, t->loglen);
-            if (rc)
-                break;
+            if (rc) break;
             continue;
         }
-        if (rc)
-            break;
+        if (rc) break;
         cursors_detach(t);
         rc = meta_flush(t);
         if (rc == STORE_MAPFULL) {
             rc = txn_grow(t, t->loglen);
-            if (rc)
-                break;
+            if (rc) break;
             continue;
         }
         if (rc) {
@@ -610,13 +561,11 @@ int store_commit(store_txn *t)
         t->txns[0] = NULL;
         if (mrc == MDB_MAP_FULL) {
             rc = txn_grow(t, t->loglen);
-            if (rc)
-                break;
+            if (rc) break;
             cursors_detach(t);
             continue;
         }
-        if (mrc)
-            rc = store_mdb_err(t->st, mrc, "committing");
+        if (mrc) rc = store_mdb_err(t->st, mrc, "committing");
         break;
     }
     txn_free(t);
@@ -628,10 +577,8 @@ int store_commit(store_txn *t)
 int store_savepoint(store_txn *t)
 {
     int rc = txn_check_write(t);
-    if (rc)
-        return rc;
-    if ((rc = ensure_depth(t, t->depth + 1)) || (rc = pend_sync(t)))
-        return rc;
+    if (rc) return rc;
+    if ((rc = ensure_depth(t, t->depth + 1)) || (rc = pend_sync(t))) return rc;
     MDB_txn *child;
     int mrc = mdb_txn_begin(t->se->env, txn_mdb(t), 0, &child);
     if (mrc) {
@@ -648,19 +595,15 @@ int store_savepoint(store_txn *t)
 int store_savepoint_release(store_txn *t)
 {
     int rc = txn_check_write(t);
-    if (rc)
-        return rc;
-    if (t->depth == 0)
-        return store_seterr(t->st, CLAIMDB_MISUSE, "no savepoint to release");
-    if ((rc = pend_sync(t)))
-        return rc;
+    if (rc) return rc;
+    if (t->depth == 0) return store_seterr(t->st, CLAIMDB_MISUSE, "no savepoint to release");
+    if ((rc = pend_sync(t))) return rc;
     MDB_txn *child = t->txns[t->depth];
     cursors_after_nested_end(t, t->depth);
     size_t mark = t->marks[t->depth - 1];
     t->depth--;
     int mrc = mdb_txn_commit(child); /* merges into the parent, or aborts the child on failure */
-    if (mrc == MDB_MAP_FULL)
-        return txn_grow(t, t->loglen);
+    if (mrc == MDB_MAP_FULL) return txn_grow(t, t->loglen);
     if (mrc) {
         t->loglen = mark; /* the child's writes are gone */
         t->meta = t->saved[t->depth];
@@ -672,10 +615,8 @@ int store_savepoint_release(store_txn *t)
 int store_savepoint_rollback(store_txn *t)
 {
     int rc = txn_check_write(t);
-    if (rc)
-        return rc;
-    if (t->depth == 0)
-        return store_seterr(t->st, CLAIMDB_MISUSE, "no savepoint to roll back");
+    if (rc) return rc;
+    if (t->depth == 0) return store_seterr(t->st, CLAIMDB_MISUSE, "no savepoint to roll back");
     pend_reset(t); /* flushed when the savepoint began: all of it is the savepoint's */
     tcache_clear(t);
     cursors_after_nested_end(t, t->depth);
@@ -693,16 +634,14 @@ int store_savepoint_rollback(store_txn *t)
 static int log_reserve(store_txn *t, store_op_type type, size_t len, uint8_t **payload,
                        size_t *start)
 {
-    if (len > UINT32_MAX)
-        return store_seterr(t->st, CLAIMDB_TOOBIG, "a value larger than 4 GiB");
+    if (len > UINT32_MAX) return store_seterr(t->st, CLAIMDB_TOOBIG, "a value larger than 4 GiB");
     size_t need = t->loglen + OPHDR + len;
     if (need > t->logcap) {
         size_t cap = t->logcap ? t->logcap : 4096;
         while (cap < need)
             cap *= 2;
         unsigned char *log = realloc(t->log, cap);
-        if (!log)
-            return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+        if (!log) return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
         t->log = log;
         t->logcap = cap;
     }
@@ -735,25 +674,19 @@ int oplog_intern(store_txn *t, const char *text, size_t len, size_t *start)
 {
     uint8_t *p = NULL;
     int rc = log_reserve(t, OP_INTERN, len, &p, start);
-    if (!rc && len)
-        memcpy(p, text, len);
+    if (!rc && len) memcpy(p, text, len);
     return rc;
 }
 
-int oplog_alias(store_txn *t, const char *a, size_t alen, const char *c, size_t clen,
-                size_t *start)
+int oplog_alias(store_txn *t, const char *a, size_t alen, const char *c, size_t clen, size_t *start)
 {
     uint8_t *p = NULL;
-    if (alen > UINT32_MAX)
-        return store_seterr(t->st, CLAIMDB_TOOBIG, "alias too long");
+    if (alen > UINT32_MAX) return store_seterr(t->st, CLAIMDB_TOOBIG, "alias too long");
     int rc = log_reserve(t, OP_ALIAS, 4 + alen + clen, &p, start);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     put_u32(p, (uint32_t)alen);
-    if (alen)
-        memcpy(p + 4, a, alen);
-    if (clen)
-        memcpy(p + 4 + alen, c, clen);
+    if (alen) memcpy(p + 4, a, alen);
+    if (clen) memcpy(p + 4 + alen, c, clen);
     return CLAIMDB_OK;
 }
 
@@ -762,8 +695,7 @@ int oplog_cite_put(store_txn *t, const claim_key *k, const store_citation *c, si
     uint8_t *p = NULL;
     size_t vlen = cite_value_size(c);
     int rc = log_reserve(t, OP_CITE_PUT, 25 + 8 + vlen, &p, start);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     log_claim(p, k);
     put_u64(p + 25, c->article);
     cite_value_encode(p + 33, c);
@@ -774,8 +706,7 @@ int oplog_cite_del(store_txn *t, const claim_key *k, uint64_t article, size_t *s
 {
     uint8_t *p = NULL;
     int rc = log_reserve(t, OP_CITE_DEL, 33, &p, start);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     log_claim(p, k);
     put_u64(p + 25, article);
     return CLAIMDB_OK;
@@ -785,8 +716,7 @@ int oplog_claim_del(store_txn *t, const claim_key *k, size_t *start)
 {
     uint8_t *p = NULL;
     int rc = log_reserve(t, OP_CLAIM_DEL, 25, &p, start);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     log_claim(p, k);
     return CLAIMDB_OK;
 }
@@ -795,8 +725,7 @@ int oplog_article_put(store_txn *t, const store_article *a, size_t *start)
 {
     uint8_t *p = NULL;
     int rc = log_reserve(t, OP_ARTICLE_PUT, 8 + article_value_size(a), &p, start);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     put_u64(p, a->id);
     article_value_encode(p + 8, a);
     return CLAIMDB_OK;
@@ -869,8 +798,7 @@ static int replay(store_txn *t, size_t upto, int target_depth)
     for (;;) {
         while (t->depth < target_depth && t->marks[t->depth] <= pos) {
             int prc = pend_flush(t); /* as store_savepoint did */
-            if (prc)
-                return prc;
+            if (prc) return prc;
             MDB_txn *child;
             int mrc = mdb_txn_begin(t->se->env, txn_mdb(t), 0, &child);
             if (mrc) {
@@ -881,16 +809,14 @@ static int replay(store_txn *t, size_t upto, int target_depth)
             t->depth++;
             t->txns[t->depth] = child;
         }
-        if (pos >= upto)
-            return CLAIMDB_OK;
+        if (pos >= upto) return CLAIMDB_OK;
         store_op o;
         pos = oplog_decode(t, pos, &o);
         bool was = t->in_op;
         t->in_op = true;
         int rc = op_apply(t, &o, NULL);
         t->in_op = was;
-        if (rc)
-            return rc;
+        if (rc) return rc;
     }
 }
 
@@ -904,8 +830,7 @@ int txn_grow(store_txn *t, size_t upto)
         /* LMDB frees the write transaction's cursors: ours wait to be reopened. */
         for (store_cursor *c = t->cursors; c; c = c->next) {
             c->mc = NULL;
-            if (c->started && !c->ended)
-                c->reposition = true;
+            if (c->started && !c->ended) c->reposition = true;
         }
         if (t->txns[0]) {
             mdb_txn_abort(t->txns[0]);
@@ -933,32 +858,28 @@ int txn_grow(store_txn *t, size_t upto)
         size_t nsize = size * 2 > size + want ? size * 2 : size + want;
         int mrc = mdb_env_set_mapsize(e->env, nsize);
         store_registry_unlock();
-        if (mrc)
-            return txn_die(t, store_mdb_err(st, mrc, "growing the map"));
+        if (mrc) return txn_die(t, store_mdb_err(st, mrc, "growing the map"));
         MDB_txn *root;
         mrc = mdb_txn_begin(e->env, NULL, 0, &root);
         if (mrc == MDB_MAP_RESIZED)
-            return txn_die(t, store_seterr(st, CLAIMDB_BUSY,
-                                           "database changed while growing the map"));
+            return txn_die(
+                t, store_seterr(st, CLAIMDB_BUSY, "database changed while growing the map"));
         if (mrc) {
             int rc = store_mdb_err(st, mrc, "growing the map");
             return txn_die(t, rc == STORE_MAPFULL ? CLAIMDB_IOERR : rc);
         }
         if ((uint64_t)mdb_txn_id(root) != t->txnid) {
             mdb_txn_abort(root);
-            return txn_die(t, store_seterr(st, CLAIMDB_BUSY,
-                                           "database changed while growing the map"));
+            return txn_die(
+                t, store_seterr(st, CLAIMDB_BUSY, "database changed while growing the map"));
         }
         t->txns[0] = root;
         t->meta = (meta_cache){0}; /* recomputed by the replay */
         int rc = replay(t, upto, target_depth);
-        if (rc == STORE_MAPFULL)
-            continue;
-        if (rc)
-            return txn_die(t, rc);
+        if (rc == STORE_MAPFULL) continue;
+        if (rc) return txn_die(t, rc);
         for (store_cursor *c = t->cursors; c; c = c->next) {
-            if (c->dead)
-                continue;
+            if (c->dead) continue;
             mrc = mdb_cursor_open(t->txns[c->depth], txn_dbi(t, c->db), &c->mc);
             if (mrc) {
                 c->mc = NULL;
@@ -978,13 +899,10 @@ int oplog_exec(store_txn *t, size_t start, void *out)
         t->in_op = true;
         rc = op_apply(t, &o, out);
         t->in_op = false;
-        if (rc != STORE_MAPFULL)
-            break;
+        if (rc != STORE_MAPFULL) break;
         rc = txn_grow(t, start);
-        if (rc)
-            break;
+        if (rc) break;
     }
-    if (rc && !t->dead)
-        t->loglen = start;
+    if (rc && !t->dead) t->loglen = start;
     return rc;
 }

@@ -28,8 +28,7 @@ typedef struct fx {
 static int setup(void **state)
 {
     fx *f = calloc(1, sizeof *f);
-    if (!f)
-        return -1;
+    if (!f) return -1;
     strcpy(f->dir, "/tmp/claimdb-store-XXXXXX");
     if (!mkdtemp(f->dir)) {
         free(f);
@@ -146,8 +145,13 @@ static void test_key_case(void **state)
     (void)state;
     key_is("Taliban", "taliban");
     key_is("TALIBAN", "taliban");
-    key_is("\xc3\x89lys\xc3\xa9" "e", "\xc3\xa9lys\xc3\xa9" "e"); /* Élysée */
-    key_is("Stra\xc3\x9f" "e", "strasse");                        /* full case folding */
+    key_is("\xc3\x89lys\xc3\xa9"
+           "e",
+           "\xc3\xa9lys\xc3\xa9"
+           "e"); /* Élysée */
+    key_is("Stra\xc3\x9f"
+           "e",
+           "strasse"); /* full case folding */
     key_is("\xce\xa3\xce\x9f\xce\xa6\xce\x99\xce\x91", "\xcf\x83\xce\xbf\xcf\x86\xce\xb9\xce\xb1");
 }
 
@@ -166,10 +170,18 @@ static void test_key_whitespace(void **state)
     (void)state;
     key_is("  a  b  ", "a b");
     key_is("a\t\n\r\v\fb", "a b");
-    key_is("a\xc2\xa0" "b", "a b");              /* NO-BREAK SPACE (Zs) */
-    key_is("a\xe3\x80\x80" "b", "a b");          /* IDEOGRAPHIC SPACE (Zs) */
-    key_is("a\xc2\x85" "b", "a b");              /* NEL */
-    key_is("a\xe2\x80\xa8\xe2\x80\xa9" "b", "a b"); /* LINE/PARAGRAPH SEPARATOR */
+    key_is("a\xc2\xa0"
+           "b",
+           "a b"); /* NO-BREAK SPACE (Zs) */
+    key_is("a\xe3\x80\x80"
+           "b",
+           "a b"); /* IDEOGRAPHIC SPACE (Zs) */
+    key_is("a\xc2\x85"
+           "b",
+           "a b"); /* NEL */
+    key_is("a\xe2\x80\xa8\xe2\x80\xa9"
+           "b",
+           "a b"); /* LINE/PARAGRAPH SEPARATOR */
     key_is("\xe2\x80\x83New   York\n", "new york");
 }
 
@@ -177,10 +189,10 @@ static void test_key_errors(void **state)
 {
     (void)state;
     assert_int_equal(key_rc("\xff", 1), CLAIMDB_ERROR);
-    assert_int_equal(key_rc("ab\xc3", 3), CLAIMDB_ERROR);         /* truncated */
-    assert_int_equal(key_rc("\xed\xa0\x80", 3), CLAIMDB_ERROR);   /* surrogate */
-    assert_int_equal(key_rc("\xc0\xaf", 2), CLAIMDB_ERROR);       /* overlong */
-    assert_int_equal(key_rc("x\xcd\xb8", 3), CLAIMDB_ERROR);      /* U+0378 unassigned */
+    assert_int_equal(key_rc("ab\xc3", 3), CLAIMDB_ERROR);       /* truncated */
+    assert_int_equal(key_rc("\xed\xa0\x80", 3), CLAIMDB_ERROR); /* surrogate */
+    assert_int_equal(key_rc("\xc0\xaf", 2), CLAIMDB_ERROR);     /* overlong */
+    assert_int_equal(key_rc("x\xcd\xb8", 3), CLAIMDB_ERROR);    /* U+0378 unassigned */
     assert_int_equal(key_rc("", 0), CLAIMDB_ERROR);
     assert_int_equal(key_rc(" \t\xc2\xa0 ", 5), CLAIMDB_ERROR);
     char buf[1200];
@@ -281,8 +293,7 @@ static int cmp_tuple(const void *a, const void *b)
 {
     const tuple *x = a, *y = b;
     for (int i = 0; i < 3; i++)
-        if (x->v[i] != y->v[i])
-            return x->v[i] < y->v[i] ? -1 : 1;
+        if (x->v[i] != y->v[i]) return x->v[i] < y->v[i] ? -1 : 1;
     return 0;
 }
 
@@ -324,21 +335,19 @@ static void test_scan_paths(void **state)
                     tuple want[128];
                     int nw = 0;
                     for (int i = 0; i < n; i++) {
-                        if (all[i].pol != pol)
-                            continue;
+                        if (all[i].pol != pol) continue;
                         tuple tp = {all[i].pol, {0, 0, 0}};
                         order((store_index)idx, &all[i], tp.v);
                         bool match = true;
                         for (int j = 0; j < np; j++)
                             match = match && tp.v[j] == prefix[j];
-                        if (match)
-                            want[nw++] = tp;
+                        if (match) want[nw++] = tp;
                     }
                     qsort(want, (size_t)nw, sizeof *want, cmp_tuple);
                     store_cursor *c;
-                    assert_int_equal(store_scan_open(t, (store_index)idx, (uint8_t)pol, prefix,
-                                                     np, &c),
-                                     CLAIMDB_OK);
+                    assert_int_equal(
+                        store_scan_open(t, (store_index)idx, (uint8_t)pol, prefix, np, &c),
+                        CLAIMDB_OK);
                     claim_key k;
                     int got = 0, r;
                     while ((r = store_cursor_next_claim(c, &k)) == 1) {
@@ -496,7 +505,10 @@ static void test_claim_delete(void **state)
 
 /* ---- articles ---- */
 
-static store_text tx(const char *s) { return (store_text){s, s ? strlen(s) : 0}; }
+static store_text tx(const char *s)
+{
+    return (store_text){s, s ? strlen(s) : 0};
+}
 
 static void test_articles(void **state)
 {
@@ -523,7 +535,9 @@ static void test_articles(void **state)
     text_is(g.text, "Full text.\nSecond line.");
     assert_false(g.has_duplicate_of);
     /* replace the whole record */
-    store_article b = {.id = 7, .title = tx("Talks resume (updated)"), .has_duplicate_of = true,
+    store_article b = {.id = 7,
+                       .title = tx("Talks resume (updated)"),
+                       .has_duplicate_of = true,
                        .duplicate_of = 3};
     assert_int_equal(store_article_put(t, &b), CLAIMDB_OK);
     assert_int_equal(store_article_get(t, 7, &g), CLAIMDB_OK);
@@ -813,8 +827,7 @@ static uint64_t claims_in(store_txn *t)
 {
     store_cursor *c;
     uint64_t n = 0;
-    if (store_scan_open(t, IDX_SPO, POL_POS, NULL, 0, &c))
-        return UINT64_MAX;
+    if (store_scan_open(t, IDX_SPO, POL_POS, NULL, 0, &c)) return UINT64_MAX;
     claim_key k;
     while (store_cursor_next_claim(c, &k) == 1)
         n++;
@@ -826,27 +839,19 @@ static int child_reader(const char *path, int in, int out)
 {
     store *st;
     store_txn *t;
-    if (store_open(path, 0, &st))
-        return 10;
-    if (store_begin(st, false, &t))
-        return 11;
+    if (store_open(path, 0, &st)) return 10;
+    if (store_begin(st, false, &t)) return 11;
     uint64_t n0 = claims_in(t);
-    if (write(out, "r", 1) != 1)
-        return 12;
+    if (write(out, "r", 1) != 1) return 12;
     char ch;
-    if (read(in, &ch, 1) != 1)
-        return 13;
+    if (read(in, &ch, 1) != 1) return 13;
     /* the parent has committed 10 more claims: this snapshot does not see them */
-    if (claims_in(t) != n0)
-        return 14;
+    if (claims_in(t) != n0) return 14;
     store_counts cn;
-    if (store_counts_get(t, &cn) || cn.claims_pos != n0)
-        return 15;
+    if (store_counts_get(t, &cn) || cn.claims_pos != n0) return 15;
     store_abort(t);
-    if (store_begin(st, false, &t))
-        return 16;
-    if (claims_in(t) != n0 + 10)
-        return 17;
+    if (store_begin(st, false, &t)) return 16;
+    if (claims_in(t) != n0 + 10) return 17;
     store_abort(t);
     store_close(st);
     return 0;
@@ -855,8 +860,7 @@ static int child_reader(const char *path, int in, int out)
 static int find_pid(const char *msg, void *ctx)
 {
     int pid;
-    if (sscanf(msg, "%d", &pid) == 1 && pid == *(int *)ctx)
-        *(int *)ctx = -1;
+    if (sscanf(msg, "%d", &pid) == 1 && pid == *(int *)ctx) *(int *)ctx = -1;
     return 0;
 }
 
@@ -1248,21 +1252,17 @@ static void test_map_grown_elsewhere(void **state)
         store *cst;
         store_txn *ct;
         term_id id;
-        if (store_open_mapsize(f->path, 0, TINY_MAP, &cst) || store_begin(cst, true, &ct))
-            _exit(1);
+        if (store_open_mapsize(f->path, 0, TINY_MAP, &cst) || store_begin(cst, true, &ct)) _exit(1);
         for (int i = 1; i < 2000; i++) {
             char name[32];
             snprintf(name, sizeof name, "object number %d", i);
             claim_key k = {POL_POS, s, p, 0};
             store_citation c = {.article = (uint64_t)i, .quote = tx("words words words words")};
-            if (store_term_intern(ct, name, strlen(name), &id))
-                _exit(2);
+            if (store_term_intern(ct, name, strlen(name), &id)) _exit(2);
             k.o = id;
-            if (store_cite_put(ct, &k, &c, NULL))
-                _exit(3);
+            if (store_cite_put(ct, &k, &c, NULL)) _exit(3);
         }
-        if (store_commit(ct))
-            _exit(4);
+        if (store_commit(ct)) _exit(4);
         store_close(cst);
         _exit(0);
     }
