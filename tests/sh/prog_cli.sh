@@ -3,15 +3,9 @@
 # statements come from (argument, -f files, standard input), error names for each, the default
 # output mode in a pipe, --mode=, .timer, and the demo database (missing, then read-only).
 set -u
-prog=$1 src=$2
-case $prog in /*) ;; *) prog=$PWD/$prog ;; esac
-case $src in /*) ;; *) src=$PWD/$src ;; esac
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/../lib/common.sh"
 export CI=true
 cd "$tmp" || exit 1
-fails=0
-fail() { printf 'FAIL: %s\n' "$*"; fails=$((fails + 1)); }
 # check NAME EXPECTED-STATUS COMMAND...: runs it, keeps stdout in $tmp/out, stderr in $tmp/err
 check() {
     name=$1 want=$2

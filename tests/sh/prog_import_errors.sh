@@ -3,14 +3,9 @@
 # database is unchanged (its export before and after is the same), since one file is one
 # transaction. Good lines before the bad one are rolled back too.
 set -u
-prog=$1
-case $prog in /*) ;; *) prog=$PWD/$prog ;; esac
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/../lib/common.sh"
 export CI=true
 cd "$tmp" || exit 1
-fails=0
-fail() { printf 'FAIL: %s\n' "$*"; fails=$((fails + 1)); }
 db=$tmp/t.db
 "$prog" "$db" 'ASSERT Taliban demands withdrawal FROM 0 QUOTE "pull out" CONFIDENCE 0.9; ALIAS "Islamic Emirate" FOR Taliban;' ||
     { echo "setup failed"; exit 1; }

@@ -3,12 +3,7 @@
 # before it appears set to 0), with bytes done of the total, rate and time left; never in a
 # pipe, nor with CI set.
 set -u
-prog=$1 src=$2
-case $prog in /*) ;; *) prog=$PWD/$prog ;; esac
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-fail() { printf 'FAIL: %s\n' "$*"; fails=$((fails + 1)); }
+. "$(dirname "$0")/../lib/common.sh"
 ${CC:-cc} -std=c11 -o "$tmp/ptydrive" "$src/tests/pty/ptydrive.c" -lutil ||
     { echo "cannot build ptydrive"; exit 1; }
 awk 'BEGIN { print "subject\tpredicate\tobject\tarticle\tquote";

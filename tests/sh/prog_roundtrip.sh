@@ -4,14 +4,9 @@
 # claims, claimants, confidences, article metadata, duplicates and aliases. Every format also
 # carries the same data as the others (imported from any, exported as TSV, all agree).
 set -u
-prog=$1
-case $prog in /*) ;; *) prog=$PWD/$prog ;; esac
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/../lib/common.sh"
 export CI=true
 cd "$tmp" || exit 1
-fails=0
-fail() { printf 'FAIL: %s\n' "$*"; fails=$((fails + 1)); }
 
 cat > data.cq <<'CQ'
 ALIAS "Islamic Emirate" FOR Taliban;

@@ -3,15 +3,9 @@
 # transaction: a bad one is rolled back, the others stay), counts per file, the seed data,
 # export to a file or standard output, and their failures.
 set -u
-prog=$1 src=$2
-case $prog in /*) ;; *) prog=$PWD/$prog ;; esac
-case $src in /*) ;; *) src=$PWD/$src ;; esac
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/../lib/common.sh"
 export CI=true
 cd "$tmp" || exit 1
-fails=0
-fail() { printf 'FAIL: %s\n' "$*"; fails=$((fails + 1)); }
 
 printf 'alias\tcanonical\nIslamic Emirate\tTaliban\n' > aliases.tsv
 printf 'subject\tpredicate\tobject\tarticle\tquote\nMars\tis\tred\t1\tq\nMars\tis\tblue\tone\t\n' > bad.tsv

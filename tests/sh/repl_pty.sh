@@ -4,12 +4,7 @@
 # the up arrow bringing the whole statement back, Ctrl-C dropping half-typed input, Ctrl-C
 # stopping a long query without leaving, the history file, and Ctrl-D leaving.
 set -u
-prog=$1 src=$2
-case $prog in /*) ;; *) prog=$PWD/$prog ;; esac
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-fail() { printf 'FAIL: %s\n' "$*"; fails=$((fails + 1)); }
+. "$(dirname "$0")/../lib/common.sh"
 ${CC:-cc} -std=c11 -o "$tmp/ptydrive" "$src/tests/pty/ptydrive.c" -lutil ||
     { echo "cannot build ptydrive"; exit 1; }
 unset CI

@@ -1,0 +1,9 @@
+# Sourced by the shell tests in tests/sh: the program ($1) and source tree ($2) as absolute
+# paths, a temporary folder $tmp removed at exit, and fail() counting failures in $fails.
+prog=$1 src=${2:-}
+case $prog in /*) ;; *) prog=$PWD/$prog ;; esac
+case $src in /* | '') ;; *) src=$PWD/$src ;; esac
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+fail() { printf 'FAIL: %s\n' "$*"; fails=$((fails + 1)); }
