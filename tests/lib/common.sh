@@ -1,8 +1,9 @@
-# Sourced by the shell tests in tests/sh: the program ($1) and source tree ($2) as absolute
-# paths, a temporary folder $tmp removed at exit, and fail() counting failures in $fails.
-prog=$1 src=${2:-}
+# Sourced by the shell tests in tests/sh: the program ($1), source tree ($2) and build tree
+# ($3) as absolute paths, a temporary folder $tmp removed at exit, and fail() counting failures in $fails.
+prog=$1 src=${2:-} build=${3:-}
 case $prog in /*) ;; *) prog=$PWD/$prog ;; esac
 case $src in /* | '') ;; *) src=$PWD/$src ;; esac
+case $build in /* | '') ;; *) build=$PWD/$build ;; esac
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0
