@@ -1,0 +1,182 @@
+/* filter.c — FILTER expressions: constants resolved once per run (terms to ids, so that =
+ * compares ids), regular expressions compiled once, and evaluation against the current
+ * variables. */
+#include "find.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int find_eval_value(find_exec *fx, const ast_expr *e, value *out);
+
+static int lookup_article_field(find_exec *fx, const ast_expr *e, value *out)
+{
+    value a;
+    int rc = find_eval_value(fx, e->a, &a);
+    if (rc != CLAIMDB_OK) return rc;
+    *out = v_null();
+    if (a.k != V_INT || a.u.i < 0) return CLAIMDB_OK;
+    store_article art;
+    rc = store_article_get(fx->stmt->txn, (uint64_t)a.u.i, &art);
+    if (rc == CLAIMDB_NOTFOUND) return CLAIMDB_OK;
+    if (rc != CLAIMDB_OK) return db_store_error(fx->stmt->db, rc);
+    store_text t = strcmp(e->text, "title") == 0    ? art.title
+                   : strcmp(e->text, "outlet") == 0 ? art.outlet
+                   : strcmp(e->text, "url") == 0    ? art.url
+                   : strcmp(e->text, "author") == 0 ? art.author
+                   : strcmp(e->text, "text") == 0   ? art.text
+                                                    : art.date;
+    if (t.ptr) *out = v_text(t.ptr, t.len);
+    return CLAIMDB_OK;
+}
+
+int find_eval_value(find_exec *fx, const ast_expr *e, value *out)
+{
+    switch (e->kind) {
+    case EXPR_VAR:
+        *out = find_var(fx, e->slot);
+        return CLAIMDB_OK;
+    case EXPR_CALL:
+        return lookup_article_field(fx, e, out);
+    case EXPR_TERM:
+    case EXPR_PARAM:
+    case EXPR_NUMBER:
+    case EXPR_DATE:
+        for (size_t i = 0; i < fx->nconsts; i++)
+            if (fx->consts[i].e == e) {
+                *out = fx->consts[i].v;
+                return CLAIMDB_OK;
+            }
+        *out = v_null();
+        return CLAIMDB_OK;
+    default:
+        return stmt_error_at(fx->stmt, CLAIMDB_ERROR, e->loc.off, "not a value");
+    }
+}
+
+int find_eval_cond(find_exec *fx, const ast_expr *e, bool *res)
+{
+    int rc;
+    bool a, b;
+    value x, y;
+    switch (e->kind) {
+    case EXPR_AND:
+        if ((rc = find_eval_cond(fx, e->a, &a))) return rc;
+        if (!a) return *res = false, CLAIMDB_OK;
+        return find_eval_cond(fx, e->b, res);
+    case EXPR_OR:
+        if ((rc = find_eval_cond(fx, e->a, &a))) return rc;
+        if (a) return *res = true, CLAIMDB_OK;
+        return find_eval_cond(fx, e->b, res);
+    case EXPR_NOT:
+        if ((rc = find_eval_cond(fx, e->a, &a))) return rc;
+        *res = !a;
+        return CLAIMDB_OK;
+    case EXPR_CMP:
+        if ((rc = find_eval_value(fx, e->a, &x)) || (rc = find_eval_value(fx, e->b, &y))) return rc;
+        if (x.k == V_NULL || y.k == V_NULL) return *res = false, CLAIMDB_OK;
+        if (e->op == CMP_EQ || e->op == CMP_NE) {
+            if ((rc = value_equal(fx->stmt->txn, &x, &y, &b)))
+                return db_store_error(fx->stmt->db, rc);
+            *res = e->op == CMP_EQ ? b : !b;
+            return CLAIMDB_OK;
+        } else {
+            int c;
+            if ((rc = value_order(fx->stmt->txn, &x, &y, &c)))
+                return db_store_error(fx->stmt->db, rc);
+            *res = e->op == CMP_LT   ? c < 0
+                   : e->op == CMP_LE ? c <= 0
+                   : e->op == CMP_GT ? c > 0
+                                     : c >= 0;
+            return CLAIMDB_OK;
+        }
+    case EXPR_REGEX:
+    case EXPR_LIKE: {
+        if ((rc = find_eval_value(fx, e->a, &x))) return rc;
+        *res = false;
+        if (x.k == V_NULL) return CLAIMDB_OK;
+        char buf[64];
+        const char *s;
+        size_t n;
+        if ((rc = value_text(fx->stmt->txn, &x, &s, &n, buf, sizeof buf)))
+            return db_store_error(fx->stmt->db, rc);
+        if (e->kind == EXPR_LIKE) {
+            if ((rc = like_match(e->text, strlen(e->text), s, n, res)))
+                return db_error(fx->stmt->db, rc, "out of memory");
+            return CLAIMDB_OK;
+        }
+        for (size_t i = 0; i < fx->nregex; i++) {
+            if (fx->regexes[i].e != e) continue;
+            /* regexec needs a NUL-terminated subject. */
+            char *copy = malloc(n + 1);
+            if (!copy) return db_error(fx->stmt->db, CLAIMDB_NOMEM, "out of memory");
+            memcpy(copy, s, n);
+            copy[n] = '\0';
+            *res = regexec(&fx->regexes[i].re, copy, 0, NULL, 0) == 0;
+            free(copy);
+        }
+        return CLAIMDB_OK;
+    }
+    default: {
+        /* A bare value as a condition: true when it is there. */
+        if ((rc = find_eval_value(fx, e, &x))) return rc;
+        *res = x.k != V_NULL;
+        return CLAIMDB_OK;
+    }
+    }
+}
+
+/* Resolve FILTER constants (terms looked up once, so that = compares ids) and compile
+ * regular expressions, once per run. */
+int find_prepare_expr(find_exec *fx, const ast_expr *e)
+{
+    if (!e) return CLAIMDB_OK;
+    claimdb_stmt *stmt = fx->stmt;
+    int rc;
+    if ((rc = find_prepare_expr(fx, e->a)) || (rc = find_prepare_expr(fx, e->b))) return rc;
+    if (e->kind == EXPR_REGEX) {
+        regex_entry *r = realloc(fx->regexes, (fx->nregex + 1) * sizeof *r);
+        if (!r) return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+        fx->regexes = r;
+        int err = regcomp(&r[fx->nregex].re, e->text, REG_EXTENDED | REG_ICASE | REG_NOSUB);
+        if (err) {
+            char msg[256];
+            regerror(err, &r[fx->nregex].re, msg, sizeof msg);
+            return stmt_error_at(stmt, CLAIMDB_SEMANTIC, e->loc.off, "bad regular expression: %s",
+                                 msg);
+        }
+        r[fx->nregex++].e = e;
+        return CLAIMDB_OK;
+    }
+    if (e->kind != EXPR_TERM && e->kind != EXPR_PARAM && e->kind != EXPR_NUMBER &&
+        e->kind != EXPR_DATE)
+        return CLAIMDB_OK;
+    value v = v_null();
+    if (e->kind == EXPR_NUMBER)
+        v = e->value.kind == VAL_INT ? v_int(e->value.i) : v_real(e->value.r);
+    else if (e->kind == EXPR_DATE)
+        v = v_cstr(e->value.s);
+    else if (e->kind == EXPR_TERM)
+        v = v_cstr(e->text);
+    else {
+        const binding *b = stmt_binding(stmt, e->text);
+        if (!b || b->k == V_NULL)
+            return stmt_error_at(stmt, CLAIMDB_ERROR, e->loc.off, "parameter %s is not bound",
+                                 e->text);
+        v = b->k == V_INT    ? v_int(b->u.i)
+            : b->k == V_REAL ? v_real(b->u.r)
+                             : v_text(b->u.s.p, b->u.s.n);
+    }
+    if (v.k == V_TEXT) {
+        /* A text that names a term becomes that term, so = compares ids. */
+        term_id id;
+        rc = store_term_lookup(stmt->txn, v.u.s.p, v.u.s.n, &id);
+        if (rc == CLAIMDB_OK) v = v_term(id);
+    }
+    const_entry *c = realloc(fx->consts, (fx->nconsts + 1) * sizeof *c);
+    if (!c) return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+    fx->consts = c;
+    c[fx->nconsts].e = e;
+    c[fx->nconsts].v = v;
+    fx->nconsts++;
+    return CLAIMDB_OK;
+}

@@ -1,0 +1,135 @@
+/* find.h — what the parts of the FIND executor share: the running state of one FIND and the
+ * functions each part gives the others. The parts: join.c (nested index lookups and the
+ * checks placed between them), filter.c (FILTER expressions), group.c (computed columns,
+ * grouping, DISTINCT sets, sorting), find.c (the pipeline and its output), explain.c. */
+#ifndef CLAIMDB_FIND_H
+#define CLAIMDB_FIND_H
+
+#include "plan.h"
+
+#include <regex.h>
+
+typedef struct level {
+    step_plan *sp;
+    store_cursor *scan;
+    store_cursor *cites;
+    claim_key cur;
+    bool empty;       /* a constant is unknown or a bound value is null: nothing matches */
+    bool single_done; /* FROM ?src with ?src bound: the one citation was tried */
+} level;
+
+typedef struct regex_entry {
+    const ast_expr *e;
+    regex_t re;
+} regex_entry;
+
+typedef struct const_entry {
+    const ast_expr *e;
+    value v;
+} const_entry;
+
+typedef struct conjunct {
+    const ast_expr *e;
+    size_t step;
+} conjunct;
+
+/* Gathered rows: the output columns, then the sort keys, then the arrival number (the
+ * final tie-break, so equal keys keep the order they came in). */
+typedef struct grow {
+    size_t seq;
+    value v[];
+} grow;
+
+typedef struct agg_state {
+    int64_t count;
+    value best; /* MIN / MAX */
+    void *distinct;
+    value **dkeys; /* the nodes of distinct, freed at the end */
+    size_t ndkeys, capdkeys;
+} agg_state;
+
+typedef struct group {
+    value *key;      /* ngroup values */
+    value *first;    /* the first solution's variables (for grouped variables and functions) */
+    agg_state *aggs; /* one per computed column */
+    size_t seq;
+} group;
+
+typedef struct find_exec {
+    exec base;
+    claimdb_stmt *stmt;
+    const ast_find *f;
+    plan pl;
+    level *lv;
+    size_t nlv;
+    int depth;
+    bool started, finished, gathered;
+    value *vars;
+    /* checks placed at the step that binds what they read (find_place_checks) */
+    size_t *bound_at;     /* per variable: the step that binds it */
+    size_t *without_step; /* per WITHOUT pattern */
+    conjunct *conj;       /* the AND-ed parts of FILTER */
+    size_t nconj;
+    /* resolved pieces of FILTER */
+    regex_entry *regexes;
+    size_t nregex;
+    const_entry *consts;
+    size_t nconsts;
+    /* computed columns: items, then ORDER BY keys */
+    size_t ncols, nkeys;
+    const ast_expr **cols;
+    /* LIMIT / OFFSET */
+    bool has_limit;
+    uint64_t limit, offset, emitted, skipped;
+    /* DISTINCT */
+    void *seen;
+    value **seen_rows;
+    size_t nseen, capseen;
+    /* gathered rows (ORDER BY, or aggregates) */
+    bool gather;
+    grow **rows;
+    size_t nrows, caprows, next;
+    /* groups */
+    void *groups;
+    group **grouplist;
+    size_t ngroups, capgroups;
+    size_t ncomputed; /* ncols + nkeys */
+} find_exec;
+
+static inline value find_var(const find_exec *fx, int slot)
+{
+    return fx->vars[slot];
+}
+
+static inline int find_store_err(find_exec *fx, int r)
+{
+    return db_store_error(fx->stmt->db, r < -1 ? -r : CLAIMDB_ERROR);
+}
+
+/* join.c */
+int find_place_checks(find_exec *fx);
+/* The next solution of the patterns that passes WITHOUT and FILTER: CLAIMDB_ROW, CLAIMDB_DONE
+ * or an error. */
+int find_next_solution(find_exec *fx);
+void find_level_close(level *l);
+
+/* filter.c */
+int find_prepare_expr(find_exec *fx, const ast_expr *e);
+int find_eval_value(find_exec *fx, const ast_expr *e, value *out);
+int find_eval_cond(find_exec *fx, const ast_expr *e, bool *res);
+
+/* group.c */
+bool find_is_agg(const ast_expr *e);
+int find_compute_plain(find_exec *fx, value *vals);
+int find_gather_row(find_exec *fx, const value *vals);
+int find_group_add(find_exec *fx, bool accumulate);
+int find_groups_emit(find_exec *fx);
+int find_group_cmp(const void *pa, const void *pb);
+void find_group_free(find_exec *fx, group *g);
+int find_tuple_insert(void **tree, value ***keep, size_t *nkeep, size_t *capkeep, const value *v,
+                      size_t n);
+void find_tuples_free(void **tree, value **keep, size_t n);
+int find_resolve_sort_keys(find_exec *fx);
+void find_merge_sort(find_exec *fx, grow **a, grow **tmp, size_t n);
+
+#endif /* CLAIMDB_FIND_H */

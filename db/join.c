@@ -1,0 +1,353 @@
+/* join.c — the join: one level per planned pattern, each a prefix range scan whose bounds
+ * come from the constants and the variables bound by the levels before it; claim- and
+ * citation-level conditions; and the WITHOUT and FILTER checks, each placed at the first level
+ * that binds what it reads. */
+#include "find.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int level_open(find_exec *fx, level *l)
+{
+    step_plan *sp = l->sp;
+    term_id prefix[3];
+    l->empty = false;
+    l->single_done = false;
+    l->cites = NULL;
+    for (int i = 0; i < sp->nprefix; i++) {
+        const pos_plan *pp = &sp->pos[idx_order[sp->idx][i]];
+        term_id id = 0;
+        if (pp->kind == POS_CONST)
+            id = pp->id;
+        else if (pp->kind == POS_BOUND) {
+            value v = find_var(fx, pp->slot);
+            id = v.k == V_TERM ? v.u.t : 0;
+        }
+        if (id == 0) {
+            l->empty = true;
+            return CLAIMDB_OK;
+        }
+        prefix[i] = id;
+    }
+    int rc = store_scan_open(fx->stmt->txn, sp->idx, sp->pol, prefix, sp->nprefix, &l->scan);
+    if (rc != CLAIMDB_OK) {
+        l->scan = NULL;
+        return db_store_error(fx->stmt->db, rc);
+    }
+    return CLAIMDB_OK;
+}
+
+void find_level_close(level *l)
+{
+    store_cursor_close(l->cites);
+    store_cursor_close(l->scan);
+    l->cites = NULL;
+    l->scan = NULL;
+}
+
+static term_id key_pos(const claim_key *k, int i)
+{
+    return i == 0 ? k->s : i == 1 ? k->p : k->o;
+}
+
+/* Claim-level conditions: bound and repeated positions, CITED BY, SOURCES, BY constant. */
+static int claim_ok(find_exec *fx, const step_plan *sp, const claim_key *k, bool *ok)
+{
+    store_txn *txn = fx->stmt->txn;
+    *ok = false;
+    for (int i = 0; i < 3; i++) {
+        const pos_plan *pp = &sp->pos[i];
+        term_id id = key_pos(k, i);
+        if (pp->kind == POS_CONST && pp->id != id) return CLAIMDB_OK;
+        if (pp->kind == POS_BOUND) {
+            value v = find_var(fx, pp->slot);
+            if (v.k != V_TERM || v.u.t != id) return CLAIMDB_OK;
+        }
+        if (pp->kind == POS_SAME) {
+            for (int j = 0; j < i; j++)
+                if (sp->pos[j].slot == pp->slot && key_pos(k, j) != id) return CLAIMDB_OK;
+        }
+    }
+    int rc;
+    if (sp->ncited) {
+        size_t hits = 0;
+        for (size_t i = 0; i < sp->ncited; i++) {
+            store_citation c;
+            rc = store_cite_get(txn, k, sp->cited[i], &c);
+            if (rc == CLAIMDB_OK)
+                hits++;
+            else if (rc != CLAIMDB_NOTFOUND)
+                return db_store_error(fx->stmt->db, rc);
+        }
+        bool all = sp->pat->cited_mode != CITED_ANY;
+        if (all ? hits < sp->ncited : hits == 0) return CLAIMDB_OK;
+    }
+    if (sp->has_sources) {
+        int64_t n;
+        if (sp->pat->independent) {
+            uint64_t *ids;
+            size_t nids;
+            if ((rc = claim_articles(txn, k, &ids, &nids)) == CLAIMDB_OK)
+                rc = independent_count(txn, ids, nids, &n);
+            free(ids);
+            if (rc) return db_store_error(fx->stmt->db, rc);
+        } else {
+            uint64_t u;
+            if ((rc = store_cite_count(txn, k, &u))) return db_store_error(fx->stmt->db, rc);
+            n = (int64_t)u;
+        }
+        int64_t m = sp->sources_n;
+        bool pass = false;
+        switch (sp->pat->sources_op) {
+        case CMP_EQ:
+            pass = n == m;
+            break;
+        case CMP_NE:
+            pass = n != m;
+            break;
+        case CMP_LT:
+            pass = n < m;
+            break;
+        case CMP_LE:
+            pass = n <= m;
+            break;
+        case CMP_GT:
+            pass = n > m;
+            break;
+        case CMP_GE:
+            pass = n >= m;
+            break;
+        }
+        if (!pass) return CLAIMDB_OK;
+    }
+    if (sp->has_by_const && !sp->cite_rows) {
+        /* BY a constant without FROM: some citation has that claimant. */
+        if (sp->by_const == 0) return CLAIMDB_OK;
+        store_cursor *cur;
+        if ((rc = store_cites_open(txn, k, &cur))) return db_store_error(fx->stmt->db, rc);
+        store_citation c;
+        int r;
+        bool found = false;
+        while (!found && (r = store_cursor_next_cite(cur, &c)) == 1)
+            found = c.claimant == sp->by_const;
+        store_cursor_close(cur);
+        if (!found) return CLAIMDB_OK;
+    }
+    *ok = true;
+    return CLAIMDB_OK;
+}
+
+static value cite_value(const store_citation *c, int which)
+{
+    switch (which) {
+    case 0:
+        return v_int((int64_t)c->article);
+    case 1:
+        return c->quote.ptr ? v_text(c->quote.ptr, c->quote.len) : v_null();
+    case 2:
+        return v_term(c->claimant);
+    default:
+        return c->has_confidence ? v_real(c->confidence) : v_null();
+    }
+}
+
+/* Citation-level conditions; binds the citation variables when they pass. */
+static int cite_accept(find_exec *fx, const step_plan *sp, const store_citation *c, bool *ok)
+{
+    *ok = false;
+    /* An unknown claimant (id 0) matches nothing, not the citations without claimant. */
+    if (sp->has_by_const && (sp->by_const == 0 || c->claimant != sp->by_const)) return CLAIMDB_OK;
+    const cite_var *cv[4] = {&sp->src, &sp->quote, &sp->who, &sp->conf};
+    for (int i = 0; i < 4; i++) {
+        if (cv[i]->slot < 0 || cv[i]->is_new) continue;
+        value have = find_var(fx, cv[i]->slot), got = cite_value(c, i);
+        bool eq;
+        int rc = value_equal(fx->stmt->txn, &have, &got, &eq);
+        if (rc != CLAIMDB_OK) return db_store_error(fx->stmt->db, rc);
+        if (!eq) return CLAIMDB_OK;
+    }
+    for (int i = 0; i < 4; i++)
+        if (cv[i]->slot >= 0 && cv[i]->is_new) fx->vars[cv[i]->slot] = cite_value(c, i);
+    *ok = true;
+    return CLAIMDB_OK;
+}
+
+/* Advance a level to its next binding: 1 bound, 0 exhausted, or an error code + 1000. */
+#define LEVEL_ERR(rc) (1000 + (rc))
+static int level_next(find_exec *fx, level *l)
+{
+    step_plan *sp = l->sp;
+    claimdb *db = fx->stmt->db;
+    if (l->empty) return 0;
+    for (;;) {
+        int r, rc;
+        bool ok;
+        if (l->cites) {
+            store_citation c;
+            while ((r = store_cursor_next_cite(l->cites, &c)) == 1) {
+                if ((rc = cite_accept(fx, sp, &c, &ok))) return LEVEL_ERR(rc);
+                if (ok) return 1;
+            }
+            store_cursor_close(l->cites);
+            l->cites = NULL;
+            if (r < 0) return LEVEL_ERR(find_store_err(fx, r));
+        }
+        if (db->interrupted) return LEVEL_ERR(db_error(db, CLAIMDB_INTERRUPT, "interrupted"));
+        r = store_cursor_next_claim(l->scan, &l->cur);
+        if (r == 0) return 0;
+        if (r < 0) return LEVEL_ERR(find_store_err(fx, r));
+        if ((rc = claim_ok(fx, sp, &l->cur, &ok))) return LEVEL_ERR(rc);
+        if (!ok) continue;
+        for (int i = 0; i < 3; i++)
+            if (sp->pos[i].kind == POS_NEW) fx->vars[sp->pos[i].slot] = v_term(key_pos(&l->cur, i));
+        if (!sp->cite_rows) return 1;
+        if (!sp->src.is_new) {
+            /* ?src is bound: look that one citation up instead of walking them all. */
+            value a = find_var(fx, sp->src.slot);
+            if (a.k != V_INT || a.u.i < 0) continue;
+            store_citation c;
+            rc = store_cite_get(fx->stmt->txn, &l->cur, (uint64_t)a.u.i, &c);
+            if (rc == CLAIMDB_NOTFOUND) continue;
+            if (rc != CLAIMDB_OK) return LEVEL_ERR(db_store_error(db, rc));
+            if ((rc = cite_accept(fx, sp, &c, &ok))) return LEVEL_ERR(rc);
+            if (ok) return 1;
+            continue;
+        }
+        if ((rc = store_cites_open(fx->stmt->txn, &l->cur, &l->cites))) {
+            l->cites = NULL;
+            return LEVEL_ERR(db_store_error(db, rc));
+        }
+    }
+}
+
+/* ---- the solution stream ---- */
+
+/* The next solution of patterns, WITHOUT and FILTER: CLAIMDB_ROW, CLAIMDB_DONE or an error. */
+/* Checks that run as soon as a step has bound everything they read: WITHOUT patterns and
+ * the AND-ed parts of FILTER. Checking early prunes the join instead of filtering its end. */
+static int checks_pass(find_exec *fx, size_t step, bool *pass)
+{
+    int rc;
+    *pass = true;
+    for (size_t i = 0; i < fx->pl.nwithout; i++) {
+        if (fx->without_step[i] != step) continue;
+        level w = {.sp = &fx->pl.without[i]};
+        if ((rc = level_open(fx, &w))) return rc;
+        int r = level_next(fx, &w);
+        find_level_close(&w);
+        if (r >= 1000) return r - 1000;
+        if (r == 1) return *pass = false, CLAIMDB_OK;
+    }
+    for (size_t i = 0; i < fx->nconj; i++) {
+        if (fx->conj[i].step != step) continue;
+        bool ok;
+        if ((rc = find_eval_cond(fx, fx->conj[i].e, &ok))) return rc;
+        if (!ok) return *pass = false, CLAIMDB_OK;
+    }
+    return CLAIMDB_OK;
+}
+
+/* The next solution of patterns, WITHOUT and FILTER: CLAIMDB_ROW, CLAIMDB_DONE or an error. */
+int find_next_solution(find_exec *fx)
+{
+    if (fx->finished) return CLAIMDB_DONE;
+    int rc;
+    if (!fx->started) {
+        fx->started = true;
+        fx->depth = 0;
+        if ((rc = level_open(fx, &fx->lv[0]))) return rc;
+    }
+    for (;;) {
+        level *l = &fx->lv[fx->depth];
+        int r = level_next(fx, l);
+        if (r >= 1000) return r - 1000;
+        if (r == 0) {
+            find_level_close(l);
+            if (fx->depth == 0) {
+                fx->finished = true;
+                return CLAIMDB_DONE;
+            }
+            fx->depth--;
+            continue;
+        }
+        bool pass;
+        if ((rc = checks_pass(fx, (size_t)fx->depth, &pass))) return rc;
+        if (!pass) continue;
+        if ((size_t)fx->depth + 1 < fx->nlv) {
+            fx->depth++;
+            if ((rc = level_open(fx, &fx->lv[fx->depth]))) return rc;
+            continue;
+        }
+        return CLAIMDB_ROW;
+    }
+}
+
+static void expr_slots(const ast_expr *e, bool *used)
+{
+    if (!e) return;
+    if (e->kind == EXPR_VAR && e->slot >= 0) used[e->slot] = true;
+    expr_slots(e->a, used);
+    expr_slots(e->b, used);
+}
+
+/* The step after which every variable in used is bound (0 when none is used). */
+static size_t step_binding(const find_exec *fx, const bool *used)
+{
+    size_t last = 0;
+    for (size_t v = 0; v < fx->f->nvars; v++)
+        if (used[v] && fx->bound_at[v] > last) last = fx->bound_at[v];
+    return last;
+}
+
+static int add_conjuncts(find_exec *fx, const ast_expr *e, bool *used)
+{
+    if (e->kind == EXPR_AND) {
+        int rc = add_conjuncts(fx, e->a, used);
+        return rc ? rc : add_conjuncts(fx, e->b, used);
+    }
+    conjunct *c = realloc(fx->conj, (fx->nconj + 1) * sizeof *c);
+    if (!c) return db_error(fx->stmt->db, CLAIMDB_NOMEM, "out of memory");
+    fx->conj = c;
+    memset(used, 0, (fx->f->nvars ? fx->f->nvars : 1) * sizeof *used);
+    expr_slots(e, used);
+    c[fx->nconj].e = e;
+    c[fx->nconj].step = step_binding(fx, used);
+    fx->nconj++;
+    return CLAIMDB_OK;
+}
+
+/* Place every check at the first step where all it reads is bound. */
+int find_place_checks(find_exec *fx)
+{
+    const ast_find *f = fx->f;
+    size_t nv = f->nvars ? f->nvars : 1;
+    fx->bound_at = calloc(nv, sizeof *fx->bound_at);
+    fx->without_step = calloc(fx->pl.nwithout ? fx->pl.nwithout : 1, sizeof *fx->without_step);
+    bool *used = calloc(nv, sizeof *used);
+    int rc = CLAIMDB_OK;
+    if (!fx->bound_at || !fx->without_step || !used) {
+        free(used);
+        return db_error(fx->stmt->db, CLAIMDB_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < fx->pl.nsteps; i++) {
+        const step_plan *sp = &fx->pl.steps[i];
+        for (int k = 0; k < 3; k++)
+            if (sp->pos[k].kind == POS_NEW) fx->bound_at[sp->pos[k].slot] = i;
+        const cite_var *cv[4] = {&sp->src, &sp->quote, &sp->who, &sp->conf};
+        for (int k = 0; k < 4; k++)
+            if (cv[k]->slot >= 0 && cv[k]->is_new) fx->bound_at[cv[k]->slot] = i;
+    }
+    for (size_t i = 0; i < fx->pl.nwithout; i++) {
+        const step_plan *sp = &fx->pl.without[i];
+        memset(used, 0, nv * sizeof *used);
+        for (int k = 0; k < 3; k++)
+            if (sp->pos[k].slot >= 0) used[sp->pos[k].slot] = true;
+        const cite_var *cv[4] = {&sp->src, &sp->quote, &sp->who, &sp->conf};
+        for (int k = 0; k < 4; k++)
+            if (cv[k]->slot >= 0) used[cv[k]->slot] = true;
+        fx->without_step[i] = step_binding(fx, used);
+    }
+    if (f->filter) rc = add_conjuncts(fx, f->filter, used);
+    free(used);
+    return rc;
+}
