@@ -688,7 +688,8 @@ static bool soft_keyword(yysymbol_kind_t k)
 }
 
 /* How an expected token reads in a message, or NULL to leave it out. */
-static const char *expected_name(yysymbol_kind_t k, bool word_expected, bool others)
+static const char *expected_name(yysymbol_kind_t k, bool word_expected, bool others,
+                                 bool real_expected)
 {
     switch (k) {
     case YYSYMBOL_YYEOF: return "end of input";
@@ -698,7 +699,7 @@ static const char *expected_name(yysymbol_kind_t k, bool word_expected, bool oth
     case YYSYMBOL_PARAM: return others ? NULL : "a parameter"; /* allowed nearly everywhere */
     case YYSYMBOL_FUNC: return "a function call";
     case YYSYMBOL_DATE_LIT: return "a date";
-    case YYSYMBOL_INT: return "a number";
+    case YYSYMBOL_INT: return real_expected ? "a number" : "a whole number";
     case YYSYMBOL_REAL: return "a number";
     case YYSYMBOL_ANON: return "'_'";
     case YYSYMBOL_AND_NUM: return "'AND'";
@@ -757,10 +758,11 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, struct cq_ctx *ctx)
     int n = yypcontext_expected_tokens(yyctx, exp, YYNTOKENS);
     if (n < 0)
         n = 0;
-    bool word = false, and = false;
+    bool word = false, and = false, real = false;
     for (int i = 0; i < n; i++) {
         word |= exp[i] == YYSYMBOL_WORD;
         and |= exp[i] == YYSYMBOL_AND;
+        real |= exp[i] == YYSYMBOL_REAL;
     }
     /* "p o AND 4 ...": the AND was read as part of a CITED BY list; say what is wrong */
     if (ctx->cur_kind == TOK_AND_NUM && and && ctx->nqueue > 0) {
@@ -775,7 +777,7 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, struct cq_ctx *ctx)
     for (int pass = 0; pass < 2; pass++) {
         nn = 0;
         for (int i = 0; i < n; i++) {
-            const char *nm = expected_name(exp[i], word, pass == 0 ? n > 1 : false);
+            const char *nm = expected_name(exp[i], word, pass == 0 ? n > 1 : false, real);
             if (!nm)
                 continue;
             char q[24];
