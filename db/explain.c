@@ -1,6 +1,7 @@
 /* explain.c — EXPLAIN: the plan of a FIND as rows (step, pattern, index, bound positions,
- * estimated rows), from the same planner the executor uses. */
-#include "plan.h"
+ * estimated rows), and after each step the WITHOUT and FILTER checks that run there, taken
+ * from the executor's own set-up so that EXPLAIN shows what FIND does. */
+#include "find.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -54,21 +55,48 @@ static int explain_step(claimdb_stmt *stmt, rowset *rs, const step_plan *sp, int
     return rowset_add(rs, row);
 }
 
+/* A FILTER part as written, white space collapsed. */
+static int explain_filter(claimdb_stmt *stmt, rowset *rs, const ast_expr *e, int64_t n)
+{
+    char text[512] = "FILTER ";
+    size_t len = strlen(text);
+    bool space = false;
+    for (uint32_t i = 0; i < e->loc.len && e->loc.off + i < stmt->srclen && len + 4 < sizeof text;
+         i++) {
+        char c = stmt->src[e->loc.off + i];
+        bool ws = c == ' ' || c == '\t' || c == '\n' || c == '\r';
+        if (ws) {
+            space = true;
+            continue;
+        }
+        if (space) text[len++] = ' ';
+        space = false;
+        text[len++] = c;
+    }
+    text[len] = '\0';
+    value row[5] = {v_int(n), v_cstr(text), v_cstr("check"), v_cstr("-"), v_null()};
+    return rowset_add(rs, row);
+}
+
 int explain_start(claimdb_stmt *stmt, exec **out)
 {
-    plan pl;
-    int rc = plan_build(stmt, &stmt->ast->u.find, &pl);
-    if (rc != CLAIMDB_OK) return rc;
-    rowset *rs = rowset_new(5);
-    if (!rs) rc = CLAIMDB_NOMEM;
-    for (size_t i = 0; rc == CLAIMDB_OK && i < pl.nsteps; i++)
-        rc = explain_step(stmt, rs, &pl.steps[i], (int64_t)i + 1, false);
-    for (size_t i = 0; rc == CLAIMDB_OK && i < pl.nwithout; i++)
-        rc = explain_step(stmt, rs, &pl.without[i], (int64_t)(pl.nsteps + i + 1), true);
-    plan_free(&pl);
+    find_exec *fx = NULL;
+    int rc = find_open(stmt, &stmt->ast->u.find, &fx);
+    rowset *rs = rc == CLAIMDB_OK ? rowset_new(5) : NULL;
+    if (rc == CLAIMDB_OK && !rs) rc = db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+    for (size_t i = 0; rc == CLAIMDB_OK && i < fx->pl.nsteps; i++) {
+        int64_t n = (int64_t)i + 1;
+        rc = explain_step(stmt, rs, &fx->pl.steps[i], n, false);
+        for (size_t w = 0; rc == CLAIMDB_OK && w < fx->pl.nwithout; w++)
+            if (fx->without_step[w] == i) rc = explain_step(stmt, rs, &fx->pl.without[w], n, true);
+        for (size_t c = 0; rc == CLAIMDB_OK && c < fx->nconj; c++)
+            if (fx->conj[c].step == i) rc = explain_filter(stmt, rs, fx->conj[c].e, n);
+        if (rc == CLAIMDB_NOMEM) rc = db_error(stmt->db, rc, "out of memory");
+    }
+    if (fx) find_free(&fx->base);
     if (rc != CLAIMDB_OK) {
         rowset_free(rs);
-        return db_error(stmt->db, rc, "out of memory");
+        return rc;
     }
     return rowset_exec(rs, out);
 }

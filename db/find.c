@@ -150,7 +150,7 @@ static int find_next(claimdb_stmt *stmt, exec *self)
     return CLAIMDB_DONE;
 }
 
-static void find_free(exec *self)
+void find_free(exec *self)
 {
     find_exec *fx = (find_exec *)self;
     for (size_t i = 0; i < fx->nlv; i++)
@@ -178,7 +178,7 @@ static void find_free(exec *self)
     free(fx);
 }
 
-static int find_setup(claimdb_stmt *stmt, const ast_find *f, find_exec **out)
+int find_open(claimdb_stmt *stmt, const ast_find *f, find_exec **out)
 {
     find_exec *fx = calloc(1, sizeof *fx);
     if (!fx) return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
@@ -223,7 +223,7 @@ static int find_setup(claimdb_stmt *stmt, const ast_find *f, find_exec **out)
 int find_start(claimdb_stmt *stmt, exec **out)
 {
     find_exec *fx = NULL;
-    int rc = find_setup(stmt, &stmt->ast->u.find, &fx);
+    int rc = find_open(stmt, &stmt->ast->u.find, &fx);
     if (rc != CLAIMDB_OK) {
         if (fx) find_free(&fx->base);
         return rc;

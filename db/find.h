@@ -106,6 +106,12 @@ static inline int find_store_err(find_exec *fx, int r)
     return db_store_error(fx->stmt->db, r < -1 ? -r : CLAIMDB_ERROR);
 }
 
+/* find.c */
+/* Plan f and resolve its constants and checks, ready to run (EXPLAIN reads it unrun); *out is
+ * set even on failure, for find_free. */
+int find_open(claimdb_stmt *stmt, const ast_find *f, find_exec **out);
+void find_free(exec *self);
+
 /* join.c */
 int find_place_checks(find_exec *fx);
 /* The next solution of the patterns that passes WITHOUT and FILTER: CLAIMDB_ROW, CLAIMDB_DONE
