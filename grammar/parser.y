@@ -758,8 +758,9 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, struct cq_ctx *ctx)
     int n = yypcontext_expected_tokens(yyctx, exp, YYNTOKENS);
     if (n < 0)
         n = 0;
-    bool word = false, and = false, real = false;
+    bool word = false, and = false, real = false, var = false;
     for (int i = 0; i < n; i++) {
+        var |= exp[i] == YYSYMBOL_VAR;
         word |= exp[i] == YYSYMBOL_WORD;
         and |= exp[i] == YYSYMBOL_AND;
         real |= exp[i] == YYSYMBOL_REAL;
@@ -770,6 +771,16 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, struct cq_ctx *ctx)
         describe_token(ctx, ctx->queue[0].kind, ctx->queue[0].loc, num, sizeof num);
         cq_error(ctx, CLAIMDB_SYNTAX, ctx->queue[0].loc.off,
                  "syntax error: expected a term, a variable or '_' after 'AND', found %s", num);
+        return 0;
+    }
+    /* "FIND … FROM 3": in FIND, FROM binds a variable; CITED BY takes article ids */
+    if (ctx->prev_kind == TOK_FROM && ctx->cur_kind == TOK_INT && var) {
+        char num[64];
+        describe_token(ctx, ctx->cur_kind, ctx->cur_loc, num, sizeof num);
+        cq_error(ctx, CLAIMDB_SYNTAX, ctx->cur_loc.off,
+                 "syntax error: expected a variable after 'FROM', found %s (in FIND, FROM ?src "
+                 "binds the citing article; for claims that given articles cite, write CITED BY %.*s)",
+                 num, (int)ctx->cur_loc.len, ctx->text + ctx->cur_loc.off);
         return 0;
     }
     char names[YYNTOKENS][24];
