@@ -103,7 +103,7 @@ static inline value find_var(const find_exec *fx, int slot)
 
 static inline int find_store_err(find_exec *fx, int r)
 {
-    return db_store_error(fx->stmt->db, r < -1 ? -r : CLAIMDB_ERROR);
+    return db_store_error(fx->stmt->db, -r);
 }
 
 /* find.c */

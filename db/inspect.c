@@ -58,7 +58,7 @@ int evidence_start(claimdb_stmt *stmt, exec **out)
             if ((rc = rowset_add(rs, row)) != CLAIMDB_OK) break;
         }
         store_cursor_close(cur);
-        if (rc == CLAIMDB_OK && r < 0) rc = r < -1 ? -r : CLAIMDB_ERROR;
+        if (rc == CLAIMDB_OK && r < 0) rc = -r;
     }
     if (rc != CLAIMDB_OK) {
         rowset_free(rs);
@@ -141,7 +141,7 @@ static int article_row(claimdb_stmt *stmt, rowset *rs, const store_article *a, b
     while ((r = store_cursor_next_claim(cc, &k)) == 1)
         n++;
     store_cursor_close(cc);
-    if (r < 0) return r < -1 ? -r : CLAIMDB_ERROR;
+    if (r < 0) return -r;
     value row[9] = {v_int((int64_t)a->id),
                     text_or_null(a->title),
                     text_or_null(a->outlet),
@@ -164,7 +164,7 @@ static int show_articles(claimdb_stmt *stmt, rowset *rs)
     while ((r = store_cursor_next_article(cur, &a)) == 1)
         if ((rc = article_row(stmt, rs, &a, false)) != CLAIMDB_OK) break;
     store_cursor_close(cur);
-    if (rc == CLAIMDB_OK && r < 0) rc = r < -1 ? -r : CLAIMDB_ERROR;
+    if (rc == CLAIMDB_OK && r < 0) rc = -r;
     return rc;
 }
 
@@ -200,7 +200,7 @@ static int show_predicates(claimdb_stmt *stmt, rowset *rs)
         if ((rc = rowset_add(rs, row)) != CLAIMDB_OK) break;
     }
     store_cursor_close(cur);
-    if (rc == CLAIMDB_OK && r < 0) rc = r < -1 ? -r : CLAIMDB_ERROR;
+    if (rc == CLAIMDB_OK && r < 0) rc = -r;
     return rc;
 }
 
@@ -219,7 +219,7 @@ static int show_aliases(claimdb_stmt *stmt, rowset *rs)
         if ((rc = rowset_add(rs, row)) != CLAIMDB_OK) break;
     }
     store_cursor_close(cur);
-    if (rc == CLAIMDB_OK && r < 0) rc = r < -1 ? -r : CLAIMDB_ERROR;
+    if (rc == CLAIMDB_OK && r < 0) rc = -r;
     return rc;
 }
 
@@ -272,7 +272,7 @@ static int terms_next(claimdb_stmt *stmt, exec *self)
         stmt->row[0] = v_text(t.ptr, t.len);
         return CLAIMDB_ROW;
     }
-    if (r < 0) return db_store_error(stmt->db, r < -1 ? -r : CLAIMDB_ERROR);
+    if (r < 0) return db_store_error(stmt->db, -r);
     return CLAIMDB_DONE;
 }
 

@@ -66,11 +66,6 @@ static void choose_index(unsigned bound, store_index *idx, int *nprefix)
     }
 }
 
-static int resolve_term(claimdb_stmt *stmt, const ast_term *t, term_id *id)
-{
-    return stmt_term_lookup(stmt, t, id);
-}
-
 /* Fill the parts of a step that do not depend on the order. */
 static int step_init(claimdb_stmt *stmt, const ast_pattern *pat, step_plan *sp)
 {
@@ -85,7 +80,7 @@ static int step_init(claimdb_stmt *stmt, const ast_pattern *pat, step_plan *sp)
         case TERM_CONST:
         case TERM_PARAM:
             sp->pos[i].kind = POS_CONST;
-            if ((rc = resolve_term(stmt, terms[i], &sp->pos[i].id))) return rc;
+            if ((rc = stmt_term_lookup(stmt, terms[i], &sp->pos[i].id))) return rc;
             break;
         case TERM_VAR:
             sp->pos[i].kind = POS_NEW;
@@ -103,7 +98,7 @@ static int step_init(claimdb_stmt *stmt, const ast_pattern *pat, step_plan *sp)
     sp->cite_rows = sp->src.slot >= 0;
     if (pat->by.kind == TERM_CONST || pat->by.kind == TERM_PARAM) {
         sp->has_by_const = true;
-        if ((rc = resolve_term(stmt, &pat->by, &sp->by_const))) return rc;
+        if ((rc = stmt_term_lookup(stmt, &pat->by, &sp->by_const))) return rc;
     }
     if (pat->ncited) {
         sp->cited = malloc(pat->ncited * sizeof *sp->cited);

@@ -48,7 +48,7 @@ int claim_articles(store_txn *txn, const claim_key *k, uint64_t **ids, size_t *n
         (*ids)[(*n)++] = c.article;
     }
     store_cursor_close(cur);
-    return r < 0 ? (r < -1 ? -r : CLAIMDB_ERROR) : CLAIMDB_OK;
+    return r < 0 ? -r : CLAIMDB_OK;
 }
 
 int independent_count(store_txn *txn, const uint64_t *ids, size_t n, int64_t *count)

@@ -128,7 +128,7 @@ int store_term_text(store_txn *txn, term_id id, store_text *out);
  * of store_cursor_next_term gives one id and its display form. */
 int store_terms_open(store_txn *txn, const char *keyprefix, size_t len, store_cursor **out);
 int store_cursor_next_term(store_cursor *c, term_id *id,
-                           store_text *display); /* 1, 0 at end, <0 error */
+                           store_text *display); /* 1; 0 at end; or minus a CLAIMDB_* code */
 
 /* ---- aliases ---- */
 
@@ -162,10 +162,12 @@ int store_cite_count(store_txn *txn, const claim_key *k, uint64_t *n);
  * (nprefix 0..3; for IDX_POS the order is p, o, s; for IDX_OSP o, s, p). */
 int store_scan_open(store_txn *txn, store_index idx, uint8_t pol, const term_id *prefix,
                     int nprefix, store_cursor **out);
-int store_cursor_next_claim(store_cursor *c, claim_key *k); /* 1, 0 at end, <0 error */
+int store_cursor_next_claim(store_cursor *c,
+                            claim_key *k); /* 1; 0 at end; or minus a CLAIMDB_* code */
 /* The citations of one claim in article order. */
 int store_cites_open(store_txn *txn, const claim_key *k, store_cursor **out);
-int store_cursor_next_cite(store_cursor *c, store_citation *out); /* 1, 0 at end, <0 error */
+int store_cursor_next_cite(store_cursor *c,
+                           store_citation *out); /* 1; 0 at end; or minus a CLAIMDB_* code */
 /* The claims an article cites (both polarities). */
 int store_article_claims_open(store_txn *txn, uint64_t article, store_cursor **out);
 /* next claim: store_cursor_next_claim */
@@ -177,7 +179,8 @@ int store_article_get(store_txn *txn, uint64_t id, store_article *out); /* or CL
 /* Create or replace the whole record. */
 int store_article_put(store_txn *txn, const store_article *a);
 int store_articles_open(store_txn *txn, store_cursor **out);
-int store_cursor_next_article(store_cursor *c, store_article *out); /* 1, 0 at end, <0 error */
+int store_cursor_next_article(store_cursor *c,
+                              store_article *out); /* 1; 0 at end; or minus a CLAIMDB_* code */
 
 /* ---- statistics ---- */
 
