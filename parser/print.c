@@ -287,8 +287,12 @@ static void put_pattern(buf *b, const ast_pattern *p)
     } cl[] = {{" FROM ", &p->from},
               {" QUOTE ", &p->quote},
               {" BY ", &p->by},
-              {" CONFIDENCE ", &p->confidence}};
-    for (size_t i = 0; i < 4; i++)
+              {" CONFIDENCE ", &p->confidence},
+              {" AT ", &p->at},
+              {" TO ", &p->to},
+              {" ON ", &p->on},
+              {" STORED ", &p->stored}};
+    for (size_t i = 0; i < sizeof cl / sizeof cl[0]; i++)
         if (cl[i].t->kind != TERM_NONE) {
             puts_(b, cl[i].kw);
             put_term(b, cl[i].t);
@@ -368,6 +372,10 @@ static void put_claim(buf *b, const ast_claim_stmt *c, bool polarity)
         puts_(b, " CONFIDENCE ");
         put_value(b, &c->confidence);
     }
+    if (c->said_on.kind != VAL_NONE) {
+        puts_(b, " ON ");
+        put_value(b, &c->said_on);
+    }
 }
 
 static void put_field(buf *b, const char *kw, const ast_value *v)
@@ -403,7 +411,7 @@ char *ast_print(const ast_stmt *st)
         break;
     case STMT_CHECK:
         puts_(&b, "CHECK ");
-        put_claim(&b, &st->u.claim, false);
+        put_claim(&b, &st->u.claim, true);
         break;
     case STMT_ARTICLE: {
         const ast_article_stmt *a = &st->u.article;
