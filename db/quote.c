@@ -4,36 +4,33 @@
  * line breaks joined, double spaces made single. So the match is white-space-insensitive: the
  * quote's words (runs of non-space bytes) must appear in the text in order, separated by at
  * least one white space character wherever the quote has white space, and joined wherever the
- * quote joins them. Positions are counted in characters (Unicode code points) of the text, the
- * end exclusive, so that a reader in any language can slice the text with them. */
+ * quote joins them. White space is ASCII's and the no-break spaces (store_space_len). Positions are
+ * counted in characters (Unicode code points) of the text, the end exclusive, so that a reader in
+ * any language can slice the text with them. */
 #include "engine.h"
 
 #include <string.h>
 
-static bool ws(unsigned char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-/* Does the quote (already trimmed: q[0] and q[qn-1] are not space) match text at t? On a
- * match *mend is the byte after the match. */
+/* Does the quote (already trimmed) match text at t? White space runs (store_space_len) on
+ * either side match runs on the other. On a match *mend is the byte after the match. */
 static bool match_at(const char *t, size_t tn, size_t at, const char *q, size_t qn, size_t *mend)
 {
-    size_t i = at, j = 0;
-    while (j < qn) {
-        if (ws((unsigned char)q[j])) {
-            while (j < qn && ws((unsigned char)q[j]))
-                j++;
-            if (i >= tn || !ws((unsigned char)t[i])) return false;
-            while (i < tn && ws((unsigned char)t[i]))
-                i++;
+    const char *tp = t + at, *te = t + tn, *qp = q, *qe = q + qn;
+    size_t n;
+    while (qp < qe) {
+        if ((n = store_space_len(qp, qe)) > 0) {
+            while (qp < qe && (n = store_space_len(qp, qe)) > 0)
+                qp += n;
+            if (tp >= te || store_space_len(tp, te) == 0) return false;
+            while (tp < te && (n = store_space_len(tp, te)) > 0)
+                tp += n;
             continue;
         }
-        if (i >= tn || t[i] != q[j]) return false;
-        i++;
-        j++;
+        if (tp >= te || *tp != *qp) return false;
+        tp++;
+        qp++;
     }
-    *mend = i;
+    *mend = (size_t)(tp - t);
     return true;
 }
 
@@ -50,10 +47,21 @@ bool quote_locate(const char *text, size_t tn, const char *quote, size_t qn, int
 {
     *start = *end = -1;
     if (!text || !quote) return false;
-    while (qn && ws((unsigned char)quote[0]))
-        quote++, qn--;
-    while (qn && ws((unsigned char)quote[qn - 1]))
-        qn--;
+    size_t n;
+    while (qn && (n = store_space_len(quote, quote + qn)) > 0)
+        quote += n, qn -= n;
+    /* Trailing white space: walk forward, remembering where the last run began. */
+    size_t keep = 0;
+    for (size_t i = 0; i < qn;) {
+        n = store_space_len(quote + i, quote + qn);
+        if (n == 0) {
+            i++;
+            keep = i;
+        } else {
+            i += n;
+        }
+    }
+    qn = keep;
     if (qn == 0 || qn > tn) return false;
     /* Candidates are the places of the quote's first byte (memchr), checked whole. */
     size_t pos = 0;

@@ -171,6 +171,9 @@ int store_cite_exists(store_txn *txn, const claim_key *k, uint64_t article);
 /* The citation (claim, article, quote) (CLAIMDB_NOTFOUND if there is none). */
 int store_cite_get(store_txn *txn, const claim_key *k, uint64_t article, const store_text *quote,
                    store_citation *out);
+/* The bytes of the white space character at p (< end), or 0: ASCII white space, and the
+ * no-break spaces U+00A0, U+2009 (thin) and U+202F (narrow), which web text is full of. */
+size_t store_space_len(const char *p, const char *end);
 /* Are two quotes the same for citation identity (white space runs count as one space, leading
  * and trailing white space not at all; an absent quote equals only an absent quote)? */
 bool store_quote_same(store_text a, store_text b);

@@ -153,41 +153,43 @@ static int check_claim(store_txn *t, const claim_key *k)
 
 /* ---- quote identity ---- */
 
-static bool is_space(unsigned char ch)
+size_t store_space_len(const char *p, const char *end)
 {
-    return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v';
+    unsigned char c = (unsigned char)*p;
+    if (c == ' ' || (c >= '\t' && c <= '\r')) return 1;
+    if (c == 0xC2 && end - p >= 2 && (unsigned char)p[1] == 0xA0) return 2;
+    if (c == 0xE2 && end - p >= 3 && (unsigned char)p[1] == 0x80 &&
+        ((unsigned char)p[2] == 0x89 || (unsigned char)p[2] == 0xAF))
+        return 3;
+    return 0;
 }
 
 /* Walks a quote as its identity sees it: white space runs as one space, none at the ends. */
 typedef struct qwalk {
-    const unsigned char *p, *end;
-    bool pending_space;
+    const char *p, *end;
 } qwalk;
+
+static void skip_space(qwalk *w)
+{
+    size_t n;
+    while (w->p < w->end && (n = store_space_len(w->p, w->end)) > 0)
+        w->p += n;
+}
 
 static void qwalk_init(qwalk *w, store_text q)
 {
-    w->p = (const unsigned char *)q.ptr;
-    w->end = w->p + q.len;
-    while (w->p < w->end && is_space(*w->p))
-        w->p++;
-    w->pending_space = false;
+    w->p = q.ptr;
+    w->end = q.ptr + q.len;
+    skip_space(w);
 }
 
 /* The next byte, or -1 at the end. */
 static int qwalk_next(qwalk *w)
 {
-    if (w->pending_space) {
-        w->pending_space = false;
-        return ' ';
-    }
     if (w->p == w->end) return -1;
-    unsigned char ch = *w->p++;
-    if (!is_space(ch)) return ch;
-    while (w->p < w->end && is_space(*w->p))
-        w->p++;
-    if (w->p == w->end) return -1;
-    w->pending_space = false;
-    return ' ';
+    if (store_space_len(w->p, w->end) == 0) return (unsigned char)*w->p++;
+    skip_space(w);
+    return w->p == w->end ? -1 : ' ';
 }
 
 bool store_quote_same(store_text a, store_text b)
