@@ -222,6 +222,8 @@ int claimdb_prepare(claimdb *db, const char *text, int len, claimdb_stmt **out, 
         static const char *const aliases[] = {"alias", "term"};
         static const char *const stats[] = {"name", "value"};
         static const char *const terms[] = {"term"};
+        static const char *const unplaced[] = {"article", "subject",  "predicate",
+                                               "object",  "polarity", "quote"};
         const char *const *cols = NULL;
         int ncols = 0;
 #define COLS(a) (cols = (a), ncols = (int)(sizeof(a) / sizeof((a)[0])))
@@ -256,6 +258,9 @@ int claimdb_prepare(claimdb *db, const char *text, int len, claimdb_stmt **out, 
                 break;
             case SHOW_ARTICLE:
                 COLS(article);
+                break;
+            case SHOW_QUOTES_NOT_FOUND:
+                COLS(unplaced);
                 break;
             }
             break;

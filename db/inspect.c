@@ -330,6 +330,47 @@ static int show_stats(claimdb_stmt *stmt, rowset *rs)
     return CLAIMDB_OK;
 }
 
+/* Citations whose article has a stored text that does not hold their quote: placing is done
+ * when a citation or its article's text is stored, so these are the unplaced ones. */
+static int show_unplaced(claimdb_stmt *stmt, rowset *rs)
+{
+    store_cursor *arts;
+    int rc = store_articles_open(stmt->txn, &arts);
+    if (rc != CLAIMDB_OK) return rc;
+    store_article a;
+    int r;
+    while (rc == CLAIMDB_OK && (r = store_cursor_next_article(arts, &a)) == 1) {
+        if (!a.text.ptr) continue;
+        store_cursor *cc;
+        if ((rc = store_article_claims_open(stmt->txn, a.id, &cc))) break;
+        claim_key k;
+        int r2;
+        while (rc == CLAIMDB_OK && (r2 = store_cursor_next_claim(cc, &k)) == 1) {
+            store_cursor *cur;
+            if ((rc = store_cites_open_article(stmt->txn, &k, a.id, &cur))) break;
+            store_citation c;
+            int r3;
+            while ((r3 = store_cursor_next_cite(cur, &c)) == 1) {
+                if (!c.quote.ptr || c.qstart >= 0) continue;
+                value row[6] = {v_int((int64_t)a.id),
+                                v_term(k.s),
+                                v_term(k.p),
+                                v_term(k.o),
+                                v_cstr(k.pol == POL_POS ? "+" : "-"),
+                                v_text(c.quote.ptr, c.quote.len)};
+                if ((rc = rowset_add(rs, row))) break;
+            }
+            store_cursor_close(cur);
+            if (rc == CLAIMDB_OK && r3 < 0) rc = -r3;
+        }
+        store_cursor_close(cc);
+        if (rc == CLAIMDB_OK && r2 < 0) rc = -r2;
+    }
+    store_cursor_close(arts);
+    if (rc == CLAIMDB_OK && r < 0) rc = -r;
+    return rc;
+}
+
 /* SHOW TERMS LIKE streams: a prefix range scan of the dictionary on the pattern's literal
  * prefix, each candidate checked against the whole pattern. */
 typedef struct terms_exec {
@@ -423,6 +464,9 @@ int show_start(claimdb_stmt *stmt, exec **out)
         break;
     case SHOW_STATS:
         rc = show_stats(stmt, rs);
+        break;
+    case SHOW_QUOTES_NOT_FOUND:
+        rc = show_unplaced(stmt, rs);
         break;
     case SHOW_TERMS:
         break;

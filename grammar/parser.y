@@ -158,7 +158,9 @@ static ast_term term_of(ast_term_kind kind, char *text, ast_loc loc)
 %token ALIAS "ALIAS" ALIASES "ALIASES" ARTICLE "ARTICLE" ARTICLES "ARTICLES" ASC "ASC"
 %token ASSERT "ASSERT" AT "AT" AUTHOR "AUTHOR" BEGIN "BEGIN" CHECK "CHECK" COMMIT "COMMIT"
 %token DATE "DATE" DESC "DESC" DUPLICATE "DUPLICATE" EVIDENCE "EVIDENCE" EXPLAIN "EXPLAIN"
-%token FIND "FIND" OF "OF" ON "ON" OUTLET "OUTLET" PREDICATES "PREDICATES" RETRACT "RETRACT"
+%token FOUND "FOUND"
+%token FIND "FIND" OF "OF" ON "ON" OUTLET "OUTLET" PREDICATES "PREDICATES" QUOTES "QUOTES"
+%token RETRACT "RETRACT"
 %token ROLLBACK "ROLLBACK" SHOW "SHOW" STATS "STATS" STORED "STORED" TERMS "TERMS" TEXT "TEXT"
 %token TITLE "TITLE" TO "TO" URL "URL"
 
@@ -430,10 +432,12 @@ word:
 | EVIDENCE              { TRY($$ = cq_source(ctx, @1)); }
 | EXPLAIN               { TRY($$ = cq_source(ctx, @1)); }
 | FIND                  { TRY($$ = cq_source(ctx, @1)); }
+| FOUND                 { TRY($$ = cq_source(ctx, @1)); }
 | OF                    { TRY($$ = cq_source(ctx, @1)); }
 | ON                    { TRY($$ = cq_source(ctx, @1)); }
 | OUTLET                { TRY($$ = cq_source(ctx, @1)); }
 | PREDICATES            { TRY($$ = cq_source(ctx, @1)); }
+| QUOTES                { TRY($$ = cq_source(ctx, @1)); }
 | RETRACT               { TRY($$ = cq_source(ctx, @1)); }
 | ROLLBACK              { TRY($$ = cq_source(ctx, @1)); }
 | SHOW                  { TRY($$ = cq_source(ctx, @1)); }
@@ -677,6 +681,7 @@ show:
 | SHOW PREDICATES       { TRY($$ = ast_stmt_new(STMT_SHOW)); $$->u.show.kind = SHOW_PREDICATES; }
 | SHOW ALIASES          { TRY($$ = ast_stmt_new(STMT_SHOW)); $$->u.show.kind = SHOW_ALIASES; }
 | SHOW STATS            { TRY($$ = ast_stmt_new(STMT_SHOW)); $$->u.show.kind = SHOW_STATS; }
+| SHOW QUOTES NOT FOUND { TRY($$ = ast_stmt_new(STMT_SHOW)); $$->u.show.kind = SHOW_QUOTES_NOT_FOUND; }
 | SHOW ARTICLE id_value  {
         TRY($$ = ast_stmt_new(STMT_SHOW));
         $$->u.show.kind = SHOW_ARTICLE; $$->u.show.like = $3;
@@ -710,6 +715,7 @@ static bool soft_keyword(yysymbol_kind_t k)
     case YYSYMBOL_ASC: case YYSYMBOL_ASSERT: case YYSYMBOL_AT: case YYSYMBOL_AUTHOR: case YYSYMBOL_BEGIN:
     case YYSYMBOL_CHECK: case YYSYMBOL_COMMIT: case YYSYMBOL_DATE: case YYSYMBOL_DESC:
     case YYSYMBOL_DUPLICATE: case YYSYMBOL_EVIDENCE: case YYSYMBOL_EXPLAIN: case YYSYMBOL_FIND:
+    case YYSYMBOL_FOUND: case YYSYMBOL_QUOTES:
     case YYSYMBOL_OF: case YYSYMBOL_ON: case YYSYMBOL_STORED: case YYSYMBOL_TO: case YYSYMBOL_OUTLET: case YYSYMBOL_PREDICATES: case YYSYMBOL_RETRACT:
     case YYSYMBOL_ROLLBACK: case YYSYMBOL_SHOW: case YYSYMBOL_STATS: case YYSYMBOL_TERMS:
     case YYSYMBOL_TEXT: case YYSYMBOL_TITLE: case YYSYMBOL_URL:

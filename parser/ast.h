@@ -186,6 +186,7 @@ typedef enum ast_show_kind {
     SHOW_STATS,
     SHOW_TERMS,
     SHOW_ARTICLE, /* one article with its text; its id is in show.like */
+    SHOW_QUOTES_NOT_FOUND, /* citations whose quote is not in their article's stored text */
 } ast_show_kind;
 
 typedef enum ast_stmt_kind {

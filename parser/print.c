@@ -284,14 +284,10 @@ static void put_pattern(buf *b, const ast_pattern *p)
     const struct {
         const char *kw;
         const ast_term *t;
-    } cl[] = {{" FROM ", &p->from},
-              {" QUOTE ", &p->quote},
-              {" BY ", &p->by},
-              {" CONFIDENCE ", &p->confidence},
-              {" AT ", &p->at},
-              {" TO ", &p->to},
-              {" ON ", &p->on},
-              {" STORED ", &p->stored}};
+    } cl[] = {{" FROM ", &p->from}, {" QUOTE ", &p->quote},
+              {" BY ", &p->by},     {" CONFIDENCE ", &p->confidence},
+              {" AT ", &p->at},     {" TO ", &p->to},
+              {" ON ", &p->on},     {" STORED ", &p->stored}};
     for (size_t i = 0; i < sizeof cl / sizeof cl[0]; i++)
         if (cl[i].t->kind != TERM_NONE) {
             puts_(b, cl[i].kw);
@@ -388,7 +384,8 @@ static void put_field(buf *b, const char *kw, const ast_value *v)
 char *ast_print(const ast_stmt *st)
 {
     buf b = {NULL, 0, 0, false};
-    static const char *shows[] = {"ARTICLES", "PREDICATES", "ALIASES", "STATS", "TERMS", "ARTICLE"};
+    static const char *shows[] = {"ARTICLES", "PREDICATES", "ALIASES",         "STATS",
+                                  "TERMS",    "ARTICLE",    "QUOTES NOT FOUND"};
     switch (st->kind) {
     case STMT_FIND:
         put_find(&b, &st->u.find);
