@@ -5,8 +5,9 @@
  * subject (ROLE_S), predicate (ROLE_P) and object (ROLE_O); removing the last undoes all that.
  *
  * Citation record: [version 2][flags: 1 confidence, 2 quote, 4 said on, 8 placed][method]
- *                  [confidence: IEEE 754 bits, u64 BE][claimant u64 BE][stored i64 BE]
- *                  [quote start u64 BE][quote end u64 BE]
+ *                  [claimant u64 BE][stored i64 BE]
+ *                  ([confidence: IEEE 754 bits, u64 BE] when flag 1)
+ *                  ([quote start u64 BE][quote end u64 BE] when flag 8)
  *                  ([said-on length u8][said-on bytes] when flag 4) [quote bytes...]
  * A decoder never trusts a length it has not checked against the record's size.
  */
@@ -19,7 +20,7 @@
 #include <time.h>
 
 #define CITE_VERSION 2
-#define CITE_FIXED 43
+#define CITE_FIXED 19
 #define CITE_HAS_CONF 1
 #define CITE_HAS_QUOTE 2
 #define CITE_HAS_SAID 4
@@ -73,27 +74,32 @@ static bool cite_placed(const store_citation *c)
 
 size_t cite_value_size(const store_citation *c)
 {
-    return CITE_FIXED + (c->said_on.ptr ? 1 + c->said_on.len : 0) +
-           (c->quote.ptr ? c->quote.len : 0);
+    return CITE_FIXED + (c->has_confidence ? 8 : 0) + (cite_placed(c) ? 16 : 0) +
+           (c->said_on.ptr ? 1 + c->said_on.len : 0) + (c->quote.ptr ? c->quote.len : 0);
 }
 
 void cite_value_encode(uint8_t *out, const store_citation *c)
 {
-    uint64_t bits = 0;
-    double conf = c->has_confidence ? c->confidence : 0.0;
-    memcpy(&bits, &conf, sizeof bits);
     bool placed = cite_placed(c);
     out[0] = CITE_VERSION;
     out[1] =
         (uint8_t)((c->has_confidence ? CITE_HAS_CONF : 0) | (c->quote.ptr ? CITE_HAS_QUOTE : 0) |
                   (c->said_on.ptr ? CITE_HAS_SAID : 0) | (placed ? CITE_PLACED : 0));
     out[2] = c->method;
-    put_u64(out + 3, bits);
-    put_u64(out + 11, c->claimant);
-    put_u64(out + 19, (uint64_t)c->stored);
-    put_u64(out + 27, placed ? (uint64_t)c->qstart : 0);
-    put_u64(out + 35, placed ? (uint64_t)c->qend : 0);
+    put_u64(out + 3, c->claimant);
+    put_u64(out + 11, (uint64_t)c->stored);
     uint8_t *p = out + CITE_FIXED;
+    if (c->has_confidence) {
+        uint64_t bits;
+        memcpy(&bits, &c->confidence, sizeof bits);
+        put_u64(p, bits);
+        p += 8;
+    }
+    if (placed) {
+        put_u64(p, (uint64_t)c->qstart);
+        put_u64(p + 8, (uint64_t)c->qend);
+        p += 16;
+    }
     if (c->said_on.ptr) {
         *p++ = (uint8_t)c->said_on.len;
         if (c->said_on.len) memcpy(p, c->said_on.ptr, c->said_on.len);
@@ -105,27 +111,37 @@ void cite_value_encode(uint8_t *out, const store_citation *c)
 int cite_value_decode(const uint8_t *p, size_t n, store_citation *c)
 {
     if (n < CITE_FIXED || p[0] != CITE_VERSION || (p[1] & ~0xf)) return CLAIMDB_CORRUPT;
-    uint64_t bits = get_u64(p + 3);
-    c->has_confidence = (p[1] & CITE_HAS_CONF) != 0;
-    memcpy(&c->confidence, &bits, sizeof bits);
+    uint8_t flags = p[1];
     c->method = p[2];
-    c->claimant = get_u64(p + 11);
-    c->stored = (int64_t)get_u64(p + 19);
-    uint64_t qs = get_u64(p + 27), qe = get_u64(p + 35);
-    if ((p[1] & CITE_PLACED) && (qs >= qe || qe > INT64_MAX || !(p[1] & CITE_HAS_QUOTE)))
-        return CLAIMDB_CORRUPT;
-    c->qstart = p[1] & CITE_PLACED ? (int64_t)qs : -1;
-    c->qend = p[1] & CITE_PLACED ? (int64_t)qe : -1;
+    c->claimant = get_u64(p + 3);
+    c->stored = (int64_t)get_u64(p + 11);
     size_t off = CITE_FIXED;
+    c->has_confidence = (flags & CITE_HAS_CONF) != 0;
+    c->confidence = 0.0;
+    if (c->has_confidence) {
+        if (n - off < 8) return CLAIMDB_CORRUPT;
+        uint64_t bits = get_u64(p + off);
+        memcpy(&c->confidence, &bits, sizeof bits);
+        off += 8;
+    }
+    c->qstart = c->qend = -1;
+    if (flags & CITE_PLACED) {
+        if (n - off < 16 || !(flags & CITE_HAS_QUOTE)) return CLAIMDB_CORRUPT;
+        uint64_t qs = get_u64(p + off), qe = get_u64(p + off + 8);
+        if (qs >= qe || qe > INT64_MAX) return CLAIMDB_CORRUPT;
+        c->qstart = (int64_t)qs;
+        c->qend = (int64_t)qe;
+        off += 16;
+    }
     c->said_on.ptr = NULL;
     c->said_on.len = 0;
-    if (p[1] & CITE_HAS_SAID) {
+    if (flags & CITE_HAS_SAID) {
         if (off >= n || p[off] > n - off - 1) return CLAIMDB_CORRUPT;
         c->said_on.len = p[off];
         c->said_on.ptr = (const char *)p + off + 1;
         off += 1 + c->said_on.len;
     }
-    if (p[1] & CITE_HAS_QUOTE) {
+    if (flags & CITE_HAS_QUOTE) {
         c->quote.ptr = (const char *)p + off;
         c->quote.len = n - off;
     } else {
