@@ -164,6 +164,13 @@ int claim_articles(store_txn *txn, const claim_key *k, uint64_t **ids, size_t *n
 /* How many of ids are independent: duplicates of one article count once. */
 int independent_count(store_txn *txn, const uint64_t *ids, size_t n, int64_t *count);
 
+/* ---- checking (check_file.c) ---- */
+
+/* Walk the LMDB file's B-trees with pread (never mapping it): *problems counts what is wrong,
+ * *pages the pages in use. CLAIMDB_OK when the walk ran. */
+int check_file(const char *path, claimdb_check_report report, void *ctx, int64_t *problems,
+               uint64_t *pages);
+
 /* ---- quotes (quote.c) ---- */
 
 /* Find quote in an article's text, white space insensitively: true with [*start, *end) in

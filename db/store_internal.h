@@ -337,6 +337,8 @@ void cite_key_encode(uint8_t out[CITE_KEY_LEN], const claim_key *k, uint64_t art
 size_t cite_value_size(const store_citation *c);
 void cite_value_encode(uint8_t *out, const store_citation *c);
 int cite_value_decode(const uint8_t *p, size_t n, store_citation *c);
+/* The slot a citation's quote probes from (see store.h). */
+uint64_t cite_quote_home(store_text quote);
 /* Rewrite every claim using term from (in any role, and as claimant) onto to, merging
  * citations with claims that already exist. */
 int claims_rewrite_term(store_txn *t, term_id from, term_id to);

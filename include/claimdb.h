@@ -216,6 +216,27 @@ int claimdb_exec(claimdb *db, const char *script, claimdb_row_callback callback,
  *  CLAIMDB_BUSY, CLAIMDB_IOERR, CLAIMDB_NOMEM. */
 int claimdb_assert(claimdb *db, const claimdb_citation *citation, int *added);
 
+/** Called by claimdb_check() once per problem found, with a one-line English description. */
+typedef void (*claimdb_check_report)(void *ctx, const char *problem);
+
+/** Check a database file: first its structure, read with plain reads so that damage cannot
+ * crash the check (every B-tree page LMDB would follow: page numbers, headers, node sizes,
+ * overflow runs, key order, depths, counts); then, when that is sound, its contents (the three
+ * claim indexes agree, every claim has a citation and every citation a claim, the
+ * article→claim index matches the citations, statistics and counters match the data, every
+ * id resolves, every record decodes).
+ * @param[in] path the database file (opened read-only; nothing is written).
+ * @param[in] report called for each problem (the first thousand of the contents check); may
+ *  be NULL.
+ * @param[out] problems the number of problems found (0: the database is sound).
+ * @param[out] summary may be NULL; else receives what was checked, NUL-terminated and cut to
+ *  summary_len bytes: "N claims, N citations, N articles, N terms, N aliases, N pages".
+ * @return CLAIMDB_OK when the check ran (whatever it found), else CLAIMDB_NOTFOUND,
+ *  CLAIMDB_IOERR, CLAIMDB_NOMEM, CLAIMDB_VERSION (another format: not checked),
+ *  CLAIMDB_MISUSE. */
+int claimdb_check(const char *path, claimdb_check_report report, void *ctx, int64_t *problems,
+                  char *summary, size_t summary_len);
+
 /** Ask the running statement of db to stop at its next row: claimdb_step() then returns
  * CLAIMDB_INTERRUPT. Safe to call from a signal handler. */
 void claimdb_interrupt(claimdb *db);

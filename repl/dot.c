@@ -3,6 +3,7 @@
 #include "dot.h"
 
 #include "batch.h"
+#include "check.h"
 #include "export.h"
 #include "import.h"
 #include "output.h"
@@ -344,6 +345,17 @@ static int cmd_stats(shell *sh, int argc, char **argv, buf *err)
     return rc == CLAIMDB_OK || rc == CLAIMDB_DONE ? 0 : 1;
 }
 
+static int cmd_check(shell *sh, int argc, char **argv, buf *err)
+{
+    if (argc != 1) return usage(argv[0], err);
+    if (!sh->db_path) {
+        buf_puts(err, "no database file to check");
+        return 1;
+    }
+    fflush(stdout);
+    return check_database(sh->db_path);
+}
+
 static int cmd_quit(shell *sh, int argc, char **argv, buf *err)
 {
     if (argc != 1) return usage(argv[0], err);
@@ -365,6 +377,7 @@ static const dot_cmd commands[] = {
     {".param", "set NAME VALUE | list | clear [NAME]", cmd_param,
      "values for $parameters of the statements"},
     {".stats", "", cmd_stats, "show database statistics (SHOW STATS)"},
+    {".check", "", cmd_check, "check the database file's structure and contents"},
     {".quit", "", cmd_quit, "leave"},
     {".exit", "", cmd_quit, "leave"},
 };

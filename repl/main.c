@@ -1,6 +1,8 @@
 /* main.c — the claimdb program: arguments, then batch mode, the REPL, or a subcommand
- * (import, export). Exit status: 0 success, 1 a statement, command or file failed, 2 usage. */
+ * (import, export, check). Exit status: 0 success, 1 a statement, command or file failed, 2 usage.
+ */
 #include "batch.h"
+#include "check.h"
 #include "export.h"
 #include "import.h"
 #include "output.h"
@@ -20,6 +22,7 @@ static const char usage_text[] =
     "Usage: claimdb [DB] [OPTIONS] [STATEMENTS]\n"
     "       claimdb import DB FILE... [--format tsv|jsonl|nquads] [--dry-run] [--base IRI]\n"
     "       claimdb export DB [--format tsv|jsonl|nquads] [-o FILE] [--base IRI]\n"
+    "       claimdb check DB\n"
     "\n"
     "Query the claim database DB (created when it does not exist) with ClaimQL STATEMENTS,\n"
     "the statements of -f files, or those read from standard input when it is not a\n"
@@ -46,6 +49,8 @@ static const char usage_text[] =
     "      --format F        tsv, jsonl or nquads (or from the -o file name)\n"
     "  -o, --output FILE     write to FILE instead of standard output\n"
     "      --base IRI        N-Quads IRI base (default urn:claimdb:)\n"
+    "check: verify the file's structure and that its indexes, statistics and counters\n"
+    "  agree; print each problem and a summary (exit status 1 when there are problems).\n"
     "\n"
     "Exit status: 0 success, 1 an error in a statement, command or file, 2 bad usage.\n"
     "In the shell, .help lists the dot-commands.\n";
@@ -220,6 +225,12 @@ int main(int argc, char **argv)
 {
     if (argc > 1 && !strcmp(argv[1], "import")) return cmd_import(argc, argv);
     if (argc > 1 && !strcmp(argv[1], "export")) return cmd_export(argc, argv);
+    if (argc > 1 && !strcmp(argv[1], "check")) {
+        if (argc != 3 || argv[2][0] == '-')
+            return usage_error("%s",
+                               argc == 3 ? "check: unknown option" : "check needs a database");
+        return check_database(argv[2]);
+    }
 
     shell sh;
     shell_init(&sh);
