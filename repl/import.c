@@ -106,7 +106,7 @@ int import_claim(import_ctx *ic, const rec_claim *c, long line, long col)
         .claimant = c->claimant,
         .has_confidence = c->has_confidence,
         .confidence = c->confidence,
-        .method = CLAIMDB_METHOD_IMPORTED,
+        .method = c->extracted ? CLAIMDB_METHOD_EXTRACTED : CLAIMDB_METHOD_IMPORTED,
     };
     int added = 0;
     int rc = claimdb_assert(ic->db, &cit, &added);

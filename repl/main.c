@@ -2,6 +2,7 @@
  * (import, export). Exit status: 0 success, 1 a statement, command or file failed, 2 usage. */
 #include "batch.h"
 #include "export.h"
+#include "extract_cmd.h"
 #include "import.h"
 #include "output.h"
 #include "repl.h"
@@ -20,6 +21,7 @@ static const char usage_text[] =
     "Usage: claimdb [DB] [OPTIONS] [STATEMENTS]\n"
     "       claimdb import DB FILE... [--format tsv|jsonl|nquads] [--dry-run] [--base IRI]\n"
     "       claimdb export DB [--format tsv|jsonl|nquads] [-o FILE] [--base IRI]\n"
+    "       claimdb extract [--jobs N] [FILE...]\n"
     "\n"
     "Query the claim database DB (created when it does not exist) with ClaimQL STATEMENTS,\n"
     "the statements of -f files, or those read from standard input when it is not a\n"
@@ -46,6 +48,9 @@ static const char usage_text[] =
     "      --format F        tsv, jsonl or nquads (or from the -o file name)\n"
     "  -o, --output FILE     write to FILE instead of standard output\n"
     "      --base IRI        N-Quads IRI base (default urn:claimdb:)\n"
+    "extract: claims from articles (JSON Lines {\"id\",\"text\"} on standard input, or\n"
+    "  text files) to standard output as JSON Lines for import; no database.\n"
+    "  -j, --jobs N          N threads ('claimdb extract --help' says more)\n"
     "\n"
     "Exit status: 0 success, 1 an error in a statement, command or file, 2 bad usage.\n"
     "In the shell, .help lists the dot-commands.\n";
@@ -220,6 +225,7 @@ int main(int argc, char **argv)
 {
     if (argc > 1 && !strcmp(argv[1], "import")) return cmd_import(argc, argv);
     if (argc > 1 && !strcmp(argv[1], "export")) return cmd_export(argc, argv);
+    if (argc > 1 && !strcmp(argv[1], "extract")) return cmd_extract(argc, argv);
 
     shell sh;
     shell_init(&sh);

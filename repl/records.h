@@ -22,6 +22,7 @@ typedef struct rec_claim {
     const char *quote, *claimant;
     int has_confidence;
     double confidence;
+    int extracted; /* JSON Lines "method":"extracted": stored with CLAIMDB_METHOD_EXTRACTED */
 } rec_claim;
 
 /* An article's record; duplicate_of is -1 when none. */
