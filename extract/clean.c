@@ -64,7 +64,7 @@ static int ends_sentence(const char *s, size_t n)
 {
     while (n > 0) {
         unsigned char c = (unsigned char)s[n - 1];
-        if (c == '"' || c == '\'' || c == ')' || c == ']') {
+        if (c == '"' || c == '\'' || c == ')' || c == ']' || c == ' ' || c == '`') {
             n--;
         } else if (n >= 3 && (unsigned char)s[n - 3] == 0xE2 && (unsigned char)s[n - 2] == 0x80 &&
                    (c == 0x9D || c == 0x99)) {

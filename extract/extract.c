@@ -56,6 +56,7 @@ static claimdb_span span_of(const token_buf *tb, size_t a, size_t b)
     while (b > a && tb->t[b - 1].tag == T_PUNCT)
         b--;
     claimdb_span s = {0, 0};
+    if (a == b && a < tb->n) s.start = s.end = tb->t[a].start; /* an implicit predicate */
     if (b > a) {
         s.start = tb->t[a].start;
         s.end = tb->t[b - 1].end;

@@ -292,11 +292,11 @@ static const struct {
              "through during before after over under within without across along around behind "
              "beyond toward towards upon via despite amid amidst per near like including "
              "throughout inside outside above below beneath beside besides except regarding "
-             "concerning following"},
+             "concerning following as"},
     {T_TO, "to"},
     {T_CONJ, "and or but nor"},
     {T_SUB, "because although though if while whereas unless whether since until when where "
-            "as once so than why how"},
+            "once so than why how"},
     {T_AUX, "be is are am was were been being have has had having do does did"},
     {T_MODAL, "will would can could may might must shall should ought wo ca"},
     {T_NEG, "not n't never"},

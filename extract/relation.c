@@ -109,6 +109,14 @@ static size_t np_left(const view *v, size_t end, size_t lo)
     while (k > lo && T(v, k - 1)->tag == T_QUOTE)
         k--;
     if (k > lo && T(v, k - 1)->tag == T_PRON) return k - 1;
+    if (k > lo && T(v, k - 1)->tag == T_DET &&
+        (k - 1 == lo || T(v, k - 2)->tag == T_PUNCT || T(v, k - 2)->tag == T_SUB ||
+         T(v, k - 2)->tag == T_CONJ) &&
+        (is_low(T(v, k - 1), "these") || is_low(T(v, k - 1), "those") ||
+         is_low(T(v, k - 1), "this") || is_low(T(v, k - 1), "some") ||
+         is_low(T(v, k - 1), "many") || is_low(T(v, k - 1), "both") ||
+         is_low(T(v, k - 1), "several") || is_low(T(v, k - 1), "all")))
+        return k - 1; /* "These include ..." */
     int head = 0;
     while (k > lo) {
         const token *t = T(v, k - 1);
@@ -143,6 +151,13 @@ static size_t np_left(const view *v, size_t end, size_t lo)
         break;
     }
     if (!head) return end;
+    /* "He and his friends" */
+    if (k > lo + 1 && T(v, k - 1)->tag == T_CONJ &&
+        (is_low(T(v, k - 1), "and") || is_low(T(v, k - 1), "or"))) {
+        size_t s2 = np_left(v, k - 1, lo);
+        if (s2 < k - 1 && (s2 == lo || T(v, s2 - 1)->tag == T_PUNCT || T(v, s2 - 1)->tag == T_SUB))
+            k = s2;
+    }
     /* "a spokesperson for the embassy", at the start of a clause */
     if (k > lo + 1 && T(v, k - 1)->tag == T_PREP && !is_low(T(v, k - 1), "of")) {
         size_t s2 = np_left(v, k - 1, lo);
@@ -327,7 +342,7 @@ static int emit(view *v, const frame *fr, size_t sa, size_t sb, const vgroup *g,
     c.subj_a = v->ix[sa];
     c.subj_b = v->ix[sb - 1] + 1;
     c.pred_a = v->ix[g->a];
-    c.pred_b = v->ix[pb - 1] + 1;
+    c.pred_b = pb > g->a ? v->ix[pb - 1] + 1 : c.pred_a; /* empty: an implicit "be" */
     c.obj_a = v->ix[oa];
     c.obj_b = v->ix[ob - 1] + 1;
     size_t core = whole ? oa : np_right(v, oa, ob, 1);
@@ -345,9 +360,38 @@ static int emit(view *v, const frame *fr, size_t sa, size_t sb, const vgroup *g,
     return v->fn(v->ctx, &c);
 }
 
+/* Appositives: "Ismail Khan, a prominent jihadi leader," gives Ismail Khan / be / leader,
+ * with an empty predicate span (the relation is implicit). */
+static int appositives(view *v, size_t a, size_t b, const frame *fr)
+{
+    int rc = 0;
+    for (size_t k = a + 1; k + 2 < b && !rc; k++) {
+        if (!is_punct(v, k, ',') || T(v, k - 1)->tag != T_PROPN) continue;
+        const token *d = T(v, k + 1);
+        if (!(is_low(d, "a") || is_low(d, "an") || is_low(d, "the"))) continue;
+        size_t e = np_right(v, k + 1, b, 1);
+        if (e == k + 1) continue;
+        if (e < b && !is_punct(v, e, ',') && !is_punct(v, e, ')') && !is_punct(v, e, '.') &&
+            !(T(v, e)->tag == T_CONJ && e + 1 < b && T(v, e + 1)->tag == T_ADJ))
+            continue;
+        if (e < b && T(v, e)->tag == T_CONJ) { /* "a leader and former governor of X" */
+            size_t e2 = np_right(v, e + 1, b, 1);
+            if (e2 > e + 1) e = e2;
+        }
+        size_t s = np_left(v, k, a);
+        if (s == k) continue;
+        vgroup g;
+        memset(&g, 0, sizeof g);
+        g.a = k + 1;
+        rc = emit(v, fr, s, k, &g, k + 1, k + 1, e, 0, "be", 0, 0.6);
+    }
+    return rc;
+}
+
 /* The claims of the content v[a, b) under the attribution frame fr. */
 static int relations(view *v, size_t a, size_t b, const frame *fr)
 {
+    if (appositives(v, a, b, fr)) return 1;
     size_t last_sa = 0, last_sb = 0; /* the previous group's subject */
     int rc = 0;
     int conditional = 0; /* inside "if ...," */
@@ -367,17 +411,31 @@ static int relations(view *v, size_t a, size_t b, const frame *fr)
         vgroup g;
         group_at(v, k, b, &g);
         size_t next = g.b;
-        if (!g.finite) {
+        /* a reduced relative clause: "a statement issued via its website", "X, released in" */
+        int reduced = 0;
+        if (!g.finite && T(v, g.a)->tag == T_VERB && g.a > a &&
+            (T(v, g.a)->vform == VF_PAST || T(v, g.a)->vform == VF_PASTPART ||
+             T(v, g.a)->vform == VF_ING)) {
+            size_t e = g.a;
+            if (e > a + 1 && is_punct(v, e - 1, ',')) e--;
+            if (noun_head(T(v, e - 1)->tag) ||
+                (T(v, e - 1)->tag == T_QUOTE && e - 1 > a && noun_head(T(v, e - 2)->tag)))
+                reduced = 1;
+        }
+        if (!g.finite && !reduced) {
             k = next - 1;
             continue;
         }
-        double conf = 0.9;
+        double conf = reduced ? 0.6 : 0.9;
         /* subject */
         size_t se = g.a, sa;
         while (se > a && (T(v, se - 1)->tag == T_ADV || T(v, se - 1)->tag == T_NEG))
             se--;
         int via_wh = 0;
-        if (se > a && T(v, se - 1)->tag == T_WH) {
+        if (reduced) {
+            if (se > a + 1 && is_punct(v, se - 1, ',')) se--;
+            sa = np_left(v, se, a);
+        } else if (se > a && T(v, se - 1)->tag == T_WH) {
             size_t e = se - 1;
             if (e > a && is_punct(v, e - 1, ',')) e--;
             sa = np_left(v, e, a);
@@ -417,6 +475,10 @@ static int relations(view *v, size_t a, size_t b, const frame *fr)
             k = next - 1;
             continue;
         }
+        if (!inherited) {
+            last_sa = sa;
+            last_sb = se;
+        }
         /* predicate and object */
         const char *lem = lemma_of(v, &g);
         char pred[128];
@@ -430,7 +492,10 @@ static int relations(view *v, size_t a, size_t b, const frame *fr)
         unsigned lc = cls(v, lem);
         /* catenative: "declined to comment", "seeks to coordinate" */
         if (T(v, g.main)->tag == T_VERB && pb + 1 < b && T(v, pb)->tag == T_TO &&
-            T(v, pb + 1)->tag == T_VERB && (lc & (CL_CATENATIVE | CL_NEGVERB))) {
+            (T(v, pb + 1)->tag == T_VERB || (T(v, pb + 1)->tag == T_AUX && T(v, pb + 1)->lemma &&
+                                             !strcmp(T(v, pb + 1)->lemma, "be"))) &&
+            (lc & (CL_CATENATIVE | CL_NEGVERB))) {
+            if (T(v, pb + 1)->tag == T_AUX) g.copula = 1;
             const token *inner = T(v, pb + 1);
             const char *il = inner->lemma ? inner->lemma : inner->low;
             if (lc & CL_NEGVERB) neg = !neg;
@@ -483,6 +548,8 @@ static int relations(view *v, size_t a, size_t b, const frame *fr)
                     }
                 }
                 ob = clause_end(v, oa, b, 0);
+            } else if (T(v, oa)->tag == T_TO && oa + 1 < b && T(v, oa + 1)->tag == T_VERB) {
+                ob = clause_end(v, oa, b, 0); /* "was laid to rest at ..." */
             } else if (T(v, oa)->tag == T_PREP || T(v, oa)->tag == T_TO) {
                 /* "met with X", "pull out of X", "is in control of X" */
                 size_t p = oa;
@@ -544,10 +611,6 @@ static int relations(view *v, size_t a, size_t b, const frame *fr)
         if (clause_obj) conf -= 0.05;
         if (inherited) conf -= 0.0;
         rc = emit(v, fr, sa, se, &g, pb, oa, ob, clause_obj, pred, neg, conf);
-        if (!inherited) {
-            last_sa = sa;
-            last_sb = se;
-        }
         /* a "that"-clause of a verb that is not speech is not a claim of its own */
         if (clause_obj && !(lc & CL_SPEECH))
             k = ob - 1;

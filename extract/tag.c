@@ -191,6 +191,9 @@ static int choose(const claimdb_lexicon *lex, const char *text, token_buf *tb, s
         if (phrasal_next) return T_VERB;
         int objectish = nk == T_DET || nk == T_PPRON || nk == T_PRON || nk == T_TO || nk == T_WH ||
                         nk == T_PROPN || nk == T_NUM;
+        /* an adverb between a noun and this word makes it a verb: "the lodge also hosts" */
+        if (pi + 1 < k && tb->t[pi + 1].tag == T_ADV && t->vform != VF_BASE) return T_VERB;
+        if (pt == T_PROPN && nk == T_ADJ && t->vform == VF_PRES3) return T_VERB;
         if (nk == T_VERB || nk == T_AUX || nk == T_MODAL || nk == T_NOUN || nk == T_ADJ)
             return T_NOUN;
         if (t->vform == VF_PRES3) {

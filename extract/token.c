@@ -149,8 +149,10 @@ int tokenize(const char *text, size_t start, size_t end, token_buf *tb)
             size_t e = i + cl;
             /* `` and '' as one mark */
             if ((cp == '`' || cp == '\'') && e < end && text[e] == (char)cp) e++;
-            if (cp == '\'' && e < end && text[e] == 's' && tb->n &&
-                tb->t[tb->n - 1].end == i) { /* 's glued after a quote: possessive */
+            if (cp == '\'' && e + 1 <= end && e < end && text[e] == 's' && tb->n &&
+                tb->t[tb->n - 1].kind == TOK_WORD &&
+                (e + 1 == end || text[e + 1] == ' ' || text[e + 1] == '\n')) {
+                /* "Bush 's": a possessive written apart (tokenised text) */
                 if (push(tb, i, e + 1, TOK_POSS)) return -1;
                 i = e + 1;
                 continue;
