@@ -32,7 +32,7 @@ typedef struct ingest {
     size_t n, cap;
     int64_t next_id;
     long stored, unchanged, duplicates, failed_files;
-    long claims_added, citations_added, citations_present;
+    long claims_added, citations_added, citations_updated, citations_unchanged;
     /* per article, while its claims are stored */
     int64_t article;
     const char *text;
@@ -133,8 +133,10 @@ static int store_claim(void *ctx, const claimdb_extracted *e)
     if (added & CLAIMDB_ADDED_CLAIM) g->claims_added++;
     if (added & CLAIMDB_ADDED_CITATION)
         g->citations_added++;
+    else if (added & CLAIMDB_UPDATED_CITATION)
+        g->citations_updated++;
     else
-        g->citations_present++;
+        g->citations_unchanged++;
     return 0;
 }
 
@@ -185,7 +187,7 @@ static int ingest_file(ingest *g, const char *path, progress *prog)
     for (size_t i = 0; i < g->n; i++)
         if (g->arts[i].has_text && g->arts[i].hash == h) {
             progress_end(prog);
-            diag("%s: same text as article %lld: unchanged\n", path, (long long)g->arts[i].id);
+            diag("%s: same text as article %lld: already stored\n", path, (long long)g->arts[i].id);
             g->unchanged++;
             buf_free(&text);
             return 0;
@@ -221,7 +223,7 @@ static int ingest_file(ingest *g, const char *path, progress *prog)
     else
         buf_putc(&sql, ';');
     long before_claims = g->claims_added, before_cit = g->citations_added,
-         before_present = g->citations_present;
+         before_upd = g->citations_updated, before_same = g->citations_unchanged;
     int rc = exec(g, "BEGIN;");
     claimdb_stmt *st = NULL;
     if (!rc) rc = claimdb_prepare(g->db, sql.p, -1, &st, NULL) != CLAIMDB_OK;
@@ -250,7 +252,8 @@ static int ingest_file(ingest *g, const char *path, progress *prog)
         claimdb_exec(g->db, "ROLLBACK;", NULL, NULL);
         g->claims_added = before_claims;
         g->citations_added = before_cit;
-        g->citations_present = before_present;
+        g->citations_updated = before_upd;
+        g->citations_unchanged = before_same;
         buf_free(&sql);
         buf_free(&text);
         return 1;
@@ -367,10 +370,10 @@ int ingest_paths(claimdb *db, const char *const *paths, int npaths)
     }
     progress_end(&prog);
     free(files);
-    diag("ingest: %ld article%s stored (%ld marked duplicate), %ld unchanged, %ld failed; %ld "
-         "claims added, %ld citations added, %ld already present\n",
+    diag("ingest: %ld article%s stored (%ld marked duplicate), %ld already stored, %ld failed; "
+         "%ld claims added, %ld citations added, %ld updated, %ld unchanged\n",
          g.stored, g.stored == 1 ? "" : "s", g.duplicates, g.unchanged, g.failed_files,
-         g.claims_added, g.citations_added, g.citations_present);
+         g.claims_added, g.citations_added, g.citations_updated, g.citations_unchanged);
     free(g.arts);
     claimdb_lexicon_close(lex);
     return rc;

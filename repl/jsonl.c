@@ -106,16 +106,23 @@ static int check_keys(const jline *l, json_t *obj, const char *const *allowed)
 
 static int read_claim(const jline *l, json_t *obj)
 {
-    static const char *const keys[] = {
-        "type",          "subject",         "predicate",       "object",        "article",
-        "quote",         "claimant",        "polarity",        "confidence",    "method",
-        "subject_text",  "subject_start",   "subject_end",     "predicate_text", "predicate_start",
-        "predicate_end", "object_text",     "object_start",    "object_end",    "claimant_text",
-        "claimant_start", "claimant_end",   "quote_start",     "quote_end",     NULL};
+    static const char *const keys[] = {"type",           "subject",
+                                       "predicate",      "object",
+                                       "article",        "quote",
+                                       "claimant",       "polarity",
+                                       "confidence",     "said_on",
+                                       "method",         "subject_text",
+                                       "subject_start",  "subject_end",
+                                       "predicate_text", "predicate_start",
+                                       "predicate_end",  "object_text",
+                                       "object_start",   "object_end",
+                                       "claimant_text",  "claimant_start",
+                                       "claimant_end",   "quote_start",
+                                       "quote_end",      NULL};
     rec_claim c = {0};
     const char *pol, *method, *ignored;
     int64_t off;
-    for (size_t i = 10; keys[i]; i++) {
+    for (size_t i = 11; keys[i]; i++) { /* the words as written and their offsets */
         size_t kl = strlen(keys[i]);
         int is_text = kl > 5 && !strcmp(keys[i] + kl - 5, "_text");
         if (is_text ? get_string(l, obj, keys[i], 0, &ignored) : get_offset(l, obj, keys[i], &off))
@@ -141,6 +148,8 @@ static int read_claim(const jline *l, json_t *obj)
         c.has_confidence = 1;
         c.confidence = json_number_value(conf);
     }
+    if (get_string(l, obj, "said_on", 0, &c.said_on)) return -1;
+    if (c.said_on && !valid_date(c.said_on)) return bad(l, "said_on", "expected a date YYYY-MM-DD");
     return import_claim(l->ic, &c, l->lineno, 1);
 }
 
@@ -282,6 +291,7 @@ static int sink_claim(void *state, const rec_claim *c)
         json_object_set_new(obj, "confidence", json_real(c->confidence));
         digits = real_digits(c->confidence);
     }
+    set_str(obj, "said_on", c->said_on);
     return emit(state, obj, digits);
 }
 

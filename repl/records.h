@@ -22,6 +22,7 @@ typedef struct rec_claim {
     const char *quote, *claimant;
     int has_confidence;
     double confidence;
+    const char *said_on; /* the date the claim was made, YYYY-MM-DD */
     int extracted; /* JSON Lines "method":"extracted": stored with CLAIMDB_METHOD_EXTRACTED */
 } rec_claim;
 

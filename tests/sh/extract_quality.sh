@@ -20,7 +20,7 @@ RECALL_FLOOR=0.12
 grep -q "^$src/data/articles/1.txt: article 1 is a near duplicate of article 0 (similarity 0\.[5-9][0-9])$" err ||
     fail "1 not a duplicate of 0: $(cat err)"
 [ "$(grep -c 'near duplicate' err)" = 1 ] || fail "other duplicates: $(cat err)"
-grep -q '^ingest: 5 articles stored (1 marked duplicate), 0 unchanged, 0 failed; [0-9]* claims added, [0-9]* citations added, 0 already present$' err ||
+grep -q '^ingest: 5 articles stored (1 marked duplicate), 0 already stored, 0 failed; [0-9]* claims added, [0-9]* citations added, 0 updated, 0 unchanged$' err ||
     fail "ingest summary: $(cat err)"
 "$prog" x.db 'SHOW ARTICLES;' > out
 awk -F '\t' 'NR > 1 { print $1 "|" $2 "|" $7 }' out > got
@@ -30,8 +30,8 @@ printf '%s\n' '0||' "1|Taliban Invites Anti-U.S. Jihadists to Establish ‘an Is
 cmp -s got want || fail "articles: $(cat got)"
 
 "$prog" ingest x.db "$src/data/articles/0.txt" "$src/data/articles/3.txt" 2> err || fail "ingest again: $(cat err)"
-grep -q "0.txt: same text as article 0: unchanged" err || fail "same text again: $(cat err)"
-grep -q '^ingest: 0 articles stored (0 marked duplicate), 2 unchanged, 0 failed; 0 claims added' err ||
+grep -q "0.txt: same text as article 0: already stored" err || fail "same text again: $(cat err)"
+grep -q '^ingest: 0 articles stored (0 marked duplicate), 2 already stored, 0 failed; 0 claims added' err ||
     fail "ingest again summary: $(cat err)"
 
 # The mission's claim, an attributed one and a negated one.

@@ -52,7 +52,7 @@ cmp -s one.jsonl three.jsonl || fail "--jobs 3 output differs"
 # Into a database through import.
 "$prog" import x.db - --format jsonl < one.jsonl 2> err || fail "import of extract output: $(cat err)"
 n=$(wc -l < one.jsonl)
-grep -q "^<stdin>: [0-9]* claims added, $n citations added, 0 already present$" err ||
+grep -q "^<stdin>: [0-9]* claims added, $n citations added, 0 updated, 0 unchanged$" err ||
     fail "import counts (expected $n citations): $(cat err)"
 "$prog" x.db 'FIND ?q WHERE Taliban demand ?o FROM ?src QUOTE ?q FILTER ?src = 0;' > out
 grep -qF 'the Taliban has demanded that foreign forces pull out of the country' out ||
