@@ -35,9 +35,10 @@ static int anaphor(const token_buf *tb, size_t a, size_t b)
         return !strcmp(w, "he") || !strcmp(w, "she") || !strcmp(w, "they") || !strcmp(w, "it") ||
                !strcmp(w, "him") || !strcmp(w, "her") || !strcmp(w, "them");
     }
-    if (b - a == 2 && tb->t[a].tag == T_DET && !strcmp(tb->t[a].low, "the"))
+    if (b - a >= 2 && b - a <= 3 && tb->t[a].tag == T_DET && !strcmp(tb->t[a].low, "the") &&
+        (b - a == 2 || tb->t[a + 1].tag == T_ADJ))
         for (size_t i = 0; group_nouns[i]; i++)
-            if (!strcmp(tb->t[a + 1].low, group_nouns[i])) return 1;
+            if (!strcmp(tb->t[b - 1].low, group_nouns[i])) return 1;
     return 0;
 }
 
@@ -73,16 +74,6 @@ static int on_claim(void *vctx, const raw_claim *c)
     double conf = c->confidence;
     if (!make_term(r->text, tb, c->subj_a, c->subj_b, subj, sizeof subj)) return 0;
     if (!make_term(r->text, tb, c->objt_a, c->objt_b, obj, sizeof obj)) return 0;
-    if (anaphor(tb, c->subj_a, c->subj_b)) {
-        if (coref && r->dc.last_entity[0]) {
-            snprintf(subj, sizeof subj, "%s", r->dc.last_entity);
-            conf -= 0.05;
-        } else {
-            conf -= 0.1;
-        }
-    } else if (named(tb, c->subj_a, c->subj_b)) {
-        snprintf(r->dc.last_entity, sizeof r->dc.last_entity, "%s", subj);
-    }
     const char *claimant = NULL;
     claimdb_span cspan = {0, 0};
     if (c->claim_b > c->claim_a) {
@@ -95,6 +86,24 @@ static int on_claim(void *vctx, const raw_claim *c)
             if (anaphor(tb, c->claim_a, c->claim_b) && coref && r->dc.last_entity[0])
                 snprintf(who, sizeof who, "%s", r->dc.last_entity);
         }
+    }
+    /* "Biden said he will ...", "“We will ...,” the Taliban said": the speaker */
+    int speaker_pronoun =
+        c->subj_b - c->subj_a == 1 && tb->t[c->subj_a].tag == T_PRON &&
+        (!strcmp(tb->t[c->subj_a].low, "he") || !strcmp(tb->t[c->subj_a].low, "she") ||
+         !strcmp(tb->t[c->subj_a].low, "we") || !strcmp(tb->t[c->subj_a].low, "i"));
+    if (coref && claimant && speaker_pronoun) {
+        snprintf(subj, sizeof subj, "%s", claimant);
+        conf -= 0.05;
+    } else if (anaphor(tb, c->subj_a, c->subj_b)) {
+        if (coref && r->dc.last_entity[0]) {
+            snprintf(subj, sizeof subj, "%s", r->dc.last_entity);
+            conf -= 0.05;
+        } else {
+            conf -= 0.1;
+        }
+    } else if (named(tb, c->subj_a, c->subj_b)) {
+        snprintf(r->dc.last_entity, sizeof r->dc.last_entity, "%s", subj);
     }
     if (conf < 0.05) conf = 0.05;
     if (conf > 1) conf = 1;
