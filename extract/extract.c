@@ -42,6 +42,28 @@ static int anaphor(const token_buf *tb, size_t a, size_t b)
     return 0;
 }
 
+/* Members speaking or acting for a named group: "Taliban terrorists", "the Taliban
+ * delegation", "U.S. officials" stand for the name. */
+static const char *const member_nouns[] = {
+    "delegation", "officials",  "negotiators", "fighters",  "militants", "terrorists", "insurgents",
+    "members",    "leadership", "authorities", "spokesmen", "diplomats", NULL};
+
+/* The term of tokens [a, b): the name alone when they are a name and a member noun. */
+static size_t subject_term(const char *text, const token_buf *tb, size_t a, size_t b, char *out,
+                           size_t n)
+{
+    size_t s = a;
+    while (s < b && (tb->t[s].tag == T_DET || tb->t[s].tag == T_QUOTE))
+        s++;
+    size_t e = s;
+    while (e < b && (tb->t[e].tag == T_PROPN || tb->t[e].tag == T_QUOTE))
+        e++;
+    if (e > s && e + 1 == b)
+        for (size_t i = 0; member_nouns[i]; i++)
+            if (!strcmp(tb->t[e].low, member_nouns[i])) return make_term(text, tb, s, e, out, n);
+    return make_term(text, tb, a, b, out, n);
+}
+
 /* Whether the subject is a name (a proper noun heads it), to remember for coreference. */
 static int named(const token_buf *tb, size_t a, size_t b)
 {
@@ -72,7 +94,7 @@ static int on_claim(void *vctx, const raw_claim *c)
     int coref = !(r->opt->flags & CLAIMDB_EXTRACT_NO_COREF);
     char subj[TERM_MAX], obj[TERM_MAX], who[TERM_MAX];
     double conf = c->confidence;
-    if (!make_term(r->text, tb, c->subj_a, c->subj_b, subj, sizeof subj)) return 0;
+    if (!subject_term(r->text, tb, c->subj_a, c->subj_b, subj, sizeof subj)) return 0;
     if (!make_term(r->text, tb, c->objt_a, c->objt_b, obj, sizeof obj)) return 0;
     const char *claimant = NULL;
     claimdb_span cspan = {0, 0};
@@ -81,7 +103,7 @@ static int on_claim(void *vctx, const raw_claim *c)
         if (c->claimant_text) {
             snprintf(who, sizeof who, "%s", c->claimant_text);
             claimant = who;
-        } else if (make_term(r->text, tb, c->claim_a, c->claim_b, who, sizeof who)) {
+        } else if (subject_term(r->text, tb, c->claim_a, c->claim_b, who, sizeof who)) {
             claimant = who;
             if (anaphor(tb, c->claim_a, c->claim_b) && coref && r->dc.last_entity[0])
                 snprintf(who, sizeof who, "%s", r->dc.last_entity);

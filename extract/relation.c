@@ -480,8 +480,11 @@ static int relations(view *v, size_t a, size_t b, const frame *fr)
     size_t last_sa = 0, last_sb = 0; /* the previous group's subject */
     int rc = 0;
     int conditional = 0; /* inside "if ...," */
+    int finite_seen = 0; /* this clause has its finite verb already */
     for (size_t k = a; k < b && !rc; k++) {
         int tag = T(v, k)->tag;
+        if ((tag == T_PUNCT && !np_punct(v, k)) || tag == T_CONJ || tag == T_WH || tag == T_SUB)
+            finite_seen = 0;
         if (tag == T_SUB &&
             (is_low(T(v, k), "if") || is_low(T(v, k), "unless") || is_low(T(v, k), "whether")))
             conditional = 1;
@@ -496,6 +499,11 @@ static int relations(view *v, size_t a, size_t b, const frame *fr)
         vgroup g;
         group_at(v, k, b, &g);
         size_t next = g.b;
+        /* a past form right after a noun, in a clause that has its verb: a participle */
+        if (g.finite && finite_seen && T(v, g.a)->tag == T_VERB && T(v, g.a)->vform == VF_PAST &&
+            g.a > a && noun_head(T(v, g.a - 1)->tag))
+            g.finite = 0;
+        if (g.finite) finite_seen = 1;
         /* a reduced relative clause: "a statement issued via its website", "X, released in" */
         int reduced = 0;
         if (!g.finite && T(v, g.a)->tag == T_VERB && g.a > a &&
@@ -506,6 +514,8 @@ static int relations(view *v, size_t a, size_t b, const frame *fr)
             if (noun_head(T(v, e - 1)->tag) ||
                 (T(v, e - 1)->tag == T_QUOTE && e - 1 > a && noun_head(T(v, e - 2)->tag)))
                 reduced = 1;
+            /* "given the amount": a preposition in all but name */
+            if (is_low(T(v, g.a), "given") && g.b < b && T(v, g.b)->tag == T_DET) reduced = 0;
         }
         if (!g.finite && !reduced) {
             k = next - 1;
