@@ -67,9 +67,10 @@ static size_t subject_term(const char *text, const token_buf *tb, size_t a, size
 /* Whether the subject is a name (a proper noun heads it), to remember for coreference. */
 static int named(const token_buf *tb, size_t a, size_t b)
 {
-    for (size_t k = a; k < b; k++)
-        if (tb->t[k].tag == T_PROPN) return 1;
-    return 0;
+    int head = T_NONE;
+    for (size_t k = a; k < b && tb->t[k].tag != T_PREP && tb->t[k].tag != T_POSS; k++)
+        if (tb->t[k].tag == T_PROPN || tb->t[k].tag == T_NOUN) head = tb->t[k].tag;
+    return head == T_PROPN;
 }
 
 static claimdb_span span_of(const token_buf *tb, size_t a, size_t b)
@@ -124,7 +125,7 @@ static int on_claim(void *vctx, const raw_claim *c)
         } else {
             conf -= 0.1;
         }
-    } else if (named(tb, c->subj_a, c->subj_b)) {
+    } else if (!c->implicit && named(tb, c->subj_a, c->subj_b)) {
         snprintf(r->dc.last_entity, sizeof r->dc.last_entity, "%s", subj);
     }
     if (conf < 0.05) conf = 0.05;

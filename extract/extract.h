@@ -152,6 +152,7 @@ typedef struct raw_claim {
     char predicate[128];       /* the predicate term */
     int negated;
     double confidence;
+    int implicit; /* from an appositive or a role noun: not a subject for coreference */
 } raw_claim;
 
 typedef int (*raw_claim_fn)(void *ctx, const raw_claim *c);

@@ -175,6 +175,7 @@ typedef struct vgroup {
     size_t a, b; /* tokens of the verb group (view indices) */
     size_t main; /* the main verb (or the auxiliary of a copula) */
     int neg, hedge, finite, copula;
+    int implicit; /* not a verb group: an appositive's "be", a role noun */
 } vgroup;
 
 /* The verb group starting at k (k must be AUX, MODAL or VERB). */
@@ -355,6 +356,7 @@ static int emit(view *v, const frame *fr, size_t sa, size_t sb, const vgroup *g,
     c.claimant_text = fr->claimant_text;
     set_pred(c.predicate, pred, NULL);
     c.negated = neg ^ fr->negated;
+    c.implicit = g->implicit;
     c.confidence = conf * fr->conf;
     if (c.confidence > 1) c.confidence = 1;
     return v->fn(v->ctx, &c);
@@ -425,6 +427,7 @@ static int role_names(view *v, size_t a, size_t b, const frame *fr)
         if (os == j) continue;
         vgroup g;
         memset(&g, 0, sizeof g);
+        g.implicit = 1;
         g.a = k;
         rc = emit(v, fr, k + 1, pe, &g, k + 1, os, j, 0, verb, 0, 0.55);
         k = pe - 1;
@@ -454,6 +457,7 @@ static int appositives(view *v, size_t a, size_t b, const frame *fr)
         if (s == k) continue;
         vgroup g;
         memset(&g, 0, sizeof g);
+        g.implicit = 1;
         g.a = k + 1;
         rc = emit(v, fr, s, k, &g, k + 1, k + 1, e, 0, "be", 0, 0.6);
         /* "..., former governor of Herat": Ismail Khan / govern / Herat */
@@ -584,6 +588,13 @@ static int relations(view *v, size_t a, size_t b, const frame *fr)
         if (T(v, g.main)->tag == T_VERB && g.b > g.main + 1 && T(v, g.main + 1)->tag == T_PART) {
             set_pred(pred, lem, T(v, g.main + 1)->low);
         }
+        /* passive: "were held" is "be held" (the subject is what was held) */
+        int passive = 0;
+        if (T(v, g.main)->tag == T_VERB && T(v, g.main)->vform == VF_PASTPART && g.main > g.a) {
+            for (size_t q = g.a; q < g.main; q++)
+                if (T(v, q)->tag == T_AUX && T(v, q)->lemma && !strcmp(T(v, q)->lemma, "be"))
+                    passive = 1;
+        }
         unsigned lc = cls(v, lem);
         /* catenative: "declined to comment", "seeks to coordinate" */
         if (T(v, g.main)->tag == T_VERB && pb + 1 < b && T(v, pb)->tag == T_TO &&
@@ -705,6 +716,14 @@ static int relations(view *v, size_t a, size_t b, const frame *fr)
         if (ob - oa > 12) conf -= 0.1;
         if (clause_obj) conf -= 0.05;
         if (inherited) conf -= 0.0;
+        if (passive && !strcmp(pred, lem)) {
+            char part[128];
+            const token *pp = T(v, g.main);
+            size_t n = pp->lowlen < sizeof part - 1 ? pp->lowlen : sizeof part - 1;
+            memcpy(part, pp->low, n);
+            part[n] = '\0';
+            set_pred(pred, "be", part);
+        }
         rc = emit(v, fr, sa, se, &g, pb, oa, ob, clause_obj, pred, neg, conf);
         /* a "that"-clause of a verb that is not speech is not a claim of its own */
         if (clause_obj && !(lc & CL_SPEECH))

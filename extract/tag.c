@@ -198,6 +198,14 @@ static int choose(const claimdb_lexicon *lex, const char *text, token_buf *tb, s
             return T_NOUN;
         if (t->vform == VF_PRES3) {
             if (speech) return T_VERB;
+            /* "peace talks with Kabul could be ...": the clause's verb comes later */
+            for (size_t j = k + 1; j < tb->n; j++) {
+                int tj = tb->t[j].tag;
+                if (tj == T_PUNCT || tj == T_WH || tj == T_SUB || tj == T_CONJ || tj == T_TO ||
+                    tj == T_PRON)
+                    break;
+                if (tj == T_AUX || tj == T_MODAL) return T_NOUN;
+            }
             /* a noun phrase after a preposition or a verb is no subject: "in peace talks" */
             size_t q = pi;
             while (q > 0 && (tb->t[q - 1].tag == T_NOUN || tb->t[q - 1].tag == T_ADJ ||
@@ -336,6 +344,20 @@ int tag_tokens(const claimdb_lexicon *lex, const char *text, token_buf *tb)
                 k++;
             }
         }
+    }
+    /* "as" before a clause ("as Khalilzad returned") subordinates it */
+    for (size_t k = 0; k + 1 < tb->n; k++) {
+        if (strcmp(tb->t[k].low, "as") || tb->t[k].tag != T_PREP) continue;
+        size_t j = k + 1;
+        while (j < tb->n &&
+               (tb->t[j].tag == T_DET || tb->t[j].tag == T_ADJ || tb->t[j].tag == T_NOUN ||
+                tb->t[j].tag == T_PROPN || tb->t[j].tag == T_PPRON || tb->t[j].tag == T_POSS ||
+                tb->t[j].tag == T_NUM || tb->t[j].tag == T_PRON))
+            j++;
+        if (j > k + 1 && j < tb->n &&
+            (tb->t[j].tag == T_AUX || tb->t[j].tag == T_MODAL ||
+             (tb->t[j].tag == T_VERB && tb->t[j].vform != VF_ING)))
+            tb->t[k].tag = T_SUB;
     }
     if (poss != small) free(poss);
     return 0;
