@@ -1,7 +1,8 @@
 /* extract.h — the extractor's internal interfaces, shared by the files of extract/: the
  * lexicon (lexicon.c), page cleaning (clean.c), tokens (token.c), sentences (sentence.c),
- * tags (tag.c), relations (relation.c), terms (term.c) and the driver (extract.c). Nothing
- * here knows of LMDB. */
+ * tags (tag.c), claims (attribution.c, relation.c, nominal.c, phrase.c: see clause.h), terms
+ * (term.c), near duplicates (minhash.c) and the driver (extract.c). Nothing here knows of
+ * LMDB. */
 #ifndef CLAIMDB_EXTRACT_H
 #define CLAIMDB_EXTRACT_H
 
@@ -139,7 +140,7 @@ int is_abbreviation(const char *low, size_t n);
 /* Tag the tokens of one sentence. Returns 0, or -1 on NOMEM. */
 int tag_tokens(const claimdb_lexicon *lex, const char *text, token_buf *tb);
 
-/* ---- relation.c ----------------------------------------------------------------------------- */
+/* ---- attribution.c (with relation.c, nominal.c, phrase.c) ---------------------------------- */
 
 /* What relation.c hands the driver for one claim: token ranges [a, b) of the sentence. */
 typedef struct raw_claim {

@@ -141,6 +141,10 @@ static int choose(const claimdb_lexicon *lex, const char *text, token_buf *tb, s
         size_t pj;
         if (prev_index(tb, pi, &pj) && tb->t[pj].tag == T_VERB && tb->t[pj].vform == t->vform)
             return T_VERB;
+        /* "which started last week and runs through": a verb of the same form earlier */
+        if (t->vform == VF_PRES3 || t->vform == VF_PAST)
+            for (size_t j = pi; j-- > 0;)
+                if (tb->t[j].tag == T_VERB && tb->t[j].vform == t->vform) return T_VERB;
         pt = T_NONE;
     }
     unsigned nouny = p & (P_N | P_A);
@@ -168,6 +172,10 @@ static int choose(const claimdb_lexicon *lex, const char *text, token_buf *tb, s
     case T_PRON: {
         size_t pj;
         if (lex_class(lex, tb->t[pi].low, tb->t[pi].lowlen) & CL_PRONOBJ) return T_NOUN;
+        const char *pw = tb->t[pi].low;
+        if (!strcmp(pw, "he") || !strcmp(pw, "she") || !strcmp(pw, "they") || !strcmp(pw, "we") ||
+            !strcmp(pw, "i"))
+            return T_VERB; /* subject pronouns */
         if (prev_index(tb, pi, &pj) &&
             (tb->t[pj].tag == T_VERB || tb->t[pj].tag == T_PREP || tb->t[pj].tag == T_TO))
             return (p & P_A) ? T_ADJ : (p & P_N) ? T_NOUN : T_VERB; /* "make it clear" */
