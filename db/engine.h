@@ -185,6 +185,10 @@ int rowset_add(rowset *rs, const value *row);
 /* An exec that hands the rows out in order, taking ownership of rs. */
 int rowset_exec(rowset *rs, exec **out);
 void rowset_free(rowset *rs);
+/* Run a running statement to its end now, keeping its rows (and its current row) in a rowset
+ * it goes on stepping through: a statement reads the snapshot it started with, also when its
+ * own handle writes in the same transaction before it is done. */
+int rowset_drain(claimdb_stmt *stmt);
 /* Helpers to build rows. */
 value v_int(int64_t i);
 value v_real(double r);
