@@ -9,6 +9,8 @@
 #include <string.h>
 
 #define TERM_MAX 512
+#define MAX_SENTENCE_TOKENS 400 /* longer sentences make no claims */
+#define REGION_MAX 65536        /* prose is split into sentences this many bytes at a time */
 
 typedef struct run {
     const char *text;
@@ -174,7 +176,8 @@ static int on_sentence(void *vctx, size_t start, size_t end)
     r->qa = start;
     r->qb = end;
     int rc = 0;
-    if (!is_question(r->text, &r->tb))
+    /* a "sentence" of thousands of words is a table or a list, not prose: no claims */
+    if (r->tb.n <= MAX_SENTENCE_TOKENS && !is_question(r->text, &r->tb))
         rc = find_relations(r->opt->lexicon, r->text, &r->tb, &r->dc,
                             !(r->opt->flags & CLAIMDB_EXTRACT_NO_COREF), on_claim, r);
     if (rc < 0) r->nomem = 1;
@@ -207,7 +210,22 @@ int claimdb_extract(const char *text, size_t len, const claimdb_extract_options 
         long j = k;
         while (j + 1 < n && lines[j + 1].kind == LINE_PROSE)
             j++;
-        rc = split_sentences(text, lines[k].start, lines[j].end, on_sentence, &r);
+        /* at most REGION_MAX bytes at a time, cut at a line end, else at a space */
+        for (size_t s = lines[k].start, e; s < lines[j].end && !rc; s = e) {
+            e = lines[j].end;
+            if (e - s > REGION_MAX) {
+                size_t q = s + REGION_MAX;
+                while (q > s + REGION_MAX / 2 && text[q] != '\n')
+                    q--;
+                if (text[q] != '\n') {
+                    q = s + REGION_MAX;
+                    while (q > s + REGION_MAX / 2 && text[q] != ' ')
+                        q--;
+                }
+                e = q;
+            }
+            rc = split_sentences(text, s, e, on_sentence, &r);
+        }
         k = j;
     }
     free(lines);

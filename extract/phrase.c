@@ -69,15 +69,16 @@ size_t np_right(const view *v, size_t i, size_t lim, int with_of)
     if (!head) return i;
     /* closing quote right after the phrase */
     if (end < lim && T(v, end)->tag == T_QUOTE && T(v, end)->start == T(v, end - 1)->end) end++;
-    if (with_of && end + 1 < lim && is_low(T(v, end), "of")) {
-        size_t e = np_right(v, end + 1, lim, 1);
-        if (e > end + 1) end = e;
+    while (with_of && end + 1 < lim && is_low(T(v, end), "of")) { /* a chain: no recursion */
+        size_t e = np_right(v, end + 1, lim, 0);
+        if (e == end + 1) break;
+        end = e;
     }
     return end;
 }
 
 /* The start of the noun phrase ending at end (end when none), within [lo, end). */
-size_t np_left(const view *v, size_t end, size_t lo)
+static size_t np_left_at(const view *v, size_t end, size_t lo, int depth)
 {
     size_t k = end;
     while (k > lo && T(v, k - 1)->tag == T_QUOTE)
@@ -116,7 +117,7 @@ size_t np_left(const view *v, size_t end, size_t lo)
             break;
         }
         if (head && is_low(t, "of") && k - 1 > lo) {
-            size_t s = np_left(v, k - 1, lo);
+            size_t s = (depth < 3 ? np_left_at(v, k - 1, lo, depth + 1) : k - 1);
             if (s < k - 1) {
                 k = s;
                 break;
@@ -128,13 +129,13 @@ size_t np_left(const view *v, size_t end, size_t lo)
     /* "He and his friends" */
     if (k > lo + 1 && T(v, k - 1)->tag == T_CONJ &&
         (is_low(T(v, k - 1), "and") || is_low(T(v, k - 1), "or"))) {
-        size_t s2 = np_left(v, k - 1, lo);
+        size_t s2 = (depth < 3 ? np_left_at(v, k - 1, lo, depth + 1) : k - 1);
         if (s2 < k - 1 && (s2 == lo || T(v, s2 - 1)->tag == T_PUNCT || T(v, s2 - 1)->tag == T_SUB))
             k = s2;
     }
     /* "a spokesperson for the embassy", at the start of a clause */
     if (k > lo + 1 && T(v, k - 1)->tag == T_PREP && !is_low(T(v, k - 1), "of")) {
-        size_t s2 = np_left(v, k - 1, lo);
+        size_t s2 = (depth < 3 ? np_left_at(v, k - 1, lo, depth + 1) : k - 1);
         if (s2 < k - 1 && T(v, s2)->tag != T_PRON &&
             (s2 == lo || T(v, s2 - 1)->tag == T_PUNCT || T(v, s2 - 1)->tag == T_SUB ||
              T(v, s2 - 1)->tag == T_QUOTE))
@@ -286,4 +287,9 @@ void set_pred(char pred[128], const char *a, const char *b)
         n += k;
     }
     pred[n] = '\0';
+}
+
+size_t np_left(const view *v, size_t end, size_t lo)
+{
+    return np_left_at(v, end, lo, 0);
 }

@@ -358,6 +358,11 @@ int cmd_extract(int argc, char **argv)
                 diag("%s: read error: %s\n", path, strerror(errno));
                 rc = 1;
                 buf_free(&text);
+            } else if (utf8_valid_prefix(text.p ? text.p : "", text.len) < text.len) {
+                diag("%s: not UTF-8 text (byte %zu)\n", path,
+                     utf8_valid_prefix(text.p, text.len) + 1);
+                rc = 1;
+                buf_free(&text);
             } else {
                 int64_t id = id_from_name(path);
                 buf_reserve(&text, 0);

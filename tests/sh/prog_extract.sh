@@ -58,6 +58,13 @@ grep -q "^<stdin>: [0-9]* claims added, $n citations added, 0 updated, 0 unchang
 grep -qF 'the Taliban has demanded that foreign forces pull out of the country' out ||
     fail "the demand's quote: $(cat out)"
 
+# A text file that is not UTF-8 is reported; the others are still done.
+printf 'The group attacked the \377 base.\n' > bad.txt
+"$prog" extract bad.txt 4.txt > out 2> err
+[ $? = 1 ] || fail "extract of a non-UTF-8 file: status not 1"
+grep -q '^bad.txt: not UTF-8 text (byte 24)$' err || fail "non-UTF-8 message: $(cat err)"
+grep -q '"article":4,' out || fail "the good file after a bad one was not extracted"
+
 # No dictionary.
 CLAIMDB_WORDNET=/nonexistent "$prog" extract 0.txt > out 2> err
 [ $? = 1 ] || fail "missing WordNet: status not 1"

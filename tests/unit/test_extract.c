@@ -13,7 +13,9 @@
  *   empty only for the implicit "be" of an appositive); quotes are never in page furniture
  *   (the copyright line, the author box);
  * - headlines of the seed articles, and MinHash: articles 0 and 1 are near duplicates, no
- *   other pair is.
+ *   other pair is;
+ * - hostile input: long chains of "of", a line of 300 kB, thousands of commas, random bytes
+ *   with NULs, lone quote marks: extraction ends, and every span stays inside the text.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -413,6 +415,66 @@ static void test_duplicates(void **state)
     assert_true(claimdb_signature_similarity(empty, empty) == 0.0);
 }
 
+/* ---- hostile input ---- */
+
+typedef struct bounds {
+    size_t len;
+    size_t n;
+} bounds;
+
+static int in_bounds(void *ctx, const claimdb_extracted *e)
+{
+    bounds *b = ctx;
+    const claimdb_span *s[] = {&e->subject_span, &e->predicate_span, &e->object_span,
+                               &e->claimant_span, &e->quote_span};
+    for (size_t i = 0; i < 5; i++)
+        assert_true(s[i]->start <= s[i]->end && s[i]->end <= b->len);
+    b->n++;
+    return 0;
+}
+
+static void run_hostile(const char *text, size_t len)
+{
+    claimdb_extract_options opt = {0};
+    opt.lexicon = lex;
+    bounds b = {len, 0};
+    assert_int_equal(claimdb_extract(text, len, &opt, in_bounds, &b, NULL), CLAIMDB_OK);
+    uint64_t sig[CLAIMDB_SIGNATURE_SIZE];
+    claimdb_signature(text, len, sig);
+    claimdb_span t;
+    claimdb_extract_title(text, len, &t);
+}
+
+static void test_hostile(void **state)
+{
+    (void)state;
+    size_t n = 300000;
+    char *p = malloc(n + 1);
+    assert_non_null(p);
+    for (size_t i = 0; i < n; i++) /* "the group of the men of the group of ..." */
+        p[i] = "the group of "[i % 13];
+    run_hostile(p, n);
+    for (size_t i = 0; i < n; i++) /* "Taliban, Taliban, ... said the US." */
+        p[i] = "Taliban, "[i % 9];
+    memcpy(p + n - 14, " said the US.", 13);
+    run_hostile(p, n);
+    unsigned x = 12345;
+    for (size_t i = 0; i < n; i++) { /* random bytes, NULs, newlines, quotes */
+        x = x * 1103515245u + 12345u;
+        p[i] = (char)(x >> 16);
+    }
+    run_hostile(p, n);
+    for (size_t i = 0; i < n; i++) /* words and quote marks, no sentence end */
+        p[i] = "We \"said\" \xE2\x80\x9C it "[i % 18];
+    run_hostile(p, n);
+    free(p);
+    static const char *const small[] = {"",      "\n\n\n", "“",   "”.",        "...",
+                                        ". . .", "'s",     "n't", "U.S.",      "Mr. ",
+                                        "The",   "A b c.", "?",   "“He said,”"};
+    for (size_t i = 0; i < sizeof small / sizeof small[0]; i++)
+        run_hostile(small[i], strlen(small[i]));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -425,6 +487,7 @@ int main(void)
         cmocka_unit_test(test_offsets_seed_articles),
         cmocka_unit_test(test_titles),
         cmocka_unit_test(test_duplicates),
+        cmocka_unit_test(test_hostile),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
