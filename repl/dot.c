@@ -6,6 +6,7 @@
 #include "check.h"
 #include "export.h"
 #include "import.h"
+#include "ingest.h"
 #include "output.h"
 
 #include <errno.h>
@@ -234,6 +235,12 @@ static int cmd_import(shell *sh, int argc, char **argv, buf *err)
     return rc;
 }
 
+static int cmd_ingest(shell *sh, int argc, char **argv, buf *err)
+{
+    if (argc < 2) return usage(argv[0], err);
+    return ingest_paths(sh->db, (const char *const *)argv + 1, argc - 1);
+}
+
 static int cmd_export(shell *sh, int argc, char **argv, buf *err)
 {
     export_options o = {-1, NULL};
@@ -372,6 +379,8 @@ static const dot_cmd commands[] = {
     {".read", "FILE", cmd_read, "run the statements and commands of FILE"},
     {".import", "FILE... [--format F] [--dry-run] [--base IRI]", cmd_import,
      "load TSV, JSON Lines or N-Quads files"},
+    {".ingest", "FILE|DIR...", cmd_ingest,
+     "store article files and the claims extracted from them"},
     {".export", "FILE [--format F] [--base IRI]", cmd_export,
      "write the whole database to FILE ('-': standard output)"},
     {".param", "set NAME VALUE | list | clear [NAME]", cmd_param,
