@@ -182,8 +182,13 @@ int claimdb_prepare(claimdb *db, const char *text, int len, claimdb_stmt **out, 
     size_t consumed = 0;
     parse_error perr;
     memset(&perr, 0, sizeof perr);
-    int rc = parse_statement(text, n, &ast, &consumed, &perr);
+    db->interrupted = 0;
+    int rc = parse_statement_stop(text, n, &db->interrupted, &ast, &consumed, &perr);
     if (tail) *tail = text + consumed;
+    if (rc == CLAIMDB_INTERRUPT) {
+        db->interrupted = 0;
+        return db_error(db, rc, "interrupted");
+    }
     if (rc != CLAIMDB_OK) {
         claimdb_stmt tmp;
         memset(&tmp, 0, sizeof tmp);

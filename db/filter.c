@@ -60,13 +60,15 @@ int find_eval_cond(find_exec *fx, const ast_expr *e, bool *res)
     value x, y;
     switch (e->kind) {
     case EXPR_AND:
-        if ((rc = find_eval_cond(fx, e->a, &a))) return rc;
-        if (!a) return *res = false, CLAIMDB_OK;
-        return find_eval_cond(fx, e->b, res);
-    case EXPR_OR:
-        if ((rc = find_eval_cond(fx, e->a, &a))) return rc;
-        if (a) return *res = true, CLAIMDB_OK;
-        return find_eval_cond(fx, e->b, res);
+    case EXPR_OR: { /* the first operand that decides, decides */
+        bool decides = e->kind == EXPR_OR;
+        for (size_t i = 0; i < e->nargs; i++) {
+            if ((rc = find_eval_cond(fx, e->args[i], &a))) return rc;
+            if (a == decides) return *res = decides, CLAIMDB_OK;
+        }
+        *res = !decides;
+        return CLAIMDB_OK;
+    }
     case EXPR_NOT:
         if ((rc = find_eval_cond(fx, e->a, &a))) return rc;
         *res = !a;
@@ -133,6 +135,8 @@ int find_prepare_expr(find_exec *fx, const ast_expr *e)
     claimdb_stmt *stmt = fx->stmt;
     int rc;
     if ((rc = find_prepare_expr(fx, e->a)) || (rc = find_prepare_expr(fx, e->b))) return rc;
+    for (size_t i = 0; i < e->nargs; i++)
+        if ((rc = find_prepare_expr(fx, e->args[i]))) return rc;
     if (e->kind == EXPR_REGEX) {
         regex_entry *r = realloc(fx->regexes, (fx->nregex + 1) * sizeof *r);
         if (!r) return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");

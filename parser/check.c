@@ -245,10 +245,13 @@ static int check_expr(chk *c, ast_expr *e, enum where w)
     case EXPR_COLUMN:
         return 0;
     case EXPR_CMP:
-    case EXPR_AND:
-    case EXPR_OR:
         TRY(check_expr(c, e->a, w));
         return check_expr(c, e->b, w);
+    case EXPR_AND:
+    case EXPR_OR:
+        for (size_t i = 0; i < e->nargs; i++)
+            TRY(check_expr(c, e->args[i], w));
+        return 0;
     case EXPR_NOT:
     case EXPR_LIKE:
         return check_expr(c, e->a, w);
