@@ -129,6 +129,11 @@ int64_t claimdb_counter(claimdb *db, int counter, int reset)
 {
     if (!db || !db->st) return 0;
     if (counter == CLAIMDB_COUNTER_CURSOR_OPS) return store_cursor_ops(db->st, reset != 0);
+    if (counter == CLAIMDB_COUNTER_QUOTES_NOT_FOUND) {
+        int64_t n = db->quotes_not_found;
+        if (reset) db->quotes_not_found = 0;
+        return n;
+    }
     return 0;
 }
 
@@ -237,10 +242,6 @@ int claimdb_prepare(claimdb *db, const char *text, int len, claimdb_stmt **out, 
     } else {
         /* The other statements set their columns when they start; start them dry to learn
          * the shape would need a transaction, so their fixed column lists live with them. */
-        static const char *const evidence[] = {"article",  "title", "outlet",  "date",
-                                               "claimant", "quote", "polarity"};
-        static const char *const check[] = {"verdict", "supporting", "contradicting",
-                                            "independent_supporting", "sources"};
         static const char *const explain[] = {"step", "pattern", "index", "bound", "estimate"};
         static const char *const articles[] = {"id",  "title",  "outlet",       "date",
                                                "url", "author", "duplicate_of", "claims"};
@@ -250,15 +251,19 @@ int claimdb_prepare(claimdb *db, const char *text, int len, claimdb_stmt **out, 
         static const char *const aliases[] = {"alias", "term"};
         static const char *const stats[] = {"name", "value"};
         static const char *const terms[] = {"term"};
+        static const char *const unplaced[] = {"article", "subject",  "predicate",
+                                               "object",  "polarity", "quote"};
         const char *const *cols = NULL;
         int ncols = 0;
 #define COLS(a) (cols = (a), ncols = (int)(sizeof(a) / sizeof((a)[0])))
         switch (ast->kind) {
         case STMT_EVIDENCE:
-            COLS(evidence);
+            cols = evidence_columns;
+            ncols = EVIDENCE_COLUMNS;
             break;
         case STMT_CHECK:
-            COLS(check);
+            cols = check_columns;
+            ncols = CHECK_COLUMNS;
             break;
         case STMT_EXPLAIN:
             COLS(explain);
@@ -283,6 +288,9 @@ int claimdb_prepare(claimdb *db, const char *text, int len, claimdb_stmt **out, 
             case SHOW_ARTICLE:
                 COLS(article);
                 break;
+            case SHOW_QUOTES_NOT_FOUND:
+                COLS(unplaced);
+                break;
             }
             break;
         default:
@@ -306,7 +314,11 @@ int stmt_set_columns(claimdb_stmt *stmt, int ncols, const char *const *names)
     stmt->row = calloc(n, sizeof *stmt->row);
     stmt->coltext = calloc(n, sizeof *stmt->coltext);
     stmt->coltextcap = calloc(n, sizeof *stmt->coltextcap);
-    if (!stmt->colnames || !stmt->row || !stmt->coltext || !stmt->coltextcap) return CLAIMDB_NOMEM;
+    stmt->collist = calloc(n, sizeof *stmt->collist);
+    stmt->collistcap = calloc(n, sizeof *stmt->collistcap);
+    if (!stmt->colnames || !stmt->row || !stmt->coltext || !stmt->coltextcap || !stmt->collist ||
+        !stmt->collistcap)
+        return CLAIMDB_NOMEM;
     for (int i = 0; i < ncols; i++)
         stmt->colnames[i] = names[i];
     return CLAIMDB_OK;
@@ -349,10 +361,14 @@ int claimdb_finalize(claimdb_stmt *stmt)
         for (size_t i = 0; i < stmt->ast->nparams; i++)
             if (stmt->binds[i].k == V_TEXT) free(stmt->binds[i].u.s.p);
     free(stmt->binds);
-    for (int i = 0; i < stmt->ncols; i++)
+    for (int i = 0; i < stmt->ncols; i++) {
         free(stmt->coltext[i]);
+        if (stmt->collist) free(stmt->collist[i]);
+    }
     free(stmt->coltext);
     free(stmt->coltextcap);
+    free(stmt->collist);
+    free(stmt->collistcap);
     free(stmt->colnames);
     free(stmt->row);
     ast_stmt_free(stmt->ast);
@@ -647,9 +663,44 @@ int claimdb_column_type(claimdb_stmt *stmt, int i)
     case V_TERM:
     case V_TEXT:
         return CLAIMDB_TEXT;
+    case V_LIST:
+        return CLAIMDB_LIST;
     default:
         return CLAIMDB_NULL;
     }
+}
+
+int claimdb_column_list(claimdb_stmt *stmt, int i, const int64_t **items)
+{
+    if (items) *items = NULL;
+    const value *v = column(stmt, i);
+    if (!v || v->k != V_LIST) return -1;
+    /* Parse the text form: the ids are few (one per citing article). */
+    size_t n = 0;
+    const char *p = v->u.s.p, *end = p + v->u.s.n;
+    for (const char *q = p; q < end; q++)
+        n += *q >= '0' && *q <= '9' && (q == p || q[-1] < '0' || q[-1] > '9');
+    if (stmt->collistcap[i] < n || !stmt->collist[i]) {
+        int64_t *a = realloc(stmt->collist[i], (n ? n : 1) * sizeof *a);
+        if (!a) return -1;
+        stmt->collist[i] = a;
+        stmt->collistcap[i] = n ? n : 1;
+    }
+    size_t k = 0;
+    int64_t cur = 0;
+    bool in = false;
+    for (const char *q = p; q <= end; q++) {
+        if (q < end && *q >= '0' && *q <= '9') {
+            cur = cur * 10 + (*q - '0');
+            in = true;
+        } else if (in) {
+            stmt->collist[i][k++] = cur;
+            cur = 0;
+            in = false;
+        }
+    }
+    if (items) *items = k ? stmt->collist[i] : NULL;
+    return (int)k;
 }
 
 const char *claimdb_column_text(claimdb_stmt *stmt, int i)
@@ -747,6 +798,9 @@ int claimdb_assert(claimdb *db, const claimdb_citation *c, int *added)
         return db_error(db, CLAIMDB_MISUSE, "claimdb_assert: unknown method %d", c->method);
     if (c->has_confidence && !(c->confidence >= 0.0 && c->confidence <= 1.0))
         return db_error(db, CLAIMDB_ERROR, "confidence must be between 0 and 1");
+    if (c->said_on && *c->said_on && !date_valid(c->said_on, strlen(c->said_on)))
+        return db_error(db, CLAIMDB_ERROR,
+                        "said_on must be a calendar date YYYY-MM-DD that exists");
     if (db->flags & CLAIMDB_OPEN_READONLY)
         return db_error(db, CLAIMDB_READONLY, "the database is open read-only");
     db_clear_error(db);

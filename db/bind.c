@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 const binding *stmt_binding(claimdb_stmt *stmt, const char *name)
 {
@@ -184,6 +185,14 @@ bool date_valid(const char *s, size_t n)
     if (m < 1 || m > 12 || d < 1) return false;
     bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     return d <= days[m - 1] + (m == 2 && leap);
+}
+
+size_t format_utc(int64_t t, char *buf, size_t bufsz)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if ((int64_t)tt != t || !gmtime_r(&tt, &tm)) return 0;
+    return strftime(buf, bufsz, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 int stmt_value_text(claimdb_stmt *stmt, const ast_value *v, const char *what, const char **s,

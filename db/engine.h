@@ -14,7 +14,8 @@
 
 /* ---- values ---- */
 
-typedef enum vkind { V_NULL = 0, V_INT, V_REAL, V_TERM, V_TEXT } vkind;
+/* V_LIST: article ids as the text "0, 1, 4" (CHECK's sources; claimdb_column_list parses it). */
+typedef enum vkind { V_NULL = 0, V_INT, V_REAL, V_TERM, V_TEXT, V_LIST } vkind;
 
 /* A value stays a term id until it is printed or compared by its text. Text points into
  * the LMDB map (valid while the statement's transaction lives) or into memory the statement
@@ -42,6 +43,7 @@ struct claimdb {
     claimdb_busy_callback busy_cb; /* claimdb_busy_handler() */
     void *busy_ctx;
     struct claimdb_stmt *stmts; /* every live statement, for claimdb_close */
+    int64_t quotes_not_found; /* CLAIMDB_COUNTER_QUOTES_NOT_FOUND */
     int errcode;
     int erroff;
     char errtext[1024]; /* the message without position */
@@ -80,6 +82,8 @@ struct claimdb_stmt {
     value *row;            /* ncols values of the current row */
     char **coltext;        /* per column, text produced by claimdb_column_text */
     size_t *coltextcap;
+    int64_t **collist; /* per column, integers produced by claimdb_column_list */
+    size_t *collistcap;
 };
 
 /* One running statement's row source. */
@@ -119,6 +123,9 @@ int stmt_value_real(claimdb_stmt *stmt, const ast_value *v, const char *what, do
 int stmt_value_text(claimdb_stmt *stmt, const ast_value *v, const char *what, const char **s,
                     size_t *n, char *numbuf, size_t numbufsz);
 bool date_valid(const char *s, size_t n);
+/* A time (seconds since 1970) as "YYYY-MM-DDTHH:MM:SSZ" in buf; the length, 0 if it does not
+ * fit or the time is out of range. */
+size_t format_utc(int64_t t, char *buf, size_t bufsz);
 
 /* ---- values (value.c) ---- */
 
@@ -140,6 +147,10 @@ int find_start(claimdb_stmt *stmt, exec **out);     /* find.c */
 int explain_start(claimdb_stmt *stmt, exec **out);  /* find.c */
 int write_exec(claimdb_stmt *stmt);                 /* write.c: ASSERT RETRACT ARTICLE ALIAS */
 int evidence_start(claimdb_stmt *stmt, exec **out); /* inspect.c */
+#define EVIDENCE_COLUMNS 12
+extern const char *const evidence_columns[EVIDENCE_COLUMNS];
+#define CHECK_COLUMNS 9
+extern const char *const check_columns[CHECK_COLUMNS];
 int check_start(claimdb_stmt *stmt, exec **out);
 int show_start(claimdb_stmt *stmt, exec **out);
 
@@ -154,6 +165,13 @@ int article_root(store_txn *txn, uint64_t id, uint64_t *root);
 int claim_articles(store_txn *txn, const claim_key *k, uint64_t **ids, size_t *n);
 /* How many of ids are independent: duplicates of one article count once. */
 int independent_count(store_txn *txn, const uint64_t *ids, size_t n, int64_t *count);
+
+/* ---- quotes (quote.c) ---- */
+
+/* Find quote in an article's text, white space insensitively: true with [*start, *end) in
+ * characters of text, or false with both -1. */
+bool quote_locate(const char *text, size_t tn, const char *quote, size_t qn, int64_t *start,
+                  int64_t *end);
 
 /* ---- result columns ---- */
 
@@ -176,5 +194,7 @@ value v_text(const char *s, size_t n);
 value v_cstr(const char *s);
 value v_term(term_id t);
 value v_null(void);
+/* A list of ids (kept as its text, which the caller owns until the row is added). */
+value v_list(const char *text, size_t n);
 
 #endif /* CLAIMDB_ENGINE_H */

@@ -15,7 +15,7 @@ typedef struct level {
     store_cursor *cites;
     claim_key cur;
     bool empty;       /* a constant is unknown or a bound value is null: nothing matches */
-    bool single_done; /* FROM ?src with ?src bound: the one citation was tried */
+    char stored[32];  /* the text of a STORED variable bound here */
 } level;
 
 typedef struct regex_entry {

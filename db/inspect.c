@@ -24,9 +24,17 @@ static int claim_terms(claimdb_stmt *stmt, claim_key *k, bool *found)
     return CLAIMDB_OK;
 }
 
+const char *const evidence_columns[EVIDENCE_COLUMNS] = {
+    "article",  "title",      "outlet",  "date",   "claimant",    "quote",
+    "polarity", "confidence", "said_on", "stored", "quote_start", "quote_end"};
+
+const char *const check_columns[CHECK_COLUMNS] = {
+    "verdict",        "supporting",   "contradicting", "independent_supporting", "weight_for",
+    "weight_against", "self_serving", "sources_for",   "sources_against"};
+
 int evidence_start(claimdb_stmt *stmt, exec **out)
 {
-    rowset *rs = rowset_new(7);
+    rowset *rs = rowset_new(EVIDENCE_COLUMNS);
     if (!rs) return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
     claim_key k;
     bool found;
@@ -46,10 +54,22 @@ int evidence_start(claimdb_stmt *stmt, exec **out)
                 r = -ar;
                 break;
             }
-            value row[7] = {v_int((int64_t)c.article),    text_or_null(a.title),
-                            text_or_null(a.outlet),       text_or_null(a.date),
-                            v_term(c.claimant),           text_or_null(c.quote),
-                            v_cstr(side == 0 ? "+" : "-")};
+            char when[32];
+            size_t wn = format_utc(c.stored, when, sizeof when);
+            value row[EVIDENCE_COLUMNS] = {
+                v_int((int64_t)c.article),
+                text_or_null(a.title),
+                text_or_null(a.outlet),
+                text_or_null(a.date),
+                v_term(c.claimant),
+                text_or_null(c.quote),
+                v_cstr(side == 0 ? "+" : "-"),
+                c.has_confidence ? v_real(c.confidence) : v_null(),
+                text_or_null(c.said_on),
+                wn ? v_text(when, wn) : v_null(),
+                c.qstart >= 0 ? v_int(c.qstart) : v_null(),
+                c.qend >= 0 ? v_int(c.qend) : v_null(),
+            };
             if (row[4].k == V_TERM) {
                 store_text t;
                 if (store_term_text(stmt->txn, c.claimant, &t) == CLAIMDB_OK)
@@ -78,51 +98,112 @@ static void append_ids(char *buf, size_t cap, const uint64_t *ids, size_t n)
     }
 }
 
+/* What one side of a claim (its citations of one polarity) weighs for CHECK. */
+typedef struct side {
+    uint64_t *ids; /* distinct citing articles, in order */
+    size_t n;
+    int64_t independent; /* ids with duplicates of one article counted once */
+    double weight;       /* per independent article, the most sure citation that is not
+                          * self-serving; summed */
+    int64_t self;        /* self-serving citations: the claimant is the subject */
+} side;
+
+static int side_weigh(store_txn *txn, const claim_key *k, side *sd)
+{
+    memset(sd, 0, sizeof *sd);
+    int rc = claim_articles(txn, k, &sd->ids, &sd->n);
+    if (rc == CLAIMDB_OK) rc = independent_count(txn, sd->ids, sd->n, &sd->independent);
+    if (rc != CLAIMDB_OK || sd->n == 0) return rc;
+    /* best[i]: the weight the independent group of root roots[i] gets. */
+    uint64_t *roots = calloc(sd->n, sizeof *roots);
+    double *best = calloc(sd->n, sizeof *best);
+    size_t nroots = 0;
+    store_cursor *cur = NULL;
+    if (!roots || !best) rc = CLAIMDB_NOMEM;
+    if (rc == CLAIMDB_OK) rc = store_cites_open(txn, k, &cur);
+    store_citation c;
+    int r = 0;
+    while (rc == CLAIMDB_OK && (r = store_cursor_next_cite(cur, &c)) == 1) {
+        if (c.claimant && c.claimant == k->s) {
+            sd->self++;
+            continue;
+        }
+        double w = c.has_confidence ? c.confidence : 1.0;
+        uint64_t root;
+        if ((rc = article_root(txn, c.article, &root)) != CLAIMDB_OK) break;
+        size_t i = 0;
+        while (i < nroots && roots[i] != root)
+            i++;
+        if (i == nroots) roots[nroots++] = root;
+        if (w > best[i]) best[i] = w;
+    }
+    store_cursor_close(cur);
+    if (rc == CLAIMDB_OK && r < 0) rc = -r;
+    for (size_t i = 0; i < nroots; i++)
+        sd->weight += best[i];
+    free(roots);
+    free(best);
+    return rc;
+}
+
+/* The verdict from the two sides' weights (docs/language.md, "CHECK's verdict"). */
+static const char *verdict_of(const side *pro, const side *con)
+{
+    if (pro->n == 0 && con->n == 0) return "unknown";
+    if (pro->weight > 0 && con->weight > 0) return "disputed";
+    if (pro->weight >= 1) return "supported";
+    if (con->weight >= 1) return "contradicted";
+    return "unverified";
+}
+
+static value id_list(char **buf, const side *sd)
+{
+    size_t cap = 1 + 22 * sd->n;
+    *buf = calloc(1, cap);
+    if (!*buf) return v_null();
+    append_ids(*buf, cap, sd->ids, sd->n);
+    return v_list(*buf, strlen(*buf));
+}
+
 int check_start(claimdb_stmt *stmt, exec **out)
 {
     claim_key k;
     bool found;
-    uint64_t *pos = NULL, *neg = NULL;
-    size_t npos = 0, nneg = 0;
-    int64_t indep = 0;
+    side pro, con;
+    memset(&pro, 0, sizeof pro);
+    memset(&con, 0, sizeof con);
     int rc = claim_terms(stmt, &k, &found);
-    if (rc == CLAIMDB_OK && found) {
-        k.pol = POL_POS;
-        rc = claim_articles(stmt->txn, &k, &pos, &npos);
-        k.pol = POL_NEG;
-        if (rc == CLAIMDB_OK) rc = claim_articles(stmt->txn, &k, &neg, &nneg);
-        if (rc == CLAIMDB_OK) rc = independent_count(stmt->txn, pos, npos, &indep);
-        if (rc != CLAIMDB_OK) rc = db_store_error(stmt->db, rc);
-    } else if (rc != CLAIMDB_OK) {
-        return rc;
+    if (rc != CLAIMDB_OK) return rc;
+    if (found) {
+        /* CHECK NOT s p o asks about the negation: its support is the negative claim. */
+        bool neg = stmt->ast->u.claim.negated;
+        k.pol = neg ? POL_NEG : POL_POS;
+        rc = side_weigh(stmt->txn, &k, &pro);
+        k.pol = neg ? POL_POS : POL_NEG;
+        if (rc == CLAIMDB_OK) rc = side_weigh(stmt->txn, &k, &con);
+        if (rc != CLAIMDB_OK)
+            rc = rc == CLAIMDB_NOMEM ? db_error(stmt->db, rc, "out of memory")
+                                     : db_store_error(stmt->db, rc);
     }
-    const char *verdict = npos && nneg ? "disputed"
-                          : npos       ? "supported"
-                          : nneg       ? "contradicted"
-                                       : "unknown";
-    size_t cap = 32 + 24 * (npos + nneg);
-    char *sources = calloc(1, cap);
-    rowset *rs = rowset_new(5);
-    if (!sources || !rs) rc = db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+    char *lp = NULL, *lc = NULL;
+    rowset *rs = rowset_new(CHECK_COLUMNS);
     if (rc == CLAIMDB_OK) {
-        if (npos) {
-            strcat(sources, "for: ");
-            append_ids(sources, cap, pos, npos);
-        }
-        if (nneg) {
-            strcat(sources, npos ? "; against: " : "against: ");
-            append_ids(sources, cap, neg, nneg);
-        }
-        value row[5] = {v_cstr(verdict), v_int((int64_t)npos), v_int((int64_t)nneg), v_int(indep),
-                        v_cstr(sources)};
-        rc = rowset_add(rs, row);
+        value row[CHECK_COLUMNS] = {
+            v_cstr(verdict_of(&pro, &con)), v_int((int64_t)pro.n), v_int((int64_t)con.n),
+            v_int(pro.independent),         v_real(pro.weight),    v_real(con.weight),
+            v_int(pro.self + con.self),     id_list(&lp, &pro),    id_list(&lc, &con)};
+        if (!rs || !lp || !lc)
+            rc = db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+        else
+            rc = rowset_add(rs, row);
     }
-    free(pos);
-    free(neg);
-    free(sources);
+    free(lp);
+    free(lc);
+    free(pro.ids);
+    free(con.ids);
     if (rc != CLAIMDB_OK) {
         rowset_free(rs);
-        return rc;
+        return rc == CLAIMDB_NOMEM ? db_error(stmt->db, rc, "out of memory") : rc;
     }
     return rowset_exec(rs, out);
 }
@@ -249,6 +330,47 @@ static int show_stats(claimdb_stmt *stmt, rowset *rs)
     return CLAIMDB_OK;
 }
 
+/* Citations whose article has a stored text that does not hold their quote: placing is done
+ * when a citation or its article's text is stored, so these are the unplaced ones. */
+static int show_unplaced(claimdb_stmt *stmt, rowset *rs)
+{
+    store_cursor *arts;
+    int rc = store_articles_open(stmt->txn, &arts);
+    if (rc != CLAIMDB_OK) return rc;
+    store_article a;
+    int r;
+    while (rc == CLAIMDB_OK && (r = store_cursor_next_article(arts, &a)) == 1) {
+        if (!a.text.ptr) continue;
+        store_cursor *cc;
+        if ((rc = store_article_claims_open(stmt->txn, a.id, &cc))) break;
+        claim_key k;
+        int r2;
+        while (rc == CLAIMDB_OK && (r2 = store_cursor_next_claim(cc, &k)) == 1) {
+            store_cursor *cur;
+            if ((rc = store_cites_open_article(stmt->txn, &k, a.id, &cur))) break;
+            store_citation c;
+            int r3;
+            while ((r3 = store_cursor_next_cite(cur, &c)) == 1) {
+                if (!c.quote.ptr || c.qstart >= 0) continue;
+                value row[6] = {v_int((int64_t)a.id),
+                                v_term(k.s),
+                                v_term(k.p),
+                                v_term(k.o),
+                                v_cstr(k.pol == POL_POS ? "+" : "-"),
+                                v_text(c.quote.ptr, c.quote.len)};
+                if ((rc = rowset_add(rs, row))) break;
+            }
+            store_cursor_close(cur);
+            if (rc == CLAIMDB_OK && r3 < 0) rc = -r3;
+        }
+        store_cursor_close(cc);
+        if (rc == CLAIMDB_OK && r2 < 0) rc = -r2;
+    }
+    store_cursor_close(arts);
+    if (rc == CLAIMDB_OK && r < 0) rc = -r;
+    return rc;
+}
+
 /* SHOW TERMS LIKE streams: a prefix range scan of the dictionary on the pattern's literal
  * prefix, each candidate checked against the whole pattern. */
 typedef struct terms_exec {
@@ -342,6 +464,9 @@ int show_start(claimdb_stmt *stmt, exec **out)
         break;
     case SHOW_STATS:
         rc = show_stats(stmt, rs);
+        break;
+    case SHOW_QUOTES_NOT_FOUND:
+        rc = show_unplaced(stmt, rs);
         break;
     case SHOW_TERMS:
         break;

@@ -12,7 +12,6 @@ static int level_open(find_exec *fx, level *l)
     step_plan *sp = l->sp;
     term_id prefix[3];
     l->empty = false;
-    l->single_done = false;
     l->cites = NULL;
     for (int i = 0; i < sp->nprefix; i++) {
         const pos_plan *pp = &sp->pos[idx_order[sp->idx][i]];
@@ -72,8 +71,7 @@ static int claim_ok(find_exec *fx, const step_plan *sp, const claim_key *k, bool
     if (sp->ncited) {
         size_t hits = 0;
         for (size_t i = 0; i < sp->ncited; i++) {
-            store_citation c;
-            rc = store_cite_get(txn, k, sp->cited[i], &c);
+            rc = store_cite_exists(txn, k, sp->cited[i]);
             if (rc == CLAIMDB_OK)
                 hits++;
             else if (rc != CLAIMDB_NOTFOUND)
@@ -137,37 +135,50 @@ static int claim_ok(find_exec *fx, const step_plan *sp, const claim_key *k, bool
     return CLAIMDB_OK;
 }
 
-static value cite_value(const store_citation *c, int which)
+/* The value of citation variable which (CV_*); a STORED time is formatted into buf. */
+static value cite_value(const store_citation *c, int which, char *buf, size_t bufsz)
 {
     switch (which) {
-    case 0:
+    case CV_SRC:
         return v_int((int64_t)c->article);
-    case 1:
+    case CV_QUOTE:
         return c->quote.ptr ? v_text(c->quote.ptr, c->quote.len) : v_null();
-    case 2:
+    case CV_WHO:
         return v_term(c->claimant);
-    default:
+    case CV_CONF:
         return c->has_confidence ? v_real(c->confidence) : v_null();
+    case CV_AT:
+        return c->qstart >= 0 ? v_int(c->qstart) : v_null();
+    case CV_TO:
+        return c->qend >= 0 ? v_int(c->qend) : v_null();
+    case CV_ON:
+        return c->said_on.ptr ? v_text(c->said_on.ptr, c->said_on.len) : v_null();
+    default: {
+        size_t n = format_utc(c->stored, buf, bufsz);
+        return n ? v_text(buf, n) : v_null();
+    }
     }
 }
 
 /* Citation-level conditions; binds the citation variables when they pass. */
-static int cite_accept(find_exec *fx, const step_plan *sp, const store_citation *c, bool *ok)
+static int cite_accept(find_exec *fx, level *l, const store_citation *c, bool *ok)
 {
+    const step_plan *sp = l->sp;
     *ok = false;
     /* An unknown claimant (id 0) matches nothing, not the citations without claimant. */
     if (sp->has_by_const && (sp->by_const == 0 || c->claimant != sp->by_const)) return CLAIMDB_OK;
-    const cite_var *cv[4] = {&sp->src, &sp->quote, &sp->who, &sp->conf};
-    for (int i = 0; i < 4; i++) {
-        if (cv[i]->slot < 0 || cv[i]->is_new) continue;
-        value have = find_var(fx, cv[i]->slot), got = cite_value(c, i);
+    char tbuf[32];
+    for (int i = 0; i < CV_N; i++) {
+        if (sp->cv[i].slot < 0 || sp->cv[i].is_new) continue;
+        value have = find_var(fx, sp->cv[i].slot), got = cite_value(c, i, tbuf, sizeof tbuf);
         bool eq;
         int rc = value_equal(fx->stmt->txn, &have, &got, &eq);
         if (rc != CLAIMDB_OK) return db_store_error(fx->stmt->db, rc);
         if (!eq) return CLAIMDB_OK;
     }
-    for (int i = 0; i < 4; i++)
-        if (cv[i]->slot >= 0 && cv[i]->is_new) fx->vars[cv[i]->slot] = cite_value(c, i);
+    for (int i = 0; i < CV_N; i++)
+        if (sp->cv[i].slot >= 0 && sp->cv[i].is_new)
+            fx->vars[sp->cv[i].slot] = cite_value(c, i, l->stored, sizeof l->stored);
     *ok = true;
     return CLAIMDB_OK;
 }
@@ -185,7 +196,7 @@ static int level_next(find_exec *fx, level *l)
         if (l->cites) {
             store_citation c;
             while ((r = store_cursor_next_cite(l->cites, &c)) == 1) {
-                if ((rc = cite_accept(fx, sp, &c, &ok))) return LEVEL_ERR(rc);
+                if ((rc = cite_accept(fx, l, &c, &ok))) return LEVEL_ERR(rc);
                 if (ok) return 1;
             }
             store_cursor_close(l->cites);
@@ -201,19 +212,15 @@ static int level_next(find_exec *fx, level *l)
         for (int i = 0; i < 3; i++)
             if (sp->pos[i].kind == POS_NEW) fx->vars[sp->pos[i].slot] = v_term(key_pos(&l->cur, i));
         if (!sp->cite_rows) return 1;
-        if (!sp->src.is_new) {
-            /* ?src is bound: look that one citation up instead of walking them all. */
-            value a = find_var(fx, sp->src.slot);
+        if (!sp->cv[CV_SRC].is_new) {
+            /* ?src is bound: walk that article's citations only. */
+            value a = find_var(fx, sp->cv[CV_SRC].slot);
             if (a.k != V_INT || a.u.i < 0) continue;
-            store_citation c;
-            rc = store_cite_get(fx->stmt->txn, &l->cur, (uint64_t)a.u.i, &c);
-            if (rc == CLAIMDB_NOTFOUND) continue;
-            if (rc != CLAIMDB_OK) return LEVEL_ERR(db_store_error(db, rc));
-            if ((rc = cite_accept(fx, sp, &c, &ok))) return LEVEL_ERR(rc);
-            if (ok) return 1;
-            continue;
+            rc = store_cites_open_article(fx->stmt->txn, &l->cur, (uint64_t)a.u.i, &l->cites);
+        } else {
+            rc = store_cites_open(fx->stmt->txn, &l->cur, &l->cites);
         }
-        if ((rc = store_cites_open(fx->stmt->txn, &l->cur, &l->cites))) {
+        if (rc) {
             l->cites = NULL;
             return LEVEL_ERR(db_store_error(db, rc));
         }
@@ -338,18 +345,16 @@ int find_place_checks(find_exec *fx)
         const step_plan *sp = &fx->pl.steps[i];
         for (int k = 0; k < 3; k++)
             if (sp->pos[k].kind == POS_NEW) fx->bound_at[sp->pos[k].slot] = i;
-        const cite_var *cv[4] = {&sp->src, &sp->quote, &sp->who, &sp->conf};
-        for (int k = 0; k < 4; k++)
-            if (cv[k]->slot >= 0 && cv[k]->is_new) fx->bound_at[cv[k]->slot] = i;
+        for (int k = 0; k < CV_N; k++)
+            if (sp->cv[k].slot >= 0 && sp->cv[k].is_new) fx->bound_at[sp->cv[k].slot] = i;
     }
     for (size_t i = 0; i < fx->pl.nwithout; i++) {
         const step_plan *sp = &fx->pl.without[i];
         memset(used, 0, nv * sizeof *used);
         for (int k = 0; k < 3; k++)
             if (sp->pos[k].slot >= 0) used[sp->pos[k].slot] = true;
-        const cite_var *cv[4] = {&sp->src, &sp->quote, &sp->who, &sp->conf};
-        for (int k = 0; k < 4; k++)
-            if (cv[k]->slot >= 0) used[cv[k]->slot] = true;
+        for (int k = 0; k < CV_N; k++)
+            if (sp->cv[k].slot >= 0) used[sp->cv[k].slot] = true;
         fx->without_step[i] = step_binding(fx, used);
     }
     if (f->filter) rc = add_conjuncts(fx, f->filter, used);

@@ -91,11 +91,11 @@ static int step_init(claimdb_stmt *stmt, const ast_pattern *pat, step_plan *sp)
             break;
         }
     }
-    sp->src.slot = pat->from.kind == TERM_VAR ? pat->from.slot : -1;
-    sp->quote.slot = pat->quote.kind == TERM_VAR ? pat->quote.slot : -1;
-    sp->who.slot = pat->by.kind == TERM_VAR ? pat->by.slot : -1;
-    sp->conf.slot = pat->confidence.kind == TERM_VAR ? pat->confidence.slot : -1;
-    sp->cite_rows = sp->src.slot >= 0;
+    const ast_term *cts[CV_N] = {&pat->from, &pat->quote, &pat->by, &pat->confidence,
+                                 &pat->at,   &pat->to,    &pat->on, &pat->stored};
+    for (int i = 0; i < CV_N; i++)
+        sp->cv[i].slot = cts[i]->kind == TERM_VAR ? cts[i]->slot : -1;
+    sp->cite_rows = sp->cv[CV_SRC].slot >= 0;
     if (pat->by.kind == TERM_CONST || pat->by.kind == TERM_PARAM) {
         sp->has_by_const = true;
         if ((rc = stmt_term_lookup(stmt, &pat->by, &sp->by_const))) return rc;
@@ -136,11 +136,10 @@ static void step_bind(step_plan *sp, bool *bound)
     }
     for (int i = 0; i < 3; i++)
         if (sp->pos[i].slot >= 0) bound[sp->pos[i].slot] = true;
-    cite_var *cv[4] = {&sp->src, &sp->quote, &sp->who, &sp->conf};
-    for (int i = 0; i < 4; i++) {
-        if (cv[i]->slot < 0) continue;
-        cv[i]->is_new = !bound[cv[i]->slot];
-        bound[cv[i]->slot] = true;
+    for (int i = 0; i < CV_N; i++) {
+        if (sp->cv[i].slot < 0) continue;
+        sp->cv[i].is_new = !bound[sp->cv[i].slot];
+        bound[sp->cv[i].slot] = true;
     }
     choose_index(mask, &sp->idx, &sp->nprefix);
 }
@@ -176,9 +175,8 @@ static bool connected(const step_plan *sp, const bool *bound)
 {
     for (int i = 0; i < 3; i++)
         if (sp->pos[i].slot >= 0 && bound[sp->pos[i].slot]) return true;
-    const cite_var *cv[4] = {&sp->src, &sp->quote, &sp->who, &sp->conf};
-    for (int i = 0; i < 4; i++)
-        if (cv[i]->slot >= 0 && bound[cv[i]->slot]) return true;
+    for (int i = 0; i < CV_N; i++)
+        if (sp->cv[i].slot >= 0 && bound[sp->cv[i].slot]) return true;
     return false;
 }
 
@@ -255,7 +253,7 @@ int plan_build(claimdb_stmt *stmt, const ast_find *f, plan *out)
         sp->est = estimate(stmt, sp, b2, total);
         step_bind(sp, b2);
         free(b2);
-        sp->cite_rows = sp->src.slot >= 0;
+        sp->cite_rows = sp->cv[CV_SRC].slot >= 0;
         out->nwithout++;
     }
 done:

@@ -24,6 +24,9 @@ typedef struct cite_var {
     bool is_new;
 } cite_var;
 
+/* The citation-level variables of a pattern: FROM, QUOTE, BY, CONFIDENCE, AT, TO, ON, STORED. */
+enum { CV_SRC, CV_QUOTE, CV_WHO, CV_CONF, CV_AT, CV_TO, CV_ON, CV_STORED, CV_N };
+
 typedef struct step_plan {
     const ast_pattern *pat;
     uint8_t pol;
@@ -33,7 +36,7 @@ typedef struct step_plan {
     double est;  /* estimated rows */
     /* citation level */
     bool cite_rows; /* FROM: one row per citation */
-    cite_var src, quote, who, conf;
+    cite_var cv[CV_N];
     bool has_by_const;
     term_id by_const;
     /* claim filters, resolved */

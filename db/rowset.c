@@ -48,7 +48,7 @@ int rowset_add(rowset *rs, const value *row)
     value *dst = rs->cells + rs->nrows * (size_t)rs->ncols;
     for (int i = 0; i < rs->ncols; i++) {
         dst[i] = row[i];
-        if (row[i].k != V_TEXT) continue;
+        if (row[i].k != V_TEXT && row[i].k != V_LIST) continue;
         if (rs->nstrings == rs->capstrings) {
             size_t cap = rs->capstrings ? rs->capstrings * 2 : 16;
             char **s = realloc(rs->strings, cap * sizeof *s);

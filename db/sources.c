@@ -45,6 +45,8 @@ int claim_articles(store_txn *txn, const claim_key *k, uint64_t **ids, size_t *n
             }
             *ids = p;
         }
+        /* Citations come in article order; one article citing twice is one source. */
+        if (*n && (*ids)[*n - 1] == c.article) continue;
         (*ids)[(*n)++] = c.article;
     }
     store_cursor_close(cur);

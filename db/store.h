@@ -5,8 +5,8 @@
  *   "term"   normalised key (NFC, case folded, white space collapsed)  -> term id (u64 BE)
  *   "termid" term id                                                   -> display form
  *   "spo", "pos", "osp"  [pol][a][b][c] (1 + 3x8 bytes, ids big-endian) -> empty
- *   "cite"   [pol][s][p][o][article]   -> citation record
- *   "artcite" [article][pol][s][p][o]  -> empty
+ *   "cite"   [pol][s][p][o][article][slot] -> citation record
+ *   "artcite" [article][pol][s][p][o]  -> empty (the article cites the claim at least once)
  *   "article" article id               -> article record
  *   "alias"  normalised key of the alias -> canonical term id
  *   "tstat"  [pol][role][term id]       -> u64 number of claims with that term in that role
@@ -28,7 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_FORMAT_VERSION 1
+#define STORE_FORMAT_VERSION 2
 #define STORE_MAX_KEY 480 /* bytes of a normalised term key; longer terms are CLAIMDB_TOOBIG */
 
 typedef uint64_t term_id; /* 0 is never a term */
@@ -47,6 +47,10 @@ typedef struct store_text {
     size_t len;
 } store_text;
 
+/* A citation is identified by (claim, article, quote): the quote compared with white space
+ * runs collapsed to one space and trimmed (store_quote_same); no quote is its own value. In
+ * "cite" the key ends with a slot, a hash of that identity (0 for no quote), probed linearly
+ * past the rare collision; lookups compare the stored quote. */
 typedef struct store_citation {
     uint64_t article;
     bool has_confidence;
@@ -54,6 +58,10 @@ typedef struct store_citation {
     term_id claimant; /* 0: none */
     uint8_t method;   /* CLAIMDB_METHOD_* */
     store_text quote;
+    store_text said_on; /* the date the claim was made, "YYYY-MM-DD", or absent */
+    int64_t stored;     /* when first stored, seconds since 1970 UTC; 0 on a put: now */
+    int64_t qstart;     /* where the quote is in the article's text, in characters; -1: not */
+    int64_t qend;       /* placed (no text, no quote, or not found); end exclusive */
 } store_citation;
 
 typedef struct store_article {
@@ -150,18 +158,32 @@ int store_cursor_next_alias(store_cursor *c, store_text *alias, term_id *canonic
 
 /* ---- claims and citations ---- */
 
-/* Add or update the citation (claim, c->article). Creates the claim and its index entries when
- * new, creates an empty article record when the article is unknown, and keeps the counts.
- * *added gets CLAIMDB_ADDED_* flags (may be NULL). */
+/* Add or update the citation (claim, c->article, c->quote). Creates the claim and its index
+ * entries when new, creates an empty article record when the article is unknown, and keeps
+ * the counts. An update keeps the first stored time. *added (may be NULL) gets
+ * CLAIMDB_ADDED_* flags, CLAIMDB_UPDATED_CITATION when an existing citation changed, 0 when
+ * it was already there as given. */
 int store_cite_put(store_txn *txn, const claim_key *k, const store_citation *c, int *added);
-/* Remove one citation; the claim goes too when it was its last. CLAIMDB_NOTFOUND if absent. */
-int store_cite_delete(store_txn *txn, const claim_key *k, uint64_t article);
+/* Remove the citations of (claim, article): all of them when quote is NULL, else the one with
+ * that quote (quote->ptr NULL: the one without quote). The claim goes too with its last
+ * citation. CLAIMDB_NOTFOUND if none matched. */
+int store_cite_delete(store_txn *txn, const claim_key *k, uint64_t article,
+                      const store_text *quote);
 /* Remove a claim and all its citations. CLAIMDB_NOTFOUND if absent. */
 int store_claim_delete(store_txn *txn, const claim_key *k);
 /* CLAIMDB_OK if the claim exists, CLAIMDB_NOTFOUND if not. */
 int store_claim_exists(store_txn *txn, const claim_key *k);
-/* One citation of a claim (CLAIMDB_NOTFOUND if the article does not cite it). */
-int store_cite_get(store_txn *txn, const claim_key *k, uint64_t article, store_citation *out);
+/* CLAIMDB_OK if the article cites the claim at least once, CLAIMDB_NOTFOUND if not. */
+int store_cite_exists(store_txn *txn, const claim_key *k, uint64_t article);
+/* The citation (claim, article, quote) (CLAIMDB_NOTFOUND if there is none). */
+int store_cite_get(store_txn *txn, const claim_key *k, uint64_t article, const store_text *quote,
+                   store_citation *out);
+/* The bytes of the white space character at p (< end), or 0: ASCII white space, and the
+ * no-break spaces U+00A0, U+2009 (thin) and U+202F (narrow), which web text is full of. */
+size_t store_space_len(const char *p, const char *end);
+/* Are two quotes the same for citation identity (white space runs count as one space, leading
+ * and trailing white space not at all; an absent quote equals only an absent quote)? */
+bool store_quote_same(store_text a, store_text b);
 /* Number of distinct articles citing the claim. */
 int store_cite_count(store_txn *txn, const claim_key *k, uint64_t *n);
 
@@ -171,8 +193,11 @@ int store_scan_open(store_txn *txn, store_index idx, uint8_t pol, const term_id 
                     int nprefix, store_cursor **out);
 int store_cursor_next_claim(store_cursor *c,
                             claim_key *k); /* 1; 0 at end; or minus a CLAIMDB_* code */
-/* The citations of one claim in article order. */
+/* The citations of one claim in article order (within an article, in slot order). */
 int store_cites_open(store_txn *txn, const claim_key *k, store_cursor **out);
+/* The citations of one claim by one article. */
+int store_cites_open_article(store_txn *txn, const claim_key *k, uint64_t article,
+                             store_cursor **out);
 int store_cursor_next_cite(store_cursor *c,
                            store_citation *out); /* 1; 0 at end; or minus a CLAIMDB_* code */
 /* The claims an article cites (both polarities). */

@@ -4,8 +4,12 @@
  * spo/pos/osp entries, counts it in meta ("claims.pos"/"claims.neg") and in tstat for its
  * subject (ROLE_S), predicate (ROLE_P) and object (ROLE_O); removing the last undoes all that.
  *
- * Citation record: [version 1][flags: 1 has confidence, 2 has quote][method]
- *                  [confidence: IEEE 754 bits, u64 BE][claimant u64 BE][quote bytes...]
+ * Citation record: [version 2][flags: 1 confidence, 2 quote, 4 said on, 8 placed][method]
+ *                  [claimant u64 BE][stored i64 BE]
+ *                  ([confidence: IEEE 754 bits, u64 BE] when flag 1)
+ *                  ([quote start u64 BE][quote end u64 BE] when flag 8)
+ *                  ([said-on length u8][said-on bytes] when flag 4) [quote bytes...]
+ * A decoder never trusts a length it has not checked against the record's size.
  */
 #include "store_internal.h"
 
@@ -13,11 +17,14 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-#define CITE_VERSION 1
+#define CITE_VERSION 2
 #define CITE_FIXED 19
 #define CITE_HAS_CONF 1
 #define CITE_HAS_QUOTE 2
+#define CITE_HAS_SAID 4
+#define CITE_PLACED 8
 
 /* ---- encodings ---- */
 
@@ -46,50 +53,99 @@ static void claim_key_decode(const uint8_t *in, store_index idx, claim_key *k)
         k->o = a, k->s = b, k->p = c;
 }
 
-void cite_key_encode(uint8_t out[CITE_KEY_LEN], const claim_key *k, uint64_t article)
+void cite_key_encode(uint8_t out[CITE_KEY_LEN], const claim_key *k, uint64_t article, uint64_t slot)
 {
     claim_key_encode(out, IDX_SPO, k);
     put_u64(out + 25, article);
+    put_u64(out + 33, slot);
 }
 
-static void artcite_key_encode(uint8_t out[CITE_KEY_LEN], const claim_key *k, uint64_t article)
+static void artcite_key_encode(uint8_t out[ARTCITE_KEY_LEN], const claim_key *k, uint64_t article)
 {
     put_u64(out, article);
     claim_key_encode(out + 8, IDX_SPO, k);
 }
 
+/* A quote is placed when it has a non-empty span (a zeroed citation is not placed). */
+static bool cite_placed(const store_citation *c)
+{
+    return c->quote.ptr && c->qstart >= 0 && c->qend > c->qstart;
+}
+
 size_t cite_value_size(const store_citation *c)
 {
-    return CITE_FIXED + (c->quote.ptr ? c->quote.len : 0);
+    return CITE_FIXED + (c->has_confidence ? 8 : 0) + (cite_placed(c) ? 16 : 0) +
+           (c->said_on.ptr ? 1 + c->said_on.len : 0) + (c->quote.ptr ? c->quote.len : 0);
 }
 
 void cite_value_encode(uint8_t *out, const store_citation *c)
 {
-    uint64_t bits = 0;
-    double conf = c->has_confidence ? c->confidence : 0.0;
-    memcpy(&bits, &conf, sizeof bits);
+    bool placed = cite_placed(c);
     out[0] = CITE_VERSION;
     out[1] =
-        (uint8_t)((c->has_confidence ? CITE_HAS_CONF : 0) | (c->quote.ptr ? CITE_HAS_QUOTE : 0));
+        (uint8_t)((c->has_confidence ? CITE_HAS_CONF : 0) | (c->quote.ptr ? CITE_HAS_QUOTE : 0) |
+                  (c->said_on.ptr ? CITE_HAS_SAID : 0) | (placed ? CITE_PLACED : 0));
     out[2] = c->method;
-    put_u64(out + 3, bits);
-    put_u64(out + 11, c->claimant);
-    if (c->quote.ptr && c->quote.len) memcpy(out + CITE_FIXED, c->quote.ptr, c->quote.len);
+    put_u64(out + 3, c->claimant);
+    put_u64(out + 11, (uint64_t)c->stored);
+    uint8_t *p = out + CITE_FIXED;
+    if (c->has_confidence) {
+        uint64_t bits;
+        memcpy(&bits, &c->confidence, sizeof bits);
+        put_u64(p, bits);
+        p += 8;
+    }
+    if (placed) {
+        put_u64(p, (uint64_t)c->qstart);
+        put_u64(p + 8, (uint64_t)c->qend);
+        p += 16;
+    }
+    if (c->said_on.ptr) {
+        *p++ = (uint8_t)c->said_on.len;
+        if (c->said_on.len) memcpy(p, c->said_on.ptr, c->said_on.len);
+        p += c->said_on.len;
+    }
+    if (c->quote.ptr && c->quote.len) memcpy(p, c->quote.ptr, c->quote.len);
 }
 
 int cite_value_decode(const uint8_t *p, size_t n, store_citation *c)
 {
-    if (n < CITE_FIXED || p[0] != CITE_VERSION) return CLAIMDB_CORRUPT;
-    uint64_t bits = get_u64(p + 3);
-    c->has_confidence = (p[1] & CITE_HAS_CONF) != 0;
-    memcpy(&c->confidence, &bits, sizeof bits);
+    if (n < CITE_FIXED || p[0] != CITE_VERSION || (p[1] & ~0xf)) return CLAIMDB_CORRUPT;
+    uint8_t flags = p[1];
     c->method = p[2];
-    c->claimant = get_u64(p + 11);
-    if (p[1] & CITE_HAS_QUOTE) {
-        c->quote.ptr = (const char *)p + CITE_FIXED;
-        c->quote.len = n - CITE_FIXED;
+    c->claimant = get_u64(p + 3);
+    c->stored = (int64_t)get_u64(p + 11);
+    size_t off = CITE_FIXED;
+    c->has_confidence = (flags & CITE_HAS_CONF) != 0;
+    c->confidence = 0.0;
+    if (c->has_confidence) {
+        if (n - off < 8) return CLAIMDB_CORRUPT;
+        uint64_t bits = get_u64(p + off);
+        memcpy(&c->confidence, &bits, sizeof bits);
+        off += 8;
+    }
+    c->qstart = c->qend = -1;
+    if (flags & CITE_PLACED) {
+        if (n - off < 16 || !(flags & CITE_HAS_QUOTE)) return CLAIMDB_CORRUPT;
+        uint64_t qs = get_u64(p + off), qe = get_u64(p + off + 8);
+        if (qs >= qe || qe > INT64_MAX) return CLAIMDB_CORRUPT;
+        c->qstart = (int64_t)qs;
+        c->qend = (int64_t)qe;
+        off += 16;
+    }
+    c->said_on.ptr = NULL;
+    c->said_on.len = 0;
+    if (flags & CITE_HAS_SAID) {
+        if (off >= n || p[off] > n - off - 1) return CLAIMDB_CORRUPT;
+        c->said_on.len = p[off];
+        c->said_on.ptr = (const char *)p + off + 1;
+        off += 1 + c->said_on.len;
+    }
+    if (flags & CITE_HAS_QUOTE) {
+        c->quote.ptr = (const char *)p + off;
+        c->quote.len = n - off;
     } else {
-        if (n != CITE_FIXED) return CLAIMDB_CORRUPT;
+        if (n != off) return CLAIMDB_CORRUPT;
         c->quote.ptr = NULL;
         c->quote.len = 0;
     }
@@ -98,9 +154,9 @@ int cite_value_decode(const uint8_t *p, size_t n, store_citation *c)
 
 static int decode_cite(store_txn *t, const MDB_val *k, const MDB_val *v, store_citation *c)
 {
-    if (cite_value_decode(v->mv_data, v->mv_size, c))
+    if (k->mv_size != CITE_KEY_LEN || cite_value_decode(v->mv_data, v->mv_size, c))
         return store_seterr(t->st, CLAIMDB_CORRUPT, "damaged citation record");
-    c->article = k->mv_size == CITE_KEY_LEN ? get_u64((const uint8_t *)k->mv_data + 25) : 0;
+    c->article = get_u64((const uint8_t *)k->mv_data + 25);
     return CLAIMDB_OK;
 }
 
@@ -109,6 +165,124 @@ static int check_claim(store_txn *t, const claim_key *k)
     if (!k || k->pol > 1 || !k->s || !k->p || !k->o)
         return store_seterr(t->st, CLAIMDB_MISUSE, "invalid claim key");
     return CLAIMDB_OK;
+}
+
+/* ---- quote identity ---- */
+
+size_t store_space_len(const char *p, const char *end)
+{
+    unsigned char c = (unsigned char)*p;
+    if (c == ' ' || (c >= '\t' && c <= '\r')) return 1;
+    if (c == 0xC2 && end - p >= 2 && (unsigned char)p[1] == 0xA0) return 2;
+    if (c == 0xE2 && end - p >= 3 && (unsigned char)p[1] == 0x80 &&
+        ((unsigned char)p[2] == 0x89 || (unsigned char)p[2] == 0xAF))
+        return 3;
+    return 0;
+}
+
+/* Walks a quote as its identity sees it: white space runs as one space, none at the ends. */
+typedef struct qwalk {
+    const char *p, *end;
+} qwalk;
+
+static void skip_space(qwalk *w)
+{
+    size_t n;
+    while (w->p < w->end && (n = store_space_len(w->p, w->end)) > 0)
+        w->p += n;
+}
+
+static void qwalk_init(qwalk *w, store_text q)
+{
+    w->p = q.ptr;
+    w->end = q.ptr + q.len;
+    skip_space(w);
+}
+
+/* The next byte, or -1 at the end. */
+static int qwalk_next(qwalk *w)
+{
+    if (w->p == w->end) return -1;
+    if (store_space_len(w->p, w->end) == 0) return (unsigned char)*w->p++;
+    skip_space(w);
+    return w->p == w->end ? -1 : ' ';
+}
+
+bool store_quote_same(store_text a, store_text b)
+{
+    if (!a.ptr || !b.ptr) return !a.ptr && !b.ptr;
+    qwalk x, y;
+    qwalk_init(&x, a);
+    qwalk_init(&y, b);
+    for (;;) {
+        int cx = qwalk_next(&x), cy = qwalk_next(&y);
+        if (cx != cy) return false;
+        if (cx < 0) return true;
+    }
+}
+
+/* The home slot of a quote: 0 for none, else a 64-bit FNV-1a hash of its identity form. */
+static uint64_t quote_home(store_text q)
+{
+    if (!q.ptr) return 0;
+    qwalk w;
+    qwalk_init(&w, q);
+    uint64_t h = UINT64_C(0xcbf29ce484222325);
+    int ch;
+    while ((ch = qwalk_next(&w)) >= 0)
+        h = (h ^ (uint64_t)ch) * UINT64_C(0x100000001b3);
+    return h;
+}
+
+/* Where the citation (k, article, quote) is: CLAIMDB_OK with *slot, and *pc when it is a
+ * pending write, *cur decoded (pointing into the map or the pending values); or
+ * CLAIMDB_NOTFOUND with *slot the free slot where it goes. */
+static int cite_find(store_txn *t, const claim_key *k, uint64_t article, store_text quote,
+                     uint64_t *slot, pend_cite **pc, store_citation *cur)
+{
+    uint64_t s = quote_home(quote);
+    for (;; s++) {
+        pend_cite *p = pend_cite_find(t, k, article, s);
+        int rc;
+        if (p) {
+            size_t n;
+            const uint8_t *v = pend_cite_value(t, p, &n);
+            if (cite_value_decode(v, n, cur))
+                return store_seterr(t->st, CLAIMDB_CORRUPT, "damaged pending citation");
+        } else {
+            uint8_t ck[CITE_KEY_LEN];
+            cite_key_encode(ck, k, article, s);
+            MDB_val key = {sizeof ck, ck}, v;
+            rc = sdb_get_raw(t, DB_CITE, ck, sizeof ck, &v);
+            if (rc == CLAIMDB_NOTFOUND) {
+                *slot = s;
+                return rc;
+            }
+            if (rc || (rc = decode_cite(t, &key, &v, cur))) return rc;
+        }
+        cur->article = article;
+        if (store_quote_same(cur->quote, quote)) {
+            *slot = s;
+            if (pc) *pc = p;
+            return CLAIMDB_OK;
+        }
+    }
+}
+
+static bool text_equal(store_text a, store_text b)
+{
+    if (!a.ptr || !b.ptr) return !a.ptr && !b.ptr;
+    return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
+}
+
+/* Does the new version of a citation change anything but its stored time? */
+static bool cite_differs(const store_citation *a, const store_citation *b)
+{
+    return a->has_confidence != b->has_confidence ||
+           (a->has_confidence && a->confidence != b->confidence) || a->claimant != b->claimant ||
+           a->method != b->method || !text_equal(a->quote, b->quote) ||
+           !text_equal(a->said_on, b->said_on) || cite_placed(a) != cite_placed(b) ||
+           (cite_placed(a) && (a->qstart != b->qstart || a->qend != b->qend));
 }
 
 /* ---- claims ---- */
@@ -166,71 +340,129 @@ int cite_put_apply(store_txn *t, const claim_key *k, const store_citation *c, in
 {
     int rc = check_claim(t, k);
     if (rc) return rc;
-    /* The writes go to the pending writes (store_pend.c): look there first, then in LMDB. */
+    /* The writes go to the pending writes (store_pend.c): cite_find looks there first, then
+     * in LMDB. */
     int flags = 0;
-    bool isnew = false;
-    pend_cite *pc = pend_cite_find(t, k, c->article);
-    if (!pc) {
-        uint8_t ck[CITE_KEY_LEN];
-        cite_key_encode(ck, k, c->article);
-        MDB_val v;
-        rc = sdb_get_raw(t, DB_CITE, ck, sizeof ck, &v);
-        if (rc == CLAIMDB_NOTFOUND) {
-            uint8_t key[CLAIM_KEY_LEN];
-            claim_key_encode(key, IDX_SPO, k);
-            rc = pend_claim_find(t, k) ? CLAIMDB_OK : sdb_get_raw(t, DB_SPO, key, sizeof key, &v);
-            if (rc == CLAIMDB_NOTFOUND) {
-                if ((rc = pend_claim_add(t, k)) || (rc = meta_add(t, claims_counter(k->pol), 1)))
-                    return rc;
-                flags |= CLAIMDB_ADDED_CLAIM;
-            } else if (rc) {
-                return rc;
-            }
-            if ((rc = article_ensure(t, c->article)) || (rc = meta_add(t, "citations", 1)))
-                return rc;
-            flags |= CLAIMDB_ADDED_CITATION;
-            isnew = true;
-        } else if (rc) {
-            return rc;
+    uint64_t slot;
+    pend_cite *pc = NULL;
+    store_citation cur;
+    rc = cite_find(t, k, c->article, c->quote, &slot, &pc, &cur);
+    if (rc == CLAIMDB_OK) {
+        if (!cite_differs(&cur, c)) {
+            if (added) *added = 0;
+            return CLAIMDB_OK;
         }
+        store_citation upd = *c;
+        upd.stored = cur.stored; /* an update keeps when the citation was first stored */
+        if ((rc = pend_cite_put(t, pc, k, slot, &upd, false))) return rc;
+        if (added) *added = CLAIMDB_UPDATED_CITATION;
+        return CLAIMDB_OK;
     }
-    if ((rc = pend_cite_put(t, pc, k, c, isnew))) return rc;
+    if (rc != CLAIMDB_NOTFOUND) return rc;
+    uint8_t key[CLAIM_KEY_LEN];
+    claim_key_encode(key, IDX_SPO, k);
+    MDB_val v;
+    rc = pend_claim_find(t, k) ? CLAIMDB_OK : sdb_get_raw(t, DB_SPO, key, sizeof key, &v);
+    if (rc == CLAIMDB_NOTFOUND) {
+        if ((rc = pend_claim_add(t, k)) || (rc = meta_add(t, claims_counter(k->pol), 1))) return rc;
+        flags |= CLAIMDB_ADDED_CLAIM;
+    } else if (rc) {
+        return rc;
+    }
+    if ((rc = article_ensure(t, c->article)) || (rc = meta_add(t, "citations", 1))) return rc;
+    flags |= CLAIMDB_ADDED_CITATION;
+    if ((rc = pend_cite_put(t, NULL, k, slot, c, true))) return rc;
     if (added) *added = flags;
     return CLAIMDB_OK;
 }
 
-/* Does the claim still have a citation? */
-static int has_cites(store_txn *t, const claim_key *k, bool *yes)
+/* Is there a record whose key starts with prefix? */
+static int has_prefix(store_txn *t, int db, const uint8_t *prefix, size_t plen, bool *yes)
 {
-    uint8_t prefix[CLAIM_KEY_LEN];
-    claim_key_encode(prefix, IDX_SPO, k);
     MDB_cursor *mc;
-    int mrc = mdb_cursor_open(txn_mdb(t), txn_dbi(t, DB_CITE), &mc);
-    if (mrc) return store_mdb_err(t->st, mrc, "cite");
-    MDB_val key = {sizeof prefix, prefix}, v;
+    *yes = false;
+    int mrc = mdb_cursor_open(txn_mdb(t), txn_dbi(t, db), &mc);
+    if (mrc) return store_mdb_err(t->st, mrc, store_db_names[db]);
+    MDB_val key = {plen, (void *)prefix}, v;
     mrc = scur_get(t->st, mc, &key, &v, MDB_SET_RANGE);
     mdb_cursor_close(mc);
-    *yes = false;
     if (mrc == MDB_NOTFOUND) return CLAIMDB_OK;
-    if (mrc) return store_mdb_err(t->st, mrc, "cite");
-    *yes = key.mv_size >= sizeof prefix && memcmp(key.mv_data, prefix, sizeof prefix) == 0;
+    if (mrc) return store_mdb_err(t->st, mrc, store_db_names[db]);
+    *yes = key.mv_size >= plen && memcmp(key.mv_data, prefix, plen) == 0;
     return CLAIMDB_OK;
 }
 
-int cite_delete_apply(store_txn *t, const claim_key *k, uint64_t article)
+/* After the citation at slot hole was deleted, move up the citations that linear probing had
+ * pushed past it, so that cite_find, which stops at the first free slot, finds them. */
+static int close_hole(store_txn *t, const claim_key *k, uint64_t article, uint64_t hole)
+{
+    for (uint64_t s = hole + 1;; s++) {
+        uint8_t ck[CITE_KEY_LEN];
+        cite_key_encode(ck, k, article, s);
+        MDB_val key = {sizeof ck, ck}, v;
+        int rc = sdb_get(t, DB_CITE, ck, sizeof ck, &v);
+        if (rc == CLAIMDB_NOTFOUND) return CLAIMDB_OK;
+        store_citation c;
+        if (rc || (rc = decode_cite(t, &key, &v, &c))) return rc;
+        uint64_t home = quote_home(c.quote);
+        if (s - home < s - hole) continue; /* its home lies after the hole: it stays */
+        size_t n = v.mv_size;
+        uint8_t *copy = malloc(n ? n : 1);
+        if (!copy) return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+        memcpy(copy, v.mv_data, n);
+        uint8_t hk[CITE_KEY_LEN];
+        cite_key_encode(hk, k, article, hole);
+        rc = sdb_put(t, DB_CITE, hk, sizeof hk, copy, n, 0);
+        free(copy);
+        if (rc || (rc = sdb_del(t, DB_CITE, ck, sizeof ck))) return rc;
+        hole = s;
+    }
+}
+
+int cite_delete_apply(store_txn *t, const claim_key *k, uint64_t article, const store_text *quote)
 {
     int rc = check_claim(t, k);
     if (rc || (rc = pend_sync(t))) return rc;
-    uint8_t ck[CITE_KEY_LEN], ak[CITE_KEY_LEN];
-    cite_key_encode(ck, k, article);
-    artcite_key_encode(ak, k, article);
-    rc = sdb_del(t, DB_CITE, ck, sizeof ck);
-    if (rc == CLAIMDB_NOTFOUND) return store_seterr(t->st, rc, "no such citation");
-    if (rc) return rc;
-    if ((rc = sdb_del(t, DB_ARTCITE, ak, sizeof ak)) == CLAIMDB_NOTFOUND) rc = CLAIMDB_OK;
-    if (rc || (rc = meta_add(t, "citations", -1))) return rc;
+    int64_t removed = 0;
+    uint8_t prefix[CITE_KEY_LEN];
+    cite_key_encode(prefix, k, article, 0);
+    if (quote) {
+        uint64_t slot;
+        store_citation cur;
+        rc = cite_find(t, k, article, *quote, &slot, NULL, &cur);
+        if (rc == CLAIMDB_NOTFOUND) return store_seterr(t->st, rc, "no such citation");
+        uint8_t ck[CITE_KEY_LEN];
+        cite_key_encode(ck, k, article, slot);
+        if (rc || (rc = sdb_del(t, DB_CITE, ck, sizeof ck)) ||
+            (rc = close_hole(t, k, article, slot)))
+            return rc;
+        removed = 1;
+    } else {
+        MDB_cursor *mc;
+        int mrc = mdb_cursor_open(txn_mdb(t), txn_dbi(t, DB_CITE), &mc);
+        if (mrc) return store_mdb_err(t->st, mrc, "cite");
+        MDB_val key, v;
+        for (;;) {
+            key.mv_size = 33;
+            key.mv_data = prefix;
+            mrc = scur_get(t->st, mc, &key, &v, MDB_SET_RANGE);
+            if (mrc || key.mv_size != CITE_KEY_LEN || memcmp(key.mv_data, prefix, 33)) break;
+            if ((mrc = mdb_cursor_del(mc, 0))) break;
+            removed++;
+        }
+        mdb_cursor_close(mc);
+        if (mrc && mrc != MDB_NOTFOUND) return store_mdb_err(t->st, mrc, "cite");
+        if (!removed) return store_seterr(t->st, CLAIMDB_NOTFOUND, "no such citation");
+    }
+    if ((rc = meta_add(t, "citations", -removed))) return rc;
     bool more = false;
-    if ((rc = has_cites(t, k, &more))) return rc;
+    if ((rc = has_prefix(t, DB_CITE, prefix, 33, &more))) return rc;
+    if (!more) {
+        uint8_t ak[ARTCITE_KEY_LEN];
+        artcite_key_encode(ak, k, article);
+        if ((rc = sdb_del(t, DB_ARTCITE, ak, sizeof ak)) && rc != CLAIMDB_NOTFOUND) return rc;
+        if ((rc = has_prefix(t, DB_CITE, prefix, CLAIM_KEY_LEN, &more))) return rc;
+    }
     return more ? CLAIMDB_OK : claim_index(t, k, -1);
 }
 
@@ -254,7 +486,7 @@ int claim_delete_apply(store_txn *t, const claim_key *k)
         if (mrc || key.mv_size != CITE_KEY_LEN || memcmp(key.mv_data, prefix, sizeof prefix)) break;
         uint64_t article = get_u64((const uint8_t *)key.mv_data + 25);
         if ((mrc = mdb_cursor_del(mc, 0))) break;
-        uint8_t ak[CITE_KEY_LEN];
+        uint8_t ak[ARTCITE_KEY_LEN];
         artcite_key_encode(ak, k, article);
         if ((rc = sdb_del(t, DB_ARTCITE, ak, sizeof ak)) && rc != CLAIMDB_NOTFOUND) {
             mdb_cursor_close(mc);
@@ -275,23 +507,29 @@ int store_cite_put(store_txn *t, const claim_key *k, const store_citation *c, in
     if (added) *added = 0;
     int rc = txn_check_write(t);
     if (rc) return rc;
-    if (!c || (c->quote.len && !c->quote.ptr))
+    if (!c || (c->quote.len && !c->quote.ptr) || (c->said_on.len && !c->said_on.ptr) ||
+        c->said_on.len > 255)
         return store_seterr(t->st, CLAIMDB_MISUSE, "invalid citation");
     if ((rc = check_claim(t, k))) return rc;
+    /* The time is fixed before logging, so that a replay after map growth writes the same. */
+    store_citation cc = *c;
+    if (!cc.stored) cc.stored = t->st->fixed_now ? t->st->fixed_now : (int64_t)time(NULL);
     size_t start;
-    if ((rc = oplog_cite_put(t, k, c, &start))) return rc;
+    if ((rc = oplog_cite_put(t, k, &cc, &start))) return rc;
     int flags = 0;
     rc = oplog_exec(t, start, &flags);
     if (added && !rc) *added = flags;
     return rc;
 }
 
-int store_cite_delete(store_txn *t, const claim_key *k, uint64_t article)
+int store_cite_delete(store_txn *t, const claim_key *k, uint64_t article, const store_text *quote)
 {
     int rc = txn_check_write(t);
     if (rc || (rc = check_claim(t, k))) return rc;
+    if (quote && quote->len && !quote->ptr)
+        return store_seterr(t->st, CLAIMDB_MISUSE, "invalid quote");
     size_t start;
-    if ((rc = oplog_cite_del(t, k, article, &start))) return rc;
+    if ((rc = oplog_cite_del(t, k, article, quote, &start))) return rc;
     return oplog_exec(t, start, NULL);
 }
 
@@ -316,17 +554,26 @@ int store_claim_exists(store_txn *t, const claim_key *k)
     return sdb_get(t, DB_SPO, key, sizeof key, &v);
 }
 
-int store_cite_get(store_txn *t, const claim_key *k, uint64_t article, store_citation *out)
+int store_cite_exists(store_txn *t, const claim_key *k, uint64_t article)
 {
     int rc = txn_check_read(t);
     if (rc || (rc = check_claim(t, k))) return rc;
-    uint8_t ck[CITE_KEY_LEN];
-    cite_key_encode(ck, k, article);
-    MDB_val key = {sizeof ck, ck}, v;
-    rc = sdb_get(t, DB_CITE, ck, sizeof ck, &v);
+    uint8_t ak[ARTCITE_KEY_LEN];
+    artcite_key_encode(ak, k, article);
+    MDB_val v;
+    return sdb_get(t, DB_ARTCITE, ak, sizeof ak, &v);
+}
+
+int store_cite_get(store_txn *t, const claim_key *k, uint64_t article, const store_text *quote,
+                   store_citation *out)
+{
+    int rc = txn_check_read(t);
+    if (rc || (rc = check_claim(t, k)) || (rc = pend_sync_db(t, DB_CITE))) return rc;
+    uint64_t slot;
+    store_text none = {NULL, 0};
+    rc = cite_find(t, k, article, quote ? *quote : none, &slot, NULL, out);
     if (rc == CLAIMDB_NOTFOUND) store_setmsg(t->st, "no such citation");
-    if (rc) return rc;
-    return decode_cite(t, &key, &v, out);
+    return rc;
 }
 
 int store_cite_count(store_txn *t, const claim_key *k, uint64_t *n)
@@ -337,8 +584,16 @@ int store_cite_count(store_txn *t, const claim_key *k, uint64_t *n)
     if (rc) return rc;
     MDB_val key, v;
     int r;
-    while ((r = cur_step(c, &key, &v)) > 0)
-        (*n)++;
+    uint64_t last = 0;
+    while ((r = cur_step(c, &key, &v)) > 0) {
+        if (key.mv_size != CITE_KEY_LEN) {
+            r = -store_seterr(t->st, CLAIMDB_CORRUPT, "damaged citation key");
+            break;
+        }
+        uint64_t a = get_u64((const uint8_t *)key.mv_data + 25);
+        if (*n == 0 || a != last) (*n)++;
+        last = a;
+    }
     store_cursor_close(c);
     return r < 0 ? -r : CLAIMDB_OK;
 }
@@ -366,7 +621,7 @@ int store_cursor_next_claim(store_cursor *c, claim_key *k)
     if (r <= 0) return r;
     const uint8_t *p = key.mv_data;
     if (c->db == DB_ARTCITE) {
-        if (key.mv_size != CITE_KEY_LEN)
+        if (key.mv_size != ARTCITE_KEY_LEN)
             return -store_seterr(c->t->st, CLAIMDB_CORRUPT, "damaged artcite key");
         claim_key_decode(p + 8, IDX_SPO, k);
     } else if (c->db >= DB_SPO && c->db <= DB_OSP) {
@@ -387,6 +642,16 @@ int store_cites_open(store_txn *t, const claim_key *k, store_cursor **out)
     uint8_t prefix[CLAIM_KEY_LEN];
     claim_key_encode(prefix, IDX_SPO, k);
     return cur_open(t, DB_CITE, prefix, sizeof prefix, out);
+}
+
+int store_cites_open_article(store_txn *t, const claim_key *k, uint64_t article, store_cursor **out)
+{
+    *out = NULL;
+    int rc = txn_check_read(t);
+    if (rc || (rc = check_claim(t, k))) return rc;
+    uint8_t prefix[CITE_KEY_LEN];
+    cite_key_encode(prefix, k, article, 0);
+    return cur_open(t, DB_CITE, prefix, 33, out);
 }
 
 int store_cursor_next_cite(store_cursor *c, store_citation *out)
@@ -424,7 +689,7 @@ int store_term_stat(store_txn *t, uint8_t pol, int role, term_id id, uint64_t *n
 
 typedef struct owned_cite {
     store_citation c;
-    char *quote; /* owned copy */
+    char *quote; /* owned copy of the quote and the said-on date */
 } owned_cite;
 
 static int cmp_claims(const void *a, const void *b)
@@ -490,14 +755,22 @@ static void free_owned(owned_cite *cs, size_t n)
     free(cs);
 }
 
+/* Copy the citation's texts (quote, date), which point into the map, into one block. */
 static int own_quote(store_txn *t, owned_cite *oc)
 {
     oc->quote = NULL;
-    if (!oc->c.quote.ptr) return CLAIMDB_OK;
-    oc->quote = malloc(oc->c.quote.len + 1);
+    size_t q = oc->c.quote.ptr ? oc->c.quote.len : 0, d = oc->c.said_on.ptr ? oc->c.said_on.len : 0;
+    if (!oc->c.quote.ptr && !oc->c.said_on.ptr) return CLAIMDB_OK;
+    oc->quote = malloc(q + d + 1);
     if (!oc->quote) return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
-    memcpy(oc->quote, oc->c.quote.ptr, oc->c.quote.len);
-    oc->c.quote.ptr = oc->quote;
+    if (oc->c.quote.ptr) {
+        if (q) memcpy(oc->quote, oc->c.quote.ptr, q);
+        oc->c.quote.ptr = oc->quote;
+    }
+    if (oc->c.said_on.ptr) {
+        if (d) memcpy(oc->quote + q, oc->c.said_on.ptr, d);
+        oc->c.said_on.ptr = oc->quote + q;
+    }
     return CLAIMDB_OK;
 }
 
@@ -529,27 +802,17 @@ static int cites_copy(store_txn *t, const claim_key *k, owned_cite **out, size_t
     return CLAIMDB_OK;
 }
 
-/* Put citation m on claim k, merged with the citation of the same article k may have: the
- * existing one wins, the moved one fills what it lacks. */
+/* Put citation m, moved from a claim that merges into k, on k. Citations are never blended:
+ * when k already has the same citation (same article, same quote), k's is kept whole and m
+ * is dropped; otherwise m is added whole, with its stored time. */
 static int cite_merge(store_txn *t, const claim_key *k, const store_citation *m)
 {
     store_citation cur;
-    uint8_t ck[CITE_KEY_LEN];
-    cite_key_encode(ck, k, m->article);
-    MDB_val key = {sizeof ck, ck}, v;
-    int rc = sdb_get(t, DB_CITE, ck, sizeof ck, &v);
+    uint64_t slot;
+    int rc = pend_sync(t);
+    if (rc) return rc;
+    rc = cite_find(t, k, m->article, m->quote, &slot, NULL, &cur);
     if (rc == CLAIMDB_NOTFOUND) return cite_put_apply(t, k, m, NULL);
-    if (rc || (rc = decode_cite(t, &key, &v, &cur))) return rc;
-    owned_cite oc = {.c = cur};
-    if ((rc = own_quote(t, &oc))) return rc;
-    if (!oc.c.has_confidence && m->has_confidence) {
-        oc.c.has_confidence = true;
-        oc.c.confidence = m->confidence;
-    }
-    if (!oc.c.claimant) oc.c.claimant = m->claimant;
-    if (!oc.c.quote.ptr) oc.c.quote = m->quote;
-    rc = cite_put_apply(t, k, &oc.c, NULL);
-    free(oc.quote);
     return rc;
 }
 

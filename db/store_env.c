@@ -472,6 +472,14 @@ int store_open_mapsize(const char *path, int flags, size_t initial_map, store **
     st->busy_ms = STORE_DEFAULT_BUSY_MS;
     if (!path || !*path) return store_seterr(st, CLAIMDB_MISUSE, "no database path given");
     st->readonly = (flags & CLAIMDB_OPEN_READONLY) != 0;
+    /* Reproducible outputs (tests, documentation) stamp citations with a fixed time: the
+     * SOURCE_DATE_EPOCH convention of reproducible builds. */
+    const char *epoch = getenv("SOURCE_DATE_EPOCH");
+    if (epoch && *epoch) {
+        char *end;
+        long long v = strtoll(epoch, &end, 10);
+        if (*end == '\0' && v > 0) st->fixed_now = (int64_t)v;
+    }
     store_registry_lock();
     int rc = open_locked(st, path, (flags & CLAIMDB_OPEN_CREATE) != 0, initial_map);
     store_registry_unlock();

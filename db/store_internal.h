@@ -46,7 +46,8 @@ enum {
 extern const char *const store_db_names[DB_COUNT];
 
 #define CLAIM_KEY_LEN 25 /* [pol][a][b][c] */
-#define CITE_KEY_LEN 33  /* [pol][s][p][o][article] */
+#define CITE_KEY_LEN 41  /* [pol][s][p][o][article][slot] */
+#define ARTCITE_KEY_LEN 33 /* [article][pol][s][p][o] */
 #define TSTAT_KEY_LEN 10 /* [pol][role][id] */
 
 /* One LMDB environment, shared by every store of this process on the same file. Fields below
@@ -69,6 +70,7 @@ typedef struct store_env {
 struct store {
     store_env *se;
     bool readonly;
+    int64_t fixed_now; /* SOURCE_DATE_EPOCH when set: the time new citations get */
     int64_t cursor_ops;
     int busy_ms; /* how long a writer waits for another to finish (store_busy_timeout) */
     int (*busy_cb)(void *ctx, int waited_ms); /* told while waiting; nonzero: give up */
@@ -92,8 +94,9 @@ typedef struct store_op {
     const char *s1, *s2; /* OP_INTERN: s1 the text; OP_ALIAS: s1 alias, s2 canonical */
     size_t n1, n2;
     claim_key k;
-    store_citation c; /* OP_CITE_PUT */
+    store_citation c; /* OP_CITE_PUT; OP_CITE_DEL: c.quote */
     uint64_t article; /* OP_CITE_DEL */
+    int del_mode;     /* OP_CITE_DEL: CITE_DEL_* */
     store_article a;  /* OP_ARTICLE_PUT */
 } store_op;
 
@@ -136,7 +139,7 @@ typedef struct pend_claim { /* a claim new in this transaction */
 } pend_claim;
 
 typedef struct pend_cite { /* a citation put in this transaction */
-    uint64_t k[5];         /* pol, s, p, o, article */
+    uint64_t k[6];         /* pol, s, p, o, article, slot */
     size_t voff;           /* its value in pend.vals */
     uint32_t vlen;
     bool isnew; /* not in LMDB before: "artcite" gets an entry */
@@ -256,11 +259,13 @@ static inline int pend_sync_db(store_txn *t, int db)
 }
 void pend_reset(store_txn *t); /* forget the pending writes, free their memory */
 pend_claim *pend_claim_find(store_txn *t, const claim_key *k);
-pend_cite *pend_cite_find(store_txn *t, const claim_key *k, uint64_t article);
+pend_cite *pend_cite_find(store_txn *t, const claim_key *k, uint64_t article, uint64_t slot);
 /* Record a new claim (its index entries, statistics) and a citation put. */
 int pend_claim_add(store_txn *t, const claim_key *k);
-int pend_cite_put(store_txn *t, pend_cite *found, const claim_key *k, const store_citation *c,
-                  bool isnew);
+int pend_cite_put(store_txn *t, pend_cite *found, const claim_key *k, uint64_t slot,
+                  const store_citation *c, bool isnew);
+/* The encoded value of a pending citation. */
+const uint8_t *pend_cite_value(store_txn *t, const pend_cite *pc, size_t *len);
 bool tcache_find(store_txn *t, const char *text, size_t len, term_id *id);
 void tcache_add(store_txn *t, const char *text, size_t len, term_id id); /* best effort */
 void tcache_clear(store_txn *t);
@@ -276,7 +281,10 @@ int oplog_intern(store_txn *t, const char *text, size_t len, size_t *start);
 int oplog_alias(store_txn *t, const char *a, size_t alen, const char *c, size_t clen,
                 size_t *start);
 int oplog_cite_put(store_txn *t, const claim_key *k, const store_citation *c, size_t *start);
-int oplog_cite_del(store_txn *t, const claim_key *k, uint64_t article, size_t *start);
+/* Which citations of (claim, article) a delete removes. */
+enum { CITE_DEL_ALL = 0, CITE_DEL_NOQUOTE = 1, CITE_DEL_QUOTE = 2 };
+int oplog_cite_del(store_txn *t, const claim_key *k, uint64_t article, const store_text *quote,
+                   size_t *start);
 int oplog_claim_del(store_txn *t, const claim_key *k, size_t *start);
 int oplog_article_put(store_txn *t, const store_article *a, size_t *start);
 /* Apply the record at start, growing the map and replaying as needed; out is the op's output
@@ -287,7 +295,8 @@ int oplog_exec(store_txn *t, size_t start, void *out);
 int term_intern_apply(store_txn *t, const char *text, size_t len, term_id *id);
 int alias_apply(store_txn *t, const char *a, size_t alen, const char *c, size_t clen);
 int cite_put_apply(store_txn *t, const claim_key *k, const store_citation *c, int *added);
-int cite_delete_apply(store_txn *t, const claim_key *k, uint64_t article);
+/* quote: NULL for all the citations of (claim, article), else the one with that quote. */
+int cite_delete_apply(store_txn *t, const claim_key *k, uint64_t article, const store_text *quote);
 int claim_delete_apply(store_txn *t, const claim_key *k);
 int article_put_apply(store_txn *t, const store_article *a);
 
@@ -320,7 +329,8 @@ static inline uint32_t get_u32(const uint8_t *p)
 
 /* store_claim.c */
 void claim_key_encode(uint8_t out[CLAIM_KEY_LEN], store_index idx, const claim_key *k);
-void cite_key_encode(uint8_t out[CITE_KEY_LEN], const claim_key *k, uint64_t article);
+void cite_key_encode(uint8_t out[CITE_KEY_LEN], const claim_key *k, uint64_t article,
+                     uint64_t slot);
 /* Citation value record; size of the encoding, and decode (CLAIMDB_CORRUPT if malformed). */
 size_t cite_value_size(const store_citation *c);
 void cite_value_encode(uint8_t *out, const store_citation *c);

@@ -134,7 +134,7 @@ static void claim_words(const claim_key *k, uint64_t w[4])
 static void pend_init(pend *p)
 {
     ptab_init(&p->claims, sizeof(pend_claim), 4);
-    ptab_init(&p->cites, sizeof(pend_cite), 5);
+    ptab_init(&p->cites, sizeof(pend_cite), 6);
     ptab_init(&p->stats, sizeof(pend_stat), 2);
 }
 
@@ -156,12 +156,19 @@ pend_claim *pend_claim_find(store_txn *t, const claim_key *k)
     return ptab_find(&t->pend.claims, w);
 }
 
-pend_cite *pend_cite_find(store_txn *t, const claim_key *k, uint64_t article)
+pend_cite *pend_cite_find(store_txn *t, const claim_key *k, uint64_t article, uint64_t slot)
 {
-    uint64_t w[5];
+    uint64_t w[6];
     claim_words(k, w);
     w[4] = article;
+    w[5] = slot;
     return ptab_find(&t->pend.cites, w);
+}
+
+const uint8_t *pend_cite_value(store_txn *t, const pend_cite *pc, size_t *len)
+{
+    *len = pc->vlen;
+    return t->pend.vals + pc->voff;
 }
 
 static int nomem(store_txn *t)
@@ -194,8 +201,8 @@ int pend_claim_add(store_txn *t, const claim_key *k)
     return CLAIMDB_OK;
 }
 
-int pend_cite_put(store_txn *t, pend_cite *found, const claim_key *k, const store_citation *c,
-                  bool isnew)
+int pend_cite_put(store_txn *t, pend_cite *found, const claim_key *k, uint64_t slot,
+                  const store_citation *c, bool isnew)
 {
     pend *p = &t->pend;
     size_t vl = cite_value_size(c);
@@ -211,12 +218,13 @@ int pend_cite_put(store_txn *t, pend_cite *found, const claim_key *k, const stor
     }
     pend_cite *pc = found;
     if (!pc) {
-        uint64_t w[5];
+        uint64_t w[6];
         claim_words(k, w);
         w[4] = c->article;
+        w[5] = slot;
         if (!(pc = ptab_add(&p->cites, w))) return nomem(t);
         pc->isnew = isnew;
-        p->bytes += CITE_KEY_LEN + NODE_OVERHEAD + (isnew ? CITE_KEY_LEN + NODE_OVERHEAD : 0);
+        p->bytes += CITE_KEY_LEN + NODE_OVERHEAD + (isnew ? ARTCITE_KEY_LEN + NODE_OVERHEAD : 0);
     } else {
         p->bytes -= pc->vlen;
     }
@@ -241,7 +249,7 @@ static int cmp_words(const uint64_t *a, const uint64_t *b, const int *order, int
 }
 
 static const int ORD_SPO[4] = {0, 1, 2, 3}, ORD_POS[4] = {0, 2, 3, 1}, ORD_OSP[4] = {0, 3, 1, 2};
-static const int ORD_CITE[5] = {0, 1, 2, 3, 4}, ORD_ARTCITE[5] = {4, 0, 1, 2, 3};
+static const int ORD_CITE[6] = {0, 1, 2, 3, 4, 5}, ORD_ARTCITE[6] = {4, 0, 1, 2, 3, 5};
 
 static int cmp_spo(const void *a, const void *b)
 {
@@ -257,11 +265,11 @@ static int cmp_osp(const void *a, const void *b)
 }
 static int cmp_cite(const void *a, const void *b)
 {
-    return cmp_words(a, b, ORD_CITE, 5);
+    return cmp_words(a, b, ORD_CITE, 6);
 }
 static int cmp_artcite(const void *a, const void *b)
 {
-    return cmp_words(a, b, ORD_ARTCITE, 5);
+    return cmp_words(a, b, ORD_ARTCITE, 6);
 }
 static int cmp_stat(const void *a, const void *b)
 {
@@ -360,17 +368,22 @@ static int flush_cites(store_txn *t)
         const pend_cite *c = ptab_item(p, i);
         claim_key k = {(uint8_t)c->k[0], c->k[1], c->k[2], c->k[3]};
         uint8_t key[CITE_KEY_LEN];
-        cite_key_encode(key, &k, c->k[4]);
+        cite_key_encode(key, &k, c->k[4], c->k[5]);
         rc = sw_put(&w, key, sizeof key, pd->vals + c->voff, c->vlen);
     }
     sw_close(&w);
     if (rc) return rc;
     qsort(p->items, p->n, p->stride, cmp_artcite);
     rc = sw_open(t, DB_ARTCITE, &w);
+    const pend_cite *prev = NULL;
     for (size_t i = 0; i < p->n && !rc; i++) {
         const pend_cite *c = ptab_item(p, i);
         if (!c->isnew) continue;
-        uint8_t key[CITE_KEY_LEN];
+        /* Several new citations of one (claim, article) need one entry: appending a key
+         * twice would fail. */
+        if (prev && memcmp(prev->k, c->k, 5 * sizeof c->k[0]) == 0) continue;
+        prev = c;
+        uint8_t key[ARTCITE_KEY_LEN];
         claim_key k = {(uint8_t)c->k[0], c->k[1], c->k[2], c->k[3]};
         put_u64(key, c->k[4]);
         claim_key_encode(key + 8, IDX_SPO, &k);

@@ -816,13 +816,17 @@ int oplog_cite_put(store_txn *t, const claim_key *k, const store_citation *c, si
     return CLAIMDB_OK;
 }
 
-int oplog_cite_del(store_txn *t, const claim_key *k, uint64_t article, size_t *start)
+int oplog_cite_del(store_txn *t, const claim_key *k, uint64_t article, const store_text *quote,
+                   size_t *start)
 {
     uint8_t *p = NULL;
-    int rc = log_reserve(t, OP_CITE_DEL, 33, &p, start);
+    size_t qlen = quote && quote->ptr ? quote->len : 0;
+    int rc = log_reserve(t, OP_CITE_DEL, 34 + qlen, &p, start);
     if (rc) return rc;
     log_claim(p, k);
     put_u64(p + 25, article);
+    p[33] = (uint8_t)(!quote ? CITE_DEL_ALL : quote->ptr ? CITE_DEL_QUOTE : CITE_DEL_NOQUOTE);
+    if (qlen) memcpy(p + 34, quote->ptr, qlen);
     return CLAIMDB_OK;
 }
 
@@ -871,6 +875,11 @@ static size_t oplog_decode(store_txn *t, size_t pos, store_op *o)
     case OP_CITE_DEL:
         unlog_claim(p, &o->k);
         o->article = get_u64(p + 25);
+        o->del_mode = p[33];
+        if (o->del_mode == CITE_DEL_QUOTE) {
+            o->c.quote.ptr = (const char *)p + 34;
+            o->c.quote.len = len - 34;
+        }
         break;
     case OP_CLAIM_DEL:
         unlog_claim(p, &o->k);
@@ -895,7 +904,8 @@ static int op_apply(store_txn *t, const store_op *o, void *out)
     case OP_CITE_PUT:
         return cite_put_apply(t, &o->k, &o->c, out);
     case OP_CITE_DEL:
-        return cite_delete_apply(t, &o->k, o->article);
+        return cite_delete_apply(t, &o->k, o->article,
+                                 o->del_mode == CITE_DEL_ALL ? NULL : &o->c.quote);
     case OP_CLAIM_DEL:
         return claim_delete_apply(t, &o->k);
     case OP_ARTICLE_PUT:

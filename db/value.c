@@ -41,6 +41,14 @@ value v_term(term_id t)
     return v;
 }
 
+value v_list(const char *s, size_t n)
+{
+    value v = {.k = V_LIST};
+    v.u.s.p = s;
+    v.u.s.n = n;
+    return v;
+}
+
 value v_null(void)
 {
     value v = {.k = V_NULL};
@@ -59,6 +67,7 @@ int value_text(store_txn *txn, const value *v, const char **s, size_t *n, char *
         *s = buf;
         return CLAIMDB_OK;
     case V_TEXT:
+    case V_LIST:
         *s = v->u.s.p;
         *n = v->u.s.n;
         return CLAIMDB_OK;

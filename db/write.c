@@ -17,6 +17,20 @@ static int term_error(claimdb *db, int rc, const char *what, const char *s)
     return db_error(db, rc, "%s: %s", what, *s ? "invalid UTF-8" : "empty term");
 }
 
+/* Place the citation's quote in its article's stored text; *unplaced when the article has a
+ * text that does not hold it. */
+static int locate(store_txn *txn, store_citation *c, bool *unplaced)
+{
+    store_article a;
+    *unplaced = false;
+    int rc = store_article_get(txn, c->article, &a);
+    if (rc == CLAIMDB_NOTFOUND || (rc == CLAIMDB_OK && !a.text.ptr)) return CLAIMDB_OK;
+    if (rc) return rc;
+    *unplaced =
+        !quote_locate(a.text.ptr, a.text.len, c->quote.ptr, c->quote.len, &c->qstart, &c->qend);
+    return CLAIMDB_OK;
+}
+
 int write_citation(claimdb *db, store_txn *txn, const claimdb_citation *c, int *added)
 {
     int rc;
@@ -39,18 +53,29 @@ int write_citation(claimdb *db, store_txn *txn, const claimdb_citation *c, int *
     cite.confidence = c->has_confidence ? c->confidence : 0.0;
     cite.method = (uint8_t)c->method;
     cite.claimant = ids[3];
+    cite.qstart = cite.qend = -1;
+    bool unplaced = false;
     if (c->quote && *c->quote) {
         cite.quote.ptr = c->quote;
         cite.quote.len = strlen(c->quote);
+        if ((rc = locate(txn, &cite, &unplaced))) return db_store_error(db, rc);
+    }
+    if (c->said_on && *c->said_on) {
+        cite.said_on.ptr = c->said_on;
+        cite.said_on.len = strlen(c->said_on);
     }
     if ((rc = store_cite_put(txn, &k, &cite, added)) != CLAIMDB_OK) return db_store_error(db, rc);
+    if (unplaced) {
+        db->quotes_not_found++;
+        if (added) *added |= CLAIMDB_QUOTE_NOT_FOUND;
+    }
     return CLAIMDB_OK;
 }
 
 static int exec_assert(claimdb_stmt *stmt)
 {
     const ast_claim_stmt *a = &stmt->ast->u.claim;
-    char sb[64], pb[64], ob[64], cb[64], qb[64];
+    char sb[64], pb[64], ob[64], cb[64], qb[64], db[64];
     claimdb_citation c;
     memset(&c, 0, sizeof c);
     size_t n;
@@ -71,6 +96,13 @@ static int exec_assert(claimdb_stmt *stmt)
             return stmt_error_at(stmt, CLAIMDB_ERROR, a->confidence.loc.off,
                                  "CONFIDENCE must be between 0 and 1");
         c.has_confidence = 1;
+    }
+    if (a->said_on.kind != VAL_NONE) {
+        if ((rc = stmt_value_text(stmt, &a->said_on, "ON", &c.said_on, &n, db, sizeof db)))
+            return rc;
+        if (!date_valid(c.said_on, n))
+            return stmt_error_at(stmt, CLAIMDB_ERROR, a->said_on.loc.off,
+                                 "ON must be a calendar date YYYY-MM-DD that exists");
     }
     c.negated = a->negated;
     c.method = CLAIMDB_METHOD_CURATED;
@@ -109,13 +141,100 @@ static int exec_retract(claimdb_stmt *stmt)
         return rc == CLAIMDB_OK || rc == CLAIMDB_NOTFOUND ? CLAIMDB_OK
                                                           : db_store_error(stmt->db, rc);
     }
+    store_text quote = {NULL, 0};
+    if (a->quote.kind != VAL_NONE) {
+        char qb[64];
+        if ((rc = stmt_value_text(stmt, &a->quote, "QUOTE", &quote.ptr, &quote.len, qb, sizeof qb)))
+            return rc;
+        if (quote.len == 0) quote.ptr = NULL; /* an empty quote is no quote, as in ASSERT */
+    }
     for (size_t i = 0; i < a->narticles; i++) {
         uint64_t art;
         if ((rc = stmt_value_uint(stmt, &a->articles[i], "an article id", &art))) return rc;
-        rc = store_cite_delete(stmt->txn, &k, art);
+        rc = store_cite_delete(stmt->txn, &k, art, a->quote.kind != VAL_NONE ? &quote : NULL);
         if (rc != CLAIMDB_OK && rc != CLAIMDB_NOTFOUND) return db_store_error(stmt->db, rc);
     }
     return CLAIMDB_OK;
+}
+
+/* A citation copied out of the map (its texts in one block of its own). */
+typedef struct cite_copy {
+    claim_key k;
+    store_citation c;
+    char *mem;
+} cite_copy;
+
+static int copy_cite(cite_copy *cc, const claim_key *k, const store_citation *c)
+{
+    size_t q = c->quote.ptr ? c->quote.len : 0, d = c->said_on.ptr ? c->said_on.len : 0;
+    cc->k = *k;
+    cc->c = *c;
+    cc->mem = malloc(q + d + 1);
+    if (!cc->mem) return CLAIMDB_NOMEM;
+    if (q) memcpy(cc->mem, c->quote.ptr, q);
+    if (d) memcpy(cc->mem + q, c->said_on.ptr, d);
+    if (c->quote.ptr) cc->c.quote.ptr = cc->mem;
+    if (c->said_on.ptr) cc->c.said_on.ptr = cc->mem + q;
+    return CLAIMDB_OK;
+}
+
+/* The citations of an article, copied (the caller frees each mem and the array). */
+static int article_cites(store_txn *txn, uint64_t id, cite_copy **out, size_t *count)
+{
+    cite_copy *arr = NULL;
+    size_t n = 0, cap = 0;
+    store_cursor *cc;
+    int rc = store_article_claims_open(txn, id, &cc), r = 0;
+    claim_key k;
+    while (rc == CLAIMDB_OK && (r = store_cursor_next_claim(cc, &k)) == 1) {
+        store_cursor *cur;
+        if ((rc = store_cites_open_article(txn, &k, id, &cur))) break;
+        store_citation c;
+        int r2;
+        while ((r2 = store_cursor_next_cite(cur, &c)) == 1) {
+            if (n == cap) {
+                cap = cap ? cap * 2 : 16;
+                cite_copy *na = realloc(arr, cap * sizeof *na);
+                if (!na) {
+                    rc = CLAIMDB_NOMEM;
+                    break;
+                }
+                arr = na;
+            }
+            if ((rc = copy_cite(&arr[n], &k, &c))) break;
+            n++;
+        }
+        store_cursor_close(cur);
+        if (!rc && r2 < 0) rc = -r2;
+    }
+    store_cursor_close(cc);
+    if (!rc && r < 0) rc = -r;
+    *out = arr;
+    *count = n;
+    return rc;
+}
+
+/* The article's text changed: place every quote that cites it again. */
+static int replace_quotes(claimdb_stmt *stmt, uint64_t id)
+{
+    cite_copy *cs;
+    size_t n;
+    int rc = article_cites(stmt->txn, id, &cs, &n);
+    for (size_t i = 0; i < n && rc == CLAIMDB_OK; i++) {
+        store_citation *c = &cs[i].c;
+        if (!c->quote.ptr) continue;
+        bool unplaced;
+        c->qstart = c->qend = -1;
+        if ((rc = locate(stmt->txn, c, &unplaced))) break;
+        if (unplaced) stmt->db->quotes_not_found++;
+        rc = store_cite_put(stmt->txn, &cs[i].k, c, NULL);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(cs[i].mem);
+    free(cs);
+    return rc == CLAIMDB_OK      ? rc
+           : rc == CLAIMDB_NOMEM ? db_error(stmt->db, rc, "out of memory")
+                                 : db_store_error(stmt->db, rc);
 }
 
 static int field(claimdb_stmt *stmt, const ast_value *v, const char *what, store_text *dst,
@@ -202,7 +321,10 @@ static int exec_article(claimdb_stmt *stmt)
             goto out;
         }
     }
-    if ((rc = store_article_put(stmt->txn, &art)) != CLAIMDB_OK) rc = db_store_error(stmt->db, rc);
+    if ((rc = store_article_put(stmt->txn, &art)) != CLAIMDB_OK)
+        rc = db_store_error(stmt->db, rc);
+    else if (a->text.kind != VAL_NONE)
+        rc = replace_quotes(stmt, id);
 out:
     for (int i = 0; i < 6; i++)
         free(copies[i]);

@@ -165,11 +165,13 @@ static ast_term term_of(ast_term_kind kind, char *text, ast_loc loc)
 %token QUOTE "QUOTE" SOURCES "SOURCES" WHERE "WHERE" WITHOUT "WITHOUT"
 /* contextual keywords: also bare terms wherever a term goes */
 %token ALIAS "ALIAS" ALIASES "ALIASES" ARTICLE "ARTICLE" ARTICLES "ARTICLES" ASC "ASC"
-%token ASSERT "ASSERT" AUTHOR "AUTHOR" BEGIN "BEGIN" CHECK "CHECK" COMMIT "COMMIT"
+%token ASSERT "ASSERT" AT "AT" AUTHOR "AUTHOR" BEGIN "BEGIN" CHECK "CHECK" COMMIT "COMMIT"
 %token DATE "DATE" DESC "DESC" DUPLICATE "DUPLICATE" EVIDENCE "EVIDENCE" EXPLAIN "EXPLAIN"
-%token FIND "FIND" OF "OF" OUTLET "OUTLET" PREDICATES "PREDICATES" RETRACT "RETRACT"
-%token ROLLBACK "ROLLBACK" SHOW "SHOW" STATS "STATS" TERMS "TERMS" TEXT "TEXT" TITLE "TITLE"
-%token URL "URL"
+%token FOUND "FOUND"
+%token FIND "FIND" OF "OF" ON "ON" OUTLET "OUTLET" PREDICATES "PREDICATES" QUOTES "QUOTES"
+%token RETRACT "RETRACT"
+%token ROLLBACK "ROLLBACK" SHOW "SHOW" STATS "STATS" STORED "STORED" TERMS "TERMS" TEXT "TEXT"
+%token TITLE "TITLE" TO "TO" URL "URL"
 
 %left OR
 %left AND AND_NUM
@@ -222,10 +224,7 @@ statement:
         TRY($$ = ast_stmt_new(STMT_EVIDENCE));
         $$->u.claim.s = $2; $$->u.claim.p = $3; $$->u.claim.o = $4;
     }
-| CHECK pterm pterm pterm {
-        TRY($$ = ast_stmt_new(STMT_CHECK));
-        $$->u.claim.s = $2; $$->u.claim.p = $3; $$->u.claim.o = $4;
-    }
+| CHECK claim_head      { $$ = $2; $$->kind = STMT_CHECK; }
 | article
 | ALIAS pterm FOR pterm {
         TRY($$ = ast_stmt_new(STMT_ALIAS));
@@ -356,6 +355,26 @@ pattern:
         ONCE($$->confidence.kind != TERM_NONE, "CONFIDENCE", @2);
         if ($$->confidence.kind == TERM_NONE) $$->confidence = term_of(TERM_VAR, $3, @3); else free($3);
     }
+| pattern AT VAR {
+        $$ = $1; $$->loc = @$;
+        ONCE($$->at.kind != TERM_NONE, "AT", @2);
+        if ($$->at.kind == TERM_NONE) $$->at = term_of(TERM_VAR, $3, @3); else free($3);
+    }
+| pattern TO VAR {
+        $$ = $1; $$->loc = @$;
+        ONCE($$->to.kind != TERM_NONE, "TO", @2);
+        if ($$->to.kind == TERM_NONE) $$->to = term_of(TERM_VAR, $3, @3); else free($3);
+    }
+| pattern ON VAR {
+        $$ = $1; $$->loc = @$;
+        ONCE($$->on.kind != TERM_NONE, "ON", @2);
+        if ($$->on.kind == TERM_NONE) $$->on = term_of(TERM_VAR, $3, @3); else free($3);
+    }
+| pattern STORED VAR {
+        $$ = $1; $$->loc = @$;
+        ONCE($$->stored.kind != TERM_NONE, "STORED", @2);
+        if ($$->stored.kind == TERM_NONE) $$->stored = term_of(TERM_VAR, $3, @3); else free($3);
+    }
 | pattern SOURCES cmp id_value {
         $$ = $1; $$->loc = @$;
         ONCE($$->has_sources, "SOURCES", @2);
@@ -411,6 +430,7 @@ word:
 | ARTICLES              { TRY($$ = cq_source(ctx, @1)); }
 | ASC                   { TRY($$ = cq_source(ctx, @1)); }
 | ASSERT                { TRY($$ = cq_source(ctx, @1)); }
+| AT                    { TRY($$ = cq_source(ctx, @1)); }
 | AUTHOR                { TRY($$ = cq_source(ctx, @1)); }
 | BEGIN                 { TRY($$ = cq_source(ctx, @1)); }
 | CHECK                 { TRY($$ = cq_source(ctx, @1)); }
@@ -421,16 +441,21 @@ word:
 | EVIDENCE              { TRY($$ = cq_source(ctx, @1)); }
 | EXPLAIN               { TRY($$ = cq_source(ctx, @1)); }
 | FIND                  { TRY($$ = cq_source(ctx, @1)); }
+| FOUND                 { TRY($$ = cq_source(ctx, @1)); }
 | OF                    { TRY($$ = cq_source(ctx, @1)); }
+| ON                    { TRY($$ = cq_source(ctx, @1)); }
 | OUTLET                { TRY($$ = cq_source(ctx, @1)); }
 | PREDICATES            { TRY($$ = cq_source(ctx, @1)); }
+| QUOTES                { TRY($$ = cq_source(ctx, @1)); }
 | RETRACT               { TRY($$ = cq_source(ctx, @1)); }
 | ROLLBACK              { TRY($$ = cq_source(ctx, @1)); }
 | SHOW                  { TRY($$ = cq_source(ctx, @1)); }
 | STATS                 { TRY($$ = cq_source(ctx, @1)); }
+| STORED                { TRY($$ = cq_source(ctx, @1)); }
 | TERMS                 { TRY($$ = cq_source(ctx, @1)); }
 | TEXT                  { TRY($$ = cq_source(ctx, @1)); }
 | TITLE                 { TRY($$ = cq_source(ctx, @1)); }
+| TO                    { TRY($$ = cq_source(ctx, @1)); }
 | URL                   { TRY($$ = cq_source(ctx, @1)); }
 ;
 
@@ -577,6 +602,12 @@ assert:
         if ($$->u.claim.confidence.kind == VAL_NONE) $$->u.claim.confidence = $3;
         else ast_value_clear(&$3);
     }
+| assert ON date_value {
+        $$ = $1;
+        ONCE($$->u.claim.said_on.kind != VAL_NONE, "ON", @2);
+        if ($$->u.claim.said_on.kind == VAL_NONE) $$->u.claim.said_on = $3;
+        else ast_value_clear(&$3);
+    }
 ;
 
 retract:
@@ -584,6 +615,11 @@ retract:
 | RETRACT claim_head FROM id_list {
         $$ = $2; $$->kind = STMT_RETRACT;
         $$->u.claim.articles = $4.v; $$->u.claim.narticles = $4.n;
+    }
+| RETRACT claim_head FROM id_list QUOTE str_value {
+        $$ = $2; $$->kind = STMT_RETRACT;
+        $$->u.claim.articles = $4.v; $$->u.claim.narticles = $4.n;
+        $$->u.claim.quote = $6;
     }
 ;
 
@@ -654,6 +690,7 @@ show:
 | SHOW PREDICATES       { TRY($$ = ast_stmt_new(STMT_SHOW)); $$->u.show.kind = SHOW_PREDICATES; }
 | SHOW ALIASES          { TRY($$ = ast_stmt_new(STMT_SHOW)); $$->u.show.kind = SHOW_ALIASES; }
 | SHOW STATS            { TRY($$ = ast_stmt_new(STMT_SHOW)); $$->u.show.kind = SHOW_STATS; }
+| SHOW QUOTES NOT FOUND { TRY($$ = ast_stmt_new(STMT_SHOW)); $$->u.show.kind = SHOW_QUOTES_NOT_FOUND; }
 | SHOW ARTICLE id_value  {
         TRY($$ = ast_stmt_new(STMT_SHOW));
         $$->u.show.kind = SHOW_ARTICLE; $$->u.show.like = $3;
@@ -684,10 +721,11 @@ static bool soft_keyword(yysymbol_kind_t k)
 {
     switch (k) {
     case YYSYMBOL_ALIAS: case YYSYMBOL_ALIASES: case YYSYMBOL_ARTICLE: case YYSYMBOL_ARTICLES:
-    case YYSYMBOL_ASC: case YYSYMBOL_ASSERT: case YYSYMBOL_AUTHOR: case YYSYMBOL_BEGIN:
+    case YYSYMBOL_ASC: case YYSYMBOL_ASSERT: case YYSYMBOL_AT: case YYSYMBOL_AUTHOR: case YYSYMBOL_BEGIN:
     case YYSYMBOL_CHECK: case YYSYMBOL_COMMIT: case YYSYMBOL_DATE: case YYSYMBOL_DESC:
     case YYSYMBOL_DUPLICATE: case YYSYMBOL_EVIDENCE: case YYSYMBOL_EXPLAIN: case YYSYMBOL_FIND:
-    case YYSYMBOL_OF: case YYSYMBOL_OUTLET: case YYSYMBOL_PREDICATES: case YYSYMBOL_RETRACT:
+    case YYSYMBOL_FOUND: case YYSYMBOL_QUOTES:
+    case YYSYMBOL_OF: case YYSYMBOL_ON: case YYSYMBOL_STORED: case YYSYMBOL_TO: case YYSYMBOL_OUTLET: case YYSYMBOL_PREDICATES: case YYSYMBOL_RETRACT:
     case YYSYMBOL_ROLLBACK: case YYSYMBOL_SHOW: case YYSYMBOL_STATS: case YYSYMBOL_TERMS:
     case YYSYMBOL_TEXT: case YYSYMBOL_TITLE: case YYSYMBOL_URL:
         return true;

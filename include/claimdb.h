@@ -59,6 +59,7 @@ extern "C" {
 #define CLAIMDB_REAL 2    /**< a confidence */
 #define CLAIMDB_TEXT 3    /**< a term (display form), a quote, a title, ... */
 #define CLAIMDB_NULL 5    /**< no value (an article without a title, a citation without quote) */
+#define CLAIMDB_LIST 6    /**< a list of article ids (CHECK's sources): see claimdb_column_list() */
 
 /** @defgroup method How a citation got into the database */
 #define CLAIMDB_METHOD_CURATED 0   /**< written by a person (ASSERT, curated files) */
@@ -66,11 +67,16 @@ extern "C" {
 #define CLAIMDB_METHOD_EXTRACTED 2 /**< found in article text by the extractor */
 
 /** @defgroup assert Flags returned by claimdb_assert() */
-#define CLAIMDB_ADDED_CLAIM 0x1    /**< the claim did not exist before */
-#define CLAIMDB_ADDED_CITATION 0x2 /**< the (claim, article) citation did not exist before */
+#define CLAIMDB_ADDED_CLAIM 0x1      /**< the claim did not exist before */
+#define CLAIMDB_ADDED_CITATION 0x2   /**< the (claim, article, quote) citation is new */
+#define CLAIMDB_UPDATED_CITATION 0x4 /**< an existing citation changed (claimant, ...) */
+#define CLAIMDB_QUOTE_NOT_FOUND 0x8  /**< the article's stored text does not hold the quote */
 
 /** @defgroup counters Counters for claimdb_counter() */
 #define CLAIMDB_COUNTER_CURSOR_OPS 1 /**< LMDB cursor positionings made by this handle */
+/** Citations written by this handle whose quote is not in their article's stored text (a
+ * program reads it after each statement to warn; see claimdb_assert()). */
+#define CLAIMDB_COUNTER_QUOTES_NOT_FOUND 2
 
 /** An open database. Opaque; created by claimdb_open(), freed by claimdb_close(). */
 typedef struct claimdb claimdb;
@@ -79,7 +85,10 @@ typedef struct claimdb claimdb;
 typedef struct claimdb_stmt claimdb_stmt;
 
 /** One citation for claimdb_assert(). The library copies what it needs; the caller keeps
- * ownership of every string. */
+ * ownership of every string. A citation is identified by (claim, article, quote): the same
+ * quote again (compared with white space runs as one space) updates it, another quote adds
+ * a citation, and a citation without quote is one more. Zero-initialise the struct, so that
+ * fields added by later versions are absent. */
 typedef struct claimdb_citation {
     const char *subject;   /**< required, NUL-terminated */
     const char *predicate; /**< required, NUL-terminated */
@@ -91,6 +100,7 @@ typedef struct claimdb_citation {
     int has_confidence;    /**< 0: no confidence given; 1: confidence is meaningful */
     double confidence;     /**< in [0, 1] */
     int method;            /**< one of CLAIMDB_METHOD_* */
+    const char *said_on;   /**< the date the claim was made ("YYYY-MM-DD"), or NULL */
 } claimdb_citation;
 
 /** Return the library's version, as "MAJOR.MINOR.PATCH". The string is static. */
@@ -193,6 +203,14 @@ int64_t claimdb_column_int64(claimdb_stmt *stmt, int i);
 /** Return column i as a real (text is parsed; 0.0 when null or not a number). */
 double claimdb_column_double(claimdb_stmt *stmt, int i);
 
+/** Return column i as a list of integers (a CLAIMDB_LIST column: CHECK's sources_for and
+ * sources_against). claimdb_column_text() gives the same list as text ("0, 1, 4").
+ * @param[out] items may be NULL; else set to the integers, valid until the next
+ *  claimdb_step(), claimdb_reset() or claimdb_finalize() (NULL for an empty list).
+ * @return the number of integers, or -1 when the column is not a list (or out of range, or
+ *  out of memory). */
+int claimdb_column_list(claimdb_stmt *stmt, int i, const int64_t **items);
+
 /** Put a statement back to before its first step, keeping its bindings. Ends its read
  * snapshot. @return CLAIMDB_OK, or CLAIMDB_MISUSE for NULL. */
 int claimdb_reset(claimdb_stmt *stmt);
@@ -212,8 +230,10 @@ int claimdb_exec(claimdb *db, const char *script, claimdb_row_callback callback,
 /** Store one citation without parsing: the bulk path for loaders. Inside BEGIN…COMMIT it joins
  * that transaction (the fast way to load many); otherwise it commits on its own. Terms are
  * matched and aliased as in ASSERT.
- * @param[out] added may be NULL; else set to CLAIMDB_ADDED_* flags (0: an existing citation
- *  was updated).
+ * @param[out] added may be NULL; else set to CLAIMDB_ADDED_CLAIM, CLAIMDB_ADDED_CITATION,
+ *  CLAIMDB_UPDATED_CITATION (0: the citation was already there as given), and
+ *  CLAIMDB_QUOTE_NOT_FOUND when the article has text and the quote is not in it (the
+ *  citation is stored all the same, without a position).
  * @return CLAIMDB_OK, CLAIMDB_MISUSE (NULL or empty field, negative article, bad method),
  *  CLAIMDB_ERROR (confidence outside [0, 1]), CLAIMDB_TOOBIG, CLAIMDB_READONLY,
  *  CLAIMDB_BUSY, CLAIMDB_IOERR, CLAIMDB_NOMEM. */

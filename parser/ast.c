@@ -178,6 +178,7 @@ ast_pattern *ast_pattern_new(bool negated, ast_term s, ast_term p, ast_term o, a
     pat->p = p;
     pat->o = o;
     pat->from = pat->quote = pat->by = pat->confidence = ast_term_none();
+    pat->at = pat->to = pat->on = pat->stored = ast_term_none();
     pat->sources_n = ast_value_none();
     pat->loc = loc;
     return pat;
@@ -197,6 +198,10 @@ void ast_pattern_clear(ast_pattern *p)
     ast_term_clear(&p->quote);
     ast_term_clear(&p->by);
     ast_term_clear(&p->confidence);
+    ast_term_clear(&p->at);
+    ast_term_clear(&p->to);
+    ast_term_clear(&p->on);
+    ast_term_clear(&p->stored);
     ast_value_clear(&p->sources_n);
 }
 
@@ -285,6 +290,7 @@ void ast_stmt_free(ast_stmt *st)
         ast_value_clear(&c->quote);
         ast_term_clear(&c->by);
         ast_value_clear(&c->confidence);
+        ast_value_clear(&c->said_on);
         break;
     }
     case STMT_ARTICLE: {

@@ -67,6 +67,9 @@ typedef struct ast_pattern {
     ast_term quote;      /* QUOTE ?q: TERM_VAR, or TERM_NONE */
     ast_term by;         /* BY ?who: TERM_VAR or TERM_CONST, or TERM_NONE */
     ast_term confidence; /* CONFIDENCE ?c: TERM_VAR, or TERM_NONE */
+    ast_term at, to;     /* AT ?start, TO ?end (where the quote is): TERM_VAR, or TERM_NONE */
+    ast_term on;         /* ON ?d (the date the claim was made): TERM_VAR, or TERM_NONE */
+    ast_term stored;     /* STORED ?t (when the citation was stored): TERM_VAR, or TERM_NONE */
     bool has_sources;    /* [INDEPENDENT] SOURCES op n */
     bool independent;
     ast_cmp sources_op;
@@ -124,6 +127,9 @@ typedef enum ast_var_kind {
     VAR_ARTICLE,    /* bound by FROM: an article id */
     VAR_QUOTE,      /* bound by QUOTE: a string */
     VAR_CONFIDENCE, /* bound by CONFIDENCE: a real */
+    VAR_POSITION,   /* bound by AT or TO: an integer (characters into the article's text) */
+    VAR_SAID_ON,    /* bound by ON: a date (text) */
+    VAR_STORED,     /* bound by STORED: a UTC time (text) */
 } ast_var_kind;
 
 typedef struct ast_var {
@@ -152,8 +158,9 @@ typedef struct ast_find {
     bool aggregate; /* any aggregate in items: one row per group */
 } ast_find;
 
-/* ASSERT [NOT] s p o FROM a, b QUOTE "q" BY who CONFIDENCE c;
- * RETRACT [NOT] s p o [FROM a, b]; */
+/* ASSERT [NOT] s p o FROM a, b QUOTE "q" BY who CONFIDENCE c ON d;
+ * RETRACT [NOT] s p o [FROM a, b [QUOTE "q"]];
+ * CHECK [NOT] s p o; EVIDENCE s p o; */
 typedef struct ast_claim_stmt {
     bool negated;
     ast_term s, p, o;    /* TERM_CONST or TERM_PARAM */
@@ -162,6 +169,7 @@ typedef struct ast_claim_stmt {
     ast_value quote;      /* VAL_NONE, VAL_STRING or VAL_PARAM */
     ast_term by;          /* TERM_NONE, TERM_CONST or TERM_PARAM */
     ast_value confidence; /* VAL_NONE, VAL_INT, VAL_REAL or VAL_PARAM */
+    ast_value said_on;    /* VAL_NONE, VAL_DATE or VAL_PARAM */
 } ast_claim_stmt;
 
 /* ARTICLE id [TITLE s] [OUTLET s] [DATE d] [URL s] [AUTHOR s] [TEXT s] [DUPLICATE OF id]; */
@@ -182,6 +190,7 @@ typedef enum ast_show_kind {
     SHOW_STATS,
     SHOW_TERMS,
     SHOW_ARTICLE, /* one article with its text; its id is in show.like */
+    SHOW_QUOTES_NOT_FOUND, /* citations whose quote is not in their article's stored text */
 } ast_show_kind;
 
 typedef enum ast_stmt_kind {

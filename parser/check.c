@@ -56,6 +56,12 @@ static const char *kind_name(ast_var_kind k)
         return "a quote (QUOTE)";
     case VAR_CONFIDENCE:
         return "a confidence (CONFIDENCE)";
+    case VAR_POSITION:
+        return "a position (AT, TO)";
+    case VAR_SAID_ON:
+        return "a date (ON)";
+    case VAR_STORED:
+        return "a time (STORED)";
     }
     return "?";
 }
@@ -146,13 +152,18 @@ static int check_pattern(chk *c, ast_pattern *p, bool bind)
 {
     /* clauses that need FROM */
     if (p->from.kind == TERM_NONE) {
-        const ast_term *need[3] = {&p->quote, &p->by, &p->confidence};
-        const char *msg[3] = {"QUOTE needs FROM ?src in the same pattern",
+        const ast_term *need[7] = {&p->quote, &p->by, &p->confidence, &p->at,
+                                   &p->to,    &p->on, &p->stored};
+        const char *msg[7] = {"QUOTE needs FROM ?src in the same pattern",
                               "BY ?who needs FROM ?src in the same pattern",
-                              "CONFIDENCE needs FROM ?src in the same pattern"};
+                              "CONFIDENCE needs FROM ?src in the same pattern",
+                              "AT needs FROM ?src in the same pattern",
+                              "TO needs FROM ?src in the same pattern",
+                              "ON needs FROM ?src in the same pattern",
+                              "STORED needs FROM ?src in the same pattern"};
         const ast_term *first = NULL;
         int which = 0;
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 7; i++) {
             const ast_term *t = need[i];
             if (t->kind == TERM_NONE || (i == 1 && t->kind != TERM_VAR)) continue;
             if (!first || t->loc.off < first->loc.off) {
@@ -167,20 +178,24 @@ static int check_pattern(chk *c, ast_pattern *p, bool bind)
     if (p->has_sources) TRY(check_id(c, &p->sources_n, "SOURCES"));
 
     /* s p o first, then the clauses in the order written */
-    slot_term terms[7] = {{&p->s, VAR_TERM},
-                          {&p->p, VAR_TERM},
-                          {&p->o, VAR_TERM},
-                          {&p->from, VAR_ARTICLE},
-                          {&p->quote, VAR_QUOTE},
-                          {&p->by, VAR_TERM},
-                          {&p->confidence, VAR_CONFIDENCE}};
-    for (int i = 4; i < 7; i++) /* insertion sort of the clauses by position */
+    slot_term terms[11] = {{&p->s, VAR_TERM},
+                           {&p->p, VAR_TERM},
+                           {&p->o, VAR_TERM},
+                           {&p->from, VAR_ARTICLE},
+                           {&p->quote, VAR_QUOTE},
+                           {&p->by, VAR_TERM},
+                           {&p->confidence, VAR_CONFIDENCE},
+                           {&p->at, VAR_POSITION},
+                           {&p->to, VAR_POSITION},
+                           {&p->on, VAR_SAID_ON},
+                           {&p->stored, VAR_STORED}};
+    for (int i = 4; i < 11; i++) /* insertion sort of the clauses by position */
         for (int j = i; j > 3 && terms[j].t->loc.off < terms[j - 1].t->loc.off; j--) {
             slot_term tmp = terms[j];
             terms[j] = terms[j - 1];
             terms[j - 1] = tmp;
         }
-    for (int i = 0; i < 7; i++)
+    for (int i = 0; i < 11; i++)
         TRY(bind ? bind_var(c, terms[i].t, terms[i].k) : use_var(c, terms[i].t, terms[i].k));
     return 0;
 }

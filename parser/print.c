@@ -285,11 +285,11 @@ static void put_pattern(buf *b, const ast_pattern *p)
     const struct {
         const char *kw;
         const ast_term *t;
-    } cl[] = {{" FROM ", &p->from},
-              {" QUOTE ", &p->quote},
-              {" BY ", &p->by},
-              {" CONFIDENCE ", &p->confidence}};
-    for (size_t i = 0; i < 4; i++)
+    } cl[] = {{" FROM ", &p->from}, {" QUOTE ", &p->quote},
+              {" BY ", &p->by},     {" CONFIDENCE ", &p->confidence},
+              {" AT ", &p->at},     {" TO ", &p->to},
+              {" ON ", &p->on},     {" STORED ", &p->stored}};
+    for (size_t i = 0; i < sizeof cl / sizeof cl[0]; i++)
         if (cl[i].t->kind != TERM_NONE) {
             puts_(b, cl[i].kw);
             put_term(b, cl[i].t);
@@ -369,6 +369,10 @@ static void put_claim(buf *b, const ast_claim_stmt *c, bool polarity)
         puts_(b, " CONFIDENCE ");
         put_value(b, &c->confidence);
     }
+    if (c->said_on.kind != VAL_NONE) {
+        puts_(b, " ON ");
+        put_value(b, &c->said_on);
+    }
 }
 
 static void put_field(buf *b, const char *kw, const ast_value *v)
@@ -381,7 +385,8 @@ static void put_field(buf *b, const char *kw, const ast_value *v)
 char *ast_print(const ast_stmt *st)
 {
     buf b = {NULL, 0, 0, false};
-    static const char *shows[] = {"ARTICLES", "PREDICATES", "ALIASES", "STATS", "TERMS", "ARTICLE"};
+    static const char *shows[] = {"ARTICLES", "PREDICATES", "ALIASES",         "STATS",
+                                  "TERMS",    "ARTICLE",    "QUOTES NOT FOUND"};
     switch (st->kind) {
     case STMT_FIND:
         put_find(&b, &st->u.find);
@@ -404,7 +409,7 @@ char *ast_print(const ast_stmt *st)
         break;
     case STMT_CHECK:
         puts_(&b, "CHECK ");
-        put_claim(&b, &st->u.claim, false);
+        put_claim(&b, &st->u.claim, true);
         break;
     case STMT_ARTICLE: {
         const ast_article_stmt *a = &st->u.article;

@@ -129,7 +129,17 @@ int batch_run_text(shell *sh, const char *name, const char *text, size_t len)
             continue;
         }
         if (stmt) {
+            claimdb_counter(sh->db, CLAIMDB_COUNTER_QUOTES_NOT_FOUND, 1);
             rc = batch_run_statement(sh, stmt);
+            int64_t unplaced = claimdb_counter(sh->db, CLAIMDB_COUNTER_QUOTES_NOT_FOUND, 1);
+            if (unplaced > 0 && rc == CLAIMDB_DONE) {
+                char msg[160];
+                snprintf(msg, sizeof msg,
+                         "warning: %lld quote%s not found in the cited article's text (stored "
+                         "without a position)",
+                         (long long)unplaced, unplaced == 1 ? "" : "s");
+                report(sh, name, &tp, (size_t)(q - text), msg);
+            }
             int halt = 0;
             if (rc == CLAIMDB_INTERRUPT && sh->interactive) {
                 diag("interrupted\n"); /* Ctrl-C: drop the rest of the entry too */

@@ -14,10 +14,10 @@
 #define IRI_DEFAULT_BASE "urn:claimdb:"
 
 static const char *const find_citations[2] = {
-    "FIND ?s, ?p, ?o, ?src, ?q, ?who, ?c WHERE ?s ?p ?o FROM ?src QUOTE ?q BY ?who "
-    "CONFIDENCE ?c ORDER BY ?s, ?p, ?o, ?src;",
-    "FIND ?s, ?p, ?o, ?src, ?q, ?who, ?c WHERE NOT ?s ?p ?o FROM ?src QUOTE ?q BY ?who "
-    "CONFIDENCE ?c ORDER BY ?s, ?p, ?o, ?src;",
+    "FIND ?s, ?p, ?o, ?src, ?q, ?who, ?c, ?d WHERE ?s ?p ?o FROM ?src QUOTE ?q BY ?who "
+    "CONFIDENCE ?c ON ?d ORDER BY ?s, ?p, ?o, ?src, ?q;",
+    "FIND ?s, ?p, ?o, ?src, ?q, ?who, ?c, ?d WHERE NOT ?s ?p ?o FROM ?src QUOTE ?q BY ?who "
+    "CONFIDENCE ?c ON ?d ORDER BY ?s, ?p, ?o, ?src, ?q;",
 };
 
 static char *dup_or_null(const char *s)
@@ -168,6 +168,7 @@ static void cursor_clear(cursor *c)
     free((char *)c->row.object);
     free((char *)c->row.quote);
     free((char *)c->row.claimant);
+    free((char *)c->row.said_on);
     memset(&c->row, 0, sizeof c->row);
     c->has_row = 0;
 }
@@ -187,6 +188,7 @@ static int cursor_next(cursor *c)
     c->row.claimant = dup_or_null(text_at(s, 5));
     c->row.has_confidence = claimdb_column_type(s, 6) != CLAIMDB_NULL;
     c->row.confidence = c->row.has_confidence ? claimdb_column_double(s, 6) : 0;
+    c->row.said_on = dup_or_null(text_at(s, 7));
     c->row.negated = c->negated;
     if (!c->row.subject || !c->row.predicate || !c->row.object) {
         cursor_clear(c);

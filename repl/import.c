@@ -14,6 +14,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* Quotes not found in their article's text are each reported up to this many times. */
+#define IMPORT_MAX_WARNINGS 10
+
 /* The optional fields of an ARTICLE statement, in the grammar's order; a statement is
  * prepared once for each combination that occurs. */
 enum { ART_TITLE, ART_OUTLET, ART_DATE, ART_URL, ART_AUTHOR, ART_TEXT, ART_DUP, ART_NFIELDS };
@@ -33,7 +36,7 @@ struct import_ctx {
     long long bytes;
     progress prog;
     int failed;
-    long claims_added, citations_added, present, articles, aliases;
+    long claims_added, citations_added, updated, unchanged, articles, aliases, not_found;
     claimdb_stmt *article_stmt[1 << ART_NFIELDS];
     claimdb_stmt *alias_stmt;
 };
@@ -107,6 +110,7 @@ int import_claim(import_ctx *ic, const rec_claim *c, long line, long col)
         .has_confidence = c->has_confidence,
         .confidence = c->confidence,
         .method = CLAIMDB_METHOD_IMPORTED,
+        .said_on = c->said_on,
     };
     int added = 0;
     int rc = claimdb_assert(ic->db, &cit, &added);
@@ -114,8 +118,16 @@ int import_claim(import_ctx *ic, const rec_claim *c, long line, long col)
     if (added & CLAIMDB_ADDED_CLAIM) ic->claims_added++;
     if (added & CLAIMDB_ADDED_CITATION)
         ic->citations_added++;
+    else if (added & CLAIMDB_UPDATED_CITATION)
+        ic->updated++;
     else
-        ic->present++;
+        ic->unchanged++;
+    if (added & CLAIMDB_QUOTE_NOT_FOUND) {
+        /* A warning, not an error: the citation is stored, only without a position. */
+        if (ic->not_found++ < IMPORT_MAX_WARNINGS)
+            diag("%s:%ld:%ld: warning: the quote is not in article %lld's text\n", ic->name, line,
+                 col, (long long)c->article);
+    }
     return 0;
 }
 
@@ -197,10 +209,13 @@ static int exec_simple(import_ctx *ic, const char *sql)
 static void print_counts(const import_ctx *ic)
 {
     buf b = {0};
-    buf_printf(&b, "%s: %ld claims added, %ld citations added, %ld already present", ic->name,
-               ic->claims_added, ic->citations_added, ic->present);
+    buf_printf(&b, "%s: %ld claims added, %ld citations added, %ld updated, %ld unchanged",
+               ic->name, ic->claims_added, ic->citations_added, ic->updated, ic->unchanged);
     if (ic->articles) buf_printf(&b, ", %ld article%s", ic->articles, ic->articles == 1 ? "" : "s");
     if (ic->aliases) buf_printf(&b, ", %ld alias%s", ic->aliases, ic->aliases == 1 ? "" : "es");
+    if (ic->not_found)
+        buf_printf(&b, ", %ld quote%s not found in the article's text", ic->not_found,
+                   ic->not_found == 1 ? "" : "s");
     if (ic->o->dry_run) buf_puts(&b, " (dry run: nothing stored)");
     diag("%s\n", b.p);
     buf_free(&b);

@@ -90,8 +90,9 @@ static int check_keys(const jline *l, json_t *obj, const char *const *allowed)
 
 static int read_claim(const jline *l, json_t *obj)
 {
-    static const char *const keys[] = {"type",  "subject",  "predicate", "object",     "article",
-                                       "quote", "claimant", "polarity",  "confidence", NULL};
+    static const char *const keys[] = {"type",       "subject", "predicate", "object",
+                                       "article",    "quote",   "claimant",  "polarity",
+                                       "confidence", "said_on", NULL};
     rec_claim c = {0};
     const char *pol;
     if (check_keys(l, obj, keys) || get_string(l, obj, "subject", 1, &c.subject) ||
@@ -110,6 +111,8 @@ static int read_claim(const jline *l, json_t *obj)
         c.has_confidence = 1;
         c.confidence = json_number_value(conf);
     }
+    if (get_string(l, obj, "said_on", 0, &c.said_on)) return -1;
+    if (c.said_on && !valid_date(c.said_on)) return bad(l, "said_on", "expected a date YYYY-MM-DD");
     return import_claim(l->ic, &c, l->lineno, 1);
 }
 
@@ -251,6 +254,7 @@ static int sink_claim(void *state, const rec_claim *c)
         json_object_set_new(obj, "confidence", json_real(c->confidence));
         digits = real_digits(c->confidence);
     }
+    set_str(obj, "said_on", c->said_on);
     return emit(state, obj, digits);
 }
 

@@ -80,7 +80,7 @@ enum { P_DIRECT, P_NODE };
 typedef struct pending {
     int kind;
     int merged;
-    char *s, *p, *o, *quote, *claimant;
+    char *s, *p, *o, *quote, *claimant, *said_on;
     int negated, has_conf;
     double conf;
     int64_t article;
@@ -274,6 +274,11 @@ static SerdStatus citation_quad(nq_reader *r, const SerdNode *g, const SerdNode 
                 (strcmp(b, "true") && strcmp(b, "false") && strcmp(b, "1") && strcmp(b, "0")))
                 return fail(r, o, "negated must be true or false");
             c->negated = !strcmp(b, "true") || !strcmp(b, "1");
+        } else if (vocab(r, p, "saidOn")) {
+            if (o->type != SERD_LITERAL || !valid_date((const char *)o->buf))
+                return fail(r, o, "bad saidOn: expected a date YYYY-MM-DD");
+            if (set_once(r, o, &c->said_on, xstrndup((const char *)o->buf, o->n_bytes), "saidOn"))
+                return SERD_FAILURE;
         } else if (vocab(r, p, "confidence")) {
             double d;
             if (o->type != SERD_LITERAL || parse_real((const char *)o->buf, &d) != 0 || d < 0 ||
@@ -404,9 +409,13 @@ static void free_pending(pending *c)
     free(c->o);
     free(c->quote);
     free(c->claimant);
+    free(c->said_on);
 }
 
-/* Merge citation nodes into their direct quads, then store articles and citations. */
+/* A positive claim's plain quad says that the article cites it; its citation nodes say how.
+ * Where a (claim, article) has nodes, each node is a citation and the plain quad adds none;
+ * without nodes the plain quad is one citation with no details. Then store articles and
+ * citations. */
 static int flush(nq_reader *r)
 {
     buf key = {0};
@@ -425,13 +434,7 @@ static int flush(nq_reader *r)
         claim_key(&key, c->s, c->p, c->o, c->article);
         size_t *slot = strmap_get(&r->direct, key.p, key.len);
         if (!slot) continue;
-        pending *d = &r->cits[*slot];
-        d->quote = c->quote;
-        d->claimant = c->claimant;
-        d->has_conf = c->has_conf;
-        d->conf = c->conf;
-        c->quote = c->claimant = NULL;
-        c->merged = 1;
+        r->cits[*slot].merged = 1;
     }
     buf_free(&key);
     for (size_t i = 0; i < r->narts && !r->failed; i++)
@@ -440,7 +443,7 @@ static int flush(nq_reader *r)
         pending *c = &r->cits[i];
         if (c->merged) continue;
         rec_claim rc = {c->s,     c->p,        c->o,        c->negated, c->article,
-                        c->quote, c->claimant, c->has_conf, c->conf};
+                        c->quote, c->claimant, c->has_conf, c->conf,    c->said_on};
         if (import_claim(r->ic, &rc, c->line, 1) != 0) r->failed = 1;
     }
     return r->failed ? -1 : 0;
@@ -514,6 +517,8 @@ typedef struct nq_sink {
     long nblank;
     buf iri[4];
     int err;
+    buf prev;      /* the (claim, article) of the last positive citation written */
+    int prev_bare; /* it was written as a plain quad only */
 } nq_sink;
 
 static SerdNode uri(buf *b, const char *base, const char *kind, const char *name, int encode)
@@ -591,6 +596,21 @@ static int sink_article(void *state, const rec_article *a)
     return s->err ? -1 : 0;
 }
 
+/* A new citation node in graph g, typed and with its claim; label is its storage. */
+static SerdNode node_head(nq_sink *s, char *label, size_t size, const SerdNode *g,
+                          const SerdNode *sub, const SerdNode *pred, const SerdNode *obj)
+{
+    snprintf(label, size, "c%ld", ++s->nblank);
+    SerdNode node = serd_node_from_string(SERD_BLANK, (const uint8_t *)label);
+    SerdNode type = fixed(RDF "type"), stmt = fixed(RDF "Statement");
+    SerdNode rs = fixed(RDF "subject"), rp = fixed(RDF "predicate"), ro = fixed(RDF "object");
+    quad(s, g, &node, &type, &stmt, NULL);
+    quad(s, g, &node, &rs, sub, NULL);
+    quad(s, g, &node, &rp, pred, NULL);
+    quad(s, g, &node, &ro, obj, NULL);
+    return node;
+}
+
 static int sink_claim(void *state, const rec_claim *c)
 {
     nq_sink *s = state;
@@ -600,17 +620,26 @@ static int sink_claim(void *state, const rec_claim *c)
     SerdNode sub = uri(&s->iri[1], s->base, "term/", c->subject, 1);
     SerdNode pred = uri(&s->iri[2], s->base, "pred/", c->predicate, 1);
     SerdNode obj = uri(&s->iri[3], s->base, "term/", c->object, 1);
-    if (!c->negated) quad(s, &g, &sub, &pred, &obj, NULL);
-    if (c->negated || c->quote || c->claimant || c->has_confidence) {
-        char label[32];
-        snprintf(label, sizeof label, "c%ld", ++s->nblank);
-        SerdNode node = serd_node_from_string(SERD_BLANK, (const uint8_t *)label);
-        SerdNode type = fixed(RDF "type"), stmt = fixed(RDF "Statement");
-        SerdNode rs = fixed(RDF "subject"), rp = fixed(RDF "predicate"), ro = fixed(RDF "object");
-        quad(s, &g, &node, &type, &stmt, NULL);
-        quad(s, &g, &node, &rs, &sub, NULL);
-        quad(s, &g, &node, &rp, &pred, NULL);
-        quad(s, &g, &node, &ro, &obj, NULL);
+    /* Citations of one (claim, article) come one after another. When there are several, each
+     * gets a node (the reader then takes the nodes, not the plain quad, as the citations), the
+     * first too, even if it was written bare. */
+    buf key = {0};
+    buf_printf(&key, "%s\t%s\t%s\t%lld", c->subject, c->predicate, c->object,
+               (long long)c->article);
+    bool same = !c->negated && s->prev.p && key.len == s->prev.len &&
+                memcmp(key.p, s->prev.p, key.len) == 0;
+    if (!c->negated && !same) quad(s, &g, &sub, &pred, &obj, NULL);
+    char label[32];
+    if (same && s->prev_bare) node_head(s, label, sizeof label, &g, &sub, &pred, &obj);
+    bool details = c->negated || c->quote || c->claimant || c->has_confidence || c->said_on;
+    if (!c->negated) {
+        buf_clear(&s->prev);
+        buf_puts(&s->prev, key.p);
+        s->prev_bare = !details && !same;
+    }
+    buf_free(&key);
+    if (details || same) {
+        SerdNode node = node_head(s, label, sizeof label, &g, &sub, &pred, &obj);
         if (c->negated) {
             SerdNode t = literal("true"), xb = fixed(XSD "boolean");
             vocab_quad(s, &g, &node, "negated", &t, &xb);
@@ -631,6 +660,10 @@ static int sink_claim(void *state, const rec_claim *c)
             SerdNode v = literal(num), xd = fixed(XSD "double");
             vocab_quad(s, &g, &node, "confidence", &v, &xd);
         }
+        if (c->said_on) {
+            SerdNode v = literal(c->said_on), xd = fixed(XSD "date");
+            vocab_quad(s, &g, &node, "saidOn", &v, &xd);
+        }
     }
     return s->err ? -1 : 0;
 }
@@ -644,6 +677,7 @@ static int sink_finish(void *state)
     int rc = s->err || fflush(s->out) != 0 || ferror(s->out) ? -1 : 0;
     for (size_t i = 0; i < 4; i++)
         buf_free(&s->iri[i]);
+    buf_free(&s->prev);
     free(s->base);
     free(s);
     return rc;

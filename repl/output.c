@@ -337,6 +337,14 @@ static void json_row_text(outctx *c)
             if (v && real_digits(d) > digits) digits = real_digits(d);
             break;
         }
+        case CLAIMDB_LIST: {
+            const int64_t *items;
+            int n = claimdb_column_list(c->stmt, i, &items);
+            v = json_array();
+            for (int j = 0; v && j < n; j++)
+                json_array_append_new(v, json_integer((json_int_t)items[j]));
+            break;
+        }
         case CLAIMDB_TEXT:
             text = claimdb_column_text(c->stmt, i);
             v = json_string(text ? text : "");

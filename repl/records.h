@@ -22,6 +22,7 @@ typedef struct rec_claim {
     const char *quote, *claimant;
     int has_confidence;
     double confidence;
+    const char *said_on; /* the date the claim was made, YYYY-MM-DD */
 } rec_claim;
 
 /* An article's record; duplicate_of is -1 when none. */

@@ -1,6 +1,7 @@
 /* tsv.c — tab-separated values. A file holds one or more tables, separated by an empty line;
  * each starts with a header row that says what it holds by its column names:
  *   claims:   subject predicate object article quote [claimant] [polarity] [confidence]
+ *             [said_on]
  *   articles: id [title] [outlet] [date] [url] [author] [duplicate_of] [text_file] [text]
  *   aliases:  alias canonical
  * Columns may come in any order. Field escapes: \t \n \r \\. Empty fields are absent values. */
@@ -14,9 +15,19 @@
 
 enum { T_NONE, T_CLAIMS, T_ARTICLES, T_ALIASES };
 
-enum { C_SUBJECT, C_PREDICATE, C_OBJECT, C_ARTICLE, C_QUOTE, C_CLAIMANT, C_POLARITY, C_CONFIDENCE };
-static const char *const claim_cols[] = {"subject", "predicate", "object",   "article",
-                                         "quote",   "claimant",  "polarity", "confidence"};
+enum {
+    C_SUBJECT,
+    C_PREDICATE,
+    C_OBJECT,
+    C_ARTICLE,
+    C_QUOTE,
+    C_CLAIMANT,
+    C_POLARITY,
+    C_CONFIDENCE,
+    C_SAID_ON
+};
+static const char *const claim_cols[] = {"subject",  "predicate", "object",     "article", "quote",
+                                         "claimant", "polarity",  "confidence", "said_on"};
 enum { A_ID, A_TITLE, A_OUTLET, A_DATE, A_URL, A_AUTHOR, A_DUP, A_TEXT_FILE, A_TEXT };
 static const char *const article_cols[] = {"id",     "title",        "outlet",    "date", "url",
                                            "author", "duplicate_of", "text_file", "text"};
@@ -118,7 +129,7 @@ static int read_header(import_ctx *ic, table *t, const char *line, row *r)
         const char *const *names;
         int nnames, required;
     } kinds[] = {
-        {T_CLAIMS, claim_cols, 8, 5},
+        {T_CLAIMS, claim_cols, 9, 5},
         {T_ARTICLES, article_cols, 9, 1},
         {T_ALIASES, alias_cols, 2, 2},
     };
@@ -218,6 +229,10 @@ static int claim_row(import_ctx *ic, const table *t, const row *r, const char *l
                                 "bad confidence '%s': expected a number from 0 to 1", conf);
         c.has_confidence = 1;
     }
+    c.said_on = field(t, r, C_SAID_ON);
+    if (c.said_on && !valid_date(c.said_on))
+        return import_error(ic, lineno, field_col(t, r, line, C_SAID_ON),
+                            "bad said_on '%s': expected YYYY-MM-DD", c.said_on);
     return import_claim(ic, &c, lineno, 1);
 }
 
@@ -369,7 +384,7 @@ static void section(tsv_sink *s, int kind)
     const char *const *names = kind == T_CLAIMS    ? claim_cols
                                : kind == T_ALIASES ? alias_cols
                                                    : article_cols;
-    int n = kind == T_CLAIMS ? 8 : kind == T_ALIASES ? 2 : 9;
+    int n = kind == T_CLAIMS ? 9 : kind == T_ALIASES ? 2 : 9;
     for (int i = 0; i < n; i++) {
         if (kind == T_ARTICLES && i == A_TEXT_FILE) continue; /* text goes inline */
         fprintf(s->out, "%s%s", i ? "\t" : "", names[i]);
@@ -425,6 +440,8 @@ static int sink_claim(void *state, const rec_claim *c)
         format_real(num, sizeof num, c->confidence);
         fputs(num, s->out);
     }
+    putc('\t', s->out);
+    put_field(s, c->said_on);
     putc('\n', s->out);
     return ferror(s->out) ? -1 : 0;
 }

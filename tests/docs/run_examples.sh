@@ -9,6 +9,8 @@
 # that printed. With CLAIMDB_REGEN=1 the document is rewritten with the real output instead
 # (review the diff before committing); a claimql block without an output block gets one.
 set -eu
+# Citations are stamped with this time instead of the clock, so outputs are reproducible.
+export SOURCE_DATE_EPOCH=1700000000
 prog=$1 src=$2 doc=$3
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -5,6 +5,8 @@
 # A first line "-- args: ..." in a case file gives extra program arguments.
 # CLAIMDB_REGEN=1 rewrites NAME.expected instead of comparing (review the diff before commit).
 set -u
+# Citations are stamped with this time instead of the clock, so outputs are reproducible.
+export SOURCE_DATE_EPOCH=1700000000
 prog=$1
 case_file=$2
 dir=$(dirname "$case_file")

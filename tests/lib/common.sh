@@ -7,4 +7,5 @@ case $build in /* | '') ;; *) build=$PWD/$build ;; esac
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0
+export SOURCE_DATE_EPOCH=1700000000 # citations stamped with a fixed time: reproducible output
 fail() { printf 'FAIL: %s\n' "$*"; fails=$((fails + 1)); }

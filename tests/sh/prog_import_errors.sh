@@ -86,7 +86,7 @@ bad pct.nq "<${B}term/Ma%%ZZrs> <${B}pred/is> <${B}term/red> <${B}article/1> .\n
 # --dry-run of a good file stores nothing either, and says so.
 printf "$H\nMars\tis\tred\t1\tq\n" > good.tsv
 "$prog" import "$db" good.tsv --dry-run 2> err || fail "dry run of a good file failed"
-grep -qF "good.tsv: 1 claims added, 1 citations added, 0 already present (dry run: nothing stored)" err ||
+grep -qF "good.tsv: 1 claims added, 1 citations added, 0 updated, 0 unchanged (dry run: nothing stored)" err ||
     fail "dry run counts: $(cat err)"
 "$prog" export "$db" --format tsv > after.tsv
 cmp -s before.tsv after.tsv || fail "--dry-run changed the database"

@@ -92,6 +92,12 @@ static const char *var_kind_name(ast_var_kind k)
         return "quote";
     case VAR_CONFIDENCE:
         return "confidence";
+    case VAR_POSITION:
+        return "position";
+    case VAR_SAID_ON:
+        return "said_on";
+    case VAR_STORED:
+        return "stored";
     }
     return "?";
 }

@@ -393,55 +393,89 @@ static void test_citations(void **state)
     assert_int_equal(store_cite_put(t, &k, &c, &added), CLAIMDB_OK);
     assert_int_equal(added, CLAIMDB_ADDED_CLAIM | CLAIMDB_ADDED_CITATION);
     assert_int_equal(put_cite(t, POL_POS, s, p, o, 0, NULL), CLAIMDB_ADDED_CITATION);
-    /* update in place */
-    c.quote = (store_text){"they demand withdrawal", 22};
+    /* the same quote (white space aside) updates the citation; the same again changes nothing */
+    c.quote = (store_text){"  the   Taliban\ndemand ", 23};
     c.has_confidence = false;
     assert_int_equal(store_cite_put(t, &k, &c, &added), CLAIMDB_OK);
+    assert_int_equal(added, CLAIMDB_UPDATED_CITATION);
+    assert_int_equal(store_cite_put(t, &k, &c, &added), CLAIMDB_OK);
     assert_int_equal(added, 0);
+    /* another quote from the same article is another citation */
+    store_citation c2 = c;
+    c2.quote = (store_text){"they demand withdrawal", 22};
+    c2.claimant = 0;
+    assert_int_equal(store_cite_put(t, &k, &c2, &added), CLAIMDB_OK);
+    assert_int_equal(added, CLAIMDB_ADDED_CITATION);
     uint64_t n;
     assert_int_equal(store_cite_count(t, &k, &n), CLAIMDB_OK);
-    assert_int_equal(n, 2);
+    assert_int_equal(n, 2); /* distinct articles */
     store_citation got;
-    assert_int_equal(store_cite_get(t, &k, 4, &got), CLAIMDB_OK);
+    store_text q1 = {"the Taliban demand", 18}, q2 = {"they demand withdrawal", 22};
+    assert_int_equal(store_cite_get(t, &k, 4, &q1, &got), CLAIMDB_OK);
     assert_int_equal(got.article, 4);
     assert_false(got.has_confidence);
     assert_int_equal(got.claimant, who);
     assert_int_equal(got.method, CLAIMDB_METHOD_EXTRACTED);
-    text_is(got.quote, "they demand withdrawal");
-    assert_int_equal(store_cite_get(t, &k, 0, &got), CLAIMDB_OK);
+    text_is(got.quote, "  the   Taliban\ndemand ");
+    assert_true(got.stored > 0);
+    assert_int_equal(store_cite_get(t, &k, 4, &q2, &got), CLAIMDB_OK);
+    assert_int_equal(got.claimant, 0);
+    assert_int_equal(store_cite_get(t, &k, 0, NULL, &got), CLAIMDB_OK);
     assert_null(got.quote.ptr);
     assert_int_equal(got.claimant, 0);
-    assert_int_equal(store_cite_get(t, &k, 5, &got), CLAIMDB_NOTFOUND);
-    /* confidence round trip, and an empty quote is not an absent one */
+    assert_int_equal(store_cite_get(t, &k, 0, &q1, &got), CLAIMDB_NOTFOUND);
+    assert_int_equal(store_cite_get(t, &k, 5, NULL, &got), CLAIMDB_NOTFOUND);
+    assert_int_equal(store_cite_exists(t, &k, 4), CLAIMDB_OK);
+    assert_int_equal(store_cite_exists(t, &k, 5), CLAIMDB_NOTFOUND);
+    /* confidence, date and position round trip, and an empty quote is not an absent one */
     c.has_confidence = true;
     c.confidence = 0.1;
     c.quote = (store_text){"", 0};
+    c.said_on = (store_text){"2021-07-18", 10};
     assert_int_equal(store_cite_put(t, &k, &c, &added), CLAIMDB_OK);
-    assert_int_equal(store_cite_get(t, &k, 4, &got), CLAIMDB_OK);
+    assert_int_equal(added, CLAIMDB_ADDED_CITATION);
+    store_text empty = {"", 0};
+    assert_int_equal(store_cite_get(t, &k, 4, &empty, &got), CLAIMDB_OK);
     assert_true(got.has_confidence);
     assert_true(got.confidence == 0.1);
     assert_non_null(got.quote.ptr);
     assert_int_equal(got.quote.len, 0);
+    text_is(got.said_on, "2021-07-18");
+    assert_int_equal(got.qstart, -1);
+    c2.qstart = 7;
+    c2.qend = 29;
+    assert_int_equal(store_cite_put(t, &k, &c2, &added), CLAIMDB_OK);
+    assert_int_equal(added, CLAIMDB_UPDATED_CITATION);
+    assert_int_equal(store_cite_get(t, &k, 4, &q2, &got), CLAIMDB_OK);
+    assert_int_equal(got.qstart, 7);
+    assert_int_equal(got.qend, 29);
     /* citations in article order */
     store_cursor *cur;
     assert_int_equal(store_cites_open(t, &k, &cur), CLAIMDB_OK);
     assert_int_equal(store_cursor_next_cite(cur, &got), 1);
     assert_int_equal(got.article, 0);
-    assert_int_equal(store_cursor_next_cite(cur, &got), 1);
-    assert_int_equal(got.article, 4);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(store_cursor_next_cite(cur, &got), 1);
+        assert_int_equal(got.article, 4);
+    }
     assert_int_equal(store_cursor_next_cite(cur, &got), 0);
     store_cursor_close(cur);
     store_counts cn = counts(t);
     assert_int_equal(cn.claims_pos, 1);
     assert_int_equal(cn.claims_neg, 0);
-    assert_int_equal(cn.citations, 2);
+    assert_int_equal(cn.citations, 4);
     assert_int_equal(cn.articles, 2); /* 0 and 4 created empty */
-    /* deleting */
-    assert_int_equal(store_cite_delete(t, &k, 4), CLAIMDB_OK);
-    assert_int_equal(store_cite_delete(t, &k, 4), CLAIMDB_NOTFOUND);
+    /* deleting: one quote, then the rest of an article */
+    assert_int_equal(store_cite_delete(t, &k, 4, &q2), CLAIMDB_OK);
+    assert_int_equal(store_cite_delete(t, &k, 4, &q2), CLAIMDB_NOTFOUND);
+    assert_int_equal(store_cite_exists(t, &k, 4), CLAIMDB_OK);
+    assert_int_equal(store_cite_delete(t, &k, 4, NULL), CLAIMDB_OK);
+    assert_int_equal(store_cite_delete(t, &k, 4, NULL), CLAIMDB_NOTFOUND);
+    assert_int_equal(store_cite_exists(t, &k, 4), CLAIMDB_NOTFOUND);
     assert_true(exists(t, POL_POS, s, p, o));
     assert_int_equal(stat_of(t, POL_POS, ROLE_S, s), 1);
-    assert_int_equal(store_cite_delete(t, &k, 0), CLAIMDB_OK);
+    store_text none = {NULL, 0};
+    assert_int_equal(store_cite_delete(t, &k, 0, &none), CLAIMDB_OK);
     assert_false(exists(t, POL_POS, s, p, o));
     assert_int_equal(stat_of(t, POL_POS, ROLE_S, s), 0);
     assert_int_equal(stat_of(t, POL_POS, ROLE_O, o), 0);
@@ -623,6 +657,9 @@ static void test_alias_rewrite(void **state)
     assert_int_equal(store_cite_put(t, &a, &c1, NULL), 0);
     assert_int_equal(store_cite_put(t, &a, &c2, NULL), 0);
     assert_int_equal(store_cite_put(t, &b, &c1b, NULL), 0);
+    /* the same citation (article 2, quote q2) on both claims: b's is kept whole */
+    store_citation c2b = {.article = 2, .quote = tx(" q2"), .claimant = x};
+    assert_int_equal(store_cite_put(t, &b, &c2b, NULL), 0);
     put_cite(t, POL_NEG, canada, borders, usa, 3, "q3");
     claim_key d = {POL_POS, x, said, usa};
     store_citation c4 = {.article = 4, .claimant = usa};
@@ -633,7 +670,7 @@ static void test_alias_rewrite(void **state)
     store_counts before = counts(t);
     assert_int_equal(before.claims_pos, 4);
     assert_int_equal(before.claims_neg, 1);
-    assert_int_equal(before.citations, 6);
+    assert_int_equal(before.citations, 7);
 
     assert_int_equal(store_alias_put(t, "usa", 3, "united states", 13), CLAIMDB_OK);
 
@@ -647,22 +684,28 @@ static void test_alias_rewrite(void **state)
     assert_int_equal(store_cite_count(t, &b, &n), CLAIMDB_OK);
     assert_int_equal(n, 2);
     store_citation g;
-    assert_int_equal(store_cite_get(t, &b, 1, &g), CLAIMDB_OK); /* merged */
-    assert_true(g.has_confidence);
-    assert_true(g.confidence == 0.5);
+    store_text q1 = tx("q1"), q2 = tx("q2");
+    /* never blended: article 1's two citations stay two, each whole */
+    assert_int_equal(store_cite_get(t, &b, 1, &q1, &g), CLAIMDB_OK);
+    assert_false(g.has_confidence);
     text_is(g.quote, "q1");
     assert_int_equal(g.claimant, us);
-    assert_int_equal(store_cite_get(t, &b, 2, &g), CLAIMDB_OK);
-    text_is(g.quote, "q2");
+    assert_int_equal(store_cite_get(t, &b, 1, NULL, &g), CLAIMDB_OK);
+    assert_true(g.has_confidence);
+    assert_true(g.confidence == 0.5);
+    assert_int_equal(g.claimant, 0);
+    assert_int_equal(store_cite_get(t, &b, 2, &q2, &g), CLAIMDB_OK);
+    text_is(g.quote, " q2");
+    assert_int_equal(g.claimant, x);
     claim_key d2 = {POL_POS, x, said, us};
-    assert_int_equal(store_cite_get(t, &d2, 4, &g), CLAIMDB_OK);
+    assert_int_equal(store_cite_get(t, &d2, 4, NULL, &g), CLAIMDB_OK);
     assert_int_equal(g.claimant, us);
-    assert_int_equal(store_cite_get(t, &e, 5, &g), CLAIMDB_OK); /* claim untouched */
+    assert_int_equal(store_cite_get(t, &e, 5, NULL, &g), CLAIMDB_OK); /* claim untouched */
     assert_int_equal(g.claimant, us);
     store_counts after = counts(t);
     assert_int_equal(after.claims_pos, 3);
     assert_int_equal(after.claims_neg, 1);
-    assert_int_equal(after.citations, 5);
+    assert_int_equal(after.citations, 6);
     assert_int_equal(stat_of(t, POL_POS, ROLE_S, usa), 0);
     assert_int_equal(stat_of(t, POL_POS, ROLE_O, usa), 0);
     assert_int_equal(stat_of(t, POL_NEG, ROLE_O, usa), 0);
@@ -770,7 +813,7 @@ static void test_persistence(void **state)
     assert_true(exists(t, POL_POS, a, b, c));
     store_citation g;
     claim_key k = {POL_POS, a, b, c};
-    assert_int_equal(store_cite_get(t, &k, 9, &g), CLAIMDB_OK);
+    assert_int_equal(store_cite_get(t, &k, 9, &(store_text){"quote", 5}, &g), CLAIMDB_OK);
     text_is(g.quote, "quote");
     term_id d = intern(t, "new term"); /* ids keep counting */
     assert_true(d > a && d > b && d > c);
@@ -941,10 +984,10 @@ static void test_version_mismatch(void **state)
     store *st = open_db(f);
     store_close(st);
     f->st = NULL;
-    raw_put_format(f->path, 2);
+    raw_put_format(f->path, 1); /* a file of claimdb 0.x, before citations had identity */
     assert_int_equal(store_open(f->path, 0, &f->st), CLAIMDB_VERSION);
     char want[256];
-    snprintf(want, sizeof want, "%s: database format version 2, this claimdb reads version 1",
+    snprintf(want, sizeof want, "%s: database format version 1, this claimdb reads version 2",
              f->path);
     assert_string_equal(store_errmsg(f->st), want);
     store_close(f->st);
@@ -1087,7 +1130,8 @@ static void check_numbered(store_txn *t, term_id s, term_id p, int i, bool prese
     assert_int_equal(rc, CLAIMDB_OK);
     claim_key k = {POL_POS, s, p, o};
     store_citation g;
-    assert_int_equal(store_cite_get(t, &k, (uint64_t)i, &g), CLAIMDB_OK);
+    assert_int_equal(store_cite_get(t, &k, (uint64_t)i, &(store_text){quote, strlen(quote)}, &g),
+                     CLAIMDB_OK);
     text_is(g.quote, quote);
     store_text txt;
     assert_int_equal(store_term_text(t, o, &txt), CLAIMDB_OK);
@@ -1351,12 +1395,14 @@ static void test_pending_writes(void **state)
     assert_int_equal(intern(t, "Alpha"), a);
     assert_int_equal(put_cite(t, POL_POS, a, b, c, 1, "first"),
                      CLAIMDB_ADDED_CLAIM | CLAIMDB_ADDED_CITATION);
-    assert_int_equal(put_cite(t, POL_POS, a, b, c, 1, "first, again and longer"), 0);
+    assert_int_equal(put_cite(t, POL_POS, a, b, c, 1, " first  "), CLAIMDB_UPDATED_CITATION);
+    assert_int_equal(put_cite(t, POL_POS, a, b, c, 1, " first  "), 0);
     assert_int_equal(put_cite(t, POL_POS, a, b, c, 2, NULL), CLAIMDB_ADDED_CITATION);
     claim_key k = {POL_POS, a, b, c};
     store_citation g;
-    assert_int_equal(store_cite_get(t, &k, 1, &g), CLAIMDB_OK);
-    text_is(g.quote, "first, again and longer");
+    store_text first = {"first", 5};
+    assert_int_equal(store_cite_get(t, &k, 1, &first, &g), CLAIMDB_OK);
+    text_is(g.quote, " first  ");
     assert_true(exists(t, POL_POS, a, b, c));
     assert_int_equal(stat_of(t, POL_POS, ROLE_S, a), 1);
     /* a cursor opened before a write sees it */
@@ -1378,7 +1424,7 @@ static void test_pending_writes(void **state)
     /* on top of stored data: keys before, between and after the stored ones */
     t = begin(st, true);
     assert_int_equal(put_cite(t, POL_POS, a, b, c, 3, "third"), CLAIMDB_ADDED_CITATION);
-    assert_int_equal(put_cite(t, POL_POS, a, b, c, 1, "replaced"), 0);
+    assert_int_equal(put_cite(t, POL_POS, a, b, c, 1, "first"), CLAIMDB_UPDATED_CITATION);
     assert_int_equal(put_cite(t, POL_POS, a, a, a, 1, NULL),
                      CLAIMDB_ADDED_CLAIM | CLAIMDB_ADDED_CITATION);
     assert_int_equal(put_cite(t, POL_NEG, d, d, d, 9, NULL),
@@ -1405,7 +1451,7 @@ static void test_pending_writes(void **state)
     /* deleting what is still pending */
     assert_int_equal(put_cite(t, POL_POS, b, b, b, 1, NULL),
                      CLAIMDB_ADDED_CLAIM | CLAIMDB_ADDED_CITATION);
-    assert_int_equal(store_cite_delete(t, &(claim_key){POL_POS, b, b, b}, 1), CLAIMDB_OK);
+    assert_int_equal(store_cite_delete(t, &(claim_key){POL_POS, b, b, b}, 1, NULL), CLAIMDB_OK);
     assert_false(exists(t, POL_POS, b, b, b));
     assert_int_equal(put_cite(t, POL_POS, b, b, b, 1, NULL),
                      CLAIMDB_ADDED_CLAIM | CLAIMDB_ADDED_CITATION);
@@ -1426,8 +1472,8 @@ static void test_pending_writes(void **state)
     uint64_t nc = 0;
     assert_int_equal(store_cite_count(t, &k, &nc), CLAIMDB_OK);
     assert_int_equal(nc, 3);
-    assert_int_equal(store_cite_get(t, &k, 1, &g), CLAIMDB_OK);
-    text_is(g.quote, "replaced");
+    assert_int_equal(store_cite_get(t, &k, 1, &(store_text){"first", 5}, &g), CLAIMDB_OK);
+    text_is(g.quote, "first");
     assert_int_equal(store_cite_count(t, &(claim_key){POL_POS, c, b, a}, &nc), CLAIMDB_OK);
     assert_int_equal(nc, 2);
     cn = counts(t);
