@@ -106,16 +106,17 @@ int find_eval_cond(find_exec *fx, const ast_expr *e, bool *res)
                 return db_error(fx->stmt->db, rc, "out of memory");
             return CLAIMDB_OK;
         }
-        for (size_t i = 0; i < fx->nregex; i++) {
-            if (fx->regexes[i].e != e) continue;
-            /* regexec needs a NUL-terminated subject. */
-            char *copy = malloc(n + 1);
-            if (!copy) return db_error(fx->stmt->db, CLAIMDB_NOMEM, "out of memory");
-            memcpy(copy, s, n);
-            copy[n] = '\0';
-            *res = regexec(&fx->regexes[i].re, copy, 0, NULL, 0) == 0;
-            free(copy);
-        }
+        regex_entry key = {e, NULL};
+        const regex_entry *r = bsearch(&key, fx->regexes, fx->nregex, sizeof key, find_regex_order);
+        if (!r) return CLAIMDB_OK;
+        int m = cq_regex_match(r->re, s, n);
+        if (m == CQ_REGEX_NOMEM) return db_error(fx->stmt->db, CLAIMDB_NOMEM, "out of memory");
+        if (m == CQ_REGEX_LIMIT)
+            return stmt_error_at(fx->stmt, CLAIMDB_ERROR, e->loc.off,
+                                 "the regular expression gives up on a value of %zu bytes: it "
+                                 "backtracks too much (simplify it)",
+                                 n);
+        *res = m == 1;
         return CLAIMDB_OK;
     }
     default: {
@@ -125,6 +126,13 @@ int find_eval_cond(find_exec *fx, const ast_expr *e, bool *res)
         return CLAIMDB_OK;
     }
     }
+}
+
+int find_regex_order(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t)((const regex_entry *)a)->e,
+              y = (uintptr_t)((const regex_entry *)b)->e;
+    return x < y ? -1 : x > y;
 }
 
 /* Resolve FILTER constants (terms looked up once, so that = compares ids) and compile
@@ -141,13 +149,10 @@ int find_prepare_expr(find_exec *fx, const ast_expr *e)
         regex_entry *r = realloc(fx->regexes, (fx->nregex + 1) * sizeof *r);
         if (!r) return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
         fx->regexes = r;
-        int err = regcomp(&r[fx->nregex].re, e->text, REG_EXTENDED | REG_ICASE | REG_NOSUB);
-        if (err) {
-            char msg[256];
-            regerror(err, &r[fx->nregex].re, msg, sizeof msg);
+        char msg[256];
+        if (cq_regex_compile(e->text, &r[fx->nregex].re, msg, sizeof msg))
             return stmt_error_at(stmt, CLAIMDB_SEMANTIC, e->loc.off, "bad regular expression: %s",
                                  msg);
-        }
         r[fx->nregex++].e = e;
         return CLAIMDB_OK;
     }

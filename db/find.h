@@ -7,20 +7,20 @@
 
 #include "plan.h"
 
-#include <regex.h>
+#include "regex.h"
 
 typedef struct level {
     step_plan *sp;
     store_cursor *scan;
     store_cursor *cites;
     claim_key cur;
-    bool empty;       /* a constant is unknown or a bound value is null: nothing matches */
-    char stored[32];  /* the text of a STORED variable bound here */
+    bool empty;      /* a constant is unknown or a bound value is null: nothing matches */
+    char stored[32]; /* the text of a STORED variable bound here */
 } level;
 
 typedef struct regex_entry {
     const ast_expr *e;
-    regex_t re;
+    cq_regex *re;
 } regex_entry;
 
 typedef struct const_entry {
@@ -121,6 +121,9 @@ void find_level_close(level *l);
 
 /* filter.c */
 int find_prepare_expr(find_exec *fx, const ast_expr *e);
+/* qsort/bsearch order of fx->regexes (by node), so that a FILTER of many `~` finds each
+ * node's compiled pattern in log time. */
+int find_regex_order(const void *a, const void *b);
 int find_eval_value(find_exec *fx, const ast_expr *e, value *out);
 int find_eval_cond(find_exec *fx, const ast_expr *e, bool *res);
 

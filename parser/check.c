@@ -1,9 +1,10 @@
 /* check.c — semantic checks and annotation of parsed statements (see check.h). */
 #include "check.h"
 
+#include "regex.h"
+
 #include "claimdb.h"
 
-#include <regex.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -272,15 +273,11 @@ static int check_expr(chk *c, ast_expr *e, enum where w)
         return check_expr(c, e->a, w);
     case EXPR_REGEX: {
         TRY(check_expr(c, e->a, w));
-        regex_t re;
-        int rc = regcomp(&re, e->text, REG_EXTENDED | REG_ICASE | REG_NOSUB);
-        if (rc) {
-            char buf[200];
-            regerror(rc, &re, buf, sizeof buf);
-            regfree(&re);
+        cq_regex *re;
+        char buf[240];
+        if (cq_regex_compile(e->text, &re, buf, sizeof buf))
             return fail(c, e->value.loc, "invalid regular expression: %s", buf);
-        }
-        regfree(&re);
+        cq_regex_free(re);
         return 0;
     }
     case EXPR_CALL:

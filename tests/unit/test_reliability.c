@@ -218,6 +218,33 @@ static void test_prepare_interrupt(void **state)
     assert_int_equal(run(f->db, "FIND ?s WHERE ?s b x;"), 2);
 }
 
+/* Row 6: a regular expression cannot run away: PCRE2's match limit ends it in milliseconds
+ * (glibc's regexec backtracked for hours), and the dialect is the documented one. */
+static void test_regex_limits(void **state)
+{
+    fx *f = *state;
+    char q[200], stmt[400];
+    memset(q, 'a', 100);
+    strcpy(q + 100, "x!");
+    snprintf(stmt, sizeof stmt,
+             "ASSERT r b c FROM 1 QUOTE \"%s\"; ASSERT \"\u00dcber\" b c FROM 2;", q);
+    assert_int_equal(claimdb_exec(f->db, stmt, NULL, NULL), CLAIMDB_OK);
+    double t0 = now_s();
+    long n =
+        run(f->db, "FIND ?q WHERE r b c FROM ?s QUOTE ?q FILTER ?q ~ \"(.*)*\\\\1\\\\1\\\\1x\";");
+    assert_true(n == 1 || n == -CLAIMDB_ERROR);
+    n = run(f->db, "FIND ?q WHERE r b c FROM ?s QUOTE ?q FILTER ?q ~ \"^(a|a)*$\";");
+    assert_int_equal(n, -CLAIMDB_ERROR);
+    assert_non_null(strstr(claimdb_errmsg(f->db), "backtracks too much"));
+    assert_true(now_s() - t0 < 2.0);
+    /* Unicode case folding, '$' at the very end, Perl classes */
+    assert_int_equal(run(f->db, "FIND ?s WHERE ?s b c FILTER ?s ~ \"^\u00fcber$\";"), 1);
+    assert_int_equal(
+        run(f->db, "FIND ?q WHERE r b c FROM ?s QUOTE ?q FILTER ?q ~ \"^a{100}x\\\\W$\";"), 1);
+    assert_int_equal(run(f->db, "FIND ?s WHERE ?s b c FILTER ?s ~ \"^\\\\w+$\";"),
+                     2); /* r, \u00dcber */
+}
+
 typedef struct holder {
     const char *path;
     int hold_ms;
@@ -392,6 +419,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_flat_chains_small_stack, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lexing_linear, setup, teardown),
         cmocka_unit_test_setup_teardown(test_prepare_interrupt, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_regex_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_busy_threads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_busy_processes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reader_slots, setup, teardown),
