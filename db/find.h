@@ -13,9 +13,11 @@ typedef struct level {
     step_plan *sp;
     store_cursor *scan;
     store_cursor *cites;
+    claim_key *keys; /* an article path over several articles: their claims, merged */
+    size_t nkeys, ki;
     claim_key cur;
-    bool empty;       /* a constant is unknown or a bound value is null: nothing matches */
-    char stored[32];  /* the text of a STORED variable bound here */
+    bool empty;      /* a constant is unknown or a bound value is null: nothing matches */
+    char stored[32]; /* the text of a STORED variable bound here */
 } level;
 
 typedef struct regex_entry {

@@ -195,6 +195,10 @@ int store_cursor_next_cite(store_cursor *c,
                            store_citation *out); /* 1; 0 at end; or minus a CLAIMDB_* code */
 /* The claims an article cites (both polarities). */
 int store_article_claims_open(store_txn *txn, uint64_t article, store_cursor **out);
+/* The claims of polarity pol an article cites whose leading positions in s, p, o order equal
+ * prefix[0..nprefix) (nprefix 0..3), in s, p, o order: a range of "artcite". */
+int store_article_scan_open(store_txn *txn, uint64_t article, uint8_t pol, const term_id *prefix,
+                            int nprefix, store_cursor **out);
 /* next claim: store_cursor_next_claim */
 void store_cursor_close(store_cursor *c); /* NULL is a no-op */
 

@@ -671,6 +671,22 @@ int store_article_claims_open(store_txn *t, uint64_t article, store_cursor **out
     return cur_open(t, DB_ARTCITE, prefix, sizeof prefix, out);
 }
 
+int store_article_scan_open(store_txn *t, uint64_t article, uint8_t pol, const term_id *prefix,
+                            int nprefix, store_cursor **out)
+{
+    *out = NULL;
+    int rc = txn_check_read(t);
+    if (rc) return rc;
+    if (pol > 1 || nprefix < 0 || nprefix > 3 || (nprefix && !prefix))
+        return store_seterr(t->st, CLAIMDB_MISUSE, "invalid scan");
+    uint8_t key[ARTCITE_KEY_LEN];
+    put_u64(key, article);
+    key[8] = pol;
+    for (int i = 0; i < nprefix; i++)
+        put_u64(key + 9 + 8 * i, prefix[i]);
+    return cur_open(t, DB_ARTCITE, key, 9 + 8 * (size_t)nprefix, out);
+}
+
 int store_term_stat(store_txn *t, uint8_t pol, int role, term_id id, uint64_t *n)
 {
     *n = 0;
