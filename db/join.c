@@ -99,6 +99,7 @@ static int level_open(find_exec *fx, level *l)
     term_id prefix[3];
     l->empty = false;
     l->cites = NULL;
+    l->srcs = NULL;
     l->keys = NULL;
     l->nkeys = l->ki = 0;
     if (sp->by_article) return level_open_article(fx, l);
@@ -128,8 +129,10 @@ static int level_open(find_exec *fx, level *l)
 void find_level_close(level *l)
 {
     store_cursor_close(l->cites);
+    store_cursor_close(l->srcs);
     store_cursor_close(l->scan);
     free(l->keys);
+    l->srcs = NULL;
     l->cites = NULL;
     l->scan = NULL;
     l->keys = NULL;
@@ -190,13 +193,14 @@ static int claim_ok(find_exec *fx, level *l, const claim_key *k, bool *ok)
         if (sp->pat->independent) {
             uint64_t *ids;
             size_t nids;
-            if ((rc = claim_articles(txn, k, &ids, &nids)) == CLAIMDB_OK)
+            if ((rc = claim_articles_cur(txn, &l->srcs, k, &ids, &nids)) == CLAIMDB_OK)
                 rc = independent_count(txn, ids, nids, &n);
             free(ids);
             if (rc) return db_store_error(fx->stmt->db, rc);
         } else {
             uint64_t u;
-            if ((rc = store_cite_count(txn, k, &u))) return db_store_error(fx->stmt->db, rc);
+            if ((rc = store_cite_count_cur(txn, &l->srcs, k, &u)))
+                return db_store_error(fx->stmt->db, rc);
             n = (int64_t)u;
         }
         int64_t m = sp->sources_n;
@@ -226,14 +230,14 @@ static int claim_ok(find_exec *fx, level *l, const claim_key *k, bool *ok)
     if (sp->has_by_const && !sp->cite_rows) {
         /* BY a constant without FROM: some citation has that claimant. */
         if (sp->by_const == 0) return CLAIMDB_OK;
-        store_cursor *cur;
-        if ((rc = store_cites_open(txn, k, &cur))) return db_store_error(fx->stmt->db, rc);
+        rc = l->srcs ? store_cites_retarget(l->srcs, k) : store_cites_open(txn, k, &l->srcs);
+        if (rc) return db_store_error(fx->stmt->db, rc);
         store_citation c;
         int r;
         bool found = false;
-        while (!found && (r = store_cursor_next_cite(cur, &c)) == 1)
+        while (!found && (r = store_cursor_next_cite(l->srcs, &c)) == 1)
             found = c.claimant == sp->by_const;
-        store_cursor_close(cur);
+        if (r < 0) return find_store_err(fx, r);
         if (!found) return CLAIMDB_OK;
     }
     *ok = true;
