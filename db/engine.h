@@ -163,6 +163,10 @@ int write_citation(claimdb *db, store_txn *txn, const claimdb_citation *c, int *
 int article_root(store_txn *txn, uint64_t id, uint64_t *root);
 /* The ids of the articles citing a claim, in order (*ids malloc'd, caller frees). */
 int claim_articles(store_txn *txn, const claim_key *k, uint64_t **ids, size_t *n);
+/* As claim_articles, through *reuse, a citation cursor kept across claims (opened when NULL;
+ * the caller closes it). */
+int claim_articles_cur(store_txn *txn, store_cursor **reuse, const claim_key *k, uint64_t **ids,
+                       size_t *n);
 /* How many of ids are independent: duplicates of one article count once. */
 int independent_count(store_txn *txn, const uint64_t *ids, size_t n, int64_t *count);
 

@@ -13,6 +13,9 @@ typedef struct level {
     step_plan *sp;
     store_cursor *scan;
     store_cursor *cites;
+    store_cursor *srcs; /* SOURCES and BY checks: one citation cursor for all the claims */
+    claim_key *keys;    /* an article path over several articles: their claims, merged */
+    size_t nkeys, ki;
     claim_key cur;
     bool empty; /* a constant is unknown or a bound value is null: nothing matches */
 } level;

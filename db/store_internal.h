@@ -112,6 +112,12 @@ struct store_cursor {
     int depth;      /* savepoint level the cursor was opened at */
     MDB_cursor *mc; /* NULL when dead or waiting to be reopened after map growth */
     bool started, ended, dead, reposition;
+    /* The last range ended on the first key past it (not at the end of the database), and the
+     * cursor still sits there: a retarget to a later prefix may start from that key. */
+    bool past_range;
+    bool retargeted; /* the prefix changed since the cursor last moved */
+    uint8_t oldprefix[STORE_KEYBUF];
+    size_t oldplen;
     uint8_t prefix[STORE_KEYBUF];
     size_t plen;
     uint8_t last[STORE_KEYBUF]; /* the last key returned, to reposition after map growth */
@@ -282,6 +288,11 @@ void tcache_clear(store_txn *t);
 int cur_open(store_txn *t, int db, const void *prefix, size_t plen, store_cursor **out);
 /* Next record under the prefix: 1, 0 at the end, or -CLAIMDB_* on error. */
 int cur_step(store_cursor *c, MDB_val *k, MDB_val *v);
+/* Make an open cursor walk another prefix (of the same length) from its start. When the new
+ * prefix comes after the old one and the cursor stopped on the key past the old range, the
+ * next step of a read transaction starts there without a seek from the root: a scan that
+ * visits claims in key order walks their citations as one merge. */
+void cur_retarget(store_cursor *c, const void *prefix, size_t plen);
 
 /* ---- store_txn.c: the write log ---- */
 /* Append a record; *start gets its offset. */

@@ -320,8 +320,25 @@ int cur_step(store_cursor *c, MDB_val *k, MDB_val *v)
     if (c->t->write && (rc = pend_sync_db(c->t, c->db)))
         return rc == STORE_MAPFULL ? -CLAIMDB_IOERR : -rc;
     if (c->dead || !c->mc) return -CLAIMDB_MISUSE;
-    if (!c->started) {
+    /* (Read transactions only: in a write transaction a flush of pending writes may put keys
+     * between the old range and the key the cursor sits on.) */
+    if (!c->started && c->retargeted && c->past_range && !c->t->write && c->plen == c->oldplen &&
+        memcmp(c->prefix, c->oldprefix, c->plen) > 0) {
+        /* Every key before the one the cursor sits on is below the old prefix or in the old
+         * range, so below the new one: if that key is not below the new prefix, it is the
+         * first key of the new range (or past it: an empty range). */
         c->started = true;
+        c->retargeted = c->past_range = false;
+        rc = scur_get(st, c->mc, k, v, MDB_GET_CURRENT);
+        if (rc == 0 && (k->mv_size < c->plen ? memcmp(k->mv_data, c->prefix, k->mv_size) < 0
+                                             : memcmp(k->mv_data, c->prefix, c->plen) < 0)) {
+            k->mv_size = c->plen;
+            k->mv_data = c->prefix;
+            rc = scur_get(st, c->mc, k, v, MDB_SET_RANGE);
+        }
+    } else if (!c->started) {
+        c->started = true;
+        c->retargeted = c->past_range = false;
         if (c->plen) {
             k->mv_size = c->plen;
             k->mv_data = c->prefix;
@@ -349,6 +366,7 @@ int cur_step(store_cursor *c, MDB_val *k, MDB_val *v)
     }
     if (k->mv_size < c->plen || memcmp(k->mv_data, c->prefix, c->plen) != 0) {
         c->ended = true;
+        c->past_range = true;
         return 0;
     }
     if (c->t->write && k->mv_size <= sizeof c->last) { /* only write txns are ever replayed */
@@ -356,6 +374,18 @@ int cur_step(store_cursor *c, MDB_val *k, MDB_val *v)
         c->lastlen = k->mv_size;
     }
     return 1;
+}
+
+void cur_retarget(store_cursor *c, const void *prefix, size_t plen)
+{
+    /* Only a range that ran to its end left the cursor on the key past it. */
+    c->past_range = c->past_range && c->ended && !c->reposition;
+    memcpy(c->oldprefix, c->prefix, c->plen);
+    c->oldplen = c->plen;
+    memcpy(c->prefix, prefix, plen);
+    c->plen = plen;
+    c->started = c->ended = c->reposition = false;
+    c->retargeted = true;
 }
 
 void store_cursor_close(store_cursor *c)

@@ -1496,6 +1496,67 @@ static void test_cursor_ops(void **state)
     store_cursor_close(c);
 }
 
+/* Counting citations through one cursor kept across claims (store_cite_count_cur) gives what
+ * a fresh cursor per claim gives: claims in key order (the merge, which starts each range from
+ * where the last one stopped), out of order, claims with no citations in between, and in a
+ * write transaction. */
+static void test_cite_count_reuse(void **state)
+{
+    fx *f = *state;
+    store *st = open_db(f);
+    store_txn *t = begin(st, true);
+    term_id p = intern(t, "p");
+    term_id subj[6], obj[4];
+    for (int i = 0; i < 6; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "s%d", i);
+        subj[i] = intern(t, name);
+    }
+    for (int i = 0; i < 4; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "o%d", i);
+        obj[i] = intern(t, name);
+    }
+    /* claim (s_i, o_j) gets (i + j) % 4 articles, the second twice (two quotes); (i + j) % 4
+     * == 0 makes no claim at all */
+    for (int i = 0; i < 6; i++)
+        for (int j = 0; j < 4; j++)
+            for (int a = 0; a < (i + j) % 4; a++) {
+                put_cite(t, (i + j) % 5 ? POL_POS : POL_NEG, subj[i], p, obj[j], 10 + (uint64_t)a,
+                         "q1");
+                if (a == 1)
+                    put_cite(t, (i + j) % 5 ? POL_POS : POL_NEG, subj[i], p, obj[j], 11, "q2");
+            }
+    assert_int_equal(store_commit(t), CLAIMDB_OK);
+
+    claim_key keys[2 * 6 * 4];
+    size_t n = 0;
+    for (int pol = 0; pol < 2; pol++)
+        for (int i = 0; i < 6; i++)
+            for (int j = 0; j < 4; j++)
+                keys[n++] = (claim_key){(uint8_t)pol, subj[i], p, obj[j]};
+    for (int pass = 0; pass < 4; pass++) {
+        t = begin(st, pass == 2);
+        store_cursor *c = NULL;
+        uint64_t total = 0;
+        for (size_t x = 0; x < n; x++) {
+            /* pass 1 walks backwards: every range starts with a seek; pass 3 skips two claims
+             * of three, so that a range often starts past the key the last one stopped on */
+            if (pass == 3 && x % 3) continue;
+            const claim_key *k = &keys[pass == 1 ? n - 1 - x : x];
+            uint64_t want = 99, got = 99;
+            assert_int_equal(store_cite_count(t, k, &want), CLAIMDB_OK);
+            assert_int_equal(store_cite_count_cur(t, &c, k, &got), CLAIMDB_OK);
+            assert_int_equal(got, want);
+            total += got;
+        }
+        /* sum over i, j of (i + j) % 4 */
+        if (pass != 3) assert_int_equal(total, 36);
+        store_cursor_close(c);
+        store_abort(t);
+    }
+}
+
 static void test_null_safe(void **state)
 {
     (void)state;
@@ -1648,6 +1709,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cursor_ops, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pending_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cite_count_reuse, setup, teardown),
         cmocka_unit_test(test_null_safe),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
