@@ -12,12 +12,7 @@ static void set_claimant(const view *v, frame *fr, size_t a, size_t b)
 {
     /* a pronoun claimant keeps the outer one */
     if (b - a == 1 && T(v, a)->tag == T_PRON && fr->claim_b > fr->claim_a) return;
-    if (b - a == 1 && T(v, a)->tag == T_PRON && v->coref && v->dc->last_entity[0]) {
-        fr->claimant_text = v->dc->last_entity;
-        fr->claim_a = a;
-        fr->claim_b = b;
-        return;
-    }
+
     fr->claim_a = a;
     fr->claim_b = b;
     fr->claimant_text = NULL;

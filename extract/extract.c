@@ -63,7 +63,7 @@ static size_t subject_term(const char *text, const token_buf *tb, size_t a, size
     if (e > s && e + 1 == b)
         for (size_t i = 0; member_nouns[i]; i++)
             if (!strcmp(tb->t[e].low, member_nouns[i])) return make_term(text, tb, s, e, out, n);
-    return make_term(text, tb, a, b, out, n);
+    return make_name_term(text, tb, a, b, out, n);
 }
 
 /* Whether the subject is a name (a proper noun heads it), to remember for coreference. */
@@ -73,6 +73,78 @@ static int named(const token_buf *tb, size_t a, size_t b)
     for (size_t k = a; k < b && tb->t[k].tag != T_PREP && tb->t[k].tag != T_POSS; k++)
         if (tb->t[k].tag == T_PROPN || tb->t[k].tag == T_NOUN) head = tb->t[k].tag;
     return head == T_PROPN;
+}
+
+/* Whether the phrase is headed by a plural common noun ("American forces"). */
+static int plural(const token_buf *tb, size_t a, size_t b)
+{
+    size_t h = b;
+    for (size_t k = a; k < b && tb->t[k].tag != T_PREP; k++)
+        if (tb->t[k].tag == T_NOUN || tb->t[k].tag == T_PROPN) h = k;
+    if (h == b || tb->t[h].tag != T_NOUN) return 0;
+    const token *t = &tb->t[h];
+    return t->lowlen > 3 && t->low[t->lowlen - 1] == 's' && t->low[t->lowlen - 2] != 's';
+}
+
+/* Whether the phrase is "the statement", "the message": a document that speaks. */
+static int report_noun(const claimdb_lexicon *lex, const token_buf *tb, size_t a, size_t b)
+{
+    if (b - a < 1 || b - a > 3) return 0;
+    for (size_t k = a; k + 1 < b; k++)
+        if (tb->t[k].tag != T_DET && tb->t[k].tag != T_ADJ) return 0;
+    const token *t = &tb->t[b - 1];
+    return t->tag == T_NOUN && (lex_class(lex, t->low, t->lowlen) & CL_REPORTNOUN) &&
+           strcmp(t->low, "spokesman") && strcmp(t->low, "spokeswoman") &&
+           strcmp(t->low, "spokesperson") && strcmp(t->low, "official") &&
+           strcmp(t->low, "officials") && strcmp(t->low, "source") && strcmp(t->low, "sources");
+}
+
+/* The antecedent of the pronoun or "the group" at token a into out: "they" the latest of the
+ * last name and the last plural subject, the others the last name; never the object itself.
+ * Returns 1 when resolved. */
+static int resolve(run *r, const token_buf *tb, size_t a, char *out, size_t n, const char *obj)
+{
+    const char *w = tb->t[a].low;
+    int they = !strcmp(w, "they") || !strcmp(w, "them");
+    const char *cand =
+        they && r->dc.plural_newer && r->dc.last_plural[0] ? r->dc.last_plural : r->dc.last_entity;
+    if (!cand[0] || (obj && !strcmp(cand, obj))) return 0;
+    snprintf(out, n, "%s", cand);
+    return 1;
+}
+
+/* Remember who wrote "a message from X" / "X's statement" in this sentence. */
+static void note_report_author(run *r)
+{
+    const token_buf *tb = &r->tb;
+    const claimdb_lexicon *lex = r->opt->lexicon;
+    for (size_t k = 0; k < tb->n; k++) {
+        const token *t = &tb->t[k];
+        if (t->tag != T_NOUN || !(lex_class(lex, t->low, t->lowlen) & CL_REPORTNOUN)) continue;
+        size_t a = 0, b = 0;
+        if (k + 2 < tb->n && !strcmp(tb->t[k + 1].low, "from")) {
+            /* the last run of names after "from", within its noun phrase */
+            for (size_t j = k + 2; j < tb->n; j++) {
+                int tag = tb->t[j].tag;
+                if (tag == T_PROPN) {
+                    if (!b || b != j) a = j;
+                    b = j + 1;
+                } else if (tag != T_DET && tag != T_ADJ && tag != T_NOUN && tag != T_POSS &&
+                           !(tag == T_PREP && !strcmp(tb->t[j].low, "of"))) {
+                    break;
+                }
+            }
+        } else if (k >= 2 && tb->t[k - 1].tag == T_POSS && tb->t[k - 2].tag == T_PROPN) {
+            b = k - 1;
+            a = b - 1;
+            while (a > 0 && tb->t[a - 1].tag == T_PROPN)
+                a--;
+        }
+        if (b > a) {
+            make_term(r->text, tb, a, b, r->dc.report_author, sizeof r->dc.report_author);
+            return;
+        }
+    }
 }
 
 static claimdb_span span_of(const token_buf *tb, size_t a, size_t b)
@@ -98,7 +170,7 @@ static int on_claim(void *vctx, const raw_claim *c)
     char subj[TERM_MAX], obj[TERM_MAX], who[TERM_MAX];
     double conf = c->confidence;
     if (!subject_term(r->text, tb, c->subj_a, c->subj_b, subj, sizeof subj)) return 0;
-    if (!make_term(r->text, tb, c->objt_a, c->objt_b, obj, sizeof obj)) return 0;
+    if (!make_name_term(r->text, tb, c->objt_a, c->objt_b, obj, sizeof obj)) return 0;
     const char *claimant = NULL;
     claimdb_span cspan = {0, 0};
     if (c->claim_b > c->claim_a) {
@@ -108,8 +180,11 @@ static int on_claim(void *vctx, const raw_claim *c)
             claimant = who;
         } else if (subject_term(r->text, tb, c->claim_a, c->claim_b, who, sizeof who)) {
             claimant = who;
-            if (anaphor(tb, c->claim_a, c->claim_b) && coref && r->dc.last_entity[0])
-                snprintf(who, sizeof who, "%s", r->dc.last_entity);
+            if (coref && report_noun(r->opt->lexicon, tb, c->claim_a, c->claim_b) &&
+                r->dc.report_author[0])
+                snprintf(who, sizeof who, "%s", r->dc.report_author);
+            else if (anaphor(tb, c->claim_a, c->claim_b) && coref)
+                resolve(r, tb, c->claim_a, who, sizeof who, NULL);
         }
     }
     /* "Biden said he will ...", "“We will ...,” the Taliban said": the speaker */
@@ -121,14 +196,16 @@ static int on_claim(void *vctx, const raw_claim *c)
         snprintf(subj, sizeof subj, "%s", claimant);
         conf -= 0.05;
     } else if (anaphor(tb, c->subj_a, c->subj_b)) {
-        if (coref && r->dc.last_entity[0]) {
-            snprintf(subj, sizeof subj, "%s", r->dc.last_entity);
+        if (coref && resolve(r, tb, c->subj_a, subj, sizeof subj, obj))
             conf -= 0.05;
-        } else {
+        else
             conf -= 0.1;
-        }
     } else if (!c->implicit && named(tb, c->subj_a, c->subj_b)) {
         snprintf(r->dc.last_entity, sizeof r->dc.last_entity, "%s", subj);
+        r->dc.plural_newer = 0;
+    } else if (!c->implicit && plural(tb, c->subj_a, c->subj_b)) {
+        snprintf(r->dc.last_plural, sizeof r->dc.last_plural, "%s", subj);
+        r->dc.plural_newer = 1;
     }
     if (conf < 0.05) conf = 0.05;
     if (conf > 1) conf = 1;
@@ -175,6 +252,7 @@ static int on_sentence(void *vctx, size_t start, size_t end)
     }
     r->qa = start;
     r->qb = end;
+    note_report_author(r);
     int rc = 0;
     /* a "sentence" of thousands of words is a table or a list, not prose: no claims */
     if (r->tb.n <= MAX_SENTENCE_TOKENS && !is_question(r->text, &r->tb))

@@ -160,7 +160,10 @@ typedef int (*raw_claim_fn)(void *ctx, const raw_claim *c);
 
 /* Context carried from sentence to sentence of one text (coreference-lite). */
 typedef struct discourse {
-    char last_entity[512]; /* the last proper-name subject, for he/she/it/the group */
+    char last_entity[512];   /* the last proper-name subject, for he/she/it/the group */
+    char last_plural[512];   /* the last plural common-noun subject ("American forces") */
+    int plural_newer;        /* last_plural came after last_entity: "they" means it */
+    char report_author[512]; /* "a message from X", "X's statement": X, for "the message said" */
 } discourse;
 
 /* Find the claims of one tagged sentence. Returns 0, or what fn returned when non-zero. */
@@ -172,5 +175,9 @@ int find_relations(const claimdb_lexicon *lex, const char *text, token_buf *tb, 
 /* Write the term for tokens [a, b) (determiners, quote marks and outer punctuation dropped)
  * into out (size n). Returns its length (0: nothing left). */
 size_t make_term(const char *text, const token_buf *tb, size_t a, size_t b, char *out, size_t n);
+/* The same, but a name after a title or role ("U.S. envoy Zalmay Khalilzad", "Secretive Taliban
+ * leader Mullah Omar") is the name alone. */
+size_t make_name_term(const char *text, const token_buf *tb, size_t a, size_t b, char *out,
+                      size_t n);
 
 #endif /* CLAIMDB_EXTRACT_H */

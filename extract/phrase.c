@@ -64,6 +64,17 @@ size_t np_right(const view *v, size_t i, size_t lim, int with_of)
             k++;
             continue;
         }
+        /* coordinated adjectives: "good and strong diplomatic, economic and political ties" */
+        if (!head && k > i && k + 1 < lim && T(v, k - 1)->tag == T_ADJ &&
+            (tag == T_CONJ || is_punct(v, k, ',')) && T(v, k + 1)->tag == T_ADJ) {
+            k++;
+            continue;
+        }
+        if (!head && k > i && k + 2 < lim && T(v, k - 1)->tag == T_ADJ && is_punct(v, k, ',') &&
+            T(v, k + 1)->tag == T_CONJ && T(v, k + 2)->tag == T_ADJ) {
+            k += 2;
+            continue;
+        }
         break;
     }
     if (!head) return i;
