@@ -61,6 +61,10 @@ static int leading_attribution(view *v, size_t a, size_t b, frame fr, int depth,
             if (!first_group(v, e2, b, &g2) || g2.a != e2) return 0;
         }
     }
+    if (v->reporting) { /* X / said (that) / the content */
+        *rc = emit_claim(v, &fr, sa, se, &g, c, c, b, 1, lem, g.neg, 0.5);
+        if (*rc) return 1;
+    }
     if (g.neg) fr.negated = !fr.negated;
     if (lc & CL_NEGVERB) fr.negated = !fr.negated;
     if ((lc & CL_HEDGE) || g.hedge) fr.conf *= 0.8;
@@ -99,11 +103,13 @@ static int trailing_attribution(view *v, size_t a, size_t b, frame fr, int depth
         while (ce > a && (T(v, ce - 1)->tag == T_QUOTE))
             ce--;
         if (!has_finite(v, a, ce)) continue;
+        if (v->reporting) { /* X / said / the content */
+            *rc = emit_claim(v, &fr, sa, se, &g, g.b, a, ce, 1, lemma_of(v, &g), g.neg, 0.5);
+            if (*rc) return 1;
+        }
         if (g.neg) fr.negated = !fr.negated;
         if ((lc & CL_HEDGE) || g.hedge) fr.conf *= 0.8;
-        frame outer = fr;
         set_claimant(v, &fr, sa, se);
-        (void)outer;
         *rc = content(v, a, ce, fr, depth + 1);
         return 1;
     }
@@ -126,12 +132,12 @@ static int content(view *v, size_t a, size_t b, frame fr, int depth)
 }
 
 int find_relations(const claimdb_lexicon *lex, const char *text, token_buf *tb, discourse *dc,
-                   int coref, raw_claim_fn fn, void *ctx)
+                   int flags, raw_claim_fn fn, void *ctx)
 {
     size_t small[256];
     size_t *ix = tb->n <= 256 ? small : malloc(tb->n * sizeof *ix);
     if (!ix) return -1;
-    view v = {text, lex, tb->t, ix, 0, dc, coref, fn, ctx};
+    view v = {text, lex, tb->t, ix, 0, dc, (flags & CLAIMDB_EXTRACT_REPORTING) != 0, fn, ctx};
     frame fr = {0, 0, NULL, 0, 1.0};
     /* "according to X": X is the claimant, and the words leave the content */
     size_t acc_a = 0, acc_b = 0, cl_a = 0, cl_b = 0;

@@ -14,7 +14,7 @@ typedef struct view {
     size_t *ix; /* visible tokens */
     size_t m;
     discourse *dc;
-    int coref;
+    int reporting; /* CLAIMDB_EXTRACT_REPORTING: also "X / say / content" */
     raw_claim_fn fn;
     void *ctx;
 } view;

@@ -256,8 +256,7 @@ static int on_sentence(void *vctx, size_t start, size_t end)
     int rc = 0;
     /* a "sentence" of thousands of words is a table or a list, not prose: no claims */
     if (r->tb.n <= MAX_SENTENCE_TOKENS && !is_question(r->text, &r->tb))
-        rc = find_relations(r->opt->lexicon, r->text, &r->tb, &r->dc,
-                            !(r->opt->flags & CLAIMDB_EXTRACT_NO_COREF), on_claim, r);
+        rc = find_relations(r->opt->lexicon, r->text, &r->tb, &r->dc, r->opt->flags, on_claim, r);
     if (rc < 0) r->nomem = 1;
     r->sentence++;
     return rc;

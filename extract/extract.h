@@ -166,9 +166,10 @@ typedef struct discourse {
     char report_author[512]; /* "a message from X", "X's statement": X, for "the message said" */
 } discourse;
 
-/* Find the claims of one tagged sentence. Returns 0, or what fn returned when non-zero. */
+/* Find the claims of one tagged sentence (flags: CLAIMDB_EXTRACT_*). Returns 0, or what fn
+ * returned when non-zero. */
 int find_relations(const claimdb_lexicon *lex, const char *text, token_buf *tb, discourse *dc,
-                   int coref, raw_claim_fn fn, void *ctx);
+                   int flags, raw_claim_fn fn, void *ctx);
 
 /* ---- term.c --------------------------------------------------------------------------------- */
 

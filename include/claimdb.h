@@ -293,6 +293,9 @@ typedef struct claimdb_extracted {
 /** Flags for claimdb_extract_options.flags. */
 #define CLAIMDB_EXTRACT_NO_COREF 0x1 /**< keep pronoun subjects as written ("he") */
 #define CLAIMDB_EXTRACT_NO_CLEAN 0x2 /**< treat every line as prose (no furniture skipped) */
+/** Also report the act of saying as a claim ("X said Y" gives X / say / Y besides Y with
+ * claimant X), as Open IE benchmarks count it; the reported content is still a claim. */
+#define CLAIMDB_EXTRACT_REPORTING 0x4
 
 /** Options for claimdb_extract(). Zero-initialise, then set the lexicon. */
 typedef struct claimdb_extract_options {
