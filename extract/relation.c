@@ -95,6 +95,14 @@ int verb_relations(view *v, size_t a, size_t b, const frame *fr)
         size_t se = g.a, sa;
         while (se > a && (T(v, se - 1)->tag == T_ADV || T(v, se - 1)->tag == T_NEG))
             se--;
+        /* a parenthetical adverb: "The University of Florida, however, refused" */
+        if (se > a + 2 && is_punct(v, se - 1, ',') && T(v, se - 2)->tag == T_ADV) {
+            size_t q = se - 2;
+            while (q > a && T(v, q - 1)->tag == T_ADV)
+                q--;
+            if (q > a && is_punct(v, q - 1, ',')) q--;
+            if (q > a && noun_head(T(v, q - 1)->tag)) se = q;
+        }
         int via_wh = 0;
         if (reduced) {
             if (se > a + 1 && is_punct(v, se - 1, ',')) se--;
@@ -225,6 +233,14 @@ int verb_relations(view *v, size_t a, size_t b, const frame *fr)
                 /* "met with X", "pull out of X", "is in control of X" */
                 size_t p = oa;
                 size_t e2 = np_right(v, p + 1, b, 0);
+                if (e2 == p + 1 && p + 1 < b && T(v, p + 1)->tag == T_VERB &&
+                    T(v, p + 1)->vform == VF_ING) {
+                    /* "died after giving a speech" */
+                    pb = p + 1;
+                    oa = pb;
+                    ob = clause_end(v, oa, b, 0);
+                    goto have_object;
+                }
                 if (e2 == p + 1) {
                     k = next - 1;
                     continue;

@@ -97,6 +97,7 @@ static int next_kind(const token_buf *tb, size_t k, const unsigned *poss)
         if (t->tag == T_QUOTE) continue;
         if (t->tag != T_NONE) return t->tag;
         if (poss[j] == P_V) return T_VERB;
+        if ((poss[j] & P_V) && (t->vform == VF_PAST || t->vform == VF_PASTPART)) return T_VERB;
         if (poss[j] & P_N) return T_NOUN;
         if (poss[j] & P_A) return T_ADJ;
         if (poss[j] & P_V) return T_VERB;
@@ -201,19 +202,25 @@ static int choose(const claimdb_lexicon *lex, const char *text, token_buf *tb, s
                         nk == T_PROPN || nk == T_NUM;
         /* an adverb between a noun and this word makes it a verb: "the lodge also hosts" */
         if (pi + 1 < k && tb->t[pi + 1].tag == T_ADV && t->vform != VF_BASE) return T_VERB;
-        if (pt == T_PROPN && nk == T_ADJ && t->vform == VF_PRES3) return T_VERB;
+        /* "peace talks with Kabul could be ...": the clause's verb comes later */
+        int aux_later = 0;
+        for (size_t j = k + 1; j < tb->n && t->vform == VF_PRES3 && !aux_later; j++) {
+            int tj = tb->t[j].tag;
+            if (tj == T_PUNCT || tj == T_WH || tj == T_SUB || tj == T_CONJ || tj == T_TO ||
+                tj == T_PRON)
+                break;
+            aux_later = tj == T_AUX || tj == T_MODAL;
+        }
+        /* after a name, an -s form is its verb unless a verb follows: "Bywaters offers
+         * personal tuition", but "Jaguar shares closed" */
+        if (pt == T_PROPN && t->vform == VF_PRES3 && !aux_later && nk != T_VERB && nk != T_AUX &&
+            nk != T_MODAL)
+            return T_VERB;
         if (nk == T_VERB || nk == T_AUX || nk == T_MODAL || nk == T_NOUN || nk == T_ADJ)
             return T_NOUN;
         if (t->vform == VF_PRES3) {
             if (speech) return T_VERB;
-            /* "peace talks with Kabul could be ...": the clause's verb comes later */
-            for (size_t j = k + 1; j < tb->n; j++) {
-                int tj = tb->t[j].tag;
-                if (tj == T_PUNCT || tj == T_WH || tj == T_SUB || tj == T_CONJ || tj == T_TO ||
-                    tj == T_PRON)
-                    break;
-                if (tj == T_AUX || tj == T_MODAL) return T_NOUN;
-            }
+            if (aux_later) return T_NOUN;
             /* a noun phrase after a preposition or a verb is no subject: "in peace talks" */
             size_t q = pi;
             while (q > 0 && (tb->t[q - 1].tag == T_NOUN || tb->t[q - 1].tag == T_ADJ ||
