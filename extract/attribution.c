@@ -69,6 +69,7 @@ static int leading_attribution(view *v, size_t a, size_t b, frame fr, int depth,
     if (lc & CL_NEGVERB) fr.negated = !fr.negated;
     if ((lc & CL_HEDGE) || g.hedge) fr.conf *= 0.8;
     set_claimant(v, &fr, sa, se);
+    fr.indirect = 1;
     *rc = content(v, c, b, fr, depth + 1);
     return 1;
 }
@@ -110,6 +111,7 @@ static int trailing_attribution(view *v, size_t a, size_t b, frame fr, int depth
         if (g.neg) fr.negated = !fr.negated;
         if ((lc & CL_HEDGE) || g.hedge) fr.conf *= 0.8;
         set_claimant(v, &fr, sa, se);
+        fr.indirect = 0;
         *rc = content(v, a, ce, fr, depth + 1);
         return 1;
     }
@@ -138,7 +140,7 @@ int find_relations(const claimdb_lexicon *lex, const char *text, token_buf *tb, 
     size_t *ix = tb->n <= 256 ? small : malloc(tb->n * sizeof *ix);
     if (!ix) return -1;
     view v = {text, lex, tb->t, ix, 0, dc, (flags & CLAIMDB_EXTRACT_REPORTING) != 0, fn, ctx};
-    frame fr = {0, 0, NULL, 0, 1.0};
+    frame fr = {0, 0, NULL, 0, 1.0, 0};
     /* "according to X": X is the claimant, and the words leave the content */
     size_t acc_a = 0, acc_b = 0, cl_a = 0, cl_b = 0;
     int has_acc = 0;

@@ -33,6 +33,7 @@ typedef struct frame {
     const char *claimant_text;
     int negated;
     double conf;
+    int indirect; /* "X said (that) he ...": he and she are X; in quoted speech only I and we */
 } frame;
 
 /* phrase.c */

@@ -188,10 +188,10 @@ static int on_claim(void *vctx, const raw_claim *c)
         }
     }
     /* "Biden said he will ...", "“We will ...,” the Taliban said": the speaker */
-    int speaker_pronoun =
-        c->subj_b - c->subj_a == 1 && tb->t[c->subj_a].tag == T_PRON &&
-        (!strcmp(tb->t[c->subj_a].low, "he") || !strcmp(tb->t[c->subj_a].low, "she") ||
-         !strcmp(tb->t[c->subj_a].low, "we") || !strcmp(tb->t[c->subj_a].low, "i"));
+    const char *sw = tb->t[c->subj_a].low;
+    int speaker_pronoun = c->subj_b - c->subj_a == 1 && tb->t[c->subj_a].tag == T_PRON &&
+                          (!strcmp(sw, "we") || !strcmp(sw, "i") ||
+                           (c->indirect && (!strcmp(sw, "he") || !strcmp(sw, "she"))));
     if (coref && claimant && speaker_pronoun) {
         snprintf(subj, sizeof subj, "%s", claimant);
         conf -= 0.05;

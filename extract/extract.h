@@ -154,6 +154,7 @@ typedef struct raw_claim {
     int negated;
     double confidence;
     int implicit; /* from an appositive or a role noun: not a subject for coreference */
+    int indirect; /* reported by "X said (that) ...": he and she may be X */
 } raw_claim;
 
 typedef int (*raw_claim_fn)(void *ctx, const raw_claim *c);

@@ -37,6 +37,7 @@ int emit_claim(view *v, const frame *fr, size_t sa, size_t sb, const vgroup *g, 
     set_pred(c.predicate, pred, NULL);
     c.negated = neg ^ fr->negated;
     c.implicit = g->implicit;
+    c.indirect = fr->indirect;
     c.confidence = conf * fr->conf;
     if (c.confidence > 1) c.confidence = 1;
     return v->fn(v->ctx, &c);
@@ -104,7 +105,11 @@ int verb_relations(view *v, size_t a, size_t b, const frame *fr)
             if (q > a && noun_head(T(v, q - 1)->tag)) se = q;
         }
         int via_wh = 0;
-        if (reduced) {
+        if (reduced && T(v, g.a)->vform == VF_ING && se > a + 1 && is_punct(v, se - 1, ',') &&
+            last_sb > last_sa) {
+            sa = last_sa; /* "..., noting that": the main clause's subject notes */
+            se = last_sb;
+        } else if (reduced) {
             if (se > a + 1 && is_punct(v, se - 1, ',')) se--;
             sa = np_left(v, se, a);
         } else if (se > a && T(v, se - 1)->tag == T_WH) {

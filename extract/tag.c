@@ -211,11 +211,22 @@ static int choose(const claimdb_lexicon *lex, const char *text, token_buf *tb, s
                 break;
             aux_later = tj == T_AUX || tj == T_MODAL;
         }
-        /* after a name, an -s form is its verb unless a verb follows: "Bywaters offers
-         * personal tuition", but "Jaguar shares closed" */
-        if (pt == T_PROPN && t->vform == VF_PRES3 && !aux_later && nk != T_VERB && nk != T_AUX &&
-            nk != T_MODAL)
-            return T_VERB;
+        /* after a name, an -s form is its verb when something it can take follows:
+         * "Bywaters offers personal tuition", but "Jaguar shares closed", "U.S. troops but" */
+        int name_verb = pt == T_PROPN && t->vform == VF_PRES3 && !aux_later &&
+                        (nk == T_DET || nk == T_ADJ || nk == T_NOUN || nk == T_PROPN ||
+                         nk == T_NUM || nk == T_PPRON || nk == T_PRON || nk == T_TO || nk == T_WH);
+        if (name_verb) {
+            size_t q = pi;
+            while (q > 0 && (tb->t[q - 1].tag == T_PROPN || tb->t[q - 1].tag == T_NOUN ||
+                             tb->t[q - 1].tag == T_ADJ || tb->t[q - 1].tag == T_QUOTE))
+                q--;
+            if (q > 0 && (tb->t[q - 1].tag == T_PREP || tb->t[q - 1].tag == T_DET ||
+                          tb->t[q - 1].tag == T_TO || tb->t[q - 1].tag == T_VERB ||
+                          tb->t[q - 1].tag == T_PPRON || tb->t[q - 1].tag == T_POSS))
+                name_verb = 0; /* "a withdrawal of U.S.-NATO troops", "the Jaguar shares" */
+        }
+        if (name_verb) return T_VERB;
         if (nk == T_VERB || nk == T_AUX || nk == T_MODAL || nk == T_NOUN || nk == T_ADJ)
             return T_NOUN;
         if (t->vform == VF_PRES3) {
