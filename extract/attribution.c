@@ -27,13 +27,23 @@ static int leading_attribution(view *v, size_t a, size_t b, frame fr, int depth,
     if (!first_group(v, a, b, &g)) return 0;
     const char *lem = lemma_of(v, &g);
     unsigned lc = cls(v, lem);
+    /* "made (it) clear that": a way of saying */
+    size_t made_clear = 0;
+    if (!strcmp(lem, "make") && !g.copula) {
+        size_t q = g.b;
+        if (q < b && is_low(T(v, q), "it")) q++;
+        if (q + 1 < b && is_low(T(v, q), "clear") && is_low(T(v, q + 1), "that")) {
+            made_clear = q + 1;
+            lc |= CL_SPEECH;
+        }
+    }
     if (!(lc & CL_SPEECH) || g.copula) return 0;
     size_t se = g.a;
     while (se > a && T(v, se - 1)->tag == T_ADV)
         se--;
     size_t sa = np_left(v, se, a);
     if (sa == se) return 0;
-    size_t c = g.b;
+    size_t c = made_clear ? made_clear : g.b;
     while (c < b && T(v, c)->tag == T_ADV)
         c++;
     /* "told reporters (that)", "warned the US that" */

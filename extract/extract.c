@@ -66,12 +66,26 @@ static size_t subject_term(const char *text, const token_buf *tb, size_t a, size
     return make_name_term(text, tb, a, b, out, n);
 }
 
+/* Whether tokens [a, b) are a name and a member noun ("Taliban delegation"): a group. */
+static int group_name(const token_buf *tb, size_t a, size_t b)
+{
+    size_t s = a;
+    while (s < b && tb->t[s].tag == T_DET)
+        s++;
+    if (s >= b || tb->t[s].tag != T_PROPN || b - s < 2) return 0;
+    for (size_t i = 0; member_nouns[i]; i++)
+        if (!strcmp(tb->t[b - 1].low, member_nouns[i])) return 1;
+    return 0;
+}
+
 /* Whether the subject is a name (a proper noun heads it), to remember for coreference. */
 static int named(const token_buf *tb, size_t a, size_t b)
 {
     int head = T_NONE;
-    for (size_t k = a; k < b && tb->t[k].tag != T_PREP && tb->t[k].tag != T_POSS; k++)
+    for (size_t k = a; k < b && tb->t[k].tag != T_PREP; k++) {
         if (tb->t[k].tag == T_PROPN || tb->t[k].tag == T_NOUN) head = tb->t[k].tag;
+        if (tb->t[k].tag == T_POSS) head = T_NONE; /* "Khalilzad's experience": experience */
+    }
     return head == T_PROPN;
 }
 
@@ -106,8 +120,10 @@ static int resolve(run *r, const token_buf *tb, size_t a, char *out, size_t n, c
 {
     const char *w = tb->t[a].low;
     int they = !strcmp(w, "they") || !strcmp(w, "them");
-    const char *cand =
-        they && r->dc.plural_newer && r->dc.last_plural[0] ? r->dc.last_plural : r->dc.last_entity;
+    int group = they || !strcmp(w, "the"); /* "the group", "the militants" */
+    const char *cand = they && r->dc.plural_newer && r->dc.last_plural[0] ? r->dc.last_plural
+                       : group && r->dc.last_group[0]                     ? r->dc.last_group
+                                                                          : r->dc.last_entity;
     if (!cand[0] || (obj && !strcmp(cand, obj))) return 0;
     snprintf(out, n, "%s", cand);
     return 1;
@@ -200,6 +216,10 @@ static int on_claim(void *vctx, const raw_claim *c)
             conf -= 0.05;
         else
             conf -= 0.1;
+    } else if (!c->implicit && group_name(tb, c->subj_a, c->subj_b)) {
+        snprintf(r->dc.last_group, sizeof r->dc.last_group, "%s", subj);
+        snprintf(r->dc.last_entity, sizeof r->dc.last_entity, "%s", subj);
+        r->dc.plural_newer = 0;
     } else if (!c->implicit && named(tb, c->subj_a, c->subj_b)) {
         snprintf(r->dc.last_entity, sizeof r->dc.last_entity, "%s", subj);
         r->dc.plural_newer = 0;

@@ -163,6 +163,7 @@ typedef int (*raw_claim_fn)(void *ctx, const raw_claim *c);
 typedef struct discourse {
     char last_entity[512];   /* the last proper-name subject, for he/she/it/the group */
     char last_plural[512];   /* the last plural common-noun subject ("American forces") */
+    char last_group[512];    /* the last group named with a member noun ("Taliban delegation") */
     int plural_newer;        /* last_plural came after last_entity: "they" means it */
     char report_author[512]; /* "a message from X", "X's statement": X, for "the message said" */
 } discourse;

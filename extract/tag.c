@@ -221,9 +221,13 @@ static int choose(const claimdb_lexicon *lex, const char *text, token_buf *tb, s
             while (q > 0 && (tb->t[q - 1].tag == T_PROPN || tb->t[q - 1].tag == T_NOUN ||
                              tb->t[q - 1].tag == T_ADJ || tb->t[q - 1].tag == T_QUOTE))
                 q--;
-            if (q > 0 && (tb->t[q - 1].tag == T_PREP || tb->t[q - 1].tag == T_DET ||
-                          tb->t[q - 1].tag == T_TO || tb->t[q - 1].tag == T_VERB ||
-                          tb->t[q - 1].tag == T_PPRON || tb->t[q - 1].tag == T_POSS))
+            const char *qw = q > 0 ? tb->t[q - 1].low : "";
+            int clause_prep = !strcmp(qw, "as") || !strcmp(qw, "after") || !strcmp(qw, "before") ||
+                              !strcmp(qw, "since");
+            if (q > 0 &&
+                ((tb->t[q - 1].tag == T_PREP && !clause_prep) || tb->t[q - 1].tag == T_DET ||
+                 tb->t[q - 1].tag == T_TO || tb->t[q - 1].tag == T_VERB ||
+                 tb->t[q - 1].tag == T_PPRON || tb->t[q - 1].tag == T_POSS))
                 name_verb = 0; /* "a withdrawal of U.S.-NATO troops", "the Jaguar shares" */
         }
         if (name_verb) return T_VERB;
@@ -240,7 +244,7 @@ static int choose(const claimdb_lexicon *lex, const char *text, token_buf *tb, s
                 q--;
             if (q > 0 &&
                 (tb->t[q - 1].tag == T_PREP || tb->t[q - 1].tag == T_TO ||
-                 (tb->t[q - 1].tag == T_VERB && q < pi && tb->t[q - 1].lemma &&
+                 (tb->t[q - 1].tag == T_VERB && tb->t[q - 1].lemma &&
                   !(lex_class(lex, tb->t[q - 1].lemma, strlen(tb->t[q - 1].lemma)) & CL_SPEECH))))
                 return T_NOUN;
             if (objectish) return T_VERB;
