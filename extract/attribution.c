@@ -25,6 +25,15 @@ static int leading_attribution(view *v, size_t a, size_t b, frame fr, int depth,
 {
     vgroup g;
     if (!first_group(v, a, b, &g)) return 0;
+    /* past the verbs of relative clauses: "The company, which is based in Paris, said" */
+    for (int skip = 0; skip < 3; skip++) {
+        size_t q = g.a;
+        while (q > a && T(v, q - 1)->tag == T_ADV)
+            q--;
+        if (!(q > a && T(v, q - 1)->tag == T_WH)) break;
+        size_t end = clause_end(v, g.b, b, 0);
+        if (!first_group(v, end, b, &g)) return 0;
+    }
     const char *lem = lemma_of(v, &g);
     unsigned lc = cls(v, lem);
     /* "made (it) clear that": a way of saying */
@@ -38,11 +47,8 @@ static int leading_attribution(view *v, size_t a, size_t b, frame fr, int depth,
         }
     }
     if (!(lc & CL_SPEECH) || g.copula) return 0;
-    size_t se = g.a;
-    while (se > a && T(v, se - 1)->tag == T_ADV)
-        se--;
-    size_t sa = np_left(v, se, a);
-    if (sa == se) return 0;
+    size_t sa, se;
+    if (!subject_left(v, g.a, a, &sa, &se)) return 0;
     size_t c = made_clear ? made_clear : g.b;
     while (c < b && T(v, c)->tag == T_ADV)
         c++;
@@ -53,6 +59,11 @@ static int leading_attribution(view *v, size_t a, size_t b, frame fr, int depth,
             (!strcmp(lem, "tell") || !strcmp(lem, "warn") || !strcmp(lem, "assure") ||
              !strcmp(lem, "inform") || !strcmp(lem, "remind")))
             c = e;
+    }
+    if (c < b && (T(v, c)->tag == T_PREP || T(v, c)->tag == T_PROPN)) { /* "said on Tuesday that" */
+        size_t q = T(v, c)->tag == T_PREP ? np_right(v, c + 1, b, 0) : np_right(v, c, b, 0);
+        if (q > c + (T(v, c)->tag == T_PREP) && q < b && is_low(T(v, q), "that") && q - c <= 5)
+            c = q;
     }
     int that = c < b && is_low(T(v, c), "that");
     if (that) c++;
@@ -101,6 +112,7 @@ static int trailing_attribution(view *v, size_t a, size_t b, frame fr, int depth
         if (g.a == r) { /* ", said X" / ", reports X" */
             sa = g.b;
             se = np_right(v, sa, b, 1);
+            if (se < b && has_finite(v, se, b)) continue; /* ", said it would cut jobs" */
         } else {
             sa = r;
             se = np_right(v, r, b, 1);

@@ -207,7 +207,8 @@ static int on_claim(void *vctx, const raw_claim *c)
     const char *sw = tb->t[c->subj_a].low;
     int speaker_pronoun = c->subj_b - c->subj_a == 1 && tb->t[c->subj_a].tag == T_PRON &&
                           (!strcmp(sw, "we") || !strcmp(sw, "i") ||
-                           (c->indirect && (!strcmp(sw, "he") || !strcmp(sw, "she"))));
+                           (c->indirect && (!strcmp(sw, "he") || !strcmp(sw, "she") ||
+                                            !strcmp(sw, "it") || !strcmp(sw, "they"))));
     if (coref && claimant && speaker_pronoun) {
         snprintf(subj, sizeof subj, "%s", claimant);
         conf -= 0.05;

@@ -96,14 +96,6 @@ int verb_relations(view *v, size_t a, size_t b, const frame *fr)
         size_t se = g.a, sa;
         while (se > a && (T(v, se - 1)->tag == T_ADV || T(v, se - 1)->tag == T_NEG))
             se--;
-        /* a parenthetical adverb: "The University of Florida, however, refused" */
-        if (se > a + 2 && is_punct(v, se - 1, ',') && T(v, se - 2)->tag == T_ADV) {
-            size_t q = se - 2;
-            while (q > a && T(v, q - 1)->tag == T_ADV)
-                q--;
-            if (q > a && is_punct(v, q - 1, ',')) q--;
-            if (q > a && noun_head(T(v, q - 1)->tag)) se = q;
-        }
         int via_wh = 0;
         if (reduced && T(v, g.a)->vform == VF_ING && se > a + 1 && is_punct(v, se - 1, ',') &&
             last_sb > last_sa) {
@@ -121,19 +113,8 @@ int verb_relations(view *v, size_t a, size_t b, const frame *fr)
                 se = e;
             else
                 sa = se = g.a;
-        } else {
-            sa = np_left(v, se, a);
-            if (sa == se && se > a && is_punct(v, se - 1, ',')) {
-                /* "X, an appositive, said" */
-                size_t e2 = se - 1, s2 = np_left(v, e2, a);
-                if (s2 < e2 && s2 > a && is_punct(v, s2 - 1, ',')) {
-                    size_t s1 = np_left(v, s2 - 1, a);
-                    if (s1 < s2 - 1) {
-                        sa = s1;
-                        se = s2 - 1;
-                    }
-                }
-            }
+        } else if (!subject_left(v, g.a, a, &sa, &se)) {
+            sa = se = g.a;
         }
         (void)via_wh;
         int inherited = 0;

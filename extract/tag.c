@@ -177,6 +177,9 @@ static int choose(const claimdb_lexicon *lex, const char *text, token_buf *tb, s
         if (!strcmp(pw, "he") || !strcmp(pw, "she") || !strcmp(pw, "they") || !strcmp(pw, "we") ||
             !strcmp(pw, "i"))
             return T_VERB; /* subject pronouns */
+        if (prev_index(tb, pi, &pj) && tb->t[pj].tag == T_VERB && tb->t[pj].lemma &&
+            (lex_class(lex, tb->t[pj].lemma, strlen(tb->t[pj].lemma)) & CL_SPEECH))
+            return T_VERB; /* "saying it favors" */
         if (prev_index(tb, pi, &pj) &&
             (tb->t[pj].tag == T_VERB || tb->t[pj].tag == T_PREP || tb->t[pj].tag == T_TO))
             return (p & P_A) ? T_ADJ : (p & P_N) ? T_NOUN : T_VERB; /* "make it clear" */

@@ -47,7 +47,8 @@ size_t make_term(const char *text, const token_buf *tb, size_t a, size_t b, char
 {
     while (a < b && droppable_lead(&tb->t[a]))
         a++;
-    while (b > a && (tb->t[b - 1].tag == T_PUNCT || tb->t[b - 1].tag == T_QUOTE))
+    while (b > a && (tb->t[b - 1].tag == T_PUNCT || tb->t[b - 1].tag == T_QUOTE) &&
+           !(tb->t[b - 1].end - tb->t[b - 1].start == 1 && text[tb->t[b - 1].start] == '%'))
         b--;
     size_t len = 0;
     for (size_t k = a; k < b; k++) {
