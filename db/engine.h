@@ -40,6 +40,8 @@ struct claimdb {
     int flags;
     store_txn *txn; /* the explicit transaction (BEGIN … COMMIT), or NULL */
     volatile sig_atomic_t interrupted;
+    claimdb_busy_callback busy_cb; /* claimdb_busy_handler() */
+    void *busy_ctx;
     struct claimdb_stmt *stmts; /* every live statement, for claimdb_close */
     int64_t quotes_not_found; /* CLAIMDB_COUNTER_QUOTES_NOT_FOUND */
     int errcode;
@@ -161,8 +163,19 @@ int write_citation(claimdb *db, store_txn *txn, const claimdb_citation *c, int *
 int article_root(store_txn *txn, uint64_t id, uint64_t *root);
 /* The ids of the articles citing a claim, in order (*ids malloc'd, caller frees). */
 int claim_articles(store_txn *txn, const claim_key *k, uint64_t **ids, size_t *n);
+/* As claim_articles, through *reuse, a citation cursor kept across claims (opened when NULL;
+ * the caller closes it). */
+int claim_articles_cur(store_txn *txn, store_cursor **reuse, const claim_key *k, uint64_t **ids,
+                       size_t *n);
 /* How many of ids are independent: duplicates of one article count once. */
 int independent_count(store_txn *txn, const uint64_t *ids, size_t n, int64_t *count);
+
+/* ---- checking (check_file.c) ---- */
+
+/* Walk the LMDB file's B-trees with pread (never mapping it): *problems counts what is wrong,
+ * *pages the pages in use. CLAIMDB_OK when the walk ran. */
+int check_file(const char *path, claimdb_check_report report, void *ctx, int64_t *problems,
+               uint64_t *pages);
 
 /* ---- quotes (quote.c) ---- */
 

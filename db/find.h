@@ -7,19 +7,22 @@
 
 #include "plan.h"
 
-#include <regex.h>
+#include "cq_regex.h"
 
 typedef struct level {
     step_plan *sp;
     store_cursor *scan;
     store_cursor *cites;
+    store_cursor *srcs; /* SOURCES and BY checks: one citation cursor for all the claims */
+    claim_key *keys;    /* an article path over several articles: their claims, merged */
+    size_t nkeys, ki;
     claim_key cur;
     bool empty; /* a constant is unknown or a bound value is null: nothing matches */
 } level;
 
 typedef struct regex_entry {
     const ast_expr *e;
-    regex_t re;
+    cq_regex *re;
 } regex_entry;
 
 typedef struct const_entry {
@@ -130,6 +133,9 @@ void find_stored_free(find_exec *fx);
 
 /* filter.c */
 int find_prepare_expr(find_exec *fx, const ast_expr *e);
+/* qsort/bsearch order of fx->regexes (by node), so that a FILTER of many `~` finds each
+ * node's compiled pattern in log time. */
+int find_regex_order(const void *a, const void *b);
 int find_eval_value(find_exec *fx, const ast_expr *e, value *out);
 int find_eval_cond(find_exec *fx, const ast_expr *e, bool *res);
 
