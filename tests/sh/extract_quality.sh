@@ -11,8 +11,8 @@ set -u
 . "$(dirname "$0")/../lib/common.sh"
 export CI=true
 cd "$tmp" || exit 1
-PRECISION_FLOOR=0.18
-RECALL_FLOOR=0.18
+PRECISION_FLOOR=0.19
+RECALL_FLOOR=0.20
 
 "$prog" import x.db "$src/data/aliases.tsv" 2> err || fail "aliases: $(cat err)"
 "$prog" ingest x.db "$src/data/articles" > out 2> err || fail "ingest: $(cat err)"
