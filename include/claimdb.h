@@ -381,10 +381,13 @@ const char *claimdb_lexicon_verb_lemma(const claimdb_lexicon *lex, const char *w
  * @param[in] len its length in bytes.
  * @param[in] opt options; opt->lexicon is required.
  * @param[in] callback called for each claim (may be NULL: claims are only counted).
+ * @param[in] ctx passed to callback unchanged.
  * @param[out] count may be NULL; else set to the number of claims reported.
  * @return CLAIMDB_OK, CLAIMDB_ABORT (the callback stopped it), CLAIMDB_NOMEM, CLAIMDB_MISUSE
  *  (NULL text with len > 0, NULL opt or lexicon).
- * @note Reentrant: it keeps no state between calls, so threads may extract at once. */
+ * @note Reentrant: it keeps no state between calls, so threads may extract at once (sharing
+ *  one lexicon). Sentences of more than 400 words make no claims; coreference spans the text.
+ */
 int claimdb_extract(const char *text, size_t len, const claimdb_extract_options *opt,
                     claimdb_extract_callback callback, void *ctx, size_t *count);
 
