@@ -34,7 +34,8 @@ static const char *relnoun_verb(const view *v, const token *t, char *buf)
     for (size_t i = 0; i < sizeof relnouns / sizeof relnouns[0]; i++)
         if (is_low(t, relnouns[i][0])) return relnouns[i][1];
     size_t n = t->lowlen;
-    if (n > 5 && n < 60 && (!memcmp(t->low + n - 2, "er", 2) || !memcmp(t->low + n - 2, "or", 2))) {
+    if (t->tag == T_NOUN && n > 5 && n < 60 &&
+        (!memcmp(t->low + n - 2, "er", 2) || !memcmp(t->low + n - 2, "or", 2))) { /* not "Warner" */
         char stem[64];
         memcpy(stem, t->low, n - 2);
         stem[n - 2] = '\0';

@@ -86,6 +86,8 @@ int verb_relations(view *v, size_t a, size_t b, const frame *fr)
                 reduced = 1;
             /* "given the amount": a preposition in all but name */
             if (is_low(T(v, g.a), "given") && g.b < b && T(v, g.b)->tag == T_DET) reduced = 0;
+            /* "a revolving credit line", "a trading company": a modifier of the next noun */
+            if (g.b < b && T(v, g.b)->tag == T_NOUN && g.b == g.a + 1) reduced = 0;
         }
         if (!g.finite && !reduced) {
             k = next - 1;

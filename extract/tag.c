@@ -156,9 +156,11 @@ static int choose(const claimdb_lexicon *lex, const char *text, token_buf *tb, s
             (lex_class(lex, tb->t[j].low, tb->t[j].lowlen) & CL_PARTICLE))
             phrasal_next = lex_phrasal(lex, t->lemma, tb->t[j].low, tb->t[j].lowlen);
     switch (pt) {
+    case T_WH: /* "remarks that sophisticated strategies are": an adjective before a noun */
+        if ((t->vform == VF_PAST || t->vform == VF_ING) && (p & P_A) && next_nounish) return T_ADJ;
+        return T_VERB;
     case T_MODAL:
     case T_NEG:
-    case T_WH:
         return T_VERB;
     case T_TO:
         return t->vform == VF_BASE || !nouny ? T_VERB : T_NOUN;
@@ -172,6 +174,8 @@ static int choose(const claimdb_lexicon *lex, const char *text, token_buf *tb, s
     }
     case T_PRON: {
         size_t pj;
+        if (!strcmp(tb->t[pi].low, "one")) /* "One major difference" */
+            return (p & P_A) && next_nounish ? T_ADJ : (p & P_N) ? T_NOUN : T_VERB;
         if (lex_class(lex, tb->t[pi].low, tb->t[pi].lowlen) & CL_PRONOBJ) return T_NOUN;
         const char *pw = tb->t[pi].low;
         if (!strcmp(pw, "he") || !strcmp(pw, "she") || !strcmp(pw, "they") || !strcmp(pw, "we") ||
@@ -199,6 +203,8 @@ static int choose(const claimdb_lexicon *lex, const char *text, token_buf *tb, s
         return (p & P_N) ? T_NOUN : T_VERB;
     case T_NOUN:
     case T_PROPN: {
+        /* "ground rents": an irregular past that is also a noun, before a noun */
+        if (t->vform == VF_PAST && (p & P_N) && nk == T_NOUN && !ends_with(t, "ed")) return T_NOUN;
         if (t->vform == VF_PAST || t->vform == VF_ING) return T_VERB;
         if (phrasal_next) return T_VERB;
         int objectish = nk == T_DET || nk == T_PPRON || nk == T_PRON || nk == T_TO || nk == T_WH ||
@@ -258,7 +264,7 @@ static int choose(const claimdb_lexicon *lex, const char *text, token_buf *tb, s
         const token *pv = &tb->t[pi];
         int plural =
             pv->lowlen > 2 && pv->low[pv->lowlen - 1] == 's' && pv->low[pv->lowlen - 2] != 's';
-        if (plural && (objectish || nk == T_PART)) return T_VERB;
+        if (plural && (objectish || nk == T_PART || speech)) return T_VERB;
         return T_NOUN;
     }
     case T_VERB:
@@ -296,7 +302,7 @@ int tag_tokens(const claimdb_lexicon *lex, const char *text, token_buf *tb)
             capw += t->cap;
         }
     }
-    int titlecase = longw >= 3 && capw * 10 >= longw * 7;
+    int titlecase = longw >= 3 && capw * 10 >= longw * 9; /* a lower-case verb: not a title */
     /* pass 1: closed classes, numbers, names, possibilities */
     for (size_t k = 0; k < tb->n; k++) {
         token *t = &tb->t[k];
