@@ -96,32 +96,63 @@ static int leading_attribution(view *v, size_t a, size_t b, frame fr, int depth,
 }
 
 /* Trailing ", X said" / ", said X": returns 1 and recurses when it applies. */
+/* Whether v[c + 1, b) after the comma at c is ", X said" or ", said X": the speech group in *g,
+ * X in [*sa, *se). */
+static int match_trailing(const view *v, size_t c, size_t b, vgroup *g, size_t *sa, size_t *se)
+{
+    size_t r = c + 1;
+    while (r < b && T(v, r)->tag == T_QUOTE)
+        r++;
+    if (r >= b || !first_group(v, r, b, g)) return 0;
+    unsigned lc = cls(v, lemma_of(v, g));
+    if (!(lc & CL_SPEECH) || g->copula) return 0;
+    if (g->a == r) { /* ", said X" / ", reports X" */
+        *sa = g->b;
+        *se = np_right(v, *sa, b, 1);
+        if (*se < b && has_finite(v, *se, b)) return 0; /* ", said it would cut jobs" */
+    } else {
+        *sa = r;
+        *se = np_right(v, r, b, 1);
+        size_t gse = g->a;
+        while (gse > r && T(v, gse - 1)->tag == T_ADV)
+            gse--;
+        if (*se != gse) return 0;
+    }
+    return *se > *sa;
+}
+
+int quote_speaker(const claimdb_lexicon *lex, const char *text, token_buf *tb, size_t *ca,
+                  size_t *cb)
+{
+    size_t small[256];
+    size_t *ix = tb->n <= 256 ? small : malloc(tb->n * sizeof *ix);
+    if (!ix) return 0;
+    for (size_t i = 0; i < tb->n; i++)
+        ix[i] = i;
+    view v = {text, lex, tb->t, ix, tb->n, NULL, 0, NULL, NULL};
+    int found = 0;
+    for (size_t c = tb->n; c-- > 1 && !found;) {
+        vgroup g;
+        size_t sa, se;
+        if (!is_punct(&v, c, ',') || c + 1 >= tb->n || T(&v, c + 1)->tag != T_QUOTE) continue;
+        if (match_trailing(&v, c, tb->n, &g, &sa, &se)) {
+            *ca = sa;
+            *cb = se;
+            found = 1;
+        }
+    }
+    if (ix != small) free(ix);
+    return found;
+}
+
 static int trailing_attribution(view *v, size_t a, size_t b, frame fr, int depth, int *rc)
 {
     for (size_t c = b; c-- > a + 1;) {
         if (!is_punct(v, c, ',')) continue;
-        size_t r = c + 1;
-        while (r < b && T(v, r)->tag == T_QUOTE)
-            r++;
-        if (r >= b) continue;
         vgroup g;
-        if (!first_group(v, r, b, &g)) continue;
-        unsigned lc = cls(v, lemma_of(v, &g));
-        if (!(lc & CL_SPEECH) || g.copula) continue;
         size_t sa, se;
-        if (g.a == r) { /* ", said X" / ", reports X" */
-            sa = g.b;
-            se = np_right(v, sa, b, 1);
-            if (se < b && has_finite(v, se, b)) continue; /* ", said it would cut jobs" */
-        } else {
-            sa = r;
-            se = np_right(v, r, b, 1);
-            size_t gse = g.a;
-            while (gse > r && T(v, gse - 1)->tag == T_ADV)
-                gse--;
-            if (se != gse) continue;
-        }
-        if (se == sa) continue;
+        if (!match_trailing(v, c, b, &g, &sa, &se)) continue;
+        unsigned lc = cls(v, lemma_of(v, &g));
         size_t ce = c;
         while (ce > a && (T(v, ce - 1)->tag == T_QUOTE))
             ce--;

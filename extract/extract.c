@@ -24,6 +24,11 @@ typedef struct run {
     size_t qa, qb; /* the sentence */
     int stopped;
     int nomem;
+    /* a quotation over several sentences, attributed in its last: "“A. B,” X said." */
+    char quote_who[TERM_MAX]; /* X, for the sentences before the last */
+    claimdb_span quote_span;  /* X as written (in the last sentence) */
+    size_t quote_until;       /* the sentence number of the last */
+    token_buf tb2;            /* the last sentence, read ahead */
 } run;
 
 static const char *const group_nouns[] = {"group",        "militants",    "insurgents", "movement",
@@ -64,6 +69,13 @@ static size_t subject_term(const char *text, const token_buf *tb, size_t a, size
         for (size_t i = 0; member_nouns[i]; i++)
             if (!strcmp(tb->t[e].low, member_nouns[i])) return make_term(text, tb, s, e, out, n);
     return make_name_term(text, tb, a, b, out, n);
+}
+
+/* "we" or "I": the speaker of a quotation */
+static int speaker_pronoun_word(const token_buf *tb, size_t a, size_t b)
+{
+    return b - a == 1 && tb->t[a].tag == T_PRON &&
+           (!strcmp(tb->t[a].low, "we") || !strcmp(tb->t[a].low, "i"));
 }
 
 /* Whether tokens [a, b) are a name and a member noun ("Taliban delegation"): a group. */
@@ -228,6 +240,14 @@ static int on_claim(void *vctx, const raw_claim *c)
         snprintf(r->dc.last_plural, sizeof r->dc.last_plural, "%s", subj);
         r->dc.plural_newer = 1;
     }
+    if (!claimant && r->quote_who[0] && r->sentence < r->quote_until) {
+        snprintf(who, sizeof who, "%s", r->quote_who); /* said at the end of the quotation */
+        claimant = who;
+        cspan = r->quote_span;
+        if (coref && speaker_pronoun_word(tb, c->subj_a, c->subj_b)) {
+            snprintf(subj, sizeof subj, "%s", claimant);
+        }
+    }
     if (conf < 0.05) conf = 0.05;
     if (conf > 1) conf = 1;
     if (conf < r->opt->min_confidence) return 0;
@@ -253,6 +273,77 @@ static int on_claim(void *vctx, const raw_claim *c)
         return 1;
     }
     return 0;
+}
+
+/* Double quotation marks in text[a, b): opening minus closing (curly), and straight ones. */
+static void count_quotes(const char *text, size_t a, size_t b, int *curly, int *straight)
+{
+    *curly = *straight = 0;
+    for (size_t i = a; i < b; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c == '"') ++*straight;
+        if (c == 0xE2 && i + 2 < b && (unsigned char)text[i + 1] == 0x80) {
+            if ((unsigned char)text[i + 2] == 0x9C) ++*curly;
+            if ((unsigned char)text[i + 2] == 0x9D) --*curly;
+        }
+    }
+}
+
+typedef struct sentences {
+    size_t (*s)[2];
+    size_t n, cap;
+    int nomem;
+} sentences;
+
+static int collect_sentence(void *ctx, size_t start, size_t end)
+{
+    sentences *ss = ctx;
+    if (ss->n == ss->cap) {
+        size_t cap = ss->cap ? ss->cap * 2 : 32;
+        size_t(*p)[2] = realloc(ss->s, cap * sizeof *p);
+        if (!p) {
+            ss->nomem = 1;
+            return -1;
+        }
+        ss->s = p;
+        ss->cap = cap;
+    }
+    ss->s[ss->n][0] = start;
+    ss->s[ss->n][1] = end;
+    ss->n++;
+    return 0;
+}
+
+/* Sentence i opens a quotation that a later sentence closes with its speaker ("…,” the
+ * statement added."): remember the speaker for the sentences until then. */
+static void read_ahead_speaker(run *r, const sentences *ss, size_t i)
+{
+    int curly, straight;
+    count_quotes(r->text, ss->s[i][0], ss->s[i][1], &curly, &straight);
+    if (curly <= 0 && straight % 2 == 0) return;
+    for (size_t j = i + 1; j < ss->n && j <= i + 8; j++) {
+        int c2, s2;
+        count_quotes(r->text, ss->s[j][0], ss->s[j][1], &c2, &s2);
+        if (c2 == 0 && s2 % 2 == 0) continue; /* the quotation goes on */
+        if (c2 > 0) return;                   /* another one opens: give up */
+        token_buf *tb = &r->tb2;
+        size_t ca, cb;
+        if (tokenize(r->text, ss->s[j][0], ss->s[j][1], tb) ||
+            tag_tokens(r->opt->lexicon, r->text, tb) ||
+            !quote_speaker(r->opt->lexicon, r->text, tb, &ca, &cb))
+            return;
+        char who[TERM_MAX];
+        if (!subject_term(r->text, tb, ca, cb, who, sizeof who)) return;
+        if (report_noun(r->opt->lexicon, tb, ca, cb) && r->dc.report_author[0])
+            snprintf(who, sizeof who, "%s", r->dc.report_author);
+        else if (anaphor(tb, ca, cb) && r->dc.last_entity[0])
+            snprintf(who, sizeof who, "%s", r->dc.last_entity);
+        snprintf(r->quote_who, sizeof r->quote_who, "%s", who);
+        r->quote_span.start = tb->t[ca].start;
+        r->quote_span.end = tb->t[cb - 1].end;
+        r->quote_until = r->sentence + (j - i);
+        return;
+    }
 }
 
 static int is_question(const char *text, const token_buf *tb)
@@ -322,12 +413,23 @@ int claimdb_extract(const char *text, size_t len, const claimdb_extract_options 
                 }
                 e = q;
             }
-            rc = split_sentences(text, s, e, on_sentence, &r);
+            sentences ss = {NULL, 0, 0, 0};
+            rc = split_sentences(text, s, e, collect_sentence, &ss);
+            if (ss.nomem) r.nomem = 1;
+            for (size_t i = 0; i < ss.n && !rc; i++) {
+                if (r.sentence >= r.quote_until) {
+                    r.quote_who[0] = '\0';
+                    read_ahead_speaker(&r, &ss, i);
+                }
+                rc = on_sentence(&r, ss.s[i][0], ss.s[i][1]);
+            }
+            free(ss.s);
         }
         k = j;
     }
     free(lines);
     token_buf_free(&r.tb);
+    token_buf_free(&r.tb2);
     if (count) *count = r.count;
     if (r.nomem) return CLAIMDB_NOMEM;
     if (r.stopped) return CLAIMDB_ABORT;

@@ -168,6 +168,11 @@ typedef struct discourse {
     char report_author[512]; /* "a message from X", "X's statement": X, for "the message said" */
 } discourse;
 
+/* The speaker of a quotation that a sentence closes: "… now,” the statement added." gives the
+ * tokens of "the statement" in [*ca, *cb). Returns 1 when found. */
+int quote_speaker(const claimdb_lexicon *lex, const char *text, token_buf *tb, size_t *ca,
+                  size_t *cb);
+
 /* Find the claims of one tagged sentence (flags: CLAIMDB_EXTRACT_*). Returns 0, or what fn
  * returned when non-zero. */
 int find_relations(const claimdb_lexicon *lex, const char *text, token_buf *tb, discourse *dc,

@@ -327,7 +327,9 @@ typedef struct claimdb_extracted {
     claimdb_span subject_span;   /**< the subject's words as written */
     claimdb_span predicate_span; /**< the verb group as written ("has demanded") */
     claimdb_span object_span;    /**< the object's words as written (the whole argument) */
-    claimdb_span claimant_span;  /**< the claimant as written (empty when claimant is NULL) */
+    claimdb_span claimant_span;  /**< the claimant as written (empty when claimant is NULL);
+                                      after the quote when a quotation over several sentences
+                                      names its speaker at its end */
     claimdb_span quote_span;     /**< the sentence that makes the claim */
     int negated;                 /**< 1 when the sentence says the opposite (not, denied, ...) */
     double confidence;           /**< in (0, 1]: lower for hedges, pronouns, inferred subjects */

@@ -40,6 +40,10 @@ grep -qF "0	foreign forces pull out of the country	For years, the Taliban has de
     fail "Taliban demand in article 0: $(cat out)"
 "$prog" x.db 'FIND ?who WHERE "United States" control "Afghan government" FROM ?src BY ?who FILTER ?src = 0;' > out
 grep -qx Taliban out || fail "claimant of 'the United States is in control of the Afghan government': $(cat out)"
+# A quotation over two sentences, attributed at its end to "the statement" (a message from
+# Taliban supreme leader Hibatullah Akhundzada): its first sentence is negative and his.
+"$prog" x.db 'FIND ?who WHERE NOT Afghanistan permit ?o FROM ?src BY ?who FILTER ?src = 3;' > out
+grep -qx 'Hibatullah Akhundzada' out || fail "claimant of 'Afghanistan will not permit anyone': $(cat out)"
 "$prog" x.db 'FIND ?s WHERE NOT ?s comment ?o FROM ?src FILTER ?src = 4;' > out
 grep -q 'U.S. embassy' out || fail "the embassy declined to comment (negated): $(cat out)"
 
