@@ -2,6 +2,7 @@
 #include "check.h"
 
 #include "cq_regex.h"
+#include "parse.h"
 
 #include "claimdb.h"
 
@@ -115,6 +116,8 @@ static int bind_var(chk *c, ast_term *t, ast_var_kind kind)
         t->slot = i;
         return 0;
     }
+    if (f->nvars >= CQ_MAX_VARS)
+        return fail(c, t->loc, "too many variables: a FIND has at most %d", CQ_MAX_VARS);
     ast_var *nv = realloc(f->vars, (f->nvars + 1) * sizeof *nv);
     if (!nv) return nomem(c);
     f->vars = nv;
@@ -391,6 +394,9 @@ static int check_order(chk *c)
 static int check_find(chk *c, ast_find *f)
 {
     c->f = f;
+    if (f->npats > CQ_MAX_PATTERNS)
+        return fail(c, f->pats[CQ_MAX_PATTERNS].loc, "too many patterns: a FIND has at most %d",
+                    CQ_MAX_PATTERNS);
     bool positive = false;
     for (size_t i = 0; i < f->npats; i++)
         positive |= !f->pats[i].without;
