@@ -317,9 +317,12 @@ static int add_conjuncts(find_exec *fx, const ast_expr *e, bool *used)
         }
         return CLAIMDB_OK;
     }
-    conjunct *c = realloc(fx->conj, (fx->nconj + 1) * sizeof *c);
-    if (!c) return db_error(fx->stmt->db, CLAIMDB_NOMEM, "out of memory");
-    fx->conj = c;
+    conjunct *c = fx->conj;
+    if (find_full(fx->nconj)) {
+        c = realloc(fx->conj, find_grown(fx->nconj) * sizeof *c);
+        if (!c) return db_error(fx->stmt->db, CLAIMDB_NOMEM, "out of memory");
+        fx->conj = c;
+    }
     memset(used, 0, (fx->f->nvars ? fx->f->nvars : 1) * sizeof *used);
     expr_slots(e, used);
     c[fx->nconj].e = e;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -104,10 +105,27 @@ int store_code_of(int rc)
     }
 }
 
+/* LMDB reports a short write (ENOSPC) as EIO. Is the file system of the database (nearly)
+ * full? Then that was it. */
+static bool disk_full(const store *st)
+{
+    struct statvfs vs;
+    if (!st->se || st->se->lockfd < 0 || fstatvfs(st->se->lockfd, &vs) != 0) return false;
+    return (uint64_t)vs.f_bavail * vs.f_frsize < ((uint64_t)1 << 20);
+}
+
 int store_mdb_err(store *st, int rc, const char *what)
 {
     int code = store_code_of(rc);
     if (code == STORE_MAPFULL) return code;
+    if (rc == EIO && disk_full(st))
+        return store_seterr(st, code,
+                            "%s: the disk is full (the transaction is not committed: free some "
+                            "space and try again)",
+                            what);
+    if (rc == ENOSPC)
+        return store_seterr(st, code, "%s: the disk is full (the transaction is not committed)",
+                            what);
     if (rc == MDB_BAD_TXN)
         return store_seterr(st, code, "%s: the transaction failed earlier and must be rolled back",
                             what);

@@ -177,18 +177,24 @@ static void test_lexing_linear(void **state)
 {
     fx *f = *state;
     int rc;
-    double small = prepare_seconds(f->db, quote_statement((size_t)1 << 20), &rc);
-    assert_int_equal(rc, CLAIMDB_OK);
-    double large = prepare_seconds(f->db, quote_statement((size_t)16 << 20), &rc);
-    assert_int_equal(rc, CLAIMDB_OK);
-    if (small < 0.005) small = 0.005;
-    printf("# 1 MiB quote %.3f s, 16 MiB %.3f s\n", small, large);
+    double small = 1e9, large = 1e9; /* the best of three, against a busy machine */
+    for (int i = 0; i < 3; i++) {
+        double t = prepare_seconds(f->db, quote_statement((size_t)256 << 10), &rc);
+        assert_int_equal(rc, CLAIMDB_OK);
+        if (t < small) small = t;
+        t = prepare_seconds(f->db, quote_statement((size_t)4 << 20), &rc);
+        assert_int_equal(rc, CLAIMDB_OK);
+        if (t < large) large = t;
+    }
+    if (small < 0.002) small = 0.002;
+    printf("# 256 KiB quote %.3f s, 4 MiB %.3f s\n", small, large);
     assert_true(large < small * 64);
 }
 
 typedef struct interrupter {
     claimdb *db;
     int after_ms;
+    volatile int stop; /* repeat the interrupt every 10 ms until this is set */
 } interrupter;
 
 static void *interrupt_thread(void *arg)
@@ -197,6 +203,11 @@ static void *interrupt_thread(void *arg)
     struct timespec ts = {0, (long)in->after_ms * 1000000};
     nanosleep(&ts, NULL);
     claimdb_interrupt(in->db);
+    while (!in->stop) { /* the call may not have begun yet on a busy machine */
+        struct timespec tick = {0, 10 * 1000000};
+        nanosleep(&tick, NULL);
+        if (!in->stop) claimdb_interrupt(in->db);
+    }
     return NULL;
 }
 
@@ -205,11 +216,12 @@ static void test_prepare_interrupt(void **state)
 {
     fx *f = *state;
     char *t = quote_statement((size_t)128 << 20);
-    interrupter in = {f->db, 20};
+    interrupter in = {f->db, 20, 0};
     pthread_t th;
     assert_int_equal(pthread_create(&th, NULL, interrupt_thread, &in), 0);
     int rc;
     double dt = prepare_seconds(f->db, t, &rc);
+    in.stop = 1;
     pthread_join(th, NULL);
     printf("# interrupted after %.3f s\n", dt);
     assert_int_equal(rc, CLAIMDB_INTERRUPT);
@@ -243,6 +255,42 @@ static void test_regex_limits(void **state)
         run(f->db, "FIND ?q WHERE r b c FROM ?s QUOTE ?q FILTER ?q ~ \"^a{100}x\\\\W$\";"), 1);
     assert_int_equal(run(f->db, "FIND ?s WHERE ?s b c FILTER ?s ~ \"^\\\\w+$\";"),
                      2); /* r, \u00dcber */
+}
+
+/* Rows 8, 9, 11: every write path checks text the same way. */
+static void test_text_validation(void **state)
+{
+    fx *f = *state;
+    claimdb_citation c = {.subject = "s", .predicate = "p", .object = "o", .article = 1};
+    c.quote = "bad \xff byte";
+    assert_int_equal(claimdb_assert(f->db, &c, NULL), CLAIMDB_ERROR);
+    assert_string_equal(claimdb_errmsg(f->db), "quote: invalid UTF-8");
+    c.quote = NULL;
+    c.claimant = "\xc0\x80"; /* an overlong NUL */
+    assert_int_equal(claimdb_assert(f->db, &c, NULL), CLAIMDB_ERROR);
+    assert_string_equal(claimdb_errmsg(f->db), "claimant: invalid UTF-8");
+    c.claimant = NULL;
+    c.subject = "\xed\xa0\x80"; /* a surrogate */
+    assert_int_equal(claimdb_assert(f->db, &c, NULL), CLAIMDB_ERROR);
+    c.subject = "   ";
+    assert_int_equal(claimdb_assert(f->db, &c, NULL), CLAIMDB_ERROR);
+    assert_non_null(strstr(claimdb_errmsg(f->db), "subject: blank"));
+    /* bound parameters: NUL inside the given length, invalid UTF-8 */
+    claimdb_stmt *st = NULL;
+    assert_int_equal(claimdb_prepare(f->db, "ASSERT s p o FROM 1 QUOTE $q;", -1, &st, NULL),
+                     CLAIMDB_OK);
+    assert_int_equal(claimdb_bind_text(st, "$q", "a\0b", 3), CLAIMDB_ERROR);
+    assert_string_equal(claimdb_errmsg(f->db), "$q: a NUL character");
+    assert_int_equal(claimdb_bind_text(st, "$q", "a\x80", -1), CLAIMDB_ERROR);
+    assert_string_equal(claimdb_errmsg(f->db), "$q: invalid UTF-8");
+    assert_int_equal(claimdb_bind_text(st, "$q", "caf\xc3\xa9", -1), CLAIMDB_OK);
+    assert_int_equal(claimdb_step(st), CLAIMDB_DONE);
+    claimdb_finalize(st);
+    /* nothing bad got in: the statement form says the same about blank terms */
+    assert_int_equal(run(f->db, "FIND ?q WHERE s p o FROM ?a QUOTE ?q;"), 1);
+    assert_int_equal(run(f->db, "ASSERT \"   \" p o FROM 1;"), -CLAIMDB_ERROR);
+    assert_string_equal(claimdb_errmsg(f->db),
+                        "1:1: subject: blank: a term needs a character that is not white space");
 }
 
 typedef struct holder {
@@ -331,14 +379,15 @@ static void test_busy_processes(void **state)
     assert_non_null(strstr(claimdb_errmsg(f->db), "another process"));
     assert_true(now_s() - t0 < 1.0);
     /* an interrupt ends the wait early */
-    interrupter in = {f->db, 100};
+    interrupter in = {f->db, 100, 0};
     pthread_t th;
     assert_int_equal(pthread_create(&th, NULL, interrupt_thread, &in), 0);
     claimdb_busy_timeout(f->db, 5000);
     t0 = now_s();
     assert_int_equal(claimdb_exec(f->db, "ASSERT p b c FROM 1;", NULL, NULL), CLAIMDB_BUSY);
+    in.stop = 1;
     pthread_join(th, NULL);
-    assert_true(now_s() - t0 < 0.5);
+    assert_true(now_s() - t0 < 2.0);
     /* and a wait long enough succeeds after the other commits */
     t0 = now_s();
     assert_int_equal(claimdb_exec(f->db, "ASSERT p b c FROM 1;", NULL, NULL), CLAIMDB_OK);
@@ -420,6 +469,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_lexing_linear, setup, teardown),
         cmocka_unit_test_setup_teardown(test_prepare_interrupt, setup, teardown),
         cmocka_unit_test_setup_teardown(test_regex_limits, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_text_validation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_busy_threads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_busy_processes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reader_slots, setup, teardown),

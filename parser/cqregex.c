@@ -1,6 +1,6 @@
-/* regex.c — ClaimQL's `~` over PCRE2 with match, depth and heap limits (see regex.h). */
+/* cqregex.c — ClaimQL's `~` over PCRE2 with match, depth and heap limits (see cqregex.h). */
 #define PCRE2_CODE_UNIT_WIDTH 8
-#include "regex.h"
+#include "cqregex.h"
 
 #include <pcre2.h>
 #include <stdio.h>
