@@ -5,7 +5,7 @@ JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 export DESTDIR
 
-.PHONY: all deps build test demo install clean
+.PHONY: all deps build test demo install clean bench bench-1m bench-3m bench-build
 
 all: build
 
@@ -26,6 +26,23 @@ demo: build
 
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)
+
+# Benchmarks (bench/README.md): a Release build of its own; BENCH_FLAGS adds options.
+BENCH_BUILD ?= build-bench
+BENCH_FLAGS ?=
+
+bench-build:
+	cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(BENCH_BUILD) -j $(JOBS) --target claimdb-bench
+
+bench: bench-build
+	$(BENCH_BUILD)/bench/claimdb-bench --claims 100000 $(BENCH_FLAGS)
+
+bench-1m: bench-build
+	$(BENCH_BUILD)/bench/claimdb-bench --claims 1000000 $(BENCH_FLAGS)
+
+bench-3m: bench-build
+	$(BENCH_BUILD)/bench/claimdb-bench --claims 3000000 --lookups 30000 $(BENCH_FLAGS)
 
 clean:
 	rm -rf $(BUILD)

@@ -59,12 +59,15 @@ void bench_citation(const bench_data *d, size_t i, int k, bench_cit *out);
 /* ---- workloads ---- */
 
 enum {
-    W_LOOKUP, /* FIND ?src WHERE $s $p $o FROM ?src; */
-    W_SP_O,   /* FIND ?o WHERE $s $p ?o; */
-    W_PO_S,   /* FIND ?s WHERE ?s $p $o; */
-    W_JOIN,   /* FIND ?o2 WHERE $s ?p ?o AND ?o ?p2 ?o2 LIMIT 100; */
-    W_COUNT,  /* FIND COUNT(*) WHERE ?s $p ?o; */
-    W_LIMIT,  /* FIND ?s, ?o WHERE ?s ?p ?o LIMIT 10; */
+    W_LOOKUP,  /* FIND ?src WHERE $s $p $o FROM ?src; */
+    W_SP_O,    /* FIND ?o WHERE $s $p ?o; */
+    W_PO_S,    /* FIND ?s WHERE ?s $p $o; */
+    W_JOIN,    /* FIND ?o2 WHERE $s ?p ?o AND ?o ?p2 ?o2 LIMIT 100; */
+    W_COUNT,   /* FIND COUNT(*) WHERE ?s $p ?o; */
+    W_LIMIT,   /* FIND ?s, ?o WHERE ?s ?p ?o LIMIT 10; */
+    W_CITED,   /* Q3: FIND ?s, ?p, ?o WHERE ?s ?p ?o CITED BY $a; */
+    W_SOURCES, /* Q5: FIND COUNT(*) WHERE ?s ?p ?o SOURCES >= 2; */
+    W_CHECK,   /* Q8: CHECK $s $p $o; (verdict, supporting, contradicting) */
     W_COUNT_OF
 };
 
@@ -75,10 +78,11 @@ typedef struct bench_workload {
     const char *name; /* short label for the table */
     const char *cql;  /* the ClaimQL statement */
     const char *sql;  /* the SQLite statement */
-    int nparams;      /* $s, $p, $o in order: which are used, as a mask 1=s 2=p 4=o */
-    int ncols;
-    int coltype[2];
-    int limit; /* LIMIT of the statement, 0 if none (hash comparable only below it) */
+    int nparams;      /* $s, $p, $o, $a: which are used, as a mask 1=s 2=p 4=o 8=a */
+    int ncols;        /* columns read (CHECK has more; the first ncols are compared) */
+    int coltype[3];
+    int limit;    /* LIMIT of the statement, 0 if none (hash comparable only below it) */
+    int is_count; /* one row whose first column is a count: "rows" records its value */
 } bench_workload;
 
 extern const bench_workload bench_workloads[W_COUNT_OF];
@@ -86,7 +90,8 @@ extern const bench_workload bench_workloads[W_COUNT_OF];
 /* Parameter values of one query (unused ones are empty). */
 typedef struct bench_param {
     char s[BENCH_NAME_MAX], p[BENCH_NAME_MAX], o[BENCH_NAME_MAX];
-    int64_t expect; /* expected rows (LOOKUP) or count (COUNT), -1 if unknown */
+    int64_t a;      /* article id ($a) */
+    int64_t expect; /* expected rows (LOOKUP, CHECK) or count (COUNT, SOURCES), -1 if unknown */
 } bench_param;
 
 typedef struct bench_queryset {
@@ -106,6 +111,7 @@ typedef struct bench_result {
 typedef struct bench_load {
     double seconds;
     int64_t file_bytes;
+    int64_t peak_rss; /* bytes: the load's process (main.c forks one per load), -1 if unknown */
     int64_t check_pos_claims, check_pos_citations; /* counted after the load, -1 if not */
 } bench_load;
 
@@ -134,5 +140,14 @@ typedef struct sqlite_q sqlite_q;
 sqlite_q *sqlite_q_open(const char *path, int verbose);
 void sqlite_q_pass(sqlite_q *h, int w, const bench_queryset *q, bench_result *r);
 void sqlite_q_close(sqlite_q *h);
+
+/* The raw LMDB floor (run_floor.c): the least work that builds claimdb's indexes (same keys,
+ * same values) and answers each workload with hand-written cursor scans. */
+void floor_run_load(const bench_data *d, const char *path, bench_load *out, int verbose);
+typedef struct floor_q floor_q;
+floor_q *floor_q_open(const char *path);
+void floor_q_pass(floor_q *h, int w, const bench_queryset *q, bench_result *r);
+void floor_q_close(floor_q *h);
+const char *floor_lmdb_version(void);
 
 #endif /* CLAIMDB_BENCH_H */

@@ -7,13 +7,17 @@
  *
  * Speed is measured here, never asserted: ctest does not run this program.
  */
+/* wait4, for a child's own peak RSS */
+#define _DEFAULT_SOURCE
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <strings.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -71,7 +75,8 @@ const bench_workload bench_workloads[W_COUNT_OF] = {
                  2,
                  1,
                  {COL_INT, 0},
-                 0},
+                 0,
+                 1},
     [W_LIMIT] = {"LIMIT 10  ?s ?p ?o",
                  "FIND ?s, ?o WHERE ?s ?p ?o LIMIT 10;",
                  "SELECT ts.name, tob.name FROM claims c, terms ts, terms tob"
@@ -80,6 +85,43 @@ const bench_workload bench_workloads[W_COUNT_OF] = {
                  2,
                  {COL_TEXT, COL_TEXT},
                  10},
+    [W_CITED] = {"Q3 claims of an article  CITED BY $a",
+                 "FIND ?s, ?p, ?o WHERE ?s ?p ?o CITED BY $a;",
+                 "SELECT ts.name, tp.name, tob.name FROM citations ct, claims c, terms ts,"
+                 " terms tp, terms tob WHERE ct.article = ?4 AND c.id = ct.claim AND c.pol = 1"
+                 " AND ts.id = c.s AND tp.id = c.p AND tob.id = c.o;",
+                 8,
+                 3,
+                 {COL_TEXT, COL_TEXT, COL_TEXT},
+                 0},
+    [W_SOURCES] = {"Q5 COUNT(*) ?s ?p ?o SOURCES >= 2",
+                   "FIND COUNT(*) WHERE ?s ?p ?o SOURCES >= 2;",
+                   "SELECT count(*) FROM claims c WHERE c.pol = 1"
+                   " AND (SELECT count(*) FROM citations ct WHERE ct.claim = c.id) >= 2;",
+                   0,
+                   1,
+                   {COL_INT, 0},
+                   0,
+                   1},
+    /* The first three of CHECK's columns. SQLite's schema has no DUPLICATE OF, and one
+     * citation per (claim, article), so a side's weight is a plain sum there. */
+    [W_CHECK] = {"Q8 CHECK $s $p $o",
+                 "CHECK $s $p $o;",
+                 "SELECT CASE WHEN np = 0 AND nn = 0 THEN 'unknown'"
+                 " WHEN wp > 0 AND wn > 0 THEN 'disputed' WHEN wp >= 1 THEN 'supported'"
+                 " WHEN wn >= 1 THEN 'contradicted' ELSE 'unverified' END, np, nn FROM ("
+                 "SELECT coalesce(sum(c.pol = 1), 0) AS np, coalesce(sum(c.pol = 0), 0) AS nn,"
+                 " coalesce(sum(CASE WHEN c.pol = 1 AND ct.claimant IS NOT c.s"
+                 " THEN coalesce(ct.confidence, 1.0) END), 0) AS wp,"
+                 " coalesce(sum(CASE WHEN c.pol = 0 AND ct.claimant IS NOT c.s"
+                 " THEN coalesce(ct.confidence, 1.0) END), 0) AS wn"
+                 " FROM terms ts, terms tp, terms tob, claims c, citations ct"
+                 " WHERE ts.name = ?1 AND tp.name = ?2 AND tob.name = ?3 AND c.pol IN (0, 1)"
+                 " AND c.s = ts.id AND c.p = tp.id AND c.o = tob.id AND ct.claim = c.id);",
+                 7,
+                 3,
+                 {COL_TEXT, COL_INT, COL_INT},
+                 0},
 };
 
 double bench_now(void)
@@ -143,11 +185,18 @@ static size_t random_pos_claim(const bench_data *d, uint64_t *st)
 }
 
 static void make_queries(const bench_data *d, size_t lookups, size_t queries, size_t limit_reps,
-                         bench_queryset qs[W_COUNT_OF])
+                         size_t checks, size_t full_scans, bench_queryset qs[W_COUNT_OF])
 {
     uint64_t st = d->seed ^ UINT64_C(0x9E3779B97F4A7C15);
+    int64_t multi = 0; /* positive claims with two sources or more */
+    for (size_t i = 0; i < d->nclaims; i++)
+        multi += d->claims[i].pol && d->claims[i].ncit >= 2;
     for (int w = 0; w < W_COUNT_OF; w++) {
-        size_t n = w == W_LOOKUP ? lookups : w == W_LIMIT ? limit_reps : queries;
+        size_t n = w == W_LOOKUP    ? lookups
+                   : w == W_LIMIT   ? limit_reps
+                   : w == W_CHECK   ? checks
+                   : w == W_SOURCES ? full_scans
+                                    : queries;
         qs[w].n = n;
         qs[w].params = calloc(n ? n : 1, sizeof *qs[w].params);
         if (!qs[w].params) bench_die("out of memory");
@@ -164,11 +213,22 @@ static void make_queries(const bench_data *d, size_t lookups, size_t queries, si
                 continue;
             }
             if (w == W_LIMIT) continue;
-            const bench_claim *c = &d->claims[random_pos_claim(d, &st)];
+            if (w == W_SOURCES) {
+                bp->expect = multi;
+                continue;
+            }
+            if (w == W_CITED) { /* an article drawn uniformly, cited or not */
+                bp->a = (int64_t)(bench_splitmix64(&st) % BENCH_NARTICLES);
+                continue;
+            }
+            const bench_claim *c =
+                &d->claims[w == W_CHECK ? (size_t)(bench_splitmix64(&st) % d->nclaims)
+                                        : random_pos_claim(d, &st)];
             bench_entity_name(c->s, bp->s);
             bench_predicate_name(c->p, bp->p);
             bench_entity_name(c->o, bp->o);
             if (w == W_LOOKUP) bp->expect = c->ncit;
+            if (w == W_CHECK) bp->expect = 1;
         }
     }
 }
@@ -213,9 +273,9 @@ static void check_alone(const char *sys, const bench_queryset qs[W_COUNT_OF],
     }
 }
 
-/* Abort when the two systems disagree on a count, or (below LIMIT) on the rows' hash. */
-static void check_agree(const bench_queryset qs[W_COUNT_OF], const bench_result a[W_COUNT_OF],
-                        const bench_result b[W_COUNT_OF])
+/* Abort when two systems disagree on a count, or (below LIMIT) on the rows' hash. */
+static void check_agree(const char *na, const char *nb, const bench_queryset qs[W_COUNT_OF],
+                        const bench_result a[W_COUNT_OF], const bench_result b[W_COUNT_OF])
 {
     for (int w = 0; w < W_COUNT_OF; w++) {
         for (size_t q = 0; q < qs[w].n; q++) {
@@ -223,11 +283,11 @@ static void check_agree(const bench_queryset qs[W_COUNT_OF], const bench_result 
             int lim = bench_workloads[w].limit;
             int hash_ok = !lim || a[w].rows[q] < lim;
             if (a[w].rows[q] != b[w].rows[q] || (hash_ok && a[w].hash[q] != b[w].hash[q]))
-                bench_die("claimdb and SQLite disagree on %s with $s=\"%s\" $p=\"%s\" $o=\"%s\": "
-                          "claimdb %lld rows (hash %016llx), SQLite %lld rows (hash %016llx)",
-                          bench_workloads[w].cql, bp->s, bp->p, bp->o, (long long)a[w].rows[q],
-                          (unsigned long long)a[w].hash[q], (long long)b[w].rows[q],
-                          (unsigned long long)b[w].hash[q]);
+                bench_die("%s and %s disagree on %s with $s=\"%s\" $p=\"%s\" $o=\"%s\" $a=%lld: "
+                          "%s %lld rows (hash %016llx), %s %lld rows (hash %016llx)",
+                          na, nb, bench_workloads[w].cql, bp->s, bp->p, bp->o, (long long)bp->a, na,
+                          (long long)a[w].rows[q], (unsigned long long)a[w].hash[q], nb,
+                          (long long)b[w].rows[q], (unsigned long long)b[w].hash[q]);
         }
     }
 }
@@ -267,21 +327,25 @@ static void cell(char *buf, size_t len, double v, const char *fmt)
         snprintf(buf, len, fmt, v);
 }
 
-static void row(const char *name, double a, double b, const char *fmt, int higher_better,
-                const char *extra)
+/* One line of the table: the three systems' figures, then claimdb's relative to the other two
+ * (claimdb / other: for times, < 1 means claimdb is faster). */
+static void row(const char *name, const double v[3], const char *fmt, int ratios, const char *extra)
 {
-    char ca[32], cb[32], cr[32];
-    cell(ca, sizeof ca, a, fmt);
-    cell(cb, sizeof cb, b, fmt);
-    if (a > 0 && b > 0)
-        snprintf(cr, sizeof cr, "%.2f", higher_better ? a / b : b / a);
-    else
-        snprintf(cr, sizeof cr, "-");
+    char c[3][32], r[2][32];
+    for (int i = 0; i < 3; i++)
+        cell(c[i], sizeof c[i], v[i], fmt);
+    for (int i = 0; i < 2; i++) {
+        if (ratios && v[0] > 0 && v[i + 1] > 0)
+            snprintf(r[i], sizeof r[i], v[0] / v[i + 1] < 10 ? "%.2f" : "%.0f", v[0] / v[i + 1]);
+        else
+            snprintf(r[i], sizeof r[i], "-");
+    }
     size_t width = 0; /* display columns: UTF-8 continuation bytes take none */
-    for (const char *c = name; *c; c++)
-        width += ((uint8_t)*c & 0xC0) != 0x80;
-    printf("| %s%*s | %10s | %10s | %6s | %s\n", name, width < 52 ? (int)(52 - width) : 0, "", ca,
-           cb, cr, extra ? extra : "");
+    for (const char *ch = name; *ch; ch++)
+        width += ((uint8_t)*ch & 0xC0) != 0x80;
+    printf("| %s%*s | %10s | %10s | %10s | %9s | %9s | %s\n", name,
+           width < 52 ? (int)(52 - width) : 0, "", c[0], c[1], c[2], r[0], r[1],
+           extra ? extra : "");
 }
 
 /* CPU time of the whole machine and of this process, to tell how busy other processes kept
@@ -320,8 +384,8 @@ static double cpu_others(const cpu_mark *a, const cpu_mark *b)
 static void usage(void)
 {
     fputs("usage: claimdb-bench [--claims N] [--dir DIR] [--seed S] [--lookups K] [--queries Q]\n"
-          "                     [--only claimdb|sqlite] [--repeat R] [--no-warmup]\n"
-          "                     [--sqlite-cache MB] [--keep] [--verbose]\n",
+          "                     [--checks C] [--only claimdb|sqlite|floor[,...]] [--repeat R]\n"
+          "                     [--no-warmup] [--sqlite-cache MB] [--keep] [--verbose]\n",
           stderr);
     exit(2);
 }
@@ -335,9 +399,41 @@ static size_t parse_size(const char *s)
     return (size_t)v;
 }
 
+enum { SYS_CLAIMDB, SYS_SQLITE, SYS_FLOOR, SYS_N };
+static const char *const sys_names[SYS_N] = {"claimdb", "SQLite", "floor"};
+
+typedef void (*load_fn)(const bench_data *d, const char *path, bench_load *out, int verbose);
+
+/* Run a load in a child process, so that its peak RSS is its own (wait4's ru_maxrss); the
+ * child sends its figures back through a pipe. */
+static void load_forked(load_fn fn, const bench_data *d, const char *path, bench_load *out,
+                        int verbose)
+{
+    int fds[2];
+    if (pipe(fds) != 0) bench_die("pipe: %s", strerror(errno));
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) bench_die("fork: %s", strerror(errno));
+    if (pid == 0) {
+        close(fds[0]);
+        fn(d, path, out, verbose);
+        ssize_t w = write(fds[1], out, sizeof *out);
+        _exit(w == (ssize_t)sizeof *out ? 0 : 1);
+    }
+    close(fds[1]);
+    ssize_t got = read(fds[0], out, sizeof *out);
+    close(fds[0]);
+    int status;
+    struct rusage ru;
+    if (wait4(pid, &status, 0, &ru) != pid) bench_die("wait4: %s", strerror(errno));
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || got != (ssize_t)sizeof *out)
+        bench_die("the load in process %d failed", (int)pid);
+    out->peak_rss = (int64_t)ru.ru_maxrss * 1024;
+}
+
 int main(int argc, char **argv)
 {
-    size_t nclaims = 1000000, lookups = 100000, queries = 5000, limit_reps = 10000;
+    size_t nclaims = 1000000, lookups = 100000, queries = 5000, limit_reps = 10000, checks = 10000;
     uint64_t seed = 1;
     const char *dir = NULL, *only = NULL;
     int keep = 0, verbose = 0, warmup = 1, repeat = 3;
@@ -353,6 +449,8 @@ int main(int argc, char **argv)
             lookups = parse_size(argv[++i]);
         else if (!strcmp(a, "--queries") && i + 1 < argc)
             queries = parse_size(argv[++i]);
+        else if (!strcmp(a, "--checks") && i + 1 < argc)
+            checks = parse_size(argv[++i]);
         else if (!strcmp(a, "--only") && i + 1 < argc)
             only = argv[++i];
         else if (!strcmp(a, "--keep"))
@@ -373,8 +471,18 @@ int main(int argc, char **argv)
             usage();
     }
     if (nclaims == 0) bench_die("--claims must be at least 1");
-    if (only && strcmp(only, "claimdb") && strcmp(only, "sqlite")) usage();
-    int run_c = !only || !strcmp(only, "claimdb"), run_s = !only || !strcmp(only, "sqlite");
+    int run[SYS_N] = {1, 1, 1};
+    if (only) {
+        char buf[64];
+        snprintf(buf, sizeof buf, "%s", only);
+        memset(run, 0, sizeof run);
+        for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+            int found = 0;
+            for (int sys = 0; sys < SYS_N; sys++)
+                if (!strcasecmp(tok, sys_names[sys])) run[sys] = found = 1;
+            if (!found) usage();
+        }
+    }
 
     char tmpl[] = "/var/tmp/claimdb-bench.XXXXXX";
     int made_dir = 0;
@@ -383,11 +491,14 @@ int main(int argc, char **argv)
         dir = tmpl;
         made_dir = 1;
     }
-    char cpath[4096], cpath_lock[4200], spath[4096], spath_j[4200];
-    snprintf(cpath, sizeof cpath, "%s/bench.claimdb", dir);
-    snprintf(cpath_lock, sizeof cpath_lock, "%s-lock", cpath);
-    snprintf(spath, sizeof spath, "%s/bench.sqlite", dir);
-    snprintf(spath_j, sizeof spath_j, "%s-journal", spath);
+    char path[SYS_N][4096], extra_file[SYS_N][4200];
+    static const char *const file_names[SYS_N] = {"bench.claimdb", "bench.sqlite", "bench.floor"};
+    static const char *const extra_suffix[SYS_N] = {"-lock", "-journal", "-lock"};
+    for (int sys = 0; sys < SYS_N; sys++) {
+        snprintf(path[sys], sizeof path[sys], "%s/%s", dir, file_names[sys]);
+        snprintf(extra_file[sys], sizeof extra_file[sys], "%.4000s%s", path[sys],
+                 extra_suffix[sys]);
+    }
 
     char machine[400];
     machine_line(machine, sizeof machine);
@@ -397,135 +508,156 @@ int main(int argc, char **argv)
     bench_data d;
     bench_generate(&d, nclaims, seed);
     bench_queryset qs[W_COUNT_OF];
-    make_queries(&d, lookups, queries, limit_reps, qs);
+    make_queries(&d, lookups, queries, limit_reps, checks, 3, qs);
     fprintf(stderr, "  %zu claims (%zu positive), %zu citations, in %.2f s\n", d.nclaims, d.npos,
             d.ncitations, bench_now() - t0);
 
-    bench_load lc = {-1, -1, -1, -1}, ls = {-1, -1, -1, -1};
-    bench_result rc[W_COUNT_OF], rs[W_COUNT_OF];
-    memset(rc, 0, sizeof rc);
-    memset(rs, 0, sizeof rs);
-    alloc_results(qs, rc);
-    alloc_results(qs, rs);
-    for (int w = 0; w < W_COUNT_OF; w++)
-        rc[w].seconds = rs[w].seconds = -1;
+    bench_load ld[SYS_N];
+    bench_result res[SYS_N][W_COUNT_OF];
+    memset(res, 0, sizeof res);
+    for (int sys = 0; sys < SYS_N; sys++) {
+        ld[sys] = (bench_load){-1, -1, -1, -1, -1};
+        alloc_results(qs, res[sys]);
+        for (int w = 0; w < W_COUNT_OF; w++)
+            res[sys][w].seconds = -1;
+    }
 
+    static const load_fn loaders[SYS_N] = {claimdb_run_load, sqlite_run_load, floor_run_load};
     cpu_mark m0, m1, m2;
     cpu_now(&m0);
-    if (run_c) {
-        fprintf(stderr, "claimdb %s: %s\n", claimdb_version(), cpath);
-        claimdb_run_load(&d, cpath, &lc, verbose);
-    }
-    if (run_s) {
-        fprintf(stderr, "SQLite %s (default journal and synchronous): %s\n", sqlite3_libversion(),
-                spath);
-        sqlite_run_load(&d, spath, &ls, verbose);
+    for (int sys = 0; sys < SYS_N; sys++) {
+        if (!run[sys]) continue;
+        if (sys == SYS_CLAIMDB)
+            fprintf(stderr, "claimdb %s: %s\n", claimdb_version(), path[sys]);
+        else if (sys == SYS_SQLITE)
+            fprintf(stderr, "SQLite %s (default journal and synchronous): %s\n",
+                    sqlite3_libversion(), path[sys]);
+        else
+            fprintf(stderr, "raw LMDB floor: %s\n", path[sys]);
+        load_forked(loaders[sys], &d, path[sys], &ld[sys], verbose);
     }
     cpu_now(&m1);
 
     /* Queries: the systems alternate workload by workload, and each timed pass is repeated,
      * keeping the fastest, so that a burst of load from other processes on a shared machine
-     * hits neither system alone. */
+     * hits no system alone. */
     fprintf(stderr, "queries (%d timed pass%s each, fastest kept%s):\n", repeat,
             repeat == 1 ? "" : "es", warmup ? ", after one untimed pass" : "");
-    claimdb_q *hc = run_c ? claimdb_q_open(cpath, qs, verbose) : NULL;
-    sqlite_q *hs = run_s ? sqlite_q_open(spath, verbose) : NULL;
+    claimdb_q *hc = run[SYS_CLAIMDB] ? claimdb_q_open(path[SYS_CLAIMDB], qs, verbose) : NULL;
+    sqlite_q *hs = run[SYS_SQLITE] ? sqlite_q_open(path[SYS_SQLITE], verbose) : NULL;
+    floor_q *hf = run[SYS_FLOOR] ? floor_q_open(path[SYS_FLOOR]) : NULL;
     bench_result tmp;
     memset(&tmp, 0, sizeof tmp);
     for (int w = 0; w < W_COUNT_OF; w++) {
         for (int pass = warmup ? -1 : 0; pass < repeat; pass++) {
-            for (int sys = 0; sys < 2; sys++) {
-                bench_result *r = sys == 0 ? &rc[w] : &rs[w];
-                if (sys == 0 && !hc) continue;
-                if (sys == 1 && !hs) continue;
+            for (int sys = 0; sys < SYS_N; sys++) {
+                if (!run[sys]) continue;
+                bench_result *r = &res[sys][w];
                 tmp.rows = r->rows;
                 tmp.hash = r->hash;
-                if (sys == 0)
+                tmp.cursor_ops = -1;
+                if (sys == SYS_CLAIMDB)
                     claimdb_q_pass(hc, w, &qs[w], &tmp);
-                else
+                else if (sys == SYS_SQLITE)
                     sqlite_q_pass(hs, w, &qs[w], &tmp);
+                else
+                    floor_q_pass(hf, w, &qs[w], &tmp);
                 r->total_rows = tmp.total_rows;
-                r->cursor_ops = sys == 0 ? tmp.cursor_ops : -1;
+                r->cursor_ops = tmp.cursor_ops;
                 if (pass >= 0 && (r->seconds < 0 || tmp.seconds < r->seconds))
                     r->seconds = tmp.seconds;
             }
         }
         double n = qs[w].n ? (double)qs[w].n : 1;
-        fprintf(stderr, "  %-42s claimdb %9.2f µs, SQLite %9.2f µs\n", bench_workloads[w].name,
-                rc[w].seconds * 1e6 / n, rs[w].seconds * 1e6 / n);
+        fprintf(stderr, "  %-42s claimdb %9.2f µs, SQLite %9.2f µs, floor %9.2f µs\n",
+                bench_workloads[w].name, res[SYS_CLAIMDB][w].seconds * 1e6 / n,
+                res[SYS_SQLITE][w].seconds * 1e6 / n, res[SYS_FLOOR][w].seconds * 1e6 / n);
     }
     claimdb_q_close(hc);
     sqlite_q_close(hs);
+    floor_q_close(hf);
     cpu_now(&m2);
-    if (run_c) check_alone("claimdb", qs, rc);
-    if (run_s) check_alone("SQLite", qs, rs);
-    if (run_c && run_s) {
-        if (lc.check_pos_claims != ls.check_pos_claims ||
-            lc.check_pos_citations != ls.check_pos_citations)
-            bench_die("after loading, claimdb counts %lld positive claims and %lld citations, "
-                      "SQLite %lld and %lld",
-                      (long long)lc.check_pos_claims, (long long)lc.check_pos_citations,
-                      (long long)ls.check_pos_claims, (long long)ls.check_pos_citations);
-        check_agree(qs, rc, rs);
-        fprintf(stderr, "results agree: every query returned the same rows in both systems\n");
+    int first = -1;
+    for (int sys = 0; sys < SYS_N; sys++) {
+        if (!run[sys]) continue;
+        check_alone(sys_names[sys], qs, res[sys]);
+        if (first < 0) {
+            first = sys;
+            continue;
+        }
+        if (ld[sys].check_pos_claims != ld[first].check_pos_claims ||
+            ld[sys].check_pos_citations != ld[first].check_pos_citations)
+            bench_die("after loading, %s counts %lld positive claims and %lld citations, "
+                      "%s %lld and %lld",
+                      sys_names[first], (long long)ld[first].check_pos_claims,
+                      (long long)ld[first].check_pos_citations, sys_names[sys],
+                      (long long)ld[sys].check_pos_claims, (long long)ld[sys].check_pos_citations);
+        check_agree(sys_names[first], sys_names[sys], qs, res[first], res[sys]);
     }
+    if (first >= 0)
+        fprintf(stderr, "results agree: every query returned the same rows in every system\n");
 
     printf("\nclaimdb-bench: %zu claims (%zu positive, %zu negative), %zu citations, "
            "%u subjects, %u entities, %d predicates, %d articles, seed %llu\n",
            d.nclaims, d.npos, d.nclaims - d.npos, d.ncitations, d.nsubjects, d.nentities,
            BENCH_NPREDICATES, BENCH_NARTICLES, (unsigned long long)seed);
     printf("machine: %s\n", machine);
-    if (bench_sqlite_cache_mb)
-        printf("claimdb %s, SQLite %s (page cache %d MiB)\n", claimdb_version(),
-               sqlite3_libversion(), bench_sqlite_cache_mb);
-    else
-        printf("claimdb %s, SQLite %s (default page cache, 2 MiB)\n", claimdb_version(),
-               sqlite3_libversion());
+    printf("claimdb %s, SQLite %s (page cache %s), the floor on %s\n", claimdb_version(),
+           sqlite3_libversion(), bench_sqlite_cache_mb ? "set by --sqlite-cache" : "default, 2 MiB",
+           floor_lmdb_version());
     printf(
         "queries: %s%d timed pass%s per system, the fastest kept; systems alternate per workload\n",
         warmup ? "one untimed pass, then " : "no warm-up, ", repeat, repeat == 1 ? "" : "es");
     printf(
         "other processes kept %.2f of %ld CPUs busy during the loads, %.2f during the queries\n\n",
         cpu_others(&m0, &m1), sysconf(_SC_NPROCESSORS_ONLN), cpu_others(&m1, &m2));
-    printf("| %-52s | %10s | %10s | %6s | %s\n", "workload", "claimdb", "SQLite", "ratio",
-           "claimdb cursor ops/query");
+    printf("| %-52s | %10s | %10s | %10s | %9s | %9s | %s\n", "workload", "claimdb", "SQLite",
+           "floor", "c/SQLite", "c/floor", "claimdb cursor ops/query");
     printf("|------------------------------------------------------|------------|------------|"
-           "--------|--------------------------\n");
-    row("bulk load, one transaction (s)", lc.seconds, ls.seconds, "%.2f", 0, NULL);
-    row("  claims/s", lc.seconds > 0 ? (double)d.nclaims / lc.seconds : -1,
-        ls.seconds > 0 ? (double)d.nclaims / ls.seconds : -1, "%.0f", 1, NULL);
-    row("  citations/s", lc.seconds > 0 ? (double)d.ncitations / lc.seconds : -1,
-        ls.seconds > 0 ? (double)d.ncitations / ls.seconds : -1, "%.0f", 1, NULL);
-    row("database file (MB)", lc.file_bytes >= 0 ? (double)lc.file_bytes / 1048576.0 : -1,
-        ls.file_bytes >= 0 ? (double)ls.file_bytes / 1048576.0 : -1, "%.1f", 0, NULL);
+           "------------|-----------|-----------|--------------------------\n");
+    double v[SYS_N];
+    for (int sys = 0; sys < SYS_N; sys++)
+        v[sys] = ld[sys].seconds;
+    row("load, one transaction (s)", v, "%.2f", 1, NULL);
+    for (int sys = 0; sys < SYS_N; sys++)
+        v[sys] = ld[sys].seconds > 0 ? (double)d.nclaims / ld[sys].seconds : -1;
+    row("  claims/s", v, "%.0f", 0, NULL);
+    for (int sys = 0; sys < SYS_N; sys++)
+        v[sys] = ld[sys].file_bytes >= 0 ? (double)ld[sys].file_bytes / 1048576.0 : -1;
+    row("database file (MB)", v, "%.1f", 1, NULL);
+    for (int sys = 0; sys < SYS_N; sys++)
+        v[sys] = ld[sys].peak_rss >= 0 ? (double)ld[sys].peak_rss / 1048576.0 : -1;
+    row("peak RSS of the load (MB)", v, "%.0f", 1, NULL);
     for (int w = 0; w < W_COUNT_OF; w++) {
         char name[96], extra[64] = "";
         snprintf(name, sizeof name, "%s (µs, %zu q)", bench_workloads[w].name, qs[w].n);
         double n = qs[w].n ? (double)qs[w].n : 1;
-        if (rc[w].cursor_ops >= 0)
-            snprintf(extra, sizeof extra, "%.1f", (double)rc[w].cursor_ops / n);
-        row(name, rc[w].seconds >= 0 ? rc[w].seconds * 1e6 / n : -1,
-            rs[w].seconds >= 0 ? rs[w].seconds * 1e6 / n : -1, "%.2f", 0, extra);
+        if (res[SYS_CLAIMDB][w].cursor_ops >= 0)
+            snprintf(extra, sizeof extra, "%.1f", (double)res[SYS_CLAIMDB][w].cursor_ops / n);
+        for (int sys = 0; sys < SYS_N; sys++)
+            v[sys] = res[sys][w].seconds >= 0 ? res[sys][w].seconds * 1e6 / n : -1;
+        row(name, v, "%.2f", 1, extra);
     }
-    printf("\nratio = SQLite / claimdb for times, claimdb / SQLite for rates: > 1 means claimdb "
-           "is faster.\nrows per query:");
+    printf("\nc/SQLite, c/floor = claimdb's figure / the other system's: for times and sizes, "
+           "< 1 means claimdb is smaller or faster.\nrows per query:");
+    int shown = first >= 0 ? first : 0;
     for (int w = 0; w < W_COUNT_OF; w++) {
         double n = qs[w].n ? (double)qs[w].n : 1;
-        printf(" %s%.1f", w ? "; " : "", (double)(run_c ? rc[w].total_rows : rs[w].total_rows) / n);
+        printf("%s%.1f", w ? "; " : " ", (double)res[shown][w].total_rows / n);
     }
-    printf(" (lookup; sp?o; ?spo; join; count value; limit)\n");
+    printf(" (lookup; sp?o; ?spo; join; count value; limit; Q3; Q5 count value; Q8)\n");
 
     if (!keep) {
-        unlink(cpath);
-        unlink(cpath_lock);
-        unlink(spath);
-        unlink(spath_j);
+        for (int sys = 0; sys < SYS_N; sys++) {
+            unlink(path[sys]);
+            unlink(extra_file[sys]);
+        }
         if (made_dir) rmdir(dir);
     } else {
-        fprintf(stderr, "kept %s and %s\n", cpath, spath);
+        fprintf(stderr, "kept %s, %s and %s\n", path[0], path[1], path[2]);
     }
-    free_results(rc);
-    free_results(rs);
+    for (int sys = 0; sys < SYS_N; sys++)
+        free_results(res[sys]);
     for (int w = 0; w < W_COUNT_OF; w++)
         free(qs[w].params);
     bench_data_free(&d);

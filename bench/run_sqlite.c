@@ -200,6 +200,7 @@ static void bind_params(sqlite3_stmt *st, int mask, const bench_param *bp)
     if (mask & 1) sqlite3_bind_text(st, 1, bp->s, -1, SQLITE_STATIC);
     if (mask & 2) sqlite3_bind_text(st, 2, bp->p, -1, SQLITE_STATIC);
     if (mask & 4) sqlite3_bind_text(st, 3, bp->o, -1, SQLITE_STATIC);
+    if (mask & 8) sqlite3_bind_int64(st, 4, bp->a);
 }
 
 static void explain(sqlite3 *db, const char *sql)
@@ -252,12 +253,12 @@ void sqlite_q_pass(sqlite_q *h, int wi, const bench_queryset *q, bench_result *r
                 if (w->coltype[col] == COL_INT) {
                     int64_t v = sqlite3_column_int64(st, col);
                     hash += bench_hash_int(v);
-                    if (wi == W_COUNT) rows = v;
+                    if (w->is_count && col == 0) rows = v;
                 } else {
                     hash += bench_hash_text((const char *)sqlite3_column_text(st, col));
                 }
             }
-            if (wi != W_COUNT) rows++;
+            if (!w->is_count) rows++;
         }
         if (rc != SQLITE_DONE) bench_die("SQLite: step %s: %s", w->sql, sqlite3_errmsg(h->db));
         sqlite3_reset(st);

@@ -42,13 +42,24 @@ static int explain_step(claimdb_stmt *stmt, rowset *rs, const step_plan *sp, int
     snprintf(pat, sizeof pat, "%s%s%s %s %s", without ? "WITHOUT " : "",
              sp->pol == POL_NEG ? "NOT " : "", s, p, o);
     static const char *const pos_names[] = {"s", "p", "o"};
-    for (int i = 0; i < sp->nprefix; i++) {
-        strcat(bound, i ? "," : "");
-        strcat(bound, pos_names[idx_order[sp->idx][i]]);
-    }
-    if (!bound[0]) strcpy(bound, "-");
     char idx[64];
-    snprintf(idx, sizeof idx, "%s%s", idx_name(sp->idx), sp->nprefix ? " prefix" : " full scan");
+    if (sp->by_article) {
+        /* the article -> claims index, one range per article, in s, p, o order after it */
+        strcpy(bound, sp->narts > 1 ? "articles" : "article");
+        for (int i = 0; i < sp->art_nprefix; i++) {
+            strcat(bound, ",");
+            strcat(bound, pos_names[i]);
+        }
+        snprintf(idx, sizeof idx, "ARTICLE prefix");
+    } else {
+        for (int i = 0; i < sp->nprefix; i++) {
+            strcat(bound, i ? "," : "");
+            strcat(bound, pos_names[idx_order[sp->idx][i]]);
+        }
+        if (!bound[0]) strcpy(bound, "-");
+        snprintf(idx, sizeof idx, "%s%s", idx_name(sp->idx),
+                 sp->nprefix ? " prefix" : " full scan");
+    }
     value row[5] = {v_int(n), v_cstr(pat), v_cstr(idx), v_cstr(bound),
                     v_int((int64_t)(sp->est + 0.5))};
     (void)stmt;

@@ -7,12 +7,102 @@
 #include <stdlib.h>
 #include <string.h>
 
+static int cmp_spo(const void *a, const void *b)
+{
+    const claim_key *x = a, *y = b;
+    if (x->s != y->s) return x->s < y->s ? -1 : 1;
+    if (x->p != y->p) return x->p < y->p ? -1 : 1;
+    if (x->o != y->o) return x->o < y->o ? -1 : 1;
+    return 0;
+}
+
+/* The claims several articles cite (CITED BY a OR b …), each once, in s, p, o order as one
+ * article's range gives them. */
+static int level_merge_articles(find_exec *fx, level *l, const term_id *prefix)
+{
+    step_plan *sp = l->sp;
+    size_t cap = 0;
+    int rc = CLAIMDB_OK, r = 0;
+    for (size_t a = 0; a < sp->narts && rc == CLAIMDB_OK; a++) {
+        store_cursor *c;
+        rc = store_article_scan_open(fx->stmt->txn, sp->arts[a], sp->pol, prefix, sp->art_nprefix,
+                                     &c);
+        if (rc != CLAIMDB_OK) return db_store_error(fx->stmt->db, rc);
+        claim_key k;
+        while ((r = store_cursor_next_claim(c, &k)) == 1) {
+            if (l->nkeys == cap) {
+                cap = cap ? 2 * cap : 64;
+                claim_key *p = realloc(l->keys, cap * sizeof *p);
+                if (!p) {
+                    rc = CLAIMDB_NOMEM;
+                    break;
+                }
+                l->keys = p;
+            }
+            l->keys[l->nkeys++] = k;
+        }
+        store_cursor_close(c);
+        if (r < 0) return find_store_err(fx, r);
+    }
+    if (rc == CLAIMDB_NOMEM) return db_error(fx->stmt->db, rc, "out of memory");
+    if (l->nkeys > 1) {
+        qsort(l->keys, l->nkeys, sizeof *l->keys, cmp_spo);
+        size_t w = 1;
+        for (size_t i = 1; i < l->nkeys; i++)
+            if (cmp_spo(&l->keys[i], &l->keys[w - 1]) != 0) l->keys[w++] = l->keys[i];
+        l->nkeys = w;
+    }
+    return CLAIMDB_OK;
+}
+
+/* Open a step's article path: the claims of its article(s), narrowed by the s, p, o positions
+ * bound in front. */
+static int level_open_article(find_exec *fx, level *l)
+{
+    step_plan *sp = l->sp;
+    term_id prefix[3];
+    for (int i = 0; i < sp->art_nprefix; i++) {
+        const pos_plan *pp = &sp->pos[i];
+        value v = pp->kind == POS_BOUND ? find_var(fx, pp->slot) : v_null();
+        term_id id = pp->kind == POS_CONST ? pp->id : v.k == V_TERM ? v.u.t : 0;
+        if (id == 0) {
+            l->empty = true;
+            return CLAIMDB_OK;
+        }
+        prefix[i] = id;
+    }
+    uint64_t article;
+    if (sp->art_from_var) {
+        value a = find_var(fx, sp->cv[CV_SRC].slot);
+        if (a.k != V_INT || a.u.i < 0) {
+            l->empty = true;
+            return CLAIMDB_OK;
+        }
+        article = (uint64_t)a.u.i;
+    } else if (sp->narts == 1) {
+        article = sp->arts[0];
+    } else {
+        return level_merge_articles(fx, l, prefix);
+    }
+    int rc =
+        store_article_scan_open(fx->stmt->txn, article, sp->pol, prefix, sp->art_nprefix, &l->scan);
+    if (rc != CLAIMDB_OK) {
+        l->scan = NULL;
+        return db_store_error(fx->stmt->db, rc);
+    }
+    return CLAIMDB_OK;
+}
+
 static int level_open(find_exec *fx, level *l)
 {
     step_plan *sp = l->sp;
     term_id prefix[3];
     l->empty = false;
     l->cites = NULL;
+    l->srcs = NULL;
+    l->keys = NULL;
+    l->nkeys = l->ki = 0;
+    if (sp->by_article) return level_open_article(fx, l);
     for (int i = 0; i < sp->nprefix; i++) {
         const pos_plan *pp = &sp->pos[idx_order[sp->idx][i]];
         term_id id = 0;
@@ -39,9 +129,26 @@ static int level_open(find_exec *fx, level *l)
 void find_level_close(level *l)
 {
     store_cursor_close(l->cites);
+    store_cursor_close(l->srcs);
     store_cursor_close(l->scan);
+    free(l->keys);
+    l->srcs = NULL;
     l->cites = NULL;
     l->scan = NULL;
+    l->keys = NULL;
+    l->nkeys = l->ki = 0;
+}
+
+/* The level's next claim, from its scan or its merged keys: 1, 0 at the end, or minus a
+ * CLAIMDB_* code. */
+static int level_claim(level *l)
+{
+    if (!l->scan) {
+        if (l->ki == l->nkeys) return 0;
+        l->cur = l->keys[l->ki++];
+        return 1;
+    }
+    return store_cursor_next_claim(l->scan, &l->cur);
 }
 
 static term_id key_pos(const claim_key *k, int i)
@@ -50,8 +157,9 @@ static term_id key_pos(const claim_key *k, int i)
 }
 
 /* Claim-level conditions: bound and repeated positions, CITED BY, SOURCES, BY constant. */
-static int claim_ok(find_exec *fx, const step_plan *sp, const claim_key *k, bool *ok)
+static int claim_ok(find_exec *fx, level *l, const claim_key *k, bool *ok)
 {
+    const step_plan *sp = l->sp;
     store_txn *txn = fx->stmt->txn;
     *ok = false;
     for (int i = 0; i < 3; i++) {
@@ -68,7 +176,7 @@ static int claim_ok(find_exec *fx, const step_plan *sp, const claim_key *k, bool
         }
     }
     int rc;
-    if (sp->ncited) {
+    if (sp->ncited && !(sp->by_article && sp->cited_implied)) {
         size_t hits = 0;
         for (size_t i = 0; i < sp->ncited; i++) {
             rc = store_cite_exists(txn, k, sp->cited[i]);
@@ -85,13 +193,14 @@ static int claim_ok(find_exec *fx, const step_plan *sp, const claim_key *k, bool
         if (sp->pat->independent) {
             uint64_t *ids;
             size_t nids;
-            if ((rc = claim_articles(txn, k, &ids, &nids)) == CLAIMDB_OK)
+            if ((rc = claim_articles_cur(txn, &l->srcs, k, &ids, &nids)) == CLAIMDB_OK)
                 rc = independent_count(txn, ids, nids, &n);
             free(ids);
             if (rc) return db_store_error(fx->stmt->db, rc);
         } else {
             uint64_t u;
-            if ((rc = store_cite_count(txn, k, &u))) return db_store_error(fx->stmt->db, rc);
+            if ((rc = store_cite_count_cur(txn, &l->srcs, k, &u)))
+                return db_store_error(fx->stmt->db, rc);
             n = (int64_t)u;
         }
         int64_t m = sp->sources_n;
@@ -121,22 +230,75 @@ static int claim_ok(find_exec *fx, const step_plan *sp, const claim_key *k, bool
     if (sp->has_by_const && !sp->cite_rows) {
         /* BY a constant without FROM: some citation has that claimant. */
         if (sp->by_const == 0) return CLAIMDB_OK;
-        store_cursor *cur;
-        if ((rc = store_cites_open(txn, k, &cur))) return db_store_error(fx->stmt->db, rc);
+        rc = l->srcs ? store_cites_retarget(l->srcs, k) : store_cites_open(txn, k, &l->srcs);
+        if (rc) return db_store_error(fx->stmt->db, rc);
         store_citation c;
         int r;
         bool found = false;
-        while (!found && (r = store_cursor_next_cite(cur, &c)) == 1)
+        while (!found && (r = store_cursor_next_cite(l->srcs, &c)) == 1)
             found = c.claimant == sp->by_const;
-        store_cursor_close(cur);
+        if (r < 0) return find_store_err(fx, r);
         if (!found) return CLAIMDB_OK;
     }
     *ok = true;
     return CLAIMDB_OK;
 }
 
-/* The value of citation variable which (CV_*); a STORED time is formatted into buf. */
-static value cite_value(const store_citation *c, int which, char *buf, size_t bufsz)
+/* The text of a stored time, formatted once per distinct time and kept until the statement
+ * ends: gathered rows, DISTINCT sets and groups hold on to the values they are given. */
+static int stored_text(find_exec *fx, int64_t t, value *out)
+{
+    struct stored_time *st = &fx->stored;
+    if (st->nslots) {
+        size_t mask = st->nslots - 1;
+        for (size_t i = (size_t)((uint64_t)t * UINT64_C(0x9E3779B97F4A7C15) >> 32) & mask;;
+             i = (i + 1) & mask) {
+            if (!st->slots[i]) break;
+            if (st->slots[i]->t == t) {
+                *out = v_text(st->slots[i]->text, st->slots[i]->len);
+                return CLAIMDB_OK;
+            }
+        }
+    }
+    if ((st->n + 1) * 2 > st->nslots) { /* grow (and rehash) the table */
+        size_t ns = st->nslots ? st->nslots * 2 : 16;
+        struct stored_ent **slots = calloc(ns, sizeof *slots);
+        if (!slots) return db_error(fx->stmt->db, CLAIMDB_NOMEM, "out of memory");
+        for (size_t j = 0; j < st->nslots; j++) {
+            struct stored_ent *e = st->slots[j];
+            if (!e) continue;
+            size_t i = (size_t)((uint64_t)e->t * UINT64_C(0x9E3779B97F4A7C15) >> 32) & (ns - 1);
+            while (slots[i])
+                i = (i + 1) & (ns - 1);
+            slots[i] = e;
+        }
+        free(st->slots);
+        st->slots = slots;
+        st->nslots = ns;
+    }
+    struct stored_ent *e = malloc(sizeof *e);
+    if (!e) return db_error(fx->stmt->db, CLAIMDB_NOMEM, "out of memory");
+    e->t = t;
+    e->len = format_utc(t, e->text, sizeof e->text);
+    size_t mask = st->nslots - 1;
+    size_t i = (size_t)((uint64_t)t * UINT64_C(0x9E3779B97F4A7C15) >> 32) & mask;
+    while (st->slots[i])
+        i = (i + 1) & mask;
+    st->slots[i] = e;
+    st->n++;
+    *out = e->len ? v_text(e->text, e->len) : v_null();
+    return CLAIMDB_OK;
+}
+
+void find_stored_free(find_exec *fx)
+{
+    for (size_t i = 0; i < fx->stored.nslots; i++)
+        free(fx->stored.slots[i]);
+    free(fx->stored.slots);
+    memset(&fx->stored, 0, sizeof fx->stored);
+}
+
+static value cite_value_plain(const store_citation *c, int which)
 {
     switch (which) {
     case CV_SRC:
@@ -151,12 +313,20 @@ static value cite_value(const store_citation *c, int which, char *buf, size_t bu
         return c->qstart >= 0 ? v_int(c->qstart) : v_null();
     case CV_TO:
         return c->qend >= 0 ? v_int(c->qend) : v_null();
-    case CV_ON:
+    default:
         return c->said_on.ptr ? v_text(c->said_on.ptr, c->said_on.len) : v_null();
-    default: {
-        size_t n = format_utc(c->stored, buf, bufsz);
-        return n ? v_text(buf, n) : v_null();
     }
+}
+
+/* The value of citation variable which (CV_*). */
+static int cite_value(find_exec *fx, const store_citation *c, int which, value *out)
+{
+    switch (which) {
+    case CV_STORED:
+        return stored_text(fx, c->stored, out);
+    default:
+        *out = cite_value_plain(c, which);
+        return CLAIMDB_OK;
     }
 }
 
@@ -167,18 +337,21 @@ static int cite_accept(find_exec *fx, level *l, const store_citation *c, bool *o
     *ok = false;
     /* An unknown claimant (id 0) matches nothing, not the citations without claimant. */
     if (sp->has_by_const && (sp->by_const == 0 || c->claimant != sp->by_const)) return CLAIMDB_OK;
-    char tbuf[32];
     for (int i = 0; i < CV_N; i++) {
         if (sp->cv[i].slot < 0 || sp->cv[i].is_new) continue;
-        value have = find_var(fx, sp->cv[i].slot), got = cite_value(c, i, tbuf, sizeof tbuf);
+        value have = find_var(fx, sp->cv[i].slot), got;
         bool eq;
-        int rc = value_equal(fx->stmt->txn, &have, &got, &eq);
+        int rc = cite_value(fx, c, i, &got);
+        if (rc) return rc;
+        rc = value_equal(fx->stmt->txn, &have, &got, &eq);
         if (rc != CLAIMDB_OK) return db_store_error(fx->stmt->db, rc);
         if (!eq) return CLAIMDB_OK;
     }
     for (int i = 0; i < CV_N; i++)
-        if (sp->cv[i].slot >= 0 && sp->cv[i].is_new)
-            fx->vars[sp->cv[i].slot] = cite_value(c, i, l->stored, sizeof l->stored);
+        if (sp->cv[i].slot >= 0 && sp->cv[i].is_new) {
+            int rc = cite_value(fx, c, i, &fx->vars[sp->cv[i].slot]);
+            if (rc) return rc;
+        }
     *ok = true;
     return CLAIMDB_OK;
 }
@@ -204,10 +377,10 @@ static int level_next(find_exec *fx, level *l)
             if (r < 0) return LEVEL_ERR(find_store_err(fx, r));
         }
         if (db->interrupted) return LEVEL_ERR(db_error(db, CLAIMDB_INTERRUPT, "interrupted"));
-        r = store_cursor_next_claim(l->scan, &l->cur);
+        r = level_claim(l);
         if (r == 0) return 0;
         if (r < 0) return LEVEL_ERR(find_store_err(fx, r));
-        if ((rc = claim_ok(fx, sp, &l->cur, &ok))) return LEVEL_ERR(rc);
+        if ((rc = claim_ok(fx, l, &l->cur, &ok))) return LEVEL_ERR(rc);
         if (!ok) continue;
         for (int i = 0; i < 3; i++)
             if (sp->pos[i].kind == POS_NEW) fx->vars[sp->pos[i].slot] = v_term(key_pos(&l->cur, i));
@@ -217,6 +390,9 @@ static int level_next(find_exec *fx, level *l)
             value a = find_var(fx, sp->cv[CV_SRC].slot);
             if (a.k != V_INT || a.u.i < 0) continue;
             rc = store_cites_open_article(fx->stmt->txn, &l->cur, (uint64_t)a.u.i, &l->cites);
+        } else if (sp->src_fixed) {
+            /* A FILTER keeps only this article's rows: walk its citations only. */
+            rc = store_cites_open_article(fx->stmt->txn, &l->cur, sp->arts[0], &l->cites);
         } else {
             rc = store_cites_open(fx->stmt->txn, &l->cur, &l->cites);
         }

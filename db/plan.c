@@ -1,7 +1,9 @@
 /* plan.c — the planner: estimate each pattern's cardinality from the index statistics, order
  * the patterns greedily (cheapest connected pattern next, so bound values of one pattern
  * become prefix bounds of the next), and pick for each the index whose key prefix covers its
- * bound positions. */
+ * bound positions — or, when the pattern names its articles (CITED BY, or FROM's variable
+ * fixed by an earlier step or a FILTER equality) and they cite fewer claims than that range
+ * holds, the article -> claims index. */
 #include "plan.h"
 
 #include <stdlib.h>
@@ -17,10 +19,14 @@ const char *idx_name(store_index idx)
 
 void plan_free(plan *p)
 {
-    for (size_t i = 0; i < p->nsteps; i++)
+    for (size_t i = 0; i < p->nsteps; i++) {
         free(p->steps[i].cited);
-    for (size_t i = 0; i < p->nwithout; i++)
+        free(p->steps[i].arts);
+    }
+    for (size_t i = 0; i < p->nwithout; i++) {
         free(p->without[i].cited);
+        free(p->without[i].arts);
+    }
     free(p->steps);
     free(p->without);
     memset(p, 0, sizeof *p);
@@ -144,8 +150,9 @@ static void step_bind(step_plan *sp, bool *bound)
     choose_index(mask, &sp->idx, &sp->nprefix);
 }
 
-/* Estimated rows of a step given the variables bound before it. */
-static double estimate(claimdb_stmt *stmt, const step_plan *sp, const bool *bound, double total)
+/* Rows in the index range a step scans given the variables bound before it (before CITED BY,
+ * SOURCES and BY, which are checked claim by claim). */
+static double range_rows(claimdb_stmt *stmt, const step_plan *sp, const bool *bound, double total)
 {
     double est = total;
     int nbound = 0, nvar = 0;
@@ -167,8 +174,111 @@ static double estimate(claimdb_stmt *stmt, const step_plan *sp, const bool *boun
      * cannot know without value statistics; one tenth per position is a common guess. */
     for (int i = 0; i < nvar; i++)
         est /= 10;
+    return est;
+}
+
+/* The article id a FILTER equality `?src = n` (n a whole number, or a parameter bound to one)
+ * fixes FROM's variable slot to. Only AND-ed parts count: under OR or NOT other rows pass. */
+static bool filter_fixes(claimdb_stmt *stmt, const ast_expr *e, int slot, uint64_t *id)
+{
+    if (!e) return false;
+    if (e->kind == EXPR_AND)
+        return filter_fixes(stmt, e->a, slot, id) || filter_fixes(stmt, e->b, slot, id);
+    if (e->kind != EXPR_CMP || e->op != CMP_EQ) return false;
+    const ast_expr *var = e->a, *c = e->b;
+    if (var->kind != EXPR_VAR) {
+        var = e->b;
+        c = e->a;
+    }
+    if (var->kind != EXPR_VAR || var->slot != slot) return false;
+    if (c->kind == EXPR_NUMBER && c->value.kind == VAL_INT && c->value.i >= 0) {
+        *id = (uint64_t)c->value.i;
+        return true;
+    }
+    if (c->kind == EXPR_PARAM) {
+        const binding *b = stmt_binding(stmt, c->text);
+        if (b && b->k == V_INT && b->u.i >= 0) {
+            *id = (uint64_t)b->u.i;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Claims of a polarity one article cites, on average (the "artcite" range of one article). */
+static double per_article(const store_counts *c, uint8_t pol)
+{
+    double claims = (double)(c->claims_pos + c->claims_neg);
+    double share =
+        claims > 0 ? (double)(pol == POL_POS ? c->claims_pos : c->claims_neg) / claims : 0;
+    return (double)c->citations / (double)(c->articles ? c->articles : 1) * share;
+}
+
+/* Rows of the article range a step could scan instead of a claim index, or -1 when it has
+ * none: the articles of CITED BY (each of them when any may cite, one when all must), or the
+ * one FROM's variable stands for when an earlier step binds it or a FILTER fixes it. */
+static double article_rows(claimdb_stmt *stmt, const ast_find *f, const step_plan *sp,
+                           const bool *bound, const store_counts *counts, bool without)
+{
+    double one = per_article(counts, sp->pol);
+    if (sp->ncited) return sp->pat->cited_mode == CITED_ANY ? one * (double)sp->ncited : one;
+    int slot = sp->cv[CV_SRC].slot;
+    uint64_t id;
+    if (slot < 0) return -1;
+    if (bound[slot]) return one;
+    if (!without && filter_fixes(stmt, f->filter, slot, &id)) return one;
+    return -1;
+}
+
+/* Estimated rows of a step given the variables bound before it. */
+static double estimate(claimdb_stmt *stmt, const ast_find *f, const step_plan *sp,
+                       const bool *bound, const store_counts *counts, bool without)
+{
+    double total = (double)(sp->pol == POL_POS ? counts->claims_pos : counts->claims_neg);
+    double est = range_rows(stmt, sp, bound, total);
+    if (est == 0) return 0;
     if (sp->ncited || sp->has_sources || sp->has_by_const) est /= 2;
+    double art = article_rows(stmt, f, sp, bound, counts, without);
+    if (art >= 0 && art < est) est = art;
     return est < 1 && est > 0 ? 1 : est;
+}
+
+/* Make a step start from the article range (article_rows) rather than its claim index when
+ * that range is the smaller; bound is the set before the step, the step already bound. */
+static int choose_access(claimdb_stmt *stmt, const ast_find *f, step_plan *sp, const bool *bound,
+                         const store_counts *counts, bool without)
+{
+    double total = (double)(sp->pol == POL_POS ? counts->claims_pos : counts->claims_neg);
+    double art = article_rows(stmt, f, sp, bound, counts, without);
+    if (art < 0 || art >= range_rows(stmt, sp, bound, total)) return CLAIMDB_OK;
+    sp->by_article = true;
+    uint64_t fixed = 0;
+    size_t n = 0;
+    if (sp->ncited) {
+        bool any = sp->pat->cited_mode == CITED_ANY;
+        n = any ? sp->ncited : 1;
+        sp->cited_implied = any || sp->ncited == 1;
+    } else if (!sp->cv[CV_SRC].is_new) {
+        sp->art_from_var = true;
+    } else {
+        filter_fixes(stmt, f->filter, sp->cv[CV_SRC].slot, &fixed);
+        n = 1;
+        sp->src_fixed = true;
+    }
+    if (n) {
+        sp->arts = malloc(n * sizeof *sp->arts);
+        if (!sp->arts) return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+        if (sp->ncited)
+            memcpy(sp->arts, sp->cited, n * sizeof *sp->arts);
+        else
+            sp->arts[0] = fixed;
+        sp->narts = n;
+    }
+    /* "artcite" keys go on in s, p, o order: bound leading positions narrow the range. */
+    while (sp->art_nprefix < 3 && (sp->pos[sp->art_nprefix].kind == POS_CONST ||
+                                   sp->pos[sp->art_nprefix].kind == POS_BOUND))
+        sp->art_nprefix++;
+    return CLAIMDB_OK;
 }
 
 static bool connected(const step_plan *sp, const bool *bound)
@@ -221,8 +331,7 @@ int plan_build(claimdb_stmt *stmt, const ast_find *f, plan *out)
         double best_est = 0;
         for (size_t i = 0; i < npos; i++) {
             if (used[i] || (any_connected && !connected(&cand[i], bound))) continue;
-            double total = (double)(cand[i].pol == POL_POS ? counts.claims_pos : counts.claims_neg);
-            double e = estimate(stmt, &cand[i], bound, total);
+            double e = estimate(stmt, f, &cand[i], bound, &counts, false);
             if (best == SIZE_MAX || e < best_est) {
                 best = i;
                 best_est = e;
@@ -230,9 +339,18 @@ int plan_build(claimdb_stmt *stmt, const ast_find *f, plan *out)
         }
         used[best] = true;
         cand[best].est = best_est;
+        bool *before = malloc((f->nvars ? f->nvars : 1) * sizeof *before);
+        if (!before) {
+            rc = db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+            goto done;
+        }
+        memcpy(before, bound, (f->nvars ? f->nvars : 1) * sizeof *before);
         step_bind(&cand[best], bound);
         out->steps[out->nsteps++] = cand[best];
         memset(&cand[best], 0, sizeof cand[best]); /* ownership of cited moved */
+        rc = choose_access(stmt, f, &out->steps[out->nsteps - 1], before, &counts, false);
+        free(before);
+        if (rc != CLAIMDB_OK) goto done;
     }
     for (size_t i = 0; i < f->npats; i++) {
         if (!f->pats[i].without) continue;
@@ -249,12 +367,12 @@ int plan_build(claimdb_stmt *stmt, const ast_find *f, plan *out)
             goto done;
         }
         memcpy(b2, bound, (f->nvars ? f->nvars : 1) * sizeof *b2);
-        double total = (double)(sp->pol == POL_POS ? counts.claims_pos : counts.claims_neg);
-        sp->est = estimate(stmt, sp, b2, total);
+        sp->est = estimate(stmt, f, sp, b2, &counts, true);
         step_bind(sp, b2);
         free(b2);
         sp->cite_rows = sp->cv[CV_SRC].slot >= 0;
         out->nwithout++;
+        if ((rc = choose_access(stmt, f, sp, bound, &counts, true)) != CLAIMDB_OK) goto done;
     }
 done:
     if (cand)

@@ -44,6 +44,16 @@ typedef struct step_plan {
     size_t ncited;
     bool has_sources;
     int64_t sources_n;
+    /* access path: by default the range of idx above; with by_article, the claims an article
+     * cites ("artcite", in s, p, o order), when that range is estimated smaller */
+    bool by_article;
+    uint64_t *arts; /* the articles scanned, known when planning (CITED BY, a FILTER) */
+    size_t narts;
+    bool art_from_var;  /* the article is FROM's variable, bound by an earlier step */
+    bool src_fixed;     /* FROM's variable is new here and a FILTER fixes it to arts[0]: only
+                         * that article's citations can make rows */
+    bool cited_implied; /* every claim of the scan passes CITED BY (no check per claim) */
+    int art_nprefix;    /* leading s, p, o positions bound, which narrow the article's range */
 } step_plan;
 
 typedef struct plan {

@@ -27,11 +27,20 @@ static int cmp_u64(const void *a, const void *b)
 
 int claim_articles(store_txn *txn, const claim_key *k, uint64_t **ids, size_t *n)
 {
+    store_cursor *cur = NULL;
+    int rc = claim_articles_cur(txn, &cur, k, ids, n);
+    store_cursor_close(cur);
+    return rc;
+}
+
+int claim_articles_cur(store_txn *txn, store_cursor **reuse, const claim_key *k, uint64_t **ids,
+                       size_t *n)
+{
     *ids = NULL;
     *n = 0;
-    store_cursor *cur;
-    int rc = store_cites_open(txn, k, &cur);
+    int rc = *reuse ? store_cites_retarget(*reuse, k) : store_cites_open(txn, k, reuse);
     if (rc != CLAIMDB_OK) return rc;
+    store_cursor *cur = *reuse;
     store_citation c;
     size_t cap = 0;
     int r;
@@ -39,17 +48,13 @@ int claim_articles(store_txn *txn, const claim_key *k, uint64_t **ids, size_t *n
         if (*n == cap) {
             cap = cap ? cap * 2 : 8;
             uint64_t *p = realloc(*ids, cap * sizeof *p);
-            if (!p) {
-                store_cursor_close(cur);
-                return CLAIMDB_NOMEM;
-            }
+            if (!p) return CLAIMDB_NOMEM;
             *ids = p;
         }
         /* Citations come in article order; one article citing twice is one source. */
         if (*n && (*ids)[*n - 1] == c.article) continue;
         (*ids)[(*n)++] = c.article;
     }
-    store_cursor_close(cur);
     return r < 0 ? -r : CLAIMDB_OK;
 }
 

@@ -186,6 +186,9 @@ size_t store_space_len(const char *p, const char *end);
 bool store_quote_same(store_text a, store_text b);
 /* Number of distinct articles citing the claim. */
 int store_cite_count(store_txn *txn, const claim_key *k, uint64_t *n);
+/* As store_cite_count, through *cur, a citation cursor the caller keeps across claims (opened
+ * here when *cur is NULL, retargeted after; the caller closes it). */
+int store_cite_count_cur(store_txn *txn, store_cursor **cur, const claim_key *k, uint64_t *n);
 
 /* Scan claims of polarity pol whose leading positions in index order equal prefix[0..nprefix)
  * (nprefix 0..3; for IDX_POS the order is p, o, s; for IDX_OSP o, s, p). */
@@ -200,8 +203,16 @@ int store_cites_open_article(store_txn *txn, const claim_key *k, uint64_t articl
                              store_cursor **out);
 int store_cursor_next_cite(store_cursor *c,
                            store_citation *out); /* 1; 0 at end; or minus a CLAIMDB_* code */
+/* Point a citation cursor (store_cites_open) at another claim's citations, from the start.
+ * One cursor for many claims spares an open each; in a read transaction, claims visited in
+ * key order are read as one merge, without a seek from the root per claim. */
+int store_cites_retarget(store_cursor *c, const claim_key *k);
 /* The claims an article cites (both polarities). */
 int store_article_claims_open(store_txn *txn, uint64_t article, store_cursor **out);
+/* The claims of polarity pol an article cites whose leading positions in s, p, o order equal
+ * prefix[0..nprefix) (nprefix 0..3), in s, p, o order: a range of "artcite". */
+int store_article_scan_open(store_txn *txn, uint64_t article, uint8_t pol, const term_id *prefix,
+                            int nprefix, store_cursor **out);
 /* next claim: store_cursor_next_claim */
 void store_cursor_close(store_cursor *c); /* NULL is a no-op */
 
@@ -219,5 +230,14 @@ int store_cursor_next_article(store_cursor *c,
 /* Number of claims of polarity pol having term id in role (ROLE_*). */
 int store_term_stat(store_txn *txn, uint8_t pol, int role, term_id id, uint64_t *n);
 int store_counts_get(store_txn *txn, store_counts *out);
+
+/* ---- checking ---- */
+
+/* Check that the databases agree with one another (store_check.c), reporting each problem
+ * (the first thousand described, all counted in *problems); *found gets what the data holds
+ * (terms, claims, citations, articles, aliases). Returns an error only when the check itself
+ * could not run. */
+int store_check(store_txn *txn, void (*report)(void *ctx, const char *msg), void *ctx,
+                int64_t *problems, store_counts *found);
 
 #endif /* CLAIMDB_STORE_H */

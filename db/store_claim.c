@@ -222,7 +222,7 @@ bool store_quote_same(store_text a, store_text b)
 }
 
 /* The home slot of a quote: 0 for none, else a 64-bit FNV-1a hash of its identity form. */
-static uint64_t quote_home(store_text q)
+uint64_t cite_quote_home(store_text q)
 {
     if (!q.ptr) return 0;
     qwalk w;
@@ -240,7 +240,7 @@ static uint64_t quote_home(store_text q)
 static int cite_find(store_txn *t, const claim_key *k, uint64_t article, store_text quote,
                      uint64_t *slot, pend_cite **pc, store_citation *cur)
 {
-    uint64_t s = quote_home(quote);
+    uint64_t s = cite_quote_home(quote);
     for (;; s++) {
         pend_cite *p = pend_cite_find(t, k, article, s);
         int rc;
@@ -404,7 +404,7 @@ static int close_hole(store_txn *t, const claim_key *k, uint64_t article, uint64
         if (rc == CLAIMDB_NOTFOUND) return CLAIMDB_OK;
         store_citation c;
         if (rc || (rc = decode_cite(t, &key, &v, &c))) return rc;
-        uint64_t home = quote_home(c.quote);
+        uint64_t home = cite_quote_home(c.quote);
         if (s - home < s - hole) continue; /* its home lies after the hole: it stays */
         size_t n = v.mv_size;
         uint8_t *copy = malloc(n ? n : 1);
@@ -576,12 +576,25 @@ int store_cite_get(store_txn *t, const claim_key *k, uint64_t article, const sto
     return rc;
 }
 
-int store_cite_count(store_txn *t, const claim_key *k, uint64_t *n)
+int store_cites_retarget(store_cursor *c, const claim_key *k)
+{
+    if (!c || c->db != DB_CITE || !c->t)
+        return c && c->t ? store_seterr(c->t->st, CLAIMDB_MISUSE, "not a citation cursor")
+                         : CLAIMDB_MISUSE;
+    int rc = check_claim(c->t, k);
+    if (rc) return rc;
+    uint8_t prefix[CLAIM_KEY_LEN];
+    claim_key_encode(prefix, IDX_SPO, k);
+    cur_retarget(c, prefix, sizeof prefix);
+    return CLAIMDB_OK;
+}
+
+int store_cite_count_cur(store_txn *t, store_cursor **cur, const claim_key *k, uint64_t *n)
 {
     *n = 0;
-    store_cursor *c;
-    int rc = store_cites_open(t, k, &c);
+    int rc = *cur ? store_cites_retarget(*cur, k) : store_cites_open(t, k, cur);
     if (rc) return rc;
+    store_cursor *c = *cur;
     MDB_val key, v;
     int r;
     uint64_t last = 0;
@@ -594,8 +607,15 @@ int store_cite_count(store_txn *t, const claim_key *k, uint64_t *n)
         if (*n == 0 || a != last) (*n)++;
         last = a;
     }
-    store_cursor_close(c);
     return r < 0 ? -r : CLAIMDB_OK;
+}
+
+int store_cite_count(store_txn *t, const claim_key *k, uint64_t *n)
+{
+    store_cursor *c = NULL;
+    int rc = store_cite_count_cur(t, &c, k, n);
+    store_cursor_close(c);
+    return rc;
 }
 
 int store_scan_open(store_txn *t, store_index idx, uint8_t pol, const term_id *prefix, int nprefix,
@@ -669,6 +689,22 @@ int store_article_claims_open(store_txn *t, uint64_t article, store_cursor **out
     uint8_t prefix[8];
     put_u64(prefix, article);
     return cur_open(t, DB_ARTCITE, prefix, sizeof prefix, out);
+}
+
+int store_article_scan_open(store_txn *t, uint64_t article, uint8_t pol, const term_id *prefix,
+                            int nprefix, store_cursor **out)
+{
+    *out = NULL;
+    int rc = txn_check_read(t);
+    if (rc) return rc;
+    if (pol > 1 || nprefix < 0 || nprefix > 3 || (nprefix && !prefix))
+        return store_seterr(t->st, CLAIMDB_MISUSE, "invalid scan");
+    uint8_t key[ARTCITE_KEY_LEN];
+    put_u64(key, article);
+    key[8] = pol;
+    for (int i = 0; i < nprefix; i++)
+        put_u64(key + 9 + 8 * i, prefix[i]);
+    return cur_open(t, DB_ARTCITE, key, 9 + 8 * (size_t)nprefix, out);
 }
 
 int store_term_stat(store_txn *t, uint8_t pol, int role, term_id id, uint64_t *n)

@@ -45,10 +45,10 @@ enum {
 };
 extern const char *const store_db_names[DB_COUNT];
 
-#define CLAIM_KEY_LEN 25 /* [pol][a][b][c] */
-#define CITE_KEY_LEN 41  /* [pol][s][p][o][article][slot] */
+#define CLAIM_KEY_LEN 25   /* [pol][a][b][c] */
+#define CITE_KEY_LEN 41    /* [pol][s][p][o][article][slot] */
 #define ARTCITE_KEY_LEN 33 /* [article][pol][s][p][o] */
-#define TSTAT_KEY_LEN 10 /* [pol][role][id] */
+#define TSTAT_KEY_LEN 10   /* [pol][role][id] */
 
 /* One LMDB environment, shared by every store of this process on the same file. Fields below
  * `refs` are guarded by the registry mutex (store_env.c). */
@@ -64,6 +64,8 @@ typedef struct store_env {
     bool writing;               /* a store of this process holds the write transaction */
     pthread_cond_t writer_done; /* signalled when `writing` becomes false */
     int lockfd;                 /* the database file, for the writers' flock (-1 read-only) */
+    const char *map_base;       /* where the file is mapped (store_map_bounds), or NULL */
+    size_t map_size;            /* the map size map_base was found for */
     struct store_env *next;
 } store_env;
 
@@ -71,6 +73,10 @@ struct store {
     store_env *se;
     bool readonly;
     int64_t fixed_now; /* SOURCE_DATE_EPOCH when set: the time new citations get */
+    /* The map as of the last transaction begun: every record a read returns must lie inside
+     * its used part, or the file is damaged (LMDB trusts the sizes stored in its pages). */
+    const char *map_lo;
+    size_t map_used;
     int64_t cursor_ops;
     int busy_ms; /* how long a writer waits for another to finish (store_busy_timeout) */
     int (*busy_cb)(void *ctx, int waited_ms); /* told while waiting; nonzero: give up */
@@ -106,6 +112,12 @@ struct store_cursor {
     int depth;      /* savepoint level the cursor was opened at */
     MDB_cursor *mc; /* NULL when dead or waiting to be reopened after map growth */
     bool started, ended, dead, reposition;
+    /* The last range ended on the first key past it (not at the end of the database), and the
+     * cursor still sits there: a retarget to a later prefix may start from that key. */
+    bool past_range;
+    bool retargeted; /* the prefix changed since the cursor last moved */
+    uint8_t oldprefix[STORE_KEYBUF];
+    size_t oldplen;
     uint8_t prefix[STORE_KEYBUF];
     size_t plen;
     uint8_t last[STORE_KEYBUF]; /* the last key returned, to reposition after map growth */
@@ -232,6 +244,8 @@ int meta_add(store_txn *t, const char *name, int64_t delta);
 int meta_u64(store_txn *t, const char *name, uint64_t *n);
 int meta_set(store_txn *t, const char *name, uint64_t n);
 int scur_get(store *st, MDB_cursor *mc, MDB_val *k, MDB_val *v, MDB_cursor_op op);
+/* Record where the map is and how much of it is used (after a transaction begins). */
+void store_map_bounds(store *st);
 
 /* The transaction cannot go on: abort it and remember why (returns code). */
 int txn_die(store_txn *t, int code);
@@ -274,6 +288,11 @@ void tcache_clear(store_txn *t);
 int cur_open(store_txn *t, int db, const void *prefix, size_t plen, store_cursor **out);
 /* Next record under the prefix: 1, 0 at the end, or -CLAIMDB_* on error. */
 int cur_step(store_cursor *c, MDB_val *k, MDB_val *v);
+/* Make an open cursor walk another prefix (of the same length) from its start. When the new
+ * prefix comes after the old one and the cursor stopped on the key past the old range, the
+ * next step of a read transaction starts there without a seek from the root: a scan that
+ * visits claims in key order walks their citations as one merge. */
+void cur_retarget(store_cursor *c, const void *prefix, size_t plen);
 
 /* ---- store_txn.c: the write log ---- */
 /* Append a record; *start gets its offset. */
@@ -335,6 +354,8 @@ void cite_key_encode(uint8_t out[CITE_KEY_LEN], const claim_key *k, uint64_t art
 size_t cite_value_size(const store_citation *c);
 void cite_value_encode(uint8_t *out, const store_citation *c);
 int cite_value_decode(const uint8_t *p, size_t n, store_citation *c);
+/* The slot a citation's quote probes from (see store.h). */
+uint64_t cite_quote_home(store_text quote);
 /* Rewrite every claim using term from (in any role, and as claimant) onto to, merging
  * citations with claims that already exist. */
 int claims_rewrite_term(store_txn *t, term_id from, term_id to);

@@ -14,9 +14,12 @@
 #include "claimdb.h"
 
 #include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 
 /* ---- checks ---- */
@@ -46,16 +49,77 @@ bool store_txn_is_write(const store_txn *t)
 
 /* ---- low-level access ---- */
 
+/* Where the kernel mapped the database file for LMDB: LMDB does not say (MDB_envinfo's
+ * me_mapaddr is only set with MDB_FIXEDMAP), so read it from /proc/self/maps: the mapping of
+ * the file's device and inode of that size. NULL when it cannot be found. */
+static const char *find_map(const store_env *e, size_t mapsize)
+{
+    FILE *fp = fopen("/proc/self/maps", "r");
+    if (!fp) return NULL;
+    char line[512];
+    const char *base = NULL;
+    while (!base && fgets(line, sizeof line, fp)) {
+        unsigned long long lo, hi, off, ino;
+        unsigned maj, min;
+        char perms[8];
+        if (sscanf(line, "%llx-%llx %7s %llx %x:%x %llu", &lo, &hi, perms, &off, &maj, &min,
+                   &ino) != 7)
+            continue;
+        if (ino == (unsigned long long)e->ino && major(e->dev) == maj && minor(e->dev) == min &&
+            off == 0 && hi - lo >= mapsize)
+            base = (const char *)(uintptr_t)lo;
+    }
+    fclose(fp);
+    return base;
+}
+
+void store_map_bounds(store *st)
+{
+    MDB_envinfo info;
+    MDB_stat ms;
+    store_env *e = st->se;
+    if (mdb_env_info(e->env, &info) || mdb_env_stat(e->env, &ms)) {
+        st->map_lo = NULL;
+        return;
+    }
+    /* The map only moves when its size changes (no transaction of this process is open
+     * then), so it is looked up again only then. */
+    store_registry_lock();
+    if (e->map_size != info.me_mapsize) {
+        e->map_base = find_map(e, info.me_mapsize);
+        e->map_size = info.me_mapsize;
+    }
+    st->map_lo = e->map_base;
+    store_registry_unlock();
+    uint64_t used = ((uint64_t)info.me_last_pgno + 1) * ms.ms_psize;
+    st->map_used = used < info.me_mapsize ? (size_t)used : info.me_mapsize;
+}
+
+/* Does v lie where a record can? In the used map; or, in a write transaction, anywhere
+ * outside the map (LMDB's dirty pages are in the heap). */
+static bool val_ok(const store *st, const MDB_val *v)
+{
+    if (!st->map_lo) return true;
+    const char *p = v->mv_data, *lo = st->map_lo;
+    if (v->mv_size > st->map_used) return false;
+    if ((uintptr_t)p >= (uintptr_t)lo && (uintptr_t)p < (uintptr_t)lo + st->map_used)
+        return v->mv_size <= st->map_used - (size_t)(p - lo);
+    return v->mv_size == 0 || st->se->writing;
+}
+
 int scur_get(store *st, MDB_cursor *mc, MDB_val *k, MDB_val *v, MDB_cursor_op op)
 {
     st->cursor_ops++;
-    return mdb_cursor_get(mc, k, v, op);
+    int rc = mdb_cursor_get(mc, k, v, op);
+    if (rc == 0 && (!val_ok(st, k) || !val_ok(st, v))) rc = MDB_CORRUPTED;
+    return rc;
 }
 
 int sdb_get_raw(store_txn *t, int db, const void *k, size_t kl, MDB_val *v)
 {
     MDB_val key = {kl, (void *)k};
     int rc = mdb_get(txn_mdb(t), txn_dbi(t, db), &key, v);
+    if (rc == 0 && !val_ok(t->st, v)) rc = MDB_CORRUPTED;
     if (rc == MDB_NOTFOUND) return CLAIMDB_NOTFOUND;
     if (rc) return store_mdb_err(t->st, rc, store_db_names[db]);
     return CLAIMDB_OK;
@@ -67,6 +131,7 @@ int sdb_get(store_txn *t, int db, const void *k, size_t kl, MDB_val *v)
     if (prc) return prc;
     MDB_val key = {kl, (void *)k};
     int rc = mdb_get(txn_mdb(t), txn_dbi(t, db), &key, v);
+    if (rc == 0 && !val_ok(t->st, v)) rc = MDB_CORRUPTED;
     if (rc == MDB_NOTFOUND) return CLAIMDB_NOTFOUND;
     if (rc) return store_mdb_err(t->st, rc, store_db_names[db]);
     return CLAIMDB_OK;
@@ -255,8 +320,25 @@ int cur_step(store_cursor *c, MDB_val *k, MDB_val *v)
     if (c->t->write && (rc = pend_sync_db(c->t, c->db)))
         return rc == STORE_MAPFULL ? -CLAIMDB_IOERR : -rc;
     if (c->dead || !c->mc) return -CLAIMDB_MISUSE;
-    if (!c->started) {
+    /* (Read transactions only: in a write transaction a flush of pending writes may put keys
+     * between the old range and the key the cursor sits on.) */
+    if (!c->started && c->retargeted && c->past_range && !c->t->write && c->plen == c->oldplen &&
+        memcmp(c->prefix, c->oldprefix, c->plen) > 0) {
+        /* Every key before the one the cursor sits on is below the old prefix or in the old
+         * range, so below the new one: if that key is not below the new prefix, it is the
+         * first key of the new range (or past it: an empty range). */
         c->started = true;
+        c->retargeted = c->past_range = false;
+        rc = scur_get(st, c->mc, k, v, MDB_GET_CURRENT);
+        if (rc == 0 && (k->mv_size < c->plen ? memcmp(k->mv_data, c->prefix, k->mv_size) < 0
+                                             : memcmp(k->mv_data, c->prefix, c->plen) < 0)) {
+            k->mv_size = c->plen;
+            k->mv_data = c->prefix;
+            rc = scur_get(st, c->mc, k, v, MDB_SET_RANGE);
+        }
+    } else if (!c->started) {
+        c->started = true;
+        c->retargeted = c->past_range = false;
         if (c->plen) {
             k->mv_size = c->plen;
             k->mv_data = c->prefix;
@@ -284,6 +366,7 @@ int cur_step(store_cursor *c, MDB_val *k, MDB_val *v)
     }
     if (k->mv_size < c->plen || memcmp(k->mv_data, c->prefix, c->plen) != 0) {
         c->ended = true;
+        c->past_range = true;
         return 0;
     }
     if (c->t->write && k->mv_size <= sizeof c->last) { /* only write txns are ever replayed */
@@ -291,6 +374,18 @@ int cur_step(store_cursor *c, MDB_val *k, MDB_val *v)
         c->lastlen = k->mv_size;
     }
     return 1;
+}
+
+void cur_retarget(store_cursor *c, const void *prefix, size_t plen)
+{
+    /* Only a range that ran to its end left the cursor on the key past it. */
+    c->past_range = c->past_range && c->ended && !c->reposition;
+    memcpy(c->oldprefix, c->prefix, c->plen);
+    c->oldplen = c->plen;
+    memcpy(c->prefix, prefix, plen);
+    c->plen = plen;
+    c->started = c->ended = c->reposition = false;
+    c->retargeted = true;
 }
 
 void store_cursor_close(store_cursor *c)
@@ -414,6 +509,7 @@ static int begin_root(store_txn *t)
         }
         t->txns[0] = txn;
         t->txnid = (uint64_t)mdb_txn_id(txn);
+        store_map_bounds(st);
         return CLAIMDB_OK;
     }
 }
@@ -998,6 +1094,7 @@ int txn_grow(store_txn *t, size_t upto)
                 t, store_seterr(st, CLAIMDB_BUSY, "database changed while growing the map"));
         }
         t->txns[0] = root;
+        store_map_bounds(st);
         t->meta = (meta_cache){0}; /* recomputed by the replay */
         int rc = replay(t, upto, target_depth);
         if (rc == STORE_MAPFULL) continue;

@@ -1,7 +1,7 @@
 /* check.c — semantic checks and annotation of parsed statements (see check.h). */
 #include "check.h"
 
-#include "cqregex.h"
+#include "cq_regex.h"
 
 #include "claimdb.h"
 

@@ -958,6 +958,134 @@ static void test_fork_reader(void **state)
     assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/* ---- store_check: each kind of disagreement between the databases is found ---- */
+
+typedef struct found_msgs {
+    char text[8192];
+    int n;
+} found_msgs;
+
+static void collect(void *ctx, const char *msg)
+{
+    found_msgs *m = ctx;
+    m->n++;
+    size_t len = strlen(m->text);
+    snprintf(m->text + len, sizeof m->text - len, "%s\n", msg);
+}
+
+/* Change the file behind claimdb's back, as damage or a buggy tool would. */
+static void raw_edit(const char *path, const char *db, const void *key, size_t klen,
+                     const void *val, size_t vlen, bool del)
+{
+    MDB_env *env;
+    MDB_txn *txn;
+    MDB_dbi dbi;
+    assert_int_equal(mdb_env_create(&env), 0);
+    mdb_env_set_maxdbs(env, 16);
+    assert_int_equal(mdb_env_open(env, path, MDB_NOSUBDIR, 0644), 0);
+    assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+    assert_int_equal(mdb_dbi_open(txn, db, 0, &dbi), 0);
+    MDB_val k = {klen, (void *)key}, v = {vlen, (void *)val};
+    int rc = del ? mdb_del(txn, dbi, &k, NULL) : mdb_put(txn, dbi, &k, &v, 0);
+    if (rc) fail_msg("raw %s in %s: %s", del ? "delete" : "put", db, mdb_strerror(rc));
+    assert_int_equal(mdb_txn_commit(txn), 0);
+    mdb_env_close(env);
+}
+
+static int64_t run_check(fx *f, found_msgs *m)
+{
+    store *st;
+    assert_int_equal(store_open(f->path, 0, &st), CLAIMDB_OK);
+    store_txn *t = begin(st, false);
+    int64_t problems = -1;
+    store_counts found;
+    memset(m, 0, sizeof *m);
+    assert_int_equal(store_check(t, collect, m, &problems, &found), CLAIMDB_OK);
+    store_abort(t);
+    store_close(st);
+    return problems;
+}
+
+static void test_check(void **state)
+{
+    fx *f = *state;
+    store *st = open_db(f);
+    store_txn *t = begin(st, true);
+    term_id a = intern(t, "a"), b = intern(t, "b"), c = intern(t, "c");
+    put_cite(t, POL_POS, a, b, c, 1, "one");
+    put_cite(t, POL_POS, a, b, c, 1, "two");
+    put_cite(t, POL_NEG, c, b, a, 2, NULL);
+    assert_int_equal(store_alias_put(t, "zed", 3, "c", 1), CLAIMDB_OK);
+    assert_int_equal(store_commit(t), CLAIMDB_OK);
+    store_close(st);
+    f->st = NULL;
+    found_msgs m;
+    assert_int_equal(run_check(f, &m), 0);
+
+    claim_key k = {POL_POS, a, b, c};
+    uint8_t key[CLAIM_KEY_LEN];
+    claim_key_encode(key, IDX_POS, &k);
+    raw_edit(f->path, "pos", key, sizeof key, NULL, 0, true);
+    assert_int_equal(run_check(f, &m), 2);
+    assert_non_null(strstr(m.text, "is missing from pos"));
+    assert_non_null(strstr(m.text, "pos holds 1 claims, spo 2"));
+    raw_edit(f->path, "pos", key, sizeof key, "", 0, false);
+
+    uint8_t ak[ARTCITE_KEY_LEN];
+    put_u64(ak, 2);
+    claim_key_encode(ak + 8, IDX_SPO, &(claim_key){POL_NEG, c, b, a});
+    raw_edit(f->path, "artcite", ak, sizeof ak, NULL, 0, true);
+    assert_int_equal(run_check(f, &m), 1);
+    assert_non_null(strstr(m.text, "artcite lacks 1 of the 2"));
+    raw_edit(f->path, "artcite", ak, sizeof ak, "", 0, false);
+
+    uint8_t sk[TSTAT_KEY_LEN], nine[8];
+    sk[0] = POL_POS;
+    sk[1] = ROLE_S;
+    put_u64(sk + 2, a);
+    put_u64(nine, 9);
+    raw_edit(f->path, "tstat", sk, sizeof sk, nine, 8, false);
+    assert_int_equal(run_check(f, &m), 1);
+    assert_non_null(strstr(m.text, "subject counts of positive claims add up to 9, not 1"));
+    put_u64(nine, 1);
+    raw_edit(f->path, "tstat", sk, sizeof sk, nine, 8, false);
+
+    raw_edit(f->path, "meta", "citations", 9, nine, 8, false);
+    assert_int_equal(run_check(f, &m), 1);
+    assert_non_null(strstr(m.text, "meta: citations is 1, the data has 3"));
+    put_u64(nine, 3);
+    raw_edit(f->path, "meta", "citations", 9, nine, 8, false);
+
+    /* a citation moved off its probe path: the quote's lookup would miss it */
+    uint8_t ck[CITE_KEY_LEN], moved[CITE_KEY_LEN];
+    cite_key_encode(ck, &k, 1, cite_quote_home((store_text){"one", 3}));
+    memcpy(moved, ck, sizeof ck);
+    put_u64(moved + 33, get_u64(ck + 33) + 7);
+    {
+        MDB_env *env;
+        MDB_txn *txn;
+        MDB_dbi dbi;
+        assert_int_equal(mdb_env_create(&env), 0);
+        mdb_env_set_maxdbs(env, 16);
+        assert_int_equal(mdb_env_open(env, f->path, MDB_NOSUBDIR, 0644), 0);
+        assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+        assert_int_equal(mdb_dbi_open(txn, "cite", 0, &dbi), 0);
+        MDB_val kv = {sizeof ck, ck}, v;
+        assert_int_equal(mdb_get(txn, dbi, &kv, &v), 0);
+        uint8_t rec[256];
+        assert_true(v.mv_size <= sizeof rec);
+        size_t n = v.mv_size;
+        memcpy(rec, v.mv_data, n);
+        assert_int_equal(mdb_del(txn, dbi, &kv, NULL), 0);
+        MDB_val mk = {sizeof moved, moved}, mv = {n, rec};
+        assert_int_equal(mdb_put(txn, dbi, &mk, &mv, 0), 0);
+        assert_int_equal(mdb_txn_commit(txn), 0);
+        mdb_env_close(env);
+    }
+    assert_int_equal(run_check(f, &m), 1);
+    assert_non_null(strstr(m.text, "where its quote cannot find it"));
+}
+
 /* ---- opening errors and format version ---- */
 
 static void raw_put_format(const char *path, uint32_t version)
@@ -1368,6 +1496,67 @@ static void test_cursor_ops(void **state)
     store_cursor_close(c);
 }
 
+/* Counting citations through one cursor kept across claims (store_cite_count_cur) gives what
+ * a fresh cursor per claim gives: claims in key order (the merge, which starts each range from
+ * where the last one stopped), out of order, claims with no citations in between, and in a
+ * write transaction. */
+static void test_cite_count_reuse(void **state)
+{
+    fx *f = *state;
+    store *st = open_db(f);
+    store_txn *t = begin(st, true);
+    term_id p = intern(t, "p");
+    term_id subj[6], obj[4];
+    for (int i = 0; i < 6; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "s%d", i);
+        subj[i] = intern(t, name);
+    }
+    for (int i = 0; i < 4; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "o%d", i);
+        obj[i] = intern(t, name);
+    }
+    /* claim (s_i, o_j) gets (i + j) % 4 articles, the second twice (two quotes); (i + j) % 4
+     * == 0 makes no claim at all */
+    for (int i = 0; i < 6; i++)
+        for (int j = 0; j < 4; j++)
+            for (int a = 0; a < (i + j) % 4; a++) {
+                put_cite(t, (i + j) % 5 ? POL_POS : POL_NEG, subj[i], p, obj[j], 10 + (uint64_t)a,
+                         "q1");
+                if (a == 1)
+                    put_cite(t, (i + j) % 5 ? POL_POS : POL_NEG, subj[i], p, obj[j], 11, "q2");
+            }
+    assert_int_equal(store_commit(t), CLAIMDB_OK);
+
+    claim_key keys[2 * 6 * 4];
+    size_t n = 0;
+    for (int pol = 0; pol < 2; pol++)
+        for (int i = 0; i < 6; i++)
+            for (int j = 0; j < 4; j++)
+                keys[n++] = (claim_key){(uint8_t)pol, subj[i], p, obj[j]};
+    for (int pass = 0; pass < 4; pass++) {
+        t = begin(st, pass == 2);
+        store_cursor *c = NULL;
+        uint64_t total = 0;
+        for (size_t x = 0; x < n; x++) {
+            /* pass 1 walks backwards: every range starts with a seek; pass 3 skips two claims
+             * of three, so that a range often starts past the key the last one stopped on */
+            if (pass == 3 && x % 3) continue;
+            const claim_key *k = &keys[pass == 1 ? n - 1 - x : x];
+            uint64_t want = 99, got = 99;
+            assert_int_equal(store_cite_count(t, k, &want), CLAIMDB_OK);
+            assert_int_equal(store_cite_count_cur(t, &c, k, &got), CLAIMDB_OK);
+            assert_int_equal(got, want);
+            total += got;
+        }
+        /* sum over i, j of (i + j) % 4 */
+        if (pass != 3) assert_int_equal(total, 36);
+        store_cursor_close(c);
+        store_abort(t);
+    }
+}
+
 static void test_null_safe(void **state)
 {
     (void)state;
@@ -1519,6 +1708,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_map_grown_elsewhere, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cursor_ops, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pending_writes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_check, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cite_count_reuse, setup, teardown),
         cmocka_unit_test(test_null_safe),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

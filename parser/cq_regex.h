@@ -1,4 +1,4 @@
-/* cqregex.h — the regular expressions of ClaimQL's `~`: PCRE2, with limits.
+/* cq_regex.h — the regular expressions of ClaimQL's `~`: PCRE2, with limits.
  *
  * POSIX regex (glibc) backtracks without bound: "(.*)*\1\1\1x" on a 100-character quote ran
  * for hours and could not be interrupted. PCRE2 stops a match after CQ_REGEX_MATCH_LIMIT
@@ -7,8 +7,8 @@
  * Perl-compatible, UTF-8, case-insensitive with Unicode case folding, '.' matches a newline,
  * '$' only the very end. Used by the checker (to report a bad pattern at prepare) and the
  * executor. */
-#ifndef CLAIMDB_PARSER_CQREGEX_H
-#define CLAIMDB_PARSER_CQREGEX_H
+#ifndef CLAIMDB_PARSER_REGEX_H
+#define CLAIMDB_PARSER_REGEX_H
 
 #include <stddef.h>
 
@@ -28,4 +28,4 @@ int cq_regex_compile(const char *pattern, cq_regex **out, char *msg, size_t msgs
 int cq_regex_match(cq_regex *re, const char *s, size_t n);
 void cq_regex_free(cq_regex *re);
 
-#endif /* CLAIMDB_PARSER_CQREGEX_H */
+#endif /* CLAIMDB_PARSER_REGEX_H */

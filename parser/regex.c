@@ -1,6 +1,6 @@
-/* cqregex.c — ClaimQL's `~` over PCRE2 with match, depth and heap limits (see cqregex.h). */
+/* regex.c — ClaimQL's `~` over PCRE2 with match, depth and heap limits (see regex.h). */
 #define PCRE2_CODE_UNIT_WIDTH 8
-#include "cqregex.h"
+#include "cq_regex.h"
 
 #include <pcre2.h>
 #include <stdio.h>
