@@ -248,7 +248,7 @@ static void test_regex_limits(void **state)
     n = run(f->db, "FIND ?q WHERE r b c FROM ?s QUOTE ?q FILTER ?q ~ \"^(a|a)*$\";");
     assert_int_equal(n, -CLAIMDB_ERROR);
     assert_non_null(strstr(claimdb_errmsg(f->db), "backtracks too much"));
-    assert_true(now_s() - t0 < 2.0);
+    assert_true(now_s() - t0 < 5.0);
     /* Unicode case folding, '$' at the very end, Perl classes */
     assert_int_equal(run(f->db, "FIND ?s WHERE ?s b c FILTER ?s ~ \"^\u00fcber$\";"), 1);
     assert_int_equal(
@@ -297,6 +297,7 @@ typedef struct holder {
     const char *path;
     int hold_ms;
     int rc;
+    volatile int began; /* the write transaction is held */
 } holder;
 
 /* Hold the write transaction of another handle for hold_ms, then commit. */
@@ -306,6 +307,7 @@ static void *hold_thread(void *arg)
     claimdb *db;
     h->rc = claimdb_open(h->path, 0, &db);
     if (h->rc == CLAIMDB_OK) h->rc = claimdb_exec(db, "BEGIN; ASSERT held b c FROM 9;", NULL, NULL);
+    h->began = 1;
     struct timespec ts = {h->hold_ms / 1000, (long)(h->hold_ms % 1000) * 1000000};
     nanosleep(&ts, NULL);
     if (h->rc == CLAIMDB_OK) h->rc = claimdb_exec(db, "COMMIT;", NULL, NULL);
@@ -326,11 +328,13 @@ static int count_busy(void *ctx, int waited_ms)
 static void test_busy_threads(void **state)
 {
     fx *f = *state;
-    holder h = {f->path, 400, -1};
+    holder h = {f->path, 400, -1, 0};
     pthread_t th;
     assert_int_equal(pthread_create(&th, NULL, hold_thread, &h), 0);
-    struct timespec ts = {0, 100 * 1000000};
-    nanosleep(&ts, NULL); /* the holder has begun */
+    while (!h.began) { /* the holder has begun */
+        struct timespec ts = {0, 5 * 1000000};
+        nanosleep(&ts, NULL);
+    }
     /* a short timeout fails, saying why */
     assert_int_equal(claimdb_busy_timeout(f->db, 50), CLAIMDB_OK);
     assert_int_equal(claimdb_exec(f->db, "ASSERT w b c FROM 1;", NULL, NULL), CLAIMDB_BUSY);
@@ -365,7 +369,7 @@ static void test_busy_processes(void **state)
             claimdb_exec(db, "BEGIN; ASSERT child b c FROM 9;", NULL, NULL) != CLAIMDB_OK)
             _exit(1);
         if (write(ready[1], "x", 1) != 1) _exit(1);
-        struct timespec ts = {0, 600 * 1000000};
+        struct timespec ts = {1, 500 * 1000000};
         nanosleep(&ts, NULL);
         int rc = claimdb_exec(db, "COMMIT;", NULL, NULL);
         claimdb_close(db);
@@ -377,7 +381,7 @@ static void test_busy_processes(void **state)
     double t0 = now_s();
     assert_int_equal(claimdb_exec(f->db, "ASSERT p b c FROM 1;", NULL, NULL), CLAIMDB_BUSY);
     assert_non_null(strstr(claimdb_errmsg(f->db), "another process"));
-    assert_true(now_s() - t0 < 1.0);
+    assert_true(now_s() - t0 < 3.0);
     /* an interrupt ends the wait early */
     interrupter in = {f->db, 100, 0};
     pthread_t th;
