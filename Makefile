@@ -28,7 +28,7 @@ test: build
 fuzz:
 	@sh scripts/deps.sh fuzz
 	CC=clang cmake -S . -B $(FUZZ_BUILD) -DCLAIMDB_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
-	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_all
 	sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 demo: build
