@@ -20,7 +20,7 @@ seed_statements() {
     # each statement of the parser's case files on its own
     n=0
     for f in "$src"/tests/parser/*.cases; do
-        grep -E '^[A-Z]' "$f" | while IFS= read -r line; do
+        grep -aE '^[A-Z]' "$f" | while IFS= read -r line; do
             n=$((n + 1))
             printf '%s\n' "$line" > "$1/$(basename "$f" .cases)-$n.cq"
         done
@@ -66,7 +66,9 @@ for t in $targets; do
     # the saved crashes are seeds too
     [ -d "$src/tests/fuzz/regress/$t" ] && cp "$src/tests/fuzz/regress/$t"/* "$corpus/$t"/ 2> /dev/null
     log=$build/fuzz-$t.log
-    "$bin" -max_total_time="$secs" -timeout=20 -rss_limit_mb=2048 -max_len=16384 \
+    quiet=
+    case $t in import_*) quiet=-close_fd_mask=2 ;; esac # the importers' messages
+    "$bin" $quiet -max_total_time="$secs" -timeout=20 -rss_limit_mb=2048 -max_len=16384 \
         -artifact_prefix="$crashes/$t-" -print_final_stats=1 "$corpus/$t" > "$log" 2>&1
     rc=$?
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
