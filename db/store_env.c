@@ -285,30 +285,50 @@ static uint32_t host_u32(const uint8_t *p)
     return v;
 }
 
+/* Read the meta page at off: its page header must say P_META, its meta LMDB's magic and
+ * version. 0, or the CLAIMDB_* error already set. */
+static int read_meta(store *st, const char *path, int fd, uint64_t size, uint64_t off, uint8_t *m)
+{
+    uint8_t page[META_OFF + META_LEN];
+    if (off + sizeof page > size ||
+        pread(fd, page, sizeof page, (off_t)off) != (ssize_t)sizeof page)
+        return store_seterr(st, CLAIMDB_CORRUPT,
+                            off ? "%s: damaged: the file is cut short (%llu bytes; a partial copy?)"
+                                : "%s: not a claimdb database",
+                            path, (unsigned long long)size);
+    uint16_t flags;
+    memcpy(&flags, page + 10, 2); /* MDB_page.mp_flags */
+    memcpy(m, page + META_OFF, META_LEN);
+    if (!(flags & 0x08) || host_u32(m + META_MAGIC) != 0xBEEFC0DEu)
+        return store_seterr(st, CLAIMDB_CORRUPT,
+                            off ? "%s: damaged (the second meta page is not one)"
+                                : "%s: not a claimdb database",
+                            path);
+    if (host_u32(m + META_VER) != 1)
+        return store_seterr(st, CLAIMDB_VERSION, "%s: written by an incompatible version of LMDB",
+                            path);
+    return CLAIMDB_OK;
+}
+
 static int check_header(store *st, const char *path, int fd, uint64_t size)
 {
     if (sizeof(size_t) != 8) return CLAIMDB_OK;
     uint8_t m[2][META_LEN];
-    if (size < META_OFF + META_LEN || pread(fd, m[0], META_LEN, META_OFF) != (ssize_t)META_LEN ||
-        host_u32(m[0] + META_MAGIC) != 0xBEEFC0DEu)
-        return store_seterr(st, CLAIMDB_CORRUPT, "%s: not a claimdb database", path);
-    if (host_u32(m[0] + META_VER) != 1)
-        return store_seterr(st, CLAIMDB_VERSION, "%s: written by an incompatible version of LMDB",
-                            path);
+    int rc = read_meta(st, path, fd, size, 0, m[0]);
+    if (rc) return rc;
+    /* LMDB finds the second meta page one page (the first's page size) further, and lays out
+     * the map by the page size of the meta it uses: both must be the same valid size. */
     uint32_t psize = host_u32(m[0] + META_PSIZE);
     if (psize < 512 || psize > 65536 || (psize & (psize - 1)))
         return store_seterr(st, CLAIMDB_CORRUPT, "%s: damaged (bad page size %u)", path,
                             (unsigned)psize);
-    if (size < 2 * (uint64_t)psize ||
-        pread(fd, m[1], META_LEN, (off_t)psize + META_OFF) != (ssize_t)META_LEN)
+    if ((rc = read_meta(st, path, fd, size, psize, m[1]))) return rc;
+    if (host_u32(m[1] + META_PSIZE) != psize)
         return store_seterr(st, CLAIMDB_CORRUPT,
-                            "%s: damaged: the file is cut short (%llu bytes; a partial copy?)",
-                            path, (unsigned long long)size);
+                            "%s: damaged (the meta pages disagree on the page size)", path);
     /* LMDB uses the meta page with the larger transaction id (mdb_env_pick_meta). */
     const uint8_t *cur = m[0];
-    if (host_u32(m[1] + META_MAGIC) == 0xBEEFC0DEu &&
-        host_u64(m[1] + META_TXNID) > host_u64(m[0] + META_TXNID))
-        cur = m[1];
+    if (host_u64(m[1] + META_TXNID) > host_u64(m[0] + META_TXNID)) cur = m[1];
     uint64_t last = host_u64(cur + META_LAST_PG);
     uint64_t pages = size / psize;
     if (last < 1 || last >= pages)
