@@ -3,20 +3,28 @@
  * CLAIMDB_CORRUPT, never crash.
  *
  * What is fuzzed is what claimdb itself checks before LMDB reads a page: the input replaces
- * the first FUZZ_HEAD bytes of a valid database (its two meta pages: magic, version, page
- * size, roots, last page, transaction ids) and its length is the file's length (a file cut
- * short, or grown). Damage inside the B-tree pages that LMDB walks is not fuzzed here: LMDB
- * trusts those pages and can fault on them (docs/reliability.md); that is for `claimdb check`
- * and issue 11 row 3. */
+ * the first FUZZ_HEAD bytes of a valid database (its two meta pages: page headers, magic,
+ * version, page size, map size, transaction ids, last page) and gives the file's length (a
+ * file cut short, or grown). The meta pages' tree records (roots, depths, counts) are put
+ * back from the valid file, and so is a last page lowered below the real one: a root moved to
+ * another page of the file, or a tree that refers past a lowered last page, is damage inside
+ * the B-tree, which LMDB trusts and can fault on (docs/reliability.md; for `claimdb check`
+ * and issue 11 row 3). The fuzzer found two such SIGBUSes in LMDB that way before the tree
+ * records were kept. */
 #include "fuzz_common.h"
 
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #define FUZZ_HEAD 8192 /* two meta pages of 4 KiB */
+/* Offsets in LMDB 0.9's MDB_meta (64-bit), after the 16-byte page header. */
+#define META_TREES 30      /* from mm_dbs[FREE_DBI].md_depth ... */
+#define META_TREES_END 120 /* ... to the end of mm_dbs[MAIN_DBI] */
+#define META_LAST 120      /* mm_last_pg */
 
 static unsigned char *base;
 static size_t base_len;
@@ -61,6 +69,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(file, base, len < base_len ? len : base_len);
     size_t head = size < FUZZ_HEAD ? size : FUZZ_HEAD;
     memcpy(file, data, head < len ? head : len);
+    for (size_t m = 16; m + META_TREES_END <= len && m < FUZZ_HEAD; m += 4096) {
+        /* put back the tree records (after FREE's page size and flags) */
+        memcpy(file + m + META_TREES, base + m + META_TREES, META_TREES_END - META_TREES);
+        uint64_t last, real;
+        memcpy(&last, file + m + META_LAST, 8);
+        memcpy(&real, base + m + META_LAST, 8);
+        if (last < real) memcpy(file + m + META_LAST, &real, 8);
+    }
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd >= 0) {
         if (write(fd, file, len) != (ssize_t)len) len = 0;
