@@ -223,7 +223,7 @@ static void *interrupt_thread(void *arg)
 static void test_prepare_interrupt(void **state)
 {
     fx *f = *state;
-    char *t = quote_statement((size_t)128 << 20);
+    char *t = quote_statement((size_t)64 << 20);
     interrupter in = {f->db, 20, 0};
     pthread_t th;
     assert_int_equal(pthread_create(&th, NULL, interrupt_thread, &in), 0);
