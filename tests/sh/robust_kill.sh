@@ -1,5 +1,5 @@
 #!/bin/sh
-# Issue 11: 'claimdb import' of a large file SIGKILLed at 24 random moments (a third of them in
+# Issue 11: 'claimdb import' of a large file SIGKILLed at 21 random moments (a third of them in
 # the last tenth of the import, where it commits). After each kill the database opens, 'claimdb
 # check' passes, and the file is in it entirely or not at all; what was there before is intact.
 set -u
@@ -7,8 +7,8 @@ set -u
 export CI=true
 cd "$tmp" || exit 1
 db=$tmp/k.db
-lines=${CLAIMDB_KILL_LINES:-20000}
-kills=${CLAIMDB_KILLS:-24}
+lines=${CLAIMDB_KILL_LINES:-10000}
+kills=${CLAIMDB_KILLS:-21}
 rand() { od -An -N2 -tu2 /dev/urandom | tr -d ' '; } # 0..65535
 ms() { date +%s%3N; }
 counts() { # "PREDICATE COUNT" lines: the citations of each predicate
