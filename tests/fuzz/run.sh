@@ -1,6 +1,6 @@
 #!/bin/sh
-# 'make fuzz': runs each libFuzzer target for SECONDS, on corpora seeded from the tests, and
-# prints the executions and what was found. A crash input is kept in BUILD/fuzz-crashes;
+# 'make fuzz': runs each libFuzzer target for SECONDS (two at a time, FUZZ_PARALLEL), on corpora
+# seeded from the tests, and prints the executions and what was found. A crash input is kept in BUILD/fuzz-crashes;
 # copy it to tests/fuzz/regress/TARGET/ with the fix, and ctest replays it from then on.
 #   run.sh BUILD SECONDS [TARGET...]
 set -u
@@ -27,7 +27,7 @@ seed_statements() {
     done
 }
 seed_import() { # DIR FORMAT
-    tmpdb=$build/fuzz-seed.db
+    tmpdb=$seed_db
     rm -f "$tmpdb" "$tmpdb-lock"
     "$prog" import "$tmpdb" "$src/data/aliases.tsv" "$src/data/articles.tsv" \
         "$src/data/claims.tsv" > /dev/null 2>&1
@@ -38,7 +38,7 @@ seed_import() { # DIR FORMAT
     rm -f "$tmpdb" "$tmpdb-lock"
 }
 seed_dbfile() {
-    tmpdb=$build/fuzz-seed.db
+    tmpdb=$seed_db
     rm -f "$tmpdb" "$tmpdb-lock"
     "$prog" "$tmpdb" "ARTICLE 0 TITLE 't'; ASSERT Taliban demand withdrawal FROM 0, 1 QUOTE 'q';" \
         > /dev/null 2>&1
@@ -49,10 +49,11 @@ seed_dbfile() {
     rm -f "$tmpdb" "$tmpdb-lock"
 }
 
-status=0
-for t in $targets; do
+# run_one TARGET: seeds its corpus, fuzzes it, writes its line of the summary and its status
+run_one() {
+    t=$1
     bin=$build/tests/fuzz/fuzz_$t
-    [ -x "$bin" ] || { echo "fuzz: $bin is not built"; exit 2; }
+    [ -x "$bin" ] || { echo "fuzz $t: $bin is not built" > "$build/fuzz-$t.summary"; echo 2 > "$build/fuzz-$t.status"; return; }
     mkdir -p "$corpus/$t"
     if [ -z "$(ls -A "$corpus/$t")" ]; then
         case $t in
@@ -73,11 +74,32 @@ for t in $targets; do
     rc=$?
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
     if [ $rc = 0 ]; then
-        echo "fuzz $t: ${execs:-?} executions in ${secs} s, no crash"
+        echo "fuzz $t: ${execs:-?} executions in ${secs} s, no crash" > "$build/fuzz-$t.summary"
     else
-        echo "fuzz $t: FAILED after ${execs:-?} executions (status $rc); see $log:"
-        grep -E 'ERROR|SUMMARY|Test unit written|#[0-9] ' "$log" | head -20
-        status=1
+        { echo "fuzz $t: FAILED after ${execs:-?} executions (status $rc); see $log:"
+          grep -E 'ERROR|SUMMARY|Test unit written|#[0-9] ' "$log" | head -20; } > "$build/fuzz-$t.summary"
     fi
+    echo $rc > "$build/fuzz-$t.status"
+}
+
+# Two targets at a time (libFuzzer uses one core each; CI has two).
+parallel=${FUZZ_PARALLEL:-2}
+running=""
+n=0
+for t in $targets; do
+    # each seeds with its own scratch database name
+    (seed_db=$build/fuzz-seed-$t.db; run_one "$t") &
+    running="$running $!"
+    n=$((n + 1))
+    if [ $n -ge "$parallel" ]; then
+        wait $running
+        running="" n=0
+    fi
+done
+[ -n "$running" ] && wait $running
+status=0
+for t in $targets; do
+    cat "$build/fuzz-$t.summary"
+    [ "$(cat "$build/fuzz-$t.status")" = 0 ] || status=1
 done
 exit $status
