@@ -1,7 +1,8 @@
 #!/bin/sh
 # 'make fuzz': runs each libFuzzer target for SECONDS (two at a time, FUZZ_PARALLEL), on corpora
-# seeded from the tests, and prints the executions and what was found. A crash input is kept in BUILD/fuzz-crashes;
-# copy it to tests/fuzz/regress/TARGET/ with the fix, and ctest replays it from then on.
+# seeded from the tests, and prints the executions and what was found. A crash input is kept
+# in BUILD/fuzz-crashes; copy it to tests/fuzz/regress/TARGET/ with the fix, and ctest replays
+# it from then on.
 #   run.sh BUILD SECONDS [TARGET...]
 set -u
 build=$(cd "$1" && pwd) secs=$2
