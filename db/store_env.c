@@ -357,6 +357,20 @@ static int check_file(store *st, const char *path, const struct stat *sb)
     return rc;
 }
 
+/* Remove the lock file LMDB made for a file that turned out not to be a claimdb database, so
+ * that opening a wrong file leaves nothing behind. Only when no other process uses it: LMDB
+ * holds a shared lock on its first byte in every process that has the file open, so an
+ * exclusive lock that we get means nobody else does; unlinking while holding it leaves a
+ * process that opens the file later to make a lock file of its own. */
+static void remove_lock(const char *lockpath)
+{
+    int fd = open(lockpath, O_RDWR | O_CLOEXEC);
+    if (fd < 0) return;
+    struct flock lk = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 1};
+    if (fcntl(fd, F_SETLK, &lk) == 0) unlink(lockpath);
+    close(fd);
+}
+
 /* LMDB keeps a table of readers in the lock file; when it is full (MDB_READERS_FULL) every
  * reader fails. 126, LMDB's default, is few for a server with a handle per connection: each
  * slot is 64 bytes of the lock file. */
@@ -449,7 +463,7 @@ static int env_new(store *st, const char *path, const struct stat *sb, size_t ma
     return CLAIMDB_OK;
 fail:
     mdb_env_close(e->env);
-    if (!had_lock) unlink(lockpath);
+    if (!had_lock && (rc == CLAIMDB_CORRUPT || rc == CLAIMDB_VERSION)) remove_lock(lockpath);
     free(lockpath);
     pthread_cond_destroy(&e->writer_done);
     free(e);
