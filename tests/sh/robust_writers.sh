@@ -53,6 +53,22 @@ wait $holder || fail "the holding shell: $(cat "$tmp/out1")"
 grep -q "first" "$tmp/out2" && grep -q "second" "$tmp/out2" ||
     fail "after the wait: $(cat "$tmp/out2")"
 grep -q "error" "$tmp/out2" && fail "the waiting shell printed an error: $(cat "$tmp/out2")"
+# 'claimdb import' on a terminal says so too while it waits.
+printf 'subject\tpredicate\tobject\tarticle\tquote\nthird\tb\tc\t4\tq\n' > "$tmp/x.tsv"
+"$tmp/ptydrive" "$prog" "$db" < "$tmp/holder" > "$tmp/out3" 2>&1 &
+holder=$!
+n=0
+while :; do
+    CI=true "$prog" "$db" --timeout 0 'ASSERT probe b c FROM 3;' > /dev/null 2> "$tmp/probe"
+    grep -q "database is busy" "$tmp/probe" && break
+    n=$((n + 1))
+    [ $n -gt 100 ] && break
+    sleep 0.05
+done
+printf 'expect waiting for another writer\nexpect 1 claims added\n' > "$tmp/importer"
+"$tmp/ptydrive" "$prog" import "$db" "$tmp/x.tsv" --timeout 20000 < "$tmp/importer" \
+    > "$tmp/out4" 2>&1 || fail "the waiting import: $(cat "$tmp/out4")"
+wait $holder || fail "the second holding shell: $(cat "$tmp/out3")"
 # Usage errors of the option.
 CI=true "$prog" "$db" --timeout soon 'FIND ?s WHERE ?s b c;' > /dev/null 2> "$tmp/err"
 [ $? = 2 ] || fail "--timeout soon: not a usage error"
