@@ -99,7 +99,9 @@ static int is_opt(const char *a, const char *shortname, const char *longname)
            (!strncmp(a, longname, n) && a[n] == '=');
 }
 
-static int open_db(const char *path, int flags, int timeout_ms, claimdb **db)
+/* Open path; note (NULL for a read-only use) gives the busy timeout and says that a write
+ * waits, and must outlive the handle. */
+static int open_db(const char *path, int flags, busy_note *note, claimdb **db)
 {
     int rc = claimdb_open(path, flags, db);
     if (rc != CLAIMDB_OK) {
@@ -109,7 +111,7 @@ static int open_db(const char *path, int flags, int timeout_ms, claimdb **db)
         *db = NULL;
         return 1;
     }
-    claimdb_busy_timeout(*db, timeout_ms);
+    if (note) busy_note_install(*db, note);
     return 0;
 }
 
@@ -193,7 +195,8 @@ static int cmd_import(int argc, char **argv)
         return usage_error("%s", "import needs a database and at least one file");
     }
     claimdb *db = NULL;
-    if (open_db(dbpath, CLAIMDB_OPEN_CREATE, timeout_ms, &db)) {
+    busy_note note = {dbpath, timeout_ms, 0};
+    if (open_db(dbpath, CLAIMDB_OPEN_CREATE, &note, &db)) {
         free(files);
         return 1;
     }
@@ -236,7 +239,7 @@ static int cmd_export(int argc, char **argv)
     if (o.format < 0 && outpath) o.format = format_from_path(outpath);
     if (o.format < 0) return usage_error("%s", "export needs --format tsv, jsonl or nquads");
     claimdb *db = NULL;
-    if (open_db(dbpath, CLAIMDB_OPEN_READONLY, 0, &db)) return 1;
+    if (open_db(dbpath, CLAIMDB_OPEN_READONLY, NULL, &db)) return 1;
     FILE *out = stdout;
     const char *name = "<stdout>";
     if (outpath && strcmp(outpath, "-")) {
@@ -285,7 +288,8 @@ static int cmd_ingest(int argc, char **argv)
         return usage_error("%s", "ingest needs a database and at least one file or folder");
     }
     claimdb *db = NULL;
-    if (open_db(dbpath, CLAIMDB_OPEN_CREATE, SHELL_DEFAULT_TIMEOUT_MS, &db)) {
+    busy_note note = {dbpath, SHELL_DEFAULT_TIMEOUT_MS, 0};
+    if (open_db(dbpath, CLAIMDB_OPEN_CREATE, &note, &db)) {
         free(paths);
         return 1;
     }

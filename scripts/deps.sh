@@ -4,6 +4,8 @@
 set -eu
 PKGS="cmake make gcc pkg-config flex bison liblmdb-dev libcmocka-dev libedit-dev libutf8proc-dev libpcre2-dev libjansson-dev libserd-dev libsqlite3-dev wordnet-base"
 missing=""
+# 'make fuzz' (and CI) also needs clang with its sanitizer and libFuzzer runtimes.
+[ "${1:-}" = fuzz ] && PKGS="$PKGS clang libclang-rt-dev"
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
