@@ -446,6 +446,18 @@ static bool stmt_writes(const ast_stmt *ast)
 }
 
 /* Run a write statement: in the explicit transaction under a savepoint, else in its own. */
+/* Before a write in the explicit transaction, finish the handle's statements that are still
+ * reading in it, so that none of them sees the write (or loops on its own derived claims). */
+static int freeze_readers(claimdb *db, claimdb_stmt *self)
+{
+    for (claimdb_stmt *s = db->stmts; s; s = s->next) {
+        if (s == self || s->state != ST_RUNNING || !s->ex || s->txn != db->txn || s->own_txn)
+            continue;
+        if (rowset_drain(s) != CLAIMDB_OK) return db_error(db, CLAIMDB_NOMEM, "out of memory");
+    }
+    return CLAIMDB_OK;
+}
+
 static int step_write(claimdb_stmt *stmt)
 {
     claimdb *db = stmt->db;
@@ -453,6 +465,7 @@ static int step_write(claimdb_stmt *stmt)
         return db_error(db, CLAIMDB_READONLY, "the database is open read-only");
     int rc;
     if (db->txn) {
+        if ((rc = freeze_readers(db, stmt)) != CLAIMDB_OK) return rc;
         if ((rc = store_savepoint(db->txn)) != CLAIMDB_OK) return db_store_error(db, rc);
         stmt->txn = db->txn;
         rc = write_exec(stmt);
@@ -775,7 +788,11 @@ int claimdb_assert(claimdb *db, const claimdb_citation *c, int *added)
     if (db->flags & CLAIMDB_OPEN_READONLY)
         return db_error(db, CLAIMDB_READONLY, "the database is open read-only");
     db_clear_error(db);
-    if (db->txn) return write_citation(db, db->txn, c, added);
+    if (db->txn) {
+        int frc = freeze_readers(db, NULL);
+        if (frc != CLAIMDB_OK) return frc;
+        return write_citation(db, db->txn, c, added);
+    }
     store_txn *txn;
     int rc = store_begin(db->st, true, &txn);
     if (rc != CLAIMDB_OK) return db_store_error(db, rc);

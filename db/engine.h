@@ -168,6 +168,13 @@ int claim_articles_cur(store_txn *txn, store_cursor **reuse, const claim_key *k,
 /* How many of ids are independent: duplicates of one article count once. */
 int independent_count(store_txn *txn, const uint64_t *ids, size_t n, int64_t *count);
 
+/* ---- checking (check_file.c) ---- */
+
+/* Walk the LMDB file's B-trees with pread (never mapping it): *problems counts what is wrong,
+ * *pages the pages in use. CLAIMDB_OK when the walk ran. */
+int check_file(const char *path, claimdb_check_report report, void *ctx, int64_t *problems,
+               uint64_t *pages);
+
 /* ---- quotes (quote.c) ---- */
 
 /* Find quote in an article's text, white space insensitively: true with [*start, *end) in
@@ -189,6 +196,10 @@ int rowset_add(rowset *rs, const value *row);
 /* An exec that hands the rows out in order, taking ownership of rs. */
 int rowset_exec(rowset *rs, exec **out);
 void rowset_free(rowset *rs);
+/* Run a running statement to its end now, keeping its rows (and its current row) in a rowset
+ * it goes on stepping through: a statement reads the snapshot it started with, also when its
+ * own handle writes in the same transaction before it is done. */
+int rowset_drain(claimdb_stmt *stmt);
 /* Helpers to build rows. */
 value v_int(int64_t i);
 value v_real(double r);

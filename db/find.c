@@ -175,6 +175,7 @@ void find_free(exec *self)
         find_group_free(fx, fx->grouplist[i]);
     }
     free(fx->grouplist);
+    find_stored_free(fx); /* last: the sets and groups above compare STORED texts */
     free(fx);
 }
 

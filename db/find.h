@@ -17,8 +17,7 @@ typedef struct level {
     claim_key *keys;    /* an article path over several articles: their claims, merged */
     size_t nkeys, ki;
     claim_key cur;
-    bool empty;      /* a constant is unknown or a bound value is null: nothing matches */
-    char stored[32]; /* the text of a STORED variable bound here */
+    bool empty; /* a constant is unknown or a bound value is null: nothing matches */
 } level;
 
 typedef struct regex_entry {
@@ -97,6 +96,15 @@ typedef struct find_exec {
     group **grouplist;
     size_t ngroups, capgroups;
     size_t ncomputed; /* ncols + nkeys */
+    /* texts of STORED times, one per distinct time (join.c) */
+    struct stored_time {
+        struct stored_ent {
+            int64_t t;
+            size_t len;
+            char text[24];
+        } * *slots;
+        size_t n, nslots;
+    } stored;
 } find_exec;
 
 static inline value find_var(const find_exec *fx, int slot)
@@ -121,6 +129,7 @@ int find_place_checks(find_exec *fx);
  * or an error. */
 int find_next_solution(find_exec *fx);
 void find_level_close(level *l);
+void find_stored_free(find_exec *fx);
 
 /* filter.c */
 int find_prepare_expr(find_exec *fx, const ast_expr *e);

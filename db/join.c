@@ -244,8 +244,61 @@ static int claim_ok(find_exec *fx, level *l, const claim_key *k, bool *ok)
     return CLAIMDB_OK;
 }
 
-/* The value of citation variable which (CV_*); a STORED time is formatted into buf. */
-static value cite_value(const store_citation *c, int which, char *buf, size_t bufsz)
+/* The text of a stored time, formatted once per distinct time and kept until the statement
+ * ends: gathered rows, DISTINCT sets and groups hold on to the values they are given. */
+static int stored_text(find_exec *fx, int64_t t, value *out)
+{
+    struct stored_time *st = &fx->stored;
+    if (st->nslots) {
+        size_t mask = st->nslots - 1;
+        for (size_t i = (size_t)((uint64_t)t * UINT64_C(0x9E3779B97F4A7C15) >> 32) & mask;;
+             i = (i + 1) & mask) {
+            if (!st->slots[i]) break;
+            if (st->slots[i]->t == t) {
+                *out = v_text(st->slots[i]->text, st->slots[i]->len);
+                return CLAIMDB_OK;
+            }
+        }
+    }
+    if ((st->n + 1) * 2 > st->nslots) { /* grow (and rehash) the table */
+        size_t ns = st->nslots ? st->nslots * 2 : 16;
+        struct stored_ent **slots = calloc(ns, sizeof *slots);
+        if (!slots) return db_error(fx->stmt->db, CLAIMDB_NOMEM, "out of memory");
+        for (size_t j = 0; j < st->nslots; j++) {
+            struct stored_ent *e = st->slots[j];
+            if (!e) continue;
+            size_t i = (size_t)((uint64_t)e->t * UINT64_C(0x9E3779B97F4A7C15) >> 32) & (ns - 1);
+            while (slots[i])
+                i = (i + 1) & (ns - 1);
+            slots[i] = e;
+        }
+        free(st->slots);
+        st->slots = slots;
+        st->nslots = ns;
+    }
+    struct stored_ent *e = malloc(sizeof *e);
+    if (!e) return db_error(fx->stmt->db, CLAIMDB_NOMEM, "out of memory");
+    e->t = t;
+    e->len = format_utc(t, e->text, sizeof e->text);
+    size_t mask = st->nslots - 1;
+    size_t i = (size_t)((uint64_t)t * UINT64_C(0x9E3779B97F4A7C15) >> 32) & mask;
+    while (st->slots[i])
+        i = (i + 1) & mask;
+    st->slots[i] = e;
+    st->n++;
+    *out = e->len ? v_text(e->text, e->len) : v_null();
+    return CLAIMDB_OK;
+}
+
+void find_stored_free(find_exec *fx)
+{
+    for (size_t i = 0; i < fx->stored.nslots; i++)
+        free(fx->stored.slots[i]);
+    free(fx->stored.slots);
+    memset(&fx->stored, 0, sizeof fx->stored);
+}
+
+static value cite_value_plain(const store_citation *c, int which)
 {
     switch (which) {
     case CV_SRC:
@@ -260,12 +313,20 @@ static value cite_value(const store_citation *c, int which, char *buf, size_t bu
         return c->qstart >= 0 ? v_int(c->qstart) : v_null();
     case CV_TO:
         return c->qend >= 0 ? v_int(c->qend) : v_null();
-    case CV_ON:
+    default:
         return c->said_on.ptr ? v_text(c->said_on.ptr, c->said_on.len) : v_null();
-    default: {
-        size_t n = format_utc(c->stored, buf, bufsz);
-        return n ? v_text(buf, n) : v_null();
     }
+}
+
+/* The value of citation variable which (CV_*). */
+static int cite_value(find_exec *fx, const store_citation *c, int which, value *out)
+{
+    switch (which) {
+    case CV_STORED:
+        return stored_text(fx, c->stored, out);
+    default:
+        *out = cite_value_plain(c, which);
+        return CLAIMDB_OK;
     }
 }
 
@@ -276,18 +337,21 @@ static int cite_accept(find_exec *fx, level *l, const store_citation *c, bool *o
     *ok = false;
     /* An unknown claimant (id 0) matches nothing, not the citations without claimant. */
     if (sp->has_by_const && (sp->by_const == 0 || c->claimant != sp->by_const)) return CLAIMDB_OK;
-    char tbuf[32];
     for (int i = 0; i < CV_N; i++) {
         if (sp->cv[i].slot < 0 || sp->cv[i].is_new) continue;
-        value have = find_var(fx, sp->cv[i].slot), got = cite_value(c, i, tbuf, sizeof tbuf);
+        value have = find_var(fx, sp->cv[i].slot), got;
         bool eq;
-        int rc = value_equal(fx->stmt->txn, &have, &got, &eq);
+        int rc = cite_value(fx, c, i, &got);
+        if (rc) return rc;
+        rc = value_equal(fx->stmt->txn, &have, &got, &eq);
         if (rc != CLAIMDB_OK) return db_store_error(fx->stmt->db, rc);
         if (!eq) return CLAIMDB_OK;
     }
     for (int i = 0; i < CV_N; i++)
-        if (sp->cv[i].slot >= 0 && sp->cv[i].is_new)
-            fx->vars[sp->cv[i].slot] = cite_value(c, i, l->stored, sizeof l->stored);
+        if (sp->cv[i].slot >= 0 && sp->cv[i].is_new) {
+            int rc = cite_value(fx, c, i, &fx->vars[sp->cv[i].slot]);
+            if (rc) return rc;
+        }
     *ok = true;
     return CLAIMDB_OK;
 }

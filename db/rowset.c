@@ -17,6 +17,7 @@ struct rowset {
 typedef struct rowset_exec_t {
     exec base;
     rowset *rs;
+    int end; /* what comes after the last row: CLAIMDB_DONE, or the error a drain met */
 } rowset_exec_t;
 
 rowset *rowset_new(int ncols)
@@ -70,7 +71,7 @@ int rowset_add(rowset *rs, const value *row)
 static int rowset_next(claimdb_stmt *stmt, exec *self)
 {
     rowset *rs = ((rowset_exec_t *)self)->rs;
-    if (rs->next >= rs->nrows) return CLAIMDB_DONE;
+    if (rs->next >= rs->nrows) return ((rowset_exec_t *)self)->end;
     const value *src = rs->cells + rs->next * (size_t)rs->ncols;
     for (int i = 0; i < rs->ncols && i < stmt->ncols; i++)
         stmt->row[i] = src[i];
@@ -94,6 +95,32 @@ int rowset_exec(rowset *rs, exec **out)
     e->base.next = rowset_next;
     e->base.free = rowset_exec_free;
     e->rs = rs;
+    e->end = CLAIMDB_DONE;
     *out = &e->base;
+    return CLAIMDB_OK;
+}
+
+int rowset_drain(claimdb_stmt *stmt)
+{
+    rowset *rs = rowset_new(stmt->ncols);
+    if (!rs || rowset_add(rs, stmt->row) != CLAIMDB_OK) {
+        rowset_free(rs);
+        return CLAIMDB_NOMEM;
+    }
+    int rc;
+    while ((rc = stmt->ex->next(stmt, stmt->ex)) == CLAIMDB_ROW)
+        if (rowset_add(rs, stmt->row) != CLAIMDB_OK) {
+            rc = CLAIMDB_NOMEM;
+            break;
+        }
+    exec *ex;
+    if (rowset_exec(rs, &ex) != CLAIMDB_OK) return CLAIMDB_NOMEM;
+    stmt->ex->free(stmt->ex);
+    stmt->ex = ex;
+    ((rowset_exec_t *)ex)->end = rc;
+    /* The current row, which the caller may still be reading, now lives in the rowset. */
+    for (int i = 0; i < rs->ncols && i < stmt->ncols; i++)
+        stmt->row[i] = rs->cells[i];
+    rs->next = 1;
     return CLAIMDB_OK;
 }

@@ -224,4 +224,13 @@ int store_cursor_next_article(store_cursor *c,
 int store_term_stat(store_txn *txn, uint8_t pol, int role, term_id id, uint64_t *n);
 int store_counts_get(store_txn *txn, store_counts *out);
 
+/* ---- checking ---- */
+
+/* Check that the databases agree with one another (store_check.c), reporting each problem
+ * (the first thousand described, all counted in *problems); *found gets what the data holds
+ * (terms, claims, citations, articles, aliases). Returns an error only when the check itself
+ * could not run. */
+int store_check(store_txn *txn, void (*report)(void *ctx, const char *msg), void *ctx,
+                int64_t *problems, store_counts *found);
+
 #endif /* CLAIMDB_STORE_H */

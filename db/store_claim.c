@@ -222,7 +222,7 @@ bool store_quote_same(store_text a, store_text b)
 }
 
 /* The home slot of a quote: 0 for none, else a 64-bit FNV-1a hash of its identity form. */
-static uint64_t quote_home(store_text q)
+uint64_t cite_quote_home(store_text q)
 {
     if (!q.ptr) return 0;
     qwalk w;
@@ -240,7 +240,7 @@ static uint64_t quote_home(store_text q)
 static int cite_find(store_txn *t, const claim_key *k, uint64_t article, store_text quote,
                      uint64_t *slot, pend_cite **pc, store_citation *cur)
 {
-    uint64_t s = quote_home(quote);
+    uint64_t s = cite_quote_home(quote);
     for (;; s++) {
         pend_cite *p = pend_cite_find(t, k, article, s);
         int rc;
@@ -404,7 +404,7 @@ static int close_hole(store_txn *t, const claim_key *k, uint64_t article, uint64
         if (rc == CLAIMDB_NOTFOUND) return CLAIMDB_OK;
         store_citation c;
         if (rc || (rc = decode_cite(t, &key, &v, &c))) return rc;
-        uint64_t home = quote_home(c.quote);
+        uint64_t home = cite_quote_home(c.quote);
         if (s - home < s - hole) continue; /* its home lies after the hole: it stays */
         size_t n = v.mv_size;
         uint8_t *copy = malloc(n ? n : 1);

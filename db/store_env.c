@@ -106,6 +106,10 @@ int store_mdb_err(store *st, int rc, const char *what)
     if (rc == MDB_BAD_TXN)
         return store_seterr(st, code, "%s: the transaction failed earlier and must be rolled back",
                             what);
+    if (code == CLAIMDB_CORRUPT)
+        return store_seterr(st, code,
+                            "%s: the database file is damaged (%s); 'claimdb check' tells where",
+                            what, mdb_strerror(rc));
     return store_seterr(st, code, "%s: %s", what, mdb_strerror(rc));
 }
 

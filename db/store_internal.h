@@ -60,6 +60,8 @@ typedef struct store_env {
     bool rdonly; /* opened with MDB_RDONLY */
     int refs;
     int active;   /* live transactions of this process (read and write) */
+    const char *map_base; /* where the file is mapped (store_map_bounds), or NULL */
+    size_t map_size;      /* the map size map_base was found for */
     bool writing; /* a store of this process holds the write transaction */
     struct store_env *next;
 } store_env;
@@ -68,6 +70,10 @@ struct store {
     store_env *se;
     bool readonly;
     int64_t fixed_now; /* SOURCE_DATE_EPOCH when set: the time new citations get */
+    /* The map as of the last transaction begun: every record a read returns must lie inside
+     * its used part, or the file is damaged (LMDB trusts the sizes stored in its pages). */
+    const char *map_lo;
+    size_t map_used;
     int64_t cursor_ops;
     MDB_txn *spare;  /* a reset read transaction kept for reuse (mdb_txn_renew) */
     const char *msg; /* points at a static string or at buf */
@@ -232,6 +238,8 @@ int meta_add(store_txn *t, const char *name, int64_t delta);
 int meta_u64(store_txn *t, const char *name, uint64_t *n);
 int meta_set(store_txn *t, const char *name, uint64_t n);
 int scur_get(store *st, MDB_cursor *mc, MDB_val *k, MDB_val *v, MDB_cursor_op op);
+/* Record where the map is and how much of it is used (after a transaction begins). */
+void store_map_bounds(store *st);
 
 /* The transaction cannot go on: abort it and remember why (returns code). */
 int txn_die(store_txn *t, int code);
@@ -340,6 +348,8 @@ void cite_key_encode(uint8_t out[CITE_KEY_LEN], const claim_key *k, uint64_t art
 size_t cite_value_size(const store_citation *c);
 void cite_value_encode(uint8_t *out, const store_citation *c);
 int cite_value_decode(const uint8_t *p, size_t n, store_citation *c);
+/* The slot a citation's quote probes from (see store.h). */
+uint64_t cite_quote_home(store_text quote);
 /* Rewrite every claim using term from (in any role, and as claimant) onto to, merging
  * citations with claims that already exist. */
 int claims_rewrite_term(store_txn *t, term_id from, term_id to);

@@ -13,8 +13,11 @@
 
 #include "claimdb.h"
 
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sysmacros.h>
 
 /* ---- checks ---- */
 
@@ -43,16 +46,77 @@ bool store_txn_is_write(const store_txn *t)
 
 /* ---- low-level access ---- */
 
+/* Where the kernel mapped the database file for LMDB: LMDB does not say (MDB_envinfo's
+ * me_mapaddr is only set with MDB_FIXEDMAP), so read it from /proc/self/maps: the mapping of
+ * the file's device and inode of that size. NULL when it cannot be found. */
+static const char *find_map(const store_env *e, size_t mapsize)
+{
+    FILE *fp = fopen("/proc/self/maps", "r");
+    if (!fp) return NULL;
+    char line[512];
+    const char *base = NULL;
+    while (!base && fgets(line, sizeof line, fp)) {
+        unsigned long long lo, hi, off, ino;
+        unsigned maj, min;
+        char perms[8];
+        if (sscanf(line, "%llx-%llx %7s %llx %x:%x %llu", &lo, &hi, perms, &off, &maj, &min,
+                   &ino) != 7)
+            continue;
+        if (ino == (unsigned long long)e->ino && major(e->dev) == maj && minor(e->dev) == min &&
+            off == 0 && hi - lo >= mapsize)
+            base = (const char *)(uintptr_t)lo;
+    }
+    fclose(fp);
+    return base;
+}
+
+void store_map_bounds(store *st)
+{
+    MDB_envinfo info;
+    MDB_stat ms;
+    store_env *e = st->se;
+    if (mdb_env_info(e->env, &info) || mdb_env_stat(e->env, &ms)) {
+        st->map_lo = NULL;
+        return;
+    }
+    /* The map only moves when its size changes (no transaction of this process is open
+     * then), so it is looked up again only then. */
+    store_registry_lock();
+    if (e->map_size != info.me_mapsize) {
+        e->map_base = find_map(e, info.me_mapsize);
+        e->map_size = info.me_mapsize;
+    }
+    st->map_lo = e->map_base;
+    store_registry_unlock();
+    uint64_t used = ((uint64_t)info.me_last_pgno + 1) * ms.ms_psize;
+    st->map_used = used < info.me_mapsize ? (size_t)used : info.me_mapsize;
+}
+
+/* Does v lie where a record can? In the used map; or, in a write transaction, anywhere
+ * outside the map (LMDB's dirty pages are in the heap). */
+static bool val_ok(const store *st, const MDB_val *v)
+{
+    if (!st->map_lo) return true;
+    const char *p = v->mv_data, *lo = st->map_lo;
+    if (v->mv_size > st->map_used) return false;
+    if ((uintptr_t)p >= (uintptr_t)lo && (uintptr_t)p < (uintptr_t)lo + st->map_used)
+        return v->mv_size <= st->map_used - (size_t)(p - lo);
+    return v->mv_size == 0 || st->se->writing;
+}
+
 int scur_get(store *st, MDB_cursor *mc, MDB_val *k, MDB_val *v, MDB_cursor_op op)
 {
     st->cursor_ops++;
-    return mdb_cursor_get(mc, k, v, op);
+    int rc = mdb_cursor_get(mc, k, v, op);
+    if (rc == 0 && (!val_ok(st, k) || !val_ok(st, v))) rc = MDB_CORRUPTED;
+    return rc;
 }
 
 int sdb_get_raw(store_txn *t, int db, const void *k, size_t kl, MDB_val *v)
 {
     MDB_val key = {kl, (void *)k};
     int rc = mdb_get(txn_mdb(t), txn_dbi(t, db), &key, v);
+    if (rc == 0 && !val_ok(t->st, v)) rc = MDB_CORRUPTED;
     if (rc == MDB_NOTFOUND) return CLAIMDB_NOTFOUND;
     if (rc) return store_mdb_err(t->st, rc, store_db_names[db]);
     return CLAIMDB_OK;
@@ -64,6 +128,7 @@ int sdb_get(store_txn *t, int db, const void *k, size_t kl, MDB_val *v)
     if (prc) return prc;
     MDB_val key = {kl, (void *)k};
     int rc = mdb_get(txn_mdb(t), txn_dbi(t, db), &key, v);
+    if (rc == 0 && !val_ok(t->st, v)) rc = MDB_CORRUPTED;
     if (rc == MDB_NOTFOUND) return CLAIMDB_NOTFOUND;
     if (rc) return store_mdb_err(t->st, rc, store_db_names[db]);
     return CLAIMDB_OK;
@@ -426,6 +491,7 @@ static int begin_root(store_txn *t)
         }
         t->txns[0] = txn;
         t->txnid = (uint64_t)mdb_txn_id(txn);
+        store_map_bounds(st);
         return CLAIMDB_OK;
     }
 }
@@ -914,6 +980,7 @@ int txn_grow(store_txn *t, size_t upto)
                 t, store_seterr(st, CLAIMDB_BUSY, "database changed while growing the map"));
         }
         t->txns[0] = root;
+        store_map_bounds(st);
         t->meta = (meta_cache){0}; /* recomputed by the replay */
         int rc = replay(t, upto, target_depth);
         if (rc == STORE_MAPFULL) continue;

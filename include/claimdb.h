@@ -216,6 +216,27 @@ int claimdb_exec(claimdb *db, const char *script, claimdb_row_callback callback,
  *  CLAIMDB_BUSY, CLAIMDB_IOERR, CLAIMDB_NOMEM. */
 int claimdb_assert(claimdb *db, const claimdb_citation *citation, int *added);
 
+/** Called by claimdb_check() once per problem found, with a one-line English description. */
+typedef void (*claimdb_check_report)(void *ctx, const char *problem);
+
+/** Check a database file: first its structure, read with plain reads so that damage cannot
+ * crash the check (every B-tree page LMDB would follow: page numbers, headers, node sizes,
+ * overflow runs, key order, depths, counts); then, when that is sound, its contents (the three
+ * claim indexes agree, every claim has a citation and every citation a claim, the
+ * article→claim index matches the citations, statistics and counters match the data, every
+ * id resolves, every record decodes).
+ * @param[in] path the database file (opened read-only; nothing is written).
+ * @param[in] report called for each problem (the first thousand of the contents check); may
+ *  be NULL.
+ * @param[out] problems the number of problems found (0: the database is sound).
+ * @param[out] summary may be NULL; else receives what was checked, NUL-terminated and cut to
+ *  summary_len bytes: "N claims, N citations, N articles, N terms, N aliases, N pages".
+ * @return CLAIMDB_OK when the check ran (whatever it found), else CLAIMDB_NOTFOUND,
+ *  CLAIMDB_IOERR, CLAIMDB_NOMEM, CLAIMDB_VERSION (another format: not checked),
+ *  CLAIMDB_MISUSE. */
+int claimdb_check(const char *path, claimdb_check_report report, void *ctx, int64_t *problems,
+                  char *summary, size_t summary_len);
+
 /** Ask the running statement of db to stop at its next row: claimdb_step() then returns
  * CLAIMDB_INTERRUPT. Safe to call from a signal handler. */
 void claimdb_interrupt(claimdb *db);
@@ -245,6 +266,121 @@ int claimdb_error_offset(claimdb *db);
 /** Return the value of a counter of db (CLAIMDB_COUNTER_*); reset it to 0 when reset != 0.
  * Returns 0 for NULL or an unknown counter. */
 int64_t claimdb_counter(claimdb *db, int counter, int reset);
+
+/** @defgroup extract Claim extraction from article text
+ *
+ * A rule-based open information extractor that knows nothing of the database: text in,
+ * claims out. It skips page furniture (share buttons, section labels, bylines, copyright
+ * lines...) without changing the text, splits sentences, tags words with a lexicon read from
+ * WordNet, finds verb groups and their noun-phrase arguments, and turns attribution
+ * ("X said that ...", "according to X"), negation ("not", "denied", "declined to") and hedges
+ * ("reportedly", "may") into the claimant, the polarity and a lower confidence.
+ *
+ * Offsets: every offset is a BYTE offset into the text given to claimdb_extract(), as a
+ * half-open range [start, end): text + start points at the first byte of the span as it is
+ * written (quote marks and all), whatever the cleaning skipped. The `claimdb extract` program
+ * also writes character (code point) offsets; see docs/extraction.md.
+ * @{ */
+
+/** The lexicon the extractor tags words with: WordNet's index and exception files, read into
+ * hash tables. Opaque; created by claimdb_lexicon_open(), freed by claimdb_lexicon_close().
+ * Read-only once open, so one lexicon may serve any number of threads at once. */
+typedef struct claimdb_lexicon claimdb_lexicon;
+
+/** A half-open byte range [start, end) of the text given to claimdb_extract(). */
+typedef struct claimdb_span {
+    size_t start; /**< offset of the first byte */
+    size_t end;   /**< offset after the last byte; start == end for an absent span */
+} claimdb_span;
+
+/** One claim found by claimdb_extract(). Every pointer is valid only during the callback;
+ * copy what you keep. */
+typedef struct claimdb_extracted {
+    const char *subject;    /**< the subject term: the noun phrase without determiners */
+    const char *predicate;  /**< the predicate term: the verb's lemma (+ particle), "demand" */
+    const char *object;     /**< the object term */
+    const char *claimant;   /**< to whom the text attributes the claim, or NULL */
+    claimdb_span subject_span;   /**< the subject's words as written */
+    claimdb_span predicate_span; /**< the verb group as written ("has demanded") */
+    claimdb_span object_span;    /**< the object's words as written (the whole argument) */
+    claimdb_span claimant_span;  /**< the claimant as written (empty when claimant is NULL) */
+    claimdb_span quote_span;     /**< the sentence that makes the claim */
+    int negated;                 /**< 1 when the sentence says the opposite (not, denied, ...) */
+    double confidence;           /**< in (0, 1]: lower for hedges, pronouns, inferred subjects */
+    int method;                  /**< always CLAIMDB_METHOD_EXTRACTED */
+    size_t sentence;             /**< the sentence's number in the text, from 0 */
+} claimdb_extracted;
+
+/** Flags for claimdb_extract_options.flags. */
+#define CLAIMDB_EXTRACT_NO_COREF 0x1 /**< keep pronoun subjects as written ("he") */
+#define CLAIMDB_EXTRACT_NO_CLEAN 0x2 /**< treat every line as prose (no furniture skipped) */
+
+/** Options for claimdb_extract(). Zero-initialise, then set the lexicon. */
+typedef struct claimdb_extract_options {
+    const claimdb_lexicon *lexicon; /**< required: from claimdb_lexicon_open() */
+    int flags;                      /**< CLAIMDB_EXTRACT_* flags, or 0 */
+    double min_confidence;          /**< claims below this are not reported (0: all) */
+} claimdb_extract_options;
+
+/** Called by claimdb_extract() for each claim, in text order. Return 0 to go on, anything else
+ * to stop (claimdb_extract() then returns CLAIMDB_ABORT). */
+typedef int (*claimdb_extract_callback)(void *ctx, const claimdb_extracted *claim);
+
+/** Open the WordNet lexicon.
+ * @param[in] dir the folder of WordNet's dictionary files (index.verb, verb.exc, ...), or NULL
+ *  for the default: $CLAIMDB_WORDNET when set, else /usr/share/wordnet (Debian's
+ *  wordnet-base package).
+ * @param[out] lex the new lexicon. On failure it is still set when memory allowed, holding the
+ *  message that claimdb_lexicon_errmsg() returns; close it with claimdb_lexicon_close().
+ * @return CLAIMDB_OK, CLAIMDB_NOTFOUND (a file is missing: the message names it and the
+ *  package), CLAIMDB_IOERR, CLAIMDB_CORRUPT (a file does not look like WordNet's),
+ *  CLAIMDB_NOMEM, CLAIMDB_MISUSE (lex is NULL). */
+int claimdb_lexicon_open(const char *dir, claimdb_lexicon **lex);
+
+/** Return why claimdb_lexicon_open() failed ("not an error" after success; "out of memory"
+ * for NULL). Valid until the lexicon is closed. */
+const char *claimdb_lexicon_errmsg(const claimdb_lexicon *lex);
+
+/** Free a lexicon. NULL is a harmless no-op. */
+void claimdb_lexicon_close(claimdb_lexicon *lex);
+
+/** Return the lemma of a verb form ("demanded" -> "demand", "said" -> "say") in buf, or NULL
+ * when word is not a verb WordNet knows. buf must hold at least len + 3 bytes. */
+const char *claimdb_lexicon_verb_lemma(const claimdb_lexicon *lex, const char *word, size_t len,
+                                       char *buf);
+
+/** Extract the claims of text, calling callback for each.
+ * @param[in] text UTF-8 text (an invalid byte is read as a letter; NUL bytes as spaces).
+ * @param[in] len its length in bytes.
+ * @param[in] opt options; opt->lexicon is required.
+ * @param[in] callback called for each claim (may be NULL: claims are only counted).
+ * @param[out] count may be NULL; else set to the number of claims reported.
+ * @return CLAIMDB_OK, CLAIMDB_ABORT (the callback stopped it), CLAIMDB_NOMEM, CLAIMDB_MISUSE
+ *  (NULL text with len > 0, NULL opt or lexicon).
+ * @note Reentrant: it keeps no state between calls, so threads may extract at once. */
+int claimdb_extract(const char *text, size_t len, const claimdb_extract_options *opt,
+                    claimdb_extract_callback callback, void *ctx, size_t *count);
+
+/** Find the headline of an article: a short first line without final punctuation, before the
+ * first paragraph of prose (section labels and tag lines before it are skipped).
+ * @param[out] span set to the headline's bytes when there is one.
+ * @return 1 when there is a headline, 0 otherwise (and for NULL). */
+int claimdb_extract_title(const char *text, size_t len, claimdb_span *span);
+
+/** The number of MinHash values in a signature. */
+#define CLAIMDB_SIGNATURE_SIZE 128
+
+/** Compute the MinHash signature of the text's prose (page furniture skipped; words folded to
+ * lower case; shingles of 5 words), for claimdb_signature_similarity().
+ * @return the number of shingles (0: the text has fewer than 5 words of prose, and sig is
+ *  all ones). */
+size_t claimdb_signature(const char *text, size_t len, uint64_t sig[CLAIMDB_SIGNATURE_SIZE]);
+
+/** Return the estimated Jaccard similarity (0 to 1) of the shingle sets of two signatures. */
+double claimdb_signature_similarity(const uint64_t a[CLAIMDB_SIGNATURE_SIZE],
+                                    const uint64_t b[CLAIMDB_SIGNATURE_SIZE]);
+
+/** @} */
 
 #ifdef __cplusplus
 }

@@ -3,8 +3,10 @@
 #include "dot.h"
 
 #include "batch.h"
+#include "check.h"
 #include "export.h"
 #include "import.h"
+#include "ingest.h"
 #include "output.h"
 
 #include <errno.h>
@@ -233,6 +235,12 @@ static int cmd_import(shell *sh, int argc, char **argv, buf *err)
     return rc;
 }
 
+static int cmd_ingest(shell *sh, int argc, char **argv, buf *err)
+{
+    if (argc < 2) return usage(argv[0], err);
+    return ingest_paths(sh->db, (const char *const *)argv + 1, argc - 1);
+}
+
 static int cmd_export(shell *sh, int argc, char **argv, buf *err)
 {
     export_options o = {-1, NULL};
@@ -344,6 +352,17 @@ static int cmd_stats(shell *sh, int argc, char **argv, buf *err)
     return rc == CLAIMDB_OK || rc == CLAIMDB_DONE ? 0 : 1;
 }
 
+static int cmd_check(shell *sh, int argc, char **argv, buf *err)
+{
+    if (argc != 1) return usage(argv[0], err);
+    if (!sh->db_path) {
+        buf_puts(err, "no database file to check");
+        return 1;
+    }
+    fflush(stdout);
+    return check_database(sh->db_path);
+}
+
 static int cmd_quit(shell *sh, int argc, char **argv, buf *err)
 {
     if (argc != 1) return usage(argv[0], err);
@@ -360,11 +379,14 @@ static const dot_cmd commands[] = {
     {".read", "FILE", cmd_read, "run the statements and commands of FILE"},
     {".import", "FILE... [--format F] [--dry-run] [--base IRI]", cmd_import,
      "load TSV, JSON Lines or N-Quads files"},
+    {".ingest", "FILE|DIR...", cmd_ingest,
+     "store article files and the claims extracted from them"},
     {".export", "FILE [--format F] [--base IRI]", cmd_export,
      "write the whole database to FILE ('-': standard output)"},
     {".param", "set NAME VALUE | list | clear [NAME]", cmd_param,
      "values for $parameters of the statements"},
     {".stats", "", cmd_stats, "show database statistics (SHOW STATS)"},
+    {".check", "", cmd_check, "check the database file's structure and contents"},
     {".quit", "", cmd_quit, "leave"},
     {".exit", "", cmd_quit, "leave"},
 };

@@ -109,7 +109,7 @@ int import_claim(import_ctx *ic, const rec_claim *c, long line, long col)
         .claimant = c->claimant,
         .has_confidence = c->has_confidence,
         .confidence = c->confidence,
-        .method = CLAIMDB_METHOD_IMPORTED,
+        .method = c->extracted ? CLAIMDB_METHOD_EXTRACTED : CLAIMDB_METHOD_IMPORTED,
         .said_on = c->said_on,
     };
     int added = 0;

@@ -5,6 +5,10 @@
  *   {"type": "article", "id": 4, "title": …, "outlet": …, "date": …, "url": …, "author": …,
  *    "duplicate_of": 0, "text": …}
  *   {"type": "alias", "alias": …, "canonical": …}
+ * A citation written by `claimdb extract` also has "method": "extracted" (stored as such;
+ * "imported" is the default) and the words as written with their offsets: "subject_text",
+ * "subject_start", "subject_end", and the same for predicate, object, claimant and quote
+ * (checked: strings and integers >= 0; not stored).
  * Absent, null and "" optional fields mean none; unknown fields are errors. */
 #include "import.h"
 
@@ -74,6 +78,18 @@ static int get_id(const jline *l, json_t *obj, const char *key, int required, in
     return 0;
 }
 
+/* An optional offset: an integer >= 0. */
+static int get_offset(const jline *l, json_t *obj, const char *key, int64_t *out)
+{
+    json_t *v = json_object_get(obj, key);
+    *out = -1;
+    if (!v || json_is_null(v)) return 0;
+    if (!json_is_integer(v) || json_integer_value(v) < 0)
+        return bad(l, key, "expected an offset: an integer >= 0");
+    *out = (int64_t)json_integer_value(v);
+    return 0;
+}
+
 static int check_keys(const jline *l, json_t *obj, const char *const *allowed)
 {
     const char *key;
@@ -90,11 +106,32 @@ static int check_keys(const jline *l, json_t *obj, const char *const *allowed)
 
 static int read_claim(const jline *l, json_t *obj)
 {
-    static const char *const keys[] = {"type",       "subject", "predicate", "object",
-                                       "article",    "quote",   "claimant",  "polarity",
-                                       "confidence", "said_on", NULL};
+    static const char *const keys[] = {"type",           "subject",
+                                       "predicate",      "object",
+                                       "article",        "quote",
+                                       "claimant",       "polarity",
+                                       "confidence",     "said_on",
+                                       "method",         "subject_text",
+                                       "subject_start",  "subject_end",
+                                       "predicate_text", "predicate_start",
+                                       "predicate_end",  "object_text",
+                                       "object_start",   "object_end",
+                                       "claimant_text",  "claimant_start",
+                                       "claimant_end",   "quote_start",
+                                       "quote_end",      NULL};
     rec_claim c = {0};
-    const char *pol;
+    const char *pol, *method, *ignored;
+    int64_t off;
+    for (size_t i = 11; keys[i]; i++) { /* the words as written and their offsets */
+        size_t kl = strlen(keys[i]);
+        int is_text = kl > 5 && !strcmp(keys[i] + kl - 5, "_text");
+        if (is_text ? get_string(l, obj, keys[i], 0, &ignored) : get_offset(l, obj, keys[i], &off))
+            return -1;
+    }
+    if (get_string(l, obj, "method", 0, &method)) return -1;
+    if (method && strcmp(method, "extracted") && strcmp(method, "imported"))
+        return bad(l, "method", "expected \"extracted\" or \"imported\"");
+    c.extracted = method && !strcmp(method, "extracted");
     if (check_keys(l, obj, keys) || get_string(l, obj, "subject", 1, &c.subject) ||
         get_string(l, obj, "predicate", 1, &c.predicate) ||
         get_string(l, obj, "object", 1, &c.object) || get_id(l, obj, "article", 1, &c.article) ||

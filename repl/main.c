@@ -1,8 +1,12 @@
 /* main.c — the claimdb program: arguments, then batch mode, the REPL, or a subcommand
- * (import, export). Exit status: 0 success, 1 a statement, command or file failed, 2 usage. */
+ * (import, export, check). Exit status: 0 success, 1 a statement, command or file failed, 2 usage.
+ */
 #include "batch.h"
+#include "check.h"
 #include "export.h"
+#include "extract_cmd.h"
 #include "import.h"
+#include "ingest.h"
 #include "output.h"
 #include "repl.h"
 #include "shell.h"
@@ -20,6 +24,9 @@ static const char usage_text[] =
     "Usage: claimdb [DB] [OPTIONS] [STATEMENTS]\n"
     "       claimdb import DB FILE... [--format tsv|jsonl|nquads] [--dry-run] [--base IRI]\n"
     "       claimdb export DB [--format tsv|jsonl|nquads] [-o FILE] [--base IRI]\n"
+    "       claimdb check DB\n"
+    "       claimdb extract [--jobs N] [FILE...]\n"
+    "       claimdb ingest DB FILE|DIR...\n"
     "\n"
     "Query the claim database DB (created when it does not exist) with ClaimQL STATEMENTS,\n"
     "the statements of -f files, or those read from standard input when it is not a\n"
@@ -46,6 +53,14 @@ static const char usage_text[] =
     "      --format F        tsv, jsonl or nquads (or from the -o file name)\n"
     "  -o, --output FILE     write to FILE instead of standard output\n"
     "      --base IRI        N-Quads IRI base (default urn:claimdb:)\n"
+    "check: verify the file's structure and that its indexes, statistics and counters\n"
+    "  agree; print each problem and a summary (exit status 1 when there are problems).\n"
+    "extract: claims from articles (JSON Lines {\"id\",\"text\"} on standard input, or\n"
+    "  text files) to standard output as JSON Lines for import; no database.\n"
+    "  -j, --jobs N          N threads ('claimdb extract --help' says more)\n"
+    "ingest: store article files (N.txt is article N; a folder: its .txt files) with the\n"
+    "  claims extracted from them, one transaction per article; the same text again is a\n"
+    "  no-op, a near duplicate of an earlier article is marked DUPLICATE OF it.\n"
     "\n"
     "Exit status: 0 success, 1 an error in a statement, command or file, 2 bad usage.\n"
     "In the shell, .help lists the dot-commands.\n";
@@ -195,6 +210,39 @@ static int cmd_export(int argc, char **argv)
     return rc;
 }
 
+/* ---- claimdb ingest DB FILE|DIR... ------------------------------------------------------- */
+
+static int cmd_ingest(int argc, char **argv)
+{
+    const char *dbpath = NULL;
+    const char **paths = xmalloc((size_t)argc * sizeof *paths);
+    int npaths = 0;
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        if (a[0] == '-' && a[1]) {
+            free(paths);
+            return usage_error("ingest: unknown option '%s'", a);
+        }
+        if (!dbpath)
+            dbpath = a;
+        else
+            paths[npaths++] = a;
+    }
+    if (!dbpath || npaths == 0) {
+        free(paths);
+        return usage_error("%s", "ingest needs a database and at least one file or folder");
+    }
+    claimdb *db = NULL;
+    if (open_db(dbpath, CLAIMDB_OPEN_CREATE, &db)) {
+        free(paths);
+        return 1;
+    }
+    int rc = ingest_paths(db, paths, npaths);
+    free(paths);
+    claimdb_close(db);
+    return rc;
+}
+
 /* ---- the demo database --------------------------------------------------------------------- */
 
 static char *demo_path(const char *argv0)
@@ -220,6 +268,14 @@ int main(int argc, char **argv)
 {
     if (argc > 1 && !strcmp(argv[1], "import")) return cmd_import(argc, argv);
     if (argc > 1 && !strcmp(argv[1], "export")) return cmd_export(argc, argv);
+    if (argc > 1 && !strcmp(argv[1], "check")) {
+        if (argc != 3 || argv[2][0] == '-')
+            return usage_error("%s",
+                               argc == 3 ? "check: unknown option" : "check needs a database");
+        return check_database(argv[2]);
+    }
+    if (argc > 1 && !strcmp(argv[1], "extract")) return cmd_extract(argc, argv);
+    if (argc > 1 && !strcmp(argv[1], "ingest")) return cmd_ingest(argc, argv);
 
     shell sh;
     shell_init(&sh);

@@ -23,6 +23,7 @@ typedef struct rec_claim {
     int has_confidence;
     double confidence;
     const char *said_on; /* the date the claim was made, YYYY-MM-DD */
+    int extracted; /* JSON Lines "method":"extracted": stored with CLAIMDB_METHOD_EXTRACTED */
 } rec_claim;
 
 /* An article's record; duplicate_of is -1 when none. */

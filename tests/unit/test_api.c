@@ -278,6 +278,104 @@ static void test_assert_api(void **state)
     claimdb_close(db);
 }
 
+/* Issue 9's API side: flags per citation, claim dates, CHECK's list columns. */
+static void test_citation_api(void **state)
+{
+    fixture *f = *state;
+    claimdb *db = open_db(f->path, CLAIMDB_OPEN_CREATE);
+    exec_ok(db, "ARTICLE 1 TEXT 'Kabul. They said: we want them out.';");
+    claimdb_citation c = {.subject = "Taliban", .predicate = "demand", .object = "exit",
+                          .article = 1, .quote = "we want them out.", .said_on = "2021-07-18"};
+    int added = -1;
+    assert_int_equal(claimdb_assert(db, &c, &added), CLAIMDB_OK);
+    assert_int_equal(added, CLAIMDB_ADDED_CLAIM | CLAIMDB_ADDED_CITATION);
+    c.quote = "we  want them\nout.";
+    assert_int_equal(claimdb_assert(db, &c, &added), CLAIMDB_OK);
+    assert_int_equal(added, CLAIMDB_UPDATED_CITATION); /* same quote, other white space */
+    assert_int_equal(claimdb_assert(db, &c, &added), CLAIMDB_OK);
+    assert_int_equal(added, 0);
+    c.quote = "not there";
+    assert_int_equal(claimdb_assert(db, &c, &added), CLAIMDB_OK);
+    assert_int_equal(added, CLAIMDB_ADDED_CITATION | CLAIMDB_QUOTE_NOT_FOUND);
+    assert_int_equal(claimdb_counter(db, CLAIMDB_COUNTER_QUOTES_NOT_FOUND, 1), 1);
+    assert_int_equal(claimdb_counter(db, CLAIMDB_COUNTER_QUOTES_NOT_FOUND, 0), 0);
+    c.said_on = "2021-02-30";
+    assert_int_equal(claimdb_assert(db, &c, NULL), CLAIMDB_ERROR);
+    assert_string_equal(
+        column0(db, "FIND ?a WHERE Taliban demand exit FROM ?s AT ?a ON ?d ORDER BY ?a;"),
+        "NULL,18");
+    exec_ok(db, "ASSERT NOT Taliban demand exit FROM 3, 5;");
+    claimdb_stmt *st;
+    assert_int_equal(claimdb_prepare(db, "CHECK NOT Taliban demand exit;", -1, &st, NULL),
+                     CLAIMDB_OK);
+    assert_int_equal(claimdb_step(st), CLAIMDB_ROW);
+    assert_string_equal(claimdb_column_name(st, 7), "sources_for");
+    assert_int_equal(claimdb_column_type(st, 7), CLAIMDB_LIST);
+    const int64_t *ids;
+    assert_int_equal(claimdb_column_list(st, 7, &ids), 2);
+    assert_int_equal(ids[0], 3);
+    assert_int_equal(ids[1], 5);
+    assert_string_equal(claimdb_column_text(st, 7), "3, 5");
+    assert_int_equal(claimdb_column_list(st, 8, &ids), 1);
+    assert_int_equal(ids[0], 1);
+    assert_int_equal(claimdb_column_list(st, 0, &ids), -1); /* not a list */
+    assert_string_equal(claimdb_column_text(st, 0), "disputed");
+    claimdb_finalize(st);
+    claimdb_close(db);
+}
+
+/* A statement reads the snapshot it started with, even when its own handle writes in the same
+ * transaction between its steps (issue 11, row 4): deriving claims from the rows of a FIND
+ * must neither add rows to that FIND nor loop. */
+static void test_statement_snapshot_in_transaction(void **state)
+{
+    fixture *f = *state;
+    claimdb *db = open_db(f->path, CLAIMDB_OPEN_CREATE);
+    exec_ok(db, "ASSERT a r b FROM 1 QUOTE 'q1'; ASSERT b r c FROM 1; ASSERT c r d FROM 2;");
+    exec_ok(db, "BEGIN;");
+    claimdb_stmt *find, *ins;
+    assert_int_equal(claimdb_prepare(db, "FIND ?x, ?y, ?q WHERE ?x r ?y FROM ?s QUOTE ?q;", -1,
+                                     &find, NULL),
+                     CLAIMDB_OK);
+    /* each row derives a claim with a new object: a new term sorts after every other, so a
+     * FIND that saw its own writes would meet it again and never end */
+    assert_int_equal(claimdb_prepare(db, "ASSERT $y r $x FROM 9 QUOTE $q;", -1, &ins, NULL),
+                     CLAIMDB_OK);
+    claimdb_stmt *ins2;
+    assert_int_equal(claimdb_prepare(db, "ASSERT $x r $new FROM 9;", -1, &ins2, NULL),
+                     CLAIMDB_OK);
+    int rows = 0, rc;
+    while ((rc = claimdb_step(find)) == CLAIMDB_ROW) {
+        rows++;
+        char x[64], y[64];
+        snprintf(x, sizeof x, "%s", claimdb_column_text(find, 0));
+        snprintf(y, sizeof y, "%s", claimdb_column_text(find, 1));
+        const char *q = claimdb_column_text(find, 2);
+        claimdb_bind_text(ins, "$x", x, -1);
+        claimdb_bind_text(ins, "$y", y, -1);
+        claimdb_bind_text(ins, "$q", q ? q : "", -1);
+        assert_int_equal(claimdb_step(ins), CLAIMDB_DONE);
+        claimdb_reset(ins);
+        char fresh[32];
+        snprintf(fresh, sizeof fresh, "fresh %d", rows);
+        claimdb_bind_text(ins2, "$x", x, -1);
+        claimdb_bind_text(ins2, "$new", fresh, -1);
+        assert_int_equal(claimdb_step(ins2), CLAIMDB_DONE);
+        claimdb_reset(ins2);
+        /* the current row is still readable after the write */
+        assert_string_equal(claimdb_column_text(find, 0), x);
+        assert_true(rows < 100);
+    }
+    assert_int_equal(rc, CLAIMDB_DONE);
+    assert_int_equal(rows, 3);
+    claimdb_finalize(find);
+    claimdb_finalize(ins);
+    claimdb_finalize(ins2);
+    exec_ok(db, "COMMIT;");
+    assert_string_equal(column0(db, "FIND COUNT(*) WHERE ?x r ?y;"), "9");
+    claimdb_close(db);
+}
+
 static void test_interrupt_and_laziness(void **state)
 {
     fixture *f = *state;
@@ -396,6 +494,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_readonly_and_two_handles, setup, teardown),
         cmocka_unit_test_setup_teardown(test_assert_api, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_citation_api, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_statement_snapshot_in_transaction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_interrupt_and_laziness, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reader_in_child_process, setup, teardown),
         cmocka_unit_test(test_complete_and_keywords),

@@ -954,6 +954,134 @@ static void test_fork_reader(void **state)
     assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/* ---- store_check: each kind of disagreement between the databases is found ---- */
+
+typedef struct found_msgs {
+    char text[8192];
+    int n;
+} found_msgs;
+
+static void collect(void *ctx, const char *msg)
+{
+    found_msgs *m = ctx;
+    m->n++;
+    size_t len = strlen(m->text);
+    snprintf(m->text + len, sizeof m->text - len, "%s\n", msg);
+}
+
+/* Change the file behind claimdb's back, as damage or a buggy tool would. */
+static void raw_edit(const char *path, const char *db, const void *key, size_t klen,
+                     const void *val, size_t vlen, bool del)
+{
+    MDB_env *env;
+    MDB_txn *txn;
+    MDB_dbi dbi;
+    assert_int_equal(mdb_env_create(&env), 0);
+    mdb_env_set_maxdbs(env, 16);
+    assert_int_equal(mdb_env_open(env, path, MDB_NOSUBDIR, 0644), 0);
+    assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+    assert_int_equal(mdb_dbi_open(txn, db, 0, &dbi), 0);
+    MDB_val k = {klen, (void *)key}, v = {vlen, (void *)val};
+    int rc = del ? mdb_del(txn, dbi, &k, NULL) : mdb_put(txn, dbi, &k, &v, 0);
+    if (rc) fail_msg("raw %s in %s: %s", del ? "delete" : "put", db, mdb_strerror(rc));
+    assert_int_equal(mdb_txn_commit(txn), 0);
+    mdb_env_close(env);
+}
+
+static int64_t run_check(fx *f, found_msgs *m)
+{
+    store *st;
+    assert_int_equal(store_open(f->path, 0, &st), CLAIMDB_OK);
+    store_txn *t = begin(st, false);
+    int64_t problems = -1;
+    store_counts found;
+    memset(m, 0, sizeof *m);
+    assert_int_equal(store_check(t, collect, m, &problems, &found), CLAIMDB_OK);
+    store_abort(t);
+    store_close(st);
+    return problems;
+}
+
+static void test_check(void **state)
+{
+    fx *f = *state;
+    store *st = open_db(f);
+    store_txn *t = begin(st, true);
+    term_id a = intern(t, "a"), b = intern(t, "b"), c = intern(t, "c");
+    put_cite(t, POL_POS, a, b, c, 1, "one");
+    put_cite(t, POL_POS, a, b, c, 1, "two");
+    put_cite(t, POL_NEG, c, b, a, 2, NULL);
+    assert_int_equal(store_alias_put(t, "zed", 3, "c", 1), CLAIMDB_OK);
+    assert_int_equal(store_commit(t), CLAIMDB_OK);
+    store_close(st);
+    f->st = NULL;
+    found_msgs m;
+    assert_int_equal(run_check(f, &m), 0);
+
+    claim_key k = {POL_POS, a, b, c};
+    uint8_t key[CLAIM_KEY_LEN];
+    claim_key_encode(key, IDX_POS, &k);
+    raw_edit(f->path, "pos", key, sizeof key, NULL, 0, true);
+    assert_int_equal(run_check(f, &m), 2);
+    assert_non_null(strstr(m.text, "is missing from pos"));
+    assert_non_null(strstr(m.text, "pos holds 1 claims, spo 2"));
+    raw_edit(f->path, "pos", key, sizeof key, "", 0, false);
+
+    uint8_t ak[ARTCITE_KEY_LEN];
+    put_u64(ak, 2);
+    claim_key_encode(ak + 8, IDX_SPO, &(claim_key){POL_NEG, c, b, a});
+    raw_edit(f->path, "artcite", ak, sizeof ak, NULL, 0, true);
+    assert_int_equal(run_check(f, &m), 1);
+    assert_non_null(strstr(m.text, "artcite lacks 1 of the 2"));
+    raw_edit(f->path, "artcite", ak, sizeof ak, "", 0, false);
+
+    uint8_t sk[TSTAT_KEY_LEN], nine[8];
+    sk[0] = POL_POS;
+    sk[1] = ROLE_S;
+    put_u64(sk + 2, a);
+    put_u64(nine, 9);
+    raw_edit(f->path, "tstat", sk, sizeof sk, nine, 8, false);
+    assert_int_equal(run_check(f, &m), 1);
+    assert_non_null(strstr(m.text, "subject counts of positive claims add up to 9, not 1"));
+    put_u64(nine, 1);
+    raw_edit(f->path, "tstat", sk, sizeof sk, nine, 8, false);
+
+    raw_edit(f->path, "meta", "citations", 9, nine, 8, false);
+    assert_int_equal(run_check(f, &m), 1);
+    assert_non_null(strstr(m.text, "meta: citations is 1, the data has 3"));
+    put_u64(nine, 3);
+    raw_edit(f->path, "meta", "citations", 9, nine, 8, false);
+
+    /* a citation moved off its probe path: the quote's lookup would miss it */
+    uint8_t ck[CITE_KEY_LEN], moved[CITE_KEY_LEN];
+    cite_key_encode(ck, &k, 1, cite_quote_home((store_text){"one", 3}));
+    memcpy(moved, ck, sizeof ck);
+    put_u64(moved + 33, get_u64(ck + 33) + 7);
+    {
+        MDB_env *env;
+        MDB_txn *txn;
+        MDB_dbi dbi;
+        assert_int_equal(mdb_env_create(&env), 0);
+        mdb_env_set_maxdbs(env, 16);
+        assert_int_equal(mdb_env_open(env, f->path, MDB_NOSUBDIR, 0644), 0);
+        assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+        assert_int_equal(mdb_dbi_open(txn, "cite", 0, &dbi), 0);
+        MDB_val kv = {sizeof ck, ck}, v;
+        assert_int_equal(mdb_get(txn, dbi, &kv, &v), 0);
+        uint8_t rec[256];
+        assert_true(v.mv_size <= sizeof rec);
+        size_t n = v.mv_size;
+        memcpy(rec, v.mv_data, n);
+        assert_int_equal(mdb_del(txn, dbi, &kv, NULL), 0);
+        MDB_val mk = {sizeof moved, moved}, mv = {n, rec};
+        assert_int_equal(mdb_put(txn, dbi, &mk, &mv, 0), 0);
+        assert_int_equal(mdb_txn_commit(txn), 0);
+        mdb_env_close(env);
+    }
+    assert_int_equal(run_check(f, &m), 1);
+    assert_non_null(strstr(m.text, "where its quote cannot find it"));
+}
+
 /* ---- opening errors and format version ---- */
 
 static void raw_put_format(const char *path, uint32_t version)
@@ -1577,6 +1705,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cursor_ops, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pending_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cite_count_reuse, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_check, setup, teardown),
         cmocka_unit_test(test_null_safe),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

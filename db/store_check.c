@@ -1,0 +1,439 @@
+/* store_check.c — do claimdb's databases agree with one another?
+ *
+ * Read in one snapshot: the three claim indexes hold the same claims; every claim has a
+ * citation and every citation a claim; "artcite" holds exactly the (article, claim) pairs the
+ * citations make; each citation sits where its quote's slot probing finds it; the per-term
+ * statistics and the meta counters equal what the data gives; every term id resolves, every
+ * key maps to a term that maps back, every alias points at a term, every record decodes,
+ * every cited or duplicated article exists. Each disagreement is reported by the callback.
+ * Memory: one bit per term id, and sorted arrays of the claims' keys (the checks are merges).
+ */
+#include "store_internal.h"
+
+#include "claimdb.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct checker {
+    store_txn *t;
+    void (*report)(void *ctx, const char *msg);
+    void *ctx;
+    int64_t problems;
+    int64_t limit_left; /* reports beyond this are counted, not described */
+} checker;
+
+static void bad(checker *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void bad(checker *c, const char *fmt, ...)
+{
+    c->problems++;
+    if (c->limit_left <= 0 || !c->report) return;
+    c->limit_left--;
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    c->report(c->ctx, msg);
+}
+
+typedef struct keys {
+    uint8_t *k; /* n keys of width w, sorted */
+    size_t n, cap, w;
+} keys;
+
+static int keys_push(keys *ks, const void *k)
+{
+    if (ks->n == ks->cap) {
+        size_t cap = ks->cap ? ks->cap * 2 : 1024;
+        uint8_t *nk = realloc(ks->k, cap * ks->w);
+        if (!nk) return CLAIMDB_NOMEM;
+        ks->k = nk;
+        ks->cap = cap;
+    }
+    memcpy(ks->k + ks->n * ks->w, k, ks->w);
+    ks->n++;
+    return CLAIMDB_OK;
+}
+
+static bool keys_has(const keys *ks, const uint8_t *k)
+{
+    size_t lo = 0, hi = ks->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = memcmp(ks->k + mid * ks->w, k, ks->w);
+        if (c == 0) return true;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return false;
+}
+
+static const char *const idx_names[3] = {"spo", "pos", "osp"};
+
+static void claim_text(char *buf, size_t n, const claim_key *k)
+{
+    snprintf(buf, n, "%s(%llu %llu %llu)", k->pol ? "" : "NOT ", (unsigned long long)k->s,
+             (unsigned long long)k->p, (unsigned long long)k->o);
+}
+
+/* Does term id exist in "termid"? */
+static int term_exists(checker *c, term_id id, bool *yes)
+{
+    uint8_t k[8];
+    put_u64(k, id);
+    MDB_val v;
+    int rc = sdb_get(c->t, DB_TERMID, k, 8, &v);
+    *yes = rc == CLAIMDB_OK;
+    return rc == CLAIMDB_NOTFOUND ? CLAIMDB_OK : rc;
+}
+
+static int check_terms(checker *c, uint64_t *nterms, uint64_t next_term)
+{
+    store_cursor *cur;
+    int rc = cur_open(c->t, DB_TERM, NULL, 0, &cur), r;
+    MDB_val k, v;
+    *nterms = 0;
+    while (rc == CLAIMDB_OK && (r = cur_step(cur, &k, &v)) > 0) {
+        if (v.mv_size != 8) {
+            bad(c, "term: the key '%.*s' maps to a damaged id record",
+                (int)(k.mv_size > 60 ? 60 : k.mv_size), (const char *)k.mv_data);
+            continue;
+        }
+        term_id id = get_u64(v.mv_data);
+        bool yes;
+        if ((rc = term_exists(c, id, &yes))) break;
+        if (!yes)
+            bad(c, "term: the key '%.*s' maps to term %llu, which has no display form",
+                (int)(k.mv_size > 60 ? 60 : k.mv_size), (const char *)k.mv_data,
+                (unsigned long long)id);
+    }
+    store_cursor_close(cur);
+    if (rc == CLAIMDB_OK && r < 0) rc = -r;
+    if (rc || (rc = cur_open(c->t, DB_TERMID, NULL, 0, &cur))) return rc;
+    while ((r = cur_step(cur, &k, &v)) > 0) {
+        (*nterms)++;
+        if (k.mv_size != 8) {
+            bad(c, "termid: a damaged key of %zu bytes", k.mv_size);
+            continue;
+        }
+        term_id id = get_u64(k.mv_data);
+        if (id == 0 || id >= next_term)
+            bad(c, "termid: term %llu is outside the ids handed out (1..%llu)",
+                (unsigned long long)id, (unsigned long long)next_term - 1);
+        /* the term's key must map back to it, directly or as an alias does not count */
+        char *key;
+        size_t klen;
+        const char *why;
+        int krc = term_key_why(v.mv_data, v.mv_size, &key, &klen, &why);
+        if (krc) {
+            bad(c, "termid: term %llu has a display form without a valid key (%s)",
+                (unsigned long long)id, why ? why : "invalid");
+            continue;
+        }
+        MDB_val tv;
+        int g = sdb_get(c->t, DB_TERM, key, klen, &tv);
+        free(key);
+        if (g == CLAIMDB_NOTFOUND)
+            bad(c, "termid: term %llu '%.*s' is not found by its key", (unsigned long long)id,
+                (int)(v.mv_size > 60 ? 60 : v.mv_size), (const char *)v.mv_data);
+        else if (g)
+            rc = g;
+    }
+    store_cursor_close(cur);
+    if (rc == CLAIMDB_OK && r < 0) rc = -r;
+    return rc;
+}
+
+static int check_aliases(checker *c, uint64_t *naliases)
+{
+    store_cursor *cur;
+    int rc = cur_open(c->t, DB_ALIAS, NULL, 0, &cur), r;
+    MDB_val k, v;
+    *naliases = 0;
+    if (rc) return rc;
+    while ((r = cur_step(cur, &k, &v)) > 0) {
+        (*naliases)++;
+        if (v.mv_size != 8) {
+            bad(c, "alias: a damaged record for '%.*s'", (int)(k.mv_size > 60 ? 60 : k.mv_size),
+                (const char *)k.mv_data);
+            continue;
+        }
+        bool yes;
+        if ((rc = term_exists(c, get_u64(v.mv_data), &yes))) break;
+        if (!yes)
+            bad(c, "alias: '%.*s' points at term %llu, which does not exist",
+                (int)(k.mv_size > 60 ? 60 : k.mv_size), (const char *)k.mv_data,
+                (unsigned long long)get_u64(v.mv_data));
+    }
+    store_cursor_close(cur);
+    if (rc == CLAIMDB_OK && r < 0) rc = -r;
+    return rc;
+}
+
+static int check_articles(checker *c, keys *arts)
+{
+    store_cursor *cur;
+    int rc = cur_open(c->t, DB_ARTICLE, NULL, 0, &cur), r;
+    MDB_val k, v;
+    if (rc) return rc;
+    while ((r = cur_step(cur, &k, &v)) > 0) {
+        if (k.mv_size != 8) {
+            bad(c, "article: a damaged key of %zu bytes", k.mv_size);
+            continue;
+        }
+        store_article a = {.id = get_u64(k.mv_data)};
+        if (article_value_decode(v.mv_data, v.mv_size, &a) != CLAIMDB_OK)
+            bad(c, "article %llu: the record does not decode", (unsigned long long)a.id);
+        if ((rc = keys_push(arts, k.mv_data))) break;
+    }
+    store_cursor_close(cur);
+    if (rc == CLAIMDB_OK && r < 0) rc = -r;
+    if (rc) return rc;
+    /* every DUPLICATE OF points at an article */
+    if ((rc = cur_open(c->t, DB_ARTICLE, NULL, 0, &cur))) return rc;
+    while ((r = cur_step(cur, &k, &v)) > 0) {
+        if (k.mv_size != 8) continue;
+        store_article a = {.id = get_u64(k.mv_data)};
+        if (article_value_decode(v.mv_data, v.mv_size, &a) != CLAIMDB_OK || !a.has_duplicate_of)
+            continue;
+        uint8_t dk[8];
+        put_u64(dk, a.duplicate_of);
+        if (!keys_has(arts, dk))
+            bad(c, "article %llu: a duplicate of article %llu, which does not exist",
+                (unsigned long long)a.id, (unsigned long long)a.duplicate_of);
+    }
+    store_cursor_close(cur);
+    return r < 0 ? -r : CLAIMDB_OK;
+}
+
+static int cmp_pair(const void *a, const void *b)
+{
+    return memcmp(a, b, ARTCITE_KEY_LEN);
+}
+
+int store_check(store_txn *t, void (*report)(void *ctx, const char *msg), void *ctx,
+                int64_t *problems, store_counts *found)
+{
+    checker c = {.t = t, .report = report, .ctx = ctx, .limit_left = 1000};
+    keys claims = {.w = CLAIM_KEY_LEN}, cited = {.w = CLAIM_KEY_LEN},
+         pairs = {.w = ARTCITE_KEY_LEN}, arts = {.w = 8};
+    memset(found, 0, sizeof *found);
+    uint64_t next_term = 1, meta_v[4] = {0};
+    static const char *const meta_names[4] = {"claims.pos", "claims.neg", "citations", "articles"};
+    int rc = meta_u64(t, "next_term", &next_term);
+    for (int i = 0; i < 4 && !rc; i++)
+        rc = meta_u64(t, meta_names[i], &meta_v[i]);
+    if (!rc) rc = check_terms(&c, &found->terms, next_term ? next_term : 1);
+    if (!rc) rc = check_aliases(&c, &found->aliases);
+    if (!rc) rc = check_articles(&c, &arts);
+    /* spo: the claims; pos and osp must hold each in their order, and nothing else */
+    store_cursor *cur;
+    MDB_val k, v;
+    int r = 0;
+    if (!rc && !(rc = cur_open(t, DB_SPO, NULL, 0, &cur))) {
+        while ((r = cur_step(cur, &k, &v)) > 0) {
+            if (k.mv_size != CLAIM_KEY_LEN || ((const uint8_t *)k.mv_data)[0] > 1) {
+                bad(&c, "spo: a damaged key");
+                continue;
+            }
+            if ((rc = keys_push(&claims, k.mv_data))) break;
+            claim_key ck;
+            ck.pol = ((const uint8_t *)k.mv_data)[0];
+            ck.s = get_u64((const uint8_t *)k.mv_data + 1);
+            ck.p = get_u64((const uint8_t *)k.mv_data + 9);
+            ck.o = get_u64((const uint8_t *)k.mv_data + 17);
+            if (ck.pol)
+                found->claims_pos++;
+            else
+                found->claims_neg++;
+            term_id ids[3] = {ck.s, ck.p, ck.o};
+            for (int i = 0; i < 3 && !rc; i++) {
+                bool yes;
+                if ((rc = term_exists(&c, ids[i], &yes))) break;
+                if (!yes) {
+                    char ct[96];
+                    claim_text(ct, sizeof ct, &ck);
+                    bad(&c, "claim %s: term %llu does not exist", ct, (unsigned long long)ids[i]);
+                }
+            }
+            for (int idx = IDX_POS; idx <= IDX_OSP && !rc; idx++) {
+                uint8_t ik[CLAIM_KEY_LEN];
+                claim_key_encode(ik, (store_index)idx, &ck);
+                MDB_val iv;
+                int g = sdb_get(t, DB_SPO + idx, ik, sizeof ik, &iv);
+                if (g == CLAIMDB_NOTFOUND) {
+                    char ct[96];
+                    claim_text(ct, sizeof ct, &ck);
+                    bad(&c, "claim %s is missing from %s", ct, idx_names[idx]);
+                } else if (g) {
+                    rc = g;
+                }
+            }
+        }
+        store_cursor_close(cur);
+        if (!rc && r < 0) rc = -r;
+    }
+    for (int idx = IDX_POS; idx <= IDX_OSP && !rc; idx++) {
+        uint64_t n = 0;
+        if ((rc = cur_open(t, DB_SPO + idx, NULL, 0, &cur))) break;
+        while ((r = cur_step(cur, &k, &v)) > 0)
+            n++;
+        store_cursor_close(cur);
+        if (r < 0) rc = -r;
+        if (!rc && n != claims.n)
+            bad(&c, "%s holds %llu claims, spo %zu", idx_names[idx], (unsigned long long)n,
+                claims.n);
+    }
+    /* cite: each citation's claim exists, its record decodes, its slot is where probing from
+     * its quote's home finds it; collect the (claim) and (article, claim) pairs */
+    uint8_t last_claim[CLAIM_KEY_LEN];
+    bool have_last = false;
+    if (!rc && !(rc = cur_open(t, DB_CITE, NULL, 0, &cur))) {
+        while ((r = cur_step(cur, &k, &v)) > 0) {
+            found->citations++;
+            if (k.mv_size != CITE_KEY_LEN) {
+                bad(&c, "cite: a damaged key");
+                continue;
+            }
+            const uint8_t *kp = k.mv_data;
+            uint64_t article = get_u64(kp + 25), slot = get_u64(kp + 33);
+            claim_key ck = {kp[0], get_u64(kp + 1), get_u64(kp + 9), get_u64(kp + 17)};
+            char ct[96];
+            claim_text(ct, sizeof ct, &ck);
+            store_citation cit;
+            if (cite_value_decode(v.mv_data, v.mv_size, &cit) != CLAIMDB_OK) {
+                bad(&c, "citation of %s by article %llu: the record does not decode", ct,
+                    (unsigned long long)article);
+                continue;
+            }
+            if (!have_last || memcmp(last_claim, kp, CLAIM_KEY_LEN)) {
+                memcpy(last_claim, kp, CLAIM_KEY_LEN);
+                have_last = true;
+                if ((rc = keys_push(&cited, kp))) break;
+            }
+            uint8_t pk[ARTCITE_KEY_LEN];
+            put_u64(pk, article);
+            memcpy(pk + 8, kp, CLAIM_KEY_LEN);
+            if ((rc = keys_push(&pairs, pk))) break;
+            if (cit.claimant) {
+                bool yes;
+                if ((rc = term_exists(&c, cit.claimant, &yes))) break;
+                if (!yes)
+                    bad(&c, "citation of %s by article %llu: claimant %llu does not exist", ct,
+                        (unsigned long long)article, (unsigned long long)cit.claimant);
+            }
+            uint8_t ak[8];
+            put_u64(ak, article);
+            if (!keys_has(&arts, ak))
+                bad(&c, "citation of %s: article %llu does not exist", ct,
+                    (unsigned long long)article);
+            uint64_t home = cite_quote_home(cit.quote);
+            for (uint64_t s = home; s != slot; s++) { /* the probe path must be unbroken */
+                uint8_t sk[CITE_KEY_LEN];
+                cite_key_encode(sk, &ck, article, s);
+                MDB_val sv;
+                int g = sdb_get(t, DB_CITE, sk, sizeof sk, &sv);
+                if (g == CLAIMDB_NOTFOUND) {
+                    bad(&c,
+                        "citation of %s by article %llu is at slot %llu, where its quote "
+                        "cannot find it",
+                        ct, (unsigned long long)article, (unsigned long long)slot);
+                    break;
+                }
+                if (g) {
+                    rc = g;
+                    break;
+                }
+                if (s - home > 1000000) break; /* a damaged slot far from home */
+            }
+            if (rc) break;
+        }
+        store_cursor_close(cur);
+        if (!rc && r < 0) rc = -r;
+    }
+    if (!rc) {
+        /* claims and cited claims: the same sets (both sorted, spo order) */
+        for (size_t i = 0; i < claims.n; i++)
+            if (!keys_has(&cited, claims.k + i * CLAIM_KEY_LEN)) {
+                claim_key ck;
+                const uint8_t *kp = claims.k + i * CLAIM_KEY_LEN;
+                ck = (claim_key){kp[0], get_u64(kp + 1), get_u64(kp + 9), get_u64(kp + 17)};
+                char ct[96];
+                claim_text(ct, sizeof ct, &ck);
+                bad(&c, "claim %s has no citation", ct);
+            }
+        for (size_t i = 0; i < cited.n; i++)
+            if (!keys_has(&claims, cited.k + i * CLAIM_KEY_LEN)) {
+                const uint8_t *kp = cited.k + i * CLAIM_KEY_LEN;
+                claim_key ck = {kp[0], get_u64(kp + 1), get_u64(kp + 9), get_u64(kp + 17)};
+                char ct[96];
+                claim_text(ct, sizeof ct, &ck);
+                bad(&c, "citations of %s, which is not in spo", ct);
+            }
+        /* artcite: exactly the (article, claim) pairs */
+        qsort(pairs.k, pairs.n, pairs.w, cmp_pair);
+        size_t w = 0;
+        for (size_t i = 0; i < pairs.n; i++)
+            if (!w || memcmp(pairs.k + (w - 1) * pairs.w, pairs.k + i * pairs.w, pairs.w))
+                memmove(pairs.k + w++ * pairs.w, pairs.k + i * pairs.w, pairs.w);
+        pairs.n = w;
+        uint64_t n = 0;
+        if (!(rc = cur_open(t, DB_ARTCITE, NULL, 0, &cur))) {
+            while ((r = cur_step(cur, &k, &v)) > 0) {
+                n++;
+                if (k.mv_size != ARTCITE_KEY_LEN || !keys_has(&pairs, k.mv_data))
+                    bad(&c, "artcite: article %llu is listed for a claim it does not cite",
+                        k.mv_size >= 8 ? (unsigned long long)get_u64(k.mv_data) : 0ULL);
+            }
+            store_cursor_close(cur);
+            if (r < 0) rc = -r;
+        }
+        if (!rc && n < pairs.n)
+            bad(&c, "artcite lacks %llu of the %zu (article, claim) pairs the citations make",
+                (unsigned long long)(pairs.n - n), pairs.n);
+    }
+    /* statistics: per (polarity, role, term), the number of claims */
+    if (!rc && !(rc = cur_open(t, DB_TSTAT, NULL, 0, &cur))) {
+        uint64_t total[2][3] = {{0}};
+        while ((r = cur_step(cur, &k, &v)) > 0) {
+            const uint8_t *kp = k.mv_data;
+            if (k.mv_size != TSTAT_KEY_LEN || v.mv_size != 8 || kp[0] > 1 || kp[1] > 2) {
+                bad(&c, "tstat: a damaged record");
+                continue;
+            }
+            total[kp[0]][kp[1]] += get_u64(v.mv_data);
+        }
+        store_cursor_close(cur);
+        if (r < 0) rc = -r;
+        for (int pol = 0; pol < 2 && !rc; pol++)
+            for (int role = 0; role < 3; role++) {
+                uint64_t want = pol ? found->claims_pos : found->claims_neg;
+                if (total[pol][role] != want)
+                    bad(&c, "tstat: the %s counts of %s claims add up to %llu, not %llu",
+                        role == 0   ? "subject"
+                        : role == 1 ? "predicate"
+                                    : "object",
+                        pol ? "positive" : "negative", (unsigned long long)total[pol][role],
+                        (unsigned long long)want);
+            }
+    }
+    found->articles = arts.n;
+    if (!rc) {
+        uint64_t have[4] = {found->claims_pos, found->claims_neg, found->citations, arts.n};
+        for (int i = 0; i < 4; i++)
+            if (have[i] != meta_v[i])
+                bad(&c, "meta: %s is %llu, the data has %llu", meta_names[i],
+                    (unsigned long long)meta_v[i], (unsigned long long)have[i]);
+    }
+    free(claims.k);
+    free(cited.k);
+    free(pairs.k);
+    free(arts.k);
+    *problems = c.problems;
+    return rc;
+}

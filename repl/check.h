@@ -1,0 +1,9 @@
+/* check.h — `claimdb check DB` and `.check`: claimdb_check() with its report on stderr. */
+#ifndef CLAIMDB_REPL_CHECK_H
+#define CLAIMDB_REPL_CHECK_H
+
+/* Check the database at path: each problem, then a one-line summary, on standard output.
+ * Returns 0 when it is sound, 1 when problems were found or the check could not run. */
+int check_database(const char *path);
+
+#endif /* CLAIMDB_REPL_CHECK_H */

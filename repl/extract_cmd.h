@@ -1,0 +1,24 @@
+/* extract_cmd.h — `claimdb extract`: articles in, claims out as JSON Lines; no database. */
+#ifndef CLAIMDB_REPL_EXTRACT_CMD_H
+#define CLAIMDB_REPL_EXTRACT_CMD_H
+
+#include "claimdb.h"
+#include "util.h"
+
+#include <stdint.h>
+
+/* Run `claimdb extract [--jobs N] [FILE...]` (argv[1] is "extract"). Returns the exit status. */
+int cmd_extract(int argc, char **argv);
+
+/* Open the lexicon, printing why on failure (NULL then). */
+claimdb_lexicon *open_lexicon(void);
+
+/* Append text[0..n) to b as a JSON string (with its quotes). */
+void put_json_string(buf *b, const char *s, size_t n);
+
+/* Append the claims of one article to b, one JSON object per line. Returns the number of
+ * claims, or -1 on NOMEM. */
+long extract_article_jsonl(const claimdb_lexicon *lex, int64_t article, const char *text,
+                           size_t len, buf *b);
+
+#endif /* CLAIMDB_REPL_EXTRACT_CMD_H */

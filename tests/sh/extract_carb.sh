@@ -1,0 +1,36 @@
+#!/bin/sh
+# CaRB (tests/carb/README.md): `claimdb extract` on the 641 sentences of the CaRB development
+# split (each sentence one article), its extractions scored by the CaRB scorer
+# (tests/carb/score.py: words as written, confidences for the threshold sweep); F1 must reach
+# the floor below (the measured figure is in docs/extraction.md and bench/README.md).
+# Skipped (status 77) when python3 is not installed.
+set -u
+. "$(dirname "$0")/../lib/common.sh"
+F1_FLOOR=0.41
+if ! command -v python3 > /dev/null; then
+    echo "SKIPPED: python3 is not installed, so the CaRB scorer cannot run"
+    exit 77
+fi
+carb=$src/tests/carb
+cd "$tmp" || exit 1
+python3 - "$carb/dev_sentences.txt" > in.jsonl <<'PY' || fail "sentences to JSON Lines"
+import json, sys
+for i, line in enumerate(open(sys.argv[1], encoding="utf-8")):
+    print(json.dumps({"id": i, "text": line.rstrip("\r\n")}))
+PY
+"$prog" extract --jobs 2 < in.jsonl > out.jsonl 2> err || fail "extract: $(cat err)"
+python3 - out.jsonl > claims.jsonl <<'PY' || fail "extractions to the scorer's format"
+import json, sys
+for line in open(sys.argv[1], encoding="utf-8"):
+    c = json.loads(line)
+    print(json.dumps({"subject": c["subject_text"], "predicate": c["predicate_text"] or c["predicate"],
+                      "object": c["object_text"], "article": c["article"],
+                      "confidence": c["confidence"]}))
+PY
+python3 "$carb/score.py" --claims-jsonl claims.jsonl --sentences "$carb/dev_sentences.txt" \
+    --gold "$carb/dev_gold.tsv" > score 2> err || fail "scorer: $(cat err)"
+cat score
+f1=$(sed -n 's/.* F1 \([0-9.]*\) .*/\1/p' score)
+[ -n "$f1" ] || fail "no F1 in the scorer's output: $(cat score)"
+awk -v f="${f1:-0}" -v floor="$F1_FLOOR" 'BEGIN { exit !(f >= floor) }' || fail "CaRB F1 $f1 below $F1_FLOOR"
+exit $((fails > 0))
