@@ -290,7 +290,24 @@ static bool connected(const step_plan *sp, const bool *bound)
     return false;
 }
 
-int plan_build(claimdb_stmt *stmt, const ast_find *f, plan *out)
+/* Do estimates matter? Only to order several patterns, to choose an article path, and for
+ * EXPLAIN: a lone pattern otherwise gets its index from which positions are bound, and
+ * reading statistics for it would be a quarter of a point lookup's work. */
+static bool need_estimates(claimdb_stmt *stmt, const ast_find *f, size_t npos, bool explain)
+{
+    if (explain || npos > 1) return true;
+    for (size_t i = 0; i < f->npats; i++) {
+        const ast_pattern *pat = &f->pats[i];
+        uint64_t id;
+        if (pat->ncited) return true;
+        if (pat->from.kind == TERM_VAR &&
+            (pat->without || filter_fixes(stmt, f->filter, pat->from.slot, &id)))
+            return true;
+    }
+    return false;
+}
+
+int plan_build(claimdb_stmt *stmt, const ast_find *f, bool explain, plan *out)
 {
     memset(out, 0, sizeof *out);
     size_t npos = 0, nwo = 0;
@@ -311,7 +328,9 @@ int plan_build(claimdb_stmt *stmt, const ast_find *f, plan *out)
         goto done;
     }
     store_counts counts;
-    if ((rc = store_counts_get(stmt->txn, &counts)) != CLAIMDB_OK) {
+    memset(&counts, 0, sizeof counts);
+    bool est = need_estimates(stmt, f, npos, explain);
+    if (est && (rc = store_claim_counts(stmt->txn, &counts)) != CLAIMDB_OK) {
         rc = db_store_error(stmt->db, rc);
         goto done;
     }
@@ -331,7 +350,7 @@ int plan_build(claimdb_stmt *stmt, const ast_find *f, plan *out)
         double best_est = 0;
         for (size_t i = 0; i < npos; i++) {
             if (used[i] || (any_connected && !connected(&cand[i], bound))) continue;
-            double e = estimate(stmt, f, &cand[i], bound, &counts, false);
+            double e = est ? estimate(stmt, f, &cand[i], bound, &counts, false) : 0;
             if (best == SIZE_MAX || e < best_est) {
                 best = i;
                 best_est = e;
@@ -348,7 +367,7 @@ int plan_build(claimdb_stmt *stmt, const ast_find *f, plan *out)
         step_bind(&cand[best], bound);
         out->steps[out->nsteps++] = cand[best];
         memset(&cand[best], 0, sizeof cand[best]); /* ownership of cited moved */
-        rc = choose_access(stmt, f, &out->steps[out->nsteps - 1], before, &counts, false);
+        if (est) rc = choose_access(stmt, f, &out->steps[out->nsteps - 1], before, &counts, false);
         free(before);
         if (rc != CLAIMDB_OK) goto done;
     }
@@ -367,12 +386,12 @@ int plan_build(claimdb_stmt *stmt, const ast_find *f, plan *out)
             goto done;
         }
         memcpy(b2, bound, (f->nvars ? f->nvars : 1) * sizeof *b2);
-        sp->est = estimate(stmt, f, sp, b2, &counts, true);
+        sp->est = est ? estimate(stmt, f, sp, b2, &counts, true) : 0;
         step_bind(sp, b2);
         free(b2);
         sp->cite_rows = sp->cv[CV_SRC].slot >= 0;
         out->nwithout++;
-        if ((rc = choose_access(stmt, f, sp, bound, &counts, true)) != CLAIMDB_OK) goto done;
+        if (est && (rc = choose_access(stmt, f, sp, bound, &counts, true)) != CLAIMDB_OK) goto done;
     }
 done:
     if (cand)

@@ -106,6 +106,10 @@ int store_begin(store *st, bool write, store_txn **out);
 int store_commit(store_txn *txn); /* frees txn, also on failure */
 void store_abort(store_txn *txn); /* frees txn; NULL is a no-op */
 bool store_txn_is_write(const store_txn *txn);
+/* The snapshot a read transaction sees (LMDB's transaction id; never 0), or 0 for a write
+ * transaction. Two read transactions on one file with the same snapshot see the same data, so
+ * what was read in one holds in the other. */
+uint64_t store_txn_snapshot(const store_txn *txn);
 
 /* Savepoint for "an error inside BEGIN…COMMIT rolls back that statement only": LMDB nested
  * write transactions. */
@@ -121,6 +125,8 @@ int store_savepoint_rollback(store_txn *txn);
 int store_term_key(const char *text, size_t len, char **key, size_t *keylen);
 /* Find a term's id through aliases: CLAIMDB_OK, or CLAIMDB_NOTFOUND. */
 int store_term_lookup(store_txn *txn, const char *text, size_t len, term_id *id);
+/* As store_term_lookup, given the term's key (store_term_key), for callers that keep it. */
+int store_term_lookup_key(store_txn *txn, const char *key, size_t keylen, term_id *id);
 /* Find or create (write transactions only). The display form of a new term is text as given. */
 int store_term_intern(store_txn *txn, const char *text, size_t len, term_id *id);
 /* store_term_intern of n terms (0 <= n <= STORE_TERMS_MAX), each checked first: when one has
@@ -223,6 +229,10 @@ int store_cursor_next_article(store_cursor *c,
 /* Number of claims of polarity pol having term id in role (ROLE_*). */
 int store_term_stat(store_txn *txn, uint8_t pol, int role, term_id id, uint64_t *n);
 int store_counts_get(store_txn *txn, store_counts *out);
+/* Only the claim, citation and article counts of store_counts (what a planner needs): the
+ * other fields are 0. Cheaper: no database sizes, and a read transaction on the snapshot the
+ * store last counted reuses that count. */
+int store_claim_counts(store_txn *txn, store_counts *out);
 
 /* ---- checking ---- */
 

@@ -76,6 +76,8 @@ struct store {
     size_t map_used;
     int64_t cursor_ops;
     MDB_txn *spare;  /* a reset read transaction kept for reuse (mdb_txn_renew) */
+    uint64_t counted_snap; /* the read snapshot counts_cache was read in, 0: none */
+    uint64_t counts_cache[4]; /* claims.pos, claims.neg, citations, articles */
     const char *msg; /* points at a static string or at buf */
     char buf[512];
 };

@@ -39,6 +39,11 @@ int txn_check_write(store_txn *t)
     return CLAIMDB_OK;
 }
 
+uint64_t store_txn_snapshot(const store_txn *t)
+{
+    return t && !t->write && !t->dead ? t->txnid : 0;
+}
+
 bool store_txn_is_write(const store_txn *t)
 {
     return t && t->write;
