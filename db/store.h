@@ -218,6 +218,10 @@ void store_cursor_close(store_cursor *c); /* NULL is a no-op */
 /* ---- articles ---- */
 
 int store_article_get(store_txn *txn, uint64_t id, store_article *out); /* or CLAIMDB_NOTFOUND */
+/* The article's stored text (ptr NULL: none, or no such article). A write transaction
+ * remembers the articles it found without text until an article is written, so that a load
+ * of many citations reads each article once. */
+int store_article_text(store_txn *txn, uint64_t id, store_text *text);
 /* Create or replace the whole record. */
 int store_article_put(store_txn *txn, const store_article *a);
 int store_articles_open(store_txn *txn, store_cursor **out);

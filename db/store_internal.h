@@ -183,6 +183,15 @@ typedef struct term_cache {
     size_t tlen, tcap;
 } term_cache;
 
+/* Articles a write transaction knows to exist without a text (id + 1 per slot, 0 empty): a
+ * load of many citations reads each article once, instead of once per citation to place the
+ * quote and once more to make sure the article exists. Cleared whenever it may be wrong: an
+ * article written, a savepoint rolled back, the map grown. */
+typedef struct article_cache {
+    uint64_t *slots;
+    size_t n, nslots; /* nslots a power of two, 0 when none */
+} article_cache;
+
 struct store_txn {
     store *st;
     store_env *se;
@@ -201,6 +210,7 @@ struct store_txn {
     size_t grow_want; /* bytes the next map growth should add at least */
     pend pend;
     term_cache tc;
+    article_cache ac;
 };
 
 /* ---- store_env.c ---- */
@@ -279,6 +289,9 @@ const uint8_t *pend_cite_value(store_txn *t, const pend_cite *pc, size_t *len);
 bool tcache_find(store_txn *t, const char *text, size_t len, term_id *id);
 void tcache_add(store_txn *t, const char *text, size_t len, term_id id); /* best effort */
 void tcache_clear(store_txn *t);
+bool acache_plain(const store_txn *t, uint64_t article);
+void acache_add(store_txn *t, uint64_t article); /* best effort */
+void acache_clear(store_txn *t);
 
 /* ---- store_txn.c: cursors ---- */
 int cur_open(store_txn *t, int db, const void *prefix, size_t plen, store_cursor **out);

@@ -479,6 +479,59 @@ static uint64_t hash_bytes(const char *s, size_t n)
     return mix64(h);
 }
 
+/* ---- articles without text ---- */
+
+#define AC_MAX_ENTRIES ((size_t)1 << 20) /* beyond this, start again: the cache stays small */
+
+static size_t ac_hash(uint64_t id, size_t mask)
+{
+    return (size_t)((id * UINT64_C(0x9E3779B97F4A7C15)) >> 20) & mask;
+}
+
+bool acache_plain(const store_txn *t, uint64_t article)
+{
+    const article_cache *c = &t->ac;
+    if (!c->nslots) return false;
+    size_t mask = c->nslots - 1;
+    for (size_t i = ac_hash(article, mask);; i = (i + 1) & mask) {
+        if (c->slots[i] == 0) return false;
+        if (c->slots[i] == article + 1) return true;
+    }
+}
+
+void acache_add(store_txn *t, uint64_t article)
+{
+    article_cache *c = &t->ac;
+    if (article == UINT64_MAX || acache_plain(t, article)) return;
+    if (c->n >= AC_MAX_ENTRIES) acache_clear(t);
+    if (2 * (c->n + 1) > c->nslots) {
+        size_t ns = c->nslots ? 2 * c->nslots : 256;
+        uint64_t *sl = calloc(ns, sizeof *sl);
+        if (!sl) return; /* only a cache */
+        for (size_t j = 0; j < c->nslots; j++) {
+            if (!c->slots[j]) continue;
+            size_t i = ac_hash(c->slots[j] - 1, ns - 1);
+            while (sl[i])
+                i = (i + 1) & (ns - 1);
+            sl[i] = c->slots[j];
+        }
+        free(c->slots);
+        c->slots = sl;
+        c->nslots = ns;
+    }
+    size_t mask = c->nslots - 1, i = ac_hash(article, mask);
+    while (c->slots[i])
+        i = (i + 1) & mask;
+    c->slots[i] = article + 1;
+    c->n++;
+}
+
+void acache_clear(store_txn *t)
+{
+    free(t->ac.slots);
+    memset(&t->ac, 0, sizeof t->ac);
+}
+
 void tcache_clear(store_txn *t)
 {
     term_cache *c = &t->tc;
