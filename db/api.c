@@ -65,6 +65,14 @@ const char *claimdb_strerror(int status)
 
 /* ---- handles ---- */
 
+/* The store's busy callback: claimdb_interrupt() ends a wait too, then the user's handler. */
+static int api_busy(void *ctx, int waited_ms)
+{
+    claimdb *db = ctx;
+    if (db->interrupted) return 1;
+    return db->busy_cb ? db->busy_cb(db->busy_ctx, waited_ms) : 0;
+}
+
 int claimdb_open(const char *path, int flags, claimdb **out)
 {
     if (out) *out = NULL;
@@ -79,11 +87,27 @@ int claimdb_open(const char *path, int flags, claimdb **out)
         if (db->st) return db_store_error(db, rc);
         return db_error(db, rc, "%s: %s", path, claimdb_strerror(rc));
     }
+    store_busy_handler(db->st, api_busy, db);
     db_clear_error(db);
     return CLAIMDB_OK;
 }
 
 static void stmt_stop(claimdb_stmt *stmt);
+
+int claimdb_busy_timeout(claimdb *db, int ms)
+{
+    if (!db || !db->st) return CLAIMDB_MISUSE;
+    store_busy_timeout(db->st, ms);
+    return CLAIMDB_OK;
+}
+
+int claimdb_busy_handler(claimdb *db, claimdb_busy_callback callback, void *ctx)
+{
+    if (!db || !db->st) return CLAIMDB_MISUSE;
+    db->busy_cb = callback;
+    db->busy_ctx = ctx;
+    return CLAIMDB_OK;
+}
 
 int claimdb_close(claimdb *db)
 {
@@ -163,8 +187,13 @@ int claimdb_prepare(claimdb *db, const char *text, int len, claimdb_stmt **out, 
     size_t consumed = 0;
     parse_error perr;
     memset(&perr, 0, sizeof perr);
-    int rc = parse_statement(text, n, &ast, &consumed, &perr);
+    db->interrupted = 0;
+    int rc = parse_statement_stop(text, n, &db->interrupted, &ast, &consumed, &perr);
     if (tail) *tail = text + consumed;
+    if (rc == CLAIMDB_INTERRUPT) {
+        db->interrupted = 0;
+        return db_error(db, rc, "interrupted");
+    }
     if (rc != CLAIMDB_OK) {
         claimdb_stmt tmp;
         memset(&tmp, 0, sizeof tmp);

@@ -40,6 +40,8 @@ struct claimdb {
     int flags;
     store_txn *txn; /* the explicit transaction (BEGIN … COMMIT), or NULL */
     volatile sig_atomic_t interrupted;
+    claimdb_busy_callback busy_cb; /* claimdb_busy_handler() */
+    void *busy_ctx;
     struct claimdb_stmt *stmts; /* every live statement, for claimdb_close */
     int64_t quotes_not_found; /* CLAIMDB_COUNTER_QUOTES_NOT_FOUND */
     int errcode;

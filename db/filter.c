@@ -60,13 +60,15 @@ int find_eval_cond(find_exec *fx, const ast_expr *e, bool *res)
     value x, y;
     switch (e->kind) {
     case EXPR_AND:
-        if ((rc = find_eval_cond(fx, e->a, &a))) return rc;
-        if (!a) return *res = false, CLAIMDB_OK;
-        return find_eval_cond(fx, e->b, res);
-    case EXPR_OR:
-        if ((rc = find_eval_cond(fx, e->a, &a))) return rc;
-        if (a) return *res = true, CLAIMDB_OK;
-        return find_eval_cond(fx, e->b, res);
+    case EXPR_OR: { /* the first operand that decides, decides */
+        bool decides = e->kind == EXPR_OR;
+        for (size_t i = 0; i < e->nargs; i++) {
+            if ((rc = find_eval_cond(fx, e->args[i], &a))) return rc;
+            if (a == decides) return *res = decides, CLAIMDB_OK;
+        }
+        *res = !decides;
+        return CLAIMDB_OK;
+    }
     case EXPR_NOT:
         if ((rc = find_eval_cond(fx, e->a, &a))) return rc;
         *res = !a;
@@ -104,16 +106,17 @@ int find_eval_cond(find_exec *fx, const ast_expr *e, bool *res)
                 return db_error(fx->stmt->db, rc, "out of memory");
             return CLAIMDB_OK;
         }
-        for (size_t i = 0; i < fx->nregex; i++) {
-            if (fx->regexes[i].e != e) continue;
-            /* regexec needs a NUL-terminated subject. */
-            char *copy = malloc(n + 1);
-            if (!copy) return db_error(fx->stmt->db, CLAIMDB_NOMEM, "out of memory");
-            memcpy(copy, s, n);
-            copy[n] = '\0';
-            *res = regexec(&fx->regexes[i].re, copy, 0, NULL, 0) == 0;
-            free(copy);
-        }
+        regex_entry key = {e, NULL};
+        const regex_entry *r = bsearch(&key, fx->regexes, fx->nregex, sizeof key, find_regex_order);
+        if (!r) return CLAIMDB_OK;
+        int m = cq_regex_match(r->re, s, n);
+        if (m == CQ_REGEX_NOMEM) return db_error(fx->stmt->db, CLAIMDB_NOMEM, "out of memory");
+        if (m == CQ_REGEX_LIMIT)
+            return stmt_error_at(fx->stmt, CLAIMDB_ERROR, e->loc.off,
+                                 "the regular expression gives up on a value of %zu bytes: it "
+                                 "backtracks too much (simplify it)",
+                                 n);
+        *res = m == 1;
         return CLAIMDB_OK;
     }
     default: {
@@ -125,6 +128,13 @@ int find_eval_cond(find_exec *fx, const ast_expr *e, bool *res)
     }
 }
 
+int find_regex_order(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t)((const regex_entry *)a)->e,
+              y = (uintptr_t)((const regex_entry *)b)->e;
+    return x < y ? -1 : x > y;
+}
+
 /* Resolve FILTER constants (terms looked up once, so that = compares ids) and compile
  * regular expressions, once per run. */
 int find_prepare_expr(find_exec *fx, const ast_expr *e)
@@ -133,17 +143,16 @@ int find_prepare_expr(find_exec *fx, const ast_expr *e)
     claimdb_stmt *stmt = fx->stmt;
     int rc;
     if ((rc = find_prepare_expr(fx, e->a)) || (rc = find_prepare_expr(fx, e->b))) return rc;
+    for (size_t i = 0; i < e->nargs; i++)
+        if ((rc = find_prepare_expr(fx, e->args[i]))) return rc;
     if (e->kind == EXPR_REGEX) {
         regex_entry *r = realloc(fx->regexes, (fx->nregex + 1) * sizeof *r);
         if (!r) return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
         fx->regexes = r;
-        int err = regcomp(&r[fx->nregex].re, e->text, REG_EXTENDED | REG_ICASE | REG_NOSUB);
-        if (err) {
-            char msg[256];
-            regerror(err, &r[fx->nregex].re, msg, sizeof msg);
+        char msg[256];
+        if (cq_regex_compile(e->text, &r[fx->nregex].re, msg, sizeof msg))
             return stmt_error_at(stmt, CLAIMDB_SEMANTIC, e->loc.off, "bad regular expression: %s",
                                  msg);
-        }
         r[fx->nregex++].e = e;
         return CLAIMDB_OK;
     }

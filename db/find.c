@@ -158,7 +158,7 @@ void find_free(exec *self)
     free(fx->lv);
     plan_free(&fx->pl);
     for (size_t i = 0; i < fx->nregex; i++)
-        regfree(&fx->regexes[i].re);
+        cq_regex_free(fx->regexes[i].re);
     free(fx->regexes);
     free(fx->consts);
     free(fx->bound_at);
@@ -217,6 +217,7 @@ int find_open(claimdb_stmt *stmt, const ast_find *f, bool explain, find_exec **o
     if ((rc = find_place_checks(fx))) return rc;
     for (size_t i = 0; i < fx->ncomputed; i++)
         if ((rc = find_prepare_expr(fx, fx->cols[i]))) return rc;
+    if (fx->nregex) qsort(fx->regexes, fx->nregex, sizeof *fx->regexes, find_regex_order);
     if (fx->nlv == 0) fx->finished = true;
     return CLAIMDB_OK;
 }

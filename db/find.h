@@ -7,7 +7,7 @@
 
 #include "plan.h"
 
-#include <regex.h>
+#include "cq_regex.h"
 
 typedef struct level {
     step_plan *sp;
@@ -22,7 +22,7 @@ typedef struct level {
 
 typedef struct regex_entry {
     const ast_expr *e;
-    regex_t re;
+    cq_regex *re;
 } regex_entry;
 
 typedef struct const_entry {
@@ -133,6 +133,9 @@ void find_stored_free(find_exec *fx);
 
 /* filter.c */
 int find_prepare_expr(find_exec *fx, const ast_expr *e);
+/* qsort/bsearch order of fx->regexes (by node), so that a FILTER of many `~` finds each
+ * node's compiled pattern in log time. */
+int find_regex_order(const void *a, const void *b);
 int find_eval_value(find_exec *fx, const ast_expr *e, value *out);
 int find_eval_cond(find_exec *fx, const ast_expr *e, bool *res);
 

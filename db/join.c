@@ -471,6 +471,8 @@ static void expr_slots(const ast_expr *e, bool *used)
     if (e->kind == EXPR_VAR && e->slot >= 0) used[e->slot] = true;
     expr_slots(e->a, used);
     expr_slots(e->b, used);
+    for (size_t i = 0; i < e->nargs; i++)
+        expr_slots(e->args[i], used);
 }
 
 /* The step after which every variable in used is bound (0 when none is used). */
@@ -485,8 +487,11 @@ static size_t step_binding(const find_exec *fx, const bool *used)
 static int add_conjuncts(find_exec *fx, const ast_expr *e, bool *used)
 {
     if (e->kind == EXPR_AND) {
-        int rc = add_conjuncts(fx, e->a, used);
-        return rc ? rc : add_conjuncts(fx, e->b, used);
+        for (size_t i = 0; i < e->nargs; i++) {
+            int rc = add_conjuncts(fx, e->args[i], used);
+            if (rc) return rc;
+        }
+        return CLAIMDB_OK;
     }
     conjunct *c = realloc(fx->conj, (fx->nconj + 1) * sizeof *c);
     if (!c) return db_error(fx->stmt->db, CLAIMDB_NOMEM, "out of memory");

@@ -92,6 +92,13 @@ int store_open(const char *path, int flags, store **out);
  * exercise growth. LMDB never maps less than an existing file's recorded size. */
 int store_open_mapsize(const char *path, int flags, size_t initial_map, store **out);
 void store_close(store *st);
+/* How long a write transaction waits for another writer (of this process or another) before
+ * CLAIMDB_BUSY; 0 fails at once. STORE_DEFAULT_BUSY_MS until set. */
+#define STORE_DEFAULT_BUSY_MS 5000
+void store_busy_timeout(store *st, int ms);
+/* cb is called about ten times a second while a write waits, with the milliseconds waited so far;
+ * a nonzero return stops the wait (CLAIMDB_BUSY). NULL: no callback. */
+void store_busy_handler(store *st, int (*cb)(void *ctx, int waited_ms), void *ctx);
 const char *store_errmsg(const store *st);
 /* Cursor positionings made through this store (for tests of laziness). */
 int64_t store_cursor_ops(store *st, bool reset);

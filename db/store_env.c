@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 const char *const store_db_names[DB_COUNT] = {
@@ -36,6 +37,10 @@ void store_registry_lock(void)
 void store_registry_unlock(void)
 {
     pthread_mutex_unlock(&registry_mutex);
+}
+pthread_mutex_t *store_registry_mutex(void)
+{
+    return &registry_mutex;
 }
 
 /* ---- errors ---- */
@@ -230,30 +235,159 @@ static int open_dbs(store *st, store_env *e, const char *path)
     }
 }
 
+/* LMDB trusts its meta pages: it maps the file and follows page numbers into it, so a file
+ * cut short (a partial copy) is a SIGBUS in mdb_env_open or the first read, not an error. So
+ * before LMDB sees an existing file, read the two meta pages ourselves and check that they are
+ * LMDB's and that the newer one describes no page past the end of the file. The offsets are
+ * those of LMDB 0.9's MDB_meta on a 64-bit build (lmdb/mdb.c); a 32-bit build skips the
+ * check, as LMDB files are not portable between the two anyway. */
+enum {
+    META_OFF = 16,   /* the page header before the meta */
+    META_MAGIC = 0,  /* u32 0xBEEFC0DE */
+    META_VER = 4,    /* u32 MDB_DATA_VERSION (1) */
+    META_PSIZE = 24, /* mm_dbs[FREE_DBI].md_pad: the page size */
+    META_FREE_ROOT = 64,
+    META_MAIN_ROOT = 112,
+    META_LAST_PG = 120,
+    META_TXNID = 128,
+    META_LEN = 136
+};
+
+static uint64_t host_u64(const uint8_t *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+static uint32_t host_u32(const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+static int check_header(store *st, const char *path, int fd, uint64_t size)
+{
+    if (sizeof(size_t) != 8) return CLAIMDB_OK;
+    uint8_t m[2][META_LEN];
+    if (size < META_OFF + META_LEN || pread(fd, m[0], META_LEN, META_OFF) != (ssize_t)META_LEN ||
+        host_u32(m[0] + META_MAGIC) != 0xBEEFC0DEu)
+        return store_seterr(st, CLAIMDB_CORRUPT, "%s: not a claimdb database", path);
+    if (host_u32(m[0] + META_VER) != 1)
+        return store_seterr(st, CLAIMDB_VERSION, "%s: written by an incompatible version of LMDB",
+                            path);
+    uint32_t psize = host_u32(m[0] + META_PSIZE);
+    if (psize < 512 || psize > 65536 || (psize & (psize - 1)))
+        return store_seterr(st, CLAIMDB_CORRUPT, "%s: damaged (bad page size %u)", path,
+                            (unsigned)psize);
+    if (size < 2 * (uint64_t)psize ||
+        pread(fd, m[1], META_LEN, (off_t)psize + META_OFF) != (ssize_t)META_LEN)
+        return store_seterr(st, CLAIMDB_CORRUPT,
+                            "%s: damaged: the file is cut short (%llu bytes; a partial copy?)",
+                            path, (unsigned long long)size);
+    /* LMDB uses the meta page with the larger transaction id (mdb_env_pick_meta). */
+    const uint8_t *cur = m[0];
+    if (host_u32(m[1] + META_MAGIC) == 0xBEEFC0DEu &&
+        host_u64(m[1] + META_TXNID) > host_u64(m[0] + META_TXNID))
+        cur = m[1];
+    uint64_t last = host_u64(cur + META_LAST_PG);
+    uint64_t pages = size / psize;
+    if (last < 1 || last >= pages)
+        return store_seterr(st, CLAIMDB_CORRUPT,
+                            "%s: damaged: the file is cut short (%llu bytes, its header "
+                            "describes %llu pages of %u; a partial copy?)",
+                            path, (unsigned long long)size, (unsigned long long)last + 1,
+                            (unsigned)psize);
+    const uint64_t none = ~(uint64_t)0; /* P_INVALID: an empty tree */
+    uint64_t roots[2] = {host_u64(cur + META_FREE_ROOT), host_u64(cur + META_MAIN_ROOT)};
+    for (int i = 0; i < 2; i++)
+        if (roots[i] != none && (roots[i] < 2 || roots[i] > last))
+            return store_seterr(st, CLAIMDB_CORRUPT, "%s: damaged header (root page %llu)", path,
+                                (unsigned long long)roots[i]);
+    return CLAIMDB_OK;
+}
+
+/* Open the file read-only and check its header. A new (empty) file has nothing to check. */
+static int check_file(store *st, const char *path, const struct stat *sb)
+{
+    if (sb->st_size == 0) return CLAIMDB_OK;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return store_seterr(st, CLAIMDB_IOERR, "%s: %s", path, strerror(errno));
+    int rc = check_header(st, path, fd, (uint64_t)sb->st_size);
+    close(fd);
+    return rc;
+}
+
+/* LMDB keeps a table of readers in the lock file; when it is full (MDB_READERS_FULL) every
+ * reader fails. 126, LMDB's default, is few for a server with a handle per connection: each
+ * slot is 64 bytes of the lock file. */
+#define STORE_MAX_READERS 1024
+
 static int env_new(store *st, const char *path, const struct stat *sb, size_t mapsize,
                    store_env **out)
 {
+    int rc = check_file(st, path, sb);
+    if (rc) return rc;
     store_env *e = calloc(1, sizeof *e);
     if (!e) return store_seterr(st, CLAIMDB_NOMEM, "out of memory");
     e->dev = sb->st_dev;
     e->ino = sb->st_ino;
     e->pid = getpid();
     e->rdonly = st->readonly;
-    int rc = mdb_env_create(&e->env);
+    e->lockfd = -1;
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* waits are timed by store_txn.c's clock */
+    pthread_cond_init(&e->writer_done, &ca);
+    pthread_condattr_destroy(&ca);
+    /* LMDB creates PATH-lock; a failed open must not leave one behind that was not there. */
+    size_t plen = strlen(path);
+    char *lockpath = malloc(plen + 6);
+    if (!lockpath) {
+        free(e);
+        return store_seterr(st, CLAIMDB_NOMEM, "out of memory");
+    }
+    memcpy(lockpath, path, plen);
+    memcpy(lockpath + plen, "-lock", 6);
+    bool had_lock = access(lockpath, F_OK) == 0;
+    rc = mdb_env_create(&e->env);
     if (rc) {
+        free(lockpath);
         free(e);
         return store_mdb_err(st, rc, path);
     }
     mdb_env_set_maxdbs(e->env, DB_COUNT + 4);
     mdb_env_set_mapsize(e->env, mapsize);
+    mdb_env_set_maxreaders(e->env, STORE_MAX_READERS);
     unsigned flags = MDB_NOSUBDIR | MDB_NOTLS | (e->rdonly ? MDB_RDONLY : 0);
     rc = mdb_env_open(e->env, path, flags, 0644);
+    if (rc == EACCES && e->rdonly && !had_lock && access(lockpath, F_OK) != 0) {
+        /* Read-only, and no lock file can be made beside the database (a directory we may
+         * not write; LMDB itself handles read-only media, EROFS). No process can be writing
+         * it with locks, as there is no lock file: read without one (docs/reliability.md). */
+        mdb_env_close(e->env);
+        rc = mdb_env_create(&e->env);
+        if (rc) {
+            free(lockpath);
+            free(e);
+            return store_mdb_err(st, rc, path);
+        }
+        mdb_env_set_maxdbs(e->env, DB_COUNT + 4);
+        mdb_env_set_mapsize(e->env, mapsize);
+        rc = mdb_env_open(e->env, path, flags | MDB_NOLOCK, 0644);
+    }
     if (rc) {
         if (rc == MDB_INVALID)
             rc = store_seterr(st, CLAIMDB_CORRUPT, "%s: not a claimdb database", path);
         else if (rc == MDB_VERSION_MISMATCH)
             rc = store_seterr(st, CLAIMDB_VERSION, "%s: written by an incompatible version of LMDB",
                               path);
+        else if (rc == EACCES || rc == EROFS || rc == EPERM)
+            rc = store_seterr(st, CLAIMDB_IOERR, "%s: %s (%s)", had_lock ? lockpath : path,
+                              strerror(rc),
+                              e->rdonly ? "the lock file must be writable, also to read"
+                                        : "open it read-only with --readonly");
         else
             rc = store_mdb_err(st, rc, path);
         goto fail;
@@ -262,11 +396,24 @@ static int env_new(store *st, const char *path, const struct stat *sb, size_t ma
     mdb_reader_check(e->env, &dead);
     rc = open_dbs(st, e, path);
     if (rc) goto fail;
+    if (!e->rdonly) {
+        /* Writers queue on a flock of the database file (store_txn.c), which, unlike LMDB's
+         * writer mutex, can be waited for with a timeout. */
+        e->lockfd = open(path, O_RDONLY | O_CLOEXEC);
+        if (e->lockfd < 0) {
+            rc = store_seterr(st, CLAIMDB_IOERR, "%s: %s", path, strerror(errno));
+            goto fail;
+        }
+    }
+    free(lockpath);
     e->refs = 1;
     *out = e;
     return CLAIMDB_OK;
 fail:
     mdb_env_close(e->env);
+    if (!had_lock) unlink(lockpath);
+    free(lockpath);
+    pthread_cond_destroy(&e->writer_done);
     free(e);
     return rc;
 }
@@ -326,6 +473,7 @@ int store_open_mapsize(const char *path, int flags, size_t initial_map, store **
     if (!st) return CLAIMDB_NOMEM;
     *out = st;
     st->msg = "not an error";
+    st->busy_ms = STORE_DEFAULT_BUSY_MS;
     if (!path || !*path) return store_seterr(st, CLAIMDB_MISUSE, "no database path given");
     st->readonly = (flags & CLAIMDB_OPEN_READONLY) != 0;
     /* Reproducible outputs (tests, documentation) stamp citations with a fixed time: the
@@ -350,7 +498,6 @@ int store_open(const char *path, int flags, store **out)
 void store_close(store *st)
 {
     if (!st) return;
-    if (st->spare) mdb_txn_abort(st->spare);
     store_env *e = st->se;
     if (e) {
         store_registry_lock();
@@ -362,6 +509,8 @@ void store_close(store *st)
                 }
             }
             mdb_env_close(e->env);
+            if (e->lockfd >= 0) close(e->lockfd);
+            pthread_cond_destroy(&e->writer_done);
             free(e);
         }
         store_registry_unlock();

@@ -19,6 +19,7 @@
 #include "store.h"
 
 #include <lmdb.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <sys/types.h>
 
@@ -44,10 +45,10 @@ enum {
 };
 extern const char *const store_db_names[DB_COUNT];
 
-#define CLAIM_KEY_LEN 25 /* [pol][a][b][c] */
-#define CITE_KEY_LEN 41  /* [pol][s][p][o][article][slot] */
+#define CLAIM_KEY_LEN 25   /* [pol][a][b][c] */
+#define CITE_KEY_LEN 41    /* [pol][s][p][o][article][slot] */
 #define ARTCITE_KEY_LEN 33 /* [article][pol][s][p][o] */
-#define TSTAT_KEY_LEN 10 /* [pol][role][id] */
+#define TSTAT_KEY_LEN 10   /* [pol][role][id] */
 
 /* One LMDB environment, shared by every store of this process on the same file. Fields below
  * `refs` are guarded by the registry mutex (store_env.c). */
@@ -59,10 +60,12 @@ typedef struct store_env {
     MDB_dbi dbi[DB_COUNT];
     bool rdonly; /* opened with MDB_RDONLY */
     int refs;
-    int active;   /* live transactions of this process (read and write) */
-    const char *map_base; /* where the file is mapped (store_map_bounds), or NULL */
-    size_t map_size;      /* the map size map_base was found for */
-    bool writing; /* a store of this process holds the write transaction */
+    int active;                 /* live transactions of this process (read and write) */
+    bool writing;               /* a store of this process holds the write transaction */
+    pthread_cond_t writer_done; /* signalled when `writing` becomes false */
+    int lockfd;                 /* the database file, for the writers' flock (-1 read-only) */
+    const char *map_base;       /* where the file is mapped (store_map_bounds), or NULL */
+    size_t map_size;            /* the map size map_base was found for */
     struct store_env *next;
 } store_env;
 
@@ -75,8 +78,10 @@ struct store {
     const char *map_lo;
     size_t map_used;
     int64_t cursor_ops;
-    MDB_txn *spare;  /* a reset read transaction kept for reuse (mdb_txn_renew) */
-    uint64_t counted_snap; /* the read snapshot counts_cache was read in, 0: none */
+    int busy_ms; /* how long a writer waits for another to finish (store_busy_timeout) */
+    int (*busy_cb)(void *ctx, int waited_ms); /* told while waiting; nonzero: give up */
+    void *busy_ctx;
+    uint64_t counted_snap;    /* the read snapshot counts_cache was read in, 0: none */
     uint64_t counts_cache[4]; /* claims.pos, claims.neg, citations, articles */
     const char *msg; /* points at a static string or at buf */
     char buf[512];
@@ -223,6 +228,7 @@ int store_code_of(int mdb_rc);
 /* The registry lock, also guarding store_env.active and .writing. */
 void store_registry_lock(void);
 void store_registry_unlock(void);
+pthread_mutex_t *store_registry_mutex(void); /* for waits on a store_env's condition */
 
 /* ---- store_txn.c: low-level access ---- */
 static inline MDB_txn *txn_mdb(store_txn *t)

@@ -13,11 +13,14 @@
 
 #include "claimdb.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/sysmacros.h>
+#include <time.h>
 
 /* ---- checks ---- */
 
@@ -439,6 +442,15 @@ static void cursors_detach(store_txn *t)
 
 /* ---- transactions ---- */
 
+/* The writer of this process ends: drop the flock and wake a handle waiting to write. Called
+ * with the registry mutex held. */
+static void writer_release(store_env *e)
+{
+    if (e->lockfd >= 0) flock(e->lockfd, LOCK_UN);
+    e->writing = false;
+    pthread_cond_signal(&e->writer_done);
+}
+
 static int ensure_depth(store_txn *t, int depth)
 {
     if (depth < t->cap) return CLAIMDB_OK;
@@ -463,20 +475,10 @@ static int begin_root(store_txn *t)
 {
     store *st = t->st;
     store_env *e = t->se;
+    bool checked = false;
     for (int attempt = 0;; attempt++) {
         MDB_txn *txn = NULL;
-        int rc;
-        if (!t->write && st->spare) {
-            txn = st->spare;
-            st->spare = NULL;
-            rc = mdb_txn_renew(txn);
-            if (rc) {
-                mdb_txn_abort(txn);
-                txn = NULL;
-            }
-        } else {
-            rc = mdb_txn_begin(e->env, NULL, t->write ? 0 : MDB_RDONLY, &txn);
-        }
+        int rc = mdb_txn_begin(e->env, NULL, t->write ? 0 : MDB_RDONLY, &txn);
         if (rc == MDB_MAP_RESIZED && attempt < 4) {
             store_registry_lock();
             if (e->active > 1) {
@@ -490,6 +492,22 @@ static int begin_root(store_txn *t)
             if (rc) return store_mdb_err(st, rc, "adopting the new map size");
             continue;
         }
+        if (rc == MDB_READERS_FULL && !checked) {
+            /* Slots of processes that died (kill -9) stay taken until someone clears them:
+             * do it now rather than fail. */
+            int dead = 0;
+            mdb_reader_check(e->env, &dead);
+            checked = true;
+            continue;
+        }
+        if (rc == MDB_READERS_FULL) {
+            unsigned max = 0;
+            mdb_env_get_maxreaders(e->env, &max);
+            return store_seterr(st, CLAIMDB_BUSY,
+                                "too many readers: all %u reader slots of the lock file are "
+                                "held by live transactions (docs/reliability.md)",
+                                max);
+        }
         if (rc) {
             rc = store_mdb_err(st, rc, "beginning a transaction");
             return rc == STORE_MAPFULL ? CLAIMDB_IOERR : rc;
@@ -499,6 +517,95 @@ static int begin_root(store_txn *t)
         store_map_bounds(st);
         return CLAIMDB_OK;
     }
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Tell the handle's busy callback, about ten times a second, that a write is waiting; nonzero from
+ * it means give up. Called without the registry mutex. */
+static bool busy_give_up(store *st, int64_t start, int64_t *next_notice)
+{
+    int64_t now = now_ms();
+    if (!st->busy_cb || now < *next_notice) return false;
+    *next_notice = now + 100;
+    return st->busy_cb(st->busy_ctx, (int)(now - start)) != 0;
+}
+
+/* Become this process's writer, waiting up to the busy timeout for another handle of this
+ * process to end its write transaction (on a condition variable: no spinning). Called, and
+ * returns, with the registry mutex held. */
+static int wait_local_writer(store *st, store_env *e, int64_t start, int64_t *next_notice)
+{
+    int64_t deadline = start + st->busy_ms;
+    while (e->writing) {
+        int64_t now = now_ms();
+        if (now >= deadline)
+            return store_seterr(st, CLAIMDB_BUSY,
+                                "database is busy: another handle of this process holds the "
+                                "write transaction (waited %d ms)",
+                                st->busy_ms);
+        int64_t until = deadline;
+        if (st->busy_cb && *next_notice < until) until = *next_notice;
+        if (until <= now) {
+            store_registry_unlock();
+            bool stop = busy_give_up(st, start, next_notice);
+            store_registry_lock();
+            if (stop) return store_seterr(st, CLAIMDB_BUSY, "database is busy: gave up waiting");
+            continue;
+        }
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        int64_t ns = ts.tv_nsec + (until - now) * 1000000;
+        ts.tv_sec += (time_t)(ns / 1000000000);
+        ts.tv_nsec = (long)(ns % 1000000000);
+        pthread_cond_timedwait(&e->writer_done, store_registry_mutex(), &ts);
+    }
+    e->writing = true;
+    return CLAIMDB_OK;
+}
+
+/* Take the writers' flock on the database file, waiting up to the busy timeout for a writer in
+ * another process. LMDB's own writer mutex cannot be waited for with a timeout, so claimdb
+ * writers queue here first and find LMDB's mutex free. The kernel drops the flock of a process
+ * that dies. */
+static int wait_other_writer(store *st, store_env *e, int64_t start, int64_t *next_notice)
+{
+    int64_t deadline = start + st->busy_ms;
+    int nap = 1;
+    for (;;) {
+        if (flock(e->lockfd, LOCK_EX | LOCK_NB) == 0) return CLAIMDB_OK;
+        if (errno != EWOULDBLOCK && errno != EINTR)
+            return store_seterr(st, CLAIMDB_IOERR, "locking the database: %s", strerror(errno));
+        int64_t now = now_ms();
+        if (now >= deadline)
+            return store_seterr(st, CLAIMDB_BUSY,
+                                "database is busy: another process holds the write transaction "
+                                "(waited %d ms)",
+                                st->busy_ms);
+        if (busy_give_up(st, start, next_notice))
+            return store_seterr(st, CLAIMDB_BUSY, "database is busy: gave up waiting");
+        int64_t left = deadline - now;
+        struct timespec ts = {0, (long)(nap < left ? nap : left) * 1000000};
+        nanosleep(&ts, NULL);
+        if (nap < 50) nap *= 2;
+    }
+}
+
+void store_busy_timeout(store *st, int ms)
+{
+    if (st) st->busy_ms = ms < 0 ? 0 : ms;
+}
+
+void store_busy_handler(store *st, int (*cb)(void *ctx, int waited_ms), void *ctx)
+{
+    if (!st) return;
+    st->busy_cb = cb;
+    st->busy_ctx = ctx;
 }
 
 int store_begin(store *st, bool write, store_txn **out)
@@ -522,17 +629,28 @@ int store_begin(store *st, bool write, store_txn **out)
         free(t);
         return CLAIMDB_NOMEM;
     }
+    int64_t start = now_ms(), next_notice = start + 100;
     store_registry_lock();
-    if (write && e->writing) {
-        store_registry_unlock();
-        free(t->txns);
-        free(t->marks);
-        free(t->saved);
-        free(t);
-        return store_seterr(st, CLAIMDB_BUSY,
-                            "another handle of this process holds the write transaction");
+    if (write) {
+        int rc = wait_local_writer(st, e, start, &next_notice);
+        if (rc == CLAIMDB_OK) {
+            store_registry_unlock();
+            rc = wait_other_writer(st, e, start, &next_notice);
+            store_registry_lock();
+            if (rc) {
+                e->writing = false;
+                pthread_cond_signal(&e->writer_done);
+            }
+        }
+        if (rc) {
+            store_registry_unlock();
+            free(t->txns);
+            free(t->marks);
+            free(t->saved);
+            free(t);
+            return rc;
+        }
     }
-    if (write) e->writing = true;
     if (write && e->active == 0) {
         /* Grow ahead while it is cheap (no transaction to replay): past half full, double. */
         MDB_envinfo info;
@@ -549,7 +667,7 @@ int store_begin(store *st, bool write, store_txn **out)
     if (rc) {
         store_registry_lock();
         e->active--;
-        if (write) e->writing = false;
+        if (write) writer_release(e);
         store_registry_unlock();
         free(t->txns);
         free(t->marks);
@@ -568,7 +686,7 @@ static void txn_free(store_txn *t)
     acache_clear(t);
     store_registry_lock();
     t->se->active--;
-    if (t->write) t->se->writing = false;
+    if (t->write) writer_release(t->se);
     store_registry_unlock();
     free(t->txns);
     free(t->marks);
@@ -577,15 +695,11 @@ static void txn_free(store_txn *t)
     free(t);
 }
 
+/* A read transaction is aborted, not reset for reuse: a reset one keeps its reader slot, and
+ * idle handles holding slots is how MDB_READERS_FULL came about. */
 static void end_read(store_txn *t)
 {
-    store *st = t->st;
-    if (!st->spare) {
-        mdb_txn_reset(t->txns[0]);
-        st->spare = t->txns[0];
-    } else {
-        mdb_txn_abort(t->txns[0]);
-    }
+    mdb_txn_abort(t->txns[0]);
     t->txns[0] = NULL;
 }
 

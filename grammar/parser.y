@@ -20,6 +20,7 @@
 #include "ast_build.h"
 #include "parse.h"
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -78,6 +79,8 @@ struct cq_ctx {
     bool nomem;
     bool has_deferred; /* a semantic error found while parsing (duplicate clause, ...) */
     parse_error deferred;
+    const volatile sig_atomic_t *stop; /* claimdb_interrupt()'s flag, or NULL */
+    bool stopped;                      /* the scanner saw it set and ended the input */
 };
 
 int cq_yylex(CQ_YYSTYPE *lval, ast_loc *lloc, struct cq_ctx *ctx);
@@ -103,6 +106,12 @@ int cq_keyword_token(const char *s, size_t n);
 
 #include <stdlib.h>
 #include <string.h>
+
+/* The parser stack's limit is the limit of nesting (parentheses, NOT): the checker, planner
+ * and executor walk a condition recursively once per level of nesting (flat AND and OR chains
+ * are lists, ast_expr_chain), so this bounds their stack use too: under 1000 levels fit a
+ * thread stack of 1 MiB with room to spare. */
+#define YYMAXDEPTH 1000
 
 #define YYLLOC_DEFAULT(Cur, Rhs, N)                                                          \
     do {                                                                                     \
@@ -465,9 +474,9 @@ opt_filter:
 ;
 
 cond:
-  cond OR cond          { TRY($$ = ast_expr_binary(EXPR_OR, 0, $1, $3, @$)); }
-| cond AND cond         { TRY($$ = ast_expr_binary(EXPR_AND, 0, $1, $3, @$)); }
-| cond AND_NUM cond     { TRY($$ = ast_expr_binary(EXPR_AND, 0, $1, $3, @$)); }
+  cond OR cond          { TRY($$ = ast_expr_chain(EXPR_OR, $1, $3, @$)); }
+| cond AND cond         { TRY($$ = ast_expr_chain(EXPR_AND, $1, $3, @$)); }
+| cond AND_NUM cond     { TRY($$ = ast_expr_chain(EXPR_AND, $1, $3, @$)); }
 | NOT cond              { TRY($$ = ast_expr_binary(EXPR_NOT, 0, $2, NULL, @$)); }
 | '(' cond ')'          { $$ = $2; }
 | operand cmp operand   { TRY($$ = ast_expr_binary(EXPR_CMP, $2, $1, $3, @$)); }
@@ -699,7 +708,7 @@ show:
 #include <stdio.h>
 
 /* Bison's own messages: syntax errors go through yyreport_syntax_error. "memory exhausted"
- * means the parser stack passed YYMAXDEPTH (10000): a statement nested that deep. */
+ * means the parser stack passed YYMAXDEPTH (1000): a statement nested that deep. */
 static void cq_yyerror(const ast_loc *loc, struct cq_ctx *ctx, const char *msg)
 {
     if (!strcmp(msg, "memory exhausted"))

@@ -29,14 +29,16 @@ extern "C" {
 #endif
 
 /** @defgroup status Status codes */
-#define CLAIMDB_OK 0         /**< success */
-#define CLAIMDB_ERROR 1      /**< a statement failed for a reason its message gives */
-#define CLAIMDB_SYNTAX 2     /**< the statement text does not parse */
-#define CLAIMDB_SEMANTIC 3   /**< the statement parses but means nothing (unbound variable, ...) */
-#define CLAIMDB_NOMEM 4      /**< out of memory */
-#define CLAIMDB_NOTFOUND 5   /**< the database file does not exist (and CREATE was not given) */
-#define CLAIMDB_READONLY 6   /**< a write on a read-only handle */
-#define CLAIMDB_BUSY 7       /**< another handle of this process holds the write transaction */
+#define CLAIMDB_OK 0       /**< success */
+#define CLAIMDB_ERROR 1    /**< a statement failed for a reason its message gives */
+#define CLAIMDB_SYNTAX 2   /**< the statement text does not parse */
+#define CLAIMDB_SEMANTIC 3 /**< the statement parses but means nothing (unbound variable, ...) */
+#define CLAIMDB_NOMEM 4    /**< out of memory */
+#define CLAIMDB_NOTFOUND 5 /**< the database file does not exist (and CREATE was not given) */
+#define CLAIMDB_READONLY 6 /**< a write on a read-only handle */
+#define CLAIMDB_BUSY                                                                               \
+    7 /**< another handle holds the write transaction (past the busy timeout), or no reader slot   \
+         is free */
 #define CLAIMDB_IOERR 8      /**< the operating system refused a read or write */
 #define CLAIMDB_CORRUPT 9    /**< the file is not a claimdb database, or is damaged */
 #define CLAIMDB_VERSION 10   /**< the database was written in another on-disk format version */
@@ -117,13 +119,34 @@ const char *claimdb_strerror(int status);
  * @return CLAIMDB_OK, or CLAIMDB_NOTFOUND (no such file and no CREATE flag), CLAIMDB_VERSION
  *  (another on-disk format), CLAIMDB_CORRUPT (not a claimdb file), CLAIMDB_IOERR,
  *  CLAIMDB_READONLY (CREATE with READONLY on a missing file), CLAIMDB_NOMEM, CLAIMDB_MISUSE.
- * @note Stale reader slots left by dead processes are cleared on open. */
+ * @note A file cut short, or one that is not an LMDB file, gives CLAIMDB_CORRUPT before any
+ *  page of it is mapped, and leaves no "PATH-lock" file behind. With CLAIMDB_OPEN_READONLY a
+ *  file on read-only media, or in a folder where no lock file can be made, opens for
+ *  reading (docs/reliability.md says what that gives up). Stale reader slots left by dead
+ *  processes are cleared on open and whenever the reader table is full. */
 int claimdb_open(const char *path, int flags, claimdb **db);
 
 /** Close a handle, finalizing first any statement still open on it (their pointers become
  * invalid). An explicit transaction still open is rolled back.
  * @return CLAIMDB_OK (also for NULL). */
 int claimdb_close(claimdb *db);
+
+/** Set how long a write (a write statement, BEGIN, claimdb_assert()) waits for the write
+ * transaction that another handle holds, in this process or another, before it fails with
+ * CLAIMDB_BUSY. Handles in one process wait on a condition variable, processes on a lock of
+ * the database file: neither spins. claimdb_interrupt() ends a wait.
+ * @param[in] ms milliseconds; 0 (or negative) fails at once. The default is 5000.
+ * @return CLAIMDB_OK, or CLAIMDB_MISUSE for a NULL or unopened handle. */
+int claimdb_busy_timeout(claimdb *db, int ms);
+
+/** Called about ten times a second while a write waits for another writer, with the
+ * milliseconds waited so far. Return 0 to go on waiting (up to the busy timeout), anything
+ * else to stop now (the write then fails with CLAIMDB_BUSY). It runs on the waiting thread. */
+typedef int (*claimdb_busy_callback)(void *ctx, int waited_ms);
+
+/** Set (or with NULL remove) db's busy callback; a program uses it to say that it waits.
+ * @return CLAIMDB_OK, or CLAIMDB_MISUSE for a NULL or unopened handle. */
+int claimdb_busy_handler(claimdb *db, claimdb_busy_callback callback, void *ctx);
 
 /** Compile the first statement of text.
  * @param[in] db the handle.
@@ -238,7 +261,8 @@ int claimdb_check(const char *path, claimdb_check_report report, void *ctx, int6
                   char *summary, size_t summary_len);
 
 /** Ask the running statement of db to stop at its next row: claimdb_step() then returns
- * CLAIMDB_INTERRUPT. Safe to call from a signal handler. */
+ * CLAIMDB_INTERRUPT. Also ends a wait for another writer (CLAIMDB_BUSY). Safe to call from a
+ * signal handler. */
 void claimdb_interrupt(claimdb *db);
 
 /** Return whether text holds at least one whole statement: 1 when it ends with ';' outside

@@ -104,6 +104,34 @@ ast_expr *ast_expr_binary(ast_expr_kind kind, int op, ast_expr *a, ast_expr *b, 
     return e;
 }
 
+ast_expr *ast_expr_chain(ast_expr_kind kind, ast_expr *a, ast_expr *b, ast_loc loc)
+{
+    if (a->kind == kind) {
+        if ((a->nargs & (a->nargs - 1)) == 0) { /* capacity is the next power of two */
+            ast_expr **args = realloc(a->args, 2 * a->nargs * sizeof *args);
+            if (!args) goto fail;
+            a->args = args;
+        }
+        a->args[a->nargs++] = b;
+        a->loc = loc;
+        return a;
+    }
+    ast_expr *e = ast_expr_new(kind, loc);
+    if (!e) goto fail;
+    if (!(e->args = malloc(2 * sizeof *e->args))) {
+        free(e);
+        goto fail;
+    }
+    e->args[0] = a;
+    e->args[1] = b;
+    e->nargs = 2;
+    return e;
+fail:
+    ast_expr_free(a);
+    ast_expr_free(b);
+    return NULL;
+}
+
 ast_expr *ast_expr_call(char *name, ast_expr *arg, bool star, bool distinct, ast_loc loc)
 {
     ast_expr *e = ast_expr_new(EXPR_CALL, loc);
@@ -133,6 +161,9 @@ void ast_expr_free(ast_expr *e)
     if (!e) return;
     ast_expr_free(e->a);
     ast_expr_free(e->b);
+    for (size_t i = 0; i < e->nargs; i++)
+        ast_expr_free(e->args[i]);
+    free(e->args);
     free(e->text);
     ast_value_clear(&e->value);
     free(e);

@@ -102,6 +102,10 @@ typedef struct ast_expr {
     char *text;
     ast_value value;
     struct ast_expr *a, *b;
+    /* EXPR_AND, EXPR_OR: the operands in order (a and b are NULL). A chain a OR b OR ... is
+     * one node, so that no walk over a condition recurses once per operator. */
+    struct ast_expr **args;
+    size_t nargs;
     int slot; /* EXPR_VAR after checking; else -1 */
     ast_loc loc;
 } ast_expr;

@@ -55,6 +55,10 @@ ast_expr *ast_expr_new(ast_expr_kind kind, ast_loc loc);
 ast_expr *ast_expr_text(ast_expr_kind kind, char *text, ast_loc loc);
 ast_expr *ast_expr_value(ast_expr_kind kind, ast_value v, ast_loc loc);
 ast_expr *ast_expr_binary(ast_expr_kind kind, int op, ast_expr *a, ast_expr *b, ast_loc loc);
+/* a AND b or a OR b (kind EXPR_AND or EXPR_OR): when a is already that kind, b joins its
+ * operands (and a, now spanning loc, is returned), else a new node of two. NULL when out of
+ * memory, having freed a and b. */
+ast_expr *ast_expr_chain(ast_expr_kind kind, ast_expr *a, ast_expr *b, ast_loc loc);
 /* name(arg), name(*) (arg NULL, star true) or name(DISTINCT arg): COUNT/MIN/MAX become
  * EXPR_AGG, everything else EXPR_CALL with text the lower-cased name. */
 ast_expr *ast_expr_call(char *name, ast_expr *arg, bool star, bool distinct, ast_loc loc);

@@ -1,9 +1,10 @@
 /* check.c — semantic checks and annotation of parsed statements (see check.h). */
 #include "check.h"
 
+#include "cq_regex.h"
+
 #include "claimdb.h"
 
-#include <regex.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -260,24 +261,23 @@ static int check_expr(chk *c, ast_expr *e, enum where w)
     case EXPR_COLUMN:
         return 0;
     case EXPR_CMP:
-    case EXPR_AND:
-    case EXPR_OR:
         TRY(check_expr(c, e->a, w));
         return check_expr(c, e->b, w);
+    case EXPR_AND:
+    case EXPR_OR:
+        for (size_t i = 0; i < e->nargs; i++)
+            TRY(check_expr(c, e->args[i], w));
+        return 0;
     case EXPR_NOT:
     case EXPR_LIKE:
         return check_expr(c, e->a, w);
     case EXPR_REGEX: {
         TRY(check_expr(c, e->a, w));
-        regex_t re;
-        int rc = regcomp(&re, e->text, REG_EXTENDED | REG_ICASE | REG_NOSUB);
-        if (rc) {
-            char buf[200];
-            regerror(rc, &re, buf, sizeof buf);
-            regfree(&re);
+        cq_regex *re;
+        char buf[240];
+        if (cq_regex_compile(e->text, &re, buf, sizeof buf))
             return fail(c, e->value.loc, "invalid regular expression: %s", buf);
-        }
-        regfree(&re);
+        cq_regex_free(re);
         return 0;
     }
     case EXPR_CALL:

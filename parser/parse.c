@@ -205,6 +205,12 @@ static int fail_nomem(parse_error *err)
 int parse_statement(const char *text, size_t len, ast_stmt **out, size_t *consumed,
                     parse_error *err)
 {
+    return parse_statement_stop(text, len, NULL, out, consumed, err);
+}
+
+int parse_statement_stop(const char *text, size_t len, const volatile sig_atomic_t *stop,
+                         ast_stmt **out, size_t *consumed, parse_error *err)
+{
     parse_error dummy;
     size_t dummy_consumed;
     ast_stmt *dummy_out;
@@ -227,10 +233,21 @@ int parse_statement(const char *text, size_t len, ast_stmt **out, size_t *consum
     ctx.text = text ? text : "";
     ctx.len = len;
     ctx.err = err;
+    ctx.stop = stop;
     ctx.cur_kind = ctx.prev_kind = TOK_END;
     if (cq_scanner_open(&ctx)) return fail_nomem(err);
 
     int rc = cq_yyparse(&ctx);
+    if (ctx.stopped) {
+        ast_stmt_free(ctx.result);
+        ctx.result = NULL;
+        ctx_close(&ctx);
+        *consumed = len;
+        memset(err, 0, sizeof *err);
+        err->code = CLAIMDB_INTERRUPT;
+        snprintf(err->message, sizeof err->message, "interrupted");
+        return CLAIMDB_INTERRUPT;
+    }
     if (rc == 0 && !err->code && !ctx.nomem) {
         ast_stmt *st = ctx.result;
         if (!st) {

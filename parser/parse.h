@@ -8,6 +8,7 @@
 
 #include "ast.h"
 
+#include <signal.h>
 #include <stddef.h>
 
 typedef struct parse_error {
@@ -25,6 +26,10 @@ typedef struct parse_error {
  * A statement at the end of text without its ';' is a syntax error. */
 int parse_statement(const char *text, size_t len, ast_stmt **out, size_t *consumed,
                     parse_error *err);
+/* As parse_statement, stopping with CLAIMDB_INTERRUPT ("interrupted", *consumed = len) when
+ * *stop becomes nonzero while the text is read (claimdb_interrupt() during a long prepare). */
+int parse_statement_stop(const char *text, size_t len, const volatile sig_atomic_t *stop,
+                         ast_stmt **out, size_t *consumed, parse_error *err);
 
 /* 1 when text holds a statement ended by ';' outside strings and comments (see
  * claimdb_complete()), else 0. */

@@ -215,9 +215,10 @@ static void put_expr(buf *b, const ast_expr *e, const ast_find *f)
         break;
     case EXPR_AND:
     case EXPR_OR:
-        put_sub(b, e->a, prec(e), f);
-        puts_(b, e->kind == EXPR_AND ? " AND " : " OR ");
-        put_sub(b, e->b, prec(e) + 1, f);
+        for (size_t i = 0; i < e->nargs; i++) {
+            if (i) puts_(b, e->kind == EXPR_AND ? " AND " : " OR ");
+            put_sub(b, e->args[i], i ? prec(e) + 1 : prec(e), f);
+        }
         break;
     case EXPR_NOT:
         puts_(b, "NOT ");

@@ -108,6 +108,12 @@ int batch_run_text(shell *sh, const char *name, const char *text, size_t len)
             p = run_dot(sh, name, &tp, q, &errors);
             continue;
         }
+        if (!sh->db && shell_db(sh, shell_is_write(q, end))) {
+            errors++;
+            failed(sh);
+            if (!sh->interactive) sh->stop = 1; /* no statement can run without a database */
+            break;
+        }
         claimdb_stmt *stmt = NULL;
         const char *tail = NULL;
         size_t avail = (size_t)(end - q);

@@ -10,6 +10,7 @@
 #include "output.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -229,6 +230,10 @@ static int cmd_import(shell *sh, int argc, char **argv, buf *err)
         free(files);
         return usage(argv[0], err);
     }
+    if (shell_db(sh, 1)) {
+        free(files);
+        return 1;
+    }
     for (int i = 0; i < nfiles; i++)
         if (import_file(sh->db, files[i], &o) != 0) rc = 1;
     free(files);
@@ -238,6 +243,7 @@ static int cmd_import(shell *sh, int argc, char **argv, buf *err)
 static int cmd_ingest(shell *sh, int argc, char **argv, buf *err)
 {
     if (argc < 2) return usage(argv[0], err);
+    if (shell_db(sh, 1)) return 1;
     return ingest_paths(sh->db, (const char *const *)argv + 1, argc - 1);
 }
 
@@ -256,6 +262,7 @@ static int cmd_export(shell *sh, int argc, char **argv, buf *err)
     }
     const char *path = files[0];
     free(files);
+    if (shell_db(sh, 0)) return 1;
     if (o.format < 0) o.format = format_from_path(path);
     if (o.format < 0) {
         buf_printf(err,
@@ -344,6 +351,7 @@ static int cmd_param(shell *sh, int argc, char **argv, buf *err)
 static int cmd_stats(shell *sh, int argc, char **argv, buf *err)
 {
     if (argc != 1) return usage(argv[0], err);
+    if (shell_db(sh, 0)) return 1;
     claimdb_stmt *stmt = NULL;
     int rc = claimdb_prepare(sh->db, "SHOW STATS;", -1, &stmt, NULL);
     if (rc == CLAIMDB_OK) rc = batch_run_statement(sh, stmt);
@@ -361,6 +369,19 @@ static int cmd_check(shell *sh, int argc, char **argv, buf *err)
     }
     fflush(stdout);
     return check_database(sh->db_path);
+}
+
+static int cmd_timeout(shell *sh, int argc, char **argv, buf *err)
+{
+    int64_t ms;
+    if (argc == 1) {
+        out_printf(sh, "%d\n", sh->timeout_ms);
+        return 0;
+    }
+    if (argc != 2 || parse_uint64(argv[1], &ms) != 0 || ms > INT_MAX) return usage(argv[0], err);
+    sh->timeout_ms = (int)ms;
+    if (sh->db) claimdb_busy_timeout(sh->db, sh->timeout_ms);
+    return 0;
 }
 
 static int cmd_quit(shell *sh, int argc, char **argv, buf *err)
@@ -387,6 +408,8 @@ static const dot_cmd commands[] = {
      "values for $parameters of the statements"},
     {".stats", "", cmd_stats, "show database statistics (SHOW STATS)"},
     {".check", "", cmd_check, "check the database file's structure and contents"},
+    {".timeout", "[MS]", cmd_timeout,
+     "how long a write waits for another writer (0: fail at once)"},
     {".quit", "", cmd_quit, "leave"},
     {".exit", "", cmd_quit, "leave"},
 };

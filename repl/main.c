@@ -16,6 +16,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #define EXIT_USAGE 2
@@ -28,9 +29,12 @@ static const char usage_text[] =
     "       claimdb extract [--jobs N] [FILE...]\n"
     "       claimdb ingest DB FILE|DIR...\n"
     "\n"
-    "Query the claim database DB (created when it does not exist) with ClaimQL STATEMENTS,\n"
-    "the statements of -f files, or those read from standard input when it is not a\n"
-    "terminal; with none of these, on a terminal, start the interactive shell.\n"
+    "Query the claim database DB with ClaimQL STATEMENTS, the statements of -f files, or\n"
+    "those read from standard input when it is not a terminal; with none of these, on a\n"
+    "terminal, start the interactive shell. A DB that does not exist is created by the\n"
+    "first statement when it writes (ASSERT, RETRACT, ARTICLE, ALIAS, BEGIN), or at once\n"
+    "with --create; a first statement that only reads is an error. A DB you may not write\n"
+    "is opened read-only.\n"
     "Without DB, open the bundled demo database read-only ($CLAIMDB_DEMO, else demo.db\n"
     "beside the program; 'make demo' builds it); a lone argument holding a ';' that names\n"
     "no file is taken as STATEMENTS for it.\n"
@@ -41,6 +45,10 @@ static const char usage_text[] =
     "                        (default: table on a terminal, else tsv)\n"
     "      --headers on|off  print column names in table, csv and tsv modes (default on)\n"
     "      --bail            stop at the first error\n"
+    "      --create          create DB now when it does not exist\n"
+    "      --readonly        open DB for reading only (also on read-only media)\n"
+    "      --timeout MS      how long a write waits for another writer (default 5000;\n"
+    "                        0: fail at once)\n"
     "  -h, --help            show this help and exit\n"
     "  -V, --version         show the version and exit\n"
     "\n"
@@ -49,6 +57,7 @@ static const char usage_text[] =
     "      --format F        the format, when the file name does not tell\n"
     "      --dry-run         check the files, store nothing\n"
     "      --base IRI        N-Quads IRI base (default urn:claimdb:)\n"
+    "      --timeout MS      how long to wait for another writer (default 5000)\n"
     "export: write every alias, article and citation, in a stable order.\n"
     "      --format F        tsv, jsonl or nquads (or from the -o file name)\n"
     "  -o, --output FILE     write to FILE instead of standard output\n"
@@ -90,7 +99,7 @@ static int is_opt(const char *a, const char *shortname, const char *longname)
            (!strncmp(a, longname, n) && a[n] == '=');
 }
 
-static int open_db(const char *path, int flags, claimdb **db)
+static int open_db(const char *path, int flags, int timeout_ms, claimdb **db)
 {
     int rc = claimdb_open(path, flags, db);
     if (rc != CLAIMDB_OK) {
@@ -99,6 +108,44 @@ static int open_db(const char *path, int flags, claimdb **db)
         claimdb_close(*db);
         *db = NULL;
         return 1;
+    }
+    claimdb_busy_timeout(*db, timeout_ms);
+    return 0;
+}
+
+/* "--timeout MS": a whole number of milliseconds. */
+static int timeout_value(const char *v, int *ms)
+{
+    int64_t n;
+    if (!v || parse_uint64(v, &n) != 0 || n > INT_MAX) return -1;
+    *ms = (int)n;
+    return 0;
+}
+
+/* The subcommands, for suggesting one when the first argument is a near miss. */
+static const char *const subcommands[] = {"import", "export", "check", "extract", "ingest"};
+
+/* A first argument that names no file, has no '/' or '.', and is a subcommand misspelt
+ * (improt): the user meant the subcommand, not a new database called "improt". */
+static const char *mistyped_subcommand(const char *a)
+{
+    if (strchr(a, '/') || strchr(a, '.') || access(a, F_OK) == 0) return NULL;
+    for (size_t i = 0; i < sizeof subcommands / sizeof *subcommands; i++) {
+        size_t d = edit_distance(a, subcommands[i]);
+        if (d > 0 && d <= 2) return subcommands[i];
+    }
+    return NULL;
+}
+
+/* A first argument that names no file and starts with a ClaimQL keyword followed by a space
+ * ("CHECK a b c"): statements without their ';', not a database name. */
+static int looks_like_statement(const char *a)
+{
+    const char *sp = strpbrk(a, " \t\n");
+    if (!sp || access(a, F_OK) == 0) return 0;
+    for (int i = 0; i < claimdb_keyword_count(); i++) {
+        const char *k = claimdb_keyword_name(i);
+        if (strlen(k) == (size_t)(sp - a) && !strncasecmp(a, k, (size_t)(sp - a))) return 1;
     }
     return 0;
 }
@@ -110,11 +157,16 @@ static int cmd_import(int argc, char **argv)
     import_options o = {-1, 0, NULL};
     const char *dbpath = NULL;
     const char **files = xmalloc((size_t)argc * sizeof *files);
-    int nfiles = 0;
+    int nfiles = 0, timeout_ms = SHELL_DEFAULT_TIMEOUT_MS;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         const char *v;
-        if (is_opt(a, NULL, "--format")) {
+        if (is_opt(a, NULL, "--timeout")) {
+            if (timeout_value(v = option_value(argc, argv, &i, "--timeout"), &timeout_ms)) {
+                free(files);
+                return usage_error("--timeout needs milliseconds, not '%s'", v ? v : "");
+            }
+        } else if (is_opt(a, NULL, "--format")) {
             if (!(v = option_value(argc, argv, &i, "--format")) ||
                 (o.format = format_from_name(v)) < 0) {
                 free(files);
@@ -141,7 +193,7 @@ static int cmd_import(int argc, char **argv)
         return usage_error("%s", "import needs a database and at least one file");
     }
     claimdb *db = NULL;
-    if (open_db(dbpath, CLAIMDB_OPEN_CREATE, &db)) {
+    if (open_db(dbpath, CLAIMDB_OPEN_CREATE, timeout_ms, &db)) {
         free(files);
         return 1;
     }
@@ -184,7 +236,7 @@ static int cmd_export(int argc, char **argv)
     if (o.format < 0 && outpath) o.format = format_from_path(outpath);
     if (o.format < 0) return usage_error("%s", "export needs --format tsv, jsonl or nquads");
     claimdb *db = NULL;
-    if (open_db(dbpath, CLAIMDB_OPEN_READONLY, &db)) return 1;
+    if (open_db(dbpath, CLAIMDB_OPEN_READONLY, 0, &db)) return 1;
     FILE *out = stdout;
     const char *name = "<stdout>";
     if (outpath && strcmp(outpath, "-")) {
@@ -233,7 +285,7 @@ static int cmd_ingest(int argc, char **argv)
         return usage_error("%s", "ingest needs a database and at least one file or folder");
     }
     claimdb *db = NULL;
-    if (open_db(dbpath, CLAIMDB_OPEN_CREATE, &db)) {
+    if (open_db(dbpath, CLAIMDB_OPEN_CREATE, SHELL_DEFAULT_TIMEOUT_MS, &db)) {
         free(paths);
         return 1;
     }
@@ -282,7 +334,7 @@ int main(int argc, char **argv)
     sh.mode = isatty(STDOUT_FILENO) ? OUTPUT_TABLE : OUTPUT_TSV;
     const char *dbpath = NULL, *statements = NULL;
     const char **files = xmalloc((size_t)argc * sizeof *files);
-    int nfiles = 0, only_positional = 0;
+    int nfiles = 0, only_positional = 0, create = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v;
@@ -329,6 +381,15 @@ int main(int argc, char **argv)
             }
         } else if (!strcmp(a, "--bail")) {
             sh.bail = 1;
+        } else if (!strcmp(a, "--create")) {
+            create = 1;
+        } else if (!strcmp(a, "--readonly")) {
+            sh.readonly = 1;
+        } else if (is_opt(a, NULL, "--timeout")) {
+            if (timeout_value(v = option_value(argc, argv, &i, "--timeout"), &sh.timeout_ms)) {
+                free(files);
+                return usage_error("--timeout needs milliseconds, not '%s'", v ? v : "");
+            }
         } else {
             free(files);
             return usage_error("unknown option '%s'", a);
@@ -340,7 +401,25 @@ int main(int argc, char **argv)
         statements = dbpath;
         dbpath = NULL;
     }
-    int flags = CLAIMDB_OPEN_CREATE;
+    if (dbpath && !create && access(dbpath, F_OK) != 0) {
+        const char *sub = mistyped_subcommand(dbpath);
+        if (sub) {
+            free(files);
+            diag("claimdb: '%s' is not a command, and no database of that name exists.\n"
+                 "Did you mean 'claimdb %s'? (To create a database called %s, give --create.)\n",
+                 dbpath, sub, dbpath);
+            return EXIT_USAGE;
+        }
+        if (looks_like_statement(dbpath)) {
+            free(files);
+            diag("claimdb: '%s' is not a database; statements end with ';'.\n", dbpath);
+            return EXIT_USAGE;
+        }
+    }
+    if (create && sh.readonly) {
+        free(files);
+        return usage_error("%s", "--create and --readonly contradict each other");
+    }
     char *demo = NULL;
     if (!dbpath) {
         demo = demo_path(argv[0]);
@@ -353,11 +432,22 @@ int main(int argc, char **argv)
             return 1;
         }
         dbpath = demo;
-        flags = CLAIMDB_OPEN_READONLY;
         sh.readonly = 1;
     }
     sh.db_path = dbpath;
-    if (open_db(dbpath, flags, &sh.db)) {
+    int exists = access(dbpath, F_OK) == 0;
+    /* A file we may not write (its mode, or read-only media) is opened read-only, so that
+     * queries work; writes then fail with "read-only". */
+    if (exists && !sh.readonly && access(dbpath, W_OK) != 0 && (errno == EACCES || errno == EROFS))
+        sh.readonly = 1;
+    int open_failed = 0;
+    if (exists || create)
+        open_failed = shell_open(&sh, sh.readonly ? CLAIMDB_OPEN_READONLY : CLAIMDB_OPEN_CREATE);
+    else if (sh.readonly)
+        open_failed = shell_open(&sh, CLAIMDB_OPEN_READONLY); /* says: no such database */
+    else
+        sh.create_on_write = 1; /* the first statement decides (shell_db) */
+    if (open_failed) {
         free(demo);
         free(files);
         return 1;
@@ -367,6 +457,10 @@ int main(int argc, char **argv)
     if (interactive) {
         if (demo)
             diag("Using the demo database %s (read-only); to use your own: claimdb FILE\n", demo);
+        else if (sh.create_on_write)
+            diag("%s does not exist yet: the first write statement creates it.\n", dbpath);
+        else if (sh.readonly)
+            diag("%s is open read-only.\n", dbpath);
         repl_run(&sh);
     } else {
         for (int i = 0; i < nfiles && !sh.stop; i++)

@@ -21,14 +21,14 @@
 
 /* What the SIGINT handler needs: a flag for the line editor, the handle for the statement. */
 static volatile sig_atomic_t interrupted;
-static claimdb *volatile running_db;
+static shell *volatile running_shell; /* its db may be created by the entry's first write */
 
 static void on_sigint(int sig)
 {
     (void)sig;
     interrupted = 1;
-    claimdb *db = running_db;
-    if (db) claimdb_interrupt(db);
+    shell *sh = running_shell;
+    if (sh && sh->db) claimdb_interrupt(sh->db);
 }
 
 typedef struct repl {
@@ -173,6 +173,7 @@ static void write_term(buf *w, const char *t, int quoted, int close)
 static void term_candidates(shell *sh, const char *prefix, int quoted, candidates *c)
 {
     claimdb_stmt *stmt = NULL;
+    if (!sh->db) return; /* not created yet */
     if (claimdb_prepare(sh->db, "SHOW TERMS LIKE $p;", -1, &stmt, NULL) != CLAIMDB_OK || !stmt)
         return;
     buf pattern = {0};
@@ -343,10 +344,10 @@ static void remember(History *hist, const char *path, const char *text, size_t n
 
 static void run_entry(repl *r, const char *text, size_t len)
 {
-    running_db = r->sh->db;
+    running_shell = r->sh;
     interrupted = 0;
     batch_run_text(r->sh, "<stdin>", text, len);
-    running_db = NULL;
+    running_shell = NULL;
     r->sh->failed = 0; /* errors in the shell are shown, not kept */
     fflush(stdout);
 }

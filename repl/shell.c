@@ -1,10 +1,16 @@
 /* shell.c — creating and freeing the program's state. */
 #include "shell.h"
 
+#include "batch.h"
 #include "output.h"
+#include "util.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <unistd.h>
 
 void shell_init(shell *sh)
 {
@@ -12,6 +18,7 @@ void shell_init(shell *sh)
     sh->mode = OUTPUT_TSV;
     sh->headers = -1;
     sh->out = stdout;
+    sh->timeout_ms = SHELL_DEFAULT_TIMEOUT_MS;
 }
 
 void shell_free(shell *sh)
@@ -24,4 +31,63 @@ void shell_free(shell *sh)
     free(sh->widths);
     claimdb_close(sh->db);
     sh->db = NULL;
+}
+
+/* While a write waits for another writer: say so once on a terminal, so that a silent pause
+ * is not taken for a hang. */
+static int busy_notice(void *ctx, int waited_ms)
+{
+    shell *sh = ctx;
+    if (waited_ms < 1000) {
+        sh->busy_told = 0; /* a new wait */
+        return 0;
+    }
+    if (!sh->busy_told && isatty(STDERR_FILENO)) {
+        diag("claimdb: waiting for another writer of %s to finish (up to %d s; Ctrl-C stops)\n",
+             sh->db_path, sh->timeout_ms / 1000);
+        sh->busy_told = 1;
+    }
+    return 0;
+}
+
+int shell_open(shell *sh, int flags)
+{
+    int rc = claimdb_open(sh->db_path, flags, &sh->db);
+    if (rc != CLAIMDB_OK) {
+        diag("claimdb: cannot open %s: %s\n", sh->db_path,
+             sh->db ? claimdb_errmsg(sh->db) : claimdb_strerror(rc));
+        claimdb_close(sh->db);
+        sh->db = NULL;
+        return 1;
+    }
+    sh->create_on_write = 0;
+    claimdb_busy_timeout(sh->db, sh->timeout_ms);
+    claimdb_busy_handler(sh->db, busy_notice, sh);
+    return 0;
+}
+
+int shell_db(shell *sh, int write)
+{
+    if (sh->db) return 0;
+    if (!sh->create_on_write) return 1; /* opening failed earlier, and said why */
+    if (access(sh->db_path, F_OK) == 0) /* made meanwhile by another process */
+        return shell_open(sh, sh->readonly ? CLAIMDB_OPEN_READONLY : 0);
+    if (!write) {
+        diag("claimdb: no such database: %s (a write statement creates it, or give --create)\n",
+             sh->db_path);
+        return 1;
+    }
+    return shell_open(sh, CLAIMDB_OPEN_CREATE);
+}
+
+int shell_is_write(const char *text, const char *end)
+{
+    static const char *const writes[] = {"ASSERT", "RETRACT", "ARTICLE", "ALIAS", "BEGIN"};
+    const char *p = batch_skip_space(text, end), *w = p;
+    while (w < end && isalpha((unsigned char)*w))
+        w++;
+    for (size_t i = 0; i < sizeof writes / sizeof *writes; i++)
+        if ((size_t)(w - p) == strlen(writes[i]) && !strncasecmp(p, writes[i], (size_t)(w - p)))
+            return 1;
+    return 0;
 }

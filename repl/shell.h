@@ -14,16 +14,22 @@ typedef struct shell_param {
     char *value;
 } shell_param;
 
+/* How long a write waits for another writer by default (--timeout, .timeout). */
+#define SHELL_DEFAULT_TIMEOUT_MS 5000
+
 typedef struct shell {
     claimdb *db;
     const char *db_path;
-    int readonly;    /* the database was opened read-only (the demo) */
-    int mode;        /* an OUTPUT_* mode */
-    int headers;     /* 1 on, 0 off, -1 the mode's default */
-    int timer;       /* print each statement's time on stderr */
-    int bail;        /* stop at the first error */
-    int interactive; /* the REPL: errors are shown without a file name */
-    int *widths;     /* .width: table column widths, 0 = automatic */
+    int readonly;        /* open read-only (--readonly, the demo, or a file we may not write) */
+    int create_on_write; /* db_path does not exist: the first write statement creates it */
+    int timeout_ms;      /* the busy timeout (--timeout, .timeout) */
+    int busy_told;       /* the current wait for another writer was announced */
+    int mode;            /* an OUTPUT_* mode */
+    int headers;         /* 1 on, 0 off, -1 the mode's default */
+    int timer;           /* print each statement's time on stderr */
+    int bail;            /* stop at the first error */
+    int interactive;     /* the REPL: errors are shown without a file name */
+    int *widths;         /* .width: table column widths, 0 = automatic */
     size_t nwidths;
     shell_param *params;
     size_t nparams;
@@ -35,5 +41,16 @@ typedef struct shell {
 
 void shell_init(shell *sh);
 void shell_free(shell *sh);
+
+/* Open sh->db_path with CLAIMDB_OPEN_* flags, applying the busy timeout. Prints why on
+ * failure and returns 1; 0 on success. */
+int shell_open(shell *sh, int flags);
+/* Make sure sh->db is open before a statement or command that reads (write 0) or writes
+ * (write 1): a database that does not exist yet is created by the first write only. Prints
+ * why on failure and returns 1; 0 when sh->db is ready. */
+int shell_db(shell *sh, int write);
+/* Whether the statement at text (after white space and comments) is one that writes, by its
+ * first word: ASSERT, RETRACT, ARTICLE, ALIAS, BEGIN. */
+int shell_is_write(const char *text, const char *end);
 
 #endif /* CLAIMDB_REPL_SHELL_H */

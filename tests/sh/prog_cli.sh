@@ -19,7 +19,7 @@ db=$tmp/t.db
 
 # --help tells every option, and exits 0; the man page documents the same options.
 check help 0 "$prog" --help
-for opt in -f --file -m --mode --headers --bail --help --version import export --format \
+for opt in -f --file -m --mode --headers --bail --create --readonly --timeout --help --version import export --format \
            --dry-run --base -o --output; do
     has out "$opt" "--help"
     grep -qF -- "$(printf '%s' "$opt" | sed 's/-/\\-/g')" "$src/docs/claimdb.1" ||

@@ -831,9 +831,13 @@ static void test_two_handles(void **state)
     store_txn *w = begin(st1, true);
     term_id a = intern(w, "a");
     store_txn *w2 = (store_txn *)1;
+    store_busy_timeout(st2, 0);                                  /* fail at once */
     assert_int_equal(store_begin(st2, true, &w2), CLAIMDB_BUSY); /* no deadlock */
     assert_null(w2);
     assert_non_null(strstr(store_errmsg(st2), "write"));
+    store_busy_timeout(st2, 30); /* wait, then fail */
+    assert_int_equal(store_begin(st2, true, &w2), CLAIMDB_BUSY);
+    assert_non_null(strstr(store_errmsg(st2), "waited 30 ms"));
     store_txn *r2 = begin(st2, false), *r1 = begin(st1, false);
     term_id id;
     assert_int_equal(store_term_lookup(r2, "a", 1, &id), CLAIMDB_NOTFOUND); /* not committed */
@@ -1704,8 +1708,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_map_grown_elsewhere, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cursor_ops, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pending_writes, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_cite_count_reuse, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cite_count_reuse, setup, teardown),
         cmocka_unit_test(test_null_safe),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
