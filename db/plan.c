@@ -317,13 +317,16 @@ int plan_build(claimdb_stmt *stmt, const ast_find *f, bool explain, plan *out)
         else
             npos++;
     }
+    /* The sets of bound variables (now, before a step, for a WITHOUT pattern) and of the
+     * patterns placed: one block, since a statement is planned each time it runs. */
+    size_t nv = f->nvars ? f->nvars : 1;
     step_plan *cand = calloc(npos ? npos : 1, sizeof *cand);
-    bool *bound = calloc(f->nvars ? f->nvars : 1, sizeof *bound);
-    bool *used = calloc(npos ? npos : 1, sizeof *used);
+    bool *sets = calloc(3 * nv + (npos ? npos : 1), sizeof *sets);
+    bool *bound = sets, *before = sets + nv, *b2 = sets + 2 * nv, *used = sets + 3 * nv;
     out->steps = calloc(npos ? npos : 1, sizeof *out->steps);
     out->without = calloc(nwo ? nwo : 1, sizeof *out->without);
     int rc = CLAIMDB_OK;
-    if (!cand || !bound || !used || !out->steps || !out->without) {
+    if (!cand || !sets || !out->steps || !out->without) {
         rc = db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
         goto done;
     }
@@ -358,17 +361,11 @@ int plan_build(claimdb_stmt *stmt, const ast_find *f, bool explain, plan *out)
         }
         used[best] = true;
         cand[best].est = best_est;
-        bool *before = malloc((f->nvars ? f->nvars : 1) * sizeof *before);
-        if (!before) {
-            rc = db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
-            goto done;
-        }
-        memcpy(before, bound, (f->nvars ? f->nvars : 1) * sizeof *before);
+        memcpy(before, bound, nv * sizeof *before);
         step_bind(&cand[best], bound);
         out->steps[out->nsteps++] = cand[best];
         memset(&cand[best], 0, sizeof cand[best]); /* ownership of cited moved */
         if (est) rc = choose_access(stmt, f, &out->steps[out->nsteps - 1], before, &counts, false);
-        free(before);
         if (rc != CLAIMDB_OK) goto done;
     }
     for (size_t i = 0; i < f->npats; i++) {
@@ -379,16 +376,9 @@ int plan_build(claimdb_stmt *stmt, const ast_find *f, bool explain, plan *out)
             goto done;
         }
         /* Work on a copy of the bound set: a WITHOUT pattern binds nothing for the others. */
-        bool *b2 = malloc((f->nvars ? f->nvars : 1) * sizeof *b2);
-        if (!b2) {
-            out->nwithout++;
-            rc = db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
-            goto done;
-        }
-        memcpy(b2, bound, (f->nvars ? f->nvars : 1) * sizeof *b2);
+        memcpy(b2, bound, nv * sizeof *b2);
         sp->est = est ? estimate(stmt, f, sp, b2, &counts, true) : 0;
         step_bind(sp, b2);
-        free(b2);
         sp->cite_rows = sp->cv[CV_SRC].slot >= 0;
         out->nwithout++;
         if (est && (rc = choose_access(stmt, f, sp, bound, &counts, true)) != CLAIMDB_OK) goto done;
@@ -398,8 +388,7 @@ done:
         for (size_t i = 0; i < npos; i++)
             free(cand[i].cited);
     free(cand);
-    free(bound);
-    free(used);
+    free(sets);
     if (rc != CLAIMDB_OK) plan_free(out);
     return rc;
 }
