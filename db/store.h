@@ -88,8 +88,9 @@ typedef struct store_cursor store_cursor;
  * (CLAIMDB_VERSION). On failure *out is still set (for store_errmsg) unless CLAIMDB_NOMEM. */
 int store_open(const char *path, int flags, store **out);
 /* As store_open, with the map size to start from when this process opens the file first
- * (store_open: 1 GiB or twice the file's size, whichever is larger). Tests use a tiny map to
- * exercise growth. LMDB never maps less than an existing file's recorded size. */
+ * (store_open: 16 GiB, 1 GiB in a 32-bit process, or twice the file's size, whichever is
+ * larger). Tests use a tiny map to exercise growth. LMDB never maps less than an existing
+ * file's recorded size. */
 int store_open_mapsize(const char *path, int flags, size_t initial_map, store **out);
 void store_close(store *st);
 /* How long a write transaction waits for another writer (of this process or another) before

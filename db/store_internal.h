@@ -25,8 +25,11 @@
 
 #define STORE_MAPFULL (-1)
 /* The map is address space, not disk: LMDB does not allocate the file up to it on Linux, so
- * a generous start spares most loads the abort-grow-replay of a full map. */
-#define STORE_DEFAULT_MAP ((size_t)1 << 30)
+ * a generous start spares loads the abort-grow-replay of a full map (a write transaction
+ * cannot grow the map without ending): 16 GiB holds a load of some 40 million claims in one
+ * transaction; 1 GiB held 2.5 million, and a 3-million-claim load replayed its whole log. A
+ * 32-bit process has no such address space to spare. */
+#define STORE_DEFAULT_MAP (sizeof(size_t) >= 8 ? (size_t)1 << 34 : (size_t)1 << 30)
 #define STORE_KEYBUF 512 /* larger than any key we write (LMDB's own limit is 511) */
 
 enum {
