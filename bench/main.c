@@ -577,9 +577,11 @@ int main(int argc, char **argv)
             }
         }
         double n = qs[w].n ? (double)qs[w].n : 1;
-        fprintf(stderr, "  %-42s claimdb %9.2f µs, SQLite %9.2f µs, floor %9.2f µs\n",
-                bench_workloads[w].name, res[SYS_CLAIMDB][w].seconds * 1e6 / n,
-                res[SYS_SQLITE][w].seconds * 1e6 / n, res[SYS_FLOOR][w].seconds * 1e6 / n);
+        fprintf(stderr, "  %-42s", bench_workloads[w].name);
+        for (int sys = 0; sys < SYS_N; sys++)
+            if (run[sys])
+                fprintf(stderr, " %s %9.2f µs", sys_names[sys], res[sys][w].seconds * 1e6 / n);
+        fputc('\n', stderr);
     }
     claimdb_q_close(hc);
     sqlite_q_close(hs);
