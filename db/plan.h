@@ -63,8 +63,9 @@ typedef struct plan {
     size_t nwithout;
 } plan;
 
-/* Plan stmt's FIND (resolving constants and parameters in the statement's transaction). */
-int plan_build(claimdb_stmt *stmt, const ast_find *f, plan *out);
+/* Plan stmt's FIND (resolving constants and parameters in the statement's transaction).
+ * explain: fill in every step's estimate even where no choice depends on it. */
+int plan_build(claimdb_stmt *stmt, const ast_find *f, bool explain, plan *out);
 void plan_free(plan *p);
 /* Index position order: idx_order[idx][i] is the claim position (0 s, 1 p, 2 o) at index
  * key position i. */

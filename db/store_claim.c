@@ -203,6 +203,11 @@ static void qwalk_init(qwalk *w, store_text q)
 static int qwalk_next(qwalk *w)
 {
     if (w->p == w->end) return -1;
+    unsigned char c = (unsigned char)*w->p;
+    if (c > ' ' && c < 0x80) { /* most bytes: printable ASCII is never white space */
+        w->p++;
+        return c;
+    }
     if (store_space_len(w->p, w->end) == 0) return (unsigned char)*w->p++;
     skip_space(w);
     return w->p == w->end ? -1 : ' ';
@@ -323,6 +328,7 @@ static int claim_index(store_txn *t, const claim_key *k, int delta)
 
 static int article_ensure(store_txn *t, uint64_t article)
 {
+    if (acache_plain(t, article)) return CLAIMDB_OK;
     uint8_t key[8];
     put_u64(key, article);
     MDB_val v;
@@ -333,6 +339,7 @@ static int article_ensure(store_txn *t, uint64_t article)
     size_t n = article_value_size(&empty);
     article_value_encode(rec, &empty);
     if ((rc = sdb_put(t, DB_ARTICLE, key, 8, rec, n, 0))) return rc;
+    acache_add(t, article);
     return meta_add(t, "articles", 1);
 }
 

@@ -165,6 +165,59 @@ static void test_prepare_bind_step_columns(void **state)
     claimdb_close(db);
 }
 
+/* A prepared statement run again after reset: a parameter's term is looked up once per bind
+ * and data snapshot, so what a write changed in between (a new term, an alias) is seen, and a
+ * new binding is never answered from the old one. CITED BY $a: the article path per binding. */
+static void step_rows(claimdb_stmt *st, const char *want)
+{
+    char got[256] = "";
+    int rc;
+    while ((rc = claimdb_step(st)) == CLAIMDB_ROW) {
+        if (got[0]) strcat(got, ",");
+        const char *t = claimdb_column_text(st, 0);
+        strcat(got, t ? t : "NULL");
+    }
+    assert_int_equal(rc, CLAIMDB_DONE);
+    assert_string_equal(got, want);
+    assert_int_equal(claimdb_reset(st), CLAIMDB_OK);
+}
+
+static void test_rebind_and_rerun(void **state)
+{
+    fixture *f = *state;
+    claimdb *db = open_db(f->path, CLAIMDB_OPEN_CREATE);
+    exec_ok(db, "ASSERT A says B FROM 1; ASSERT A says C FROM 2; ASSERT D says E FROM 2;");
+    claimdb_stmt *st = NULL, *cited = NULL;
+    assert_int_equal(claimdb_prepare(db, "FIND ?o WHERE $s says ?o;", -1, &st, NULL), CLAIMDB_OK);
+    assert_int_equal(claimdb_bind_text(st, "$s", "a", -1), CLAIMDB_OK);
+    step_rows(st, "B,C");
+    step_rows(st, "B,C"); /* the same binding and data */
+    assert_int_equal(claimdb_bind_text(st, "$s", "Z", -1), CLAIMDB_OK);
+    step_rows(st, "");
+    exec_ok(db, "ASSERT Z says Y FROM 3;"); /* Z now exists */
+    step_rows(st, "Y");
+    exec_ok(db, "ALIAS Zed FOR D;");
+    assert_int_equal(claimdb_bind_text(st, "$s", "zed", -1), CLAIMDB_OK);
+    step_rows(st, "E");
+    assert_int_equal(claimdb_bind_int64(st, "$s", 7), CLAIMDB_OK); /* a number names a term */
+    step_rows(st, "");
+    exec_ok(db, "ASSERT \"7\" says eight FROM 4;");
+    step_rows(st, "eight");
+    assert_int_equal(claimdb_bind_text(st, "$s", "", -1), CLAIMDB_OK);
+    assert_int_equal(claimdb_step(st), CLAIMDB_ERROR); /* not a term */
+    assert_int_equal(claimdb_reset(st), CLAIMDB_OK);
+    assert_int_equal(claimdb_prepare(db, "FIND ?s WHERE ?s ?p ?o CITED BY $a;", -1, &cited, NULL),
+                     CLAIMDB_OK);
+    for (int a = 1; a <= 4; a++) {
+        static const char *const want[] = {"", "A", "A,D", "Z", "7"};
+        assert_int_equal(claimdb_bind_int64(cited, "$a", a), CLAIMDB_OK);
+        step_rows(cited, want[a]);
+    }
+    claimdb_finalize(cited);
+    claimdb_finalize(st);
+    claimdb_close(db);
+}
+
 static void test_syntax_error_position(void **state)
 {
     fixture *f = *state;
@@ -546,6 +599,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_statement_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_interrupt_and_laziness, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reader_in_child_process, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rebind_and_rerun, setup, teardown),
         cmocka_unit_test(test_complete_and_keywords),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
