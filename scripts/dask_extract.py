@@ -28,6 +28,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -144,19 +145,24 @@ def extract_partition(part, number, opts):
         data, errors = part["data"], list(part.get("errors", []))
     else:
         data, errors = read_partition(part)
+    # CPU time of the extraction itself: a worker runs one task at a time (one thread), so
+    # the children's time it gained during the task is this task's.
+    ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.run(
         [opts["claimdb"], "extract", "--jobs", str(opts["jobs"])],
         input=data, stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
     if proc.returncode not in (0, 1):  # 1: bad lines, the others extracted
         raise RuntimeError("partition %d: claimdb extract exited %d: %s" % (
             number, proc.returncode, proc.stderr.decode("utf-8", "replace").strip()))
+    ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = ru1.ru_utime - ru0.ru_utime + ru1.ru_stime - ru0.ru_stime
     errors += ["partition %d: %s" % (number, line)
                for line in proc.stderr.decode("utf-8", "replace").splitlines()]
     shard = (b"" if opts["no_articles"] else article_records(data)) + proc.stdout
     name = "part-%05d.jsonl" % number
     result = {"name": name, "bytes": len(data), "claims": proc.stdout.count(b"\n"),
               "articles": sum(1 for line in data.splitlines() if line.strip()), "errors": errors,
-              "seconds": time.monotonic() - t0}
+              "seconds": time.monotonic() - t0, "cpu": cpu}
     if opts["ship"]:
         result["shard"] = shard
     else:
@@ -237,7 +243,7 @@ def main(argv):
     try:
         futures = client.map(extract_partition, parts, range(len(parts)),
                              [opts] * len(parts), pure=False)
-        total = {"bytes": 0, "claims": 0, "articles": 0}
+        total = {"bytes": 0, "claims": 0, "articles": 0, "cpu": 0.0}
         failed = False
         for fut in as_completed(futures):
             try:
@@ -262,6 +268,9 @@ def main(argv):
           "(%.2f MB/s) on %d workers" % (
               len(parts), total["articles"], total["claims"], total["bytes"] / 1e6, dt,
               total["bytes"] / 1e6 / dt if dt > 0 else 0.0, nworkers), file=sys.stderr)
+    print("dask_extract: claimdb extract used %.2f CPU s (%.2f MB per CPU s)" % (
+        total["cpu"], total["bytes"] / 1e6 / total["cpu"] if total["cpu"] > 0 else 0.0),
+        file=sys.stderr)
     return 1 if failed else 0
 
 
