@@ -232,7 +232,7 @@ def main(argv):
     cluster = None
     if args.scheduler:
         client = Client(args.scheduler)
-        nworkers = len(client.scheduler_info()["workers"])
+        nworkers = 0  # counted at the end: workers may join while the job runs
     else:
         # One single-threaded process per worker: `claimdb extract` is the parallelism, and
         # the Python side only waits on its pipe.
@@ -259,6 +259,8 @@ def main(argv):
             failed |= bool(r["errors"])
             for k in total:
                 total[k] += r[k]
+        if args.scheduler:
+            nworkers = len(client.scheduler_info()["workers"])
     finally:
         client.close()
         if cluster is not None:
