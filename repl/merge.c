@@ -2,8 +2,8 @@
  * ALIASES, SHOW ARTICLES and SHOW ARTICLE n, two FIND statements for the citations of both
  * polarities) and written into OUT inside one BEGIN … COMMIT: aliases first (so that the
  * citations that follow are aliased as ASSERT would), then articles (so that quotes are placed
- * in their texts), then citations through claimdb_assert() with their STORED time. The rules
- * are those of ALIAS and import, so merging a file twice changes nothing.
+ * in their texts), then citations through claimdb_assert() with their STORED time and their
+ * METHOD. The rules are those of ALIAS and import, so merging a file twice changes nothing.
  *
  * Articles are the one thing two inputs can disagree on: the same id with another title, text,
  * ... is an error naming both files, unless the ids of an input are moved (--offset-articles N,
@@ -21,10 +21,10 @@
 /* The citation queries: no ORDER BY, since claimdb_assert() takes citations in any order and
  * sorting would cost a pass over the whole input. */
 static const char *const find_citations[2] = {
-    "FIND ?s, ?p, ?o, ?src, ?q, ?who, ?c, ?d, ?t WHERE ?s ?p ?o FROM ?src QUOTE ?q BY ?who "
-    "CONFIDENCE ?c ON ?d STORED ?t;",
-    "FIND ?s, ?p, ?o, ?src, ?q, ?who, ?c, ?d, ?t WHERE NOT ?s ?p ?o FROM ?src QUOTE ?q BY ?who "
-    "CONFIDENCE ?c ON ?d STORED ?t;",
+    "FIND ?s, ?p, ?o, ?src, ?q, ?who, ?c, ?d, ?t, ?m WHERE ?s ?p ?o FROM ?src QUOTE ?q BY ?who "
+    "CONFIDENCE ?c ON ?d STORED ?t METHOD ?m;",
+    "FIND ?s, ?p, ?o, ?src, ?q, ?who, ?c, ?d, ?t, ?m WHERE NOT ?s ?p ?o FROM ?src QUOTE ?q "
+    "BY ?who CONFIDENCE ?c ON ?d STORED ?t METHOD ?m;",
 };
 
 /* The fields of an article that merge carries, in the grammar's clause order; the index of
@@ -153,6 +153,15 @@ static int64_t parse_utc(const char *s)
     int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     int64_t days = era * 146097 + doe - 719468;
     return days * 86400 + h * 3600 + mi * 60 + se;
+}
+
+/* METHOD's text ("curated", "imported", "extracted") as a CLAIMDB_METHOD_* code. */
+static int method_code(const char *m)
+{
+    static const char *const names[] = {"curated", "imported", "extracted"};
+    for (int i = 0; i < 3; i++)
+        if (m && !strcmp(m, names[i])) return i;
+    return CLAIMDB_METHOD_IMPORTED;
 }
 
 /* ---- aliases ------------------------------------------------------------------------------ */
@@ -321,8 +330,7 @@ static int merge_citations(merge_ctx *m, claimdb *in, int which)
                 .claimant = text_at(find, 5),
                 .has_confidence = claimdb_column_type(find, 6) != CLAIMDB_NULL,
                 .confidence = claimdb_column_double(find, 6),
-                /* FIND cannot read a citation's method: the copy is marked imported. */
-                .method = CLAIMDB_METHOD_IMPORTED,
+                .method = method_code(text_at(find, 9)),
                 .said_on = text_at(find, 7),
                 .stored = parse_utc(text_at(find, 8)),
             };

@@ -89,4 +89,8 @@ done
 "$prog" merge merged.db "$@" 2> err || fail "merge of the shard databases: $(cat err)"
 "$prog" export merged.db --format jsonl | cmp -s - dask.jsonl ||
     fail "merged shard databases differ from the import of the shards"
+q='FIND ?m, COUNT(*) WHERE ?s ?p ?o FROM ?src METHOD ?m GROUP BY ?m;'
+"$prog" merged.db "$q" > merged.methods
+"$prog" one.db "$q" | cmp -s - merged.methods && grep -q '^extracted	[1-9]' merged.methods ||
+    fail "methods after the merge: $(cat merged.methods)"
 exit $((fails > 0))

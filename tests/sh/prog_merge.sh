@@ -14,15 +14,16 @@ cd "$tmp" || exit 1
     fail "import of the seed: $(cat err)"
 "$prog" export seed.db --format jsonl -o seed.jsonl || fail "export of the seed"
 
-# One database into a new one: the same export, STORED times included.
+# One database into a new one: the same export, STORED times and methods included.
 "$prog" merge one.db seed.db 2> err || fail "merge into a new database: $(cat err)"
 grep -q '^seed.db: 83 claims added, 119 citations added, 0 updated, 0 unchanged, 5 articles, 31 aliases$' err ||
     fail "merge counts: $(cat err)"
 grep -q '^merge: 1 database into one.db, 119 citations in [0-9.]* s$' err || fail "merge summary: $(cat err)"
 "$prog" export one.db --format jsonl | cmp -s - seed.jsonl || fail "merged export differs from the input's"
-q='FIND ?s, ?p, ?o, ?src, ?q, ?t WHERE ?s ?p ?o FROM ?src QUOTE ?q STORED ?t ORDER BY ?s, ?p, ?o, ?src, ?q;'
+q='FIND ?s, ?p, ?o, ?src, ?q, ?t, ?m WHERE ?s ?p ?o FROM ?src QUOTE ?q STORED ?t METHOD ?m ORDER BY ?s, ?p, ?o, ?src, ?q;'
 "$prog" seed.db "$q" > a.tsv && "$prog" one.db "$q" > b.tsv && cmp -s a.tsv b.tsv ||
-    fail "STORED times differ after merge"
+    fail "STORED times or methods differ after merge"
+grep -q '	imported$' b.tsv || fail "no imported citation in the merged seed: $(head -3 b.tsv)"
 
 # Idempotent: the same file again, and twice in one run, changes nothing.
 cp one.db before.db
@@ -45,6 +46,8 @@ ASSERT Taliban demand talks FROM 7 QUOTE "we demand talks" BY Taliban;' || fail 
 "$prog" two.db 'FIND ?s, ?src, ?who, ?c, ?at, ?t WHERE ?s demand talks FROM ?src BY ?who CONFIDENCE ?c AT ?at STORED ?t;' > out
 printf 's\tsrc\twho\tc\tat\tt\nTaliban\t7\tTaliban\t\t6\t2001-09-09T01:46:40Z\n' | cmp -s - out ||
     fail "aliased, updated citation with the earliest STORED time: $(cat out)"
+"$prog" two.db 'FIND ?m WHERE Taliban demand talks FROM ?src METHOD ?m;' > out
+printf 'm\ncurated\n' | cmp -s - out || fail "method of the merged citation: $(cat out)"
 "$prog" two.db 'SHOW ARTICLE 8; FIND ?x WHERE ?x demand talks FROM ?src FILTER text(?src) = "Today we demand talks, they said.";' > out
 grep -q '^8	.*	7	0	$' out && grep -q '^Taliban$' out || fail "article fields after merge: $(cat out)"
 
