@@ -127,14 +127,14 @@ static claimdb_stmt *prepare(claimdb *db, const char *name, const char *text)
     return stmt;
 }
 
-/* Step a statement to its end (write statements give no rows). */
-static int run_write(claimdb *db, claimdb_stmt *stmt, const char *name, const char *what)
+/* Step a write statement to its end; -1 on failure, the message left in claimdb_errmsg(). */
+static int run_write(claimdb_stmt *stmt)
 {
     int rc = claimdb_step(stmt);
     while (rc == CLAIMDB_ROW)
         rc = claimdb_step(stmt);
     claimdb_reset(stmt);
-    return rc == CLAIMDB_DONE ? 0 : db_failed(db, name, what);
+    return rc == CLAIMDB_DONE ? 0 : -1;
 }
 
 /* "YYYY-MM-DDTHH:MM:SSZ" (STORED) to seconds since 1970 UTC, or 0 when it is not one: the
@@ -179,9 +179,9 @@ static int merge_aliases(merge_ctx *m, claimdb *in, const char *name)
         const char *alias = claimdb_column_text(show, 0), *term = claimdb_column_text(show, 1);
         claimdb_bind_text(m->alias_stmt, "$a", alias, -1);
         claimdb_bind_text(m->alias_stmt, "$b", term, -1);
-        if (run_write(m->out, m->alias_stmt, name, "ALIAS")) {
-            diag("claimdb: merge: %s: the alias '%s' for '%s' cannot be stored in %s\n", name,
-                 alias, term, m->outpath);
+        if (run_write(m->alias_stmt)) {
+            diag("claimdb: merge: %s: the alias '%s' for '%s' cannot be stored in %s: %s\n", name,
+                 alias, term, m->outpath, claimdb_errmsg_text(m->out));
             err = -1;
         } else {
             m->aliases++;
@@ -274,7 +274,11 @@ static int merge_article(merge_ctx *m, int which, int64_t id, const article_fiel
         if (mask & (1u << f)) claimdb_bind_text(stmt, field_param[f], in->v[f], -1);
     if (mask & (1u << F_DUP)) claimdb_bind_int64(stmt, "$dup", in->dup);
     claimdb_reset(m->show_out);
-    if (run_write(m->out, stmt, name, "ARTICLE")) return -1;
+    if (run_write(stmt)) {
+        diag("claimdb: merge: %s: article %lld cannot be stored in %s: %s\n", name, (long long)id,
+             m->outpath, claimdb_errmsg_text(m->out));
+        return -1;
+    }
     m->articles++;
     return 0;
 }

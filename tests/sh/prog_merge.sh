@@ -4,7 +4,8 @@
 # apply to the claims of another; a citation keeps the earliest STORED time of its copies;
 # article texts, titles and DUPLICATE OF come across; an article id that two inputs give
 # different fields is an error naming both files and nothing is stored; --offset-articles N
-# and --renumber move an input's ids; bad usage; a damaged input fails cleanly.
+# and --renumber move an input's ids; cycles of aliases or duplicates across inputs are
+# errors; bad usage; a damaged input fails cleanly.
 set -u
 . "$(dirname "$0")/../lib/common.sh"
 export CI=true
@@ -76,6 +77,17 @@ printf 'id\ttitle\tduplicate_of\n7\tTalks\t\n8\t\t7\n107\tOther talks\t\n207\tTa
 "$prog" renum.db 'SHOW ARTICLES;' | cut -f1,2,7 > out
 printf 'id\ttitle\tduplicate_of\n7\tTalks\t\n8\t\t7\n16\tOther talks\t\n24\tTalks\t\n25\t\t24\n' | cmp -s - out ||
     fail "--renumber ids: $(cat out)"
+
+# What ALIAS and DUPLICATE OF refuse, merge refuses: a cycle of aliases or of duplicates made
+# of two inputs is an error naming the input, and nothing is stored.
+"$prog" al1.db 'ALIAS IE FOR Taliban;' && "$prog" al2.db 'ALIAS Taliban FOR IE;' || fail "alias inputs"
+"$prog" merge al.db al1.db al2.db 2> err
+[ $? = 1 ] && grep -q "^claimdb: merge: al2.db: the alias 'Taliban' for 'IE' cannot be stored in al.db: .*cycle" err ||
+    fail "alias cycle: $(cat err)"
+"$prog" du1.db 'ARTICLE 1 DUPLICATE OF 2;' && "$prog" du2.db 'ARTICLE 2 DUPLICATE OF 1;' || fail "duplicate inputs"
+"$prog" merge du.db du1.db du2.db 2> err
+[ $? = 1 ] && grep -q "^claimdb: merge: du2.db: article 2 cannot be stored in du.db: .*cycle" err ||
+    fail "duplicate cycle: $(cat err)"
 
 # Usage and bad inputs.
 "$prog" merge only.db 2> err
