@@ -214,8 +214,15 @@ static int read_article(claimdb_stmt *show, claimdb *db, const char *name, int64
     a->found = 1;
     for (int f = 0; f < F_N; f++)
         a->v[f] = text_at(show, column_index(show, field_column[f]));
-    if (a->v[F_DUP])
-        a->dup = claimdb_column_int64(show, column_index(show, "duplicate_of")) + offset;
+    if (a->v[F_DUP]) {
+        int64_t dup = claimdb_column_int64(show, column_index(show, "duplicate_of"));
+        if (dup > INT64_MAX - offset) {
+            diag("claimdb: merge: %s: article %lld plus the offset %lld is too large\n", name,
+                 (long long)dup, (long long)offset);
+            return -1;
+        }
+        a->dup = dup + offset;
+    }
     return 0;
 }
 

@@ -96,6 +96,9 @@ printf 'id\ttitle\tduplicate_of\n7\tTalks\t\n8\t\t7\n16\tOther talks\t\n24\tTalk
 [ $? = 2 ] || fail "negative offset: status not 2"
 "$prog" merge x.db --renumber --offset-articles 5 seed.db 2> err
 [ $? = 2 ] || fail "--renumber with --offset-articles: status not 2"
+"$prog" merge big.db --offset-articles 9223372036854775807 du1.db 2> err
+[ $? = 1 ] && grep -q '^claimdb: merge: du1.db: article [12] plus the offset 9223372036854775807 is too large$' err ||
+    fail "offset past the largest id: $(cat err)"
 "$prog" merge one.db one.db 2> err
 [ $? = 1 ] && grep -q 'one.db is the output database itself' err || fail "merge into itself: $(cat err)"
 "$prog" merge x.db missing.db 2> err
