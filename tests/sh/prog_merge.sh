@@ -64,6 +64,7 @@ grep -q '^claimdb: merge: article 7: early.db and other.db give different title'
     fail "conflict message naming both inputs: $(cat err)"
 grep -q '^claimdb: merge: nothing was stored in new.db$' err || fail "rollback message: $(cat err)"
 [ "$("$prog" new.db 'SHOW STATS;' | grep '^citations')" = "citations	0" ] || fail "a failed merge stored something"
+"$prog" check new.db > out 2>&1 || fail "check of the empty database a failed merge left: $(cat out)"
 "$prog" export two.db --format tsv | cmp -s - two.tsv || fail "a failed merge changed the output database"
 
 # --offset-articles N moves the ids of the inputs after it (DUPLICATE OF too); --renumber
