@@ -53,6 +53,7 @@ int write_citation(claimdb *db, store_txn *txn, const claimdb_citation *c, int *
     cite.confidence = c->has_confidence ? c->confidence : 0.0;
     cite.method = (uint8_t)c->method;
     cite.claimant = ids[3];
+    cite.stored = c->stored > 0 ? c->stored : 0; /* 0: store_cite_put stamps the time now */
     cite.qstart = cite.qend = -1;
     bool unplaced = false;
     if (c->quote && *c->quote) {

@@ -101,6 +101,11 @@ typedef struct claimdb_citation {
     double confidence;     /**< in [0, 1] */
     int method;            /**< one of CLAIMDB_METHOD_* */
     const char *said_on;   /**< the date the claim was made ("YYYY-MM-DD"), or NULL */
+    /** When the citation was first stored, in seconds since 1970-01-01 UTC; 0: now. A copy
+     * of a citation from another database (claimdb merge) passes its STORED time: a stored
+     * time earlier than the one kept replaces it (the citation was first stored then,
+     * elsewhere), a later one is ignored, so an update keeps the first stored time. */
+    int64_t stored;
 } claimdb_citation;
 
 /** Return the library's version, as "MAJOR.MINOR.PATCH". The string is static. */
