@@ -16,10 +16,26 @@ static void report(shell *sh, const char *name, textpos *tp, size_t off, const c
 {
     long line, col;
     textpos_at(tp, off, &line, &col);
-    if (sh->interactive)
-        diag("error: %ld:%ld: %s\n", line, col, message);
-    else
+    if (!sh->interactive) {
         diag("%s:%ld:%ld: %s\n", name, line, col, message);
+        return;
+    }
+    int warning = !strncmp(message, "warning:", 8);
+    diag("%s%ld:%ld: %s\n", warning ? "" : "error: ", line, col, message);
+    if (warning) return;
+    /* In the shell, the line as typed and a caret under the place (columns count
+     * characters; a line longer than a screen is not repeated). */
+    const char *bol = tp->text + tp->bol, *end = tp->text + tp->len;
+    const char *eol = memchr(bol, '\n', (size_t)(end - bol));
+    size_t n = (size_t)((eol ? eol : end) - bol);
+    if (n == 0 || n > 200 || col < 1) return;
+    buf b = {0};
+    buf_printf(&b, "  %.*s\n  ", (int)n, bol);
+    for (long i = 1; i < col; i++)
+        buf_putc(&b, bol[0] == '\t' && i == 1 ? '\t' : ' ');
+    buf_puts(&b, "^\n");
+    diag("%s", b.p);
+    buf_free(&b);
 }
 
 /* Does s look like a number that should be bound as one? */

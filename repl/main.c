@@ -406,6 +406,26 @@ static char *startup_file(void)
     return NULL;
 }
 
+/* Which database the shell opened and what it holds, so that a mistyped name shows at once. */
+static void banner(shell *sh)
+{
+    int64_t claims = -1, articles = -1;
+    claimdb_stmt *st = NULL;
+    if (claimdb_prepare(sh->db, "SHOW STATS;", -1, &st, NULL) == CLAIMDB_OK && st) {
+        while (claimdb_step(st) == CLAIMDB_ROW) {
+            const char *name = claimdb_column_text(st, 0);
+            if (name && !strcmp(name, "claims")) claims = claimdb_column_int64(st, 1);
+            if (name && !strcmp(name, "articles")) articles = claimdb_column_int64(st, 1);
+        }
+    }
+    claimdb_finalize(st);
+    if (claims == 0 && articles == 0)
+        diag("%s: a new, empty database%s.\n", sh->db_path, sh->readonly ? " (read-only)" : "");
+    else
+        diag("%s: %lld claims, %lld articles%s.\n", sh->db_path, (long long)claims,
+             (long long)articles, sh->readonly ? " (read-only)" : "");
+}
+
 /* ---- the query program --------------------------------------------------------------------- */
 
 int main(int argc, char **argv)
@@ -599,8 +619,8 @@ int main(int argc, char **argv)
             diag("Using the demo database %s (read-only); to use your own: claimdb FILE\n", demo);
         else if (sh.create_on_write)
             diag("%s does not exist yet: the first write statement creates it.\n", dbpath);
-        else if (sh.readonly)
-            diag("%s is open read-only.\n", dbpath);
+        else
+            banner(&sh);
         repl_run(&sh);
     } else {
         for (int i = 0; i < nfiles && !sh.stop; i++)
