@@ -60,6 +60,12 @@ typedef struct binding {
             size_t n;
         } s;
     } u;
+    /* The term the value names, worked out once per bind: its key (store_term_key; NULL until
+     * a lookup needs it) and the id found in read snapshot `snap` (0: none yet). */
+    char *key;
+    size_t keylen;
+    uint64_t snap;
+    term_id id;
 } binding;
 
 typedef enum stmt_state { ST_READY, ST_RUNNING, ST_DONE, ST_FAILED } stmt_state;
@@ -110,6 +116,8 @@ void db_error_rebase(claimdb *db, const char *text, size_t len, size_t base);
 
 /* The binding of a parameter by name ("$x"), or NULL when the statement has no such one. */
 const binding *stmt_binding(claimdb_stmt *stmt, const char *name);
+/* Forget a binding's value (and what was worked out from it): unbound. */
+void binding_clear(binding *b);
 /* A term written in the statement (constant or parameter) as text; an unbound parameter is
  * an error at its position. */
 int stmt_term_text(claimdb_stmt *stmt, const ast_term *t, const char **text, size_t *len,

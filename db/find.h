@@ -118,9 +118,9 @@ static inline int find_store_err(find_exec *fx, int r)
 }
 
 /* find.c */
-/* Plan f and resolve its constants and checks, ready to run (EXPLAIN reads it unrun); *out is
- * set even on failure, for find_free. */
-int find_open(claimdb_stmt *stmt, const ast_find *f, find_exec **out);
+/* Plan f and resolve its constants and checks, ready to run (EXPLAIN reads it unrun, with
+ * explain set: every estimate filled in); *out is set even on failure, for find_free. */
+int find_open(claimdb_stmt *stmt, const ast_find *f, bool explain, find_exec **out);
 void find_free(exec *self);
 
 /* join.c */

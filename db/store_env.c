@@ -572,6 +572,35 @@ void store_close(store *st)
 
 /* ---- counts ---- */
 
+int store_claim_counts(store_txn *t, store_counts *out)
+{
+    int rc = txn_check_read(t);
+    if (rc || (rc = pend_sync(t))) return rc;
+    memset(out, 0, sizeof *out);
+    store *st = t->st;
+    uint64_t snap = store_txn_snapshot(t);
+    if (!snap || st->counted_snap != snap) {
+        uint64_t v[4];
+        if ((rc = meta_u64(t, "claims.pos", &v[0])) || (rc = meta_u64(t, "claims.neg", &v[1])) ||
+            (rc = meta_u64(t, "citations", &v[2])) || (rc = meta_u64(t, "articles", &v[3])))
+            return rc;
+        if (!snap) {
+            out->claims_pos = v[0];
+            out->claims_neg = v[1];
+            out->citations = v[2];
+            out->articles = v[3];
+            return CLAIMDB_OK;
+        }
+        memcpy(st->counts_cache, v, sizeof v);
+        st->counted_snap = snap;
+    }
+    out->claims_pos = st->counts_cache[0];
+    out->claims_neg = st->counts_cache[1];
+    out->citations = st->counts_cache[2];
+    out->articles = st->counts_cache[3];
+    return CLAIMDB_OK;
+}
+
 int store_counts_get(store_txn *t, store_counts *out)
 {
     int rc = txn_check_read(t);

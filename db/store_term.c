@@ -216,6 +216,17 @@ int store_term_lookup(store_txn *t, const char *text, size_t len, term_id *id)
     return rc;
 }
 
+int store_term_lookup_key(store_txn *t, const char *key, size_t kl, term_id *id)
+{
+    int rc = txn_check_read(t);
+    if (rc) return rc;
+    if (!key || kl == 0 || kl > STORE_MAX_KEY)
+        return store_seterr(t->st, CLAIMDB_MISUSE, "invalid term key");
+    rc = lookup_key(t, key, kl, id);
+    if (rc == CLAIMDB_NOTFOUND) store_setmsg(t->st, "no such term");
+    return rc;
+}
+
 /* Intern a term whose key is known (and not in the cache). */
 static int intern_key(store_txn *t, const char *text, size_t len, const char *key, size_t kl,
                       term_id *id)

@@ -22,13 +22,11 @@ static int term_error(claimdb *db, int rc, const char *what, const char *s)
  * text that does not hold it. */
 static int locate(store_txn *txn, store_citation *c, bool *unplaced)
 {
-    store_article a;
+    store_text text;
     *unplaced = false;
-    int rc = store_article_get(txn, c->article, &a);
-    if (rc == CLAIMDB_NOTFOUND || (rc == CLAIMDB_OK && !a.text.ptr)) return CLAIMDB_OK;
-    if (rc) return rc;
-    *unplaced =
-        !quote_locate(a.text.ptr, a.text.len, c->quote.ptr, c->quote.len, &c->qstart, &c->qend);
+    int rc = store_article_text(txn, c->article, &text);
+    if (rc || !text.ptr) return rc;
+    *unplaced = !quote_locate(text.ptr, text.len, c->quote.ptr, c->quote.len, &c->qstart, &c->qend);
     return CLAIMDB_OK;
 }
 
@@ -55,6 +53,7 @@ int write_citation(claimdb *db, store_txn *txn, const claimdb_citation *c, int *
     cite.confidence = c->has_confidence ? c->confidence : 0.0;
     cite.method = (uint8_t)c->method;
     cite.claimant = ids[3];
+    cite.stored = c->stored > 0 ? c->stored : 0; /* 0: store_cite_put stamps the time now */
     cite.qstart = cite.qend = -1;
     bool unplaced = false;
     if (c->quote && *c->quote) {

@@ -85,6 +85,7 @@ static const char *run_dot(shell *sh, const char *name, textpos *tp, const char 
     const char *stop = nl ? nl : end;
     size_t n = (size_t)(stop - p);
     if (n && p[n - 1] == '\r') n--;
+    if (sh->echo) out_printf(sh, "%.*s\n", (int)n, p);
     buf err = {0};
     if (dot_run(sh, p, n, &err) != 0) {
         if (err.len) report(sh, name, tp, (size_t)(p - text), err.p);
@@ -129,8 +130,10 @@ int batch_run_text(shell *sh, const char *name, const char *text, size_t len)
             continue;
         }
         if (stmt) {
+            if (sh->echo) out_printf(sh, "%.*s\n", (int)(tail - q), q);
             claimdb_counter(sh->db, CLAIMDB_COUNTER_QUOTES_NOT_FOUND, 1);
             rc = batch_run_statement(sh, stmt);
+            shell_statement_done(sh);
             int64_t unplaced = claimdb_counter(sh->db, CLAIMDB_COUNTER_QUOTES_NOT_FOUND, 1);
             if (unplaced > 0 && rc == CLAIMDB_DONE) {
                 char msg[160];
