@@ -99,7 +99,8 @@ static int count_by_sources(find_exec *fx, bool *fast, int64_t *n)
         if (pp->kind == POS_SAME) return CLAIMDB_OK;
         if (pp->kind != POS_CONST) continue;
         if (nprefix != i) return CLAIMDB_OK; /* not a leading prefix */
-        if (pp->id == 0) { /* an unknown term: nothing matches */
+        if (pp->id == 0) {
+            /* an unknown term: nothing matches */
             *n = 0;
             *fast = true;
             return CLAIMDB_OK;
