@@ -416,6 +416,8 @@ int claimdb_bind_text(claimdb_stmt *stmt, const char *name, const char *text, in
     if (rc != CLAIMDB_OK) return rc;
     if (!text) return CLAIMDB_OK; /* binding NULL leaves the parameter unbound */
     size_t n = len < 0 ? strlen(text) : (size_t)len;
+    const char *why;
+    if ((rc = text_check(text, n, &why))) return db_error(stmt->db, rc, "%s: %s", name, why);
     char *copy = malloc(n + 1);
     if (!copy) return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
     memcpy(copy, text, n);

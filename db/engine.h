@@ -43,7 +43,7 @@ struct claimdb {
     claimdb_busy_callback busy_cb; /* claimdb_busy_handler() */
     void *busy_ctx;
     struct claimdb_stmt *stmts; /* every live statement, for claimdb_close */
-    int64_t quotes_not_found; /* CLAIMDB_COUNTER_QUOTES_NOT_FOUND */
+    int64_t quotes_not_found;   /* CLAIMDB_COUNTER_QUOTES_NOT_FOUND */
     int errcode;
     int erroff;
     char errtext[1024]; /* the message without position */
@@ -161,6 +161,15 @@ extern const char *const evidence_columns[EVIDENCE_COLUMNS];
 extern const char *const check_columns[CHECK_COLUMNS];
 int check_start(claimdb_stmt *stmt, exec **out);
 int show_start(claimdb_stmt *stmt, exec **out);
+
+/* ---- text (text.c) ---- */
+
+#define CLAIMDB_MAX_TEXT ((size_t)1 << 30) /* bytes of one stored text */
+/* Whether s[0..n) may be stored: valid UTF-8, no NUL, at most CLAIMDB_MAX_TEXT bytes.
+ * CLAIMDB_OK, or CLAIMDB_ERROR / CLAIMDB_TOOBIG with *why ("invalid UTF-8", ...). */
+int text_check(const char *s, size_t n, const char **why);
+/* text_check of every text of a citation; on failure db's error says which field. */
+int text_check_citation(claimdb *db, const claimdb_citation *c);
 
 /* Store one citation (claimdb_assert and ASSERT share it). */
 int write_citation(claimdb *db, store_txn *txn, const claimdb_citation *c, int *added);

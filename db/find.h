@@ -133,6 +133,18 @@ void find_stored_free(find_exec *fx);
 
 /* filter.c */
 int find_prepare_expr(find_exec *fx, const ast_expr *e);
+/* Arrays that grow one element at a time (constants, patterns, conjuncts) have a capacity of
+ * the next power of two: full when n is 0 or a power of two, then grown to find_grown(n). */
+static inline bool find_full(size_t n)
+{
+    return (n & (n - 1)) == 0;
+}
+static inline size_t find_grown(size_t n)
+{
+    return n ? 2 * n : 1;
+}
+/* qsort/bsearch order of fx->consts (by node). */
+int find_const_order(const void *a, const void *b);
 /* qsort/bsearch order of fx->regexes (by node), so that a FILTER of many `~` finds each
  * node's compiled pattern in log time. */
 int find_regex_order(const void *a, const void *b);

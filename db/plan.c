@@ -98,7 +98,8 @@ static int step_init(claimdb_stmt *stmt, const ast_pattern *pat, step_plan *sp)
         }
     }
     const ast_term *cts[CV_N] = {&pat->from, &pat->quote, &pat->by, &pat->confidence,
-                                 &pat->at,   &pat->to,    &pat->on, &pat->stored};
+                                 &pat->at,   &pat->to,    &pat->on, &pat->stored,
+                                 &pat->method};
     for (int i = 0; i < CV_N; i++)
         sp->cv[i].slot = cts[i]->kind == TERM_VAR ? cts[i]->slot : -1;
     sp->cite_rows = sp->cv[CV_SRC].slot >= 0;

@@ -24,8 +24,9 @@ typedef struct cite_var {
     bool is_new;
 } cite_var;
 
-/* The citation-level variables of a pattern: FROM, QUOTE, BY, CONFIDENCE, AT, TO, ON, STORED. */
-enum { CV_SRC, CV_QUOTE, CV_WHO, CV_CONF, CV_AT, CV_TO, CV_ON, CV_STORED, CV_N };
+/* The citation-level variables of a pattern: FROM, QUOTE, BY, CONFIDENCE, AT, TO, ON, STORED,
+ * METHOD. */
+enum { CV_SRC, CV_QUOTE, CV_WHO, CV_CONF, CV_AT, CV_TO, CV_ON, CV_STORED, CV_METHOD, CV_N };
 
 typedef struct step_plan {
     const ast_pattern *pat;

@@ -280,10 +280,12 @@ static bool text_equal(store_text a, store_text b)
     return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
 }
 
-/* Does the new version of a citation change anything but its stored time? */
+/* Does the new version b of a citation change anything? Its stored time only when earlier:
+ * the citation was first stored then (a copy from another database), and a later time is
+ * only a re-assertion. */
 static bool cite_differs(const store_citation *a, const store_citation *b)
 {
-    return a->has_confidence != b->has_confidence ||
+    return b->stored < a->stored || a->has_confidence != b->has_confidence ||
            (a->has_confidence && a->confidence != b->confidence) || a->claimant != b->claimant ||
            a->method != b->method || !text_equal(a->quote, b->quote) ||
            !text_equal(a->said_on, b->said_on) || cite_placed(a) != cite_placed(b) ||
@@ -360,7 +362,8 @@ int cite_put_apply(store_txn *t, const claim_key *k, const store_citation *c, in
             return CLAIMDB_OK;
         }
         store_citation upd = *c;
-        upd.stored = cur.stored; /* an update keeps when the citation was first stored */
+        /* an update keeps when the citation was first stored */
+        if (cur.stored < upd.stored) upd.stored = cur.stored;
         if ((rc = pend_cite_put(t, pc, k, slot, &upd, false))) return rc;
         if (added) *added = CLAIMDB_UPDATED_CITATION;
         return CLAIMDB_OK;

@@ -109,7 +109,7 @@ int term_key_why(const char *text, size_t len, char **key, size_t *keylen, const
     m[n] = 0;
     if (n == 0) {
         free(m);
-        *why = "empty term";
+        *why = len ? "blank: a term needs a character that is not white space" : "empty term";
         return CLAIMDB_ERROR;
     }
     if (n > STORE_MAX_KEY) {

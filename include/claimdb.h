@@ -101,6 +101,11 @@ typedef struct claimdb_citation {
     double confidence;     /**< in [0, 1] */
     int method;            /**< one of CLAIMDB_METHOD_* */
     const char *said_on;   /**< the date the claim was made ("YYYY-MM-DD"), or NULL */
+    /** When the citation was first stored, in seconds since 1970-01-01 UTC; 0: now. A copy
+     * of a citation from another database (claimdb merge) passes its STORED time: a stored
+     * time earlier than the one kept replaces it (the citation was first stored then,
+     * elsewhere), a later one is ignored, so an update keeps the first stored time. */
+    int64_t stored;
 } claimdb_citation;
 
 /** Return the library's version, as "MAJOR.MINOR.PATCH". The string is static. */
@@ -170,9 +175,11 @@ const char *claimdb_bind_parameter_name(claimdb_stmt *stmt, int i);
 /** Bind a value to the parameter called name ("$s": the sigil is part of the name). The value
  * is used where the parameter stands: a term, a string, a number, an article id or a date
  * (text bound where a number is needed is converted, and a bad one fails at claimdb_step()).
- * Text is copied. Bindings survive claimdb_reset().
+ * Text is copied; it must be UTF-8 without NUL (within len), at most 1 GiB, as every text
+ * that goes into the database. Bindings survive claimdb_reset().
  * @return CLAIMDB_OK, CLAIMDB_RANGE (no such parameter), CLAIMDB_MISUSE (NULL statement or
- *  name, or the statement is running: reset it first), CLAIMDB_NOMEM. */
+ *  name, or the statement is running: reset it first), CLAIMDB_ERROR (invalid UTF-8 or a
+ *  NUL: the message says which), CLAIMDB_TOOBIG, CLAIMDB_NOMEM. */
 int claimdb_bind_text(claimdb_stmt *stmt, const char *name, const char *value, int len);
 /** As claimdb_bind_text(), for an integer. */
 int claimdb_bind_int64(claimdb_stmt *stmt, const char *name, int64_t value);
@@ -234,9 +241,11 @@ int claimdb_exec(claimdb *db, const char *script, claimdb_row_callback callback,
  *  CLAIMDB_UPDATED_CITATION (0: the citation was already there as given), and
  *  CLAIMDB_QUOTE_NOT_FOUND when the article has text and the quote is not in it (the
  *  citation is stored all the same, without a position).
+ * Every text must be valid UTF-8 (at most 1 GiB); a term must hold a character that is not
+ * white space.
  * @return CLAIMDB_OK, CLAIMDB_MISUSE (NULL or empty field, negative article, bad method),
- *  CLAIMDB_ERROR (confidence outside [0, 1]), CLAIMDB_TOOBIG, CLAIMDB_READONLY,
- *  CLAIMDB_BUSY, CLAIMDB_IOERR, CLAIMDB_NOMEM. */
+ *  CLAIMDB_ERROR (invalid UTF-8 or a blank term, "FIELD: why"; confidence outside [0, 1]),
+ * CLAIMDB_TOOBIG, CLAIMDB_READONLY, CLAIMDB_BUSY, CLAIMDB_IOERR, CLAIMDB_NOMEM. */
 int claimdb_assert(claimdb *db, const claimdb_citation *citation, int *added);
 
 /** Called by claimdb_check() once per problem found, with a one-line English description. */
@@ -327,7 +336,9 @@ typedef struct claimdb_extracted {
     claimdb_span subject_span;   /**< the subject's words as written */
     claimdb_span predicate_span; /**< the verb group as written ("has demanded") */
     claimdb_span object_span;    /**< the object's words as written (the whole argument) */
-    claimdb_span claimant_span;  /**< the claimant as written (empty when claimant is NULL) */
+    claimdb_span claimant_span;  /**< the claimant as written (empty when claimant is NULL);
+                                      after the quote when a quotation over several sentences
+                                      names its speaker at its end */
     claimdb_span quote_span;     /**< the sentence that makes the claim */
     int negated;                 /**< 1 when the sentence says the opposite (not, denied, ...) */
     double confidence;           /**< in (0, 1]: lower for hedges, pronouns, inferred subjects */
@@ -338,6 +349,9 @@ typedef struct claimdb_extracted {
 /** Flags for claimdb_extract_options.flags. */
 #define CLAIMDB_EXTRACT_NO_COREF 0x1 /**< keep pronoun subjects as written ("he") */
 #define CLAIMDB_EXTRACT_NO_CLEAN 0x2 /**< treat every line as prose (no furniture skipped) */
+/** Also report the act of saying as a claim ("X said Y" gives X / say / Y besides Y with
+ * claimant X), as Open IE benchmarks count it; the reported content is still a claim. */
+#define CLAIMDB_EXTRACT_REPORTING 0x4
 
 /** Options for claimdb_extract(). Zero-initialise, then set the lexicon. */
 typedef struct claimdb_extract_options {
@@ -378,10 +392,13 @@ const char *claimdb_lexicon_verb_lemma(const claimdb_lexicon *lex, const char *w
  * @param[in] len its length in bytes.
  * @param[in] opt options; opt->lexicon is required.
  * @param[in] callback called for each claim (may be NULL: claims are only counted).
+ * @param[in] ctx passed to callback unchanged.
  * @param[out] count may be NULL; else set to the number of claims reported.
  * @return CLAIMDB_OK, CLAIMDB_ABORT (the callback stopped it), CLAIMDB_NOMEM, CLAIMDB_MISUSE
  *  (NULL text with len > 0, NULL opt or lexicon).
- * @note Reentrant: it keeps no state between calls, so threads may extract at once. */
+ * @note Reentrant: it keeps no state between calls, so threads may extract at once (sharing
+ *  one lexicon). Sentences of more than 400 words make no claims; coreference spans the text.
+ */
 int claimdb_extract(const char *text, size_t len, const claimdb_extract_options *opt,
                     claimdb_extract_callback callback, void *ctx, size_t *count);
 

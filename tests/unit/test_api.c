@@ -337,8 +337,12 @@ static void test_citation_api(void **state)
     fixture *f = *state;
     claimdb *db = open_db(f->path, CLAIMDB_OPEN_CREATE);
     exec_ok(db, "ARTICLE 1 TEXT 'Kabul. They said: we want them out.';");
-    claimdb_citation c = {.subject = "Taliban", .predicate = "demand", .object = "exit",
-                          .article = 1, .quote = "we want them out.", .said_on = "2021-07-18"};
+    claimdb_citation c = {.subject = "Taliban",
+                          .predicate = "demand",
+                          .object = "exit",
+                          .article = 1,
+                          .quote = "we want them out.",
+                          .said_on = "2021-07-18"};
     int added = -1;
     assert_int_equal(claimdb_assert(db, &c, &added), CLAIMDB_OK);
     assert_int_equal(added, CLAIMDB_ADDED_CLAIM | CLAIMDB_ADDED_CITATION);
@@ -387,16 +391,15 @@ static void test_statement_snapshot_in_transaction(void **state)
     exec_ok(db, "ASSERT a r b FROM 1 QUOTE 'q1'; ASSERT b r c FROM 1; ASSERT c r d FROM 2;");
     exec_ok(db, "BEGIN;");
     claimdb_stmt *find, *ins;
-    assert_int_equal(claimdb_prepare(db, "FIND ?x, ?y, ?q WHERE ?x r ?y FROM ?s QUOTE ?q;", -1,
-                                     &find, NULL),
-                     CLAIMDB_OK);
+    assert_int_equal(
+        claimdb_prepare(db, "FIND ?x, ?y, ?q WHERE ?x r ?y FROM ?s QUOTE ?q;", -1, &find, NULL),
+        CLAIMDB_OK);
     /* each row derives a claim with a new object: a new term sorts after every other, so a
      * FIND that saw its own writes would meet it again and never end */
     assert_int_equal(claimdb_prepare(db, "ASSERT $y r $x FROM 9 QUOTE $q;", -1, &ins, NULL),
                      CLAIMDB_OK);
     claimdb_stmt *ins2;
-    assert_int_equal(claimdb_prepare(db, "ASSERT $x r $new FROM 9;", -1, &ins2, NULL),
-                     CLAIMDB_OK);
+    assert_int_equal(claimdb_prepare(db, "ASSERT $x r $new FROM 9;", -1, &ins2, NULL), CLAIMDB_OK);
     int rows = 0, rc;
     while ((rc = claimdb_step(find)) == CLAIMDB_ROW) {
         rows++;
@@ -426,6 +429,50 @@ static void test_statement_snapshot_in_transaction(void **state)
     claimdb_finalize(ins2);
     exec_ok(db, "COMMIT;");
     assert_string_equal(column0(db, "FIND COUNT(*) WHERE ?x r ?y;"), "9");
+    claimdb_close(db);
+}
+
+/* The limits of one statement (docs/language.md, section 10): refused at once with the
+ * limit named, and a statement at the limits prepares quickly. */
+static void test_statement_limits(void **state)
+{
+    fixture *f = *state;
+    claimdb *db = open_db(f->path, CLAIMDB_OPEN_CREATE);
+    exec_ok(db, "ASSERT a r b FROM 1;");
+    size_t cap = 64 << 10;
+    char *q = malloc(cap);
+    assert_non_null(q);
+    claimdb_stmt *st = NULL;
+    /* 1001 distinct parameters */
+    size_t n = (size_t)snprintf(q, cap, "FIND ?s WHERE ?s ?p ?o FILTER ?o = $p0");
+    for (int i = 1; i <= 1000; i++)
+        n += (size_t)snprintf(q + n, cap - n, " OR ?o = $p%d", i);
+    snprintf(q + n, cap - n, ";");
+    assert_int_equal(claimdb_prepare(db, q, -1, &st, NULL), CLAIMDB_SYNTAX);
+    assert_non_null(strstr(claimdb_errmsg(db), "at most 1000 distinct $names"));
+    /* 1001 patterns */
+    n = (size_t)snprintf(q, cap, "FIND ?s0 WHERE ?s0 r ?s1");
+    for (int i = 1; i <= 1000; i++)
+        n += (size_t)snprintf(q + n, cap - n, " AND ?s%d r ?s%d", i % 400, (i + 1) % 400);
+    snprintf(q + n, cap - n, " LIMIT 1;");
+    assert_int_equal(claimdb_prepare(db, q, -1, &st, NULL), CLAIMDB_SEMANTIC);
+    assert_non_null(strstr(claimdb_errmsg(db), "too many patterns: a FIND has at most 1000"));
+    /* 1200 variables in 400 patterns */
+    n = (size_t)snprintf(q, cap, "FIND ?x0 WHERE ?x0 ?x1 ?x2");
+    for (int i = 1; i < 400; i++)
+        n += (size_t)snprintf(q + n, cap - n, " AND ?x%d ?x%d ?x%d", 3 * i, 3 * i + 1, 3 * i + 2);
+    snprintf(q + n, cap - n, " LIMIT 1;");
+    assert_int_equal(claimdb_prepare(db, q, -1, &st, NULL), CLAIMDB_SEMANTIC);
+    assert_non_null(strstr(claimdb_errmsg(db), "too many variables: a FIND has at most 1000"));
+    /* 1000 patterns over 400 variables: fine */
+    n = (size_t)snprintf(q, cap, "FIND ?s0 WHERE ?s0 r ?s1");
+    for (int i = 1; i < 1000; i++)
+        n += (size_t)snprintf(q + n, cap - n, " AND ?s%d r ?s%d", i % 400, (i + 1) % 400);
+    snprintf(q + n, cap - n, " LIMIT 1;");
+    assert_int_equal(claimdb_prepare(db, q, -1, &st, NULL), CLAIMDB_OK);
+    assert_int_equal(claimdb_step(st), CLAIMDB_DONE);
+    claimdb_finalize(st);
+    free(q);
     claimdb_close(db);
 }
 
@@ -549,6 +596,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_assert_api, setup, teardown),
         cmocka_unit_test_setup_teardown(test_citation_api, setup, teardown),
         cmocka_unit_test_setup_teardown(test_statement_snapshot_in_transaction, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_statement_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_interrupt_and_laziness, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reader_in_child_process, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rebind_and_rerun, setup, teardown),
