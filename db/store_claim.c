@@ -717,7 +717,11 @@ int store_cursor_next_cited(store_cursor *c, claim_key *k, uint64_t *articles)
     /* A claim's first citation was read by the call before, which stopped on it (held). */
     uint8_t claim[CLAIM_KEY_LEN];
     uint64_t last = 0, n = 0;
-    if (c->held) {
+    if (c->held && !c->t->write) {
+        c->held = false;
+        key = c->heldk;
+        r = 1;
+    } else if (c->held) {
         c->held = false;
         r = scur_get(c->t->st, c->mc, &key, &v, MDB_GET_CURRENT) == 0 ? 1 : -CLAIMDB_IOERR;
     } else {
@@ -732,6 +736,7 @@ int store_cursor_next_cited(store_cursor *c, claim_key *k, uint64_t *articles)
             memcpy(claim, p, CLAIM_KEY_LEN);
         } else if (memcmp(claim, p, CLAIM_KEY_LEN) != 0) {
             c->held = true; /* the next claim's first citation */
+            c->heldk = key;
             break;
         }
         n += n == 0 || a != last;
