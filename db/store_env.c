@@ -15,10 +15,11 @@
 #include <unistd.h>
 
 const char *const store_db_names[DB_COUNT] = {
-    [DB_TERM] = "term",       [DB_TERMID] = "termid",   [DB_SPO] = "spo",
-    [DB_POS] = "pos",         [DB_OSP] = "osp",         [DB_CITE] = "cite",
-    [DB_ARTCITE] = "artcite", [DB_ARTICLE] = "article", [DB_ALIAS] = "alias",
-    [DB_TSTAT] = "tstat",     [DB_META] = "meta",
+    [DB_TERM] = "term",       [DB_TERMID] = "termid",     [DB_SPO] = "spo",
+    [DB_POS] = "pos",         [DB_OSP] = "osp",           [DB_CITE] = "cite",
+    [DB_ARTCITE] = "artcite", [DB_ARTICLE] = "article",   [DB_ALIAS] = "alias",
+    [DB_TSTAT] = "tstat",     [DB_META] = "meta",         [DB_REVIEW] = "review",
+    [DB_REVURL] = "revurl",   [DB_CLAIMREV] = "claimrev", [DB_REVCLAIM] = "revclaim",
 };
 
 /* The registry of open environments. LMDB forbids opening one file twice in a process (its
@@ -212,6 +213,14 @@ static int open_dbs(store *st, store_env *e, const char *path)
             }
             rc = mdb_txn_commit(txn); /* keeps the dbi handles */
             return rc ? store_mdb_err(st, rc, path) : CLAIMDB_OK;
+        }
+        /* A file of an older format lacks the databases added since: say so by its version
+         * rather than call it damaged. */
+        if (missing != DB_COUNT &&
+            mdb_dbi_open(txn, store_db_names[DB_META], 0, &e->dbi[DB_META]) == 0 &&
+            (rc = check_format(st, path, txn, e->dbi[DB_META])) != CLAIMDB_OK) {
+            mdb_txn_abort(txn);
+            return rc;
         }
         MDB_stat ms;
         rc = mdb_stat(txn, 1 /* MAIN_DBI */, &ms);
@@ -529,7 +538,8 @@ int store_counts_get(store_txn *t, store_counts *out)
     if ((rc = meta_u64(t, "claims.pos", &out->claims_pos)) ||
         (rc = meta_u64(t, "claims.neg", &out->claims_neg)) ||
         (rc = meta_u64(t, "citations", &out->citations)) ||
-        (rc = meta_u64(t, "articles", &out->articles)))
+        (rc = meta_u64(t, "articles", &out->articles)) ||
+        (rc = meta_u64(t, "reviews", &out->reviews)))
         return rc;
     MDB_stat ms;
     rc = mdb_stat(txn_mdb(t), txn_dbi(t, DB_TERMID), &ms);

@@ -312,6 +312,18 @@ void ast_stmt_free(ast_stmt *st)
     case STMT_SHOW:
         ast_value_clear(&st->u.show.like);
         break;
+    case STMT_REVIEW:
+    case STMT_RETRACT_REVIEW: {
+        ast_review_stmt *r = &st->u.review;
+        ast_term_clear(&r->s);
+        ast_term_clear(&r->p);
+        ast_term_clear(&r->o);
+        ast_term_clear(&r->by);
+        ast_term_clear(&r->claimant);
+        for (int i = 0; i < REV_NVALUES; i++)
+            ast_value_clear(&r->v[i]);
+        break;
+    }
     case STMT_BEGIN:
     case STMT_COMMIT:
     case STMT_ROLLBACK:

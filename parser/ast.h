@@ -179,6 +179,31 @@ typedef struct ast_article_stmt {
     ast_value duplicate_of;                           /* VAL_NONE, VAL_INT or VAL_PARAM */
 } ast_article_stmt;
 
+/* REVIEW [[NOT] s p o] URL u [TEXT t] [BY org] [RATING r] [DATE d] [ON d] [CLAIMANT c]
+ *        [AUTHOR a] [TITLE t] [LANGUAGE l] [APPEARANCE id|url] [VALUE n] [BEST n] [WORST n];
+ * RETRACT REVIEW URL u; */
+enum {
+    REV_URL,
+    REV_TEXT,
+    REV_RATING,
+    REV_DATE,       /* the review's date */
+    REV_CLAIM_DATE, /* ON: when the claim was made */
+    REV_AUTHOR,
+    REV_TITLE,
+    REV_LANGUAGE,
+    REV_APPEARANCE, /* an article id or a URL */
+    REV_VALUE,
+    REV_BEST,
+    REV_WORST,
+    REV_NVALUES
+};
+typedef struct ast_review_stmt {
+    bool has_claim, negated;
+    ast_term s, p, o;         /* TERM_CONST or TERM_PARAM when has_claim */
+    ast_term by, claimant;    /* TERM_NONE, TERM_CONST or TERM_PARAM */
+    ast_value v[REV_NVALUES]; /* VAL_NONE when not written */
+} ast_review_stmt;
+
 typedef struct ast_alias_stmt {
     ast_term alias, canonical; /* TERM_CONST or TERM_PARAM */
 } ast_alias_stmt;
@@ -189,8 +214,9 @@ typedef enum ast_show_kind {
     SHOW_ALIASES,
     SHOW_STATS,
     SHOW_TERMS,
-    SHOW_ARTICLE, /* one article with its text; its id is in show.like */
+    SHOW_ARTICLE,          /* one article with its text; its id is in show.like */
     SHOW_QUOTES_NOT_FOUND, /* citations whose quote is not in their article's stored text */
+    SHOW_REVIEWS,          /* every fact-check review, with the triples it is about */
 } ast_show_kind;
 
 typedef enum ast_stmt_kind {
@@ -203,6 +229,8 @@ typedef enum ast_stmt_kind {
     STMT_CHECK,    /* claim: s p o */
     STMT_EXPLAIN,  /* find */
     STMT_SHOW,
+    STMT_REVIEW,         /* review */
+    STMT_RETRACT_REVIEW, /* review: only v[REV_URL] */
     STMT_BEGIN,
     STMT_COMMIT,
     STMT_ROLLBACK,
@@ -216,6 +244,7 @@ typedef struct ast_stmt {
         ast_claim_stmt claim; /* ASSERT, RETRACT, EVIDENCE, CHECK */
         ast_article_stmt article;
         ast_alias_stmt alias;
+        ast_review_stmt review; /* REVIEW, RETRACT REVIEW */
         struct {
             ast_show_kind kind;
             ast_value like; /* SHOW TERMS LIKE: VAL_STRING or VAL_PARAM; SHOW ARTICLE: the id */

@@ -455,6 +455,23 @@ static int check_article(chk *c, ast_article_stmt *a)
     return 0;
 }
 
+static int check_review(chk *c, ast_stmt *st)
+{
+    ast_review_stmt *r = &st->u.review;
+    if (r->has_claim) {
+        TRY(constant(c, &r->s));
+        TRY(constant(c, &r->p));
+        TRY(constant(c, &r->o));
+    }
+    TRY(constant(c, &r->by));
+    TRY(constant(c, &r->claimant));
+    if (r->v[REV_URL].kind == VAL_NONE) {
+        ast_loc semi = {st->loc.off + (st->loc.len ? st->loc.len - 1 : 0), 1};
+        return fail(c, semi, "%s needs URL and the review's address (its identity)", c->stmt_name);
+    }
+    return 0;
+}
+
 int check_statement(ast_stmt *st, const char *text, size_t len, parse_error *err)
 {
     chk c = {text, len, err, NULL, ""};
@@ -480,6 +497,12 @@ int check_statement(ast_stmt *st, const char *text, size_t len, parse_error *err
         c.stmt_name = "ALIAS";
         TRY(constant(&c, &st->u.alias.alias));
         return constant(&c, &st->u.alias.canonical);
+    case STMT_REVIEW:
+        c.stmt_name = "REVIEW";
+        return check_review(&c, st);
+    case STMT_RETRACT_REVIEW:
+        c.stmt_name = "RETRACT REVIEW";
+        return check_review(&c, st);
     case STMT_SHOW:
     case STMT_BEGIN:
     case STMT_COMMIT:
