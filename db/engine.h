@@ -176,7 +176,7 @@ int write_review(claimdb *db, store_txn *txn, const review_in *in, int *added);
 int review_from_api(const claimdb_review *a, review_in *in);
 int review_exec(claimdb_stmt *stmt); /* REVIEW, RETRACT REVIEW */
 struct ratings *db_ratings(claimdb *db);
-#define REVIEW_COLUMNS 12
+#define REVIEW_COLUMNS 21
 extern const char *const review_columns[REVIEW_COLUMNS];
 typedef struct rowset rowset;
 int show_reviews(claimdb_stmt *stmt, rowset *rs);

@@ -321,17 +321,27 @@ static value text_or_null(store_text t)
     return t.ptr ? v_text(t.ptr, t.len) : v_null();
 }
 
+/* SHOW REVIEWS: one row per review and triple it is about (one row for a review about none),
+ * every field of the review, the most read first. */
 const char *const review_columns[REVIEW_COLUMNS] = {
-    "url",     "reviewer",  "date",   "rating",   "verdict", "claimant", "claim_reviewed",
-    "subject", "predicate", "object", "polarity", "cited"};
+    "url",          "reviewer",    "date",        "rating",   "verdict",    "claim_reviewed",
+    "subject",      "predicate",   "object",      "polarity", "cited",      "claimant",
+    "claim_date",   "author",      "title",       "language", "appearance", "appearance_url",
+    "rating_value", "best_rating", "worst_rating"};
+
+static value num_or_null(bool has, double v)
+{
+    return has ? v_real(v) : v_null();
+}
 
 /* One SHOW REVIEWS row: the review, and the triple k (NULL: none). */
 static int review_row(claimdb_stmt *stmt, rowset *rs, const store_review *r, const claim_key *k)
 {
     uint64_t cited = 0;
     if (k) {
-        int rc = store_cite_count(stmt->txn, k, &cited);
-        if (rc != CLAIMDB_OK) return rc;
+        int rc = store_claim_exists(stmt->txn, k);
+        if (rc == CLAIMDB_OK) rc = store_cite_count(stmt->txn, k, &cited);
+        if (rc != CLAIMDB_OK && rc != CLAIMDB_NOTFOUND) return rc;
     }
     value row[REVIEW_COLUMNS] = {
         v_text(r->url.ptr, r->url.len),
@@ -339,13 +349,22 @@ static int review_row(claimdb_stmt *stmt, rowset *rs, const store_review *r, con
         text_or_null(r->date),
         text_or_null(r->rating),
         v_cstr(verdict_name(r->verdict)),
-        text_or_null(r->claimant),
         v_text(r->text.ptr, r->text.len),
         k ? v_term(k->s) : v_null(),
         k ? v_term(k->p) : v_null(),
         k ? v_term(k->o) : v_null(),
         k ? v_cstr(k->pol == POL_POS ? "+" : "-") : v_null(),
         k ? v_int((int64_t)cited) : v_null(),
+        text_or_null(r->claimant),
+        text_or_null(r->claim_date),
+        text_or_null(r->author),
+        text_or_null(r->title),
+        text_or_null(r->language),
+        r->has_appearance ? v_int((int64_t)r->appearance) : v_null(),
+        text_or_null(r->appearance_url),
+        num_or_null(r->has_value, r->value),
+        num_or_null(r->has_best, r->best),
+        num_or_null(r->has_worst, r->worst),
     };
     return rowset_add(rs, row);
 }
