@@ -266,7 +266,7 @@ int claimdb_prepare(claimdb *db, const char *text, int len, claimdb_stmt **out, 
             break;
         case STMT_CHECK:
             cols = check_columns;
-            ncols = CHECK_COLUMNS;
+            ncols = ast->u.claim.reviews ? CHECK_ALL_COLUMNS : CHECK_COLUMNS;
             break;
 
         case STMT_EXPLAIN:

@@ -150,8 +150,10 @@ int write_exec(claimdb_stmt *stmt);                 /* write.c: ASSERT RETRACT A
 int evidence_start(claimdb_stmt *stmt, exec **out); /* inspect.c */
 #define EVIDENCE_COLUMNS 16
 extern const char *const evidence_columns[EVIDENCE_COLUMNS];
-#define CHECK_COLUMNS 13
-extern const char *const check_columns[CHECK_COLUMNS];
+/* CHECK's nine columns; CHECK … REVIEWS adds CHECK_REVIEW_COLUMNS more. */
+#define CHECK_COLUMNS 9
+#define CHECK_ALL_COLUMNS 13
+extern const char *const check_columns[CHECK_ALL_COLUMNS];
 int check_start(claimdb_stmt *stmt, exec **out);
 int show_start(claimdb_stmt *stmt, exec **out);
 

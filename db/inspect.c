@@ -30,7 +30,7 @@ const char *const evidence_columns[EVIDENCE_COLUMNS] = {
     "article", "title",  "outlet",      "date",      "claimant", "quote",  "polarity", "confidence",
     "said_on", "stored", "quote_start", "quote_end", "kind",     "rating", "verdict",  "url"};
 
-const char *const check_columns[CHECK_COLUMNS] = {
+const char *const check_columns[CHECK_ALL_COLUMNS] = {
     "verdict",        "supporting",     "contradicting",     "independent_supporting", "weight_for",
     "weight_against", "self_serving",   "sources_for",       "sources_against",        "reviews",
     "reviewers",      "latest_verdict", "reviewers_disagree"};
@@ -195,15 +195,17 @@ int check_start(claimdb_stmt *stmt, exec **out)
                                      : db_store_error(stmt->db, rc);
     }
     char *lp = NULL, *lc = NULL, *rmem = NULL;
-    rowset *rs = rowset_new(CHECK_COLUMNS);
-    value rv[CHECK_REVIEW_COLUMNS];
-    /* The review side: the reviews of the triple asked about, with its polarity. */
+    bool reviews = stmt->ast->u.claim.reviews;
+    rowset *rs = rowset_new(reviews ? CHECK_ALL_COLUMNS : CHECK_COLUMNS);
+    value rv[CHECK_REVIEW_COLUMNS] = {{0}};
+    /* CHECK … REVIEWS: the reviews of the triple asked about, with its polarity. */
     k.pol = stmt->ast->u.claim.negated ? POL_NEG : POL_POS;
-    if (rc == CLAIMDB_OK && (rc = check_review_values(stmt, found ? &k : NULL, rv, &rmem)))
+    if (rc == CLAIMDB_OK && reviews &&
+        (rc = check_review_values(stmt, found ? &k : NULL, rv, &rmem)))
         rc = rc == CLAIMDB_NOMEM ? db_error(stmt->db, rc, "out of memory")
                                  : db_store_error(stmt->db, rc);
     if (rc == CLAIMDB_OK) {
-        value row[CHECK_COLUMNS] = {v_cstr(verdict_of(&pro, &con)),
+        value row[CHECK_ALL_COLUMNS] = {v_cstr(verdict_of(&pro, &con)),
                                     v_int((int64_t)pro.n),
                                     v_int((int64_t)con.n),
                                     v_int(pro.independent),

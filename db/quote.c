@@ -62,7 +62,7 @@ bool quote_locate(const char *text, size_t tn, const char *quote, size_t qn, int
         }
     }
     qn = keep;
-    if (qn == 0 || qn > tn) return false;
+    if (qn == 0) return false;
     /* Candidates are the places of the quote's first byte (memchr), checked whole. */
     size_t pos = 0;
     while (pos < tn) {

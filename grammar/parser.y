@@ -244,6 +244,7 @@ statement:
         $$->u.claim.s = $2; $$->u.claim.p = $3; $$->u.claim.o = $4;
     }
 | CHECK claim_head      { $$ = $2; $$->kind = STMT_CHECK; }
+| CHECK claim_head REVIEWS { $$ = $2; $$->kind = STMT_CHECK; $$->u.claim.reviews = true; }
 | article
 | ALIAS pterm FOR pterm {
         TRY($$ = ast_stmt_new(STMT_ALIAS));

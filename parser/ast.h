@@ -170,6 +170,7 @@ typedef struct ast_claim_stmt {
     ast_term by;          /* TERM_NONE, TERM_CONST or TERM_PARAM */
     ast_value confidence; /* VAL_NONE, VAL_INT, VAL_REAL or VAL_PARAM */
     ast_value said_on;    /* VAL_NONE, VAL_DATE or VAL_PARAM */
+    bool reviews;         /* CHECK … REVIEWS: the review side too */
 } ast_claim_stmt;
 
 /* ARTICLE id [TITLE s] [OUTLET s] [DATE d] [URL s] [AUTHOR s] [TEXT s] [DUPLICATE OF id]; */

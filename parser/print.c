@@ -415,6 +415,7 @@ char *ast_print(const ast_stmt *st)
     case STMT_CHECK:
         puts_(&b, "CHECK ");
         put_claim(&b, &st->u.claim, true);
+        if (st->u.claim.reviews) puts_(&b, " REVIEWS");
         break;
     case STMT_ARTICLE: {
         const ast_article_stmt *a = &st->u.article;

@@ -188,15 +188,21 @@ static void test_lexing_linear(void **state)
 
 typedef struct interrupter {
     claimdb *db;
-    int after_ms;
+    int every_ms;
+    volatile int done;
 } interrupter;
 
+/* Interrupt again and again until the prepare returns: claimdb_prepare clears an interrupt
+ * that came before it started (reading a 64 MiB text's length takes a while under load), so
+ * one interrupt at a fixed moment would make the test depend on timing. */
 static void *interrupt_thread(void *arg)
 {
     interrupter *in = arg;
-    struct timespec ts = {0, (long)in->after_ms * 1000000};
-    nanosleep(&ts, NULL);
-    claimdb_interrupt(in->db);
+    struct timespec ts = {0, (long)in->every_ms * 1000000};
+    while (!in->done) {
+        nanosleep(&ts, NULL);
+        claimdb_interrupt(in->db);
+    }
     return NULL;
 }
 
@@ -204,17 +210,19 @@ static void *interrupt_thread(void *arg)
 static void test_prepare_interrupt(void **state)
 {
     fx *f = *state;
-    char *t = quote_statement((size_t)128 << 20);
-    interrupter in = {f->db, 20};
+    char *t = quote_statement((size_t)64 << 20);
+    interrupter in = {f->db, 20, 0};
     pthread_t th;
     assert_int_equal(pthread_create(&th, NULL, interrupt_thread, &in), 0);
     int rc;
     double dt = prepare_seconds(f->db, t, &rc);
+    in.done = 1;
     pthread_join(th, NULL);
     printf("# interrupted after %.3f s\n", dt);
     assert_int_equal(rc, CLAIMDB_INTERRUPT);
     assert_string_equal(claimdb_errmsg(f->db), "interrupted");
-    /* the handle goes on */
+    /* the handle goes on (an interrupt left over from the thread is cleared by the next
+     * statement's start) */
     assert_int_equal(run(f->db, "FIND ?s WHERE ?s b x;"), 2);
 }
 
@@ -331,12 +339,13 @@ static void test_busy_processes(void **state)
     assert_non_null(strstr(claimdb_errmsg(f->db), "another process"));
     assert_true(now_s() - t0 < 1.0);
     /* an interrupt ends the wait early */
-    interrupter in = {f->db, 100};
+    interrupter in = {f->db, 100, 0};
     pthread_t th;
     assert_int_equal(pthread_create(&th, NULL, interrupt_thread, &in), 0);
     claimdb_busy_timeout(f->db, 5000);
     t0 = now_s();
     assert_int_equal(claimdb_exec(f->db, "ASSERT p b c FROM 1;", NULL, NULL), CLAIMDB_BUSY);
+    in.done = 1;
     pthread_join(th, NULL);
     assert_true(now_s() - t0 < 0.5);
     /* and a wait long enough succeeds after the other commits */

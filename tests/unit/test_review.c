@@ -326,7 +326,7 @@ static void test_api(void **state)
     assert_string_equal(claimdb_verdict(NULL, "x", NULL), "other");
     assert_int_equal(claimdb_ratings_load(db, "/nonexistent/ratings.tsv"), CLAIMDB_NOTFOUND);
     claimdb_stmt *stmt;
-    assert_int_equal(claimdb_prepare(db, "CHECK Taliban demand withdrawal;", -1, &stmt, NULL),
+    assert_int_equal(claimdb_prepare(db, "CHECK Taliban demand withdrawal REVIEWS;", -1, &stmt, NULL),
                      CLAIMDB_OK);
     assert_int_equal(claimdb_column_count(stmt), 13);
     assert_int_equal(claimdb_step(stmt), CLAIMDB_ROW);
@@ -334,6 +334,11 @@ static void test_api(void **state)
     assert_int_equal(claimdb_column_int64(stmt, 9), 1);
     assert_string_equal(claimdb_column_text(stmt, 10), "PolitiFact");
     assert_string_equal(claimdb_column_text(stmt, 11), "other");
+    claimdb_finalize(stmt);
+    /* Without REVIEWS, CHECK keeps its nine columns. */
+    assert_int_equal(claimdb_prepare(db, "CHECK Taliban demand withdrawal;", -1, &stmt, NULL),
+                     CLAIMDB_OK);
+    assert_int_equal(claimdb_column_count(stmt), 9);
     claimdb_finalize(stmt);
     claimdb_close(db);
 }
