@@ -279,6 +279,12 @@ int store_cursor_next_review(store_cursor *c,
 /* The ids of the reviews of a triple, in id order. */
 int store_claim_reviews_open(store_txn *txn, const claim_key *k, store_cursor **out);
 int store_cursor_next_review_id(store_cursor *c, uint64_t *id); /* 1; 0; or -CLAIMDB_* */
+/* The links of polarity pol whose triple's leading positions in s, p, o order equal
+ * prefix[0..nprefix) (nprefix 0..3): a range of "claimrev", in s, p, o order, then by review.
+ * Each step gives the triple and the review's id. */
+int store_claimrev_scan_open(store_txn *txn, uint8_t pol, const term_id *prefix, int nprefix,
+                             store_cursor **out);
+int store_cursor_next_link(store_cursor *c, claim_key *k, uint64_t *id); /* 1; 0; -CLAIMDB_* */
 /* The triples a review is about. */
 int store_review_claims_open(store_txn *txn, uint64_t id, store_cursor **out);
 int store_cursor_next_review_claim(store_cursor *c, claim_key *k); /* 1; 0; or -CLAIMDB_* */

@@ -434,6 +434,29 @@ int store_cursor_next_review_id(store_cursor *c, uint64_t *id)
     return 1;
 }
 
+int store_claimrev_scan_open(store_txn *t, uint8_t pol, const term_id *prefix, int nprefix,
+                             store_cursor **out)
+{
+    uint8_t p[1 + 3 * 8];
+    p[0] = pol;
+    for (int i = 0; i < nprefix && i < 3; i++)
+        put_u64(p + 1 + 8 * i, prefix[i]);
+    return cur_open(t, DB_CLAIMREV, p, 1 + 8 * (size_t)(nprefix < 3 ? nprefix : 3), out);
+}
+
+int store_cursor_next_link(store_cursor *c, claim_key *k, uint64_t *id)
+{
+    MDB_val key, v;
+    int r = cur_step(c, &key, &v);
+    if (r <= 0) return r;
+    if (c->db != DB_CLAIMREV || key.mv_size != CLAIMREV_KEY_LEN)
+        return -store_seterr(c->t->st, CLAIMDB_CORRUPT, "damaged claimrev key");
+    const uint8_t *p = key.mv_data;
+    *k = (claim_key){p[0], get_u64(p + 1), get_u64(p + 9), get_u64(p + 17)};
+    *id = get_u64(p + CLAIM_KEY_LEN);
+    return 1;
+}
+
 int store_review_claims_open(store_txn *t, uint64_t id, store_cursor **out)
 {
     uint8_t prefix[8];

@@ -184,7 +184,8 @@ static ast_term term_of(ast_term_kind kind, char *text, ast_loc loc)
 %token ROLLBACK "ROLLBACK" SHOW "SHOW" STATS "STATS" STORED "STORED" TERMS "TERMS" TEXT "TEXT"
 %token TITLE "TITLE" TO "TO" URL "URL"
 %token APPEARANCE "APPEARANCE" BEST "BEST" CLAIMANT "CLAIMANT" LANGUAGE "LANGUAGE"
-%token RATING "RATING" REVIEW "REVIEW" REVIEWS "REVIEWS" VALUE "VALUE" WORST "WORST"
+%token RATING "RATING" REVIEW "REVIEW" REVIEWED "REVIEWED" REVIEWS "REVIEWS" VALUE "VALUE"
+%token WORST "WORST"
 
 /* RETRACT REVIEW URL "u" is the retraction of a review, never RETRACT of the claim (REVIEW,
  * URL, "u"): reading REVIEW as a word there yields to shifting URL. */
@@ -396,6 +397,11 @@ pattern:
         ONCE($$->stored.kind != TERM_NONE, "STORED", @2);
         if ($$->stored.kind == TERM_NONE) $$->stored = term_of(TERM_VAR, $3, @3); else free($3);
     }
+| pattern REVIEWED VAR {
+        $$ = $1; $$->loc = @$;
+        ONCE($$->reviewed.kind != TERM_NONE, "REVIEWED", @2);
+        if ($$->reviewed.kind == TERM_NONE) $$->reviewed = term_of(TERM_VAR, $3, @3); else free($3);
+    }
 | pattern SOURCES cmp id_value {
         $$ = $1; $$->loc = @$;
         ONCE($$->has_sources, "SOURCES", @2);
@@ -484,6 +490,7 @@ word:
 | LANGUAGE              { TRY($$ = cq_source(ctx, @1)); }
 | RATING                { TRY($$ = cq_source(ctx, @1)); }
 | REVIEW %prec REVIEW_AS_WORD { TRY($$ = cq_source(ctx, @1)); }
+| REVIEWED              { TRY($$ = cq_source(ctx, @1)); }
 | REVIEWS               { TRY($$ = cq_source(ctx, @1)); }
 | VALUE                 { TRY($$ = cq_source(ctx, @1)); }
 | WORST                 { TRY($$ = cq_source(ctx, @1)); }
@@ -811,7 +818,8 @@ static bool soft_keyword(yysymbol_kind_t k)
     case YYSYMBOL_ROLLBACK: case YYSYMBOL_SHOW: case YYSYMBOL_STATS: case YYSYMBOL_TERMS:
     case YYSYMBOL_TEXT: case YYSYMBOL_TITLE: case YYSYMBOL_URL:
     case YYSYMBOL_APPEARANCE: case YYSYMBOL_BEST: case YYSYMBOL_CLAIMANT: case YYSYMBOL_LANGUAGE:
-    case YYSYMBOL_RATING: case YYSYMBOL_REVIEW: case YYSYMBOL_REVIEWS: case YYSYMBOL_VALUE:
+    case YYSYMBOL_RATING: case YYSYMBOL_REVIEW: case YYSYMBOL_REVIEWED: case YYSYMBOL_REVIEWS:
+    case YYSYMBOL_VALUE:
     case YYSYMBOL_WORST:
         return true;
     default:

@@ -63,6 +63,8 @@ static const char *kind_name(ast_var_kind k)
         return "a date (ON)";
     case VAR_STORED:
         return "a time (STORED)";
+    case VAR_REVIEW:
+        return "a review (REVIEWED)";
     }
     return "?";
 }
@@ -179,7 +181,7 @@ static int check_pattern(chk *c, ast_pattern *p, bool bind)
     if (p->has_sources) TRY(check_id(c, &p->sources_n, "SOURCES"));
 
     /* s p o first, then the clauses in the order written */
-    slot_term terms[11] = {{&p->s, VAR_TERM},
+    slot_term terms[12] = {{&p->s, VAR_TERM},
                            {&p->p, VAR_TERM},
                            {&p->o, VAR_TERM},
                            {&p->from, VAR_ARTICLE},
@@ -189,14 +191,15 @@ static int check_pattern(chk *c, ast_pattern *p, bool bind)
                            {&p->at, VAR_POSITION},
                            {&p->to, VAR_POSITION},
                            {&p->on, VAR_SAID_ON},
-                           {&p->stored, VAR_STORED}};
-    for (int i = 4; i < 11; i++) /* insertion sort of the clauses by position */
+                           {&p->stored, VAR_STORED},
+                           {&p->reviewed, VAR_REVIEW}};
+    for (int i = 4; i < 12; i++) /* insertion sort of the clauses by position */
         for (int j = i; j > 3 && terms[j].t->loc.off < terms[j - 1].t->loc.off; j--) {
             slot_term tmp = terms[j];
             terms[j] = terms[j - 1];
             terms[j - 1] = tmp;
         }
-    for (int i = 0; i < 11; i++)
+    for (int i = 0; i < 12; i++)
         TRY(bind ? bind_var(c, terms[i].t, terms[i].k) : use_var(c, terms[i].t, terms[i].k));
     return 0;
 }
@@ -220,23 +223,37 @@ static int resolve_var(chk *c, ast_expr *e)
     return 0;
 }
 
+/* The functions of an article (FROM) and of a review (REVIEWED): title, date, url and author
+ * take either; outlet and text only an article; verdict, reviewer and rating only a review. */
 static int check_call(chk *c, ast_expr *e)
 {
-    static const char *const fields[] = {"title", "date", "outlet", "url", "author", "text"};
-    bool known = false;
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
-        known = known || strcmp(e->text, fields[i]) == 0;
-    if (!known)
+    static const struct {
+        const char *name;
+        bool article, review;
+    } fns[] = {{"title", true, true},    {"date", true, true},      {"url", true, true},
+               {"author", true, true},   {"outlet", true, false},   {"text", true, false},
+               {"verdict", false, true}, {"reviewer", false, true}, {"rating", false, true}};
+    size_t f = 0;
+    while (f < sizeof fns / sizeof fns[0] && strcmp(e->text, fns[f].name))
+        f++;
+    if (f == sizeof fns / sizeof fns[0])
         return fail(c, e->loc,
                     "unknown function %s() (the functions are title, date, outlet, url, author, "
-                    "text, COUNT, MIN, MAX)",
+                    "text, verdict, reviewer, rating, COUNT, MIN, MAX)",
                     e->text);
+    int which = !fns[f].review ? 0 : !fns[f].article ? 1 : 2;
+    static const char *const one[3] = {"one article variable (bound by FROM)",
+                                       "one review variable (bound by REVIEWED)",
+                                       "one article (FROM) or review (REVIEWED) variable"};
+    static const char *const an[3] = {"an article variable (bound by FROM)",
+                                      "a review variable (bound by REVIEWED)",
+                                      "an article (FROM) or review (REVIEWED) variable"};
     if (e->op != 0 || !e->a || e->a->kind != EXPR_VAR)
-        return fail(c, e->loc, "%s() takes one article variable (bound by FROM)", e->text);
+        return fail(c, e->loc, "%s() takes %s", e->text, one[which]);
     TRY(resolve_var(c, e->a));
-    if (c->f->vars[e->a->slot].kind != VAR_ARTICLE)
-        return fail(c, e->a->loc, "%s() takes an article variable (bound by FROM), not ?%s",
-                    e->text, e->a->text);
+    ast_var_kind k = c->f->vars[e->a->slot].kind;
+    if (!((k == VAR_ARTICLE && fns[f].article) || (k == VAR_REVIEW && fns[f].review)))
+        return fail(c, e->a->loc, "%s() takes %s, not ?%s", e->text, an[which], e->a->text);
     return 0;
 }
 
