@@ -177,7 +177,9 @@ int write_review(claimdb *db, store_txn *txn, const review_in *in, int *added);
  * negative appearance. */
 int review_from_api(const claimdb_review *a, review_in *in);
 int review_exec(claimdb_stmt *stmt); /* REVIEW, RETRACT REVIEW */
-struct ratings *db_ratings(claimdb *db);
+/* The handle's rating table, built on first use (CLAIMDB_ERROR when $CLAIMDB_RATINGS names a
+ * file that cannot be read or has a bad line). */
+int db_ratings(claimdb *db, struct ratings **out);
 #define REVIEW_COLUMNS 21
 extern const char *const review_columns[REVIEW_COLUMNS];
 typedef struct rowset rowset;

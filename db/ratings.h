@@ -17,8 +17,8 @@
 typedef struct ratings ratings;
 
 /* The default table with $CLAIMDB_RATINGS read over it. NULL when out of memory; else, when
- * that file cannot be read or has a bad line, the table is made all the same and err (when
- * not NULL) gets why. */
+ * that file cannot be read or has a bad line, err (when not NULL) gets why (the table is the
+ * default one; the caller decides). err is "" on success. */
 ratings *ratings_new(char *err, size_t errsz);
 void ratings_free(ratings *r); /* NULL is a no-op */
 /* Read a file of mappings over the table. CLAIMDB_OK, or CLAIMDB_NOTFOUND / CLAIMDB_IOERR

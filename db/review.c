@@ -11,21 +11,34 @@
 
 /* ---- the handle's rating table ---- */
 
-ratings *db_ratings(claimdb *db)
+int db_ratings(claimdb *db, ratings **out)
 {
-    /* Built on first use: a handle that stores no review never reads the table. A bad
-     * $CLAIMDB_RATINGS file leaves the default table; claimdb_ratings_load() reports errors. */
-    if (!db->ratings) db->ratings = ratings_new(NULL, 0);
-    return db->ratings;
+    /* Built on first use: a handle that stores no review never reads the table. A
+     * $CLAIMDB_RATINGS that cannot be read, or has a bad line, is an error of every use until
+     * it is fixed: reviews rated with a table other than the one asked for would be wrong
+     * without a word. */
+    *out = NULL;
+    if (!db->ratings) {
+        char err[512];
+        ratings *r = ratings_new(err, sizeof err);
+        if (!r) return db_error(db, CLAIMDB_NOMEM, "out of memory");
+        if (err[0]) {
+            ratings_free(r);
+            return db_error(db, CLAIMDB_ERROR, "CLAIMDB_RATINGS: %s", err);
+        }
+        db->ratings = r;
+    }
+    *out = db->ratings;
+    return CLAIMDB_OK;
 }
 
 const char *claimdb_verdict(claimdb *db, const char *label, int *mapped)
 {
     if (mapped) *mapped = 0;
     if (!db || !label) return "other";
-    ratings *r = db_ratings(db);
+    ratings *r;
     uint8_t v = VERDICT_OTHER;
-    bool ok = r && ratings_lookup(r, label, strlen(label), &v);
+    bool ok = db_ratings(db, &r) == CLAIMDB_OK && ratings_lookup(r, label, strlen(label), &v);
     if (mapped) *mapped = ok;
     return verdict_name(v);
 }
@@ -34,11 +47,12 @@ int claimdb_ratings_load(claimdb *db, const char *path)
 {
     if (!db) return CLAIMDB_MISUSE;
     if (!path) return db_error(db, CLAIMDB_MISUSE, "claimdb_ratings_load: no path");
-    ratings *r = db_ratings(db);
-    if (!r) return db_error(db, CLAIMDB_NOMEM, "out of memory");
+    ratings *r;
+    int rc = db_ratings(db, &r);
+    if (rc != CLAIMDB_OK) return rc;
     char err[512];
-    int rc = ratings_load_file(r, path, err, sizeof err);
-    if (rc != CLAIMDB_OK) return db_error(db, rc, "%s", err);
+    if ((rc = ratings_load_file(r, path, err, sizeof err)) != CLAIMDB_OK)
+        return db_error(db, rc, "%s", err);
     db_clear_error(db);
     return CLAIMDB_OK;
 }
@@ -146,11 +160,8 @@ int write_review(claimdb *db, store_txn *txn, const review_in *in, int *added)
                  in->p.ptr, (int)in->o.len, in->o.ptr);
         r.text = (store_text){deftext, n};
     }
-    ratings *tab = db_ratings(db);
-    if (!tab) {
-        rc = db_error(db, CLAIMDB_NOMEM, "out of memory");
-        goto out;
-    }
+    ratings *tab;
+    if ((rc = db_ratings(db, &tab)) != CLAIMDB_OK) goto out;
     bool mapped = true;
     r.verdict = VERDICT_OTHER;
     if (given(r.rating))

@@ -289,14 +289,16 @@ typedef struct claimdb_review {
  *  CLAIMDB_ATTACHED_REVIEW and CLAIMDB_RATING_UNMAPPED flags (0: nothing changed).
  * @return CLAIMDB_OK, CLAIMDB_MISUSE (NULL db or review, no URL, no claim_reviewed for a new
  *  review without triple, a triple with a missing part), CLAIMDB_ERROR (a date that is not
- *  YYYY-MM-DD), CLAIMDB_TOOBIG (a URL longer than 480 bytes), CLAIMDB_READONLY,
+ *  YYYY-MM-DD; $CLAIMDB_RATINGS names a file that cannot be read or has a bad line),
+ *  CLAIMDB_TOOBIG (a URL longer than 480 bytes), CLAIMDB_READONLY,
  *  CLAIMDB_BUSY, CLAIMDB_IOERR, CLAIMDB_NOMEM. */
 int claimdb_review_put(claimdb *db, const claimdb_review *review, int *added);
 
 /** Normalise a rating label with db's rating table.
  * @param[out] mapped may be NULL; else set to 1 when the table maps the label, 0 when not.
  * @return the verdict, one of the static strings "true", "mostly-true", "mixture",
- *  "mostly-false", "false", "other" ("other" for an unmapped label and for NULL). */
+ *  "mostly-false", "false", "other" ("other" for an unmapped label, for NULL, and when the
+ *  table cannot be built: then claimdb_errmsg() says why). */
 const char *claimdb_verdict(claimdb *db, const char *label, int *mapped);
 
 /** Read a file of rating mappings over db's rating table: lines "label<TAB>verdict" ('#'
@@ -304,7 +306,8 @@ const char *claimdb_verdict(claimdb *db, const char *label, int *mapped);
  * the one built into the library (data/ratings/ in the source), then $CLAIMDB_RATINGS when
  * that names a file. Reviews stored before keep their verdict.
  * @return CLAIMDB_OK, CLAIMDB_NOTFOUND, CLAIMDB_IOERR, CLAIMDB_ERROR (a bad line: the message
- *  names it, and nothing of the file is used), CLAIMDB_NOMEM, CLAIMDB_MISUSE. */
+ *  names it, and nothing of the file is used; or $CLAIMDB_RATINGS is bad), CLAIMDB_NOMEM,
+ *  CLAIMDB_MISUSE. */
 int claimdb_ratings_load(claimdb *db, const char *path);
 
 /** Called by claimdb_check() once per problem found, with a one-line English description. */

@@ -93,6 +93,10 @@ grep -qF "0 with an unmapped rating" err || fail "CLAIMDB_RATINGS: $(cat err)"
 CLAIMDB_RATINGS=$tmp/extra.tsv "$prog" r3.db -m tsv --headers off 'REVIEW URL "w" TEXT "t" RATING "four pinocchios!"; SHOW REVIEWS;' |
     grep -q "	false	t	" || fail "CLAIMDB_RATINGS in a statement"
 printf 'Four Pinocchios\tvery false\n' > badtable.tsv
+CLAIMDB_RATINGS=$tmp/badtable.tsv "$prog" import r5.db one.jsonl 2> err && fail "a bad CLAIMDB_RATINGS was accepted"
+grep -qF "CLAIMDB_RATINGS: $tmp/badtable.tsv:1: unknown verdict 'very false'" err || fail "bad CLAIMDB_RATINGS: $(cat err)"
+CLAIMDB_RATINGS=$tmp/nosuch.tsv "$prog" r6.db 'REVIEW URL "u" TEXT "t";' 2> err && fail "a missing CLAIMDB_RATINGS was accepted"
+grep -qF "CLAIMDB_RATINGS: $tmp/nosuch.tsv: No such file or directory" err || fail "missing CLAIMDB_RATINGS: $(cat err)"
 "$prog" import r4.db one.jsonl --ratings badtable.tsv 2> err && fail "a bad rating table was accepted"
 grep -qF "badtable.tsv:1: unknown verdict 'very false'" err || fail "bad rating table: $(cat err)"
 
