@@ -426,8 +426,8 @@ static int each_review(store_txn *txn, const claim_key *k,
 /* CHECK's review side. */
 typedef struct review_side {
     int64_t n;
-    char *reviewers; /* "A, B": distinct, in the order first met */
-    size_t len, cap;
+    store_text *names; /* distinct reviewers, in the order first met (point into the map) */
+    size_t nnames, capnames;
     bool has_latest;
     char latest_date[16];
     uint8_t latest;
@@ -441,32 +441,18 @@ static int side_add(void *ctx, const store_review *r)
     if (r->reviewer.ptr && r->reviewer.len) {
         /* Distinct by exact spelling: reviewers are few per claim, a scan of the list does. */
         bool seen = false;
-        for (size_t i = 0; i < s->len && !seen;) {
-            size_t e = i;
-            while (e < s->len &&
-                   !(s->reviewers[e] == ',' && e + 1 < s->len && s->reviewers[e + 1] == ' '))
-                e++;
-            seen = e - i == r->reviewer.len && !memcmp(s->reviewers + i, r->reviewer.ptr, e - i);
-            i = e + 2;
-        }
+        for (size_t i = 0; i < s->nnames && !seen; i++)
+            seen = s->names[i].len == r->reviewer.len &&
+                   !memcmp(s->names[i].ptr, r->reviewer.ptr, r->reviewer.len);
         if (!seen) {
-            size_t need = s->len + r->reviewer.len + 3;
-            if (need > s->cap) {
-                size_t cap = s->cap ? s->cap * 2 : 64;
-                while (cap < need)
-                    cap *= 2;
-                char *nr = realloc(s->reviewers, cap);
-                if (!nr) return CLAIMDB_NOMEM;
-                s->reviewers = nr;
-                s->cap = cap;
+            if (s->nnames == s->capnames) {
+                size_t cap = s->capnames ? s->capnames * 2 : 8;
+                store_text *nn = realloc(s->names, cap * sizeof *nn);
+                if (!nn) return CLAIMDB_NOMEM;
+                s->names = nn;
+                s->capnames = cap;
             }
-            if (s->len) {
-                memcpy(s->reviewers + s->len, ", ", 2);
-                s->len += 2;
-            }
-            memcpy(s->reviewers + s->len, r->reviewer.ptr, r->reviewer.len);
-            s->len += r->reviewer.len;
-            s->reviewers[s->len] = '\0';
+            s->names[s->nnames++] = r->reviewer;
         }
     }
     /* The latest: the greatest date (a review without date is older than any with one); of
@@ -496,16 +482,33 @@ int check_review_values(claimdb_stmt *stmt, const claim_key *k, value out[CHECK_
     memset(&s, 0, sizeof s);
     *mem = NULL;
     int rc = k ? each_review(stmt->txn, k, side_add, &s) : CLAIMDB_OK;
+    /* The reviewers as one text, "A, B" (the names point into the map until the row is
+     * added; the text is the caller's to free after). */
+    size_t len = 0;
+    for (size_t i = 0; i < s.nnames; i++)
+        len += s.names[i].len + 2;
+    char *text = rc == CLAIMDB_OK && s.nnames ? malloc(len + 1) : NULL;
+    if (rc == CLAIMDB_OK && s.nnames && !text) rc = CLAIMDB_NOMEM;
     if (rc != CLAIMDB_OK) {
-        free(s.reviewers);
+        free(s.names);
         return rc;
     }
-    *mem = s.reviewers;
+    size_t w = 0;
+    for (size_t i = 0; i < s.nnames; i++) {
+        if (i) {
+            memcpy(text + w, ", ", 2);
+            w += 2;
+        }
+        memcpy(text + w, s.names[i].ptr, s.names[i].len);
+        w += s.names[i].len;
+    }
+    free(s.names);
+    *mem = text;
     out[0] = v_int(s.n);
-    out[1] = s.reviewers ? v_text(s.reviewers, s.len) : v_null();
+    out[1] = text ? v_text(text, w) : v_null();
     out[2] = s.has_latest ? v_cstr(verdict_name(s.latest)) : v_null();
     /* Reviewers disagree when two rated verdicts lie two or more steps apart on the scale
-     * true, mostly-true, mixture, mostly-false, false (docs/language.md, 5.3). */
+     * true, mostly-true, mixture, mostly-false, false (docs/language.md, 12.4). */
     out[3] = v_int(s.lo && s.hi - s.lo >= 2);
     return CLAIMDB_OK;
 }
