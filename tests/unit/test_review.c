@@ -326,8 +326,9 @@ static void test_api(void **state)
     assert_string_equal(claimdb_verdict(NULL, "x", NULL), "other");
     assert_int_equal(claimdb_ratings_load(db, "/nonexistent/ratings.tsv"), CLAIMDB_NOTFOUND);
     claimdb_stmt *stmt;
-    assert_int_equal(claimdb_prepare(db, "CHECK Taliban demand withdrawal REVIEWS;", -1, &stmt, NULL),
-                     CLAIMDB_OK);
+    assert_int_equal(
+        claimdb_prepare(db, "CHECK Taliban demand withdrawal REVIEWS;", -1, &stmt, NULL),
+        CLAIMDB_OK);
     assert_int_equal(claimdb_column_count(stmt), 13);
     assert_int_equal(claimdb_step(stmt), CLAIMDB_ROW);
     assert_string_equal(claimdb_column_name(stmt, 9), "reviews");
@@ -343,6 +344,36 @@ static void test_api(void **state)
     claimdb_close(db);
 }
 
+/* A file of format 2 (before reviews) lacks their databases: it is another format version,
+ * not a damaged file. */
+static void test_old_format(void **state)
+{
+    fx *f = *state;
+    MDB_env *env;
+    MDB_txn *txn;
+    MDB_dbi dbi;
+    assert_int_equal(mdb_env_create(&env), 0);
+    mdb_env_set_maxdbs(env, 32);
+    assert_int_equal(mdb_env_open(env, f->path, MDB_NOSUBDIR, 0644), 0);
+    assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+    static const char *const v2[] = {"term",    "termid",  "spo",   "pos",   "osp", "cite",
+                                     "artcite", "article", "alias", "tstat", "meta"};
+    for (size_t i = 0; i < sizeof v2 / sizeof v2[0]; i++)
+        assert_int_equal(mdb_dbi_open(txn, v2[i], MDB_CREATE, &dbi), 0);
+    uint8_t ver[4] = {0, 0, 0, 2};
+    MDB_val k = {6, (void *)"format"}, v = {4, ver};
+    assert_int_equal(mdb_put(txn, dbi, &k, &v, 0), 0);
+    assert_int_equal(mdb_txn_commit(txn), 0);
+    mdb_env_close(env);
+    store *st = NULL;
+    assert_int_equal(store_open(f->path, 0, &st), CLAIMDB_VERSION);
+    char want[256];
+    snprintf(want, sizeof want, "%s: database format version 2, this claimdb reads version %d",
+             f->path, STORE_FORMAT_VERSION);
+    assert_string_equal(store_errmsg(st), want);
+    store_close(st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -351,6 +382,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_map_growth, setup, teardown),
         cmocka_unit_test(test_ratings),
         cmocka_unit_test_setup_teardown(test_api, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_old_format, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
