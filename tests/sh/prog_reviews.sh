@@ -100,5 +100,12 @@ grep -qF "CLAIMDB_RATINGS: $tmp/nosuch.tsv: No such file or directory" err || fa
 "$prog" import r4.db one.jsonl --ratings badtable.tsv 2> err && fail "a bad rating table was accepted"
 grep -qF "badtable.tsv:1: unknown verdict 'very false'" err || fail "bad rating table: $(cat err)"
 
+# The rating table is built into the program: a copy run far from the source tree (as after
+# make install) maps labels all the same.
+mkdir -p far/bin && cp "$prog" far/bin/claimdb
+(cd far && env -u CLAIMDB_RATINGS ./bin/claimdb f.db -m tsv --headers off \
+    'REVIEW URL "u" TEXT "t" RATING "PANTS on fire!!"; SHOW REVIEWS;') | cut -f5 > far.txt
+[ "$(cat far.txt)" = false ] || fail "the built-in table away from the tree: $(cat far.txt)"
+
 [ $fails = 0 ] || { echo "$fails failure(s)"; exit 1; }
 echo "prog_reviews: ok"
