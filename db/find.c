@@ -218,6 +218,7 @@ int find_open(claimdb_stmt *stmt, const ast_find *f, find_exec **out)
     for (size_t i = 0; i < fx->ncomputed; i++)
         if ((rc = find_prepare_expr(fx, fx->cols[i]))) return rc;
     if (fx->nregex) qsort(fx->regexes, fx->nregex, sizeof *fx->regexes, find_regex_order);
+    if (fx->nconsts) qsort(fx->consts, fx->nconsts, sizeof *fx->consts, find_const_order);
     if (fx->nlv == 0) fx->finished = true;
     return CLAIMDB_OK;
 }

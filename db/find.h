@@ -72,12 +72,12 @@ typedef struct find_exec {
     size_t *bound_at;     /* per variable: the step that binds it */
     size_t *without_step; /* per WITHOUT pattern */
     conjunct *conj;       /* the AND-ed parts of FILTER */
-    size_t nconj;
+    size_t nconj, capconj;
     /* resolved pieces of FILTER */
     regex_entry *regexes;
-    size_t nregex;
+    size_t nregex, capregex;
     const_entry *consts;
-    size_t nconsts;
+    size_t nconsts, capconsts;
     /* computed columns: items, then ORDER BY keys */
     size_t ncols, nkeys;
     const ast_expr **cols;
@@ -137,6 +137,7 @@ int find_prepare_expr(find_exec *fx, const ast_expr *e);
 /* qsort/bsearch order of fx->regexes (by node), so that a FILTER of many `~` finds each
  * node's compiled pattern in log time. */
 int find_regex_order(const void *a, const void *b);
+int find_const_order(const void *a, const void *b);
 int find_eval_value(find_exec *fx, const ast_expr *e, value *out);
 int find_eval_cond(find_exec *fx, const ast_expr *e, bool *res);
 

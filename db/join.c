@@ -519,9 +519,14 @@ static int add_conjuncts(find_exec *fx, const ast_expr *e, bool *used)
         }
         return CLAIMDB_OK;
     }
-    conjunct *c = realloc(fx->conj, (fx->nconj + 1) * sizeof *c);
-    if (!c) return db_error(fx->stmt->db, CLAIMDB_NOMEM, "out of memory");
-    fx->conj = c;
+    conjunct *c = fx->conj;
+    if (fx->nconj == fx->capconj) { /* doubling: 100,000 AND-ed parts are one filter */
+        size_t cap = fx->capconj ? fx->capconj * 2 : 8;
+        if (!(c = realloc(fx->conj, cap * sizeof *c)))
+            return db_error(fx->stmt->db, CLAIMDB_NOMEM, "out of memory");
+        fx->conj = c;
+        fx->capconj = cap;
+    }
     memset(used, 0, (fx->f->nvars ? fx->f->nvars : 1) * sizeof *used);
     expr_slots(e, used);
     c[fx->nconj].e = e;

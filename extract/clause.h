@@ -14,7 +14,7 @@ typedef struct view {
     size_t *ix; /* visible tokens */
     size_t m;
     discourse *dc;
-    int coref;
+    int reporting; /* CLAIMDB_EXTRACT_REPORTING: also "X / say / content" */
     raw_claim_fn fn;
     void *ctx;
 } view;
@@ -33,6 +33,7 @@ typedef struct frame {
     const char *claimant_text;
     int negated;
     double conf;
+    int indirect; /* "X said (that) he ...": he and she are X; in quoted speech only I and we */
 } frame;
 
 /* phrase.c */
@@ -56,6 +57,9 @@ const char *lemma_of(const view *v, const vgroup *g); /* the main verb's lemma *
  * before a verb group; without allow_verbs, also a finite verb. */
 size_t clause_end(const view *v, size_t k, size_t lim, int allow_verbs);
 void set_pred(char pred[128], const char *a, const char *b); /* pred = "a" or "a b" */
+/* The subject on the left of the verb group starting at ga, within [lo, ga): past adverbs and
+ * negation, a parenthetical adverb, and an appositive or relative clause between commas. */
+int subject_left(const view *v, size_t ga, size_t lo, size_t *sa, size_t *se);
 
 /* relation.c: emit one claim (token indices of the view), and the verbal claims of v[a, b). */
 int emit_claim(view *v, const frame *fr, size_t sa, size_t sb, const vgroup *g, size_t pb,

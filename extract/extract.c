@@ -24,6 +24,11 @@ typedef struct run {
     size_t qa, qb; /* the sentence */
     int stopped;
     int nomem;
+    /* a quotation over several sentences, attributed in its last: "“A. B,” X said." */
+    char quote_who[TERM_MAX]; /* X, for the sentences before the last */
+    claimdb_span quote_span;  /* X as written (in the last sentence) */
+    size_t quote_until;       /* the sentence number of the last */
+    token_buf tb2;            /* the last sentence, read ahead */
 } run;
 
 static const char *const group_nouns[] = {"group",        "militants",    "insurgents", "movement",
@@ -63,16 +68,111 @@ static size_t subject_term(const char *text, const token_buf *tb, size_t a, size
     if (e > s && e + 1 == b)
         for (size_t i = 0; member_nouns[i]; i++)
             if (!strcmp(tb->t[e].low, member_nouns[i])) return make_term(text, tb, s, e, out, n);
-    return make_term(text, tb, a, b, out, n);
+    return make_name_term(text, tb, a, b, out, n);
+}
+
+/* "we" or "I": the speaker of a quotation */
+static int speaker_pronoun_word(const token_buf *tb, size_t a, size_t b)
+{
+    return b - a == 1 && tb->t[a].tag == T_PRON &&
+           (!strcmp(tb->t[a].low, "we") || !strcmp(tb->t[a].low, "i"));
+}
+
+/* Whether tokens [a, b) are a name and a member noun ("Taliban delegation"): a group. */
+static int group_name(const token_buf *tb, size_t a, size_t b)
+{
+    size_t s = a;
+    while (s < b && tb->t[s].tag == T_DET)
+        s++;
+    if (s >= b || tb->t[s].tag != T_PROPN || b - s < 2) return 0;
+    for (size_t i = 0; member_nouns[i]; i++)
+        if (!strcmp(tb->t[b - 1].low, member_nouns[i])) return 1;
+    return 0;
 }
 
 /* Whether the subject is a name (a proper noun heads it), to remember for coreference. */
 static int named(const token_buf *tb, size_t a, size_t b)
 {
     int head = T_NONE;
-    for (size_t k = a; k < b && tb->t[k].tag != T_PREP && tb->t[k].tag != T_POSS; k++)
+    for (size_t k = a; k < b && tb->t[k].tag != T_PREP; k++) {
         if (tb->t[k].tag == T_PROPN || tb->t[k].tag == T_NOUN) head = tb->t[k].tag;
+        if (tb->t[k].tag == T_POSS) head = T_NONE; /* "Khalilzad's experience": experience */
+    }
     return head == T_PROPN;
+}
+
+/* Whether the phrase is headed by a plural common noun ("American forces"). */
+static int plural(const token_buf *tb, size_t a, size_t b)
+{
+    size_t h = b;
+    for (size_t k = a; k < b && tb->t[k].tag != T_PREP; k++)
+        if (tb->t[k].tag == T_NOUN || tb->t[k].tag == T_PROPN) h = k;
+    if (h == b || tb->t[h].tag != T_NOUN) return 0;
+    const token *t = &tb->t[h];
+    return t->lowlen > 3 && t->low[t->lowlen - 1] == 's' && t->low[t->lowlen - 2] != 's';
+}
+
+/* Whether the phrase is "the statement", "the message": a document that speaks. */
+static int report_noun(const claimdb_lexicon *lex, const token_buf *tb, size_t a, size_t b)
+{
+    if (b - a < 1 || b - a > 3) return 0;
+    for (size_t k = a; k + 1 < b; k++)
+        if (tb->t[k].tag != T_DET && tb->t[k].tag != T_ADJ) return 0;
+    const token *t = &tb->t[b - 1];
+    return t->tag == T_NOUN && (lex_class(lex, t->low, t->lowlen) & CL_REPORTNOUN) &&
+           strcmp(t->low, "spokesman") && strcmp(t->low, "spokeswoman") &&
+           strcmp(t->low, "spokesperson") && strcmp(t->low, "official") &&
+           strcmp(t->low, "officials") && strcmp(t->low, "source") && strcmp(t->low, "sources");
+}
+
+/* The antecedent of the pronoun or "the group" at token a into out: "they" the latest of the
+ * last name and the last plural subject, the others the last name; never the object itself.
+ * Returns 1 when resolved. */
+static int resolve(run *r, const token_buf *tb, size_t a, char *out, size_t n, const char *obj)
+{
+    const char *w = tb->t[a].low;
+    int they = !strcmp(w, "they") || !strcmp(w, "them");
+    int group = they || !strcmp(w, "the"); /* "the group", "the militants" */
+    const char *cand = they && r->dc.plural_newer && r->dc.last_plural[0] ? r->dc.last_plural
+                       : group && r->dc.last_group[0]                     ? r->dc.last_group
+                                                                          : r->dc.last_entity;
+    if (!cand[0] || (obj && !strcmp(cand, obj))) return 0;
+    snprintf(out, n, "%s", cand);
+    return 1;
+}
+
+/* Remember who wrote "a message from X" / "X's statement" in this sentence. */
+static void note_report_author(run *r)
+{
+    const token_buf *tb = &r->tb;
+    const claimdb_lexicon *lex = r->opt->lexicon;
+    for (size_t k = 0; k < tb->n; k++) {
+        const token *t = &tb->t[k];
+        if (t->tag != T_NOUN || !(lex_class(lex, t->low, t->lowlen) & CL_REPORTNOUN)) continue;
+        size_t a = 0, b = 0;
+        if (k + 2 < tb->n && !strcmp(tb->t[k + 1].low, "from")) {
+            /* the last run of names after "from", within its noun phrase */
+            for (size_t j = k + 2; j < tb->n; j++) {
+                int tag = tb->t[j].tag;
+                if (tag == T_PROPN) {
+                    if (!b || b != j) a = j;
+                    b = j + 1;
+                } else if (tag != T_DET && tag != T_ADJ && tag != T_NOUN && tag != T_POSS &&
+                           !(tag == T_PREP && !strcmp(tb->t[j].low, "of"))) {
+                    break;
+                }
+            }
+        } else if (k >= 2 && tb->t[k - 1].tag == T_POSS && tb->t[k - 2].tag == T_PROPN) {
+            b = k - 1;
+            a = b - 1;
+            while (a > 0 && tb->t[a - 1].tag == T_PROPN)
+                a--;
+        }
+        if (b > a) {
+            make_term(r->text, tb, a, b, r->dc.report_author, sizeof r->dc.report_author);
+            return;
+        }
+    }
 }
 
 static claimdb_span span_of(const token_buf *tb, size_t a, size_t b)
@@ -98,7 +198,7 @@ static int on_claim(void *vctx, const raw_claim *c)
     char subj[TERM_MAX], obj[TERM_MAX], who[TERM_MAX];
     double conf = c->confidence;
     if (!subject_term(r->text, tb, c->subj_a, c->subj_b, subj, sizeof subj)) return 0;
-    if (!make_term(r->text, tb, c->objt_a, c->objt_b, obj, sizeof obj)) return 0;
+    if (!make_name_term(r->text, tb, c->objt_a, c->objt_b, obj, sizeof obj)) return 0;
     const char *claimant = NULL;
     claimdb_span cspan = {0, 0};
     if (c->claim_b > c->claim_a) {
@@ -108,27 +208,45 @@ static int on_claim(void *vctx, const raw_claim *c)
             claimant = who;
         } else if (subject_term(r->text, tb, c->claim_a, c->claim_b, who, sizeof who)) {
             claimant = who;
-            if (anaphor(tb, c->claim_a, c->claim_b) && coref && r->dc.last_entity[0])
-                snprintf(who, sizeof who, "%s", r->dc.last_entity);
+            if (coref && report_noun(r->opt->lexicon, tb, c->claim_a, c->claim_b) &&
+                r->dc.report_author[0])
+                snprintf(who, sizeof who, "%s", r->dc.report_author);
+            else if (anaphor(tb, c->claim_a, c->claim_b) && coref)
+                resolve(r, tb, c->claim_a, who, sizeof who, NULL);
         }
     }
     /* "Biden said he will ...", "“We will ...,” the Taliban said": the speaker */
-    int speaker_pronoun =
-        c->subj_b - c->subj_a == 1 && tb->t[c->subj_a].tag == T_PRON &&
-        (!strcmp(tb->t[c->subj_a].low, "he") || !strcmp(tb->t[c->subj_a].low, "she") ||
-         !strcmp(tb->t[c->subj_a].low, "we") || !strcmp(tb->t[c->subj_a].low, "i"));
+    const char *sw = tb->t[c->subj_a].low;
+    int speaker_pronoun = c->subj_b - c->subj_a == 1 && tb->t[c->subj_a].tag == T_PRON &&
+                          (!strcmp(sw, "we") || !strcmp(sw, "i") ||
+                           (c->indirect && (!strcmp(sw, "he") || !strcmp(sw, "she") ||
+                                            !strcmp(sw, "it") || !strcmp(sw, "they"))));
     if (coref && claimant && speaker_pronoun) {
         snprintf(subj, sizeof subj, "%s", claimant);
         conf -= 0.05;
     } else if (anaphor(tb, c->subj_a, c->subj_b)) {
-        if (coref && r->dc.last_entity[0]) {
-            snprintf(subj, sizeof subj, "%s", r->dc.last_entity);
+        if (coref && resolve(r, tb, c->subj_a, subj, sizeof subj, obj))
             conf -= 0.05;
-        } else {
+        else
             conf -= 0.1;
-        }
+    } else if (!c->implicit && group_name(tb, c->subj_a, c->subj_b)) {
+        snprintf(r->dc.last_group, sizeof r->dc.last_group, "%s", subj);
+        snprintf(r->dc.last_entity, sizeof r->dc.last_entity, "%s", subj);
+        r->dc.plural_newer = 0;
     } else if (!c->implicit && named(tb, c->subj_a, c->subj_b)) {
         snprintf(r->dc.last_entity, sizeof r->dc.last_entity, "%s", subj);
+        r->dc.plural_newer = 0;
+    } else if (!c->implicit && plural(tb, c->subj_a, c->subj_b)) {
+        snprintf(r->dc.last_plural, sizeof r->dc.last_plural, "%s", subj);
+        r->dc.plural_newer = 1;
+    }
+    if (!claimant && r->quote_who[0] && r->sentence < r->quote_until) {
+        snprintf(who, sizeof who, "%s", r->quote_who); /* said at the end of the quotation */
+        claimant = who;
+        cspan = r->quote_span;
+        if (coref && speaker_pronoun_word(tb, c->subj_a, c->subj_b)) {
+            snprintf(subj, sizeof subj, "%s", claimant);
+        }
     }
     if (conf < 0.05) conf = 0.05;
     if (conf > 1) conf = 1;
@@ -157,6 +275,77 @@ static int on_claim(void *vctx, const raw_claim *c)
     return 0;
 }
 
+/* Double quotation marks in text[a, b): opening minus closing (curly), and straight ones. */
+static void count_quotes(const char *text, size_t a, size_t b, int *curly, int *straight)
+{
+    *curly = *straight = 0;
+    for (size_t i = a; i < b; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c == '"') ++*straight;
+        if (c == 0xE2 && i + 2 < b && (unsigned char)text[i + 1] == 0x80) {
+            if ((unsigned char)text[i + 2] == 0x9C) ++*curly;
+            if ((unsigned char)text[i + 2] == 0x9D) --*curly;
+        }
+    }
+}
+
+typedef struct sentences {
+    size_t (*s)[2];
+    size_t n, cap;
+    int nomem;
+} sentences;
+
+static int collect_sentence(void *ctx, size_t start, size_t end)
+{
+    sentences *ss = ctx;
+    if (ss->n == ss->cap) {
+        size_t cap = ss->cap ? ss->cap * 2 : 32;
+        size_t(*p)[2] = realloc(ss->s, cap * sizeof *p);
+        if (!p) {
+            ss->nomem = 1;
+            return -1;
+        }
+        ss->s = p;
+        ss->cap = cap;
+    }
+    ss->s[ss->n][0] = start;
+    ss->s[ss->n][1] = end;
+    ss->n++;
+    return 0;
+}
+
+/* Sentence i opens a quotation that a later sentence closes with its speaker ("…,” the
+ * statement added."): remember the speaker for the sentences until then. */
+static void read_ahead_speaker(run *r, const sentences *ss, size_t i)
+{
+    int curly, straight;
+    count_quotes(r->text, ss->s[i][0], ss->s[i][1], &curly, &straight);
+    if (curly <= 0 && straight % 2 == 0) return;
+    for (size_t j = i + 1; j < ss->n && j <= i + 8; j++) {
+        int c2, s2;
+        count_quotes(r->text, ss->s[j][0], ss->s[j][1], &c2, &s2);
+        if (c2 == 0 && s2 % 2 == 0) continue; /* the quotation goes on */
+        if (c2 > 0) return;                   /* another one opens: give up */
+        token_buf *tb = &r->tb2;
+        size_t ca, cb;
+        if (tokenize(r->text, ss->s[j][0], ss->s[j][1], tb) ||
+            tag_tokens(r->opt->lexicon, r->text, tb) ||
+            !quote_speaker(r->opt->lexicon, r->text, tb, &ca, &cb))
+            return;
+        char who[TERM_MAX];
+        if (!subject_term(r->text, tb, ca, cb, who, sizeof who)) return;
+        if (report_noun(r->opt->lexicon, tb, ca, cb) && r->dc.report_author[0])
+            snprintf(who, sizeof who, "%s", r->dc.report_author);
+        else if (anaphor(tb, ca, cb) && r->dc.last_entity[0])
+            snprintf(who, sizeof who, "%s", r->dc.last_entity);
+        snprintf(r->quote_who, sizeof r->quote_who, "%s", who);
+        r->quote_span.start = tb->t[ca].start;
+        r->quote_span.end = tb->t[cb - 1].end;
+        r->quote_until = r->sentence + (j - i);
+        return;
+    }
+}
+
 static int is_question(const char *text, const token_buf *tb)
 {
     for (size_t k = tb->n; k-- > 0;) {
@@ -175,11 +364,11 @@ static int on_sentence(void *vctx, size_t start, size_t end)
     }
     r->qa = start;
     r->qb = end;
+    note_report_author(r);
     int rc = 0;
     /* a "sentence" of thousands of words is a table or a list, not prose: no claims */
     if (r->tb.n <= MAX_SENTENCE_TOKENS && !is_question(r->text, &r->tb))
-        rc = find_relations(r->opt->lexicon, r->text, &r->tb, &r->dc,
-                            !(r->opt->flags & CLAIMDB_EXTRACT_NO_COREF), on_claim, r);
+        rc = find_relations(r->opt->lexicon, r->text, &r->tb, &r->dc, r->opt->flags, on_claim, r);
     if (rc < 0) r->nomem = 1;
     r->sentence++;
     return rc;
@@ -224,12 +413,23 @@ int claimdb_extract(const char *text, size_t len, const claimdb_extract_options 
                 }
                 e = q;
             }
-            rc = split_sentences(text, s, e, on_sentence, &r);
+            sentences ss = {NULL, 0, 0, 0};
+            rc = split_sentences(text, s, e, collect_sentence, &ss);
+            if (ss.nomem) r.nomem = 1;
+            for (size_t i = 0; i < ss.n && !rc; i++) {
+                if (r.sentence >= r.quote_until) {
+                    r.quote_who[0] = '\0';
+                    read_ahead_speaker(&r, &ss, i);
+                }
+                rc = on_sentence(&r, ss.s[i][0], ss.s[i][1]);
+            }
+            free(ss.s);
         }
         k = j;
     }
     free(lines);
     token_buf_free(&r.tb);
+    token_buf_free(&r.tb2);
     if (count) *count = r.count;
     if (r.nomem) return CLAIMDB_NOMEM;
     if (r.stopped) return CLAIMDB_ABORT;

@@ -154,23 +154,38 @@ typedef struct raw_claim {
     int negated;
     double confidence;
     int implicit; /* from an appositive or a role noun: not a subject for coreference */
+    int indirect; /* reported by "X said (that) ...": he and she may be X */
 } raw_claim;
 
 typedef int (*raw_claim_fn)(void *ctx, const raw_claim *c);
 
 /* Context carried from sentence to sentence of one text (coreference-lite). */
 typedef struct discourse {
-    char last_entity[512]; /* the last proper-name subject, for he/she/it/the group */
+    char last_entity[512];   /* the last proper-name subject, for he/she/it/the group */
+    char last_plural[512];   /* the last plural common-noun subject ("American forces") */
+    char last_group[512];    /* the last group named with a member noun ("Taliban delegation") */
+    int plural_newer;        /* last_plural came after last_entity: "they" means it */
+    char report_author[512]; /* "a message from X", "X's statement": X, for "the message said" */
 } discourse;
 
-/* Find the claims of one tagged sentence. Returns 0, or what fn returned when non-zero. */
+/* The speaker of a quotation that a sentence closes: "… now,” the statement added." gives the
+ * tokens of "the statement" in [*ca, *cb). Returns 1 when found. */
+int quote_speaker(const claimdb_lexicon *lex, const char *text, token_buf *tb, size_t *ca,
+                  size_t *cb);
+
+/* Find the claims of one tagged sentence (flags: CLAIMDB_EXTRACT_*). Returns 0, or what fn
+ * returned when non-zero. */
 int find_relations(const claimdb_lexicon *lex, const char *text, token_buf *tb, discourse *dc,
-                   int coref, raw_claim_fn fn, void *ctx);
+                   int flags, raw_claim_fn fn, void *ctx);
 
 /* ---- term.c --------------------------------------------------------------------------------- */
 
 /* Write the term for tokens [a, b) (determiners, quote marks and outer punctuation dropped)
  * into out (size n). Returns its length (0: nothing left). */
 size_t make_term(const char *text, const token_buf *tb, size_t a, size_t b, char *out, size_t n);
+/* The same, but a name after a title or role ("U.S. envoy Zalmay Khalilzad", "Secretive Taliban
+ * leader Mullah Omar") is the name alone. */
+size_t make_name_term(const char *text, const token_buf *tb, size_t a, size_t b, char *out,
+                      size_t n);
 
 #endif /* CLAIMDB_EXTRACT_H */

@@ -34,7 +34,8 @@ static const char *relnoun_verb(const view *v, const token *t, char *buf)
     for (size_t i = 0; i < sizeof relnouns / sizeof relnouns[0]; i++)
         if (is_low(t, relnouns[i][0])) return relnouns[i][1];
     size_t n = t->lowlen;
-    if (n > 5 && n < 60 && (!memcmp(t->low + n - 2, "er", 2) || !memcmp(t->low + n - 2, "or", 2))) {
+    if (t->tag == T_NOUN && n > 5 && n < 60 &&
+        (!memcmp(t->low + n - 2, "er", 2) || !memcmp(t->low + n - 2, "or", 2))) { /* not "Warner" */
         char stem[64];
         memcpy(stem, t->low, n - 2);
         stem[n - 2] = '\0';
@@ -86,8 +87,12 @@ static int appositives(view *v, size_t a, size_t b, const frame *fr)
     for (size_t k = a + 1; k + 2 < b && !rc; k++) {
         if (!is_punct(v, k, ',') || T(v, k - 1)->tag != T_PROPN) continue;
         const token *d = T(v, k + 1);
-        if (!(is_low(d, "a") || is_low(d, "an") || is_low(d, "the"))) continue;
+        /* "X, a leader", "X, president of Y", "X, Y's bride" */
+        int bare = d->tag == T_NOUN || d->tag == T_ADJ ||
+                   (d->tag == T_PROPN && k + 2 < b && T(v, k + 2)->tag == T_POSS);
+        if (!(is_low(d, "a") || is_low(d, "an") || is_low(d, "the") || bare)) continue;
         size_t e = np_right(v, k + 1, b, 1);
+        if (bare && e < b && !is_punct(v, e, ',') && !is_punct(v, e, '.')) continue;
         if (e == k + 1) continue;
         if (e < b && !is_punct(v, e, ',') && !is_punct(v, e, ')') && !is_punct(v, e, '.') &&
             !(T(v, e)->tag == T_CONJ && e + 1 < b && T(v, e + 1)->tag == T_ADJ))
@@ -120,7 +125,35 @@ static int appositives(view *v, size_t a, size_t b, const frame *fr)
     return rc;
 }
 
+/* A common noun just before a name: "keyboardist Philippe Saisse", "friend Derek Stevens"
+ * give Philippe Saisse / be / keyboardist (role nouns with an organisation before them are
+ * role_names()'s). */
+static int title_names(view *v, size_t a, size_t b, const frame *fr)
+{
+    int rc = 0;
+    for (size_t k = a; k + 1 < b && !rc; k++) {
+        const token *t = T(v, k);
+        char buf[64];
+        if (t->tag != T_NOUN || T(v, k + 1)->tag != T_PROPN || t->lowlen < 3) continue;
+        if (k > a && T(v, k - 1)->tag == T_PROPN && relnoun_verb(v, t, buf)) continue;
+        size_t pe = k + 1;
+        while (pe < b && T(v, pe)->tag == T_PROPN)
+            pe++;
+        if (pe < b && (T(v, pe)->tag == T_NOUN || T(v, pe)->tag == T_POSS)) continue;
+        size_t s = k;
+        while (s > a && (T(v, s - 1)->tag == T_ADJ || T(v, s - 1)->tag == T_NOUN))
+            s--;
+        vgroup g;
+        memset(&g, 0, sizeof g);
+        g.implicit = 1;
+        g.a = k + 1;
+        rc = emit_claim(v, fr, k + 1, pe, &g, k + 1, s, k + 1, 0, "be", 0, 0.5);
+        k = pe - 1;
+    }
+    return rc;
+}
+
 int nominal_relations(view *v, size_t a, size_t b, const frame *fr)
 {
-    return appositives(v, a, b, fr) || role_names(v, a, b, fr);
+    return appositives(v, a, b, fr) || role_names(v, a, b, fr) || title_names(v, a, b, fr);
 }

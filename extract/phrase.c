@@ -45,7 +45,7 @@ size_t np_right(const view *v, size_t i, size_t lim, int with_of)
     size_t end = i;
     while (k < lim) {
         int tag = T(v, k)->tag;
-        if (noun_head(tag)) {
+        if (noun_head(tag) || (head && is_punct(v, k, '%') && T(v, k - 1)->tag == T_NUM)) {
             head = 1;
             k++;
             end = k;
@@ -62,6 +62,17 @@ size_t np_right(const view *v, size_t i, size_t lim, int with_of)
             np_punct(v, k)) {
             if (tag == T_DET && k > i && T(v, k - 1)->tag != T_POSS) break;
             k++;
+            continue;
+        }
+        /* coordinated adjectives: "good and strong diplomatic, economic and political ties" */
+        if (!head && k > i && k + 1 < lim && T(v, k - 1)->tag == T_ADJ &&
+            (tag == T_CONJ || is_punct(v, k, ',')) && T(v, k + 1)->tag == T_ADJ) {
+            k++;
+            continue;
+        }
+        if (!head && k > i && k + 2 < lim && T(v, k - 1)->tag == T_ADJ && is_punct(v, k, ',') &&
+            T(v, k + 1)->tag == T_CONJ && T(v, k + 2)->tag == T_ADJ) {
+            k += 2;
             continue;
         }
         break;
@@ -292,4 +303,44 @@ void set_pred(char pred[128], const char *a, const char *b)
 size_t np_left(const view *v, size_t end, size_t lo)
 {
     return np_left_at(v, end, lo, 0);
+}
+
+int subject_left(const view *v, size_t ga, size_t lo, size_t *sa, size_t *se)
+{
+    size_t e = ga;
+    while (e > lo && (T(v, e - 1)->tag == T_ADV || T(v, e - 1)->tag == T_NEG))
+        e--;
+    /* a parenthetical adverb: "The University of Florida, however, refused" */
+    if (e > lo + 2 && is_punct(v, e - 1, ',') && T(v, e - 2)->tag == T_ADV) {
+        size_t q = e - 2;
+        while (q > lo && T(v, q - 1)->tag == T_ADV)
+            q--;
+        if (q > lo && is_punct(v, q - 1, ',')) q--;
+        if (q > lo && noun_head(T(v, q - 1)->tag)) e = q;
+    }
+    size_t s = np_left(v, e, lo);
+    if (s < e) {
+        *sa = s;
+        *se = e;
+        return 1;
+    }
+    /* an appositive or a relative clause between commas: "X, a leader, said", "X, which is
+     * based in Paris, said" */
+    if (e > lo + 1 && is_punct(v, e - 1, ',')) {
+        for (size_t q = e - 1; q-- > lo && e - q < 30;) {
+            if (!is_punct(v, q, ',')) continue;
+            int t = T(v, q + 1)->tag;
+            if (t == T_WH || t == T_DET || t == T_NOUN || t == T_ADJ || t == T_PROPN ||
+                t == T_NUM || t == T_PPRON) {
+                size_t s1 = np_left(v, q, lo);
+                if (s1 < q && T(v, s1)->tag != T_PRON) {
+                    *sa = s1;
+                    *se = q;
+                    return 1;
+                }
+            }
+            break;
+        }
+    }
+    return 0;
 }

@@ -37,6 +37,7 @@ int emit_claim(view *v, const frame *fr, size_t sa, size_t sb, const vgroup *g, 
     set_pred(c.predicate, pred, NULL);
     c.negated = neg ^ fr->negated;
     c.implicit = g->implicit;
+    c.indirect = fr->indirect;
     c.confidence = conf * fr->conf;
     if (c.confidence > 1) c.confidence = 1;
     return v->fn(v->ctx, &c);
@@ -85,6 +86,8 @@ int verb_relations(view *v, size_t a, size_t b, const frame *fr)
                 reduced = 1;
             /* "given the amount": a preposition in all but name */
             if (is_low(T(v, g.a), "given") && g.b < b && T(v, g.b)->tag == T_DET) reduced = 0;
+            /* "a revolving credit line", "a trading company": a modifier of the next noun */
+            if (g.b < b && T(v, g.b)->tag == T_NOUN && g.b == g.a + 1) reduced = 0;
         }
         if (!g.finite && !reduced) {
             k = next - 1;
@@ -96,7 +99,11 @@ int verb_relations(view *v, size_t a, size_t b, const frame *fr)
         while (se > a && (T(v, se - 1)->tag == T_ADV || T(v, se - 1)->tag == T_NEG))
             se--;
         int via_wh = 0;
-        if (reduced) {
+        if (reduced && T(v, g.a)->vform == VF_ING && se > a + 1 && is_punct(v, se - 1, ',') &&
+            last_sb > last_sa) {
+            sa = last_sa; /* "..., noting that": the main clause's subject notes */
+            se = last_sb;
+        } else if (reduced) {
             if (se > a + 1 && is_punct(v, se - 1, ',')) se--;
             sa = np_left(v, se, a);
         } else if (se > a && T(v, se - 1)->tag == T_WH) {
@@ -108,19 +115,8 @@ int verb_relations(view *v, size_t a, size_t b, const frame *fr)
                 se = e;
             else
                 sa = se = g.a;
-        } else {
-            sa = np_left(v, se, a);
-            if (sa == se && se > a && is_punct(v, se - 1, ',')) {
-                /* "X, an appositive, said" */
-                size_t e2 = se - 1, s2 = np_left(v, e2, a);
-                if (s2 < e2 && s2 > a && is_punct(v, s2 - 1, ',')) {
-                    size_t s1 = np_left(v, s2 - 1, a);
-                    if (s1 < s2 - 1) {
-                        sa = s1;
-                        se = s2 - 1;
-                    }
-                }
-            }
+        } else if (!subject_left(v, g.a, a, &sa, &se)) {
+            sa = se = g.a;
         }
         (void)via_wh;
         int inherited = 0;
@@ -225,6 +221,14 @@ int verb_relations(view *v, size_t a, size_t b, const frame *fr)
                 /* "met with X", "pull out of X", "is in control of X" */
                 size_t p = oa;
                 size_t e2 = np_right(v, p + 1, b, 0);
+                if (e2 == p + 1 && p + 1 < b && T(v, p + 1)->tag == T_VERB &&
+                    T(v, p + 1)->vform == VF_ING) {
+                    /* "died after giving a speech" */
+                    pb = p + 1;
+                    oa = pb;
+                    ob = clause_end(v, oa, b, 0);
+                    goto have_object;
+                }
                 if (e2 == p + 1) {
                     k = next - 1;
                     continue;

@@ -97,6 +97,7 @@ static int next_kind(const token_buf *tb, size_t k, const unsigned *poss)
         if (t->tag == T_QUOTE) continue;
         if (t->tag != T_NONE) return t->tag;
         if (poss[j] == P_V) return T_VERB;
+        if ((poss[j] & P_V) && (t->vform == VF_PAST || t->vform == VF_PASTPART)) return T_VERB;
         if (poss[j] & P_N) return T_NOUN;
         if (poss[j] & P_A) return T_ADJ;
         if (poss[j] & P_V) return T_VERB;
@@ -155,9 +156,11 @@ static int choose(const claimdb_lexicon *lex, const char *text, token_buf *tb, s
             (lex_class(lex, tb->t[j].low, tb->t[j].lowlen) & CL_PARTICLE))
             phrasal_next = lex_phrasal(lex, t->lemma, tb->t[j].low, tb->t[j].lowlen);
     switch (pt) {
+    case T_WH: /* "remarks that sophisticated strategies are": an adjective before a noun */
+        if ((t->vform == VF_PAST || t->vform == VF_ING) && (p & P_A) && next_nounish) return T_ADJ;
+        return T_VERB;
     case T_MODAL:
     case T_NEG:
-    case T_WH:
         return T_VERB;
     case T_TO:
         return t->vform == VF_BASE || !nouny ? T_VERB : T_NOUN;
@@ -171,11 +174,16 @@ static int choose(const claimdb_lexicon *lex, const char *text, token_buf *tb, s
     }
     case T_PRON: {
         size_t pj;
+        if (!strcmp(tb->t[pi].low, "one")) /* "One major difference" */
+            return (p & P_A) && next_nounish ? T_ADJ : (p & P_N) ? T_NOUN : T_VERB;
         if (lex_class(lex, tb->t[pi].low, tb->t[pi].lowlen) & CL_PRONOBJ) return T_NOUN;
         const char *pw = tb->t[pi].low;
         if (!strcmp(pw, "he") || !strcmp(pw, "she") || !strcmp(pw, "they") || !strcmp(pw, "we") ||
             !strcmp(pw, "i"))
             return T_VERB; /* subject pronouns */
+        if (prev_index(tb, pi, &pj) && tb->t[pj].tag == T_VERB && tb->t[pj].lemma &&
+            (lex_class(lex, tb->t[pj].lemma, strlen(tb->t[pj].lemma)) & CL_SPEECH))
+            return T_VERB; /* "saying it favors" */
         if (prev_index(tb, pi, &pj) &&
             (tb->t[pj].tag == T_VERB || tb->t[pj].tag == T_PREP || tb->t[pj].tag == T_TO))
             return (p & P_A) ? T_ADJ : (p & P_N) ? T_NOUN : T_VERB; /* "make it clear" */
@@ -195,25 +203,48 @@ static int choose(const claimdb_lexicon *lex, const char *text, token_buf *tb, s
         return (p & P_N) ? T_NOUN : T_VERB;
     case T_NOUN:
     case T_PROPN: {
+        /* "ground rents": an irregular past that is also a noun, before a noun */
+        if (t->vform == VF_PAST && (p & P_N) && nk == T_NOUN && !ends_with(t, "ed")) return T_NOUN;
         if (t->vform == VF_PAST || t->vform == VF_ING) return T_VERB;
         if (phrasal_next) return T_VERB;
         int objectish = nk == T_DET || nk == T_PPRON || nk == T_PRON || nk == T_TO || nk == T_WH ||
                         nk == T_PROPN || nk == T_NUM;
         /* an adverb between a noun and this word makes it a verb: "the lodge also hosts" */
         if (pi + 1 < k && tb->t[pi + 1].tag == T_ADV && t->vform != VF_BASE) return T_VERB;
-        if (pt == T_PROPN && nk == T_ADJ && t->vform == VF_PRES3) return T_VERB;
+        /* "peace talks with Kabul could be ...": the clause's verb comes later */
+        int aux_later = 0;
+        for (size_t j = k + 1; j < tb->n && t->vform == VF_PRES3 && !aux_later; j++) {
+            int tj = tb->t[j].tag;
+            if (tj == T_PUNCT || tj == T_WH || tj == T_SUB || tj == T_CONJ || tj == T_TO ||
+                tj == T_PRON)
+                break;
+            aux_later = tj == T_AUX || tj == T_MODAL;
+        }
+        /* after a name, an -s form is its verb when something it can take follows:
+         * "Bywaters offers personal tuition", but "Jaguar shares closed", "U.S. troops but" */
+        int name_verb = pt == T_PROPN && t->vform == VF_PRES3 && !aux_later &&
+                        (nk == T_DET || nk == T_ADJ || nk == T_NOUN || nk == T_PROPN ||
+                         nk == T_NUM || nk == T_PPRON || nk == T_PRON || nk == T_TO || nk == T_WH);
+        if (name_verb) {
+            size_t q = pi;
+            while (q > 0 && (tb->t[q - 1].tag == T_PROPN || tb->t[q - 1].tag == T_NOUN ||
+                             tb->t[q - 1].tag == T_ADJ || tb->t[q - 1].tag == T_QUOTE))
+                q--;
+            const char *qw = q > 0 ? tb->t[q - 1].low : "";
+            int clause_prep = !strcmp(qw, "as") || !strcmp(qw, "after") || !strcmp(qw, "before") ||
+                              !strcmp(qw, "since");
+            if (q > 0 &&
+                ((tb->t[q - 1].tag == T_PREP && !clause_prep) || tb->t[q - 1].tag == T_DET ||
+                 tb->t[q - 1].tag == T_TO || tb->t[q - 1].tag == T_VERB ||
+                 tb->t[q - 1].tag == T_PPRON || tb->t[q - 1].tag == T_POSS))
+                name_verb = 0; /* "a withdrawal of U.S.-NATO troops", "the Jaguar shares" */
+        }
+        if (name_verb) return T_VERB;
         if (nk == T_VERB || nk == T_AUX || nk == T_MODAL || nk == T_NOUN || nk == T_ADJ)
             return T_NOUN;
         if (t->vform == VF_PRES3) {
             if (speech) return T_VERB;
-            /* "peace talks with Kabul could be ...": the clause's verb comes later */
-            for (size_t j = k + 1; j < tb->n; j++) {
-                int tj = tb->t[j].tag;
-                if (tj == T_PUNCT || tj == T_WH || tj == T_SUB || tj == T_CONJ || tj == T_TO ||
-                    tj == T_PRON)
-                    break;
-                if (tj == T_AUX || tj == T_MODAL) return T_NOUN;
-            }
+            if (aux_later) return T_NOUN;
             /* a noun phrase after a preposition or a verb is no subject: "in peace talks" */
             size_t q = pi;
             while (q > 0 && (tb->t[q - 1].tag == T_NOUN || tb->t[q - 1].tag == T_ADJ ||
@@ -222,7 +253,7 @@ static int choose(const claimdb_lexicon *lex, const char *text, token_buf *tb, s
                 q--;
             if (q > 0 &&
                 (tb->t[q - 1].tag == T_PREP || tb->t[q - 1].tag == T_TO ||
-                 (tb->t[q - 1].tag == T_VERB && q < pi && tb->t[q - 1].lemma &&
+                 (tb->t[q - 1].tag == T_VERB && tb->t[q - 1].lemma &&
                   !(lex_class(lex, tb->t[q - 1].lemma, strlen(tb->t[q - 1].lemma)) & CL_SPEECH))))
                 return T_NOUN;
             if (objectish) return T_VERB;
@@ -233,7 +264,7 @@ static int choose(const claimdb_lexicon *lex, const char *text, token_buf *tb, s
         const token *pv = &tb->t[pi];
         int plural =
             pv->lowlen > 2 && pv->low[pv->lowlen - 1] == 's' && pv->low[pv->lowlen - 2] != 's';
-        if (plural && (objectish || nk == T_PART)) return T_VERB;
+        if (plural && (objectish || nk == T_PART || speech)) return T_VERB;
         return T_NOUN;
     }
     case T_VERB:
@@ -271,7 +302,7 @@ int tag_tokens(const claimdb_lexicon *lex, const char *text, token_buf *tb)
             capw += t->cap;
         }
     }
-    int titlecase = longw >= 3 && capw * 10 >= longw * 7;
+    int titlecase = longw >= 3 && capw * 10 >= longw * 9; /* a lower-case verb: not a title */
     /* pass 1: closed classes, numbers, names, possibilities */
     for (size_t k = 0; k < tb->n; k++) {
         token *t = &tb->t[k];

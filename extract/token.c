@@ -248,6 +248,11 @@ int tokenize(const char *text, size_t start, size_t end, token_buf *tb)
         token *t = &tb->t[k];
         t->low = lower(tb, text, t->start, t->end, &t->lowlen);
         t->cap = text[t->start] >= 'A' && text[t->start] <= 'Z';
+        /* "al-Baghdadi", "bin-Laden": a lower-case particle and a capitalised name */
+        for (size_t q = t->start; !t->cap && q < t->end && q < t->start + 4; q++)
+            if (text[q] == '-' && q > t->start && q + 1 < t->end && text[q + 1] >= 'A' &&
+                text[q + 1] <= 'Z')
+                t->cap = 1;
     }
     return 0;
 }

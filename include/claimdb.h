@@ -398,7 +398,9 @@ typedef struct claimdb_extracted {
     claimdb_span subject_span;   /**< the subject's words as written */
     claimdb_span predicate_span; /**< the verb group as written ("has demanded") */
     claimdb_span object_span;    /**< the object's words as written (the whole argument) */
-    claimdb_span claimant_span;  /**< the claimant as written (empty when claimant is NULL) */
+    claimdb_span claimant_span;  /**< the claimant as written (empty when claimant is NULL);
+                                      after the quote when a quotation over several sentences
+                                      names its speaker at its end */
     claimdb_span quote_span;     /**< the sentence that makes the claim */
     int negated;                 /**< 1 when the sentence says the opposite (not, denied, ...) */
     double confidence;           /**< in (0, 1]: lower for hedges, pronouns, inferred subjects */
@@ -409,6 +411,9 @@ typedef struct claimdb_extracted {
 /** Flags for claimdb_extract_options.flags. */
 #define CLAIMDB_EXTRACT_NO_COREF 0x1 /**< keep pronoun subjects as written ("he") */
 #define CLAIMDB_EXTRACT_NO_CLEAN 0x2 /**< treat every line as prose (no furniture skipped) */
+/** Also report the act of saying as a claim ("X said Y" gives X / say / Y besides Y with
+ * claimant X), as Open IE benchmarks count it; the reported content is still a claim. */
+#define CLAIMDB_EXTRACT_REPORTING 0x4
 
 /** Options for claimdb_extract(). Zero-initialise, then set the lexicon. */
 typedef struct claimdb_extract_options {
@@ -449,10 +454,13 @@ const char *claimdb_lexicon_verb_lemma(const claimdb_lexicon *lex, const char *w
  * @param[in] len its length in bytes.
  * @param[in] opt options; opt->lexicon is required.
  * @param[in] callback called for each claim (may be NULL: claims are only counted).
+ * @param[in] ctx passed to callback unchanged.
  * @param[out] count may be NULL; else set to the number of claims reported.
  * @return CLAIMDB_OK, CLAIMDB_ABORT (the callback stopped it), CLAIMDB_NOMEM, CLAIMDB_MISUSE
  *  (NULL text with len > 0, NULL opt or lexicon).
- * @note Reentrant: it keeps no state between calls, so threads may extract at once. */
+ * @note Reentrant: it keeps no state between calls, so threads may extract at once (sharing
+ *  one lexicon). Sentences of more than 400 words make no claims; coreference spans the text.
+ */
 int claimdb_extract(const char *text, size_t len, const claimdb_extract_options *opt,
                     claimdb_extract_callback callback, void *ctx, size_t *count);
 

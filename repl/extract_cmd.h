@@ -16,9 +16,9 @@ claimdb_lexicon *open_lexicon(void);
 /* Append text[0..n) to b as a JSON string (with its quotes). */
 void put_json_string(buf *b, const char *s, size_t n);
 
-/* Append the claims of one article to b, one JSON object per line. Returns the number of
- * claims, or -1 on NOMEM. */
-long extract_article_jsonl(const claimdb_lexicon *lex, int64_t article, const char *text,
-                           size_t len, buf *b);
+/* Append the claims of one article to b, one JSON object per line (flags: CLAIMDB_EXTRACT_*).
+ * Returns the number of claims, or -1 on NOMEM. */
+long extract_article_jsonl(const claimdb_lexicon *lex, int flags, int64_t article,
+                           const char *text, size_t len, buf *b);
 
 #endif /* CLAIMDB_REPL_EXTRACT_CMD_H */

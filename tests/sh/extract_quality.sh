@@ -11,8 +11,8 @@ set -u
 . "$(dirname "$0")/../lib/common.sh"
 export CI=true
 cd "$tmp" || exit 1
-PRECISION_FLOOR=0.18
-RECALL_FLOOR=0.18
+PRECISION_FLOOR=0.19
+RECALL_FLOOR=0.20
 
 "$prog" import x.db "$src/data/aliases.tsv" 2> err || fail "aliases: $(cat err)"
 "$prog" ingest x.db "$src/data/articles" > out 2> err || fail "ingest: $(cat err)"
@@ -40,6 +40,10 @@ grep -qF "0	foreign forces pull out of the country	For years, the Taliban has de
     fail "Taliban demand in article 0: $(cat out)"
 "$prog" x.db 'FIND ?who WHERE "United States" control "Afghan government" FROM ?src BY ?who FILTER ?src = 0;' > out
 grep -qx Taliban out || fail "claimant of 'the United States is in control of the Afghan government': $(cat out)"
+# A quotation over two sentences, attributed at its end to "the statement" (a message from
+# Taliban supreme leader Hibatullah Akhundzada): its first sentence is negative and his.
+"$prog" x.db 'FIND ?who WHERE NOT Afghanistan permit ?o FROM ?src BY ?who FILTER ?src = 3;' > out
+grep -qx 'Hibatullah Akhundzada' out || fail "claimant of 'Afghanistan will not permit anyone': $(cat out)"
 "$prog" x.db 'FIND ?s WHERE NOT ?s comment ?o FROM ?src FILTER ?src = 4;' > out
 grep -q 'U.S. embassy' out || fail "the embassy declined to comment (negated): $(cat out)"
 

@@ -11,7 +11,8 @@ export CI=true
 cd "$tmp" || exit 1
 
 "$prog" extract --help > out || fail "extract --help: status $?"
-grep -q '^Usage: claimdb extract \[--jobs N\] \[FILE...\]' out || fail "extract --help text: $(head -3 out)"
+grep -q '^Usage: claimdb extract \[--jobs N\] \[--reporting\] \[--no-coref\] \[FILE...\]' out ||
+    fail "extract --help text: $(head -3 out)"
 "$prog" --help | grep -q 'claimdb extract' || fail "claimdb --help does not mention extract"
 "$prog" extract --bogus > out 2> err
 [ $? = 2 ] || fail "extract --bogus: status not 2"
@@ -42,6 +43,17 @@ grep -q "^<stdin>:3: field 'id'" err || fail "bad id not reported at line 3: $(c
 grep -q '"subject":"army","predicate":"attack","object":"village","article":7,.*"claimant":"ministry","polarity":"-"' out.jsonl ||
     fail "denial: $(cat out.jsonl)"
 grep -q '"article":9,.*"claimant":"Pentagon"' out.jsonl || fail "according to: $(cat out.jsonl)"
+
+# --reporting adds the act of saying; --no-coref keeps the pronoun.
+printf '{"id": 1, "text": "Biden has said that he will not abandon the government."}\n' > said.jsonl
+"$prog" extract < said.jsonl > out || fail "extract of said.jsonl"
+grep -q '"subject":"Biden","predicate":"abandon","object":"government",.*"claimant":"Biden","polarity":"-"' out ||
+    fail "he as the speaker: $(cat out)"
+[ "$(wc -l < out)" = 1 ] || fail "more than one claim without --reporting: $(cat out)"
+"$prog" extract --reporting --no-coref < said.jsonl > out || fail "extract --reporting --no-coref"
+grep -q '"subject":"Biden","predicate":"say","object":"he will not abandon the government"' out ||
+    fail "--reporting: $(cat out)"
+grep -q '"subject":"he","predicate":"abandon"' out || fail "--no-coref: $(cat out)"
 
 # --jobs: same output.
 for i in 0 1 2 3 4; do cat "$src/data/articles/$i.txt" > "$i.txt"; done

@@ -284,6 +284,7 @@ typedef struct offs {
     const char *text;
     size_t len;
     int claims;
+    int later_claimants;      /* claimants found after the quote (quotations over sentences) */
     const char *forbidden[4]; /* page furniture that no quote may touch */
 } offs;
 
@@ -333,9 +334,14 @@ static int check_offsets(void *ctx, const claimdb_extracted *e)
         check_span(o, e->predicate_span, q, NULL);
     }
     check_span(o, e->object_span, q, e->object);
-    if (e->claimant) {
+    if (e->claimant) { /* in the quote, or after it: a quotation attributed at its end */
         assert_true(e->claimant_span.start < e->claimant_span.end);
-        assert_true(e->claimant_span.end <= q.end && e->claimant_span.start >= q.start);
+        assert_true(e->claimant_span.end <= o->len);
+        assert_true(e->claimant_span.start >= q.start);
+        if (e->claimant_span.end > q.end) {
+            assert_true(e->claimant_span.start >= q.end);
+            o->later_claimants++;
+        }
     }
     for (int i = 0; i < 4 && o->forbidden[i]; i++) {
         const char *f = strstr(o->text, o->forbidden[i]);
@@ -363,6 +369,9 @@ static void test_offsets_seed_articles(void **state)
         opt.lexicon = lex;
         assert_int_equal(claimdb_extract(o.text, o.len, &opt, check_offsets, &o, NULL), CLAIMDB_OK);
         assert_true(o.claims >= 10);
+        /* “We fully assure … that Afghanistan will not permit anyone …. And we …,” the
+         * statement added. */
+        if (n == 3) assert_true(o.later_claimants >= 2);
         free((char *)o.text);
     }
 }
