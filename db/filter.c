@@ -64,8 +64,7 @@ int find_eval_value(find_exec *fx, const ast_expr *e, value *out)
     case EXPR_PARAM:
     case EXPR_NUMBER:
     case EXPR_DATE: {
-        /* sorted by node (find_open): a filter of 100,000 constants is not a scan per value */
-        const_entry key = {.e = e};
+        const_entry key = {e, v_null()};
         const const_entry *c = bsearch(&key, fx->consts, fx->nconsts, sizeof key, find_const_order);
         *out = c ? c->v : v_null();
         return CLAIMDB_OK;
@@ -176,12 +175,10 @@ int find_prepare_expr(find_exec *fx, const ast_expr *e)
         if ((rc = find_prepare_expr(fx, e->args[i]))) return rc;
     if (e->kind == EXPR_REGEX) {
         regex_entry *r = fx->regexes;
-        if (fx->nregex == fx->capregex) {
-            size_t cap = fx->capregex ? fx->capregex * 2 : 4;
-            if (!(r = realloc(fx->regexes, cap * sizeof *r)))
-                return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+        if (find_full(fx->nregex)) { /* grow by doubling: a FILTER may have 100,000 parts */
+            r = realloc(fx->regexes, find_grown(fx->nregex) * sizeof *r);
+            if (!r) return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
             fx->regexes = r;
-            fx->capregex = cap;
         }
         char msg[256];
         if (cq_regex_compile(e->text, &r[fx->nregex].re, msg, sizeof msg))
@@ -216,12 +213,10 @@ int find_prepare_expr(find_exec *fx, const ast_expr *e)
         if (rc == CLAIMDB_OK) v = v_term(id);
     }
     const_entry *c = fx->consts;
-    if (fx->nconsts == fx->capconsts) {
-        size_t cap = fx->capconsts ? fx->capconsts * 2 : 8;
-        if (!(c = realloc(fx->consts, cap * sizeof *c)))
-            return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+    if (find_full(fx->nconsts)) {
+        c = realloc(fx->consts, find_grown(fx->nconsts) * sizeof *c);
+        if (!c) return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
         fx->consts = c;
-        fx->capconsts = cap;
     }
     c[fx->nconsts].e = e;
     c[fx->nconsts].v = v;

@@ -181,7 +181,7 @@ static ast_term term_of(ast_term_kind kind, char *text, ast_loc loc)
 %token FOUND "FOUND"
 %token FIND "FIND" OF "OF" ON "ON" OUTLET "OUTLET" PREDICATES "PREDICATES" QUOTES "QUOTES"
 %token RETRACT "RETRACT"
-%token ROLLBACK "ROLLBACK" SHOW "SHOW" STATS "STATS" STORED "STORED" TERMS "TERMS" TEXT "TEXT"
+%token ROLLBACK "ROLLBACK" SHOW "SHOW" STATS "STATS" STORED "STORED" METHOD "METHOD" TERMS "TERMS" TEXT "TEXT"
 %token TITLE "TITLE" TO "TO" URL "URL"
 %token APPEARANCE "APPEARANCE" BEST "BEST" CLAIMANT "CLAIMANT" LANGUAGE "LANGUAGE"
 %token RATING "RATING" REVIEW "REVIEW" REVIEWED "REVIEWED" REVIEWS "REVIEWS" VALUE "VALUE"
@@ -402,6 +402,11 @@ pattern:
         ONCE($$->reviewed.kind != TERM_NONE, "REVIEWED", @2);
         if ($$->reviewed.kind == TERM_NONE) $$->reviewed = term_of(TERM_VAR, $3, @3); else free($3);
     }
+| pattern METHOD VAR {
+        $$ = $1; $$->loc = @$;
+        ONCE($$->method.kind != TERM_NONE, "METHOD", @2);
+        if ($$->method.kind == TERM_NONE) $$->method = term_of(TERM_VAR, $3, @3); else free($3);
+    }
 | pattern SOURCES cmp id_value {
         $$ = $1; $$->loc = @$;
         ONCE($$->has_sources, "SOURCES", @2);
@@ -479,6 +484,7 @@ word:
 | SHOW                  { TRY($$ = cq_source(ctx, @1)); }
 | STATS                 { TRY($$ = cq_source(ctx, @1)); }
 | STORED                { TRY($$ = cq_source(ctx, @1)); }
+| METHOD                { TRY($$ = cq_source(ctx, @1)); }
 | TERMS                 { TRY($$ = cq_source(ctx, @1)); }
 | TEXT                  { TRY($$ = cq_source(ctx, @1)); }
 | TITLE                 { TRY($$ = cq_source(ctx, @1)); }
@@ -814,7 +820,7 @@ static bool soft_keyword(yysymbol_kind_t k)
     case YYSYMBOL_CHECK: case YYSYMBOL_COMMIT: case YYSYMBOL_DATE: case YYSYMBOL_DESC:
     case YYSYMBOL_DUPLICATE: case YYSYMBOL_EVIDENCE: case YYSYMBOL_EXPLAIN: case YYSYMBOL_FIND:
     case YYSYMBOL_FOUND: case YYSYMBOL_QUOTES:
-    case YYSYMBOL_OF: case YYSYMBOL_ON: case YYSYMBOL_STORED: case YYSYMBOL_TO: case YYSYMBOL_OUTLET: case YYSYMBOL_PREDICATES: case YYSYMBOL_RETRACT:
+    case YYSYMBOL_OF: case YYSYMBOL_ON: case YYSYMBOL_STORED: case YYSYMBOL_METHOD: case YYSYMBOL_TO: case YYSYMBOL_OUTLET: case YYSYMBOL_PREDICATES: case YYSYMBOL_RETRACT:
     case YYSYMBOL_ROLLBACK: case YYSYMBOL_SHOW: case YYSYMBOL_STATS: case YYSYMBOL_TERMS:
     case YYSYMBOL_TEXT: case YYSYMBOL_TITLE: case YYSYMBOL_URL:
     case YYSYMBOL_APPEARANCE: case YYSYMBOL_BEST: case YYSYMBOL_CLAIMANT: case YYSYMBOL_LANGUAGE:

@@ -72,6 +72,7 @@ typedef struct ast_pattern {
     ast_term stored;     /* STORED ?t (when the citation was stored): TERM_VAR, or TERM_NONE */
     ast_term reviewed;   /* REVIEWED ?r (a fact-check review of the triple): TERM_VAR, or
                           * TERM_NONE; the pattern then ranges over the reviewed triples */
+    ast_term method;     /* METHOD ?m (how the citation got in): TERM_VAR, or TERM_NONE */
     bool has_sources;    /* [INDEPENDENT] SOURCES op n */
     bool independent;
     ast_cmp sources_op;
@@ -133,6 +134,7 @@ typedef enum ast_var_kind {
     VAR_SAID_ON,    /* bound by ON: a date (text) */
     VAR_STORED,     /* bound by STORED: a UTC time (text) */
     VAR_REVIEW,     /* bound by REVIEWED: a review (its URL, as text) */
+    VAR_METHOD,     /* bound by METHOD: curated, imported or extracted (text) */
 } ast_var_kind;
 
 typedef struct ast_var {

@@ -285,15 +285,11 @@ static void put_pattern(buf *b, const ast_pattern *p)
     const struct {
         const char *kw;
         const ast_term *t;
-    } cl[] = {{" FROM ", &p->from},
-              {" QUOTE ", &p->quote},
-              {" BY ", &p->by},
-              {" CONFIDENCE ", &p->confidence},
-              {" AT ", &p->at},
-              {" TO ", &p->to},
-              {" ON ", &p->on},
-              {" STORED ", &p->stored},
-              {" REVIEWED ", &p->reviewed}};
+    } cl[] = {{" FROM ", &p->from},     {" QUOTE ", &p->quote},
+              {" BY ", &p->by},         {" CONFIDENCE ", &p->confidence},
+              {" AT ", &p->at},         {" TO ", &p->to},
+              {" ON ", &p->on},         {" STORED ", &p->stored},
+              {" METHOD ", &p->method}, {" REVIEWED ", &p->reviewed}};
     for (size_t i = 0; i < sizeof cl / sizeof cl[0]; i++)
         if (cl[i].t->kind != TERM_NONE) {
             puts_(b, cl[i].kw);

@@ -387,6 +387,7 @@ static int cmd_timeout(shell *sh, int argc, char **argv, buf *err)
     }
     if (argc != 2 || parse_uint64(argv[1], &ms) != 0 || ms > INT_MAX) return usage(argv[0], err);
     sh->timeout_ms = (int)ms;
+    sh->note.timeout_ms = sh->timeout_ms;
     if (sh->db) claimdb_busy_timeout(sh->db, sh->timeout_ms);
     return 0;
 }

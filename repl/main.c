@@ -7,6 +7,7 @@
 #include "extract_cmd.h"
 #include "import.h"
 #include "ingest.h"
+#include "merge.h"
 #include "output.h"
 #include "repl.h"
 #include "shell.h"
@@ -28,6 +29,7 @@ static const char usage_text[] =
     "       claimdb check DB\n"
     "       claimdb extract [--jobs N] [FILE...]\n"
     "       claimdb ingest DB FILE|DIR...\n"
+    "       claimdb merge OUT [--renumber] [--offset-articles N] DB... [--dry-run]\n"
     "\n"
     "Query the claim database DB with ClaimQL STATEMENTS, the statements of -f files, or\n"
     "those read from standard input when it is not a terminal; with none of these, on a\n"
@@ -52,20 +54,16 @@ static const char usage_text[] =
     "  -h, --help            show this help and exit\n"
     "  -V, --version         show the version and exit\n"
     "\n"
-    "import: load TSV (.tsv), JSON Lines (.jsonl, .ndjson) or N-Quads (.nq, .nt) files,\n"
-    "  or fact-check reviews: schema.org ClaimReview JSON-LD (.jsonld), ClaimsKG CSV (.csv),\n"
-    "  LIAR TSV (--format liar); each file in one transaction ('-': standard input, needs\n"
-    "  --format).\n"
-    "      --format F        tsv, jsonl, nquads, claimreview, claimskg or liar, when the file\n"
-    "                        name does not tell\n"
+    "import: load TSV (.tsv), JSON Lines (.jsonl), N-Quads (.nq) files, or reviews from\n"
+    "  ClaimReview JSON-LD (.jsonld), ClaimsKG CSV (.csv), LIAR TSV; each file in one\n"
+    "  transaction ('-': standard input, needs --format).\n"
+    "      --format F        tsv, jsonl, nquads, claimreview, claimskg or liar\n"
     "      --dry-run         check the files, store nothing\n"
     "      --base IRI        N-Quads IRI base (default urn:claimdb:)\n"
-    "      --ratings FILE    more rating labels (label TAB verdict) over the built-in table\n"
-    "                        (also $CLAIMDB_RATINGS)\n"
+    "      --ratings FILE    more rating labels (label TAB verdict); also $CLAIMDB_RATINGS\n"
     "      --timeout MS      how long to wait for another writer (default 5000)\n"
     "export: write every alias, article, citation and review, in a stable order.\n"
-    "      --format F        tsv, jsonl, nquads or claimreview (reviews only) (or from the\n"
-    "                        -o file name)\n"
+    "      --format F        tsv, jsonl, nquads or claimreview (or from the -o file name)\n"
     "  -o, --output FILE     write to FILE instead of standard output\n"
     "      --base IRI        N-Quads IRI base (default urn:claimdb:)\n"
     "check: verify the file's structure and that its indexes, statistics and counters\n"
@@ -76,6 +74,13 @@ static const char usage_text[] =
     "ingest: store article files (N.txt is article N; a folder: its .txt files) with the\n"
     "  claims extracted from them, one transaction per article; the same text again is a\n"
     "  no-op, a near duplicate of an earlier article is marked DUPLICATE OF it.\n"
+    "merge: copy the aliases, articles and citations of each DB into OUT (created when\n"
+    "  missing) in one transaction, with the rules of ALIAS and import: merging a DB twice\n"
+    "  changes nothing. An article id that two files give different fields is an error.\n"
+    "      --offset-articles N  add N to the article ids of the DBs after it\n"
+    "      --renumber        each DB's ids go after the largest id already in OUT\n"
+    "      --dry-run         check, store nothing\n"
+    "      --timeout MS      how long to wait for another writer (default 5000)\n"
     "\n"
     "Exit status: 0 success, 1 an error in a statement, command or file, 2 bad usage.\n"
     "In the shell, .help lists the dot-commands.\n";
@@ -105,7 +110,9 @@ static int is_opt(const char *a, const char *shortname, const char *longname)
            (!strncmp(a, longname, n) && a[n] == '=');
 }
 
-static int open_db(const char *path, int flags, int timeout_ms, claimdb **db)
+/* Open path; note (NULL for a read-only use) gives the busy timeout and says that a write
+ * waits, and must outlive the handle. */
+static int open_db(const char *path, int flags, busy_note *note, claimdb **db)
 {
     int rc = claimdb_open(path, flags, db);
     if (rc != CLAIMDB_OK) {
@@ -115,7 +122,7 @@ static int open_db(const char *path, int flags, int timeout_ms, claimdb **db)
         *db = NULL;
         return 1;
     }
-    claimdb_busy_timeout(*db, timeout_ms);
+    if (note) busy_note_install(*db, note);
     return 0;
 }
 
@@ -129,7 +136,8 @@ static int timeout_value(const char *v, int *ms)
 }
 
 /* The subcommands, for suggesting one when the first argument is a near miss. */
-static const char *const subcommands[] = {"import", "export", "check", "extract", "ingest"};
+static const char *const subcommands[] = {"import",  "export", "check",
+                                          "extract", "ingest", "merge"};
 
 /* A first argument that names no file, has no '/' or '.', and is a subcommand misspelt
  * (improt): the user meant the subcommand, not a new database called "improt". */
@@ -206,7 +214,8 @@ static int cmd_import(int argc, char **argv)
         return usage_error("%s", "import needs a database and at least one file");
     }
     claimdb *db = NULL;
-    if (open_db(dbpath, CLAIMDB_OPEN_CREATE, timeout_ms, &db)) {
+    busy_note note = {dbpath, timeout_ms, 0};
+    if (open_db(dbpath, CLAIMDB_OPEN_CREATE, &note, &db)) {
         free(files);
         return 1;
     }
@@ -259,7 +268,7 @@ static int cmd_export(int argc, char **argv)
     if (o.format < 0)
         return usage_error("%s", "export needs --format tsv, jsonl, nquads or claimreview");
     claimdb *db = NULL;
-    if (open_db(dbpath, CLAIMDB_OPEN_READONLY, 0, &db)) return 1;
+    if (open_db(dbpath, CLAIMDB_OPEN_READONLY, NULL, &db)) return 1;
     FILE *out = stdout;
     const char *name = "<stdout>";
     if (outpath && strcmp(outpath, "-")) {
@@ -308,13 +317,64 @@ static int cmd_ingest(int argc, char **argv)
         return usage_error("%s", "ingest needs a database and at least one file or folder");
     }
     claimdb *db = NULL;
-    if (open_db(dbpath, CLAIMDB_OPEN_CREATE, SHELL_DEFAULT_TIMEOUT_MS, &db)) {
+    busy_note note = {dbpath, SHELL_DEFAULT_TIMEOUT_MS, 0};
+    if (open_db(dbpath, CLAIMDB_OPEN_CREATE, &note, &db)) {
         free(paths);
         return 1;
     }
     int rc = ingest_paths(db, paths, npaths);
     free(paths);
     claimdb_close(db);
+    return rc;
+}
+
+/* ---- claimdb merge OUT DB... ------------------------------------------------------------ */
+
+static int cmd_merge(int argc, char **argv)
+{
+    merge_options o = {0, 0, SHELL_DEFAULT_TIMEOUT_MS};
+    const char *outpath = NULL;
+    merge_input *in = xmalloc((size_t)argc * sizeof *in);
+    int nin = 0;
+    int64_t offset = 0; /* --offset-articles applies to the inputs after it */
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v;
+        if (is_opt(a, NULL, "--timeout")) {
+            if (timeout_value(v = option_value(argc, argv, &i, "--timeout"), &o.timeout_ms)) {
+                free(in);
+                return usage_error("--timeout needs milliseconds, not '%s'", v ? v : "");
+            }
+        } else if (is_opt(a, NULL, "--offset-articles")) {
+            v = option_value(argc, argv, &i, "--offset-articles");
+            if (!v || parse_uint64(v, &offset) != 0) {
+                free(in);
+                return usage_error("--offset-articles needs a whole number, not '%s'", v ? v : "");
+            }
+        } else if (!strcmp(a, "--renumber")) {
+            o.renumber = 1;
+        } else if (!strcmp(a, "--dry-run")) {
+            o.dry_run = 1;
+        } else if (a[0] == '-' && a[1]) {
+            free(in);
+            return usage_error("merge: unknown option '%s'", a);
+        } else if (!outpath) {
+            outpath = a;
+        } else {
+            in[nin].path = a;
+            in[nin++].offset = offset;
+        }
+    }
+    if (!outpath || nin == 0) {
+        free(in);
+        return usage_error("%s", "merge needs an output database and at least one database");
+    }
+    if (o.renumber && offset) {
+        free(in);
+        return usage_error("%s", "--renumber and --offset-articles contradict each other");
+    }
+    int rc = merge_databases(outpath, in, nin, &o);
+    free(in);
     return rc;
 }
 
@@ -351,6 +411,7 @@ int main(int argc, char **argv)
     }
     if (argc > 1 && !strcmp(argv[1], "extract")) return cmd_extract(argc, argv);
     if (argc > 1 && !strcmp(argv[1], "ingest")) return cmd_ingest(argc, argv);
+    if (argc > 1 && !strcmp(argv[1], "merge")) return cmd_merge(argc, argv);
 
     shell sh;
     shell_init(&sh);

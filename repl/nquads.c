@@ -411,6 +411,12 @@ static SerdStatus on_statement(void *handle, SerdStatementFlags flags, const Ser
         r->review_quads++;
         return SERD_SUCCESS;
     }
+    /* Serd decodes "\u0000" to a NUL byte; every later step reads C strings and would cut the
+     * literal there ("a\u0000b" was stored as "a"). TSV and JSON Lines refuse NUL too. */
+    const SerdNode *nodes[] = {subject, predicate, object};
+    for (size_t i = 0; i < 3; i++)
+        if (nodes[i] && nodes[i]->buf && memchr(nodes[i]->buf, 0, nodes[i]->n_bytes))
+            return fail(r, nodes[i], "a NUL character (\\u0000): claimdb stores no NUL");
     if (graph && graph->type != SERD_NOTHING)
         return citation_quad(r, graph, subject, predicate, object, datatype);
     return default_quad(r, subject, predicate, object);

@@ -17,13 +17,24 @@ typedef struct shell_param {
 /* How long a write waits for another writer by default (--timeout, .timeout). */
 #define SHELL_DEFAULT_TIMEOUT_MS 5000
 
+/* What the program says while a write waits for another writer: once per wait, on a
+ * terminal, so that a silent pause is not taken for a hang. Lives as long as the handle. */
+typedef struct busy_note {
+    const char *path;
+    int timeout_ms;
+    int told; /* the current wait was announced */
+} busy_note;
+
+/* Give db the timeout of note and make it say so while it waits. */
+void busy_note_install(claimdb *db, busy_note *note);
+
 typedef struct shell {
     claimdb *db;
     const char *db_path;
     int readonly;        /* open read-only (--readonly, the demo, or a file we may not write) */
     int create_on_write; /* db_path does not exist: the first write statement creates it */
     int timeout_ms;      /* the busy timeout (--timeout, .timeout) */
-    int busy_told;       /* the current wait for another writer was announced */
+    busy_note note;      /* says that a write waits */
     int mode;            /* an OUTPUT_* mode */
     int headers;         /* 1 on, 0 off, -1 the mode's default */
     int timer;           /* print each statement's time on stderr */

@@ -100,6 +100,8 @@ static const char *var_kind_name(ast_var_kind k)
         return "stored";
     case VAR_REVIEW:
         return "review";
+    case VAR_METHOD:
+        return "method";
     }
     return "?";
 }
