@@ -41,7 +41,7 @@ static int count_from_stats(find_exec *fx, bool *fast, int64_t *n)
             return CLAIMDB_OK;
     const step_plan *sp = &fx->pl.steps[0];
     const ast_pattern *pat = sp->pat;
-    if (pat->ncited || pat->has_sources || pat->from.kind != TERM_NONE ||
+    if (pat->ncited || pat->has_sources || pat->from.kind != TERM_NONE || sp->reviewed ||
         pat->quote.kind != TERM_NONE || pat->by.kind != TERM_NONE ||
         pat->confidence.kind != TERM_NONE)
         return CLAIMDB_OK;

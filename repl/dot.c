@@ -201,7 +201,10 @@ static int transfer_options(int argc, char **argv, int allow_dry, int *format, i
         if (!strcmp(argv[i], "--format") && i + 1 < argc) {
             *format = format_from_name(argv[++i]);
             if (*format < 0) {
-                buf_printf(err, "unknown format \"%s\" (formats: tsv, jsonl, nquads)", argv[i]);
+                buf_printf(err,
+                           "unknown format \"%s\" (formats: tsv, jsonl, nquads, claimreview, "
+                           "and for import claimskg, liar)",
+                           argv[i]);
                 return -1;
             }
         } else if (!strcmp(argv[i], "--base") && i + 1 < argc) {
@@ -265,10 +268,14 @@ static int cmd_export(shell *sh, int argc, char **argv, buf *err)
     free(files);
     if (shell_db(sh, 0)) return 1;
     if (o.format < 0) o.format = format_from_path(path);
+    if (o.format == FORMAT_LIAR || o.format == FORMAT_CLAIMSKG) {
+        buf_printf(err, "%s is a format to import, not to export", format_name(o.format));
+        return 1;
+    }
     if (o.format < 0) {
         buf_printf(err,
-                   "cannot tell the format of %s from its name: give --format tsv, jsonl or "
-                   "nquads",
+                   "cannot tell the format of %s from its name: give --format tsv, jsonl, "
+                   "nquads or claimreview",
                    path);
         return 1;
     }
