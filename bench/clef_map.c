@@ -1,13 +1,16 @@
 /* clef_map.c — claimdb-clef: SIMILAR measured on CLEF CheckThat! 2020 task 2 (English).
  *
- *   claimdb-clef DB VCLAIMS TWEETS QRELS [--floor MAP]
+ *   claimdb-clef DB VCLAIMS TWEETS QRELS [--floor MAP] [--scores FILE]
  *
  * Creates DB (which must not exist), imports the verified claims of VCLAIMS as reviews
  * (claim_reviewed = vclaim, title = title, url = the vclaim id) in one transaction, runs
  * `SIMILAR $q LIMIT 5` (one prepared statement) for every tweet of TWEETS that has a gold
  * pair in QRELS, and prints MAP@5: per tweet 1/rank of its gold verified claim when it is in
  * the top 5, else 0; the mean. Also the import rate and SIMILAR's latency. With --floor it
- * exits 1 when MAP@5 is below it (the test in tests/clef/ uses that). The file formats are
+ * exits 1 when MAP@5 is below it (the test in tests/clef/ uses that). --scores writes per
+ * tweet the score of the first hit, whether it is the gold claim (1/0), and the gold claim's
+ * rank (0: not in the top 5): what the thresholds of docs/language.md are read from. The
+ * file formats are
  * those of the task's release: see tests/clef/README.md. */
 #include "claimdb.h"
 
@@ -126,8 +129,22 @@ static int cmp_double(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-    if (argc != 5 && !(argc == 7 && !strcmp(argv[5], "--floor"))) {
-        fprintf(stderr, "usage: claimdb-clef DB VCLAIMS TWEETS QRELS [--floor MAP]\n");
+    const char *floor_arg = NULL, *scores_path = NULL;
+    for (int i = 5; i < argc; i++) {
+        if (i + 1 < argc && !strcmp(argv[i], "--floor"))
+            floor_arg = argv[++i];
+        else if (i + 1 < argc && !strcmp(argv[i], "--scores"))
+            scores_path = argv[++i];
+        else
+            argc = 0;
+    }
+    if (argc < 5) {
+        fprintf(stderr, "usage: claimdb-clef DB VCLAIMS TWEETS QRELS [--floor MAP] [--scores FILE]\n");
+        return 2;
+    }
+    FILE *scores = scores_path ? fopen(scores_path, "w") : NULL;
+    if (scores_path && !scores) {
+        fprintf(stderr, "claimdb-clef: cannot write %s\n", scores_path);
         return 2;
     }
     buf vc, tw, qr;
@@ -183,7 +200,9 @@ int main(int argc, char **argv)
             claimdb_bind_text(st, "$q", text, -1);
             double q0 = now();
             int rank = 0, k = 0, r;
+            double first = 0;
             while ((r = claimdb_step(st)) == CLAIMDB_ROW) {
+                if (!k) first = claimdb_column_double(st, 3);
                 k++;
                 if (!rank && !strcmp(claimdb_column_text(st, 1), pairs[i].vclaim)) rank = k;
             }
@@ -196,6 +215,7 @@ int main(int argc, char **argv)
             if (!nl) return 2;
             lat = nl;
             lat[nq++] = (q1 - q0) * 1e3;
+            if (scores) fprintf(scores, "%.4f\t%d\t%d\n", first, rank == 1, rank);
             if (rank) sum += 1.0 / rank;
             top1 += rank == 1;
             top5 += rank > 0;
@@ -228,8 +248,9 @@ int main(int argc, char **argv)
     free(vc.p);
     free(tw.p);
     free(qr.p);
-    if (argc == 7 && map < atof(argv[6])) {
-        fprintf(stderr, "claimdb-clef: MAP@5 %.4f is below the floor %s\n", map, argv[6]);
+    if (scores) fclose(scores);
+    if (floor_arg && map < atof(floor_arg)) {
+        fprintf(stderr, "claimdb-clef: MAP@5 %.4f is below the floor %s\n", map, floor_arg);
         return 1;
     }
     return 0;

@@ -7,8 +7,14 @@
  * that no review holds (it has the greatest idf) lowers every score. So a claim whose
  * distinctive words are all found scores high, one that shares only common words low. A
  * review that repeats the query's words in fewer other words may exceed the self score: the
- * cap keeps the range [0, 1]. */
+ * cap keeps the range [0, 1].
+ *
+ * That BM25 score is then fused, over BM25's best RERANK_POOL reviews, with the cosine of the
+ * character 3- to 5-gram sets of query and review (ngram.c), which forgives spellings the
+ * stemmer does not join: score = (1 - NGRAM_WEIGHT) * bm25 + NGRAM_WEIGHT * cosine, in
+ * [0, 1]; identical texts score 1. */
 #include "engine.h"
+#include "ngram.h"
 #include "ratings.h"
 #include "text_token.h"
 
@@ -19,6 +25,13 @@
 #define BM25_K1 1.2
 #define BM25_B 0.75
 #define SIMILAR_DEFAULT_LIMIT 10
+/* The n-gram cosine's share of the score, chosen on CheckThat!'s training split (MAP@5 0.841
+ * with BM25 alone, 0.846 at 0.2 and 0.3, 0.845 at 0.4, 0.839 at 0.5); the development split
+ * only reports it. */
+#define NGRAM_WEIGHT 0.3
+/* BM25's best this many (at least LIMIT) are re-ranked with n-grams. On the training split 50
+ * gave MAP@5 0.8466 and 20 gave 0.8459 at half the time (1.5 ms a query against 3.6). */
+#define RERANK_POOL 20
 
 const char *const similar_columns[SIMILAR_COLUMNS] = {"kind", "ref", "text", "score", "verdict"};
 
@@ -158,7 +171,7 @@ static int rank(store_txn *txn, const char *q, size_t qn, hit **out, size_t *nou
     if (!rc) {
         for (size_t i = 0; i < l.n; i++)
             w[i] = token_at(&l, i);
-        qsort(w, l.n, sizeof *w, cmp_str);
+        if (l.n) qsort(w, l.n, sizeof *w, cmp_str);
         double avgdl = nwords ? (double)nwords / (double)ndocs : 1.0;
         /* Each distinct word counts once: a tweet that repeats a hashtag says no more. */
         for (size_t i = 0; i < l.n && !rc; i++) {
@@ -176,12 +189,38 @@ static int rank(store_txn *txn, const char *q, size_t qn, hit **out, size_t *nou
         size_t n = 0;
         for (size_t i = 0; i < a.cap; i++)
             if (a.ids[i]) h[n++] = (hit){a.ids[i], a.score[i]};
-        qsort(h, n, sizeof *h, cmp_hit);
+        if (n) qsort(h, n, sizeof *h, cmp_hit);
         *out = h;
         *nout = n;
     }
     free(a.ids);
     free(a.score);
+    return rc;
+}
+
+/* Fuse BM25 (normalised) with the character n-gram cosine of query and review over the
+ * first pool hits, and sort those again. */
+static int rerank(store_txn *txn, const char *q, size_t qn, hit *h, size_t pool, double bound,
+                  double weight)
+{
+    text_tokenizer *tk = text_tokenizer_new();
+    if (!tk) return CLAIMDB_NOMEM;
+    ngram_set qs;
+    int rc = ngram_set_make(tk, q, qn, &qs);
+    for (size_t i = 0; i < pool && !rc; i++) {
+        store_review r;
+        if ((rc = store_review_get(txn, h[i].id, &r))) break;
+        ngram_set ds;
+        if ((rc = ngram_set_make2(tk, r.text.ptr, r.text.len, r.title.ptr, r.title.len, &ds)))
+            break;
+        double b = bound > 0 ? h[i].score / bound : 0;
+        if (b > 1) b = 1;
+        h[i].score = (1 - weight) * b + weight * ngram_cosine(&qs, &ds);
+        ngram_set_free(&ds);
+    }
+    ngram_set_free(&qs);
+    text_tokenizer_free(tk);
+    if (!rc) qsort(h, pool, sizeof *h, cmp_hit);
     return rc;
 }
 
@@ -207,12 +246,14 @@ int similar_start(claimdb_stmt *stmt, exec **out)
     size_t n;
     double bound;
     rc = rank(stmt->txn, qc, qn, &h, &n, &bound);
+    size_t pool = limit > RERANK_POOL ? (size_t)limit : RERANK_POOL;
+    if (pool > n) pool = n;
+    if (!rc && pool) rc = rerank(stmt->txn, qc, qn, h, pool, bound, NGRAM_WEIGHT);
     free(qc);
     rowset *rs = rc ? NULL : rowset_new(stmt->ncols);
     if (!rc && !rs) rc = CLAIMDB_NOMEM;
-    for (size_t i = 0; i < n && i < limit && !rc; i++) {
-        double score = bound > 0 ? h[i].score / bound : 0;
-        if (score > 1) score = 1;
+    for (size_t i = 0; i < pool && i < limit && !rc; i++) {
+        double score = h[i].score;
         if (score < min) break;
         store_review r;
         if ((rc = store_review_get(stmt->txn, h[i].id, &r))) break;

@@ -49,7 +49,7 @@ static int index_doc(store_txn *t, uint8_t kind, uint64_t doc, const store_text 
     }
     for (size_t i = 0; i < l.n; i++)
         w[i] = token_at(&l, i);
-    qsort(w, l.n, sizeof *w, cmp_str);
+    if (l.n) qsort(w, l.n, sizeof *w, cmp_str);
     uint32_t dl = l.n > UINT32_MAX ? UINT32_MAX : (uint32_t)l.n;
     for (size_t i = 0; i < l.n && !rc;) {
         size_t j = i + 1;

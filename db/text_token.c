@@ -104,11 +104,12 @@ static int push(token_list *l, const char *w, size_t n)
 }
 
 /* One word (folded, without apostrophes): drop it if a stop word, else stem and keep it. */
-static int word(text_tokenizer *tk, const char *w, size_t n, token_list *out)
+static int word(text_tokenizer *tk, const char *w, size_t n, bool stem, token_list *out)
 {
     /* A lone letter carries no meaning of its own ("s" of "U.S." is already a problem). */
     if (n == 1 && !(w[0] >= '0' && w[0] <= '9')) return CLAIMDB_OK;
     if (is_stop(w)) return CLAIMDB_OK;
+    if (!stem) return push(out, w, n);
     const sb_symbol *s = sb_stemmer_stem(tk->stem, (const sb_symbol *)w, (int)n);
     if (!s) return CLAIMDB_NOMEM;
     size_t sn = (size_t)sb_stemmer_length(tk->stem);
@@ -136,7 +137,7 @@ static size_t link_len(const char *p, size_t n, bool in_word)
     return 0;
 }
 
-int text_tokenize(text_tokenizer *tk, const char *s, size_t n, token_list *out)
+static int cut(text_tokenizer *tk, const char *s, size_t n, bool stem, token_list *out)
 {
     utf8proc_uint8_t *f = NULL;
     utf8proc_ssize_t fn = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &f,
@@ -162,7 +163,7 @@ int text_tokenize(text_tokenizer *tk, const char *s, size_t n, token_list *out)
         if (ll) {
             if (wl) {
                 w[wl] = '\0';
-                rc = word(tk, w, wl, out);
+                rc = word(tk, w, wl, stem, out);
                 wl = 0;
             }
             i += (utf8proc_ssize_t)ll;
@@ -186,7 +187,7 @@ int text_tokenize(text_tokenizer *tk, const char *s, size_t n, token_list *out)
         } else if (!(apostrophe && wl > 0)) { /* "don't" is one word, "dont" */
             if (wl) {
                 w[wl] = '\0';
-                rc = word(tk, w, wl, out);
+                rc = word(tk, w, wl, stem, out);
                 wl = 0;
             }
         }
@@ -194,8 +195,18 @@ int text_tokenize(text_tokenizer *tk, const char *s, size_t n, token_list *out)
     }
     if (rc == CLAIMDB_OK && wl) {
         w[wl] = '\0';
-        rc = word(tk, w, wl, out);
+        rc = word(tk, w, wl, stem, out);
     }
     free(f);
     return rc;
+}
+
+int text_tokenize(text_tokenizer *tk, const char *s, size_t n, token_list *out)
+{
+    return cut(tk, s, n, true, out);
+}
+
+int text_words(text_tokenizer *tk, const char *s, size_t n, token_list *out)
+{
+    return cut(tk, s, n, false, out);
 }

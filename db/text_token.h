@@ -22,6 +22,8 @@ text_tokenizer *text_tokenizer_new(void); /* NULL: out of memory */
 void text_tokenizer_free(text_tokenizer *tk);
 /* Append the stems of s[0, n) to out (0, or CLAIMDB_NOMEM). */
 int text_tokenize(text_tokenizer *tk, const char *s, size_t n, token_list *out);
+/* As text_tokenize, the words folded but not stemmed (for character n-grams). */
+int text_words(text_tokenizer *tk, const char *s, size_t n, token_list *out);
 void token_list_free(token_list *l);
 static inline const char *token_at(const token_list *l, size_t i)
 {
