@@ -120,6 +120,15 @@ has out "mode: csv" show
 has out 'nullvalue: "-"' show
 check exit-usage 1 "$prog" "$db" --cmd '.exit 300'
 has err "usage: .exit [CODE]" exit-usage
+# .open: another database (created by its first write), read-only, or refused when missing
+printf '.open %s\nASSERT a b c FROM 1;\nFIND ?s WHERE ?s b c;\n.open --readonly %s\nFIND ?s WHERE ?s y z;\nASSERT q r s FROM 2;\n.open --readonly %s\n.show\n' \
+    "$tmp/other.db" "$db" "$tmp/nope.db" > "$tmp/open.cq"
+check open 1 "$prog" "$db" -f "$tmp/open.cq"
+[ -f "$tmp/other.db" ] || fail ".open: the first write did not create the database"
+has out "database: $db (read-only)" open
+has err "the database is open read-only" open
+has err "no such database: $tmp/nope.db" open
+[ -e "$tmp/nope.db" ] && fail ".open --readonly created a file"
 # .once sends one statement's results to a file, .output all of them until .output alone
 printf '.once %s\nFIND ?s WHERE ?s y z;\nFIND COUNT(*) WHERE ?s ?p ?o;\n.output %s\nFIND ?o WHERE x y ?o;\n.print in the file\n.output\n.print back\n' \
     "$tmp/once.txt" "$tmp/all.txt" > "$tmp/output.cq"
