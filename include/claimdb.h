@@ -340,6 +340,10 @@ typedef void (*claimdb_check_report)(void *ctx, const char *problem);
 int claimdb_check(const char *path, claimdb_check_report report, void *ctx, int64_t *problems,
                   char *summary, size_t summary_len);
 
+/** Return 1 when db has no explicit transaction open (each statement commits on its own), 0
+ * inside BEGIN … COMMIT (closing the handle then rolls it back); 0 for NULL. */
+int claimdb_autocommit(claimdb *db);
+
 /** Ask the running statement of db to stop at its next row: claimdb_step() then returns
  * CLAIMDB_INTERRUPT. Also ends a wait for another writer (CLAIMDB_BUSY). Safe to call from a
  * signal handler. */

@@ -649,6 +649,12 @@ int main(int argc, char **argv)
         if (nfiles == 0 && !statements) batch_run_file(&sh, "-");
     }
     fflush(stdout);
+    if (sh.db && !claimdb_autocommit(sh.db)) {
+        /* closing rolls it back: say so rather than lose the changes silently */
+        diag("claimdb: the input ended inside BEGIN without COMMIT: its changes are rolled "
+             "back\n");
+        sh.failed = 1;
+    }
     int rc = sh.exit_code >= 0 ? sh.exit_code : sh.failed ? 1 : 0;
     shell_free(&sh);
     free(demo);
