@@ -249,6 +249,14 @@ int store_cursor_next_cite(store_cursor *c,
  * One cursor for many claims spares an open each; in a read transaction, claims visited in
  * key order are read as one merge, without a seek from the root per claim. */
 int store_cites_retarget(store_cursor *c, const claim_key *k);
+/* The claims of polarity pol that have citations, with their numbers of citing articles,
+ * read from the citation tree alone (in s, p, o order), for counts that need nothing else of
+ * a claim; prefix[0..nprefix) as for store_scan_open on IDX_SPO. */
+int store_cited_claims_open(store_txn *txn, uint8_t pol, const term_id *prefix, int nprefix,
+                            store_cursor **out);
+/* 1 with the next claim and its number of distinct citing articles; 0 at the end; or minus a
+ * CLAIMDB_* code. */
+int store_cursor_next_cited(store_cursor *c, claim_key *k, uint64_t *articles);
 /* The claims an article cites (both polarities). */
 int store_article_claims_open(store_txn *txn, uint64_t article, store_cursor **out);
 /* The claims of polarity pol an article cites whose leading positions in s, p, o order equal

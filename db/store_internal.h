@@ -134,6 +134,8 @@ struct store_cursor {
     bool retargeted; /* the prefix changed since the cursor last moved */
     uint8_t oldprefix[STORE_KEYBUF];
     size_t oldplen;
+    bool held; /* store_cursor_next_cited: the key the cursor sits on starts the next claim */
+    MDB_val heldk; /* that key: in a read transaction it stays valid, no need to read it again */
     uint8_t prefix[STORE_KEYBUF];
     size_t plen;
     uint8_t last[STORE_KEYBUF]; /* the last key returned, to reposition after map growth */

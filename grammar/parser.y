@@ -896,6 +896,8 @@ static int name_rank(const char *nm)
     return 50;
 }
 
+static int keyword_distance(const char *a, const char *b);
+
 static int yyreport_syntax_error(const yypcontext_t *yyctx, struct cq_ctx *ctx)
 {
     if (ctx->err->code)
@@ -974,12 +976,69 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, struct cq_ctx *ctx)
     size_t off = yypcontext_location(yyctx)->off;
     if (ctx->cur_kind == TOK_END)
         off = ctx->cur_loc.off;
+    /* A word that is a keyword mistyped (FIDN, WHER): name the keyword it is closest to. */
+    char hint[64] = "";
+    if (ctx->cur_kind == TOK_WORD) {
+        static const char *const starts[] = {"FIND", "EXPLAIN", "ASSERT", "RETRACT", "EVIDENCE",
+                                             "CHECK", "ARTICLE", "ALIAS", "SHOW", "BEGIN",
+                                             "COMMIT", "ROLLBACK"};
+        char typed[32];
+        size_t wl = ctx->cur_loc.len < sizeof typed ? ctx->cur_loc.len : sizeof typed - 1;
+        memcpy(typed, ctx->text + ctx->cur_loc.off, wl);
+        typed[wl] = '\0';
+        const char *best = NULL;
+        int bestd = 3;
+        int ncand = ctx->ntokens <= 1 ? (int)(sizeof starts / sizeof starts[0]) : nn;
+        for (int i = 0; i < ncand; i++) {
+            char cand[24];
+            if (ctx->ntokens <= 1)
+                snprintf(cand, sizeof cand, "%s", starts[i]);
+            else if (names[i][0] == '\'' && strlen(names[i]) > 2)
+                snprintf(cand, sizeof cand, "%.*s", (int)strlen(names[i]) - 2, names[i] + 1);
+            else
+                continue;
+            int d = keyword_distance(typed, cand);
+            if (d > 0 && d < bestd && wl >= 3) {
+                bestd = d;
+                best = ctx->ntokens <= 1 ? starts[i] : NULL;
+                if (!best) snprintf(hint, sizeof hint, "; did you mean %s?", cand);
+            }
+        }
+        if (best) snprintf(hint, sizeof hint, "; did you mean %s?", best);
+    }
     if (ctx->ntokens <= 1)
-        cq_error(ctx, CLAIMDB_SYNTAX, off, "syntax error: expected a statement, found %s", found);
+        cq_error(ctx, CLAIMDB_SYNTAX, off, "syntax error: expected a statement, found %s%s", found,
+                 hint);
     else if (nn == 0 || nn > 8)
-        cq_error(ctx, CLAIMDB_SYNTAX, off, "syntax error: unexpected %s%s", found, after);
+        cq_error(ctx, CLAIMDB_SYNTAX, off, "syntax error: unexpected %s%s%s", found, after, hint);
     else
-        cq_error(ctx, CLAIMDB_SYNTAX, off, "syntax error: expected %s%s, found %s", list, after,
-                 found);
+        cq_error(ctx, CLAIMDB_SYNTAX, off, "syntax error: expected %s%s, found %s%s", list, after,
+                 found, hint);
     return 0;
+}
+
+/* Edit distance between a word and a keyword, ignoring case (transpositions count one). */
+static int keyword_distance(const char *a, const char *b)
+{
+    int la = (int)strlen(a), lb = (int)strlen(b);
+    if (la > 20 || lb > 20) return 99;
+    int d[21][21];
+    for (int i = 0; i <= la; i++)
+        d[i][0] = i;
+    for (int j = 0; j <= lb; j++)
+        d[0][j] = j;
+    for (int i = 1; i <= la; i++)
+        for (int j = 1; j <= lb; j++) {
+            int ca = a[i - 1] >= 'a' && a[i - 1] <= 'z' ? a[i - 1] - 32 : a[i - 1];
+            int cb = b[j - 1];
+            int v = d[i - 1][j - 1] + (ca != cb);
+            if (d[i - 1][j] + 1 < v) v = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < v) v = d[i][j - 1] + 1;
+            if (i > 1 && j > 1) {
+                int pa = a[i - 2] >= 'a' && a[i - 2] <= 'z' ? a[i - 2] - 32 : a[i - 2];
+                if (ca == b[j - 2] && pa == cb && d[i - 2][j - 2] + 1 < v) v = d[i - 2][j - 2] + 1;
+            }
+            d[i][j] = v;
+        }
+    return d[la][lb];
 }

@@ -462,8 +462,8 @@ static int flush(nq_reader *r)
     for (size_t i = 0; i < r->ncits && !r->failed; i++) {
         pending *c = &r->cits[i];
         if (c->merged) continue;
-        rec_claim rc = {c->s,     c->p,        c->o,        c->negated, c->article,
-                        c->quote, c->claimant, c->has_conf, c->conf,    c->said_on, 0};
+        rec_claim rc = {c->s,        c->p,        c->o,    c->negated, c->article, c->quote,
+                        c->claimant, c->has_conf, c->conf, c->said_on, 0};
         if (import_claim(r->ic, &rc, c->line, 1) != 0) r->failed = 1;
     }
     return r->failed ? -1 : 0;

@@ -19,6 +19,40 @@ void shell_init(shell *sh)
     sh->headers = -1;
     sh->out = stdout;
     sh->timeout_ms = SHELL_DEFAULT_TIMEOUT_MS;
+    sh->exit_code = -1;
+}
+
+static void output_close(shell *sh)
+{
+    if (sh->out != stdout) {
+        if (fclose(sh->out) != 0)
+            diag("claimdb: cannot write %s: %s\n", sh->out_path, strerror(errno));
+        sh->out = stdout;
+    }
+    free(sh->out_path);
+    sh->out_path = NULL;
+    sh->out_once = 0;
+}
+
+int shell_output(shell *sh, const char *path, int once)
+{
+    fflush(sh->out);
+    output_close(sh);
+    if (!path || !strcmp(path, "-")) return 0;
+    FILE *fp = fopen(path, "w");
+    if (!fp) {
+        diag("claimdb: cannot write %s: %s\n", path, strerror(errno));
+        return 1;
+    }
+    sh->out = fp;
+    sh->out_path = xstrdup(path);
+    sh->out_once = once;
+    return 0;
+}
+
+void shell_statement_done(shell *sh)
+{
+    if (sh->out_once) output_close(sh);
 }
 
 void shell_free(shell *sh)
@@ -29,6 +63,8 @@ void shell_free(shell *sh)
     }
     free(sh->params);
     free(sh->widths);
+    output_close(sh);
+    free(sh->nullvalue);
     claimdb_close(sh->db);
     sh->db = NULL;
 }

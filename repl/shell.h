@@ -47,8 +47,19 @@ typedef struct shell {
     int stop;   /* .quit, or an error under --bail: read no more input */
     int failed; /* a statement or command failed */
     int depth;  /* .read nesting */
-    FILE *out;  /* where results go (stdout) */
+    FILE *out;  /* where results go: stdout, or the file of .output / .once */
+    char *out_path;  /* .output/.once file name, NULL for stdout */
+    int out_once;    /* .once: back to stdout after the next statement */
+    char *nullvalue; /* .nullvalue: how a missing value is shown (NULL: empty) */
+    int echo;        /* .echo on, -echo: print each statement and command before it runs */
+    int exit_code;   /* .exit CODE: the program's exit status, -1 when not given */
 } shell;
+
+/* Send results to path ("-" or NULL: standard output) from now on, or (once) for the next
+ * statement only. Prints why and returns 1 when the file cannot be written. */
+int shell_output(shell *sh, const char *path, int once);
+/* After a statement: end a .once redirection. */
+void shell_statement_done(shell *sh);
 
 void shell_init(shell *sh);
 void shell_free(shell *sh);
