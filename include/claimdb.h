@@ -345,8 +345,9 @@ int claimdb_check(const char *path, claimdb_check_report report, void *ctx, int6
  * signal handler. */
 void claimdb_interrupt(claimdb *db);
 
-/** Return whether text holds at least one whole statement: 1 when it ends with ';' outside
- * strings and comments, 0 otherwise (a REPL's continuation test). NULL gives 0. */
+/** Return whether text ends a statement: 1 when its last token is ';' (outside strings and
+ * comments; white space and comments may follow), 0 otherwise, also when a statement follows
+ * a whole one ("CHECK a b c; CHECK") — a REPL's continuation test. NULL gives 0. */
 int claimdb_complete(const char *text);
 
 /** Return the number of ClaimQL keywords. */

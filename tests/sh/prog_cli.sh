@@ -120,6 +120,16 @@ has out "mode: csv" show
 has out 'nullvalue: "-"' show
 check exit-usage 1 "$prog" "$db" --cmd '.exit 300'
 has err "usage: .exit [CODE]" exit-usage
+# .once sends one statement's results to a file, .output all of them until .output alone
+printf '.once %s\nFIND ?s WHERE ?s y z;\nFIND COUNT(*) WHERE ?s ?p ?o;\n.output %s\nFIND ?o WHERE x y ?o;\n.print in the file\n.output\n.print back\n' \
+    "$tmp/once.txt" "$tmp/all.txt" > "$tmp/output.cq"
+check output 0 "$prog" "$db" -f "$tmp/output.cq"
+[ "$(cat "$tmp/once.txt")" = "$(printf 's\nx')" ] || fail ".once file: $(cat "$tmp/once.txt")"
+[ "$(cat "$tmp/all.txt")" = "$(printf 'o\nz\nin the file')" ] || fail ".output file: $(cat "$tmp/all.txt")"
+[ "$(sed -n '1p;3p' "$tmp/out")" = "$(printf 'COUNT(*)\nback')" ] && [ "$(wc -l < "$tmp/out")" = 3 ] ||
+    fail "stdout around .once/.output: $(cat "$tmp/out")"
+check output-bad 1 "$prog" "$db" --cmd ".output $tmp/no/such/dir/x.txt"
+has err "cannot write $tmp/no/such/dir/x.txt" output-bad
 
 [ $fails = 0 ] || { echo "$fails failure(s)"; exit 1; }
 echo "prog_cli: ok"

@@ -575,6 +575,10 @@ static void test_complete_and_keywords(void **state)
     assert_int_equal(claimdb_complete("ASSERT a b c FROM 1 QUOTE \"x;"), 0);
     assert_int_equal(claimdb_complete("FIND ?x -- ;"), 0);
     assert_int_equal(claimdb_complete(NULL), 0);
+    /* a statement begun after a whole one keeps the entry open (the shell reads on) */
+    assert_int_equal(claimdb_complete("CHECK a b c; CHECK"), 0);
+    assert_int_equal(claimdb_complete("CHECK a b c; CHECK\nTaliban demand withdrawal;"), 1);
+    assert_int_equal(claimdb_complete("CHECK a b c; -- a note\n  "), 1);
     assert_true(claimdb_keyword_count() > 20);
     int found = 0;
     for (int i = 0; i < claimdb_keyword_count(); i++)
