@@ -2,7 +2,7 @@
 # Installs, with apt-get, the Debian packages claimdb needs that are missing.
 # A no-op when all are present; when not root it prints the command to run.
 set -eu
-PKGS="cmake make gcc pkg-config flex bison liblmdb-dev libcmocka-dev libedit-dev libutf8proc-dev libpcre2-dev libjansson-dev libserd-dev libsqlite3-dev wordnet-base"
+PKGS="cmake make gcc pkg-config flex bison liblmdb-dev libcmocka-dev libedit-dev libutf8proc-dev libpcre2-dev libjansson-dev libserd-dev libsqlite3-dev wordnet-base liblink-grammar-dev link-grammar-dictionaries-en"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
