@@ -223,6 +223,9 @@ static int negation_word(const deep *d, size_t w)
 
 static void follow_chain(const deep *d, size_t v, chain *c)
 {
+    /* "not" links to the auxiliary (N) and to the verb (En): count each negation word once */
+    unsigned char negs[LK_MAX_WORDS];
+    memset(negs, 0, sizeof negs);
     memset(c, 0, sizeof *c);
     c->head = c->main = v;
     for (int step = 0; step < 8; step++) {
@@ -234,11 +237,15 @@ static void follow_chain(const deep *d, size_t v, chain *c)
         for (size_t i = 0; i < d->lp->nl; i++) {
             const lk_link *k = &d->lp->link[i];
             if (k->l == w && (is_prefix(k, "N") || is_prefix(k, "E") || is_prefix(k, "EN")) &&
-                negation_word(d, k->r))
+                negation_word(d, k->r) && !negs[k->r]) {
+                negs[k->r] = 1;
                 c->neg = !c->neg;
+            }
             if (k->r == w && (is_prefix(k, "E") || is_prefix(k, "EN") || is_prefix(k, "N")) &&
-                negation_word(d, k->l) && k->l > c->head)
+                negation_word(d, k->l) && !negs[k->l]) {
+                negs[k->l] = 1;
                 c->neg = !c->neg;
+            }
             if (next < 0 && k->l == w && k->r > w && chain_link(k)) {
                 next = k->r;
                 if (is_prefix(k, "P") && k->label[1] == 'v') c->passive = 1;

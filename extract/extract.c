@@ -41,6 +41,11 @@ typedef struct run {
     char *sbuf; /* the sentence handed to the parser, quote marks blanked */
     size_t scap;
     double scale; /* of the confidences of the claims being emitted */
+    /* the token ranges of the parsed claims' predicates (appositives: subject to object), so
+     * that the rules add only what the parse did not give */
+    size_t taken[64][2];
+    size_t ntaken;
+    int deep_claims; /* the claims being emitted come from the parse */
 } run;
 
 static const char *const group_nouns[] = {"group",        "militants",    "insurgents", "movement",
@@ -202,9 +207,30 @@ static claimdb_span span_of(const token_buf *tb, size_t a, size_t b)
     return s;
 }
 
+/* Whether the rules' claim c says what a parsed claim of the sentence says. */
+static int taken(const run *r, const raw_claim *c)
+{
+    size_t a = c->pred_a, b = c->pred_b > c->pred_a ? c->pred_b : c->pred_a + 1;
+    for (size_t i = 0; i < r->ntaken; i++)
+        if (a < r->taken[i][1] && r->taken[i][0] < b) return 1;
+    return 0;
+}
+
 static int on_claim(void *vctx, const raw_claim *c)
 {
     run *r = vctx;
+    if (r->deep_claims && r->ntaken < sizeof r->taken / sizeof r->taken[0]) {
+        size_t a = c->pred_a, b = c->pred_b;
+        if (b <= a) { /* an appositive's implicit "be" */
+            a = c->subj_a;
+            b = c->obj_b;
+        }
+        r->taken[r->ntaken][0] = a;
+        r->taken[r->ntaken][1] = b;
+        r->ntaken++;
+    } else if (!r->deep_claims && r->ntaken && taken(r, c)) {
+        return 0;
+    }
     const token_buf *tb = &r->tb;
     int coref = !(r->opt->flags & CLAIMDB_EXTRACT_NO_COREF);
     char subj[TERM_MAX], obj[TERM_MAX], who[TERM_MAX];
@@ -405,11 +431,11 @@ static int deep_sentence(run *r, size_t start, size_t end, int *rc)
     }
     if (st) st->full++;
     r->scale = 1;
-    size_t before = r->count;
+    r->deep_claims = 1;
     *rc = deep_relations(r->opt->lexicon, r->text, start, &r->tb, r->parse, r->opt->flags, on_claim,
                          r);
-    /* a parse that yields nothing (a clause shape deep.c does not read) leaves it to the rules */
-    return *rc || r->count > before;
+    r->deep_claims = 0;
+    return *rc ? 1 : 0;
 }
 
 static int on_sentence(void *vctx, size_t start, size_t end)
@@ -421,6 +447,7 @@ static int on_sentence(void *vctx, size_t start, size_t end)
     }
     r->qa = start;
     r->qb = end;
+    r->ntaken = 0;
     note_report_author(r);
     int rc = 0;
     /* a "sentence" of thousands of words is a table or a list, not prose: no claims */
@@ -433,6 +460,7 @@ static int on_sentence(void *vctx, size_t start, size_t end)
             return -1;
         }
         if (!deep) {
+            /* the rules add what the parse did not give (all of it when there was none) */
             r->scale = r->parser ? RULES_SCALE : 1;
             rc = find_relations(r->opt->lexicon, r->text, &r->tb, &r->dc, r->opt->flags, on_claim,
                                 r);
