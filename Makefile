@@ -5,7 +5,10 @@ JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 export DESTDIR
 
-.PHONY: all deps build test demo install clean bench bench-1m bench-3m bench-build
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 30
+
+.PHONY: all deps build test demo install clean fuzz bench bench-1m bench-3m bench-build
 
 all: build
 
@@ -20,6 +23,13 @@ build: deps $(BUILD)/CMakeCache.txt
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# libFuzzer targets (clang), each run for FUZZ_SECONDS on corpora seeded from the tests.
+fuzz:
+	@sh scripts/deps.sh fuzz
+	CC=clang cmake -S . -B $(FUZZ_BUILD) -DCLAIMDB_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_all
+	sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 demo: build
 	sh scripts/demo.sh $(BUILD)

@@ -131,6 +131,14 @@ double bench_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+double bench_cpu_now(void)
+{
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) != 0) return 0;
+    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6 +
+           (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6;
+}
+
 uint64_t bench_hash_text(const char *s)
 {
     uint64_t h = UINT64_C(0xCBF29CE484222325);
@@ -516,7 +524,7 @@ int main(int argc, char **argv)
     bench_result res[SYS_N][W_COUNT_OF];
     memset(res, 0, sizeof res);
     for (int sys = 0; sys < SYS_N; sys++) {
-        ld[sys] = (bench_load){-1, -1, -1, -1, -1};
+        ld[sys] = (bench_load){-1, -1, -1, -1, -1, -1};
         alloc_results(qs, res[sys]);
         for (int w = 0; w < W_COUNT_OF; w++)
             res[sys][w].seconds = -1;
@@ -569,9 +577,11 @@ int main(int argc, char **argv)
             }
         }
         double n = qs[w].n ? (double)qs[w].n : 1;
-        fprintf(stderr, "  %-42s claimdb %9.2f µs, SQLite %9.2f µs, floor %9.2f µs\n",
-                bench_workloads[w].name, res[SYS_CLAIMDB][w].seconds * 1e6 / n,
-                res[SYS_SQLITE][w].seconds * 1e6 / n, res[SYS_FLOOR][w].seconds * 1e6 / n);
+        fprintf(stderr, "  %-42s", bench_workloads[w].name);
+        for (int sys = 0; sys < SYS_N; sys++)
+            if (run[sys])
+                fprintf(stderr, " %s %9.2f µs", sys_names[sys], res[sys][w].seconds * 1e6 / n);
+        fputc('\n', stderr);
     }
     claimdb_q_close(hc);
     sqlite_q_close(hs);
@@ -619,6 +629,9 @@ int main(int argc, char **argv)
     for (int sys = 0; sys < SYS_N; sys++)
         v[sys] = ld[sys].seconds;
     row("load, one transaction (s)", v, "%.2f", 1, NULL);
+    for (int sys = 0; sys < SYS_N; sys++)
+        v[sys] = ld[sys].cpu_seconds;
+    row("  CPU time of the load (s)", v, "%.2f", 1, NULL);
     for (int sys = 0; sys < SYS_N; sys++)
         v[sys] = ld[sys].seconds > 0 ? (double)d.nclaims / ld[sys].seconds : -1;
     row("  claims/s", v, "%.0f", 0, NULL);

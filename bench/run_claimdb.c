@@ -39,7 +39,7 @@ void claimdb_run_load(const bench_data *d, const char *path, bench_load *out, in
     claimdb_citation c;
     memset(&c, 0, sizeof c);
     c.method = CLAIMDB_METHOD_IMPORTED;
-    double t0 = bench_now();
+    double t0 = bench_now(), c0 = bench_cpu_now();
     check(db, claimdb_exec(db, "BEGIN;", NULL, NULL), "BEGIN");
     for (size_t i = 0; i < d->nclaims; i++) {
         for (int k = 0; k < d->claims[i].ncit; k++) {
@@ -66,6 +66,7 @@ void claimdb_run_load(const bench_data *d, const char *path, bench_load *out, in
     }
     check(db, claimdb_exec(db, "COMMIT;", NULL, NULL), "COMMIT");
     out->seconds = bench_now() - t0;
+    out->cpu_seconds = bench_cpu_now() - c0;
     bench_progress("claimdb load", d->nclaims, d->nclaims);
     claimdb_close(db);
     out->file_bytes = bench_file_size(path);

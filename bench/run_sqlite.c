@@ -138,7 +138,7 @@ void sqlite_run_load(const bench_data *d, const char *path, bench_load *out, int
                    " confidence = excluded.confidence, method = excluded.method;");
 
     bench_cit bc;
-    double t0 = bench_now();
+    double t0 = bench_now(), c0 = bench_cpu_now();
     check(l.db, sqlite3_exec(l.db, "BEGIN;", NULL, NULL, NULL), "BEGIN");
     for (size_t i = 0; i < d->nclaims; i++) {
         for (int k = 0; k < d->claims[i].ncit; k++) {
@@ -171,6 +171,7 @@ void sqlite_run_load(const bench_data *d, const char *path, bench_load *out, int
     }
     check(l.db, sqlite3_exec(l.db, "COMMIT;", NULL, NULL, NULL), "COMMIT");
     out->seconds = bench_now() - t0;
+    out->cpu_seconds = bench_cpu_now() - c0;
     bench_progress("SQLite load", d->nclaims, d->nclaims);
     sqlite3_finalize(l.term_get);
     sqlite3_finalize(l.term_put);

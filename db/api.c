@@ -359,7 +359,7 @@ int claimdb_finalize(claimdb_stmt *stmt)
     if (stmt->next) stmt->next->prev = stmt->prev;
     if (stmt->binds)
         for (size_t i = 0; i < stmt->ast->nparams; i++)
-            if (stmt->binds[i].k == V_TEXT) free(stmt->binds[i].u.s.p);
+            binding_clear(&stmt->binds[i]);
     free(stmt->binds);
     for (int i = 0; i < stmt->ncols; i++) {
         free(stmt->coltext[i]);
@@ -400,8 +400,7 @@ static int bind_slot(claimdb_stmt *stmt, const char *name, binding **out)
     for (size_t i = 0; i < stmt->ast->nparams; i++) {
         if (strcmp(stmt->ast->params[i], name) == 0) {
             binding *b = &stmt->binds[i];
-            if (b->k == V_TEXT) free(b->u.s.p);
-            memset(b, 0, sizeof *b);
+            binding_clear(b);
             *out = b;
             db_clear_error(stmt->db);
             return CLAIMDB_OK;
@@ -417,6 +416,8 @@ int claimdb_bind_text(claimdb_stmt *stmt, const char *name, const char *text, in
     if (rc != CLAIMDB_OK) return rc;
     if (!text) return CLAIMDB_OK; /* binding NULL leaves the parameter unbound */
     size_t n = len < 0 ? strlen(text) : (size_t)len;
+    const char *why;
+    if ((rc = text_check(text, n, &why))) return db_error(stmt->db, rc, "%s: %s", name, why);
     char *copy = malloc(n + 1);
     if (!copy) return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
     memcpy(copy, text, n);
@@ -452,10 +453,8 @@ int claimdb_clear_bindings(claimdb_stmt *stmt)
     if (!stmt) return CLAIMDB_MISUSE;
     if (stmt->state == ST_RUNNING)
         return db_error(stmt->db, CLAIMDB_MISUSE, "clear_bindings: the statement is running");
-    for (size_t i = 0; i < stmt->ast->nparams; i++) {
-        if (stmt->binds[i].k == V_TEXT) free(stmt->binds[i].u.s.p);
-        memset(&stmt->binds[i], 0, sizeof stmt->binds[i]);
-    }
+    for (size_t i = 0; i < stmt->ast->nparams; i++)
+        binding_clear(&stmt->binds[i]);
     return CLAIMDB_OK;
 }
 

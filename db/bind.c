@@ -18,6 +18,13 @@ const binding *stmt_binding(claimdb_stmt *stmt, const char *name)
     return NULL;
 }
 
+void binding_clear(binding *b)
+{
+    if (b->k == V_TEXT) free(b->u.s.p);
+    free(b->key);
+    memset(b, 0, sizeof *b);
+}
+
 static int param_value(claimdb_stmt *stmt, const char *name, ast_loc loc, const binding **out)
 {
     const binding *b = stmt_binding(stmt, name);
@@ -76,15 +83,52 @@ static int term_error(claimdb_stmt *stmt, const ast_term *t, int rc)
     return db_store_error(stmt->db, rc);
 }
 
+/* A parameter's term: normalised once per bind, looked up once per read snapshot (a prepared
+ * statement reset and run again with the same binding finds it without either). */
+static int param_term_lookup(claimdb_stmt *stmt, binding *b, term_id *id)
+{
+    uint64_t snap = store_txn_snapshot(stmt->txn);
+    if (snap && b->snap == snap) {
+        *id = b->id;
+        return CLAIMDB_OK;
+    }
+    if (!b->key) {
+        const char *s;
+        size_t n;
+        char buf[64];
+        binding_text(b, &s, &n, buf, sizeof buf);
+        /* an invalid term: store_term_lookup below says why */
+        if (store_term_key(s, n, &b->key, &b->keylen) != CLAIMDB_OK) {
+            b->key = NULL;
+            return store_term_lookup(stmt->txn, s, n, id);
+        }
+    }
+    int rc = store_term_lookup_key(stmt->txn, b->key, b->keylen, id);
+    if (rc == CLAIMDB_OK || rc == CLAIMDB_NOTFOUND) {
+        b->snap = snap;
+        b->id = rc == CLAIMDB_OK ? *id : 0;
+    }
+    return rc;
+}
+
 int stmt_term_lookup(claimdb_stmt *stmt, const ast_term *t, term_id *id)
 {
     const char *s;
     size_t n;
     char buf[64];
     *id = 0;
-    int rc = stmt_term_text(stmt, t, &s, &n, buf, sizeof buf);
-    if (rc != CLAIMDB_OK) return rc;
-    rc = store_term_lookup(stmt->txn, s, n, id);
+    int rc;
+    if (t->kind == TERM_PARAM) {
+        binding *b = (binding *)stmt_binding(stmt, t->text);
+        if (!b || b->k == V_NULL)
+            return stmt_error_at(stmt, CLAIMDB_ERROR, t->loc.off, "parameter %s is not bound",
+                                 t->text);
+        rc = param_term_lookup(stmt, b, id);
+    } else {
+        rc = stmt_term_text(stmt, t, &s, &n, buf, sizeof buf);
+        if (rc != CLAIMDB_OK) return rc;
+        rc = store_term_lookup(stmt->txn, s, n, id);
+    }
     if (rc == CLAIMDB_NOTFOUND) {
         *id = 0;
         return CLAIMDB_OK;

@@ -43,7 +43,7 @@ struct claimdb {
     claimdb_busy_callback busy_cb; /* claimdb_busy_handler() */
     void *busy_ctx;
     struct claimdb_stmt *stmts; /* every live statement, for claimdb_close */
-    int64_t quotes_not_found; /* CLAIMDB_COUNTER_QUOTES_NOT_FOUND */
+    int64_t quotes_not_found;   /* CLAIMDB_COUNTER_QUOTES_NOT_FOUND */
     int errcode;
     int erroff;
     char errtext[1024]; /* the message without position */
@@ -60,6 +60,12 @@ typedef struct binding {
             size_t n;
         } s;
     } u;
+    /* The term the value names, worked out once per bind: its key (store_term_key; NULL until
+     * a lookup needs it) and the id found in read snapshot `snap` (0: none yet). */
+    char *key;
+    size_t keylen;
+    uint64_t snap;
+    term_id id;
 } binding;
 
 typedef enum stmt_state { ST_READY, ST_RUNNING, ST_DONE, ST_FAILED } stmt_state;
@@ -110,6 +116,8 @@ void db_error_rebase(claimdb *db, const char *text, size_t len, size_t base);
 
 /* The binding of a parameter by name ("$x"), or NULL when the statement has no such one. */
 const binding *stmt_binding(claimdb_stmt *stmt, const char *name);
+/* Forget a binding's value (and what was worked out from it): unbound. */
+void binding_clear(binding *b);
 /* A term written in the statement (constant or parameter) as text; an unbound parameter is
  * an error at its position. */
 int stmt_term_text(claimdb_stmt *stmt, const ast_term *t, const char **text, size_t *len,
@@ -153,6 +161,15 @@ extern const char *const evidence_columns[EVIDENCE_COLUMNS];
 extern const char *const check_columns[CHECK_COLUMNS];
 int check_start(claimdb_stmt *stmt, exec **out);
 int show_start(claimdb_stmt *stmt, exec **out);
+
+/* ---- text (text.c) ---- */
+
+#define CLAIMDB_MAX_TEXT ((size_t)1 << 30) /* bytes of one stored text */
+/* Whether s[0..n) may be stored: valid UTF-8, no NUL, at most CLAIMDB_MAX_TEXT bytes.
+ * CLAIMDB_OK, or CLAIMDB_ERROR / CLAIMDB_TOOBIG with *why ("invalid UTF-8", ...). */
+int text_check(const char *s, size_t n, const char **why);
+/* text_check of every text of a citation; on failure db's error says which field. */
+int text_check_citation(claimdb *db, const claimdb_citation *c);
 
 /* Store one citation (claimdb_assert and ASSERT share it). */
 int write_citation(claimdb *db, store_txn *txn, const claimdb_citation *c, int *added);

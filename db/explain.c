@@ -92,7 +92,7 @@ static int explain_filter(claimdb_stmt *stmt, rowset *rs, const ast_expr *e, int
 int explain_start(claimdb_stmt *stmt, exec **out)
 {
     find_exec *fx = NULL;
-    int rc = find_open(stmt, &stmt->ast->u.find, &fx);
+    int rc = find_open(stmt, &stmt->ast->u.find, true, &fx);
     rowset *rs = rc == CLAIMDB_OK ? rowset_new(5) : NULL;
     if (rc == CLAIMDB_OK && !rs) rc = db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
     for (size_t i = 0; rc == CLAIMDB_OK && i < fx->pl.nsteps; i++) {

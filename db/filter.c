@@ -40,14 +40,12 @@ int find_eval_value(find_exec *fx, const ast_expr *e, value *out)
     case EXPR_TERM:
     case EXPR_PARAM:
     case EXPR_NUMBER:
-    case EXPR_DATE:
-        for (size_t i = 0; i < fx->nconsts; i++)
-            if (fx->consts[i].e == e) {
-                *out = fx->consts[i].v;
-                return CLAIMDB_OK;
-            }
-        *out = v_null();
+    case EXPR_DATE: {
+        const_entry key = {e, v_null()};
+        const const_entry *c = bsearch(&key, fx->consts, fx->nconsts, sizeof key, find_const_order);
+        *out = c ? c->v : v_null();
         return CLAIMDB_OK;
+    }
     default:
         return stmt_error_at(fx->stmt, CLAIMDB_ERROR, e->loc.off, "not a value");
     }
@@ -128,6 +126,13 @@ int find_eval_cond(find_exec *fx, const ast_expr *e, bool *res)
     }
 }
 
+int find_const_order(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t)((const const_entry *)a)->e,
+              y = (uintptr_t)((const const_entry *)b)->e;
+    return x < y ? -1 : x > y;
+}
+
 int find_regex_order(const void *a, const void *b)
 {
     uintptr_t x = (uintptr_t)((const regex_entry *)a)->e,
@@ -146,9 +151,12 @@ int find_prepare_expr(find_exec *fx, const ast_expr *e)
     for (size_t i = 0; i < e->nargs; i++)
         if ((rc = find_prepare_expr(fx, e->args[i]))) return rc;
     if (e->kind == EXPR_REGEX) {
-        regex_entry *r = realloc(fx->regexes, (fx->nregex + 1) * sizeof *r);
-        if (!r) return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
-        fx->regexes = r;
+        regex_entry *r = fx->regexes;
+        if (find_full(fx->nregex)) { /* grow by doubling: a FILTER may have 100,000 parts */
+            r = realloc(fx->regexes, find_grown(fx->nregex) * sizeof *r);
+            if (!r) return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+            fx->regexes = r;
+        }
         char msg[256];
         if (cq_regex_compile(e->text, &r[fx->nregex].re, msg, sizeof msg))
             return stmt_error_at(stmt, CLAIMDB_SEMANTIC, e->loc.off, "bad regular expression: %s",
@@ -181,9 +189,12 @@ int find_prepare_expr(find_exec *fx, const ast_expr *e)
         rc = store_term_lookup(stmt->txn, v.u.s.p, v.u.s.n, &id);
         if (rc == CLAIMDB_OK) v = v_term(id);
     }
-    const_entry *c = realloc(fx->consts, (fx->nconsts + 1) * sizeof *c);
-    if (!c) return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
-    fx->consts = c;
+    const_entry *c = fx->consts;
+    if (find_full(fx->nconsts)) {
+        c = realloc(fx->consts, find_grown(fx->nconsts) * sizeof *c);
+        if (!c) return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+        fx->consts = c;
+    }
     c[fx->nconsts].e = e;
     c[fx->nconsts].v = v;
     fx->nconsts++;

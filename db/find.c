@@ -179,7 +179,7 @@ void find_free(exec *self)
     free(fx);
 }
 
-int find_open(claimdb_stmt *stmt, const ast_find *f, find_exec **out)
+int find_open(claimdb_stmt *stmt, const ast_find *f, bool explain, find_exec **out)
 {
     find_exec *fx = calloc(1, sizeof *fx);
     if (!fx) return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
@@ -188,7 +188,7 @@ int find_open(claimdb_stmt *stmt, const ast_find *f, find_exec **out)
     fx->stmt = stmt;
     fx->f = f;
     *out = fx;
-    int rc = plan_build(stmt, f, &fx->pl);
+    int rc = plan_build(stmt, f, explain, &fx->pl);
     if (rc != CLAIMDB_OK) return rc;
     fx->nlv = fx->pl.nsteps;
     fx->lv = calloc(fx->nlv ? fx->nlv : 1, sizeof *fx->lv);
@@ -218,6 +218,7 @@ int find_open(claimdb_stmt *stmt, const ast_find *f, find_exec **out)
     for (size_t i = 0; i < fx->ncomputed; i++)
         if ((rc = find_prepare_expr(fx, fx->cols[i]))) return rc;
     if (fx->nregex) qsort(fx->regexes, fx->nregex, sizeof *fx->regexes, find_regex_order);
+    if (fx->nconsts) qsort(fx->consts, fx->nconsts, sizeof *fx->consts, find_const_order);
     if (fx->nlv == 0) fx->finished = true;
     return CLAIMDB_OK;
 }
@@ -225,7 +226,7 @@ int find_open(claimdb_stmt *stmt, const ast_find *f, find_exec **out)
 int find_start(claimdb_stmt *stmt, exec **out)
 {
     find_exec *fx = NULL;
-    int rc = find_open(stmt, &stmt->ast->u.find, &fx);
+    int rc = find_open(stmt, &stmt->ast->u.find, false, &fx);
     if (rc != CLAIMDB_OK) {
         if (fx) find_free(&fx->base);
         return rc;

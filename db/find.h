@@ -118,9 +118,9 @@ static inline int find_store_err(find_exec *fx, int r)
 }
 
 /* find.c */
-/* Plan f and resolve its constants and checks, ready to run (EXPLAIN reads it unrun); *out is
- * set even on failure, for find_free. */
-int find_open(claimdb_stmt *stmt, const ast_find *f, find_exec **out);
+/* Plan f and resolve its constants and checks, ready to run (EXPLAIN reads it unrun, with
+ * explain set: every estimate filled in); *out is set even on failure, for find_free. */
+int find_open(claimdb_stmt *stmt, const ast_find *f, bool explain, find_exec **out);
 void find_free(exec *self);
 
 /* join.c */
@@ -133,6 +133,18 @@ void find_stored_free(find_exec *fx);
 
 /* filter.c */
 int find_prepare_expr(find_exec *fx, const ast_expr *e);
+/* Arrays that grow one element at a time (constants, patterns, conjuncts) have a capacity of
+ * the next power of two: full when n is 0 or a power of two, then grown to find_grown(n). */
+static inline bool find_full(size_t n)
+{
+    return (n & (n - 1)) == 0;
+}
+static inline size_t find_grown(size_t n)
+{
+    return n ? 2 * n : 1;
+}
+/* qsort/bsearch order of fx->consts (by node). */
+int find_const_order(const void *a, const void *b);
 /* qsort/bsearch order of fx->regexes (by node), so that a FILTER of many `~` finds each
  * node's compiled pattern in log time. */
 int find_regex_order(const void *a, const void *b);

@@ -108,37 +108,57 @@ typedef struct side {
     int64_t self;        /* self-serving citations: the claimant is the subject */
 } side;
 
-static int side_weigh(store_txn *txn, const claim_key *k, side *sd)
+/* One pass over a side's citations (through *cur, kept for the other side): the distinct
+ * articles (citations come in article order), the self-serving citations, and per independent
+ * group (articles with one DUPLICATE OF root) the surest citation that is not self-serving.
+ * Each article's root is read once. */
+static int side_weigh(store_txn *txn, store_cursor **cur, const claim_key *k, side *sd)
 {
     memset(sd, 0, sizeof *sd);
-    int rc = claim_articles(txn, k, &sd->ids, &sd->n);
-    if (rc == CLAIMDB_OK) rc = independent_count(txn, sd->ids, sd->n, &sd->independent);
-    if (rc != CLAIMDB_OK || sd->n == 0) return rc;
-    /* best[i]: the weight the independent group of root roots[i] gets. */
-    uint64_t *roots = calloc(sd->n, sizeof *roots);
-    double *best = calloc(sd->n, sizeof *best);
-    size_t nroots = 0;
-    store_cursor *cur = NULL;
-    if (!roots || !best) rc = CLAIMDB_NOMEM;
-    if (rc == CLAIMDB_OK) rc = store_cites_open(txn, k, &cur);
+    int rc = *cur ? store_cites_retarget(*cur, k) : store_cites_open(txn, k, cur);
+    if (rc != CLAIMDB_OK) return rc;
+    uint64_t *roots = NULL, root = 0; /* roots[i]: the root of group i; best[i] its weight */
+    double *best = NULL;
+    size_t nroots = 0, cap = 0;
     store_citation c;
-    int r = 0;
-    while (rc == CLAIMDB_OK && (r = store_cursor_next_cite(cur, &c)) == 1) {
+    int r;
+    while ((r = store_cursor_next_cite(*cur, &c)) == 1) {
+        if (sd->n == 0 || sd->ids[sd->n - 1] != c.article) {
+            if (sd->n == cap) {
+                cap = cap ? 2 * cap : 8;
+                uint64_t *ni = realloc(sd->ids, cap * sizeof *ni);
+                if (ni) sd->ids = ni;
+                uint64_t *nr = ni ? realloc(roots, cap * sizeof *nr) : NULL;
+                if (nr) roots = nr;
+                double *nb = nr ? realloc(best, cap * sizeof *nb) : NULL;
+                if (nb) best = nb;
+                if (!nb) {
+                    rc = CLAIMDB_NOMEM;
+                    break;
+                }
+            }
+            sd->ids[sd->n++] = c.article;
+            if ((rc = article_root(txn, c.article, &root)) != CLAIMDB_OK) break;
+            size_t i = 0;
+            while (i < nroots && roots[i] != root)
+                i++;
+            if (i == nroots) {
+                roots[nroots] = root;
+                best[nroots++] = 0;
+            }
+        }
         if (c.claimant && c.claimant == k->s) {
             sd->self++;
             continue;
         }
         double w = c.has_confidence ? c.confidence : 1.0;
-        uint64_t root;
-        if ((rc = article_root(txn, c.article, &root)) != CLAIMDB_OK) break;
         size_t i = 0;
-        while (i < nroots && roots[i] != root)
+        while (roots[i] != root)
             i++;
-        if (i == nroots) roots[nroots++] = root;
         if (w > best[i]) best[i] = w;
     }
-    store_cursor_close(cur);
     if (rc == CLAIMDB_OK && r < 0) rc = -r;
+    sd->independent = (int64_t)nroots;
     for (size_t i = 0; i < nroots; i++)
         sd->weight += best[i];
     free(roots);
@@ -177,10 +197,12 @@ int check_start(claimdb_stmt *stmt, exec **out)
     if (found) {
         /* CHECK NOT s p o asks about the negation: its support is the negative claim. */
         bool neg = stmt->ast->u.claim.negated;
+        store_cursor *cur = NULL;
         k.pol = neg ? POL_NEG : POL_POS;
-        rc = side_weigh(stmt->txn, &k, &pro);
+        rc = side_weigh(stmt->txn, &cur, &k, &pro);
         k.pol = neg ? POL_POS : POL_NEG;
-        if (rc == CLAIMDB_OK) rc = side_weigh(stmt->txn, &k, &con);
+        if (rc == CLAIMDB_OK) rc = side_weigh(stmt->txn, &cur, &k, &con);
+        store_cursor_close(cur);
         if (rc != CLAIMDB_OK)
             rc = rc == CLAIMDB_NOMEM ? db_error(stmt->db, rc, "out of memory")
                                      : db_store_error(stmt->db, rc);

@@ -313,6 +313,12 @@ static value cite_value_plain(const store_citation *c, int which)
         return c->qstart >= 0 ? v_int(c->qstart) : v_null();
     case CV_TO:
         return c->qend >= 0 ? v_int(c->qend) : v_null();
+    case CV_METHOD: {
+        /* the names of CLAIMDB_METHOD_*, static: values may point at them for good */
+        static const char *const names[] = {"curated", "imported", "extracted"};
+        const char *m = c->method < sizeof names / sizeof names[0] ? names[c->method] : NULL;
+        return m ? v_text(m, strlen(m)) : v_null();
+    }
     default:
         return c->said_on.ptr ? v_text(c->said_on.ptr, c->said_on.len) : v_null();
     }
@@ -493,9 +499,12 @@ static int add_conjuncts(find_exec *fx, const ast_expr *e, bool *used)
         }
         return CLAIMDB_OK;
     }
-    conjunct *c = realloc(fx->conj, (fx->nconj + 1) * sizeof *c);
-    if (!c) return db_error(fx->stmt->db, CLAIMDB_NOMEM, "out of memory");
-    fx->conj = c;
+    conjunct *c = fx->conj;
+    if (find_full(fx->nconj)) {
+        c = realloc(fx->conj, find_grown(fx->nconj) * sizeof *c);
+        if (!c) return db_error(fx->stmt->db, CLAIMDB_NOMEM, "out of memory");
+        fx->conj = c;
+    }
     memset(used, 0, (fx->f->nvars ? fx->f->nvars : 1) * sizeof *used);
     expr_slots(e, used);
     c[fx->nconj].e = e;

@@ -98,7 +98,8 @@ static int step_init(claimdb_stmt *stmt, const ast_pattern *pat, step_plan *sp)
         }
     }
     const ast_term *cts[CV_N] = {&pat->from, &pat->quote, &pat->by, &pat->confidence,
-                                 &pat->at,   &pat->to,    &pat->on, &pat->stored};
+                                 &pat->at,   &pat->to,    &pat->on, &pat->stored,
+                                 &pat->method};
     for (int i = 0; i < CV_N; i++)
         sp->cv[i].slot = cts[i]->kind == TERM_VAR ? cts[i]->slot : -1;
     sp->cite_rows = sp->cv[CV_SRC].slot >= 0;
@@ -290,7 +291,24 @@ static bool connected(const step_plan *sp, const bool *bound)
     return false;
 }
 
-int plan_build(claimdb_stmt *stmt, const ast_find *f, plan *out)
+/* Do estimates matter? Only to order several patterns, to choose an article path, and for
+ * EXPLAIN: a lone pattern otherwise gets its index from which positions are bound, and
+ * reading statistics for it would be a quarter of a point lookup's work. */
+static bool need_estimates(claimdb_stmt *stmt, const ast_find *f, size_t npos, bool explain)
+{
+    if (explain || npos > 1) return true;
+    for (size_t i = 0; i < f->npats; i++) {
+        const ast_pattern *pat = &f->pats[i];
+        uint64_t id;
+        if (pat->ncited) return true;
+        if (pat->from.kind == TERM_VAR &&
+            (pat->without || filter_fixes(stmt, f->filter, pat->from.slot, &id)))
+            return true;
+    }
+    return false;
+}
+
+int plan_build(claimdb_stmt *stmt, const ast_find *f, bool explain, plan *out)
 {
     memset(out, 0, sizeof *out);
     size_t npos = 0, nwo = 0;
@@ -300,18 +318,23 @@ int plan_build(claimdb_stmt *stmt, const ast_find *f, plan *out)
         else
             npos++;
     }
+    /* The sets of bound variables (now, before a step, for a WITHOUT pattern) and of the
+     * patterns placed: one block, since a statement is planned each time it runs. */
+    size_t nv = f->nvars ? f->nvars : 1;
     step_plan *cand = calloc(npos ? npos : 1, sizeof *cand);
-    bool *bound = calloc(f->nvars ? f->nvars : 1, sizeof *bound);
-    bool *used = calloc(npos ? npos : 1, sizeof *used);
+    bool *sets = calloc(3 * nv + (npos ? npos : 1), sizeof *sets);
+    bool *bound = sets, *before = sets + nv, *b2 = sets + 2 * nv, *used = sets + 3 * nv;
     out->steps = calloc(npos ? npos : 1, sizeof *out->steps);
     out->without = calloc(nwo ? nwo : 1, sizeof *out->without);
     int rc = CLAIMDB_OK;
-    if (!cand || !bound || !used || !out->steps || !out->without) {
+    if (!cand || !sets || !out->steps || !out->without) {
         rc = db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
         goto done;
     }
     store_counts counts;
-    if ((rc = store_counts_get(stmt->txn, &counts)) != CLAIMDB_OK) {
+    memset(&counts, 0, sizeof counts);
+    bool est = need_estimates(stmt, f, npos, explain);
+    if (est && (rc = store_claim_counts(stmt->txn, &counts)) != CLAIMDB_OK) {
         rc = db_store_error(stmt->db, rc);
         goto done;
     }
@@ -331,7 +354,7 @@ int plan_build(claimdb_stmt *stmt, const ast_find *f, plan *out)
         double best_est = 0;
         for (size_t i = 0; i < npos; i++) {
             if (used[i] || (any_connected && !connected(&cand[i], bound))) continue;
-            double e = estimate(stmt, f, &cand[i], bound, &counts, false);
+            double e = est ? estimate(stmt, f, &cand[i], bound, &counts, false) : 0;
             if (best == SIZE_MAX || e < best_est) {
                 best = i;
                 best_est = e;
@@ -339,17 +362,11 @@ int plan_build(claimdb_stmt *stmt, const ast_find *f, plan *out)
         }
         used[best] = true;
         cand[best].est = best_est;
-        bool *before = malloc((f->nvars ? f->nvars : 1) * sizeof *before);
-        if (!before) {
-            rc = db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
-            goto done;
-        }
-        memcpy(before, bound, (f->nvars ? f->nvars : 1) * sizeof *before);
+        memcpy(before, bound, nv * sizeof *before);
         step_bind(&cand[best], bound);
         out->steps[out->nsteps++] = cand[best];
         memset(&cand[best], 0, sizeof cand[best]); /* ownership of cited moved */
-        rc = choose_access(stmt, f, &out->steps[out->nsteps - 1], before, &counts, false);
-        free(before);
+        if (est) rc = choose_access(stmt, f, &out->steps[out->nsteps - 1], before, &counts, false);
         if (rc != CLAIMDB_OK) goto done;
     }
     for (size_t i = 0; i < f->npats; i++) {
@@ -360,27 +377,19 @@ int plan_build(claimdb_stmt *stmt, const ast_find *f, plan *out)
             goto done;
         }
         /* Work on a copy of the bound set: a WITHOUT pattern binds nothing for the others. */
-        bool *b2 = malloc((f->nvars ? f->nvars : 1) * sizeof *b2);
-        if (!b2) {
-            out->nwithout++;
-            rc = db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
-            goto done;
-        }
-        memcpy(b2, bound, (f->nvars ? f->nvars : 1) * sizeof *b2);
-        sp->est = estimate(stmt, f, sp, b2, &counts, true);
+        memcpy(b2, bound, nv * sizeof *b2);
+        sp->est = est ? estimate(stmt, f, sp, b2, &counts, true) : 0;
         step_bind(sp, b2);
-        free(b2);
         sp->cite_rows = sp->cv[CV_SRC].slot >= 0;
         out->nwithout++;
-        if ((rc = choose_access(stmt, f, sp, bound, &counts, true)) != CLAIMDB_OK) goto done;
+        if (est && (rc = choose_access(stmt, f, sp, bound, &counts, true)) != CLAIMDB_OK) goto done;
     }
 done:
     if (cand)
         for (size_t i = 0; i < npos; i++)
             free(cand[i].cited);
     free(cand);
-    free(bound);
-    free(used);
+    free(sets);
     if (rc != CLAIMDB_OK) plan_free(out);
     return rc;
 }

@@ -24,8 +24,9 @@ typedef struct cite_var {
     bool is_new;
 } cite_var;
 
-/* The citation-level variables of a pattern: FROM, QUOTE, BY, CONFIDENCE, AT, TO, ON, STORED. */
-enum { CV_SRC, CV_QUOTE, CV_WHO, CV_CONF, CV_AT, CV_TO, CV_ON, CV_STORED, CV_N };
+/* The citation-level variables of a pattern: FROM, QUOTE, BY, CONFIDENCE, AT, TO, ON, STORED,
+ * METHOD. */
+enum { CV_SRC, CV_QUOTE, CV_WHO, CV_CONF, CV_AT, CV_TO, CV_ON, CV_STORED, CV_METHOD, CV_N };
 
 typedef struct step_plan {
     const ast_pattern *pat;
@@ -63,8 +64,9 @@ typedef struct plan {
     size_t nwithout;
 } plan;
 
-/* Plan stmt's FIND (resolving constants and parameters in the statement's transaction). */
-int plan_build(claimdb_stmt *stmt, const ast_find *f, plan *out);
+/* Plan stmt's FIND (resolving constants and parameters in the statement's transaction).
+ * explain: fill in every step's estimate even where no choice depends on it. */
+int plan_build(claimdb_stmt *stmt, const ast_find *f, bool explain, plan *out);
 void plan_free(plan *p);
 /* Index position order: idx_order[idx][i] is the claim position (0 s, 1 p, 2 o) at index
  * key position i. */

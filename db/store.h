@@ -88,8 +88,9 @@ typedef struct store_cursor store_cursor;
  * (CLAIMDB_VERSION). On failure *out is still set (for store_errmsg) unless CLAIMDB_NOMEM. */
 int store_open(const char *path, int flags, store **out);
 /* As store_open, with the map size to start from when this process opens the file first
- * (store_open: 1 GiB or twice the file's size, whichever is larger). Tests use a tiny map to
- * exercise growth. LMDB never maps less than an existing file's recorded size. */
+ * (store_open: 16 GiB, 1 GiB in a 32-bit process, or twice the file's size, whichever is
+ * larger). Tests use a tiny map to exercise growth. LMDB never maps less than an existing
+ * file's recorded size. */
 int store_open_mapsize(const char *path, int flags, size_t initial_map, store **out);
 void store_close(store *st);
 /* How long a write transaction waits for another writer (of this process or another) before
@@ -113,6 +114,10 @@ int store_begin(store *st, bool write, store_txn **out);
 int store_commit(store_txn *txn); /* frees txn, also on failure */
 void store_abort(store_txn *txn); /* frees txn; NULL is a no-op */
 bool store_txn_is_write(const store_txn *txn);
+/* The snapshot a read transaction sees (LMDB's transaction id; never 0), or 0 for a write
+ * transaction. Two read transactions on one file with the same snapshot see the same data, so
+ * what was read in one holds in the other. */
+uint64_t store_txn_snapshot(const store_txn *txn);
 
 /* Savepoint for "an error inside BEGIN…COMMIT rolls back that statement only": LMDB nested
  * write transactions. */
@@ -128,6 +133,8 @@ int store_savepoint_rollback(store_txn *txn);
 int store_term_key(const char *text, size_t len, char **key, size_t *keylen);
 /* Find a term's id through aliases: CLAIMDB_OK, or CLAIMDB_NOTFOUND. */
 int store_term_lookup(store_txn *txn, const char *text, size_t len, term_id *id);
+/* As store_term_lookup, given the term's key (store_term_key), for callers that keep it. */
+int store_term_lookup_key(store_txn *txn, const char *key, size_t keylen, term_id *id);
 /* Find or create (write transactions only). The display form of a new term is text as given. */
 int store_term_intern(store_txn *txn, const char *text, size_t len, term_id *id);
 /* store_term_intern of n terms (0 <= n <= STORE_TERMS_MAX), each checked first: when one has
@@ -219,6 +226,10 @@ void store_cursor_close(store_cursor *c); /* NULL is a no-op */
 /* ---- articles ---- */
 
 int store_article_get(store_txn *txn, uint64_t id, store_article *out); /* or CLAIMDB_NOTFOUND */
+/* The article's stored text (ptr NULL: none, or no such article). A write transaction
+ * remembers the articles it found without text until an article is written, so that a load
+ * of many citations reads each article once. */
+int store_article_text(store_txn *txn, uint64_t id, store_text *text);
 /* Create or replace the whole record. */
 int store_article_put(store_txn *txn, const store_article *a);
 int store_articles_open(store_txn *txn, store_cursor **out);
@@ -230,6 +241,10 @@ int store_cursor_next_article(store_cursor *c,
 /* Number of claims of polarity pol having term id in role (ROLE_*). */
 int store_term_stat(store_txn *txn, uint8_t pol, int role, term_id id, uint64_t *n);
 int store_counts_get(store_txn *txn, store_counts *out);
+/* Only the claim, citation and article counts of store_counts (what a planner needs): the
+ * other fields are 0. Cheaper: no database sizes, and a read transaction on the snapshot the
+ * store last counted reuses that count. */
+int store_claim_counts(store_txn *txn, store_counts *out);
 
 /* ---- checking ---- */
 

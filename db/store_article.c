@@ -85,6 +85,7 @@ int article_put_apply(store_txn *t, const store_article *a)
     int rc = sdb_get(t, DB_ARTICLE, key, 8, &v);
     if (rc == CLAIMDB_NOTFOUND) rc = meta_add(t, "articles", 1);
     if (rc) return rc;
+    acache_clear(t); /* the article may have a text now */
     void *dst;
     if ((rc = sdb_reserve(t, DB_ARTICLE, key, 8, article_value_size(a), &dst))) return rc;
     article_value_encode(dst, a);
@@ -128,6 +129,22 @@ int store_article_get(store_txn *t, uint64_t id, store_article *out)
         return store_seterr(t->st, rc, "no article %llu", (unsigned long long)id);
     if (rc) return rc;
     return decode(t, id, &v, out);
+}
+
+int store_article_text(store_txn *t, uint64_t id, store_text *text)
+{
+    text->ptr = NULL;
+    text->len = 0;
+    int rc = txn_check_read(t);
+    if (rc) return rc;
+    if (t->write && acache_plain(t, id)) return CLAIMDB_OK;
+    store_article a;
+    rc = store_article_get(t, id, &a);
+    if (rc == CLAIMDB_NOTFOUND) return CLAIMDB_OK;
+    if (rc) return rc;
+    *text = a.text;
+    if (t->write && !a.text.ptr) acache_add(t, id);
+    return CLAIMDB_OK;
 }
 
 int store_articles_open(store_txn *t, store_cursor **out)

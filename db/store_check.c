@@ -376,7 +376,8 @@ int store_check(store_txn *t, void (*report)(void *ctx, const char *msg), void *
                 bad(&c, "citations of %s, which is not in spo", ct);
             }
         /* artcite: exactly the (article, claim) pairs */
-        qsort(pairs.k, pairs.n, pairs.w, cmp_pair);
+        if (pairs.n) /* a database without citations has no array: qsort wants one */
+            qsort(pairs.k, pairs.n, pairs.w, cmp_pair);
         size_t w = 0;
         for (size_t i = 0; i < pairs.n; i++)
             if (!w || memcmp(pairs.k + (w - 1) * pairs.w, pairs.k + i * pairs.w, pairs.w))

@@ -203,6 +203,11 @@ static void qwalk_init(qwalk *w, store_text q)
 static int qwalk_next(qwalk *w)
 {
     if (w->p == w->end) return -1;
+    unsigned char c = (unsigned char)*w->p;
+    if (c > ' ' && c < 0x80) { /* most bytes: printable ASCII is never white space */
+        w->p++;
+        return c;
+    }
     if (store_space_len(w->p, w->end) == 0) return (unsigned char)*w->p++;
     skip_space(w);
     return w->p == w->end ? -1 : ' ';
@@ -275,10 +280,12 @@ static bool text_equal(store_text a, store_text b)
     return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
 }
 
-/* Does the new version of a citation change anything but its stored time? */
+/* Does the new version b of a citation change anything? Its stored time only when earlier:
+ * the citation was first stored then (a copy from another database), and a later time is
+ * only a re-assertion. */
 static bool cite_differs(const store_citation *a, const store_citation *b)
 {
-    return a->has_confidence != b->has_confidence ||
+    return b->stored < a->stored || a->has_confidence != b->has_confidence ||
            (a->has_confidence && a->confidence != b->confidence) || a->claimant != b->claimant ||
            a->method != b->method || !text_equal(a->quote, b->quote) ||
            !text_equal(a->said_on, b->said_on) || cite_placed(a) != cite_placed(b) ||
@@ -323,6 +330,7 @@ static int claim_index(store_txn *t, const claim_key *k, int delta)
 
 static int article_ensure(store_txn *t, uint64_t article)
 {
+    if (acache_plain(t, article)) return CLAIMDB_OK;
     uint8_t key[8];
     put_u64(key, article);
     MDB_val v;
@@ -333,6 +341,7 @@ static int article_ensure(store_txn *t, uint64_t article)
     size_t n = article_value_size(&empty);
     article_value_encode(rec, &empty);
     if ((rc = sdb_put(t, DB_ARTICLE, key, 8, rec, n, 0))) return rc;
+    acache_add(t, article);
     return meta_add(t, "articles", 1);
 }
 
@@ -353,7 +362,8 @@ int cite_put_apply(store_txn *t, const claim_key *k, const store_citation *c, in
             return CLAIMDB_OK;
         }
         store_citation upd = *c;
-        upd.stored = cur.stored; /* an update keeps when the citation was first stored */
+        /* an update keeps when the citation was first stored */
+        if (cur.stored < upd.stored) upd.stored = cur.stored;
         if ((rc = pend_cite_put(t, pc, k, slot, &upd, false))) return rc;
         if (added) *added = CLAIMDB_UPDATED_CITATION;
         return CLAIMDB_OK;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -104,10 +105,27 @@ int store_code_of(int rc)
     }
 }
 
+/* LMDB reports a short write (ENOSPC) as EIO. Is the file system of the database (nearly)
+ * full? Then that was it. */
+static bool disk_full(const store *st)
+{
+    struct statvfs vs;
+    if (!st->se || st->se->lockfd < 0 || fstatvfs(st->se->lockfd, &vs) != 0) return false;
+    return (uint64_t)vs.f_bavail * vs.f_frsize < ((uint64_t)1 << 20);
+}
+
 int store_mdb_err(store *st, int rc, const char *what)
 {
     int code = store_code_of(rc);
     if (code == STORE_MAPFULL) return code;
+    if (rc == EIO && disk_full(st))
+        return store_seterr(st, code,
+                            "%s: the disk is full (the transaction is not committed: free some "
+                            "space and try again)",
+                            what);
+    if (rc == ENOSPC)
+        return store_seterr(st, code, "%s: the disk is full (the transaction is not committed)",
+                            what);
     if (rc == MDB_BAD_TXN)
         return store_seterr(st, code, "%s: the transaction failed earlier and must be rolled back",
                             what);
@@ -267,30 +285,50 @@ static uint32_t host_u32(const uint8_t *p)
     return v;
 }
 
+/* Read the meta page at off: its page header must say P_META, its meta LMDB's magic and
+ * version. 0, or the CLAIMDB_* error already set. */
+static int read_meta(store *st, const char *path, int fd, uint64_t size, uint64_t off, uint8_t *m)
+{
+    uint8_t page[META_OFF + META_LEN];
+    if (off + sizeof page > size ||
+        pread(fd, page, sizeof page, (off_t)off) != (ssize_t)sizeof page)
+        return store_seterr(st, CLAIMDB_CORRUPT,
+                            off ? "%s: damaged: the file is cut short (%llu bytes; a partial copy?)"
+                                : "%s: not a claimdb database",
+                            path, (unsigned long long)size);
+    uint16_t flags;
+    memcpy(&flags, page + 10, 2); /* MDB_page.mp_flags */
+    memcpy(m, page + META_OFF, META_LEN);
+    if (!(flags & 0x08) || host_u32(m + META_MAGIC) != 0xBEEFC0DEu)
+        return store_seterr(st, CLAIMDB_CORRUPT,
+                            off ? "%s: damaged (the second meta page is not one)"
+                                : "%s: not a claimdb database",
+                            path);
+    if (host_u32(m + META_VER) != 1)
+        return store_seterr(st, CLAIMDB_VERSION, "%s: written by an incompatible version of LMDB",
+                            path);
+    return CLAIMDB_OK;
+}
+
 static int check_header(store *st, const char *path, int fd, uint64_t size)
 {
     if (sizeof(size_t) != 8) return CLAIMDB_OK;
     uint8_t m[2][META_LEN];
-    if (size < META_OFF + META_LEN || pread(fd, m[0], META_LEN, META_OFF) != (ssize_t)META_LEN ||
-        host_u32(m[0] + META_MAGIC) != 0xBEEFC0DEu)
-        return store_seterr(st, CLAIMDB_CORRUPT, "%s: not a claimdb database", path);
-    if (host_u32(m[0] + META_VER) != 1)
-        return store_seterr(st, CLAIMDB_VERSION, "%s: written by an incompatible version of LMDB",
-                            path);
+    int rc = read_meta(st, path, fd, size, 0, m[0]);
+    if (rc) return rc;
+    /* LMDB finds the second meta page one page (the first's page size) further, and lays out
+     * the map by the page size of the meta it uses: both must be the same valid size. */
     uint32_t psize = host_u32(m[0] + META_PSIZE);
     if (psize < 512 || psize > 65536 || (psize & (psize - 1)))
         return store_seterr(st, CLAIMDB_CORRUPT, "%s: damaged (bad page size %u)", path,
                             (unsigned)psize);
-    if (size < 2 * (uint64_t)psize ||
-        pread(fd, m[1], META_LEN, (off_t)psize + META_OFF) != (ssize_t)META_LEN)
+    if ((rc = read_meta(st, path, fd, size, psize, m[1]))) return rc;
+    if (host_u32(m[1] + META_PSIZE) != psize)
         return store_seterr(st, CLAIMDB_CORRUPT,
-                            "%s: damaged: the file is cut short (%llu bytes; a partial copy?)",
-                            path, (unsigned long long)size);
+                            "%s: damaged (the meta pages disagree on the page size)", path);
     /* LMDB uses the meta page with the larger transaction id (mdb_env_pick_meta). */
     const uint8_t *cur = m[0];
-    if (host_u32(m[1] + META_MAGIC) == 0xBEEFC0DEu &&
-        host_u64(m[1] + META_TXNID) > host_u64(m[0] + META_TXNID))
-        cur = m[1];
+    if (host_u64(m[1] + META_TXNID) > host_u64(m[0] + META_TXNID)) cur = m[1];
     uint64_t last = host_u64(cur + META_LAST_PG);
     uint64_t pages = size / psize;
     if (last < 1 || last >= pages)
@@ -317,6 +355,20 @@ static int check_file(store *st, const char *path, const struct stat *sb)
     int rc = check_header(st, path, fd, (uint64_t)sb->st_size);
     close(fd);
     return rc;
+}
+
+/* Remove the lock file LMDB made for a file that turned out not to be a claimdb database, so
+ * that opening a wrong file leaves nothing behind. Only when no other process uses it: LMDB
+ * holds a shared lock on its first byte in every process that has the file open, so an
+ * exclusive lock that we get means nobody else does; unlinking while holding it leaves a
+ * process that opens the file later to make a lock file of its own. */
+static void remove_lock(const char *lockpath)
+{
+    int fd = open(lockpath, O_RDWR | O_CLOEXEC);
+    if (fd < 0) return;
+    struct flock lk = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 1};
+    if (fcntl(fd, F_SETLK, &lk) == 0) unlink(lockpath);
+    close(fd);
 }
 
 /* LMDB keeps a table of readers in the lock file; when it is full (MDB_READERS_FULL) every
@@ -411,7 +463,7 @@ static int env_new(store *st, const char *path, const struct stat *sb, size_t ma
     return CLAIMDB_OK;
 fail:
     mdb_env_close(e->env);
-    if (!had_lock) unlink(lockpath);
+    if (!had_lock && (rc == CLAIMDB_CORRUPT || rc == CLAIMDB_VERSION)) remove_lock(lockpath);
     free(lockpath);
     pthread_cond_destroy(&e->writer_done);
     free(e);
@@ -519,6 +571,35 @@ void store_close(store *st)
 }
 
 /* ---- counts ---- */
+
+int store_claim_counts(store_txn *t, store_counts *out)
+{
+    int rc = txn_check_read(t);
+    if (rc || (rc = pend_sync(t))) return rc;
+    memset(out, 0, sizeof *out);
+    store *st = t->st;
+    uint64_t snap = store_txn_snapshot(t);
+    if (!snap || st->counted_snap != snap) {
+        uint64_t v[4];
+        if ((rc = meta_u64(t, "claims.pos", &v[0])) || (rc = meta_u64(t, "claims.neg", &v[1])) ||
+            (rc = meta_u64(t, "citations", &v[2])) || (rc = meta_u64(t, "articles", &v[3])))
+            return rc;
+        if (!snap) {
+            out->claims_pos = v[0];
+            out->claims_neg = v[1];
+            out->citations = v[2];
+            out->articles = v[3];
+            return CLAIMDB_OK;
+        }
+        memcpy(st->counts_cache, v, sizeof v);
+        st->counted_snap = snap;
+    }
+    out->claims_pos = st->counts_cache[0];
+    out->claims_neg = st->counts_cache[1];
+    out->citations = st->counts_cache[2];
+    out->articles = st->counts_cache[3];
+    return CLAIMDB_OK;
+}
 
 int store_counts_get(store_txn *t, store_counts *out)
 {

@@ -25,8 +25,11 @@
 
 #define STORE_MAPFULL (-1)
 /* The map is address space, not disk: LMDB does not allocate the file up to it on Linux, so
- * a generous start spares most loads the abort-grow-replay of a full map. */
-#define STORE_DEFAULT_MAP ((size_t)1 << 30)
+ * a generous start spares loads the abort-grow-replay of a full map (a write transaction
+ * cannot grow the map without ending): 16 GiB holds a load of some 40 million claims in one
+ * transaction; 1 GiB held 2.5 million, and a 3-million-claim load replayed its whole log. A
+ * 32-bit process has no such address space to spare. */
+#define STORE_DEFAULT_MAP (sizeof(size_t) >= 8 ? (size_t)1 << 34 : (size_t)1 << 30)
 #define STORE_KEYBUF 512 /* larger than any key we write (LMDB's own limit is 511) */
 
 enum {
@@ -81,6 +84,8 @@ struct store {
     int busy_ms; /* how long a writer waits for another to finish (store_busy_timeout) */
     int (*busy_cb)(void *ctx, int waited_ms); /* told while waiting; nonzero: give up */
     void *busy_ctx;
+    uint64_t counted_snap;    /* the read snapshot counts_cache was read in, 0: none */
+    uint64_t counts_cache[4]; /* claims.pos, claims.neg, citations, articles */
     const char *msg; /* points at a static string or at buf */
     char buf[512];
 };
@@ -186,6 +191,15 @@ typedef struct term_cache {
     size_t tlen, tcap;
 } term_cache;
 
+/* Articles a write transaction knows to exist without a text (id + 1 per slot, 0 empty): a
+ * load of many citations reads each article once, instead of once per citation to place the
+ * quote and once more to make sure the article exists. Cleared whenever it may be wrong: an
+ * article written, a savepoint rolled back, the map grown. */
+typedef struct article_cache {
+    uint64_t *slots;
+    size_t n, nslots; /* nslots a power of two, 0 when none */
+} article_cache;
+
 struct store_txn {
     store *st;
     store_env *se;
@@ -204,6 +218,7 @@ struct store_txn {
     size_t grow_want; /* bytes the next map growth should add at least */
     pend pend;
     term_cache tc;
+    article_cache ac;
 };
 
 /* ---- store_env.c ---- */
@@ -283,6 +298,9 @@ const uint8_t *pend_cite_value(store_txn *t, const pend_cite *pc, size_t *len);
 bool tcache_find(store_txn *t, const char *text, size_t len, term_id *id);
 void tcache_add(store_txn *t, const char *text, size_t len, term_id id); /* best effort */
 void tcache_clear(store_txn *t);
+bool acache_plain(const store_txn *t, uint64_t article);
+void acache_add(store_txn *t, uint64_t article); /* best effort */
+void acache_clear(store_txn *t);
 
 /* ---- store_txn.c: cursors ---- */
 int cur_open(store_txn *t, int db, const void *prefix, size_t plen, store_cursor **out);

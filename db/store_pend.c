@@ -251,29 +251,50 @@ static int cmp_words(const uint64_t *a, const uint64_t *b, const int *order, int
 static const int ORD_SPO[4] = {0, 1, 2, 3}, ORD_POS[4] = {0, 2, 3, 1}, ORD_OSP[4] = {0, 3, 1, 2};
 static const int ORD_CITE[6] = {0, 1, 2, 3, 4, 5}, ORD_ARTCITE[6] = {4, 0, 1, 2, 3, 5};
 
-static int cmp_spo(const void *a, const void *b)
-{
-    return cmp_words(a, b, ORD_SPO, 4);
-}
-static int cmp_pos(const void *a, const void *b)
-{
-    return cmp_words(a, b, ORD_POS, 4);
-}
-static int cmp_osp(const void *a, const void *b)
-{
-    return cmp_words(a, b, ORD_OSP, 4);
-}
-static int cmp_cite(const void *a, const void *b)
-{
-    return cmp_words(a, b, ORD_CITE, 6);
-}
-static int cmp_artcite(const void *a, const void *b)
-{
-    return cmp_words(a, b, ORD_ARTCITE, 6);
-}
 static int cmp_stat(const void *a, const void *b)
 {
     return cmp_words(a, b, ORD_SPO, 2);
+}
+
+/* The order of a table's items by key words order[0..nw) (nw <= 6): the words are copied, in
+ * that order, into a compact array with each item's number and sorted there, so that a
+ * comparison reads adjacent words instead of words scattered through large items by an
+ * order table, and the items themselves never move. NULL when out of memory. */
+typedef struct skey {
+    uint64_t w[6];
+    size_t item;
+} skey;
+
+static int cmp_skey4(const void *a, const void *b)
+{
+    const uint64_t *x = ((const skey *)a)->w, *y = ((const skey *)b)->w;
+    if (x[0] != y[0]) return x[0] < y[0] ? -1 : 1;
+    if (x[1] != y[1]) return x[1] < y[1] ? -1 : 1;
+    if (x[2] != y[2]) return x[2] < y[2] ? -1 : 1;
+    return x[3] < y[3] ? -1 : x[3] > y[3];
+}
+
+static int cmp_skey6(const void *a, const void *b)
+{
+    int c = cmp_skey4(a, b);
+    if (c) return c;
+    const uint64_t *x = ((const skey *)a)->w, *y = ((const skey *)b)->w;
+    if (x[4] != y[4]) return x[4] < y[4] ? -1 : 1;
+    return x[5] < y[5] ? -1 : x[5] > y[5];
+}
+
+static skey *sorted_keys(const ptab *p, const int *order, int nw)
+{
+    skey *ks = malloc((p->n ? p->n : 1) * sizeof *ks);
+    if (!ks) return NULL;
+    for (size_t i = 0; i < p->n; i++) {
+        const uint64_t *k = (const uint64_t *)(const void *)ptab_item(p, i);
+        for (int j = 0; j < 6; j++)
+            ks[i].w[j] = j < nw ? k[order[j]] : 0;
+        ks[i].item = i;
+    }
+    qsort(ks, p->n, sizeof *ks, nw <= 4 ? cmp_skey4 : cmp_skey6);
+    return ks;
 }
 
 /* Puts in ascending key order through one cursor: plain puts until the keys pass the
@@ -340,19 +361,21 @@ static int sw_put(swriter *w, const uint8_t *key, size_t kl, const void *val, si
 static int flush_index(store_txn *t, store_index idx)
 {
     ptab *p = &t->pend.claims;
-    static int (*const cmps[3])(const void *, const void *) = {cmp_spo, cmp_pos, cmp_osp};
+    static const int *const orders[3] = {ORD_SPO, ORD_POS, ORD_OSP};
     if (p->n == 0) return CLAIMDB_OK;
-    qsort(p->items, p->n, p->stride, cmps[idx]);
+    skey *ks = sorted_keys(p, orders[idx], 4);
+    if (!ks) return nomem(t);
     swriter w;
     int rc = sw_open(t, DB_SPO + (int)idx, &w);
     for (size_t i = 0; i < p->n && !rc; i++) {
-        const pend_claim *c = ptab_item(p, i);
+        const pend_claim *c = ptab_item(p, ks[i].item);
         claim_key k = {(uint8_t)c->k[0], c->k[1], c->k[2], c->k[3]};
         uint8_t key[CLAIM_KEY_LEN];
         claim_key_encode(key, idx, &k);
         rc = sw_put(&w, key, sizeof key, "", 0);
     }
     sw_close(&w);
+    free(ks);
     return rc;
 }
 
@@ -361,23 +384,25 @@ static int flush_cites(store_txn *t)
     pend *pd = &t->pend;
     ptab *p = &pd->cites;
     if (p->n == 0) return CLAIMDB_OK;
-    qsort(p->items, p->n, p->stride, cmp_cite);
+    skey *ks = sorted_keys(p, ORD_CITE, 6);
+    if (!ks) return nomem(t);
     swriter w;
     int rc = sw_open(t, DB_CITE, &w);
     for (size_t i = 0; i < p->n && !rc; i++) {
-        const pend_cite *c = ptab_item(p, i);
+        const pend_cite *c = ptab_item(p, ks[i].item);
         claim_key k = {(uint8_t)c->k[0], c->k[1], c->k[2], c->k[3]};
         uint8_t key[CITE_KEY_LEN];
         cite_key_encode(key, &k, c->k[4], c->k[5]);
         rc = sw_put(&w, key, sizeof key, pd->vals + c->voff, c->vlen);
     }
     sw_close(&w);
+    free(ks);
     if (rc) return rc;
-    qsort(p->items, p->n, p->stride, cmp_artcite);
+    if (!(ks = sorted_keys(p, ORD_ARTCITE, 6))) return nomem(t);
     rc = sw_open(t, DB_ARTCITE, &w);
     const pend_cite *prev = NULL;
     for (size_t i = 0; i < p->n && !rc; i++) {
-        const pend_cite *c = ptab_item(p, i);
+        const pend_cite *c = ptab_item(p, ks[i].item);
         if (!c->isnew) continue;
         /* Several new citations of one (claim, article) need one entry: appending a key
          * twice would fail. */
@@ -390,6 +415,7 @@ static int flush_cites(store_txn *t)
         rc = sw_put(&w, key, sizeof key, "", 0);
     }
     sw_close(&w);
+    free(ks);
     return rc;
 }
 
@@ -477,6 +503,59 @@ static uint64_t hash_bytes(const char *s, size_t n)
     if (n > i) memcpy(&w, s + i, n - i);
     h = (h ^ w) * UINT64_C(0x100000001b3);
     return mix64(h);
+}
+
+/* ---- articles without text ---- */
+
+#define AC_MAX_ENTRIES ((size_t)1 << 20) /* beyond this, start again: the cache stays small */
+
+static size_t ac_hash(uint64_t id, size_t mask)
+{
+    return (size_t)((id * UINT64_C(0x9E3779B97F4A7C15)) >> 20) & mask;
+}
+
+bool acache_plain(const store_txn *t, uint64_t article)
+{
+    const article_cache *c = &t->ac;
+    if (!c->nslots) return false;
+    size_t mask = c->nslots - 1;
+    for (size_t i = ac_hash(article, mask);; i = (i + 1) & mask) {
+        if (c->slots[i] == 0) return false;
+        if (c->slots[i] == article + 1) return true;
+    }
+}
+
+void acache_add(store_txn *t, uint64_t article)
+{
+    article_cache *c = &t->ac;
+    if (article == UINT64_MAX || acache_plain(t, article)) return;
+    if (c->n >= AC_MAX_ENTRIES) acache_clear(t);
+    if (2 * (c->n + 1) > c->nslots) {
+        size_t ns = c->nslots ? 2 * c->nslots : 256;
+        uint64_t *sl = calloc(ns, sizeof *sl);
+        if (!sl) return; /* only a cache */
+        for (size_t j = 0; j < c->nslots; j++) {
+            if (!c->slots[j]) continue;
+            size_t i = ac_hash(c->slots[j] - 1, ns - 1);
+            while (sl[i])
+                i = (i + 1) & (ns - 1);
+            sl[i] = c->slots[j];
+        }
+        free(c->slots);
+        c->slots = sl;
+        c->nslots = ns;
+    }
+    size_t mask = c->nslots - 1, i = ac_hash(article, mask);
+    while (c->slots[i])
+        i = (i + 1) & mask;
+    c->slots[i] = article + 1;
+    c->n++;
+}
+
+void acache_clear(store_txn *t)
+{
+    free(t->ac.slots);
+    memset(&t->ac, 0, sizeof t->ac);
 }
 
 void tcache_clear(store_txn *t)

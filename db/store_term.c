@@ -109,7 +109,7 @@ int term_key_why(const char *text, size_t len, char **key, size_t *keylen, const
     m[n] = 0;
     if (n == 0) {
         free(m);
-        *why = "empty term";
+        *why = len ? "blank: a term needs a character that is not white space" : "empty term";
         return CLAIMDB_ERROR;
     }
     if (n > STORE_MAX_KEY) {
@@ -212,6 +212,17 @@ int store_term_lookup(store_txn *t, const char *text, size_t len, term_id *id)
     if (rc) return term_key_err(t->st, rc, why, text, len);
     rc = lookup_key(t, key, kl, id);
     free(key);
+    if (rc == CLAIMDB_NOTFOUND) store_setmsg(t->st, "no such term");
+    return rc;
+}
+
+int store_term_lookup_key(store_txn *t, const char *key, size_t kl, term_id *id)
+{
+    int rc = txn_check_read(t);
+    if (rc) return rc;
+    if (!key || kl == 0 || kl > STORE_MAX_KEY)
+        return store_seterr(t->st, CLAIMDB_MISUSE, "invalid term key");
+    rc = lookup_key(t, key, kl, id);
     if (rc == CLAIMDB_NOTFOUND) store_setmsg(t->st, "no such term");
     return rc;
 }

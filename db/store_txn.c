@@ -42,6 +42,11 @@ int txn_check_write(store_txn *t)
     return CLAIMDB_OK;
 }
 
+uint64_t store_txn_snapshot(const store_txn *t)
+{
+    return t && !t->write && !t->dead ? t->txnid : 0;
+}
+
 bool store_txn_is_write(const store_txn *t)
 {
     return t && t->write;
@@ -678,6 +683,7 @@ static void txn_free(store_txn *t)
 {
     pend_reset(t);
     tcache_clear(t);
+    acache_clear(t);
     store_registry_lock();
     t->se->active--;
     if (t->write) writer_release(t->se);
@@ -715,6 +721,7 @@ int txn_die(store_txn *t, int code)
 {
     pend_reset(t);
     tcache_clear(t);
+    acache_clear(t);
     if (t->txns[0]) {
         mdb_txn_abort(t->txns[0]);
         t->txns[0] = NULL;
@@ -829,6 +836,7 @@ int store_savepoint_rollback(store_txn *t)
     if (t->depth == 0) return store_seterr(t->st, CLAIMDB_MISUSE, "no savepoint to roll back");
     pend_reset(t); /* flushed when the savepoint began: all of it is the savepoint's */
     tcache_clear(t);
+    acache_clear(t);
     cursors_after_nested_end(t, t->depth);
     mdb_txn_abort(t->txns[t->depth]);
     t->depth--;
@@ -1061,6 +1069,7 @@ int txn_grow(store_txn *t, size_t upto)
         t->grow_want = 0;
         pend_reset(t); /* rebuilt by the replay */
         tcache_clear(t);
+        acache_clear(t);
         store_registry_lock();
         if (e->active > 1) {
             store_registry_unlock();

@@ -14,20 +14,19 @@ static int term_error(claimdb *db, int rc, const char *what, const char *s)
         return db_error(db, rc, "%s too long (at most %d bytes once normalised)", what,
                         STORE_MAX_KEY);
     if (rc == CLAIMDB_NOMEM) return db_error(db, rc, "out of memory");
-    return db_error(db, rc, "%s: %s", what, *s ? "invalid UTF-8" : "empty term");
+    (void)s;
+    return db_error(db, rc, "%s: %s", what, store_errmsg(db->st)); /* the store says why */
 }
 
 /* Place the citation's quote in its article's stored text; *unplaced when the article has a
  * text that does not hold it. */
 static int locate(store_txn *txn, store_citation *c, bool *unplaced)
 {
-    store_article a;
+    store_text text;
     *unplaced = false;
-    int rc = store_article_get(txn, c->article, &a);
-    if (rc == CLAIMDB_NOTFOUND || (rc == CLAIMDB_OK && !a.text.ptr)) return CLAIMDB_OK;
-    if (rc) return rc;
-    *unplaced =
-        !quote_locate(a.text.ptr, a.text.len, c->quote.ptr, c->quote.len, &c->qstart, &c->qend);
+    int rc = store_article_text(txn, c->article, &text);
+    if (rc || !text.ptr) return rc;
+    *unplaced = !quote_locate(text.ptr, text.len, c->quote.ptr, c->quote.len, &c->qstart, &c->qend);
     return CLAIMDB_OK;
 }
 
@@ -41,6 +40,7 @@ int write_citation(claimdb *db, store_txn *txn, const claimdb_citation *c, int *
     size_t lens[4];
     term_id ids[4] = {0};
     int n = c->claimant && *c->claimant ? 4 : 3, bad = -1;
+    if ((rc = text_check_citation(db, c))) return rc;
     for (int i = 0; i < n; i++)
         lens[i] = strlen(texts[i]);
     if ((rc = store_terms_intern(txn, n, texts, lens, ids, &bad)) != CLAIMDB_OK)
@@ -53,6 +53,7 @@ int write_citation(claimdb *db, store_txn *txn, const claimdb_citation *c, int *
     cite.confidence = c->has_confidence ? c->confidence : 0.0;
     cite.method = (uint8_t)c->method;
     cite.claimant = ids[3];
+    cite.stored = c->stored > 0 ? c->stored : 0; /* 0: store_cite_put stamps the time now */
     cite.qstart = cite.qend = -1;
     bool unplaced = false;
     if (c->quote && *c->quote) {

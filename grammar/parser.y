@@ -170,7 +170,7 @@ static ast_term term_of(ast_term_kind kind, char *text, ast_loc loc)
 %token FOUND "FOUND"
 %token FIND "FIND" OF "OF" ON "ON" OUTLET "OUTLET" PREDICATES "PREDICATES" QUOTES "QUOTES"
 %token RETRACT "RETRACT"
-%token ROLLBACK "ROLLBACK" SHOW "SHOW" STATS "STATS" STORED "STORED" TERMS "TERMS" TEXT "TEXT"
+%token ROLLBACK "ROLLBACK" SHOW "SHOW" STATS "STATS" STORED "STORED" METHOD "METHOD" TERMS "TERMS" TEXT "TEXT"
 %token TITLE "TITLE" TO "TO" URL "URL"
 
 %left OR
@@ -375,6 +375,11 @@ pattern:
         ONCE($$->stored.kind != TERM_NONE, "STORED", @2);
         if ($$->stored.kind == TERM_NONE) $$->stored = term_of(TERM_VAR, $3, @3); else free($3);
     }
+| pattern METHOD VAR {
+        $$ = $1; $$->loc = @$;
+        ONCE($$->method.kind != TERM_NONE, "METHOD", @2);
+        if ($$->method.kind == TERM_NONE) $$->method = term_of(TERM_VAR, $3, @3); else free($3);
+    }
 | pattern SOURCES cmp id_value {
         $$ = $1; $$->loc = @$;
         ONCE($$->has_sources, "SOURCES", @2);
@@ -452,6 +457,7 @@ word:
 | SHOW                  { TRY($$ = cq_source(ctx, @1)); }
 | STATS                 { TRY($$ = cq_source(ctx, @1)); }
 | STORED                { TRY($$ = cq_source(ctx, @1)); }
+| METHOD                { TRY($$ = cq_source(ctx, @1)); }
 | TERMS                 { TRY($$ = cq_source(ctx, @1)); }
 | TEXT                  { TRY($$ = cq_source(ctx, @1)); }
 | TITLE                 { TRY($$ = cq_source(ctx, @1)); }
@@ -725,7 +731,7 @@ static bool soft_keyword(yysymbol_kind_t k)
     case YYSYMBOL_CHECK: case YYSYMBOL_COMMIT: case YYSYMBOL_DATE: case YYSYMBOL_DESC:
     case YYSYMBOL_DUPLICATE: case YYSYMBOL_EVIDENCE: case YYSYMBOL_EXPLAIN: case YYSYMBOL_FIND:
     case YYSYMBOL_FOUND: case YYSYMBOL_QUOTES:
-    case YYSYMBOL_OF: case YYSYMBOL_ON: case YYSYMBOL_STORED: case YYSYMBOL_TO: case YYSYMBOL_OUTLET: case YYSYMBOL_PREDICATES: case YYSYMBOL_RETRACT:
+    case YYSYMBOL_OF: case YYSYMBOL_ON: case YYSYMBOL_STORED: case YYSYMBOL_METHOD: case YYSYMBOL_TO: case YYSYMBOL_OUTLET: case YYSYMBOL_PREDICATES: case YYSYMBOL_RETRACT:
     case YYSYMBOL_ROLLBACK: case YYSYMBOL_SHOW: case YYSYMBOL_STATS: case YYSYMBOL_TERMS:
     case YYSYMBOL_TEXT: case YYSYMBOL_TITLE: case YYSYMBOL_URL:
         return true;
@@ -796,6 +802,8 @@ static int name_rank(const char *nm)
             return i == 0 ? 1 : 100 + i;
     return 50;
 }
+
+static int keyword_distance(const char *a, const char *b);
 
 static int yyreport_syntax_error(const yypcontext_t *yyctx, struct cq_ctx *ctx)
 {
@@ -875,12 +883,69 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, struct cq_ctx *ctx)
     size_t off = yypcontext_location(yyctx)->off;
     if (ctx->cur_kind == TOK_END)
         off = ctx->cur_loc.off;
+    /* A word that is a keyword mistyped (FIDN, WHER): name the keyword it is closest to. */
+    char hint[64] = "";
+    if (ctx->cur_kind == TOK_WORD) {
+        static const char *const starts[] = {"FIND", "EXPLAIN", "ASSERT", "RETRACT", "EVIDENCE",
+                                             "CHECK", "ARTICLE", "ALIAS", "SHOW", "BEGIN",
+                                             "COMMIT", "ROLLBACK"};
+        char typed[32];
+        size_t wl = ctx->cur_loc.len < sizeof typed ? ctx->cur_loc.len : sizeof typed - 1;
+        memcpy(typed, ctx->text + ctx->cur_loc.off, wl);
+        typed[wl] = '\0';
+        const char *best = NULL;
+        int bestd = 3;
+        int ncand = ctx->ntokens <= 1 ? (int)(sizeof starts / sizeof starts[0]) : nn;
+        for (int i = 0; i < ncand; i++) {
+            char cand[24];
+            if (ctx->ntokens <= 1)
+                snprintf(cand, sizeof cand, "%s", starts[i]);
+            else if (names[i][0] == '\'' && strlen(names[i]) > 2)
+                snprintf(cand, sizeof cand, "%.*s", (int)strlen(names[i]) - 2, names[i] + 1);
+            else
+                continue;
+            int d = keyword_distance(typed, cand);
+            if (d > 0 && d < bestd && wl >= 3) {
+                bestd = d;
+                best = ctx->ntokens <= 1 ? starts[i] : NULL;
+                if (!best) snprintf(hint, sizeof hint, "; did you mean %s?", cand);
+            }
+        }
+        if (best) snprintf(hint, sizeof hint, "; did you mean %s?", best);
+    }
     if (ctx->ntokens <= 1)
-        cq_error(ctx, CLAIMDB_SYNTAX, off, "syntax error: expected a statement, found %s", found);
+        cq_error(ctx, CLAIMDB_SYNTAX, off, "syntax error: expected a statement, found %s%s", found,
+                 hint);
     else if (nn == 0 || nn > 8)
-        cq_error(ctx, CLAIMDB_SYNTAX, off, "syntax error: unexpected %s%s", found, after);
+        cq_error(ctx, CLAIMDB_SYNTAX, off, "syntax error: unexpected %s%s%s", found, after, hint);
     else
-        cq_error(ctx, CLAIMDB_SYNTAX, off, "syntax error: expected %s%s, found %s", list, after,
-                 found);
+        cq_error(ctx, CLAIMDB_SYNTAX, off, "syntax error: expected %s%s, found %s%s", list, after,
+                 found, hint);
     return 0;
+}
+
+/* Edit distance between a word and a keyword, ignoring case (transpositions count one). */
+static int keyword_distance(const char *a, const char *b)
+{
+    int la = (int)strlen(a), lb = (int)strlen(b);
+    if (la > 20 || lb > 20) return 99;
+    int d[21][21];
+    for (int i = 0; i <= la; i++)
+        d[i][0] = i;
+    for (int j = 0; j <= lb; j++)
+        d[0][j] = j;
+    for (int i = 1; i <= la; i++)
+        for (int j = 1; j <= lb; j++) {
+            int ca = a[i - 1] >= 'a' && a[i - 1] <= 'z' ? a[i - 1] - 32 : a[i - 1];
+            int cb = b[j - 1];
+            int v = d[i - 1][j - 1] + (ca != cb);
+            if (d[i - 1][j] + 1 < v) v = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < v) v = d[i][j - 1] + 1;
+            if (i > 1 && j > 1) {
+                int pa = a[i - 2] >= 'a' && a[i - 2] <= 'z' ? a[i - 2] - 32 : a[i - 2];
+                if (ca == b[j - 2] && pa == cb && d[i - 2][j - 2] + 1 < v) v = d[i - 2][j - 2] + 1;
+            }
+            d[i][j] = v;
+        }
+    return d[la][lb];
 }

@@ -101,6 +101,11 @@ typedef struct claimdb_citation {
     double confidence;     /**< in [0, 1] */
     int method;            /**< one of CLAIMDB_METHOD_* */
     const char *said_on;   /**< the date the claim was made ("YYYY-MM-DD"), or NULL */
+    /** When the citation was first stored, in seconds since 1970-01-01 UTC; 0: now. A copy
+     * of a citation from another database (claimdb merge) passes its STORED time: a stored
+     * time earlier than the one kept replaces it (the citation was first stored then,
+     * elsewhere), a later one is ignored, so an update keeps the first stored time. */
+    int64_t stored;
 } claimdb_citation;
 
 /** Return the library's version, as "MAJOR.MINOR.PATCH". The string is static. */
@@ -170,9 +175,11 @@ const char *claimdb_bind_parameter_name(claimdb_stmt *stmt, int i);
 /** Bind a value to the parameter called name ("$s": the sigil is part of the name). The value
  * is used where the parameter stands: a term, a string, a number, an article id or a date
  * (text bound where a number is needed is converted, and a bad one fails at claimdb_step()).
- * Text is copied. Bindings survive claimdb_reset().
+ * Text is copied; it must be UTF-8 without NUL (within len), at most 1 GiB, as every text
+ * that goes into the database. Bindings survive claimdb_reset().
  * @return CLAIMDB_OK, CLAIMDB_RANGE (no such parameter), CLAIMDB_MISUSE (NULL statement or
- *  name, or the statement is running: reset it first), CLAIMDB_NOMEM. */
+ *  name, or the statement is running: reset it first), CLAIMDB_ERROR (invalid UTF-8 or a
+ *  NUL: the message says which), CLAIMDB_TOOBIG, CLAIMDB_NOMEM. */
 int claimdb_bind_text(claimdb_stmt *stmt, const char *name, const char *value, int len);
 /** As claimdb_bind_text(), for an integer. */
 int claimdb_bind_int64(claimdb_stmt *stmt, const char *name, int64_t value);
@@ -234,9 +241,11 @@ int claimdb_exec(claimdb *db, const char *script, claimdb_row_callback callback,
  *  CLAIMDB_UPDATED_CITATION (0: the citation was already there as given), and
  *  CLAIMDB_QUOTE_NOT_FOUND when the article has text and the quote is not in it (the
  *  citation is stored all the same, without a position).
+ * Every text must be valid UTF-8 (at most 1 GiB); a term must hold a character that is not
+ * white space.
  * @return CLAIMDB_OK, CLAIMDB_MISUSE (NULL or empty field, negative article, bad method),
- *  CLAIMDB_ERROR (confidence outside [0, 1]), CLAIMDB_TOOBIG, CLAIMDB_READONLY,
- *  CLAIMDB_BUSY, CLAIMDB_IOERR, CLAIMDB_NOMEM. */
+ *  CLAIMDB_ERROR (invalid UTF-8 or a blank term, "FIELD: why"; confidence outside [0, 1]),
+ * CLAIMDB_TOOBIG, CLAIMDB_READONLY, CLAIMDB_BUSY, CLAIMDB_IOERR, CLAIMDB_NOMEM. */
 int claimdb_assert(claimdb *db, const claimdb_citation *citation, int *added);
 
 /** Called by claimdb_check() once per problem found, with a one-line English description. */

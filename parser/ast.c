@@ -178,7 +178,7 @@ ast_pattern *ast_pattern_new(bool negated, ast_term s, ast_term p, ast_term o, a
     pat->p = p;
     pat->o = o;
     pat->from = pat->quote = pat->by = pat->confidence = ast_term_none();
-    pat->at = pat->to = pat->on = pat->stored = ast_term_none();
+    pat->at = pat->to = pat->on = pat->stored = pat->method = ast_term_none();
     pat->sources_n = ast_value_none();
     pat->loc = loc;
     return pat;
@@ -202,6 +202,7 @@ void ast_pattern_clear(ast_pattern *p)
     ast_term_clear(&p->to);
     ast_term_clear(&p->on);
     ast_term_clear(&p->stored);
+    ast_term_clear(&p->method);
     ast_value_clear(&p->sources_n);
 }
 

@@ -70,6 +70,7 @@ typedef struct ast_pattern {
     ast_term at, to;     /* AT ?start, TO ?end (where the quote is): TERM_VAR, or TERM_NONE */
     ast_term on;         /* ON ?d (the date the claim was made): TERM_VAR, or TERM_NONE */
     ast_term stored;     /* STORED ?t (when the citation was stored): TERM_VAR, or TERM_NONE */
+    ast_term method;     /* METHOD ?m (how the citation got in): TERM_VAR, or TERM_NONE */
     bool has_sources;    /* [INDEPENDENT] SOURCES op n */
     bool independent;
     ast_cmp sources_op;
@@ -130,6 +131,7 @@ typedef enum ast_var_kind {
     VAR_POSITION,   /* bound by AT or TO: an integer (characters into the article's text) */
     VAR_SAID_ON,    /* bound by ON: a date (text) */
     VAR_STORED,     /* bound by STORED: a UTC time (text) */
+    VAR_METHOD,     /* bound by METHOD: curated, imported or extracted (text) */
 } ast_var_kind;
 
 typedef struct ast_var {

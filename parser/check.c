@@ -2,6 +2,7 @@
 #include "check.h"
 
 #include "cq_regex.h"
+#include "parse.h"
 
 #include "claimdb.h"
 
@@ -63,6 +64,8 @@ static const char *kind_name(ast_var_kind k)
         return "a date (ON)";
     case VAR_STORED:
         return "a time (STORED)";
+    case VAR_METHOD:
+        return "a method (METHOD)";
     }
     return "?";
 }
@@ -115,6 +118,8 @@ static int bind_var(chk *c, ast_term *t, ast_var_kind kind)
         t->slot = i;
         return 0;
     }
+    if (f->nvars >= CQ_MAX_VARS)
+        return fail(c, t->loc, "too many variables: a FIND has at most %d", CQ_MAX_VARS);
     ast_var *nv = realloc(f->vars, (f->nvars + 1) * sizeof *nv);
     if (!nv) return nomem(c);
     f->vars = nv;
@@ -153,18 +158,19 @@ static int check_pattern(chk *c, ast_pattern *p, bool bind)
 {
     /* clauses that need FROM */
     if (p->from.kind == TERM_NONE) {
-        const ast_term *need[7] = {&p->quote, &p->by, &p->confidence, &p->at,
-                                   &p->to,    &p->on, &p->stored};
-        const char *msg[7] = {"QUOTE needs FROM ?src in the same pattern",
+        const ast_term *need[8] = {&p->quote, &p->by, &p->confidence, &p->at,
+                                   &p->to,    &p->on, &p->stored,     &p->method};
+        const char *msg[8] = {"QUOTE needs FROM ?src in the same pattern",
                               "BY ?who needs FROM ?src in the same pattern",
                               "CONFIDENCE needs FROM ?src in the same pattern",
                               "AT needs FROM ?src in the same pattern",
                               "TO needs FROM ?src in the same pattern",
                               "ON needs FROM ?src in the same pattern",
-                              "STORED needs FROM ?src in the same pattern"};
+                              "STORED needs FROM ?src in the same pattern",
+                              "METHOD needs FROM ?src in the same pattern"};
         const ast_term *first = NULL;
         int which = 0;
-        for (int i = 0; i < 7; i++) {
+        for (int i = 0; i < 8; i++) {
             const ast_term *t = need[i];
             if (t->kind == TERM_NONE || (i == 1 && t->kind != TERM_VAR)) continue;
             if (!first || t->loc.off < first->loc.off) {
@@ -179,7 +185,7 @@ static int check_pattern(chk *c, ast_pattern *p, bool bind)
     if (p->has_sources) TRY(check_id(c, &p->sources_n, "SOURCES"));
 
     /* s p o first, then the clauses in the order written */
-    slot_term terms[11] = {{&p->s, VAR_TERM},
+    slot_term terms[12] = {{&p->s, VAR_TERM},
                            {&p->p, VAR_TERM},
                            {&p->o, VAR_TERM},
                            {&p->from, VAR_ARTICLE},
@@ -189,14 +195,15 @@ static int check_pattern(chk *c, ast_pattern *p, bool bind)
                            {&p->at, VAR_POSITION},
                            {&p->to, VAR_POSITION},
                            {&p->on, VAR_SAID_ON},
-                           {&p->stored, VAR_STORED}};
-    for (int i = 4; i < 11; i++) /* insertion sort of the clauses by position */
+                           {&p->stored, VAR_STORED},
+                           {&p->method, VAR_METHOD}};
+    for (int i = 4; i < 12; i++) /* insertion sort of the clauses by position */
         for (int j = i; j > 3 && terms[j].t->loc.off < terms[j - 1].t->loc.off; j--) {
             slot_term tmp = terms[j];
             terms[j] = terms[j - 1];
             terms[j - 1] = tmp;
         }
-    for (int i = 0; i < 11; i++)
+    for (int i = 0; i < 12; i++)
         TRY(bind ? bind_var(c, terms[i].t, terms[i].k) : use_var(c, terms[i].t, terms[i].k));
     return 0;
 }
@@ -391,6 +398,9 @@ static int check_order(chk *c)
 static int check_find(chk *c, ast_find *f)
 {
     c->f = f;
+    if (f->npats > CQ_MAX_PATTERNS)
+        return fail(c, f->pats[CQ_MAX_PATTERNS].loc, "too many patterns: a FIND has at most %d",
+                    CQ_MAX_PATTERNS);
     bool positive = false;
     for (size_t i = 0; i < f->npats; i++)
         positive |= !f->pats[i].without;

@@ -47,6 +47,7 @@ static const parse_keyword table[] = {
     {"LIKE", TOK_LIKE, KW_RESERVED},
     {"LIMIT", TOK_LIMIT, KW_RESERVED},
     {"MAX", TOK_FUNC, KW_FUNCTION},
+    {"METHOD", TOK_METHOD, KW_CONTEXTUAL},
     {"MIN", TOK_FUNC, KW_FUNCTION},
     {"NOT", TOK_NOT, KW_RESERVED},
     {"OF", TOK_OF, KW_CONTEXTUAL},

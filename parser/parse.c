@@ -107,10 +107,16 @@ static bool term_start(int kind)
     return false;
 }
 
-static bool add_param(struct cq_ctx *ctx, const char *name)
+static bool has_param(const struct cq_ctx *ctx, const char *name)
 {
     for (size_t i = 0; i < ctx->nparams; i++)
         if (!strcmp(ctx->params[i], name)) return true;
+    return false;
+}
+
+static bool add_param(struct cq_ctx *ctx, const char *name)
+{
+    if (has_param(ctx, name)) return true;
     char **np = realloc(ctx->params, (ctx->nparams + 1) * sizeof *np);
     if (!np) return false;
     ctx->params = np;
@@ -141,7 +147,13 @@ int cq_yylex(CQ_YYSTYPE *lval, ast_loc *lloc, struct cq_ctx *ctx)
         /* report a missing token right after the last one */
         t.loc.off = ctx->cur_loc.off + ctx->cur_loc.len;
     } else if (t.kind == TOK_PARAM) {
-        if (!add_param(ctx, t.val.str)) {
+        if (ctx->nparams >= CQ_MAX_PARAMS && !has_param(ctx, t.val.str)) {
+            cq_error(ctx, CLAIMDB_SYNTAX, t.loc.off,
+                     "too many parameters: a statement has at most %d distinct $names",
+                     CQ_MAX_PARAMS);
+            free(t.val.str);
+            t.kind = TOK_CQ_YYerror;
+        } else if (!add_param(ctx, t.val.str)) {
             free(t.val.str);
             ctx->nomem = true;
             t.kind = TOK_CQ_YYerror;

@@ -4,6 +4,12 @@
  * errors as a byte offset plus a message. Nothing here prints or touches storage.
  */
 #ifndef CLAIMDB_PARSE_H
+/* Limits of one statement (docs/language.md, section 10): far beyond what a person or a
+ * program writes, and low enough that the checks and the planner, which compare names and
+ * patterns pairwise, stay fast on hostile input. */
+#define CQ_MAX_PARAMS 1000   /* distinct $names */
+#define CQ_MAX_VARS 1000     /* distinct ?names */
+#define CQ_MAX_PATTERNS 1000 /* patterns of one FIND, WITHOUT ones included */
 #define CLAIMDB_PARSE_H
 
 #include "ast.h"

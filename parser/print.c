@@ -288,7 +288,8 @@ static void put_pattern(buf *b, const ast_pattern *p)
     } cl[] = {{" FROM ", &p->from}, {" QUOTE ", &p->quote},
               {" BY ", &p->by},     {" CONFIDENCE ", &p->confidence},
               {" AT ", &p->at},     {" TO ", &p->to},
-              {" ON ", &p->on},     {" STORED ", &p->stored}};
+              {" ON ", &p->on},     {" STORED ", &p->stored},
+              {" METHOD ", &p->method}};
     for (size_t i = 0; i < sizeof cl / sizeof cl[0]; i++)
         if (cl[i].t->kind != TERM_NONE) {
             puts_(b, cl[i].kw);

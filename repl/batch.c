@@ -16,10 +16,26 @@ static void report(shell *sh, const char *name, textpos *tp, size_t off, const c
 {
     long line, col;
     textpos_at(tp, off, &line, &col);
-    if (sh->interactive)
-        diag("error: %ld:%ld: %s\n", line, col, message);
-    else
+    if (!sh->interactive) {
         diag("%s:%ld:%ld: %s\n", name, line, col, message);
+        return;
+    }
+    int warning = !strncmp(message, "warning:", 8);
+    diag("%s%ld:%ld: %s\n", warning ? "" : "error: ", line, col, message);
+    if (warning) return;
+    /* In the shell, the line as typed and a caret under the place (columns count
+     * characters; a line longer than a screen is not repeated). */
+    const char *bol = tp->text + tp->bol, *end = tp->text + tp->len;
+    const char *eol = memchr(bol, '\n', (size_t)(end - bol));
+    size_t n = (size_t)((eol ? eol : end) - bol);
+    if (n == 0 || n > 200 || col < 1) return;
+    buf b = {0};
+    buf_printf(&b, "  %.*s\n  ", (int)n, bol);
+    for (long i = 1; i < col; i++)
+        buf_putc(&b, bol[0] == '\t' && i == 1 ? '\t' : ' ');
+    buf_puts(&b, "^\n");
+    diag("%s", b.p);
+    buf_free(&b);
 }
 
 /* Does s look like a number that should be bound as one? */
@@ -85,6 +101,7 @@ static const char *run_dot(shell *sh, const char *name, textpos *tp, const char 
     const char *stop = nl ? nl : end;
     size_t n = (size_t)(stop - p);
     if (n && p[n - 1] == '\r') n--;
+    if (sh->echo) out_printf(sh, "%.*s\n", (int)n, p);
     buf err = {0};
     if (dot_run(sh, p, n, &err) != 0) {
         if (err.len) report(sh, name, tp, (size_t)(p - text), err.p);
@@ -129,8 +146,10 @@ int batch_run_text(shell *sh, const char *name, const char *text, size_t len)
             continue;
         }
         if (stmt) {
+            if (sh->echo) out_printf(sh, "%.*s\n", (int)(tail - q), q);
             claimdb_counter(sh->db, CLAIMDB_COUNTER_QUOTES_NOT_FOUND, 1);
             rc = batch_run_statement(sh, stmt);
+            shell_statement_done(sh);
             int64_t unplaced = claimdb_counter(sh->db, CLAIMDB_COUNTER_QUOTES_NOT_FOUND, 1);
             if (unplaced > 0 && rc == CLAIMDB_DONE) {
                 char msg[160];

@@ -13,6 +13,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 typedef int (*dot_fn)(shell *sh, int argc, char **argv, buf *err);
@@ -380,6 +381,7 @@ static int cmd_timeout(shell *sh, int argc, char **argv, buf *err)
     }
     if (argc != 2 || parse_uint64(argv[1], &ms) != 0 || ms > INT_MAX) return usage(argv[0], err);
     sh->timeout_ms = (int)ms;
+    sh->note.timeout_ms = sh->timeout_ms;
     if (sh->db) claimdb_busy_timeout(sh->db, sh->timeout_ms);
     return 0;
 }
@@ -388,6 +390,103 @@ static int cmd_quit(shell *sh, int argc, char **argv, buf *err)
 {
     if (argc != 1) return usage(argv[0], err);
     sh->stop = 1;
+    return 0;
+}
+
+static int cmd_exit(shell *sh, int argc, char **argv, buf *err)
+{
+    int64_t code = 0;
+    if (argc > 2 || (argc == 2 && (parse_uint64(argv[1], &code) != 0 || code > 255)))
+        return usage(argv[0], err);
+    sh->exit_code = (int)code;
+    sh->stop = 1;
+    return 0;
+}
+
+static int cmd_output(shell *sh, int argc, char **argv, buf *err)
+{
+    if (argc > 2) return usage(argv[0], err);
+    return shell_output(sh, argc == 2 ? argv[1] : NULL, 0);
+}
+
+static int cmd_once(shell *sh, int argc, char **argv, buf *err)
+{
+    if (argc != 2) return usage(argv[0], err);
+    return shell_output(sh, argv[1], 1);
+}
+
+static int cmd_print(shell *sh, int argc, char **argv, buf *err)
+{
+    (void)err;
+    for (int i = 1; i < argc; i++)
+        out_printf(sh, "%s%s", i > 1 ? " " : "", argv[i]);
+    out_printf(sh, "\n");
+    return 0;
+}
+
+static int cmd_nullvalue(shell *sh, int argc, char **argv, buf *err)
+{
+    if (argc > 2) return usage(argv[0], err);
+    free(sh->nullvalue);
+    sh->nullvalue = argc == 2 && argv[1][0] ? xstrdup(argv[1]) : NULL;
+    return 0;
+}
+
+static int cmd_echo(shell *sh, int argc, char **argv, buf *err)
+{
+    return set_flag(&sh->echo, argc, argv, err);
+}
+
+static int cmd_bail(shell *sh, int argc, char **argv, buf *err)
+{
+    return set_flag(&sh->bail, argc, argv, err);
+}
+
+static int cmd_shell(shell *sh, int argc, char **argv, buf *err)
+{
+    if (argc < 2) return usage(argv[0], err);
+    buf cmd = {0};
+    for (int i = 1; i < argc; i++)
+        buf_printf(&cmd, "%s%s", i > 1 ? " " : "", argv[i]);
+    fflush(sh->out);
+    fflush(stdout);
+    int st = system(cmd.p);
+    buf_free(&cmd);
+    if (st == -1) {
+        buf_printf(err, "cannot run the command: %s", strerror(errno));
+        return 1;
+    }
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+        buf_printf(err, "the command exited with status %d",
+                   WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+        return 1;
+    }
+    return 0;
+}
+
+static int cmd_show(shell *sh, int argc, char **argv, buf *err)
+{
+    if (argc != 1) return usage(argv[0], err);
+    const char *on[2] = {"off", "on"};
+    out_printf(sh, "%12s: %s%s\n", "database", sh->db_path ? sh->db_path : "(none)",
+               sh->readonly          ? " (read-only)"
+               : sh->create_on_write ? " (not created yet)"
+                                     : "");
+    out_printf(sh, "%12s: %s\n", "mode", output_mode_name(sh->mode));
+    out_printf(sh, "%12s: %s\n", "headers",
+               sh->headers < 0 ? "the mode's default" : on[sh->headers != 0]);
+    out_printf(sh, "%12s: \"%s\"\n", "nullvalue", sh->nullvalue ? sh->nullvalue : "");
+    out_printf(sh, "%12s: %s%s\n", "output", sh->out_path ? sh->out_path : "stdout",
+               sh->out_once ? " (once)" : "");
+    out_printf(sh, "%12s: %s\n", "echo", on[sh->echo != 0]);
+    out_printf(sh, "%12s: %s\n", "bail", on[sh->bail != 0]);
+    out_printf(sh, "%12s: %s\n", "timer", on[sh->timer != 0]);
+    out_printf(sh, "%12s: %d ms\n", "timeout", sh->timeout_ms);
+    buf w = {0};
+    for (size_t i = 0; i < sh->nwidths; i++)
+        buf_printf(&w, "%s%d", i ? " " : "", sh->widths[i]);
+    out_printf(sh, "%12s: %s\n", "width", sh->nwidths ? w.p : "automatic");
+    buf_free(&w);
     return 0;
 }
 
@@ -410,8 +509,17 @@ static const dot_cmd commands[] = {
     {".check", "", cmd_check, "check the database file's structure and contents"},
     {".timeout", "[MS]", cmd_timeout,
      "how long a write waits for another writer (0: fail at once)"},
+    {".output", "[FILE]", cmd_output, "send results to FILE ('-' or none: standard output)"},
+    {".once", "FILE", cmd_once, "send the next statement's results to FILE"},
+    {".print", "[TEXT ...]", cmd_print, "print TEXT"},
+    {".nullvalue", "[TEXT]", cmd_nullvalue, "show a missing value as TEXT (none: empty)"},
+    {".echo", "on|off", cmd_echo, "print each statement and command before it runs"},
+    {".bail", "on|off", cmd_bail, "stop at the first error"},
+    {".shell", "CMD ...", cmd_shell, "run CMD in the system's shell"},
+    {".system", "CMD ...", cmd_shell, "run CMD in the system's shell"},
+    {".show", "", cmd_show, "show the current settings"},
     {".quit", "", cmd_quit, "leave"},
-    {".exit", "", cmd_quit, "leave"},
+    {".exit", "[CODE]", cmd_exit, "leave, with exit status CODE (default 0)"},
 };
 static const size_t ncommands = sizeof commands / sizeof commands[0];
 

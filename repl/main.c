@@ -7,6 +7,7 @@
 #include "extract_cmd.h"
 #include "import.h"
 #include "ingest.h"
+#include "merge.h"
 #include "output.h"
 #include "repl.h"
 #include "shell.h"
@@ -28,6 +29,7 @@ static const char usage_text[] =
     "       claimdb check DB\n"
     "       claimdb extract [--jobs N] [--deep] [FILE...]\n"
     "       claimdb ingest DB [--deep] FILE|DIR...\n"
+    "       claimdb merge OUT [--renumber] [--offset-articles N] DB... [--dry-run]\n"
     "\n"
     "Query the claim database DB with ClaimQL STATEMENTS, the statements of -f files, or\n"
     "those read from standard input when it is not a terminal; with none of these, on a\n"
@@ -44,14 +46,24 @@ static const char usage_text[] =
     "  -m, --mode MODE       output mode: table, csv, tsv, json, jsonl, line\n"
     "                        (default: table on a terminal, else tsv)\n"
     "      --headers on|off  print column names in table, csv and tsv modes (default on)\n"
-    "      --bail            stop at the first error\n"
+    "      --bail            stop at the first error (also -bail)\n"
+    "      --cmd STMT        run STMT (statements or a dot-command) before the other input;\n"
+    "                        repeatable (also -cmd)\n"
+    "      --init FILE       run FILE first; without it the shell (not a script) reads\n"
+    "                        $XDG_CONFIG_HOME/claimdb/claimdbrc or ~/.claimdbrc (also -init)\n"
+    "      --echo            print each statement and command before it runs (also -echo)\n"
+    "      --batch           read statements, never start the shell (also -batch)\n"
+    "      --interactive     start the shell even when input is not a terminal\n"
     "      --create          create DB now when it does not exist\n"
     "      --readonly        open DB for reading only (also on read-only media)\n"
     "      --timeout MS      how long a write waits for another writer (default 5000;\n"
     "                        0: fail at once)\n"
     "  -h, --help            show this help and exit\n"
     "  -V, --version         show the version and exit\n"
-    "\n"
+    "\n";
+
+/* The subcommands' part, apart: one string literal may hold at most 4095 bytes in C11. */
+static const char usage_subcommands[] =
     "import: load TSV (.tsv), JSON Lines (.jsonl, .ndjson) or N-Quads (.nq, .nt) files,\n"
     "  each in one transaction ('-': standard input, needs --format).\n"
     "      --format F        the format, when the file name does not tell\n"
@@ -72,6 +84,13 @@ static const char usage_text[] =
     "  claims extracted from them, one transaction per article; the same text again is a\n"
     "  no-op, a near duplicate of an earlier article is marked DUPLICATE OF it.\n"
     "      --deep            extract as 'claimdb extract --deep' does\n"
+    "merge: copy the aliases, articles and citations of each DB into OUT (created when\n"
+    "  missing) in one transaction, with the rules of ALIAS and import: merging a DB twice\n"
+    "  changes nothing. An article id that two files give different fields is an error.\n"
+    "      --offset-articles N  add N to the article ids of the DBs after it\n"
+    "      --renumber        each DB's ids go after the largest id already in OUT\n"
+    "      --dry-run         check, store nothing\n"
+    "      --timeout MS      how long to wait for another writer (default 5000)\n"
     "\n"
     "Exit status: 0 success, 1 an error in a statement, command or file, 2 bad usage.\n"
     "In the shell, .help lists the dot-commands.\n";
@@ -101,7 +120,9 @@ static int is_opt(const char *a, const char *shortname, const char *longname)
            (!strncmp(a, longname, n) && a[n] == '=');
 }
 
-static int open_db(const char *path, int flags, int timeout_ms, claimdb **db)
+/* Open path; note (NULL for a read-only use) gives the busy timeout and says that a write
+ * waits, and must outlive the handle. */
+static int open_db(const char *path, int flags, busy_note *note, claimdb **db)
 {
     int rc = claimdb_open(path, flags, db);
     if (rc != CLAIMDB_OK) {
@@ -111,7 +132,7 @@ static int open_db(const char *path, int flags, int timeout_ms, claimdb **db)
         *db = NULL;
         return 1;
     }
-    claimdb_busy_timeout(*db, timeout_ms);
+    if (note) busy_note_install(*db, note);
     return 0;
 }
 
@@ -125,7 +146,8 @@ static int timeout_value(const char *v, int *ms)
 }
 
 /* The subcommands, for suggesting one when the first argument is a near miss. */
-static const char *const subcommands[] = {"import", "export", "check", "extract", "ingest"};
+static const char *const subcommands[] = {"import",  "export", "check",
+                                          "extract", "ingest", "merge"};
 
 /* A first argument that names no file, has no '/' or '.', and is a subcommand misspelt
  * (improt): the user meant the subcommand, not a new database called "improt". */
@@ -195,7 +217,8 @@ static int cmd_import(int argc, char **argv)
         return usage_error("%s", "import needs a database and at least one file");
     }
     claimdb *db = NULL;
-    if (open_db(dbpath, CLAIMDB_OPEN_CREATE, timeout_ms, &db)) {
+    busy_note note = {dbpath, timeout_ms, 0};
+    if (open_db(dbpath, CLAIMDB_OPEN_CREATE, &note, &db)) {
         free(files);
         return 1;
     }
@@ -238,7 +261,7 @@ static int cmd_export(int argc, char **argv)
     if (o.format < 0 && outpath) o.format = format_from_path(outpath);
     if (o.format < 0) return usage_error("%s", "export needs --format tsv, jsonl or nquads");
     claimdb *db = NULL;
-    if (open_db(dbpath, CLAIMDB_OPEN_READONLY, 0, &db)) return 1;
+    if (open_db(dbpath, CLAIMDB_OPEN_READONLY, NULL, &db)) return 1;
     FILE *out = stdout;
     const char *name = "<stdout>";
     if (outpath && strcmp(outpath, "-")) {
@@ -291,13 +314,64 @@ static int cmd_ingest(int argc, char **argv)
         return usage_error("%s", "ingest needs a database and at least one file or folder");
     }
     claimdb *db = NULL;
-    if (open_db(dbpath, CLAIMDB_OPEN_CREATE, SHELL_DEFAULT_TIMEOUT_MS, &db)) {
+    busy_note note = {dbpath, SHELL_DEFAULT_TIMEOUT_MS, 0};
+    if (open_db(dbpath, CLAIMDB_OPEN_CREATE, &note, &db)) {
         free(paths);
         return 1;
     }
     int rc = ingest_paths(db, paths, npaths, deep);
     free(paths);
     claimdb_close(db);
+    return rc;
+}
+
+/* ---- claimdb merge OUT DB... ------------------------------------------------------------ */
+
+static int cmd_merge(int argc, char **argv)
+{
+    merge_options o = {0, 0, SHELL_DEFAULT_TIMEOUT_MS};
+    const char *outpath = NULL;
+    merge_input *in = xmalloc((size_t)argc * sizeof *in);
+    int nin = 0;
+    int64_t offset = 0; /* --offset-articles applies to the inputs after it */
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v;
+        if (is_opt(a, NULL, "--timeout")) {
+            if (timeout_value(v = option_value(argc, argv, &i, "--timeout"), &o.timeout_ms)) {
+                free(in);
+                return usage_error("--timeout needs milliseconds, not '%s'", v ? v : "");
+            }
+        } else if (is_opt(a, NULL, "--offset-articles")) {
+            v = option_value(argc, argv, &i, "--offset-articles");
+            if (!v || parse_uint64(v, &offset) != 0) {
+                free(in);
+                return usage_error("--offset-articles needs a whole number, not '%s'", v ? v : "");
+            }
+        } else if (!strcmp(a, "--renumber")) {
+            o.renumber = 1;
+        } else if (!strcmp(a, "--dry-run")) {
+            o.dry_run = 1;
+        } else if (a[0] == '-' && a[1]) {
+            free(in);
+            return usage_error("merge: unknown option '%s'", a);
+        } else if (!outpath) {
+            outpath = a;
+        } else {
+            in[nin].path = a;
+            in[nin++].offset = offset;
+        }
+    }
+    if (!outpath || nin == 0) {
+        free(in);
+        return usage_error("%s", "merge needs an output database and at least one database");
+    }
+    if (o.renumber && offset) {
+        free(in);
+        return usage_error("%s", "--renumber and --offset-articles contradict each other");
+    }
+    int rc = merge_databases(outpath, in, nin, &o);
+    free(in);
     return rc;
 }
 
@@ -320,6 +394,44 @@ static char *demo_path(const char *argv0)
     return b.p;
 }
 
+/* The shell's startup file, when there is one: $XDG_CONFIG_HOME/claimdb/claimdbrc (default
+ * ~/.config/claimdb/claimdbrc), else ~/.claimdbrc. NULL when neither exists. */
+static char *startup_file(void)
+{
+    const char *home = getenv("HOME"), *xdg = getenv("XDG_CONFIG_HOME");
+    buf b = {0};
+    if (xdg && *xdg)
+        buf_printf(&b, "%s/claimdb/claimdbrc", xdg);
+    else if (home && *home)
+        buf_printf(&b, "%s/.config/claimdb/claimdbrc", home);
+    if (b.p && access(b.p, R_OK) == 0) return b.p;
+    buf_clear(&b);
+    if (home && *home) buf_printf(&b, "%s/.claimdbrc", home);
+    if (b.p && b.len && access(b.p, R_OK) == 0) return b.p;
+    buf_free(&b);
+    return NULL;
+}
+
+/* Which database the shell opened and what it holds, so that a mistyped name shows at once. */
+static void banner(shell *sh)
+{
+    int64_t claims = -1, articles = -1;
+    claimdb_stmt *st = NULL;
+    if (claimdb_prepare(sh->db, "SHOW STATS;", -1, &st, NULL) == CLAIMDB_OK && st) {
+        while (claimdb_step(st) == CLAIMDB_ROW) {
+            const char *name = claimdb_column_text(st, 0);
+            if (name && !strcmp(name, "claims")) claims = claimdb_column_int64(st, 1);
+            if (name && !strcmp(name, "articles")) articles = claimdb_column_int64(st, 1);
+        }
+    }
+    claimdb_finalize(st);
+    if (claims == 0 && articles == 0)
+        diag("%s: a new, empty database%s.\n", sh->db_path, sh->readonly ? " (read-only)" : "");
+    else
+        diag("%s: %lld claims, %lld articles%s.\n", sh->db_path, (long long)claims,
+             (long long)articles, sh->readonly ? " (read-only)" : "");
+}
+
 /* ---- the query program --------------------------------------------------------------------- */
 
 int main(int argc, char **argv)
@@ -334,13 +446,16 @@ int main(int argc, char **argv)
     }
     if (argc > 1 && !strcmp(argv[1], "extract")) return cmd_extract(argc, argv);
     if (argc > 1 && !strcmp(argv[1], "ingest")) return cmd_ingest(argc, argv);
+    if (argc > 1 && !strcmp(argv[1], "merge")) return cmd_merge(argc, argv);
 
     shell sh;
     shell_init(&sh);
     sh.mode = isatty(STDOUT_FILENO) ? OUTPUT_TABLE : OUTPUT_TSV;
     const char *dbpath = NULL, *statements = NULL;
     const char **files = xmalloc((size_t)argc * sizeof *files);
-    int nfiles = 0, only_positional = 0, create = 0;
+    int nfiles = 0, only_positional = 0, create = 0, force = 0; /* force: 1 batch, 2 shell */
+    const char **cmds = xmalloc((size_t)argc * sizeof *cmds), *init = NULL;
+    int ncmds = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v;
@@ -351,6 +466,7 @@ int main(int argc, char **argv)
                 statements = a;
             } else {
                 free(files);
+                free(cmds);
                 return usage_error("unexpected argument '%s' (quote the statements as one "
                                    "argument)",
                                    a);
@@ -359,15 +475,40 @@ int main(int argc, char **argv)
             only_positional = 1;
         } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             fputs(usage_text, stdout);
+            fputs(usage_subcommands, stdout);
             free(files);
+            free(cmds);
             return 0;
         } else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
             printf("claimdb %s\n", claimdb_version());
             free(files);
+            free(cmds);
             return 0;
+        } else if (is_opt(a, "-cmd", "--cmd")) {
+            if (!(v = option_value(argc, argv, &i, "--cmd"))) {
+                free(files);
+                free(cmds);
+                return usage_error("%s needs statements or a dot-command", a);
+            }
+            cmds[ncmds++] = v;
+        } else if (is_opt(a, "-init", "--init")) {
+            if (!(init = option_value(argc, argv, &i, "--init"))) {
+                free(files);
+                free(cmds);
+                return usage_error("%s needs a file name", a);
+            }
+        } else if (!strcmp(a, "-echo") || !strcmp(a, "--echo")) {
+            sh.echo = 1;
+        } else if (!strcmp(a, "-bail")) {
+            sh.bail = 1;
+        } else if (!strcmp(a, "-batch") || !strcmp(a, "--batch")) {
+            force = 1;
+        } else if (!strcmp(a, "-interactive") || !strcmp(a, "--interactive")) {
+            force = 2;
         } else if (is_opt(a, "-f", "--file")) {
             if (!(v = option_value(argc, argv, &i, "--file"))) {
                 free(files);
+                free(cmds);
                 return usage_error("%s needs a file name", a);
             }
             files[nfiles++] = v;
@@ -375,6 +516,7 @@ int main(int argc, char **argv)
             v = option_value(argc, argv, &i, "--mode");
             if (!v || (sh.mode = output_mode_find(v)) < 0) {
                 free(files);
+                free(cmds);
                 return usage_error("--mode needs one of table, csv, tsv, json, jsonl, line, "
                                    "not '%s'",
                                    v ? v : "");
@@ -383,6 +525,7 @@ int main(int argc, char **argv)
             v = option_value(argc, argv, &i, "--headers");
             if (!v || (sh.headers = parse_bool(v)) < 0) {
                 free(files);
+                free(cmds);
                 return usage_error("--headers needs on or off, not '%s'", v ? v : "");
             }
         } else if (!strcmp(a, "--bail")) {
@@ -394,10 +537,12 @@ int main(int argc, char **argv)
         } else if (is_opt(a, NULL, "--timeout")) {
             if (timeout_value(v = option_value(argc, argv, &i, "--timeout"), &sh.timeout_ms)) {
                 free(files);
+                free(cmds);
                 return usage_error("--timeout needs milliseconds, not '%s'", v ? v : "");
             }
         } else {
             free(files);
+            free(cmds);
             return usage_error("unknown option '%s'", a);
         }
     }
@@ -411,6 +556,7 @@ int main(int argc, char **argv)
         const char *sub = mistyped_subcommand(dbpath);
         if (sub) {
             free(files);
+            free(cmds);
             diag("claimdb: '%s' is not a command, and no database of that name exists.\n"
                  "Did you mean 'claimdb %s'? (To create a database called %s, give --create.)\n",
                  dbpath, sub, dbpath);
@@ -418,12 +564,14 @@ int main(int argc, char **argv)
         }
         if (looks_like_statement(dbpath)) {
             free(files);
+            free(cmds);
             diag("claimdb: '%s' is not a database; statements end with ';'.\n", dbpath);
             return EXIT_USAGE;
         }
     }
     if (create && sh.readonly) {
         free(files);
+        free(cmds);
         return usage_error("%s", "--create and --readonly contradict each other");
     }
     char *demo = NULL;
@@ -435,6 +583,7 @@ int main(int argc, char **argv)
                  demo);
             free(demo);
             free(files);
+            free(cmds);
             return 1;
         }
         dbpath = demo;
@@ -456,17 +605,28 @@ int main(int argc, char **argv)
     if (open_failed) {
         free(demo);
         free(files);
+        free(cmds);
         return 1;
     }
 
-    int interactive = nfiles == 0 && !statements && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
-    if (interactive) {
+    int interactive = force == 2 || (force == 0 && nfiles == 0 && !statements &&
+                                     isatty(STDIN_FILENO) && isatty(STDOUT_FILENO));
+    /* --init FILE, else (in the shell only, so that scripts do not depend on it) the startup
+     * file; then each --cmd, before any other input */
+    char *rc_path = init ? NULL : interactive ? startup_file() : NULL;
+    if (init || rc_path) batch_run_file(&sh, init ? init : rc_path);
+    free(rc_path);
+    for (int i = 0; i < ncmds && !sh.stop; i++)
+        batch_run_text(&sh, "--cmd", cmds[i], strlen(cmds[i]));
+    if (sh.stop) {
+        /* .exit or --bail in the startup statements: nothing more to read */
+    } else if (interactive) {
         if (demo)
             diag("Using the demo database %s (read-only); to use your own: claimdb FILE\n", demo);
         else if (sh.create_on_write)
             diag("%s does not exist yet: the first write statement creates it.\n", dbpath);
-        else if (sh.readonly)
-            diag("%s is open read-only.\n", dbpath);
+        else
+            banner(&sh);
         repl_run(&sh);
     } else {
         for (int i = 0; i < nfiles && !sh.stop; i++)
@@ -476,9 +636,10 @@ int main(int argc, char **argv)
         if (nfiles == 0 && !statements) batch_run_file(&sh, "-");
     }
     fflush(stdout);
-    int rc = sh.failed ? 1 : 0;
+    int rc = sh.exit_code >= 0 ? sh.exit_code : sh.failed ? 1 : 0;
     shell_free(&sh);
     free(demo);
     free(files);
+    free(cmds);
     return rc;
 }

@@ -397,6 +397,12 @@ static SerdStatus on_statement(void *handle, SerdStatementFlags flags, const Ser
     (void)flags;
     (void)lang;
     if (r->failed) return SERD_FAILURE;
+    /* Serd decodes "\u0000" to a NUL byte; every later step reads C strings and would cut the
+     * literal there ("a\u0000b" was stored as "a"). TSV and JSON Lines refuse NUL too. */
+    const SerdNode *nodes[] = {subject, predicate, object};
+    for (size_t i = 0; i < 3; i++)
+        if (nodes[i] && nodes[i]->buf && memchr(nodes[i]->buf, 0, nodes[i]->n_bytes))
+            return fail(r, nodes[i], "a NUL character (\\u0000): claimdb stores no NUL");
     if (graph && graph->type != SERD_NOTHING)
         return citation_quad(r, graph, subject, predicate, object, datatype);
     return default_quad(r, subject, predicate, object);
@@ -442,8 +448,8 @@ static int flush(nq_reader *r)
     for (size_t i = 0; i < r->ncits && !r->failed; i++) {
         pending *c = &r->cits[i];
         if (c->merged) continue;
-        rec_claim rc = {c->s,     c->p,        c->o,        c->negated, c->article,
-                        c->quote, c->claimant, c->has_conf, c->conf,    c->said_on, 0};
+        rec_claim rc = {c->s,        c->p,        c->o,    c->negated, c->article, c->quote,
+                        c->claimant, c->has_conf, c->conf, c->said_on, 0};
         if (import_claim(r->ic, &rc, c->line, 1) != 0) r->failed = 1;
     }
     return r->failed ? -1 : 0;

@@ -24,6 +24,14 @@ typedef struct outctx {
     buf line; /* scratch for building one line */
 } outctx;
 
+/* Column i of the current row as text, a missing value shown as .nullvalue says (empty by
+ * default). */
+static const char *cell(const outctx *c, int i)
+{
+    const char *t = claimdb_column_text(c->stmt, i);
+    return t ? t : c->sh->nullvalue;
+}
+
 typedef struct mode_ops {
     const char *name;
     int headers; /* prints a header row by default */
@@ -156,7 +164,7 @@ static void table_begin(outctx *c)
 static void table_row(outctx *c)
 {
     for (int i = 0; i < c->ncols; i++)
-        table_push(c, table_text(claimdb_column_text(c->stmt, i)), is_number_column(c->stmt, i));
+        table_push(c, table_text(cell(c, i)), is_number_column(c->stmt, i));
 }
 
 static void table_rule(outctx *c, const size_t *w, const char *left, const char *mid,
@@ -264,7 +272,7 @@ static void csv_row(outctx *c)
 {
     for (int i = 0; i < c->ncols; i++) {
         if (i) buf_putc(&c->line, ',');
-        csv_field(c, claimdb_column_text(c->stmt, i));
+        csv_field(c, cell(c, i));
     }
     buf_puts(&c->line, "\r\n");
     flush_line(c);
@@ -310,7 +318,7 @@ static void tsv_row(outctx *c)
 {
     for (int i = 0; i < c->ncols; i++) {
         if (i) buf_putc(&c->line, '\t');
-        tsv_field(c, claimdb_column_text(c->stmt, i));
+        tsv_field(c, cell(c, i));
     }
     buf_putc(&c->line, '\n');
     flush_line(c);
@@ -405,7 +413,7 @@ static void line_row(outctx *c)
     if (c->nrows) buf_putc(&c->line, '\n');
     for (int i = 0; i < c->ncols; i++) {
         const char *name = claimdb_column_name(c->stmt, i);
-        const char *v = claimdb_column_text(c->stmt, i);
+        const char *v = cell(c, i);
         for (size_t k = display_width(name, strlen(name)); k < w; k++)
             buf_putc(&c->line, ' ');
         buf_printf(&c->line, "%s = %s\n", name, v ? v : "");

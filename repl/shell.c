@@ -19,6 +19,40 @@ void shell_init(shell *sh)
     sh->headers = -1;
     sh->out = stdout;
     sh->timeout_ms = SHELL_DEFAULT_TIMEOUT_MS;
+    sh->exit_code = -1;
+}
+
+static void output_close(shell *sh)
+{
+    if (sh->out != stdout) {
+        if (fclose(sh->out) != 0)
+            diag("claimdb: cannot write %s: %s\n", sh->out_path, strerror(errno));
+        sh->out = stdout;
+    }
+    free(sh->out_path);
+    sh->out_path = NULL;
+    sh->out_once = 0;
+}
+
+int shell_output(shell *sh, const char *path, int once)
+{
+    fflush(sh->out);
+    output_close(sh);
+    if (!path || !strcmp(path, "-")) return 0;
+    FILE *fp = fopen(path, "w");
+    if (!fp) {
+        diag("claimdb: cannot write %s: %s\n", path, strerror(errno));
+        return 1;
+    }
+    sh->out = fp;
+    sh->out_path = xstrdup(path);
+    sh->out_once = once;
+    return 0;
+}
+
+void shell_statement_done(shell *sh)
+{
+    if (sh->out_once) output_close(sh);
 }
 
 void shell_free(shell *sh)
@@ -29,25 +63,31 @@ void shell_free(shell *sh)
     }
     free(sh->params);
     free(sh->widths);
+    output_close(sh);
+    free(sh->nullvalue);
     claimdb_close(sh->db);
     sh->db = NULL;
 }
 
-/* While a write waits for another writer: say so once on a terminal, so that a silent pause
- * is not taken for a hang. */
 static int busy_notice(void *ctx, int waited_ms)
 {
-    shell *sh = ctx;
+    busy_note *note = ctx;
     if (waited_ms < 1000) {
-        sh->busy_told = 0; /* a new wait */
+        note->told = 0; /* a new wait */
         return 0;
     }
-    if (!sh->busy_told && isatty(STDERR_FILENO)) {
+    if (!note->told && isatty(STDERR_FILENO)) {
         diag("claimdb: waiting for another writer of %s to finish (up to %d s; Ctrl-C stops)\n",
-             sh->db_path, sh->timeout_ms / 1000);
-        sh->busy_told = 1;
+             note->path, note->timeout_ms / 1000);
+        note->told = 1;
     }
     return 0;
+}
+
+void busy_note_install(claimdb *db, busy_note *note)
+{
+    claimdb_busy_timeout(db, note->timeout_ms);
+    claimdb_busy_handler(db, busy_notice, note);
 }
 
 int shell_open(shell *sh, int flags)
@@ -61,8 +101,8 @@ int shell_open(shell *sh, int flags)
         return 1;
     }
     sh->create_on_write = 0;
-    claimdb_busy_timeout(sh->db, sh->timeout_ms);
-    claimdb_busy_handler(sh->db, busy_notice, sh);
+    sh->note = (busy_note){sh->db_path, sh->timeout_ms, 0};
+    busy_note_install(sh->db, &sh->note);
     return 0;
 }
 

@@ -17,13 +17,24 @@ typedef struct shell_param {
 /* How long a write waits for another writer by default (--timeout, .timeout). */
 #define SHELL_DEFAULT_TIMEOUT_MS 5000
 
+/* What the program says while a write waits for another writer: once per wait, on a
+ * terminal, so that a silent pause is not taken for a hang. Lives as long as the handle. */
+typedef struct busy_note {
+    const char *path;
+    int timeout_ms;
+    int told; /* the current wait was announced */
+} busy_note;
+
+/* Give db the timeout of note and make it say so while it waits. */
+void busy_note_install(claimdb *db, busy_note *note);
+
 typedef struct shell {
     claimdb *db;
     const char *db_path;
     int readonly;        /* open read-only (--readonly, the demo, or a file we may not write) */
     int create_on_write; /* db_path does not exist: the first write statement creates it */
     int timeout_ms;      /* the busy timeout (--timeout, .timeout) */
-    int busy_told;       /* the current wait for another writer was announced */
+    busy_note note;      /* says that a write waits */
     int mode;            /* an OUTPUT_* mode */
     int headers;         /* 1 on, 0 off, -1 the mode's default */
     int timer;           /* print each statement's time on stderr */
@@ -36,8 +47,19 @@ typedef struct shell {
     int stop;   /* .quit, or an error under --bail: read no more input */
     int failed; /* a statement or command failed */
     int depth;  /* .read nesting */
-    FILE *out;  /* where results go (stdout) */
+    FILE *out;  /* where results go: stdout, or the file of .output / .once */
+    char *out_path;  /* .output/.once file name, NULL for stdout */
+    int out_once;    /* .once: back to stdout after the next statement */
+    char *nullvalue; /* .nullvalue: how a missing value is shown (NULL: empty) */
+    int echo;        /* .echo on, -echo: print each statement and command before it runs */
+    int exit_code;   /* .exit CODE: the program's exit status, -1 when not given */
 } shell;
+
+/* Send results to path ("-" or NULL: standard output) from now on, or (once) for the next
+ * statement only. Prints why and returns 1 when the file cannot be written. */
+int shell_output(shell *sh, const char *path, int once);
+/* After a statement: end a .once redirection. */
+void shell_statement_done(shell *sh);
 
 void shell_init(shell *sh);
 void shell_free(shell *sh);

@@ -39,10 +39,16 @@ int main(int argc, char **argv)
     for (int e = 0; e < edits; e++) {
         size_t at = (size_t)(next(&s) % n);
         switch (next(&s) % 5) {
-        case 0: buf[at] = (unsigned char)next(&s); break;                 /* any byte */
-        case 1: buf[at] = "\t\n\"\\{}<>:,.@_ #-+"[next(&s) % 17]; break; /* a syntax byte */
-        case 2: n = at ? at : 1; break;                                    /* truncated */
-        case 3: {                                                          /* a piece repeated */
+        case 0:
+            buf[at] = (unsigned char)next(&s);
+            break; /* any byte */
+        case 1:
+            buf[at] = "\t\n\"\\{}<>:,.@_ #-+"[next(&s) % 17];
+            break; /* a syntax byte */
+        case 2:
+            n = at ? at : 1;
+            break; /* truncated */
+        case 3: {  /* a piece repeated */
             size_t len = (size_t)(next(&s) % 64);
             if (at + len > n) len = n - at;
             if (n + len > cap) break;

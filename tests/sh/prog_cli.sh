@@ -20,7 +20,7 @@ db=$tmp/t.db
 # --help tells every option, and exits 0; the man page documents the same options.
 check help 0 "$prog" --help
 for opt in -f --file -m --mode --headers --bail --create --readonly --timeout --help --version import export --format \
-           --dry-run --base -o --output; do
+           --dry-run --base -o --output --cmd --init --echo --batch --interactive; do
     has out "$opt" "--help"
     grep -qF -- "$(printf '%s' "$opt" | sed 's/-/\\-/g')" "$src/docs/claimdb.1" ||
         fail "docs/claimdb.1 does not mention $opt"
@@ -93,6 +93,33 @@ has out Taliban demo-statements
 [ -e 'FIND ?x WHERE ?x demands withdrawal;' ] && fail "a lone statements argument became a database file"
 printf 'ASSERT a b c FROM 1;\n' > "$tmp/w.cq"
 check demo-readonly 1 env CLAIMDB_DEMO="$db" "$prog" -f "$tmp/w.cq"
+
+# --cmd runs before the other input, --init FILE before that; the startup file
+# ($XDG_CONFIG_HOME/claimdb/claimdbrc, else ~/.config/claimdb/claimdbrc, else ~/.claimdbrc) is
+# read by the shell only, so that scripts never depend on it.
+printf '.nullvalue (init)\n.print from init\n' > "$tmp/init.cq"
+check cmd 0 "$prog" "$db" --init "$tmp/init.cq" --cmd '.print from cmd' --cmd 'ASSERT x y z FROM 7;' \
+    'FIND ?q WHERE x y z FROM ?s QUOTE ?q;'
+[ "$(cat "$tmp/out")" = "$(printf 'from init\nfrom cmd\nq\n(init)')" ] || fail "--init/--cmd order: $(cat "$tmp/out")"
+mkdir -p "$tmp/home/.config/claimdb"
+printf '.print from the startup file\n' > "$tmp/home/.config/claimdb/claimdbrc"
+check rc-batch 0 env HOME="$tmp/home" XDG_CONFIG_HOME= "$prog" "$db" 'FIND ?s WHERE ?s y z;'
+grep -q "startup" "$tmp/out" && fail "the startup file was read by a script"
+printf 'FIND ?s WHERE ?s y z;\n' > "$tmp/in.cq"
+HOME="$tmp/home" XDG_CONFIG_HOME= "$prog" "$db" --interactive < "$tmp/in.cq" > "$tmp/out" 2> "$tmp/err" ||
+    fail "--interactive: $(cat "$tmp/err")"
+has out "from the startup file" rc-interactive
+has out "x" rc-interactive
+check echo 0 "$prog" "$db" -echo 'FIND ?s WHERE ?s y z;'
+has out "FIND ?s WHERE ?s y z;" echo
+# .show says what is set; .exit CODE is the exit status
+printf '.mode csv\n.nullvalue -\n.show\n.exit 7\n' > "$tmp/show.cq"
+check show 7 "$prog" t.db -f "$tmp/show.cq"
+has out "database: t.db" show
+has out "mode: csv" show
+has out 'nullvalue: "-"' show
+check exit-usage 1 "$prog" "$db" --cmd '.exit 300'
+has err "usage: .exit [CODE]" exit-usage
 
 [ $fails = 0 ] || { echo "$fails failure(s)"; exit 1; }
 echo "prog_cli: ok"

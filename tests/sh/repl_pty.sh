@@ -2,7 +2,8 @@
 # The interactive shell on a pseudo-terminal (tests/pty/ptydrive.c, built here): a query typed
 # over two lines with a term completed by Tab (it needs quotes), the aligned table it prints,
 # the up arrow bringing the whole statement back, Ctrl-C dropping half-typed input, Ctrl-C
-# stopping a long query without leaving, the history file, and Ctrl-D leaving.
+# stopping a long query without leaving, the history file, the banner naming the database, an
+# error's caret, and Ctrl-D leaving.
 set -u
 . "$(dirname "$0")/../lib/common.sh"
 ${CC:-cc} -std=c11 -o "$tmp/ptydrive" "$src/tests/pty/ptydrive.c" -lutil ||
@@ -43,12 +44,19 @@ expect claimdb>
 send FIND ?x WHERE ?x meets ?y;\r
 expect Taliban
 expect claimdb> 
+send FIND ?x WHERE ?x meets 2;\r
+expect ^
+expect claimdb> 
 send \x04
 SCRIPT
 "$tmp/ptydrive" "$prog" "$db" < "$tmp/script" > "$tmp/out" 2>&1
 st=$?
 [ $st = 0 ] || fail "the session ended with status $st"
 tr -d '\r' < "$tmp/out" > "$tmp/screen"
+# The banner names the database; an error shows the line with a caret under its column.
+grep -qF "$db: 4 claims, 1 articles." "$tmp/screen" || fail "no banner naming the database"
+grep -qxF "  FIND ?x WHERE ?x meets 2;" "$tmp/screen" || fail "the erring line is not shown"
+grep -qxF "                         ^" "$tmp/screen" || fail "no caret under column 26"
 for line in \
     '┌────────────┬───────────────┐' \
     '│ p          │ o             │' \
@@ -71,7 +79,9 @@ grep -q 'FIND\\040?x\\040WHERE$' "$hist" && fail "cancelled input went into the 
 cat > "$tmp/script3" <<'SCRIPT'
 expect claimdb> 
 send \e[A
-expect ?x meets ?y;
+expect ?x meets 2;
+send \e[A
+expect ?y;
 send \r
 expect │ Taliban │
 expect claimdb> 

@@ -65,6 +65,31 @@ check notdb-import 1 "$prog" import notdb "$src/data/claims.tsv"
 check empty 1 "$prog" empty --readonly 'FIND ?x WHERE ?x a b;'
 [ -e empty-lock ] && fail "opening an empty file read-only left empty-lock"
 rm -f notdb empty
+# An LMDB file of another program: refused, and its lock file is not left either.
+cat > "$tmp/other.c" << 'EOC'
+#include <lmdb.h>
+int main(int argc, char **argv)
+{
+    MDB_env *env;
+    MDB_txn *t;
+    MDB_dbi d;
+    MDB_val k = {1, "k"}, v = {1, "v"};
+    (void)argc;
+    if (mdb_env_create(&env) || mdb_env_set_maxdbs(env, 4) ||
+        mdb_env_open(env, argv[1], MDB_NOSUBDIR, 0644) || mdb_txn_begin(env, 0, 0, &t) ||
+        mdb_dbi_open(t, "foo", MDB_CREATE, &d) || mdb_put(t, d, &k, &v, 0) || mdb_txn_commit(t))
+        return 1;
+    mdb_env_close(env);
+    return 0;
+}
+EOC
+if ${CC:-cc} -o "$tmp/other" "$tmp/other.c" -llmdb 2> /dev/null && "$tmp/other" other.db; then
+    rm -f other.db-lock
+    check other-lmdb 1 "$prog" other.db 'FIND ?x WHERE ?x a b;'
+    has err "not a claimdb database" other-lmdb
+    [ -e other.db-lock ] && fail "opening another program's LMDB file left other.db-lock"
+    rm -f other.db
+fi
 
 # Row 1: a database cut short is CLAIMDB_CORRUPT with a message, never SIGBUS, whatever the cut.
 "$prog" t.db 'ASSERT a b c FROM 1;' > /dev/null 2>&1

@@ -165,6 +165,59 @@ static void test_prepare_bind_step_columns(void **state)
     claimdb_close(db);
 }
 
+/* A prepared statement run again after reset: a parameter's term is looked up once per bind
+ * and data snapshot, so what a write changed in between (a new term, an alias) is seen, and a
+ * new binding is never answered from the old one. CITED BY $a: the article path per binding. */
+static void step_rows(claimdb_stmt *st, const char *want)
+{
+    char got[256] = "";
+    int rc;
+    while ((rc = claimdb_step(st)) == CLAIMDB_ROW) {
+        if (got[0]) strcat(got, ",");
+        const char *t = claimdb_column_text(st, 0);
+        strcat(got, t ? t : "NULL");
+    }
+    assert_int_equal(rc, CLAIMDB_DONE);
+    assert_string_equal(got, want);
+    assert_int_equal(claimdb_reset(st), CLAIMDB_OK);
+}
+
+static void test_rebind_and_rerun(void **state)
+{
+    fixture *f = *state;
+    claimdb *db = open_db(f->path, CLAIMDB_OPEN_CREATE);
+    exec_ok(db, "ASSERT A says B FROM 1; ASSERT A says C FROM 2; ASSERT D says E FROM 2;");
+    claimdb_stmt *st = NULL, *cited = NULL;
+    assert_int_equal(claimdb_prepare(db, "FIND ?o WHERE $s says ?o;", -1, &st, NULL), CLAIMDB_OK);
+    assert_int_equal(claimdb_bind_text(st, "$s", "a", -1), CLAIMDB_OK);
+    step_rows(st, "B,C");
+    step_rows(st, "B,C"); /* the same binding and data */
+    assert_int_equal(claimdb_bind_text(st, "$s", "Z", -1), CLAIMDB_OK);
+    step_rows(st, "");
+    exec_ok(db, "ASSERT Z says Y FROM 3;"); /* Z now exists */
+    step_rows(st, "Y");
+    exec_ok(db, "ALIAS Zed FOR D;");
+    assert_int_equal(claimdb_bind_text(st, "$s", "zed", -1), CLAIMDB_OK);
+    step_rows(st, "E");
+    assert_int_equal(claimdb_bind_int64(st, "$s", 7), CLAIMDB_OK); /* a number names a term */
+    step_rows(st, "");
+    exec_ok(db, "ASSERT \"7\" says eight FROM 4;");
+    step_rows(st, "eight");
+    assert_int_equal(claimdb_bind_text(st, "$s", "", -1), CLAIMDB_OK);
+    assert_int_equal(claimdb_step(st), CLAIMDB_ERROR); /* not a term */
+    assert_int_equal(claimdb_reset(st), CLAIMDB_OK);
+    assert_int_equal(claimdb_prepare(db, "FIND ?s WHERE ?s ?p ?o CITED BY $a;", -1, &cited, NULL),
+                     CLAIMDB_OK);
+    for (int a = 1; a <= 4; a++) {
+        static const char *const want[] = {"", "A", "A,D", "Z", "7"};
+        assert_int_equal(claimdb_bind_int64(cited, "$a", a), CLAIMDB_OK);
+        step_rows(cited, want[a]);
+    }
+    claimdb_finalize(cited);
+    claimdb_finalize(st);
+    claimdb_close(db);
+}
+
 static void test_syntax_error_position(void **state)
 {
     fixture *f = *state;
@@ -284,8 +337,12 @@ static void test_citation_api(void **state)
     fixture *f = *state;
     claimdb *db = open_db(f->path, CLAIMDB_OPEN_CREATE);
     exec_ok(db, "ARTICLE 1 TEXT 'Kabul. They said: we want them out.';");
-    claimdb_citation c = {.subject = "Taliban", .predicate = "demand", .object = "exit",
-                          .article = 1, .quote = "we want them out.", .said_on = "2021-07-18"};
+    claimdb_citation c = {.subject = "Taliban",
+                          .predicate = "demand",
+                          .object = "exit",
+                          .article = 1,
+                          .quote = "we want them out.",
+                          .said_on = "2021-07-18"};
     int added = -1;
     assert_int_equal(claimdb_assert(db, &c, &added), CLAIMDB_OK);
     assert_int_equal(added, CLAIMDB_ADDED_CLAIM | CLAIMDB_ADDED_CITATION);
@@ -334,16 +391,15 @@ static void test_statement_snapshot_in_transaction(void **state)
     exec_ok(db, "ASSERT a r b FROM 1 QUOTE 'q1'; ASSERT b r c FROM 1; ASSERT c r d FROM 2;");
     exec_ok(db, "BEGIN;");
     claimdb_stmt *find, *ins;
-    assert_int_equal(claimdb_prepare(db, "FIND ?x, ?y, ?q WHERE ?x r ?y FROM ?s QUOTE ?q;", -1,
-                                     &find, NULL),
-                     CLAIMDB_OK);
+    assert_int_equal(
+        claimdb_prepare(db, "FIND ?x, ?y, ?q WHERE ?x r ?y FROM ?s QUOTE ?q;", -1, &find, NULL),
+        CLAIMDB_OK);
     /* each row derives a claim with a new object: a new term sorts after every other, so a
      * FIND that saw its own writes would meet it again and never end */
     assert_int_equal(claimdb_prepare(db, "ASSERT $y r $x FROM 9 QUOTE $q;", -1, &ins, NULL),
                      CLAIMDB_OK);
     claimdb_stmt *ins2;
-    assert_int_equal(claimdb_prepare(db, "ASSERT $x r $new FROM 9;", -1, &ins2, NULL),
-                     CLAIMDB_OK);
+    assert_int_equal(claimdb_prepare(db, "ASSERT $x r $new FROM 9;", -1, &ins2, NULL), CLAIMDB_OK);
     int rows = 0, rc;
     while ((rc = claimdb_step(find)) == CLAIMDB_ROW) {
         rows++;
@@ -373,6 +429,50 @@ static void test_statement_snapshot_in_transaction(void **state)
     claimdb_finalize(ins2);
     exec_ok(db, "COMMIT;");
     assert_string_equal(column0(db, "FIND COUNT(*) WHERE ?x r ?y;"), "9");
+    claimdb_close(db);
+}
+
+/* The limits of one statement (docs/language.md, section 10): refused at once with the
+ * limit named, and a statement at the limits prepares quickly. */
+static void test_statement_limits(void **state)
+{
+    fixture *f = *state;
+    claimdb *db = open_db(f->path, CLAIMDB_OPEN_CREATE);
+    exec_ok(db, "ASSERT a r b FROM 1;");
+    size_t cap = 64 << 10;
+    char *q = malloc(cap);
+    assert_non_null(q);
+    claimdb_stmt *st = NULL;
+    /* 1001 distinct parameters */
+    size_t n = (size_t)snprintf(q, cap, "FIND ?s WHERE ?s ?p ?o FILTER ?o = $p0");
+    for (int i = 1; i <= 1000; i++)
+        n += (size_t)snprintf(q + n, cap - n, " OR ?o = $p%d", i);
+    snprintf(q + n, cap - n, ";");
+    assert_int_equal(claimdb_prepare(db, q, -1, &st, NULL), CLAIMDB_SYNTAX);
+    assert_non_null(strstr(claimdb_errmsg(db), "at most 1000 distinct $names"));
+    /* 1001 patterns */
+    n = (size_t)snprintf(q, cap, "FIND ?s0 WHERE ?s0 r ?s1");
+    for (int i = 1; i <= 1000; i++)
+        n += (size_t)snprintf(q + n, cap - n, " AND ?s%d r ?s%d", i % 400, (i + 1) % 400);
+    snprintf(q + n, cap - n, " LIMIT 1;");
+    assert_int_equal(claimdb_prepare(db, q, -1, &st, NULL), CLAIMDB_SEMANTIC);
+    assert_non_null(strstr(claimdb_errmsg(db), "too many patterns: a FIND has at most 1000"));
+    /* 1200 variables in 400 patterns */
+    n = (size_t)snprintf(q, cap, "FIND ?x0 WHERE ?x0 ?x1 ?x2");
+    for (int i = 1; i < 400; i++)
+        n += (size_t)snprintf(q + n, cap - n, " AND ?x%d ?x%d ?x%d", 3 * i, 3 * i + 1, 3 * i + 2);
+    snprintf(q + n, cap - n, " LIMIT 1;");
+    assert_int_equal(claimdb_prepare(db, q, -1, &st, NULL), CLAIMDB_SEMANTIC);
+    assert_non_null(strstr(claimdb_errmsg(db), "too many variables: a FIND has at most 1000"));
+    /* 1000 patterns over 400 variables: fine */
+    n = (size_t)snprintf(q, cap, "FIND ?s0 WHERE ?s0 r ?s1");
+    for (int i = 1; i < 1000; i++)
+        n += (size_t)snprintf(q + n, cap - n, " AND ?s%d r ?s%d", i % 400, (i + 1) % 400);
+    snprintf(q + n, cap - n, " LIMIT 1;");
+    assert_int_equal(claimdb_prepare(db, q, -1, &st, NULL), CLAIMDB_OK);
+    assert_int_equal(claimdb_step(st), CLAIMDB_DONE);
+    claimdb_finalize(st);
+    free(q);
     claimdb_close(db);
 }
 
@@ -496,8 +596,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_assert_api, setup, teardown),
         cmocka_unit_test_setup_teardown(test_citation_api, setup, teardown),
         cmocka_unit_test_setup_teardown(test_statement_snapshot_in_transaction, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_statement_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_interrupt_and_laziness, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reader_in_child_process, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rebind_and_rerun, setup, teardown),
         cmocka_unit_test(test_complete_and_keywords),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -61,15 +61,6 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* This thread's CPU time: unlike the wall clock, it does not grow when other processes take
- * the machine's cores (CI runs tests in parallel, and under sanitizers). */
-static double cpu_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Run every row of text's first statement; the number of rows, or -status on error. */
 static long run(claimdb *db, const char *text)
 {
@@ -169,6 +160,14 @@ static char *quote_statement(size_t n)
     return t;
 }
 
+/* CPU time of this thread: other processes on a busy machine do not count. */
+static double cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static double prepare_seconds(claimdb *db, char *t, int *rc)
 {
     claimdb_stmt *st = NULL;
@@ -180,42 +179,42 @@ static double prepare_seconds(claimdb *db, char *t, int *rc)
     return dt;
 }
 
-/* Row 5: a quote 16 times longer takes about 16 times the CPU, not 256 (it took 19 s for
+/* Row 5: a quote 16 times longer takes about 16 times as long, not 256 (it took 19 s for
  * 4 MB). The bound leaves room for noise and sanitizers; quadratic growth cannot meet it. */
 static void test_lexing_linear(void **state)
 {
     fx *f = *state;
     int rc;
-    /* the smallest of three, so that one slow start does not make the bound too tight */
-    double small = 1e9;
+    double small = 1e9, large = 1e9; /* the best of three, against a busy machine */
     for (int i = 0; i < 3; i++) {
-        double s = prepare_seconds(f->db, quote_statement((size_t)1 << 20), &rc);
+        double t = prepare_seconds(f->db, quote_statement((size_t)256 << 10), &rc);
         assert_int_equal(rc, CLAIMDB_OK);
-        if (s < small) small = s;
+        if (t < small) small = t;
+        t = prepare_seconds(f->db, quote_statement((size_t)4 << 20), &rc);
+        assert_int_equal(rc, CLAIMDB_OK);
+        if (t < large) large = t;
     }
-    double large = prepare_seconds(f->db, quote_statement((size_t)16 << 20), &rc);
-    assert_int_equal(rc, CLAIMDB_OK);
-    if (small < 0.005) small = 0.005;
-    printf("# 1 MiB quote %.3f s, 16 MiB %.3f s\n", small, large);
+    if (small < 0.002) small = 0.002;
+    printf("# 256 KiB quote %.3f s, 4 MiB %.3f s\n", small, large);
     assert_true(large < small * 64);
 }
 
 typedef struct interrupter {
     claimdb *db;
-    int every_ms;
-    volatile int done;
+    int after_ms;
+    volatile int stop; /* repeat the interrupt every 10 ms until this is set */
 } interrupter;
 
-/* Interrupt again and again until the prepare returns: claimdb_prepare clears an interrupt
- * that came before it started (reading a 64 MiB text's length takes a while under load), so
- * one interrupt at a fixed moment would make the test depend on timing. */
 static void *interrupt_thread(void *arg)
 {
     interrupter *in = arg;
-    struct timespec ts = {0, (long)in->every_ms * 1000000};
-    while (!in->done) {
-        nanosleep(&ts, NULL);
-        claimdb_interrupt(in->db);
+    struct timespec ts = {0, (long)in->after_ms * 1000000};
+    nanosleep(&ts, NULL);
+    claimdb_interrupt(in->db);
+    while (!in->stop) { /* the call may not have begun yet on a busy machine */
+        struct timespec tick = {0, 10 * 1000000};
+        nanosleep(&tick, NULL);
+        if (!in->stop) claimdb_interrupt(in->db);
     }
     return NULL;
 }
@@ -230,13 +229,12 @@ static void test_prepare_interrupt(void **state)
     assert_int_equal(pthread_create(&th, NULL, interrupt_thread, &in), 0);
     int rc;
     double dt = prepare_seconds(f->db, t, &rc);
-    in.done = 1;
+    in.stop = 1;
     pthread_join(th, NULL);
     printf("# interrupted after %.3f s\n", dt);
     assert_int_equal(rc, CLAIMDB_INTERRUPT);
     assert_string_equal(claimdb_errmsg(f->db), "interrupted");
-    /* the handle goes on (an interrupt left over from the thread is cleared by the next
-     * statement's start) */
+    /* the handle goes on */
     assert_int_equal(run(f->db, "FIND ?s WHERE ?s b x;"), 2);
 }
 
@@ -258,7 +256,7 @@ static void test_regex_limits(void **state)
     n = run(f->db, "FIND ?q WHERE r b c FROM ?s QUOTE ?q FILTER ?q ~ \"^(a|a)*$\";");
     assert_int_equal(n, -CLAIMDB_ERROR);
     assert_non_null(strstr(claimdb_errmsg(f->db), "backtracks too much"));
-    assert_true(now_s() - t0 < 2.0);
+    assert_true(now_s() - t0 < 5.0);
     /* Unicode case folding, '$' at the very end, Perl classes */
     assert_int_equal(run(f->db, "FIND ?s WHERE ?s b c FILTER ?s ~ \"^\u00fcber$\";"), 1);
     assert_int_equal(
@@ -267,10 +265,47 @@ static void test_regex_limits(void **state)
                      2); /* r, \u00dcber */
 }
 
+/* Rows 8, 9, 11: every write path checks text the same way. */
+static void test_text_validation(void **state)
+{
+    fx *f = *state;
+    claimdb_citation c = {.subject = "s", .predicate = "p", .object = "o", .article = 1};
+    c.quote = "bad \xff byte";
+    assert_int_equal(claimdb_assert(f->db, &c, NULL), CLAIMDB_ERROR);
+    assert_string_equal(claimdb_errmsg(f->db), "quote: invalid UTF-8");
+    c.quote = NULL;
+    c.claimant = "\xc0\x80"; /* an overlong NUL */
+    assert_int_equal(claimdb_assert(f->db, &c, NULL), CLAIMDB_ERROR);
+    assert_string_equal(claimdb_errmsg(f->db), "claimant: invalid UTF-8");
+    c.claimant = NULL;
+    c.subject = "\xed\xa0\x80"; /* a surrogate */
+    assert_int_equal(claimdb_assert(f->db, &c, NULL), CLAIMDB_ERROR);
+    c.subject = "   ";
+    assert_int_equal(claimdb_assert(f->db, &c, NULL), CLAIMDB_ERROR);
+    assert_non_null(strstr(claimdb_errmsg(f->db), "subject: blank"));
+    /* bound parameters: NUL inside the given length, invalid UTF-8 */
+    claimdb_stmt *st = NULL;
+    assert_int_equal(claimdb_prepare(f->db, "ASSERT s p o FROM 1 QUOTE $q;", -1, &st, NULL),
+                     CLAIMDB_OK);
+    assert_int_equal(claimdb_bind_text(st, "$q", "a\0b", 3), CLAIMDB_ERROR);
+    assert_string_equal(claimdb_errmsg(f->db), "$q: a NUL character");
+    assert_int_equal(claimdb_bind_text(st, "$q", "a\x80", -1), CLAIMDB_ERROR);
+    assert_string_equal(claimdb_errmsg(f->db), "$q: invalid UTF-8");
+    assert_int_equal(claimdb_bind_text(st, "$q", "caf\xc3\xa9", -1), CLAIMDB_OK);
+    assert_int_equal(claimdb_step(st), CLAIMDB_DONE);
+    claimdb_finalize(st);
+    /* nothing bad got in: the statement form says the same about blank terms */
+    assert_int_equal(run(f->db, "FIND ?q WHERE s p o FROM ?a QUOTE ?q;"), 1);
+    assert_int_equal(run(f->db, "ASSERT \"   \" p o FROM 1;"), -CLAIMDB_ERROR);
+    assert_string_equal(claimdb_errmsg(f->db),
+                        "1:1: subject: blank: a term needs a character that is not white space");
+}
+
 typedef struct holder {
     const char *path;
     int hold_ms;
     int rc;
+    volatile int began; /* the write transaction is held */
 } holder;
 
 /* Hold the write transaction of another handle for hold_ms, then commit. */
@@ -280,6 +315,7 @@ static void *hold_thread(void *arg)
     claimdb *db;
     h->rc = claimdb_open(h->path, 0, &db);
     if (h->rc == CLAIMDB_OK) h->rc = claimdb_exec(db, "BEGIN; ASSERT held b c FROM 9;", NULL, NULL);
+    h->began = 1;
     struct timespec ts = {h->hold_ms / 1000, (long)(h->hold_ms % 1000) * 1000000};
     nanosleep(&ts, NULL);
     if (h->rc == CLAIMDB_OK) h->rc = claimdb_exec(db, "COMMIT;", NULL, NULL);
@@ -300,11 +336,13 @@ static int count_busy(void *ctx, int waited_ms)
 static void test_busy_threads(void **state)
 {
     fx *f = *state;
-    holder h = {f->path, 400, -1};
+    holder h = {f->path, 400, -1, 0};
     pthread_t th;
     assert_int_equal(pthread_create(&th, NULL, hold_thread, &h), 0);
-    struct timespec ts = {0, 100 * 1000000};
-    nanosleep(&ts, NULL); /* the holder has begun */
+    while (!h.began) { /* the holder has begun */
+        struct timespec ts = {0, 5 * 1000000};
+        nanosleep(&ts, NULL);
+    }
     /* a short timeout fails, saying why */
     assert_int_equal(claimdb_busy_timeout(f->db, 50), CLAIMDB_OK);
     assert_int_equal(claimdb_exec(f->db, "ASSERT w b c FROM 1;", NULL, NULL), CLAIMDB_BUSY);
@@ -339,7 +377,7 @@ static void test_busy_processes(void **state)
             claimdb_exec(db, "BEGIN; ASSERT child b c FROM 9;", NULL, NULL) != CLAIMDB_OK)
             _exit(1);
         if (write(ready[1], "x", 1) != 1) _exit(1);
-        struct timespec ts = {0, 600 * 1000000};
+        struct timespec ts = {1, 500 * 1000000};
         nanosleep(&ts, NULL);
         int rc = claimdb_exec(db, "COMMIT;", NULL, NULL);
         claimdb_close(db);
@@ -351,7 +389,7 @@ static void test_busy_processes(void **state)
     double t0 = now_s();
     assert_int_equal(claimdb_exec(f->db, "ASSERT p b c FROM 1;", NULL, NULL), CLAIMDB_BUSY);
     assert_non_null(strstr(claimdb_errmsg(f->db), "another process"));
-    assert_true(now_s() - t0 < 1.0);
+    assert_true(now_s() - t0 < 3.0);
     /* an interrupt ends the wait early */
     interrupter in = {f->db, 100, 0};
     pthread_t th;
@@ -359,9 +397,9 @@ static void test_busy_processes(void **state)
     claimdb_busy_timeout(f->db, 5000);
     t0 = now_s();
     assert_int_equal(claimdb_exec(f->db, "ASSERT p b c FROM 1;", NULL, NULL), CLAIMDB_BUSY);
-    in.done = 1;
+    in.stop = 1;
     pthread_join(th, NULL);
-    assert_true(now_s() - t0 < 0.5);
+    assert_true(now_s() - t0 < 2.0);
     /* and a wait long enough succeeds after the other commits */
     t0 = now_s();
     assert_int_equal(claimdb_exec(f->db, "ASSERT p b c FROM 1;", NULL, NULL), CLAIMDB_OK);
@@ -443,6 +481,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_lexing_linear, setup, teardown),
         cmocka_unit_test_setup_teardown(test_prepare_interrupt, setup, teardown),
         cmocka_unit_test_setup_teardown(test_regex_limits, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_text_validation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_busy_threads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_busy_processes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reader_slots, setup, teardown),
