@@ -65,6 +65,7 @@ void shell_free(shell *sh)
     free(sh->widths);
     output_close(sh);
     free(sh->nullvalue);
+    free(sh->opened_path);
     claimdb_close(sh->db);
     sh->db = NULL;
 }
