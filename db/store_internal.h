@@ -243,6 +243,7 @@ struct store_txn {
     pend pend;
     term_cache tc;
     article_cache ac;
+    struct text_tokenizer *tk; /* the text index's stemmer, made on first use (store_text.c) */
 };
 
 /* ---- store_env.c ---- */

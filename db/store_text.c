@@ -34,13 +34,14 @@ static int cmp_str(const void *a, const void *b)
 static int index_doc(store_txn *t, uint8_t kind, uint64_t doc, const store_text *texts, int ntexts,
                      int sign)
 {
-    text_tokenizer *tk = text_tokenizer_new();
-    if (!tk) return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+    /* One stemmer for the transaction: a load of many reviews would otherwise make one each. */
+    if (!t->tk && !(t->tk = text_tokenizer_new()))
+        return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
     token_list l = {0};
     int rc = CLAIMDB_OK;
     for (int i = 0; i < ntexts && !rc; i++)
-        if (texts[i].ptr && texts[i].len) rc = text_tokenize(tk, texts[i].ptr, texts[i].len, &l);
-    text_tokenizer_free(tk);
+        if (texts[i].ptr && texts[i].len)
+            rc = text_tokenize(t->tk, texts[i].ptr, texts[i].len, &l);
     const char **w = NULL;
     if (!rc && l.n && !(w = malloc(l.n * sizeof *w))) rc = CLAIMDB_NOMEM;
     if (rc) {
