@@ -420,6 +420,10 @@ int review_value_decode(const uint8_t *p, size_t n, store_review *r);
 int reviews_rewrite_term(store_txn *t, term_id from, term_id to);
 /* store_text.c: add (sign 1) or remove (sign -1) review r (its id set) in the text index. */
 int text_index_review(store_txn *t, const store_review *r, int sign);
+/* store_check.c's check of one review's postings: *ok false when one is missing or differs;
+ * the review's distinct stems are added to *postings and its words to *words. */
+int text_index_verify_review(store_txn *t, const store_review *r, uint64_t *postings,
+                             uint64_t *words, bool *ok);
 /* store_term.c */
 /* As store_term_key, with a reason for the message on failure. */
 int term_key_why(const char *text, size_t len, char **key, size_t *keylen, const char **why);

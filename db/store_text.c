@@ -30,45 +30,61 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Add (sign 1) or remove (sign -1) the postings of a document made of the given texts. */
-static int index_doc(store_txn *t, uint8_t kind, uint64_t doc, const store_text *texts, int ntexts,
-                     int sign)
+/* The sorted stems of a document made of the given texts (*w points into *l). */
+static int doc_stems(store_txn *t, const store_text *texts, int ntexts, token_list *l,
+                     const char ***w)
 {
     /* One stemmer for the transaction: a load of many reviews would otherwise make one each. */
     if (!t->tk && !(t->tk = text_tokenizer_new()))
         return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
-    token_list l = {0};
+    *w = NULL;
     int rc = CLAIMDB_OK;
     for (int i = 0; i < ntexts && !rc; i++)
         if (texts[i].ptr && texts[i].len)
-            rc = text_tokenize(t->tk, texts[i].ptr, texts[i].len, &l);
-    const char **w = NULL;
-    if (!rc && l.n && !(w = malloc(l.n * sizeof *w))) rc = CLAIMDB_NOMEM;
+            rc = text_tokenize(t->tk, texts[i].ptr, texts[i].len, l);
+    if (!rc && l->n && !(*w = malloc(l->n * sizeof **w))) rc = CLAIMDB_NOMEM;
     if (rc) {
-        token_list_free(&l);
+        token_list_free(l);
         return store_seterr(t->st, rc, "out of memory");
     }
-    for (size_t i = 0; i < l.n; i++)
-        w[i] = token_at(&l, i);
-    if (l.n) qsort(w, l.n, sizeof *w, cmp_str);
+    for (size_t i = 0; i < l->n; i++)
+        (*w)[i] = token_at(l, i);
+    if (l->n) qsort(*w, l->n, sizeof **w, cmp_str);
+    return CLAIMDB_OK;
+}
+
+static size_t post_key(uint8_t key[POST_KEY_MAX], uint8_t kind, const char *stem, uint64_t doc)
+{
+    size_t sl = strlen(stem);
+    key[0] = kind;
+    memcpy(key + 1, stem, sl);
+    key[1 + sl] = 0;
+    put_u64(key + 2 + sl, doc);
+    return 10 + sl;
+}
+
+/* Add (sign 1) or remove (sign -1) the postings of a document made of the given texts. */
+static int index_doc(store_txn *t, uint8_t kind, uint64_t doc, const store_text *texts, int ntexts,
+                     int sign)
+{
+    token_list l = {0};
+    const char **w;
+    int rc = doc_stems(t, texts, ntexts, &l, &w);
+    if (rc) return rc;
     uint32_t dl = l.n > UINT32_MAX ? UINT32_MAX : (uint32_t)l.n;
     for (size_t i = 0; i < l.n && !rc;) {
         size_t j = i + 1;
         while (j < l.n && !strcmp(w[j], w[i]))
             j++;
         uint8_t key[POST_KEY_MAX];
-        size_t sl = strlen(w[i]);
-        key[0] = kind;
-        memcpy(key + 1, w[i], sl);
-        key[1 + sl] = 0;
-        put_u64(key + 2 + sl, doc);
+        size_t kl = post_key(key, kind, w[i], doc);
         if (sign > 0) {
             uint8_t v[8];
             put_u32(v, (uint32_t)(j - i));
             put_u32(v + 4, dl);
-            rc = sdb_put(t, DB_TXTPOST, key, 10 + sl, v, sizeof v, 0);
+            rc = sdb_put(t, DB_TXTPOST, key, kl, v, sizeof v, 0);
         } else {
-            rc = sdb_del(t, DB_TXTPOST, key, 10 + sl);
+            rc = sdb_del(t, DB_TXTPOST, key, kl);
             if (rc == CLAIMDB_NOTFOUND) rc = CLAIMDB_OK;
         }
         i = j;
@@ -79,6 +95,39 @@ static int index_doc(store_txn *t, uint8_t kind, uint64_t doc, const store_text 
     stat_names(kind, docs, words);
     if (!rc) rc = sdb_u64_add(t, DB_META, docs, strlen(docs), sign, false);
     if (!rc) rc = sdb_u64_add(t, DB_META, words, strlen(words), sign * (int64_t)dl, false);
+    return rc;
+}
+
+int text_index_verify_review(store_txn *t, const store_review *r, uint64_t *postings,
+                             uint64_t *words, bool *ok)
+{
+    const store_text texts[2] = {r->text, r->title};
+    token_list l = {0};
+    const char **w;
+    int rc = doc_stems(t, texts, 2, &l, &w);
+    if (rc) return rc;
+    *ok = true;
+    *words += l.n;
+    for (size_t i = 0; i < l.n && !rc;) {
+        size_t j = i + 1;
+        while (j < l.n && !strcmp(w[j], w[i]))
+            j++;
+        (*postings)++;
+        uint8_t key[POST_KEY_MAX];
+        size_t kl = post_key(key, STORE_TEXT_REVIEW, w[i], r->id);
+        MDB_val v;
+        rc = sdb_get(t, DB_TXTPOST, key, kl, &v);
+        if (rc == CLAIMDB_NOTFOUND) {
+            *ok = false;
+            rc = CLAIMDB_OK;
+        } else if (!rc && (v.mv_size != 8 || get_u32(v.mv_data) != j - i ||
+                           get_u32((const uint8_t *)v.mv_data + 4) != l.n)) {
+            *ok = false;
+        }
+        i = j;
+    }
+    free(w);
+    token_list_free(&l);
     return rc;
 }
 

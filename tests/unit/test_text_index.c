@@ -9,7 +9,7 @@
 #include <cmocka.h>
 
 #include "claimdb.h"
-#include "store.h"
+#include "store_internal.h"
 #include "text_token.h"
 
 #include <stdio.h>
@@ -188,12 +188,62 @@ static void test_map_growth_replays_index(void **state)
     store_abort(t);
 }
 
+static void collect(void *ctx, const char *msg)
+{
+    char *out = ctx;
+    if (!out[0]) snprintf(out, 256, "%s", msg);
+}
+
+static int64_t check(store *st, char first[256])
+{
+    store_txn *t;
+    assert_int_equal(store_begin(st, false, &t), CLAIMDB_OK);
+    int64_t problems = -1;
+    store_counts found;
+    first[0] = '\0';
+    assert_int_equal(store_check(t, collect, first, &problems, &found), CLAIMDB_OK);
+    store_abort(t);
+    return problems;
+}
+
+/* claimdb check finds a posting lost and one left over. */
+static void test_check(void **state)
+{
+    fx *f = *state;
+    assert_int_equal(store_open(f->path, CLAIMDB_OPEN_CREATE, &f->st), CLAIMDB_OK);
+    store_txn *t;
+    assert_int_equal(store_begin(f->st, true, &t), CLAIMDB_OK);
+    put_review(t, "u1", "Vaccines cause autism", NULL);
+    put_review(t, "u2", "The moon landing was faked", NULL);
+    assert_int_equal(store_commit(t), CLAIMDB_OK);
+    char first[256];
+    assert_int_equal(check(f->st, first), 0);
+    /* A posting lost: review 1 no longer has "autism". */
+    uint8_t key[32] = {STORE_TEXT_REVIEW, 'a', 'u', 't', 'i', 's', 'm', 0};
+    put_u64(key + 8, 1);
+    assert_int_equal(store_begin(f->st, true, &t), CLAIMDB_OK);
+    assert_int_equal(sdb_del(t, DB_TXTPOST, key, 16), CLAIMDB_OK);
+    assert_int_equal(store_commit(t), CLAIMDB_OK);
+    assert_int_equal(check(f->st, first), 2); /* the review's postings, and the total */
+    assert_string_equal(first, "txtpost: the postings of review 1 are missing or wrong");
+    /* Put back, plus one no review makes. */
+    uint8_t v[8] = {0, 0, 0, 1, 0, 0, 0, 3};
+    assert_int_equal(store_begin(f->st, true, &t), CLAIMDB_OK);
+    assert_int_equal(sdb_put(t, DB_TXTPOST, key, 16, v, 8, 0), CLAIMDB_OK);
+    put_u64(key + 8, 2);
+    assert_int_equal(sdb_put(t, DB_TXTPOST, key, 16, v, 8, 0), CLAIMDB_OK);
+    assert_int_equal(store_commit(t), CLAIMDB_OK);
+    assert_int_equal(check(f->st, first), 1);
+    assert_string_equal(first, "txtpost: 7 postings, the reviews make 6");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tokenize),
         cmocka_unit_test_setup_teardown(test_postings_follow_reviews, setup, teardown),
         cmocka_unit_test_setup_teardown(test_map_growth_replays_index, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_check, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
