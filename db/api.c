@@ -123,6 +123,11 @@ int claimdb_close(claimdb *db)
     return CLAIMDB_OK;
 }
 
+int claimdb_autocommit(claimdb *db)
+{
+    return db && !db->txn;
+}
+
 void claimdb_interrupt(claimdb *db)
 {
     if (db) db->interrupted = 1;

@@ -340,6 +340,10 @@ typedef void (*claimdb_check_report)(void *ctx, const char *problem);
 int claimdb_check(const char *path, claimdb_check_report report, void *ctx, int64_t *problems,
                   char *summary, size_t summary_len);
 
+/** Return 1 when db has no explicit transaction open (each statement commits on its own), 0
+ * inside BEGIN … COMMIT (closing the handle then rolls it back); 0 for NULL. */
+int claimdb_autocommit(claimdb *db);
+
 /** Ask the running statement of db to stop at its next row: claimdb_step() then returns
  * CLAIMDB_INTERRUPT. Also ends a wait for another writer (CLAIMDB_BUSY). Safe to call from a
  * signal handler. */
@@ -401,10 +405,10 @@ typedef struct claimdb_span {
 /** One claim found by claimdb_extract(). Every pointer is valid only during the callback;
  * copy what you keep. */
 typedef struct claimdb_extracted {
-    const char *subject;    /**< the subject term: the noun phrase without determiners */
-    const char *predicate;  /**< the predicate term: the verb's lemma (+ particle), "demand" */
-    const char *object;     /**< the object term */
-    const char *claimant;   /**< to whom the text attributes the claim, or NULL */
+    const char *subject;         /**< the subject term: the noun phrase without determiners */
+    const char *predicate;       /**< the predicate term: the verb's lemma (+ particle), "demand" */
+    const char *object;          /**< the object term */
+    const char *claimant;        /**< to whom the text attributes the claim, or NULL */
     claimdb_span subject_span;   /**< the subject's words as written */
     claimdb_span predicate_span; /**< the verb group as written ("has demanded") */
     claimdb_span object_span;    /**< the object's words as written (the whole argument) */
@@ -425,11 +429,37 @@ typedef struct claimdb_extracted {
  * claimant X), as Open IE benchmarks count it; the reported content is still a claim. */
 #define CLAIMDB_EXTRACT_REPORTING 0x4
 
+/** The deep path's grammar: link-grammar's English dictionary (CMU link grammar, Debian's
+ * link-grammar-dictionaries-en), loaded once. Opaque; created by claimdb_grammar_open(), freed
+ * by claimdb_grammar_close(). Read-only once open, so one grammar may serve any number of
+ * threads at once (each claimdb_extract() call makes its own parse options). */
+typedef struct claimdb_grammar claimdb_grammar;
+
+/** Sentence counts of claimdb_extract() with a grammar: where each sentence's claims came from.
+ * claimdb_extract() adds to the counts (it does not zero them). */
+typedef struct claimdb_extract_stats {
+    size_t sentences;  /**< sentences read (questions and 400-word "sentences" excepted) */
+    size_t full;       /**< parsed with a full linkage: claims read from the parse */
+    size_t no_linkage; /**< no full linkage: claims from the rules */
+    size_t timeout;    /**< past the parser's time or memory limit: claims from the rules */
+    size_t too_long;   /**< over the deep path's 60 words: claims from the rules */
+} claimdb_extract_stats;
+
 /** Options for claimdb_extract(). Zero-initialise, then set the lexicon. */
 typedef struct claimdb_extract_options {
     const claimdb_lexicon *lexicon; /**< required: from claimdb_lexicon_open() */
     int flags;                      /**< CLAIMDB_EXTRACT_* flags, or 0 */
     double min_confidence;          /**< claims below this are not reported (0: all) */
+    /** NULL: the fast, rule-based path. A grammar from claimdb_grammar_open(): the deep path,
+     * about a thousand times slower: each sentence of at most 60 words is parsed (1 s at most)
+     * and its claims are read from its full linkage (subjects, objects, passives, negation,
+     * "said that" complements, coordination); a sentence without one, or over the limits,
+     * goes to the rules. Parsed claims have confidences of 0.7 and up, the rules' are then
+     * scaled by 0.75, so that a threshold keeps parsed claims first. */
+    const claimdb_grammar *grammar;
+    /** NULL, or counts to add this call's sentences to (deep path). Not shared between threads
+     * extracting at once: give each its own. */
+    claimdb_extract_stats *stats;
 } claimdb_extract_options;
 
 /** Called by claimdb_extract() for each claim, in text order. Return 0 to go on, anything else
@@ -454,6 +484,25 @@ const char *claimdb_lexicon_errmsg(const claimdb_lexicon *lex);
 /** Free a lexicon. NULL is a harmless no-op. */
 void claimdb_lexicon_close(claimdb_lexicon *lex);
 
+/** Open link-grammar's English dictionary for the deep path.
+ * @param[in] dir the dictionary's folder (holding 4.0.dict), an absolute path, or NULL for the
+ *  default: $CLAIMDB_LINK_GRAMMAR when set, else /usr/share/link-grammar/en. (A relative name
+ *  would make link-grammar search ./data first.)
+ * @param[out] g the new grammar. On failure it is still set when memory allowed, holding the
+ *  message that claimdb_grammar_errmsg() returns; close it with claimdb_grammar_close().
+ * @return CLAIMDB_OK, CLAIMDB_ERROR (no dictionary there, or this claimdb was built without
+ *  link-grammar: the message says which and what to install), CLAIMDB_NOMEM, CLAIMDB_MISUSE
+ *  (g is NULL).
+ * @note link-grammar's messages never reach stderr: an error handler takes them. */
+int claimdb_grammar_open(const char *dir, claimdb_grammar **g);
+
+/** Return why claimdb_grammar_open() failed ("not an error" after success; "out of memory"
+ * for NULL). Valid until the grammar is closed. */
+const char *claimdb_grammar_errmsg(const claimdb_grammar *g);
+
+/** Free a grammar. NULL is a harmless no-op. */
+void claimdb_grammar_close(claimdb_grammar *g);
+
 /** Return the lemma of a verb form ("demanded" -> "demand", "said" -> "say") in buf, or NULL
  * when word is not a verb WordNet knows. buf must hold at least len + 3 bytes. */
 const char *claimdb_lexicon_verb_lemma(const claimdb_lexicon *lex, const char *word, size_t len,
@@ -467,7 +516,7 @@ const char *claimdb_lexicon_verb_lemma(const claimdb_lexicon *lex, const char *w
  * @param[in] ctx passed to callback unchanged.
  * @param[out] count may be NULL; else set to the number of claims reported.
  * @return CLAIMDB_OK, CLAIMDB_ABORT (the callback stopped it), CLAIMDB_NOMEM, CLAIMDB_MISUSE
- *  (NULL text with len > 0, NULL opt or lexicon).
+ *  (NULL text with len > 0, NULL opt or lexicon, a grammar that failed to open).
  * @note Reentrant: it keeps no state between calls, so threads may extract at once (sharing
  *  one lexicon). Sentences of more than 400 words make no claims; coreference spans the text.
  */

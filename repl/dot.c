@@ -248,7 +248,7 @@ static int cmd_ingest(shell *sh, int argc, char **argv, buf *err)
 {
     if (argc < 2) return usage(argv[0], err);
     if (shell_db(sh, 1)) return 1;
-    return ingest_paths(sh->db, (const char *const *)argv + 1, argc - 1);
+    return ingest_paths(sh->db, (const char *const *)argv + 1, argc - 1, 0);
 }
 
 static int cmd_export(shell *sh, int argc, char **argv, buf *err)

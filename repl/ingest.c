@@ -28,6 +28,8 @@ typedef struct known {
 typedef struct ingest {
     claimdb *db;
     const claimdb_lexicon *lex;
+    const claimdb_grammar *grammar; /* --deep */
+    claimdb_extract_stats stats;
     known *arts;
     size_t n, cap;
     int64_t next_id;
@@ -239,6 +241,8 @@ static int ingest_file(ingest *g, const char *path, progress *prog)
     if (!rc) {
         claimdb_extract_options opt = {0};
         opt.lexicon = g->lex;
+        opt.grammar = g->grammar;
+        opt.stats = &g->stats;
         g->article = id;
         g->text = text.p;
         g->failed = 0;
@@ -311,16 +315,23 @@ static char **list_dir(const char *dir, size_t *n)
     return names;
 }
 
-int ingest_paths(claimdb *db, const char *const *paths, int npaths)
+int ingest_paths(claimdb *db, const char *const *paths, int npaths, int deep)
 {
     claimdb_lexicon *lex = open_lexicon();
     if (!lex) return 1;
+    claimdb_grammar *grammar = NULL;
+    if (deep && !(grammar = open_grammar())) {
+        claimdb_lexicon_close(lex);
+        return 1;
+    }
     ingest g = {0};
     g.db = db;
     g.lex = lex;
+    g.grammar = grammar;
     int rc = 0;
     if (load_known(&g) != 0) {
         diag("ingest: %s\n", claimdb_errmsg(db));
+        claimdb_grammar_close(grammar);
         claimdb_lexicon_close(lex);
         return 1;
     }
@@ -374,7 +385,9 @@ int ingest_paths(claimdb *db, const char *const *paths, int npaths)
          "%ld claims added, %ld citations added, %ld updated, %ld unchanged\n",
          g.stored, g.stored == 1 ? "" : "s", g.duplicates, g.unchanged, g.failed_files,
          g.claims_added, g.citations_added, g.citations_updated, g.citations_unchanged);
+    if (grammar) print_deep_stats("ingest", &g.stats);
     free(g.arts);
+    claimdb_grammar_close(grammar);
     claimdb_lexicon_close(lex);
     return rc;
 }

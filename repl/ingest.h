@@ -12,6 +12,6 @@
 /* Ingest files and folders (their *.txt files) into db: one transaction per article. Prints
  * a line per notable article (unchanged, duplicate, error), a summary, and a progress bar on a
  * terminal, all on stderr. Returns 0, or 1 when a file failed (the others are still done). */
-int ingest_paths(claimdb *db, const char *const *paths, int npaths);
+int ingest_paths(claimdb *db, const char *const *paths, int npaths, int deep);
 
 #endif /* CLAIMDB_REPL_INGEST_H */

@@ -27,8 +27,8 @@ static const char usage_text[] =
     "       claimdb import DB FILE... [--format F] [--dry-run] [--base IRI] [--ratings FILE]\n"
     "       claimdb export DB [--format tsv|jsonl|nquads|claimreview] [-o FILE] [--base IRI]\n"
     "       claimdb check DB\n"
-    "       claimdb extract [--jobs N] [FILE...]\n"
-    "       claimdb ingest DB FILE|DIR...\n"
+    "       claimdb extract [--jobs N] [--deep] [FILE...]\n"
+    "       claimdb ingest DB [--deep] FILE|DIR...\n"
     "       claimdb merge OUT [--renumber] [--offset-articles N] DB... [--dry-run]\n"
     "\n"
     "Query the claim database DB with ClaimQL STATEMENTS, the statements of -f files, or\n"
@@ -64,10 +64,11 @@ static const char usage_text[] =
 
 /* The subcommands' part, apart: one string literal may hold at most 4095 bytes in C11. */
 static const char usage_subcommands[] =
-    "import: load TSV (.tsv), JSON Lines (.jsonl), N-Quads (.nq) files, or reviews from\n"
-    "  ClaimReview JSON-LD (.jsonld), ClaimsKG CSV (.csv), LIAR TSV; each file in one\n"
-    "  transaction ('-': standard input, needs --format).\n"
-    "      --format F        tsv, jsonl, nquads, claimreview, claimskg or liar\n"
+    "import: load TSV (.tsv), JSON Lines (.jsonl, .ndjson) or N-Quads (.nq, .nt) files, or\n"
+    "  fact-check reviews from ClaimReview JSON-LD (.jsonld), ClaimsKG CSV (.csv) or LIAR\n"
+    "  TSV; each file in one transaction ('-': standard input, needs --format).\n"
+    "      --format F        tsv, jsonl, nquads, claimreview, claimskg or liar, when the file\n"
+    "                        name does not tell\n"
     "      --dry-run         check the files, store nothing\n"
     "      --base IRI        N-Quads IRI base (default urn:claimdb:)\n"
     "      --ratings FILE    more rating labels (label TAB verdict); also $CLAIMDB_RATINGS\n"
@@ -81,12 +82,15 @@ static const char usage_subcommands[] =
     "extract: claims from articles (JSON Lines {\"id\",\"text\"} on standard input, or\n"
     "  text files) to standard output as JSON Lines for import; no database.\n"
     "  -j, --jobs N          N threads ('claimdb extract --help' says more)\n"
+    "      --deep            parse sentences with link-grammar (slower, better claims)\n"
     "ingest: store article files (N.txt is article N; a folder: its .txt files) with the\n"
     "  claims extracted from them, one transaction per article; the same text again is a\n"
     "  no-op, a near duplicate of an earlier article is marked DUPLICATE OF it.\n"
-    "merge: copy the aliases, articles and citations of each DB into OUT (created when\n"
-    "  missing) in one transaction, with the rules of ALIAS and import: merging a DB twice\n"
-    "  changes nothing. An article id that two files give different fields is an error.\n"
+    "      --deep            extract as 'claimdb extract --deep' does\n"
+    "merge: copy the aliases, articles, citations and reviews of each DB into OUT (created\n"
+    "  when missing) in one transaction, with the rules of ALIAS and import: merging a DB\n"
+    "  twice changes nothing. An article id that two files give different fields is an\n"
+    "  error.\n"
     "      --offset-articles N  add N to the article ids of the DBs after it\n"
     "      --renumber        each DB's ids go after the largest id already in OUT\n"
     "      --dry-run         check, store nothing\n"
@@ -310,9 +314,13 @@ static int cmd_ingest(int argc, char **argv)
 {
     const char *dbpath = NULL;
     const char **paths = xmalloc((size_t)argc * sizeof *paths);
-    int npaths = 0;
+    int npaths = 0, deep = 0;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
+        if (!strcmp(a, "--deep")) {
+            deep = 1;
+            continue;
+        }
         if (a[0] == '-' && a[1]) {
             free(paths);
             return usage_error("ingest: unknown option '%s'", a);
@@ -332,7 +340,7 @@ static int cmd_ingest(int argc, char **argv)
         free(paths);
         return 1;
     }
-    int rc = ingest_paths(db, paths, npaths);
+    int rc = ingest_paths(db, paths, npaths, deep);
     free(paths);
     claimdb_close(db);
     return rc;
@@ -649,6 +657,12 @@ int main(int argc, char **argv)
         if (nfiles == 0 && !statements) batch_run_file(&sh, "-");
     }
     fflush(stdout);
+    if (sh.db && !claimdb_autocommit(sh.db)) {
+        /* closing rolls it back: say so rather than lose the changes silently */
+        diag("claimdb: the input ended inside BEGIN without COMMIT: its changes are rolled "
+             "back\n");
+        sh.failed = 1;
+    }
     int rc = sh.exit_code >= 0 ? sh.exit_code : sh.failed ? 1 : 0;
     shell_free(&sh);
     free(demo);

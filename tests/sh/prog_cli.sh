@@ -129,6 +129,11 @@ has out "database: $db (read-only)" open
 has err "the database is open read-only" open
 has err "no such database: $tmp/nope.db" open
 [ -e "$tmp/nope.db" ] && fail ".open --readonly created a file"
+# A batch that ends inside BEGIN says that its changes are rolled back, and fails.
+check open-txn 1 "$prog" "$db" 'BEGIN; ASSERT k l m FROM 1;'
+has err "ended inside BEGIN without COMMIT: its changes are rolled back" open-txn
+check open-txn-gone 0 "$prog" "$db" 'FIND ?s WHERE ?s l m;'
+[ "$(cat "$tmp/out")" = "s" ] || fail "the rolled-back ASSERT was kept: $(cat "$tmp/out")"
 # .once sends one statement's results to a file, .output all of them until .output alone
 printf '.once %s\nFIND ?s WHERE ?s y z;\nFIND COUNT(*) WHERE ?s ?p ?o;\n.output %s\nFIND ?o WHERE x y ?o;\n.print in the file\n.output\n.print back\n' \
     "$tmp/once.txt" "$tmp/all.txt" > "$tmp/output.cq"

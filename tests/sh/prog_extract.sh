@@ -11,7 +11,7 @@ export CI=true
 cd "$tmp" || exit 1
 
 "$prog" extract --help > out || fail "extract --help: status $?"
-grep -q '^Usage: claimdb extract \[--jobs N\] \[--reporting\] \[--no-coref\] \[FILE...\]' out ||
+grep -q '^Usage: claimdb extract \[--jobs N\] \[--deep\] \[--reporting\] \[--no-coref\] \[FILE...\]' out ||
     fail "extract --help text: $(head -3 out)"
 "$prog" --help | grep -q 'claimdb extract' || fail "claimdb --help does not mention extract"
 "$prog" extract --bogus > out 2> err

@@ -100,6 +100,19 @@ grep -qF "CLAIMDB_RATINGS: $tmp/nosuch.tsv: No such file or directory" err || fa
 "$prog" import r4.db one.jsonl --ratings badtable.tsv 2> err && fail "a bad rating table was accepted"
 grep -qF "badtable.tsv:1: unknown verdict 'very false'" err || fail "bad rating table: $(cat err)"
 
+# claimdb merge carries the reviews, their links and their appearance (moved with the ids).
+"$prog" merge merged.db orig.db liar.db 2> err || fail "merge failed: $(cat err)"
+grep -qF "orig.db: 1 claims added, 1 citations added, 0 updated, 0 unchanged, 1 article, 1 alias, 5 review records" err ||
+    fail "merge counts: $(cat err)"
+grep -qF "liar.db: 0 claims added, 0 citations added, 0 updated, 0 unchanged, 300 review records" err ||
+    fail "merge counts (LIAR): $(cat err)"
+"$prog" orig.db -m tsv 'SHOW REVIEWS;' | cut -f1-10,12-21 > a.tsv
+"$prog" merged.db -m tsv 'SHOW REVIEWS;' | cut -f1-10,12-21 | head -"$(wc -l < a.tsv)" > b.tsv
+cmp a.tsv b.tsv || fail "merge: the reviews differ"
+"$prog" merge moved.db --offset-articles 10 orig.db 2> /dev/null || fail "merge --offset-articles failed"
+"$prog" moved.db -m tsv --headers off 'SHOW REVIEWS;' | grep "pf.example" | cut -f17 | sort -u | grep -qx 10 ||
+    fail "merge: the appearance did not move with the article ids"
+
 # The rating table is built into the program: a copy run far from the source tree (as after
 # make install) maps labels all the same.
 mkdir -p far/bin && cp "$prog" far/bin/claimdb
