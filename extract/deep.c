@@ -98,9 +98,11 @@ static int wall(const deep *d, size_t w)
     return w == 0 || w + 1 >= d->lp->nw || d->tok[w] == (size_t)-1;
 }
 
+/* The token of word w. Callers check wall() first; a wall falls back to the first token
+ * rather than reading out of bounds. */
 static const token *tk(const deep *d, size_t w)
 {
-    return &d->tb->t[d->tok[w]];
+    return &d->tb->t[wall(d, w) ? 0 : d->tok[w]];
 }
 
 /* The word's dictionary form starts with s followed by its end or a '.' ("said.v-d"). */
@@ -246,7 +248,7 @@ static void follow_chain(const deep *d, size_t v, chain *c)
                 negs[k->l] = 1;
                 c->neg = !c->neg;
             }
-            if (next < 0 && k->l == w && k->r > w && chain_link(k)) {
+            if (next < 0 && k->l == w && k->r > w && !wall(d, k->r) && chain_link(k)) {
                 next = k->r;
                 if (is_prefix(k, "P") && k->label[1] == 'v') c->passive = 1;
             }
@@ -297,6 +299,7 @@ typedef struct said {
 
 static unsigned word_class(const deep *d, size_t w)
 {
+    if (wall(d, w)) return 0;
     const token *t = tk(d, w);
     const char *lem = t->lemma ? t->lemma : t->low;
     return lex_class(d->lex, lem, strlen(lem));
@@ -405,7 +408,7 @@ static int find_object(const deep *d, const chain *c, const unsigned char *subj_
     span all = {(size_t)-1, (size_t)-1};
     for (size_t i = 0; i < d->lp->nl; i++) {
         const lk_link *k = &d->lp->link[i];
-        if (k->l != m || k->r <= m) continue;
+        if (k->l != m || k->r <= m || wall(d, k->r)) continue;
         int kk = 0;
         if (is_prefix(k, "O") || is_prefix(k, "OT") || is_prefix(k, "OD")) kk = 1;
         if (is_prefix(k, "TH") || is_prefix(k, "C") || is_prefix(k, "QI")) kk = 2;
@@ -468,7 +471,7 @@ static int clause(deep *d, size_t s, size_t v, int reduced)
 {
     chain c;
     follow_chain(d, v, &c);
-    if (wall(d, c.main) || wall(d, s)) return 0;
+    if (wall(d, c.head) || wall(d, c.main) || wall(d, s)) return 0;
     /* both the parser and the tagger must see verbs: where they disagree ("Gladiators :
      * Train 2 Win", "nine middle schools", "Queen 's Birthday") the parse is wrong */
     for (int i = 0; i < 2; i++) {
@@ -589,7 +592,9 @@ static int map_words(deep *d)
             t--;
         while (t + 1 < tb->n && tb->t[t].end <= off)
             t++;
-        if (t < tb->n && tb->t[t].end > off && (tb->t[t].start <= off || 1)) d->tok[w] = t;
+        /* a word in a blank (the parser's own tokens never are) takes the next token, so that
+         * every word but the walls has one */
+        d->tok[w] = t;
     }
     return 0;
 }
