@@ -2,9 +2,9 @@
  * API: claimdb_grammar_open() and its errors, a grammar that failed to open is refused by
  * claimdb_extract(), and claims read from full linkages: a "that"-clause under a negating
  * speech verb, a passive with its place and time kept in the object, an appositive's "be",
- * coordinated subjects split, negation by "not" (linked twice by the parser) and "never", a
- * quotation attributed at its end; parsed claims rank above the rules'; the sentence counts;
- * two threads sharing one grammar give what one gives; over two seed articles and hostile
+ * coordinated subjects and objects split, negation by "not" (linked twice by the parser) and
+ * "never", a quotation attributed at its end; parsed claims rank above the rules'; the sentence
+ * counts; two threads sharing one grammar give what one gives; over two seed articles and hostile
  * text, every span lies inside its sentence. Without link-grammar in the build, the
  * message names the packages and the claims part is skipped. */
 #include <stdarg.h>
@@ -130,6 +130,11 @@ static void test_claims(void **state)
     show(&g);
     assert_true(has(&g, "Taliban|sign|deal||+"));
     assert_true(has(&g, "U.S.|sign|deal||+"));
+    /* objects joined to the verb by VJd */
+    extract("He bought apples and oranges in the market.", grammar, &st, &g);
+    show(&g);
+    assert_true(has(&g, "He|buy|apples||+"));
+    assert_true(has(&g, "He|buy|oranges in the market||+"));
     extract("\xe2\x80\x9cThe army will not leave the city,\xe2\x80\x9d the official said.", grammar,
             &st, &g);
     show(&g);
@@ -139,8 +144,8 @@ static void test_claims(void **state)
     /* parsed claims rank above the rules' */
     for (int i = 0; i < g.n; i++)
         assert_true(g.conf[i] >= 0.7);
-    assert_int_equal(st.sentences, 5);
-    assert_int_equal(st.full, 5);
+    assert_int_equal(st.sentences, 6);
+    assert_int_equal(st.full, 6);
     assert_int_equal(st.no_linkage + st.timeout + st.too_long, 0);
     /* a sentence over the length cap goes to the rules, with their confidences scaled down */
     char longs[2048] = "The army attacked the village";
