@@ -1,6 +1,8 @@
 /* api.c — the public API (claimdb.h): handles, prepared statements, bindings, stepping,
  * columns, and the transaction rules that tie statements to LMDB transactions. */
 #include "engine.h"
+
+#include "ratings.h"
 #include "parse.h"
 
 #include <errno.h>
@@ -116,8 +118,14 @@ int claimdb_close(claimdb *db)
         claimdb_finalize(db->stmts);
     if (db->txn) store_abort(db->txn);
     store_close(db->st);
+    ratings_free(db->ratings);
     free(db);
     return CLAIMDB_OK;
+}
+
+int claimdb_autocommit(claimdb *db)
+{
+    return db && !db->txn;
 }
 
 void claimdb_interrupt(claimdb *db)
@@ -263,8 +271,9 @@ int claimdb_prepare(claimdb *db, const char *text, int len, claimdb_stmt **out, 
             break;
         case STMT_CHECK:
             cols = check_columns;
-            ncols = CHECK_COLUMNS;
+            ncols = ast->u.claim.reviews ? CHECK_ALL_COLUMNS : CHECK_COLUMNS;
             break;
+
         case STMT_EXPLAIN:
             COLS(explain);
             break;
@@ -290,6 +299,10 @@ int claimdb_prepare(claimdb *db, const char *text, int len, claimdb_stmt **out, 
                 break;
             case SHOW_QUOTES_NOT_FOUND:
                 COLS(unplaced);
+                break;
+            case SHOW_REVIEWS:
+                cols = review_columns;
+                ncols = REVIEW_COLUMNS;
                 break;
             }
             break;
@@ -467,6 +480,8 @@ static bool stmt_writes(const ast_stmt *ast)
     case STMT_RETRACT:
     case STMT_ARTICLE:
     case STMT_ALIAS:
+    case STMT_REVIEW:
+    case STMT_RETRACT_REVIEW:
         return true;
     default:
         return false;
@@ -795,6 +810,35 @@ int claimdb_exec(claimdb *db, const char *script, claimdb_row_callback cb, void 
         p = tail;
     }
     db_clear_error(db);
+    return CLAIMDB_OK;
+}
+
+int claimdb_review_put(claimdb *db, const claimdb_review *r, int *added)
+{
+    if (added) *added = 0;
+    if (!db) return CLAIMDB_MISUSE;
+    review_in in;
+    if (!r || review_from_api(r, &in) != CLAIMDB_OK)
+        return db_error(db, CLAIMDB_MISUSE,
+                        "claimdb_review_put: a triple needs subject, predicate and object, and "
+                        "an appearance is an article id >= 0");
+    if (db->flags & CLAIMDB_OPEN_READONLY)
+        return db_error(db, CLAIMDB_READONLY, "the database is open read-only");
+    db_clear_error(db);
+    if (db->txn) {
+        int frc = freeze_readers(db, NULL);
+        if (frc != CLAIMDB_OK) return frc;
+        return write_review(db, db->txn, &in, added);
+    }
+    store_txn *txn;
+    int rc = store_begin(db->st, true, &txn);
+    if (rc != CLAIMDB_OK) return db_store_error(db, rc);
+    rc = write_review(db, txn, &in, added);
+    if (rc != CLAIMDB_OK) {
+        store_abort(txn);
+        return rc;
+    }
+    if ((rc = store_commit(txn)) != CLAIMDB_OK) return db_store_error(db, rc);
     return CLAIMDB_OK;
 }
 

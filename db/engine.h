@@ -44,6 +44,7 @@ struct claimdb {
     void *busy_ctx;
     struct claimdb_stmt *stmts; /* every live statement, for claimdb_close */
     int64_t quotes_not_found;   /* CLAIMDB_COUNTER_QUOTES_NOT_FOUND */
+    struct ratings *ratings;    /* rating label -> verdict, built on first use (review.c) */
     int errcode;
     int erroff;
     char errtext[1024]; /* the message without position */
@@ -155,10 +156,12 @@ int find_start(claimdb_stmt *stmt, exec **out);     /* find.c */
 int explain_start(claimdb_stmt *stmt, exec **out);  /* find.c */
 int write_exec(claimdb_stmt *stmt);                 /* write.c: ASSERT RETRACT ARTICLE ALIAS */
 int evidence_start(claimdb_stmt *stmt, exec **out); /* inspect.c */
-#define EVIDENCE_COLUMNS 12
+#define EVIDENCE_COLUMNS 16
 extern const char *const evidence_columns[EVIDENCE_COLUMNS];
+/* CHECK's nine columns; CHECK … REVIEWS adds CHECK_REVIEW_COLUMNS more. */
 #define CHECK_COLUMNS 9
-extern const char *const check_columns[CHECK_COLUMNS];
+#define CHECK_ALL_COLUMNS 13
+extern const char *const check_columns[CHECK_ALL_COLUMNS];
 int check_start(claimdb_stmt *stmt, exec **out);
 int show_start(claimdb_stmt *stmt, exec **out);
 
@@ -170,6 +173,41 @@ int show_start(claimdb_stmt *stmt, exec **out);
 int text_check(const char *s, size_t n, const char **why);
 /* text_check of every text of a citation; on failure db's error says which field. */
 int text_check_citation(claimdb *db, const claimdb_citation *c);
+
+/* ---- fact-check reviews (review.c) ---- */
+
+/* One review to store: what REVIEW and claimdb_review_put() give. Texts need no NUL. */
+typedef struct review_in {
+    store_text text, url, reviewer, author, date, rating, claimant, claim_date, appearance_url,
+        language, title;
+    bool has_appearance;
+    uint64_t appearance;
+    bool has_value, has_best, has_worst;
+    double value, best, worst;
+    bool has_claim, negated;
+    store_text s, p, o;
+} review_in;
+/* Store a review (fields given replace the stored ones); *added gets CLAIMDB_*_REVIEW and
+ * CLAIMDB_RATING_UNMAPPED flags. */
+int write_review(claimdb *db, store_txn *txn, const review_in *in, int *added);
+/* claimdb_review_put()'s struct as a review_in; CLAIMDB_MISUSE for a partial triple or a
+ * negative appearance. */
+int review_from_api(const claimdb_review *a, review_in *in);
+int review_exec(claimdb_stmt *stmt); /* REVIEW, RETRACT REVIEW */
+/* The handle's rating table, built on first use (CLAIMDB_ERROR when $CLAIMDB_RATINGS names a
+ * file that cannot be read or has a bad line). */
+int db_ratings(claimdb *db, struct ratings **out);
+#define REVIEW_COLUMNS 21
+extern const char *const review_columns[REVIEW_COLUMNS];
+typedef struct rowset rowset;
+int show_reviews(claimdb_stmt *stmt, rowset *rs);
+/* CHECK's review columns (reviews, reviewers, latest_verdict, reviewers_disagree) for the
+ * triple k (NULL: none); *mem holds texts the values point at until the caller frees it. */
+#define CHECK_REVIEW_COLUMNS 4
+int check_review_values(claimdb_stmt *stmt, const claim_key *k, value out[CHECK_REVIEW_COLUMNS],
+                        char **mem);
+/* EVIDENCE's review rows of both polarities of k's triple. */
+int evidence_reviews(claimdb_stmt *stmt, claim_key k, rowset *rs);
 
 /* Store one citation (claimdb_assert and ASSERT share it). */
 int write_citation(claimdb *db, store_txn *txn, const claimdb_citation *c, int *added);

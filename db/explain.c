@@ -57,7 +57,8 @@ static int explain_step(claimdb_stmt *stmt, rowset *rs, const step_plan *sp, int
             strcat(bound, pos_names[idx_order[sp->idx][i]]);
         }
         if (!bound[0]) strcpy(bound, "-");
-        snprintf(idx, sizeof idx, "%s%s", idx_name(sp->idx),
+        /* REVIEWED: the links of reviews to triples ("claimrev", s, p, o order) */
+        snprintf(idx, sizeof idx, "%s%s", sp->reviewed ? "REVIEWS" : idx_name(sp->idx),
                  sp->nprefix ? " prefix" : " full scan");
     }
     value row[5] = {v_int(n), v_cstr(pat), v_cstr(idx), v_cstr(bound),

@@ -3,17 +3,40 @@
  * variables. */
 #include "find.h"
 
+#include "ratings.h"
+
 #include <stdlib.h>
 #include <string.h>
 
 int find_eval_value(find_exec *fx, const ast_expr *e, value *out);
 
-static int lookup_article_field(find_exec *fx, const ast_expr *e, value *out)
+/* title(?x), date(?x), …: a field of the article (FROM binds its id) or of the review
+ * (REVIEWED binds its URL) that ?x holds. */
+static int lookup_field(find_exec *fx, const ast_expr *e, value *out)
 {
     value a;
     int rc = find_eval_value(fx, e->a, &a);
     if (rc != CLAIMDB_OK) return rc;
     *out = v_null();
+    if (a.k == V_TEXT) {
+        store_review r;
+        rc = store_review_get_url(fx->stmt->txn, a.u.s.p, a.u.s.n, &r);
+        if (rc == CLAIMDB_NOTFOUND) return CLAIMDB_OK;
+        if (rc != CLAIMDB_OK) return db_store_error(fx->stmt->db, rc);
+        if (strcmp(e->text, "verdict") == 0) {
+            *out = v_cstr(verdict_name(r.verdict));
+            return CLAIMDB_OK;
+        }
+        store_text t = strcmp(e->text, "title") == 0      ? r.title
+                       : strcmp(e->text, "url") == 0      ? r.url
+                       : strcmp(e->text, "author") == 0   ? r.author
+                       : strcmp(e->text, "reviewer") == 0 ? r.reviewer
+                       : strcmp(e->text, "rating") == 0   ? r.rating
+                       : strcmp(e->text, "date") == 0     ? r.date
+                                                          : (store_text){NULL, 0};
+        if (t.ptr) *out = v_text(t.ptr, t.len);
+        return CLAIMDB_OK;
+    }
     if (a.k != V_INT || a.u.i < 0) return CLAIMDB_OK;
     store_article art;
     rc = store_article_get(fx->stmt->txn, (uint64_t)a.u.i, &art);
@@ -36,7 +59,7 @@ int find_eval_value(find_exec *fx, const ast_expr *e, value *out)
         *out = find_var(fx, e->slot);
         return CLAIMDB_OK;
     case EXPR_CALL:
-        return lookup_article_field(fx, e, out);
+        return lookup_field(fx, e, out);
     case EXPR_TERM:
     case EXPR_PARAM:
     case EXPR_NUMBER:

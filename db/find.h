@@ -17,7 +17,8 @@ typedef struct level {
     claim_key *keys;    /* an article path over several articles: their claims, merged */
     size_t nkeys, ki;
     claim_key cur;
-    bool empty; /* a constant is unknown or a bound value is null: nothing matches */
+    uint64_t rev; /* REVIEWED: the review of the current link */
+    bool empty;   /* a constant is unknown or a bound value is null: nothing matches */
 } level;
 
 typedef struct regex_entry {

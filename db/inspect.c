@@ -24,13 +24,16 @@ static int claim_terms(claimdb_stmt *stmt, claim_key *k, bool *found)
     return CLAIMDB_OK;
 }
 
+/* A citation fills the first twelve columns; a review (review.c) puts its own fields where
+ * they mean the most alike, and says "review" in kind (docs/language.md, 5.1). */
 const char *const evidence_columns[EVIDENCE_COLUMNS] = {
-    "article",  "title",      "outlet",  "date",   "claimant",    "quote",
-    "polarity", "confidence", "said_on", "stored", "quote_start", "quote_end"};
+    "article", "title",  "outlet",      "date",      "claimant", "quote",  "polarity", "confidence",
+    "said_on", "stored", "quote_start", "quote_end", "kind",     "rating", "verdict",  "url"};
 
-const char *const check_columns[CHECK_COLUMNS] = {
-    "verdict",        "supporting",   "contradicting", "independent_supporting", "weight_for",
-    "weight_against", "self_serving", "sources_for",   "sources_against"};
+const char *const check_columns[CHECK_ALL_COLUMNS] = {
+    "verdict",        "supporting",     "contradicting",     "independent_supporting", "weight_for",
+    "weight_against", "self_serving",   "sources_for",       "sources_against",        "reviews",
+    "reviewers",      "latest_verdict", "reviewers_disagree"};
 
 int evidence_start(claimdb_stmt *stmt, exec **out)
 {
@@ -69,6 +72,10 @@ int evidence_start(claimdb_stmt *stmt, exec **out)
                 wn ? v_text(when, wn) : v_null(),
                 c.qstart >= 0 ? v_int(c.qstart) : v_null(),
                 c.qend >= 0 ? v_int(c.qend) : v_null(),
+                v_cstr("citation"),
+                v_null(),
+                v_null(),
+                text_or_null(a.url),
             };
             if (row[4].k == V_TERM) {
                 store_text t;
@@ -80,6 +87,8 @@ int evidence_start(claimdb_stmt *stmt, exec **out)
         store_cursor_close(cur);
         if (rc == CLAIMDB_OK && r < 0) rc = -r;
     }
+    /* Then what fact-checkers concluded about the triple, of either polarity. */
+    if (rc == CLAIMDB_OK && found) rc = evidence_reviews(stmt, k, rs);
     if (rc != CLAIMDB_OK) {
         rowset_free(rs);
         return stmt->db->errcode ? stmt->db->errcode : db_store_error(stmt->db, rc);
@@ -207,13 +216,30 @@ int check_start(claimdb_stmt *stmt, exec **out)
             rc = rc == CLAIMDB_NOMEM ? db_error(stmt->db, rc, "out of memory")
                                      : db_store_error(stmt->db, rc);
     }
-    char *lp = NULL, *lc = NULL;
-    rowset *rs = rowset_new(CHECK_COLUMNS);
+    char *lp = NULL, *lc = NULL, *rmem = NULL;
+    bool reviews = stmt->ast->u.claim.reviews;
+    rowset *rs = rowset_new(reviews ? CHECK_ALL_COLUMNS : CHECK_COLUMNS);
+    value rv[CHECK_REVIEW_COLUMNS] = {{0}};
+    /* CHECK … REVIEWS: the reviews of the triple asked about, with its polarity. */
+    k.pol = stmt->ast->u.claim.negated ? POL_NEG : POL_POS;
+    if (rc == CLAIMDB_OK && reviews &&
+        (rc = check_review_values(stmt, found ? &k : NULL, rv, &rmem)))
+        rc = rc == CLAIMDB_NOMEM ? db_error(stmt->db, rc, "out of memory")
+                                 : db_store_error(stmt->db, rc);
     if (rc == CLAIMDB_OK) {
-        value row[CHECK_COLUMNS] = {
-            v_cstr(verdict_of(&pro, &con)), v_int((int64_t)pro.n), v_int((int64_t)con.n),
-            v_int(pro.independent),         v_real(pro.weight),    v_real(con.weight),
-            v_int(pro.self + con.self),     id_list(&lp, &pro),    id_list(&lc, &con)};
+        value row[CHECK_ALL_COLUMNS] = {v_cstr(verdict_of(&pro, &con)),
+                                    v_int((int64_t)pro.n),
+                                    v_int((int64_t)con.n),
+                                    v_int(pro.independent),
+                                    v_real(pro.weight),
+                                    v_real(con.weight),
+                                    v_int(pro.self + con.self),
+                                    id_list(&lp, &pro),
+                                    id_list(&lc, &con),
+                                    rv[0],
+                                    rv[1],
+                                    rv[2],
+                                    rv[3]};
         if (!rs || !lp || !lc)
             rc = db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
         else
@@ -221,6 +247,7 @@ int check_start(claimdb_stmt *stmt, exec **out)
     }
     free(lp);
     free(lc);
+    free(rmem);
     free(pro.ids);
     free(con.ids);
     if (rc != CLAIMDB_OK) {
@@ -342,6 +369,7 @@ static int show_stats(claimdb_stmt *stmt, rowset *rs)
         {"citations", c.citations},
         {"articles", c.articles},
         {"aliases", c.aliases},
+        {"reviews", c.reviews},
         {"map_size", c.map_size},
         {"used_bytes", c.used_bytes},
     };
@@ -489,6 +517,9 @@ int show_start(claimdb_stmt *stmt, exec **out)
         break;
     case SHOW_QUOTES_NOT_FOUND:
         rc = show_unplaced(stmt, rs);
+        break;
+    case SHOW_REVIEWS:
+        rc = show_reviews(stmt, rs);
         break;
     case SHOW_TERMS:
         break;

@@ -104,7 +104,7 @@ static int level_open(find_exec *fx, level *l)
     l->nkeys = l->ki = 0;
     if (sp->by_article) return level_open_article(fx, l);
     for (int i = 0; i < sp->nprefix; i++) {
-        const pos_plan *pp = &sp->pos[idx_order[sp->idx][i]];
+        const pos_plan *pp = &sp->pos[sp->reviewed ? i : idx_order[sp->idx][i]];
         term_id id = 0;
         if (pp->kind == POS_CONST)
             id = pp->id;
@@ -118,7 +118,9 @@ static int level_open(find_exec *fx, level *l)
         }
         prefix[i] = id;
     }
-    int rc = store_scan_open(fx->stmt->txn, sp->idx, sp->pol, prefix, sp->nprefix, &l->scan);
+    int rc = sp->reviewed
+                 ? store_claimrev_scan_open(fx->stmt->txn, sp->pol, prefix, sp->nprefix, &l->scan)
+                 : store_scan_open(fx->stmt->txn, sp->idx, sp->pol, prefix, sp->nprefix, &l->scan);
     if (rc != CLAIMDB_OK) {
         l->scan = NULL;
         return db_store_error(fx->stmt->db, rc);
@@ -148,7 +150,27 @@ static int level_claim(level *l)
         l->cur = l->keys[l->ki++];
         return 1;
     }
+    if (l->sp->reviewed) return store_cursor_next_link(l->scan, &l->cur, &l->rev);
     return store_cursor_next_claim(l->scan, &l->cur);
+}
+
+/* REVIEWED ?r: bind the link's review (by its URL), or check it is the one ?r holds. */
+static int review_accept(find_exec *fx, level *l, bool *ok)
+{
+    store_review r;
+    *ok = false;
+    int rc = store_review_get(fx->stmt->txn, l->rev, &r);
+    if (rc == CLAIMDB_NOTFOUND) return CLAIMDB_OK;
+    if (rc) return db_store_error(fx->stmt->db, rc);
+    value got = v_text(r.url.ptr, r.url.len);
+    if (l->sp->rv.is_new) {
+        fx->vars[l->sp->rv.slot] = got;
+        *ok = true;
+        return CLAIMDB_OK;
+    }
+    value have = find_var(fx, l->sp->rv.slot);
+    *ok = have.k == V_TEXT && have.u.s.n == got.u.s.n && !memcmp(have.u.s.p, got.u.s.p, got.u.s.n);
+    return CLAIMDB_OK;
 }
 
 static term_id key_pos(const claim_key *k, int i)
@@ -388,6 +410,10 @@ static int level_next(find_exec *fx, level *l)
         if (r < 0) return LEVEL_ERR(find_store_err(fx, r));
         if ((rc = claim_ok(fx, l, &l->cur, &ok))) return LEVEL_ERR(rc);
         if (!ok) continue;
+        if (sp->reviewed) {
+            if ((rc = review_accept(fx, l, &ok))) return LEVEL_ERR(rc);
+            if (!ok) continue;
+        }
         for (int i = 0; i < 3; i++)
             if (sp->pos[i].kind == POS_NEW) fx->vars[sp->pos[i].slot] = v_term(key_pos(&l->cur, i));
         if (!sp->cite_rows) return 1;
@@ -532,6 +558,7 @@ int find_place_checks(find_exec *fx)
             if (sp->pos[k].kind == POS_NEW) fx->bound_at[sp->pos[k].slot] = i;
         for (int k = 0; k < CV_N; k++)
             if (sp->cv[k].slot >= 0 && sp->cv[k].is_new) fx->bound_at[sp->cv[k].slot] = i;
+        if (sp->reviewed && sp->rv.is_new) fx->bound_at[sp->rv.slot] = i;
     }
     for (size_t i = 0; i < fx->pl.nwithout; i++) {
         const step_plan *sp = &fx->pl.without[i];

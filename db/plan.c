@@ -103,6 +103,8 @@ static int step_init(claimdb_stmt *stmt, const ast_pattern *pat, step_plan *sp)
     for (int i = 0; i < CV_N; i++)
         sp->cv[i].slot = cts[i]->kind == TERM_VAR ? cts[i]->slot : -1;
     sp->cite_rows = sp->cv[CV_SRC].slot >= 0;
+    sp->reviewed = pat->reviewed.kind == TERM_VAR;
+    sp->rv.slot = sp->reviewed ? pat->reviewed.slot : -1;
     if (pat->by.kind == TERM_CONST || pat->by.kind == TERM_PARAM) {
         sp->has_by_const = true;
         if ((rc = stmt_term_lookup(stmt, &pat->by, &sp->by_const))) return rc;
@@ -147,6 +149,16 @@ static void step_bind(step_plan *sp, bool *bound)
         if (sp->cv[i].slot < 0) continue;
         sp->cv[i].is_new = !bound[sp->cv[i].slot];
         bound[sp->cv[i].slot] = true;
+    }
+    if (sp->reviewed) {
+        sp->rv.is_new = !bound[sp->rv.slot];
+        bound[sp->rv.slot] = true;
+        /* "claimrev" is in s, p, o order only: its range is the leading bound positions. */
+        sp->idx = IDX_SPO;
+        sp->nprefix = 0;
+        while (sp->nprefix < 3 && (mask & (1u << sp->nprefix)))
+            sp->nprefix++;
+        return;
     }
     choose_index(mask, &sp->idx, &sp->nprefix);
 }
@@ -236,6 +248,13 @@ static double estimate(claimdb_stmt *stmt, const ast_find *f, const step_plan *s
                        const bool *bound, const store_counts *counts, bool without)
 {
     double total = (double)(sp->pol == POL_POS ? counts->claims_pos : counts->claims_neg);
+    if (sp->reviewed) {
+        /* The links: about one a review. The claims' statistics bound a constant's share. */
+        double links = (double)counts->reviews;
+        double est = range_rows(stmt, sp, bound, links > total ? links : total);
+        est = est < links ? est : links;
+        return est < 1 && est > 0 ? 1 : est;
+    }
     double est = range_rows(stmt, sp, bound, total);
     if (est == 0) return 0;
     if (sp->ncited || sp->has_sources || sp->has_by_const) est /= 2;
@@ -249,6 +268,7 @@ static double estimate(claimdb_stmt *stmt, const ast_find *f, const step_plan *s
 static int choose_access(claimdb_stmt *stmt, const ast_find *f, step_plan *sp, const bool *bound,
                          const store_counts *counts, bool without)
 {
+    if (sp->reviewed) return CLAIMDB_OK; /* the links have no article path */
     double total = (double)(sp->pol == POL_POS ? counts->claims_pos : counts->claims_neg);
     double art = article_rows(stmt, f, sp, bound, counts, without);
     if (art < 0 || art >= range_rows(stmt, sp, bound, total)) return CLAIMDB_OK;
@@ -288,7 +308,7 @@ static bool connected(const step_plan *sp, const bool *bound)
         if (sp->pos[i].slot >= 0 && bound[sp->pos[i].slot]) return true;
     for (int i = 0; i < CV_N; i++)
         if (sp->cv[i].slot >= 0 && bound[sp->cv[i].slot]) return true;
-    return false;
+    return sp->reviewed && bound[sp->rv.slot];
 }
 
 /* Do estimates matter? Only to order several patterns, to choose an article path, and for

@@ -55,6 +55,10 @@ typedef struct step_plan {
                          * that article's citations can make rows */
     bool cited_implied; /* every claim of the scan passes CITED BY (no check per claim) */
     int art_nprefix;    /* leading s, p, o positions bound, which narrow the article's range */
+    /* REVIEWED ?r: the step scans the links of reviews to triples ("claimrev", in s, p, o
+     * order, nprefix leading positions bound) instead of the claims: one row per link */
+    bool reviewed;
+    cite_var rv;
 } step_plan;
 
 typedef struct plan {

@@ -10,8 +10,12 @@
  *   "article" article id               -> article record
  *   "alias"  normalised key of the alias -> canonical term id
  *   "tstat"  [pol][role][term id]       -> u64 number of claims with that term in that role
- *   "meta"   "format" -> u32 version; "next_term" -> u64; "claims.pos", "claims.neg",
- *            "citations", "articles" -> u64 counts
+ *   "review"   review id (u64 BE)       -> review record (store_review.c)
+ *   "revurl"   the review's URL         -> review id (a review is identified by its URL)
+ *   "claimrev" [pol][s][p][o][review]   -> empty (the review is about that triple)
+ *   "revclaim" [review][pol][s][p][o]   -> empty (the same link, from the review's side)
+ *   "meta"   "format" -> u32 version; "next_term", "next_review" -> u64; "claims.pos",
+ *            "claims.neg", "citations", "articles", "reviews" -> u64 counts
  * Fixed-width big-endian integers make LMDB's memcmp order the numeric order, so that every
  * pattern with bound positions is one prefix range scan.
  *
@@ -28,7 +32,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_FORMAT_VERSION 2
+#define STORE_FORMAT_VERSION 3
 #define STORE_MAX_KEY 480 /* bytes of a normalised term key; longer terms are CLAIMDB_TOOBIG */
 
 typedef uint64_t term_id; /* 0 is never a term */
@@ -71,8 +75,39 @@ typedef struct store_article {
     uint64_t duplicate_of;
 } store_article;
 
+/* A fact-checker's review of a claim (schema.org ClaimReview). The URL is its identity. The
+ * links to triples live apart ("claimrev", "revclaim"): they name a triple, not a claim, so
+ * a review outlives the retraction of the claims it is about and is found again when the
+ * claim is asserted again. */
+enum {
+    VERDICT_OTHER = 0,
+    VERDICT_TRUE,
+    VERDICT_MOSTLY_TRUE,
+    VERDICT_MIXTURE,
+    VERDICT_MOSTLY_FALSE,
+    VERDICT_FALSE,
+    VERDICT_COUNT
+};
+typedef struct store_review {
+    uint64_t id;     /* set by the store */
+    store_text text; /* claim_reviewed: the claim as the reviewer wrote it (required) */
+    store_text url;  /* the review's URL (required, its identity) */
+    store_text claimant, appearance_url, claim_date, reviewer, author, date, rating, language,
+        title;
+    bool has_appearance; /* the claim appeared in this article of the database */
+    uint64_t appearance;
+    bool has_value, has_best, has_worst; /* the numeric rating, where given */
+    double value, best, worst;
+    uint8_t verdict; /* VERDICT_* */
+} store_review;
+
+/* Flags of store_review_put's *added. */
+#define STORE_REVIEW_ADDED 0x1    /* no review had that URL */
+#define STORE_REVIEW_UPDATED 0x2  /* the record of an existing review changed */
+#define STORE_REVIEW_ATTACHED 0x4 /* the link to the triple is new */
+
 typedef struct store_counts {
-    uint64_t terms, claims_pos, claims_neg, citations, articles, aliases;
+    uint64_t terms, claims_pos, claims_neg, citations, articles, aliases, reviews;
     uint64_t map_size, used_bytes;
 } store_counts;
 
@@ -214,6 +249,14 @@ int store_cursor_next_cite(store_cursor *c,
  * One cursor for many claims spares an open each; in a read transaction, claims visited in
  * key order are read as one merge, without a seek from the root per claim. */
 int store_cites_retarget(store_cursor *c, const claim_key *k);
+/* The claims of polarity pol that have citations, with their numbers of citing articles,
+ * read from the citation tree alone (in s, p, o order), for counts that need nothing else of
+ * a claim; prefix[0..nprefix) as for store_scan_open on IDX_SPO. */
+int store_cited_claims_open(store_txn *txn, uint8_t pol, const term_id *prefix, int nprefix,
+                            store_cursor **out);
+/* 1 with the next claim and its number of distinct citing articles; 0 at the end; or minus a
+ * CLAIMDB_* code. */
+int store_cursor_next_cited(store_cursor *c, claim_key *k, uint64_t *articles);
 /* The claims an article cites (both polarities). */
 int store_article_claims_open(store_txn *txn, uint64_t article, store_cursor **out);
 /* The claims of polarity pol an article cites whose leading positions in s, p, o order equal
@@ -236,13 +279,42 @@ int store_articles_open(store_txn *txn, store_cursor **out);
 int store_cursor_next_article(store_cursor *c,
                               store_article *out); /* 1; 0 at end; or minus a CLAIMDB_* code */
 
+/* ---- fact-check reviews (store_review.c) ---- */
+
+/* Store the review identified by r->url, replacing the record of that URL (its id and links
+ * stay); when k is given, link the review to that triple (which need not be a claim). r->id
+ * is ignored. *added (may be NULL) gets STORE_REVIEW_* flags. CLAIMDB_TOOBIG for a URL of
+ * more than STORE_MAX_KEY bytes. */
+int store_review_put(store_txn *txn, const store_review *r, const claim_key *k, int *added);
+/* Remove the review of that URL and its links. CLAIMDB_NOTFOUND if there is none. */
+int store_review_delete(store_txn *txn, const char *url, size_t len);
+/* The review of that URL, or of that id (CLAIMDB_NOTFOUND if none). */
+int store_review_get_url(store_txn *txn, const char *url, size_t len, store_review *out);
+int store_review_get(store_txn *txn, uint64_t id, store_review *out);
+/* Every review, in id order (the order they were first stored). */
+int store_reviews_open(store_txn *txn, store_cursor **out);
+int store_cursor_next_review(store_cursor *c,
+                             store_review *out); /* 1; 0 at end; or minus a CLAIMDB_* code */
+/* The ids of the reviews of a triple, in id order. */
+int store_claim_reviews_open(store_txn *txn, const claim_key *k, store_cursor **out);
+int store_cursor_next_review_id(store_cursor *c, uint64_t *id); /* 1; 0; or -CLAIMDB_* */
+/* The links of polarity pol whose triple's leading positions in s, p, o order equal
+ * prefix[0..nprefix) (nprefix 0..3): a range of "claimrev", in s, p, o order, then by review.
+ * Each step gives the triple and the review's id. */
+int store_claimrev_scan_open(store_txn *txn, uint8_t pol, const term_id *prefix, int nprefix,
+                             store_cursor **out);
+int store_cursor_next_link(store_cursor *c, claim_key *k, uint64_t *id); /* 1; 0; -CLAIMDB_* */
+/* The triples a review is about. */
+int store_review_claims_open(store_txn *txn, uint64_t id, store_cursor **out);
+int store_cursor_next_review_claim(store_cursor *c, claim_key *k); /* 1; 0; or -CLAIMDB_* */
+
 /* ---- statistics ---- */
 
 /* Number of claims of polarity pol having term id in role (ROLE_*). */
 int store_term_stat(store_txn *txn, uint8_t pol, int role, term_id id, uint64_t *n);
 int store_counts_get(store_txn *txn, store_counts *out);
-/* Only the claim, citation and article counts of store_counts (what a planner needs): the
- * other fields are 0. Cheaper: no database sizes, and a read transaction on the snapshot the
+/* Only the claim, citation, article and review counts of store_counts (what a planner
+ * needs): the other fields are 0. Cheaper: no database sizes, and a read transaction on the snapshot the
  * store last counted reuses that count. */
 int store_claim_counts(store_txn *txn, store_counts *out);
 

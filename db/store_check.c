@@ -5,7 +5,8 @@
  * citations make; each citation sits where its quote's slot probing finds it; the per-term
  * statistics and the meta counters equal what the data gives; every term id resolves, every
  * key maps to a term that maps back, every alias points at a term, every record decodes,
- * every cited or duplicated article exists. Each disagreement is reported by the callback.
+ * every cited or duplicated article exists; every review decodes, is found by its URL and
+ * every link to a triple is written from both sides. Each disagreement is reported by the callback.
  * Memory: one bit per term id, and sorted arrays of the claims' keys (the checks are merges).
  */
 #include "store_internal.h"
@@ -172,6 +173,78 @@ static int check_aliases(checker *c, uint64_t *naliases)
     }
     store_cursor_close(cur);
     if (rc == CLAIMDB_OK && r < 0) rc = -r;
+    return rc;
+}
+
+/* Reviews: the record decodes and its URL leads back to it; "claimrev" and "revclaim" hold
+ * the same links, each to a review that exists; "reviews" counts the records. */
+static int check_reviews(checker *c, uint64_t *nreviews)
+{
+    store_cursor *cur;
+    int rc = cur_open(c->t, DB_REVIEW, NULL, 0, &cur), r;
+    MDB_val k, v;
+    *nreviews = 0;
+    if (rc) return rc;
+    while ((r = cur_step(cur, &k, &v)) > 0) {
+        (*nreviews)++;
+        store_review rv = {0};
+        uint64_t id = k.mv_size == 8 ? get_u64(k.mv_data) : 0;
+        if (k.mv_size != 8 || review_value_decode(v.mv_data, v.mv_size, &rv)) {
+            bad(c, "review %llu: a damaged record", (unsigned long long)id);
+            continue;
+        }
+        MDB_val uv;
+        int g = sdb_get(c->t, DB_REVURL, rv.url.ptr, rv.url.len, &uv);
+        if (g && g != CLAIMDB_NOTFOUND) {
+            rc = g;
+            break;
+        }
+        if (g || uv.mv_size != 8 || get_u64(uv.mv_data) != id)
+            bad(c, "review %llu: its URL does not lead to it", (unsigned long long)id);
+    }
+    store_cursor_close(cur);
+    if (rc == CLAIMDB_OK && r < 0) rc = -r;
+    for (int side = 0; side < 2 && !rc; side++) {
+        int db = side ? DB_REVCLAIM : DB_CLAIMREV, other = side ? DB_CLAIMREV : DB_REVCLAIM;
+        if ((rc = cur_open(c->t, db, NULL, 0, &cur))) break;
+        while ((r = cur_step(cur, &k, &v)) > 0) {
+            if (k.mv_size != CLAIMREV_KEY_LEN) {
+                bad(c, "%s: a damaged key", store_db_names[db]);
+                continue;
+            }
+            const uint8_t *p = k.mv_data;
+            uint8_t flip[CLAIMREV_KEY_LEN], idk[8];
+            /* claimrev [claim 25][id 8] <-> revclaim [id 8][claim 25] */
+            size_t idoff = side ? 0 : CLAIM_KEY_LEN, coff = side ? 8 : 0;
+            memcpy(idk, p + idoff, 8);
+            memcpy(flip + (side ? 0 : 8), p + coff, CLAIM_KEY_LEN);
+            memcpy(flip + (side ? CLAIM_KEY_LEN : 0), idk, 8);
+            MDB_val x;
+            int g = sdb_get(c->t, other, flip, sizeof flip, &x);
+            if (g == CLAIMDB_NOTFOUND)
+                bad(c, "%s: a link of review %llu missing from %s", store_db_names[db],
+                    (unsigned long long)get_u64(idk), store_db_names[other]);
+            else if (g) {
+                rc = g;
+                break;
+            }
+            if (side) continue;
+            g = sdb_get(c->t, DB_REVIEW, idk, 8, &x);
+            if (g == CLAIMDB_NOTFOUND)
+                bad(c, "claimrev: a link to review %llu, which does not exist",
+                    (unsigned long long)get_u64(idk));
+            else if (g) {
+                rc = g;
+                break;
+            }
+        }
+        store_cursor_close(cur);
+        if (rc == CLAIMDB_OK && r < 0) rc = -r;
+    }
+    uint64_t counted = 0;
+    if (!rc && !(rc = meta_u64(c->t, "reviews", &counted)) && counted != *nreviews)
+        bad(c, "meta: reviews is %llu, the data has %llu", (unsigned long long)counted,
+            (unsigned long long)*nreviews);
     return rc;
 }
 
@@ -424,6 +497,7 @@ int store_check(store_txn *t, void (*report)(void *ctx, const char *msg), void *
             }
     }
     found->articles = arts.n;
+    if (!rc) rc = check_reviews(&c, &found->reviews);
     if (!rc) {
         uint64_t have[4] = {found->claims_pos, found->claims_neg, found->citations, arts.n};
         for (int i = 0; i < 4; i++)

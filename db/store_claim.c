@@ -694,6 +694,62 @@ int store_cursor_next_cite(store_cursor *c, store_citation *out)
     return rc ? -rc : 1;
 }
 
+int store_cited_claims_open(store_txn *t, uint8_t pol, const term_id *prefix, int nprefix,
+                            store_cursor **out)
+{
+    *out = NULL;
+    int rc = txn_check_read(t);
+    if (rc) return rc;
+    if (pol > 1 || nprefix < 0 || nprefix > 3 || (nprefix && !prefix))
+        return store_seterr(t->st, CLAIMDB_MISUSE, "invalid scan");
+    uint8_t key[CLAIM_KEY_LEN];
+    key[0] = pol;
+    for (int i = 0; i < nprefix; i++)
+        put_u64(key + 1 + 8 * i, prefix[i]);
+    return cur_open(t, DB_CITE, key, 1 + 8 * (size_t)nprefix, out);
+}
+
+int store_cursor_next_cited(store_cursor *c, claim_key *k, uint64_t *articles)
+{
+    if (!c || c->db != DB_CITE) return -CLAIMDB_MISUSE;
+    MDB_val key, v;
+    int r;
+    /* A claim's first citation was read by the call before, which stopped on it (held). */
+    uint8_t claim[CLAIM_KEY_LEN];
+    uint64_t last = 0, n = 0;
+    if (c->held && !c->t->write) {
+        c->held = false;
+        key = c->heldk;
+        r = 1;
+    } else if (c->held) {
+        c->held = false;
+        r = scur_get(c->t->st, c->mc, &key, &v, MDB_GET_CURRENT) == 0 ? 1 : -CLAIMDB_IOERR;
+    } else {
+        r = cur_step(c, &key, &v);
+    }
+    while (r > 0) {
+        if (key.mv_size != CITE_KEY_LEN)
+            return -store_seterr(c->t->st, CLAIMDB_CORRUPT, "damaged citation key");
+        const uint8_t *p = key.mv_data;
+        uint64_t a = get_u64(p + 25);
+        if (n == 0) {
+            memcpy(claim, p, CLAIM_KEY_LEN);
+        } else if (memcmp(claim, p, CLAIM_KEY_LEN) != 0) {
+            c->held = true; /* the next claim's first citation */
+            c->heldk = key;
+            break;
+        }
+        n += n == 0 || a != last;
+        last = a;
+        r = cur_step(c, &key, &v);
+    }
+    if (r < 0) return r;
+    if (n == 0) return 0;
+    claim_key_decode(claim, IDX_SPO, k);
+    *articles = n;
+    return 1;
+}
+
 int store_article_claims_open(store_txn *t, uint64_t article, store_cursor **out)
 {
     uint8_t prefix[8];

@@ -16,10 +16,11 @@
 #include <unistd.h>
 
 const char *const store_db_names[DB_COUNT] = {
-    [DB_TERM] = "term",       [DB_TERMID] = "termid",   [DB_SPO] = "spo",
-    [DB_POS] = "pos",         [DB_OSP] = "osp",         [DB_CITE] = "cite",
-    [DB_ARTCITE] = "artcite", [DB_ARTICLE] = "article", [DB_ALIAS] = "alias",
-    [DB_TSTAT] = "tstat",     [DB_META] = "meta",
+    [DB_TERM] = "term",       [DB_TERMID] = "termid",     [DB_SPO] = "spo",
+    [DB_POS] = "pos",         [DB_OSP] = "osp",           [DB_CITE] = "cite",
+    [DB_ARTCITE] = "artcite", [DB_ARTICLE] = "article",   [DB_ALIAS] = "alias",
+    [DB_TSTAT] = "tstat",     [DB_META] = "meta",         [DB_REVIEW] = "review",
+    [DB_REVURL] = "revurl",   [DB_CLAIMREV] = "claimrev", [DB_REVCLAIM] = "revclaim",
 };
 
 /* The registry of open environments. LMDB forbids opening one file twice in a process (its
@@ -230,6 +231,14 @@ static int open_dbs(store *st, store_env *e, const char *path)
             }
             rc = mdb_txn_commit(txn); /* keeps the dbi handles */
             return rc ? store_mdb_err(st, rc, path) : CLAIMDB_OK;
+        }
+        /* A file of an older format lacks the databases added since: say so by its version
+         * rather than call it damaged. */
+        if (missing != DB_COUNT &&
+            mdb_dbi_open(txn, store_db_names[DB_META], 0, &e->dbi[DB_META]) == 0 &&
+            (rc = check_format(st, path, txn, e->dbi[DB_META])) != CLAIMDB_OK) {
+            mdb_txn_abort(txn);
+            return rc;
         }
         MDB_stat ms;
         rc = mdb_stat(txn, 1 /* MAIN_DBI */, &ms);
@@ -580,15 +589,17 @@ int store_claim_counts(store_txn *t, store_counts *out)
     store *st = t->st;
     uint64_t snap = store_txn_snapshot(t);
     if (!snap || st->counted_snap != snap) {
-        uint64_t v[4];
+        uint64_t v[5];
         if ((rc = meta_u64(t, "claims.pos", &v[0])) || (rc = meta_u64(t, "claims.neg", &v[1])) ||
-            (rc = meta_u64(t, "citations", &v[2])) || (rc = meta_u64(t, "articles", &v[3])))
+            (rc = meta_u64(t, "citations", &v[2])) || (rc = meta_u64(t, "articles", &v[3])) ||
+            (rc = meta_u64(t, "reviews", &v[4])))
             return rc;
         if (!snap) {
             out->claims_pos = v[0];
             out->claims_neg = v[1];
             out->citations = v[2];
             out->articles = v[3];
+            out->reviews = v[4];
             return CLAIMDB_OK;
         }
         memcpy(st->counts_cache, v, sizeof v);
@@ -598,6 +609,7 @@ int store_claim_counts(store_txn *t, store_counts *out)
     out->claims_neg = st->counts_cache[1];
     out->citations = st->counts_cache[2];
     out->articles = st->counts_cache[3];
+    out->reviews = st->counts_cache[4]; /* a REVIEWED step's scan is about one row a review */
     return CLAIMDB_OK;
 }
 
@@ -610,7 +622,8 @@ int store_counts_get(store_txn *t, store_counts *out)
     if ((rc = meta_u64(t, "claims.pos", &out->claims_pos)) ||
         (rc = meta_u64(t, "claims.neg", &out->claims_neg)) ||
         (rc = meta_u64(t, "citations", &out->citations)) ||
-        (rc = meta_u64(t, "articles", &out->articles)))
+        (rc = meta_u64(t, "articles", &out->articles)) ||
+        (rc = meta_u64(t, "reviews", &out->reviews)))
         return rc;
     MDB_stat ms;
     rc = mdb_stat(txn_mdb(t), txn_dbi(t, DB_TERMID), &ms);

@@ -8,6 +8,7 @@
  *   store_term.c     term keys (utf8proc), the dictionary, aliases and their rewrite
  *   store_claim.c    claim indexes, citations, scans, per-term statistics
  *   store_article.c  article records
+ *   store_review.c   fact-check reviews, their URL index and their links to claims
  *
  * Internal functions return CLAIMDB_* codes, or STORE_MAPFULL (negative, never shown to the
  * user) when LMDB reported MDB_MAP_FULL: the write wrappers in store_txn.c then grow the map
@@ -44,14 +45,20 @@ enum {
     DB_ALIAS,
     DB_TSTAT,
     DB_META,
+    DB_REVIEW,
+    DB_REVURL,
+    DB_CLAIMREV,
+    DB_REVCLAIM,
     DB_COUNT
 };
 extern const char *const store_db_names[DB_COUNT];
 
-#define CLAIM_KEY_LEN 25   /* [pol][a][b][c] */
-#define CITE_KEY_LEN 41    /* [pol][s][p][o][article][slot] */
-#define ARTCITE_KEY_LEN 33 /* [article][pol][s][p][o] */
-#define TSTAT_KEY_LEN 10   /* [pol][role][id] */
+#define CLAIM_KEY_LEN 25    /* [pol][a][b][c] */
+#define CITE_KEY_LEN 41     /* [pol][s][p][o][article][slot] */
+#define ARTCITE_KEY_LEN 33  /* [article][pol][s][p][o] */
+#define TSTAT_KEY_LEN 10    /* [pol][role][id] */
+#define CLAIMREV_KEY_LEN 33 /* [pol][s][p][o][review] */
+#define REVCLAIM_KEY_LEN 33 /* [review][pol][s][p][o] */
 
 /* One LMDB environment, shared by every store of this process on the same file. Fields below
  * `refs` are guarded by the registry mutex (store_env.c). */
@@ -85,7 +92,7 @@ struct store {
     int (*busy_cb)(void *ctx, int waited_ms); /* told while waiting; nonzero: give up */
     void *busy_ctx;
     uint64_t counted_snap;    /* the read snapshot counts_cache was read in, 0: none */
-    uint64_t counts_cache[4]; /* claims.pos, claims.neg, citations, articles */
+    uint64_t counts_cache[5]; /* claims.pos, claims.neg, citations, articles, reviews */
     const char *msg; /* points at a static string or at buf */
     char buf[512];
 };
@@ -97,7 +104,9 @@ typedef enum store_op_type {
     OP_CITE_PUT,
     OP_CITE_DEL,
     OP_CLAIM_DEL,
-    OP_ARTICLE_PUT
+    OP_ARTICLE_PUT,
+    OP_REVIEW_PUT,
+    OP_REVIEW_DEL
 } store_op_type;
 
 typedef struct store_op {
@@ -109,6 +118,8 @@ typedef struct store_op {
     uint64_t article; /* OP_CITE_DEL */
     int del_mode;     /* OP_CITE_DEL: CITE_DEL_* */
     store_article a;  /* OP_ARTICLE_PUT */
+    store_review r;   /* OP_REVIEW_PUT; OP_REVIEW_DEL: r.url */
+    bool has_claim;   /* OP_REVIEW_PUT: attach the review to k */
 } store_op;
 
 struct store_cursor {
@@ -123,6 +134,8 @@ struct store_cursor {
     bool retargeted; /* the prefix changed since the cursor last moved */
     uint8_t oldprefix[STORE_KEYBUF];
     size_t oldplen;
+    bool held; /* store_cursor_next_cited: the key the cursor sits on starts the next claim */
+    MDB_val heldk; /* that key: in a read transaction it stays valid, no need to read it again */
     uint8_t prefix[STORE_KEYBUF];
     size_t plen;
     uint8_t last[STORE_KEYBUF]; /* the last key returned, to reposition after map growth */
@@ -132,7 +145,16 @@ struct store_cursor {
 
 /* The meta counters, kept in a write transaction and written at commit (they would otherwise
  * be read and rewritten by every write call). */
-enum { META_CLAIMS_NEG, META_CLAIMS_POS, META_CITATIONS, META_ARTICLES, META_NEXT_TERM, META_N };
+enum {
+    META_CLAIMS_NEG,
+    META_CLAIMS_POS,
+    META_CITATIONS,
+    META_ARTICLES,
+    META_NEXT_TERM,
+    META_REVIEWS,
+    META_NEXT_REVIEW,
+    META_N
+};
 typedef struct meta_cache {
     bool loaded, dirty;
     uint64_t v[META_N];
@@ -324,6 +346,9 @@ int oplog_cite_del(store_txn *t, const claim_key *k, uint64_t article, const sto
                    size_t *start);
 int oplog_claim_del(store_txn *t, const claim_key *k, size_t *start);
 int oplog_article_put(store_txn *t, const store_article *a, size_t *start);
+/* k NULL: the review alone; else it is attached to k too. */
+int oplog_review_put(store_txn *t, const store_review *r, const claim_key *k, size_t *start);
+int oplog_review_del(store_txn *t, const char *url, size_t len, size_t *start);
 /* Apply the record at start, growing the map and replaying as needed; out is the op's output
  * (term_id * for OP_INTERN, int * for OP_CITE_PUT, else unused). Drops the record on error. */
 int oplog_exec(store_txn *t, size_t start, void *out);
@@ -336,6 +361,9 @@ int cite_put_apply(store_txn *t, const claim_key *k, const store_citation *c, in
 int cite_delete_apply(store_txn *t, const claim_key *k, uint64_t article, const store_text *quote);
 int claim_delete_apply(store_txn *t, const claim_key *k);
 int article_put_apply(store_txn *t, const store_article *a);
+/* out: STORE_REVIEW_* flags. */
+int review_put_apply(store_txn *t, const store_review *r, const claim_key *k, int *out);
+int review_delete_apply(store_txn *t, const char *url, size_t len);
 
 /* ---- encodings ---- */
 static inline void put_u64(uint8_t *p, uint64_t v)
@@ -381,6 +409,12 @@ int claims_rewrite_term(store_txn *t, term_id from, term_id to);
 size_t article_value_size(const store_article *a);
 void article_value_encode(uint8_t *out, const store_article *a);
 int article_value_decode(const uint8_t *p, size_t n, store_article *a);
+/* store_review.c */
+size_t review_value_size(const store_review *r);
+void review_value_encode(uint8_t *out, const store_review *r);
+int review_value_decode(const uint8_t *p, size_t n, store_review *r);
+/* Rewrite the links of reviews to triples using term from onto to (an alias merge). */
+int reviews_rewrite_term(store_txn *t, term_id from, term_id to);
 /* store_term.c */
 /* As store_term_key, with a reason for the message on failure. */
 int term_key_why(const char *text, size_t len, char **key, size_t *keylen, const char **why);

@@ -391,7 +391,8 @@ int alias_apply(store_txn *t, const char *alias, size_t alen, const char *canoni
     put_u64(cb, cid);
     if ((rc = sdb_put(t, DB_ALIAS, akey, akl, cb, 8, 0))) goto out;
     if ((rc = repoint_aliases(t, aown, cid))) goto out;
-    rc = claims_rewrite_term(t, aown, cid);
+    if ((rc = claims_rewrite_term(t, aown, cid))) goto out;
+    rc = reviews_rewrite_term(t, aown, cid);
 out:
     free(akey);
     free(ckey);

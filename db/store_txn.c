@@ -207,9 +207,10 @@ int sdb_u64_add(store_txn *t, int db, const void *k, size_t kl, int64_t delta, b
 }
 
 static const char *const meta_names[META_N] = {
-    [META_CLAIMS_NEG] = "claims.neg", [META_CLAIMS_POS] = "claims.pos",
-    [META_CITATIONS] = "citations",   [META_ARTICLES] = "articles",
-    [META_NEXT_TERM] = "next_term",
+    [META_CLAIMS_NEG] = "claims.neg",   [META_CLAIMS_POS] = "claims.pos",
+    [META_CITATIONS] = "citations",     [META_ARTICLES] = "articles",
+    [META_NEXT_TERM] = "next_term",     [META_REVIEWS] = "reviews",
+    [META_NEXT_REVIEW] = "next_review",
 };
 
 static int meta_index(const char *name)
@@ -953,6 +954,28 @@ int oplog_article_put(store_txn *t, const store_article *a, size_t *start)
     return CLAIMDB_OK;
 }
 
+int oplog_review_put(store_txn *t, const store_review *r, const claim_key *k, size_t *start)
+{
+    uint8_t *p = NULL;
+    int rc = log_reserve(t, OP_REVIEW_PUT, 26 + review_value_size(r), &p, start);
+    if (rc) return rc;
+    p[0] = k != NULL;
+    if (k)
+        log_claim(p + 1, k);
+    else
+        memset(p + 1, 0, 25);
+    review_value_encode(p + 26, r);
+    return CLAIMDB_OK;
+}
+
+int oplog_review_del(store_txn *t, const char *url, size_t len, size_t *start)
+{
+    uint8_t *p = NULL;
+    int rc = log_reserve(t, OP_REVIEW_DEL, len, &p, start);
+    if (!rc && len) memcpy(p, url, len);
+    return rc;
+}
+
 /* Decode the record at pos; returns the position after it. */
 static size_t oplog_decode(store_txn *t, size_t pos, store_op *o)
 {
@@ -992,6 +1015,15 @@ static size_t oplog_decode(store_txn *t, size_t pos, store_op *o)
         article_value_decode(p + 8, len - 8, &o->a);
         o->a.id = get_u64(p);
         break;
+    case OP_REVIEW_PUT:
+        o->has_claim = p[0] != 0;
+        unlog_claim(p + 1, &o->k);
+        review_value_decode(p + 26, len - 26, &o->r); /* we wrote it: cannot fail */
+        break;
+    case OP_REVIEW_DEL:
+        o->r.url.ptr = (const char *)p;
+        o->r.url.len = len;
+        break;
     }
     return pos + OPHDR + len;
 }
@@ -1014,6 +1046,12 @@ static int op_apply(store_txn *t, const store_op *o, void *out)
         return claim_delete_apply(t, &o->k);
     case OP_ARTICLE_PUT:
         return article_put_apply(t, &o->a);
+    case OP_REVIEW_PUT: {
+        int dummy;
+        return review_put_apply(t, &o->r, o->has_claim ? &o->k : NULL, out ? out : &dummy);
+    }
+    case OP_REVIEW_DEL:
+        return review_delete_apply(t, o->r.url.ptr, o->r.url.len);
     }
     return store_seterr(t->st, CLAIMDB_CORRUPT, "damaged write log");
 }

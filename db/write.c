@@ -359,6 +359,9 @@ int write_exec(claimdb_stmt *stmt)
         return exec_article(stmt);
     case STMT_ALIAS:
         return exec_alias(stmt);
+    case STMT_REVIEW:
+    case STMT_RETRACT_REVIEW:
+        return review_exec(stmt);
     default:
         return db_error(stmt->db, CLAIMDB_MISUSE, "not a writing statement");
     }

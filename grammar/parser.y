@@ -143,6 +143,17 @@ static ast_term term_of(ast_term_kind kind, char *text, ast_loc loc)
     return ast_term_make(kind, text, loc);
 }
 
+/* A REVIEW clause: keep the first, report a second (after parsing). */
+#define REVIEW_FIELD(st, i, what, at, val)                                                   \
+    do {                                                                                     \
+        ast_value v_ = (val);                                                                \
+        ONCE((st)->u.review.v[i].kind != VAL_NONE, what, at);                                \
+        if ((st)->u.review.v[i].kind == VAL_NONE)                                            \
+            (st)->u.review.v[i] = v_;                                                        \
+        else                                                                                 \
+            ast_value_clear(&v_);                                                            \
+    } while (0)
+
 /* "FROM given twice": keep the first, report the second (after parsing). */
 #define ONCE(cond, what, at)                                                                 \
     do {                                                                                     \
@@ -172,6 +183,14 @@ static ast_term term_of(ast_term_kind kind, char *text, ast_loc loc)
 %token RETRACT "RETRACT"
 %token ROLLBACK "ROLLBACK" SHOW "SHOW" STATS "STATS" STORED "STORED" METHOD "METHOD" TERMS "TERMS" TEXT "TEXT"
 %token TITLE "TITLE" TO "TO" URL "URL"
+%token APPEARANCE "APPEARANCE" BEST "BEST" CLAIMANT "CLAIMANT" LANGUAGE "LANGUAGE"
+%token RATING "RATING" REVIEW "REVIEW" REVIEWED "REVIEWED" REVIEWS "REVIEWS" VALUE "VALUE"
+%token WORST "WORST"
+
+/* RETRACT REVIEW URL "u" is the retraction of a review, never RETRACT of the claim (REVIEW,
+ * URL, "u"): reading REVIEW as a word there yields to shifting URL. */
+%precedence REVIEW_AS_WORD
+%precedence URL
 
 %left OR
 %left AND AND_NUM
@@ -191,7 +210,8 @@ static ast_term term_of(ast_term_kind kind, char *text, ast_loc loc)
 %type <orders> opt_order order_list
 %type <cmp> cmp
 %type <flag> opt_distinct opt_dir
-%type <stmt> statement find assert retract claim_head article show
+%type <stmt> statement find assert retract claim_head article show review
+%type <term> review_subject
 
 %destructor { free($$); } <str>
 %destructor { ast_term_clear(&$$); } <term>
@@ -225,12 +245,14 @@ statement:
         $$->u.claim.s = $2; $$->u.claim.p = $3; $$->u.claim.o = $4;
     }
 | CHECK claim_head      { $$ = $2; $$->kind = STMT_CHECK; }
+| CHECK claim_head REVIEWS { $$ = $2; $$->kind = STMT_CHECK; $$->u.claim.reviews = true; }
 | article
 | ALIAS pterm FOR pterm {
         TRY($$ = ast_stmt_new(STMT_ALIAS));
         $$->u.alias.alias = $2; $$->u.alias.canonical = $4;
     }
 | show
+| review
 | BEGIN                 { TRY($$ = ast_stmt_new(STMT_BEGIN)); }
 | COMMIT                { TRY($$ = ast_stmt_new(STMT_COMMIT)); }
 | ROLLBACK              { TRY($$ = ast_stmt_new(STMT_ROLLBACK)); }
@@ -375,6 +397,11 @@ pattern:
         ONCE($$->stored.kind != TERM_NONE, "STORED", @2);
         if ($$->stored.kind == TERM_NONE) $$->stored = term_of(TERM_VAR, $3, @3); else free($3);
     }
+| pattern REVIEWED VAR {
+        $$ = $1; $$->loc = @$;
+        ONCE($$->reviewed.kind != TERM_NONE, "REVIEWED", @2);
+        if ($$->reviewed.kind == TERM_NONE) $$->reviewed = term_of(TERM_VAR, $3, @3); else free($3);
+    }
 | pattern METHOD VAR {
         $$ = $1; $$->loc = @$;
         ONCE($$->method.kind != TERM_NONE, "METHOD", @2);
@@ -463,6 +490,16 @@ word:
 | TITLE                 { TRY($$ = cq_source(ctx, @1)); }
 | TO                    { TRY($$ = cq_source(ctx, @1)); }
 | URL                   { TRY($$ = cq_source(ctx, @1)); }
+| APPEARANCE            { TRY($$ = cq_source(ctx, @1)); }
+| BEST                  { TRY($$ = cq_source(ctx, @1)); }
+| CLAIMANT              { TRY($$ = cq_source(ctx, @1)); }
+| LANGUAGE              { TRY($$ = cq_source(ctx, @1)); }
+| RATING                { TRY($$ = cq_source(ctx, @1)); }
+| REVIEW %prec REVIEW_AS_WORD { TRY($$ = cq_source(ctx, @1)); }
+| REVIEWED              { TRY($$ = cq_source(ctx, @1)); }
+| REVIEWS               { TRY($$ = cq_source(ctx, @1)); }
+| VALUE                 { TRY($$ = cq_source(ctx, @1)); }
+| WORST                 { TRY($$ = cq_source(ctx, @1)); }
 ;
 
 cmp:
@@ -627,6 +664,57 @@ retract:
         $$->u.claim.articles = $4.v; $$->u.claim.narticles = $4.n;
         $$->u.claim.quote = $6;
     }
+| RETRACT REVIEW URL str_value {
+        TRY($$ = ast_stmt_new(STMT_RETRACT_REVIEW));
+        $$->u.review.v[REV_URL] = $4;
+    }
+;
+
+/* REVIEW's subject is a plain word, a string or a parameter, never a contextual keyword: so
+ * that REVIEW URL "…" (no triple) and REVIEW Taliban demand withdrawal URL "…" read apart
+ * with one token of look-ahead. Write a subject that is a keyword in quotes. */
+review_subject:
+  WORD                  { $$ = term_of(TERM_CONST, $1, @1); }
+| STRING                { $$ = term_of(TERM_CONST, $1, @1); }
+| PARAM                 { $$ = term_of(TERM_PARAM, $1, @1); }
+;
+
+review:
+  REVIEW                { TRY($$ = ast_stmt_new(STMT_REVIEW)); }
+| REVIEW review_subject pterm pterm {
+        TRY($$ = ast_stmt_new(STMT_REVIEW));
+        $$->u.review.has_claim = true;
+        $$->u.review.s = $2; $$->u.review.p = $3; $$->u.review.o = $4;
+    }
+| REVIEW NOT review_subject pterm pterm {
+        TRY($$ = ast_stmt_new(STMT_REVIEW));
+        $$->u.review.has_claim = true; $$->u.review.negated = true;
+        $$->u.review.s = $3; $$->u.review.p = $4; $$->u.review.o = $5;
+    }
+| review BY by_term {
+        $$ = $1; ONCE($$->u.review.by.kind, "BY", @2);
+        if (!$$->u.review.by.kind) $$->u.review.by = $3; else ast_term_clear(&$3);
+    }
+| review CLAIMANT by_term {
+        $$ = $1; ONCE($$->u.review.claimant.kind, "CLAIMANT", @2);
+        if (!$$->u.review.claimant.kind) $$->u.review.claimant = $3; else ast_term_clear(&$3);
+    }
+| review URL str_value        { $$ = $1; REVIEW_FIELD($$, REV_URL, "URL", @2, $3); }
+| review TEXT str_value       { $$ = $1; REVIEW_FIELD($$, REV_TEXT, "TEXT", @2, $3); }
+| review RATING str_value     { $$ = $1; REVIEW_FIELD($$, REV_RATING, "RATING", @2, $3); }
+| review DATE date_value      { $$ = $1; REVIEW_FIELD($$, REV_DATE, "DATE", @2, $3); }
+| review ON date_value        { $$ = $1; REVIEW_FIELD($$, REV_CLAIM_DATE, "ON", @2, $3); }
+| review AUTHOR str_value     { $$ = $1; REVIEW_FIELD($$, REV_AUTHOR, "AUTHOR", @2, $3); }
+| review TITLE str_value      { $$ = $1; REVIEW_FIELD($$, REV_TITLE, "TITLE", @2, $3); }
+| review LANGUAGE str_value   { $$ = $1; REVIEW_FIELD($$, REV_LANGUAGE, "LANGUAGE", @2, $3); }
+| review APPEARANCE id_value  { $$ = $1; REVIEW_FIELD($$, REV_APPEARANCE, "APPEARANCE", @2, $3); }
+| review APPEARANCE STRING {
+        $$ = $1;
+        REVIEW_FIELD($$, REV_APPEARANCE, "APPEARANCE", @2, ast_value_str(VAL_STRING, $3, @3));
+    }
+| review VALUE num_value      { $$ = $1; REVIEW_FIELD($$, REV_VALUE, "VALUE", @2, $3); }
+| review BEST num_value       { $$ = $1; REVIEW_FIELD($$, REV_BEST, "BEST", @2, $3); }
+| review WORST num_value      { $$ = $1; REVIEW_FIELD($$, REV_WORST, "WORST", @2, $3); }
 ;
 
 id_list:
@@ -696,6 +784,7 @@ show:
 | SHOW PREDICATES       { TRY($$ = ast_stmt_new(STMT_SHOW)); $$->u.show.kind = SHOW_PREDICATES; }
 | SHOW ALIASES          { TRY($$ = ast_stmt_new(STMT_SHOW)); $$->u.show.kind = SHOW_ALIASES; }
 | SHOW STATS            { TRY($$ = ast_stmt_new(STMT_SHOW)); $$->u.show.kind = SHOW_STATS; }
+| SHOW REVIEWS          { TRY($$ = ast_stmt_new(STMT_SHOW)); $$->u.show.kind = SHOW_REVIEWS; }
 | SHOW QUOTES NOT FOUND { TRY($$ = ast_stmt_new(STMT_SHOW)); $$->u.show.kind = SHOW_QUOTES_NOT_FOUND; }
 | SHOW ARTICLE id_value  {
         TRY($$ = ast_stmt_new(STMT_SHOW));
@@ -734,6 +823,10 @@ static bool soft_keyword(yysymbol_kind_t k)
     case YYSYMBOL_OF: case YYSYMBOL_ON: case YYSYMBOL_STORED: case YYSYMBOL_METHOD: case YYSYMBOL_TO: case YYSYMBOL_OUTLET: case YYSYMBOL_PREDICATES: case YYSYMBOL_RETRACT:
     case YYSYMBOL_ROLLBACK: case YYSYMBOL_SHOW: case YYSYMBOL_STATS: case YYSYMBOL_TERMS:
     case YYSYMBOL_TEXT: case YYSYMBOL_TITLE: case YYSYMBOL_URL:
+    case YYSYMBOL_APPEARANCE: case YYSYMBOL_BEST: case YYSYMBOL_CLAIMANT: case YYSYMBOL_LANGUAGE:
+    case YYSYMBOL_RATING: case YYSYMBOL_REVIEW: case YYSYMBOL_REVIEWED: case YYSYMBOL_REVIEWS:
+    case YYSYMBOL_VALUE:
+    case YYSYMBOL_WORST:
         return true;
     default:
         return false;

@@ -248,6 +248,77 @@ int claimdb_exec(claimdb *db, const char *script, claimdb_row_callback callback,
  * CLAIMDB_TOOBIG, CLAIMDB_READONLY, CLAIMDB_BUSY, CLAIMDB_IOERR, CLAIMDB_NOMEM. */
 int claimdb_assert(claimdb *db, const claimdb_citation *citation, int *added);
 
+/** @defgroup review Fact-check reviews */
+/** One fact-checker's review of a claim (the fields of schema.org ClaimReview), for
+ * claimdb_review_put(). Zero-initialise it, then set what is known; strings are NULL (or "") when
+ * absent. The library copies what it needs. A review is identified by its URL: storing a URL
+ * again updates that review, the fields given replacing the stored ones and absent fields
+ * keeping theirs, and adds the link to the triple when one is given. */
+typedef struct claimdb_review {
+    const char *claim_reviewed; /**< the claim as the reviewer states it (required for a new
+                                     review; when NULL with a triple: "subject predicate
+                                     object") */
+    const char *url;            /**< the review's URL: its identity (required) */
+    const char *reviewer;       /**< the fact-checking organisation ("PolitiFact") */
+    const char *author;         /**< the person who wrote the review */
+    const char *date;           /**< when the review was published, "YYYY-MM-DD" */
+    const char *rating;         /**< the raw rating label ("Pants on Fire") */
+    int has_rating_value;       /**< 1: rating_value is meaningful; the same for best, worst */
+    double rating_value;
+    int has_best_rating;
+    double best_rating;
+    int has_worst_rating;
+    double worst_rating;
+    const char *claimant;       /**< who made the claim */
+    const char *claim_date;     /**< when the claim was made, "YYYY-MM-DD" */
+    const char *appearance_url; /**< where the claim appeared */
+    int has_appearance;         /**< 1: the claim appeared in article appearance */
+    int64_t appearance;
+    const char *language;  /**< the review's language ("en") */
+    const char *title;     /**< the review's headline */
+    const char *subject;   /**< with predicate and object: the triple the review is about, */
+    const char *predicate; /**< matched and aliased as in ASSERT (it need not be a claim */
+    const char *object;    /**< of the database); all three NULL: no triple */
+    int negated;           /**< the triple is the negative claim */
+} claimdb_review;
+
+/** @defgroup reviewed Flags returned by claimdb_review_put() */
+#define CLAIMDB_ADDED_REVIEW 0x10    /**< no review had that URL */
+#define CLAIMDB_UPDATED_REVIEW 0x20  /**< the stored review changed */
+#define CLAIMDB_ATTACHED_REVIEW 0x40 /**< the review is newly linked to the triple */
+#define CLAIMDB_RATING_UNMAPPED                                                                    \
+    0x80 /**< the rating label is not in the rating table: the                                     \
+              review's verdict is "other" */
+
+/** Store one review without parsing (the bulk path for importers). Inside BEGIN…COMMIT it
+ * joins that transaction; otherwise it commits on its own. The rating label is normalised into
+ * a verdict by the handle's rating table (claimdb_verdict()); a review without a label but
+ * with a numeric rating gets the verdict of the fifth of its scale the value falls in.
+ * @param[out] added may be NULL; else set to CLAIMDB_ADDED_REVIEW, CLAIMDB_UPDATED_REVIEW,
+ *  CLAIMDB_ATTACHED_REVIEW and CLAIMDB_RATING_UNMAPPED flags (0: nothing changed).
+ * @return CLAIMDB_OK, CLAIMDB_MISUSE (NULL db or review, no URL, no claim_reviewed for a new
+ *  review without triple, a triple with a missing part), CLAIMDB_ERROR (a date that is not
+ *  YYYY-MM-DD; $CLAIMDB_RATINGS names a file that cannot be read or has a bad line),
+ *  CLAIMDB_TOOBIG (a URL longer than 480 bytes), CLAIMDB_READONLY,
+ *  CLAIMDB_BUSY, CLAIMDB_IOERR, CLAIMDB_NOMEM. */
+int claimdb_review_put(claimdb *db, const claimdb_review *review, int *added);
+
+/** Normalise a rating label with db's rating table.
+ * @param[out] mapped may be NULL; else set to 1 when the table maps the label, 0 when not.
+ * @return the verdict, one of the static strings "true", "mostly-true", "mixture",
+ *  "mostly-false", "false", "other" ("other" for an unmapped label, for NULL, and when the
+ *  table cannot be built: then claimdb_errmsg() says why). */
+const char *claimdb_verdict(claimdb *db, const char *label, int *mapped);
+
+/** Read a file of rating mappings over db's rating table: lines "label<TAB>verdict" ('#'
+ * starts a comment line), a label mapped again taking its last verdict. The table starts as
+ * the one built into the library (data/ratings/ in the source), then $CLAIMDB_RATINGS when
+ * that names a file. Reviews stored before keep their verdict.
+ * @return CLAIMDB_OK, CLAIMDB_NOTFOUND, CLAIMDB_IOERR, CLAIMDB_ERROR (a bad line: the message
+ *  names it, and nothing of the file is used; or $CLAIMDB_RATINGS is bad), CLAIMDB_NOMEM,
+ *  CLAIMDB_MISUSE. */
+int claimdb_ratings_load(claimdb *db, const char *path);
+
 /** Called by claimdb_check() once per problem found, with a one-line English description. */
 typedef void (*claimdb_check_report)(void *ctx, const char *problem);
 
@@ -269,13 +340,18 @@ typedef void (*claimdb_check_report)(void *ctx, const char *problem);
 int claimdb_check(const char *path, claimdb_check_report report, void *ctx, int64_t *problems,
                   char *summary, size_t summary_len);
 
+/** Return 1 when db has no explicit transaction open (each statement commits on its own), 0
+ * inside BEGIN … COMMIT (closing the handle then rolls it back); 0 for NULL. */
+int claimdb_autocommit(claimdb *db);
+
 /** Ask the running statement of db to stop at its next row: claimdb_step() then returns
  * CLAIMDB_INTERRUPT. Also ends a wait for another writer (CLAIMDB_BUSY). Safe to call from a
  * signal handler. */
 void claimdb_interrupt(claimdb *db);
 
-/** Return whether text holds at least one whole statement: 1 when it ends with ';' outside
- * strings and comments, 0 otherwise (a REPL's continuation test). NULL gives 0. */
+/** Return whether text ends a statement: 1 when its last token is ';' (outside strings and
+ * comments; white space and comments may follow), 0 otherwise, also when a statement follows
+ * a whole one ("CHECK a b c; CHECK") — a REPL's continuation test. NULL gives 0. */
 int claimdb_complete(const char *text);
 
 /** Return the number of ClaimQL keywords. */

@@ -178,7 +178,7 @@ ast_pattern *ast_pattern_new(bool negated, ast_term s, ast_term p, ast_term o, a
     pat->p = p;
     pat->o = o;
     pat->from = pat->quote = pat->by = pat->confidence = ast_term_none();
-    pat->at = pat->to = pat->on = pat->stored = pat->method = ast_term_none();
+    pat->at = pat->to = pat->on = pat->stored = pat->reviewed = pat->method = ast_term_none();
     pat->sources_n = ast_value_none();
     pat->loc = loc;
     return pat;
@@ -202,6 +202,7 @@ void ast_pattern_clear(ast_pattern *p)
     ast_term_clear(&p->to);
     ast_term_clear(&p->on);
     ast_term_clear(&p->stored);
+    ast_term_clear(&p->reviewed);
     ast_term_clear(&p->method);
     ast_value_clear(&p->sources_n);
 }
@@ -313,6 +314,18 @@ void ast_stmt_free(ast_stmt *st)
     case STMT_SHOW:
         ast_value_clear(&st->u.show.like);
         break;
+    case STMT_REVIEW:
+    case STMT_RETRACT_REVIEW: {
+        ast_review_stmt *r = &st->u.review;
+        ast_term_clear(&r->s);
+        ast_term_clear(&r->p);
+        ast_term_clear(&r->o);
+        ast_term_clear(&r->by);
+        ast_term_clear(&r->claimant);
+        for (int i = 0; i < REV_NVALUES; i++)
+            ast_value_clear(&r->v[i]);
+        break;
+    }
     case STMT_BEGIN:
     case STMT_COMMIT:
     case STMT_ROLLBACK:

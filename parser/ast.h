@@ -70,6 +70,8 @@ typedef struct ast_pattern {
     ast_term at, to;     /* AT ?start, TO ?end (where the quote is): TERM_VAR, or TERM_NONE */
     ast_term on;         /* ON ?d (the date the claim was made): TERM_VAR, or TERM_NONE */
     ast_term stored;     /* STORED ?t (when the citation was stored): TERM_VAR, or TERM_NONE */
+    ast_term reviewed;   /* REVIEWED ?r (a fact-check review of the triple): TERM_VAR, or
+                          * TERM_NONE; the pattern then ranges over the reviewed triples */
     ast_term method;     /* METHOD ?m (how the citation got in): TERM_VAR, or TERM_NONE */
     bool has_sources;    /* [INDEPENDENT] SOURCES op n */
     bool independent;
@@ -131,6 +133,7 @@ typedef enum ast_var_kind {
     VAR_POSITION,   /* bound by AT or TO: an integer (characters into the article's text) */
     VAR_SAID_ON,    /* bound by ON: a date (text) */
     VAR_STORED,     /* bound by STORED: a UTC time (text) */
+    VAR_REVIEW,     /* bound by REVIEWED: a review (its URL, as text) */
     VAR_METHOD,     /* bound by METHOD: curated, imported or extracted (text) */
 } ast_var_kind;
 
@@ -172,6 +175,7 @@ typedef struct ast_claim_stmt {
     ast_term by;          /* TERM_NONE, TERM_CONST or TERM_PARAM */
     ast_value confidence; /* VAL_NONE, VAL_INT, VAL_REAL or VAL_PARAM */
     ast_value said_on;    /* VAL_NONE, VAL_DATE or VAL_PARAM */
+    bool reviews;         /* CHECK … REVIEWS: the review side too */
 } ast_claim_stmt;
 
 /* ARTICLE id [TITLE s] [OUTLET s] [DATE d] [URL s] [AUTHOR s] [TEXT s] [DUPLICATE OF id]; */
@@ -180,6 +184,31 @@ typedef struct ast_article_stmt {
     ast_value title, outlet, date, url, author, text; /* VAL_NONE when not written */
     ast_value duplicate_of;                           /* VAL_NONE, VAL_INT or VAL_PARAM */
 } ast_article_stmt;
+
+/* REVIEW [[NOT] s p o] URL u [TEXT t] [BY org] [RATING r] [DATE d] [ON d] [CLAIMANT c]
+ *        [AUTHOR a] [TITLE t] [LANGUAGE l] [APPEARANCE id|url] [VALUE n] [BEST n] [WORST n];
+ * RETRACT REVIEW URL u; */
+enum {
+    REV_URL,
+    REV_TEXT,
+    REV_RATING,
+    REV_DATE,       /* the review's date */
+    REV_CLAIM_DATE, /* ON: when the claim was made */
+    REV_AUTHOR,
+    REV_TITLE,
+    REV_LANGUAGE,
+    REV_APPEARANCE, /* an article id or a URL */
+    REV_VALUE,
+    REV_BEST,
+    REV_WORST,
+    REV_NVALUES
+};
+typedef struct ast_review_stmt {
+    bool has_claim, negated;
+    ast_term s, p, o;         /* TERM_CONST or TERM_PARAM when has_claim */
+    ast_term by, claimant;    /* TERM_NONE, TERM_CONST or TERM_PARAM */
+    ast_value v[REV_NVALUES]; /* VAL_NONE when not written */
+} ast_review_stmt;
 
 typedef struct ast_alias_stmt {
     ast_term alias, canonical; /* TERM_CONST or TERM_PARAM */
@@ -191,8 +220,9 @@ typedef enum ast_show_kind {
     SHOW_ALIASES,
     SHOW_STATS,
     SHOW_TERMS,
-    SHOW_ARTICLE, /* one article with its text; its id is in show.like */
+    SHOW_ARTICLE,          /* one article with its text; its id is in show.like */
     SHOW_QUOTES_NOT_FOUND, /* citations whose quote is not in their article's stored text */
+    SHOW_REVIEWS,          /* every fact-check review, with the triples it is about */
 } ast_show_kind;
 
 typedef enum ast_stmt_kind {
@@ -205,6 +235,8 @@ typedef enum ast_stmt_kind {
     STMT_CHECK,    /* claim: s p o */
     STMT_EXPLAIN,  /* find */
     STMT_SHOW,
+    STMT_REVIEW,         /* review */
+    STMT_RETRACT_REVIEW, /* review: only v[REV_URL] */
     STMT_BEGIN,
     STMT_COMMIT,
     STMT_ROLLBACK,
@@ -218,6 +250,7 @@ typedef struct ast_stmt {
         ast_claim_stmt claim; /* ASSERT, RETRACT, EVIDENCE, CHECK */
         ast_article_stmt article;
         ast_alias_stmt alias;
+        ast_review_stmt review; /* REVIEW, RETRACT REVIEW */
         struct {
             ast_show_kind kind;
             ast_value like; /* SHOW TERMS LIKE: VAL_STRING or VAL_PARAM; SHOW ARTICLE: the id */

@@ -64,6 +64,8 @@ static const char *kind_name(ast_var_kind k)
         return "a date (ON)";
     case VAR_STORED:
         return "a time (STORED)";
+    case VAR_REVIEW:
+        return "a review (REVIEWED)";
     case VAR_METHOD:
         return "a method (METHOD)";
     }
@@ -185,7 +187,7 @@ static int check_pattern(chk *c, ast_pattern *p, bool bind)
     if (p->has_sources) TRY(check_id(c, &p->sources_n, "SOURCES"));
 
     /* s p o first, then the clauses in the order written */
-    slot_term terms[12] = {{&p->s, VAR_TERM},
+    slot_term terms[13] = {{&p->s, VAR_TERM},
                            {&p->p, VAR_TERM},
                            {&p->o, VAR_TERM},
                            {&p->from, VAR_ARTICLE},
@@ -196,14 +198,15 @@ static int check_pattern(chk *c, ast_pattern *p, bool bind)
                            {&p->to, VAR_POSITION},
                            {&p->on, VAR_SAID_ON},
                            {&p->stored, VAR_STORED},
+                           {&p->reviewed, VAR_REVIEW},
                            {&p->method, VAR_METHOD}};
-    for (int i = 4; i < 12; i++) /* insertion sort of the clauses by position */
+    for (int i = 4; i < 13; i++) /* insertion sort of the clauses by position */
         for (int j = i; j > 3 && terms[j].t->loc.off < terms[j - 1].t->loc.off; j--) {
             slot_term tmp = terms[j];
             terms[j] = terms[j - 1];
             terms[j - 1] = tmp;
         }
-    for (int i = 0; i < 12; i++)
+    for (int i = 0; i < 13; i++)
         TRY(bind ? bind_var(c, terms[i].t, terms[i].k) : use_var(c, terms[i].t, terms[i].k));
     return 0;
 }
@@ -227,23 +230,37 @@ static int resolve_var(chk *c, ast_expr *e)
     return 0;
 }
 
+/* The functions of an article (FROM) and of a review (REVIEWED): title, date, url and author
+ * take either; outlet and text only an article; verdict, reviewer and rating only a review. */
 static int check_call(chk *c, ast_expr *e)
 {
-    static const char *const fields[] = {"title", "date", "outlet", "url", "author", "text"};
-    bool known = false;
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
-        known = known || strcmp(e->text, fields[i]) == 0;
-    if (!known)
+    static const struct {
+        const char *name;
+        bool article, review;
+    } fns[] = {{"title", true, true},    {"date", true, true},      {"url", true, true},
+               {"author", true, true},   {"outlet", true, false},   {"text", true, false},
+               {"verdict", false, true}, {"reviewer", false, true}, {"rating", false, true}};
+    size_t f = 0;
+    while (f < sizeof fns / sizeof fns[0] && strcmp(e->text, fns[f].name))
+        f++;
+    if (f == sizeof fns / sizeof fns[0])
         return fail(c, e->loc,
                     "unknown function %s() (the functions are title, date, outlet, url, author, "
-                    "text, COUNT, MIN, MAX)",
+                    "text, verdict, reviewer, rating, COUNT, MIN, MAX)",
                     e->text);
+    int which = !fns[f].review ? 0 : !fns[f].article ? 1 : 2;
+    static const char *const one[3] = {"one article variable (bound by FROM)",
+                                       "one review variable (bound by REVIEWED)",
+                                       "one article (FROM) or review (REVIEWED) variable"};
+    static const char *const an[3] = {"an article variable (bound by FROM)",
+                                      "a review variable (bound by REVIEWED)",
+                                      "an article (FROM) or review (REVIEWED) variable"};
     if (e->op != 0 || !e->a || e->a->kind != EXPR_VAR)
-        return fail(c, e->loc, "%s() takes one article variable (bound by FROM)", e->text);
+        return fail(c, e->loc, "%s() takes %s", e->text, one[which]);
     TRY(resolve_var(c, e->a));
-    if (c->f->vars[e->a->slot].kind != VAR_ARTICLE)
-        return fail(c, e->a->loc, "%s() takes an article variable (bound by FROM), not ?%s",
-                    e->text, e->a->text);
+    ast_var_kind k = c->f->vars[e->a->slot].kind;
+    if (!((k == VAR_ARTICLE && fns[f].article) || (k == VAR_REVIEW && fns[f].review)))
+        return fail(c, e->a->loc, "%s() takes %s, not ?%s", e->text, an[which], e->a->text);
     return 0;
 }
 
@@ -465,6 +482,23 @@ static int check_article(chk *c, ast_article_stmt *a)
     return 0;
 }
 
+static int check_review(chk *c, ast_stmt *st)
+{
+    ast_review_stmt *r = &st->u.review;
+    if (r->has_claim) {
+        TRY(constant(c, &r->s));
+        TRY(constant(c, &r->p));
+        TRY(constant(c, &r->o));
+    }
+    TRY(constant(c, &r->by));
+    TRY(constant(c, &r->claimant));
+    if (r->v[REV_URL].kind == VAL_NONE) {
+        ast_loc semi = {st->loc.off + (st->loc.len ? st->loc.len - 1 : 0), 1};
+        return fail(c, semi, "%s needs URL and the review's address (its identity)", c->stmt_name);
+    }
+    return 0;
+}
+
 int check_statement(ast_stmt *st, const char *text, size_t len, parse_error *err)
 {
     chk c = {text, len, err, NULL, ""};
@@ -490,6 +524,12 @@ int check_statement(ast_stmt *st, const char *text, size_t len, parse_error *err
         c.stmt_name = "ALIAS";
         TRY(constant(&c, &st->u.alias.alias));
         return constant(&c, &st->u.alias.canonical);
+    case STMT_REVIEW:
+        c.stmt_name = "REVIEW";
+        return check_review(&c, st);
+    case STMT_RETRACT_REVIEW:
+        c.stmt_name = "RETRACT REVIEW";
+        return check_review(&c, st);
     case STMT_SHOW:
     case STMT_BEGIN:
     case STMT_COMMIT:

@@ -313,14 +313,16 @@ int parse_complete(const char *text, size_t len)
     ctx.len = len;
     ctx.err = &err;
     if (cq_scanner_open(&ctx)) return 0;
+    /* Complete when the last token is ';': "CHECK a b c; CHECK" is still being typed (a
+     * statement goes on after a whole one on the same line). */
     int complete = 0;
     for (;;) {
         cq_token t;
         scan(&ctx, &t);
         int kind = t.kind;
         cq_token_free(&t);
-        if (kind == ';') complete = 1;
-        if (kind == ';' || kind == TOK_END) break;
+        if (kind == TOK_END) break;
+        complete = kind == ';';
     }
     ctx_close(&ctx);
     return complete;

@@ -285,11 +285,11 @@ static void put_pattern(buf *b, const ast_pattern *p)
     const struct {
         const char *kw;
         const ast_term *t;
-    } cl[] = {{" FROM ", &p->from}, {" QUOTE ", &p->quote},
-              {" BY ", &p->by},     {" CONFIDENCE ", &p->confidence},
-              {" AT ", &p->at},     {" TO ", &p->to},
-              {" ON ", &p->on},     {" STORED ", &p->stored},
-              {" METHOD ", &p->method}};
+    } cl[] = {{" FROM ", &p->from},     {" QUOTE ", &p->quote},
+              {" BY ", &p->by},         {" CONFIDENCE ", &p->confidence},
+              {" AT ", &p->at},         {" TO ", &p->to},
+              {" ON ", &p->on},         {" STORED ", &p->stored},
+              {" METHOD ", &p->method}, {" REVIEWED ", &p->reviewed}};
     for (size_t i = 0; i < sizeof cl / sizeof cl[0]; i++)
         if (cl[i].t->kind != TERM_NONE) {
             puts_(b, cl[i].kw);
@@ -386,8 +386,13 @@ static void put_field(buf *b, const char *kw, const ast_value *v)
 char *ast_print(const ast_stmt *st)
 {
     buf b = {NULL, 0, 0, false};
-    static const char *shows[] = {"ARTICLES", "PREDICATES", "ALIASES",         "STATS",
-                                  "TERMS",    "ARTICLE",    "QUOTES NOT FOUND"};
+    static const char *shows[] = {"ARTICLES", "PREDICATES", "ALIASES",          "STATS",
+                                  "TERMS",    "ARTICLE",    "QUOTES NOT FOUND", "REVIEWS"};
+    static const char *const review_kw[REV_NVALUES] = {
+        [REV_URL] = " URL ",     [REV_TEXT] = " TEXT ",         [REV_RATING] = " RATING ",
+        [REV_DATE] = " DATE ",   [REV_CLAIM_DATE] = " ON ",     [REV_AUTHOR] = " AUTHOR ",
+        [REV_TITLE] = " TITLE ", [REV_LANGUAGE] = " LANGUAGE ", [REV_APPEARANCE] = " APPEARANCE ",
+        [REV_VALUE] = " VALUE ", [REV_BEST] = " BEST ",         [REV_WORST] = " WORST "};
     switch (st->kind) {
     case STMT_FIND:
         put_find(&b, &st->u.find);
@@ -411,6 +416,7 @@ char *ast_print(const ast_stmt *st)
     case STMT_CHECK:
         puts_(&b, "CHECK ");
         put_claim(&b, &st->u.claim, true);
+        if (st->u.claim.reviews) puts_(&b, " REVIEWS");
         break;
     case STMT_ARTICLE: {
         const ast_article_stmt *a = &st->u.article;
@@ -441,6 +447,33 @@ char *ast_print(const ast_stmt *st)
             puts_(&b, " ");
             put_value(&b, &st->u.show.like);
         }
+        break;
+    case STMT_REVIEW: {
+        const ast_review_stmt *r = &st->u.review;
+        puts_(&b, "REVIEW");
+        if (r->has_claim) {
+            puts_(&b, r->negated ? " NOT " : " ");
+            put_term(&b, &r->s);
+            puts_(&b, " ");
+            put_term(&b, &r->p);
+            puts_(&b, " ");
+            put_term(&b, &r->o);
+        }
+        if (r->by.kind != TERM_NONE) {
+            puts_(&b, " BY ");
+            put_term(&b, &r->by);
+        }
+        if (r->claimant.kind != TERM_NONE) {
+            puts_(&b, " CLAIMANT ");
+            put_term(&b, &r->claimant);
+        }
+        for (int i = 0; i < REV_NVALUES; i++)
+            put_field(&b, review_kw[i], &r->v[i]);
+        break;
+    }
+    case STMT_RETRACT_REVIEW:
+        puts_(&b, "RETRACT REVIEW");
+        put_field(&b, " URL ", &st->u.review.v[REV_URL]);
         break;
     case STMT_BEGIN:
         puts_(&b, "BEGIN");

@@ -201,7 +201,10 @@ static int transfer_options(int argc, char **argv, int allow_dry, int *format, i
         if (!strcmp(argv[i], "--format") && i + 1 < argc) {
             *format = format_from_name(argv[++i]);
             if (*format < 0) {
-                buf_printf(err, "unknown format \"%s\" (formats: tsv, jsonl, nquads)", argv[i]);
+                buf_printf(err,
+                           "unknown format \"%s\" (formats: tsv, jsonl, nquads, claimreview, "
+                           "and for import claimskg, liar)",
+                           argv[i]);
                 return -1;
             }
         } else if (!strcmp(argv[i], "--base") && i + 1 < argc) {
@@ -265,10 +268,14 @@ static int cmd_export(shell *sh, int argc, char **argv, buf *err)
     free(files);
     if (shell_db(sh, 0)) return 1;
     if (o.format < 0) o.format = format_from_path(path);
+    if (o.format == FORMAT_LIAR || o.format == FORMAT_CLAIMSKG) {
+        buf_printf(err, "%s is a format to import, not to export", format_name(o.format));
+        return 1;
+    }
     if (o.format < 0) {
         buf_printf(err,
-                   "cannot tell the format of %s from its name: give --format tsv, jsonl or "
-                   "nquads",
+                   "cannot tell the format of %s from its name: give --format tsv, jsonl, "
+                   "nquads or claimreview",
                    path);
         return 1;
     }
@@ -393,6 +400,30 @@ static int cmd_quit(shell *sh, int argc, char **argv, buf *err)
     return 0;
 }
 
+static int cmd_open(shell *sh, int argc, char **argv, buf *err)
+{
+    int ro = argc == 3 && !strcmp(argv[1], "--readonly");
+    if (argc != 2 + ro || argv[argc - 1][0] == '-') return usage(argv[0], err);
+    const char *path = argv[argc - 1];
+    int exists = access(path, F_OK) == 0;
+    if (ro && !exists) { /* nothing to read: keep the database in use */
+        buf_printf(err, "no such database: %s", path);
+        return 1;
+    }
+    /* the handle of the database left behind goes, an open transaction of it rolled back */
+    claimdb_close(sh->db);
+    sh->db = NULL;
+    free(sh->opened_path);
+    sh->opened_path = xstrdup(path);
+    sh->db_path = sh->opened_path;
+    sh->readonly = ro;
+    sh->create_on_write = 0;
+    if (exists) return shell_open(sh, ro ? CLAIMDB_OPEN_READONLY : 0);
+    sh->create_on_write = 1; /* as on the command line: the first write creates it */
+    out_printf(sh, "%s does not exist yet: the first write statement creates it.\n", path);
+    return 0;
+}
+
 static int cmd_exit(shell *sh, int argc, char **argv, buf *err)
 {
     int64_t code = 0;
@@ -509,6 +540,8 @@ static const dot_cmd commands[] = {
     {".check", "", cmd_check, "check the database file's structure and contents"},
     {".timeout", "[MS]", cmd_timeout,
      "how long a write waits for another writer (0: fail at once)"},
+    {".open", "[--readonly] PATH", cmd_open,
+     "close this database and use PATH (created by the first write)"},
     {".output", "[FILE]", cmd_output, "send results to FILE ('-' or none: standard output)"},
     {".once", "FILE", cmd_once, "send the next statement's results to FILE"},
     {".print", "[TEXT ...]", cmd_print, "print TEXT"},

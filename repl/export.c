@@ -241,9 +241,134 @@ static int export_citations(claimdb *db, const char *name, export_sink *sink)
     return result;
 }
 
+/* ---- reviews ------------------------------------------------------------------------------- */
+
+static int export_reviews(claimdb *db, const char *name, export_sink *sink);
+
+/* Everything, in the order of the format: a format without aliases, articles or citations
+ * (claimreview) says how many of each it left out. */
+static int export_records(claimdb *db, const char *name, export_sink *sink)
+{
+    if (sink->alias && sink->article && sink->claim) {
+        int rc = export_aliases(db, name, sink);
+        if (!rc) rc = export_articles(db, name, sink);
+        if (!rc) rc = export_citations(db, name, sink);
+        if (!rc) rc = export_reviews(db, name, sink);
+        return rc;
+    }
+    static const char *const counted[4] = {"claims", "citations", "articles", "aliases"};
+    claimdb_stmt *stmt = NULL;
+    if (claimdb_prepare(db, "SHOW STATS;", -1, &stmt, NULL) != CLAIMDB_OK)
+        return failed(db, name, "statistics");
+    long long n[4] = {0};
+    while (claimdb_step(stmt) == CLAIMDB_ROW)
+        for (int i = 0; i < 4; i++)
+            if (!strcmp(claimdb_column_text(stmt, 0), counted[i]))
+                n[i] = claimdb_column_int64(stmt, 1);
+    claimdb_finalize(stmt);
+    if (n[0] || n[2] || n[3])
+        diag("claimdb: %s: %lld claims (%lld citations), %lld articles and %lld aliases left "
+             "out: this format holds reviews only\n",
+             name, n[0], n[1], n[2], n[3]);
+    return export_reviews(db, name, sink);
+}
+
+/* Every review, one record per (review, triple), in the order SHOW REVIEWS gives (by when the
+ * review was first stored, then by triple). A sink that cannot hold reviews gets none, and the
+ * export says how many it left out. */
+static int export_reviews(claimdb *db, const char *name, export_sink *sink)
+{
+    claimdb_stmt *stmt = NULL;
+    if (claimdb_prepare(db, "SHOW REVIEWS;", -1, &stmt, NULL) != CLAIMDB_OK)
+        return failed(db, name, "reviews");
+    enum {
+        R_URL,
+        R_REVIEWER,
+        R_DATE,
+        R_RATING,
+        R_VERDICT,
+        R_TEXT,
+        R_S,
+        R_P,
+        R_O,
+        R_POL,
+        R_CLAIMANT,
+        R_CLAIM_DATE,
+        R_AUTHOR,
+        R_TITLE,
+        R_LANGUAGE,
+        R_APPEARANCE,
+        R_APPEARANCE_URL,
+        R_VALUE,
+        R_BEST,
+        R_WORST,
+        R_N
+    };
+    static const char *const names[R_N] = {
+        "url",         "reviewer",    "date",     "rating",     "verdict",        "claim_reviewed",
+        "subject",     "predicate",   "object",   "polarity",   "claimant",       "claim_date",
+        "author",      "title",       "language", "appearance", "appearance_url", "rating_value",
+        "best_rating", "worst_rating"};
+    int col[R_N];
+    for (int i = 0; i < R_N; i++)
+        col[i] = column_index(stmt, names[i]);
+    int rc, result = 0;
+    long left_out = 0;
+    while (!result && (rc = claimdb_step(stmt)) == CLAIMDB_ROW) {
+        if (!sink->review) {
+            left_out++;
+            continue;
+        }
+        rec_review rr = {0};
+        claimdb_review *r = &rr.r;
+        r->url = text_at(stmt, col[R_URL]);
+        r->reviewer = text_at(stmt, col[R_REVIEWER]);
+        r->date = text_at(stmt, col[R_DATE]);
+        r->rating = text_at(stmt, col[R_RATING]);
+        rr.verdict = text_at(stmt, col[R_VERDICT]);
+        r->claim_reviewed = text_at(stmt, col[R_TEXT]);
+        r->subject = text_at(stmt, col[R_S]);
+        r->predicate = text_at(stmt, col[R_P]);
+        r->object = text_at(stmt, col[R_O]);
+        const char *pol = text_at(stmt, col[R_POL]);
+        r->negated = pol && !strcmp(pol, "-");
+        r->claimant = text_at(stmt, col[R_CLAIMANT]);
+        r->claim_date = text_at(stmt, col[R_CLAIM_DATE]);
+        r->author = text_at(stmt, col[R_AUTHOR]);
+        r->title = text_at(stmt, col[R_TITLE]);
+        r->language = text_at(stmt, col[R_LANGUAGE]);
+        if (text_at(stmt, col[R_APPEARANCE])) {
+            r->has_appearance = 1;
+            r->appearance = claimdb_column_int64(stmt, col[R_APPEARANCE]);
+        }
+        r->appearance_url = text_at(stmt, col[R_APPEARANCE_URL]);
+        int *has[3] = {&r->has_rating_value, &r->has_best_rating, &r->has_worst_rating};
+        double *num[3] = {&r->rating_value, &r->best_rating, &r->worst_rating};
+        for (int i = 0; i < 3; i++)
+            if (text_at(stmt, col[R_VALUE + i])) {
+                *has[i] = 1;
+                *num[i] = claimdb_column_double(stmt, col[R_VALUE + i]);
+            }
+        if (!r->url || !r->claim_reviewed) {
+            diag("claimdb: %s: SHOW REVIEWS gave a review without URL or text\n", name);
+            result = 1;
+            break;
+        }
+        if (sink->review(sink->state, &rr) != 0) result = 1;
+    }
+    if (!result && rc != CLAIMDB_DONE) result = failed(db, name, "reviews");
+    claimdb_finalize(stmt);
+    if (!result && left_out)
+        diag("claimdb: %s: %ld review record%s left out: this format has no reviews (jsonl, "
+             "nquads and claimreview have)\n",
+             name, left_out, left_out == 1 ? "" : "s");
+    return result;
+}
+
 int export_db(claimdb *db, FILE *out, const char *name, const export_options *o)
 {
     export_sink sink;
+    memset(&sink, 0, sizeof sink);
     switch (o->format) {
     case FORMAT_TSV:
         tsv_sink_open(&sink, out);
@@ -251,13 +376,14 @@ int export_db(claimdb *db, FILE *out, const char *name, const export_options *o)
     case FORMAT_JSONL:
         jsonl_sink_open(&sink, out);
         break;
+    case FORMAT_CLAIMREVIEW:
+        claimreview_sink_open(&sink, out);
+        break;
     default:
         nquads_sink_open(&sink, out, o->base ? o->base : IRI_DEFAULT_BASE);
         break;
     }
-    int rc = export_aliases(db, name, &sink);
-    if (!rc) rc = export_articles(db, name, &sink);
-    if (!rc) rc = export_citations(db, name, &sink);
+    int rc = export_records(db, name, &sink);
     if (sink.finish(sink.state) != 0 && !rc) {
         diag("claimdb: %s: write error\n", name);
         rc = 1;

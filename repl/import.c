@@ -30,13 +30,17 @@ struct import_ctx {
     claimdb *db;
     const import_options *o;
     const char *name; /* for messages */
+    const char *path; /* as given */
     char *dir;        /* folder of the file, for text_file paths */
     FILE *fp;
     long line;
     long long bytes;
     progress prog;
     int failed;
+    int format;
     long claims_added, citations_added, updated, unchanged, articles, aliases, not_found;
+    long reviews, reviews_added, reviews_updated, reviews_unchanged, links_added, unmapped;
+    strmap unmapped_labels; /* label -> how many reviews have it */
     claimdb_stmt *article_stmt[1 << ART_NFIELDS];
     claimdb_stmt *alias_stmt;
 };
@@ -54,6 +58,31 @@ const char *import_dir(const import_ctx *ic)
 const char *import_base(const import_ctx *ic)
 {
     return ic->o->base ? ic->o->base : IMPORT_DEFAULT_BASE;
+}
+
+const char *import_path(const import_ctx *ic)
+{
+    return ic->path;
+}
+
+char *import_slurp(import_ctx *ic, size_t *len)
+{
+    buf b = {0};
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, ic->fp)) > 0) {
+        buf_append(&b, chunk, n);
+        ic->bytes += (long long)n;
+        progress_update(&ic->prog, ic->bytes);
+    }
+    if (ferror(ic->fp)) {
+        buf_free(&b);
+        import_error(ic, 1, 1, "read error: %s", strerror(errno));
+        return NULL;
+    }
+    buf_putc(&b, '\0');
+    *len = b.len - 1;
+    return b.p;
 }
 
 long import_lineno(const import_ctx *ic)
@@ -127,6 +156,27 @@ int import_claim(import_ctx *ic, const rec_claim *c, long line, long col)
         if (ic->not_found++ < IMPORT_MAX_WARNINGS)
             diag("%s:%ld:%ld: warning: the quote is not in article %lld's text\n", ic->name, line,
                  col, (long long)c->article);
+    }
+    return 0;
+}
+
+int import_review(import_ctx *ic, const claimdb_review *r, long line, long col)
+{
+    int added = 0;
+    if (claimdb_review_put(ic->db, r, &added) != CLAIMDB_OK)
+        return import_error(ic, line, col, "%s", claimdb_errmsg_text(ic->db));
+    ic->reviews++;
+    if (added & CLAIMDB_ADDED_REVIEW)
+        ic->reviews_added++;
+    else if (added & CLAIMDB_UPDATED_REVIEW)
+        ic->reviews_updated++;
+    else
+        ic->reviews_unchanged++;
+    if (added & CLAIMDB_ATTACHED_REVIEW) ic->links_added++;
+    if (added & CLAIMDB_RATING_UNMAPPED) {
+        ic->unmapped++;
+        int created;
+        (*strmap_put(&ic->unmapped_labels, r->rating, strlen(r->rating), &created))++;
     }
     return 0;
 }
@@ -206,16 +256,64 @@ static int exec_simple(import_ctx *ic, const char *sql)
     return 0;
 }
 
+typedef struct label_count {
+    const char *label;
+    size_t n;
+} label_count;
+
+static int cmp_label_count(const void *a, const void *b)
+{
+    const label_count *x = a, *y = b;
+    if (x->n != y->n) return x->n < y->n ? 1 : -1;
+    return strcmp(x->label, y->label);
+}
+
+/* The reviews' counts, and the labels the rating table does not know, most frequent first. */
+static void print_review_counts(const import_ctx *ic, buf *b, int first)
+{
+    buf_printf(b,
+               "%s%ld review record%s (%ld reviews added, %ld updated, %ld unchanged), %ld "
+               "link%s to a triple added",
+               first ? "" : ", ", ic->reviews, ic->reviews == 1 ? "" : "s", ic->reviews_added,
+               ic->reviews_updated, ic->reviews_unchanged, ic->links_added,
+               ic->links_added == 1 ? "" : "s");
+    buf_printf(b, ", %ld with an unmapped rating", ic->unmapped);
+    if (!ic->unmapped) return;
+    const strmap *m = &ic->unmapped_labels;
+    label_count *lc = xcalloc(m->n ? m->n : 1, sizeof *lc);
+    size_t n = 0;
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->keys[i]) lc[n++] = (label_count){m->keys[i], m->vals[i]};
+    qsort(lc, n, sizeof *lc, cmp_label_count);
+    buf_puts(b, " (");
+    for (size_t i = 0; i < n && i < 10; i++)
+        buf_printf(b, "%s\"%s\" %zu", i ? ", " : "", lc[i].label, lc[i].n);
+    if (n > 10) buf_printf(b, ", and %zu more label%s", n - 10, n - 10 == 1 ? "" : "s");
+    buf_puts(b, ": verdict other)");
+    free(lc);
+}
+
 static void print_counts(const import_ctx *ic)
 {
     buf b = {0};
-    buf_printf(&b, "%s: %ld claims added, %ld citations added, %ld updated, %ld unchanged",
-               ic->name, ic->claims_added, ic->citations_added, ic->updated, ic->unchanged);
+    buf_printf(&b, "%s: ", ic->name);
+    int review_format = ic->format == FORMAT_LIAR || ic->format == FORMAT_CLAIMREVIEW ||
+                        ic->format == FORMAT_CLAIMSKG;
+    if (review_format) {
+        print_review_counts(ic, &b, 1);
+        if (ic->o->dry_run) buf_puts(&b, " (dry run: nothing stored)");
+        diag("%s\n", b.p);
+        buf_free(&b);
+        return;
+    }
+    buf_printf(&b, "%ld claims added, %ld citations added, %ld updated, %ld unchanged",
+               ic->claims_added, ic->citations_added, ic->updated, ic->unchanged);
     if (ic->articles) buf_printf(&b, ", %ld article%s", ic->articles, ic->articles == 1 ? "" : "s");
     if (ic->aliases) buf_printf(&b, ", %ld alias%s", ic->aliases, ic->aliases == 1 ? "" : "es");
     if (ic->not_found)
         buf_printf(&b, ", %ld quote%s not found in the article's text", ic->not_found,
                    ic->not_found == 1 ? "" : "s");
+    if (ic->reviews) print_review_counts(ic, &b, 0);
     if (ic->o->dry_run) buf_puts(&b, " (dry run: nothing stored)");
     diag("%s\n", b.p);
     buf_free(&b);
@@ -228,13 +326,15 @@ int import_file(claimdb *db, const char *path, const import_options *o)
     ic.db = db;
     ic.o = o;
     ic.name = is_stdin ? "<stdin>" : path;
+    ic.path = path;
     int format = o->format >= 0 ? o->format : format_from_path(path);
     if (format < 0) {
-        diag("%s: cannot tell the format from the file name; give --format tsv, jsonl or "
-             "nquads\n",
+        diag("%s: cannot tell the format from the file name; give --format tsv, jsonl, nquads, "
+             "liar, claimreview or claimskg\n",
              ic.name);
         return 1;
     }
+    ic.format = format;
     ic.fp = is_stdin ? stdin : fopen(path, "rb");
     if (!ic.fp) {
         diag("%s: cannot open: %s\n", ic.name, strerror(errno));
@@ -247,9 +347,12 @@ int import_file(claimdb *db, const char *path, const import_options *o)
     progress_start(&ic.prog, ic.name, total);
 
     if (exec_simple(&ic, "BEGIN;") == 0) {
-        int rc = format == FORMAT_TSV     ? tsv_read(&ic)
-                 : format == FORMAT_JSONL ? jsonl_read(&ic)
-                                          : nquads_read(&ic);
+        int rc = format == FORMAT_TSV           ? tsv_read(&ic)
+                 : format == FORMAT_JSONL       ? jsonl_read(&ic)
+                 : format == FORMAT_LIAR        ? liar_read(&ic)
+                 : format == FORMAT_CLAIMREVIEW ? claimreview_read(&ic)
+                 : format == FORMAT_CLAIMSKG    ? claimskg_read(&ic)
+                                                : nquads_read(&ic);
         if (rc == 0 && ferror(ic.fp))
             import_error(&ic, ic.line + 1, 1, "read error: %s", strerror(errno));
         for (size_t i = 0; i < sizeof ic.article_stmt / sizeof ic.article_stmt[0]; i++)
@@ -267,5 +370,6 @@ int import_file(claimdb *db, const char *path, const import_options *o)
     if (!ic.failed) print_counts(&ic);
     if (!is_stdin) fclose(ic.fp);
     free(ic.dir);
+    strmap_free(&ic.unmapped_labels);
     return ic.failed ? 1 : 0;
 }

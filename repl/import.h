@@ -50,10 +50,20 @@ int import_check_text(import_ctx *ic, const char *line, size_t n);
 int import_claim(import_ctx *ic, const rec_claim *c, long line, long col);
 int import_article(import_ctx *ic, const rec_article *a, long line, long col);
 int import_alias(import_ctx *ic, const rec_alias *a, long line, long col);
+int import_review(import_ctx *ic, const claimdb_review *r, long line, long col);
+/* The file as given on the command line ("-" for standard input), for readers that name
+ * their records after it (LIAR: liar:train/2635.json from train.tsv). */
+const char *import_path(const import_ctx *ic);
+/* The whole rest of the input, for formats that are not line based (JSON-LD); NUL-terminated,
+ * the caller frees it. NULL on a read error (reported). */
+char *import_slurp(import_ctx *ic, size_t *len);
 
 /* The readers: return 0 on success, -1 after an error was reported. */
 int tsv_read(import_ctx *ic);
 int jsonl_read(import_ctx *ic);
 int nquads_read(import_ctx *ic);
+int liar_read(import_ctx *ic);        /* liar.c */
+int claimreview_read(import_ctx *ic); /* claimreview.c */
+int claimskg_read(import_ctx *ic);    /* claimskg.c */
 
 #endif /* CLAIMDB_REPL_IMPORT_H */

@@ -5,6 +5,15 @@
  *   {"type": "article", "id": 4, "title": …, "outlet": …, "date": …, "url": …, "author": …,
  *    "duplicate_of": 0, "text": …}
  *   {"type": "alias", "alias": …, "canonical": …}
+ *   {"type": "review", "claim_reviewed": …, "url": …, "reviewer": …, "author": …,
+ *    "rating": …, "rating_value": 1, "best_rating": 6, "worst_rating": 1, "date": …,
+ *    "claimant": …, "claim_date": …, "appearance": 4 or "https://…", "appearance_url": …
+ *    (the URL when appearance is an article id), "title": …,
+ *    "language": …, "subject": …, "predicate": …, "object": …, "polarity": "+"|"-",
+ *    "verdict": …}                                                   a fact-check review
+ *    (claim_reviewed and url required; subject, predicate and object all or none; verdict,
+ *    written by export, is checked to be one of the six and otherwise not read: the
+ *    library normalises the rating)
  * A citation written by `claimdb extract` also has "method": "extracted" (stored as such;
  * "imported" is the default) and the words as written with their offsets: "subject_text",
  * "subject_start", "subject_end", and the same for predicate, object, claimant and quote
@@ -179,6 +188,98 @@ static int read_alias(const jline *l, json_t *obj)
     return import_alias(l->ic, &a, l->lineno, 1);
 }
 
+static int get_number(const jline *l, json_t *obj, const char *key, int *has, double *out)
+{
+    json_t *v = json_object_get(obj, key);
+    *has = 0;
+    if (!v || json_is_null(v)) return 0;
+    if (!json_is_number(v)) return bad(l, key, "expected a number");
+    *has = 1;
+    *out = json_number_value(v);
+    return 0;
+}
+
+static int read_review(const jline *l, json_t *obj)
+{
+    static const char *const keys[] = {"type",
+                                       "claim_reviewed",
+                                       "url",
+                                       "reviewer",
+                                       "author",
+                                       "rating",
+                                       "rating_value",
+                                       "best_rating",
+                                       "worst_rating",
+                                       "date",
+                                       "claimant",
+                                       "claim_date",
+                                       "appearance",
+                                       "title",
+                                       "language",
+                                       "subject",
+                                       "predicate",
+                                       "object",
+                                       "polarity",
+                                       "verdict",
+                                       "appearance_url",
+                                       NULL};
+    claimdb_review r = {0};
+    const char *pol, *verdict;
+    if (check_keys(l, obj, keys) || get_string(l, obj, "claim_reviewed", 1, &r.claim_reviewed) ||
+        get_string(l, obj, "url", 1, &r.url) || get_string(l, obj, "reviewer", 0, &r.reviewer) ||
+        get_string(l, obj, "author", 0, &r.author) || get_string(l, obj, "rating", 0, &r.rating) ||
+        get_number(l, obj, "rating_value", &r.has_rating_value, &r.rating_value) ||
+        get_number(l, obj, "best_rating", &r.has_best_rating, &r.best_rating) ||
+        get_number(l, obj, "worst_rating", &r.has_worst_rating, &r.worst_rating) ||
+        get_string(l, obj, "date", 0, &r.date) || get_string(l, obj, "claimant", 0, &r.claimant) ||
+        get_string(l, obj, "claim_date", 0, &r.claim_date) ||
+        get_string(l, obj, "title", 0, &r.title) ||
+        get_string(l, obj, "language", 0, &r.language) ||
+        get_string(l, obj, "subject", 0, &r.subject) ||
+        get_string(l, obj, "predicate", 0, &r.predicate) ||
+        get_string(l, obj, "object", 0, &r.object) || get_string(l, obj, "polarity", 0, &pol) ||
+        get_string(l, obj, "verdict", 0, &verdict))
+        return -1;
+    if (r.date && !valid_date(r.date)) return bad(l, "date", "expected a date YYYY-MM-DD");
+    if (r.claim_date && !valid_date(r.claim_date))
+        return bad(l, "claim_date", "expected a date YYYY-MM-DD");
+    int parts = !!r.subject + !!r.predicate + !!r.object;
+    if (parts != 0 && parts != 3) {
+        const char *missing = !r.subject ? "subject" : !r.predicate ? "predicate" : "object";
+        return import_error(l->ic, l->lineno, 1,
+                            "missing field '%s': a review's triple needs subject, predicate and "
+                            "object",
+                            missing);
+    }
+    if (pol && strcmp(pol, "+") && strcmp(pol, "-"))
+        return bad(l, "polarity", "expected \"+\" or \"-\"");
+    if (pol && !parts) return bad(l, "polarity", "a polarity without a triple");
+    r.negated = pol && !strcmp(pol, "-");
+    static const char *const verdicts[] = {"true",         "mostly-true", "mixture",
+                                           "mostly-false", "false",       "other"};
+    int vok = !verdict;
+    for (size_t i = 0; i < 6 && !vok; i++)
+        vok = !strcmp(verdict, verdicts[i]);
+    if (!vok)
+        return bad(l, "verdict",
+                   "expected true, mostly-true, mixture, mostly-false, false or other");
+    json_t *ap = json_object_get(obj, "appearance");
+    if (ap && !json_is_null(ap)) {
+        if (json_is_integer(ap) && json_integer_value(ap) >= 0) {
+            r.has_appearance = 1;
+            r.appearance = (int64_t)json_integer_value(ap);
+        } else if (!json_is_string(ap) || get_string(l, obj, "appearance", 0, &r.appearance_url)) {
+            return bad(l, "appearance", "expected an article id (an integer >= 0) or a URL");
+        }
+    }
+    const char *apu;
+    if (get_string(l, obj, "appearance_url", 0, &apu)) return -1;
+    if (apu && r.appearance_url)
+        return bad(l, "appearance_url", "a second URL: \"appearance\" holds one already");
+    if (apu) r.appearance_url = apu;
+    return import_review(l->ic, &r, l->lineno, 1);
+}
+
 int jsonl_read(import_ctx *ic)
 {
     char *line = NULL;
@@ -207,7 +308,7 @@ int jsonl_read(import_ctx *ic)
             const char *type = NULL;
             json_t *t = json_object_get(obj, "type");
             if (t && !json_is_string(t))
-                rc = bad(&l, "type", "expected \"claim\", \"article\" or \"alias\"");
+                rc = bad(&l, "type", "expected \"claim\", \"article\", \"alias\" or \"review\"");
             else
                 type = t ? json_string_value(t) : "claim";
             if (rc == 0) {
@@ -217,8 +318,11 @@ int jsonl_read(import_ctx *ic)
                     rc = read_article(&l, obj);
                 else if (!strcmp(type, "alias"))
                     rc = read_alias(&l, obj);
+                else if (!strcmp(type, "review"))
+                    rc = read_review(&l, obj);
                 else
-                    rc = bad(&l, "type", "expected \"claim\", \"article\" or \"alias\"");
+                    rc =
+                        bad(&l, "type", "expected \"claim\", \"article\", \"alias\" or \"review\"");
             }
         }
         json_decref(obj);
@@ -295,6 +399,46 @@ static int sink_claim(void *state, const rec_claim *c)
     return emit(state, obj, digits);
 }
 
+static int sink_review(void *state, const rec_review *rr)
+{
+    const claimdb_review *r = &rr->r;
+    json_t *obj = json_object();
+    set_str(obj, "type", "review");
+    set_str(obj, "url", r->url);
+    set_str(obj, "claim_reviewed", r->claim_reviewed);
+    set_str(obj, "reviewer", r->reviewer);
+    set_str(obj, "author", r->author);
+    set_str(obj, "date", r->date);
+    set_str(obj, "rating", r->rating);
+    int digits = 15;
+    const int has[3] = {r->has_rating_value, r->has_best_rating, r->has_worst_rating};
+    const double num[3] = {r->rating_value, r->best_rating, r->worst_rating};
+    static const char *const names[3] = {"rating_value", "best_rating", "worst_rating"};
+    for (int i = 0; i < 3; i++) {
+        if (!has[i]) continue;
+        json_object_set_new(obj, names[i], json_real(num[i]));
+        if (real_digits(num[i]) > digits) digits = real_digits(num[i]);
+    }
+    set_str(obj, "verdict", rr->verdict);
+    set_str(obj, "claimant", r->claimant);
+    set_str(obj, "claim_date", r->claim_date);
+    if (r->has_appearance) {
+        json_object_set_new(obj, "appearance", json_integer((json_int_t)r->appearance));
+        set_str(obj, "appearance_url", r->appearance_url);
+    } else {
+        set_str(obj, "appearance", r->appearance_url);
+    }
+    set_str(obj, "title", r->title);
+    set_str(obj, "language", r->language);
+    if (r->subject) {
+        set_str(obj, "subject", r->subject);
+        set_str(obj, "predicate", r->predicate);
+        set_str(obj, "object", r->object);
+        set_str(obj, "polarity", r->negated ? "-" : "+");
+    }
+    return emit(state, obj, digits);
+}
+
 static int sink_finish(void *state)
 {
     jsonl_sink *s = state;
@@ -311,5 +455,6 @@ void jsonl_sink_open(export_sink *sink, FILE *out)
     sink->alias = sink_alias;
     sink->article = sink_article;
     sink->claim = sink_claim;
+    sink->review = sink_review;
     sink->finish = sink_finish;
 }

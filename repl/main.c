@@ -24,8 +24,8 @@
 
 static const char usage_text[] =
     "Usage: claimdb [DB] [OPTIONS] [STATEMENTS]\n"
-    "       claimdb import DB FILE... [--format tsv|jsonl|nquads] [--dry-run] [--base IRI]\n"
-    "       claimdb export DB [--format tsv|jsonl|nquads] [-o FILE] [--base IRI]\n"
+    "       claimdb import DB FILE... [--format F] [--dry-run] [--base IRI] [--ratings FILE]\n"
+    "       claimdb export DB [--format tsv|jsonl|nquads|claimreview] [-o FILE] [--base IRI]\n"
     "       claimdb check DB\n"
     "       claimdb extract [--jobs N] [--deep] [FILE...]\n"
     "       claimdb ingest DB [--deep] FILE|DIR...\n"
@@ -34,9 +34,9 @@ static const char usage_text[] =
     "Query the claim database DB with ClaimQL STATEMENTS, the statements of -f files, or\n"
     "those read from standard input when it is not a terminal; with none of these, on a\n"
     "terminal, start the interactive shell. A DB that does not exist is created by the\n"
-    "first statement when it writes (ASSERT, RETRACT, ARTICLE, ALIAS, BEGIN), or at once\n"
-    "with --create; a first statement that only reads is an error. A DB you may not write\n"
-    "is opened read-only.\n"
+    "first statement when it writes (ASSERT, RETRACT, ARTICLE, ALIAS, REVIEW, BEGIN), or\n"
+    "at once with --create; a first statement that only reads is an error. A DB you may\n"
+    "not write is opened read-only.\n"
     "Without DB, open the bundled demo database read-only ($CLAIMDB_DEMO, else demo.db\n"
     "beside the program; 'make demo' builds it); a lone argument holding a ';' that names\n"
     "no file is taken as STATEMENTS for it.\n"
@@ -64,14 +64,17 @@ static const char usage_text[] =
 
 /* The subcommands' part, apart: one string literal may hold at most 4095 bytes in C11. */
 static const char usage_subcommands[] =
-    "import: load TSV (.tsv), JSON Lines (.jsonl, .ndjson) or N-Quads (.nq, .nt) files,\n"
-    "  each in one transaction ('-': standard input, needs --format).\n"
-    "      --format F        the format, when the file name does not tell\n"
+    "import: load TSV (.tsv), JSON Lines (.jsonl, .ndjson) or N-Quads (.nq, .nt) files, or\n"
+    "  fact-check reviews from ClaimReview JSON-LD (.jsonld), ClaimsKG CSV (.csv) or LIAR\n"
+    "  TSV; each file in one transaction ('-': standard input, needs --format).\n"
+    "      --format F        tsv, jsonl, nquads, claimreview, claimskg or liar, when the file\n"
+    "                        name does not tell\n"
     "      --dry-run         check the files, store nothing\n"
     "      --base IRI        N-Quads IRI base (default urn:claimdb:)\n"
+    "      --ratings FILE    more rating labels (label TAB verdict); also $CLAIMDB_RATINGS\n"
     "      --timeout MS      how long to wait for another writer (default 5000)\n"
-    "export: write every alias, article and citation, in a stable order.\n"
-    "      --format F        tsv, jsonl or nquads (or from the -o file name)\n"
+    "export: write every alias, article, citation and review, in a stable order.\n"
+    "      --format F        tsv, jsonl, nquads or claimreview (or from the -o file name)\n"
     "  -o, --output FILE     write to FILE instead of standard output\n"
     "      --base IRI        N-Quads IRI base (default urn:claimdb:)\n"
     "check: verify the file's structure and that its indexes, statistics and counters\n"
@@ -84,9 +87,10 @@ static const char usage_subcommands[] =
     "  claims extracted from them, one transaction per article; the same text again is a\n"
     "  no-op, a near duplicate of an earlier article is marked DUPLICATE OF it.\n"
     "      --deep            extract as 'claimdb extract --deep' does\n"
-    "merge: copy the aliases, articles and citations of each DB into OUT (created when\n"
-    "  missing) in one transaction, with the rules of ALIAS and import: merging a DB twice\n"
-    "  changes nothing. An article id that two files give different fields is an error.\n"
+    "merge: copy the aliases, articles, citations and reviews of each DB into OUT (created\n"
+    "  when missing) in one transaction, with the rules of ALIAS and import: merging a DB\n"
+    "  twice changes nothing. An article id that two files give different fields is an\n"
+    "  error.\n"
     "      --offset-articles N  add N to the article ids of the DBs after it\n"
     "      --renumber        each DB's ids go after the largest id already in OUT\n"
     "      --dry-run         check, store nothing\n"
@@ -179,7 +183,7 @@ static int looks_like_statement(const char *a)
 static int cmd_import(int argc, char **argv)
 {
     import_options o = {-1, 0, NULL};
-    const char *dbpath = NULL;
+    const char *dbpath = NULL, *ratings = NULL;
     const char **files = xmalloc((size_t)argc * sizeof *files);
     int nfiles = 0, timeout_ms = SHELL_DEFAULT_TIMEOUT_MS;
     for (int i = 2; i < argc; i++) {
@@ -194,7 +198,14 @@ static int cmd_import(int argc, char **argv)
             if (!(v = option_value(argc, argv, &i, "--format")) ||
                 (o.format = format_from_name(v)) < 0) {
                 free(files);
-                return usage_error("--format needs tsv, jsonl or nquads, not '%s'", v ? v : "");
+                return usage_error("--format needs tsv, jsonl, nquads, claimreview, claimskg or "
+                                   "liar, not '%s'",
+                                   v ? v : "");
+            }
+        } else if (is_opt(a, NULL, "--ratings")) {
+            if (!(ratings = option_value(argc, argv, &i, "--ratings"))) {
+                free(files);
+                return usage_error("%s needs a file", a);
             }
         } else if (is_opt(a, NULL, "--base")) {
             if (!(o.base = option_value(argc, argv, &i, "--base"))) {
@@ -222,6 +233,12 @@ static int cmd_import(int argc, char **argv)
         free(files);
         return 1;
     }
+    if (ratings && claimdb_ratings_load(db, ratings) != CLAIMDB_OK) {
+        diag("claimdb: %s\n", claimdb_errmsg_text(db));
+        free(files);
+        claimdb_close(db);
+        return 1;
+    }
     int rc = 0;
     for (int i = 0; i < nfiles; i++)
         if (import_file(db, files[i], &o) != 0) rc = 1;
@@ -241,8 +258,10 @@ static int cmd_export(int argc, char **argv)
         const char *v;
         if (is_opt(a, NULL, "--format")) {
             if (!(v = option_value(argc, argv, &i, "--format")) ||
-                (o.format = format_from_name(v)) < 0)
-                return usage_error("--format needs tsv, jsonl or nquads, not '%s'", v ? v : "");
+                (o.format = format_from_name(v)) < 0 || o.format == FORMAT_LIAR ||
+                o.format == FORMAT_CLAIMSKG)
+                return usage_error("--format needs tsv, jsonl, nquads or claimreview, not '%s'",
+                                   v ? v : "");
         } else if (is_opt(a, NULL, "--base")) {
             if (!(o.base = option_value(argc, argv, &i, "--base")))
                 return usage_error("%s needs an IRI", a);
@@ -259,7 +278,9 @@ static int cmd_export(int argc, char **argv)
     }
     if (!dbpath) return usage_error("%s", "export needs a database");
     if (o.format < 0 && outpath) o.format = format_from_path(outpath);
-    if (o.format < 0) return usage_error("%s", "export needs --format tsv, jsonl or nquads");
+    if (o.format == FORMAT_LIAR || o.format == FORMAT_CLAIMSKG) o.format = -1;
+    if (o.format < 0)
+        return usage_error("%s", "export needs --format tsv, jsonl, nquads or claimreview");
     claimdb *db = NULL;
     if (open_db(dbpath, CLAIMDB_OPEN_READONLY, NULL, &db)) return 1;
     FILE *out = stdout;
@@ -636,6 +657,12 @@ int main(int argc, char **argv)
         if (nfiles == 0 && !statements) batch_run_file(&sh, "-");
     }
     fflush(stdout);
+    if (sh.db && !claimdb_autocommit(sh.db)) {
+        /* closing rolls it back: say so rather than lose the changes silently */
+        diag("claimdb: the input ended inside BEGIN without COMMIT: its changes are rolled "
+             "back\n");
+        sh.failed = 1;
+    }
     int rc = sh.exit_code >= 0 ? sh.exit_code : sh.failed ? 1 : 0;
     shell_free(&sh);
     free(demo);

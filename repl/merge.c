@@ -3,7 +3,8 @@
  * polarities) and written into OUT inside one BEGIN … COMMIT: aliases first (so that the
  * citations that follow are aliased as ASSERT would), then articles (so that quotes are placed
  * in their texts), then citations through claimdb_assert() with their STORED time and their
- * METHOD. The rules are those of ALIAS and import, so merging a file twice changes nothing.
+ * METHOD, then fact-check reviews (SHOW REVIEWS) through claimdb_review_put(). The rules are
+ * those of ALIAS and import, so merging a file twice changes nothing.
  *
  * Articles are the one thing two inputs can disagree on: the same id with another title, text,
  * ... is an error naming both files, unless the ids of an input are moved (--offset-articles N,
@@ -92,7 +93,7 @@ typedef struct merge_ctx {
     claimdb_stmt *article_stmt[1 << F_N]; /* ARTICLE with the clauses of each field mask */
     claimdb_stmt *alias_stmt;
     claimdb_stmt *show_out; /* SHOW ARTICLE $id on OUT */
-    long claims_added, citations_added, updated, unchanged, articles, aliases;
+    long claims_added, citations_added, updated, unchanged, articles, aliases, reviews;
     long total_citations;
 } merge_ctx;
 
@@ -369,6 +370,94 @@ static int merge_citations(merge_ctx *m, claimdb *in, int which)
     return 0;
 }
 
+/* Every review of the input, one SHOW REVIEWS row per (review, triple): a review is identified
+ * by its URL, so the rows of one review store it once and add its links. An appearance in an
+ * article of the input moves with the input's article ids. */
+static int merge_reviews(merge_ctx *m, claimdb *in, int which)
+{
+    const char *name = m->inputs[which].path;
+    int64_t offset = m->inputs[which].offset;
+    claimdb_stmt *show = prepare(in, name, "SHOW REVIEWS;");
+    if (!show) return -1;
+    enum {
+        R_URL,
+        R_TEXT,
+        R_REVIEWER,
+        R_AUTHOR,
+        R_DATE,
+        R_RATING,
+        R_VALUE,
+        R_BEST,
+        R_WORST,
+        R_CLAIMANT,
+        R_CLAIM_DATE,
+        R_APPEARANCE,
+        R_APPEARANCE_URL,
+        R_LANGUAGE,
+        R_TITLE,
+        R_S,
+        R_P,
+        R_O,
+        R_POL,
+        R_N
+    };
+    static const char *const cols[R_N] = {
+        "url",        "claim_reviewed", "reviewer",       "author",       "date",
+        "rating",     "rating_value",   "best_rating",    "worst_rating", "claimant",
+        "claim_date", "appearance",     "appearance_url", "language",     "title",
+        "subject",    "predicate",      "object",         "polarity"};
+    int col[R_N];
+    for (int i = 0; i < R_N; i++)
+        col[i] = column_index(show, cols[i]);
+    int rc, err = 0;
+    while (!err && (rc = claimdb_step(show)) == CLAIMDB_ROW) {
+        claimdb_review r = {0};
+        const char **texts[] = {&r.url,
+                                &r.claim_reviewed,
+                                &r.reviewer,
+                                &r.author,
+                                &r.date,
+                                &r.rating,
+                                NULL,
+                                NULL,
+                                NULL,
+                                &r.claimant,
+                                &r.claim_date,
+                                NULL,
+                                &r.appearance_url,
+                                &r.language,
+                                &r.title,
+                                &r.subject,
+                                &r.predicate,
+                                &r.object};
+        for (int i = 0; i < R_POL; i++)
+            if (texts[i]) *texts[i] = text_at(show, col[i]);
+        int *has[3] = {&r.has_rating_value, &r.has_best_rating, &r.has_worst_rating};
+        double *num[3] = {&r.rating_value, &r.best_rating, &r.worst_rating};
+        for (int i = 0; i < 3; i++)
+            if (text_at(show, col[R_VALUE + i])) {
+                *has[i] = 1;
+                *num[i] = claimdb_column_double(show, col[R_VALUE + i]);
+            }
+        if (text_at(show, col[R_APPEARANCE])) {
+            r.has_appearance = 1;
+            r.appearance = claimdb_column_int64(show, col[R_APPEARANCE]) + offset;
+        }
+        const char *pol = text_at(show, col[R_POL]);
+        r.negated = pol && !strcmp(pol, "-");
+        if (claimdb_review_put(m->out, &r, NULL) != CLAIMDB_OK) {
+            diag("claimdb: merge: %s: the review %s cannot be stored in %s: %s\n", name,
+                 r.url ? r.url : "?", m->outpath, claimdb_errmsg_text(m->out));
+            err = -1;
+            break;
+        }
+        m->reviews++;
+    }
+    if (!err && rc != CLAIMDB_DONE) err = db_failed(in, name, "reading the reviews");
+    claimdb_finalize(show);
+    return err;
+}
+
 /* ---- the driver --------------------------------------------------------------------------- */
 
 static int same_file(const char *a, const char *b)
@@ -398,11 +487,12 @@ static void print_counts(merge_ctx *m, const char *name)
                m->claims_added, m->citations_added, m->updated, m->unchanged);
     if (m->articles) buf_printf(&b, ", %ld article%s", m->articles, m->articles == 1 ? "" : "s");
     if (m->aliases) buf_printf(&b, ", %ld alias%s", m->aliases, m->aliases == 1 ? "" : "es");
+    if (m->reviews) buf_printf(&b, ", %ld review record%s", m->reviews, m->reviews == 1 ? "" : "s");
     diag("%s\n", b.p);
     buf_free(&b);
     m->total_citations += m->citations_added + m->updated + m->unchanged;
     m->claims_added = m->citations_added = m->updated = m->unchanged = m->articles = 0;
-    m->aliases = 0;
+    m->aliases = m->reviews = 0;
 }
 
 static int merge_one(merge_ctx *m, const merge_input *in, int which)
@@ -422,6 +512,7 @@ static int merge_one(merge_ctx *m, const merge_input *in, int which)
     int err = merge_aliases(m, db, in->path);
     if (!err) err = merge_articles(m, db, which);
     if (!err) err = merge_citations(m, db, which);
+    if (!err) err = merge_reviews(m, db, which);
     claimdb_close(db);
     if (!err) print_counts(m, in->path);
     return err;

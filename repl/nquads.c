@@ -11,10 +11,18 @@
  *     <BASE vocab/title|outlet|url|author|text> "…", <BASE vocab/date> "…"^^xsd:date,
  *     <BASE vocab/duplicateOf> <BASE article/M>
  *   alias (default graph)          <BASE term/A> <BASE vocab/aliasOf> <BASE term/B> .
+ *   review (graph <BASE reviews>)  <BASE review/PCT(url)> a schema:ClaimReview, with
+ *     schema:url, claimReviewed, author (an Organization: the reviewer), creator (a Person),
+ *     datePublished, headline, inLanguage, reviewRating (a Rating: alternateName, ratingValue,
+ *     bestRating, worstRating), itemReviewed (a Claim: author, datePublished, appearance),
+ *     <BASE vocab/verdict> "false", and per triple <BASE vocab/about> a reified rdf:Statement
+ *     (as a citation's node). The reader does not read reviews back (JSON Lines and JSON-LD
+ *     do): it skips the graph <BASE reviews> and says how many quads it skipped.
  * Reading goes line by line (N-Quads is line-based), so errors have their line; the records
  * are gathered and stored at the end, since a citation's quads may come in any order. */
 #include "import.h"
 
+#include "output.h"
 #include "util.h"
 
 #include <serd/serd.h>
@@ -108,6 +116,7 @@ typedef struct nq_reader {
     pend_article *arts;
     size_t narts, caparts;
     strmap artmap;
+    long review_quads; /* quads of the graph <BASE reviews>, not read */
 } nq_reader;
 
 static SerdStatus on_serd_error(void *handle, const SerdError *e)
@@ -397,6 +406,11 @@ static SerdStatus on_statement(void *handle, SerdStatementFlags flags, const Ser
     (void)flags;
     (void)lang;
     if (r->failed) return SERD_FAILURE;
+    const char *rest;
+    if (graph && graph->type == SERD_URI && under(r, graph, "reviews", &rest) && !*rest) {
+        r->review_quads++;
+        return SERD_SUCCESS;
+    }
     /* Serd decodes "\u0000" to a NUL byte; every later step reads C strings and would cut the
      * literal there ("a\u0000b" was stored as "a"). TSV and JSON Lines refuse NUL too. */
     const SerdNode *nodes[] = {subject, predicate, object};
@@ -509,6 +523,10 @@ int nquads_read(import_ctx *ic)
     free(line);
     serd_reader_free(reader);
     int rc = r.failed ? -1 : flush(&r);
+    if (rc == 0 && r.review_quads)
+        diag("%s: %ld quad%s of the graph <%sreviews> not read: reviews are imported from JSON "
+             "Lines or ClaimReview JSON-LD\n",
+             import_name(ic), r.review_quads, r.review_quads == 1 ? "" : "s", r.base);
     reader_free(&r);
     return rc;
 }
@@ -523,8 +541,9 @@ typedef struct nq_sink {
     long nblank;
     buf iri[4];
     int err;
-    buf prev;      /* the (claim, article) of the last positive citation written */
-    int prev_bare; /* it was written as a plain quad only */
+    buf prev;        /* the (claim, article) of the last positive citation written */
+    int prev_bare;   /* it was written as a plain quad only */
+    buf prev_review; /* the URL of the last review written */
 } nq_sink;
 
 static SerdNode uri(buf *b, const char *base, const char *kind, const char *name, int encode)
@@ -674,6 +693,127 @@ static int sink_claim(void *state, const rec_claim *c)
     return s->err ? -1 : 0;
 }
 
+#define SCHEMA "https://schema.org/"
+
+static SerdNode blank(nq_sink *s, char *label, size_t size)
+{
+    snprintf(label, size, "r%ld", ++s->nblank);
+    return serd_node_from_string(SERD_BLANK, (const uint8_t *)label);
+}
+
+/* node rdf:type schema:type, schema:name name (in the reviews graph), for an author. */
+static void named_node(nq_sink *s, const SerdNode *g, const SerdNode *sub, const char *prop,
+                       const char *type, const char *name)
+{
+    char label[32];
+    SerdNode n = blank(s, label, sizeof label);
+    SerdNode p = fixed(prop), rt = fixed(RDF "type"), t = fixed(type), pn = fixed(SCHEMA "name");
+    SerdNode v = literal(name);
+    quad(s, g, sub, &p, &n, NULL);
+    quad(s, g, &n, &rt, &t, NULL);
+    quad(s, g, &n, &pn, &v, NULL);
+}
+
+static int sink_review(void *state, const rec_review *rr)
+{
+    nq_sink *s = state;
+    const claimdb_review *r = &rr->r;
+    buf g_iri = {0}, r_iri = {0};
+    SerdNode g = uri(&g_iri, s->base, "reviews", "", 0);
+    SerdNode rv = uri(&r_iri, s->base, "review/", r->url, 1);
+    SerdNode rt = fixed(RDF "type"), xdate = fixed(XSD "date"), xd = fixed(XSD "double");
+    SerdNode xuri = fixed(XSD "anyURI");
+    int first = !s->prev_review.p || strcmp(s->prev_review.p, r->url);
+    if (first) {
+        buf_clear(&s->prev_review);
+        buf_puts(&s->prev_review, r->url);
+        SerdNode cls = fixed(SCHEMA "ClaimReview"), p, v;
+        quad(s, &g, &rv, &rt, &cls, NULL);
+        static const char *const props[] = {SCHEMA "url", SCHEMA "claimReviewed",
+                                            SCHEMA "datePublished", SCHEMA "headline",
+                                            SCHEMA "inLanguage"};
+        const char *vals[] = {r->url, r->claim_reviewed, r->date, r->title, r->language};
+        const SerdNode *types[] = {&xuri, NULL, &xdate, NULL, NULL};
+        for (size_t i = 0; i < 5; i++) {
+            if (!vals[i]) continue;
+            p = fixed(props[i]);
+            v = literal(vals[i]);
+            quad(s, &g, &rv, &p, &v, types[i]);
+        }
+        if (r->reviewer)
+            named_node(s, &g, &rv, SCHEMA "author", SCHEMA "Organization", r->reviewer);
+        if (r->author) named_node(s, &g, &rv, SCHEMA "creator", SCHEMA "Person", r->author);
+        char label[32], num[64];
+        if (r->rating || r->has_rating_value || r->has_best_rating || r->has_worst_rating) {
+            SerdNode rating = blank(s, label, sizeof label), rcls = fixed(SCHEMA "Rating");
+            p = fixed(SCHEMA "reviewRating");
+            quad(s, &g, &rv, &p, &rating, NULL);
+            quad(s, &g, &rating, &rt, &rcls, NULL);
+            if (r->rating) {
+                p = fixed(SCHEMA "alternateName");
+                v = literal(r->rating);
+                quad(s, &g, &rating, &p, &v, NULL);
+            }
+            const int has[3] = {r->has_rating_value, r->has_best_rating, r->has_worst_rating};
+            const double nums[3] = {r->rating_value, r->best_rating, r->worst_rating};
+            static const char *const nprops[3] = {SCHEMA "ratingValue", SCHEMA "bestRating",
+                                                  SCHEMA "worstRating"};
+            for (int i = 0; i < 3; i++) {
+                if (!has[i]) continue;
+                format_real(num, sizeof num, nums[i]);
+                p = fixed(nprops[i]);
+                v = literal(num);
+                quad(s, &g, &rating, &p, &v, &xd);
+            }
+        }
+        char clabel[32];
+        SerdNode claim = blank(s, clabel, sizeof clabel), ccls = fixed(SCHEMA "Claim");
+        p = fixed(SCHEMA "itemReviewed");
+        quad(s, &g, &rv, &p, &claim, NULL);
+        quad(s, &g, &claim, &rt, &ccls, NULL);
+        if (r->claimant) named_node(s, &g, &claim, SCHEMA "author", SCHEMA "Thing", r->claimant);
+        if (r->claim_date) {
+            p = fixed(SCHEMA "datePublished");
+            v = literal(r->claim_date);
+            quad(s, &g, &claim, &p, &v, &xdate);
+        }
+        p = fixed(SCHEMA "appearance");
+        if (r->appearance_url) {
+            v = literal(r->appearance_url);
+            quad(s, &g, &claim, &p, &v, &xuri);
+        }
+        if (r->has_appearance) {
+            buf a = {0};
+            snprintf(num, sizeof num, "%lld", (long long)r->appearance);
+            SerdNode art = uri(&a, s->base, "article/", num, 0);
+            quad(s, &g, &claim, &p, &art, NULL);
+            buf_free(&a);
+        }
+        if (rr->verdict) {
+            v = literal(rr->verdict);
+            vocab_quad(s, &g, &rv, "verdict", &v, NULL);
+        }
+    }
+    if (r->subject) {
+        char label[32];
+        buf b[3] = {{0}};
+        SerdNode sub = uri(&b[0], s->base, "term/", r->subject, 1);
+        SerdNode pred = uri(&b[1], s->base, "pred/", r->predicate, 1);
+        SerdNode obj = uri(&b[2], s->base, "term/", r->object, 1);
+        SerdNode node = node_head(s, label, sizeof label, &g, &sub, &pred, &obj);
+        vocab_quad(s, &g, &rv, "about", &node, NULL);
+        if (r->negated) {
+            SerdNode t = literal("true"), xb = fixed(XSD "boolean");
+            vocab_quad(s, &g, &node, "negated", &t, &xb);
+        }
+        for (int i = 0; i < 3; i++)
+            buf_free(&b[i]);
+    }
+    buf_free(&g_iri);
+    buf_free(&r_iri);
+    return s->err ? -1 : 0;
+}
+
 static int sink_finish(void *state)
 {
     nq_sink *s = state;
@@ -684,6 +824,7 @@ static int sink_finish(void *state)
     for (size_t i = 0; i < 4; i++)
         buf_free(&s->iri[i]);
     buf_free(&s->prev);
+    buf_free(&s->prev_review);
     free(s->base);
     free(s);
     return rc;
@@ -700,5 +841,6 @@ void nquads_sink_open(export_sink *sink, FILE *out, const char *base)
     sink->alias = sink_alias;
     sink->article = sink_article;
     sink->claim = sink_claim;
+    sink->review = sink_review;
     sink->finish = sink_finish;
 }

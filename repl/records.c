@@ -9,9 +9,18 @@ static const struct {
     const char *name;
     int format;
 } names[] = {
-    {"tsv", FORMAT_TSV},         {"jsonl", FORMAT_JSONL}, {"ndjson", FORMAT_JSONL},
-    {"nquads", FORMAT_NQUADS},   {"nq", FORMAT_NQUADS},   {"nt", FORMAT_NQUADS},
+    {"tsv", FORMAT_TSV},
+    {"jsonl", FORMAT_JSONL},
+    {"ndjson", FORMAT_JSONL},
+    {"nquads", FORMAT_NQUADS},
+    {"nq", FORMAT_NQUADS},
+    {"nt", FORMAT_NQUADS},
     {"ntriples", FORMAT_NQUADS},
+    {"liar", FORMAT_LIAR},
+    {"claimreview", FORMAT_CLAIMREVIEW},
+    {"jsonld", FORMAT_CLAIMREVIEW},
+    {"claimskg", FORMAT_CLAIMSKG},
+    {"csv", FORMAT_CLAIMSKG},
 };
 
 int format_from_name(const char *name)
@@ -38,6 +47,12 @@ const char *format_name(int format)
         return "jsonl";
     case FORMAT_NQUADS:
         return "nquads";
+    case FORMAT_LIAR:
+        return "liar";
+    case FORMAT_CLAIMREVIEW:
+        return "claimreview";
+    case FORMAT_CLAIMSKG:
+        return "claimskg";
     default:
         return "?";
     }

@@ -6,11 +6,24 @@
 #include <stdint.h>
 #include <stdio.h>
 
-enum { FORMAT_TSV, FORMAT_JSONL, FORMAT_NQUADS, FORMAT_COUNT };
+#include "claimdb.h"
 
-/* The format called name ("tsv", "jsonl", "nquads"; also "ndjson", "nq", "nt"), or -1. */
+/* The first three carry everything; the others carry fact-check reviews only: LIAR's TSV
+ * (import), schema.org ClaimReview as JSON-LD (import and export), ClaimsKG's CSV (import). */
+enum {
+    FORMAT_TSV,
+    FORMAT_JSONL,
+    FORMAT_NQUADS,
+    FORMAT_LIAR,
+    FORMAT_CLAIMREVIEW,
+    FORMAT_CLAIMSKG,
+    FORMAT_COUNT
+};
+
+/* The format called name ("tsv", "jsonl", "nquads", "liar", "claimreview", "claimskg"; also
+ * "ndjson", "nq", "nt", "jsonld", "csv"), or -1. */
 int format_from_name(const char *name);
-/* The format a file's extension names (.tsv, .jsonl/.ndjson, .nq/.nt), or -1. */
+/* The format a file's extension names (.tsv, .jsonl/.ndjson, .nq/.nt, .jsonld, .csv), or -1. */
 int format_from_path(const char *path);
 const char *format_name(int format);
 
@@ -38,13 +51,23 @@ typedef struct rec_alias {
     const char *alias, *canonical;
 } rec_alias;
 
-/* Where export sends records, in this order: aliases, articles, citations. Each function
- * returns 0, or -1 on a write error. finish flushes and frees the state. */
+/* A fact-check review: the API's record, plus the verdict on export (NULL on import: the
+ * library normalises the rating). */
+typedef struct rec_review {
+    claimdb_review r;
+    const char *verdict;
+} rec_review;
+
+/* Where export sends records, in this order: aliases, articles, citations, reviews (one
+ * record per review and triple it is about). Each function returns 0, or -1 on a write error;
+ * a NULL function means the format cannot hold such records (the export says how many it
+ * left out). finish flushes and frees the state. */
 typedef struct export_sink {
     void *state;
     int (*alias)(void *state, const rec_alias *a);
     int (*article)(void *state, const rec_article *a);
     int (*claim)(void *state, const rec_claim *c);
+    int (*review)(void *state, const rec_review *r);
     int (*finish)(void *state);
 } export_sink;
 
@@ -52,5 +75,6 @@ typedef struct export_sink {
 void tsv_sink_open(export_sink *sink, FILE *out);
 void jsonl_sink_open(export_sink *sink, FILE *out);
 void nquads_sink_open(export_sink *sink, FILE *out, const char *base);
+void claimreview_sink_open(export_sink *sink, FILE *out);
 
 #endif /* CLAIMDB_REPL_RECORDS_H */

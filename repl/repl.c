@@ -13,6 +13,7 @@
 #include <histedit.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <dirent.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <utf8proc.h>
@@ -222,6 +223,55 @@ static size_t common_prefix(const candidates *c)
     return n;
 }
 
+/* File names starting with word (its folder part, then the names in that folder). */
+static void file_candidates(const char *word, candidates *c)
+{
+    const char *slash = strrchr(word, '/');
+    char *dir = slash ? xstrndup(word, (size_t)(slash - word) + 1) : xstrdup("");
+    const char *base = slash ? slash + 1 : word;
+    DIR *d = opendir(*dir ? dir : ".");
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (e->d_name[0] == '.' && base[0] != '.') continue;
+        if (strncmp(e->d_name, base, strlen(base))) continue;
+        buf w = {0};
+        buf_printf(&w, "%s%s", dir, e->d_name);
+        struct stat sb;
+        if (stat(w.p, &sb) == 0 && S_ISDIR(sb.st_mode)) buf_putc(&w, '/');
+        add_candidate(c, w.p, w.p);
+        buf_free(&w);
+    }
+    if (d) closedir(d);
+    free(dir);
+}
+
+/* The arguments a dot-command takes at the word being completed: modes, on/off, files. 1 when
+ * the command is one of those (candidates, possibly none, were added), else 0. */
+static int argument_candidates(const char *cmd, size_t cmdlen, const char *word, candidates *c)
+{
+    static const char *const flags[] = {".headers", ".echo", ".bail", ".timer"};
+    static const char *const files[] = {".read",   ".import", ".export",
+                                        ".output", ".once",   ".ingest"};
+    for (size_t i = 0; i < sizeof flags / sizeof *flags; i++)
+        if (strlen(flags[i]) == cmdlen && !strncmp(cmd, flags[i], cmdlen)) {
+            if (!strncmp("on", word, strlen(word))) add_candidate(c, "on", "on");
+            if (!strncmp("off", word, strlen(word))) add_candidate(c, "off", "off");
+            return 1;
+        }
+    if (cmdlen == 5 && !strncmp(cmd, ".mode", 5)) {
+        for (int m = 0; m < OUTPUT_COUNT; m++)
+            if (!strncmp(output_mode_name(m), word, strlen(word)))
+                add_candidate(c, output_mode_name(m), output_mode_name(m));
+        return 1;
+    }
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++)
+        if (strlen(files[i]) == cmdlen && !strncmp(cmd, files[i], cmdlen)) {
+            file_candidates(word, c);
+            return 1;
+        }
+    return 0;
+}
+
 static unsigned char complete(EditLine *el, int ch)
 {
     (void)ch;
@@ -254,7 +304,36 @@ static unsigned char complete(EditLine *el, int ch)
     int at_entry_start = !r->entry.len;
     for (const char *p = line; p < start && at_entry_start; p++)
         if (*p != ' ' && *p != '\t') at_entry_start = 0;
-    if (!quoted && word[0] == '.' && at_entry_start) {
+    /* the first word of the entry: a dot-command takes its arguments next, SHOW its kinds */
+    const char *first = line;
+    while (first < start && (*first == ' ' || *first == '\t'))
+        first++;
+    size_t firstlen = 0;
+    while (first + firstlen < start && first[firstlen] != ' ' && first[firstlen] != '\t')
+        firstlen++;
+    int after_first = first + firstlen < start;
+    int in_command = !r->entry.len && after_first && *first == '.';
+    int second = after_first; /* the word is the entry's second */
+    for (const char *p = first + firstlen; p < start && second; p++)
+        second = *p == ' ' || *p == '\t';
+    int after_show = !quoted && second && firstlen == 4 && !ascii_ncasecmp(first, "show", 4);
+    if (!quoted && in_command && argument_candidates(first, firstlen, word, &c)) {
+        /* the command's arguments, even none: never terms */
+    } else if (after_show) {
+        static const char *const shows[] = {"ARTICLES", "ARTICLE", "PREDICATES", "ALIASES",
+                                            "STATS",    "TERMS",   "QUOTES"};
+        int lower = word[0] >= 'a' && word[0] <= 'z';
+        for (size_t i = 0; i < sizeof shows / sizeof *shows; i++) {
+            if (ascii_ncasecmp(shows[i], word, strlen(word))) continue;
+            char *kw = xstrdup(shows[i]);
+            if (lower)
+                for (char *p = kw; *p; p++)
+                    if (*p >= 'A' && *p <= 'Z') *p = (char)(*p - 'A' + 'a');
+            add_candidate(&c, kw, kw);
+            free(kw);
+        }
+    } else if (!quoted && word[0] == '.' && at_entry_start) {
+
         for (size_t i = 0; dot_command_name(i); i++)
             if (!strncmp(dot_command_name(i), word, strlen(word)))
                 add_candidate(&c, dot_command_name(i), dot_command_name(i));

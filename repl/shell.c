@@ -65,6 +65,7 @@ void shell_free(shell *sh)
     free(sh->widths);
     output_close(sh);
     free(sh->nullvalue);
+    free(sh->opened_path);
     claimdb_close(sh->db);
     sh->db = NULL;
 }
@@ -122,7 +123,8 @@ int shell_db(shell *sh, int write)
 
 int shell_is_write(const char *text, const char *end)
 {
-    static const char *const writes[] = {"ASSERT", "RETRACT", "ARTICLE", "ALIAS", "BEGIN"};
+    static const char *const writes[] = {"ASSERT", "RETRACT", "ARTICLE",
+                                         "ALIAS",  "REVIEW",  "BEGIN"};
     const char *p = batch_skip_space(text, end), *w = p;
     while (w < end && isalpha((unsigned char)*w))
         w++;

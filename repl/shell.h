@@ -31,6 +31,7 @@ void busy_note_install(claimdb *db, busy_note *note);
 typedef struct shell {
     claimdb *db;
     const char *db_path;
+    char *opened_path;   /* .open's copy of the path db_path points at, or NULL */
     int readonly;        /* open read-only (--readonly, the demo, or a file we may not write) */
     int create_on_write; /* db_path does not exist: the first write statement creates it */
     int timeout_ms;      /* the busy timeout (--timeout, .timeout) */

@@ -8,15 +8,17 @@ db="$build/demo.db"
 stale=1
 if [ -f "$db" ]; then
     stale=0
-    for f in data/articles.tsv data/aliases.tsv data/claims.tsv data/articles/*.txt "$prog"; do
+    for f in data/articles.tsv data/aliases.tsv data/claims.tsv data/reviews.jsonl data/articles/*.txt "$prog"; do
         [ "$f" -nt "$db" ] && stale=1
     done
 fi
 if [ "$stale" = 1 ]; then
     tmp="$db.new"
     rm -f "$tmp" "$tmp-lock"
-    # Aliases first, so that claims written with an alias land on the canonical term.
-    CI=${CI:-} "$prog" import "$tmp" data/articles.tsv data/aliases.tsv data/claims.tsv
+    # Aliases first, so that claims written with an alias land on the canonical term; the
+    # example reviews (data/README.md: not real fact-checks) last.
+    CI=${CI:-} "$prog" import "$tmp" data/articles.tsv data/aliases.tsv data/claims.tsv \
+        data/reviews.jsonl
     rm -f "$db-lock"
     mv "$tmp" "$db"
     rm -f "$tmp-lock"

@@ -4,7 +4,7 @@
 #   run_examples.sh PROGRAM SOURCE_DIR DOC.md
 #
 # Every ```claimql block is run, in document order, on one database loaded from the seed
-# corpus (data/), by `claimdb DB -m table -f example.cq` (stderr too: error examples are
+# corpus (data/, its example reviews included), by `claimdb DB -m table -f example.cq` (stderr too: error examples are
 # documented with their messages). The ```text block that follows it must hold exactly what
 # that printed. With CLAIMDB_REGEN=1 the document is rewritten with the real output instead
 # (review the diff before committing); a claimql block without an output block gets one.
@@ -16,6 +16,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 db="$tmp/demo.db"
 CI=true "$prog" import "$db" "$src/data/articles.tsv" "$src/data/aliases.tsv" "$src/data/claims.tsv" \
+    "$src/data/reviews.jsonl" \
     > /dev/null 2> "$tmp/import.log" || { cat "$tmp/import.log"; exit 1; }
 
 set +e

@@ -1,6 +1,7 @@
-/* fuzz_import.c — libFuzzer target: one importer (FUZZ_FORMAT: FORMAT_TSV, FORMAT_JSONL or
- * FORMAT_NQUADS) on the input as a file, into a scratch database; every few inputs the
- * database is checked with a query and, when it has grown, started afresh. */
+/* fuzz_import.c — libFuzzer target: one importer (FUZZ_FORMAT: FORMAT_TSV, FORMAT_JSONL,
+ * FORMAT_NQUADS, or for reviews FORMAT_LIAR, FORMAT_CLAIMREVIEW, FORMAT_CLAIMSKG) on the input
+ * as a file, into a scratch database; every few inputs the database is checked with a query
+ * and, when it has grown, started afresh. */
 #include "fuzz_common.h"
 #include "import.h"
 
@@ -50,7 +51,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     import_options o = {FUZZ_FORMAT, 0, NULL};
     import_file(db, input, &o);
     if (++runs % 64 == 0) {
-        static const char q[] = "FIND ?s, ?p, ?o, ?q WHERE ?s ?p ?o FROM ?a QUOTE ?q; SHOW STATS;";
+        static const char q[] = "FIND ?s, ?p, ?o, ?q WHERE ?s ?p ?o FROM ?a QUOTE ?q; SHOW STATS; "
+                                "SHOW REVIEWS;";
         fuzz_run_text(db, q, sizeof q - 1, 100);
         open_fresh();
     }

@@ -120,6 +120,30 @@ has out "mode: csv" show
 has out 'nullvalue: "-"' show
 check exit-usage 1 "$prog" "$db" --cmd '.exit 300'
 has err "usage: .exit [CODE]" exit-usage
+# .open: another database (created by its first write), read-only, or refused when missing
+printf '.open %s\nASSERT a b c FROM 1;\nFIND ?s WHERE ?s b c;\n.open --readonly %s\nFIND ?s WHERE ?s y z;\nASSERT q r s FROM 2;\n.open --readonly %s\n.show\n' \
+    "$tmp/other.db" "$db" "$tmp/nope.db" > "$tmp/open.cq"
+check open 1 "$prog" "$db" -f "$tmp/open.cq"
+[ -f "$tmp/other.db" ] || fail ".open: the first write did not create the database"
+has out "database: $db (read-only)" open
+has err "the database is open read-only" open
+has err "no such database: $tmp/nope.db" open
+[ -e "$tmp/nope.db" ] && fail ".open --readonly created a file"
+# A batch that ends inside BEGIN says that its changes are rolled back, and fails.
+check open-txn 1 "$prog" "$db" 'BEGIN; ASSERT k l m FROM 1;'
+has err "ended inside BEGIN without COMMIT: its changes are rolled back" open-txn
+check open-txn-gone 0 "$prog" "$db" 'FIND ?s WHERE ?s l m;'
+[ "$(cat "$tmp/out")" = "s" ] || fail "the rolled-back ASSERT was kept: $(cat "$tmp/out")"
+# .once sends one statement's results to a file, .output all of them until .output alone
+printf '.once %s\nFIND ?s WHERE ?s y z;\nFIND COUNT(*) WHERE ?s ?p ?o;\n.output %s\nFIND ?o WHERE x y ?o;\n.print in the file\n.output\n.print back\n' \
+    "$tmp/once.txt" "$tmp/all.txt" > "$tmp/output.cq"
+check output 0 "$prog" "$db" -f "$tmp/output.cq"
+[ "$(cat "$tmp/once.txt")" = "$(printf 's\nx')" ] || fail ".once file: $(cat "$tmp/once.txt")"
+[ "$(cat "$tmp/all.txt")" = "$(printf 'o\nz\nin the file')" ] || fail ".output file: $(cat "$tmp/all.txt")"
+[ "$(sed -n '1p;3p' "$tmp/out")" = "$(printf 'COUNT(*)\nback')" ] && [ "$(wc -l < "$tmp/out")" = 3 ] ||
+    fail "stdout around .once/.output: $(cat "$tmp/out")"
+check output-bad 1 "$prog" "$db" --cmd ".output $tmp/no/such/dir/x.txt"
+has err "cannot write $tmp/no/such/dir/x.txt" output-bad
 
 [ $fails = 0 ] || { echo "$fails failure(s)"; exit 1; }
 echo "prog_cli: ok"

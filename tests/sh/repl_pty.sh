@@ -3,7 +3,7 @@
 # over two lines with a term completed by Tab (it needs quotes), the aligned table it prints,
 # the up arrow bringing the whole statement back, Ctrl-C dropping half-typed input, Ctrl-C
 # stopping a long query without leaving, the history file, the banner naming the database, an
-# error's caret, and Ctrl-D leaving.
+# error's caret, completion by context (dot-command arguments, SHOW's kinds), and Ctrl-D.
 set -u
 . "$(dirname "$0")/../lib/common.sh"
 ${CC:-cc} -std=c11 -o "$tmp/ptydrive" "$src/tests/pty/ptydrive.c" -lutil ||
@@ -89,6 +89,28 @@ send \x04
 SCRIPT
 "$tmp/ptydrive" "$prog" "$db" < "$tmp/script3" > "$tmp/out3" 2>&1 ||
     fail "history was not loaded: $(cat "$tmp/out3")"
+
+# Completion by context: a dot-command's arguments (on/off, modes), SHOW's kinds.
+cat > "$tmp/script4" <<'SCRIPT'
+expect claimdb> 
+send .headers of\t\r
+expect claimdb> 
+send .mode cs\t\r
+expect claimdb> 
+send .show\r
+expect timeout
+expect claimdb> 
+send show pred\t;\r
+expect meets,1
+expect claimdb> 
+send \x04
+SCRIPT
+"$tmp/ptydrive" "$prog" "$db" < "$tmp/script4" > "$tmp/out4" 2>&1 ||
+    fail "completion session: $(cat "$tmp/out4")"
+tr -d '\r' < "$tmp/out4" > "$tmp/screen4"
+grep -q "headers: off" "$tmp/screen4" || fail ".headers of<Tab> did not complete to off"
+grep -q "mode: csv" "$tmp/screen4" || fail ".mode cs<Tab> did not complete to csv"
+grep -q "^meets,1" "$tmp/screen4" || fail "show pred<Tab> did not complete to predicates"
 
 # Ctrl-C stops a running statement; the shell stays and answers the next one.
 cat > "$tmp/script2" <<'SCRIPT'

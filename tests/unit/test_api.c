@@ -274,6 +274,19 @@ static void test_transactions(void **state)
     claimdb_close(db);
 }
 
+static void test_autocommit(void **state)
+{
+    fixture *f = *state;
+    claimdb *db = open_db(f->path, CLAIMDB_OPEN_CREATE);
+    assert_int_equal(claimdb_autocommit(db), 1);
+    exec_ok(db, "BEGIN;");
+    assert_int_equal(claimdb_autocommit(db), 0);
+    exec_ok(db, "ROLLBACK;");
+    assert_int_equal(claimdb_autocommit(db), 1);
+    assert_int_equal(claimdb_autocommit(NULL), 0);
+    claimdb_close(db);
+}
+
 static void test_readonly_and_two_handles(void **state)
 {
     fixture *f = *state;
@@ -575,6 +588,10 @@ static void test_complete_and_keywords(void **state)
     assert_int_equal(claimdb_complete("ASSERT a b c FROM 1 QUOTE \"x;"), 0);
     assert_int_equal(claimdb_complete("FIND ?x -- ;"), 0);
     assert_int_equal(claimdb_complete(NULL), 0);
+    /* a statement begun after a whole one keeps the entry open (the shell reads on) */
+    assert_int_equal(claimdb_complete("CHECK a b c; CHECK"), 0);
+    assert_int_equal(claimdb_complete("CHECK a b c; CHECK\nTaliban demand withdrawal;"), 1);
+    assert_int_equal(claimdb_complete("CHECK a b c; -- a note\n  "), 1);
     assert_true(claimdb_keyword_count() > 20);
     int found = 0;
     for (int i = 0; i < claimdb_keyword_count(); i++)
@@ -592,6 +609,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_syntax_error_position, setup, teardown),
         cmocka_unit_test_setup_teardown(test_exec_callback_abort, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_autocommit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_readonly_and_two_handles, setup, teardown),
         cmocka_unit_test_setup_teardown(test_assert_api, setup, teardown),
         cmocka_unit_test_setup_teardown(test_citation_api, setup, teardown),

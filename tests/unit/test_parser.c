@@ -98,6 +98,8 @@ static const char *var_kind_name(ast_var_kind k)
         return "said_on";
     case VAR_STORED:
         return "stored";
+    case VAR_REVIEW:
+        return "review";
     case VAR_METHOD:
         return "method";
     }
