@@ -819,6 +819,41 @@ int claimdb_exec(claimdb *db, const char *script, claimdb_row_callback cb, void 
     return CLAIMDB_OK;
 }
 
+/* The bulk writes (claimdb_assert, claimdb_review_put): inside BEGIN … COMMIT they join the
+ * transaction (the handle's reading statements first run to their end); otherwise each
+ * commits on its own. */
+typedef int (*bulk_fn)(claimdb *db, store_txn *txn, void *arg, int *added);
+
+static int citation_write_fn(claimdb *db, store_txn *txn, void *arg, int *added)
+{
+    return write_citation(db, txn, arg, added);
+}
+
+static int review_write_fn(claimdb *db, store_txn *txn, void *arg, int *added)
+{
+    return write_review(db, txn, arg, added);
+}
+
+static int bulk_write(claimdb *db, bulk_fn fn, void *arg, int *added)
+{
+    if (db->flags & CLAIMDB_OPEN_READONLY)
+        return db_error(db, CLAIMDB_READONLY, "the database is open read-only");
+    db_clear_error(db);
+    int rc;
+    if (db->txn) {
+        if ((rc = freeze_readers(db, NULL)) != CLAIMDB_OK) return rc;
+        return fn(db, db->txn, arg, added);
+    }
+    store_txn *txn;
+    if ((rc = store_begin(db->st, true, &txn)) != CLAIMDB_OK) return db_store_error(db, rc);
+    if ((rc = fn(db, txn, arg, added)) != CLAIMDB_OK) {
+        store_abort(txn);
+        return rc;
+    }
+    if ((rc = store_commit(txn)) != CLAIMDB_OK) return db_store_error(db, rc);
+    return CLAIMDB_OK;
+}
+
 int claimdb_review_put(claimdb *db, const claimdb_review *r, int *added)
 {
     if (added) *added = 0;
@@ -828,24 +863,7 @@ int claimdb_review_put(claimdb *db, const claimdb_review *r, int *added)
         return db_error(db, CLAIMDB_MISUSE,
                         "claimdb_review_put: a triple needs subject, predicate and object, and "
                         "an appearance is an article id >= 0");
-    if (db->flags & CLAIMDB_OPEN_READONLY)
-        return db_error(db, CLAIMDB_READONLY, "the database is open read-only");
-    db_clear_error(db);
-    if (db->txn) {
-        int frc = freeze_readers(db, NULL);
-        if (frc != CLAIMDB_OK) return frc;
-        return write_review(db, db->txn, &in, added);
-    }
-    store_txn *txn;
-    int rc = store_begin(db->st, true, &txn);
-    if (rc != CLAIMDB_OK) return db_store_error(db, rc);
-    rc = write_review(db, txn, &in, added);
-    if (rc != CLAIMDB_OK) {
-        store_abort(txn);
-        return rc;
-    }
-    if ((rc = store_commit(txn)) != CLAIMDB_OK) return db_store_error(db, rc);
-    return CLAIMDB_OK;
+    return bulk_write(db, review_write_fn, &in, added);
 }
 
 int claimdb_assert(claimdb *db, const claimdb_citation *c, int *added)
@@ -863,22 +881,5 @@ int claimdb_assert(claimdb *db, const claimdb_citation *c, int *added)
     if (c->said_on && *c->said_on && !date_valid(c->said_on, strlen(c->said_on)))
         return db_error(db, CLAIMDB_ERROR,
                         "said_on must be a calendar date YYYY-MM-DD that exists");
-    if (db->flags & CLAIMDB_OPEN_READONLY)
-        return db_error(db, CLAIMDB_READONLY, "the database is open read-only");
-    db_clear_error(db);
-    if (db->txn) {
-        int frc = freeze_readers(db, NULL);
-        if (frc != CLAIMDB_OK) return frc;
-        return write_citation(db, db->txn, c, added);
-    }
-    store_txn *txn;
-    int rc = store_begin(db->st, true, &txn);
-    if (rc != CLAIMDB_OK) return db_store_error(db, rc);
-    rc = write_citation(db, txn, c, added);
-    if (rc != CLAIMDB_OK) {
-        store_abort(txn);
-        return rc;
-    }
-    if ((rc = store_commit(txn)) != CLAIMDB_OK) return db_store_error(db, rc);
-    return CLAIMDB_OK;
+    return bulk_write(db, citation_write_fn, (void *)c, added);
 }

@@ -71,10 +71,11 @@ static int count_from_stats(find_exec *fx, bool *fast, int64_t *n)
     return CLAIMDB_OK;
 }
 
-/* FIND COUNT(*) WHERE one pattern whose only condition is SOURCES (not INDEPENDENT), its
- * constants a leading s, p, o prefix: counted in one pass over the citation tree, which holds
- * every claim with its articles, instead of a claim scan with a citation count per claim. Read
- * transactions only (the pass keeps its place between claims). */
+/* FIND COUNT(*) WHERE one pattern whose only condition is SOURCES (not INDEPENDENT; no
+ * REVIEWED, which makes a row per review), its constants a leading s, p, o prefix: counted in one
+ * pass over the citation tree, which holds every claim with its articles, instead of a claim scan
+ * with a citation count per claim. Read transactions only (the pass keeps its place between
+ * claims). */
 static int count_by_sources(find_exec *fx, bool *fast, int64_t *n)
 {
     const ast_find *f = fx->f;
@@ -87,8 +88,8 @@ static int count_by_sources(find_exec *fx, bool *fast, int64_t *n)
             return CLAIMDB_OK;
     const step_plan *sp = &fx->pl.steps[0];
     const ast_pattern *pat = sp->pat;
-    if (!pat->has_sources || pat->independent || pat->ncited || pat->from.kind != TERM_NONE ||
-        pat->quote.kind != TERM_NONE || pat->by.kind != TERM_NONE ||
+    if (!pat->has_sources || pat->independent || pat->ncited || sp->reviewed ||
+        pat->from.kind != TERM_NONE || pat->quote.kind != TERM_NONE || pat->by.kind != TERM_NONE ||
         pat->confidence.kind != TERM_NONE || pat->at.kind != TERM_NONE ||
         pat->to.kind != TERM_NONE || pat->on.kind != TERM_NONE || pat->stored.kind != TERM_NONE)
         return CLAIMDB_OK;

@@ -98,9 +98,11 @@ static int wall(const deep *d, size_t w)
     return w == 0 || w + 1 >= d->lp->nw || d->tok[w] == (size_t)-1;
 }
 
+/* The token of word w. Callers check wall() first; a wall falls back to the first token
+ * rather than reading out of bounds. */
 static const token *tk(const deep *d, size_t w)
 {
-    return &d->tb->t[d->tok[w]];
+    return &d->tb->t[wall(d, w) ? 0 : d->tok[w]];
 }
 
 /* The word's dictionary form starts with s followed by its end or a '.' ("said.v-d"). */
@@ -246,7 +248,7 @@ static void follow_chain(const deep *d, size_t v, chain *c)
                 negs[k->l] = 1;
                 c->neg = !c->neg;
             }
-            if (next < 0 && k->l == w && k->r > w && chain_link(k)) {
+            if (next < 0 && k->l == w && k->r > w && !wall(d, k->r) && chain_link(k)) {
                 next = k->r;
                 if (is_prefix(k, "P") && k->label[1] == 'v') c->passive = 1;
             }
@@ -297,6 +299,7 @@ typedef struct said {
 
 static unsigned word_class(const deep *d, size_t w)
 {
+    if (wall(d, w)) return 0;
     const token *t = tk(d, w);
     const char *lem = t->lemma ? t->lemma : t->low;
     return lex_class(d->lex, lem, strlen(lem));
@@ -405,7 +408,7 @@ static int find_object(const deep *d, const chain *c, const unsigned char *subj_
     span all = {(size_t)-1, (size_t)-1};
     for (size_t i = 0; i < d->lp->nl; i++) {
         const lk_link *k = &d->lp->link[i];
-        if (k->l != m || k->r <= m) continue;
+        if (k->l != m || k->r <= m || wall(d, k->r)) continue;
         int kk = 0;
         if (is_prefix(k, "O") || is_prefix(k, "OT") || is_prefix(k, "OD")) kk = 1;
         if (is_prefix(k, "TH") || is_prefix(k, "C") || is_prefix(k, "QI")) kk = 2;
@@ -468,7 +471,7 @@ static int clause(deep *d, size_t s, size_t v, int reduced)
 {
     chain c;
     follow_chain(d, v, &c);
-    if (wall(d, c.main) || wall(d, s)) return 0;
+    if (wall(d, c.head) || wall(d, c.main) || wall(d, s)) return 0;
     /* both the parser and the tagger must see verbs: where they disagree ("Gladiators :
      * Train 2 Win", "nine middle schools", "Queen 's Birthday") the parse is wrong */
     for (int i = 0; i < 2; i++) {
@@ -550,7 +553,23 @@ static int clause(deep *d, size_t s, size_t v, int reduced)
     if (pronoun(d, subj)) local -= 0.15;
     if (o.obj.hi - o.obj.lo > 12) local -= 0.1;
     if (o.clause) local -= 0.05;
-    return emit(d, subj, c.head, o.pred_last, 0, o.objt, o.obj, pred, neg, local, &sd);
+    /* Coordinated objects ("bought apples and oranges", SJ under the O link) stay one
+     * object: a claim per conjunct lowered CaRB's F1 (0.480 to 0.479) and the curated
+     * precision (0.186 to 0.181). */
+    int rc = emit(d, subj, c.head, o.pred_last, 0, o.objt, o.obj, pred, neg, local, &sd);
+    /* "bought apples and oranges in the market": the parser may join the second object to
+     * the verb through a conjunction (VJd); it is a claim of its own */
+    for (size_t i = 0; i < d->lp->nl && !rc && !o.prep[0]; i++) {
+        const lk_link *k = &d->lp->link[i];
+        if (k->l != inner.main || !is_prefix(k, "VJ") || k->label[2] != 'd' || wall(d, k->r))
+            continue;
+        chain cc = inner;
+        cc.main = k->r;
+        object o2;
+        if (!find_object(d, &cc, block, &o2) || o2.prep[0] || o2.clause) continue;
+        rc = emit(d, subj, c.head, o.pred_last, 0, o2.objt, o2.obj, pred, neg, local, &sd);
+    }
+    return rc;
 }
 
 /* "Ismail Khan, a prominent jihadi leader,": Ismail Khan / be / a prominent jihadi leader. */
@@ -589,7 +608,9 @@ static int map_words(deep *d)
             t--;
         while (t + 1 < tb->n && tb->t[t].end <= off)
             t++;
-        if (t < tb->n && tb->t[t].end > off && (tb->t[t].start <= off || 1)) d->tok[w] = t;
+        /* a word in a blank (the parser's own tokens never are) takes the next token, so that
+         * every word but the walls has one */
+        d->tok[w] = t;
     }
     return 0;
 }

@@ -1,6 +1,9 @@
 /* mutate.c — writes a damaged copy of a file to standard output: bytes flipped, lines cut,
  * pieces duplicated or truncated, chosen by a seed so that a failure can be replayed.
- *   mutate FILE SEED */
+ *   mutate FILE SEED              text-file damage (the importers' inputs)
+ *   mutate FILE SEED --flip SKIP  1 to 8 bytes changed past the first SKIP, the size kept:
+ *                                 damage as a bad disk or a stray write makes it (database
+ *                                 files; SKIP 8192 leaves LMDB's meta pages, which it checks) */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,10 +19,13 @@ static uint64_t next(uint64_t *s)
 
 int main(int argc, char **argv)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: mutate FILE SEED\n");
+    size_t skip = 0;
+    int flip = argc == 5 && !strcmp(argv[3], "--flip");
+    if (argc != 3 && !flip) {
+        fprintf(stderr, "usage: mutate FILE SEED [--flip SKIP]\n");
         return 2;
     }
+    if (flip) skip = strtoull(argv[4], NULL, 10);
     FILE *f = fopen(argv[1], "rb");
     if (!f) {
         perror(argv[1]);
@@ -35,6 +41,15 @@ int main(int argc, char **argv)
     fclose(f);
     if (!buf || n == 0) return 2;
     uint64_t s = strtoull(argv[2], NULL, 10);
+    if (flip) {
+        if (n <= skip) return 2;
+        int flips = 1 + (int)(next(&s) % 8);
+        for (int e = 0; e < flips; e++)
+            buf[skip + next(&s) % (n - skip)] = (unsigned char)next(&s);
+        fwrite(buf, 1, n, stdout);
+        free(buf);
+        return 0;
+    }
     int edits = 1 + (int)(next(&s) % 3);
     for (int e = 0; e < edits; e++) {
         size_t at = (size_t)(next(&s) % n);

@@ -1,6 +1,6 @@
 #!/bin/sh
 # claimdb check: a sound database passes with a summary; a file cut short, a file that is not
-# a database, and databases with random bytes changed (tests/fuzz/flip.c, seeded) are reported
+# a database, and databases with random bytes changed (tests/fuzz/mutate.c --flip, seeded) are reported
 # with exit status 1, never a crash; and whenever check passes a damaged file, queries and
 # writes on it do not crash either. CLAIMDB_FUZZ_COUNT sets the number of damaged copies.
 set -u
@@ -9,7 +9,7 @@ export CI=true
 cd "$tmp" || exit 1
 san=""
 grep -q '^CLAIMDB_SANITIZE:BOOL=ON' "$build/CMakeCache.txt" && san="-fsanitize=address,undefined"
-cc $san -O1 -o flip "$src/tests/fuzz/flip.c" || exit 1
+cc $san -O1 -o mutate "$src/tests/fuzz/mutate.c" || exit 1
 "$prog" import seed.db "$src/data/articles.tsv" "$src/data/aliases.tsv" "$src/data/claims.tsv" 2> /dev/null || exit 1
 
 "$prog" check seed.db > out 2> err || fail "check of the seed failed: $(cat out err)"
@@ -42,7 +42,7 @@ count=${CLAIMDB_FUZZ_COUNT:-80}
 found=0 passed=0 i=0
 while [ $i -lt "$count" ]; do
     i=$((i + 1))
-    ./flip seed.db "$i" > bad.db
+    ./mutate seed.db "$i" --flip 8192 > bad.db
     rm -f bad.db-lock
     "$prog" check bad.db > out 2> err
     status=$?

@@ -2,9 +2,10 @@
  * API: claimdb_grammar_open() and its errors, a grammar that failed to open is refused by
  * claimdb_extract(), and claims read from full linkages: a "that"-clause under a negating
  * speech verb, a passive with its place and time kept in the object, an appositive's "be",
- * coordinated subjects split, negation by "not" (linked twice by the parser) and "never", a
- * quotation attributed at its end; parsed claims rank above the rules'; the sentence counts;
- * two threads sharing one grammar give what one gives. Without link-grammar in the build, the
+ * coordinated subjects and objects split, negation by "not" (linked twice by the parser) and
+ * "never", a quotation attributed at its end; parsed claims rank above the rules'; the sentence
+ * counts; two threads sharing one grammar give what one gives; over two seed articles and hostile
+ * text, every span lies inside its sentence. Without link-grammar in the build, the
  * message names the packages and the claims part is skipped. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -129,6 +130,11 @@ static void test_claims(void **state)
     show(&g);
     assert_true(has(&g, "Taliban|sign|deal||+"));
     assert_true(has(&g, "U.S.|sign|deal||+"));
+    /* objects joined to the verb by VJd */
+    extract("He bought apples and oranges in the market.", grammar, &st, &g);
+    show(&g);
+    assert_true(has(&g, "He|buy|apples||+"));
+    assert_true(has(&g, "He|buy|oranges in the market||+"));
     extract("\xe2\x80\x9cThe army will not leave the city,\xe2\x80\x9d the official said.", grammar,
             &st, &g);
     show(&g);
@@ -138,8 +144,8 @@ static void test_claims(void **state)
     /* parsed claims rank above the rules' */
     for (int i = 0; i < g.n; i++)
         assert_true(g.conf[i] >= 0.7);
-    assert_int_equal(st.sentences, 5);
-    assert_int_equal(st.full, 5);
+    assert_int_equal(st.sentences, 6);
+    assert_int_equal(st.full, 6);
     assert_int_equal(st.no_linkage + st.timeout + st.too_long, 0);
     /* a sentence over the length cap goes to the rules, with their confidences scaled down */
     char longs[2048] = "The army attacked the village";
@@ -191,12 +197,70 @@ static void test_threads(void **state)
     }
 }
 
+typedef struct bounds {
+    size_t len;
+    int claims;
+} bounds;
+
+static void inside(const claimdb_span *s, const claimdb_extracted *e, size_t len)
+{
+    assert_true(s->start <= s->end && s->end <= len);
+    if (s->end > s->start && s != &e->claimant_span) {
+        assert_true(s->start >= e->quote_span.start && s->end <= e->quote_span.end);
+    }
+}
+
+static int check_spans(void *ctx, const claimdb_extracted *e)
+{
+    bounds *b = ctx;
+    inside(&e->subject_span, e, b->len);
+    inside(&e->predicate_span, e, b->len);
+    inside(&e->object_span, e, b->len);
+    inside(&e->claimant_span, e, b->len);
+    inside(&e->quote_span, e, b->len);
+    assert_true(e->confidence > 0 && e->confidence <= 1);
+    b->claims++;
+    return 0;
+}
+
+static void test_spans(void **state)
+{
+    (void)state;
+    if (!grammar) skip();
+    claimdb_extract_options opt = {0};
+    opt.lexicon = lex;
+    opt.grammar = grammar;
+    for (int n = 3; n <= 4; n++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/data/articles/%d.txt", CLAIMDB_SOURCE_DIR, n);
+        FILE *fp = fopen(path, "rb");
+        assert_non_null(fp);
+        static char text[1 << 16];
+        size_t len = fread(text, 1, sizeof text - 1, fp);
+        fclose(fp);
+        bounds b = {len, 0};
+        assert_int_equal(claimdb_extract(text, len, &opt, check_spans, &b, NULL), CLAIMDB_OK);
+        assert_true(b.claims > 10);
+    }
+    /* quote marks, brackets and backslashes the parser treats specially, a NUL, long words */
+    static const char hostile[] =
+        "He said [that] the {army} attacked \\ the village; \xe2\x80\x9cquoted\xe2\x80\x9d "
+        "\xe2\x80\x98single\xe2\x80\x99 \xc2\xab guillemets \xc2\xbb \xe2\x80\x94 dash. The "
+        "army \0 attacked the village. \xe2\x80\x9c \xe2\x80\x9d \" \" . It is 4.25 % of $ 3 "
+        "billion ( about 2 % ) . Xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx "
+        "attacked the village.";
+    bounds b = {sizeof hostile - 1, 0};
+    assert_int_equal(claimdb_extract(hostile, sizeof hostile - 1, &opt, check_spans, &b, NULL),
+                     CLAIMDB_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test(test_claims),
         cmocka_unit_test(test_threads),
+        cmocka_unit_test(test_spans),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -958,21 +958,6 @@ static void test_fork_reader(void **state)
     assert_int_equal(WEXITSTATUS(status), 0);
 }
 
-/* ---- store_check: each kind of disagreement between the databases is found ---- */
-
-typedef struct found_msgs {
-    char text[8192];
-    int n;
-} found_msgs;
-
-static void collect(void *ctx, const char *msg)
-{
-    found_msgs *m = ctx;
-    m->n++;
-    size_t len = strlen(m->text);
-    snprintf(m->text + len, sizeof m->text - len, "%s\n", msg);
-}
-
 /* Change the file behind claimdb's back, as damage or a buggy tool would. */
 static void raw_edit(const char *path, const char *db, const void *key, size_t klen,
                      const void *val, size_t vlen, bool del)
@@ -990,6 +975,21 @@ static void raw_edit(const char *path, const char *db, const void *key, size_t k
     if (rc) fail_msg("raw %s in %s: %s", del ? "delete" : "put", db, mdb_strerror(rc));
     assert_int_equal(mdb_txn_commit(txn), 0);
     mdb_env_close(env);
+}
+
+/* ---- store_check: each kind of disagreement between the databases is found ---- */
+
+typedef struct found_msgs {
+    char text[8192];
+    int n;
+} found_msgs;
+
+static void collect(void *ctx, const char *msg)
+{
+    found_msgs *m = ctx;
+    m->n++;
+    size_t len = strlen(m->text);
+    snprintf(m->text + len, sizeof m->text - len, "%s\n", msg);
 }
 
 static int64_t run_check(fx *f, found_msgs *m)
@@ -1090,20 +1090,9 @@ static void test_check(void **state)
 
 static void raw_put_format(const char *path, uint32_t version)
 {
-    MDB_env *env;
-    MDB_txn *txn;
-    MDB_dbi dbi;
-    assert_int_equal(mdb_env_create(&env), 0);
-    mdb_env_set_maxdbs(env, 16);
-    assert_int_equal(mdb_env_open(env, path, MDB_NOSUBDIR, 0644), 0);
-    assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
-    assert_int_equal(mdb_dbi_open(txn, "meta", 0, &dbi), 0);
     uint8_t v[4] = {(uint8_t)(version >> 24), (uint8_t)(version >> 16), (uint8_t)(version >> 8),
                     (uint8_t)version};
-    MDB_val k = {6, (void *)"format"}, val = {4, v};
-    assert_int_equal(mdb_put(txn, dbi, &k, &val, 0), 0);
-    assert_int_equal(mdb_txn_commit(txn), 0);
-    mdb_env_close(env);
+    raw_edit(path, "meta", "format", 6, v, 4, false);
 }
 
 static void test_version_mismatch(void **state)
