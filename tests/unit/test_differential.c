@@ -3234,9 +3234,16 @@ static void run_engine(claimdb *db, const query *q, table *out, engine_result *e
                 snprintf(dst, CELL, "type %d without text", ty);
             else if (ty == CLAIMDB_INTEGER)
                 snprintf(dst, CELL, "I:%s", tx);
-            else if (ty == CLAIMDB_REAL)
-                snprintf(dst, CELL, "R:%s", tx);
-            else if (ty == CLAIMDB_TEXT)
+            else if (ty == CLAIMDB_REAL) {
+                /* The text reads back as the value (the fewest digits that do); compared at
+                 * 6 significant digits, as the reference prints, since the reference may add a
+                 * CHECK weight's parts in another order (0.8 + 0.9 = 1.7000000000000002) */
+                double d = claimdb_column_double(st, c);
+                if (strtod(tx, NULL) != d)
+                    snprintf(dst, CELL, "R:text %s is not %.17g", tx, d);
+                else
+                    snprintf(dst, CELL, "R:%g", d);
+            } else if (ty == CLAIMDB_TEXT)
                 snprintf(dst, CELL, "T:%s", tx);
             else if (ty == CLAIMDB_LIST) {
                 /* The text ("0, 1, 4"; "" when empty) and claimdb_column_list must agree. */
