@@ -277,6 +277,10 @@ int claimdb_prepare(claimdb *db, const char *text, int len, claimdb_stmt **out, 
         case STMT_EXPLAIN:
             COLS(explain);
             break;
+        case STMT_SIMILAR:
+            cols = similar_columns;
+            ncols = SIMILAR_COLUMNS;
+            break;
         case STMT_SHOW:
             switch (ast->u.show.kind) {
             case SHOW_ARTICLES:
@@ -603,6 +607,8 @@ static int start_reader(claimdb_stmt *stmt)
         return check_start(stmt, &stmt->ex);
     case STMT_SHOW:
         return show_start(stmt, &stmt->ex);
+    case STMT_SIMILAR:
+        return similar_start(stmt, &stmt->ex);
     default:
         return db_error(db, CLAIMDB_MISUSE, "not a reading statement");
     }

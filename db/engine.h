@@ -197,6 +197,11 @@ int review_exec(claimdb_stmt *stmt); /* REVIEW, RETRACT REVIEW */
 /* The handle's rating table, built on first use (CLAIMDB_ERROR when $CLAIMDB_RATINGS names a
  * file that cannot be read or has a bad line). */
 int db_ratings(claimdb *db, struct ratings **out);
+/* SIMILAR (similar.c): kind, ref, text, score, verdict. */
+#define SIMILAR_COLUMNS 5
+extern const char *const similar_columns[SIMILAR_COLUMNS];
+int similar_start(claimdb_stmt *stmt, exec **out);
+
 #define REVIEW_COLUMNS 21
 extern const char *const review_columns[REVIEW_COLUMNS];
 typedef struct rowset rowset;

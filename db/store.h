@@ -14,6 +14,7 @@
  *   "revurl"   the review's URL         -> review id (a review is identified by its URL)
  *   "claimrev" [pol][s][p][o][review]   -> empty (the review is about that triple)
  *   "revclaim" [review][pol][s][p][o]   -> empty (the same link, from the review's side)
+ *   "txtpost"  [kind][stem][0][doc]   -> tf, document length (store_text.c: the text index)
  *   "meta"   "format" -> u32 version; "next_term", "next_review" -> u64; "claims.pos",
  *            "claims.neg", "citations", "articles", "reviews" -> u64 counts
  * Fixed-width big-endian integers make LMDB's memcmp order the numeric order, so that every
@@ -32,7 +33,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_FORMAT_VERSION 3
+#define STORE_FORMAT_VERSION 4
 #define STORE_MAX_KEY 480 /* bytes of a normalised term key; longer terms are CLAIMDB_TOOBIG */
 
 typedef uint64_t term_id; /* 0 is never a term */
@@ -326,5 +327,14 @@ int store_claim_counts(store_txn *txn, store_counts *out);
  * could not run. */
 int store_check(store_txn *txn, void (*report)(void *ctx, const char *msg), void *ctx,
                 int64_t *problems, store_counts *found);
+
+/* ---- the text index (store_text.c) ---- */
+#define STORE_TEXT_REVIEW 'r' /* documents: a review's claim_reviewed and title; id: the review's */
+/* How many documents of that kind are indexed and how many words they hold together. */
+int store_text_stats(store_txn *t, uint8_t kind, uint64_t *docs, uint64_t *words);
+/* The posting list of a stem (as text_tokenize makes it), in document order. */
+int store_postings_open(store_txn *t, uint8_t kind, const char *stem, store_cursor **out);
+/* 1 and the next posting, 0 at the end, -CLAIMDB_* on error. */
+int store_cursor_next_posting(store_cursor *c, uint64_t *doc, uint32_t *tf, uint32_t *dl);
 
 #endif /* CLAIMDB_STORE_H */

@@ -6,7 +6,8 @@
  * statistics and the meta counters equal what the data gives; every term id resolves, every
  * key maps to a term that maps back, every alias points at a term, every record decodes,
  * every cited or duplicated article exists; every review decodes, is found by its URL and
- * every link to a triple is written from both sides. Each disagreement is reported by the callback.
+ * every link to a triple is written from both sides; the text index holds exactly the postings
+ * the reviews' texts make, and its counters agree. Each disagreement is reported by the callback.
  * Memory: one bit per term id, and sorted arrays of the claims' keys (the checks are merges).
  */
 #include "store_internal.h"
@@ -176,6 +177,47 @@ static int check_aliases(checker *c, uint64_t *naliases)
     return rc;
 }
 
+/* The text index: every review's stems have their postings with the right counts, "txtpost"
+ * holds no other, and the documents and words counters agree. */
+static int check_text_index(checker *c, uint64_t nreviews)
+{
+    store_cursor *cur;
+    int rc = cur_open(c->t, DB_REVIEW, NULL, 0, &cur), r;
+    if (rc) return rc;
+    MDB_val k, v;
+    uint64_t want_postings = 0, want_words = 0;
+    while (!rc && (r = cur_step(cur, &k, &v)) > 0) {
+        store_review rv = {0};
+        if (k.mv_size != 8 || review_value_decode(v.mv_data, v.mv_size, &rv)) continue;
+        rv.id = get_u64(k.mv_data);
+        bool ok;
+        rc = text_index_verify_review(c->t, &rv, &want_postings, &want_words, &ok);
+        if (!rc && !ok)
+            bad(c, "txtpost: the postings of review %llu are missing or wrong",
+                (unsigned long long)rv.id);
+    }
+    store_cursor_close(cur);
+    if (rc == CLAIMDB_OK && r < 0) rc = -r;
+    uint64_t have = 0;
+    if (!rc && !(rc = cur_open(c->t, DB_TXTPOST, NULL, 0, &cur))) {
+        while ((r = cur_step(cur, &k, &v)) > 0)
+            have++;
+        store_cursor_close(cur);
+        if (r < 0) rc = -r;
+    }
+    if (!rc && have != want_postings)
+        bad(c, "txtpost: %llu postings, the reviews make %llu", (unsigned long long)have,
+            (unsigned long long)want_postings);
+    uint64_t docs = 0, words = 0;
+    if (!rc) rc = store_text_stats(c->t, STORE_TEXT_REVIEW, &docs, &words);
+    if (!rc && (docs != nreviews || words != want_words))
+        bad(c, "meta: the text index counts %llu documents and %llu words, the reviews make "
+               "%llu and %llu",
+            (unsigned long long)docs, (unsigned long long)words, (unsigned long long)nreviews,
+            (unsigned long long)want_words);
+    return rc;
+}
+
 /* Reviews: the record decodes and its URL leads back to it; "claimrev" and "revclaim" hold
  * the same links, each to a review that exists; "reviews" counts the records. */
 static int check_reviews(checker *c, uint64_t *nreviews)
@@ -241,6 +283,7 @@ static int check_reviews(checker *c, uint64_t *nreviews)
         store_cursor_close(cur);
         if (rc == CLAIMDB_OK && r < 0) rc = -r;
     }
+    if (!rc) rc = check_text_index(c, *nreviews);
     uint64_t counted = 0;
     if (!rc && !(rc = meta_u64(c->t, "reviews", &counted)) && counted != *nreviews)
         bad(c, "meta: reviews is %llu, the data has %llu", (unsigned long long)counted,

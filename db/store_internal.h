@@ -9,6 +9,7 @@
  *   store_claim.c    claim indexes, citations, scans, per-term statistics
  *   store_article.c  article records
  *   store_review.c   fact-check reviews, their URL index and their links to claims
+ *   store_text.c     the text index (posting lists of stemmed words) over review texts
  *
  * Internal functions return CLAIMDB_* codes, or STORE_MAPFULL (negative, never shown to the
  * user) when LMDB reported MDB_MAP_FULL: the write wrappers in store_txn.c then grow the map
@@ -49,6 +50,7 @@ enum {
     DB_REVURL,
     DB_CLAIMREV,
     DB_REVCLAIM,
+    DB_TXTPOST,
     DB_COUNT
 };
 extern const char *const store_db_names[DB_COUNT];
@@ -241,6 +243,7 @@ struct store_txn {
     pend pend;
     term_cache tc;
     article_cache ac;
+    struct text_tokenizer *tk; /* the text index's stemmer, made on first use (store_text.c) */
 };
 
 /* ---- store_env.c ---- */
@@ -415,6 +418,12 @@ void review_value_encode(uint8_t *out, const store_review *r);
 int review_value_decode(const uint8_t *p, size_t n, store_review *r);
 /* Rewrite the links of reviews to triples using term from onto to (an alias merge). */
 int reviews_rewrite_term(store_txn *t, term_id from, term_id to);
+/* store_text.c: add (sign 1) or remove (sign -1) review r (its id set) in the text index. */
+int text_index_review(store_txn *t, const store_review *r, int sign);
+/* store_check.c's check of one review's postings: *ok false when one is missing or differs;
+ * the review's distinct stems are added to *postings and its words to *words. */
+int text_index_verify_review(store_txn *t, const store_review *r, uint64_t *postings,
+                             uint64_t *words, bool *ok);
 /* store_term.c */
 /* As store_term_key, with a reason for the message on failure. */
 int term_key_why(const char *text, size_t len, char **key, size_t *keylen, const char **why);

@@ -197,18 +197,31 @@ int review_put_apply(store_txn *t, const store_review *r, const claim_key *k, in
     }
     uint8_t key[8];
     put_u64(key, id);
-    bool changed = true;
+    bool changed = true, had = false;
     if (!isnew) {
         rc = sdb_get(t, DB_REVIEW, key, 8, &v);
         if (rc && rc != CLAIMDB_NOTFOUND) return rc;
         if (rc == CLAIMDB_OK) {
+            had = true;
             uint8_t *scratch = malloc(review_value_size(r));
             if (!scratch) return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
             changed = !same_record(&v, r, scratch);
             free(scratch);
         }
     }
+    if (changed && had) {
+        /* The old words leave the text index before the record they are read from changes. */
+        store_review old;
+        old.id = id;
+        if (review_value_decode(v.mv_data, v.mv_size, &old))
+            return store_seterr(t->st, CLAIMDB_CORRUPT, "damaged record of review %llu",
+                                (unsigned long long)id);
+        if ((rc = text_index_review(t, &old, -1))) return rc;
+    }
     if (changed) {
+        store_review nr = *r;
+        nr.id = id;
+        if ((rc = text_index_review(t, &nr, 1))) return rc;
         void *dst;
         if ((rc = sdb_reserve(t, DB_REVIEW, key, 8, review_value_size(r), &dst))) return rc;
         review_value_encode(dst, r);
@@ -271,6 +284,20 @@ int review_delete_apply(store_txn *t, const char *url, size_t len)
     free(links);
     uint8_t key[8];
     put_u64(key, id);
+    if (!rc) {
+        MDB_val rv;
+        rc = sdb_get(t, DB_REVIEW, key, 8, &rv);
+        if (rc == CLAIMDB_OK) {
+            store_review old;
+            old.id = id;
+            if (review_value_decode(rv.mv_data, rv.mv_size, &old))
+                return store_seterr(t->st, CLAIMDB_CORRUPT, "damaged record of review %llu",
+                                    (unsigned long long)id);
+            rc = text_index_review(t, &old, -1);
+        } else if (rc == CLAIMDB_NOTFOUND) {
+            rc = CLAIMDB_OK;
+        }
+    }
     if (rc || (rc = sdb_del(t, DB_REVURL, url, len))) return rc;
     rc = sdb_del(t, DB_REVIEW, key, 8);
     if (rc && rc != CLAIMDB_NOTFOUND) return rc;

@@ -10,6 +10,7 @@
  * rolling back truncates the log to it.
  */
 #include "store_internal.h"
+#include "text_token.h"
 
 #include "claimdb.h"
 
@@ -693,6 +694,7 @@ static void txn_free(store_txn *t)
     free(t->marks);
     free(t->saved);
     free(t->log);
+    text_tokenizer_free(t->tk);
     free(t);
 }
 

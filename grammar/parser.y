@@ -106,6 +106,7 @@ int cq_keyword_token(const char *s, size_t n);
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* The parser stack's limit is the limit of nesting (parentheses, NOT): the checker, planner
  * and executor walk a condition recursively once per level of nesting (flat AND and OR chains
@@ -185,7 +186,7 @@ static ast_term term_of(ast_term_kind kind, char *text, ast_loc loc)
 %token TITLE "TITLE" TO "TO" URL "URL"
 %token APPEARANCE "APPEARANCE" BEST "BEST" CLAIMANT "CLAIMANT" LANGUAGE "LANGUAGE"
 %token RATING "RATING" REVIEW "REVIEW" REVIEWED "REVIEWED" REVIEWS "REVIEWS" VALUE "VALUE"
-%token WORST "WORST"
+%token WORST "WORST" SIMILAR "SIMILAR"
 
 /* RETRACT REVIEW URL "u" is the retraction of a review, never RETRACT of the claim (REVIEW,
  * URL, "u"): reading REVIEW as a word there yields to shifting URL. */
@@ -210,7 +211,7 @@ static ast_term term_of(ast_term_kind kind, char *text, ast_loc loc)
 %type <orders> opt_order order_list
 %type <cmp> cmp
 %type <flag> opt_distinct opt_dir
-%type <stmt> statement find assert retract claim_head article show review
+%type <stmt> statement find assert retract claim_head article show review similar
 %type <term> review_subject
 
 %destructor { free($$); } <str>
@@ -253,6 +254,7 @@ statement:
     }
 | show
 | review
+| similar
 | BEGIN                 { TRY($$ = ast_stmt_new(STMT_BEGIN)); }
 | COMMIT                { TRY($$ = ast_stmt_new(STMT_COMMIT)); }
 | ROLLBACK              { TRY($$ = ast_stmt_new(STMT_ROLLBACK)); }
@@ -500,6 +502,7 @@ word:
 | REVIEWS               { TRY($$ = cq_source(ctx, @1)); }
 | VALUE                 { TRY($$ = cq_source(ctx, @1)); }
 | WORST                 { TRY($$ = cq_source(ctx, @1)); }
+| SIMILAR               { TRY($$ = cq_source(ctx, @1)); }
 ;
 
 cmp:
@@ -605,6 +608,38 @@ opt_limit:
 opt_offset:
   %empty                { $$ = ast_value_none(); }
 | OFFSET id_value       { $$ = $2; }
+;
+
+/* ---- SIMILAR ------------------------------------------------------------------------- */
+
+/* IN and MIN are not keywords (MIN is a function only before '('): they come as words, read
+ * here by their spelling, so that they stay usable as terms everywhere else. */
+similar:
+  SIMILAR str_value {
+        TRY($$ = ast_stmt_new(STMT_SIMILAR));
+        $$->u.similar.text = $2;
+    }
+| similar WORD REVIEWS {
+        $$ = $1;
+        if (strcasecmp($2, "IN") != 0) cq_defer(ctx, @2, "expected IN before REVIEWS");
+        free($2);
+    }
+| similar WORD num_value {
+        $$ = $1;
+        if (strcasecmp($2, "MIN") != 0) {
+            cq_defer(ctx, @2, "expected MIN, IN or LIMIT");
+            ast_value_clear(&$3);
+        } else {
+            ONCE($$->u.similar.min.kind != VAL_NONE, "MIN", @2);
+            if ($$->u.similar.min.kind == VAL_NONE) $$->u.similar.min = $3; else ast_value_clear(&$3);
+        }
+        free($2);
+    }
+| similar LIMIT id_value {
+        $$ = $1;
+        ONCE($$->u.similar.limit.kind != VAL_NONE, "LIMIT", @2);
+        if ($$->u.similar.limit.kind == VAL_NONE) $$->u.similar.limit = $3; else ast_value_clear(&$3);
+    }
 ;
 
 /* ---- data statements ------------------------------------------------------------------- */
@@ -826,7 +861,7 @@ static bool soft_keyword(yysymbol_kind_t k)
     case YYSYMBOL_APPEARANCE: case YYSYMBOL_BEST: case YYSYMBOL_CLAIMANT: case YYSYMBOL_LANGUAGE:
     case YYSYMBOL_RATING: case YYSYMBOL_REVIEW: case YYSYMBOL_REVIEWED: case YYSYMBOL_REVIEWS:
     case YYSYMBOL_VALUE:
-    case YYSYMBOL_WORST:
+    case YYSYMBOL_WORST: case YYSYMBOL_SIMILAR:
         return true;
     default:
         return false;
@@ -981,7 +1016,7 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, struct cq_ctx *ctx)
     if (ctx->cur_kind == TOK_WORD) {
         static const char *const starts[] = {"FIND", "EXPLAIN", "ASSERT", "RETRACT", "EVIDENCE",
                                              "CHECK", "ARTICLE", "ALIAS", "SHOW", "BEGIN",
-                                             "COMMIT", "ROLLBACK"};
+                                             "COMMIT", "ROLLBACK", "SIMILAR"};
         char typed[32];
         size_t wl = ctx->cur_loc.len < sizeof typed ? ctx->cur_loc.len : sizeof typed - 1;
         memcpy(typed, ctx->text + ctx->cur_loc.off, wl);

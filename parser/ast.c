@@ -314,6 +314,11 @@ void ast_stmt_free(ast_stmt *st)
     case STMT_SHOW:
         ast_value_clear(&st->u.show.like);
         break;
+    case STMT_SIMILAR:
+        ast_value_clear(&st->u.similar.text);
+        ast_value_clear(&st->u.similar.min);
+        ast_value_clear(&st->u.similar.limit);
+        break;
     case STMT_REVIEW:
     case STMT_RETRACT_REVIEW: {
         ast_review_stmt *r = &st->u.review;

@@ -240,7 +240,15 @@ typedef enum ast_stmt_kind {
     STMT_BEGIN,
     STMT_COMMIT,
     STMT_ROLLBACK,
+    STMT_SIMILAR, /* similar */
 } ast_stmt_kind;
+
+/* SIMILAR text [IN REVIEWS] [MIN score] [LIMIT k]; */
+typedef struct ast_similar_stmt {
+    ast_value text;  /* VAL_STRING or VAL_PARAM */
+    ast_value min;   /* VAL_NONE, a number or VAL_PARAM */
+    ast_value limit; /* VAL_NONE, VAL_INT or VAL_PARAM */
+} ast_similar_stmt;
 
 typedef struct ast_stmt {
     ast_stmt_kind kind;
@@ -251,6 +259,7 @@ typedef struct ast_stmt {
         ast_article_stmt article;
         ast_alias_stmt alias;
         ast_review_stmt review; /* REVIEW, RETRACT REVIEW */
+        ast_similar_stmt similar;
         struct {
             ast_show_kind kind;
             ast_value like; /* SHOW TERMS LIKE: VAL_STRING or VAL_PARAM; SHOW ARTICLE: the id */

@@ -531,6 +531,7 @@ int check_statement(ast_stmt *st, const char *text, size_t len, parse_error *err
         c.stmt_name = "RETRACT REVIEW";
         return check_review(&c, st);
     case STMT_SHOW:
+    case STMT_SIMILAR:
     case STMT_BEGIN:
     case STMT_COMMIT:
     case STMT_ROLLBACK:

@@ -437,6 +437,19 @@ char *ast_print(const ast_stmt *st)
         puts_(&b, " FOR ");
         put_term(&b, &st->u.alias.canonical);
         break;
+    case STMT_SIMILAR:
+        puts_(&b, "SIMILAR ");
+        put_value(&b, &st->u.similar.text);
+        puts_(&b, " IN REVIEWS");
+        if (st->u.similar.min.kind != VAL_NONE) {
+            puts_(&b, " MIN ");
+            put_value(&b, &st->u.similar.min);
+        }
+        if (st->u.similar.limit.kind != VAL_NONE) {
+            puts_(&b, " LIMIT ");
+            put_value(&b, &st->u.similar.limit);
+        }
+        break;
     case STMT_SHOW:
         puts_(&b, "SHOW ");
         puts_(&b, shows[st->u.show.kind]);

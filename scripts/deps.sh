@@ -2,7 +2,7 @@
 # Installs, with apt-get, the Debian packages claimdb needs that are missing.
 # A no-op when all are present; when not root it prints the command to run.
 set -eu
-PKGS="cmake make gcc pkg-config flex bison liblmdb-dev libcmocka-dev libedit-dev libutf8proc-dev libpcre2-dev libjansson-dev libserd-dev libsqlite3-dev wordnet-base python3 python3-distributed liblink-grammar-dev link-grammar-dictionaries-en"
+PKGS="cmake make gcc pkg-config flex bison liblmdb-dev libcmocka-dev libedit-dev libutf8proc-dev libpcre2-dev libjansson-dev libserd-dev libsqlite3-dev libstemmer-dev wordnet-base python3 python3-distributed liblink-grammar-dev link-grammar-dictionaries-en"
 missing=""
 # 'make fuzz' (and CI) also needs clang with its sanitizer and libFuzzer runtimes.
 [ "${1:-}" = fuzz ] && PKGS="$PKGS clang libclang-rt-dev"

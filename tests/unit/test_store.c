@@ -1104,7 +1104,7 @@ static void test_version_mismatch(void **state)
     raw_put_format(f->path, 1); /* a file of claimdb 0.x, before citations had identity */
     assert_int_equal(store_open(f->path, 0, &f->st), CLAIMDB_VERSION);
     char want[256];
-    snprintf(want, sizeof want, "%s: database format version 1, this claimdb reads version 3",
+    snprintf(want, sizeof want, "%s: database format version 1, this claimdb reads version 4",
              f->path);
     assert_string_equal(store_errmsg(f->st), want);
     store_close(f->st);
