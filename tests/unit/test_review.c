@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "claimdb.h"
+#include "tmpdb.h"
 #include "ratings.h"
 #include "store_internal.h"
 
@@ -18,20 +19,16 @@
 #include <unistd.h>
 
 typedef struct fx {
-    char dir[64];
-    char path[128];
+    tmpdb tmp;
 } fx;
 
 static int setup(void **state)
 {
     fx *f = calloc(1, sizeof *f);
-    if (!f) return -1;
-    strcpy(f->dir, "/tmp/claimdb-review-XXXXXX");
-    if (!mkdtemp(f->dir)) {
+    if (!f || tmpdb_make(&f->tmp, "review")) {
         free(f);
         return -1;
     }
-    snprintf(f->path, sizeof f->path, "%s/test.claimdb", f->dir);
     *state = f;
     return 0;
 }
@@ -39,11 +36,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fx *f = *state;
-    char lock[160];
-    snprintf(lock, sizeof lock, "%s-lock", f->path);
-    unlink(f->path);
-    unlink(lock);
-    rmdir(f->dir);
+    tmpdb_remove(&f->tmp);
     free(f);
     return 0;
 }
@@ -91,7 +84,7 @@ static void test_put_get_update_delete(void **state)
 {
     fx *f = *state;
     store *st;
-    assert_int_equal(store_open(f->path, CLAIMDB_OPEN_CREATE, &st), CLAIMDB_OK);
+    assert_int_equal(store_open(f->tmp.path, CLAIMDB_OPEN_CREATE, &st), CLAIMDB_OK);
     store_txn *t;
     assert_int_equal(store_begin(st, true, &t), CLAIMDB_OK);
     claim_key k = {POL_POS, intern(t, "a"), intern(t, "b"), intern(t, "c")};
@@ -158,7 +151,7 @@ static void test_put_get_update_delete(void **state)
     assert_int_equal(store_commit(t), CLAIMDB_OK);
     store_close(st);
     int64_t problems = -1;
-    assert_int_equal(claimdb_check(f->path, report_fail, NULL, &problems, NULL, 0), CLAIMDB_OK);
+    assert_int_equal(claimdb_check(f->tmp.path, report_fail, NULL, &problems, NULL, 0), CLAIMDB_OK);
     assert_int_equal(problems, 0);
 }
 
@@ -166,7 +159,7 @@ static void test_alias_moves_links(void **state)
 {
     fx *f = *state;
     store *st;
-    assert_int_equal(store_open(f->path, CLAIMDB_OPEN_CREATE, &st), CLAIMDB_OK);
+    assert_int_equal(store_open(f->tmp.path, CLAIMDB_OPEN_CREATE, &st), CLAIMDB_OK);
     store_txn *t;
     assert_int_equal(store_begin(st, true, &t), CLAIMDB_OK);
     claim_key k = {POL_POS, intern(t, "Islamic Emirate"), intern(t, "demand"), intern(t, "x")};
@@ -189,7 +182,7 @@ static void test_alias_moves_links(void **state)
     assert_int_equal(store_commit(t), CLAIMDB_OK);
     store_close(st);
     int64_t problems = -1;
-    assert_int_equal(claimdb_check(f->path, report_fail, NULL, &problems, NULL, 0), CLAIMDB_OK);
+    assert_int_equal(claimdb_check(f->tmp.path, report_fail, NULL, &problems, NULL, 0), CLAIMDB_OK);
     assert_int_equal(problems, 0);
 }
 
@@ -198,7 +191,7 @@ static void test_map_growth(void **state)
 {
     fx *f = *state;
     store *st;
-    assert_int_equal(store_open_mapsize(f->path, CLAIMDB_OPEN_CREATE, 64 * 1024, &st), 0);
+    assert_int_equal(store_open_mapsize(f->tmp.path, CLAIMDB_OPEN_CREATE, 64 * 1024, &st), 0);
     store_txn *t;
     assert_int_equal(store_begin(st, true, &t), CLAIMDB_OK);
     claim_key k = {POL_POS, intern(t, "s"), intern(t, "p"), intern(t, "o")};
@@ -218,7 +211,7 @@ static void test_map_growth(void **state)
     assert_int_equal(store_commit(t), CLAIMDB_OK);
     store_close(st);
     int64_t problems = -1;
-    assert_int_equal(claimdb_check(f->path, report_fail, NULL, &problems, NULL, 0), CLAIMDB_OK);
+    assert_int_equal(claimdb_check(f->tmp.path, report_fail, NULL, &problems, NULL, 0), CLAIMDB_OK);
     assert_int_equal(problems, 0);
 }
 
@@ -293,7 +286,7 @@ static void test_api(void **state)
 {
     fx *f = *state;
     claimdb *db;
-    assert_int_equal(claimdb_open(f->path, CLAIMDB_OPEN_CREATE, &db), CLAIMDB_OK);
+    assert_int_equal(claimdb_open(f->tmp.path, CLAIMDB_OPEN_CREATE, &db), CLAIMDB_OK);
     claimdb_review r = {0};
     r.url = "https://www.politifact.com/x";
     r.claim_reviewed = "The Taliban demands withdrawal";
@@ -354,7 +347,7 @@ static void test_old_format(void **state)
     MDB_dbi dbi;
     assert_int_equal(mdb_env_create(&env), 0);
     mdb_env_set_maxdbs(env, 32);
-    assert_int_equal(mdb_env_open(env, f->path, MDB_NOSUBDIR, 0644), 0);
+    assert_int_equal(mdb_env_open(env, f->tmp.path, MDB_NOSUBDIR, 0644), 0);
     assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
     static const char *const v2[] = {"term",    "termid",  "spo",   "pos",   "osp", "cite",
                                      "artcite", "article", "alias", "tstat", "meta"};
@@ -366,10 +359,10 @@ static void test_old_format(void **state)
     assert_int_equal(mdb_txn_commit(txn), 0);
     mdb_env_close(env);
     store *st = NULL;
-    assert_int_equal(store_open(f->path, 0, &st), CLAIMDB_VERSION);
+    assert_int_equal(store_open(f->tmp.path, 0, &st), CLAIMDB_VERSION);
     char want[256];
     snprintf(want, sizeof want, "%s: database format version 2, this claimdb reads version %d",
-             f->path, STORE_FORMAT_VERSION);
+             f->tmp.path, STORE_FORMAT_VERSION);
     assert_string_equal(store_errmsg(st), want);
     store_close(st);
 }

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "claimdb.h"
+#include "tmpdb.h"
 #include "store.h"
 #include "store_internal.h" /* to inspect the LMDB reader table */
 
@@ -20,21 +21,17 @@
 /* ---- fixture: a fresh directory per test ---- */
 
 typedef struct fx {
-    char dir[64];
-    char path[128];
+    tmpdb tmp;
     store *st;
 } fx;
 
 static int setup(void **state)
 {
     fx *f = calloc(1, sizeof *f);
-    if (!f) return -1;
-    strcpy(f->dir, "/tmp/claimdb-store-XXXXXX");
-    if (!mkdtemp(f->dir)) {
+    if (!f || tmpdb_make(&f->tmp, "store")) {
         free(f);
         return -1;
     }
-    snprintf(f->path, sizeof f->path, "%s/test.claimdb", f->dir);
     *state = f;
     return 0;
 }
@@ -43,18 +40,14 @@ static int teardown(void **state)
 {
     fx *f = *state;
     store_close(f->st);
-    char lock[160];
-    snprintf(lock, sizeof lock, "%s-lock", f->path);
-    unlink(f->path);
-    unlink(lock);
-    rmdir(f->dir);
+    tmpdb_remove(&f->tmp);
     free(f);
     return 0;
 }
 
 static store *open_db(fx *f)
 {
-    assert_int_equal(store_open(f->path, CLAIMDB_OPEN_CREATE, &f->st), CLAIMDB_OK);
+    assert_int_equal(store_open(f->tmp.path, CLAIMDB_OPEN_CREATE, &f->st), CLAIMDB_OK);
     return f->st;
 }
 
@@ -827,7 +820,7 @@ static void test_two_handles(void **state)
 {
     fx *f = *state;
     store *st1 = open_db(f), *st2;
-    assert_int_equal(store_open(f->path, 0, &st2), CLAIMDB_OK);
+    assert_int_equal(store_open(f->tmp.path, 0, &st2), CLAIMDB_OK);
     store_txn *w = begin(st1, true);
     term_id a = intern(w, "a");
     store_txn *w2 = (store_txn *)1;
@@ -862,7 +855,7 @@ static void test_two_handles(void **state)
     store_abort(r1);
     /* a read-only handle shares it and refuses writes */
     store *ro;
-    assert_int_equal(store_open(f->path, CLAIMDB_OPEN_READONLY, &ro), CLAIMDB_OK);
+    assert_int_equal(store_open(f->tmp.path, CLAIMDB_OPEN_READONLY, &ro), CLAIMDB_OK);
     assert_int_equal(store_begin(ro, true, &w2), CLAIMDB_READONLY);
     r1 = begin(ro, false);
     assert_int_equal(store_term_lookup(r1, "b", 1, &id), CLAIMDB_OK);
@@ -932,7 +925,7 @@ static void test_fork_reader(void **state)
     if (pid == 0) {
         close(p2c[1]);
         close(c2p[0]);
-        _exit(child_reader(f->path, p2c[0], c2p[1]));
+        _exit(child_reader(f->tmp.path, p2c[0], c2p[1]));
     }
     close(p2c[0]);
     close(c2p[1]);
@@ -995,7 +988,7 @@ static void collect(void *ctx, const char *msg)
 static int64_t run_check(fx *f, found_msgs *m)
 {
     store *st;
-    assert_int_equal(store_open(f->path, 0, &st), CLAIMDB_OK);
+    assert_int_equal(store_open(f->tmp.path, 0, &st), CLAIMDB_OK);
     store_txn *t = begin(st, false);
     int64_t problems = -1;
     store_counts found;
@@ -1025,36 +1018,36 @@ static void test_check(void **state)
     claim_key k = {POL_POS, a, b, c};
     uint8_t key[CLAIM_KEY_LEN];
     claim_key_encode(key, IDX_POS, &k);
-    raw_edit(f->path, "pos", key, sizeof key, NULL, 0, true);
+    raw_edit(f->tmp.path, "pos", key, sizeof key, NULL, 0, true);
     assert_int_equal(run_check(f, &m), 2);
     assert_non_null(strstr(m.text, "is missing from pos"));
     assert_non_null(strstr(m.text, "pos holds 1 claims, spo 2"));
-    raw_edit(f->path, "pos", key, sizeof key, "", 0, false);
+    raw_edit(f->tmp.path, "pos", key, sizeof key, "", 0, false);
 
     uint8_t ak[ARTCITE_KEY_LEN];
     put_u64(ak, 2);
     claim_key_encode(ak + 8, IDX_SPO, &(claim_key){POL_NEG, c, b, a});
-    raw_edit(f->path, "artcite", ak, sizeof ak, NULL, 0, true);
+    raw_edit(f->tmp.path, "artcite", ak, sizeof ak, NULL, 0, true);
     assert_int_equal(run_check(f, &m), 1);
     assert_non_null(strstr(m.text, "artcite lacks 1 of the 2"));
-    raw_edit(f->path, "artcite", ak, sizeof ak, "", 0, false);
+    raw_edit(f->tmp.path, "artcite", ak, sizeof ak, "", 0, false);
 
     uint8_t sk[TSTAT_KEY_LEN], nine[8];
     sk[0] = POL_POS;
     sk[1] = ROLE_S;
     put_u64(sk + 2, a);
     put_u64(nine, 9);
-    raw_edit(f->path, "tstat", sk, sizeof sk, nine, 8, false);
+    raw_edit(f->tmp.path, "tstat", sk, sizeof sk, nine, 8, false);
     assert_int_equal(run_check(f, &m), 1);
     assert_non_null(strstr(m.text, "subject counts of positive claims add up to 9, not 1"));
     put_u64(nine, 1);
-    raw_edit(f->path, "tstat", sk, sizeof sk, nine, 8, false);
+    raw_edit(f->tmp.path, "tstat", sk, sizeof sk, nine, 8, false);
 
-    raw_edit(f->path, "meta", "citations", 9, nine, 8, false);
+    raw_edit(f->tmp.path, "meta", "citations", 9, nine, 8, false);
     assert_int_equal(run_check(f, &m), 1);
     assert_non_null(strstr(m.text, "meta: citations is 1, the data has 3"));
     put_u64(nine, 3);
-    raw_edit(f->path, "meta", "citations", 9, nine, 8, false);
+    raw_edit(f->tmp.path, "meta", "citations", 9, nine, 8, false);
 
     /* a citation moved off its probe path: the quote's lookup would miss it */
     uint8_t ck[CITE_KEY_LEN], moved[CITE_KEY_LEN];
@@ -1067,7 +1060,7 @@ static void test_check(void **state)
         MDB_dbi dbi;
         assert_int_equal(mdb_env_create(&env), 0);
         mdb_env_set_maxdbs(env, 16);
-        assert_int_equal(mdb_env_open(env, f->path, MDB_NOSUBDIR, 0644), 0);
+        assert_int_equal(mdb_env_open(env, f->tmp.path, MDB_NOSUBDIR, 0644), 0);
         assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
         assert_int_equal(mdb_dbi_open(txn, "cite", 0, &dbi), 0);
         MDB_val kv = {sizeof ck, ck}, v;
@@ -1101,52 +1094,52 @@ static void test_version_mismatch(void **state)
     store *st = open_db(f);
     store_close(st);
     f->st = NULL;
-    raw_put_format(f->path, 1); /* a file of claimdb 0.x, before citations had identity */
-    assert_int_equal(store_open(f->path, 0, &f->st), CLAIMDB_VERSION);
+    raw_put_format(f->tmp.path, 1); /* a file of claimdb 0.x, before citations had identity */
+    assert_int_equal(store_open(f->tmp.path, 0, &f->st), CLAIMDB_VERSION);
     char want[256];
     snprintf(want, sizeof want, "%s: database format version 1, this claimdb reads version 4",
-             f->path);
+             f->tmp.path);
     assert_string_equal(store_errmsg(f->st), want);
     store_close(f->st);
     f->st = NULL;
-    raw_put_format(f->path, STORE_FORMAT_VERSION);
-    assert_int_equal(store_open(f->path, 0, &f->st), CLAIMDB_OK);
+    raw_put_format(f->tmp.path, STORE_FORMAT_VERSION);
+    assert_int_equal(store_open(f->tmp.path, 0, &f->st), CLAIMDB_OK);
 }
 
 static void test_open_errors(void **state)
 {
     fx *f = *state;
     store *st = NULL;
-    assert_int_equal(store_open(f->path, 0, &st), CLAIMDB_NOTFOUND);
+    assert_int_equal(store_open(f->tmp.path, 0, &st), CLAIMDB_NOTFOUND);
     assert_non_null(st);
-    assert_non_null(strstr(store_errmsg(st), f->path));
+    assert_non_null(strstr(store_errmsg(st), f->tmp.path));
     store_close(st);
-    assert_int_equal(store_open(f->path, CLAIMDB_OPEN_READONLY, &st), CLAIMDB_NOTFOUND);
+    assert_int_equal(store_open(f->tmp.path, CLAIMDB_OPEN_READONLY, &st), CLAIMDB_NOTFOUND);
     store_close(st);
-    assert_int_equal(store_open(f->path, CLAIMDB_OPEN_READONLY | CLAIMDB_OPEN_CREATE, &st),
+    assert_int_equal(store_open(f->tmp.path, CLAIMDB_OPEN_READONLY | CLAIMDB_OPEN_CREATE, &st),
                      CLAIMDB_READONLY);
     store_close(st);
-    assert_int_equal(access(f->path, F_OK), -1); /* nothing was created */
+    assert_int_equal(access(f->tmp.path, F_OK), -1); /* nothing was created */
     assert_int_equal(store_open(NULL, 0, &st), CLAIMDB_MISUSE);
     store_close(st);
-    assert_int_equal(store_open(f->path, 0, NULL), CLAIMDB_MISUSE);
+    assert_int_equal(store_open(f->tmp.path, 0, NULL), CLAIMDB_MISUSE);
 
     /* not an LMDB file */
-    FILE *fp = fopen(f->path, "w");
+    FILE *fp = fopen(f->tmp.path, "w");
     assert_non_null(fp);
     for (int i = 0; i < 1000; i++)
         fputs("this is not a database\n", fp);
     fclose(fp);
-    assert_int_equal(store_open(f->path, CLAIMDB_OPEN_CREATE, &st), CLAIMDB_CORRUPT);
+    assert_int_equal(store_open(f->tmp.path, CLAIMDB_OPEN_CREATE, &st), CLAIMDB_CORRUPT);
     assert_non_null(strstr(store_errmsg(st), "not a claimdb database"));
     store_close(st);
-    unlink(f->path);
+    unlink(f->tmp.path);
 
     /* an LMDB file that is not ours */
     MDB_env *env;
     MDB_txn *txn;
     assert_int_equal(mdb_env_create(&env), 0);
-    assert_int_equal(mdb_env_open(env, f->path, MDB_NOSUBDIR, 0644), 0);
+    assert_int_equal(mdb_env_open(env, f->tmp.path, MDB_NOSUBDIR, 0644), 0);
     assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
     MDB_dbi dbi;
     assert_int_equal(mdb_dbi_open(txn, NULL, 0, &dbi), 0);
@@ -1154,14 +1147,14 @@ static void test_open_errors(void **state)
     assert_int_equal(mdb_put(txn, dbi, &k, &v, 0), 0);
     assert_int_equal(mdb_txn_commit(txn), 0);
     mdb_env_close(env);
-    assert_int_equal(store_open(f->path, CLAIMDB_OPEN_CREATE, &st), CLAIMDB_CORRUPT);
+    assert_int_equal(store_open(f->tmp.path, CLAIMDB_OPEN_CREATE, &st), CLAIMDB_CORRUPT);
     store_close(st);
-    unlink(f->path);
+    unlink(f->tmp.path);
 
     /* read-only handle on an existing file */
     store_close(open_db(f));
     f->st = NULL;
-    assert_int_equal(store_open(f->path, CLAIMDB_OPEN_READONLY, &st), CLAIMDB_OK);
+    assert_int_equal(store_open(f->tmp.path, CLAIMDB_OPEN_READONLY, &st), CLAIMDB_OK);
     store_txn *t = NULL;
     assert_int_equal(store_begin(st, true, &t), CLAIMDB_READONLY);
     t = begin(st, false);
@@ -1258,7 +1251,7 @@ static void check_numbered(store_txn *t, term_id s, term_id p, int i, bool prese
 static void test_map_growth(void **state)
 {
     fx *f = *state;
-    assert_int_equal(store_open_mapsize(f->path, CLAIMDB_OPEN_CREATE, TINY_MAP, &f->st), 0);
+    assert_int_equal(store_open_mapsize(f->tmp.path, CLAIMDB_OPEN_CREATE, TINY_MAP, &f->st), 0);
     store *st = f->st;
     store_txn *t = begin(st, true);
     size_t map0 = counts(t).map_size;
@@ -1273,7 +1266,7 @@ static void test_map_growth(void **state)
     assert_int_equal(store_commit(t), CLAIMDB_OK);
     store_close(st);
     f->st = NULL;
-    assert_int_equal(store_open_mapsize(f->path, 0, TINY_MAP, &f->st), 0);
+    assert_int_equal(store_open_mapsize(f->tmp.path, 0, TINY_MAP, &f->st), 0);
     t = begin(f->st, false);
     for (int i = 0; i < 3000; i += 7)
         check_numbered(t, s, p, i, true);
@@ -1287,7 +1280,7 @@ static void test_map_growth(void **state)
 static void test_map_growth_savepoints(void **state)
 {
     fx *f = *state;
-    assert_int_equal(store_open_mapsize(f->path, CLAIMDB_OPEN_CREATE, TINY_MAP, &f->st), 0);
+    assert_int_equal(store_open_mapsize(f->tmp.path, CLAIMDB_OPEN_CREATE, TINY_MAP, &f->st), 0);
     store *st = f->st;
     store_txn *t = begin(st, true);
     term_id s = intern(t, "subject"), p = intern(t, "predicate");
@@ -1332,7 +1325,7 @@ static void test_map_growth_savepoints(void **state)
 static void test_map_growth_cursor(void **state)
 {
     fx *f = *state;
-    assert_int_equal(store_open_mapsize(f->path, CLAIMDB_OPEN_CREATE, TINY_MAP, &f->st), 0);
+    assert_int_equal(store_open_mapsize(f->tmp.path, CLAIMDB_OPEN_CREATE, TINY_MAP, &f->st), 0);
     store *st = f->st;
     store_txn *t = begin(st, true);
     term_id s = intern(t, "subject"), p = intern(t, "predicate");
@@ -1368,9 +1361,9 @@ static void test_map_growth_cursor(void **state)
 static void test_map_growth_busy(void **state)
 {
     fx *f = *state;
-    assert_int_equal(store_open_mapsize(f->path, CLAIMDB_OPEN_CREATE, TINY_MAP, &f->st), 0);
+    assert_int_equal(store_open_mapsize(f->tmp.path, CLAIMDB_OPEN_CREATE, TINY_MAP, &f->st), 0);
     store *st = f->st, *st2;
-    assert_int_equal(store_open(f->path, 0, &st2), CLAIMDB_OK);
+    assert_int_equal(store_open(f->tmp.path, 0, &st2), CLAIMDB_OK);
     store_txn *r = begin(st2, false);
     store_txn *t = begin(st, true);
     term_id s = intern(t, "subject"), p = intern(t, "predicate");
@@ -1401,7 +1394,7 @@ static void test_map_growth_busy(void **state)
 static void test_map_grown_elsewhere(void **state)
 {
     fx *f = *state;
-    assert_int_equal(store_open_mapsize(f->path, CLAIMDB_OPEN_CREATE, TINY_MAP, &f->st), 0);
+    assert_int_equal(store_open_mapsize(f->tmp.path, CLAIMDB_OPEN_CREATE, TINY_MAP, &f->st), 0);
     store *st = f->st;
     store_txn *t = begin(st, true);
     term_id s = intern(t, "subject"), p = intern(t, "predicate");
@@ -1417,7 +1410,8 @@ static void test_map_grown_elsewhere(void **state)
         store *cst;
         store_txn *ct;
         term_id id;
-        if (store_open_mapsize(f->path, 0, TINY_MAP, &cst) || store_begin(cst, true, &ct)) _exit(1);
+        if (store_open_mapsize(f->tmp.path, 0, TINY_MAP, &cst) || store_begin(cst, true, &ct))
+            _exit(1);
         for (int i = 1; i < 2000; i++) {
             char name[32];
             snprintf(name, sizeof name, "object number %d", i);

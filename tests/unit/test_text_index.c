@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "claimdb.h"
+#include "tmpdb.h"
 #include "store_internal.h"
 #include "text_token.h"
 
@@ -18,21 +19,17 @@
 #include <unistd.h>
 
 typedef struct fx {
-    char dir[64];
-    char path[128];
+    tmpdb tmp;
     store *st;
 } fx;
 
 static int setup(void **state)
 {
     fx *f = calloc(1, sizeof *f);
-    if (!f) return -1;
-    strcpy(f->dir, "/tmp/claimdb-text-XXXXXX");
-    if (!mkdtemp(f->dir)) {
+    if (!f || tmpdb_make(&f->tmp, "text")) {
         free(f);
         return -1;
     }
-    snprintf(f->path, sizeof f->path, "%s/test.claimdb", f->dir);
     *state = f;
     return 0;
 }
@@ -41,11 +38,7 @@ static int teardown(void **state)
 {
     fx *f = *state;
     store_close(f->st);
-    char lock[160];
-    snprintf(lock, sizeof lock, "%s-lock", f->path);
-    unlink(f->path);
-    unlink(lock);
-    rmdir(f->dir);
+    tmpdb_remove(&f->tmp);
     free(f);
     return 0;
 }
@@ -80,7 +73,7 @@ static void test_tokenize(void **state)
     (void)state;
     expect_stems("Vaccines cause AUTISM", "vaccin caus autism");
     expect_stems("Does vaccination cause autism?", "vaccin caus autism"); /* "does": stop */
-    expect_stems("Café owners were fined", "cafe owner fine");           /* accents folded */
+    expect_stems("Café owners were fined", "cafe owner fine");            /* accents folded */
     expect_stems("Trump's tweets don't", "trump tweet");                  /* apostrophes */
     expect_stems("see https://t.co/Ab12 and pic.twitter.com/xy now", "see now");
     expect_stems("#DefundTheCBChttps://t.co/CsHG8R9cHp", "defundthecbc");
@@ -128,7 +121,7 @@ static void expect_stats(store_txn *t, uint64_t docs, uint64_t words)
 static void test_postings_follow_reviews(void **state)
 {
     fx *f = *state;
-    assert_int_equal(store_open(f->path, CLAIMDB_OPEN_CREATE, &f->st), CLAIMDB_OK);
+    assert_int_equal(store_open(f->tmp.path, CLAIMDB_OPEN_CREATE, &f->st), CLAIMDB_OK);
     store_txn *t;
     assert_int_equal(store_begin(f->st, true, &t), CLAIMDB_OK);
     put_review(t, "u1", "Vaccines cause autism", "Do vaccines cause autism?");
@@ -165,7 +158,7 @@ static void test_postings_follow_reviews(void **state)
 static void test_map_growth_replays_index(void **state)
 {
     fx *f = *state;
-    assert_int_equal(store_open_mapsize(f->path, CLAIMDB_OPEN_CREATE, 64 * 1024, &f->st),
+    assert_int_equal(store_open_mapsize(f->tmp.path, CLAIMDB_OPEN_CREATE, 64 * 1024, &f->st),
                      CLAIMDB_OK);
     store_txn *t;
     assert_int_equal(store_begin(f->st, true, &t), CLAIMDB_OK);
@@ -210,7 +203,7 @@ static int64_t check(store *st, char first[256])
 static void test_check(void **state)
 {
     fx *f = *state;
-    assert_int_equal(store_open(f->path, CLAIMDB_OPEN_CREATE, &f->st), CLAIMDB_OK);
+    assert_int_equal(store_open(f->tmp.path, CLAIMDB_OPEN_CREATE, &f->st), CLAIMDB_OK);
     store_txn *t;
     assert_int_equal(store_begin(f->st, true, &t), CLAIMDB_OK);
     put_review(t, "u1", "Vaccines cause autism", NULL);
