@@ -25,20 +25,6 @@ static char *dup_or_null(const char *s)
     return s ? xstrdup(s) : NULL;
 }
 
-static int column_index(claimdb_stmt *stmt, const char *name)
-{
-    int n = claimdb_column_count(stmt);
-    for (int i = 0; i < n; i++)
-        if (!strcmp(claimdb_column_name(stmt, i), name)) return i;
-    return -1;
-}
-
-static const char *text_at(claimdb_stmt *stmt, int i)
-{
-    return i < 0 || claimdb_column_type(stmt, i) == CLAIMDB_NULL ? NULL
-                                                                 : claimdb_column_text(stmt, i);
-}
-
 static int failed(claimdb *db, const char *name, const char *what)
 {
     diag("claimdb: %s: export failed reading %s: %s\n", name, what, claimdb_errmsg_text(db));
@@ -63,14 +49,14 @@ static int export_aliases(claimdb *db, const char *name, export_sink *sink)
     claimdb_stmt *stmt = NULL;
     if (claimdb_prepare(db, "SHOW ALIASES;", -1, &stmt, NULL) != CLAIMDB_OK)
         return failed(db, name, "aliases");
-    int ia = column_index(stmt, "alias"), ic = column_index(stmt, "term");
+    int ia = stmt_column_index(stmt, "alias"), ic = stmt_column_index(stmt, "term");
     if (ia < 0) ia = 0;
     if (ic < 0) ic = 1;
     alias_row *rows = NULL;
     size_t n = 0, cap = 0;
     int rc;
     while ((rc = claimdb_step(stmt)) == CLAIMDB_ROW) {
-        const char *a = text_at(stmt, ia), *c = text_at(stmt, ic);
+        const char *a = stmt_text_or_null(stmt, ia), *c = stmt_text_or_null(stmt, ic);
         if (!a || !c) continue;
         if (n == cap) rows = xrealloc(rows, (cap = cap ? cap * 2 : 64) * sizeof *rows);
         rows[n].alias = xstrdup(a);
@@ -102,28 +88,28 @@ static int export_articles(claimdb *db, const char *name, export_sink *sink)
     static const char *const names[8] = {"id",  "title",  "outlet",       "date",
                                          "url", "author", "duplicate_of", "text"};
     for (int i = 0; i < 8; i++)
-        col[i] = column_index(stmt, names[i]);
+        col[i] = stmt_column_index(stmt, names[i]);
     /* SHOW ARTICLES leaves the texts out (they are long); SHOW ARTICLE n has the text. */
     claimdb_stmt *one = NULL;
     if (claimdb_prepare(db, "SHOW ARTICLE $id;", -1, &one, NULL) != CLAIMDB_OK) {
         claimdb_finalize(stmt);
         return failed(db, name, "articles");
     }
-    int text_col = column_index(one, "text");
+    int text_col = stmt_column_index(one, "text");
     int rc, result = 0;
     int64_t last = -1;
     while (!result && (rc = claimdb_step(stmt)) == CLAIMDB_ROW) {
         rec_article a;
         a.id = claimdb_column_int64(stmt, col[0] >= 0 ? col[0] : 0);
-        a.title = text_at(stmt, col[1]);
-        a.outlet = text_at(stmt, col[2]);
-        a.date = text_at(stmt, col[3]);
-        a.url = text_at(stmt, col[4]);
-        a.author = text_at(stmt, col[5]);
+        a.title = stmt_text_or_null(stmt, col[1]);
+        a.outlet = stmt_text_or_null(stmt, col[2]);
+        a.date = stmt_text_or_null(stmt, col[3]);
+        a.url = stmt_text_or_null(stmt, col[4]);
+        a.author = stmt_text_or_null(stmt, col[5]);
         a.duplicate_of = col[6] >= 0 && claimdb_column_type(stmt, col[6]) != CLAIMDB_NULL
                              ? claimdb_column_int64(stmt, col[6])
                              : -1;
-        a.text = text_at(stmt, col[7]);
+        a.text = stmt_text_or_null(stmt, col[7]);
         if (!a.text && text_col >= 0) {
             claimdb_reset(one);
             if (claimdb_bind_int64(one, "$id", a.id) != CLAIMDB_OK) {
@@ -132,7 +118,7 @@ static int export_articles(claimdb *db, const char *name, export_sink *sink)
             }
             int r1 = claimdb_step(one);
             if (r1 == CLAIMDB_ROW)
-                a.text = text_at(one, text_col);
+                a.text = stmt_text_or_null(one, text_col);
             else if (r1 != CLAIMDB_DONE) {
                 result = failed(db, name, "article texts");
                 break;
@@ -180,15 +166,15 @@ static int cursor_next(cursor *c)
     int rc = claimdb_step(c->stmt);
     if (rc != CLAIMDB_ROW) return rc;
     claimdb_stmt *s = c->stmt;
-    c->row.subject = dup_or_null(text_at(s, 0));
-    c->row.predicate = dup_or_null(text_at(s, 1));
-    c->row.object = dup_or_null(text_at(s, 2));
+    c->row.subject = dup_or_null(stmt_text_or_null(s, 0));
+    c->row.predicate = dup_or_null(stmt_text_or_null(s, 1));
+    c->row.object = dup_or_null(stmt_text_or_null(s, 2));
     c->row.article = claimdb_column_int64(s, 3);
-    c->row.quote = dup_or_null(text_at(s, 4));
-    c->row.claimant = dup_or_null(text_at(s, 5));
+    c->row.quote = dup_or_null(stmt_text_or_null(s, 4));
+    c->row.claimant = dup_or_null(stmt_text_or_null(s, 5));
     c->row.has_confidence = claimdb_column_type(s, 6) != CLAIMDB_NULL;
     c->row.confidence = c->row.has_confidence ? claimdb_column_double(s, 6) : 0;
-    c->row.said_on = dup_or_null(text_at(s, 7));
+    c->row.said_on = dup_or_null(stmt_text_or_null(s, 7));
     c->row.negated = c->negated;
     if (!c->row.subject || !c->row.predicate || !c->row.object) {
         cursor_clear(c);
@@ -311,7 +297,7 @@ static int export_reviews(claimdb *db, const char *name, export_sink *sink)
         "best_rating", "worst_rating"};
     int col[R_N];
     for (int i = 0; i < R_N; i++)
-        col[i] = column_index(stmt, names[i]);
+        col[i] = stmt_column_index(stmt, names[i]);
     int rc, result = 0;
     long left_out = 0;
     while (!result && (rc = claimdb_step(stmt)) == CLAIMDB_ROW) {
@@ -321,31 +307,31 @@ static int export_reviews(claimdb *db, const char *name, export_sink *sink)
         }
         rec_review rr = {0};
         claimdb_review *r = &rr.r;
-        r->url = text_at(stmt, col[R_URL]);
-        r->reviewer = text_at(stmt, col[R_REVIEWER]);
-        r->date = text_at(stmt, col[R_DATE]);
-        r->rating = text_at(stmt, col[R_RATING]);
-        rr.verdict = text_at(stmt, col[R_VERDICT]);
-        r->claim_reviewed = text_at(stmt, col[R_TEXT]);
-        r->subject = text_at(stmt, col[R_S]);
-        r->predicate = text_at(stmt, col[R_P]);
-        r->object = text_at(stmt, col[R_O]);
-        const char *pol = text_at(stmt, col[R_POL]);
+        r->url = stmt_text_or_null(stmt, col[R_URL]);
+        r->reviewer = stmt_text_or_null(stmt, col[R_REVIEWER]);
+        r->date = stmt_text_or_null(stmt, col[R_DATE]);
+        r->rating = stmt_text_or_null(stmt, col[R_RATING]);
+        rr.verdict = stmt_text_or_null(stmt, col[R_VERDICT]);
+        r->claim_reviewed = stmt_text_or_null(stmt, col[R_TEXT]);
+        r->subject = stmt_text_or_null(stmt, col[R_S]);
+        r->predicate = stmt_text_or_null(stmt, col[R_P]);
+        r->object = stmt_text_or_null(stmt, col[R_O]);
+        const char *pol = stmt_text_or_null(stmt, col[R_POL]);
         r->negated = pol && !strcmp(pol, "-");
-        r->claimant = text_at(stmt, col[R_CLAIMANT]);
-        r->claim_date = text_at(stmt, col[R_CLAIM_DATE]);
-        r->author = text_at(stmt, col[R_AUTHOR]);
-        r->title = text_at(stmt, col[R_TITLE]);
-        r->language = text_at(stmt, col[R_LANGUAGE]);
-        if (text_at(stmt, col[R_APPEARANCE])) {
+        r->claimant = stmt_text_or_null(stmt, col[R_CLAIMANT]);
+        r->claim_date = stmt_text_or_null(stmt, col[R_CLAIM_DATE]);
+        r->author = stmt_text_or_null(stmt, col[R_AUTHOR]);
+        r->title = stmt_text_or_null(stmt, col[R_TITLE]);
+        r->language = stmt_text_or_null(stmt, col[R_LANGUAGE]);
+        if (stmt_text_or_null(stmt, col[R_APPEARANCE])) {
             r->has_appearance = 1;
             r->appearance = claimdb_column_int64(stmt, col[R_APPEARANCE]);
         }
-        r->appearance_url = text_at(stmt, col[R_APPEARANCE_URL]);
+        r->appearance_url = stmt_text_or_null(stmt, col[R_APPEARANCE_URL]);
         int *has[3] = {&r->has_rating_value, &r->has_best_rating, &r->has_worst_rating};
         double *num[3] = {&r->rating_value, &r->best_rating, &r->worst_rating};
         for (int i = 0; i < 3; i++)
-            if (text_at(stmt, col[R_VALUE + i])) {
+            if (stmt_text_or_null(stmt, col[R_VALUE + i])) {
                 *has[i] = 1;
                 *num[i] = claimdb_column_double(stmt, col[R_VALUE + i]);
             }

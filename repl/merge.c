@@ -97,20 +97,6 @@ typedef struct merge_ctx {
     long total_citations;
 } merge_ctx;
 
-static int column_index(claimdb_stmt *stmt, const char *name)
-{
-    int n = claimdb_column_count(stmt);
-    for (int i = 0; i < n; i++)
-        if (!strcmp(claimdb_column_name(stmt, i), name)) return i;
-    return -1;
-}
-
-static const char *text_at(claimdb_stmt *stmt, int i)
-{
-    return i < 0 || claimdb_column_type(stmt, i) == CLAIMDB_NULL ? NULL
-                                                                 : claimdb_column_text(stmt, i);
-}
-
 static int db_failed(claimdb *db, const char *name, const char *what)
 {
     diag("claimdb: merge: %s: %s: %s\n", name, what, claimdb_errmsg_text(db));
@@ -214,9 +200,9 @@ static int read_article(claimdb_stmt *show, claimdb *db, const char *name, int64
     if (rc != CLAIMDB_ROW) return db_failed(db, name, "reading an article");
     a->found = 1;
     for (int f = 0; f < F_N; f++)
-        a->v[f] = text_at(show, column_index(show, field_column[f]));
+        a->v[f] = stmt_text_or_null(show, stmt_column_index(show, field_column[f]));
     if (a->v[F_DUP]) {
-        int64_t dup = claimdb_column_int64(show, column_index(show, "duplicate_of"));
+        int64_t dup = claimdb_column_int64(show, stmt_column_index(show, "duplicate_of"));
         if (dup > INT64_MAX - offset) {
             diag("claimdb: merge: %s: article %lld plus the offset %lld is too large\n", name,
                  (long long)dup, (long long)offset);
@@ -338,13 +324,13 @@ static int merge_citations(merge_ctx *m, claimdb *in, int which)
                 .object = claimdb_column_text(find, 2),
                 .negated = neg,
                 .article = claimdb_column_int64(find, 3) + offset,
-                .quote = text_at(find, 4),
-                .claimant = text_at(find, 5),
+                .quote = stmt_text_or_null(find, 4),
+                .claimant = stmt_text_or_null(find, 5),
                 .has_confidence = claimdb_column_type(find, 6) != CLAIMDB_NULL,
                 .confidence = claimdb_column_double(find, 6),
-                .method = method_code(text_at(find, 9)),
-                .said_on = text_at(find, 7),
-                .stored = parse_utc(text_at(find, 8)),
+                .method = method_code(stmt_text_or_null(find, 9)),
+                .said_on = stmt_text_or_null(find, 7),
+                .stored = parse_utc(stmt_text_or_null(find, 8)),
             };
             int added = 0;
             if (claimdb_assert(m->out, &c, &added) != CLAIMDB_OK) {
@@ -408,7 +394,7 @@ static int merge_reviews(merge_ctx *m, claimdb *in, int which)
         "subject",    "predicate",      "object",         "polarity"};
     int col[R_N];
     for (int i = 0; i < R_N; i++)
-        col[i] = column_index(show, cols[i]);
+        col[i] = stmt_column_index(show, cols[i]);
     int rc, err = 0;
     while (!err && (rc = claimdb_step(show)) == CLAIMDB_ROW) {
         claimdb_review r = {0};
@@ -431,19 +417,19 @@ static int merge_reviews(merge_ctx *m, claimdb *in, int which)
                                 &r.predicate,
                                 &r.object};
         for (int i = 0; i < R_POL; i++)
-            if (texts[i]) *texts[i] = text_at(show, col[i]);
+            if (texts[i]) *texts[i] = stmt_text_or_null(show, col[i]);
         int *has[3] = {&r.has_rating_value, &r.has_best_rating, &r.has_worst_rating};
         double *num[3] = {&r.rating_value, &r.best_rating, &r.worst_rating};
         for (int i = 0; i < 3; i++)
-            if (text_at(show, col[R_VALUE + i])) {
+            if (stmt_text_or_null(show, col[R_VALUE + i])) {
                 *has[i] = 1;
                 *num[i] = claimdb_column_double(show, col[R_VALUE + i]);
             }
-        if (text_at(show, col[R_APPEARANCE])) {
+        if (stmt_text_or_null(show, col[R_APPEARANCE])) {
             r.has_appearance = 1;
             r.appearance = claimdb_column_int64(show, col[R_APPEARANCE]) + offset;
         }
-        const char *pol = text_at(show, col[R_POL]);
+        const char *pol = stmt_text_or_null(show, col[R_POL]);
         r.negated = pol && !strcmp(pol, "-");
         if (claimdb_review_put(m->out, &r, NULL) != CLAIMDB_OK) {
             diag("claimdb: merge: %s: the review %s cannot be stored in %s: %s\n", name,

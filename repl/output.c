@@ -457,6 +457,20 @@ int output_mode_has_headers(int mode)
     return mode >= 0 && mode < OUTPUT_COUNT && modes[mode].headers;
 }
 
+int stmt_column_index(claimdb_stmt *stmt, const char *name)
+{
+    int n = claimdb_column_count(stmt);
+    for (int i = 0; i < n; i++)
+        if (!strcmp(claimdb_column_name(stmt, i), name)) return i;
+    return -1;
+}
+
+const char *stmt_text_or_null(claimdb_stmt *stmt, int i)
+{
+    return i < 0 || claimdb_column_type(stmt, i) == CLAIMDB_NULL ? NULL
+                                                                 : claimdb_column_text(stmt, i);
+}
+
 int output_statement(shell *sh, claimdb_stmt *stmt)
 {
     const mode_ops *m = &modes[sh->mode];

@@ -29,6 +29,11 @@ void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * error claimdb_step() returned (the rows before it are printed). */
 int output_statement(shell *sh, claimdb_stmt *stmt);
 
+/* For the modules that read results by column name (export, merge): the index of the column
+ * called name, or -1; and column i's text, or NULL when i is -1 or the value is NULL. */
+int stmt_column_index(claimdb_stmt *stmt, const char *name);
+const char *stmt_text_or_null(claimdb_stmt *stmt, int i);
+
 /* The display width of UTF-8 text in terminal columns. */
 size_t display_width(const char *s, size_t n);
 
