@@ -883,3 +883,17 @@ int claimdb_assert(claimdb *db, const claimdb_citation *c, int *added)
                         "said_on must be a calendar date YYYY-MM-DD that exists");
     return bulk_write(db, citation_write_fn, (void *)c, added);
 }
+
+static int text_rebuild_fn(claimdb *db, store_txn *txn, void *arg, int *added)
+{
+    (void)arg;
+    (void)added;
+    int rc = store_text_rebuild(txn);
+    return rc ? db_store_error(db, rc) : CLAIMDB_OK;
+}
+
+int claimdb_text_rebuild(claimdb *db)
+{
+    if (!db) return CLAIMDB_MISUSE;
+    return bulk_write(db, text_rebuild_fn, NULL, NULL);
+}

@@ -1,24 +1,32 @@
-/* similar.c — SIMILAR "text" [IN REVIEWS] [MIN score] [LIMIT k]: the reviews whose text is
- * closest to a claim, ranked by BM25 over the stemmed words of the text index (store_text.c).
+/* similar.c — SIMILAR "text" [IN REVIEWS | QUOTES | CLAIMS] [MIN score] [LIMIT k]: the
+ * reviews, citation quotes and claims whose text is closest to a claim, ranked by BM25 over
+ * the stemmed words of the text index (store_text.c).
  *
  * The score is BM25 divided by the BM25 score of the query's own text taken as a document
- * (every query word once, in a document of the query's length), capped at 1: a review that
+ * (every query word once, in a document of the query's length), capped at 1: a document that
  * says the same words as the query scores 1, whatever the query's length, and a query word
- * that no review holds (it has the greatest idf) lowers every score. So a claim whose
+ * that no document holds (it has the greatest idf) lowers every score. So a claim whose
  * distinctive words are all found scores high, one that shares only common words low. A
- * review that repeats the query's words in fewer other words may exceed the self score: the
+ * document that repeats the query's words in fewer other words may exceed the self score: the
  * cap keeps the range [0, 1].
  *
- * That BM25 score is then fused, over BM25's best RERANK_POOL reviews, with the cosine of the
- * character 3- to 5-gram sets of query and review (ngram.c), which forgives spellings the
- * stemmer does not join: score = (1 - NGRAM_WEIGHT) * bm25 + NGRAM_WEIGHT * cosine, in
- * [0, 1]; identical texts score 1. */
+ * That BM25 score is then fused, over BM25's best RERANK_POOL documents, with the cosine of
+ * the character 3- to 5-gram sets of query and document (ngram.c), which forgives spellings
+ * the stemmer does not join: score = (1 - NGRAM_WEIGHT) * bm25 + NGRAM_WEIGHT * cosine, in
+ * [0, 1]; identical texts score 1.
+ *
+ * Each kind of document is ranked against its own collection (its idf, its mean length, its
+ * self score): a score says how much of the query a document holds relative to that
+ * collection, on the same [0, 1] scale for every kind, so that without IN the kinds are
+ * merged by score. */
 #include "engine.h"
 #include "ngram.h"
 #include "ratings.h"
 #include "text_token.h"
 
 #include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,13 +102,21 @@ static int acc_add(acc *a, uint64_t id, double s)
 typedef struct hit {
     uint64_t id;
     double score;
+    uint8_t kind; /* STORE_TEXT_* */
 } hit;
+
+/* Equal scores: reviews, then quotes, then claims; within a kind the older first. */
+static int kind_rank(uint8_t kind)
+{
+    return kind == STORE_TEXT_REVIEW ? 0 : kind == STORE_TEXT_QUOTE ? 1 : 2;
+}
 
 static int cmp_hit(const void *x, const void *y)
 {
     const hit *a = x, *b = y;
     if (a->score != b->score) return a->score > b->score ? -1 : 1;
-    return a->id < b->id ? -1 : a->id > b->id; /* equal scores: the older review first */
+    if (a->kind != b->kind) return kind_rank(a->kind) - kind_rank(b->kind);
+    return a->id < b->id ? -1 : a->id > b->id;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -113,13 +129,32 @@ typedef struct posting {
     uint32_t tf, dl;
 } posting;
 
+/* The query's distinct stems, sorted (*w points into *l). */
+static int query_stems(const char *q, size_t qn, token_list *l, const char ***w, size_t *nw)
+{
+    *w = NULL;
+    *nw = 0;
+    text_tokenizer *tk = text_tokenizer_new();
+    if (!tk) return CLAIMDB_NOMEM;
+    int rc = text_tokenize(tk, q, qn, l);
+    text_tokenizer_free(tk);
+    if (!rc && l->n && !(*w = malloc(l->n * sizeof **w))) rc = CLAIMDB_NOMEM;
+    if (rc) return rc;
+    for (size_t i = 0; i < l->n; i++)
+        (*w)[i] = token_at(l, i);
+    if (l->n) qsort(*w, l->n, sizeof **w, cmp_str);
+    for (size_t i = 0; i < l->n; i++)
+        if (!*nw || strcmp((*w)[i], (*w)[*nw - 1])) (*w)[(*nw)++] = (*w)[i];
+    return CLAIMDB_OK;
+}
+
 /* Add one query word's BM25 contributions to a; *bound gets its contribution to the query's
  * self score (tf 1 in a document of qlen words). */
-static int score_word(store_txn *txn, const char *stem, double ndocs, double avgdl, double qlen,
-                      acc *a, double *bound)
+static int score_word(store_txn *txn, uint8_t kind, const char *stem, double ndocs, double avgdl,
+                      double qlen, acc *a, double *bound)
 {
     store_cursor *c;
-    int rc = store_postings_open(txn, STORE_TEXT_REVIEW, stem, &c);
+    int rc = store_postings_open(txn, kind, stem, &c);
     if (rc) return rc;
     /* The postings are read once into memory: idf needs their count before any score. */
     posting *ps = NULL;
@@ -155,44 +190,31 @@ static int score_word(store_txn *txn, const char *stem, double ndocs, double avg
     return rc;
 }
 
-/* The ranked hits of the query text, best first; *bound is the score's upper bound. */
-static int rank(store_txn *txn, const char *q, size_t qn, hit **out, size_t *nout, double *bound)
+/* The ranked hits of the query's stems w[0, nw) (qlen words) among the documents of kind, best
+ * first; *bound is the score's upper bound. */
+static int rank(store_txn *txn, uint8_t kind, const char *const *w, size_t nw, size_t qlen,
+                hit **out, size_t *nout, double *bound)
 {
     *out = NULL;
     *nout = 0;
     *bound = 0;
     uint64_t ndocs, nwords;
-    int rc = store_text_stats(txn, STORE_TEXT_REVIEW, &ndocs, &nwords);
+    int rc = store_text_stats(txn, kind, &ndocs, &nwords);
     if (rc || ndocs == 0) return rc;
-    text_tokenizer *tk = text_tokenizer_new();
-    if (!tk) return CLAIMDB_NOMEM;
-    token_list l = {0};
-    rc = text_tokenize(tk, q, qn, &l);
-    text_tokenizer_free(tk);
-    const char **w = NULL;
-    if (!rc && l.n && !(w = malloc(l.n * sizeof *w))) rc = CLAIMDB_NOMEM;
     acc a = {0};
-    if (!rc) {
-        for (size_t i = 0; i < l.n; i++)
-            w[i] = token_at(&l, i);
-        if (l.n) qsort(w, l.n, sizeof *w, cmp_str);
-        double avgdl = nwords ? (double)nwords / (double)ndocs : 1.0;
-        /* Each distinct word counts once: a tweet that repeats a hashtag says no more. */
-        for (size_t i = 0; i < l.n && !rc; i++) {
-            if (i && !strcmp(w[i], w[i - 1])) continue;
-            double b = 0;
-            rc = score_word(txn, w[i], (double)ndocs, avgdl, (double)l.n, &a, &b);
-            *bound += b;
-        }
+    double avgdl = nwords ? (double)nwords / (double)ndocs : 1.0;
+    /* Each distinct word counts once: a tweet that repeats a hashtag says no more. */
+    for (size_t i = 0; i < nw && !rc; i++) {
+        double b = 0;
+        rc = score_word(txn, kind, w[i], (double)ndocs, avgdl, (double)qlen, &a, &b);
+        *bound += b;
     }
-    free(w);
-    token_list_free(&l);
     hit *h = NULL;
     if (!rc && a.n && !(h = malloc(a.n * sizeof *h))) rc = CLAIMDB_NOMEM;
     if (!rc) {
         size_t n = 0;
         for (size_t i = 0; i < a.cap; i++)
-            if (a.ids[i]) h[n++] = (hit){a.ids[i], a.score[i]};
+            if (a.ids[i]) h[n++] = (hit){a.ids[i], a.score[i], kind};
         if (n) qsort(h, n, sizeof *h, cmp_hit);
         *out = h;
         *nout = n;
@@ -202,7 +224,24 @@ static int rank(store_txn *txn, const char *q, size_t qn, hit **out, size_t *nou
     return rc;
 }
 
-/* Fuse BM25 (normalised) with the character n-gram cosine of query and review over the
+/* The texts a document's n-grams are taken from. */
+static int doc_texts(store_txn *txn, const hit *h, store_text *a, store_text *b)
+{
+    if (h->kind == STORE_TEXT_REVIEW) {
+        store_review r;
+        int rc = store_review_get(txn, h->id, &r);
+        *a = r.text;
+        *b = r.title;
+        return rc;
+    }
+    store_text_doc d;
+    int rc = store_text_doc_get(txn, h->kind, h->id, &d);
+    *a = d.text;
+    *b = d.extra;
+    return rc;
+}
+
+/* Fuse BM25 (normalised) with the character n-gram cosine of query and document over the
  * first pool hits, and sort those again. */
 static int rerank(store_txn *txn, const char *q, size_t qn, hit *h, size_t pool, double bound,
                   double weight)
@@ -212,11 +251,10 @@ static int rerank(store_txn *txn, const char *q, size_t qn, hit *h, size_t pool,
     ngram_set qs;
     int rc = ngram_set_make(tk, q, qn, &qs);
     for (size_t i = 0; i < pool && !rc; i++) {
-        store_review r;
-        if ((rc = store_review_get(txn, h[i].id, &r))) break;
+        store_text ta, tb;
+        if ((rc = doc_texts(txn, &h[i], &ta, &tb))) break;
         ngram_set ds;
-        if ((rc = ngram_set_make2(tk, r.text.ptr, r.text.len, r.title.ptr, r.title.len, &ds)))
-            break;
+        if ((rc = ngram_set_make2(tk, ta.ptr, ta.len, tb.ptr, tb.len, &ds))) break;
         double b = bound > 0 ? h[i].score / bound : 0;
         if (b > 1) b = 1;
         h[i].score = (1 - weight) * b + weight * ngram_cosine(&qs, &ds);
@@ -225,6 +263,90 @@ static int rerank(store_txn *txn, const char *q, size_t qn, hit *h, size_t pool,
     ngram_set_free(&qs);
     text_tokenizer_free(tk);
     if (!rc) qsort(h, pool, sizeof *h, cmp_hit);
+    return rc;
+}
+
+/* A claim as ClaimQL writes it: [NOT] subject predicate object, a term quoted unless it is
+ * one plain word. */
+static int put_term(store_txn *txn, term_id id, char sep, char **buf, size_t *n, size_t *cap)
+{
+    store_text t;
+    int rc = store_term_text(txn, id, &t);
+    if (rc) return rc;
+    bool plain = t.len > 0;
+    for (size_t i = 0; i < t.len && plain; i++) {
+        unsigned char c = (unsigned char)t.ptr[i];
+        plain = c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                (c >= '0' && c <= '9' && i > 0) || c == '_' || (c == '-' && i > 0);
+    }
+    size_t need = *n + 2 * t.len + 4;
+    if (need > *cap) {
+        size_t nc = *cap ? *cap : 64;
+        while (nc < need)
+            nc *= 2;
+        char *nb = realloc(*buf, nc);
+        if (!nb) return CLAIMDB_NOMEM;
+        *buf = nb;
+        *cap = nc;
+    }
+    if (sep) (*buf)[(*n)++] = sep;
+    if (!plain) (*buf)[(*n)++] = '"';
+    for (size_t i = 0; i < t.len; i++) {
+        if (!plain && (t.ptr[i] == '"' || t.ptr[i] == '\\')) (*buf)[(*n)++] = '\\';
+        (*buf)[(*n)++] = t.ptr[i];
+    }
+    if (!plain) (*buf)[(*n)++] = '"';
+    return CLAIMDB_OK;
+}
+
+/* The ref of a quote ("article N: claim") or a claim ("claim"), malloc'd in *out. */
+static int claim_ref(store_txn *txn, const store_text_doc *d, char **out, size_t *len)
+{
+    char *buf = NULL;
+    size_t n = 0, cap = 0;
+    int rc = CLAIMDB_OK;
+    char head[48] = "";
+    if (d->kind == STORE_TEXT_QUOTE)
+        snprintf(head, sizeof head, "article %llu: ", (unsigned long long)d->article);
+    if (!d->k.pol) strcat(head, "NOT ");
+    size_t hl = strlen(head);
+    if (!(buf = malloc(hl + 64))) return CLAIMDB_NOMEM;
+    cap = hl + 64;
+    memcpy(buf, head, hl);
+    n = hl;
+    if (!rc) rc = put_term(txn, d->k.s, 0, &buf, &n, &cap);
+    if (!rc) rc = put_term(txn, d->k.p, ' ', &buf, &n, &cap);
+    if (!rc) rc = put_term(txn, d->k.o, ' ', &buf, &n, &cap);
+    if (rc) {
+        free(buf);
+        return rc;
+    }
+    *out = buf;
+    *len = n;
+    return CLAIMDB_OK;
+}
+
+static int add_row(store_txn *txn, rowset *rs, const hit *h)
+{
+    if (h->kind == STORE_TEXT_REVIEW) {
+        store_review r;
+        int rc = store_review_get(txn, h->id, &r);
+        if (rc) return rc;
+        value row[SIMILAR_COLUMNS] = {v_cstr("review"), v_text(r.url.ptr, r.url.len),
+                                      v_text(r.text.ptr, r.text.len), v_real(h->score),
+                                      v_cstr(verdict_name(r.verdict))};
+        return rowset_add(rs, row);
+    }
+    store_text_doc d;
+    int rc = store_text_doc_get(txn, h->kind, h->id, &d);
+    char *ref;
+    size_t rl;
+    if (rc || (rc = claim_ref(txn, &d, &ref, &rl))) return rc;
+    value row[SIMILAR_COLUMNS] = {v_cstr(h->kind == STORE_TEXT_QUOTE ? "quote" : "claim"),
+                                  v_text(ref, rl), v_text(d.text.ptr, d.text.len), v_real(h->score),
+                                  v_null()};
+    rc = rowset_add(rs, row);
+    free(ref);
     return rc;
 }
 
@@ -246,27 +368,43 @@ int similar_start(claimdb_stmt *stmt, exec **out)
     if (!qc) return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
     memcpy(qc, q, qn);
     qc[qn] = '\0';
-    hit *h;
-    size_t n;
-    double bound;
-    rc = rank(stmt->txn, qc, qn, &h, &n, &bound);
+    static const uint8_t kinds[3] = {STORE_TEXT_REVIEW, STORE_TEXT_QUOTE, STORE_TEXT_CLAIM};
+    token_list l = {0};
+    const char **w = NULL;
+    size_t nw = 0;
+    rc = query_stems(qc, qn, &l, &w, &nw);
+    /* Each kind's best pool, re-ranked, then all of them merged by score. */
     size_t pool = limit > RERANK_POOL ? (size_t)limit : RERANK_POOL;
-    if (pool > n) pool = n;
-    if (!rc && pool) rc = rerank(stmt->txn, qc, qn, h, pool, bound, NGRAM_WEIGHT);
+    hit *all = NULL;
+    size_t nall = 0;
+    for (int i = 0; i < 3 && !rc; i++) {
+        if (s->in != SIMILAR_IN_ALL && (int)s->in != (int)SIMILAR_IN_REVIEWS + i) continue;
+        hit *h;
+        size_t n;
+        double bound;
+        if ((rc = rank(stmt->txn, kinds[i], w, nw, l.n, &h, &n, &bound))) break;
+        size_t p = pool < n ? pool : n;
+        if (p) rc = rerank(stmt->txn, qc, qn, h, p, bound, NGRAM_WEIGHT);
+        hit *na = rc || !p ? all : realloc(all, (nall + p) * sizeof *na);
+        if (!na && p && !rc) rc = CLAIMDB_NOMEM;
+        if (!rc && p) {
+            all = na;
+            memcpy(all + nall, h, p * sizeof *h);
+            nall += p;
+        }
+        free(h);
+    }
+    free(w);
+    token_list_free(&l);
     free(qc);
+    if (!rc && nall) qsort(all, nall, sizeof *all, cmp_hit);
     rowset *rs = rc ? NULL : rowset_new(stmt->ncols);
     if (!rc && !rs) rc = CLAIMDB_NOMEM;
-    for (size_t i = 0; i < pool && i < limit && !rc; i++) {
-        double score = h[i].score;
-        if (score < min) break;
-        store_review r;
-        if ((rc = store_review_get(stmt->txn, h[i].id, &r))) break;
-        value row[SIMILAR_COLUMNS] = {v_cstr("review"), v_text(r.url.ptr, r.url.len),
-                                      v_text(r.text.ptr, r.text.len), v_real(score),
-                                      v_cstr(verdict_name(r.verdict))};
-        rc = rowset_add(rs, row);
+    for (size_t i = 0; i < nall && i < limit && !rc; i++) {
+        if (all[i].score < min) break;
+        rc = add_row(stmt->txn, rs, &all[i]);
     }
-    free(h);
+    free(all);
     if (rc) {
         rowset_free(rs);
         if (stmt->db->errcode == rc) return rc;

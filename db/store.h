@@ -15,6 +15,7 @@
  *   "claimrev" [pol][s][p][o][review]   -> empty (the review is about that triple)
  *   "revclaim" [review][pol][s][p][o]   -> empty (the same link, from the review's side)
  *   "txtpost"  [kind][stem][0][doc]   -> tf, document length (store_text.c: the text index)
+ *   "txtdoc"   the text index's quote and claim documents and alias texts (store_text.c)
  *   "meta"   "format" -> u32 version; "next_term", "next_review" -> u64; "claims.pos",
  *            "claims.neg", "citations", "articles", "reviews" -> u64 counts
  * Fixed-width big-endian integers make LMDB's memcmp order the numeric order, so that every
@@ -33,7 +34,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_FORMAT_VERSION 4
+#define STORE_FORMAT_VERSION 5
 #define STORE_MAX_KEY 480 /* bytes of a normalised term key; longer terms are CLAIMDB_TOOBIG */
 
 typedef uint64_t term_id; /* 0 is never a term */
@@ -315,8 +316,8 @@ int store_cursor_next_review_claim(store_cursor *c, claim_key *k); /* 1; 0; or -
 int store_term_stat(store_txn *txn, uint8_t pol, int role, term_id id, uint64_t *n);
 int store_counts_get(store_txn *txn, store_counts *out);
 /* Only the claim, citation, article and review counts of store_counts (what a planner
- * needs): the other fields are 0. Cheaper: no database sizes, and a read transaction on the snapshot the
- * store last counted reuses that count. */
+ * needs): the other fields are 0. Cheaper: no database sizes, and a read transaction on the
+ * snapshot the store last counted reuses that count. */
 int store_claim_counts(store_txn *txn, store_counts *out);
 
 /* ---- checking ---- */
@@ -329,7 +330,25 @@ int store_check(store_txn *txn, void (*report)(void *ctx, const char *msg), void
                 int64_t *problems, store_counts *found);
 
 /* ---- the text index (store_text.c) ---- */
-#define STORE_TEXT_REVIEW 'r' /* documents: a review's claim_reviewed and title; id: the review's */
+#define STORE_TEXT_REVIEW 'r' /* documents: a review's claim_reviewed and title; id: the review's  \
+                               */
+#define STORE_TEXT_QUOTE 'q'  /* a citation's quote and its claimant's name */
+#define STORE_TEXT_CLAIM 'c'  /* a claim's subject, predicate and object, and their aliases */
+/* A quote or claim document: what it refers to and the texts it was indexed with. */
+typedef struct store_text_doc {
+    uint64_t id;
+    uint8_t kind;     /* STORE_TEXT_QUOTE or STORE_TEXT_CLAIM */
+    claim_key k;      /* the claim (of the quote) */
+    uint64_t article; /* the quote's article */
+    store_text text;  /* the quote; the claim's subject, predicate and object, space-separated */
+    store_text extra; /* the quote's claimant; the claim's terms' aliases, one per line */
+} store_text_doc;
+/* The document of that kind and id (CLAIMDB_NOTFOUND if none); texts valid as for reads. */
+int store_text_doc_get(store_txn *t, uint8_t kind, uint64_t doc, store_text_doc *out);
+int store_text_doc_decode(uint8_t kind, const void *rec, size_t n, store_text_doc *out);
+/* Drop the whole text index and build it again from the reviews, citations, claims and
+ * aliases (write transactions only). */
+int store_text_rebuild(store_txn *t);
 /* How many documents of that kind are indexed and how many words they hold together. */
 int store_text_stats(store_txn *t, uint8_t kind, uint64_t *docs, uint64_t *words);
 /* The posting list of a stem (as text_tokenize makes it), in document order. */

@@ -177,9 +177,52 @@ static int check_aliases(checker *c, uint64_t *naliases)
     return rc;
 }
 
-/* The text index: every review's stems have their postings with the right counts, "txtpost"
- * holds no other, and the documents and words counters agree. */
-static int check_text_index(checker *c, uint64_t nreviews)
+/* The documents of one kind of quotes or claims: each one's postings are right and what it
+ * refers to exists; *n gets their number. */
+static int check_text_docs(checker *c, uint8_t kind, uint64_t *n, uint64_t *want_postings,
+                           uint64_t *want_words)
+{
+    const uint8_t prefix[2] = {'D', kind};
+    store_cursor *cur;
+    int rc = cur_open(c->t, DB_TXTDOC, prefix, 2, &cur), r = 0;
+    if (rc) return rc;
+    MDB_val k, v;
+    *n = 0;
+    *want_words = 0;
+    while (!rc && (r = cur_step(cur, &k, &v)) > 0) {
+        store_text_doc d;
+        uint64_t id = k.mv_size == 10 ? get_u64((const uint8_t *)k.mv_data + 2) : 0;
+        (*n)++;
+        if (k.mv_size != 10 || store_text_doc_decode(kind, v.mv_data, v.mv_size, &d)) {
+            bad(c, "txtdoc: %s document %llu is damaged",
+                kind == STORE_TEXT_QUOTE ? "quote" : "claim", (unsigned long long)id);
+            continue;
+        }
+        d.id = id;
+        bool ok;
+        if ((rc = text_index_verify_doc(c->t, &d, want_postings, want_words, &ok))) break;
+        if (!ok)
+            bad(c, "txtpost: the postings of %s document %llu are missing or wrong",
+                kind == STORE_TEXT_QUOTE ? "quote" : "claim", (unsigned long long)id);
+        store_citation ct;
+        int e = kind == STORE_TEXT_QUOTE ? store_cite_get(c->t, &d.k, d.article, &d.text, &ct)
+                                         : store_claim_exists(c->t, &d.k);
+        if (e == CLAIMDB_NOTFOUND)
+            bad(c, "txtdoc: %s document %llu refers to a %s that does not exist",
+                kind == STORE_TEXT_QUOTE ? "quote" : "claim", (unsigned long long)id,
+                kind == STORE_TEXT_QUOTE ? "citation" : "claim");
+        else if (e)
+            rc = e;
+    }
+    store_cursor_close(cur);
+    if (rc == CLAIMDB_OK && r < 0) rc = -r;
+    return rc;
+}
+
+/* The text index: every review's, quote's and claim's stems have their postings with the
+ * right counts, "txtpost" holds no other, there is one document per review, quoted
+ * citation and claim, and the documents and words counters agree. */
+static int check_text_index(checker *c, uint64_t nreviews, uint64_t nclaims)
 {
     store_cursor *cur;
     int rc = cur_open(c->t, DB_REVIEW, NULL, 0, &cur), r;
@@ -198,6 +241,25 @@ static int check_text_index(checker *c, uint64_t nreviews)
     }
     store_cursor_close(cur);
     if (rc == CLAIMDB_OK && r < 0) rc = -r;
+    uint64_t nquotes = 0; /* citations with a quote */
+    if (!rc && !(rc = cur_open(c->t, DB_CITE, NULL, 0, &cur))) {
+        while ((r = cur_step(cur, &k, &v)) > 0) {
+            store_citation ct;
+            if (!cite_value_decode(v.mv_data, v.mv_size, &ct) && ct.quote.ptr) nquotes++;
+        }
+        store_cursor_close(cur);
+        if (r < 0) rc = -r;
+    }
+    uint64_t ndocs[2] = {0, 0}, dwords[2] = {0, 0};
+    static const uint8_t kinds[2] = {STORE_TEXT_QUOTE, STORE_TEXT_CLAIM};
+    for (int i = 0; i < 2 && !rc; i++)
+        rc = check_text_docs(c, kinds[i], &ndocs[i], &want_postings, &dwords[i]);
+    if (!rc && ndocs[0] != nquotes)
+        bad(c, "txtdoc: %llu quote documents for %llu citations with a quote",
+            (unsigned long long)ndocs[0], (unsigned long long)nquotes);
+    if (!rc && ndocs[1] != nclaims)
+        bad(c, "txtdoc: %llu claim documents for %llu claims", (unsigned long long)ndocs[1],
+            (unsigned long long)nclaims);
     uint64_t have = 0;
     if (!rc && !(rc = cur_open(c->t, DB_TXTPOST, NULL, 0, &cur))) {
         while ((r = cur_step(cur, &k, &v)) > 0)
@@ -206,21 +268,28 @@ static int check_text_index(checker *c, uint64_t nreviews)
         if (r < 0) rc = -r;
     }
     if (!rc && have != want_postings)
-        bad(c, "txtpost: %llu postings, the reviews make %llu", (unsigned long long)have,
+        bad(c, "txtpost: %llu postings, the documents make %llu", (unsigned long long)have,
             (unsigned long long)want_postings);
-    uint64_t docs = 0, words = 0;
-    if (!rc) rc = store_text_stats(c->t, STORE_TEXT_REVIEW, &docs, &words);
-    if (!rc && (docs != nreviews || words != want_words))
-        bad(c, "meta: the text index counts %llu documents and %llu words, the reviews make "
-               "%llu and %llu",
-            (unsigned long long)docs, (unsigned long long)words, (unsigned long long)nreviews,
-            (unsigned long long)want_words);
+    static const char *const names[3] = {"reviews", "quotes", "claims"};
+    static const uint8_t all[3] = {STORE_TEXT_REVIEW, STORE_TEXT_QUOTE, STORE_TEXT_CLAIM};
+    const uint64_t want_docs[3] = {nreviews, ndocs[0], ndocs[1]};
+    const uint64_t want_w[3] = {want_words, dwords[0], dwords[1]};
+    for (int i = 0; i < 3 && !rc; i++) {
+        uint64_t docs = 0, words = 0;
+        if (!(rc = store_text_stats(c->t, all[i], &docs, &words)) &&
+            (docs != want_docs[i] || words != want_w[i]))
+            bad(c,
+                "meta: the text index counts %llu documents and %llu words of %s, the data "
+                "makes %llu and %llu",
+                (unsigned long long)docs, (unsigned long long)words, names[i],
+                (unsigned long long)want_docs[i], (unsigned long long)want_w[i]);
+    }
     return rc;
 }
 
 /* Reviews: the record decodes and its URL leads back to it; "claimrev" and "revclaim" hold
  * the same links, each to a review that exists; "reviews" counts the records. */
-static int check_reviews(checker *c, uint64_t *nreviews)
+static int check_reviews(checker *c, uint64_t *nreviews, uint64_t nclaims)
 {
     store_cursor *cur;
     int rc = cur_open(c->t, DB_REVIEW, NULL, 0, &cur), r;
@@ -283,7 +352,7 @@ static int check_reviews(checker *c, uint64_t *nreviews)
         store_cursor_close(cur);
         if (rc == CLAIMDB_OK && r < 0) rc = -r;
     }
-    if (!rc) rc = check_text_index(c, *nreviews);
+    if (!rc) rc = check_text_index(c, *nreviews, nclaims);
     uint64_t counted = 0;
     if (!rc && !(rc = meta_u64(c->t, "reviews", &counted)) && counted != *nreviews)
         bad(c, "meta: reviews is %llu, the data has %llu", (unsigned long long)counted,
@@ -540,7 +609,7 @@ int store_check(store_txn *t, void (*report)(void *ctx, const char *msg), void *
             }
     }
     found->articles = arts.n;
-    if (!rc) rc = check_reviews(&c, &found->reviews);
+    if (!rc) rc = check_reviews(&c, &found->reviews, found->claims_pos + found->claims_neg);
     if (!rc) {
         uint64_t have[4] = {found->claims_pos, found->claims_neg, found->citations, arts.n};
         for (int i = 0; i < 4; i++)

@@ -321,6 +321,7 @@ static int claim_index(store_txn *t, const claim_key *k, int delta)
             rc = CLAIMDB_OK;
         if (rc) return rc;
     }
+    if (delta < 0 && (rc = text_unindex_claim(t, k))) return rc;
     if ((rc = tstat_add(t, k->pol, ROLE_S, k->s, delta)) ||
         (rc = tstat_add(t, k->pol, ROLE_P, k->p, delta)) ||
         (rc = tstat_add(t, k->pol, ROLE_O, k->o, delta)))
@@ -365,6 +366,11 @@ int cite_put_apply(store_txn *t, const claim_key *k, const store_citation *c, in
         /* an update keeps when the citation was first stored */
         if (cur.stored < upd.stored) upd.stored = cur.stored;
         if ((rc = pend_cite_put(t, pc, k, slot, &upd, false))) return rc;
+        /* The quote's document holds the claimant's name and the quote as written. */
+        if (c->quote.ptr && (cur.claimant != c->claimant || !text_equal(cur.quote, c->quote)) &&
+            ((rc = text_unindex_quotes(t, k, &c->article, &c->quote)) ||
+             (rc = text_index_quote(t, k, c->article, c->quote, c->claimant))))
+            return rc;
         if (added) *added = CLAIMDB_UPDATED_CITATION;
         return CLAIMDB_OK;
     }
@@ -382,6 +388,8 @@ int cite_put_apply(store_txn *t, const claim_key *k, const store_citation *c, in
     if ((rc = article_ensure(t, c->article)) || (rc = meta_add(t, "citations", 1))) return rc;
     flags |= CLAIMDB_ADDED_CITATION;
     if ((rc = pend_cite_put(t, NULL, k, slot, c, true))) return rc;
+    if ((flags & CLAIMDB_ADDED_CLAIM) && (rc = text_index_claim(t, k))) return rc;
+    if ((rc = text_index_quote(t, k, c->article, c->quote, c->claimant))) return rc;
     if (added) *added = flags;
     return CLAIMDB_OK;
 }
@@ -436,6 +444,7 @@ int cite_delete_apply(store_txn *t, const claim_key *k, uint64_t article, const 
     int64_t removed = 0;
     uint8_t prefix[CITE_KEY_LEN];
     cite_key_encode(prefix, k, article, 0);
+    if ((!quote || quote->ptr) && (rc = text_unindex_quotes(t, k, &article, quote))) return rc;
     if (quote) {
         uint64_t slot;
         store_citation cur;
@@ -485,7 +494,7 @@ int claim_delete_apply(store_txn *t, const claim_key *k)
     MDB_val v;
     rc = sdb_get(t, DB_SPO, prefix, sizeof prefix, &v);
     if (rc == CLAIMDB_NOTFOUND) return store_seterr(t->st, rc, "no such claim");
-    if (rc) return rc;
+    if (rc || (rc = text_unindex_quotes(t, k, NULL, NULL))) return rc;
     MDB_cursor *mc;
     int mrc = mdb_cursor_open(txn_mdb(t), txn_dbi(t, DB_CITE), &mc);
     if (mrc) return store_mdb_err(t->st, mrc, "cite");

@@ -51,6 +51,7 @@ enum {
     DB_CLAIMREV,
     DB_REVCLAIM,
     DB_TXTPOST,
+    DB_TXTDOC,
     DB_COUNT
 };
 extern const char *const store_db_names[DB_COUNT];
@@ -95,7 +96,7 @@ struct store {
     void *busy_ctx;
     uint64_t counted_snap;    /* the read snapshot counts_cache was read in, 0: none */
     uint64_t counts_cache[5]; /* claims.pos, claims.neg, citations, articles, reviews */
-    const char *msg; /* points at a static string or at buf */
+    const char *msg;          /* points at a static string or at buf */
     char buf[512];
 };
 
@@ -108,7 +109,8 @@ typedef enum store_op_type {
     OP_CLAIM_DEL,
     OP_ARTICLE_PUT,
     OP_REVIEW_PUT,
-    OP_REVIEW_DEL
+    OP_REVIEW_DEL,
+    OP_TEXT_REBUILD
 } store_op_type;
 
 typedef struct store_op {
@@ -136,7 +138,7 @@ struct store_cursor {
     bool retargeted; /* the prefix changed since the cursor last moved */
     uint8_t oldprefix[STORE_KEYBUF];
     size_t oldplen;
-    bool held; /* store_cursor_next_cited: the key the cursor sits on starts the next claim */
+    bool held;     /* store_cursor_next_cited: the key the cursor sits on starts the next claim */
     MDB_val heldk; /* that key: in a read transaction it stays valid, no need to read it again */
     uint8_t prefix[STORE_KEYBUF];
     size_t plen;
@@ -352,6 +354,7 @@ int oplog_article_put(store_txn *t, const store_article *a, size_t *start);
 /* k NULL: the review alone; else it is attached to k too. */
 int oplog_review_put(store_txn *t, const store_review *r, const claim_key *k, size_t *start);
 int oplog_review_del(store_txn *t, const char *url, size_t len, size_t *start);
+int oplog_text_rebuild(store_txn *t, size_t *start);
 /* Apply the record at start, growing the map and replaying as needed; out is the op's output
  * (term_id * for OP_INTERN, int * for OP_CITE_PUT, else unused). Drops the record on error. */
 int oplog_exec(store_txn *t, size_t start, void *out);
@@ -367,6 +370,7 @@ int article_put_apply(store_txn *t, const store_article *a);
 /* out: STORE_REVIEW_* flags. */
 int review_put_apply(store_txn *t, const store_review *r, const claim_key *k, int *out);
 int review_delete_apply(store_txn *t, const char *url, size_t len);
+int text_rebuild_apply(store_txn *t);
 
 /* ---- encodings ---- */
 static inline void put_u64(uint8_t *p, uint64_t v)
@@ -424,6 +428,24 @@ int text_index_review(store_txn *t, const store_review *r, int sign);
  * the review's distinct stems are added to *postings and its words to *words. */
 int text_index_verify_review(store_txn *t, const store_review *r, uint64_t *postings,
                              uint64_t *words, bool *ok);
+/* The same for a quote or claim document. */
+int text_index_verify_doc(store_txn *t, const store_text_doc *d, uint64_t *postings,
+                          uint64_t *words, bool *ok);
+/* Quotes: index the citation's quote (no quote: nothing) with its claimant's name; remove
+ * the documents of a claim's quotes (article NULL: of every article; quote NULL: every
+ * quote of the article). */
+int text_index_quote(store_txn *t, const claim_key *k, uint64_t article, store_text quote,
+                     term_id claimant);
+int text_unindex_quotes(store_txn *t, const claim_key *k, const uint64_t *article,
+                        const store_text *quote);
+/* Claims: index a new claim (its terms' texts and their aliases), remove a claim's. */
+int text_index_claim(store_txn *t, const claim_key *k);
+int text_unindex_claim(store_txn *t, const claim_key *k);
+/* alias became an alias of canonical (given as text): the alias texts canonical's claims are
+ * indexed with; before the claims are rewritten. Then text_reindex_term(canonical) indexes
+ * the claims that already had canonical again with them. */
+int text_alias_added(store_txn *t, term_id alias, term_id canonical, const char *text, size_t len);
+int text_reindex_term(store_txn *t, term_id id);
 /* store_term.c */
 /* As store_term_key, with a reason for the message on failure. */
 int term_key_why(const char *text, size_t len, char **key, size_t *keylen, const char **why);

@@ -391,8 +391,20 @@ int alias_apply(store_txn *t, const char *alias, size_t alen, const char *canoni
     put_u64(cb, cid);
     if ((rc = sdb_put(t, DB_ALIAS, akey, akl, cb, 8, 0))) goto out;
     if ((rc = repoint_aliases(t, aown, cid))) goto out;
-    if ((rc = claims_rewrite_term(t, aown, cid))) goto out;
-    rc = reviews_rewrite_term(t, aown, cid);
+    /* The text index: the alias's name becomes text of the canonical term's claims. */
+    store_text at;
+    if ((rc = store_term_text(t, aown, &at))) goto out;
+    char *atext = malloc(at.len ? at.len : 1); /* at is in the map, which writes change */
+    if (!atext) {
+        rc = store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+        goto out;
+    }
+    memcpy(atext, at.ptr, at.len);
+    rc = text_alias_added(t, aown, cid, atext, at.len);
+    free(atext);
+    if (rc || (rc = claims_rewrite_term(t, aown, cid))) goto out;
+    if ((rc = reviews_rewrite_term(t, aown, cid))) goto out;
+    rc = text_reindex_term(t, cid);
 out:
     free(akey);
     free(ckey);

@@ -1,13 +1,26 @@
-/* store_text.c — the text index: posting lists of stemmed words over review texts, kept in
- * the same write transactions as the reviews (review_put_apply and review_delete_apply call
- * it, so the write log's replay after map growth replays it too).
+/* store_text.c — the text index: posting lists of stemmed words over three kinds of
+ * document, kept in the same write transactions as the data they come from (the *_apply
+ * functions call it, so the write log's replay after map growth replays it too):
+ *
+ *   review 'r'  a review's claim_reviewed and title; its id is the review id
+ *   quote  'q'  a citation's quote, with its claimant's name
+ *   claim  'c'  a claim's subject, predicate and object, with the aliases of each
  *
  *   "txtpost" [kind][stem][0x00][doc u64 BE] -> [tf u32 BE][document length u32 BE]
- *   "meta"    "text.<kind>.docs", "text.<kind>.words" -> u64: documents and their words
+ *   "txtdoc"  'D' [kind][doc u64 BE]     -> [ref][main text length u32 BE][main][extra]
+ *             'R' [kind][ref key]        -> the ids (u64 BE) of the documents of that ref
+ *             'A' [term id u64 BE]       -> the texts of the term's aliases, one per line
+ *   "meta"    "text.<kind>.docs", "text.<kind>.words" -> u64: documents and their words;
+ *             "text.<kind>.next" -> the next document id of quotes and claims
  *
  * One prefix scan per query word yields its posting list with everything BM25 needs: the
- * document length rides in each posting, so ranking reads no document record. A document is
- * the review's claim_reviewed and title together; its id is the review id. */
+ * document length rides in each posting, so ranking reads no document record. A quote or a
+ * claim has no id of its own that fits a posting (a citation's key is 41 bytes and its slot
+ * moves when a neighbour is deleted), so it gets a counter's next value, and 'R' finds it
+ * again from the claim, the article and the hash of the quote (cite_quote_home). The 'D'
+ * record keeps the indexed text: removing a document re-derives its postings from the text
+ * it was indexed with, whatever happened since to the aliases or the claimant. The ref of a
+ * quote is [claim key 25][article u64]; of a claim, [claim key 25] (IDX_SPO order). */
 #include "claimdb.h"
 #include "store_internal.h"
 #include "text_token.h"
@@ -40,8 +53,7 @@ static int doc_stems(store_txn *t, const store_text *texts, int ntexts, token_li
     *w = NULL;
     int rc = CLAIMDB_OK;
     for (int i = 0; i < ntexts && !rc; i++)
-        if (texts[i].ptr && texts[i].len)
-            rc = text_tokenize(t->tk, texts[i].ptr, texts[i].len, l);
+        if (texts[i].ptr && texts[i].len) rc = text_tokenize(t->tk, texts[i].ptr, texts[i].len, l);
     if (!rc && l->n && !(*w = malloc(l->n * sizeof **w))) rc = CLAIMDB_NOMEM;
     if (rc) {
         token_list_free(l);
@@ -98,13 +110,13 @@ static int index_doc(store_txn *t, uint8_t kind, uint64_t doc, const store_text 
     return rc;
 }
 
-int text_index_verify_review(store_txn *t, const store_review *r, uint64_t *postings,
-                             uint64_t *words, bool *ok)
+/* Are the postings of document (kind, doc) made of texts all there with the right counts? */
+static int verify_texts(store_txn *t, uint8_t kind, uint64_t doc, const store_text *texts,
+                        int ntexts, uint64_t *postings, uint64_t *words, bool *ok)
 {
-    const store_text texts[2] = {r->text, r->title};
     token_list l = {0};
     const char **w;
-    int rc = doc_stems(t, texts, 2, &l, &w);
+    int rc = doc_stems(t, texts, ntexts, &l, &w);
     if (rc) return rc;
     *ok = true;
     *words += l.n;
@@ -114,7 +126,7 @@ int text_index_verify_review(store_txn *t, const store_review *r, uint64_t *post
             j++;
         (*postings)++;
         uint8_t key[POST_KEY_MAX];
-        size_t kl = post_key(key, STORE_TEXT_REVIEW, w[i], r->id);
+        size_t kl = post_key(key, kind, w[i], doc);
         MDB_val v;
         rc = sdb_get(t, DB_TXTPOST, key, kl, &v);
         if (rc == CLAIMDB_NOTFOUND) {
@@ -129,6 +141,20 @@ int text_index_verify_review(store_txn *t, const store_review *r, uint64_t *post
     free(w);
     token_list_free(&l);
     return rc;
+}
+
+int text_index_verify_review(store_txn *t, const store_review *r, uint64_t *postings,
+                             uint64_t *words, bool *ok)
+{
+    const store_text texts[2] = {r->text, r->title};
+    return verify_texts(t, STORE_TEXT_REVIEW, r->id, texts, 2, postings, words, ok);
+}
+
+int text_index_verify_doc(store_txn *t, const store_text_doc *d, uint64_t *postings,
+                          uint64_t *words, bool *ok)
+{
+    const store_text texts[2] = {d->text, d->extra};
+    return verify_texts(t, d->kind, d->id, texts, 2, postings, words, ok);
 }
 
 int text_index_review(store_txn *t, const store_review *r, int sign)
@@ -169,4 +195,562 @@ int store_cursor_next_posting(store_cursor *c, uint64_t *doc, uint32_t *tf, uint
     *tf = get_u32(v.mv_data);
     *dl = get_u32((const uint8_t *)v.mv_data + 4);
     return 1;
+}
+
+/* ---- quotes and claims ---- */
+
+#define REF_QUOTE 33 /* [claim key][article] */
+#define REF_CLAIM 25 /* [claim key] */
+#define RKEY_MAX (2 + REF_QUOTE + 8)
+
+static size_t ref_len(uint8_t kind)
+{
+    return kind == STORE_TEXT_QUOTE ? REF_QUOTE : REF_CLAIM;
+}
+
+static size_t doc_key(uint8_t key[10], uint8_t kind, uint64_t doc)
+{
+    key[0] = 'D';
+    key[1] = kind;
+    put_u64(key + 2, doc);
+    return 10;
+}
+
+/* The 'R' key of a ref: a quote's ends with the hash its citation probes from. */
+static size_t ref_key(uint8_t key[RKEY_MAX], uint8_t kind, const uint8_t *ref, store_text quote)
+{
+    key[0] = 'R';
+    key[1] = kind;
+    memcpy(key + 2, ref, ref_len(kind));
+    if (kind != STORE_TEXT_QUOTE) return 2 + REF_CLAIM;
+    put_u64(key + 2 + REF_QUOTE, cite_quote_home(quote));
+    return 2 + REF_QUOTE + 8;
+}
+
+int store_text_doc_decode(uint8_t kind, const void *rec, size_t n, store_text_doc *out)
+{
+    const uint8_t *p = rec;
+    size_t rl = ref_len(kind);
+    if (n < rl + 4) return CLAIMDB_CORRUPT;
+    memset(out, 0, sizeof *out);
+    out->kind = kind;
+    out->k.pol = p[0];
+    out->k.s = get_u64(p + 1);
+    out->k.p = get_u64(p + 9);
+    out->k.o = get_u64(p + 17);
+    if (kind == STORE_TEXT_QUOTE) out->article = get_u64(p + 25);
+    uint32_t ml = get_u32(p + rl);
+    if (ml > n - rl - 4) return CLAIMDB_CORRUPT;
+    out->text = (store_text){(const char *)p + rl + 4, ml};
+    out->extra = (store_text){(const char *)p + rl + 4 + ml, n - rl - 4 - ml};
+    return CLAIMDB_OK;
+}
+
+int store_text_doc_get(store_txn *t, uint8_t kind, uint64_t doc, store_text_doc *out)
+{
+    int rc = txn_check_read(t);
+    if (rc) return rc;
+    uint8_t key[10];
+    MDB_val v;
+    if ((rc = sdb_get(t, DB_TXTDOC, key, doc_key(key, kind, doc), &v))) return rc;
+    if (store_text_doc_decode(kind, v.mv_data, v.mv_size, out))
+        return store_seterr(t->st, CLAIMDB_CORRUPT, "damaged text index document");
+    out->id = doc;
+    return CLAIMDB_OK;
+}
+
+/* Store document (kind, ref) of texts main and extra under a new id, and index it. The texts
+ * may point into the map: they are copied into the record before anything is written. */
+static int doc_add(store_txn *t, uint8_t kind, const uint8_t *ref, store_text main,
+                   store_text extra)
+{
+    size_t rl = ref_len(kind);
+    if (main.len > UINT32_MAX) main.len = UINT32_MAX;
+    size_t n = rl + 4 + main.len + extra.len;
+    uint8_t *rec = malloc(n);
+    if (!rec) return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+    memcpy(rec, ref, rl);
+    put_u32(rec + rl, (uint32_t)main.len);
+    if (main.len) memcpy(rec + rl + 4, main.ptr, main.len);
+    if (extra.len) memcpy(rec + rl + 4 + main.len, extra.ptr, extra.len);
+    char next[32];
+    snprintf(next, sizeof next, "text.%c.next", kind);
+    uint64_t id;
+    int rc = sdb_u64_get(t, DB_META, next, strlen(next), &id);
+    if (!rc && !id) id = 1;
+    uint8_t idb[8];
+    put_u64(idb, id + 1);
+    if (!rc) rc = sdb_put(t, DB_META, next, strlen(next), idb, 8, 0);
+    uint8_t dk[10];
+    if (!rc) rc = sdb_put(t, DB_TXTDOC, dk, doc_key(dk, kind, id), rec, n, 0);
+    /* The ids of the ref: one, but for two quotes of one citation whose hashes collide. */
+    uint8_t rk[RKEY_MAX];
+    size_t rkl = ref_key(rk, kind, ref, (store_text){(const char *)rec + rl + 4, main.len});
+    MDB_val v;
+    int g = rc ? rc : sdb_get(t, DB_TXTDOC, rk, rkl, &v);
+    if (g == CLAIMDB_OK || g == CLAIMDB_NOTFOUND) {
+        size_t old = g == CLAIMDB_OK ? v.mv_size : 0;
+        uint8_t *ids = malloc(old + 8);
+        if (!ids) {
+            rc = store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+        } else {
+            if (old) memcpy(ids, v.mv_data, old);
+            put_u64(ids + old, id);
+            rc = sdb_put(t, DB_TXTDOC, rk, rkl, ids, old + 8, 0);
+            free(ids);
+        }
+    } else {
+        rc = g;
+    }
+    const store_text texts[2] = {{(const char *)rec + rl + 4, main.len},
+                                 {(const char *)rec + rl + 4 + main.len, extra.len}};
+    if (!rc) rc = index_doc(t, kind, id, texts, 2, 1);
+    free(rec);
+    return rc;
+}
+
+/* Remove document id of kind: its postings, its record and its id under rkey. */
+static int doc_del(store_txn *t, uint8_t kind, uint64_t id, const uint8_t *rk, size_t rkl)
+{
+    store_text_doc d;
+    int rc = store_text_doc_get(t, kind, id, &d);
+    if (rc == CLAIMDB_NOTFOUND) return CLAIMDB_OK;
+    const store_text texts[2] = {d.text, d.extra};
+    /* index_doc cuts the texts (in the map) before it writes. */
+    if (rc || (rc = index_doc(t, kind, id, texts, 2, -1))) return rc;
+    uint8_t dk[10];
+    if ((rc = sdb_del(t, DB_TXTDOC, dk, doc_key(dk, kind, id)))) return rc;
+    MDB_val v;
+    if ((rc = sdb_get(t, DB_TXTDOC, rk, rkl, &v)) == CLAIMDB_NOTFOUND) return CLAIMDB_OK;
+    if (rc) return rc;
+    size_t n = v.mv_size / 8, w = 0;
+    uint8_t *ids = malloc(v.mv_size ? v.mv_size : 1);
+    if (!ids) return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        if (get_u64((const uint8_t *)v.mv_data + 8 * i) != id) {
+            memcpy(ids + 8 * w, (const uint8_t *)v.mv_data + 8 * i, 8);
+            w++;
+        }
+    rc = w ? sdb_put(t, DB_TXTDOC, rk, rkl, ids, 8 * w, 0) : sdb_del(t, DB_TXTDOC, rk, rkl);
+    free(ids);
+    return rc;
+}
+
+typedef struct ref_ids {
+    uint8_t (*keys)[RKEY_MAX];
+    size_t *klen;
+    uint64_t *ids;
+    size_t n, cap;
+} ref_ids;
+
+static void ref_ids_free(ref_ids *r)
+{
+    free(r->keys);
+    free(r->klen);
+    free(r->ids);
+}
+
+/* The documents whose 'R' key starts with prefix, read before any of them is removed. */
+static int ref_ids_read(store_txn *t, const uint8_t *prefix, size_t plen, ref_ids *out)
+{
+    memset(out, 0, sizeof *out);
+    store_cursor *c;
+    int rc = cur_open(t, DB_TXTDOC, prefix, plen, &c), r = 0;
+    if (rc) return rc;
+    MDB_val k, v;
+    while (!rc && (r = cur_step(c, &k, &v)) > 0) {
+        if (k.mv_size > RKEY_MAX || v.mv_size % 8) {
+            rc = store_seterr(t->st, CLAIMDB_CORRUPT, "damaged text index reference");
+            break;
+        }
+        for (size_t i = 0; i < v.mv_size / 8 && !rc; i++) {
+            if (out->n == out->cap) {
+                size_t cap = out->cap ? 2 * out->cap : 8;
+                void *a = realloc(out->keys, cap * sizeof *out->keys);
+                if (a) out->keys = a;
+                void *b = a ? realloc(out->klen, cap * sizeof *out->klen) : NULL;
+                if (b) out->klen = b;
+                void *d = b ? realloc(out->ids, cap * sizeof *out->ids) : NULL;
+                if (!d) {
+                    rc = store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+                    break;
+                }
+                out->ids = d;
+                out->cap = cap;
+            }
+            memcpy(out->keys[out->n], k.mv_data, k.mv_size);
+            out->klen[out->n] = k.mv_size;
+            out->ids[out->n++] = get_u64((const uint8_t *)v.mv_data + 8 * i);
+        }
+    }
+    store_cursor_close(c);
+    if (!rc && r < 0) rc = -r;
+    if (rc) {
+        ref_ids_free(out);
+        memset(out, 0, sizeof *out);
+    }
+    return rc;
+}
+
+/* The alias texts of a term ('A' record; ptr NULL when none). */
+static int term_aliases(store_txn *t, term_id id, store_text *out)
+{
+    uint8_t key[9] = {'A'};
+    put_u64(key + 1, id);
+    MDB_val v;
+    int rc = sdb_get(t, DB_TXTDOC, key, sizeof key, &v);
+    *out = (store_text){NULL, 0};
+    if (rc == CLAIMDB_NOTFOUND) return CLAIMDB_OK;
+    if (!rc) *out = (store_text){v.mv_data, v.mv_size};
+    return rc;
+}
+
+/* A growing byte buffer for building texts. */
+typedef struct tbuf {
+    char *p;
+    size_t n, cap;
+} tbuf;
+
+static int tbuf_add(tbuf *b, const char *s, size_t n, char sep)
+{
+    if (b->cap - b->n < n + 1) {
+        size_t cap = b->cap ? b->cap : 128;
+        while (cap - b->n < n + 1)
+            cap *= 2;
+        char *np = realloc(b->p, cap);
+        if (!np) return CLAIMDB_NOMEM;
+        b->p = np;
+        b->cap = cap;
+    }
+    if (b->n && sep) b->p[b->n++] = sep;
+    if (n) memcpy(b->p + b->n, s, n);
+    b->n += n;
+    return CLAIMDB_OK;
+}
+
+int text_index_quote(store_txn *t, const claim_key *k, uint64_t article, store_text quote,
+                     term_id claimant)
+{
+    if (!quote.ptr) return CLAIMDB_OK; /* no quote, no document */
+    uint8_t ref[REF_QUOTE];
+    claim_key_encode(ref, IDX_SPO, k);
+    put_u64(ref + 25, article);
+    /* The claimant's name and its aliases: "who said it" is searched by any of them. */
+    tbuf who = {0};
+    int rc = CLAIMDB_OK;
+    if (claimant) {
+        store_text d, a;
+        if ((rc = store_term_text(t, claimant, &d)) || (rc = term_aliases(t, claimant, &a)))
+            return rc;
+        if (tbuf_add(&who, d.ptr, d.len, 0) || (a.len && tbuf_add(&who, a.ptr, a.len, '\n'))) {
+            free(who.p);
+            return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+        }
+    }
+    rc = doc_add(t, STORE_TEXT_QUOTE, ref, quote, (store_text){who.p, who.n});
+    free(who.p);
+    return rc;
+}
+
+int text_unindex_quotes(store_txn *t, const claim_key *k, const uint64_t *article,
+                        const store_text *quote)
+{
+    uint8_t ref[REF_QUOTE];
+    claim_key_encode(ref, IDX_SPO, k);
+    if (article) put_u64(ref + 25, *article);
+    uint8_t prefix[RKEY_MAX];
+    size_t plen = quote && article ? ref_key(prefix, STORE_TEXT_QUOTE, ref, *quote)
+                                   : 2 + (article ? REF_QUOTE : REF_CLAIM);
+    if (!(quote && article)) {
+        prefix[0] = 'R';
+        prefix[1] = STORE_TEXT_QUOTE;
+        memcpy(prefix + 2, ref, plen - 2);
+    }
+    ref_ids r;
+    int rc = ref_ids_read(t, prefix, plen, &r);
+    for (size_t i = 0; i < r.n && !rc; i++) {
+        if (quote) {
+            store_text_doc d;
+            rc = store_text_doc_get(t, STORE_TEXT_QUOTE, r.ids[i], &d);
+            if (rc == CLAIMDB_NOTFOUND) {
+                rc = CLAIMDB_OK;
+                continue;
+            }
+            if (rc || !store_quote_same(d.text, *quote)) continue;
+        }
+        rc = doc_del(t, STORE_TEXT_QUOTE, r.ids[i], r.keys[i], r.klen[i]);
+    }
+    ref_ids_free(&r);
+    return rc;
+}
+
+int text_index_claim(store_txn *t, const claim_key *k)
+{
+    tbuf main = {0}, extra = {0};
+    const term_id ids[3] = {k->s, k->p, k->o};
+    int rc = CLAIMDB_OK;
+    for (int i = 0; i < 3 && !rc; i++) {
+        store_text d, a;
+        if ((rc = store_term_text(t, ids[i], &d)) || (rc = term_aliases(t, ids[i], &a))) break;
+        if (tbuf_add(&main, d.ptr, d.len, ' ') || (a.len && tbuf_add(&extra, a.ptr, a.len, '\n')))
+            rc = store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+    }
+    uint8_t ref[REF_CLAIM];
+    claim_key_encode(ref, IDX_SPO, k);
+    if (!rc)
+        rc = doc_add(t, STORE_TEXT_CLAIM, ref, (store_text){main.p, main.n},
+                     (store_text){extra.p, extra.n});
+    free(main.p);
+    free(extra.p);
+    return rc;
+}
+
+int text_unindex_claim(store_txn *t, const claim_key *k)
+{
+    uint8_t ref[REF_CLAIM], rk[RKEY_MAX];
+    claim_key_encode(ref, IDX_SPO, k);
+    size_t rkl = ref_key(rk, STORE_TEXT_CLAIM, ref, (store_text){NULL, 0});
+    ref_ids r;
+    int rc = ref_ids_read(t, rk, rkl, &r);
+    for (size_t i = 0; i < r.n && !rc; i++)
+        rc = doc_del(t, STORE_TEXT_CLAIM, r.ids[i], r.keys[i], r.klen[i]);
+    ref_ids_free(&r);
+    return rc;
+}
+
+int text_alias_added(store_txn *t, term_id alias, term_id canonical, const char *text, size_t len)
+{
+    store_text mine, theirs;
+    int rc = term_aliases(t, canonical, &mine);
+    tbuf b = {0};
+    if (!rc && mine.len && tbuf_add(&b, mine.ptr, mine.len, 0)) rc = CLAIMDB_NOMEM;
+    if (!rc && tbuf_add(&b, text, len, '\n')) rc = CLAIMDB_NOMEM;
+    /* The alias's own aliases now point at the canonical term (repoint_aliases): so do their
+     * texts. */
+    if (!rc) rc = term_aliases(t, alias, &theirs);
+    if (!rc && theirs.len && tbuf_add(&b, theirs.ptr, theirs.len, '\n')) rc = CLAIMDB_NOMEM;
+    if (rc == CLAIMDB_NOMEM) rc = store_seterr(t->st, rc, "out of memory");
+    uint8_t key[9] = {'A'};
+    put_u64(key + 1, canonical);
+    if (!rc) rc = sdb_put(t, DB_TXTDOC, key, sizeof key, b.p, b.n, 0);
+    put_u64(key + 1, alias);
+    if (!rc && theirs.ptr && (rc = sdb_del(t, DB_TXTDOC, key, sizeof key)) == CLAIMDB_NOTFOUND)
+        rc = CLAIMDB_OK;
+    free(b.p);
+    return rc;
+}
+
+/* The quotes whose claimant is id, indexed again with its names (a scan of every citation,
+ * as the alias's rewrite of claimants makes anyway). */
+static int reindex_claimant(store_txn *t, term_id id)
+{
+    typedef struct qref {
+        claim_key k;
+        uint64_t article;
+        char *quote;
+        size_t len;
+    } qref;
+    qref *qs = NULL;
+    size_t n = 0, cap = 0;
+    store_cursor *c;
+    int rc = cur_open(t, DB_CITE, NULL, 0, &c), r = 0;
+    MDB_val k, v;
+    while (!rc && (r = cur_step(c, &k, &v)) > 0) {
+        store_citation ct;
+        if (k.mv_size != CITE_KEY_LEN || cite_value_decode(v.mv_data, v.mv_size, &ct)) {
+            rc = store_seterr(t->st, CLAIMDB_CORRUPT, "damaged citation");
+            break;
+        }
+        if (ct.claimant != id || !ct.quote.ptr) continue;
+        if (n == cap) {
+            size_t nc = cap ? 2 * cap : 16;
+            qref *nq = realloc(qs, nc * sizeof *nq);
+            if (!nq) {
+                rc = store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+                break;
+            }
+            qs = nq;
+            cap = nc;
+        }
+        const uint8_t *p = k.mv_data;
+        qref q = {{p[0], get_u64(p + 1), get_u64(p + 9), get_u64(p + 17)},
+                  get_u64(p + 25),
+                  malloc(ct.quote.len + 1),
+                  ct.quote.len};
+        if (!q.quote) {
+            rc = store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+            break;
+        }
+        memcpy(q.quote, ct.quote.ptr, ct.quote.len);
+        qs[n++] = q;
+    }
+    store_cursor_close(c);
+    if (!rc && r < 0) rc = -r;
+    for (size_t i = 0; i < n; i++) {
+        store_text qt = {qs[i].quote, qs[i].len};
+        if (!rc && !(rc = text_unindex_quotes(t, &qs[i].k, &qs[i].article, &qt)))
+            rc = text_index_quote(t, &qs[i].k, qs[i].article, qt, id);
+        free(qs[i].quote);
+    }
+    free(qs);
+    return rc;
+}
+
+int text_reindex_term(store_txn *t, term_id id)
+{
+    claim_key *ks = NULL;
+    size_t n = 0, cap = 0;
+    int rc = CLAIMDB_OK;
+    for (uint8_t pol = 0; pol <= 1 && !rc; pol++)
+        for (int idx = IDX_SPO; idx <= IDX_OSP && !rc; idx++) {
+            store_cursor *c;
+            if ((rc = store_scan_open(t, (store_index)idx, pol, &id, 1, &c))) break;
+            claim_key k;
+            int r;
+            while ((r = store_cursor_next_claim(c, &k)) > 0) {
+                /* A claim with the term in two roles is met twice: once is enough. */
+                if ((idx == IDX_POS && k.s == id) || (idx == IDX_OSP && (k.s == id || k.p == id)))
+                    continue;
+                if (n == cap) {
+                    size_t nc = cap ? 2 * cap : 16;
+                    claim_key *nk = realloc(ks, nc * sizeof *nk);
+                    if (!nk) {
+                        r = -store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+                        break;
+                    }
+                    ks = nk;
+                    cap = nc;
+                }
+                ks[n++] = k;
+            }
+            store_cursor_close(c);
+            if (r < 0) rc = -r;
+        }
+    for (size_t i = 0; i < n && !rc; i++)
+        if (!(rc = text_unindex_claim(t, &ks[i]))) rc = text_index_claim(t, &ks[i]);
+    free(ks);
+    return rc ? rc : reindex_claimant(t, id);
+}
+
+/* ---- rebuilding ---- */
+
+static int drop_all(store_txn *t)
+{
+    int mrc = mdb_drop(txn_mdb(t), txn_dbi(t, DB_TXTPOST), 0);
+    if (!mrc) mrc = mdb_drop(txn_mdb(t), txn_dbi(t, DB_TXTDOC), 0);
+    if (mrc) return store_mdb_err(t->st, mrc, "emptying the text index");
+    static const uint8_t kinds[] = {STORE_TEXT_REVIEW, STORE_TEXT_QUOTE, STORE_TEXT_CLAIM};
+    static const char *const what[] = {"docs", "words", "next"};
+    for (size_t i = 0; i < sizeof kinds; i++)
+        for (size_t j = 0; j < sizeof what / sizeof *what; j++) {
+            char name[32];
+            snprintf(name, sizeof name, "text.%c.%s", kinds[i], what[j]);
+            int rc = sdb_del(t, DB_META, name, strlen(name));
+            if (rc && rc != CLAIMDB_NOTFOUND) return rc;
+        }
+    return CLAIMDB_OK;
+}
+
+static int rebuild_reviews(store_txn *t)
+{
+    store_cursor *c;
+    int rc = cur_open(t, DB_REVIEW, NULL, 0, &c), r = 0;
+    MDB_val k, v;
+    while (!rc && (r = cur_step(c, &k, &v)) > 0) {
+        store_review rv = {0};
+        if (k.mv_size != 8 || review_value_decode(v.mv_data, v.mv_size, &rv)) {
+            rc = store_seterr(t->st, CLAIMDB_CORRUPT, "damaged review record");
+            break;
+        }
+        rv.id = get_u64(k.mv_data);
+        rc = text_index_review(t, &rv, 1);
+    }
+    store_cursor_close(c);
+    return rc ? rc : r < 0 ? -r : CLAIMDB_OK;
+}
+
+/* The alias texts first: claims are indexed with them. */
+static int rebuild_aliases(store_txn *t)
+{
+    store_cursor *c;
+    int rc = cur_open(t, DB_ALIAS, NULL, 0, &c), r = 0;
+    MDB_val k, v;
+    while (!rc && (r = cur_step(c, &k, &v)) > 0) {
+        MDB_val own;
+        store_text d;
+        if (v.mv_size != 8) {
+            rc = store_seterr(t->st, CLAIMDB_CORRUPT, "damaged alias");
+            break;
+        }
+        term_id canonical = get_u64(v.mv_data);
+        if ((rc = sdb_get(t, DB_TERM, k.mv_data, k.mv_size, &own))) break;
+        if (own.mv_size != 8) {
+            rc = store_seterr(t->st, CLAIMDB_CORRUPT, "damaged term dictionary");
+            break;
+        }
+        if ((rc = store_term_text(t, get_u64(own.mv_data), &d))) break;
+        /* d is in the map, which the write below may change: copy it. */
+        char *copy = malloc(d.len ? d.len : 1);
+        if (!copy) {
+            rc = store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+            break;
+        }
+        memcpy(copy, d.ptr, d.len);
+        rc = text_alias_added(t, get_u64(own.mv_data), canonical, copy, d.len);
+        free(copy);
+    }
+    store_cursor_close(c);
+    return rc ? rc : r < 0 ? -r : CLAIMDB_OK;
+}
+
+static int rebuild_quotes(store_txn *t)
+{
+    store_cursor *c;
+    int rc = cur_open(t, DB_CITE, NULL, 0, &c), r = 0;
+    MDB_val k, v;
+    while (!rc && (r = cur_step(c, &k, &v)) > 0) {
+        store_citation ct;
+        if (k.mv_size != CITE_KEY_LEN || cite_value_decode(v.mv_data, v.mv_size, &ct)) {
+            rc = store_seterr(t->st, CLAIMDB_CORRUPT, "damaged citation");
+            break;
+        }
+        const uint8_t *p = k.mv_data;
+        claim_key ck = {p[0], get_u64(p + 1), get_u64(p + 9), get_u64(p + 17)};
+        rc = text_index_quote(t, &ck, get_u64(p + 25), ct.quote, ct.claimant);
+    }
+    store_cursor_close(c);
+    return rc ? rc : r < 0 ? -r : CLAIMDB_OK;
+}
+
+static int rebuild_claims(store_txn *t)
+{
+    int rc = CLAIMDB_OK;
+    for (uint8_t pol = 0; pol <= 1 && !rc; pol++) {
+        store_cursor *c;
+        if ((rc = store_scan_open(t, IDX_SPO, pol, NULL, 0, &c))) break;
+        claim_key k;
+        int r = 0;
+        while (!rc && (r = store_cursor_next_claim(c, &k)) > 0)
+            rc = text_index_claim(t, &k);
+        store_cursor_close(c);
+        if (!rc && r < 0) rc = -r;
+    }
+    return rc;
+}
+
+int text_rebuild_apply(store_txn *t)
+{
+    int rc = pend_sync(t);
+    if (rc || (rc = drop_all(t)) || (rc = rebuild_reviews(t)) || (rc = rebuild_aliases(t)) ||
+        (rc = rebuild_quotes(t)))
+        return rc;
+    return rebuild_claims(t);
+}
+
+int store_text_rebuild(store_txn *t)
+{
+    int rc = txn_check_write(t);
+    size_t start;
+    if (rc || (rc = oplog_text_rebuild(t, &start))) return rc;
+    return oplog_exec(t, start, NULL);
 }

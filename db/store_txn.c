@@ -978,6 +978,12 @@ int oplog_review_del(store_txn *t, const char *url, size_t len, size_t *start)
     return rc;
 }
 
+int oplog_text_rebuild(store_txn *t, size_t *start)
+{
+    uint8_t *p = NULL;
+    return log_reserve(t, OP_TEXT_REBUILD, 0, &p, start);
+}
+
 /* Decode the record at pos; returns the position after it. */
 static size_t oplog_decode(store_txn *t, size_t pos, store_op *o)
 {
@@ -1026,6 +1032,8 @@ static size_t oplog_decode(store_txn *t, size_t pos, store_op *o)
         o->r.url.ptr = (const char *)p;
         o->r.url.len = len;
         break;
+    case OP_TEXT_REBUILD:
+        break;
     }
     return pos + OPHDR + len;
 }
@@ -1054,6 +1062,8 @@ static int op_apply(store_txn *t, const store_op *o, void *out)
     }
     case OP_REVIEW_DEL:
         return review_delete_apply(t, o->r.url.ptr, o->r.url.len);
+    case OP_TEXT_REBUILD:
+        return text_rebuild_apply(t);
     }
     return store_seterr(t->st, CLAIMDB_CORRUPT, "damaged write log");
 }

@@ -155,6 +155,22 @@ static ast_term term_of(ast_term_kind kind, char *text, ast_loc loc)
             ast_value_clear(&v_);                                                            \
     } while (0)
 
+/* SIMILAR's "IN what": in is SIMILAR_IN_ALL when what is not a collection's name. */
+static ast_stmt *similar_in(struct cq_ctx *ctx, ast_stmt *st, char *word, ast_loc wat,
+                            ast_similar_in in, ast_loc at)
+{
+    if (strcasecmp(word, "IN") != 0)
+        cq_defer(ctx, wat, "expected IN before the collection");
+    else if (in == SIMILAR_IN_ALL)
+        cq_defer(ctx, at, "expected REVIEWS, QUOTES or CLAIMS after IN");
+    else if (st->u.similar.in != SIMILAR_IN_ALL)
+        cq_defer(ctx, wat, "IN is given twice");
+    else
+        st->u.similar.in = in;
+    free(word);
+    return st;
+}
+
 /* "FROM given twice": keep the first, report the second (after parsing). */
 #define ONCE(cond, what, at)                                                                 \
     do {                                                                                     \
@@ -619,10 +635,11 @@ similar:
         TRY($$ = ast_stmt_new(STMT_SIMILAR));
         $$->u.similar.text = $2;
     }
-| similar WORD REVIEWS {
-        $$ = $1;
-        if (strcasecmp($2, "IN") != 0) cq_defer(ctx, @2, "expected IN before REVIEWS");
-        free($2);
+| similar WORD REVIEWS         { $$ = similar_in(ctx, $1, $2, @2, SIMILAR_IN_REVIEWS, @3); }
+| similar WORD QUOTES          { $$ = similar_in(ctx, $1, $2, @2, SIMILAR_IN_QUOTES, @3); }
+| similar WORD WORD {
+        $$ = similar_in(ctx, $1, $2, @2, strcasecmp($3, "CLAIMS") ? SIMILAR_IN_ALL : SIMILAR_IN_CLAIMS, @3);
+        free($3);
     }
 | similar WORD num_value {
         $$ = $1;

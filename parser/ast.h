@@ -243,8 +243,15 @@ typedef enum ast_stmt_kind {
     STMT_SIMILAR, /* similar */
 } ast_stmt_kind;
 
-/* SIMILAR text [IN REVIEWS] [MIN score] [LIMIT k]; */
+/* SIMILAR text [IN REVIEWS | QUOTES | CLAIMS] [MIN score] [LIMIT k]; */
+typedef enum ast_similar_in {
+    SIMILAR_IN_ALL = 0, /* no IN: every kind of document */
+    SIMILAR_IN_REVIEWS,
+    SIMILAR_IN_QUOTES,
+    SIMILAR_IN_CLAIMS
+} ast_similar_in;
 typedef struct ast_similar_stmt {
+    ast_similar_in in;
     ast_value text;  /* VAL_STRING or VAL_PARAM */
     ast_value min;   /* VAL_NONE, a number or VAL_PARAM */
     ast_value limit; /* VAL_NONE, VAL_INT or VAL_PARAM */

@@ -440,7 +440,10 @@ char *ast_print(const ast_stmt *st)
     case STMT_SIMILAR:
         puts_(&b, "SIMILAR ");
         put_value(&b, &st->u.similar.text);
-        puts_(&b, " IN REVIEWS");
+        if (st->u.similar.in != SIMILAR_IN_ALL) {
+            static const char *const ins[] = {"", " IN REVIEWS", " IN QUOTES", " IN CLAIMS"};
+            puts_(&b, ins[st->u.similar.in]);
+        }
         if (st->u.similar.min.kind != VAL_NONE) {
             puts_(&b, " MIN ");
             put_value(&b, &st->u.similar.min);

@@ -13,8 +13,22 @@ static void report(void *ctx, const char *problem)
     printf("%s: %s\n", (const char *)ctx, problem);
 }
 
-int check_database(const char *path)
+/* Rebuild the text index of an existing file (opened as it is: never created). */
+static int rebuild_text(const char *path)
 {
+    claimdb *db = NULL;
+    int rc = claimdb_open(path, 0, &db);
+    if (rc == CLAIMDB_OK) rc = claimdb_text_rebuild(db);
+    if (rc != CLAIMDB_OK)
+        diag("%s: cannot rebuild the text index: %s\n", path,
+             db ? claimdb_errmsg(db) : claimdb_strerror(rc));
+    claimdb_close(db);
+    return rc;
+}
+
+int check_database(const char *path, bool rebuild)
+{
+    if (rebuild && rebuild_text(path) != CLAIMDB_OK) return 1;
     int64_t problems = 0;
     char summary[256];
     int rc = claimdb_check(path, report, (void *)path, &problems, summary, sizeof summary);

@@ -376,7 +376,7 @@ static int cmd_check(shell *sh, int argc, char **argv, buf *err)
         return 1;
     }
     fflush(stdout);
-    return check_database(sh->db_path);
+    return check_database(sh->db_path, false);
 }
 
 static int cmd_timeout(shell *sh, int argc, char **argv, buf *err)

@@ -26,7 +26,7 @@ static const char usage_text[] =
     "Usage: claimdb [DB] [OPTIONS] [STATEMENTS]\n"
     "       claimdb import DB FILE... [--format F] [--dry-run] [--base IRI] [--ratings FILE]\n"
     "       claimdb export DB [--format tsv|jsonl|nquads|claimreview] [-o FILE] [--base IRI]\n"
-    "       claimdb check DB\n"
+    "       claimdb check DB [--rebuild-text]\n"
     "       claimdb extract [--jobs N] [--deep] [FILE...]\n"
     "       claimdb ingest DB [--deep] FILE|DIR...\n"
     "       claimdb merge OUT [--renumber] [--offset-articles N] DB... [--dry-run]\n"
@@ -79,6 +79,7 @@ static const char usage_subcommands[] =
     "      --base IRI        N-Quads IRI base (default urn:claimdb:)\n"
     "check: verify the file's structure and that its indexes, statistics and counters\n"
     "  agree; print each problem and a summary (exit status 1 when there are problems).\n"
+    "      --rebuild-text    first drop the text index (SIMILAR, MATCH) and build it again\n"
     "extract: claims from articles (JSON Lines {\"id\",\"text\"} on standard input, or\n"
     "  text files) to standard output as JSON Lines for import; no database.\n"
     "  -j, --jobs N          N threads ('claimdb extract --help' says more)\n"
@@ -460,10 +461,20 @@ int main(int argc, char **argv)
     if (argc > 1 && !strcmp(argv[1], "import")) return cmd_import(argc, argv);
     if (argc > 1 && !strcmp(argv[1], "export")) return cmd_export(argc, argv);
     if (argc > 1 && !strcmp(argv[1], "check")) {
-        if (argc != 3 || argv[2][0] == '-')
-            return usage_error("%s",
-                               argc == 3 ? "check: unknown option" : "check needs a database");
-        return check_database(argv[2]);
+        const char *path = NULL;
+        bool rebuild = false;
+        for (int i = 2; i < argc; i++) {
+            if (!strcmp(argv[i], "--rebuild-text"))
+                rebuild = true;
+            else if (argv[i][0] == '-')
+                return usage_error("check: unknown option '%s'", argv[i]);
+            else if (path)
+                return usage_error("%s", "check takes one database");
+            else
+                path = argv[i];
+        }
+        if (!path) return usage_error("%s", "check needs a database");
+        return check_database(path, rebuild);
     }
     if (argc > 1 && !strcmp(argv[1], "extract")) return cmd_extract(argc, argv);
     if (argc > 1 && !strcmp(argv[1], "ingest")) return cmd_ingest(argc, argv);

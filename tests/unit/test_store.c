@@ -1075,8 +1075,10 @@ static void test_check(void **state)
         assert_int_equal(mdb_txn_commit(txn), 0);
         mdb_env_close(env);
     }
-    assert_int_equal(run_check(f, &m), 1);
+    /* The quote's document in the text index no longer finds its citation either. */
+    assert_int_equal(run_check(f, &m), 2);
     assert_non_null(strstr(m.text, "where its quote cannot find it"));
+    assert_non_null(strstr(m.text, "refers to a citation that does not exist"));
 }
 
 /* ---- opening errors and format version ---- */
@@ -1097,7 +1099,7 @@ static void test_version_mismatch(void **state)
     raw_put_format(f->tmp.path, 1); /* a file of claimdb 0.x, before citations had identity */
     assert_int_equal(store_open(f->tmp.path, 0, &f->st), CLAIMDB_VERSION);
     char want[256];
-    snprintf(want, sizeof want, "%s: database format version 1, this claimdb reads version 4",
+    snprintf(want, sizeof want, "%s: database format version 1, this claimdb reads version 5",
              f->tmp.path);
     assert_string_equal(store_errmsg(f->st), want);
     store_close(f->st);

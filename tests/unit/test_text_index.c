@@ -227,7 +227,7 @@ static void test_check(void **state)
     assert_int_equal(sdb_put(t, DB_TXTPOST, key, 16, v, 8, 0), CLAIMDB_OK);
     assert_int_equal(store_commit(t), CLAIMDB_OK);
     assert_int_equal(check(f->st, first), 1);
-    assert_string_equal(first, "txtpost: 7 postings, the reviews make 6");
+    assert_string_equal(first, "txtpost: 7 postings, the documents make 6");
 }
 
 int main(void)
