@@ -1,6 +1,7 @@
 /* test_text_index.c — the text index of issue 15: how text is cut into stems (text_token.c),
- * and the posting lists of store_text.c kept in step with reviews put, changed, deleted,
- * rolled back to a savepoint, and replayed after map growth. */
+ * and the posting lists of store_text.c kept in step with reviews, citation quotes and claims
+ * put, changed, deleted, aliased, rolled back to a savepoint, replayed after map growth, and
+ * rebuilt. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -230,6 +231,193 @@ static void test_check(void **state)
     assert_string_equal(first, "txtpost: 7 postings, the documents make 6");
 }
 
+/* ---- quotes and claims ---- */
+
+static term_id term(store_txn *t, const char *s)
+{
+    term_id id;
+    assert_int_equal(store_term_intern(t, s, strlen(s), &id), CLAIMDB_OK);
+    return id;
+}
+
+static claim_key claim(store_txn *t, int pol, const char *s, const char *p, const char *o)
+{
+    return (claim_key){(uint8_t)pol, term(t, s), term(t, p), term(t, o)};
+}
+
+static void cite(store_txn *t, claim_key k, uint64_t article, const char *quote, const char *who)
+{
+    store_citation c = {0};
+    c.article = article;
+    c.qstart = c.qend = -1;
+    if (quote) c.quote = (store_text){quote, strlen(quote)};
+    if (who) c.claimant = term(t, who);
+    assert_int_equal(store_cite_put(t, &k, &c, NULL), CLAIMDB_OK);
+}
+
+/* The documents of kind holding stem, as "id:tf:dl" joined by spaces. */
+static char *kpostings(store_txn *t, uint8_t kind, const char *stem)
+{
+    store_cursor *c;
+    assert_int_equal(store_postings_open(t, kind, stem, &c), CLAIMDB_OK);
+    static char buf[4096];
+    buf[0] = '\0';
+    uint64_t doc;
+    uint32_t tf, dl;
+    int r;
+    while ((r = store_cursor_next_posting(c, &doc, &tf, &dl)) == 1)
+        snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%llu:%u:%u", buf[0] ? " " : "",
+                 (unsigned long long)doc, tf, dl);
+    assert_int_equal(r, 0);
+    store_cursor_close(c);
+    return buf;
+}
+
+static uint64_t ndocs(store_txn *t, uint8_t kind)
+{
+    uint64_t d, w;
+    assert_int_equal(store_text_stats(t, kind, &d, &w), CLAIMDB_OK);
+    return d;
+}
+
+static int64_t check(store *st, char first[256]);
+
+/* Check the whole file inside a write transaction's life: commit, check, begin again. */
+static store_txn *checked(store *st, store_txn *t)
+{
+    char first[256];
+    assert_int_equal(store_commit(t), CLAIMDB_OK);
+    int64_t n = check(st, first);
+    if (n) fail_msg("check: %lld problems, first: %s", (long long)n, first);
+    assert_int_equal(store_begin(st, true, &t), CLAIMDB_OK);
+    return t;
+}
+
+static void test_quotes_and_claims_follow_writes(void **state)
+{
+    fx *f = *state;
+    assert_int_equal(store_open(f->tmp.path, CLAIMDB_OPEN_CREATE, &f->st), CLAIMDB_OK);
+    store_txn *t;
+    assert_int_equal(store_begin(f->st, true, &t), CLAIMDB_OK);
+    claim_key k1 = claim(t, 1, "Taliban", "demand", "withdrawal");
+    cite(t, k1, 1, "The Taliban demanded a withdrawal of troops", "Zabihullah Mujahid");
+    cite(t, k1, 2, "Troops must leave", NULL);
+    cite(t, k1, 3, NULL, NULL); /* no quote: no quote document */
+    claim_key k2 = claim(t, 0, "United States", "fund", "Afghan army");
+    cite(t, k2, 1, "Washington does not pay for the army", NULL);
+    assert_int_equal(ndocs(t, STORE_TEXT_QUOTE), 3);
+    assert_int_equal(ndocs(t, STORE_TEXT_CLAIM), 2);
+    /* quote 1: taliban demand withdraw troop zabihullah mujahid */
+    assert_string_equal(kpostings(t, STORE_TEXT_QUOTE, "troop"), "1:1:6 2:1:3");
+    assert_string_equal(kpostings(t, STORE_TEXT_QUOTE, "mujahid"), "1:1:6");
+    assert_string_equal(kpostings(t, STORE_TEXT_CLAIM, "withdraw"), "1:1:3");
+    assert_string_equal(kpostings(t, STORE_TEXT_CLAIM, "armi"), "2:1:5");
+    t = checked(f->st, t);
+
+    /* A new claimant rewrites the quote's document (new id). */
+    cite(t, k1, 2, "Troops  must leave", "Suhail Shaheen");
+    assert_string_equal(kpostings(t, STORE_TEXT_QUOTE, "troop"), "1:1:6 4:1:5");
+    assert_string_equal(kpostings(t, STORE_TEXT_QUOTE, "shaheen"), "4:1:5");
+    t = checked(f->st, t);
+
+    /* Aliases: the alias's name becomes text of the canonical term's claims, and of the quotes
+     * its claimant said; claims of the alias's own term move with their documents. */
+    claim_key k3 = claim(t, 1, "USA", "fund", "Afghan police");
+    cite(t, k3, 5, "The USA pays the police", NULL);
+    assert_int_equal(store_alias_put(t, "USA", 3, "United States", 13), CLAIMDB_OK);
+    assert_int_equal(store_alias_put(t, "Zabi", 4, "Zabihullah Mujahid", 18), CLAIMDB_OK);
+    assert_int_equal(ndocs(t, STORE_TEXT_CLAIM), 3);
+    assert_string_equal(kpostings(t, STORE_TEXT_QUOTE, "zabi"), "7:1:7");
+    char *usa = kpostings(t, STORE_TEXT_CLAIM, "usa");
+    assert_true(strlen(usa) > 0 && strchr(usa, ' ')); /* both claims of the United States */
+    t = checked(f->st, t);
+
+    /* Deletes: one quote, every citation of an article, a whole claim. */
+    store_text q = {"The Taliban demanded a withdrawal of troops", 43};
+    assert_int_equal(store_cite_delete(t, &k1, 1, &q), CLAIMDB_OK);
+    assert_string_equal(kpostings(t, STORE_TEXT_QUOTE, "zabi"), "");
+    t = checked(f->st, t);
+    assert_int_equal(store_cite_delete(t, &k1, 2, NULL), CLAIMDB_OK);
+    assert_string_equal(kpostings(t, STORE_TEXT_QUOTE, "troop"), "");
+    t = checked(f->st, t);
+    assert_int_equal(store_cite_delete(t, &k1, 3, NULL), CLAIMDB_OK); /* its last: claim goes */
+    assert_string_equal(kpostings(t, STORE_TEXT_CLAIM, "withdraw"), "");
+    t = checked(f->st, t);
+
+    /* A savepoint rolled back takes the documents with it. */
+    uint64_t before = ndocs(t, STORE_TEXT_QUOTE);
+    assert_int_equal(store_savepoint(t), CLAIMDB_OK);
+    cite(t, claim(t, 1, "a", "b", "c"), 9, "microchips in vaccines", NULL);
+    assert_int_equal(store_claim_delete(t, &k2), CLAIMDB_OK);
+    assert_int_equal(store_savepoint_rollback(t), CLAIMDB_OK);
+    assert_string_equal(kpostings(t, STORE_TEXT_QUOTE, "microchip"), "");
+    assert_int_equal(ndocs(t, STORE_TEXT_QUOTE), before);
+    assert_int_equal(store_claim_delete(t, &k2), CLAIMDB_OK);
+    t = checked(f->st, t);
+    store_abort(t);
+}
+
+/* A damaged index is found, and store_text_rebuild makes it whole, with the same words. */
+static void test_rebuild(void **state)
+{
+    fx *f = *state;
+    assert_int_equal(store_open(f->tmp.path, CLAIMDB_OPEN_CREATE, &f->st), CLAIMDB_OK);
+    store_txn *t;
+    assert_int_equal(store_begin(f->st, true, &t), CLAIMDB_OK);
+    put_review(t, "u1", "Vaccines cause autism", NULL);
+    cite(t, claim(t, 1, "vaccines", "cause", "autism"), 1, "They said vaccines cause autism",
+         "Andrew Wakefield");
+    cite(t, claim(t, 1, "MMR", "cause", "autism"), 2, "The MMR jab is to blame", NULL);
+    assert_int_equal(store_alias_put(t, "MMR", 3, "vaccines", 8), CLAIMDB_OK);
+    assert_int_equal(store_commit(t), CLAIMDB_OK);
+    char first[256];
+    assert_int_equal(check(f->st, first), 0);
+    assert_int_equal(store_begin(f->st, true, &t), CLAIMDB_OK);
+    char want_q[256], want_c[256];
+    snprintf(want_q, sizeof want_q, "%s", kpostings(t, STORE_TEXT_QUOTE, "autism"));
+    snprintf(want_c, sizeof want_c, "%s", kpostings(t, STORE_TEXT_CLAIM, "mmr"));
+    assert_string_not_equal(want_c, "");
+    /* Damage: the index emptied. */
+    assert_int_equal(mdb_drop(txn_mdb(t), txn_dbi(t, DB_TXTDOC), 0), 0);
+    assert_int_equal(store_commit(t), CLAIMDB_OK);
+    assert_true(check(f->st, first) > 0);
+    assert_int_equal(store_begin(f->st, true, &t), CLAIMDB_OK);
+    assert_int_equal(store_text_rebuild(t), CLAIMDB_OK);
+    assert_int_equal(store_commit(t), CLAIMDB_OK);
+    assert_int_equal(check(f->st, first), 0);
+    assert_int_equal(store_begin(f->st, false, &t), CLAIMDB_OK);
+    /* Documents are numbered afresh, in key order: the same words, maybe other ids. */
+    assert_int_equal(strlen(kpostings(t, STORE_TEXT_QUOTE, "autism")), strlen(want_q));
+    assert_int_equal(strlen(kpostings(t, STORE_TEXT_CLAIM, "mmr")), strlen(want_c));
+    assert_int_equal(ndocs(t, STORE_TEXT_REVIEW), 1);
+    assert_int_equal(ndocs(t, STORE_TEXT_QUOTE), 2);
+    assert_int_equal(ndocs(t, STORE_TEXT_CLAIM), 1);
+    store_abort(t);
+}
+
+/* Quotes indexed in a transaction that outgrows the map: the replay indexes them once. */
+static void test_quotes_replay(void **state)
+{
+    fx *f = *state;
+    assert_int_equal(store_open_mapsize(f->tmp.path, CLAIMDB_OPEN_CREATE, 64 * 1024, &f->st),
+                     CLAIMDB_OK);
+    store_txn *t;
+    assert_int_equal(store_begin(f->st, true, &t), CLAIMDB_OK);
+    char s[32], q[96];
+    for (int i = 0; i < 1000; i++) {
+        snprintf(s, sizeof s, "subject%d", i);
+        snprintf(q, sizeof q, "quote number %d about topic%d", i, i % 10);
+        cite(t, claim(t, 1, s, "say", "something"), (uint64_t)i, q, "speaker");
+    }
+    assert_int_equal(store_commit(t), CLAIMDB_OK);
+    char first[256];
+    assert_int_equal(check(f->st, first), 0);
+    assert_int_equal(store_begin(f->st, false, &t), CLAIMDB_OK);
+    assert_int_equal(ndocs(t, STORE_TEXT_QUOTE), 1000);
+    assert_int_equal(ndocs(t, STORE_TEXT_CLAIM), 1000);
+    store_abort(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -237,6 +425,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_postings_follow_reviews, setup, teardown),
         cmocka_unit_test_setup_teardown(test_map_growth_replays_index, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_quotes_and_claims_follow_writes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rebuild, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_quotes_replay, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
