@@ -43,7 +43,12 @@ static int explain_step(claimdb_stmt *stmt, rowset *rs, const step_plan *sp, int
              sp->pol == POL_NEG ? "NOT " : "", s, p, o);
     static const char *const pos_names[] = {"s", "p", "o"};
     char idx[64];
-    if (sp->by_article) {
+    if (sp->match) {
+        /* the text index: the claims whose quote or term holds MATCH's words */
+        snprintf(bound, sizeof bound, "?%.29s", sp->match->a->text);
+        snprintf(idx, sizeof idx, "TEXT %s",
+                 sp->match_kind == STORE_TEXT_QUOTE ? "quotes" : "claims");
+    } else if (sp->by_article) {
         /* the article -> claims index, one range per article, in s, p, o order after it */
         strcpy(bound, sp->narts > 1 ? "articles" : "article");
         for (int i = 0; i < sp->art_nprefix; i++) {

@@ -112,6 +112,20 @@ int find_eval_cond(find_exec *fx, const ast_expr *e, bool *res)
                                      : c >= 0;
             return CLAIMDB_OK;
         }
+    case EXPR_MATCH: {
+        if ((rc = find_eval_value(fx, e->a, &x))) return rc;
+        *res = false;
+        const match_query *q = find_match_query(fx, e);
+        if (x.k == V_NULL || !q) return CLAIMDB_OK;
+        char buf[64];
+        const char *s;
+        size_t n;
+        if ((rc = value_text(fx->stmt->txn, &x, &s, &n, buf, sizeof buf)))
+            return db_store_error(fx->stmt->db, rc);
+        if ((rc = match_text(fx->tk, q, s, n, res)))
+            return db_error(fx->stmt->db, rc, "out of memory");
+        return CLAIMDB_OK;
+    }
     case EXPR_REGEX:
     case EXPR_LIKE: {
         if ((rc = find_eval_value(fx, e->a, &x))) return rc;
@@ -156,6 +170,14 @@ int find_const_order(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+const match_query *find_match_query(const find_exec *fx, const ast_expr *e)
+{
+    /* Prepared in a walk of the tree, not in address order: few enough to look through. */
+    for (size_t i = 0; i < fx->nmatch; i++)
+        if (fx->matches[i].e == e) return &fx->matches[i].q;
+    return NULL;
+}
+
 int find_regex_order(const void *a, const void *b)
 {
     uintptr_t x = (uintptr_t)((const regex_entry *)a)->e,
@@ -170,9 +192,43 @@ int find_prepare_expr(find_exec *fx, const ast_expr *e)
     if (!e) return CLAIMDB_OK;
     claimdb_stmt *stmt = fx->stmt;
     int rc;
-    if ((rc = find_prepare_expr(fx, e->a)) || (rc = find_prepare_expr(fx, e->b))) return rc;
+    if (e->kind != EXPR_MATCH &&
+        ((rc = find_prepare_expr(fx, e->a)) || (rc = find_prepare_expr(fx, e->b))))
+        return rc;
     for (size_t i = 0; i < e->nargs; i++)
         if ((rc = find_prepare_expr(fx, e->args[i]))) return rc;
+    if (e->kind == EXPR_MATCH) {
+        const char *q;
+        size_t qn;
+        if (e->b->kind == EXPR_PARAM) {
+            const binding *b = stmt_binding(stmt, e->b->text);
+            if (!b || b->k != V_TEXT)
+                return stmt_error_at(stmt, CLAIMDB_ERROR, e->b->loc.off,
+                                     b && b->k != V_NULL ? "MATCH needs a text: %s is not one"
+                                                         : "parameter %s is not bound",
+                                     e->b->text);
+            q = b->u.s.p;
+            qn = b->u.s.n;
+        } else {
+            q = e->b->text;
+            qn = strlen(q);
+        }
+        if (!fx->tk && !(fx->tk = text_tokenizer_new()))
+            return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+        match_entry *m = fx->matches;
+        if (find_full(fx->nmatch)) {
+            m = realloc(fx->matches, find_grown(fx->nmatch) * sizeof *m);
+            if (!m) return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+            fx->matches = m;
+        }
+        const char *why;
+        if ((rc = match_query_parse(fx->tk, q, qn, &m[fx->nmatch].q, &why)))
+            return rc == CLAIMDB_NOMEM ? db_error(stmt->db, rc, "out of memory")
+                                       : stmt_error_at(stmt, rc, e->b->loc.off, "MATCH: %s", why);
+        m[fx->nmatch++].e = e;
+        /* Its operand is read as the words it is, never as a term. */
+        return find_prepare_expr(fx, e->a);
+    }
     if (e->kind == EXPR_REGEX) {
         regex_entry *r = fx->regexes;
         if (find_full(fx->nregex)) { /* grow by doubling: a FILTER may have 100,000 parts */

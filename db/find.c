@@ -240,6 +240,10 @@ void find_free(exec *self)
     for (size_t i = 0; i < fx->nregex; i++)
         cq_regex_free(fx->regexes[i].re);
     free(fx->regexes);
+    for (size_t i = 0; i < fx->nmatch; i++)
+        match_query_free(&fx->matches[i].q);
+    free(fx->matches);
+    text_tokenizer_free(fx->tk);
     free(fx->consts);
     free(fx->bound_at);
     free(fx->without_step);

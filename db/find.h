@@ -8,6 +8,7 @@
 #include "plan.h"
 
 #include "cq_regex.h"
+#include "match.h"
 
 typedef struct level {
     step_plan *sp;
@@ -17,14 +18,20 @@ typedef struct level {
     claim_key *keys;    /* an article path over several articles: their claims, merged */
     size_t nkeys, ki;
     claim_key cur;
-    uint64_t rev; /* REVIEWED: the review of the current link */
-    bool empty;   /* a constant is unknown or a bound value is null: nothing matches */
+    uint64_t rev;  /* REVIEWED: the review of the current link */
+    bool empty;    /* a constant is unknown or a bound value is null: nothing matches */
+    bool borrowed; /* keys belong to the step (MATCH's claims), not to the level */
 } level;
 
 typedef struct regex_entry {
     const ast_expr *e;
     cq_regex *re;
 } regex_entry;
+
+typedef struct match_entry {
+    const ast_expr *e;
+    match_query q;
+} match_entry;
 
 typedef struct const_entry {
     const ast_expr *e;
@@ -78,6 +85,9 @@ typedef struct find_exec {
     size_t nregex;
     const_entry *consts;
     size_t nconsts;
+    match_entry *matches; /* MATCH queries, parsed once per run */
+    size_t nmatch;
+    text_tokenizer *tk; /* MATCH's: made when the FILTER has one */
     /* computed columns: items, then ORDER BY keys */
     size_t ncols, nkeys;
     const ast_expr **cols;
@@ -149,6 +159,8 @@ int find_const_order(const void *a, const void *b);
 /* qsort/bsearch order of fx->regexes (by node), so that a FILTER of many `~` finds each
  * node's compiled pattern in log time. */
 int find_regex_order(const void *a, const void *b);
+/* The parsed query of a MATCH node (NULL if none), for the per-row check and the index path. */
+const match_query *find_match_query(const find_exec *fx, const ast_expr *e);
 int find_eval_value(find_exec *fx, const ast_expr *e, value *out);
 int find_eval_cond(find_exec *fx, const ast_expr *e, bool *res);
 

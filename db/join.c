@@ -93,6 +93,26 @@ static int level_open_article(find_exec *fx, level *l)
     return CLAIMDB_OK;
 }
 
+/* Open a step's MATCH path: the claims whose quote or term the text index says match,
+ * read once for the statement. */
+static int level_open_match(find_exec *fx, level *l)
+{
+    step_plan *sp = l->sp;
+    if (!sp->mready) {
+        const match_query *q = find_match_query(fx, sp->match);
+        if (!q) return db_error(fx->stmt->db, CLAIMDB_MISUSE, "MATCH was not prepared");
+        int rc = match_claims(fx->stmt->txn, fx->tk, sp->match_kind, sp->match_pos, q, sp->pol,
+                              &sp->mkeys, &sp->nmkeys);
+        if (rc == CLAIMDB_NOMEM) return db_error(fx->stmt->db, rc, "out of memory");
+        if (rc) return db_store_error(fx->stmt->db, rc);
+        sp->mready = true;
+    }
+    l->keys = sp->mkeys;
+    l->nkeys = sp->nmkeys;
+    l->borrowed = true;
+    return CLAIMDB_OK;
+}
+
 static int level_open(find_exec *fx, level *l)
 {
     step_plan *sp = l->sp;
@@ -102,6 +122,8 @@ static int level_open(find_exec *fx, level *l)
     l->srcs = NULL;
     l->keys = NULL;
     l->nkeys = l->ki = 0;
+    l->borrowed = false;
+    if (sp->match) return level_open_match(fx, l);
     if (sp->by_article) return level_open_article(fx, l);
     for (int i = 0; i < sp->nprefix; i++) {
         const pos_plan *pp = &sp->pos[sp->reviewed ? i : idx_order[sp->idx][i]];
@@ -133,7 +155,8 @@ void find_level_close(level *l)
     store_cursor_close(l->cites);
     store_cursor_close(l->srcs);
     store_cursor_close(l->scan);
-    free(l->keys);
+    if (!l->borrowed) free(l->keys);
+    l->borrowed = false;
     l->srcs = NULL;
     l->cites = NULL;
     l->scan = NULL;

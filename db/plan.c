@@ -3,8 +3,12 @@
  * become prefix bounds of the next), and pick for each the index whose key prefix covers its
  * bound positions — or, when the pattern names its articles (CITED BY, or FROM's variable
  * fixed by an earlier step or a FILTER equality) and they cite fewer claims than that range
- * holds, the article -> claims index. */
+ * holds, the article -> claims index; or, when a FILTER part `?v MATCH "…"` is on a variable
+ * the pattern binds and the text index says fewer documents hold its rarest word, the claims
+ * of those documents. */
 #include "plan.h"
+
+#include "match.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +26,7 @@ void plan_free(plan *p)
     for (size_t i = 0; i < p->nsteps; i++) {
         free(p->steps[i].cited);
         free(p->steps[i].arts);
+        free(p->steps[i].mkeys);
     }
     for (size_t i = 0; i < p->nwithout; i++) {
         free(p->without[i].cited);
@@ -97,9 +102,8 @@ static int step_init(claimdb_stmt *stmt, const ast_pattern *pat, step_plan *sp)
             break;
         }
     }
-    const ast_term *cts[CV_N] = {&pat->from, &pat->quote, &pat->by, &pat->confidence,
-                                 &pat->at,   &pat->to,    &pat->on, &pat->stored,
-                                 &pat->method};
+    const ast_term *cts[CV_N] = {&pat->from, &pat->quote, &pat->by,     &pat->confidence, &pat->at,
+                                 &pat->to,   &pat->on,    &pat->stored, &pat->method};
     for (int i = 0; i < CV_N; i++)
         sp->cv[i].slot = cts[i]->kind == TERM_VAR ? cts[i]->slot : -1;
     sp->cite_rows = sp->cv[CV_SRC].slot >= 0;
@@ -218,6 +222,85 @@ static bool filter_fixes(claimdb_stmt *stmt, const ast_expr *e, int slot, uint64
     return false;
 }
 
+/* The FILTER parts that must hold for every row: the operands of a top-level AND chain, or
+ * the condition itself. */
+static const ast_expr *const *conjuncts(const ast_expr *const *filter, size_t *n)
+{
+    if (!*filter) {
+        *n = 0;
+        return NULL;
+    }
+    if ((*filter)->kind == EXPR_AND) {
+        *n = (*filter)->nargs;
+        return (const ast_expr *const *)(*filter)->args;
+    }
+    *n = 1;
+    return filter;
+}
+
+/* Is there a MATCH part on a variable (the planner may use the text index)? */
+static bool has_match(const ast_expr *filter)
+{
+    size_t n;
+    const ast_expr *const *c = conjuncts(&filter, &n);
+    for (size_t i = 0; i < n; i++)
+        if (c[i]->kind == EXPR_MATCH && c[i]->a->kind == EXPR_VAR) return true;
+    return false;
+}
+
+/* The fewest documents the text index says can satisfy a MATCH part on a variable this step
+ * binds anew (counted up to cap), with the part, or -1 when there is no such part. */
+static double match_rows(claimdb_stmt *stmt, const ast_find *f, const step_plan *sp,
+                         const bool *bound, double cap, const ast_expr **which, uint8_t *kind,
+                         int *pos)
+{
+    if (sp->reviewed) return -1;
+    size_t n;
+    const ast_expr *const *c = conjuncts((const ast_expr *const *)&f->filter, &n);
+    double best = -1;
+    text_tokenizer *tk = NULL;
+    for (size_t i = 0; i < n; i++) {
+        const ast_expr *e = c[i];
+        if (e->kind != EXPR_MATCH || e->a->kind != EXPR_VAR || e->a->slot < 0 || bound[e->a->slot])
+            continue;
+        int slot = e->a->slot, at = -1;
+        uint8_t k = 0;
+        if (sp->cv[CV_QUOTE].slot == slot && sp->cite_rows) {
+            k = STORE_TEXT_QUOTE;
+        } else {
+            for (int j = 0; j < 3 && at < 0; j++)
+                if (sp->pos[j].slot == slot) at = j;
+            if (at < 0) continue;
+            k = STORE_TEXT_CLAIM;
+        }
+        const char *q = e->b->text;
+        size_t qn = q ? strlen(q) : 0;
+        if (e->b->kind == EXPR_PARAM) {
+            const binding *b = stmt_binding(stmt, e->b->text);
+            if (!b || b->k != V_TEXT) continue; /* the FILTER's preparation says why */
+            q = b->u.s.p;
+            qn = b->u.s.n;
+        }
+        if (!tk && !(tk = text_tokenizer_new())) break;
+        match_query mq;
+        const char *why;
+        uint64_t docs;
+        if (match_query_parse(tk, q, qn, &mq, &why)) continue;
+        int rc =
+            match_estimate(stmt->txn, k, &mq, cap >= 0 ? (uint64_t)cap + 1 : UINT64_MAX, &docs);
+        match_query_free(&mq);
+        if (rc) continue; /* no estimate: the range path serves */
+        if (best < 0 || (double)docs < best) {
+            best = (double)docs;
+            *which = e;
+            *kind = k;
+            *pos = at;
+        }
+    }
+    text_tokenizer_free(tk);
+    return best;
+}
+
 /* Claims of a polarity one article cites, on average (the "artcite" range of one article). */
 static double per_article(const store_counts *c, uint8_t pol)
 {
@@ -260,6 +343,11 @@ static double estimate(claimdb_stmt *stmt, const ast_find *f, const step_plan *s
     if (sp->ncited || sp->has_sources || sp->has_by_const) est /= 2;
     double art = article_rows(stmt, f, sp, bound, counts, without);
     if (art >= 0 && art < est) est = art;
+    const ast_expr *e;
+    uint8_t kind;
+    int pos;
+    double m = without ? -1 : match_rows(stmt, f, sp, bound, est, &e, &kind, &pos);
+    if (m >= 0 && m < est) est = m;
     return est < 1 && est > 0 ? 1 : est;
 }
 
@@ -271,7 +359,19 @@ static int choose_access(claimdb_stmt *stmt, const ast_find *f, step_plan *sp, c
     if (sp->reviewed) return CLAIMDB_OK; /* the links have no article path */
     double total = (double)(sp->pol == POL_POS ? counts->claims_pos : counts->claims_neg);
     double art = article_rows(stmt, f, sp, bound, counts, without);
-    if (art < 0 || art >= range_rows(stmt, sp, bound, total)) return CLAIMDB_OK;
+    double range = range_rows(stmt, sp, bound, total);
+    double other = art >= 0 && art < range ? art : range;
+    const ast_expr *e = NULL;
+    uint8_t kind = 0;
+    int pos = -1;
+    double m = without ? -1 : match_rows(stmt, f, sp, bound, other, &e, &kind, &pos);
+    if (m >= 0 && m < other) {
+        sp->match = e;
+        sp->match_kind = kind;
+        sp->match_pos = pos;
+        return CLAIMDB_OK;
+    }
+    if (art < 0 || art >= range) return CLAIMDB_OK;
     sp->by_article = true;
     uint64_t fixed = 0;
     size_t n = 0;
@@ -316,7 +416,7 @@ static bool connected(const step_plan *sp, const bool *bound)
  * reading statistics for it would be a quarter of a point lookup's work. */
 static bool need_estimates(claimdb_stmt *stmt, const ast_find *f, size_t npos, bool explain)
 {
-    if (explain || npos > 1) return true;
+    if (explain || npos > 1 || has_match(f->filter)) return true;
     for (size_t i = 0; i < f->npats; i++) {
         const ast_pattern *pat = &f->pats[i];
         uint64_t id;

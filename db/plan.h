@@ -59,6 +59,15 @@ typedef struct step_plan {
      * order, nprefix leading positions bound) instead of the claims: one row per link */
     bool reviewed;
     cite_var rv;
+    /* MATCH: the claims the text index gives for a FILTER part `?v MATCH "…"` on a variable
+     * the step binds (its QUOTE's, or a subject, predicate or object), read instead of an
+     * index range when they are fewer; the FILTER part still checks every row. */
+    const ast_expr *match;
+    uint8_t match_kind; /* STORE_TEXT_QUOTE or STORE_TEXT_CLAIM */
+    int match_pos;      /* STORE_TEXT_CLAIM: the position (0 s, 1 p, 2 o) the variable is */
+    claim_key *mkeys;   /* read when the step first runs, kept for the statement */
+    size_t nmkeys;
+    bool mready;
 } step_plan;
 
 typedef struct plan {

@@ -171,6 +171,23 @@ static ast_stmt *similar_in(struct cq_ctx *ctx, ast_stmt *st, char *word, ast_lo
     return st;
 }
 
+/* FILTER a MATCH "words": MATCH is a word, read by its spelling (it stays a term elsewhere). */
+static ast_expr *match_expr(struct cq_ctx *ctx, ast_expr *a, char *word, ast_loc wat,
+                            ast_expr_kind kind, char *text, ast_loc tat, ast_loc at)
+{
+    if (strcasecmp(word, "MATCH") != 0)
+        cq_defer(ctx, wat, "expected MATCH, a comparison, LIKE or '~'");
+    free(word);
+    ast_expr *b = ast_expr_text(kind, text, tat);
+    if (!b) free(text);
+    ast_expr *e = b ? ast_expr_binary(EXPR_MATCH, 0, a, b, at) : NULL;
+    if (!e) {
+        ast_expr_free(a);
+        ast_expr_free(b);
+    }
+    return e;
+}
+
 /* "FROM given twice": keep the first, report the second (after parsing). */
 #define ONCE(cond, what, at)                                                                 \
     do {                                                                                     \
@@ -547,6 +564,8 @@ cond:
         TRY(e = ast_expr_binary(EXPR_REGEX, 0, $1, NULL, @$));
         e->text = $3; e->value.loc = @3; $$ = e;
     }
+| operand WORD STRING         { $$ = match_expr(ctx, $1, $2, @2, EXPR_TERM, $3, @3, @$); TRY($$); }
+| operand WORD PARAM          { $$ = match_expr(ctx, $1, $2, @2, EXPR_PARAM, $3, @3, @$); TRY($$); }
 | operand LIKE STRING {
         ast_expr *e;
         TRY(e = ast_expr_binary(EXPR_LIKE, 0, $1, NULL, @$));
@@ -958,8 +977,9 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, struct cq_ctx *ctx)
     int n = yypcontext_expected_tokens(yyctx, exp, YYNTOKENS);
     if (n < 0)
         n = 0;
-    bool word = false, and = false, real = false, var = false;
+    bool word = false, and = false, real = false, var = false, like = false;
     for (int i = 0; i < n; i++) {
+        like |= exp[i] == YYSYMBOL_LIKE; /* after a FILTER operand, where a word is MATCH */
         var |= exp[i] == YYSYMBOL_VAR;
         word |= exp[i] == YYSYMBOL_WORD;
         and |= exp[i] == YYSYMBOL_AND;
@@ -988,7 +1008,9 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, struct cq_ctx *ctx)
     for (int pass = 0; pass < 2; pass++) {
         nn = 0;
         for (int i = 0; i < n; i++) {
-            const char *nm = expected_name(exp[i], word, pass == 0 ? n > 1 : false, real);
+            const char *nm = exp[i] == YYSYMBOL_WORD && like
+                                 ? "MATCH"
+                                 : expected_name(exp[i], word, pass == 0 ? n > 1 : false, real);
             if (!nm)
                 continue;
             char q[24];
@@ -1061,7 +1083,7 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, struct cq_ctx *ctx)
     if (ctx->ntokens <= 1)
         cq_error(ctx, CLAIMDB_SYNTAX, off, "syntax error: expected a statement, found %s%s", found,
                  hint);
-    else if (nn == 0 || nn > 8)
+    else if (nn == 0 || nn > 9)
         cq_error(ctx, CLAIMDB_SYNTAX, off, "syntax error: unexpected %s%s%s", found, after, hint);
     else
         cq_error(ctx, CLAIMDB_SYNTAX, off, "syntax error: expected %s%s, found %s%s", list, after,

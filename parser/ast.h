@@ -92,6 +92,7 @@ typedef enum ast_expr_kind {
     EXPR_NOT,    /* NOT a */
     EXPR_REGEX,  /* a ~ text (the regex source) */
     EXPR_LIKE,   /* a LIKE text (the pattern) */
+    EXPR_MATCH,  /* a MATCH b: b the words to find (EXPR_TERM, a string, or EXPR_PARAM) */
     EXPR_CALL,   /* text(a): title, date, outlet (the checker rejects other names) */
     EXPR_AGG,    /* op is an ast_agg; a is the argument (NULL for COUNT(*)) */
     EXPR_COLUMN, /* set by the checker: an ORDER BY word naming a select item; op = index */

@@ -295,6 +295,16 @@ static int check_expr(chk *c, ast_expr *e, enum where w)
     case EXPR_NOT:
     case EXPR_LIKE:
         return check_expr(c, e->a, w);
+    case EXPR_MATCH: {
+        TRY(check_expr(c, e->a, w));
+        TRY(check_expr(c, e->b, w));
+        /* A phrase is the words between two '"': one left open is a typing error. */
+        size_t quotes = 0;
+        for (const char *p = e->b->kind == EXPR_TERM ? e->b->text : ""; *p; p++)
+            quotes += *p == '"';
+        if (quotes % 2) return fail(c, e->b->loc, "MATCH: a phrase's closing '\"' is missing");
+        return 0;
+    }
     case EXPR_REGEX: {
         TRY(check_expr(c, e->a, w));
         cq_regex *re;

@@ -230,6 +230,14 @@ static void put_expr(buf *b, const ast_expr *e, const ast_find *f)
         puts_(b, e->kind == EXPR_REGEX ? " ~ " : " LIKE ");
         put_string(b, e->text);
         break;
+    case EXPR_MATCH:
+        put_sub(b, e->a, 4, f);
+        puts_(b, " MATCH ");
+        if (e->b->kind == EXPR_PARAM)
+            puts_(b, e->b->text);
+        else
+            put_string(b, e->b->text);
+        break;
     case EXPR_CALL:
         puts_(b, e->text);
         puts_(b, "(");
