@@ -330,10 +330,11 @@ int store_check(store_txn *txn, void (*report)(void *ctx, const char *msg), void
                 int64_t *problems, store_counts *found);
 
 /* ---- the text index (store_text.c) ---- */
-#define STORE_TEXT_REVIEW 'r' /* documents: a review's claim_reviewed and title; id: the review's  \
-                               */
-#define STORE_TEXT_QUOTE 'q'  /* a citation's quote and its claimant's name */
-#define STORE_TEXT_CLAIM 'c'  /* a claim's subject, predicate and object, and their aliases */
+#define STORE_TEXT_REVIEW                                                                          \
+    'r'                      /* documents: a review's claim_reviewed and title; id: the review's   \
+                              */
+#define STORE_TEXT_QUOTE 'q' /* a citation's quote and its claimant's name */
+#define STORE_TEXT_CLAIM 'c' /* a claim's subject, predicate and object, and their aliases */
 /* A quote or claim document: what it refers to and the texts it was indexed with. */
 typedef struct store_text_doc {
     uint64_t id;

@@ -197,7 +197,8 @@ typedef struct pend {
     ptab claims, cites, stats;
     unsigned char *vals;
     size_t vlen, vcap;
-    size_t bytes; /* estimate of what the flush writes (keys, values, node overhead) */
+    size_t bytes;           /* estimate of what the flush writes (keys, values, node overhead) */
+    struct text_pend *text; /* the text index's new postings and counters (store_text.c) */
 } pend;
 
 /* Terms seen by this write transaction: text as given -> id, to skip the normalisation and
@@ -297,11 +298,16 @@ int txn_grow(store_txn *t, size_t upto);
 /* ---- store_pend.c: pending writes and the term cache ---- */
 static inline bool pend_db(int db)
 {
-    return (db >= DB_SPO && db <= DB_ARTCITE) || db == DB_TSTAT;
+    return (db >= DB_SPO && db <= DB_ARTCITE) || db == DB_TSTAT || db == DB_TXTPOST;
 }
+/* store_text.c: are postings or counters of the text index pending? Write them (in key
+ * order; STORE_MAPFULL as pend_flush); forget them (freeing their memory). */
+bool text_pend_any(const store_txn *t);
+int text_pend_flush(store_txn *t);
+void text_pend_free(store_txn *t);
 static inline bool pend_any(const store_txn *t)
 {
-    return t->pend.claims.n || t->pend.cites.n || t->pend.stats.n;
+    return t->pend.claims.n || t->pend.cites.n || t->pend.stats.n || text_pend_any(t);
 }
 /* Write the pending writes into the innermost LMDB transaction. STORE_MAPFULL leaves them
  * pending (and sets t->grow_want); another error kills the transaction. */

@@ -141,6 +141,7 @@ static void pend_init(pend *p)
 void pend_reset(store_txn *t)
 {
     pend *p = &t->pend;
+    text_pend_free(t);
     ptab_free(&p->claims);
     ptab_free(&p->cites);
     ptab_free(&p->stats);
@@ -467,6 +468,7 @@ int pend_flush(store_txn *t)
         rc = flush_index(t, (store_index)idx);
     if (!rc) rc = flush_cites(t);
     if (!rc) rc = flush_stats(t);
+    if (!rc) rc = text_pend_flush(t);
     if (rc == STORE_MAPFULL) {
         t->grow_want = 2 * t->pend.bytes;
         return rc;

@@ -8,7 +8,7 @@
  *
  *   "txtpost" [kind][stem][0x00][doc u64 BE] -> [tf u32 BE][document length u32 BE]
  *   "txtdoc"  'D' [kind][doc u64 BE]     -> [ref][main text length u32 BE][main][extra]
- *             'R' [kind][ref key]        -> the ids (u64 BE) of the documents of that ref
+ *             'R' [kind][ref key][doc u64 BE] -> empty: the documents of a ref
  *             'A' [term id u64 BE]       -> the texts of the term's aliases, one per line
  *   "meta"    "text.<kind>.docs", "text.<kind>.words" -> u64: documents and their words;
  *             "text.<kind>.next" -> the next document id of quotes and claims
@@ -25,6 +25,7 @@
 #include "store_internal.h"
 #include "text_token.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,174 @@ static void stat_names(uint8_t kind, char docs[32], char words[32])
 {
     snprintf(docs, 32, "text.%c.docs", kind);
     snprintf(words, 32, "text.%c.words", kind);
+}
+
+/* ---- pending writes ----
+ *
+ * A load of many citations adds a document per quote and per claim, each with some ten
+ * postings scattered over the whole "txtpost" tree: written one by one they made a load ten
+ * times slower. They are kept here instead, with the counters, and written in key order by
+ * store_pend.c's flush (text_pend_flush), which runs before anything reads or deletes in
+ * "txtpost" (pend_db), when a savepoint begins or ends, at commit, and when they grow past
+ * TEXT_PEND_MAX. A savepoint rolled back or a replay after map growth forgets them
+ * (pend_reset), as it forgets the other pending writes. */
+
+#define TEXT_PEND_MAX ((size_t)128 << 20)
+#define NKINDS 3
+
+typedef struct text_pend {
+    uint8_t *buf; /* entries: [key length u8][key][value 8 bytes] */
+    size_t len, cap;
+    size_t *offs; /* where each entry starts */
+    size_t n, ncap;
+    int64_t docs[NKINDS], words[NKINDS]; /* counter deltas */
+    bool counted;                        /* some delta is not 0 */
+    uint64_t next[NKINDS];               /* next document id; 0: not read yet */
+    bool next_dirty[NKINDS];
+} text_pend;
+
+static int kind_index(uint8_t kind)
+{
+    return kind == STORE_TEXT_REVIEW ? 0 : kind == STORE_TEXT_QUOTE ? 1 : 2;
+}
+
+bool text_pend_any(const store_txn *t)
+{
+    const text_pend *p = t->pend.text;
+    if (!p) return false;
+    if (p->n || p->counted) return true;
+    for (int i = 0; i < NKINDS; i++)
+        if (p->next_dirty[i]) return true;
+    return false;
+}
+
+void text_pend_free(store_txn *t)
+{
+    text_pend *p = t->pend.text;
+    if (!p) return;
+    free(p->buf);
+    free(p->offs);
+    free(p);
+    t->pend.text = NULL;
+}
+
+static text_pend *text_pend_get(store_txn *t)
+{
+    if (!t->pend.text) t->pend.text = calloc(1, sizeof *t->pend.text);
+    return t->pend.text;
+}
+
+static int pend_posting(store_txn *t, const uint8_t *key, size_t kl, const uint8_t v[8])
+{
+    text_pend *p = text_pend_get(t);
+    if (!p) return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+    if (p->n == p->ncap) {
+        size_t nc = p->ncap ? 2 * p->ncap : 1024;
+        size_t *no = realloc(p->offs, nc * sizeof *no);
+        if (!no) return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+        p->offs = no;
+        p->ncap = nc;
+    }
+    if (p->cap - p->len < kl + 9) {
+        size_t nc = p->cap ? 2 * p->cap : 65536;
+        while (nc - p->len < kl + 9)
+            nc *= 2;
+        uint8_t *nb = realloc(p->buf, nc);
+        if (!nb) return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+        p->buf = nb;
+        p->cap = nc;
+    }
+    p->offs[p->n++] = p->len;
+    p->buf[p->len] = (uint8_t)kl;
+    memcpy(p->buf + p->len + 1, key, kl);
+    memcpy(p->buf + p->len + 1 + kl, v, 8);
+    p->len += kl + 9;
+    t->pend.bytes += kl + 8 + 16; /* what LMDB will store: key, value, node header */
+    if (p->len > TEXT_PEND_MAX) return pend_flush(t);
+    return CLAIMDB_OK;
+}
+
+static const uint8_t *sort_buf; /* qsort has no context argument */
+
+static int cmp_entry(const void *a, const void *b)
+{
+    const uint8_t *x = sort_buf + *(const size_t *)a, *y = sort_buf + *(const size_t *)b;
+    size_t n = x[0] < y[0] ? x[0] : y[0];
+    int c = memcmp(x + 1, y + 1, n);
+    return c ? c : (int)x[0] - (int)y[0];
+}
+
+int text_pend_flush(store_txn *t)
+{
+    text_pend *p = t->pend.text;
+    if (!p) return CLAIMDB_OK;
+    MDB_txn *mt = txn_mdb(t);
+    MDB_dbi dbi = txn_dbi(t, DB_TXTPOST);
+    int mrc = 0;
+    if (p->n) {
+        /* A sort per flush of one transaction: the global is this thread's only while the
+         * write lock is held. */
+        static pthread_mutex_t sort_lock = PTHREAD_MUTEX_INITIALIZER;
+        pthread_mutex_lock(&sort_lock);
+        sort_buf = p->buf;
+        qsort(p->offs, p->n, sizeof *p->offs, cmp_entry);
+        pthread_mutex_unlock(&sort_lock);
+        MDB_cursor *mc;
+        if ((mrc = mdb_cursor_open(mt, dbi, &mc)))
+            return store_mdb_err(t->st, mrc, "writing the text index");
+        for (size_t i = 0; i < p->n && !mrc; i++) {
+            uint8_t *e = p->buf + p->offs[i];
+            MDB_val k = {e[0], e + 1}, v = {8, e + 1 + e[0]};
+            mrc = mdb_cursor_put(mc, &k, &v, 0);
+        }
+        mdb_cursor_close(mc);
+    }
+    for (int i = 0; i < NKINDS && !mrc; i++) {
+        static const uint8_t kinds[NKINDS] = {STORE_TEXT_REVIEW, STORE_TEXT_QUOTE,
+                                              STORE_TEXT_CLAIM};
+        char name[32];
+        int rc = CLAIMDB_OK;
+        if (p->docs[i] || p->words[i]) {
+            snprintf(name, sizeof name, "text.%c.docs", kinds[i]);
+            rc = sdb_u64_add(t, DB_META, name, strlen(name), p->docs[i], false);
+            snprintf(name, sizeof name, "text.%c.words", kinds[i]);
+            if (!rc) rc = sdb_u64_add(t, DB_META, name, strlen(name), p->words[i], false);
+        }
+        if (!rc && p->next_dirty[i]) {
+            uint8_t b[8];
+            put_u64(b, p->next[i]);
+            snprintf(name, sizeof name, "text.%c.next", kinds[i]);
+            rc = sdb_put(t, DB_META, name, strlen(name), b, 8, 0);
+        }
+        if (rc) return rc;
+    }
+    if (mrc) return store_mdb_err(t->st, mrc, "writing the text index");
+    /* Written: what is pending now is nothing (pend_flush resets the rest). */
+    p->n = p->len = 0;
+    memset(p->docs, 0, sizeof p->docs);
+    memset(p->words, 0, sizeof p->words);
+    memset(p->next_dirty, 0, sizeof p->next_dirty);
+    p->counted = false;
+    return CLAIMDB_OK;
+}
+
+/* The next document id of kind (a counter kept in the transaction). */
+static int next_doc(store_txn *t, uint8_t kind, uint64_t *id)
+{
+    text_pend *p = text_pend_get(t);
+    if (!p) return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+    int i = kind_index(kind);
+    if (!p->next[i]) {
+        char name[32];
+        snprintf(name, sizeof name, "text.%c.next", kind);
+        uint64_t n;
+        int rc = sdb_u64_get(t, DB_META, name, strlen(name), &n);
+        if (rc) return rc;
+        p->next[i] = n ? n : 1;
+    }
+    *id = p->next[i]++;
+    p->next_dirty[i] = true;
+    return CLAIMDB_OK;
 }
 
 /* The distinct stems of a document with their counts: a sort of the token list. */
@@ -94,7 +263,7 @@ static int index_doc(store_txn *t, uint8_t kind, uint64_t doc, const store_text 
             uint8_t v[8];
             put_u32(v, (uint32_t)(j - i));
             put_u32(v + 4, dl);
-            rc = sdb_put(t, DB_TXTPOST, key, kl, v, sizeof v, 0);
+            rc = pend_posting(t, key, kl, v);
         } else {
             rc = sdb_del(t, DB_TXTPOST, key, kl);
             if (rc == CLAIMDB_NOTFOUND) rc = CLAIMDB_OK;
@@ -103,10 +272,13 @@ static int index_doc(store_txn *t, uint8_t kind, uint64_t doc, const store_text 
     }
     free(w);
     token_list_free(&l);
-    char docs[32], words[32];
-    stat_names(kind, docs, words);
-    if (!rc) rc = sdb_u64_add(t, DB_META, docs, strlen(docs), sign, false);
-    if (!rc) rc = sdb_u64_add(t, DB_META, words, strlen(words), sign * (int64_t)dl, false);
+    text_pend *p = rc ? NULL : text_pend_get(t);
+    if (!rc && !p) rc = store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+    if (!rc) {
+        p->docs[kind_index(kind)] += sign;
+        p->words[kind_index(kind)] += sign * (int64_t)dl;
+        p->counted = true;
+    }
     return rc;
 }
 
@@ -166,7 +338,7 @@ int text_index_review(store_txn *t, const store_review *r, int sign)
 int store_text_stats(store_txn *t, uint8_t kind, uint64_t *docs, uint64_t *words)
 {
     int rc = txn_check_read(t);
-    if (rc) return rc;
+    if (rc || (t->write && (rc = pend_sync(t)))) return rc;
     char dn[32], wn[32];
     stat_names(kind, dn, wn);
     if ((rc = sdb_u64_get(t, DB_META, dn, strlen(dn), docs))) return rc;
@@ -273,35 +445,14 @@ static int doc_add(store_txn *t, uint8_t kind, const uint8_t *ref, store_text ma
     put_u32(rec + rl, (uint32_t)main.len);
     if (main.len) memcpy(rec + rl + 4, main.ptr, main.len);
     if (extra.len) memcpy(rec + rl + 4 + main.len, extra.ptr, extra.len);
-    char next[32];
-    snprintf(next, sizeof next, "text.%c.next", kind);
-    uint64_t id;
-    int rc = sdb_u64_get(t, DB_META, next, strlen(next), &id);
-    if (!rc && !id) id = 1;
-    uint8_t idb[8];
-    put_u64(idb, id + 1);
-    if (!rc) rc = sdb_put(t, DB_META, next, strlen(next), idb, 8, 0);
+    uint64_t id = 0;
+    int rc = next_doc(t, kind, &id);
     uint8_t dk[10];
     if (!rc) rc = sdb_put(t, DB_TXTDOC, dk, doc_key(dk, kind, id), rec, n, 0);
-    /* The ids of the ref: one, but for two quotes of one citation whose hashes collide. */
     uint8_t rk[RKEY_MAX];
     size_t rkl = ref_key(rk, kind, ref, (store_text){(const char *)rec + rl + 4, main.len});
-    MDB_val v;
-    int g = rc ? rc : sdb_get(t, DB_TXTDOC, rk, rkl, &v);
-    if (g == CLAIMDB_OK || g == CLAIMDB_NOTFOUND) {
-        size_t old = g == CLAIMDB_OK ? v.mv_size : 0;
-        uint8_t *ids = malloc(old + 8);
-        if (!ids) {
-            rc = store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
-        } else {
-            if (old) memcpy(ids, v.mv_data, old);
-            put_u64(ids + old, id);
-            rc = sdb_put(t, DB_TXTDOC, rk, rkl, ids, old + 8, 0);
-            free(ids);
-        }
-    } else {
-        rc = g;
-    }
+    put_u64(rk + rkl, id);
+    if (!rc) rc = sdb_put(t, DB_TXTDOC, rk, rkl + 8, "", 0, 0);
     const store_text texts[2] = {{(const char *)rec + rl + 4, main.len},
                                  {(const char *)rec + rl + 4 + main.len, extra.len}};
     if (!rc) rc = index_doc(t, kind, id, texts, 2, 1);
@@ -309,7 +460,7 @@ static int doc_add(store_txn *t, uint8_t kind, const uint8_t *ref, store_text ma
     return rc;
 }
 
-/* Remove document id of kind: its postings, its record and its id under rkey. */
+/* Remove document id of kind: its postings, its record and its 'R' key rk. */
 static int doc_del(store_txn *t, uint8_t kind, uint64_t id, const uint8_t *rk, size_t rkl)
 {
     store_text_doc d;
@@ -320,24 +471,12 @@ static int doc_del(store_txn *t, uint8_t kind, uint64_t id, const uint8_t *rk, s
     if (rc || (rc = index_doc(t, kind, id, texts, 2, -1))) return rc;
     uint8_t dk[10];
     if ((rc = sdb_del(t, DB_TXTDOC, dk, doc_key(dk, kind, id)))) return rc;
-    MDB_val v;
-    if ((rc = sdb_get(t, DB_TXTDOC, rk, rkl, &v)) == CLAIMDB_NOTFOUND) return CLAIMDB_OK;
-    if (rc) return rc;
-    size_t n = v.mv_size / 8, w = 0;
-    uint8_t *ids = malloc(v.mv_size ? v.mv_size : 1);
-    if (!ids) return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
-    for (size_t i = 0; i < n; i++)
-        if (get_u64((const uint8_t *)v.mv_data + 8 * i) != id) {
-            memcpy(ids + 8 * w, (const uint8_t *)v.mv_data + 8 * i, 8);
-            w++;
-        }
-    rc = w ? sdb_put(t, DB_TXTDOC, rk, rkl, ids, 8 * w, 0) : sdb_del(t, DB_TXTDOC, rk, rkl);
-    free(ids);
-    return rc;
+    rc = sdb_del(t, DB_TXTDOC, rk, rkl);
+    return rc == CLAIMDB_NOTFOUND ? CLAIMDB_OK : rc;
 }
 
 typedef struct ref_ids {
-    uint8_t (*keys)[RKEY_MAX];
+    uint8_t (*keys)[RKEY_MAX + 8];
     size_t *klen;
     uint64_t *ids;
     size_t n, cap;
@@ -359,29 +498,27 @@ static int ref_ids_read(store_txn *t, const uint8_t *prefix, size_t plen, ref_id
     if (rc) return rc;
     MDB_val k, v;
     while (!rc && (r = cur_step(c, &k, &v)) > 0) {
-        if (k.mv_size > RKEY_MAX || v.mv_size % 8) {
+        if (k.mv_size > RKEY_MAX + 8 || k.mv_size < plen + 8) {
             rc = store_seterr(t->st, CLAIMDB_CORRUPT, "damaged text index reference");
             break;
         }
-        for (size_t i = 0; i < v.mv_size / 8 && !rc; i++) {
-            if (out->n == out->cap) {
-                size_t cap = out->cap ? 2 * out->cap : 8;
-                void *a = realloc(out->keys, cap * sizeof *out->keys);
-                if (a) out->keys = a;
-                void *b = a ? realloc(out->klen, cap * sizeof *out->klen) : NULL;
-                if (b) out->klen = b;
-                void *d = b ? realloc(out->ids, cap * sizeof *out->ids) : NULL;
-                if (!d) {
-                    rc = store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
-                    break;
-                }
-                out->ids = d;
-                out->cap = cap;
+        if (out->n == out->cap) {
+            size_t cap = out->cap ? 2 * out->cap : 8;
+            void *a = realloc(out->keys, cap * sizeof *out->keys);
+            if (a) out->keys = a;
+            void *b = a ? realloc(out->klen, cap * sizeof *out->klen) : NULL;
+            if (b) out->klen = b;
+            void *d = b ? realloc(out->ids, cap * sizeof *out->ids) : NULL;
+            if (!d) {
+                rc = store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+                break;
             }
-            memcpy(out->keys[out->n], k.mv_data, k.mv_size);
-            out->klen[out->n] = k.mv_size;
-            out->ids[out->n++] = get_u64((const uint8_t *)v.mv_data + 8 * i);
+            out->ids = d;
+            out->cap = cap;
         }
+        memcpy(out->keys[out->n], k.mv_data, k.mv_size);
+        out->klen[out->n] = k.mv_size;
+        out->ids[out->n++] = get_u64((const uint8_t *)k.mv_data + k.mv_size - 8);
     }
     store_cursor_close(c);
     if (!rc && r < 0) rc = -r;
@@ -413,6 +550,7 @@ typedef struct tbuf {
 
 static int tbuf_add(tbuf *b, const char *s, size_t n, char sep)
 {
+    if (n > SIZE_MAX / 4) return CLAIMDB_NOMEM;
     if (b->cap - b->n < n + 1) {
         size_t cap = b->cap ? b->cap : 128;
         while (cap - b->n < n + 1)
@@ -520,7 +658,7 @@ int text_unindex_claim(store_txn *t, const claim_key *k)
 
 int text_alias_added(store_txn *t, term_id alias, term_id canonical, const char *text, size_t len)
 {
-    store_text mine, theirs;
+    store_text mine, theirs = {NULL, 0};
     int rc = term_aliases(t, canonical, &mine);
     tbuf b = {0};
     if (!rc && mine.len && tbuf_add(&b, mine.ptr, mine.len, 0)) rc = CLAIMDB_NOMEM;
