@@ -4,7 +4,8 @@
 #   run_examples.sh PROGRAM SOURCE_DIR DOC.md
 #
 # Every ```claimql block is run, in document order, on one database loaded from the seed
-# corpus (data/, its example reviews included), by `claimdb DB -m table -f example.cq` (stderr too: error examples are
+# corpus (data/, its example reviews included); a ```claimql liar block on another, the LIAR
+# sample of tests/liar/ imported as reviews; by `claimdb DB -m table -f example.cq` (stderr too: error examples are
 # documented with their messages). The ```text block that follows it must hold exactly what
 # that printed. With CLAIMDB_REGEN=1 the document is rewritten with the real output instead
 # (review the diff before committing); a claimql block without an output block gets one.
@@ -19,8 +20,12 @@ CI=true "$prog" import "$db" "$src/data/articles.tsv" "$src/data/aliases.tsv" "$
     "$src/data/reviews.jsonl" \
     > /dev/null 2> "$tmp/import.log" || { cat "$tmp/import.log"; exit 1; }
 
+liar="$tmp/liar.db"
+CI=true "$prog" import "$liar" "$src/tests/liar/train.tsv" --format liar \
+    > /dev/null 2> "$tmp/import.log" || { cat "$tmp/import.log"; exit 1; }
+
 set +e
-awk -v prog="$prog" -v db="$db" -v tmp="$tmp" -v regen="${CLAIMDB_REGEN:-0}" '
+awk -v prog="$prog" -v demo="$db" -v liar="$liar" -v tmp="$tmp" -v regen="${CLAIMDB_REGEN:-0}" '
 function run_block(   cmd) {
     close(tmp "/example.cq")
     cmd = "cd \"" tmp "\" && CI=true \"" prog "\" \"" db "\" -m table -f example.cq > out.txt 2>&1; true"
@@ -40,7 +45,8 @@ function no_output() {
 BEGIN { state = "text"; nblocks = 0; failed = 0 }
 {
     if (state == "text") {
-        if ($0 ~ /^```claimql[ \t]*$/) {
+        if ($0 ~ /^```claimql( liar)?[ \t]*$/) {
+            db = $0 ~ /liar/ ? liar : demo
             if (pending) no_output()
             state = "query"; printf "" > (tmp "/example.cq"); if (regen) print; next
         }
