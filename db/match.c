@@ -94,16 +94,13 @@ int match_estimate(store_txn *txn, uint8_t kind, const match_query *q, uint64_t 
     if (!q->ngroups) return CLAIMDB_OK;
     uint64_t best = UINT64_MAX;
     for (size_t i = 0; i < q->stems.n; i++) {
-        store_cursor *c;
-        int rc = store_postings_open(txn, kind, token_at(&q->stems, i), &c), r;
+        store_postings *c;
+        int rc = store_postings_open(txn, kind, token_at(&q->stems, i), &c);
         if (rc) return rc;
-        uint64_t n = 0, doc;
-        uint32_t tf, dl;
-        uint64_t limit = best < cap ? best : cap;
-        while (n < limit && (r = store_cursor_next_posting(c, &doc, &tf, &dl)) == 1)
-            n++;
-        store_cursor_close(c);
-        if (n < limit && r < 0) return -r;
+        uint64_t n;
+        rc = store_postings_count(c, best < cap ? best : cap, &n);
+        store_postings_close(c);
+        if (rc) return rc;
         if (n < best) best = n;
     }
     *out = best;
@@ -113,14 +110,14 @@ int match_estimate(store_txn *txn, uint8_t kind, const match_query *q, uint64_t 
 /* The documents of a stem, in id order. */
 static int doc_list(store_txn *txn, uint8_t kind, const char *stem, uint64_t **out, size_t *n)
 {
-    store_cursor *c;
+    store_postings *c;
     int rc = store_postings_open(txn, kind, stem, &c), r;
     if (rc) return rc;
     uint64_t *d = NULL, doc;
     size_t cap = 0;
     uint32_t tf, dl;
     *n = 0;
-    while ((r = store_cursor_next_posting(c, &doc, &tf, &dl)) == 1) {
+    while ((r = store_postings_next(c, &doc, &tf, &dl)) == 1) {
         if (*n == cap) {
             cap = cap ? 2 * cap : 64;
             uint64_t *nd = realloc(d, cap * sizeof *nd);
@@ -132,7 +129,7 @@ static int doc_list(store_txn *txn, uint8_t kind, const char *stem, uint64_t **o
         }
         d[(*n)++] = doc;
     }
-    store_cursor_close(c);
+    store_postings_close(c);
     if (r < 0) {
         free(d);
         return -r;

@@ -153,7 +153,7 @@ static int query_stems(const char *q, size_t qn, token_list *l, const char ***w,
 static int score_word(store_txn *txn, uint8_t kind, const char *stem, double ndocs, double avgdl,
                       double qlen, acc *a, double *bound)
 {
-    store_cursor *c;
+    store_postings *c;
     int rc = store_postings_open(txn, kind, stem, &c);
     if (rc) return rc;
     /* The postings are read once into memory: idf needs their count before any score. */
@@ -161,7 +161,7 @@ static int score_word(store_txn *txn, uint8_t kind, const char *stem, double ndo
     size_t n = 0, cap = 0;
     posting p;
     int r;
-    while ((r = store_cursor_next_posting(c, &p.doc, &p.tf, &p.dl)) == 1) {
+    while ((r = store_postings_next(c, &p.doc, &p.tf, &p.dl)) == 1) {
         if (n == cap) {
             cap = cap ? cap * 2 : 64;
             posting *np = realloc(ps, cap * sizeof *np);
@@ -173,7 +173,7 @@ static int score_word(store_txn *txn, uint8_t kind, const char *stem, double ndo
         }
         ps[n++] = p;
     }
-    store_cursor_close(c);
+    store_postings_close(c);
     if (r < 0) {
         free(ps);
         return -r;

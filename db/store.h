@@ -353,8 +353,12 @@ int store_text_rebuild(store_txn *t);
 /* How many documents of that kind are indexed and how many words they hold together. */
 int store_text_stats(store_txn *t, uint8_t kind, uint64_t *docs, uint64_t *words);
 /* The posting list of a stem (as text_tokenize makes it), in document order. */
-int store_postings_open(store_txn *t, uint8_t kind, const char *stem, store_cursor **out);
+typedef struct store_postings store_postings;
+int store_postings_open(store_txn *t, uint8_t kind, const char *stem, store_postings **out);
 /* 1 and the next posting, 0 at the end, -CLAIMDB_* on error. */
-int store_cursor_next_posting(store_cursor *c, uint64_t *doc, uint32_t *tf, uint32_t *dl);
+int store_postings_next(store_postings *p, uint64_t *doc, uint32_t *tf, uint32_t *dl);
+/* The number of postings (of an unread list), counted up to about cap (by blocks). */
+int store_postings_count(store_postings *p, uint64_t cap, uint64_t *n);
+void store_postings_close(store_postings *p); /* NULL is a no-op */
 
 #endif /* CLAIMDB_STORE_H */

@@ -9,7 +9,8 @@
  *   store_claim.c    claim indexes, citations, scans, per-term statistics
  *   store_article.c  article records
  *   store_review.c   fact-check reviews, their URL index and their links to claims
- *   store_text.c     the text index (posting lists of stemmed words) over review texts
+ *   store_text.c     the text index's documents (reviews, quotes, claims) and their upkeep
+ *   store_post.c     the text index's posting lists, in blocks
  *
  * Internal functions return CLAIMDB_* codes, or STORE_MAPFULL (negative, never shown to the
  * user) when LMDB reported MDB_MAP_FULL: the write wrappers in store_txn.c then grow the map
@@ -452,6 +453,21 @@ int text_unindex_claim(store_txn *t, const claim_key *k);
  * the claims that already had canonical again with them. */
 int text_alias_added(store_txn *t, term_id alias, term_id canonical, const char *text, size_t len);
 int text_reindex_term(store_txn *t, term_id id);
+/* store_post.c: the posting blocks of "txtpost". Add the postings p[0, n) (in document
+ * order) of the stem whose key prefix ([kind][stem][0]) is given; remove one
+ * (CLAIMDB_NOTFOUND if absent); add one at once (tests); find one; count them all (*ok false
+ * when a block is damaged). */
+typedef struct text_posting {
+    uint64_t doc;
+    uint32_t tf, dl;
+} text_posting;
+int post_add(store_txn *t, const uint8_t *prefix, size_t plen, const text_posting *p, size_t n);
+int post_remove(store_txn *t, uint8_t kind, const char *stem, uint64_t doc);
+int post_insert(store_txn *t, uint8_t kind, const char *stem, uint64_t doc, uint32_t tf,
+                uint32_t dl);
+int post_find(store_txn *t, uint8_t kind, const char *stem, uint64_t doc, uint32_t *tf,
+              uint32_t *dl);
+int post_count_all(store_txn *t, uint64_t *n, bool *ok);
 /* store_term.c */
 /* As store_term_key, with a reason for the message on failure. */
 int term_key_why(const char *text, size_t len, char **key, size_t *keylen, const char **why);

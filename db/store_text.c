@@ -6,7 +6,7 @@
  *   quote  'q'  a citation's quote, with its claimant's name
  *   claim  'c'  a claim's subject, predicate and object, with the aliases of each
  *
- *   "txtpost" [kind][stem][0x00][doc u64 BE] -> [tf u32 BE][document length u32 BE]
+ *   "txtpost" [kind][stem][0x00][first doc u64 BE] -> a block of postings (store_post.c)
  *   "txtdoc"  'D' [kind][doc u64 BE]     -> [ref][main text length u32 BE][main][extra]
  *             'R' [kind][ref key][doc u64 BE] -> empty: the documents of a ref
  *             'A' [term id u64 BE]       -> the texts of the term's aliases, one per line
@@ -14,7 +14,8 @@
  *             "text.<kind>.next" -> the next document id of quotes and claims
  *
  * One prefix scan per query word yields its posting list with everything BM25 needs: the
- * document length rides in each posting, so ranking reads no document record. A quote or a
+ * document length rides in each posting (with the term frequency), so ranking reads no
+ * document record. A quote or a
  * claim has no id of its own that fits a posting (a citation's key is 41 bytes and its slot
  * moves when a neighbour is deleted), so it gets a counter's next value, and 'R' finds it
  * again from the claim, the article and the hash of the quote (cite_quote_home). The 'D'
@@ -29,8 +30,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define POST_KEY_MAX (1 + TOKEN_MAX + 1 + 8)
 
 static void stat_names(uint8_t kind, char docs[32], char words[32])
 {
@@ -51,11 +50,21 @@ static void stat_names(uint8_t kind, char docs[32], char words[32])
 #define TEXT_PEND_MAX ((size_t)128 << 20)
 #define NKINDS 3
 
+/* The new postings of one stem: [kind][stem][0] and its postings, in the order added. */
+typedef struct pstem {
+    uint8_t key[1 + TOKEN_MAX + 1];
+    uint8_t klen;
+    bool unsorted; /* a document added before one added earlier (a review changed) */
+    text_posting *p;
+    size_t n, cap;
+} pstem;
+
 typedef struct text_pend {
-    uint8_t *buf; /* entries: [key length u8][key][value 8 bytes] */
-    size_t len, cap;
-    size_t *offs; /* where each entry starts */
-    size_t n, ncap;
+    pstem *stems; /* by stem: a load of many documents appends to few lists */
+    size_t nstems, capstems;
+    uint32_t *slots; /* stem index + 1, 0 empty; nslots a power of two */
+    size_t nslots;
+    size_t bytes;                        /* memory held by the postings */
     int64_t docs[NKINDS], words[NKINDS]; /* counter deltas */
     bool counted;                        /* some delta is not 0 */
     uint64_t next[NKINDS];               /* next document id; 0: not read yet */
@@ -71,18 +80,28 @@ bool text_pend_any(const store_txn *t)
 {
     const text_pend *p = t->pend.text;
     if (!p) return false;
-    if (p->n || p->counted) return true;
+    if (p->nstems || p->counted) return true;
     for (int i = 0; i < NKINDS; i++)
         if (p->next_dirty[i]) return true;
     return false;
+}
+
+static void stems_free(text_pend *p)
+{
+    for (size_t i = 0; i < p->nstems; i++)
+        free(p->stems[i].p);
+    free(p->stems);
+    free(p->slots);
+    p->stems = NULL;
+    p->slots = NULL;
+    p->nstems = p->capstems = p->nslots = p->bytes = 0;
 }
 
 void text_pend_free(store_txn *t)
 {
     text_pend *p = t->pend.text;
     if (!p) return;
-    free(p->buf);
-    free(p->offs);
+    stems_free(p);
     free(p);
     t->pend.text = NULL;
 }
@@ -93,72 +112,113 @@ static text_pend *text_pend_get(store_txn *t)
     return t->pend.text;
 }
 
-static int pend_posting(store_txn *t, const uint8_t *key, size_t kl, const uint8_t v[8])
+static uint64_t key_hash(const uint8_t *k, size_t n)
 {
+    uint64_t h = UINT64_C(0xcbf29ce484222325);
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ k[i]) * UINT64_C(0x100000001b3);
+    return h ^ (h >> 29);
+}
+
+/* The pending list of a stem, made when new (NULL: out of memory). */
+static pstem *stem_list(text_pend *p, const uint8_t *key, size_t kl)
+{
+    if (2 * (p->nstems + 1) > p->nslots) {
+        size_t ns = p->nslots ? 2 * p->nslots : 1024;
+        uint32_t *sl = calloc(ns, sizeof *sl);
+        if (!sl) return NULL;
+        for (size_t i = 0; i < p->nstems; i++) {
+            size_t j = key_hash(p->stems[i].key, p->stems[i].klen) & (ns - 1);
+            while (sl[j])
+                j = (j + 1) & (ns - 1);
+            sl[j] = (uint32_t)i + 1;
+        }
+        free(p->slots);
+        p->slots = sl;
+        p->nslots = ns;
+    }
+    size_t j = key_hash(key, kl) & (p->nslots - 1);
+    for (; p->slots[j]; j = (j + 1) & (p->nslots - 1)) {
+        pstem *s = &p->stems[p->slots[j] - 1];
+        if (s->klen == kl && !memcmp(s->key, key, kl)) return s;
+    }
+    if (p->nstems == p->capstems) {
+        size_t nc = p->capstems ? 2 * p->capstems : 256;
+        pstem *n = realloc(p->stems, nc * sizeof *n);
+        if (!n) return NULL;
+        p->stems = n;
+        p->capstems = nc;
+    }
+    pstem *s = &p->stems[p->nstems];
+    memset(s, 0, sizeof *s);
+    memcpy(s->key, key, kl);
+    s->klen = (uint8_t)kl;
+    p->slots[j] = (uint32_t)++p->nstems;
+    return s;
+}
+
+static int pend_posting(store_txn *t, uint8_t kind, const char *stem, uint64_t doc, uint32_t tf,
+                        uint32_t dl)
+{
+    uint8_t key[1 + TOKEN_MAX + 1];
+    size_t sl = strlen(stem);
+    if (sl > TOKEN_MAX) sl = TOKEN_MAX;
+    key[0] = kind;
+    memcpy(key + 1, stem, sl);
+    key[1 + sl] = 0;
     text_pend *p = text_pend_get(t);
-    if (!p) return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
-    if (p->n == p->ncap) {
-        size_t nc = p->ncap ? 2 * p->ncap : 1024;
-        size_t *no = realloc(p->offs, nc * sizeof *no);
-        if (!no) return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
-        p->offs = no;
-        p->ncap = nc;
+    pstem *s = p ? stem_list(p, key, sl + 2) : NULL;
+    if (!s) return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+    if (s->n == s->cap) {
+        size_t nc = s->cap ? 2 * s->cap : 4;
+        text_posting *np = realloc(s->p, nc * sizeof *np);
+        if (!np) return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+        s->p = np;
+        s->cap = nc;
+        p->bytes += (nc - s->n) * sizeof *np;
     }
-    if (p->cap - p->len < kl + 9) {
-        size_t nc = p->cap ? 2 * p->cap : 65536;
-        while (nc - p->len < kl + 9)
-            nc *= 2;
-        uint8_t *nb = realloc(p->buf, nc);
-        if (!nb) return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
-        p->buf = nb;
-        p->cap = nc;
-    }
-    p->offs[p->n++] = p->len;
-    p->buf[p->len] = (uint8_t)kl;
-    memcpy(p->buf + p->len + 1, key, kl);
-    memcpy(p->buf + p->len + 1 + kl, v, 8);
-    p->len += kl + 9;
-    t->pend.bytes += kl + 8 + 16; /* what LMDB will store: key, value, node header */
-    if (p->len > TEXT_PEND_MAX) return pend_flush(t);
+    if (s->n && s->p[s->n - 1].doc >= doc) s->unsorted = true;
+    s->p[s->n++] = (text_posting){doc, tf, dl};
+    t->pend.bytes += 6; /* what LMDB will store: a posting in a block */
+    if (p->bytes > TEXT_PEND_MAX) return pend_flush(t);
     return CLAIMDB_OK;
 }
 
-static const uint8_t *sort_buf; /* qsort has no context argument */
-
-static int cmp_entry(const void *a, const void *b)
+static int cmp_stem(const void *a, const void *b)
 {
-    const uint8_t *x = sort_buf + *(const size_t *)a, *y = sort_buf + *(const size_t *)b;
-    size_t n = x[0] < y[0] ? x[0] : y[0];
-    int c = memcmp(x + 1, y + 1, n);
-    return c ? c : (int)x[0] - (int)y[0];
+    const pstem *x = *(const pstem *const *)a, *y = *(const pstem *const *)b;
+    size_t n = x->klen < y->klen ? x->klen : y->klen;
+    int c = memcmp(x->key, y->key, n);
+    return c ? c : (int)x->klen - (int)y->klen;
+}
+
+static int cmp_doc(const void *a, const void *b)
+{
+    uint64_t x = ((const text_posting *)a)->doc, y = ((const text_posting *)b)->doc;
+    return x < y ? -1 : x > y;
 }
 
 int text_pend_flush(store_txn *t)
 {
     text_pend *p = t->pend.text;
     if (!p) return CLAIMDB_OK;
-    MDB_txn *mt = txn_mdb(t);
-    MDB_dbi dbi = txn_dbi(t, DB_TXTPOST);
-    int mrc = 0;
-    if (p->n) {
-        /* A sort per flush of one transaction: the global is this thread's only while the
-         * write lock is held. */
-        static pthread_mutex_t sort_lock = PTHREAD_MUTEX_INITIALIZER;
-        pthread_mutex_lock(&sort_lock);
-        sort_buf = p->buf;
-        qsort(p->offs, p->n, sizeof *p->offs, cmp_entry);
-        pthread_mutex_unlock(&sort_lock);
-        MDB_cursor *mc;
-        if ((mrc = mdb_cursor_open(mt, dbi, &mc)))
-            return store_mdb_err(t->st, mrc, "writing the text index");
-        for (size_t i = 0; i < p->n && !mrc; i++) {
-            uint8_t *e = p->buf + p->offs[i];
-            MDB_val k = {e[0], e + 1}, v = {8, e + 1 + e[0]};
-            mrc = mdb_cursor_put(mc, &k, &v, 0);
+    if (p->nstems) {
+        /* Stems in key order, each list in document order: the blocks are written in order. */
+        pstem **order = malloc(p->nstems * sizeof *order);
+        if (!order) return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+        for (size_t i = 0; i < p->nstems; i++)
+            order[i] = &p->stems[i];
+        qsort(order, p->nstems, sizeof *order, cmp_stem);
+        int rc = CLAIMDB_OK;
+        for (size_t i = 0; i < p->nstems && !rc; i++) {
+            pstem *s = order[i];
+            if (s->unsorted) qsort(s->p, s->n, sizeof *s->p, cmp_doc);
+            rc = post_add(t, s->key, s->klen, s->p, s->n);
         }
-        mdb_cursor_close(mc);
+        free(order);
+        if (rc) return rc;
     }
-    for (int i = 0; i < NKINDS && !mrc; i++) {
+    for (int i = 0; i < NKINDS; i++) {
         static const uint8_t kinds[NKINDS] = {STORE_TEXT_REVIEW, STORE_TEXT_QUOTE,
                                               STORE_TEXT_CLAIM};
         char name[32];
@@ -177,9 +237,8 @@ int text_pend_flush(store_txn *t)
         }
         if (rc) return rc;
     }
-    if (mrc) return store_mdb_err(t->st, mrc, "writing the text index");
     /* Written: what is pending now is nothing (pend_flush resets the rest). */
-    p->n = p->len = 0;
+    stems_free(p);
     memset(p->docs, 0, sizeof p->docs);
     memset(p->words, 0, sizeof p->words);
     memset(p->next_dirty, 0, sizeof p->next_dirty);
@@ -234,38 +293,24 @@ static int doc_stems(store_txn *t, const store_text *texts, int ntexts, token_li
     return CLAIMDB_OK;
 }
 
-static size_t post_key(uint8_t key[POST_KEY_MAX], uint8_t kind, const char *stem, uint64_t doc)
-{
-    size_t sl = strlen(stem);
-    key[0] = kind;
-    memcpy(key + 1, stem, sl);
-    key[1 + sl] = 0;
-    put_u64(key + 2 + sl, doc);
-    return 10 + sl;
-}
-
 /* Add (sign 1) or remove (sign -1) the postings of a document made of the given texts. */
 static int index_doc(store_txn *t, uint8_t kind, uint64_t doc, const store_text *texts, int ntexts,
                      int sign)
 {
     token_list l = {0};
     const char **w;
-    int rc = doc_stems(t, texts, ntexts, &l, &w);
-    if (rc) return rc;
+    /* A removal edits blocks in place: the pending postings go first. */
+    int rc = sign < 0 ? pend_sync(t) : CLAIMDB_OK;
+    if (rc || (rc = doc_stems(t, texts, ntexts, &l, &w))) return rc;
     uint32_t dl = l.n > UINT32_MAX ? UINT32_MAX : (uint32_t)l.n;
     for (size_t i = 0; i < l.n && !rc;) {
         size_t j = i + 1;
         while (j < l.n && !strcmp(w[j], w[i]))
             j++;
-        uint8_t key[POST_KEY_MAX];
-        size_t kl = post_key(key, kind, w[i], doc);
         if (sign > 0) {
-            uint8_t v[8];
-            put_u32(v, (uint32_t)(j - i));
-            put_u32(v + 4, dl);
-            rc = pend_posting(t, key, kl, v);
+            rc = pend_posting(t, kind, w[i], doc, (uint32_t)(j - i), dl);
         } else {
-            rc = sdb_del(t, DB_TXTPOST, key, kl);
+            rc = post_remove(t, kind, w[i], doc);
             if (rc == CLAIMDB_NOTFOUND) rc = CLAIMDB_OK;
         }
         i = j;
@@ -297,15 +342,12 @@ static int verify_texts(store_txn *t, uint8_t kind, uint64_t doc, const store_te
         while (j < l.n && !strcmp(w[j], w[i]))
             j++;
         (*postings)++;
-        uint8_t key[POST_KEY_MAX];
-        size_t kl = post_key(key, kind, w[i], doc);
-        MDB_val v;
-        rc = sdb_get(t, DB_TXTPOST, key, kl, &v);
-        if (rc == CLAIMDB_NOTFOUND) {
+        uint32_t tf, dl;
+        rc = post_find(t, kind, w[i], doc, &tf, &dl);
+        if (rc == CLAIMDB_NOTFOUND || rc == CLAIMDB_CORRUPT) {
             *ok = false;
             rc = CLAIMDB_OK;
-        } else if (!rc && (v.mv_size != 8 || get_u32(v.mv_data) != j - i ||
-                           get_u32((const uint8_t *)v.mv_data + 4) != l.n)) {
+        } else if (!rc && (tf != j - i || dl != l.n)) {
             *ok = false;
         }
         i = j;
@@ -343,30 +385,6 @@ int store_text_stats(store_txn *t, uint8_t kind, uint64_t *docs, uint64_t *words
     stat_names(kind, dn, wn);
     if ((rc = sdb_u64_get(t, DB_META, dn, strlen(dn), docs))) return rc;
     return sdb_u64_get(t, DB_META, wn, strlen(wn), words);
-}
-
-int store_postings_open(store_txn *t, uint8_t kind, const char *stem, store_cursor **out)
-{
-    size_t sl = strlen(stem);
-    if (sl > TOKEN_MAX) sl = TOKEN_MAX;
-    uint8_t p[1 + TOKEN_MAX + 1];
-    p[0] = kind;
-    memcpy(p + 1, stem, sl);
-    p[1 + sl] = 0;
-    return cur_open(t, DB_TXTPOST, p, sl + 2, out);
-}
-
-int store_cursor_next_posting(store_cursor *c, uint64_t *doc, uint32_t *tf, uint32_t *dl)
-{
-    MDB_val k, v;
-    int r = cur_step(c, &k, &v);
-    if (r <= 0) return r;
-    if (c->db != DB_TXTPOST || k.mv_size != c->plen + 8 || v.mv_size != 8)
-        return -store_seterr(c->t->st, CLAIMDB_CORRUPT, "damaged text index");
-    *doc = get_u64((const uint8_t *)k.mv_data + c->plen);
-    *tf = get_u32(v.mv_data);
-    *dl = get_u32((const uint8_t *)v.mv_data + 4);
-    return 1;
 }
 
 /* ---- quotes and claims ---- */

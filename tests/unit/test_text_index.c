@@ -96,18 +96,18 @@ static void put_review(store_txn *t, const char *url, const char *text, const ch
 /* The documents holding stem, as "id:tf:dl" joined by spaces. */
 static char *postings(store_txn *t, const char *stem)
 {
-    store_cursor *c;
+    store_postings *c;
     assert_int_equal(store_postings_open(t, STORE_TEXT_REVIEW, stem, &c), CLAIMDB_OK);
     static char buf[4096];
     buf[0] = '\0';
     uint64_t doc;
     uint32_t tf, dl;
     int r;
-    while ((r = store_cursor_next_posting(c, &doc, &tf, &dl)) == 1)
+    while ((r = store_postings_next(c, &doc, &tf, &dl)) == 1)
         snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%llu:%u:%u", buf[0] ? " " : "",
                  (unsigned long long)doc, tf, dl);
     assert_int_equal(r, 0);
-    store_cursor_close(c);
+    store_postings_close(c);
     return buf;
 }
 
@@ -213,22 +213,67 @@ static void test_check(void **state)
     char first[256];
     assert_int_equal(check(f->st, first), 0);
     /* A posting lost: review 1 no longer has "autism". */
-    uint8_t key[32] = {STORE_TEXT_REVIEW, 'a', 'u', 't', 'i', 's', 'm', 0};
-    put_u64(key + 8, 1);
     assert_int_equal(store_begin(f->st, true, &t), CLAIMDB_OK);
-    assert_int_equal(sdb_del(t, DB_TXTPOST, key, 16), CLAIMDB_OK);
+    assert_int_equal(post_remove(t, STORE_TEXT_REVIEW, "autism", 1), CLAIMDB_OK);
     assert_int_equal(store_commit(t), CLAIMDB_OK);
     assert_int_equal(check(f->st, first), 2); /* the review's postings, and the total */
     assert_string_equal(first, "txtpost: the postings of review 1 are missing or wrong");
     /* Put back, plus one no review makes. */
-    uint8_t v[8] = {0, 0, 0, 1, 0, 0, 0, 3};
     assert_int_equal(store_begin(f->st, true, &t), CLAIMDB_OK);
-    assert_int_equal(sdb_put(t, DB_TXTPOST, key, 16, v, 8, 0), CLAIMDB_OK);
-    put_u64(key + 8, 2);
-    assert_int_equal(sdb_put(t, DB_TXTPOST, key, 16, v, 8, 0), CLAIMDB_OK);
+    assert_int_equal(post_insert(t, STORE_TEXT_REVIEW, "autism", 1, 1, 3), CLAIMDB_OK);
+    assert_int_equal(post_insert(t, STORE_TEXT_REVIEW, "autism", 2, 1, 3), CLAIMDB_OK);
     assert_int_equal(store_commit(t), CLAIMDB_OK);
     assert_int_equal(check(f->st, first), 1);
     assert_string_equal(first, "txtpost: 7 postings, the documents make 6");
+}
+
+/* Posting blocks: many documents of one stem split into blocks, removals and insertions in
+ * the middle and at the front, read back in order. */
+static void test_blocks(void **state)
+{
+    fx *f = *state;
+    assert_int_equal(store_open(f->tmp.path, CLAIMDB_OPEN_CREATE, &f->st), CLAIMDB_OK);
+    store_txn *t;
+    assert_int_equal(store_begin(f->st, true, &t), CLAIMDB_OK);
+    for (uint64_t d = 10; d < 1010; d += 2) /* 500 postings: four blocks at least */
+        assert_int_equal(post_insert(t, STORE_TEXT_QUOTE, "x", d, (uint32_t)(d % 7 + 1), 9),
+                         CLAIMDB_OK);
+    for (uint64_t d = 11; d < 1010; d += 50) /* into the middle of blocks */
+        assert_int_equal(post_insert(t, STORE_TEXT_QUOTE, "x", d, 1, 4), CLAIMDB_OK);
+    assert_int_equal(post_insert(t, STORE_TEXT_QUOTE, "x", 3, 2, 2), CLAIMDB_OK); /* front */
+    for (uint64_t d = 10; d < 1010; d += 10) /* every fifth even one goes */
+        assert_int_equal(post_remove(t, STORE_TEXT_QUOTE, "x", d), CLAIMDB_OK);
+    assert_int_equal(post_remove(t, STORE_TEXT_QUOTE, "x", 10), CLAIMDB_NOTFOUND);
+    assert_int_equal(post_remove(t, STORE_TEXT_QUOTE, "y", 10), CLAIMDB_NOTFOUND);
+    assert_int_equal(post_remove(t, STORE_TEXT_QUOTE, "x", 3), CLAIMDB_OK); /* a first */
+    /* The same rewrite again, from the list the test keeps. */
+    store_postings *c;
+    assert_int_equal(store_postings_open(t, STORE_TEXT_QUOTE, "x", &c), CLAIMDB_OK);
+    uint64_t want = 10, doc, n = 0;
+    uint32_t tf, dl;
+    int r;
+    while ((r = store_postings_next(c, &doc, &tf, &dl)) == 1) {
+        /* the next document the test kept: even and not a multiple of 10, or 11 + 50k */
+        for (;;) {
+            want++;
+            if ((want % 2 == 0 && want % 10 != 0) || (want >= 11 && (want - 11) % 50 == 0)) break;
+        }
+        assert_int_equal(doc, want);
+        assert_int_equal(tf, want % 2 ? 1 : want % 7 + 1);
+        assert_int_equal(dl, want % 2 ? 4 : 9);
+        n++;
+    }
+    assert_int_equal(r, 0);
+    store_postings_close(c);
+    assert_int_equal(n, 400 + 20);
+    uint64_t all;
+    bool ok;
+    assert_int_equal(post_count_all(t, &all, &ok), CLAIMDB_OK);
+    assert_true(ok);
+    assert_int_equal(all, n);
+    assert_int_equal(post_find(t, STORE_TEXT_QUOTE, "x", 511, &tf, &dl), CLAIMDB_OK);
+    assert_int_equal(post_find(t, STORE_TEXT_QUOTE, "x", 510, &tf, &dl), CLAIMDB_NOTFOUND);
+    store_abort(t);
 }
 
 /* ---- quotes and claims ---- */
@@ -258,18 +303,18 @@ static void cite(store_txn *t, claim_key k, uint64_t article, const char *quote,
 /* The documents of kind holding stem, as "id:tf:dl" joined by spaces. */
 static char *kpostings(store_txn *t, uint8_t kind, const char *stem)
 {
-    store_cursor *c;
+    store_postings *c;
     assert_int_equal(store_postings_open(t, kind, stem, &c), CLAIMDB_OK);
     static char buf[4096];
     buf[0] = '\0';
     uint64_t doc;
     uint32_t tf, dl;
     int r;
-    while ((r = store_cursor_next_posting(c, &doc, &tf, &dl)) == 1)
+    while ((r = store_postings_next(c, &doc, &tf, &dl)) == 1)
         snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%llu:%u:%u", buf[0] ? " " : "",
                  (unsigned long long)doc, tf, dl);
     assert_int_equal(r, 0);
-    store_cursor_close(c);
+    store_postings_close(c);
     return buf;
 }
 
@@ -425,6 +470,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_postings_follow_reviews, setup, teardown),
         cmocka_unit_test_setup_teardown(test_map_growth_replays_index, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_blocks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_quotes_and_claims_follow_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rebuild, setup, teardown),
         cmocka_unit_test_setup_teardown(test_quotes_replay, setup, teardown),
