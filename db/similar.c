@@ -47,55 +47,37 @@
 
 const char *const similar_columns[SIMILAR_COLUMNS] = {"kind", "ref", "text", "score", "verdict"};
 
-/* Scores by document: open addressing over document ids (never 0). */
+/* Scores by document id, in an array as long as the kind's ids go (the ids of a kind are
+ * dense: a counter's values), with the list of the ids scored. A hash table was half of a
+ * query's time over a million quotes. */
 typedef struct acc {
-    uint64_t *ids;
     double *score;
-    size_t n, cap; /* cap a power of two */
+    uint64_t cap; /* ids [0, cap) */
+    uint64_t *touched;
+    size_t n, tcap;
 } acc;
-
-static size_t acc_hash(uint64_t id, size_t cap)
-{
-    return (size_t)((id * 0x9E3779B97F4A7C15ull) >> 20) & (cap - 1);
-}
-
-static int acc_grow(acc *a)
-{
-    size_t cap = a->cap ? a->cap * 2 : 1024;
-    uint64_t *ids = calloc(cap, sizeof *ids);
-    double *sc = calloc(cap, sizeof *sc);
-    if (!ids || !sc) {
-        free(ids);
-        free(sc);
-        return CLAIMDB_NOMEM;
-    }
-    for (size_t i = 0; i < a->cap; i++) {
-        if (!a->ids[i]) continue;
-        size_t j = acc_hash(a->ids[i], cap);
-        while (ids[j])
-            j = (j + 1) & (cap - 1);
-        ids[j] = a->ids[i];
-        sc[j] = a->score[i];
-    }
-    free(a->ids);
-    free(a->score);
-    a->ids = ids;
-    a->score = sc;
-    a->cap = cap;
-    return CLAIMDB_OK;
-}
 
 static int acc_add(acc *a, uint64_t id, double s)
 {
-    if (2 * (a->n + 1) > a->cap && acc_grow(a)) return CLAIMDB_NOMEM;
-    size_t j = acc_hash(id, a->cap);
-    while (a->ids[j] && a->ids[j] != id)
-        j = (j + 1) & (a->cap - 1);
-    if (!a->ids[j]) {
-        a->ids[j] = id;
-        a->n++;
+    if (id >= a->cap) { /* past the counter read at the start: grow, to be safe */
+        uint64_t nc = id + 1 + a->cap / 2;
+        double *ns = realloc(a->score, nc * sizeof *ns);
+        if (!ns) return CLAIMDB_NOMEM;
+        memset(ns + a->cap, 0, (nc - a->cap) * sizeof *ns);
+        a->score = ns;
+        a->cap = nc;
     }
-    a->score[j] += s;
+    if (a->score[id] == 0) {
+        if (a->n == a->tcap) {
+            size_t nc = a->tcap ? 2 * a->tcap : 1024;
+            uint64_t *nt = realloc(a->touched, nc * sizeof *nt);
+            if (!nt) return CLAIMDB_NOMEM;
+            a->touched = nt;
+            a->tcap = nc;
+        }
+        a->touched[a->n++] = id;
+    }
+    a->score[id] += s;
     return CLAIMDB_OK;
 }
 
@@ -124,11 +106,6 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-typedef struct posting {
-    uint64_t doc;
-    uint32_t tf, dl;
-} posting;
-
 /* The query's distinct stems, sorted (*w points into *l). */
 static int query_stems(const char *q, size_t qn, token_list *l, const char ***w, size_t *nw)
 {
@@ -153,55 +130,64 @@ static int query_stems(const char *q, size_t qn, token_list *l, const char ***w,
 static int score_word(store_txn *txn, uint8_t kind, const char *stem, double ndocs, double avgdl,
                       double qlen, acc *a, double *bound)
 {
+    /* idf needs the list's length before any score: the blocks' counts give it. */
     store_postings *c;
+    uint64_t df;
     int rc = store_postings_open(txn, kind, stem, &c);
     if (rc) return rc;
-    /* The postings are read once into memory: idf needs their count before any score. */
-    posting *ps = NULL;
-    size_t n = 0, cap = 0;
-    posting p;
-    int r;
-    while ((r = store_postings_next(c, &p.doc, &p.tf, &p.dl)) == 1) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            posting *np = realloc(ps, cap * sizeof *np);
-            if (!np) {
-                r = -CLAIMDB_NOMEM;
-                break;
-            }
-            ps = np;
-        }
-        ps[n++] = p;
-    }
+    rc = store_postings_count(c, UINT64_MAX, &df);
     store_postings_close(c);
-    if (r < 0) {
-        free(ps);
-        return -r;
-    }
-    double df = (double)n;
-    double idf = log(1.0 + (ndocs - df + 0.5) / (df + 0.5));
+    if (rc) return rc;
+    double idf = log(1.0 + (ndocs - (double)df + 0.5) / ((double)df + 0.5));
+    /* A word no document holds still counts in the bound: it lowers every score. */
     *bound = idf * (BM25_K1 + 1) / (1 + BM25_K1 * (1 - BM25_B + BM25_B * qlen / avgdl));
-    for (size_t i = 0; i < n && !rc; i++) {
-        double tf = ps[i].tf;
-        double norm = BM25_K1 * (1 - BM25_B + BM25_B * ps[i].dl / avgdl);
-        rc = acc_add(a, ps[i].doc, idf * tf * (BM25_K1 + 1) / (tf + norm));
-    }
-    free(ps);
-    return rc;
+    if (!df) return CLAIMDB_OK;
+    if ((rc = store_postings_open(txn, kind, stem, &c))) return rc;
+    uint64_t doc;
+    uint32_t tf, dl;
+    int r;
+    double k1 = BM25_K1 * (1 - BM25_B), k2 = BM25_K1 * BM25_B / avgdl;
+    while ((r = store_postings_next(c, &doc, &tf, &dl)) == 1 && !rc)
+        rc = acc_add(a, doc, idf * tf * (BM25_K1 + 1) / (tf + k1 + k2 * dl));
+    store_postings_close(c);
+    return rc ? rc : r < 0 ? -r : CLAIMDB_OK;
 }
 
-/* The ranked hits of the query's stems w[0, nw) (qlen words) among the documents of kind, best
- * first; *bound is the score's upper bound. */
+/* Is x worse than y (lower score, or equal and later)? The heap keeps the worst on top. */
+static bool worse(const hit *x, const hit *y)
+{
+    return cmp_hit(x, y) > 0;
+}
+
+static void heap_down(hit *h, size_t n, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < n && worse(&h[l], &h[m])) m = l;
+        if (r < n && worse(&h[r], &h[m])) m = r;
+        if (m == i) return;
+        hit t = h[i];
+        h[i] = h[m];
+        h[m] = t;
+        i = m;
+    }
+}
+
+/* The best pool hits of the query's stems w[0, nw) (qlen words) among the documents of kind,
+ * best first; *bound is the score's upper bound. */
 static int rank(store_txn *txn, uint8_t kind, const char *const *w, size_t nw, size_t qlen,
-                hit **out, size_t *nout, double *bound)
+                size_t pool, hit **out, size_t *nout, double *bound)
 {
     *out = NULL;
     *nout = 0;
     *bound = 0;
-    uint64_t ndocs, nwords;
+    uint64_t ndocs, nwords, maxid;
     int rc = store_text_stats(txn, kind, &ndocs, &nwords);
-    if (rc || ndocs == 0) return rc;
+    if (rc || ndocs == 0 || nw == 0 || pool == 0) return rc;
+    if ((rc = store_text_maxdoc(txn, kind, &maxid))) return rc;
     acc a = {0};
+    a.cap = maxid + 1;
+    if (!(a.score = calloc(a.cap, sizeof *a.score))) return CLAIMDB_NOMEM;
     double avgdl = nwords ? (double)nwords / (double)ndocs : 1.0;
     /* Each distinct word counts once: a tweet that repeats a hashtag says no more. */
     for (size_t i = 0; i < nw && !rc; i++) {
@@ -209,18 +195,30 @@ static int rank(store_txn *txn, uint8_t kind, const char *const *w, size_t nw, s
         rc = score_word(txn, kind, w[i], (double)ndocs, avgdl, (double)qlen, &a, &b);
         *bound += b;
     }
+    /* The best pool: a heap of them, the worst on top. */
+    size_t k = pool < a.n ? pool : a.n;
     hit *h = NULL;
-    if (!rc && a.n && !(h = malloc(a.n * sizeof *h))) rc = CLAIMDB_NOMEM;
-    if (!rc) {
+    if (!rc && k && !(h = malloc(k * sizeof *h))) rc = CLAIMDB_NOMEM;
+    if (!rc && k) {
         size_t n = 0;
-        for (size_t i = 0; i < a.cap; i++)
-            if (a.ids[i]) h[n++] = (hit){a.ids[i], a.score[i], kind};
-        if (n) qsort(h, n, sizeof *h, cmp_hit);
+        for (size_t i = 0; i < a.n; i++) {
+            hit x = {a.touched[i], a.score[a.touched[i]], kind};
+            if (n < k) {
+                h[n++] = x;
+                if (n == k)
+                    for (size_t j = k / 2; j-- > 0;)
+                        heap_down(h, k, j);
+            } else if (worse(&h[0], &x)) {
+                h[0] = x;
+                heap_down(h, k, 0);
+            }
+        }
+        qsort(h, k, sizeof *h, cmp_hit);
         *out = h;
-        *nout = n;
+        *nout = k;
     }
-    free(a.ids);
     free(a.score);
+    free(a.touched);
     return rc;
 }
 
@@ -382,8 +380,8 @@ int similar_start(claimdb_stmt *stmt, exec **out)
         hit *h;
         size_t n;
         double bound;
-        if ((rc = rank(stmt->txn, kinds[i], w, nw, l.n, &h, &n, &bound))) break;
-        size_t p = pool < n ? pool : n;
+        if ((rc = rank(stmt->txn, kinds[i], w, nw, l.n, pool, &h, &n, &bound))) break;
+        size_t p = n;
         if (p) rc = rerank(stmt->txn, qc, qn, h, p, bound, NGRAM_WEIGHT);
         hit *na = rc || !p ? all : realloc(all, (nall + p) * sizeof *na);
         if (!na && p && !rc) rc = CLAIMDB_NOMEM;

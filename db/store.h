@@ -352,6 +352,8 @@ int store_text_doc_decode(uint8_t kind, const void *rec, size_t n, store_text_do
 int store_text_rebuild(store_txn *t);
 /* How many documents of that kind are indexed and how many words they hold together. */
 int store_text_stats(store_txn *t, uint8_t kind, uint64_t *docs, uint64_t *words);
+/* The greatest document id of that kind so far (documents' ids are 1 to it, some gone). */
+int store_text_maxdoc(store_txn *t, uint8_t kind, uint64_t *max);
 /* The posting list of a stem (as text_tokenize makes it), in document order. */
 typedef struct store_postings store_postings;
 int store_postings_open(store_txn *t, uint8_t kind, const char *stem, store_postings **out);

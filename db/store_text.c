@@ -377,6 +377,21 @@ int text_index_review(store_txn *t, const store_review *r, int sign)
     return index_doc(t, STORE_TEXT_REVIEW, r->id, texts, 2, sign);
 }
 
+int store_text_maxdoc(store_txn *t, uint8_t kind, uint64_t *max)
+{
+    int rc = txn_check_read(t);
+    if (rc || (t->write && (rc = pend_sync(t)))) return rc;
+    char name[32];
+    snprintf(name, sizeof name, "text.%c.next", kind);
+    uint64_t next;
+    /* A review's id is the review's, from the counter the meta cache keeps. */
+    rc = kind == STORE_TEXT_REVIEW ? meta_u64(t, "next_review", &next)
+                                   : sdb_u64_get(t, DB_META, name, strlen(name), &next);
+    if (rc) return rc;
+    *max = next ? next - 1 : 0;
+    return CLAIMDB_OK;
+}
+
 int store_text_stats(store_txn *t, uint8_t kind, uint64_t *docs, uint64_t *words)
 {
     int rc = txn_check_read(t);
