@@ -482,7 +482,7 @@ static int doc_add(store_txn *t, uint8_t kind, const uint8_t *ref, store_text ma
     int rc = next_doc(t, kind, &id);
     uint8_t dk[10];
     if (!rc) rc = sdb_put(t, DB_TXTDOC, dk, doc_key(dk, kind, id), rec, n, 0);
-    uint8_t rk[RKEY_MAX];
+    uint8_t rk[RKEY_MAX + 8]; /* the ref's key, then the document id */
     size_t rkl = ref_key(rk, kind, ref, (store_text){(const char *)rec + rl + 4, main.len});
     put_u64(rk + rkl, id);
     if (!rc) rc = sdb_put(t, DB_TXTDOC, rk, rkl + 8, "", 0, 0);
