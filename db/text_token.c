@@ -5,40 +5,56 @@
 
 #include <libstemmer.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
 
+/* Words met again skip Snowball: a direct-mapped cache of short words and their stems
+ * (stop words too). Text repeats its words (Zipf): a load of a million quotes stemmed the
+ * same few thousand words tens of millions of times. */
+#define CACHE_SLOTS 2048
+#define CACHE_WORD 22
+
+typedef struct stem_slot {
+    uint8_t wlen; /* 0: empty */
+    uint8_t slen; /* STOP_MARK: a stop word */
+    char word[CACHE_WORD], stem[CACHE_WORD];
+} stem_slot;
+
+#define STOP_MARK 0xff
+
 struct text_tokenizer {
     struct sb_stemmer *stem;
+    stem_slot *cache; /* CACHE_SLOTS, made on first use */
 };
 
 /* English stop words (Snowball's list, apostrophes removed as the tokenizer removes them):
  * they match nearly every text and would only add noise and long posting lists. Sorted for
  * bsearch. */
 static const char *const stop_words[] = {
-    "a",       "about",    "above",  "after",   "again",    "against", "all",     "am",
-    "an",      "and",      "any",    "are",     "arent",    "as",      "at",      "be",
-    "because", "been",     "before", "being",   "below",    "between", "both",    "but",
-    "by",      "cannot",   "cant", "could",   "couldnt",  "did",     "didnt",   "do",
-    "does",    "doesnt",   "doing",  "dont",    "down",     "during",  "each",    "few",
-    "for",     "from",     "further", "had",    "hadnt",    "has",     "hasnt",   "have",
-    "havent",  "having",   "he",     "hed",     "hell",     "her",     "here",    "heres",
-    "hers",    "herself",  "hes",    "him",     "himself",  "his",     "how",     "hows",
-    "i",       "id",       "if",     "ill",     "im",       "in",      "into",    "is",
-    "isnt",    "it",       "its",    "itself",  "ive",      "lets",    "me",      "more",
-    "most",    "mustnt",   "my",     "myself",  "no",       "nor",     "not",     "of",
-    "off",     "on",       "once",   "only",    "or",       "other",   "ought",   "our",
-    "ours",    "ourselves", "out",   "over",    "own",      "same",    "shant",   "she",
-    "shed",    "shell",    "shes",   "should",  "shouldnt", "so",      "some",    "such",
-    "than",    "that",     "thats",  "the",     "their",    "theirs",  "them",    "themselves",
-    "then",    "there",    "theres", "these",   "they",     "theyd",   "theyll",  "theyre",
-    "theyve",  "this",     "those",  "through", "to",       "too",     "under",   "until",
-    "up",      "very",     "was",    "wasnt",   "we",       "wed",     "well",    "were",
-    "werent",  "weve",     "what",   "whats",   "when",     "whens",   "where",   "wheres",
-    "which",   "while",    "who",    "whom",    "whos",     "why",     "whys",    "will",
-    "with",    "wont",     "would",  "wouldnt", "you",      "youd",    "youll",   "your",
-    "youre",   "yours",    "yourself", "yourselves", "youve",
+    "a",       "about",     "above",    "after",      "again",    "against", "all",    "am",
+    "an",      "and",       "any",      "are",        "arent",    "as",      "at",     "be",
+    "because", "been",      "before",   "being",      "below",    "between", "both",   "but",
+    "by",      "cannot",    "cant",     "could",      "couldnt",  "did",     "didnt",  "do",
+    "does",    "doesnt",    "doing",    "dont",       "down",     "during",  "each",   "few",
+    "for",     "from",      "further",  "had",        "hadnt",    "has",     "hasnt",  "have",
+    "havent",  "having",    "he",       "hed",        "hell",     "her",     "here",   "heres",
+    "hers",    "herself",   "hes",      "him",        "himself",  "his",     "how",    "hows",
+    "i",       "id",        "if",       "ill",        "im",       "in",      "into",   "is",
+    "isnt",    "it",        "its",      "itself",     "ive",      "lets",    "me",     "more",
+    "most",    "mustnt",    "my",       "myself",     "no",       "nor",     "not",    "of",
+    "off",     "on",        "once",     "only",       "or",       "other",   "ought",  "our",
+    "ours",    "ourselves", "out",      "over",       "own",      "same",    "shant",  "she",
+    "shed",    "shell",     "shes",     "should",     "shouldnt", "so",      "some",   "such",
+    "than",    "that",      "thats",    "the",        "their",    "theirs",  "them",   "themselves",
+    "then",    "there",     "theres",   "these",      "they",     "theyd",   "theyll", "theyre",
+    "theyve",  "this",      "those",    "through",    "to",       "too",     "under",  "until",
+    "up",      "very",      "was",      "wasnt",      "we",       "wed",     "well",   "were",
+    "werent",  "weve",      "what",     "whats",      "when",     "whens",   "where",  "wheres",
+    "which",   "while",     "who",      "whom",       "whos",     "why",     "whys",   "will",
+    "with",    "wont",      "would",    "wouldnt",    "you",      "youd",    "youll",  "your",
+    "youre",   "yours",     "yourself", "yourselves", "youve",
 };
 
 static int cmp_word(const void *a, const void *b)
@@ -68,6 +84,7 @@ void text_tokenizer_free(text_tokenizer *tk)
 {
     if (!tk) return;
     sb_stemmer_delete(tk->stem);
+    free(tk->cache);
     free(tk);
 }
 
@@ -103,17 +120,46 @@ static int push(token_list *l, const char *w, size_t n)
     return CLAIMDB_OK;
 }
 
+static stem_slot *cache_slot(text_tokenizer *tk, const char *w, size_t n)
+{
+    if (n > CACHE_WORD) return NULL;
+    if (!tk->cache && !(tk->cache = calloc(CACHE_SLOTS, sizeof *tk->cache))) return NULL;
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (uint8_t)w[i]) * 16777619u;
+    return &tk->cache[(h ^ (h >> 15)) & (CACHE_SLOTS - 1)];
+}
+
 /* One word (folded, without apostrophes): drop it if a stop word, else stem and keep it. */
 static int word(text_tokenizer *tk, const char *w, size_t n, bool stem, token_list *out)
 {
     /* A lone letter carries no meaning of its own ("s" of "U.S." is already a problem). */
     if (n == 1 && !(w[0] >= '0' && w[0] <= '9')) return CLAIMDB_OK;
-    if (is_stop(w)) return CLAIMDB_OK;
-    if (!stem) return push(out, w, n);
-    const sb_symbol *s = sb_stemmer_stem(tk->stem, (const sb_symbol *)w, (int)n);
-    if (!s) return CLAIMDB_NOMEM;
-    size_t sn = (size_t)sb_stemmer_length(tk->stem);
-    return push(out, (const char *)s, sn > 0 ? sn : n);
+    stem_slot *c = stem ? cache_slot(tk, w, n) : NULL;
+    if (c && c->wlen == n && !memcmp(c->word, w, n)) {
+        if (c->slen == STOP_MARK) return CLAIMDB_OK;
+        return push(out, c->stem, c->slen);
+    }
+    bool stop = is_stop(w);
+    if (!stem) return stop ? CLAIMDB_OK : push(out, w, n);
+    const char *sw = w;
+    size_t sn = n;
+    if (!stop) {
+        const sb_symbol *s = sb_stemmer_stem(tk->stem, (const sb_symbol *)w, (int)n);
+        if (!s) return CLAIMDB_NOMEM;
+        int len = sb_stemmer_length(tk->stem);
+        if (len > 0) {
+            sw = (const char *)s;
+            sn = (size_t)len;
+        }
+    }
+    if (c && sn <= CACHE_WORD) {
+        c->wlen = (uint8_t)n;
+        memcpy(c->word, w, n);
+        c->slen = stop ? STOP_MARK : (uint8_t)sn;
+        if (!stop) memcpy(c->stem, sw, sn);
+    }
+    return stop ? CLAIMDB_OK : push(out, sw, sn);
 }
 
 /* Is the text at p (folded) the start of a link? Links are kept out: "https", "com" and the
