@@ -39,8 +39,10 @@ static int explain_step(claimdb_stmt *stmt, rowset *rs, const step_plan *sp, int
     term_text(s, sizeof s, &sp->pat->s);
     term_text(p, sizeof p, &sp->pat->p);
     term_text(o, sizeof o, &sp->pat->o);
-    snprintf(pat, sizeof pat, "%s%s%s %s %s", without ? "WITHOUT " : "",
-             sp->pol == POL_NEG ? "NOT " : "", s, p, o);
+    char pol[80] = "";
+    if (sp->both_pol) snprintf(pol, sizeof pol, " POLARITY ?%s", sp->pat->polarity.text);
+    snprintf(pat, sizeof pat, "%s%s%s %s %s%s", without ? "WITHOUT " : "",
+             sp->pol == POL_NEG && !sp->both_pol ? "NOT " : "", s, p, o, pol);
     static const char *const pos_names[] = {"s", "p", "o"};
     char idx[64];
     if (sp->by_article) {
@@ -67,15 +69,16 @@ static int explain_step(claimdb_stmt *stmt, rowset *rs, const step_plan *sp, int
     return rowset_add(rs, row);
 }
 
-/* A FILTER part as written, white space collapsed. */
-static int explain_filter(claimdb_stmt *stmt, rowset *rs, const ast_expr *e, int64_t n)
+/* A FILTER part (or the GROUP BY keys, or HAVING) as written, white space collapsed. */
+static int explain_filter(claimdb_stmt *stmt, rowset *rs, const char *head, ast_loc loc,
+                          const char *index, int64_t n)
 {
-    char text[512] = "FILTER ";
+    char text[512];
+    snprintf(text, sizeof text, "%s", head);
     size_t len = strlen(text);
     bool space = false;
-    for (uint32_t i = 0; i < e->loc.len && e->loc.off + i < stmt->srclen && len + 4 < sizeof text;
-         i++) {
-        char c = stmt->src[e->loc.off + i];
+    for (uint32_t i = 0; i < loc.len && loc.off + i < stmt->srclen && len + 4 < sizeof text; i++) {
+        char c = stmt->src[loc.off + i];
         bool ws = c == ' ' || c == '\t' || c == '\n' || c == '\r';
         if (ws) {
             space = true;
@@ -86,7 +89,7 @@ static int explain_filter(claimdb_stmt *stmt, rowset *rs, const ast_expr *e, int
         text[len++] = c;
     }
     text[len] = '\0';
-    value row[5] = {v_int(n), v_cstr(text), v_cstr("check"), v_cstr("-"), v_null()};
+    value row[5] = {v_int(n), v_cstr(text), v_cstr(index), v_cstr("-"), v_null()};
     return rowset_add(rs, row);
 }
 
@@ -102,9 +105,22 @@ int explain_start(claimdb_stmt *stmt, exec **out)
         for (size_t w = 0; rc == CLAIMDB_OK && w < fx->pl.nwithout; w++)
             if (fx->without_step[w] == i) rc = explain_step(stmt, rs, &fx->pl.without[w], n, true);
         for (size_t c = 0; rc == CLAIMDB_OK && c < fx->nconj; c++)
-            if (fx->conj[c].step == i) rc = explain_filter(stmt, rs, fx->conj[c].e, n);
+            if (fx->conj[c].step == i)
+                rc = explain_filter(stmt, rs, "FILTER ", fx->conj[c].e->loc, "check", n);
         if (rc == CLAIMDB_NOMEM) rc = db_error(stmt->db, rc, "out of memory");
     }
+    /* After the last step: the groups, and HAVING checked on each group's row. */
+    const ast_find *f = rc == CLAIMDB_OK ? fx->f : NULL;
+    int64_t last = fx ? (int64_t)fx->pl.nsteps : 0;
+    if (f && f->ngroup) {
+        ast_loc keys = {f->group[0]->loc.off, 0};
+        const ast_expr *end = f->group[f->ngroup - 1];
+        keys.len = end->loc.off + end->loc.len - keys.off;
+        rc = explain_filter(stmt, rs, "GROUP BY ", keys, "group", last);
+    }
+    if (rc == CLAIMDB_OK && f && f->having)
+        rc = explain_filter(stmt, rs, "HAVING ", f->having->loc, "check", last);
+    if (rc == CLAIMDB_NOMEM) rc = db_error(stmt->db, rc, "out of memory");
     if (fx) find_free(&fx->base);
     if (rc != CLAIMDB_OK) {
         rowset_free(rs);

@@ -60,6 +60,18 @@ int find_eval_value(find_exec *fx, const ast_expr *e, value *out)
         return CLAIMDB_OK;
     case EXPR_CALL:
         return lookup_field(fx, e, out);
+    case EXPR_COLUMN: /* HAVING: a column of the group's row, by its AS name */
+    case EXPR_AGG:    /* HAVING: an aggregate of the group, a column of its own */
+        if (fx->gvals) {
+            size_t i = e->kind == EXPR_COLUMN ? (size_t)e->op : 0;
+            while (e->kind == EXPR_AGG && i < fx->ncomputed && fx->cols[i] != e)
+                i++;
+            if (i < fx->ncomputed) {
+                *out = fx->gvals[i];
+                return CLAIMDB_OK;
+            }
+        }
+        return stmt_error_at(fx->stmt, CLAIMDB_ERROR, e->loc.off, "not a value");
     case EXPR_TERM:
     case EXPR_PARAM:
     case EXPR_NUMBER:
@@ -93,6 +105,10 @@ int find_eval_cond(find_exec *fx, const ast_expr *e, bool *res)
     case EXPR_NOT:
         if ((rc = find_eval_cond(fx, e->a, &a))) return rc;
         *res = !a;
+        return CLAIMDB_OK;
+    case EXPR_EMPTY: /* IS EMPTY, IS NOT EMPTY, BOUND() */
+        if ((rc = find_eval_value(fx, e->a, &x))) return rc;
+        *res = (x.k == V_NULL) == (e->op == EMPTY_IS);
         return CLAIMDB_OK;
     case EXPR_CMP:
         if ((rc = find_eval_value(fx, e->a, &x)) || (rc = find_eval_value(fx, e->b, &y))) return rc;

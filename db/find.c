@@ -42,7 +42,7 @@ static int count_from_stats(find_exec *fx, bool *fast, int64_t *n)
     const step_plan *sp = &fx->pl.steps[0];
     const ast_pattern *pat = sp->pat;
     if (pat->ncited || pat->has_sources || pat->from.kind != TERM_NONE || sp->reviewed ||
-        pat->quote.kind != TERM_NONE || pat->by.kind != TERM_NONE ||
+        sp->both_pol || pat->quote.kind != TERM_NONE || pat->by.kind != TERM_NONE ||
         pat->confidence.kind != TERM_NONE)
         return CLAIMDB_OK;
     int nconst = 0, role = 0;
@@ -88,7 +88,7 @@ static int count_by_sources(find_exec *fx, bool *fast, int64_t *n)
             return CLAIMDB_OK;
     const step_plan *sp = &fx->pl.steps[0];
     const ast_pattern *pat = sp->pat;
-    if (!pat->has_sources || pat->independent || pat->ncited || sp->reviewed ||
+    if (!pat->has_sources || pat->independent || pat->ncited || sp->reviewed || sp->both_pol ||
         pat->from.kind != TERM_NONE || pat->quote.kind != TERM_NONE || pat->by.kind != TERM_NONE ||
         pat->confidence.kind != TERM_NONE || pat->at.kind != TERM_NONE ||
         pat->to.kind != TERM_NONE || pat->on.kind != TERM_NONE || pat->stored.kind != TERM_NONE)
@@ -259,6 +259,22 @@ void find_free(exec *self)
     free(fx);
 }
 
+/* The aggregates of HAVING (not those inside another): their number, and into out when given.
+ * They are computed per group as hidden columns after the items and the sort keys. */
+static size_t count_aggs(const ast_expr *e, const ast_expr **out)
+{
+    if (!e) return 0;
+    if (e->kind == EXPR_AGG) {
+        if (out) out[0] = e;
+        return 1;
+    }
+    size_t n = count_aggs(e->a, out);
+    n += count_aggs(e->b, out ? out + n : NULL);
+    for (size_t i = 0; i < e->nargs; i++)
+        n += count_aggs(e->args[i], out ? out + n : NULL);
+    return n;
+}
+
 int find_open(claimdb_stmt *stmt, const ast_find *f, bool explain, find_exec **out)
 {
     find_exec *fx = calloc(1, sizeof *fx);
@@ -275,7 +291,8 @@ int find_open(claimdb_stmt *stmt, const ast_find *f, bool explain, find_exec **o
     fx->vars = calloc(f->nvars ? f->nvars : 1, sizeof *fx->vars);
     fx->ncols = f->nitems;
     fx->nkeys = f->norder;
-    fx->ncomputed = fx->ncols + fx->nkeys;
+    fx->nhaving = count_aggs(f->having, NULL);
+    fx->ncomputed = fx->ncols + fx->nkeys + fx->nhaving;
     fx->cols = calloc(fx->ncomputed ? fx->ncomputed : 1, sizeof *fx->cols);
     if (!fx->lv || !fx->vars || !fx->cols)
         return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
@@ -285,6 +302,7 @@ int find_open(claimdb_stmt *stmt, const ast_find *f, bool explain, find_exec **o
         fx->cols[i] = f->items[i].expr;
     for (size_t i = 0; i < f->norder; i++)
         fx->cols[f->nitems + i] = f->order[i].expr;
+    count_aggs(f->having, fx->cols + f->nitems + f->norder);
     fx->gather = f->norder > 0 || f->aggregate || f->ngroup > 0;
     if (f->limit.kind != VAL_NONE) {
         fx->has_limit = true;
@@ -294,6 +312,7 @@ int find_open(claimdb_stmt *stmt, const ast_find *f, bool explain, find_exec **o
         (rc = stmt_value_uint(stmt, &f->offset, "OFFSET", &fx->offset)))
         return rc;
     if ((rc = find_prepare_expr(fx, f->filter))) return rc;
+    if ((rc = find_prepare_expr(fx, f->having))) return rc;
     if ((rc = find_place_checks(fx))) return rc;
     for (size_t i = 0; i < fx->ncomputed; i++)
         if ((rc = find_prepare_expr(fx, fx->cols[i]))) return rc;

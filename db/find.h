@@ -17,8 +17,10 @@ typedef struct level {
     claim_key *keys;    /* an article path over several articles: their claims, merged */
     size_t nkeys, ki;
     claim_key cur;
-    uint64_t rev; /* REVIEWED: the review of the current link */
-    bool empty;   /* a constant is unknown or a bound value is null: nothing matches */
+    uint64_t rev;  /* REVIEWED: the review of the current link */
+    bool empty;    /* a constant is unknown or a bound value is null: nothing matches */
+    uint8_t pol;   /* the polarity scanned (the step's, or with POLARITY the current one) */
+    bool pol_next; /* POLARITY: the negative claims are still to scan */
 } level;
 
 typedef struct regex_entry {
@@ -78,9 +80,10 @@ typedef struct find_exec {
     size_t nregex;
     const_entry *consts;
     size_t nconsts;
-    /* computed columns: items, then ORDER BY keys */
-    size_t ncols, nkeys;
+    /* computed columns: items, then ORDER BY keys, then the aggregates HAVING reads */
+    size_t ncols, nkeys, nhaving;
     const ast_expr **cols;
+    const value *gvals; /* while HAVING runs: the group's computed columns */
     /* LIMIT / OFFSET */
     bool has_limit;
     uint64_t limit, offset, emitted, skipped;

@@ -165,8 +165,16 @@ int find_group_add(find_exec *fx, bool accumulate)
     value *key = malloc((nk + 1) * sizeof *key);
     if (!key) return db_error(db, CLAIMDB_NOMEM, "out of memory");
     key[0] = v_int((int64_t)nk);
-    for (size_t i = 0; i < nk; i++)
-        key[i + 1] = find_var(fx, f->group[i]->slot);
+    for (size_t i = 0; i < nk; i++) {
+        /* a variable, a function of one (outlet(?src)), or an item named by its column name */
+        const ast_expr *g = f->group[i];
+        if (g->kind == EXPR_COLUMN) g = f->items[g->op].expr;
+        int rc = find_eval_value(fx, g, &key[i + 1]);
+        if (rc) {
+            free(key);
+            return rc;
+        }
+    }
     group probe = {.key = key};
     group **found = tfind(&probe, &fx->groups, find_group_cmp);
     group *g;
@@ -265,6 +273,13 @@ int find_groups_emit(find_exec *fx)
         }
         for (size_t i = fx->ncols; i < fx->ncomputed; i++)
             if (fx->cols[i]->kind == EXPR_COLUMN) vals[i] = vals[fx->cols[i]->op];
+        if (fx->f->having) {
+            bool keep;
+            fx->gvals = vals;
+            rc = find_eval_cond(fx, fx->f->having, &keep);
+            fx->gvals = NULL;
+            if (rc || !keep) continue;
+        }
         rc = find_gather_row(fx, vals);
     }
     free(vals);

@@ -25,7 +25,7 @@ static int level_merge_articles(find_exec *fx, level *l, const term_id *prefix)
     int rc = CLAIMDB_OK, r = 0;
     for (size_t a = 0; a < sp->narts && rc == CLAIMDB_OK; a++) {
         store_cursor *c;
-        rc = store_article_scan_open(fx->stmt->txn, sp->arts[a], sp->pol, prefix, sp->art_nprefix,
+        rc = store_article_scan_open(fx->stmt->txn, sp->arts[a], l->pol, prefix, sp->art_nprefix,
                                      &c);
         if (rc != CLAIMDB_OK) return db_store_error(fx->stmt->db, rc);
         claim_key k;
@@ -85,7 +85,7 @@ static int level_open_article(find_exec *fx, level *l)
         return level_merge_articles(fx, l, prefix);
     }
     int rc =
-        store_article_scan_open(fx->stmt->txn, article, sp->pol, prefix, sp->art_nprefix, &l->scan);
+        store_article_scan_open(fx->stmt->txn, article, l->pol, prefix, sp->art_nprefix, &l->scan);
     if (rc != CLAIMDB_OK) {
         l->scan = NULL;
         return db_store_error(fx->stmt->db, rc);
@@ -93,15 +93,11 @@ static int level_open_article(find_exec *fx, level *l)
     return CLAIMDB_OK;
 }
 
-static int level_open(find_exec *fx, level *l)
+/* Open the scan of the level's polarity (l->pol). */
+static int level_open_scan(find_exec *fx, level *l)
 {
     step_plan *sp = l->sp;
     term_id prefix[3];
-    l->empty = false;
-    l->cites = NULL;
-    l->srcs = NULL;
-    l->keys = NULL;
-    l->nkeys = l->ki = 0;
     if (sp->by_article) return level_open_article(fx, l);
     for (int i = 0; i < sp->nprefix; i++) {
         const pos_plan *pp = &sp->pos[sp->reviewed ? i : idx_order[sp->idx][i]];
@@ -119,13 +115,44 @@ static int level_open(find_exec *fx, level *l)
         prefix[i] = id;
     }
     int rc = sp->reviewed
-                 ? store_claimrev_scan_open(fx->stmt->txn, sp->pol, prefix, sp->nprefix, &l->scan)
-                 : store_scan_open(fx->stmt->txn, sp->idx, sp->pol, prefix, sp->nprefix, &l->scan);
+                 ? store_claimrev_scan_open(fx->stmt->txn, l->pol, prefix, sp->nprefix, &l->scan)
+                 : store_scan_open(fx->stmt->txn, sp->idx, l->pol, prefix, sp->nprefix, &l->scan);
     if (rc != CLAIMDB_OK) {
         l->scan = NULL;
         return db_store_error(fx->stmt->db, rc);
     }
     return CLAIMDB_OK;
+}
+
+/* The polarity a POLARITY variable holds ("+" or "-"), or -1. */
+static int polarity_of(value v)
+{
+    if (v.k != V_TEXT || v.u.s.n != 1) return -1;
+    return v.u.s.p[0] == '+' ? POL_POS : v.u.s.p[0] == '-' ? POL_NEG : -1;
+}
+
+static int level_open(find_exec *fx, level *l)
+{
+    step_plan *sp = l->sp;
+    l->empty = false;
+    l->cites = NULL;
+    l->srcs = NULL;
+    l->keys = NULL;
+    l->nkeys = l->ki = 0;
+    l->pol = sp->pol;
+    l->pol_next = false;
+    if (sp->both_pol && sp->pv.is_new) {
+        l->pol = POL_POS;
+        l->pol_next = true;
+    } else if (sp->both_pol) {
+        int pol = polarity_of(find_var(fx, sp->pv.slot));
+        if (pol < 0) {
+            l->empty = true;
+            return CLAIMDB_OK;
+        }
+        l->pol = (uint8_t)pol;
+    }
+    return level_open_scan(fx, l);
 }
 
 void find_level_close(level *l)
@@ -406,6 +433,19 @@ static int level_next(find_exec *fx, level *l)
         }
         if (db->interrupted) return LEVEL_ERR(db_error(db, CLAIMDB_INTERRUPT, "interrupted"));
         r = level_claim(l);
+        if (r == 0 && l->pol_next) {
+            /* POLARITY: the positive claims are done; now the negative ones */
+            store_cursor_close(l->scan);
+            free(l->keys);
+            l->scan = NULL;
+            l->keys = NULL;
+            l->nkeys = l->ki = 0;
+            l->pol = POL_NEG;
+            l->pol_next = false;
+            if ((rc = level_open_scan(fx, l))) return LEVEL_ERR(rc);
+            if (l->empty) return 0;
+            continue;
+        }
         if (r == 0) return 0;
         if (r < 0) return LEVEL_ERR(find_store_err(fx, r));
         if ((rc = claim_ok(fx, l, &l->cur, &ok))) return LEVEL_ERR(rc);
@@ -416,6 +456,8 @@ static int level_next(find_exec *fx, level *l)
         }
         for (int i = 0; i < 3; i++)
             if (sp->pos[i].kind == POS_NEW) fx->vars[sp->pos[i].slot] = v_term(key_pos(&l->cur, i));
+        if (sp->both_pol && sp->pv.is_new)
+            fx->vars[sp->pv.slot] = v_cstr(l->pol == POL_POS ? "+" : "-");
         if (!sp->cite_rows) return 1;
         if (!sp->cv[CV_SRC].is_new) {
             /* ?src is bound: walk that article's citations only. */
@@ -559,6 +601,7 @@ int find_place_checks(find_exec *fx)
         for (int k = 0; k < CV_N; k++)
             if (sp->cv[k].slot >= 0 && sp->cv[k].is_new) fx->bound_at[sp->cv[k].slot] = i;
         if (sp->reviewed && sp->rv.is_new) fx->bound_at[sp->rv.slot] = i;
+        if (sp->both_pol && sp->pv.is_new) fx->bound_at[sp->pv.slot] = i;
     }
     for (size_t i = 0; i < fx->pl.nwithout; i++) {
         const step_plan *sp = &fx->pl.without[i];
@@ -567,6 +610,7 @@ int find_place_checks(find_exec *fx)
             if (sp->pos[k].slot >= 0) used[sp->pos[k].slot] = true;
         for (int k = 0; k < CV_N; k++)
             if (sp->cv[k].slot >= 0) used[sp->cv[k].slot] = true;
+        if (sp->both_pol) used[sp->pv.slot] = true;
         fx->without_step[i] = step_binding(fx, used);
     }
     if (f->filter) rc = add_conjuncts(fx, f->filter, used);

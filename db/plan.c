@@ -97,14 +97,15 @@ static int step_init(claimdb_stmt *stmt, const ast_pattern *pat, step_plan *sp)
             break;
         }
     }
-    const ast_term *cts[CV_N] = {&pat->from, &pat->quote, &pat->by, &pat->confidence,
-                                 &pat->at,   &pat->to,    &pat->on, &pat->stored,
-                                 &pat->method};
+    const ast_term *cts[CV_N] = {&pat->from, &pat->quote, &pat->by,     &pat->confidence, &pat->at,
+                                 &pat->to,   &pat->on,    &pat->stored, &pat->method};
     for (int i = 0; i < CV_N; i++)
         sp->cv[i].slot = cts[i]->kind == TERM_VAR ? cts[i]->slot : -1;
     sp->cite_rows = sp->cv[CV_SRC].slot >= 0;
     sp->reviewed = pat->reviewed.kind == TERM_VAR;
     sp->rv.slot = sp->reviewed ? pat->reviewed.slot : -1;
+    sp->both_pol = pat->polarity.kind == TERM_VAR;
+    sp->pv.slot = sp->both_pol ? pat->polarity.slot : -1;
     if (pat->by.kind == TERM_CONST || pat->by.kind == TERM_PARAM) {
         sp->has_by_const = true;
         if ((rc = stmt_term_lookup(stmt, &pat->by, &sp->by_const))) return rc;
@@ -149,6 +150,10 @@ static void step_bind(step_plan *sp, bool *bound)
         if (sp->cv[i].slot < 0) continue;
         sp->cv[i].is_new = !bound[sp->cv[i].slot];
         bound[sp->cv[i].slot] = true;
+    }
+    if (sp->both_pol) {
+        sp->pv.is_new = !bound[sp->pv.slot];
+        bound[sp->pv.slot] = true;
     }
     if (sp->reviewed) {
         sp->rv.is_new = !bound[sp->rv.slot];
@@ -243,9 +248,9 @@ static double article_rows(claimdb_stmt *stmt, const ast_find *f, const step_pla
     return -1;
 }
 
-/* Estimated rows of a step given the variables bound before it. */
-static double estimate(claimdb_stmt *stmt, const ast_find *f, const step_plan *sp,
-                       const bool *bound, const store_counts *counts, bool without)
+/* Estimated rows of a step of its polarity given the variables bound before it. */
+static double estimate_pol(claimdb_stmt *stmt, const ast_find *f, const step_plan *sp,
+                           const bool *bound, const store_counts *counts, bool without)
 {
     double total = (double)(sp->pol == POL_POS ? counts->claims_pos : counts->claims_neg);
     if (sp->reviewed) {
@@ -261,6 +266,18 @@ static double estimate(claimdb_stmt *stmt, const ast_find *f, const step_plan *s
     double art = article_rows(stmt, f, sp, bound, counts, without);
     if (art >= 0 && art < est) est = art;
     return est < 1 && est > 0 ? 1 : est;
+}
+
+/* Estimated rows of a step: with POLARITY (unbound before it) those of both polarities. */
+static double estimate(claimdb_stmt *stmt, const ast_find *f, const step_plan *sp,
+                       const bool *bound, const store_counts *counts, bool without)
+{
+    if (!sp->both_pol || bound[sp->pv.slot])
+        return estimate_pol(stmt, f, sp, bound, counts, without);
+    step_plan other = *sp;
+    other.pol = POL_NEG;
+    return estimate_pol(stmt, f, sp, bound, counts, without) +
+           estimate_pol(stmt, f, &other, bound, counts, without);
 }
 
 /* Make a step start from the article range (article_rows) rather than its claim index when
@@ -308,7 +325,7 @@ static bool connected(const step_plan *sp, const bool *bound)
         if (sp->pos[i].slot >= 0 && bound[sp->pos[i].slot]) return true;
     for (int i = 0; i < CV_N; i++)
         if (sp->cv[i].slot >= 0 && bound[sp->cv[i].slot]) return true;
-    return sp->reviewed && bound[sp->rv.slot];
+    return (sp->reviewed && bound[sp->rv.slot]) || (sp->both_pol && bound[sp->pv.slot]);
 }
 
 /* Do estimates matter? Only to order several patterns, to choose an article path, and for

@@ -59,6 +59,10 @@ typedef struct step_plan {
      * order, nprefix leading positions bound) instead of the claims: one row per link */
     bool reviewed;
     cite_var rv;
+    /* POLARITY ?pol: the step scans the claims of both polarities (positive, then negative)
+     * and binds "+" or "-"; when ?pol is bound before, only the polarity it holds */
+    bool both_pol;
+    cite_var pv;
 } step_plan;
 
 typedef struct plan {

@@ -187,6 +187,7 @@ static ast_term term_of(ast_term_kind kind, char *text, ast_loc loc)
 %token APPEARANCE "APPEARANCE" BEST "BEST" CLAIMANT "CLAIMANT" LANGUAGE "LANGUAGE"
 %token RATING "RATING" REVIEW "REVIEW" REVIEWED "REVIEWED" REVIEWS "REVIEWS" VALUE "VALUE"
 %token WORST "WORST" SIMILAR "SIMILAR"
+%token POLARITY "POLARITY" HAVING "HAVING" IS "IS" EMPTY "EMPTY"
 
 /* RETRACT REVIEW URL "u" is the retraction of a review, never RETRACT of the claim (REVIEW,
  * URL, "u"): reading REVIEW as a word there yields to shifting URL. */
@@ -203,7 +204,7 @@ static ast_term term_of(ast_term_kind kind, char *text, ast_loc loc)
 %type <values> id_list cited_list
 %type <pat> pattern
 %type <pats> where
-%type <expr> cond operand call opt_filter order_expr
+%type <expr> cond operand call opt_filter opt_having order_expr group_key
 %type <item> item
 %type <items> select items
 %type <exprs> opt_group group_list
@@ -263,7 +264,8 @@ statement:
 /* ---- FIND --------------------------------------------------------------------------- */
 
 find:
-  FIND opt_distinct select WHERE where opt_filter opt_group opt_order opt_limit opt_offset {
+  FIND opt_distinct select WHERE where opt_filter opt_group opt_having opt_order opt_limit
+  opt_offset {
         TRY($$ = ast_stmt_new(STMT_FIND));
         ast_find *f = &$$->u.find;
         f->distinct = $2;
@@ -272,9 +274,10 @@ find:
         f->pats = $5.v; f->npats = $5.n;
         f->filter = $6;
         f->group = $7.v; f->ngroup = $7.n;
-        f->order = $8.v; f->norder = $8.n;
-        f->limit = $9;
-        f->offset = $10;
+        f->having = $8;
+        f->order = $9.v; f->norder = $9.n;
+        f->limit = $10;
+        f->offset = $11;
     }
 ;
 
@@ -409,6 +412,11 @@ pattern:
         ONCE($$->method.kind != TERM_NONE, "METHOD", @2);
         if ($$->method.kind == TERM_NONE) $$->method = term_of(TERM_VAR, $3, @3); else free($3);
     }
+| pattern POLARITY VAR {
+        $$ = $1; $$->loc = @$;
+        ONCE($$->polarity.kind != TERM_NONE, "POLARITY", @2);
+        if ($$->polarity.kind == TERM_NONE) $$->polarity = term_of(TERM_VAR, $3, @3); else free($3);
+    }
 | pattern SOURCES cmp id_value {
         $$ = $1; $$->loc = @$;
         ONCE($$->has_sources, "SOURCES", @2);
@@ -503,6 +511,10 @@ word:
 | VALUE                 { TRY($$ = cq_source(ctx, @1)); }
 | WORST                 { TRY($$ = cq_source(ctx, @1)); }
 | SIMILAR               { TRY($$ = cq_source(ctx, @1)); }
+| POLARITY              { TRY($$ = cq_source(ctx, @1)); }
+| HAVING                { TRY($$ = cq_source(ctx, @1)); }
+| IS                    { TRY($$ = cq_source(ctx, @1)); }
+| EMPTY                 { TRY($$ = cq_source(ctx, @1)); }
 ;
 
 cmp:
@@ -536,6 +548,9 @@ cond:
         TRY(e = ast_expr_binary(EXPR_LIKE, 0, $1, NULL, @$));
         e->text = $3; e->value.loc = @3; $$ = e;
     }
+| operand IS EMPTY      { TRY($$ = ast_expr_binary(EXPR_EMPTY, EMPTY_IS, $1, NULL, @$)); }
+| operand IS NOT EMPTY  { TRY($$ = ast_expr_binary(EXPR_EMPTY, EMPTY_NOT, $1, NULL, @$)); }
+| call                  /* BOUND(?v); the checker says which calls are no condition */
 ;
 
 operand:
@@ -559,18 +574,24 @@ opt_group:
 ;
 
 group_list:
-  VAR {
-        ast_expr *e;
-        TRY(e = ast_expr_text(EXPR_VAR, $1, @1));
-        $$ = (cq_exprs){NULL, 0};
-        if (!cq_exprs_push(&$$, e)) { e->text = NULL; ast_expr_free(e); NOMEM; }
-    }
-| group_list ',' VAR {
-        ast_expr *e;
-        TRY(e = ast_expr_text(EXPR_VAR, $3, @3));
+  group_key             { $$ = (cq_exprs){NULL, 0}; if (!cq_exprs_push(&$$, $1)) { ast_expr_free($1); NOMEM; } }
+| group_list ',' group_key {
         $$ = $1;
-        if (!cq_exprs_push(&$$, e)) { e->text = NULL; ast_expr_free(e); NOMEM; }
+        if (!cq_exprs_push(&$$, $3)) { ast_expr_free($3); NOMEM; }
     }
+;
+
+/* a variable, a function of one, or the name of an item (as in ORDER BY) */
+group_key:
+  VAR                   { TRY($$ = ast_expr_text(EXPR_VAR, $1, @1)); }
+| word                  { TRY($$ = ast_expr_text(EXPR_TERM, $1, @1)); }
+| STRING                { TRY($$ = ast_expr_text(EXPR_TERM, $1, @1)); }
+| call
+;
+
+opt_having:
+  %empty                { $$ = NULL; }
+| HAVING cond           { $$ = $2; }
 ;
 
 opt_order:
@@ -861,7 +882,8 @@ static bool soft_keyword(yysymbol_kind_t k)
     case YYSYMBOL_APPEARANCE: case YYSYMBOL_BEST: case YYSYMBOL_CLAIMANT: case YYSYMBOL_LANGUAGE:
     case YYSYMBOL_RATING: case YYSYMBOL_REVIEW: case YYSYMBOL_REVIEWED: case YYSYMBOL_REVIEWS:
     case YYSYMBOL_VALUE:
-    case YYSYMBOL_WORST: case YYSYMBOL_SIMILAR:
+    case YYSYMBOL_WORST: case YYSYMBOL_SIMILAR: case YYSYMBOL_POLARITY: case YYSYMBOL_HAVING:
+    case YYSYMBOL_IS: case YYSYMBOL_EMPTY:
         return true;
     default:
         return false;
@@ -1044,7 +1066,7 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, struct cq_ctx *ctx)
     if (ctx->ntokens <= 1)
         cq_error(ctx, CLAIMDB_SYNTAX, off, "syntax error: expected a statement, found %s%s", found,
                  hint);
-    else if (nn == 0 || nn > 8)
+    else if (nn == 0 || nn > 9)
         cq_error(ctx, CLAIMDB_SYNTAX, off, "syntax error: unexpected %s%s%s", found, after, hint);
     else
         cq_error(ctx, CLAIMDB_SYNTAX, off, "syntax error: expected %s%s, found %s%s", list, after,

@@ -102,6 +102,8 @@ static const char *var_kind_name(ast_var_kind k)
         return "review";
     case VAR_METHOD:
         return "method";
+    case VAR_POLARITY:
+        return "polarity";
     }
     return "?";
 }
