@@ -33,9 +33,13 @@
  * all-constant patterns), constants in any position (changed case and white space, aliases,
  * unknown terms, $parameters bound through the API), '_', a variable repeated in a pattern,
  * NOT, WITHOUT, FROM (one row per citation)/QUOTE/BY/CONFIDENCE/AT/TO/ON/STORED, BY
- * constant, CITED BY a AND/OR b, [INDEPENDENT] SOURCES op n, FILTER (= != < <= > >= between
- * variables and constants, ~, LIKE, title()/date()/outlet(), AND OR NOT), DISTINCT, GROUP BY
- * with or without COUNT(*), COUNT(DISTINCT), MIN, MAX, ORDER BY, LIMIT/OFFSET, bare
+ * constant, CITED BY a AND/OR b, [INDEPENDENT] SOURCES op n, POLARITY ?pol (both
+ * polarities, "+" or "-"; shared by two patterns, and in WITHOUT), FILTER (= != < <= > >=
+ * between variables and constants, ~, LIKE, title()/date()/outlet(), BOUND(?v), IS [NOT]
+ * EMPTY, AND OR NOT), DISTINCT, GROUP BY variables, title()/date()/outlet() of one, or an
+ * item's AS name, with or without COUNT(*), COUNT(DISTINCT), MIN, MAX, HAVING (COUNT(*) and
+ * COUNT(DISTINCT ?v), also by AS name, against numbers; conditions on grouped variables),
+ * ORDER BY, LIMIT/OFFSET, bare
  * one-pattern COUNT(*) (the engine's term-statistics path); sometimes a few rows are stepped
  * and the statement reset first. CHECK s p o and CHECK NOT s p o, mostly of a claim of the
  * data set (its terms respelled or by alias), sometimes of unknown terms.
@@ -1257,14 +1261,26 @@ static int article_root(int a)
 
 /* ---- queries ------------------------------------------------------------------------------ */
 
-enum { VT_TERM, VT_ART, VT_QUOTE, VT_CONF, VT_POS, VT_DATE, VT_STORED };
+enum { VT_TERM, VT_ART, VT_QUOTE, VT_CONF, VT_POS, VT_DATE, VT_STORED, VT_POL };
 enum { ROLE_SO = 1, ROLE_P = 2, ROLE_WHO = 4 };
 enum { Q_CONST, Q_VAR, Q_ANON };
-enum { CL_FROM, CL_QUOTE, CL_BY, CL_CONF, CL_CITED, CL_SOURCES, CL_AT, CL_TO, CL_ON, CL_STORED };
+enum {
+    CL_FROM,
+    CL_QUOTE,
+    CL_BY,
+    CL_CONF,
+    CL_CITED,
+    CL_SOURCES,
+    CL_AT,
+    CL_TO,
+    CL_ON,
+    CL_STORED,
+    CL_POL
+};
 enum { CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE };
 static const char *const CMP_TEXT[] = {"=", "!=", "<", "<=", ">", ">="};
 
-#define MAXV 24 /* at most 8 + 3 + 2 + 2 + 3 + 2 + 1 variables (var_new) */
+#define MAXV 24 /* at most 8 + 3 + 2 + 2 + 3 + 2 + 1 + 2 variables (var_new) */
 #define MAXPATS 6
 #define MAXCOLS 24 /* FIND * shows every variable */
 #define MAXEX 24
@@ -1287,6 +1303,7 @@ typedef struct qpat {
     qterm spo[3];
     int src, quote, who, conf; /* variables, -1: absent */
     int at, to, on, stored;    /* variables, -1: absent */
+    int pol;                   /* POLARITY ?pol: both polarities; -1: absent */
     bool has_by_const;
     qterm by;
     int cited_mode; /* 0 none, 1 AND (all), 2 OR (any) */
@@ -1294,11 +1311,14 @@ typedef struct qpat {
     int src_op; /* -1: no SOURCES clause */
     int src_n;
     bool indep;
-    int corder[10], nclauses;
+    int corder[11], nclauses;
 } qpat;
 
-enum { E_AND, E_OR, E_NOT, E_CMP, E_REGEX, E_LIKE };
-enum { O_VAR, O_TERM, O_INT, O_REAL, O_FUNC, O_DATE };
+/* E_EMPTY: a IS EMPTY (cmp 0), a IS NOT EMPTY (1), BOUND(a) (2) */
+enum { E_AND, E_OR, E_NOT, E_CMP, E_REGEX, E_LIKE, E_EMPTY };
+/* O_AGG (HAVING): COUNT(*) (fn I_COUNT) or COUNT(DISTINCT ?var) (fn I_COUNTD) of the group,
+ * written as the AS name text when that is not empty */
+enum { O_VAR, O_TERM, O_INT, O_REAL, O_FUNC, O_DATE, O_AGG };
 enum { F_TITLE, F_DATE, F_OUTLET };
 static const char *const FUNC_NAME[] = {"title", "date", "outlet"};
 
@@ -1342,6 +1362,9 @@ typedef struct query {
     int nex, filter;
     bool distinct, star, agg;
     int group[3], ngroup;
+    int group_fn[3];       /* GROUP BY fn(?var) (F_*), or -1: the variable */
+    bool group_by_name[3]; /* written as the AS name of the item that is the key */
+    int having;            /* HAVING condition, or -1 */
     qitem items[MAXCOLS];
     int nitems;
     qorder order[MAXCOLS];
@@ -1363,14 +1386,15 @@ typedef struct query {
 
 static int var_new(query *q, int kind, int role)
 {
-    static const char *const names[7][8] = {{"x", "y", "z", "u", "v", "w", "t", "r"},
+    static const char *const names[8][8] = {{"x", "y", "z", "u", "v", "w", "t", "r"},
                                             {"src", "art", "doc"},
                                             {"q", "q2"},
                                             {"c", "c2"},
                                             {"st", "en", "k"},
                                             {"d", "d2"},
-                                            {"tm"}};
-    static const int maxn[7] = {8, 3, 2, 2, 3, 2, 1};
+                                            {"tm"},
+                                            {"pol", "pol2"}};
+    static const int maxn[8] = {8, 3, 2, 2, 3, 2, 1, 2};
     int have = 0, any[MAXV];
     for (int i = 0; i < q->nvars; i++)
         if (q->vars[i].kind == kind) any[have++] = i;
@@ -1437,6 +1461,7 @@ static void pat_init(qpat *p)
     memset(p, 0, sizeof *p);
     p->src = p->quote = p->who = p->conf = -1;
     p->at = p->to = p->on = p->stored = -1;
+    p->pol = -1;
     p->src_op = -1;
 }
 
@@ -1472,6 +1497,7 @@ static void pat_order_clauses(qpat *p)
     if (p->to >= 0) p->corder[p->nclauses++] = CL_TO;
     if (p->on >= 0) p->corder[p->nclauses++] = CL_ON;
     if (p->stored >= 0) p->corder[p->nclauses++] = CL_STORED;
+    if (p->pol >= 0) p->corder[p->nclauses++] = CL_POL;
     shuffle(p->corder, p->nclauses);
 }
 
@@ -1568,6 +1594,11 @@ static void gen_positive(query *q, qpat *p, int pi)
         p->has_by_const = true;
         gen_const(&p->by, 3);
     }
+    if (!p->neg && chance(15)) {
+        /* POLARITY: both polarities; a variable met before joins on the polarity */
+        int v = chance(25) ? var_pick(q, VT_POL, 0, q->nvars, NULL, 0) : -1;
+        p->pol = v >= 0 ? v : var_new(q, VT_POL, 0);
+    }
     gen_clause_extras(p, 15);
     pat_order_clauses(p);
 }
@@ -1621,6 +1652,7 @@ static void gen_without(query *q, qpat *p)
         p->has_by_const = true;
         gen_const(&p->by, 3);
     }
+    if (!p->neg && chance(30)) p->pol = var_pick(q, VT_POL, 0, q->nvars, NULL, 0);
     gen_clause_extras(p, 10);
     p->omit_and = chance(40);
     pat_order_clauses(p);
@@ -1643,13 +1675,44 @@ static void operand_var(operand *o, int v)
     o->var = v;
 }
 
-static int gen_leaf(query *q)
+/* A FILTER (or HAVING) condition on variable v. */
+static int gen_leaf_var(query *q, int v)
 {
-    int v = rnd(q->nvars);
     const qvar *qv = &q->vars[v];
     int r = rnd(100);
     int ei;
+    if (chance(10)) {
+        /* BOUND(?v), ?v IS [NOT] EMPTY, fn(?src) IS [NOT] EMPTY */
+        ei = new_expr(q, E_EMPTY);
+        expr *e = &q->ex[ei];
+        e->cmp = rnd(3);
+        operand_var(&e->a, v);
+        if (qv->kind == VT_ART && e->cmp < 2 && chance(50)) {
+            e->a.kind = O_FUNC;
+            e->a.fn = rnd(3);
+        }
+        return ei;
+    }
     switch (qv->kind) {
+    case VT_POL: {
+        ei = new_expr(q, E_CMP);
+        expr *e = &q->ex[ei];
+        e->cmp = chance(70) ? rnd(2) : rnd(6);
+        operand_var(&e->a, v);
+        int w = var_pick(q, VT_POL, 0, q->nvars, &v, 1);
+        if (w >= 0 && chance(30)) {
+            operand_var(&e->b, w);
+        } else {
+            e->b.kind = O_TERM;
+            snprintf(e->b.text, sizeof e->b.text, "%s", chance(50) ? "+" : "-");
+        }
+        if (chance(25)) {
+            operand t = e->a;
+            e->a = e->b;
+            e->b = t;
+        }
+        return ei;
+    }
     case VT_TERM:
         if (r < 45) {
             ei = new_expr(q, E_CMP);
@@ -1791,6 +1854,11 @@ static int gen_leaf(query *q)
     }
 }
 
+static int gen_leaf(query *q)
+{
+    return gen_leaf_var(q, rnd(q->nvars));
+}
+
 static int gen_cond(query *q, int depth)
 {
     if (depth < 2 && q->nex < MAXEX - 4 && chance(35)) {
@@ -1807,6 +1875,70 @@ static int gen_cond(query *q, int depth)
         return ei;
     }
     return gen_leaf(q);
+}
+
+static bool grouped_plain(const query *q, int v)
+{
+    for (int i = 0; i < q->ngroup; i++)
+        if (q->group[i] == v && q->group_fn[i] < 0) return true;
+    return false;
+}
+
+/* A HAVING condition: COUNT(*) or COUNT(DISTINCT ?v) (an item's, by its AS name or written
+ * again, or one of its own) against a number, or a condition on a variable that is grouped
+ * as it is; joined by AND, OR and NOT. */
+static int gen_having(query *q, int depth)
+{
+    if (depth < 2 && q->nex < MAXEX - 4 && chance(30)) {
+        int ei = new_expr(q, chance(50) ? E_AND : E_OR);
+        int l = gen_having(q, depth + 1), r = gen_having(q, depth + 1);
+        q->ex[ei].l = l;
+        q->ex[ei].r = r;
+        return ei;
+    }
+    if (depth < 2 && q->nex < MAXEX - 4 && chance(10)) {
+        int ei = new_expr(q, E_NOT);
+        int l = gen_having(q, depth + 1);
+        q->ex[ei].l = l;
+        return ei;
+    }
+    int plain[3], np = 0;
+    for (int i = 0; i < q->ngroup; i++)
+        if (q->group_fn[i] < 0) plain[np++] = q->group[i];
+    if (np && chance(35)) {
+        int v = plain[rnd(np)];
+        int ei = gen_leaf_var(q, v);
+        /* a second variable must be grouped too: else compare v with itself */
+        operand *ops[2] = {&q->ex[ei].a, &q->ex[ei].b};
+        for (int k = 0; k < 2; k++)
+            if ((ops[k]->kind == O_VAR || ops[k]->kind == O_FUNC) && !grouped_plain(q, ops[k]->var))
+                operand_var(ops[k], v);
+        return ei;
+    }
+    int ei = new_expr(q, E_CMP);
+    expr *e = &q->ex[ei];
+    e->cmp = rnd(6);
+    e->a.kind = O_AGG;
+    int cand[MAXCOLS], nc = 0;
+    for (int i = 0; i < q->nitems; i++)
+        if (q->items[i].kind == I_COUNT || q->items[i].kind == I_COUNTD) cand[nc++] = i;
+    if (nc && chance(60)) {
+        const qitem *it = &q->items[cand[rnd(nc)]];
+        e->a.fn = it->kind;
+        e->a.var = it->var;
+        if (it->alias[0] && chance(60)) memcpy(e->a.text, it->alias, sizeof it->alias);
+    } else {
+        e->a.fn = chance(50) ? I_COUNT : I_COUNTD;
+        e->a.var = e->a.fn == I_COUNT ? -1 : rnd(q->nvars);
+    }
+    e->b.kind = O_INT;
+    e->b.i = rnd(4);
+    if (chance(25)) {
+        operand t = e->a;
+        e->a = e->b;
+        e->b = t;
+    }
+    return ei;
 }
 
 /* The variables in order of first appearance in the positive patterns (FIND *). */
@@ -1845,6 +1977,9 @@ static int star_vars(const query *q, int *out)
                 break;
             case CL_STORED:
                 vs[nv++] = p->stored;
+                break;
+            case CL_POL:
+                vs[nv++] = p->pol;
                 break;
             default:
                 break;
@@ -1910,7 +2045,7 @@ static void gen_query(query *q)
     sbuf keep = q->text;
     memset(q, 0, sizeof *q);
     q->text = keep;
-    q->filter = -1;
+    q->filter = q->having = -1;
     q->limit = q->offset = -1;
     if (chance(7)) {
         gen_check(q);
@@ -1972,14 +2107,30 @@ static void gen_query(query *q)
         for (int i = 0; i < q->nvars; i++)
             cand[i] = i;
         shuffle(cand, q->nvars);
+        for (int i = 1; i < q->nvars && chance(40); i++)
+            if (q->vars[cand[i]].kind == VT_ART) { /* group by an article, or its fields */
+                int t = cand[0];
+                cand[0] = cand[i];
+                cand[i] = t;
+                break;
+            }
         q->ngroup = rnd(3);
         if (q->ngroup > q->nvars) q->ngroup = q->nvars;
-        for (int i = 0; i < q->ngroup; i++)
+        for (int i = 0; i < q->ngroup; i++) {
+            /* GROUP BY ?src or GROUP BY title(?src), date(?src), outlet(?src) */
             q->group[i] = cand[i];
+            q->group_fn[i] = q->vars[cand[i]].kind == VT_ART && chance(40) ? rnd(3) : -1;
+        }
         for (int i = 0; i < q->ngroup; i++)
-            if (chance(80)) q->items[q->nitems++] = (qitem){I_VAR, q->group[i], 0, ""};
+            if (chance(80)) {
+                bool fn = q->group_fn[i] >= 0;
+                qitem it = {fn ? I_FUNC : I_VAR, q->group[i], fn ? q->group_fn[i] : 0, ""};
+                if (chance(fn ? 50 : 15)) snprintf(it.alias, sizeof it.alias, "g%d", i);
+                q->items[q->nitems++] = it;
+                q->group_by_name[i] = it.alias[0] && chance(50);
+            }
         for (int i = 0; i < q->ngroup; i++)
-            if (q->vars[q->group[i]].kind == VT_ART && chance(30)) {
+            if (q->vars[q->group[i]].kind == VT_ART && q->group_fn[i] < 0 && chance(30)) {
                 qitem it = {I_FUNC, q->group[i], rnd(3), ""};
                 if (chance(50)) snprintf(it.alias, sizeof it.alias, "f%d", i);
                 q->items[q->nitems++] = it;
@@ -1987,7 +2138,10 @@ static void gen_query(query *q)
         int na = 1 + (chance(40) ? 1 : 0);
         if (q->ngroup > 0 && chance(15)) {
             na = 0; /* GROUP BY alone: one row per group */
-            if (q->nitems == 0) q->items[q->nitems++] = (qitem){I_VAR, q->group[0], 0, ""};
+            if (q->nitems == 0)
+                q->items[q->nitems++] = q->group_fn[0] < 0
+                                            ? (qitem){I_VAR, q->group[0], 0, ""}
+                                            : (qitem){I_FUNC, q->group[0], q->group_fn[0], ""};
         }
         for (int i = 0; i < na; i++) {
             int k = rnd(100);
@@ -1996,6 +2150,7 @@ static void gen_query(query *q)
             if (chance(70)) snprintf(it.alias, sizeof it.alias, "n%d", i);
             q->items[q->nitems++] = it;
         }
+        if (q->ngroup > 0 && chance(35)) q->having = gen_having(q, 0);
     } else if (q->star) {
         int vs[MAXV];
         int n = star_vars(q, vs);
@@ -2247,6 +2402,10 @@ static void put_pattern(sbuf *b, const query *q, const qpat *p)
                 no_param = false;
             }
             break;
+        case CL_POL:
+            kw(b, "POLARITY");
+            sb_printf(b, " ?%s", q->vars[p->pol].name);
+            break;
         case CL_SOURCES:
             if (p->indep) {
                 kw(b, "INDEPENDENT");
@@ -2278,6 +2437,19 @@ static void put_operand(sbuf *b, const query *q, const operand *o)
         break;
     case O_DATE:
         sb_put(b, o->text);
+        break;
+    case O_AGG:
+        if (o->text[0]) {
+            sb_put(b, o->text);
+        } else if (o->fn == I_COUNT) {
+            kw(b, "COUNT");
+            sb_put(b, "(*)");
+        } else {
+            kw(b, "COUNT");
+            sb_put(b, "(");
+            kw(b, "DISTINCT");
+            sb_printf(b, " ?%s)", q->vars[o->var].name);
+        }
         break;
     default:
         if (chance(8) && put_param(b, 2, NULL, 0, o->r)) break;
@@ -2324,6 +2496,22 @@ static void put_expr(sbuf *b, const query *q, int ei, bool top)
             sb_put(b, "~");
         sb_put(b, " ");
         put_string(b, e->pat);
+        break;
+    case E_EMPTY:
+        if (e->cmp == 2) {
+            kw(b, "BOUND");
+            sb_printf(b, "(?%s)", q->vars[e->a.var].name);
+            break;
+        }
+        put_operand(b, q, &e->a);
+        sb_put(b, " ");
+        kw(b, "IS");
+        sb_put(b, " ");
+        if (e->cmp == 1) {
+            kw(b, "NOT");
+            sb_put(b, " ");
+        }
+        kw(b, "EMPTY");
         break;
     }
 }
@@ -2425,8 +2613,30 @@ static void render_query(query *q)
         kw(b, "GROUP");
         sb_put(b, " ");
         kw(b, "BY");
-        for (int i = 0; i < q->ngroup; i++)
-            sb_printf(b, "%s ?%s", i ? "," : "", q->vars[q->group[i]].name);
+        for (int i = 0; i < q->ngroup; i++) {
+            sb_put(b, i ? ", " : " ");
+            const char *name = NULL;
+            for (int k = 0; q->group_by_name[i] && k < q->nitems && !name; k++)
+                if (q->items[k].var == q->group[i] &&
+                    q->items[k].kind == (q->group_fn[i] < 0 ? I_VAR : I_FUNC) &&
+                    (q->group_fn[i] < 0 || q->items[k].fn == q->group_fn[i]) &&
+                    q->items[k].alias[0])
+                    name = q->items[k].alias;
+            if (name) {
+                sb_put(b, name);
+            } else if (q->group_fn[i] >= 0) {
+                kw(b, FUNC_NAME[q->group_fn[i]]);
+                sb_printf(b, "(?%s)", q->vars[q->group[i]].name);
+            } else {
+                sb_printf(b, "?%s", q->vars[q->group[i]].name);
+            }
+        }
+    }
+    if (q->having >= 0) {
+        sb_put(b, " ");
+        kw(b, "HAVING");
+        sb_put(b, " ");
+        put_expr(b, q, q->having, chance(70));
     }
     if (q->norder) {
         sb_put(b, " ");
@@ -2664,7 +2874,12 @@ static bool claim_cited_by(int ci, int a)
 static bool claim_ok(const qpat *p, int ci, rv *vars)
 {
     const rclaim *c = &C[ci];
-    if (c->neg != p->neg) return false;
+    if (p->pol >= 0) {
+        /* POLARITY ?pol: either polarity, "+" or "-" (a bound ?pol picks one) */
+        if (!meet(vars, p->pol, (rv){RV_TEXT, 0, 0, 0, c->neg ? "-" : "+"})) return false;
+    } else if (c->neg != p->neg) {
+        return false;
+    }
     if (!match_pos(&p->spo[0], c->s, vars) || !match_pos(&p->spo[1], c->p, vars) ||
         !match_pos(&p->spo[2], c->o, vars))
         return false;
@@ -2755,6 +2970,36 @@ static rv art_field(const rv *a, int fn)
     return v;
 }
 
+static void render_rv(const rv *v, char *out);
+
+/* HAVING: the solutions' groups, and the group whose row is checked. */
+static const int *agg_gid;
+static int agg_g;
+
+/* COUNT(*) (fn I_COUNT) or COUNT(DISTINCT ?var) of the group agg_g. */
+static int64_t group_count(int fn, int var)
+{
+    int64_t n = 0;
+    char(*seen)[CELL] = malloc(((size_t)nsols + 1) * CELL);
+    if (!seen) abort();
+    for (int s = 0; s < nsols; s++) {
+        if (agg_gid[s] != agg_g) continue;
+        if (fn == I_COUNT) {
+            n++;
+            continue;
+        }
+        const rv *v = &sols[(size_t)s * MAXV + (size_t)var];
+        if (v->k == RV_NULL) continue;
+        render_rv(v, seen[n]);
+        bool dup = false;
+        for (int64_t k = 0; k < n && !dup; k++)
+            dup = !strcmp(seen[k], seen[n]);
+        n += !dup;
+    }
+    free(seen);
+    return n;
+}
+
 /* A value as FILTER sees it. */
 typedef struct fv {
     int k; /* 0 null, 1 number, 2 text */
@@ -2790,6 +3035,9 @@ static fv operand_value(const operand *o, const rv *vars)
         break;
     case O_DATE:
         f = (fv){2, 0, o->text};
+        break;
+    case O_AGG:
+        f = (fv){1, (double)group_count(o->fn, o->var), NULL};
         break;
     default: {
         rv a = art_field(&vars[o->var], o->fn);
@@ -2837,6 +3085,10 @@ static bool eval_cond(const query *q, int ei, const rv *vars)
         return eval_cond(q, e->l, vars) || eval_cond(q, e->r, vars);
     case E_NOT:
         return !eval_cond(q, e->l, vars);
+    case E_EMPTY: {
+        bool empty = operand_value(&e->a, vars).k == 0;
+        return e->cmp == 0 ? empty : !empty;
+    }
     case E_CMP: {
         fv a = operand_value(&e->a, vars), b = operand_value(&e->b, vars);
         if (a.k == 0 || b.k == 0) return false; /* NULL compares false, even with != */
@@ -3066,8 +3318,13 @@ static bool ref_eval(const query *q, table *out, int *nsolutions)
                 bool same = true;
                 for (int k = 0; k < q->ngroup && same; k++) {
                     char a[CELL], b[CELL];
-                    render_rv(&sv[q->group[k]], a);
-                    render_rv(&gv[q->group[k]], b);
+                    rv x = sv[q->group[k]], y = gv[q->group[k]];
+                    if (q->group_fn[k] >= 0) {
+                        x = art_field(&x, q->group_fn[k]);
+                        y = art_field(&y, q->group_fn[k]);
+                    }
+                    render_rv(&x, a);
+                    render_rv(&y, b);
                     same = !strcmp(a, b);
                 }
                 if (same) break;
@@ -3121,6 +3378,13 @@ static bool ref_eval(const query *q, table *out, int *nsolutions)
                     strcpy(dst, best);
                 else
                     snprintf(dst, CELL, "I:%d", count);
+            }
+            if (q->having >= 0) {
+                /* HAVING: the group's variables are its first solution's (the grouped ones
+                 * agree); its aggregates are counted again over its solutions */
+                agg_gid = gid;
+                agg_g = g;
+                if (!eval_cond(q, q->having, &sols[(size_t)rep[g] * MAXV])) out->n--;
             }
         }
         free(gid);
