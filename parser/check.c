@@ -267,6 +267,8 @@ static bool is_cond(const ast_expr *e)
  * reads as a call where a value goes. */
 static int check_shape(chk *c, const ast_expr *e, bool want_cond)
 {
+    if (e->kind == EXPR_CALL && !strcmp(e->text, "bound")) /* BOUND(*), BOUND(DISTINCT ?v) */
+        return fail(c, e->loc, "BOUND() takes one variable");
     if (want_cond != is_cond(e)) {
         char *src = source_text(c, e->loc);
         int rc = want_cond
