@@ -591,6 +591,39 @@ static void test_tree_shapes(void **state)
     ast_stmt_free(st);
 }
 
+/* POLARITY binds a variable of its own kind; GROUP BY an item name becomes that column; HAVING
+ * words that are AS names become columns, its aggregates stay aggregates; BOUND is EXPR_EMPTY. */
+static void test_group_shapes(void **state)
+{
+    (void)state;
+    const char *t =
+        "FIND outlet(?src) AS o, ?pol, COUNT(*) AS n WHERE ?s ?p ?o FROM ?src POLARITY ?pol "
+        "FILTER BOUND(?s) GROUP BY o, ?pol HAVING n > 1 AND COUNT(DISTINCT ?s) > o;";
+    ast_stmt *st;
+    size_t used;
+    parse_error err;
+    int rc = parse_statement(t, strlen(t), &st, &used, &err);
+    if (rc) fail_msg("%s", err.message);
+    const ast_find *f = &st->u.find;
+    assert_true(f->aggregate);
+    assert_int_equal(f->vars[f->pats[0].polarity.slot].kind, VAR_POLARITY);
+    assert_int_equal(f->filter->kind, EXPR_EMPTY);
+    assert_int_equal(f->filter->op, EMPTY_BOUND);
+    assert_int_equal(f->ngroup, 2);
+    assert_int_equal(f->group[0]->kind, EXPR_COLUMN);
+    assert_int_equal(f->group[0]->op, 0);
+    assert_int_equal(f->group[1]->kind, EXPR_VAR);
+    const ast_expr *h = f->having;
+    assert_int_equal(h->kind, EXPR_AND);
+    assert_int_equal(h->args[0]->a->kind, EXPR_COLUMN);
+    assert_int_equal(h->args[0]->a->op, 2);
+    assert_int_equal(h->args[1]->a->kind, EXPR_AGG);
+    assert_int_equal(h->args[1]->a->op, AGG_COUNT_DISTINCT);
+    assert_int_equal(h->args[1]->b->kind, EXPR_COLUMN);
+    assert_int_equal(h->args[1]->b->op, 0);
+    ast_stmt_free(st);
+}
+
 static void test_free_null(void **state)
 {
     (void)state;
@@ -654,6 +687,7 @@ int main(void)
         cmocka_unit_test(test_complete),
         cmocka_unit_test(test_params_in_order),
         cmocka_unit_test(test_tree_shapes),
+        cmocka_unit_test(test_group_shapes),
         cmocka_unit_test(test_free_null),
         cmocka_unit_test(test_every_prefix),
     };
