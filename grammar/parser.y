@@ -144,23 +144,41 @@ static ast_term term_of(ast_term_kind kind, char *text, ast_loc loc)
     return ast_term_make(kind, text, loc);
 }
 
-/* A REVIEW clause: keep the first, report a second (after parsing). */
-#define REVIEW_FIELD(st, i, what, at, val)                                                   \
-    do {                                                                                     \
-        ast_value v_ = (val);                                                                \
-        ONCE((st)->u.review.v[i].kind != VAL_NONE, what, at);                                \
-        if ((st)->u.review.v[i].kind == VAL_NONE)                                            \
-            (st)->u.review.v[i] = v_;                                                        \
-        else                                                                                 \
-            ast_value_clear(&v_);                                                            \
-    } while (0)
+/* A clause that may be given once ("FROM is given twice"): the first is kept, a second is
+ * freed and reported after parsing, so that the rest of the statement is still read. */
+static void once_term(struct cq_ctx *ctx, ast_term *slot, ast_term t, const char *what,
+                      ast_loc at)
+{
+    if (slot->kind == TERM_NONE) {
+        *slot = t;
+        return;
+    }
+    cq_defer(ctx, at, "%s is given twice", what);
+    ast_term_clear(&t);
+}
 
-/* "FROM given twice": keep the first, report the second (after parsing). */
-#define ONCE(cond, what, at)                                                                 \
-    do {                                                                                     \
-        if (cond)                                                                            \
-            cq_defer(ctx, at, "%s is given twice", what);                                    \
-    } while (0)
+static void once_value(struct cq_ctx *ctx, ast_value *slot, ast_value v, const char *what,
+                       ast_loc at)
+{
+    if (slot->kind == VAL_NONE) {
+        *slot = v;
+        return;
+    }
+    cq_defer(ctx, at, "%s is given twice", what);
+    ast_value_clear(&v);
+}
+
+static void once_values(struct cq_ctx *ctx, ast_value **slot, size_t *n, cq_values l,
+                        const char *what, ast_loc at)
+{
+    if (*n == 0) {
+        *slot = l.v;
+        *n = l.n;
+        return;
+    }
+    cq_defer(ctx, at, "%s is given twice", what);
+    cq_values_clear(&l);
+}
 }
 
 %token END 0 "end of input"
@@ -198,7 +216,7 @@ static ast_term term_of(ast_term_kind kind, char *text, ast_loc loc)
 %left AND AND_NUM
 %precedence NOT
 
-%type <str> word reserved opt_as
+%type <str> word opt_as
 %type <term> pterm by_term
 %type <value> id_value str_value date_value num_value opt_limit opt_offset
 %type <values> id_list cited_list
@@ -308,23 +326,14 @@ item:
 opt_as:
   %empty                { $$ = NULL; }
 | AS word               { $$ = $2; }
-| AS reserved           { $$ = $2; }
+| AS reserved           { TRY($$ = cq_source(ctx, @2)); }
 | AS STRING             { $$ = $2; }
 ;
 
 /* after AS only a name can come, so even reserved words may name a column */
 reserved:
-  AND { TRY($$ = cq_source(ctx, @1)); } | AS { TRY($$ = cq_source(ctx, @1)); }
-| BY { TRY($$ = cq_source(ctx, @1)); } | CITED { TRY($$ = cq_source(ctx, @1)); }
-| CONFIDENCE { TRY($$ = cq_source(ctx, @1)); } | DISTINCT { TRY($$ = cq_source(ctx, @1)); }
-| FILTER { TRY($$ = cq_source(ctx, @1)); } | FOR { TRY($$ = cq_source(ctx, @1)); }
-| FROM { TRY($$ = cq_source(ctx, @1)); } | GROUP { TRY($$ = cq_source(ctx, @1)); }
-| INDEPENDENT { TRY($$ = cq_source(ctx, @1)); } | LIKE { TRY($$ = cq_source(ctx, @1)); }
-| LIMIT { TRY($$ = cq_source(ctx, @1)); } | NOT { TRY($$ = cq_source(ctx, @1)); }
-| OFFSET { TRY($$ = cq_source(ctx, @1)); } | OR { TRY($$ = cq_source(ctx, @1)); }
-| ORDER { TRY($$ = cq_source(ctx, @1)); } | QUOTE { TRY($$ = cq_source(ctx, @1)); }
-| SOURCES { TRY($$ = cq_source(ctx, @1)); } | WHERE { TRY($$ = cq_source(ctx, @1)); }
-| WITHOUT { TRY($$ = cq_source(ctx, @1)); }
+  AND | AS | BY | CITED | CONFIDENCE | DISTINCT | FILTER | FOR | FROM | GROUP | INDEPENDENT
+| LIKE | LIMIT | NOT | OFFSET | OR | ORDER | QUOTE | SOURCES | WHERE | WITHOUT
 ;
 
 call:
@@ -364,73 +373,59 @@ pattern:
     }
 | pattern FROM VAR {
         $$ = $1; $$->loc = @$;
-        ONCE($$->from.kind != TERM_NONE, "FROM", @2);
-        if ($$->from.kind == TERM_NONE) $$->from = term_of(TERM_VAR, $3, @3); else free($3);
+        once_term(ctx, &$$->from, term_of(TERM_VAR, $3, @3), "FROM", @2);
     }
 | pattern QUOTE VAR {
         $$ = $1; $$->loc = @$;
-        ONCE($$->quote.kind != TERM_NONE, "QUOTE", @2);
-        if ($$->quote.kind == TERM_NONE) $$->quote = term_of(TERM_VAR, $3, @3); else free($3);
+        once_term(ctx, &$$->quote, term_of(TERM_VAR, $3, @3), "QUOTE", @2);
     }
 | pattern BY by_term {
         $$ = $1; $$->loc = @$;
-        ONCE($$->by.kind != TERM_NONE, "BY", @2);
-        if ($$->by.kind == TERM_NONE) $$->by = $3; else ast_term_clear(&$3);
+        once_term(ctx, &$$->by, $3, "BY", @2);
     }
 | pattern CONFIDENCE VAR {
         $$ = $1; $$->loc = @$;
-        ONCE($$->confidence.kind != TERM_NONE, "CONFIDENCE", @2);
-        if ($$->confidence.kind == TERM_NONE) $$->confidence = term_of(TERM_VAR, $3, @3); else free($3);
+        once_term(ctx, &$$->confidence, term_of(TERM_VAR, $3, @3), "CONFIDENCE", @2);
     }
 | pattern AT VAR {
         $$ = $1; $$->loc = @$;
-        ONCE($$->at.kind != TERM_NONE, "AT", @2);
-        if ($$->at.kind == TERM_NONE) $$->at = term_of(TERM_VAR, $3, @3); else free($3);
+        once_term(ctx, &$$->at, term_of(TERM_VAR, $3, @3), "AT", @2);
     }
 | pattern TO VAR {
         $$ = $1; $$->loc = @$;
-        ONCE($$->to.kind != TERM_NONE, "TO", @2);
-        if ($$->to.kind == TERM_NONE) $$->to = term_of(TERM_VAR, $3, @3); else free($3);
+        once_term(ctx, &$$->to, term_of(TERM_VAR, $3, @3), "TO", @2);
     }
 | pattern ON VAR {
         $$ = $1; $$->loc = @$;
-        ONCE($$->on.kind != TERM_NONE, "ON", @2);
-        if ($$->on.kind == TERM_NONE) $$->on = term_of(TERM_VAR, $3, @3); else free($3);
+        once_term(ctx, &$$->on, term_of(TERM_VAR, $3, @3), "ON", @2);
     }
 | pattern STORED VAR {
         $$ = $1; $$->loc = @$;
-        ONCE($$->stored.kind != TERM_NONE, "STORED", @2);
-        if ($$->stored.kind == TERM_NONE) $$->stored = term_of(TERM_VAR, $3, @3); else free($3);
+        once_term(ctx, &$$->stored, term_of(TERM_VAR, $3, @3), "STORED", @2);
     }
 | pattern REVIEWED VAR {
         $$ = $1; $$->loc = @$;
-        ONCE($$->reviewed.kind != TERM_NONE, "REVIEWED", @2);
-        if ($$->reviewed.kind == TERM_NONE) $$->reviewed = term_of(TERM_VAR, $3, @3); else free($3);
+        once_term(ctx, &$$->reviewed, term_of(TERM_VAR, $3, @3), "REVIEWED", @2);
     }
 | pattern METHOD VAR {
         $$ = $1; $$->loc = @$;
-        ONCE($$->method.kind != TERM_NONE, "METHOD", @2);
-        if ($$->method.kind == TERM_NONE) $$->method = term_of(TERM_VAR, $3, @3); else free($3);
+        once_term(ctx, &$$->method, term_of(TERM_VAR, $3, @3), "METHOD", @2);
     }
 | pattern POLARITY VAR {
         $$ = $1; $$->loc = @$;
-        ONCE($$->polarity.kind != TERM_NONE, "POLARITY", @2);
-        if ($$->polarity.kind == TERM_NONE) $$->polarity = term_of(TERM_VAR, $3, @3); else free($3);
+        once_term(ctx, &$$->polarity, term_of(TERM_VAR, $3, @3), "POLARITY", @2);
     }
 | pattern SOURCES cmp id_value {
         $$ = $1; $$->loc = @$;
-        ONCE($$->has_sources, "SOURCES", @2);
-        if (!$$->has_sources) {
-            $$->has_sources = true; $$->sources_op = (ast_cmp)$3; $$->sources_n = $4;
-        } else ast_value_clear(&$4);
+        if (!$$->has_sources) $$->sources_op = (ast_cmp)$3;
+        once_value(ctx, &$$->sources_n, $4, "SOURCES", @2);
+        $$->has_sources = true;
     }
 | pattern INDEPENDENT SOURCES cmp id_value {
         $$ = $1; $$->loc = @$;
-        ONCE($$->has_sources, "SOURCES", @2);
-        if (!$$->has_sources) {
-            $$->has_sources = true; $$->independent = true;
-            $$->sources_op = (ast_cmp)$4; $$->sources_n = $5;
-        } else ast_value_clear(&$5);
+        if (!$$->has_sources) { $$->sources_op = (ast_cmp)$4; $$->independent = true; }
+        once_value(ctx, &$$->sources_n, $5, "SOURCES", @2);
+        $$->has_sources = true;
     }
 ;
 
@@ -466,55 +461,17 @@ by_term:
 /* a bare word: an unreserved word, or a contextual keyword as written */
 word:
   WORD
-| ALIAS                 { TRY($$ = cq_source(ctx, @1)); }
-| ALIASES               { TRY($$ = cq_source(ctx, @1)); }
-| ARTICLE               { TRY($$ = cq_source(ctx, @1)); }
-| ARTICLES              { TRY($$ = cq_source(ctx, @1)); }
-| ASC                   { TRY($$ = cq_source(ctx, @1)); }
-| ASSERT                { TRY($$ = cq_source(ctx, @1)); }
-| AT                    { TRY($$ = cq_source(ctx, @1)); }
-| AUTHOR                { TRY($$ = cq_source(ctx, @1)); }
-| BEGIN                 { TRY($$ = cq_source(ctx, @1)); }
-| CHECK                 { TRY($$ = cq_source(ctx, @1)); }
-| COMMIT                { TRY($$ = cq_source(ctx, @1)); }
-| DATE                  { TRY($$ = cq_source(ctx, @1)); }
-| DESC                  { TRY($$ = cq_source(ctx, @1)); }
-| DUPLICATE             { TRY($$ = cq_source(ctx, @1)); }
-| EVIDENCE              { TRY($$ = cq_source(ctx, @1)); }
-| EXPLAIN               { TRY($$ = cq_source(ctx, @1)); }
-| FIND                  { TRY($$ = cq_source(ctx, @1)); }
-| FOUND                 { TRY($$ = cq_source(ctx, @1)); }
-| OF                    { TRY($$ = cq_source(ctx, @1)); }
-| ON                    { TRY($$ = cq_source(ctx, @1)); }
-| OUTLET                { TRY($$ = cq_source(ctx, @1)); }
-| PREDICATES            { TRY($$ = cq_source(ctx, @1)); }
-| QUOTES                { TRY($$ = cq_source(ctx, @1)); }
-| RETRACT               { TRY($$ = cq_source(ctx, @1)); }
-| ROLLBACK              { TRY($$ = cq_source(ctx, @1)); }
-| SHOW                  { TRY($$ = cq_source(ctx, @1)); }
-| STATS                 { TRY($$ = cq_source(ctx, @1)); }
-| STORED                { TRY($$ = cq_source(ctx, @1)); }
-| METHOD                { TRY($$ = cq_source(ctx, @1)); }
-| TERMS                 { TRY($$ = cq_source(ctx, @1)); }
-| TEXT                  { TRY($$ = cq_source(ctx, @1)); }
-| TITLE                 { TRY($$ = cq_source(ctx, @1)); }
-| TO                    { TRY($$ = cq_source(ctx, @1)); }
-| URL                   { TRY($$ = cq_source(ctx, @1)); }
-| APPEARANCE            { TRY($$ = cq_source(ctx, @1)); }
-| BEST                  { TRY($$ = cq_source(ctx, @1)); }
-| CLAIMANT              { TRY($$ = cq_source(ctx, @1)); }
-| LANGUAGE              { TRY($$ = cq_source(ctx, @1)); }
-| RATING                { TRY($$ = cq_source(ctx, @1)); }
-| REVIEW %prec REVIEW_AS_WORD { TRY($$ = cq_source(ctx, @1)); }
-| REVIEWED              { TRY($$ = cq_source(ctx, @1)); }
-| REVIEWS               { TRY($$ = cq_source(ctx, @1)); }
-| VALUE                 { TRY($$ = cq_source(ctx, @1)); }
-| WORST                 { TRY($$ = cq_source(ctx, @1)); }
-| SIMILAR               { TRY($$ = cq_source(ctx, @1)); }
-| POLARITY              { TRY($$ = cq_source(ctx, @1)); }
-| HAVING                { TRY($$ = cq_source(ctx, @1)); }
-| IS                    { TRY($$ = cq_source(ctx, @1)); }
-| EMPTY                 { TRY($$ = cq_source(ctx, @1)); }
+| soft_kw               { TRY($$ = cq_source(ctx, @1)); }
+;
+
+/* the contextual keywords (KW_CONTEXTUAL in parser/keywords.c, which the tests hold to this
+ * list): keywords where the grammar wants them, bare words everywhere else */
+soft_kw:
+  ALIAS | ALIASES | APPEARANCE | ARTICLE | ARTICLES | ASC | ASSERT | AT | AUTHOR | BEGIN | BEST
+| CHECK | CLAIMANT | COMMIT | DATE | DESC | DUPLICATE | EMPTY | EVIDENCE | EXPLAIN | FIND
+| FOUND | HAVING | IS | LANGUAGE | METHOD | OF | ON | OUTLET | POLARITY | PREDICATES | QUOTES
+| RATING | RETRACT | REVIEW %prec REVIEW_AS_WORD | REVIEWED | REVIEWS | ROLLBACK | SHOW
+| SIMILAR | STATS | STORED | TERMS | TEXT | TITLE | TO | URL | VALUE | WORST
 ;
 
 cmp:
@@ -651,16 +608,11 @@ similar:
             cq_defer(ctx, @2, "expected MIN, IN or LIMIT");
             ast_value_clear(&$3);
         } else {
-            ONCE($$->u.similar.min.kind != VAL_NONE, "MIN", @2);
-            if ($$->u.similar.min.kind == VAL_NONE) $$->u.similar.min = $3; else ast_value_clear(&$3);
+            once_value(ctx, &$$->u.similar.min, $3, "MIN", @2);
         }
         free($2);
     }
-| similar LIMIT id_value {
-        $$ = $1;
-        ONCE($$->u.similar.limit.kind != VAL_NONE, "LIMIT", @2);
-        if ($$->u.similar.limit.kind == VAL_NONE) $$->u.similar.limit = $3; else ast_value_clear(&$3);
-    }
+| similar LIMIT id_value { $$ = $1; once_value(ctx, &$$->u.similar.limit, $3, "LIMIT", @2); }
 ;
 
 /* ---- data statements ------------------------------------------------------------------- */
@@ -680,33 +632,14 @@ claim_head:
 assert:
   ASSERT claim_head     { $$ = $2; }
 | assert FROM id_list {
-        $$ = $1;
-        ONCE($$->u.claim.narticles, "FROM", @2);
-        if (!$$->u.claim.narticles) { $$->u.claim.articles = $3.v; $$->u.claim.narticles = $3.n; }
-        else cq_values_clear(&$3);
+        $$ = $1; once_values(ctx, &$$->u.claim.articles, &$$->u.claim.narticles, $3, "FROM", @2);
     }
-| assert QUOTE str_value {
-        $$ = $1;
-        ONCE($$->u.claim.quote.kind != VAL_NONE, "QUOTE", @2);
-        if ($$->u.claim.quote.kind == VAL_NONE) $$->u.claim.quote = $3; else ast_value_clear(&$3);
-    }
-| assert BY pterm {
-        $$ = $1;
-        ONCE($$->u.claim.by.kind != TERM_NONE, "BY", @2);
-        if ($$->u.claim.by.kind == TERM_NONE) $$->u.claim.by = $3; else ast_term_clear(&$3);
-    }
+| assert QUOTE str_value   { $$ = $1; once_value(ctx, &$$->u.claim.quote, $3, "QUOTE", @2); }
+| assert BY pterm          { $$ = $1; once_term(ctx, &$$->u.claim.by, $3, "BY", @2); }
 | assert CONFIDENCE num_value {
-        $$ = $1;
-        ONCE($$->u.claim.confidence.kind != VAL_NONE, "CONFIDENCE", @2);
-        if ($$->u.claim.confidence.kind == VAL_NONE) $$->u.claim.confidence = $3;
-        else ast_value_clear(&$3);
+        $$ = $1; once_value(ctx, &$$->u.claim.confidence, $3, "CONFIDENCE", @2);
     }
-| assert ON date_value {
-        $$ = $1;
-        ONCE($$->u.claim.said_on.kind != VAL_NONE, "ON", @2);
-        if ($$->u.claim.said_on.kind == VAL_NONE) $$->u.claim.said_on = $3;
-        else ast_value_clear(&$3);
-    }
+| assert ON date_value     { $$ = $1; once_value(ctx, &$$->u.claim.said_on, $3, "ON", @2); }
 ;
 
 retract:
@@ -747,30 +680,24 @@ review:
         $$->u.review.has_claim = true; $$->u.review.negated = true;
         $$->u.review.s = $3; $$->u.review.p = $4; $$->u.review.o = $5;
     }
-| review BY by_term {
-        $$ = $1; ONCE($$->u.review.by.kind, "BY", @2);
-        if (!$$->u.review.by.kind) $$->u.review.by = $3; else ast_term_clear(&$3);
-    }
-| review CLAIMANT by_term {
-        $$ = $1; ONCE($$->u.review.claimant.kind, "CLAIMANT", @2);
-        if (!$$->u.review.claimant.kind) $$->u.review.claimant = $3; else ast_term_clear(&$3);
-    }
-| review URL str_value        { $$ = $1; REVIEW_FIELD($$, REV_URL, "URL", @2, $3); }
-| review TEXT str_value       { $$ = $1; REVIEW_FIELD($$, REV_TEXT, "TEXT", @2, $3); }
-| review RATING str_value     { $$ = $1; REVIEW_FIELD($$, REV_RATING, "RATING", @2, $3); }
-| review DATE date_value      { $$ = $1; REVIEW_FIELD($$, REV_DATE, "DATE", @2, $3); }
-| review ON date_value        { $$ = $1; REVIEW_FIELD($$, REV_CLAIM_DATE, "ON", @2, $3); }
-| review AUTHOR str_value     { $$ = $1; REVIEW_FIELD($$, REV_AUTHOR, "AUTHOR", @2, $3); }
-| review TITLE str_value      { $$ = $1; REVIEW_FIELD($$, REV_TITLE, "TITLE", @2, $3); }
-| review LANGUAGE str_value   { $$ = $1; REVIEW_FIELD($$, REV_LANGUAGE, "LANGUAGE", @2, $3); }
-| review APPEARANCE id_value  { $$ = $1; REVIEW_FIELD($$, REV_APPEARANCE, "APPEARANCE", @2, $3); }
+| review BY by_term          { $$ = $1; once_term(ctx, &$$->u.review.by, $3, "BY", @2); }
+| review CLAIMANT by_term    { $$ = $1; once_term(ctx, &$$->u.review.claimant, $3, "CLAIMANT", @2); }
+| review URL str_value        { $$ = $1; once_value(ctx, &$$->u.review.v[REV_URL], $3, "URL", @2); }
+| review TEXT str_value       { $$ = $1; once_value(ctx, &$$->u.review.v[REV_TEXT], $3, "TEXT", @2); }
+| review RATING str_value     { $$ = $1; once_value(ctx, &$$->u.review.v[REV_RATING], $3, "RATING", @2); }
+| review DATE date_value      { $$ = $1; once_value(ctx, &$$->u.review.v[REV_DATE], $3, "DATE", @2); }
+| review ON date_value        { $$ = $1; once_value(ctx, &$$->u.review.v[REV_CLAIM_DATE], $3, "ON", @2); }
+| review AUTHOR str_value     { $$ = $1; once_value(ctx, &$$->u.review.v[REV_AUTHOR], $3, "AUTHOR", @2); }
+| review TITLE str_value      { $$ = $1; once_value(ctx, &$$->u.review.v[REV_TITLE], $3, "TITLE", @2); }
+| review LANGUAGE str_value   { $$ = $1; once_value(ctx, &$$->u.review.v[REV_LANGUAGE], $3, "LANGUAGE", @2); }
+| review APPEARANCE id_value  { $$ = $1; once_value(ctx, &$$->u.review.v[REV_APPEARANCE], $3, "APPEARANCE", @2); }
 | review APPEARANCE STRING {
         $$ = $1;
-        REVIEW_FIELD($$, REV_APPEARANCE, "APPEARANCE", @2, ast_value_str(VAL_STRING, $3, @3));
+        once_value(ctx, &$$->u.review.v[REV_APPEARANCE], ast_value_str(VAL_STRING, $3, @3), "APPEARANCE", @2);
     }
-| review VALUE num_value      { $$ = $1; REVIEW_FIELD($$, REV_VALUE, "VALUE", @2, $3); }
-| review BEST num_value       { $$ = $1; REVIEW_FIELD($$, REV_BEST, "BEST", @2, $3); }
-| review WORST num_value      { $$ = $1; REVIEW_FIELD($$, REV_WORST, "WORST", @2, $3); }
+| review VALUE num_value      { $$ = $1; once_value(ctx, &$$->u.review.v[REV_VALUE], $3, "VALUE", @2); }
+| review BEST num_value       { $$ = $1; once_value(ctx, &$$->u.review.v[REV_BEST], $3, "BEST", @2); }
+| review WORST num_value      { $$ = $1; once_value(ctx, &$$->u.review.v[REV_WORST], $3, "WORST", @2); }
 ;
 
 id_list:
@@ -804,34 +731,14 @@ article:
         TRY($$ = ast_stmt_new(STMT_ARTICLE));
         $$->u.article.id = $2;
     }
-| article TITLE str_value {
-        $$ = $1; ONCE($$->u.article.title.kind, "TITLE", @2);
-        if (!$$->u.article.title.kind) $$->u.article.title = $3; else ast_value_clear(&$3);
-    }
-| article OUTLET str_value {
-        $$ = $1; ONCE($$->u.article.outlet.kind, "OUTLET", @2);
-        if (!$$->u.article.outlet.kind) $$->u.article.outlet = $3; else ast_value_clear(&$3);
-    }
-| article DATE date_value {
-        $$ = $1; ONCE($$->u.article.date.kind, "DATE", @2);
-        if (!$$->u.article.date.kind) $$->u.article.date = $3; else ast_value_clear(&$3);
-    }
-| article URL str_value {
-        $$ = $1; ONCE($$->u.article.url.kind, "URL", @2);
-        if (!$$->u.article.url.kind) $$->u.article.url = $3; else ast_value_clear(&$3);
-    }
-| article AUTHOR str_value {
-        $$ = $1; ONCE($$->u.article.author.kind, "AUTHOR", @2);
-        if (!$$->u.article.author.kind) $$->u.article.author = $3; else ast_value_clear(&$3);
-    }
-| article TEXT str_value {
-        $$ = $1; ONCE($$->u.article.text.kind, "TEXT", @2);
-        if (!$$->u.article.text.kind) $$->u.article.text = $3; else ast_value_clear(&$3);
-    }
+| article TITLE str_value { $$ = $1; once_value(ctx, &$$->u.article.title, $3, "TITLE", @2); }
+| article OUTLET str_value { $$ = $1; once_value(ctx, &$$->u.article.outlet, $3, "OUTLET", @2); }
+| article DATE date_value { $$ = $1; once_value(ctx, &$$->u.article.date, $3, "DATE", @2); }
+| article URL str_value { $$ = $1; once_value(ctx, &$$->u.article.url, $3, "URL", @2); }
+| article AUTHOR str_value { $$ = $1; once_value(ctx, &$$->u.article.author, $3, "AUTHOR", @2); }
+| article TEXT str_value { $$ = $1; once_value(ctx, &$$->u.article.text, $3, "TEXT", @2); }
 | article DUPLICATE OF id_value {
-        $$ = $1; ONCE($$->u.article.duplicate_of.kind, "DUPLICATE OF", @2);
-        if (!$$->u.article.duplicate_of.kind) $$->u.article.duplicate_of = $4;
-        else ast_value_clear(&$4);
+        $$ = $1; once_value(ctx, &$$->u.article.duplicate_of, $4, "DUPLICATE OF", @2);
     }
 ;
 
