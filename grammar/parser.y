@@ -81,6 +81,8 @@ struct cq_ctx {
     parse_error deferred;
     const volatile sig_atomic_t *stop; /* claimdb_interrupt()'s flag, or NULL */
     bool stopped;                      /* the scanner saw it set and ended the input */
+    void *scan_jmp;                    /* cq_scan_token's jmp_buf while the scanner runs */
+    const char *scan_fatal;            /* the scanner's fatal error, once it had one */
 };
 
 int cq_yylex(CQ_YYSTYPE *lval, ast_loc *lloc, struct cq_ctx *ctx);
@@ -95,7 +97,9 @@ void cq_token_free(cq_token *t);
 /* lexer.l */
 int cq_scanner_open(struct cq_ctx *ctx);
 void cq_scanner_close(struct cq_ctx *ctx);
-int cq_scan_lex(CQ_YYSTYPE *lval, ast_loc *lloc, void *scanner);
+/* The next token. A fatal error of the scanner (out of memory growing its buffer) ends the
+ * input with a lexical error naming it, instead of Flex's print and exit. */
+int cq_scan_token(CQ_YYSTYPE *lval, ast_loc *lloc, struct cq_ctx *ctx);
 
 /* keywords.c: the token of a keyword (case-insensitive), or 0 */
 int cq_keyword_token(const char *s, size_t n);
@@ -103,6 +107,7 @@ int cq_keyword_token(const char *s, size_t n);
 
 %code {
 #include "claimdb.h"
+#include "syntax_error.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -763,8 +768,6 @@ show:
 
 /* ---- syntax error messages --------------------------------------------------------------- */
 
-#include <stdio.h>
-
 /* Bison's own messages: syntax errors go through yyreport_syntax_error. "memory exhausted"
  * means the parser stack passed YYMAXDEPTH (1000): a statement nested that deep. */
 static void cq_yyerror(const ast_loc *loc, struct cq_ctx *ctx, const char *msg)
@@ -775,234 +778,33 @@ static void cq_yyerror(const ast_loc *loc, struct cq_ctx *ctx, const char *msg)
         cq_error(ctx, CLAIMDB_SYNTAX, loc->off, "%s", msg);
 }
 
-static bool soft_keyword(yysymbol_kind_t k)
+static cq_expect_kind expect_kind(yysymbol_kind_t k)
 {
     switch (k) {
-    case YYSYMBOL_ALIAS: case YYSYMBOL_ALIASES: case YYSYMBOL_ARTICLE: case YYSYMBOL_ARTICLES:
-    case YYSYMBOL_ASC: case YYSYMBOL_ASSERT: case YYSYMBOL_AT: case YYSYMBOL_AUTHOR: case YYSYMBOL_BEGIN:
-    case YYSYMBOL_CHECK: case YYSYMBOL_COMMIT: case YYSYMBOL_DATE: case YYSYMBOL_DESC:
-    case YYSYMBOL_DUPLICATE: case YYSYMBOL_EVIDENCE: case YYSYMBOL_EXPLAIN: case YYSYMBOL_FIND:
-    case YYSYMBOL_FOUND: case YYSYMBOL_QUOTES:
-    case YYSYMBOL_OF: case YYSYMBOL_ON: case YYSYMBOL_STORED: case YYSYMBOL_METHOD: case YYSYMBOL_TO: case YYSYMBOL_OUTLET: case YYSYMBOL_PREDICATES: case YYSYMBOL_RETRACT:
-    case YYSYMBOL_ROLLBACK: case YYSYMBOL_SHOW: case YYSYMBOL_STATS: case YYSYMBOL_TERMS:
-    case YYSYMBOL_TEXT: case YYSYMBOL_TITLE: case YYSYMBOL_URL:
-    case YYSYMBOL_APPEARANCE: case YYSYMBOL_BEST: case YYSYMBOL_CLAIMANT: case YYSYMBOL_LANGUAGE:
-    case YYSYMBOL_RATING: case YYSYMBOL_REVIEW: case YYSYMBOL_REVIEWED: case YYSYMBOL_REVIEWS:
-    case YYSYMBOL_VALUE:
-    case YYSYMBOL_WORST: case YYSYMBOL_SIMILAR: case YYSYMBOL_POLARITY: case YYSYMBOL_HAVING:
-    case YYSYMBOL_IS: case YYSYMBOL_EMPTY:
-        return true;
-    default:
-        return false;
+    case YYSYMBOL_YYEOF: return EXP_EOF;
+    case YYSYMBOL_WORD: return EXP_WORD;
+    case YYSYMBOL_STRING: return EXP_STRING;
+    case YYSYMBOL_VAR: return EXP_VAR;
+    case YYSYMBOL_PARAM: return EXP_PARAM;
+    case YYSYMBOL_FUNC: return EXP_FUNC;
+    case YYSYMBOL_DATE_LIT: return EXP_DATE;
+    case YYSYMBOL_INT: return EXP_INT;
+    case YYSYMBOL_REAL: return EXP_REAL;
+    case YYSYMBOL_ANON: return EXP_ANON;
+    case YYSYMBOL_AND_NUM: return EXP_AND_NUM;
+    case YYSYMBOL_YYerror: case YYSYMBOL_YYUNDEF: case YYSYMBOL_LEXERR: return EXP_SKIP;
+    default: return EXP_TOKEN;
     }
 }
 
-/* How an expected token reads in a message, or NULL to leave it out. */
-static const char *expected_name(yysymbol_kind_t k, bool word_expected, bool others,
-                                 bool real_expected)
-{
-    switch (k) {
-    case YYSYMBOL_YYEOF: return "end of input";
-    case YYSYMBOL_WORD: return "a term";
-    case YYSYMBOL_STRING: return word_expected ? NULL : "a string";
-    case YYSYMBOL_VAR: return "a variable";
-    case YYSYMBOL_PARAM: return others ? NULL : "a parameter"; /* allowed nearly everywhere */
-    case YYSYMBOL_FUNC: return "a function call";
-    case YYSYMBOL_DATE_LIT: return "a date";
-    case YYSYMBOL_INT: return real_expected ? "a number" : "a whole number";
-    case YYSYMBOL_REAL: return "a number";
-    case YYSYMBOL_ANON: return "'_'";
-    case YYSYMBOL_AND_NUM: return "'AND'";
-    case YYSYMBOL_YYerror: case YYSYMBOL_YYUNDEF: case YYSYMBOL_LEXERR: return NULL;
-    default:
-        if (word_expected && soft_keyword(k))
-            return NULL;
-        return yysymbol_name(k);
-    }
-}
-
-/* Append to buf the token at loc as the user wrote it: 'text', or "a string", "end of input". */
-static void describe_token(struct cq_ctx *ctx, int kind, ast_loc loc, char *buf, size_t size)
-{
-    if (kind == TOK_END) {
-        snprintf(buf, size, "end of input");
-        return;
-    }
-    if (kind == TOK_STRING && loc.len > 40) {
-        snprintf(buf, size, "a string");
-        return;
-    }
-    size_t n = loc.len;
-    const char *s = ctx->text + loc.off;
-    bool cut = false;
-    if (n > 40) {
-        n = 40;
-        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-            n--;
-        cut = true;
-    }
-    if (kind == TOK_STRING)
-        snprintf(buf, size, "%.*s", (int)n, s);
-    else
-        snprintf(buf, size, "'%.*s%s'", (int)n, s, cut ? "..." : "");
-}
-
-/* Order of the names in "expected ...": descriptions, then keywords, then punctuation. */
-static int name_rank(const char *nm)
-{
-    static const char *punct[] = {"'_'", "','", "'='", "'!='", "'<'", "'<='", "'>'", "'>='",
-                                  "'~'", "'('", "')'", "'*'", "';'"};
-    if (nm[0] >= 'a' && nm[0] <= 'z')
-        return 0;
-    for (int i = 0; i < (int)(sizeof punct / sizeof punct[0]); i++)
-        if (!strcmp(nm, punct[i]))
-            return i == 0 ? 1 : 100 + i;
-    return 50;
-}
-
-static int keyword_distance(const char *a, const char *b);
-
+/* The message itself is parser/syntax_error.c's: here only Bison's symbols are translated. */
 static int yyreport_syntax_error(const yypcontext_t *yyctx, struct cq_ctx *ctx)
 {
-    if (ctx->err->code)
-        return 0;
-    yysymbol_kind_t exp[YYNTOKENS];
-    int n = yypcontext_expected_tokens(yyctx, exp, YYNTOKENS);
-    if (n < 0)
-        n = 0;
-    bool word = false, and = false, real = false, var = false;
-    for (int i = 0; i < n; i++) {
-        var |= exp[i] == YYSYMBOL_VAR;
-        word |= exp[i] == YYSYMBOL_WORD;
-        and |= exp[i] == YYSYMBOL_AND;
-        real |= exp[i] == YYSYMBOL_REAL;
-    }
-    /* "p o AND 4 ...": the AND was read as part of a CITED BY list; say what is wrong */
-    if (ctx->cur_kind == TOK_AND_NUM && and && ctx->nqueue > 0) {
-        char num[64];
-        describe_token(ctx, ctx->queue[0].kind, ctx->queue[0].loc, num, sizeof num);
-        cq_error(ctx, CLAIMDB_SYNTAX, ctx->queue[0].loc.off,
-                 "syntax error: expected a term, a variable or '_' after 'AND', found %s", num);
-        return 0;
-    }
-    /* "FIND … FROM 3": in FIND, FROM binds a variable; CITED BY takes article ids */
-    if (ctx->prev_kind == TOK_FROM && ctx->cur_kind == TOK_INT && var) {
-        char num[64];
-        describe_token(ctx, ctx->cur_kind, ctx->cur_loc, num, sizeof num);
-        cq_error(ctx, CLAIMDB_SYNTAX, ctx->cur_loc.off,
-                 "syntax error: expected a variable after 'FROM', found %s (in FIND, FROM ?src "
-                 "binds the citing article; for claims that given articles cite, write CITED BY %.*s)",
-                 num, (int)ctx->cur_loc.len, ctx->text + ctx->cur_loc.off);
-        return 0;
-    }
-    char names[YYNTOKENS][24];
-    int nn = 0;
-    for (int pass = 0; pass < 2; pass++) {
-        nn = 0;
-        for (int i = 0; i < n; i++) {
-            const char *nm = expected_name(exp[i], word, pass == 0 ? n > 1 : false, real);
-            if (!nm)
-                continue;
-            char q[24];
-            bool quote = nm[0] != '\'' && !(nm[0] >= 'a' && nm[0] <= 'z');
-            snprintf(q, sizeof q, quote ? "'%s'" : "%s", nm);
-            bool dup = false;
-            for (int j = 0; j < nn; j++)
-                dup |= !strcmp(names[j], q);
-            if (dup)
-                continue;
-            int j = nn++;
-            for (; j > 0 && name_rank(names[j - 1]) > name_rank(q); j--)
-                memcpy(names[j], names[j - 1], sizeof names[j]);
-            memcpy(names[j], q, sizeof q);
-        }
-        if (nn > 0)
-            break;
-    }
-
-    char found[128], after[128], list[512];
-    describe_token(ctx, ctx->cur_kind, ctx->cur_loc, found, sizeof found);
-    after[0] = '\0';
-    if (ctx->ntokens > 1) {
-        char prev[100];
-        describe_token(ctx, ctx->prev_kind, ctx->prev_loc, prev, sizeof prev);
-        snprintf(after, sizeof after, " after %s", prev);
-    }
-    list[0] = '\0';
-    size_t used = 0;
-    for (int i = 0; i < nn && used < sizeof list; i++) {
-        const char *sep = i == 0 ? "" : i == nn - 1 ? " or " : ", ";
-        int w = snprintf(list + used, sizeof list - used, "%s%s", sep, names[i]);
-        if (w < 0)
-            break;
-        used += (size_t)w;
-    }
-    size_t off = yypcontext_location(yyctx)->off;
-    if (ctx->cur_kind == TOK_END)
-        off = ctx->cur_loc.off;
-    /* A word that is a keyword mistyped (FIDN, WHER): name the keyword it is closest to. */
-    char hint[64] = "";
-    if (ctx->cur_kind == TOK_WORD) {
-        static const char *const starts[] = {"FIND", "EXPLAIN", "ASSERT", "RETRACT", "EVIDENCE",
-                                             "CHECK", "ARTICLE", "ALIAS", "SHOW", "BEGIN",
-                                             "COMMIT", "ROLLBACK", "SIMILAR"};
-        char typed[32];
-        size_t wl = ctx->cur_loc.len < sizeof typed ? ctx->cur_loc.len : sizeof typed - 1;
-        memcpy(typed, ctx->text + ctx->cur_loc.off, wl);
-        typed[wl] = '\0';
-        const char *best = NULL;
-        int bestd = 3;
-        int ncand = ctx->ntokens <= 1 ? (int)(sizeof starts / sizeof starts[0]) : nn;
-        for (int i = 0; i < ncand; i++) {
-            char cand[24];
-            if (ctx->ntokens <= 1)
-                snprintf(cand, sizeof cand, "%s", starts[i]);
-            else if (names[i][0] == '\'' && strlen(names[i]) > 2)
-                snprintf(cand, sizeof cand, "%.*s", (int)strlen(names[i]) - 2, names[i] + 1);
-            else
-                continue;
-            int d = keyword_distance(typed, cand);
-            if (d > 0 && d < bestd && wl >= 3) {
-                bestd = d;
-                best = ctx->ntokens <= 1 ? starts[i] : NULL;
-                if (!best) snprintf(hint, sizeof hint, "; did you mean %s?", cand);
-            }
-        }
-        if (best) snprintf(hint, sizeof hint, "; did you mean %s?", best);
-    }
-    if (ctx->ntokens <= 1)
-        cq_error(ctx, CLAIMDB_SYNTAX, off, "syntax error: expected a statement, found %s%s", found,
-                 hint);
-    else if (nn == 0 || nn > 9)
-        cq_error(ctx, CLAIMDB_SYNTAX, off, "syntax error: unexpected %s%s%s", found, after, hint);
-    else
-        cq_error(ctx, CLAIMDB_SYNTAX, off, "syntax error: expected %s%s, found %s%s", list, after,
-                 found, hint);
+    yysymbol_kind_t sym[YYNTOKENS];
+    cq_expected exp[YYNTOKENS];
+    int n = yypcontext_expected_tokens(yyctx, sym, YYNTOKENS);
+    for (int i = 0; i < n; i++)
+        exp[i] = (cq_expected){expect_kind(sym[i]), yysymbol_name(sym[i])};
+    cq_syntax_error(ctx, exp, n < 0 ? 0 : n, yypcontext_location(yyctx)->off);
     return 0;
-}
-
-/* Edit distance between a word and a keyword, ignoring case (transpositions count one). */
-static int keyword_distance(const char *a, const char *b)
-{
-    int la = (int)strlen(a), lb = (int)strlen(b);
-    if (la > 20 || lb > 20) return 99;
-    int d[21][21];
-    for (int i = 0; i <= la; i++)
-        d[i][0] = i;
-    for (int j = 0; j <= lb; j++)
-        d[0][j] = j;
-    for (int i = 1; i <= la; i++)
-        for (int j = 1; j <= lb; j++) {
-            int ca = a[i - 1] >= 'a' && a[i - 1] <= 'z' ? a[i - 1] - 32 : a[i - 1];
-            int cb = b[j - 1];
-            int v = d[i - 1][j - 1] + (ca != cb);
-            if (d[i - 1][j] + 1 < v) v = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < v) v = d[i][j - 1] + 1;
-            if (i > 1 && j > 1) {
-                int pa = a[i - 2] >= 'a' && a[i - 2] <= 'z' ? a[i - 2] - 32 : a[i - 2];
-                if (ca == b[j - 2] && pa == cb && d[i - 2][j - 2] + 1 < v) v = d[i - 2][j - 2] + 1;
-            }
-            d[i][j] = v;
-        }
-    return d[la][lb];
 }

@@ -296,7 +296,7 @@ static int first_token(const char *text, char **str)
     assert_int_equal(cq_scanner_open(&ctx), 0);
     cq_token t;
     memset(&t, 0, sizeof t);
-    t.kind = cq_scan_lex(&t.val, &t.loc, ctx.scanner);
+    t.kind = cq_scan_token(&t.val, &t.loc, &ctx);
     int kind = t.kind;
     if (str) {
         *str = NULL;
