@@ -101,6 +101,7 @@
  *   --verbose    print every query (with the reference's solution and row counts)
  *   --minimize   on a mismatch, drop data statements while it persists and print the rest
  */
+#define _GNU_SOURCE /* qsort_r */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -2745,21 +2746,21 @@ static int cmp_cell(const char *a, const char *b)
     return strcmp(a + 2, b + 2);
 }
 
-static const query *sort_q;
-static int sort_ncols;
-
-static int cmp_row_full(const void *pa, const void *pb)
+/* Rows compared cell by cell, over *(const int *)ncols cells (qsort_r's argument). */
+static int cmp_row_full(const void *pa, const void *pb, void *ncols)
 {
     const char *a = pa, *b = pb;
-    for (int c = 0; c < sort_ncols; c++) {
+    for (int c = 0; c < *(const int *)ncols; c++) {
         int k = strcmp(a + (size_t)c * CELL, b + (size_t)c * CELL);
         if (k) return k;
     }
     return 0;
 }
 
-static int cmp_row_keys(const void *pa, const void *pb)
+/* Rows compared by the ORDER BY keys of query *sq that are output columns. */
+static int cmp_row_keys(const void *pa, const void *pb, void *sq)
 {
+    const query *sort_q = sq;
     const char *a = pa, *b = pb;
     for (int i = 0; i < sort_q->norder; i++) {
         int c = sort_q->order[i].col;
@@ -2770,11 +2771,24 @@ static int cmp_row_keys(const void *pa, const void *pb)
     return 0;
 }
 
-static void table_sort(table *t, int (*cmp)(const void *, const void *))
+/* Two rows of t, cell by cell. */
+static int row_cmp(const table *t, int ra, const table *u, int rb)
 {
-    sort_ncols = t->ncols;
+    return cmp_row_full(cellp(t, ra, 0), cellp(u, rb, 0), (void *)&t->ncols);
+}
+
+/* Sort t's rows cell by cell. */
+static void table_sort(table *t)
+{
     if (t->n < 2) return;
-    qsort(t->cells, (size_t)t->n, (size_t)t->ncols * CELL, cmp);
+    qsort_r(t->cells, (size_t)t->n, (size_t)t->ncols * CELL, cmp_row_full, &t->ncols);
+}
+
+/* Sort t's rows by the ORDER BY keys of q that are output columns. */
+static void table_sort_keys(table *t, const query *q)
+{
+    if (t->n < 2) return;
+    qsort_r(t->cells, (size_t)t->n, (size_t)t->ncols * CELL, cmp_row_keys, (void *)q);
 }
 
 /* ---- the reference evaluator -------------------------------------------------------------- */
@@ -3400,11 +3414,10 @@ static bool ref_eval(const query *q, table *out, int *nsolutions)
         }
     }
     if (q->distinct && out->n > 1) {
-        table_sort(out, cmp_row_full);
+        table_sort(out);
         int w = 1;
         for (int r = 1; r < out->n; r++) {
-            sort_ncols = out->ncols;
-            if (cmp_row_full(cellp(out, r, 0), cellp(out, w - 1, 0)) != 0) {
+            if (row_cmp(out, r, out, w - 1) != 0) {
                 if (w != r) memcpy(cellp(out, w, 0), cellp(out, r, 0), (size_t)out->ncols * CELL);
                 w++;
             }
@@ -3412,8 +3425,7 @@ static bool ref_eval(const query *q, table *out, int *nsolutions)
         out->n = w;
     }
     if (q->norder) {
-        sort_q = q;
-        table_sort(out, cmp_row_keys);
+        table_sort_keys(out, q);
     }
     if (q->norder && (q->offset > 0 || q->limit >= 0)) {
         int from = q->offset > 0 ? q->offset : 0;
@@ -3583,11 +3595,11 @@ static bool compare(const query *q, const table *ref, const table *eng, const en
         }
         table_copy(&tmp_a, ref);
         table_copy(&tmp_b, eng);
-        table_sort(&tmp_a, cmp_row_full);
-        table_sort(&tmp_b, cmp_row_full);
+        table_sort(&tmp_a);
+        table_sort(&tmp_b);
         int i = 0;
         for (int j = 0; j < tmp_b.n; j++) {
-            while (i < tmp_a.n && cmp_row_full(cellp(&tmp_a, i, 0), cellp(&tmp_b, j, 0)) < 0)
+            while (i < tmp_a.n && row_cmp(&tmp_a, i, &tmp_b, j) < 0)
                 i++;
             if (i == tmp_a.n || !rows_equal(&tmp_a, i, &tmp_b, j)) {
                 snprintf(why, whycap,
@@ -3611,8 +3623,8 @@ static bool compare(const query *q, const table *ref, const table *eng, const en
     }
     table_copy(&tmp_a, ref);
     table_copy(&tmp_b, eng);
-    table_sort(&tmp_a, cmp_row_full);
-    table_sort(&tmp_b, cmp_row_full);
+    table_sort(&tmp_a);
+    table_sort(&tmp_b);
     bool same = tmp_a.n == tmp_b.n;
     for (int r = 0; same && r < tmp_a.n; r++)
         same = rows_equal(&tmp_a, r, &tmp_b, r);
@@ -3621,10 +3633,9 @@ static bool compare(const query *q, const table *ref, const table *eng, const en
         return false;
     }
     if (q->norder) {
-        sort_q = q;
-        sort_ncols = eng->ncols;
+
         for (int r = 1; r < eng->n; r++)
-            if (cmp_row_keys(cellp(eng, r - 1, 0), cellp(eng, r, 0)) > 0) {
+            if (cmp_row_keys(cellp(eng, r - 1, 0), cellp(eng, r, 0), (void *)q) > 0) {
                 snprintf(why, whycap, "rows %d and %d are out of ORDER BY order", r, r + 1);
                 return false;
             }
@@ -3652,9 +3663,8 @@ static void print_table(const char *title, const table *t)
 static void print_only(const char *title, const table *a, const table *b)
 {
     int i = 0, j = 0, shown = 0, total = 0;
-    sort_ncols = a->ncols;
     while (i < a->n) {
-        int c = j < b->n ? cmp_row_full(cellp(a, i, 0), cellp(b, j, 0)) : -1;
+        int c = j < b->n ? cmp_row_full(cellp(a, i, 0), cellp(b, j, 0), (void *)&a->ncols) : -1;
         if (c == 0) {
             i++;
             j++;
@@ -3695,8 +3705,8 @@ static void report(const query *q, int d, int qi, const table *ref, const table 
     print_table("engine", eng);
     table_copy(&tmp_a, ref);
     table_copy(&tmp_b, eng);
-    table_sort(&tmp_a, cmp_row_full);
-    table_sort(&tmp_b, cmp_row_full);
+    table_sort(&tmp_a);
+    table_sort(&tmp_b);
     print_only("only in expected", &tmp_a, &tmp_b);
     print_only("only in engine", &tmp_b, &tmp_a);
     printf("[diff] reproduce: test_differential --seed %" PRIu64
