@@ -810,11 +810,11 @@ static void gen_citations(int n, int alias_at)
             int x = 1 + rnd(NART - 1);
             if (!has_dup[x]) {
                 has_dup[x] = true;
-                op *d = &OPS[nops++];
-                memset(d, 0, sizeof *d);
-                d->kind = OP_DUP;
-                d->art = x;
-                d->dup_of = rnd(x);
+                op *dup = &OPS[nops++];
+                memset(dup, 0, sizeof *dup);
+                dup->kind = OP_DUP;
+                dup->art = x;
+                dup->dup_of = rnd(x);
                 ndup++;
             }
         }
@@ -908,6 +908,25 @@ static void cite_statement(sbuf *b, const op *o)
 }
 
 /* The enabled statements as a ClaimQL script (for --dump and reproductions). */
+/* The ClaimQL statement of an operation that is not a DUPLICATE OF. */
+static void op_statement(sbuf *b, const op *o)
+{
+    switch (o->kind) {
+    case OP_RETRACT:
+        retract_statement(b, o);
+        break;
+    case OP_META:
+        meta_statement(b, o);
+        break;
+    case OP_ALIAS:
+        alias_statement(b, o);
+        break;
+    default:
+        cite_statement(b, o);
+        break;
+    }
+}
+
 static void data_script(sbuf *b)
 {
     for (int i = 0; i < nops; i++) {
@@ -918,10 +937,7 @@ static void data_script(sbuf *b)
                       ART_ID[o->dup_of]);
             continue;
         }
-        (o->kind == OP_RETRACT ? retract_statement
-         : o->kind == OP_META  ? meta_statement
-         : o->kind == OP_ALIAS ? alias_statement
-                               : cite_statement)(b, o);
+        op_statement(b, o);
         if (o->kind == OP_CITE && o->method != CLAIMDB_METHOD_CURATED)
             sb_printf(b, "   -- method %d", o->method);
         sb_put(b, "\n");
@@ -1094,7 +1110,7 @@ static void ref_alias(int a, int c)
 {
     for (int k = 0; k < ncites; k++)
         if (CT[k].claimant == a) CT[k].claimant = c;
-    static bool src[MAXCLAIMS];
+    bool src[MAXCLAIMS];
     for (int ci = 0; ci < nclaims; ci++)
         src[ci] = C[ci].ncite > 0 && (C[ci].s == a || C[ci].p == a || C[ci].o == a);
     for (int ci = 0; ci < nclaims; ci++) {
@@ -3514,11 +3530,11 @@ static void run_engine(claimdb *db, const query *q, table *out, engine_result *e
                 /* The text reads back as the value (the fewest digits that do); compared at
                  * 6 significant digits, as the reference prints, since the reference may add a
                  * CHECK weight's parts in another order (0.8 + 0.9 = 1.7000000000000002) */
-                double d = claimdb_column_double(st, c);
-                if (strtod(tx, NULL) != d)
-                    snprintf(dst, CELL, "R:text %s is not %.17g", tx, d);
+                double x = claimdb_column_double(st, c);
+                if (strtod(tx, NULL) != x)
+                    snprintf(dst, CELL, "R:text %s is not %.17g", tx, x);
                 else
-                    snprintf(dst, CELL, "R:%g", d);
+                    snprintf(dst, CELL, "R:%g", x);
             } else if (ty == CLAIMDB_TEXT)
                 snprintf(dst, CELL, "T:%s", tx);
             else if (ty == CLAIMDB_LIST) {
@@ -3695,10 +3711,11 @@ static void print_params(const query *q)
         printf("[diff] (stepped %d row(s) and reset before the run)\n", q->reset_after);
 }
 
-static void report(const query *q, int d, int qi, const table *ref, const table *eng,
+static void report(const query *q, int dset, int qi, const table *ref, const table *eng,
                    const char *why)
 {
-    printf("[diff] MISMATCH (seed %" PRIu64 ", data set %d, query %d): %s\n", opt_seed, d, qi, why);
+    printf("[diff] MISMATCH (seed %" PRIu64 ", data set %d, query %d): %s\n", opt_seed, dset, qi,
+           why);
     printf("[diff] query: %s\n", q->text.p);
     print_params(q);
     print_table("expected (reference)", ref);
@@ -3711,7 +3728,7 @@ static void report(const query *q, int d, int qi, const table *ref, const table 
     print_only("only in engine", &tmp_b, &tmp_a);
     printf("[diff] reproduce: test_differential --seed %" PRIu64
            " --count %ld [--dump] [--minimize]\n",
-           opt_seed, (long)d * QUERIES_PER_DATASET + qi + 1);
+           opt_seed, (long)dset * QUERIES_PER_DATASET + qi + 1);
 }
 
 /* ---- the database ---------------------------------------------------------------------------- */
@@ -3744,10 +3761,7 @@ static void apply_op(claimdb *db, int i)
     const op *o = &OPS[i];
     if (o->kind != OP_DUP && (o->kind != OP_CITE || o->via_sql)) {
         sbuf b = {0};
-        (o->kind == OP_RETRACT ? retract_statement
-         : o->kind == OP_META  ? meta_statement
-         : o->kind == OP_ALIAS ? alias_statement
-                               : cite_statement)(&b, o);
+        op_statement(&b, o);
         exec_ok(db, b.p);
         free(b.p);
         return;
@@ -3878,22 +3892,23 @@ static void test_differential(void **state)
     printf("[diff] seed %" PRIu64 ", %ld queries\n", opt_seed, opt_count);
     snprintf(tmpdir, sizeof tmpdir, "/tmp/claimdb-diff-XXXXXX");
     assert_non_null(mkdtemp(tmpdir));
-    static query q;
+    query q;
+    memset(&q, 0, sizeof q);
     long done = 0, nonempty_rows = 0, nonempty_sols = 0, redrawn = 0, redrawn_empty = 0,
          mismatches = 0;
     long ordered = 0, limited = 0, aggregates = 0, withouts = 0, filters = 0;
     int ndatasets = 0, nopen = 0, ncitations = 0, maxcitations = 0, nbatches = 0;
     long checks = 0, verdicts[5] = {0}, clause_queries = 0, regenerated = 0;
     long merged_moved = 0, merged_dropped = 0, placed = 0, multi = 0;
-    for (int d = 0; done < opt_count; d++) {
+    for (int dset = 0; done < opt_count; dset++) {
         /* A data set whose ALIAS merge is not determined (see gen_cite) is drawn again. */
         for (int attempt = 0;; attempt++) {
-            reseed((uint64_t)d, UINT64_MAX - (uint64_t)attempt);
-            gen_data(d % 5 == 3);
+            reseed((uint64_t)dset, UINT64_MAX - (uint64_t)attempt);
+            gen_data(dset % 5 == 3);
             build_ref();
             if (!ref_ambiguous) break;
             regenerated++;
-            if (attempt == 20) fail_msg("generator bug: data set %d: ALIAS merges stay open", d);
+            if (attempt == 20) fail_msg("generator bug: data set %d: ALIAS merges stay open", dset);
         }
         merged_moved += ref_merge_moved;
         merged_dropped += ref_merge_dropped;
@@ -3910,11 +3925,11 @@ static void test_differential(void **state)
         if (opt_dump) {
             sbuf b = {0};
             data_script(&b);
-            printf("[diff] data set %d:\n%s", d, b.p ? b.p : "");
+            printf("[diff] data set %d:\n%s", dset, b.p ? b.p : "");
             free(b.p);
         }
         char path[128];
-        bool open_txn = d % 4 == 1 || chance(10);
+        bool open_txn = dset % 4 == 1 || chance(10);
         ndatasets++;
         nopen += open_txn;
         ncitations += ncites;
@@ -3923,7 +3938,7 @@ static void test_differential(void **state)
         for (int qi = 0; qi < QUERIES_PER_DATASET && done < opt_count; qi++, done++) {
             int ns = 0;
             for (int attempt = 0;; attempt++) {
-                reseed((uint64_t)d, (uint64_t)qi * 64 + (uint64_t)attempt);
+                reseed((uint64_t)dset, (uint64_t)qi * 64 + (uint64_t)attempt);
                 gen_query(&q);
                 render_query(&q);
                 resolve_query(&q);
@@ -3940,7 +3955,8 @@ static void test_differential(void **state)
                 break;
             }
             if (opt_verbose)
-                printf("[diff] %d.%d (%d solutions, %d rows): %s\n", d, qi, ns, ref_t.n, q.text.p);
+                printf("[diff] %d.%d (%d solutions, %d rows): %s\n", dset, qi, ns, ref_t.n,
+                       q.text.p);
             engine_result er;
             run_engine(db, &q, &eng_t, &er);
             char why[600];
@@ -3970,7 +3986,7 @@ static void test_differential(void **state)
                 }
             if (!compare(&q, &ref_t, &eng_t, &er, why, sizeof why)) {
                 mismatches++;
-                report(&q, d, qi, &ref_t, &eng_t, why);
+                report(&q, dset, qi, &ref_t, &eng_t, why);
                 if (opt_dump || opt_minimize) {
                     sbuf b = {0};
                     data_script(&b);
@@ -3989,12 +4005,12 @@ static void test_differential(void **state)
                     drop_db(db, path);
                     rmdir(tmpdir);
                     fail_msg("differential mismatch: seed %" PRIu64 ", data set %d, query %d: %s",
-                             opt_seed, d, qi, q.text.p);
+                             opt_seed, dset, qi, q.text.p);
                 }
             }
             /* Now and then more writes between two queries: in the open transaction, in one
              * of their own, or each committing on its own. */
-            reseed((uint64_t)d, ((uint64_t)1 << 40) + (uint64_t)qi);
+            reseed((uint64_t)dset, ((uint64_t)1 << 40) + (uint64_t)qi);
             if (qi % 20 == 19 && chance(50)) {
                 int first = nops;
                 gen_citations(3 + rnd(15), -1);
@@ -4005,7 +4021,7 @@ static void test_differential(void **state)
                     op_on[i] = true;
                 build_ref();
                 if (ref_ambiguous)
-                    fail_msg("generator bug: data set %d, writes after query %d", d, qi);
+                    fail_msg("generator bug: data set %d, writes after query %d", dset, qi);
                 for (int i = first; i < nops; i++)
                     apply_op(db, i);
                 if (own) exec_ok(db, "COMMIT;");
