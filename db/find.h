@@ -113,9 +113,10 @@ static inline value find_var(const find_exec *fx, int slot)
     return fx->vars[slot];
 }
 
+/* The statement's error for a store cursor's error code r. */
 static inline int find_store_err(find_exec *fx, int r)
 {
-    return db_store_error(fx->stmt->db, -r);
+    return db_store_error(fx->stmt->db, r);
 }
 
 /* find.c */

@@ -156,9 +156,9 @@ int store_cursor_next_article(store_cursor *c, store_article *out)
 {
     MDB_val k, v;
     int r = cur_step(c, &k, &v);
-    if (r <= 0) return r;
+    if (r != CLAIMDB_ROW) return r;
     if (c->db != DB_ARTICLE || k.mv_size != 8)
-        return -store_seterr(c->t->st, CLAIMDB_MISUSE, "not an article cursor");
+        return store_seterr(c->t->st, CLAIMDB_MISUSE, "not an article cursor");
     int rc = decode(c->t, get_u64(k.mv_data), &v, out);
-    return rc ? -rc : 1;
+    return rc ? rc : CLAIMDB_ROW;
 }

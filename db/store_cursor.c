@@ -39,15 +39,15 @@ int cur_open(store_txn *t, int db, const void *prefix, size_t plen, store_cursor
 
 int cur_step(store_cursor *c, MDB_val *k, MDB_val *v)
 {
-    if (!c || c->dead || !c->t || !c->mc) return -CLAIMDB_MISUSE;
-    if (c->ended) return 0;
+    if (!c || c->dead || !c->t || !c->mc) return CLAIMDB_MISUSE;
+    if (c->ended) return CLAIMDB_DONE;
     store *st = c->t->st;
     int rc;
     /* Written since the cursor opened. (Operations never write while they step a cursor, so
      * STORE_MAPFULL, which cannot be returned here, does not happen.) */
     if (c->t->write && (rc = pend_sync_db(c->t, c->db)))
-        return rc == STORE_MAPFULL ? -CLAIMDB_IOERR : -rc;
-    if (c->dead || !c->mc) return -CLAIMDB_MISUSE;
+        return rc == STORE_MAPFULL ? CLAIMDB_IOERR : rc;
+    if (c->dead || !c->mc) return CLAIMDB_MISUSE;
     /* (Read transactions only: in a write transaction a flush of pending writes may put keys
      * between the old range and the key the cursor sits on.) */
     if (!c->started && c->retargeted && c->past_range && !c->t->write && c->plen == c->oldplen &&
@@ -86,22 +86,22 @@ int cur_step(store_cursor *c, MDB_val *k, MDB_val *v)
     }
     if (rc == MDB_NOTFOUND) {
         c->ended = true;
-        return 0;
+        return CLAIMDB_DONE;
     }
     if (rc) {
         rc = store_mdb_err(st, rc, "reading");
-        return rc == STORE_MAPFULL ? -CLAIMDB_IOERR : -rc;
+        return rc == STORE_MAPFULL ? CLAIMDB_IOERR : rc;
     }
     if (k->mv_size < c->plen || memcmp(k->mv_data, c->prefix, c->plen) != 0) {
         c->ended = true;
         c->past_range = true;
-        return 0;
+        return CLAIMDB_DONE;
     }
     if (c->t->write && k->mv_size <= sizeof c->last) { /* only write txns are ever replayed */
         memcpy(c->last, k->mv_data, k->mv_size);
         c->lastlen = k->mv_size;
     }
-    return 1;
+    return CLAIMDB_ROW;
 }
 
 void cur_retarget(store_cursor *c, const void *prefix, size_t plen)

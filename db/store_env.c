@@ -20,7 +20,8 @@ const char *const store_db_names[DB_COUNT] = {
     [DB_POS] = "pos",         [DB_OSP] = "osp",           [DB_CITE] = "cite",
     [DB_ARTCITE] = "artcite", [DB_ARTICLE] = "article",   [DB_ALIAS] = "alias",
     [DB_TSTAT] = "tstat",     [DB_META] = "meta",         [DB_REVIEW] = "review",
-    [DB_REVURL] = "revurl",   [DB_CLAIMREV] = "claimrev", [DB_REVCLAIM] = "revclaim", [DB_TXTPOST] = "txtpost",
+    [DB_REVURL] = "revurl",   [DB_CLAIMREV] = "claimrev", [DB_REVCLAIM] = "revclaim",
+    [DB_TXTPOST] = "txtpost",
 };
 
 /* The registry of open environments. LMDB forbids opening one file twice in a process (its

@@ -16,9 +16,9 @@
  *   store_review.c   fact-check reviews, their URL index and their links to claims
  *   store_text.c     the text index (posting lists of stemmed words) over review texts
  *
- * Internal functions return CLAIMDB_* codes, or STORE_MAPFULL (negative, never shown to the
- * user) when LMDB reported MDB_MAP_FULL: the write wrappers in store_log.c then grow the map
- * and replay the transaction's log.
+ * Internal functions return CLAIMDB_* codes, or STORE_MAPFULL (outside the public range, never
+ * shown to the user) when LMDB reported MDB_MAP_FULL: the write wrappers in store_log.c then grow
+ * the map and replay the transaction's log.
  */
 #ifndef CLAIMDB_STORE_INTERNAL_H
 #define CLAIMDB_STORE_INTERNAL_H
@@ -30,7 +30,9 @@
 #include <stdarg.h>
 #include <sys/types.h>
 
-#define STORE_MAPFULL (-1)
+/* MDB_MAP_FULL inside the store: positive like every other code, and outside claimdb.h's range
+ * (0-15, 100-101) so that no public code can be mistaken for it. */
+#define STORE_MAPFULL 256
 /* The map is address space, not disk: LMDB does not allocate the file up to it on Linux, so
  * a generous start spares loads the abort-grow-replay of a full map (a write transaction
  * cannot grow the map without ending): 16 GiB holds a load of some 40 million claims in one
@@ -339,7 +341,7 @@ void acache_clear(store_txn *t);
 
 /* ---- store_cursor.c ---- */
 int cur_open(store_txn *t, int db, const void *prefix, size_t plen, store_cursor **out);
-/* Next record under the prefix: 1, 0 at the end, or -CLAIMDB_* on error. */
+/* Next record under the prefix: CLAIMDB_ROW, CLAIMDB_DONE at the end, or a CLAIMDB_* error. */
 int cur_step(store_cursor *c, MDB_val *k, MDB_val *v);
 /* Make an open cursor walk another prefix (of the same length) from its start. When the new
  * prefix comes after the old one and the cursor stopped on the key past the old range, the

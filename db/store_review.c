@@ -246,12 +246,12 @@ static int review_links(store_txn *t, uint64_t id, claim_key **out, size_t *coun
     claim_key *arr = NULL, k;
     size_t n = 0, cap = 0;
     int r;
-    while ((r = store_cursor_next_review_claim(c, &k)) == 1) {
+    while ((r = store_cursor_next_review_claim(c, &k)) == CLAIMDB_ROW) {
         if (n == cap) {
             cap = cap ? cap * 2 : 8;
             claim_key *na = realloc(arr, cap * sizeof *na);
             if (!na) {
-                r = -store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+                r = store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
                 break;
             }
             arr = na;
@@ -259,9 +259,9 @@ static int review_links(store_txn *t, uint64_t id, claim_key **out, size_t *coun
         arr[n++] = k;
     }
     store_cursor_close(c);
-    if (r < 0) {
+    if (store_step_err(r)) {
         free(arr);
-        return -r;
+        return r;
     }
     *out = arr;
     *count = n;
@@ -323,9 +323,9 @@ int reviews_rewrite_term(store_txn *t, term_id from, term_id to)
     size_t n = 0, cap = 0;
     MDB_val key, v;
     int r;
-    while ((r = cur_step(c, &key, &v)) == 1) {
+    while ((r = cur_step(c, &key, &v)) == CLAIMDB_ROW) {
         if (key.mv_size != CLAIMREV_KEY_LEN) {
-            r = -store_seterr(t->st, CLAIMDB_CORRUPT, "damaged claimrev key");
+            r = store_seterr(t->st, CLAIMDB_CORRUPT, "damaged claimrev key");
             break;
         }
         const uint8_t *p = key.mv_data;
@@ -335,7 +335,7 @@ int reviews_rewrite_term(store_txn *t, term_id from, term_id to)
             cap = cap ? cap * 2 : 16;
             struct link *na = realloc(arr, cap * sizeof *na);
             if (!na) {
-                r = -store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+                r = store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
                 break;
             }
             arr = na;
@@ -345,7 +345,7 @@ int reviews_rewrite_term(store_txn *t, term_id from, term_id to)
         n++;
     }
     store_cursor_close(c);
-    if (r < 0) rc = -r;
+    if (store_step_err(r)) rc = r;
     for (size_t i = 0; i < n && !rc; i++) {
         claim_key nk = {arr[i].k.pol, swap(arr[i].k.s, from, to), swap(arr[i].k.p, from, to),
                         swap(arr[i].k.o, from, to)};
@@ -436,11 +436,11 @@ int store_cursor_next_review(store_cursor *c, store_review *out)
 {
     MDB_val k, v;
     int r = cur_step(c, &k, &v);
-    if (r <= 0) return r;
+    if (r != CLAIMDB_ROW) return r;
     if (c->db != DB_REVIEW || k.mv_size != 8)
-        return -store_seterr(c->t->st, CLAIMDB_MISUSE, "not a review cursor");
+        return store_seterr(c->t->st, CLAIMDB_MISUSE, "not a review cursor");
     int rc = decode(c->t, get_u64(k.mv_data), &v, out);
-    return rc ? -rc : 1;
+    return rc ? rc : CLAIMDB_ROW;
 }
 
 int store_claim_reviews_open(store_txn *t, const claim_key *k, store_cursor **out)
@@ -454,11 +454,11 @@ int store_cursor_next_review_id(store_cursor *c, uint64_t *id)
 {
     MDB_val k, v;
     int r = cur_step(c, &k, &v);
-    if (r <= 0) return r;
+    if (r != CLAIMDB_ROW) return r;
     if (c->db != DB_CLAIMREV || k.mv_size != CLAIMREV_KEY_LEN)
-        return -store_seterr(c->t->st, CLAIMDB_CORRUPT, "damaged claimrev key");
+        return store_seterr(c->t->st, CLAIMDB_CORRUPT, "damaged claimrev key");
     *id = get_u64((const uint8_t *)k.mv_data + CLAIM_KEY_LEN);
-    return 1;
+    return CLAIMDB_ROW;
 }
 
 int store_claimrev_scan_open(store_txn *t, uint8_t pol, const term_id *prefix, int nprefix,
@@ -475,13 +475,13 @@ int store_cursor_next_link(store_cursor *c, claim_key *k, uint64_t *id)
 {
     MDB_val key, v;
     int r = cur_step(c, &key, &v);
-    if (r <= 0) return r;
+    if (r != CLAIMDB_ROW) return r;
     if (c->db != DB_CLAIMREV || key.mv_size != CLAIMREV_KEY_LEN)
-        return -store_seterr(c->t->st, CLAIMDB_CORRUPT, "damaged claimrev key");
+        return store_seterr(c->t->st, CLAIMDB_CORRUPT, "damaged claimrev key");
     const uint8_t *p = key.mv_data;
     *k = (claim_key){p[0], get_u64(p + 1), get_u64(p + 9), get_u64(p + 17)};
     *id = get_u64(p + CLAIM_KEY_LEN);
-    return 1;
+    return CLAIMDB_ROW;
 }
 
 int store_review_claims_open(store_txn *t, uint64_t id, store_cursor **out)
@@ -495,10 +495,10 @@ int store_cursor_next_review_claim(store_cursor *c, claim_key *k)
 {
     MDB_val key, v;
     int r = cur_step(c, &key, &v);
-    if (r <= 0) return r;
+    if (r != CLAIMDB_ROW) return r;
     if (c->db != DB_REVCLAIM || key.mv_size != REVCLAIM_KEY_LEN)
-        return -store_seterr(c->t->st, CLAIMDB_CORRUPT, "damaged revclaim key");
+        return store_seterr(c->t->st, CLAIMDB_CORRUPT, "damaged revclaim key");
     const uint8_t *p = (const uint8_t *)key.mv_data + 8;
     *k = (claim_key){p[0], get_u64(p + 1), get_u64(p + 9), get_u64(p + 17)};
-    return 1;
+    return CLAIMDB_ROW;
 }

@@ -312,19 +312,19 @@ int store_cursor_next_term(store_cursor *c, term_id *id, store_text *display)
 {
     MDB_val k, v;
     int r = cur_step(c, &k, &v);
-    if (r <= 0) return r;
+    if (r != CLAIMDB_ROW) return r;
     int rc = read_id(c->t, &v, id);
-    if (rc) return -rc;
+    if (rc) return rc;
     uint8_t idb[8];
     put_u64(idb, *id);
     rc = sdb_get(c->t, DB_TERMID, idb, 8, &v);
     if (rc == CLAIMDB_NOTFOUND)
         rc = store_seterr(c->t->st, CLAIMDB_CORRUPT, "term %llu has no display form",
                           (unsigned long long)*id);
-    if (rc) return -rc;
+    if (rc) return rc;
     display->ptr = v.mv_data;
     display->len = v.mv_size;
-    return 1;
+    return CLAIMDB_ROW;
 }
 
 /* ---- aliases ---- */
@@ -420,9 +420,9 @@ int store_cursor_next_alias(store_cursor *c, store_text *alias, term_id *canonic
 {
     MDB_val k, v;
     int r = cur_step(c, &k, &v);
-    if (r <= 0) return r;
+    if (r != CLAIMDB_ROW) return r;
     int rc = read_id(c->t, &v, canonical);
-    if (rc) return -rc;
+    if (rc) return rc;
     /* The alias's display form is that of its own term; else the key itself. */
     alias->ptr = k.mv_data;
     alias->len = k.mv_size;
@@ -434,6 +434,6 @@ int store_cursor_next_alias(store_cursor *c, store_text *alias, term_id *canonic
             alias->len = v.mv_size;
         }
     }
-    if (rc && rc != CLAIMDB_NOTFOUND) return -rc;
-    return 1;
+    if (rc && rc != CLAIMDB_NOTFOUND) return rc;
+    return CLAIMDB_ROW;
 }
