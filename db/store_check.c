@@ -11,6 +11,7 @@
  * Memory: one bit per term id, and sorted arrays of the claims' keys (the checks are merges).
  */
 #include "store_internal.h"
+#include "try.h"
 
 #include "claimdb.h"
 
@@ -312,7 +313,7 @@ static int check_articles(checker *c, keys *arts)
     if (rc == CLAIMDB_OK) rc = store_step_err(r);
     if (rc) return rc;
     /* every DUPLICATE OF points at an article */
-    if ((rc = cur_open(c->t, DB_ARTICLE, NULL, 0, &cur))) return rc;
+    TRY(rc, cur_open(c->t, DB_ARTICLE, NULL, 0, &cur));
     while ((r = cur_step(cur, &k, &v)) == CLAIMDB_ROW) {
         if (k.mv_size != 8) continue;
         store_article a = {.id = get_u64(k.mv_data)};

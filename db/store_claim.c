@@ -12,6 +12,7 @@
  * A decoder never trusts a length it has not checked against the record's size.
  */
 #include "store_internal.h"
+#include "try.h"
 
 #include "claimdb.h"
 
@@ -340,7 +341,7 @@ static int article_ensure(store_txn *t, uint64_t article)
     uint8_t rec[64];
     size_t n = article_value_size(&empty);
     article_value_encode(rec, &empty);
-    if ((rc = sdb_put(t, DB_ARTICLE, key, 8, rec, n, 0))) return rc;
+    TRY(rc, sdb_put(t, DB_ARTICLE, key, 8, rec, n, 0));
     acache_add(t, article);
     return meta_add(t, "articles", 1);
 }
@@ -364,7 +365,7 @@ int cite_put_apply(store_txn *t, const claim_key *k, const store_citation *c, in
         store_citation upd = *c;
         /* an update keeps when the citation was first stored */
         if (cur.stored < upd.stored) upd.stored = cur.stored;
-        if ((rc = pend_cite_put(t, pc, k, slot, &upd, false))) return rc;
+        TRY(rc, pend_cite_put(t, pc, k, slot, &upd, false));
         if (added) *added = CLAIMDB_UPDATED_CITATION;
         return CLAIMDB_OK;
     }
@@ -381,7 +382,7 @@ int cite_put_apply(store_txn *t, const claim_key *k, const store_citation *c, in
     }
     if ((rc = article_ensure(t, c->article)) || (rc = meta_add(t, "citations", 1))) return rc;
     flags |= CLAIMDB_ADDED_CITATION;
-    if ((rc = pend_cite_put(t, NULL, k, slot, c, true))) return rc;
+    TRY(rc, pend_cite_put(t, NULL, k, slot, c, true));
     if (added) *added = flags;
     return CLAIMDB_OK;
 }
@@ -464,14 +465,14 @@ int cite_delete_apply(store_txn *t, const claim_key *k, uint64_t article, const 
         if (mrc && mrc != MDB_NOTFOUND) return store_mdb_err(t->st, mrc, "cite");
         if (!removed) return store_seterr(t->st, CLAIMDB_NOTFOUND, "no such citation");
     }
-    if ((rc = meta_add(t, "citations", -removed))) return rc;
+    TRY(rc, meta_add(t, "citations", -removed));
     bool more = false;
-    if ((rc = has_prefix(t, DB_CITE, prefix, 33, &more))) return rc;
+    TRY(rc, has_prefix(t, DB_CITE, prefix, 33, &more));
     if (!more) {
         uint8_t ak[ARTCITE_KEY_LEN];
         artcite_key_encode(ak, k, article);
         if ((rc = sdb_del(t, DB_ARTCITE, ak, sizeof ak)) && rc != CLAIMDB_NOTFOUND) return rc;
-        if ((rc = has_prefix(t, DB_CITE, prefix, CLAIM_KEY_LEN, &more))) return rc;
+        TRY(rc, has_prefix(t, DB_CITE, prefix, CLAIM_KEY_LEN, &more));
     }
     return more ? CLAIMDB_OK : claim_index(t, k, -1);
 }
@@ -506,7 +507,7 @@ int claim_delete_apply(store_txn *t, const claim_key *k)
     }
     mdb_cursor_close(mc);
     if (mrc && mrc != MDB_NOTFOUND) return store_mdb_err(t->st, mrc, "cite");
-    if ((rc = meta_add(t, "citations", -removed))) return rc;
+    TRY(rc, meta_add(t, "citations", -removed));
     return claim_index(t, k, -1);
 }
 
@@ -520,12 +521,12 @@ int store_cite_put(store_txn *t, const claim_key *k, const store_citation *c, in
     if (!c || (c->quote.len && !c->quote.ptr) || (c->said_on.len && !c->said_on.ptr) ||
         c->said_on.len > 255)
         return store_seterr(t->st, CLAIMDB_MISUSE, "invalid citation");
-    if ((rc = check_claim(t, k))) return rc;
+    TRY(rc, check_claim(t, k));
     /* The time is fixed before logging, so that a replay after map growth writes the same. */
     store_citation cc = *c;
     if (!cc.stored) cc.stored = t->st->fixed_now ? t->st->fixed_now : (int64_t)time(NULL);
     size_t start;
-    if ((rc = oplog_cite_put(t, k, &cc, &start))) return rc;
+    TRY(rc, oplog_cite_put(t, k, &cc, &start));
     int flags = 0;
     rc = oplog_exec(t, start, &flags);
     if (added && !rc) *added = flags;
@@ -539,7 +540,7 @@ int store_cite_delete(store_txn *t, const claim_key *k, uint64_t article, const 
     if (quote && quote->len && !quote->ptr)
         return store_seterr(t->st, CLAIMDB_MISUSE, "invalid quote");
     size_t start;
-    if ((rc = oplog_cite_del(t, k, article, quote, &start))) return rc;
+    TRY(rc, oplog_cite_del(t, k, article, quote, &start));
     return oplog_exec(t, start, NULL);
 }
 
@@ -548,7 +549,7 @@ int store_claim_delete(store_txn *t, const claim_key *k)
     int rc = txn_check_write(t);
     if (rc || (rc = check_claim(t, k))) return rc;
     size_t start;
-    if ((rc = oplog_claim_del(t, k, &start))) return rc;
+    TRY(rc, oplog_claim_del(t, k, &start));
     return oplog_exec(t, start, NULL);
 }
 

@@ -11,6 +11,7 @@
  * an alias merge rewrites them as it rewrites claims.
  */
 #include "store_internal.h"
+#include "try.h"
 
 #include "claimdb.h"
 
@@ -150,7 +151,7 @@ static int link_add(store_txn *t, uint64_t id, const claim_key *k, bool *added)
     int rc = sdb_get(t, DB_CLAIMREV, cr, sizeof cr, &v);
     *added = rc == CLAIMDB_NOTFOUND;
     if (rc != CLAIMDB_NOTFOUND) return rc;
-    if ((rc = sdb_put(t, DB_CLAIMREV, cr, sizeof cr, "", 0, 0))) return rc;
+    TRY(rc, sdb_put(t, DB_CLAIMREV, cr, sizeof cr, "", 0, 0));
     return sdb_put(t, DB_REVCLAIM, rv, sizeof rv, "", 0, 0);
 }
 
@@ -183,13 +184,13 @@ int review_put_apply(store_txn *t, const store_review *r, const claim_key *k, in
     if (rc && !isnew) return rc;
     if (isnew) {
         uint64_t next;
-        if ((rc = meta_u64(t, "next_review", &next))) return rc;
+        TRY(rc, meta_u64(t, "next_review", &next));
         id = next ? next : 1; /* a new file's counter starts at 0: ids start at 1 */
         if ((rc = meta_set(t, "next_review", id + 1)) || (rc = meta_add(t, "reviews", 1)))
             return rc;
         uint8_t idb[8];
         put_u64(idb, id);
-        if ((rc = sdb_put(t, DB_REVURL, r->url.ptr, r->url.len, idb, 8, 0))) return rc;
+        TRY(rc, sdb_put(t, DB_REVURL, r->url.ptr, r->url.len, idb, 8, 0));
         *out |= STORE_REVIEW_ADDED;
     } else {
         if (v.mv_size != 8) return store_seterr(t->st, CLAIMDB_CORRUPT, "damaged review URL index");
@@ -216,20 +217,20 @@ int review_put_apply(store_txn *t, const store_review *r, const claim_key *k, in
         if (review_value_decode(v.mv_data, v.mv_size, &old))
             return store_seterr(t->st, CLAIMDB_CORRUPT, "damaged record of review %llu",
                                 (unsigned long long)id);
-        if ((rc = text_index_review(t, &old, -1))) return rc;
+        TRY(rc, text_index_review(t, &old, -1));
     }
     if (changed) {
         store_review nr = *r;
         nr.id = id;
-        if ((rc = text_index_review(t, &nr, 1))) return rc;
+        TRY(rc, text_index_review(t, &nr, 1));
         void *dst;
-        if ((rc = sdb_reserve(t, DB_REVIEW, key, 8, review_value_size(r), &dst))) return rc;
+        TRY(rc, sdb_reserve(t, DB_REVIEW, key, 8, review_value_size(r), &dst));
         review_value_encode(dst, r);
         if (!isnew) *out |= STORE_REVIEW_UPDATED;
     }
     if (k) {
         bool added;
-        if ((rc = link_add(t, id, k, &added))) return rc;
+        TRY(rc, link_add(t, id, k, &added));
         if (added) *out |= STORE_REVIEW_ATTACHED;
     }
     return CLAIMDB_OK;
@@ -278,7 +279,7 @@ int review_delete_apply(store_txn *t, const char *url, size_t len)
     uint64_t id = get_u64(v.mv_data);
     claim_key *links;
     size_t n;
-    if ((rc = review_links(t, id, &links, &n))) return rc;
+    TRY(rc, review_links(t, id, &links, &n));
     for (size_t i = 0; i < n && !rc; i++)
         rc = link_del(t, id, &links[i]);
     free(links);
@@ -375,7 +376,7 @@ int store_review_put(store_txn *t, const store_review *r, const claim_key *k, in
         if (f[i]->len > UINT32_MAX)
             return store_seterr(t->st, CLAIMDB_TOOBIG, "review field larger than 4 GiB");
     size_t start;
-    if ((rc = oplog_review_put(t, r, k, &start))) return rc;
+    TRY(rc, oplog_review_put(t, r, k, &start));
     int out = 0;
     rc = oplog_exec(t, start, &out);
     if (!rc && added) *added = out;
@@ -390,9 +391,9 @@ int store_review_delete(store_txn *t, const char *url, size_t len)
         return store_seterr(t->st, CLAIMDB_NOTFOUND, "no such review");
     /* Look first: a delete of nothing is not logged. */
     MDB_val v;
-    if ((rc = sdb_get(t, DB_REVURL, url, len, &v))) return rc;
+    TRY(rc, sdb_get(t, DB_REVURL, url, len, &v));
     size_t start;
-    if ((rc = oplog_review_del(t, url, len, &start))) return rc;
+    TRY(rc, oplog_review_del(t, url, len, &start));
     return oplog_exec(t, start, NULL);
 }
 
@@ -412,7 +413,7 @@ int store_review_get(store_txn *t, uint64_t id, store_review *out)
     uint8_t key[8];
     put_u64(key, id);
     MDB_val v;
-    if ((rc = sdb_get(t, DB_REVIEW, key, 8, &v))) return rc;
+    TRY(rc, sdb_get(t, DB_REVIEW, key, 8, &v));
     return decode(t, id, &v, out);
 }
 
@@ -422,7 +423,7 @@ int store_review_get_url(store_txn *t, const char *url, size_t len, store_review
     if (rc) return rc;
     if (!url || !len || len > STORE_MAX_KEY) return CLAIMDB_NOTFOUND;
     MDB_val v;
-    if ((rc = sdb_get(t, DB_REVURL, url, len, &v))) return rc;
+    TRY(rc, sdb_get(t, DB_REVURL, url, len, &v));
     if (v.mv_size != 8) return store_seterr(t->st, CLAIMDB_CORRUPT, "damaged review URL index");
     return store_review_get(t, get_u64(v.mv_data), out);
 }

@@ -2,6 +2,7 @@
  * length and the meta counters as they were when it began.
  */
 #include "store_internal.h"
+#include "try.h"
 
 #include "claimdb.h"
 
@@ -28,7 +29,7 @@ int store_savepoint_release(store_txn *t)
     int rc = txn_check_write(t);
     if (rc) return rc;
     if (t->depth == 0) return store_seterr(t->st, CLAIMDB_MISUSE, "no savepoint to release");
-    if ((rc = pend_sync(t))) return rc;
+    TRY(rc, pend_sync(t));
     MDB_txn *child = t->txns[t->depth];
     cursors_after_nested_end(t, t->depth);
     size_t mark = t->marks[t->depth - 1];

@@ -6,6 +6,7 @@
  * stored keys unreachable.
  */
 #include "store_internal.h"
+#include "try.h"
 
 #include "claimdb.h"
 
@@ -174,7 +175,7 @@ static int create_term(store_txn *t, const char *key, size_t kl, const char *tex
     if (next == 0) next = 1;
     uint8_t idb[8];
     put_u64(idb, next);
-    if ((rc = sdb_put(t, DB_TERM, key, kl, idb, 8, 0))) return rc;
+    TRY(rc, sdb_put(t, DB_TERM, key, kl, idb, 8, 0));
     /* Ids only grow: append (which fills the pages), unless the database says otherwise. */
     MDB_val ik = {8, idb}, iv = {len, len ? (void *)text : ""};
     int mrc = mdb_put(txn_mdb(t), txn_dbi(t, DB_TERMID), &ik, &iv, MDB_APPEND);
@@ -183,7 +184,7 @@ static int create_term(store_txn *t, const char *key, size_t kl, const char *tex
     else if (mrc)
         rc = store_mdb_err(t->st, mrc, "termid");
     if (rc) return rc;
-    if ((rc = meta_set(t, "next_term", next + 1))) return rc;
+    TRY(rc, meta_set(t, "next_term", next + 1));
     *id = next;
     return CLAIMDB_OK;
 }
@@ -407,7 +408,7 @@ int store_alias_put(store_txn *t, const char *alias, size_t alen, const char *ca
     if ((!alias && alen) || (!canonical && clen))
         return store_seterr(t->st, CLAIMDB_MISUSE, "no alias text");
     size_t start;
-    if ((rc = oplog_alias(t, alias, alen, canonical, clen, &start))) return rc;
+    TRY(rc, oplog_alias(t, alias, alen, canonical, clen, &start));
     return oplog_exec(t, start, NULL);
 }
 
