@@ -105,6 +105,19 @@ int explain_start(claimdb_stmt *stmt, exec **out)
             if (fx->conj[c].step == i) rc = explain_filter(stmt, rs, fx->conj[c].e, n);
         if (rc == CLAIMDB_NOMEM) rc = db_error(stmt->db, rc, "out of memory");
     }
+    if (rc == CLAIMDB_OK && fx->pl.count_join) {
+        /* The steps ran alone; their claims are counted per value of the shared variable. */
+        char what[160];
+        int slot = fx->pl.join_slot;
+        if (slot >= 0)
+            snprintf(what, sizeof what, "COUNT ON ?%s", fx->f->vars[slot].name);
+        else
+            snprintf(what, sizeof what, "COUNT ON nothing shared");
+        value row[5] = {v_int((int64_t)fx->pl.nsteps + 1), v_cstr(what), v_cstr("hash count"),
+                        v_cstr("-"), v_null()};
+        if ((rc = rowset_add(rs, row)) == CLAIMDB_NOMEM)
+            rc = db_error(stmt->db, rc, "out of memory");
+    }
     if (fx) find_free(&fx->base);
     if (rc != CLAIMDB_OK) {
         rowset_free(rs);

@@ -180,11 +180,16 @@ static int find_next(claimdb_stmt *stmt, exec *self)
     if (!fx->gathered) {
         /* Gather everything, then group and sort. */
         fx->gathered = true;
-        bool fast;
+        bool fast = false;
         int64_t count;
-        if ((rc = count_from_stats(fx, &fast, &count))) return rc;
-        if (!fast && (rc = count_by_sources(fx, &fast, &count))) return rc;
-        if (fast) {
+        if (fx->pl.count_join) {
+            if ((rc = find_count_join(fx))) return rc;
+            fx->finished = fast = true;
+        } else if ((rc = count_from_stats(fx, &fast, &count))) {
+            return rc;
+        } else if (!fast && (rc = count_by_sources(fx, &fast, &count))) {
+            return rc;
+        } else if (fast) {
             for (size_t i = 0; i < fx->f->nvars; i++)
                 fx->vars[i] = v_null();
             if ((rc = find_group_add(fx, false))) return rc;

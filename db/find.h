@@ -133,6 +133,11 @@ int find_next_solution(find_exec *fx);
 void find_level_close(level *l);
 void find_stored_free(find_exec *fx);
 
+/* count.c */
+/* Count the join of plan.count_join into fx's groups (one, or one per value of the shared
+ * variable with GROUP BY), without making its solutions. */
+int find_count_join(find_exec *fx);
+
 /* filter.c */
 int find_prepare_expr(find_exec *fx, const ast_expr *e);
 /* Arrays that grow one element at a time (constants, patterns, conjuncts) have a capacity of
