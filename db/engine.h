@@ -89,6 +89,9 @@ struct claimdb_stmt {
     value *row;            /* ncols values of the current row */
     char **coltext;        /* per column, text produced by claimdb_column_text */
     size_t *coltextcap;
+    /* per column, the term whose display form coltext holds (0: none), until the run ends:
+     * consecutive rows often repeat a term (a claim's citations, a subject's claims) */
+    term_id *coltextid;
     int64_t **collist; /* per column, integers produced by claimdb_column_list */
     size_t *collistcap;
 };
