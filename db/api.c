@@ -362,6 +362,7 @@ int claimdb_reset(claimdb_stmt *stmt)
 {
     if (!stmt) return CLAIMDB_MISUSE;
     stmt_stop(stmt);
+    stmt_clear_warnings(stmt);
     stmt->state = ST_READY;
     stmt->db->interrupted = 0;
     return CLAIMDB_OK;
@@ -372,6 +373,7 @@ int claimdb_finalize(claimdb_stmt *stmt)
     if (!stmt) return CLAIMDB_OK;
     claimdb *db = stmt->db;
     stmt_stop(stmt);
+    stmt_clear_warnings(stmt);
     if (stmt->prev)
         stmt->prev->next = stmt->next;
     else
@@ -631,6 +633,7 @@ int claimdb_step(claimdb_stmt *stmt)
     case ST_READY:
         db->interrupted = 0;
         db_clear_error(db);
+        stmt_clear_warnings(stmt);
         if (stmt_writes(stmt->ast) || stmt->ast->kind == STMT_BEGIN ||
             stmt->ast->kind == STMT_COMMIT || stmt->ast->kind == STMT_ROLLBACK) {
             rc = stmt_writes(stmt->ast) ? step_write(stmt) : step_transaction(stmt);

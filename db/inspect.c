@@ -17,8 +17,8 @@ static int claim_terms(claimdb_stmt *stmt, claim_key *k, bool *found)
 {
     const ast_claim_stmt *c = &stmt->ast->u.claim;
     int rc;
-    if ((rc = stmt_term_lookup(stmt, &c->s, &k->s)) ||
-        (rc = stmt_term_lookup(stmt, &c->p, &k->p)) || (rc = stmt_term_lookup(stmt, &c->o, &k->o)))
+    if ((rc = stmt_read_term(stmt, &c->s, &k->s)) || (rc = stmt_read_term(stmt, &c->p, &k->p)) ||
+        (rc = stmt_read_term(stmt, &c->o, &k->o)))
         return rc;
     *found = k->s && k->p && k->o;
     return CLAIMDB_OK;

@@ -86,7 +86,7 @@ static int step_init(claimdb_stmt *stmt, const ast_pattern *pat, step_plan *sp)
         case TERM_CONST:
         case TERM_PARAM:
             sp->pos[i].kind = POS_CONST;
-            if ((rc = stmt_term_lookup(stmt, terms[i], &sp->pos[i].id))) return rc;
+            if ((rc = stmt_read_term(stmt, terms[i], &sp->pos[i].id))) return rc;
             break;
         case TERM_VAR:
             sp->pos[i].kind = POS_NEW;

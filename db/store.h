@@ -197,6 +197,9 @@ int store_term_text(store_txn *txn, term_id id, store_text *out);
  * of store_cursor_next_term gives one id and its display form. */
 int store_terms_open(store_txn *txn, const char *keyprefix, size_t len, store_cursor **out);
 int store_cursor_next_term(store_cursor *c, term_id *id, store_text *display);
+/* As store_cursor_next_term, with the term's key (its own: an alias spelling's key gives the
+ * alias's own term, which store_term_lookup_key resolves to the canonical one). */
+int store_cursor_next_term_key(store_cursor *c, term_id *id, store_text *key, store_text *display);
 
 /* ---- aliases ---- */
 

@@ -311,9 +311,17 @@ int store_terms_open(store_txn *t, const char *keyprefix, size_t len, store_curs
 
 int store_cursor_next_term(store_cursor *c, term_id *id, store_text *display)
 {
+    store_text key;
+    return store_cursor_next_term_key(c, id, &key, display);
+}
+
+int store_cursor_next_term_key(store_cursor *c, term_id *id, store_text *key, store_text *display)
+{
     MDB_val k, v;
     int r = cur_step(c, &k, &v);
     if (r != CLAIMDB_ROW) return r;
+    key->ptr = k.mv_data;
+    key->len = k.mv_size;
     int rc = read_id(c->t, &v, id);
     if (rc) return rc;
     uint8_t idb[8];
