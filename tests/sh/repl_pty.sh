@@ -170,6 +170,12 @@ grep -q 'did you mean "\.' "$tmp/screen5" && fail ".output or .open got a sugges
 n=$(grep -c '^│ supported' "$tmp/screen5")
 [ "$n" = 2 ] || fail "'CHECK ...; CHECK' then the rest ran $n statements, expected 2"
 
+# Export to a terminal without --format writes TSV, a table a person reads.
+printf 'expect Zalmay Khalilzad\n' > "$tmp/script6"
+"$tmp/ptydrive" "$prog" export "$db" < "$tmp/script6" > "$tmp/out6" 2>&1 ||
+    fail "export to a terminal: $(cat "$tmp/out6")"
+grep -q '^alias	canonical' "$tmp/out6" || fail "export to a terminal is not TSV: $(cat "$tmp/out6")"
+
 # Ctrl-C stops a running statement; the shell stays and answers the next one.
 cat > "$tmp/script2" <<'SCRIPT'
 expect claimdb> 
