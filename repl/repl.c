@@ -486,7 +486,8 @@ static void run_entry(repl *r, const char *text, size_t len)
     interrupted = 0;
     batch_run_text(r->sh, "<stdin>", text, len);
     running_shell = NULL;
-    r->sh->failed = 0; /* errors in the shell are shown, not kept */
+    /* errors in the shell are shown, not kept; but one that .bail stops at is the status */
+    if (!(r->sh->bail && r->sh->stop)) r->sh->failed = 0;
     fflush(stdout);
 }
 

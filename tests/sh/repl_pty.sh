@@ -170,6 +170,12 @@ grep -q 'did you mean "\.' "$tmp/screen5" && fail ".output or .open got a sugges
 n=$(grep -c '^│ supported' "$tmp/screen5")
 [ "$n" = 2 ] || fail "'CHECK ...; CHECK' then the rest ran $n statements, expected 2"
 
+# .bail on in the shell: the first error ends it, with status 1 (sqlite3's -bail).
+printf 'expect claimdb> \nsend .bail on\\r\nexpect claimdb> \nsend FIND x;\\r\nexpect syntax error\n' > "$tmp/script7"
+"$tmp/ptydrive" "$prog" "$db" < "$tmp/script7" > "$tmp/out7" 2>&1
+st=$?
+[ $st = 1 ] || fail ".bail on then an error: the shell ended with status $st, expected 1: $(cat "$tmp/out7")"
+
 # Export to a terminal without --format writes TSV, a table a person reads.
 printf 'expect Zalmay Khalilzad\n' > "$tmp/script6"
 "$tmp/ptydrive" "$prog" export "$db" < "$tmp/script6" > "$tmp/out6" 2>&1 ||
