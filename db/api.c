@@ -331,10 +331,11 @@ int stmt_set_columns(claimdb_stmt *stmt, int ncols, const char *const *names)
     stmt->row = calloc(n, sizeof *stmt->row);
     stmt->coltext = calloc(n, sizeof *stmt->coltext);
     stmt->coltextcap = calloc(n, sizeof *stmt->coltextcap);
+    stmt->coltextid = calloc(n, sizeof *stmt->coltextid);
     stmt->collist = calloc(n, sizeof *stmt->collist);
     stmt->collistcap = calloc(n, sizeof *stmt->collistcap);
-    if (!stmt->colnames || !stmt->row || !stmt->coltext || !stmt->coltextcap || !stmt->collist ||
-        !stmt->collistcap)
+    if (!stmt->colnames || !stmt->row || !stmt->coltext || !stmt->coltextcap || !stmt->coltextid ||
+        !stmt->collist || !stmt->collistcap)
         return CLAIMDB_NOMEM;
     for (int i = 0; i < ncols; i++)
         stmt->colnames[i] = names[i];
@@ -351,14 +352,17 @@ static void stmt_stop(claimdb_stmt *stmt)
     if (stmt->own_txn && stmt->txn) store_abort(stmt->txn);
     stmt->txn = NULL;
     stmt->own_txn = false;
-    for (int i = 0; i < stmt->ncols; i++)
+    for (int i = 0; i < stmt->ncols; i++) {
         stmt->row[i] = v_null();
+        stmt->coltextid[i] = 0; /* the next run may read another snapshot */
+    }
 }
 
 int claimdb_reset(claimdb_stmt *stmt)
 {
     if (!stmt) return CLAIMDB_MISUSE;
     stmt_stop(stmt);
+    stmt_clear_warnings(stmt);
     stmt->state = ST_READY;
     stmt->db->interrupted = 0;
     return CLAIMDB_OK;
@@ -369,6 +373,7 @@ int claimdb_finalize(claimdb_stmt *stmt)
     if (!stmt) return CLAIMDB_OK;
     claimdb *db = stmt->db;
     stmt_stop(stmt);
+    stmt_clear_warnings(stmt);
     if (stmt->prev)
         stmt->prev->next = stmt->next;
     else
@@ -384,6 +389,7 @@ int claimdb_finalize(claimdb_stmt *stmt)
     }
     free(stmt->coltext);
     free(stmt->coltextcap);
+    free(stmt->coltextid);
     free(stmt->collist);
     free(stmt->collistcap);
     free(stmt->colnames);
@@ -627,6 +633,7 @@ int claimdb_step(claimdb_stmt *stmt)
     case ST_READY:
         db->interrupted = 0;
         db_clear_error(db);
+        stmt_clear_warnings(stmt);
         if (stmt_writes(stmt->ast) || stmt->ast->kind == STMT_BEGIN ||
             stmt->ast->kind == STMT_COMMIT || stmt->ast->kind == STMT_ROLLBACK) {
             rc = stmt_writes(stmt->ast) ? step_write(stmt) : step_transaction(stmt);
@@ -740,6 +747,8 @@ const char *claimdb_column_text(claimdb_stmt *stmt, int i)
 {
     const value *v = column(stmt, i);
     if (!v || v->k == V_NULL) return NULL;
+    if (v->k == V_TERM && v->u.t == stmt->coltextid[i]) return stmt->coltext[i];
+    stmt->coltextid[i] = 0;
     char buf[64];
     const char *s;
     size_t n;
@@ -753,6 +762,7 @@ const char *claimdb_column_text(claimdb_stmt *stmt, int i)
     }
     memcpy(stmt->coltext[i], s, n);
     stmt->coltext[i][n] = '\0';
+    if (v->k == V_TERM) stmt->coltextid[i] = v->u.t;
     return stmt->coltext[i];
 }
 

@@ -73,6 +73,8 @@ typedef enum stmt_state { ST_READY, ST_RUNNING, ST_DONE, ST_FAILED } stmt_state;
 
 typedef struct exec exec; /* a running statement's iterator (find.c, inspect.c, rowset.c) */
 
+#define STMT_MAX_WARNINGS 16 /* per run: a statement names only so many terms */
+
 struct claimdb_stmt {
     claimdb *db;
     struct claimdb_stmt *next, *prev;
@@ -89,8 +91,15 @@ struct claimdb_stmt {
     value *row;            /* ncols values of the current row */
     char **coltext;        /* per column, text produced by claimdb_column_text */
     size_t *coltextcap;
+    /* per column, the term whose display form coltext holds (0: none), until the run ends:
+     * consecutive rows often repeat a term (a claim's citations, a subject's claims) */
+    term_id *coltextid;
     int64_t **collist; /* per column, integers produced by claimdb_column_list */
     size_t *collistcap;
+    /* Warnings of the current run (suggest.c): messages and their offsets in src. */
+    char *warnings[STMT_MAX_WARNINGS];
+    size_t warnoff[STMT_MAX_WARNINGS];
+    int nwarnings;
 };
 
 /* One running statement's row source. */
@@ -126,6 +135,17 @@ int stmt_term_text(claimdb_stmt *stmt, const ast_term *t, const char **text, siz
 /* Look a term up (CLAIMDB_OK with *id 0 when absent) or intern it (write transactions). */
 int stmt_term_lookup(claimdb_stmt *stmt, const ast_term *t, term_id *id);
 int stmt_term_intern(claimdb_stmt *stmt, const ast_term *t, term_id *id);
+
+/* ---- warnings about the terms of reading patterns (suggest.c) ---- */
+
+/* As stmt_term_lookup, for a term that a CHECK, EVIDENCE or FIND pattern reads: one that is
+ * in no claim (absent, or left without claims) adds a warning to the statement, with the
+ * nearest spelling of a term that is in a claim when one is close. */
+int stmt_read_term(claimdb_stmt *stmt, const ast_term *t, term_id *id);
+/* Forget the statement's warnings (a new run, or finalize). */
+void stmt_clear_warnings(claimdb_stmt *stmt);
+/* The state of a term's spelling: CLAIMDB_TERM_* of claimdb.h. */
+int term_state(store_txn *txn, const char *text, size_t len, int *state);
 /* Values written in the statement, parameters resolved and converted. */
 int stmt_value_uint(claimdb_stmt *stmt, const ast_value *v, const char *what, uint64_t *out);
 int stmt_value_real(claimdb_stmt *stmt, const ast_value *v, const char *what, double *out);

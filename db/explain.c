@@ -109,8 +109,22 @@ int explain_start(claimdb_stmt *stmt, exec **out)
                 rc = explain_filter(stmt, rs, "FILTER ", fx->conj[c].e->loc, "check", n);
         if (rc == CLAIMDB_NOMEM) rc = db_error(stmt->db, rc, "out of memory");
     }
-    /* After the last step: the groups, and HAVING checked on each group's row. */
-    const ast_find *f = rc == CLAIMDB_OK ? fx->f : NULL;
+    if (rc == CLAIMDB_OK && fx->pl.count_join) {
+        /* The steps ran alone; their claims are counted per value of the shared variable. */
+        char what[160];
+        int slot = fx->pl.join_slot;
+        if (slot >= 0)
+            snprintf(what, sizeof what, "COUNT ON ?%s", fx->f->vars[slot].name);
+        else
+            snprintf(what, sizeof what, "COUNT ON nothing shared");
+        value row[5] = {v_int((int64_t)fx->pl.nsteps + 1), v_cstr(what), v_cstr("hash count"),
+                        v_cstr("-"), v_null()};
+        if ((rc = rowset_add(rs, row)) == CLAIMDB_NOMEM)
+            rc = db_error(stmt->db, rc, "out of memory");
+    }
+    /* After the last step: the groups, and HAVING checked on each group's row (a count join
+     * makes its groups itself). */
+    const ast_find *f = rc == CLAIMDB_OK && !fx->pl.count_join ? fx->f : NULL;
     int64_t last = fx ? (int64_t)fx->pl.nsteps : 0;
     if (f && f->ngroup) {
         ast_loc keys = {f->group[0]->loc.off, 0};

@@ -115,7 +115,7 @@ static int count_by_sources(find_exec *fx, bool *fast, int64_t *n)
     claim_key k;
     uint64_t u, seen = 0;
     int r;
-    while ((r = store_cursor_next_cited(cur, &k, &u)) == 1) {
+    while ((r = store_cursor_next_cited(cur, &k, &u)) == CLAIMDB_ROW) {
         int64_t a = u > INT64_MAX ? INT64_MAX : (int64_t)u;
         switch (pat->sources_op) {
         case CMP_EQ:
@@ -138,13 +138,13 @@ static int count_by_sources(find_exec *fx, bool *fast, int64_t *n)
             break;
         }
         if ((++seen & 0xFFF) == 0 && fx->stmt->db->interrupted) {
-            r = -CLAIMDB_INTERRUPT;
+            r = CLAIMDB_INTERRUPT;
             break;
         }
     }
     store_cursor_close(cur);
-    if (r == -CLAIMDB_INTERRUPT) return db_error(fx->stmt->db, CLAIMDB_INTERRUPT, "interrupted");
-    if (r < 0) return find_store_err(fx, r);
+    if (r == CLAIMDB_INTERRUPT) return db_error(fx->stmt->db, CLAIMDB_INTERRUPT, "interrupted");
+    if (store_step_err(r)) return find_store_err(fx, r);
     *n = count;
     *fast = true;
     return CLAIMDB_OK;
@@ -180,11 +180,16 @@ static int find_next(claimdb_stmt *stmt, exec *self)
     if (!fx->gathered) {
         /* Gather everything, then group and sort. */
         fx->gathered = true;
-        bool fast;
+        bool fast = false;
         int64_t count;
-        if ((rc = count_from_stats(fx, &fast, &count))) return rc;
-        if (!fast && (rc = count_by_sources(fx, &fast, &count))) return rc;
-        if (fast) {
+        if (fx->pl.count_join) {
+            if ((rc = find_count_join(fx))) return rc;
+            fx->finished = fast = true;
+        } else if ((rc = count_from_stats(fx, &fast, &count))) {
+            return rc;
+        } else if (!fast && (rc = count_by_sources(fx, &fast, &count))) {
+            return rc;
+        } else if (fast) {
             for (size_t i = 0; i < fx->f->nvars; i++)
                 fx->vars[i] = v_null();
             if ((rc = find_group_add(fx, false))) return rc;

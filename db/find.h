@@ -116,9 +116,10 @@ static inline value find_var(const find_exec *fx, int slot)
     return fx->vars[slot];
 }
 
+/* The statement's error for a store cursor's error code r. */
 static inline int find_store_err(find_exec *fx, int r)
 {
-    return db_store_error(fx->stmt->db, -r);
+    return db_store_error(fx->stmt->db, r);
 }
 
 /* find.c */
@@ -134,6 +135,11 @@ int find_place_checks(find_exec *fx);
 int find_next_solution(find_exec *fx);
 void find_level_close(level *l);
 void find_stored_free(find_exec *fx);
+
+/* count.c */
+/* Count the join of plan.count_join into fx's groups (one, or one per value of the shared
+ * variable with GROUP BY), without making its solutions. */
+int find_count_join(find_exec *fx);
 
 /* filter.c */
 int find_prepare_expr(find_exec *fx, const ast_expr *e);

@@ -17,8 +17,8 @@ static int claim_terms(claimdb_stmt *stmt, claim_key *k, bool *found)
 {
     const ast_claim_stmt *c = &stmt->ast->u.claim;
     int rc;
-    if ((rc = stmt_term_lookup(stmt, &c->s, &k->s)) ||
-        (rc = stmt_term_lookup(stmt, &c->p, &k->p)) || (rc = stmt_term_lookup(stmt, &c->o, &k->o)))
+    if ((rc = stmt_read_term(stmt, &c->s, &k->s)) || (rc = stmt_read_term(stmt, &c->p, &k->p)) ||
+        (rc = stmt_read_term(stmt, &c->o, &k->o)))
         return rc;
     *found = k->s && k->p && k->o;
     return CLAIMDB_OK;
@@ -49,7 +49,7 @@ int evidence_start(claimdb_stmt *stmt, exec **out)
         if ((rc = store_cites_open(stmt->txn, &k, &cur)) != CLAIMDB_OK) break;
         store_citation c;
         int r;
-        while ((r = store_cursor_next_cite(cur, &c)) == 1) {
+        while ((r = store_cursor_next_cite(cur, &c)) == CLAIMDB_ROW) {
             store_article a;
             memset(&a, 0, sizeof a);
             int ar = store_article_get(stmt->txn, c.article, &a);
@@ -85,7 +85,7 @@ int evidence_start(claimdb_stmt *stmt, exec **out)
             if ((rc = rowset_add(rs, row)) != CLAIMDB_OK) break;
         }
         store_cursor_close(cur);
-        if (rc == CLAIMDB_OK && r < 0) rc = -r;
+        if (rc == CLAIMDB_OK) rc = store_step_err(r);
     }
     /* Then what fact-checkers concluded about the triple, of either polarity. */
     if (rc == CLAIMDB_OK && found) rc = evidence_reviews(stmt, k, rs);
@@ -131,7 +131,7 @@ static int side_weigh(store_txn *txn, store_cursor **cur, const claim_key *k, si
     size_t nroots = 0, cap = 0;
     store_citation c;
     int r;
-    while ((r = store_cursor_next_cite(*cur, &c)) == 1) {
+    while ((r = store_cursor_next_cite(*cur, &c)) == CLAIMDB_ROW) {
         if (sd->n == 0 || sd->ids[sd->n - 1] != c.article) {
             if (sd->n == cap) {
                 cap = cap ? 2 * cap : 8;
@@ -166,7 +166,7 @@ static int side_weigh(store_txn *txn, store_cursor **cur, const claim_key *k, si
             i++;
         if (w > best[i]) best[i] = w;
     }
-    if (rc == CLAIMDB_OK && r < 0) rc = -r;
+    if (rc == CLAIMDB_OK) rc = store_step_err(r);
     sd->independent = (int64_t)nroots;
     for (size_t i = 0; i < nroots; i++)
         sd->weight += best[i];
@@ -268,10 +268,10 @@ static int article_row(claimdb_stmt *stmt, rowset *rs, const store_article *a, b
     if (rc != CLAIMDB_OK) return rc;
     claim_key k;
     int r;
-    while ((r = store_cursor_next_claim(cc, &k)) == 1)
+    while ((r = store_cursor_next_claim(cc, &k)) == CLAIMDB_ROW)
         n++;
     store_cursor_close(cc);
-    if (r < 0) return -r;
+    if (store_step_err(r)) return r;
     value row[9] = {v_int((int64_t)a->id),
                     text_or_null(a->title),
                     text_or_null(a->outlet),
@@ -291,10 +291,10 @@ static int show_articles(claimdb_stmt *stmt, rowset *rs)
     if (rc != CLAIMDB_OK) return rc;
     store_article a;
     int r;
-    while ((r = store_cursor_next_article(cur, &a)) == 1)
+    while ((r = store_cursor_next_article(cur, &a)) == CLAIMDB_ROW)
         if ((rc = article_row(stmt, rs, &a, false)) != CLAIMDB_OK) break;
     store_cursor_close(cur);
-    if (rc == CLAIMDB_OK && r < 0) rc = -r;
+    if (rc == CLAIMDB_OK) rc = store_step_err(r);
     return rc;
 }
 
@@ -320,7 +320,7 @@ static int show_predicates(claimdb_stmt *stmt, rowset *rs)
     term_id id;
     store_text t;
     int r;
-    while ((r = store_cursor_next_term(cur, &id, &t)) == 1) {
+    while ((r = store_cursor_next_term(cur, &id, &t)) == CLAIMDB_ROW) {
         uint64_t np = 0, nn = 0;
         if ((rc = store_term_stat(stmt->txn, POL_POS, ROLE_P, id, &np)) ||
             (rc = store_term_stat(stmt->txn, POL_NEG, ROLE_P, id, &nn)))
@@ -330,7 +330,7 @@ static int show_predicates(claimdb_stmt *stmt, rowset *rs)
         if ((rc = rowset_add(rs, row)) != CLAIMDB_OK) break;
     }
     store_cursor_close(cur);
-    if (rc == CLAIMDB_OK && r < 0) rc = -r;
+    if (rc == CLAIMDB_OK) rc = store_step_err(r);
     return rc;
 }
 
@@ -342,14 +342,14 @@ static int show_aliases(claimdb_stmt *stmt, rowset *rs)
     store_text alias;
     term_id canon;
     int r;
-    while ((r = store_cursor_next_alias(cur, &alias, &canon)) == 1) {
+    while ((r = store_cursor_next_alias(cur, &alias, &canon)) == CLAIMDB_ROW) {
         store_text t;
         if ((rc = store_term_text(stmt->txn, canon, &t)) != CLAIMDB_OK) break;
         value row[2] = {v_text(alias.ptr, alias.len), v_text(t.ptr, t.len)};
         if ((rc = rowset_add(rs, row)) != CLAIMDB_OK) break;
     }
     store_cursor_close(cur);
-    if (rc == CLAIMDB_OK && r < 0) rc = -r;
+    if (rc == CLAIMDB_OK) rc = store_step_err(r);
     return rc;
 }
 
@@ -389,18 +389,18 @@ static int show_unplaced(claimdb_stmt *stmt, rowset *rs)
     if (rc != CLAIMDB_OK) return rc;
     store_article a;
     int r;
-    while (rc == CLAIMDB_OK && (r = store_cursor_next_article(arts, &a)) == 1) {
+    while (rc == CLAIMDB_OK && (r = store_cursor_next_article(arts, &a)) == CLAIMDB_ROW) {
         if (!a.text.ptr) continue;
         store_cursor *cc;
         if ((rc = store_article_claims_open(stmt->txn, a.id, &cc))) break;
         claim_key k;
         int r2;
-        while (rc == CLAIMDB_OK && (r2 = store_cursor_next_claim(cc, &k)) == 1) {
+        while (rc == CLAIMDB_OK && (r2 = store_cursor_next_claim(cc, &k)) == CLAIMDB_ROW) {
             store_cursor *cur;
             if ((rc = store_cites_open_article(stmt->txn, &k, a.id, &cur))) break;
             store_citation c;
             int r3;
-            while ((r3 = store_cursor_next_cite(cur, &c)) == 1) {
+            while ((r3 = store_cursor_next_cite(cur, &c)) == CLAIMDB_ROW) {
                 if (!c.quote.ptr || c.qstart >= 0) continue;
                 value row[6] = {v_int((int64_t)a.id),
                                 v_term(k.s),
@@ -411,13 +411,13 @@ static int show_unplaced(claimdb_stmt *stmt, rowset *rs)
                 if ((rc = rowset_add(rs, row))) break;
             }
             store_cursor_close(cur);
-            if (rc == CLAIMDB_OK && r3 < 0) rc = -r3;
+            if (rc == CLAIMDB_OK) rc = store_step_err(r3);
         }
         store_cursor_close(cc);
-        if (rc == CLAIMDB_OK && r2 < 0) rc = -r2;
+        if (rc == CLAIMDB_OK) rc = store_step_err(r2);
     }
     store_cursor_close(arts);
-    if (rc == CLAIMDB_OK && r < 0) rc = -r;
+    if (rc == CLAIMDB_OK) rc = store_step_err(r);
     return rc;
 }
 
@@ -436,7 +436,7 @@ static int terms_next(claimdb_stmt *stmt, exec *self)
     term_id id;
     store_text t;
     int r;
-    while ((r = store_cursor_next_term(e->cur, &id, &t)) == 1) {
+    while ((r = store_cursor_next_term(e->cur, &id, &t)) == CLAIMDB_ROW) {
         bool m;
         int rc = like_match(e->pattern, e->plen, t.ptr, t.len, &m);
         if (rc != CLAIMDB_OK) return db_error(stmt->db, rc, "out of memory");
@@ -444,7 +444,7 @@ static int terms_next(claimdb_stmt *stmt, exec *self)
         stmt->row[0] = v_text(t.ptr, t.len);
         return CLAIMDB_ROW;
     }
-    if (r < 0) return db_store_error(stmt->db, -r);
+    if (store_step_err(r)) return db_store_error(stmt->db, r);
     return CLAIMDB_DONE;
 }
 

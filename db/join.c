@@ -29,7 +29,7 @@ static int level_merge_articles(find_exec *fx, level *l, const term_id *prefix)
                                      &c);
         if (rc != CLAIMDB_OK) return db_store_error(fx->stmt->db, rc);
         claim_key k;
-        while ((r = store_cursor_next_claim(c, &k)) == 1) {
+        while ((r = store_cursor_next_claim(c, &k)) == CLAIMDB_ROW) {
             if (l->nkeys == cap) {
                 cap = cap ? 2 * cap : 64;
                 claim_key *p = realloc(l->keys, cap * sizeof *p);
@@ -42,7 +42,7 @@ static int level_merge_articles(find_exec *fx, level *l, const term_id *prefix)
             l->keys[l->nkeys++] = k;
         }
         store_cursor_close(c);
-        if (r < 0) return find_store_err(fx, r);
+        if (store_step_err(r)) return find_store_err(fx, r);
     }
     if (rc == CLAIMDB_NOMEM) return db_error(fx->stmt->db, rc, "out of memory");
     if (l->nkeys > 1) {
@@ -168,14 +168,14 @@ void find_level_close(level *l)
     l->nkeys = l->ki = 0;
 }
 
-/* The level's next claim, from its scan or its merged keys: 1, 0 at the end, or minus a
- * CLAIMDB_* code. */
+/* The level's next claim, from its scan or its merged keys: CLAIMDB_ROW, CLAIMDB_DONE at the
+ * end, or an error code. */
 static int level_claim(level *l)
 {
     if (!l->scan) {
-        if (l->ki == l->nkeys) return 0;
+        if (l->ki == l->nkeys) return CLAIMDB_DONE;
         l->cur = l->keys[l->ki++];
-        return 1;
+        return CLAIMDB_ROW;
     }
     if (l->sp->reviewed) return store_cursor_next_link(l->scan, &l->cur, &l->rev);
     return store_cursor_next_claim(l->scan, &l->cur);
@@ -284,9 +284,9 @@ static int claim_ok(find_exec *fx, level *l, const claim_key *k, bool *ok)
         store_citation c;
         int r;
         bool found = false;
-        while (!found && (r = store_cursor_next_cite(l->srcs, &c)) == 1)
+        while (!found && (r = store_cursor_next_cite(l->srcs, &c)) == CLAIMDB_ROW)
             found = c.claimant == sp->by_const;
-        if (r < 0) return find_store_err(fx, r);
+        if (store_step_err(r)) return find_store_err(fx, r);
         if (!found) return CLAIMDB_OK;
     }
     *ok = true;
@@ -423,17 +423,17 @@ static int level_next(find_exec *fx, level *l)
         bool ok;
         if (l->cites) {
             store_citation c;
-            while ((r = store_cursor_next_cite(l->cites, &c)) == 1) {
+            while ((r = store_cursor_next_cite(l->cites, &c)) == CLAIMDB_ROW) {
                 if ((rc = cite_accept(fx, l, &c, &ok))) return LEVEL_ERR(rc);
                 if (ok) return 1;
             }
             store_cursor_close(l->cites);
             l->cites = NULL;
-            if (r < 0) return LEVEL_ERR(find_store_err(fx, r));
+            if (store_step_err(r)) return LEVEL_ERR(find_store_err(fx, r));
         }
         if (db->interrupted) return LEVEL_ERR(db_error(db, CLAIMDB_INTERRUPT, "interrupted"));
         r = level_claim(l);
-        if (r == 0 && l->pol_next) {
+        if (r == CLAIMDB_DONE && l->pol_next) {
             /* POLARITY: the positive claims are done; now the negative ones */
             store_cursor_close(l->scan);
             free(l->keys);
@@ -446,8 +446,8 @@ static int level_next(find_exec *fx, level *l)
             if (l->empty) return 0;
             continue;
         }
-        if (r == 0) return 0;
-        if (r < 0) return LEVEL_ERR(find_store_err(fx, r));
+        if (r == CLAIMDB_DONE) return 0;
+        if (r != CLAIMDB_ROW) return LEVEL_ERR(find_store_err(fx, r));
         if ((rc = claim_ok(fx, l, &l->cur, &ok))) return LEVEL_ERR(rc);
         if (!ok) continue;
         if (sp->reviewed) {

@@ -86,7 +86,7 @@ static int step_init(claimdb_stmt *stmt, const ast_pattern *pat, step_plan *sp)
         case TERM_CONST:
         case TERM_PARAM:
             sp->pos[i].kind = POS_CONST;
-            if ((rc = stmt_term_lookup(stmt, terms[i], &sp->pos[i].id))) return rc;
+            if ((rc = stmt_read_term(stmt, terms[i], &sp->pos[i].id))) return rc;
             break;
         case TERM_VAR:
             sp->pos[i].kind = POS_NEW;
@@ -345,6 +345,101 @@ static bool need_estimates(claimdb_stmt *stmt, const ast_find *f, size_t npos, b
     return false;
 }
 
+/* A pattern that is only a claim pattern: no clause that reads citations, reviews or articles. */
+static bool pattern_plain(const ast_pattern *pat)
+{
+    return !pat->without && !pat->ncited && !pat->has_sources && pat->from.kind == TERM_NONE &&
+           pat->quote.kind == TERM_NONE && pat->by.kind == TERM_NONE &&
+           pat->confidence.kind == TERM_NONE && pat->at.kind == TERM_NONE &&
+           pat->to.kind == TERM_NONE && pat->on.kind == TERM_NONE &&
+           pat->stored.kind == TERM_NONE && pat->reviewed.kind == TERM_NONE &&
+           pat->method.kind == TERM_NONE && pat->polarity.kind == TERM_NONE;
+}
+
+/* Can a column be computed from per-value counts? Counts of solutions (every variable of
+ * plain patterns is a term, never missing), the distinct values of the shared variable, and
+ * that variable itself as a group's key. */
+static bool count_column_ok(const ast_expr *e, int slot, bool grouped)
+{
+    switch (e->kind) {
+    case EXPR_AGG:
+        return e->op == AGG_COUNT_STAR || e->op == AGG_COUNT ||
+               (e->op == AGG_COUNT_DISTINCT && slot >= 0 && e->a && e->a->slot == slot);
+    case EXPR_VAR:
+        return grouped && e->slot == slot;
+    case EXPR_COLUMN:
+        return true; /* names an item, checked as an item */
+    default:
+        return false;
+    }
+}
+
+/* Choose the count join (plan.count_join) for a FIND of two plain patterns whose columns
+ * are all counts, when scanning each pattern's constant range once is estimated cheaper than
+ * the nested loop: its first step's rows, and for each of them a seek and the second's rows
+ * (solutions made one by one). */
+static int choose_count_join(claimdb_stmt *stmt, const ast_find *f, const store_counts *counts,
+                             plan *pl)
+{
+    if (pl->nsteps != 2 || pl->nwithout || f->filter || f->having || (!f->aggregate && !f->ngroup))
+        return CLAIMDB_OK;
+    int shared = -1;
+    for (size_t i = 0; i < 2; i++) {
+        const step_plan *sp = &pl->steps[i];
+        if (!pattern_plain(sp->pat)) return CLAIMDB_OK;
+        for (int k = 0; k < 3; k++) {
+            int slot = sp->pos[k].slot;
+            if (slot < 0) continue;
+            for (int j = 0; j < k; j++)
+                if (sp->pos[j].slot == slot) return CLAIMDB_OK; /* ?x ?p ?x */
+            if (i == 0) continue;
+            for (int j = 0; j < 3; j++)
+                if (pl->steps[0].pos[j].slot == slot) {
+                    if (shared >= 0) return CLAIMDB_OK; /* two shared variables */
+                    shared = slot;
+                }
+        }
+    }
+    bool grouped = f->ngroup > 0;
+    if (f->ngroup > 1 || (grouped && f->group[0]->slot != shared) || (grouped && shared < 0))
+        return CLAIMDB_OK;
+    for (size_t i = 0; i < f->nitems; i++)
+        if (!count_column_ok(f->items[i].expr, shared, grouped)) return CLAIMDB_OK;
+    for (size_t i = 0; i < f->norder; i++)
+        if (!count_column_ok(f->order[i].expr, shared, grouped)) return CLAIMDB_OK;
+    size_t nv = f->nvars ? f->nvars : 1;
+    bool *none = calloc(nv, sizeof *none);
+    if (!none) return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+    double alone[2];
+    for (size_t i = 0; i < 2; i++) {
+        const step_plan *sp = &pl->steps[i];
+        double total = (double)(sp->pol == POL_POS ? counts->claims_pos : counts->claims_neg);
+        alone[i] = range_rows(stmt, sp, none, total);
+    }
+    free(none);
+    /* The nested loop seeks once per row of the first step and makes that row's solutions.
+     * The planner's per-row estimate (a tenth of the range per bound position) is far too
+     * high on a large range; without counts of distinct values, a bound position is taken to
+     * match at most ten claims, so that a small first step over a large second keeps the
+     * nested loop (it reads a few claims per row where the count join would read them all). */
+    double per_row = pl->steps[1].est < 10 ? pl->steps[1].est : 10;
+    double nested = pl->steps[0].est * (1 + per_row);
+    if (!(alone[0] + alone[1] < nested)) return CLAIMDB_OK;
+    pl->count_join = true;
+    pl->join_slot = shared;
+    for (size_t i = 0; i < 2; i++) {
+        step_plan *sp = &pl->steps[i];
+        unsigned mask = 0;
+        for (int k = 0; k < 3; k++) {
+            if (sp->pos[k].kind == POS_CONST) mask |= 1u << k;
+            if (sp->pos[k].kind == POS_BOUND) sp->pos[k].kind = POS_NEW;
+        }
+        choose_index(mask, &sp->idx, &sp->nprefix);
+        sp->est = alone[i];
+    }
+    return CLAIMDB_OK;
+}
+
 int plan_build(claimdb_stmt *stmt, const ast_find *f, bool explain, plan *out)
 {
     memset(out, 0, sizeof *out);
@@ -421,6 +516,8 @@ int plan_build(claimdb_stmt *stmt, const ast_find *f, bool explain, plan *out)
         out->nwithout++;
         if (est && (rc = choose_access(stmt, f, sp, bound, &counts, true)) != CLAIMDB_OK) goto done;
     }
+    out->join_slot = -1;
+    if (est) rc = choose_count_join(stmt, f, &counts, out);
 done:
     if (cand)
         for (size_t i = 0; i < npos; i++)

@@ -70,6 +70,13 @@ typedef struct plan {
     size_t nsteps;
     step_plan *without; /* WITHOUT patterns, checked once every variable is bound */
     size_t nwithout;
+    /* A count of two patterns' join from per-value counts (count.c) instead of their
+     * solutions: each step scans the range of its constants alone, and the claims are counted
+     * per value of the one variable both share (join_slot; -1: none, a cross product). Chosen
+     * for COUNT(*), COUNT(?v), COUNT(DISTINCT ?shared) and GROUP BY ?shared when scanning both
+     * ranges is estimated cheaper than the nested loop's solutions. */
+    bool count_join;
+    int join_slot;
 } plan;
 
 /* Plan stmt's FIND (resolving constants and parameters in the statement's transaction).

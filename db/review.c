@@ -387,21 +387,21 @@ int show_reviews(claimdb_stmt *stmt, rowset *rs)
     if (rc != CLAIMDB_OK) return rc;
     store_review r;
     int r1;
-    while (rc == CLAIMDB_OK && (r1 = store_cursor_next_review(cur, &r)) == 1) {
+    while (rc == CLAIMDB_OK && (r1 = store_cursor_next_review(cur, &r)) == CLAIMDB_ROW) {
         store_cursor *lc;
         if ((rc = store_review_claims_open(stmt->txn, r.id, &lc))) break;
         claim_key k;
         int r2, n = 0;
-        while (rc == CLAIMDB_OK && (r2 = store_cursor_next_review_claim(lc, &k)) == 1) {
+        while (rc == CLAIMDB_OK && (r2 = store_cursor_next_review_claim(lc, &k)) == CLAIMDB_ROW) {
             rc = review_row(stmt, rs, &r, &k);
             n++;
         }
         store_cursor_close(lc);
-        if (rc == CLAIMDB_OK && r2 < 0) rc = -r2;
+        if (rc == CLAIMDB_OK) rc = store_step_err(r2);
         if (rc == CLAIMDB_OK && n == 0) rc = review_row(stmt, rs, &r, NULL);
     }
     store_cursor_close(cur);
-    if (rc == CLAIMDB_OK && r1 < 0) rc = -r1;
+    if (rc == CLAIMDB_OK) rc = store_step_err(r1);
     return rc;
 }
 
@@ -413,13 +413,13 @@ static int each_review(store_txn *txn, const claim_key *k,
     int rc = store_claim_reviews_open(txn, k, &cur), r;
     if (rc != CLAIMDB_OK) return rc;
     uint64_t id;
-    while ((r = store_cursor_next_review_id(cur, &id)) == 1) {
+    while ((r = store_cursor_next_review_id(cur, &id)) == CLAIMDB_ROW) {
         store_review rv;
         if ((rc = store_review_get(txn, id, &rv)) != CLAIMDB_OK) break;
         if ((rc = fn(ctx, &rv)) != CLAIMDB_OK) break;
     }
     store_cursor_close(cur);
-    if (rc == CLAIMDB_OK && r < 0) rc = -r;
+    if (rc == CLAIMDB_OK) rc = store_step_err(r);
     return rc;
 }
 

@@ -126,12 +126,12 @@ static int score_word(store_txn *txn, const char *stem, double ndocs, double avg
     size_t n = 0, cap = 0;
     posting p;
     int r;
-    while ((r = store_cursor_next_posting(c, &p.doc, &p.tf, &p.dl)) == 1) {
+    while ((r = store_cursor_next_posting(c, &p.doc, &p.tf, &p.dl)) == CLAIMDB_ROW) {
         if (n == cap) {
             cap = cap ? cap * 2 : 64;
             posting *np = realloc(ps, cap * sizeof *np);
             if (!np) {
-                r = -CLAIMDB_NOMEM;
+                r = CLAIMDB_NOMEM;
                 break;
             }
             ps = np;
@@ -139,9 +139,9 @@ static int score_word(store_txn *txn, const char *stem, double ndocs, double avg
         ps[n++] = p;
     }
     store_cursor_close(c);
-    if (r < 0) {
+    if (store_step_err(r)) {
         free(ps);
-        return -r;
+        return r;
     }
     double df = (double)n;
     double idf = log(1.0 + (ndocs - df + 0.5) / (df + 0.5));

@@ -22,6 +22,8 @@
  *
  * Errors are CLAIMDB_* codes (claimdb.h); MDB_* and errno values are translated here and
  * nowhere else. A message for the last error is kept in the store handle (store_errmsg).
+ * Cursors step as claimdb_step does: each store_cursor_next_* returns CLAIMDB_ROW with the
+ * next record, CLAIMDB_DONE at the end (and on every call after it), or an error code.
  *
  * Memory returned by read functions (term text, quotes, article fields) points into the LMDB
  * map and is valid until the transaction ends or the next write in it.
@@ -32,6 +34,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "claimdb.h"
 
 #define STORE_FORMAT_VERSION 4
 #define STORE_MAX_KEY 480 /* bytes of a normalised term key; longer terms are CLAIMDB_TOOBIG */
@@ -116,6 +120,13 @@ typedef struct store store;         /* one per claimdb handle; shares the proces
 typedef struct store_txn store_txn; /* a read or write transaction */
 typedef struct store_cursor store_cursor;
 
+/* The error a loop over a cursor stopped on: CLAIMDB_OK when its last step gave a row or the
+ * end, else that step's code. */
+static inline int store_step_err(int r)
+{
+    return r == CLAIMDB_ROW || r == CLAIMDB_DONE ? CLAIMDB_OK : r;
+}
+
 /* ---- environment ---- */
 
 /* Open (flags: CLAIMDB_OPEN_*). An MDB_env is opened once per file and process and shared,
@@ -185,8 +196,10 @@ int store_term_text(store_txn *txn, term_id id, store_text *out);
 /* Iterate terms whose key starts with keyprefix (already normalised, may be empty): each call
  * of store_cursor_next_term gives one id and its display form. */
 int store_terms_open(store_txn *txn, const char *keyprefix, size_t len, store_cursor **out);
-int store_cursor_next_term(store_cursor *c, term_id *id,
-                           store_text *display); /* 1; 0 at end; or minus a CLAIMDB_* code */
+int store_cursor_next_term(store_cursor *c, term_id *id, store_text *display);
+/* As store_cursor_next_term, with the term's key (its own: an alias spelling's key gives the
+ * alias's own term, which store_term_lookup_key resolves to the canonical one). */
+int store_cursor_next_term_key(store_cursor *c, term_id *id, store_text *key, store_text *display);
 
 /* ---- aliases ---- */
 
@@ -237,15 +250,13 @@ int store_cite_count_cur(store_txn *txn, store_cursor **cur, const claim_key *k,
  * (nprefix 0..3; for IDX_POS the order is p, o, s; for IDX_OSP o, s, p). */
 int store_scan_open(store_txn *txn, store_index idx, uint8_t pol, const term_id *prefix,
                     int nprefix, store_cursor **out);
-int store_cursor_next_claim(store_cursor *c,
-                            claim_key *k); /* 1; 0 at end; or minus a CLAIMDB_* code */
+int store_cursor_next_claim(store_cursor *c, claim_key *k);
 /* The citations of one claim in article order (within an article, in slot order). */
 int store_cites_open(store_txn *txn, const claim_key *k, store_cursor **out);
 /* The citations of one claim by one article. */
 int store_cites_open_article(store_txn *txn, const claim_key *k, uint64_t article,
                              store_cursor **out);
-int store_cursor_next_cite(store_cursor *c,
-                           store_citation *out); /* 1; 0 at end; or minus a CLAIMDB_* code */
+int store_cursor_next_cite(store_cursor *c, store_citation *out);
 /* Point a citation cursor (store_cites_open) at another claim's citations, from the start.
  * One cursor for many claims spares an open each; in a read transaction, claims visited in
  * key order are read as one merge, without a seek from the root per claim. */
@@ -255,8 +266,7 @@ int store_cites_retarget(store_cursor *c, const claim_key *k);
  * a claim; prefix[0..nprefix) as for store_scan_open on IDX_SPO. */
 int store_cited_claims_open(store_txn *txn, uint8_t pol, const term_id *prefix, int nprefix,
                             store_cursor **out);
-/* 1 with the next claim and its number of distinct citing articles; 0 at the end; or minus a
- * CLAIMDB_* code. */
+/* CLAIMDB_ROW with the next claim and its number of distinct citing articles. */
 int store_cursor_next_cited(store_cursor *c, claim_key *k, uint64_t *articles);
 /* The claims an article cites (both polarities). */
 int store_article_claims_open(store_txn *txn, uint64_t article, store_cursor **out);
@@ -277,8 +287,7 @@ int store_article_text(store_txn *txn, uint64_t id, store_text *text);
 /* Create or replace the whole record. */
 int store_article_put(store_txn *txn, const store_article *a);
 int store_articles_open(store_txn *txn, store_cursor **out);
-int store_cursor_next_article(store_cursor *c,
-                              store_article *out); /* 1; 0 at end; or minus a CLAIMDB_* code */
+int store_cursor_next_article(store_cursor *c, store_article *out);
 
 /* ---- fact-check reviews (store_review.c) ---- */
 
@@ -294,20 +303,19 @@ int store_review_get_url(store_txn *txn, const char *url, size_t len, store_revi
 int store_review_get(store_txn *txn, uint64_t id, store_review *out);
 /* Every review, in id order (the order they were first stored). */
 int store_reviews_open(store_txn *txn, store_cursor **out);
-int store_cursor_next_review(store_cursor *c,
-                             store_review *out); /* 1; 0 at end; or minus a CLAIMDB_* code */
+int store_cursor_next_review(store_cursor *c, store_review *out);
 /* The ids of the reviews of a triple, in id order. */
 int store_claim_reviews_open(store_txn *txn, const claim_key *k, store_cursor **out);
-int store_cursor_next_review_id(store_cursor *c, uint64_t *id); /* 1; 0; or -CLAIMDB_* */
+int store_cursor_next_review_id(store_cursor *c, uint64_t *id);
 /* The links of polarity pol whose triple's leading positions in s, p, o order equal
  * prefix[0..nprefix) (nprefix 0..3): a range of "claimrev", in s, p, o order, then by review.
  * Each step gives the triple and the review's id. */
 int store_claimrev_scan_open(store_txn *txn, uint8_t pol, const term_id *prefix, int nprefix,
                              store_cursor **out);
-int store_cursor_next_link(store_cursor *c, claim_key *k, uint64_t *id); /* 1; 0; -CLAIMDB_* */
+int store_cursor_next_link(store_cursor *c, claim_key *k, uint64_t *id);
 /* The triples a review is about. */
 int store_review_claims_open(store_txn *txn, uint64_t id, store_cursor **out);
-int store_cursor_next_review_claim(store_cursor *c, claim_key *k); /* 1; 0; or -CLAIMDB_* */
+int store_cursor_next_review_claim(store_cursor *c, claim_key *k);
 
 /* ---- statistics ---- */
 
@@ -315,8 +323,8 @@ int store_cursor_next_review_claim(store_cursor *c, claim_key *k); /* 1; 0; or -
 int store_term_stat(store_txn *txn, uint8_t pol, int role, term_id id, uint64_t *n);
 int store_counts_get(store_txn *txn, store_counts *out);
 /* Only the claim, citation, article and review counts of store_counts (what a planner
- * needs): the other fields are 0. Cheaper: no database sizes, and a read transaction on the snapshot the
- * store last counted reuses that count. */
+ * needs): the other fields are 0. Cheaper: no database sizes, and a read transaction on the
+ * snapshot the store last counted reuses that count. */
 int store_claim_counts(store_txn *txn, store_counts *out);
 
 /* ---- checking ---- */
@@ -329,12 +337,12 @@ int store_check(store_txn *txn, void (*report)(void *ctx, const char *msg), void
                 int64_t *problems, store_counts *found);
 
 /* ---- the text index (store_text.c) ---- */
-#define STORE_TEXT_REVIEW 'r' /* documents: a review's claim_reviewed and title; id: the review's */
+#define STORE_TEXT_REVIEW 'r' /* documents: a review's claim_reviewed and title; id: the review's  \
+                               */
 /* How many documents of that kind are indexed and how many words they hold together. */
 int store_text_stats(store_txn *t, uint8_t kind, uint64_t *docs, uint64_t *words);
 /* The posting list of a stem (as text_tokenize makes it), in document order. */
 int store_postings_open(store_txn *t, uint8_t kind, const char *stem, store_cursor **out);
-/* 1 and the next posting, 0 at the end, -CLAIMDB_* on error. */
 int store_cursor_next_posting(store_cursor *c, uint64_t *doc, uint32_t *tf, uint32_t *dl);
 
 #endif /* CLAIMDB_STORE_H */

@@ -1,6 +1,7 @@
 /* store_env.c — opening and closing stores, the process-wide environment registry, error
  * translation and the counts. */
 #include "store_internal.h"
+#include "try.h"
 
 #include "claimdb.h"
 
@@ -20,7 +21,8 @@ const char *const store_db_names[DB_COUNT] = {
     [DB_POS] = "pos",         [DB_OSP] = "osp",           [DB_CITE] = "cite",
     [DB_ARTCITE] = "artcite", [DB_ARTICLE] = "article",   [DB_ALIAS] = "alias",
     [DB_TSTAT] = "tstat",     [DB_META] = "meta",         [DB_REVIEW] = "review",
-    [DB_REVURL] = "revurl",   [DB_CLAIMREV] = "claimrev", [DB_REVCLAIM] = "revclaim", [DB_TXTPOST] = "txtpost",
+    [DB_REVURL] = "revurl",   [DB_CLAIMREV] = "claimrev", [DB_REVCLAIM] = "revclaim",
+    [DB_TXTPOST] = "txtpost",
 };
 
 /* The registry of open environments. LMDB forbids opening one file twice in a process (its
@@ -331,7 +333,7 @@ static int check_header(store *st, const char *path, int fd, uint64_t size)
     if (psize < 512 || psize > 65536 || (psize & (psize - 1)))
         return store_seterr(st, CLAIMDB_CORRUPT, "%s: damaged (bad page size %u)", path,
                             (unsigned)psize);
-    if ((rc = read_meta(st, path, fd, size, psize, m[1]))) return rc;
+    TRY(rc, read_meta(st, path, fd, size, psize, m[1]));
     if (host_u32(m[1] + META_PSIZE) != psize)
         return store_seterr(st, CLAIMDB_CORRUPT,
                             "%s: damaged (the meta pages disagree on the page size)", path);

@@ -40,8 +40,7 @@ static int doc_stems(store_txn *t, const store_text *texts, int ntexts, token_li
     *w = NULL;
     int rc = CLAIMDB_OK;
     for (int i = 0; i < ntexts && !rc; i++)
-        if (texts[i].ptr && texts[i].len)
-            rc = text_tokenize(t->tk, texts[i].ptr, texts[i].len, l);
+        if (texts[i].ptr && texts[i].len) rc = text_tokenize(t->tk, texts[i].ptr, texts[i].len, l);
     if (!rc && l->n && !(*w = malloc(l->n * sizeof **w))) rc = CLAIMDB_NOMEM;
     if (rc) {
         token_list_free(l);
@@ -162,11 +161,11 @@ int store_cursor_next_posting(store_cursor *c, uint64_t *doc, uint32_t *tf, uint
 {
     MDB_val k, v;
     int r = cur_step(c, &k, &v);
-    if (r <= 0) return r;
+    if (r != CLAIMDB_ROW) return r;
     if (c->db != DB_TXTPOST || k.mv_size != c->plen + 8 || v.mv_size != 8)
-        return -store_seterr(c->t->st, CLAIMDB_CORRUPT, "damaged text index");
+        return store_seterr(c->t->st, CLAIMDB_CORRUPT, "damaged text index");
     *doc = get_u64((const uint8_t *)k.mv_data + c->plen);
     *tf = get_u32(v.mv_data);
     *dl = get_u32((const uint8_t *)v.mv_data + 4);
-    return 1;
+    return CLAIMDB_ROW;
 }

@@ -187,12 +187,12 @@ static int article_cites(store_txn *txn, uint64_t id, cite_copy **out, size_t *c
     store_cursor *cc;
     int rc = store_article_claims_open(txn, id, &cc), r = 0;
     claim_key k;
-    while (rc == CLAIMDB_OK && (r = store_cursor_next_claim(cc, &k)) == 1) {
+    while (rc == CLAIMDB_OK && (r = store_cursor_next_claim(cc, &k)) == CLAIMDB_ROW) {
         store_cursor *cur;
         if ((rc = store_cites_open_article(txn, &k, id, &cur))) break;
         store_citation c;
         int r2;
-        while ((r2 = store_cursor_next_cite(cur, &c)) == 1) {
+        while ((r2 = store_cursor_next_cite(cur, &c)) == CLAIMDB_ROW) {
             if (n == cap) {
                 cap = cap ? cap * 2 : 16;
                 cite_copy *na = realloc(arr, cap * sizeof *na);
@@ -206,10 +206,10 @@ static int article_cites(store_txn *txn, uint64_t id, cite_copy **out, size_t *c
             n++;
         }
         store_cursor_close(cur);
-        if (!rc && r2 < 0) rc = -r2;
+        if (!rc) rc = store_step_err(r2);
     }
     store_cursor_close(cc);
-    if (!rc && r < 0) rc = -r;
+    if (!rc) rc = store_step_err(r);
     *out = arr;
     *count = n;
     return rc;

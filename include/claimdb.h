@@ -354,6 +354,47 @@ void claimdb_interrupt(claimdb *db);
  * a whole one ("CHECK a b c; CHECK") — a REPL's continuation test. NULL gives 0. */
 int claimdb_complete(const char *text);
 
+/** @defgroup warnings Warnings of a statement
+ * A warning is not an error: the statement runs and its rows are right, but what it asked for
+ * is probably not what was meant. The library never prints them: a program reads them after
+ * the statement has run. Today one kind is given: a subject, predicate or object of a CHECK,
+ * EVIDENCE or FIND pattern (written or bound) that is in no claim of the database,
+ * "\"Talibn\" is not in the database; did you mean \"Taliban\"?" ("is in no claim of the
+ * database" for a term whose claims are all retracted, said only when the database holds no
+ * fact-check review: a review's triple need not be a claim, and CHECK shows its reviews).
+ *
+ * The suggestion is the nearest spelling (edit distance with transpositions on the folded
+ * key: at most 1 for keys of up to 4 bytes, 2 up to 8, 3 beyond; keys over 64 bytes get none)
+ * of a term or alias that is in a claim. The search is made only for a term that is in no
+ * claim and is bounded whatever the size of the database: it reads at most 1024 dictionary
+ * keys sharing the term's first three characters and 4096 sharing its first character, so a
+ * misspelt first character gets no suggestion.
+ * @{ */
+
+/** Return how many warnings the statement's run has given so far (0 for NULL). They are
+ * forgotten when it runs again (its first claimdb_step() after prepare or reset). */
+int claimdb_warning_count(claimdb_stmt *stmt);
+
+/** Return warning i (0-based) of stmt, or NULL when out of range.
+ * @param[out] offset may be NULL; else set to the byte offset, in the text given to
+ *  claimdb_prepare(), of what the warning is about (-1: no position).
+ * @note Valid until the statement is reset, run again or finalized. */
+const char *claimdb_warning(claimdb_stmt *stmt, int i, int *offset);
+
+#define CLAIMDB_TERM_ABSENT 0 /**< no term of the database has this spelling */
+#define CLAIMDB_TERM_LIVE 1   /**< a term of at least one claim */
+#define CLAIMDB_TERM_DEAD 2   /**< a term that no claim holds (any more) */
+#define CLAIMDB_TERM_ALIAS 3  /**< an alias spelling of another term (ALIAS) */
+
+/** Tell what a spelling names in db, as ClaimQL matches terms (case and white space folded):
+ * a program's completion offers the live terms only.
+ * @param[out] state one of CLAIMDB_TERM_*.
+ * @return CLAIMDB_OK, CLAIMDB_ERROR (not a valid term: invalid UTF-8, only white space),
+ *  CLAIMDB_TOOBIG, CLAIMDB_IOERR, CLAIMDB_NOMEM, CLAIMDB_MISUSE (a NULL argument). */
+int claimdb_term_state(claimdb *db, const char *text, int len, int *state);
+
+/** @} */
+
 /** Return the number of ClaimQL keywords. */
 int claimdb_keyword_count(void);
 /** Return keyword i (upper case, static), or NULL when out of range. */

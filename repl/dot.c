@@ -234,12 +234,19 @@ static int cmd_import(shell *sh, int argc, char **argv, buf *err)
         free(files);
         return usage(argv[0], err);
     }
-    if (shell_db(sh, 1)) {
-        free(files);
-        return 1;
+    /* a dry run does not create the database: it runs in a scratch one */
+    char *scratch = NULL;
+    claimdb *db = NULL;
+    if (!sh->db && o.dry_run && sh->create_on_write && access(sh->db_path, F_OK) != 0) {
+        if (import_scratch_open(&db, &scratch)) rc = 1;
+    } else if (shell_db(sh, 1)) {
+        rc = 1;
+    } else {
+        db = sh->db;
     }
-    for (int i = 0; i < nfiles; i++)
-        if (import_file(sh->db, files[i], &o) != 0) rc = 1;
+    for (int i = 0; i < nfiles && db; i++)
+        if (import_file(db, files[i], &o) != 0) rc = 1;
+    if (scratch) import_scratch_close(db, scratch);
     free(files);
     return rc;
 }
@@ -267,7 +274,8 @@ static int cmd_export(shell *sh, int argc, char **argv, buf *err)
     const char *path = files[0];
     free(files);
     if (shell_db(sh, 0)) return 1;
-    if (o.format < 0) o.format = format_from_path(path);
+    if (o.format < 0)
+        o.format = strcmp(path, "-") ? format_from_path(path) : export_default_format(sh->out);
     if (o.format == FORMAT_LIAR || o.format == FORMAT_CLAIMSKG) {
         buf_printf(err, "%s is a format to import, not to export", format_name(o.format));
         return 1;

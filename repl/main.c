@@ -69,12 +69,13 @@ static const char usage_subcommands[] =
     "  TSV; each file in one transaction ('-': standard input, needs --format).\n"
     "      --format F        tsv, jsonl, nquads, claimreview, claimskg or liar, when the file\n"
     "                        name does not tell\n"
-    "      --dry-run         check the files, store nothing\n"
+    "      --dry-run         check the files, store nothing (a new DB is not created)\n"
     "      --base IRI        N-Quads IRI base (default urn:claimdb:)\n"
     "      --ratings FILE    more rating labels (label TAB verdict); also $CLAIMDB_RATINGS\n"
     "      --timeout MS      how long to wait for another writer (default 5000)\n"
     "export: write every alias, article, citation and review, in a stable order.\n"
-    "      --format F        tsv, jsonl, nquads or claimreview (or from the -o file name)\n"
+    "      --format F        tsv, jsonl, nquads or claimreview (default: from the -o file\n"
+    "                        name; to a terminal tsv, else jsonl, which holds everything)\n"
     "  -o, --output FILE     write to FILE instead of standard output\n"
     "      --base IRI        N-Quads IRI base (default urn:claimdb:)\n"
     "check: verify the file's structure and that its indexes, statistics and counters\n"
@@ -228,22 +229,26 @@ static int cmd_import(int argc, char **argv)
         return usage_error("%s", "import needs a database and at least one file");
     }
     claimdb *db = NULL;
+    char *scratch = NULL;
     busy_note note = {dbpath, timeout_ms, 0};
-    if (open_db(dbpath, CLAIMDB_OPEN_CREATE, &note, &db)) {
+    if (o.dry_run && access(dbpath, F_OK) != 0 ? import_scratch_open(&db, &scratch)
+                                               : open_db(dbpath, CLAIMDB_OPEN_CREATE, &note, &db)) {
         free(files);
-        return 1;
-    }
-    if (ratings && claimdb_ratings_load(db, ratings) != CLAIMDB_OK) {
-        diag("claimdb: %s\n", claimdb_errmsg_text(db));
-        free(files);
-        claimdb_close(db);
         return 1;
     }
     int rc = 0;
+    if (ratings && claimdb_ratings_load(db, ratings) != CLAIMDB_OK) {
+        diag("claimdb: %s\n", claimdb_errmsg_text(db));
+        nfiles = 0;
+        rc = 1;
+    }
     for (int i = 0; i < nfiles; i++)
         if (import_file(db, files[i], &o) != 0) rc = 1;
     free(files);
-    claimdb_close(db);
+    if (scratch)
+        import_scratch_close(db, scratch);
+    else
+        claimdb_close(db);
     return rc;
 }
 
@@ -279,8 +284,12 @@ static int cmd_export(int argc, char **argv)
     if (!dbpath) return usage_error("%s", "export needs a database");
     if (o.format < 0 && outpath) o.format = format_from_path(outpath);
     if (o.format == FORMAT_LIAR || o.format == FORMAT_CLAIMSKG) o.format = -1;
+    if (o.format < 0 && (!outpath || !strcmp(outpath, "-")))
+        o.format = export_default_format(stdout);
     if (o.format < 0)
-        return usage_error("%s", "export needs --format tsv, jsonl, nquads or claimreview");
+        return usage_error("cannot tell the format of %s from its name: give --format tsv, jsonl, "
+                           "nquads or claimreview",
+                           outpath);
     claimdb *db = NULL;
     if (open_db(dbpath, CLAIMDB_OPEN_READONLY, NULL, &db)) return 1;
     FILE *out = stdout;

@@ -67,9 +67,9 @@ static int count_reviews_of(store_txn *t, const claim_key *k)
     assert_int_equal(store_claim_reviews_open(t, k, &c), CLAIMDB_OK);
     uint64_t id;
     int n = 0, r;
-    while ((r = store_cursor_next_review_id(c, &id)) == 1)
+    while ((r = store_cursor_next_review_id(c, &id)) == CLAIMDB_ROW)
         n++;
-    assert_int_equal(r, 0);
+    assert_int_equal(r, CLAIMDB_DONE);
     store_cursor_close(c);
     return n;
 }

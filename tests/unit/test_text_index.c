@@ -102,10 +102,10 @@ static char *postings(store_txn *t, const char *stem)
     uint64_t doc;
     uint32_t tf, dl;
     int r;
-    while ((r = store_cursor_next_posting(c, &doc, &tf, &dl)) == 1)
+    while ((r = store_cursor_next_posting(c, &doc, &tf, &dl)) == CLAIMDB_ROW)
         snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%llu:%u:%u", buf[0] ? " " : "",
                  (unsigned long long)doc, tf, dl);
-    assert_int_equal(r, 0);
+    assert_int_equal(r, CLAIMDB_DONE);
     store_cursor_close(c);
     return buf;
 }
