@@ -529,6 +529,7 @@ static void test_differential(void **state)
            nonempty_rows, ordered, limited, aggregates, withouts, filters, redrawn_empty, redrawn,
            now() - t0);
     fflush(stdout);
+    free(q.text.p);
     if (d->flag_errors)
         fail_msg("%ld claimdb_assert flag mismatch(es) (seed %" PRIu64 "), the first: %s",
                  d->flag_errors, d->opt_seed, d->flag_error);
