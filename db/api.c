@@ -231,93 +231,19 @@ int claimdb_prepare(claimdb *db, const char *text, int len, claimdb_stmt **out, 
     stmt->next = db->stmts;
     if (db->stmts) db->stmts->prev = stmt;
     db->stmts = stmt;
-    /* Columns are known before the first step for statements with a fixed shape. */
-    if (ast->kind == STMT_FIND) {
-        const ast_find *f = &ast->u.find;
-        const char **names = malloc((f->nitems ? f->nitems : 1) * sizeof *names);
-        if (!names) {
-            claimdb_finalize(stmt);
-            return db_error(db, CLAIMDB_NOMEM, "out of memory");
-        }
-        for (size_t i = 0; i < f->nitems; i++)
-            names[i] = f->items[i].name;
-        rc = stmt_set_columns(stmt, (int)f->nitems, names);
-        free(names);
-        if (rc != CLAIMDB_OK) {
-            claimdb_finalize(stmt);
-            return db_error(db, rc, "out of memory");
-        }
-    } else {
-        /* The other statements set their columns when they start; start them dry to learn
-         * the shape would need a transaction, so their fixed column lists live with them. */
-        static const char *const explain[] = {"step", "pattern", "index", "bound", "estimate"};
-        static const char *const articles[] = {"id",  "title",  "outlet",       "date",
-                                               "url", "author", "duplicate_of", "claims"};
-        static const char *const article[] = {"id",     "title",        "outlet", "date", "url",
-                                              "author", "duplicate_of", "claims", "text"};
-        static const char *const preds[] = {"predicate", "claims"};
-        static const char *const aliases[] = {"alias", "term"};
-        static const char *const stats[] = {"name", "value"};
-        static const char *const terms[] = {"term"};
-        static const char *const unplaced[] = {"article", "subject",  "predicate",
-                                               "object",  "polarity", "quote"};
-        const char *const *cols = NULL;
-        int ncols = 0;
-#define COLS(a) (cols = (a), ncols = (int)(sizeof(a) / sizeof((a)[0])))
-        switch (ast->kind) {
-        case STMT_EVIDENCE:
-            cols = evidence_columns;
-            ncols = EVIDENCE_COLUMNS;
-            break;
-        case STMT_CHECK:
-            cols = check_columns;
-            ncols = ast->u.claim.reviews ? CHECK_ALL_COLUMNS : CHECK_COLUMNS;
-            break;
-
-        case STMT_EXPLAIN:
-            COLS(explain);
-            break;
-        case STMT_SIMILAR:
-            cols = similar_columns;
-            ncols = SIMILAR_COLUMNS;
-            break;
-        case STMT_SHOW:
-            switch (ast->u.show.kind) {
-            case SHOW_ARTICLES:
-                COLS(articles);
-                break;
-            case SHOW_PREDICATES:
-                COLS(preds);
-                break;
-            case SHOW_ALIASES:
-                COLS(aliases);
-                break;
-            case SHOW_STATS:
-                COLS(stats);
-                break;
-            case SHOW_TERMS:
-                COLS(terms);
-                break;
-            case SHOW_ARTICLE:
-                COLS(article);
-                break;
-            case SHOW_QUOTES_NOT_FOUND:
-                COLS(unplaced);
-                break;
-            case SHOW_REVIEWS:
-                cols = review_columns;
-                ncols = REVIEW_COLUMNS;
-                break;
-            }
-            break;
-        default:
-            break;
-        }
-#undef COLS
-        if (ncols && stmt_set_columns(stmt, ncols, cols) != CLAIMDB_OK) {
-            claimdb_finalize(stmt);
-            return db_error(db, CLAIMDB_NOMEM, "out of memory");
-        }
+    /* Columns are known before the first step: fixed by the kind, or read off the AST. */
+    const stmt_kind *kind = stmt_kind_of(ast);
+    if (!kind) {
+        claimdb_finalize(stmt);
+        return db_error(db, CLAIMDB_MISUSE, "a statement the engine does not know");
+    }
+    stmt->kind = kind;
+    rc = kind->shape      ? kind->shape(stmt)
+         : kind->ncolumns ? stmt_set_columns(stmt, kind->ncolumns, kind->columns)
+                          : CLAIMDB_OK;
+    if (rc != CLAIMDB_OK) {
+        claimdb_finalize(stmt);
+        return rc == CLAIMDB_NOMEM ? db_error(db, rc, "out of memory") : rc;
     }
     *out = stmt;
     return CLAIMDB_OK;
@@ -483,22 +409,6 @@ int claimdb_clear_bindings(claimdb_stmt *stmt)
 
 /* ---- stepping ---- */
 
-static bool stmt_writes(const ast_stmt *ast)
-{
-    switch (ast->kind) {
-    case STMT_ASSERT:
-    case STMT_RETRACT:
-    case STMT_ARTICLE:
-    case STMT_ALIAS:
-    case STMT_REVIEW:
-    case STMT_RETRACT_REVIEW:
-        return true;
-    default:
-        return false;
-    }
-}
-
-/* Run a write statement: in the explicit transaction under a savepoint, else in its own. */
 /* Before a write in the explicit transaction, finish the handle's statements that are still
  * reading in it, so that none of them sees the write (or loops on its own derived claims). */
 static int freeze_readers(claimdb *db, claimdb_stmt *self)
@@ -511,6 +421,7 @@ static int freeze_readers(claimdb *db, claimdb_stmt *self)
     return CLAIMDB_OK;
 }
 
+/* Run a write statement: in the explicit transaction under a savepoint, else in its own. */
 static int step_write(claimdb_stmt *stmt)
 {
     claimdb *db = stmt->db;
@@ -521,7 +432,7 @@ static int step_write(claimdb_stmt *stmt)
         if ((rc = freeze_readers(db, stmt)) != CLAIMDB_OK) return rc;
         if ((rc = store_savepoint(db->txn)) != CLAIMDB_OK) return db_store_error(db, rc);
         stmt->txn = db->txn;
-        rc = write_exec(stmt);
+        rc = stmt->kind->run(stmt);
         stmt->txn = NULL;
         if (rc != CLAIMDB_OK) {
             store_savepoint_rollback(db->txn);
@@ -533,7 +444,7 @@ static int step_write(claimdb_stmt *stmt)
     store_txn *txn;
     if ((rc = store_begin(db->st, true, &txn)) != CLAIMDB_OK) return db_store_error(db, rc);
     stmt->txn = txn;
-    rc = write_exec(stmt);
+    rc = stmt->kind->run(stmt);
     stmt->txn = NULL;
     if (rc != CLAIMDB_OK) {
         store_abort(txn);
@@ -541,51 +452,6 @@ static int step_write(claimdb_stmt *stmt)
     }
     if ((rc = store_commit(txn)) != CLAIMDB_OK) return db_store_error(db, rc);
     return CLAIMDB_OK;
-}
-
-static bool other_running(claimdb *db, claimdb_stmt *self)
-{
-    for (claimdb_stmt *s = db->stmts; s; s = s->next)
-        if (s != self && s->state == ST_RUNNING && s->txn && s->txn == db->txn) return true;
-    return false;
-}
-
-static int step_transaction(claimdb_stmt *stmt)
-{
-    claimdb *db = stmt->db;
-    int rc;
-    switch (stmt->ast->kind) {
-    case STMT_BEGIN:
-        if (db->txn)
-            return stmt_error_at(stmt, CLAIMDB_ERROR, stmt->ast->loc.off,
-                                 "a transaction is already open");
-        if (db->flags & CLAIMDB_OPEN_READONLY)
-            return db_error(db, CLAIMDB_READONLY, "the database is open read-only");
-        if ((rc = store_begin(db->st, true, &db->txn)) != CLAIMDB_OK) {
-            db->txn = NULL;
-            return db_store_error(db, rc);
-        }
-        return CLAIMDB_OK;
-    case STMT_COMMIT:
-    case STMT_ROLLBACK:
-        if (!db->txn)
-            return stmt_error_at(stmt, CLAIMDB_ERROR, stmt->ast->loc.off, "no transaction is open");
-        if (other_running(db, stmt))
-            return stmt_error_at(stmt, CLAIMDB_ERROR, stmt->ast->loc.off,
-                                 "a statement is still reading in this transaction: "
-                                 "finish or reset it first");
-        if (stmt->ast->kind == STMT_ROLLBACK) {
-            store_abort(db->txn);
-            db->txn = NULL;
-            return CLAIMDB_OK;
-        }
-        rc = store_commit(db->txn);
-        db->txn = NULL;
-        if (rc != CLAIMDB_OK) return db_store_error(db, rc);
-        return CLAIMDB_OK;
-    default:
-        return CLAIMDB_OK;
-    }
 }
 
 static int start_reader(claimdb_stmt *stmt)
@@ -602,22 +468,7 @@ static int start_reader(claimdb_stmt *stmt)
         }
         stmt->own_txn = true;
     }
-    switch (stmt->ast->kind) {
-    case STMT_FIND:
-        return find_start(stmt, &stmt->ex);
-    case STMT_EXPLAIN:
-        return explain_start(stmt, &stmt->ex);
-    case STMT_EVIDENCE:
-        return evidence_start(stmt, &stmt->ex);
-    case STMT_CHECK:
-        return check_start(stmt, &stmt->ex);
-    case STMT_SHOW:
-        return show_start(stmt, &stmt->ex);
-    case STMT_SIMILAR:
-        return similar_start(stmt, &stmt->ex);
-    default:
-        return db_error(db, CLAIMDB_MISUSE, "not a reading statement");
-    }
+    return stmt->kind->start(stmt, &stmt->ex);
 }
 
 int claimdb_step(claimdb_stmt *stmt)
@@ -634,9 +485,8 @@ int claimdb_step(claimdb_stmt *stmt)
         db->interrupted = 0;
         db_clear_error(db);
         stmt_clear_warnings(stmt);
-        if (stmt_writes(stmt->ast) || stmt->ast->kind == STMT_BEGIN ||
-            stmt->ast->kind == STMT_COMMIT || stmt->ast->kind == STMT_ROLLBACK) {
-            rc = stmt_writes(stmt->ast) ? step_write(stmt) : step_transaction(stmt);
+        if (stmt->kind->mode != MODE_READ) {
+            rc = stmt->kind->mode == MODE_WRITE ? step_write(stmt) : stmt->kind->run(stmt);
             stmt->state = rc == CLAIMDB_OK ? ST_DONE : ST_FAILED;
             return rc == CLAIMDB_OK ? CLAIMDB_DONE : rc;
         }

@@ -71,7 +71,7 @@ typedef struct binding {
 
 typedef enum stmt_state { ST_READY, ST_RUNNING, ST_DONE, ST_FAILED } stmt_state;
 
-typedef struct exec exec; /* a running statement's iterator (find.c, inspect.c, rowset.c) */
+typedef struct exec exec; /* a running statement's row source (stmt_kind.start) */
 
 #define STMT_MAX_WARNINGS 16 /* per run: a statement names only so many terms */
 
@@ -85,6 +85,7 @@ struct claimdb_stmt {
     stmt_state state;
     store_txn *txn; /* the transaction the statement reads in (own or the db's explicit one) */
     bool own_txn;
+    const struct stmt_kind *kind; /* kinds.c */
     exec *ex;
     int ncols;
     const char **colnames; /* point into the AST, or static strings */
@@ -170,20 +171,41 @@ int like_match(const char *pattern, size_t plen, const char *s, size_t n, bool *
 /* The literal prefix of a LIKE pattern (bytes before the first % or _). */
 size_t like_prefix(const char *pattern, size_t plen);
 
-/* ---- statements ---- */
+/* ---- statement kinds (kinds.c) ---- */
 
-int find_start(claimdb_stmt *stmt, exec **out);     /* find.c */
-int explain_start(claimdb_stmt *stmt, exec **out);  /* find.c */
-int write_exec(claimdb_stmt *stmt);                 /* write.c: ASSERT RETRACT ARTICLE ALIAS */
-int evidence_start(claimdb_stmt *stmt, exec **out); /* inspect.c */
+/* How a statement kind is stepped. */
+typedef enum stmt_mode {
+    MODE_READ = 1, /* start() opens a row source in a read snapshot or the explicit transaction */
+    MODE_WRITE,    /* run() writes, in its own write transaction or under a savepoint */
+    MODE_TXN,      /* run() begins or ends the explicit transaction (transaction.c) */
+} stmt_mode;
+
+/* What the API needs to prepare and step one kind of statement. Each kind's file defines its
+ * row (stmt_evidence in inspect.c, ...) beside the code the row names, with its result
+ * columns; kinds.c indexes the rows by ast_stmt_kind. */
+typedef struct stmt_kind {
+    stmt_mode mode;
+    /* The result columns, known at prepare (NULL and 0: none). */
+    const char *const *columns;
+    int ncolumns;
+    /* For columns that depend on the statement (FIND's items, CHECK … REVIEWS, SHOW's
+     * object): set them with stmt_set_columns. NULL: the fixed list above. */
+    int (*shape)(claimdb_stmt *stmt);
+    int (*start)(claimdb_stmt *stmt, exec **out); /* MODE_READ */
+    int (*run)(claimdb_stmt *stmt);               /* MODE_WRITE, MODE_TXN */
+} stmt_kind;
+
+/* The row of a statement's kind, or NULL for a kind without one. */
+const stmt_kind *stmt_kind_of(const ast_stmt *ast);
+
+/* The number of elements of an array. */
+#define COUNT_OF(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/* EVIDENCE's columns (inspect.c): a citation's, or a review's (evidence_reviews). */
 #define EVIDENCE_COLUMNS 16
-extern const char *const evidence_columns[EVIDENCE_COLUMNS];
-/* CHECK's nine columns; CHECK … REVIEWS adds CHECK_REVIEW_COLUMNS more. */
+/* CHECK's nine columns; CHECK … REVIEWS adds CHECK_REVIEW_COLUMNS more (check_review_values). */
 #define CHECK_COLUMNS 9
-#define CHECK_ALL_COLUMNS 13
-extern const char *const check_columns[CHECK_ALL_COLUMNS];
-int check_start(claimdb_stmt *stmt, exec **out);
-int show_start(claimdb_stmt *stmt, exec **out);
+#define CHECK_REVIEW_COLUMNS 4
 
 /* ---- text (text.c) ---- */
 
@@ -213,22 +235,16 @@ int write_review(claimdb *db, store_txn *txn, const review_in *in, int *added);
 /* claimdb_review_put()'s struct as a review_in; CLAIMDB_MISUSE for a partial triple or a
  * negative appearance. */
 int review_from_api(const claimdb_review *a, review_in *in);
-int review_exec(claimdb_stmt *stmt); /* REVIEW, RETRACT REVIEW */
 /* The handle's rating table, built on first use (CLAIMDB_ERROR when $CLAIMDB_RATINGS names a
  * file that cannot be read or has a bad line). */
 int db_ratings(claimdb *db, struct ratings **out);
-/* SIMILAR (similar.c): kind, ref, text, score, verdict. */
-#define SIMILAR_COLUMNS 5
-extern const char *const similar_columns[SIMILAR_COLUMNS];
-int similar_start(claimdb_stmt *stmt, exec **out);
-
+/* SHOW REVIEWS (review.c): its columns, and its rows into rs. */
 #define REVIEW_COLUMNS 21
 extern const char *const review_columns[REVIEW_COLUMNS];
 typedef struct rowset rowset;
 int show_reviews(claimdb_stmt *stmt, rowset *rs);
 /* CHECK's review columns (reviews, reviewers, latest_verdict, reviewers_disagree) for the
  * triple k (NULL: none); *mem holds texts the values point at until the caller frees it. */
-#define CHECK_REVIEW_COLUMNS 4
 int check_review_values(claimdb_stmt *stmt, const claim_key *k, value out[CHECK_REVIEW_COLUMNS],
                         char **mem);
 /* EVIDENCE's review rows of both polarities of k's triple. */

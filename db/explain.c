@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+static const char *const columns[] = {"step", "pattern", "index", "bound", "estimate"};
+
 static void term_text(char *buf, size_t cap, const ast_term *t)
 {
     switch (t->kind) {
@@ -63,8 +65,8 @@ static int explain_step(claimdb_stmt *stmt, rowset *rs, const step_plan *sp, int
         snprintf(idx, sizeof idx, "%s%s", sp->reviewed ? "REVIEWS" : idx_name(sp->idx),
                  sp->nprefix ? " prefix" : " full scan");
     }
-    value row[5] = {v_int(n), v_cstr(pat), v_cstr(idx), v_cstr(bound),
-                    v_int((int64_t)(sp->est + 0.5))};
+    value row[COUNT_OF(columns)] = {v_int(n), v_cstr(pat), v_cstr(idx), v_cstr(bound),
+                                    v_int((int64_t)(sp->est + 0.5))};
     (void)stmt;
     return rowset_add(rs, row);
 }
@@ -89,15 +91,15 @@ static int explain_filter(claimdb_stmt *stmt, rowset *rs, const char *head, ast_
         text[len++] = c;
     }
     text[len] = '\0';
-    value row[5] = {v_int(n), v_cstr(text), v_cstr(index), v_cstr("-"), v_null()};
+    value row[COUNT_OF(columns)] = {v_int(n), v_cstr(text), v_cstr(index), v_cstr("-"), v_null()};
     return rowset_add(rs, row);
 }
 
-int explain_start(claimdb_stmt *stmt, exec **out)
+static int explain_start(claimdb_stmt *stmt, exec **out)
 {
     find_exec *fx = NULL;
     int rc = find_open(stmt, &stmt->ast->u.find, true, &fx);
-    rowset *rs = rc == CLAIMDB_OK ? rowset_new(5) : NULL;
+    rowset *rs = rc == CLAIMDB_OK ? rowset_new(COUNT_OF(columns)) : NULL;
     if (rc == CLAIMDB_OK && !rs) rc = db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
     for (size_t i = 0; rc == CLAIMDB_OK && i < fx->pl.nsteps; i++) {
         int64_t n = (int64_t)i + 1;
@@ -117,8 +119,8 @@ int explain_start(claimdb_stmt *stmt, exec **out)
             snprintf(what, sizeof what, "COUNT ON ?%s", fx->f->vars[slot].name);
         else
             snprintf(what, sizeof what, "COUNT ON nothing shared");
-        value row[5] = {v_int((int64_t)fx->pl.nsteps + 1), v_cstr(what), v_cstr("hash count"),
-                        v_cstr("-"), v_null()};
+        value row[COUNT_OF(columns)] = {v_int((int64_t)fx->pl.nsteps + 1), v_cstr(what),
+                                        v_cstr("hash count"), v_cstr("-"), v_null()};
         if ((rc = rowset_add(rs, row)) == CLAIMDB_NOMEM)
             rc = db_error(stmt->db, rc, "out of memory");
     }
@@ -142,3 +144,6 @@ int explain_start(claimdb_stmt *stmt, exec **out)
     }
     return rowset_exec(rs, out);
 }
+
+const stmt_kind stmt_explain = {
+    .mode = MODE_READ, .columns = columns, .ncolumns = COUNT_OF(columns), .start = explain_start};

@@ -327,7 +327,7 @@ int find_open(claimdb_stmt *stmt, const ast_find *f, bool explain, find_exec **o
     return CLAIMDB_OK;
 }
 
-int find_start(claimdb_stmt *stmt, exec **out)
+static int find_start(claimdb_stmt *stmt, exec **out)
 {
     find_exec *fx = NULL;
     int rc = find_open(stmt, &stmt->ast->u.find, false, &fx);
@@ -338,3 +338,18 @@ int find_start(claimdb_stmt *stmt, exec **out)
     *out = &fx->base;
     return CLAIMDB_OK;
 }
+
+/* FIND's columns are its items, named in the statement. */
+static int find_shape(claimdb_stmt *stmt)
+{
+    const ast_find *f = &stmt->ast->u.find;
+    const char **names = malloc((f->nitems ? f->nitems : 1) * sizeof *names);
+    if (!names) return CLAIMDB_NOMEM;
+    for (size_t i = 0; i < f->nitems; i++)
+        names[i] = f->items[i].name;
+    int rc = stmt_set_columns(stmt, (int)f->nitems, names);
+    free(names);
+    return rc;
+}
+
+const stmt_kind stmt_find = {.mode = MODE_READ, .shape = find_shape, .start = find_start};

@@ -320,10 +320,8 @@ static int exec_retract_review(claimdb_stmt *stmt)
     return rc == CLAIMDB_OK || rc == CLAIMDB_NOTFOUND ? CLAIMDB_OK : db_store_error(stmt->db, rc);
 }
 
-int review_exec(claimdb_stmt *stmt)
-{
-    return stmt->ast->kind == STMT_REVIEW ? exec_review(stmt) : exec_retract_review(stmt);
-}
+const stmt_kind stmt_review = {.mode = MODE_WRITE, .run = exec_review};
+const stmt_kind stmt_retract_review = {.mode = MODE_WRITE, .run = exec_retract_review};
 
 /* ---- reading ---- */
 

@@ -37,7 +37,7 @@
  * gave MAP@5 0.8466 and 20 gave 0.8459 at half the time (1.5 ms a query against 3.6). */
 #define RERANK_POOL 20
 
-const char *const similar_columns[SIMILAR_COLUMNS] = {"kind", "ref", "text", "score", "verdict"};
+static const char *const columns[] = {"kind", "ref", "text", "score", "verdict"};
 
 /* Scores by document: open addressing over document ids (never 0). */
 typedef struct acc {
@@ -228,7 +228,7 @@ static int rerank(store_txn *txn, const char *q, size_t qn, hit *h, size_t pool,
     return rc;
 }
 
-int similar_start(claimdb_stmt *stmt, exec **out)
+static int similar_start(claimdb_stmt *stmt, exec **out)
 {
     const ast_similar_stmt *s = &stmt->ast->u.similar;
     const char *q;
@@ -261,9 +261,9 @@ int similar_start(claimdb_stmt *stmt, exec **out)
         if (score < min) break;
         store_review r;
         if ((rc = store_review_get(stmt->txn, h[i].id, &r))) break;
-        value row[SIMILAR_COLUMNS] = {v_cstr("review"), v_text(r.url.ptr, r.url.len),
-                                      v_text(r.text.ptr, r.text.len), v_real(score),
-                                      v_cstr(verdict_name(r.verdict))};
+        value row[COUNT_OF(columns)] = {v_cstr("review"), v_text(r.url.ptr, r.url.len),
+                                        v_text(r.text.ptr, r.text.len), v_real(score),
+                                        v_cstr(verdict_name(r.verdict))};
         rc = rowset_add(rs, row);
     }
     free(h);
@@ -275,3 +275,6 @@ int similar_start(claimdb_stmt *stmt, exec **out)
     }
     return rowset_exec(rs, out);
 }
+
+const stmt_kind stmt_similar = {
+    .mode = MODE_READ, .columns = columns, .ncolumns = COUNT_OF(columns), .start = similar_start};

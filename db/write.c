@@ -348,21 +348,7 @@ static int exec_alias(claimdb_stmt *stmt)
     return stmt_error_at(stmt, rc, a->alias.loc.off, "%s", m && *m ? m : claimdb_strerror(rc));
 }
 
-int write_exec(claimdb_stmt *stmt)
-{
-    switch (stmt->ast->kind) {
-    case STMT_ASSERT:
-        return exec_assert(stmt);
-    case STMT_RETRACT:
-        return exec_retract(stmt);
-    case STMT_ARTICLE:
-        return exec_article(stmt);
-    case STMT_ALIAS:
-        return exec_alias(stmt);
-    case STMT_REVIEW:
-    case STMT_RETRACT_REVIEW:
-        return review_exec(stmt);
-    default:
-        return db_error(stmt->db, CLAIMDB_MISUSE, "not a writing statement");
-    }
-}
+const stmt_kind stmt_assert = {.mode = MODE_WRITE, .run = exec_assert};
+const stmt_kind stmt_retract = {.mode = MODE_WRITE, .run = exec_retract};
+const stmt_kind stmt_article = {.mode = MODE_WRITE, .run = exec_article};
+const stmt_kind stmt_alias = {.mode = MODE_WRITE, .run = exec_alias};
