@@ -152,10 +152,17 @@ int stmt_value_uint(claimdb_stmt *stmt, const ast_value *v, const char *what, ui
 int stmt_value_real(claimdb_stmt *stmt, const ast_value *v, const char *what, double *out);
 int stmt_value_text(claimdb_stmt *stmt, const ast_value *v, const char *what, const char **s,
                     size_t *n, char *numbuf, size_t numbufsz);
-bool date_valid(const char *s, size_t n);
 /* A time (seconds since 1970) as "YYYY-MM-DDTHH:MM:SSZ" in buf; the length, 0 if it does not
  * fit or the time is out of range. */
 size_t format_utc(int64_t t, char *buf, size_t bufsz);
+
+/* ---- dates and reals as text (scalar.c) ---- */
+
+/* Whether s[0..n) is a date YYYY-MM-DD that exists (claimdb_date_valid). */
+bool date_valid(const char *s, size_t n);
+/* A real as the library prints it (claimdb_real_digits) into buf; the length, truncated to
+ * fit. */
+size_t real_text(double r, char *buf, size_t bufsz);
 
 /* ---- values (value.c) ---- */
 

@@ -395,6 +395,17 @@ int claimdb_term_state(claimdb *db, const char *text, int len, int *state);
 
 /** @} */
 
+/** Return 1 when text[0..len) is an ISO 8601 calendar date YYYY-MM-DD that exists (leap
+ * years counted; year 0000 allowed), else 0 — the rule for every date the library stores or
+ * parses (len < 0: up to the NUL). NULL gives 0. */
+int claimdb_date_valid(const char *text, int len);
+
+/** Return the precision with which "%.*g" prints value as the library prints reals (in
+ * claimdb_column_text and the statement printer): the shortest text that reads back as the
+ * same double, so 0.1 gives "0.1". 15 when 15 or fewer digits read back (%g drops the
+ * trailing zeros), else 16 or 17. */
+int claimdb_real_digits(double value);
+
 /** Return the number of ClaimQL keywords. */
 int claimdb_keyword_count(void);
 /** Return keyword i (upper case, static), or NULL when out of range. */

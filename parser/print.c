@@ -3,6 +3,7 @@
  * tests (parse -> print -> parse gives the same print) and for messages that quote a statement.
  */
 #include "ast_build.h"
+#include "claimdb.h"
 #include "keywords.h"
 
 #include <stdarg.h>
@@ -129,10 +130,7 @@ static void put_term(buf *b, const ast_term *t)
 static void put_real(buf *b, double r)
 {
     char tmp[40];
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(tmp, sizeof tmp, "%.*g", prec, r);
-        if (strtod(tmp, NULL) == r) break;
-    }
+    snprintf(tmp, sizeof tmp, "%.*g", claimdb_real_digits(r), r);
     puts_(b, tmp);
     if (!strpbrk(tmp, ".eEn")) puts_(b, ".0");
 }

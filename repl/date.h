@@ -2,7 +2,7 @@
 #ifndef CLAIMDB_REPL_DATE_H
 #define CLAIMDB_REPL_DATE_H
 
-/* Whether s is an ISO 8601 calendar date YYYY-MM-DD that exists. */
+/* Whether s is an ISO 8601 calendar date YYYY-MM-DD that exists: the library's rule. */
 int valid_date(const char *s);
 
 /* Seconds since an arbitrary start (monotonic). */

@@ -103,18 +103,27 @@ static int cmd_help(shell *sh, int argc, char **argv, buf *err)
     for (size_t i = 0; i < ncommands; i++) {
         const dot_cmd *c = &commands[i];
         if (argc > 1 && strcmp(c->name, argv[1]) && strcmp(c->name + 1, argv[1])) continue;
-        buf line = {0};
+        buf line = {0}, more = {0};
         buf_printf(&line, "%s %s", c->name, c->args);
-        out_printf(sh, "%-*s  %s\n", (int)w, line.p, c->help);
+        if (!strcmp(c->name, ".mode")) { /* the list comes from the mode table */
+            buf_puts(&more, ": ");
+            output_mode_list(&more);
+        }
+        out_printf(sh, "%-*s  %s%s\n", (int)w, line.p, c->help, more.p ? more.p : "");
         buf_free(&line);
+        buf_free(&more);
         shown++;
     }
     if (argc > 1 && !shown) {
         buf_printf(err, "no such command: %s", argv[1]);
         return 1;
     }
-    if (argc == 1)
-        out_printf(sh, "\nStatements end with ';'. Output modes: %s.\n", output_mode_names());
+    if (argc == 1) {
+        buf modes = {0};
+        output_mode_list(&modes);
+        out_printf(sh, "\nStatements end with ';'. Output modes: %s.\n", modes.p);
+        buf_free(&modes);
+    }
     return 0;
 }
 
@@ -127,7 +136,9 @@ static int cmd_mode(shell *sh, int argc, char **argv, buf *err)
     if (argc != 2) return usage(argv[0], err);
     int m = output_mode_find(argv[1]);
     if (m < 0) {
-        buf_printf(err, "unknown mode \"%s\" (modes: %s)", argv[1], output_mode_names());
+        buf_printf(err, "unknown mode \"%s\" (modes: ", argv[1]);
+        output_mode_list(err);
+        buf_puts(err, ")");
         return 1;
     }
     sh->mode = m;
@@ -531,7 +542,7 @@ static int cmd_show(shell *sh, int argc, char **argv, buf *err)
 
 static const dot_cmd commands[] = {
     {".help", "[COMMAND]", cmd_help, "show this help, or one command's"},
-    {".mode", "[MODE]", cmd_mode, "set the output mode: table, csv, tsv, json, jsonl, line"},
+    {".mode", "[MODE]", cmd_mode, "set the output mode"}, /* cmd_help adds the modes */
     {".headers", "on|off", cmd_headers, "show column names (table, csv, tsv)"},
     {".timer", "on|off", cmd_timer, "print each statement's run time on stderr"},
     {".width", "[N ...]", cmd_width, "fix table column widths (0: automatic; none: reset)"},

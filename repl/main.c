@@ -43,7 +43,7 @@ static const char usage_text[] =
     "\n"
     "Options:\n"
     "  -f, --file FILE       run the statements of FILE ('-': standard input); repeatable\n"
-    "  -m, --mode MODE       output mode: table, csv, tsv, json, jsonl, line\n"
+    "  -m, --mode MODE       output mode: %s\n"
     "                        (default: table on a terminal, else tsv)\n"
     "      --headers on|off  print column names in table, csv and tsv modes (default on)\n"
     "      --bail            stop at the first error (also -bail)\n"
@@ -504,7 +504,10 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "--")) {
             only_positional = 1;
         } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(usage_text, stdout);
+            buf modes = {0};
+            output_mode_list(&modes);
+            printf(usage_text, modes.p); /* the mode list comes from the mode table */
+            buf_free(&modes);
             fputs(usage_subcommands, stdout);
             free(files);
             free(cmds);
@@ -547,9 +550,13 @@ int main(int argc, char **argv)
             if (!v || (sh.mode = output_mode_find(v)) < 0) {
                 free(files);
                 free(cmds);
-                return usage_error("--mode needs one of table, csv, tsv, json, jsonl, line, "
-                                   "not '%s'",
-                                   v ? v : "");
+                buf msg = {0};
+                buf_puts(&msg, "--mode needs one of ");
+                output_mode_list(&msg);
+                buf_puts(&msg, ", not '%s'");
+                int rc = usage_error(msg.p, v ? v : "");
+                buf_free(&msg);
+                return rc;
             }
         } else if (is_opt(a, NULL, "--headers")) {
             v = option_value(argc, argv, &i, "--headers");

@@ -1,6 +1,8 @@
 /* number.c — see number.h. */
 #include "number.h"
 
+#include "claimdb.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -43,12 +45,7 @@ int parse_real(const char *s, double *out)
 
 int real_digits(double v)
 {
-    char tmp[64];
-    for (int d = 15; d < 17; d++) {
-        snprintf(tmp, sizeof tmp, "%.*g", d, v);
-        if (strtod(tmp, NULL) == v) return d;
-    }
-    return 17;
+    return claimdb_real_digits(v);
 }
 
 void format_real(char *out, size_t n, double v)

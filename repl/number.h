@@ -10,9 +10,9 @@ int parse_int64(const char *s, int64_t *out);
 int parse_uint64(const char *s, int64_t *out); /* digits only, >= 0 */
 int parse_real(const char *s, double *out);    /* finite decimal number */
 
-/* Format a real with the fewest digits (15 to 17) that read back as the same value. */
+/* Format a real as the library does: the fewest digits that read back as the same value. */
 void format_real(char *out, size_t n, double v);
-/* That number of significant digits. */
+/* The precision for "%.*g" that gives that text (claimdb_real_digits). */
 int real_digits(double v);
 
 #endif /* CLAIMDB_REPL_NUMBER_H */
