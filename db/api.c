@@ -12,10 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef CLAIMDB_VERSION_STRING
-#define CLAIMDB_VERSION_STRING "0.0.0"
-#endif
-
 const char *claimdb_version(void)
 {
     return CLAIMDB_VERSION_STRING;
@@ -44,7 +40,7 @@ const char *claimdb_strerror(int status)
         return "input/output error";
     case CLAIMDB_CORRUPT:
         return "not a claimdb database, or damaged";
-    case CLAIMDB_VERSION:
+    case CLAIMDB_FORMAT:
         return "unsupported database format version";
     case CLAIMDB_MISUSE:
         return "API misuse";

@@ -132,7 +132,7 @@ static inline int store_step_err(int r)
 /* Open (flags: CLAIMDB_OPEN_*). An MDB_env is opened once per file and process and shared,
  * counted, by every store on it (LMDB forbids opening one file twice in a process). Runs
  * mdb_reader_check. On a new file writes the format version; on an old one checks it
- * (CLAIMDB_VERSION). On failure *out is still set (for store_errmsg) unless CLAIMDB_NOMEM. */
+ * (CLAIMDB_FORMAT). On failure *out is still set (for store_errmsg) unless CLAIMDB_NOMEM. */
 int store_open(const char *path, int flags, store **out);
 /* As store_open, with the map size to start from when this process opens the file first
  * (store_open: 16 GiB, 1 GiB in a 32-bit process, or twice the file's size, whichever is

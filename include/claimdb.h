@@ -28,6 +28,11 @@
 extern "C" {
 #endif
 
+/** @defgroup version The version of this header (claimdb_version() gives the library's) */
+#define CLAIMDB_VERSION_STRING "0.1.0"
+/** MAJOR * 1000000 + MINOR * 1000 + PATCH, for comparisons in #if. */
+#define CLAIMDB_VERSION_NUMBER 1000
+
 /** @defgroup status Status codes */
 #define CLAIMDB_OK 0       /**< success */
 #define CLAIMDB_ERROR 1    /**< a statement failed for a reason its message gives */
@@ -41,7 +46,7 @@ extern "C" {
          is free */
 #define CLAIMDB_IOERR 8      /**< the operating system refused a read or write */
 #define CLAIMDB_CORRUPT 9    /**< the file is not a claimdb database, or is damaged */
-#define CLAIMDB_VERSION 10   /**< the database was written in another on-disk format version */
+#define CLAIMDB_FORMAT 10    /**< the database was written in another on-disk format version */
 #define CLAIMDB_MISUSE 11    /**< the API was called wrongly (NULL handle, step after error, ...) */
 #define CLAIMDB_RANGE 12     /**< a column index or parameter name that does not exist */
 #define CLAIMDB_INTERRUPT 13 /**< claimdb_interrupt() stopped the statement */
@@ -49,6 +54,11 @@ extern "C" {
 #define CLAIMDB_TOOBIG 15    /**< a term or value larger than the storage allows */
 #define CLAIMDB_ROW 100      /**< claimdb_step() has a row ready */
 #define CLAIMDB_DONE 101     /**< claimdb_step() has finished the statement */
+/* CLAIMDB_FORMAT was called CLAIMDB_VERSION up to 0.1.0, a name that read like a version
+ * macro; code written for it compiles with CLAIMDB_OLD_NAMES defined. */
+#ifdef CLAIMDB_OLD_NAMES
+#define CLAIMDB_VERSION CLAIMDB_FORMAT
+#endif
 
 /** @defgroup open Flags for claimdb_open() */
 #define CLAIMDB_OPEN_READONLY 0x1 /**< open for reading only; writes fail with CLAIMDB_READONLY */
@@ -121,7 +131,7 @@ const char *claimdb_strerror(int status);
  * @param[out] db the new handle. On failure it is still set when memory allowed, so that
  *  claimdb_errmsg() can explain; close it with claimdb_close(). It is NULL when path or db
  *  was NULL, or on CLAIMDB_NOMEM.
- * @return CLAIMDB_OK, or CLAIMDB_NOTFOUND (no such file and no CREATE flag), CLAIMDB_VERSION
+ * @return CLAIMDB_OK, or CLAIMDB_NOTFOUND (no such file and no CREATE flag), CLAIMDB_FORMAT
  *  (another on-disk format), CLAIMDB_CORRUPT (not a claimdb file), CLAIMDB_IOERR,
  *  CLAIMDB_READONLY (CREATE with READONLY on a missing file), CLAIMDB_NOMEM, CLAIMDB_MISUSE.
  * @note A file cut short, or one that is not an LMDB file, gives CLAIMDB_CORRUPT before any
@@ -335,7 +345,7 @@ typedef void (*claimdb_check_report)(void *ctx, const char *problem);
  * @param[out] summary may be NULL; else receives what was checked, NUL-terminated and cut to
  *  summary_len bytes: "N claims, N citations, N articles, N terms, N aliases, N pages".
  * @return CLAIMDB_OK when the check ran (whatever it found), else CLAIMDB_NOTFOUND,
- *  CLAIMDB_IOERR, CLAIMDB_NOMEM, CLAIMDB_VERSION (another format: not checked),
+ *  CLAIMDB_IOERR, CLAIMDB_NOMEM, CLAIMDB_FORMAT (another format: not checked),
  *  CLAIMDB_MISUSE. */
 int claimdb_check(const char *path, claimdb_check_report report, void *ctx, int64_t *problems,
                   char *summary, size_t summary_len);

@@ -95,6 +95,17 @@ static void test_open_missing_and_null(void **state)
     assert_non_null(claimdb_version());
 }
 
+/* The header's version macros agree with each other and with the library built from it. */
+static void test_version_macros(void **state)
+{
+    (void)state;
+    assert_string_equal(claimdb_version(), CLAIMDB_VERSION_STRING);
+    unsigned major, minor, patch;
+    assert_int_equal(sscanf(CLAIMDB_VERSION_STRING, "%u.%u.%u", &major, &minor, &patch), 3);
+    assert_int_equal(CLAIMDB_VERSION_NUMBER, major * 1000000 + minor * 1000 + patch);
+    assert_string_equal(claimdb_strerror(CLAIMDB_FORMAT), claimdb_strerror(10));
+}
+
 static void test_mission_example(void **state)
 {
     fixture *f = *state;
@@ -669,6 +680,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_reader_in_child_process, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rebind_and_rerun, setup, teardown),
         cmocka_unit_test(test_complete_and_keywords),
+        cmocka_unit_test(test_version_macros),
         cmocka_unit_test(test_date_valid),
         cmocka_unit_test(test_real_digits),
     };

@@ -359,7 +359,7 @@ static void test_old_format(void **state)
     assert_int_equal(mdb_txn_commit(txn), 0);
     mdb_env_close(env);
     store *st = NULL;
-    assert_int_equal(store_open(f->tmp.path, 0, &st), CLAIMDB_VERSION);
+    assert_int_equal(store_open(f->tmp.path, 0, &st), CLAIMDB_FORMAT);
     char want[256];
     snprintf(want, sizeof want, "%s: database format version 2, this claimdb reads version %d",
              f->tmp.path, STORE_FORMAT_VERSION);

@@ -1095,7 +1095,7 @@ static void test_version_mismatch(void **state)
     store_close(st);
     f->st = NULL;
     raw_put_format(f->tmp.path, 1); /* a file of claimdb 0.x, before citations had identity */
-    assert_int_equal(store_open(f->tmp.path, 0, &f->st), CLAIMDB_VERSION);
+    assert_int_equal(store_open(f->tmp.path, 0, &f->st), CLAIMDB_FORMAT);
     char want[256];
     snprintf(want, sizeof want, "%s: database format version 1, this claimdb reads version 4",
              f->tmp.path);
