@@ -1,6 +1,7 @@
 /* api.c — the public API (claimdb.h): handles, prepared statements, bindings, stepping,
  * columns, and the transaction rules that tie statements to LMDB transactions. */
 #include "engine.h"
+#include "try.h"
 
 #include "ratings.h"
 #include "parse.h"
@@ -204,7 +205,7 @@ int claimdb_prepare(claimdb *db, const char *text, int len, claimdb_stmt **out, 
         tmp.db = db;
         tmp.src = (char *)text;
         tmp.srclen = n;
-        if (rc == CLAIMDB_NOMEM) return db_error(db, rc, "out of memory");
+        if (rc == CLAIMDB_NOMEM) return db_nomem(db);
         return stmt_error_at(&tmp, rc, perr.offset, "%s", perr.message);
     }
     db_clear_error(db);
@@ -216,7 +217,7 @@ int claimdb_prepare(claimdb *db, const char *text, int len, claimdb_stmt **out, 
         if (stmt) free(stmt->src);
         free(stmt);
         ast_stmt_free(ast);
-        return db_error(db, CLAIMDB_NOMEM, "out of memory");
+        return db_nomem(db);
     }
     memcpy(stmt->src, text, consumed);
     stmt->src[consumed] = '\0';
@@ -239,7 +240,7 @@ int claimdb_prepare(claimdb *db, const char *text, int len, claimdb_stmt **out, 
                           : CLAIMDB_OK;
     if (rc != CLAIMDB_OK) {
         claimdb_finalize(stmt);
-        return rc == CLAIMDB_NOMEM ? db_error(db, rc, "out of memory") : rc;
+        return rc == CLAIMDB_NOMEM ? db_nomem(db) : rc;
     }
     *out = stmt;
     return CLAIMDB_OK;
@@ -364,7 +365,7 @@ int claimdb_bind_text(claimdb_stmt *stmt, const char *name, const char *text, in
     const char *why;
     if ((rc = text_check(text, n, &why))) return db_error(stmt->db, rc, "%s: %s", name, why);
     char *copy = malloc(n + 1);
-    if (!copy) return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+    if (!copy) return db_nomem(stmt->db);
     memcpy(copy, text, n);
     copy[n] = '\0';
     b->k = V_TEXT;
@@ -412,7 +413,7 @@ static int freeze_readers(claimdb *db, claimdb_stmt *self)
     for (claimdb_stmt *s = db->stmts; s; s = s->next) {
         if (s == self || s->state != ST_RUNNING || !s->ex || s->txn != db->txn || s->own_txn)
             continue;
-        if (rowset_drain(s) != CLAIMDB_OK) return db_error(db, CLAIMDB_NOMEM, "out of memory");
+        if (rowset_drain(s) != CLAIMDB_OK) return db_nomem(db);
     }
     return CLAIMDB_OK;
 }
@@ -425,7 +426,7 @@ static int step_write(claimdb_stmt *stmt)
         return db_error(db, CLAIMDB_READONLY, "the database is open read-only");
     int rc;
     if (db->txn) {
-        if ((rc = freeze_readers(db, stmt)) != CLAIMDB_OK) return rc;
+        TRY(rc, freeze_readers(db, stmt));
         if ((rc = store_savepoint(db->txn)) != CLAIMDB_OK) return db_store_error(db, rc);
         stmt->txn = db->txn;
         rc = stmt->kind->run(stmt);
@@ -697,7 +698,7 @@ static int bulk_write(claimdb *db, bulk_fn fn, void *arg, int *added)
     db_clear_error(db);
     int rc;
     if (db->txn) {
-        if ((rc = freeze_readers(db, NULL)) != CLAIMDB_OK) return rc;
+        TRY(rc, freeze_readers(db, NULL));
         return fn(db, db->txn, arg, added);
     }
     store_txn *txn;

@@ -108,7 +108,7 @@ static int scan_side(find_exec *fx, const step_plan *sp, int role, count_table *
     store_cursor_close(c);
     *total = n;
     if (r == CLAIMDB_INTERRUPT) return db_error(fx->stmt->db, CLAIMDB_INTERRUPT, "interrupted");
-    if (r == CLAIMDB_NOMEM) return db_error(fx->stmt->db, CLAIMDB_NOMEM, "out of memory");
+    if (r == CLAIMDB_NOMEM) return db_nomem(fx->stmt->db);
     if (store_step_err(r)) return find_store_err(fx, r);
     return CLAIMDB_OK;
 }

@@ -118,6 +118,11 @@ int stmt_error_at(claimdb_stmt *stmt, int code, size_t off, const char *fmt, ...
     __attribute__((format(printf, 4, 5)));
 /* Record the store's last error under code. */
 int db_store_error(claimdb *db, int code);
+/* Record "out of memory". Returns CLAIMDB_NOMEM. */
+int db_nomem(claimdb *db);
+/* Record a failure of the store or of an allocation: "out of memory" for CLAIMDB_NOMEM, else
+ * the store's last error. Returns code. */
+int db_fail(claimdb *db, int code);
 void db_clear_error(claimdb *db);
 /* Rewrite the current error's position as relative to a larger text that holds the erring
  * text at byte base (claimdb_exec reports positions in its script). */

@@ -100,7 +100,7 @@ static int explain_start(claimdb_stmt *stmt, exec **out)
     find_exec *fx = NULL;
     int rc = find_open(stmt, &stmt->ast->u.find, true, &fx);
     rowset *rs = rc == CLAIMDB_OK ? rowset_new(COUNT_OF(columns)) : NULL;
-    if (rc == CLAIMDB_OK && !rs) rc = db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+    if (rc == CLAIMDB_OK && !rs) rc = db_nomem(stmt->db);
     for (size_t i = 0; rc == CLAIMDB_OK && i < fx->pl.nsteps; i++) {
         int64_t n = (int64_t)i + 1;
         rc = explain_step(stmt, rs, &fx->pl.steps[i], n, false);
@@ -109,7 +109,7 @@ static int explain_start(claimdb_stmt *stmt, exec **out)
         for (size_t c = 0; rc == CLAIMDB_OK && c < fx->nconj; c++)
             if (fx->conj[c].step == i)
                 rc = explain_filter(stmt, rs, "FILTER ", fx->conj[c].e->loc, "check", n);
-        if (rc == CLAIMDB_NOMEM) rc = db_error(stmt->db, rc, "out of memory");
+        if (rc == CLAIMDB_NOMEM) rc = db_nomem(stmt->db);
     }
     if (rc == CLAIMDB_OK && fx->pl.count_join) {
         /* The steps ran alone; their claims are counted per value of the shared variable. */
@@ -121,8 +121,7 @@ static int explain_start(claimdb_stmt *stmt, exec **out)
             snprintf(what, sizeof what, "COUNT ON nothing shared");
         value row[COUNT_OF(columns)] = {v_int((int64_t)fx->pl.nsteps + 1), v_cstr(what),
                                         v_cstr("hash count"), v_cstr("-"), v_null()};
-        if ((rc = rowset_add(rs, row)) == CLAIMDB_NOMEM)
-            rc = db_error(stmt->db, rc, "out of memory");
+        if ((rc = rowset_add(rs, row)) == CLAIMDB_NOMEM) rc = db_nomem(stmt->db);
     }
     /* After the last step: the groups, and HAVING checked on each group's row (a count join
      * makes its groups itself). */
@@ -136,7 +135,7 @@ static int explain_start(claimdb_stmt *stmt, exec **out)
     }
     if (rc == CLAIMDB_OK && f && f->having)
         rc = explain_filter(stmt, rs, "HAVING ", f->having->loc, "check", last);
-    if (rc == CLAIMDB_NOMEM) rc = db_error(stmt->db, rc, "out of memory");
+    if (rc == CLAIMDB_NOMEM) rc = db_nomem(stmt->db);
     if (fx) find_free(&fx->base);
     if (rc != CLAIMDB_OK) {
         rowset_free(rs);

@@ -3,6 +3,7 @@
  * for them, grouping, DISTINCT and sorting gather rows (group.c); OFFSET and LIMIT count what
  * leaves. Without ORDER BY or aggregates nothing is gathered, so LIMIT 10 reads a few pages. */
 #include "find.h"
+#include "try.h"
 
 #include <search.h>
 #include <stdlib.h>
@@ -16,7 +17,7 @@ static int offer(find_exec *fx, const value *out)
     if (fx->f->distinct) {
         int r =
             find_tuple_insert(&fx->seen, &fx->seen_rows, &fx->nseen, &fx->capseen, out, fx->ncols);
-        if (r < 0) return -db_error(fx->stmt->db, CLAIMDB_NOMEM, "out of memory");
+        if (r < 0) return -db_nomem(fx->stmt->db);
         if (r == 0) return 0;
     }
     if (fx->skipped < fx->offset) {
@@ -159,7 +160,7 @@ static int find_next(claimdb_stmt *stmt, exec *self)
     if (!fx->gather) {
         value tmp[64];
         value *buf = fx->ncomputed <= 64 ? tmp : malloc(fx->ncomputed * sizeof *buf);
-        if (!buf) return db_error(fx->stmt->db, CLAIMDB_NOMEM, "out of memory");
+        if (!buf) return db_nomem(fx->stmt->db);
         for (;;) {
             rc = find_next_solution(fx);
             if (rc != CLAIMDB_ROW) break;
@@ -183,7 +184,7 @@ static int find_next(claimdb_stmt *stmt, exec *self)
         bool fast = false;
         int64_t count;
         if (fx->pl.count_join) {
-            if ((rc = find_count_join(fx))) return rc;
+            TRY(rc, find_count_join(fx));
             fx->finished = fast = true;
         } else if ((rc = count_from_stats(fx, &fast, &count))) {
             return rc;
@@ -192,7 +193,7 @@ static int find_next(claimdb_stmt *stmt, exec *self)
         } else if (fast) {
             for (size_t i = 0; i < fx->f->nvars; i++)
                 fx->vars[i] = v_null();
-            if ((rc = find_group_add(fx, false))) return rc;
+            TRY(rc, find_group_add(fx, false));
             for (size_t i = 0; i < fx->ncomputed; i++)
                 fx->grouplist[0]->aggs[i].count = count;
             fx->finished = true;
@@ -200,7 +201,7 @@ static int find_next(claimdb_stmt *stmt, exec *self)
         bool grouping = fx->f->aggregate || fx->f->ngroup > 0;
         value tmp[64];
         value *buf = fx->ncomputed <= 64 ? tmp : malloc(fx->ncomputed * sizeof *buf);
-        if (!buf) return db_error(fx->stmt->db, CLAIMDB_NOMEM, "out of memory");
+        if (!buf) return db_nomem(fx->stmt->db);
         while (!fast && (rc = find_next_solution(fx)) == CLAIMDB_ROW) {
             if (grouping)
                 rc = find_group_add(fx, true);
@@ -215,14 +216,14 @@ static int find_next(claimdb_stmt *stmt, exec *self)
             if (fx->f->ngroup == 0 && fx->ngroups == 0) {
                 for (size_t i = 0; i < fx->f->nvars; i++)
                     fx->vars[i] = v_null();
-                if ((rc = find_group_add(fx, false))) return rc;
+                TRY(rc, find_group_add(fx, false));
             }
-            if ((rc = find_groups_emit(fx))) return rc;
+            TRY(rc, find_groups_emit(fx));
         }
         if (fx->nkeys) {
-            if ((rc = find_resolve_sort_keys(fx))) return rc;
+            TRY(rc, find_resolve_sort_keys(fx));
             grow **tmpv = malloc((fx->nrows ? fx->nrows : 1) * sizeof *tmpv);
-            if (!tmpv) return db_error(fx->stmt->db, CLAIMDB_NOMEM, "out of memory");
+            if (!tmpv) return db_nomem(fx->stmt->db);
             find_merge_sort(fx, fx->rows, tmpv, fx->nrows);
             free(tmpv);
         }
@@ -283,7 +284,7 @@ static size_t count_aggs(const ast_expr *e, const ast_expr **out)
 int find_open(claimdb_stmt *stmt, const ast_find *f, bool explain, find_exec **out)
 {
     find_exec *fx = calloc(1, sizeof *fx);
-    if (!fx) return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+    if (!fx) return db_nomem(stmt->db);
     fx->base.next = find_next;
     fx->base.free = find_free;
     fx->stmt = stmt;
@@ -299,8 +300,7 @@ int find_open(claimdb_stmt *stmt, const ast_find *f, bool explain, find_exec **o
     fx->nhaving = count_aggs(f->having, NULL);
     fx->ncomputed = fx->ncols + fx->nkeys + fx->nhaving;
     fx->cols = calloc(fx->ncomputed ? fx->ncomputed : 1, sizeof *fx->cols);
-    if (!fx->lv || !fx->vars || !fx->cols)
-        return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+    if (!fx->lv || !fx->vars || !fx->cols) return db_nomem(stmt->db);
     for (size_t i = 0; i < fx->nlv; i++)
         fx->lv[i].sp = &fx->pl.steps[i];
     for (size_t i = 0; i < f->nitems; i++)
@@ -311,16 +311,16 @@ int find_open(claimdb_stmt *stmt, const ast_find *f, bool explain, find_exec **o
     fx->gather = f->norder > 0 || f->aggregate || f->ngroup > 0;
     if (f->limit.kind != VAL_NONE) {
         fx->has_limit = true;
-        if ((rc = stmt_value_uint(stmt, &f->limit, "LIMIT", &fx->limit))) return rc;
+        TRY(rc, stmt_value_uint(stmt, &f->limit, "LIMIT", &fx->limit));
     }
     if (f->offset.kind != VAL_NONE &&
         (rc = stmt_value_uint(stmt, &f->offset, "OFFSET", &fx->offset)))
         return rc;
-    if ((rc = find_prepare_expr(fx, f->filter))) return rc;
-    if ((rc = find_prepare_expr(fx, f->having))) return rc;
-    if ((rc = find_place_checks(fx))) return rc;
+    TRY(rc, find_prepare_expr(fx, f->filter));
+    TRY(rc, find_prepare_expr(fx, f->having));
+    TRY(rc, find_place_checks(fx));
     for (size_t i = 0; i < fx->ncomputed; i++)
-        if ((rc = find_prepare_expr(fx, fx->cols[i]))) return rc;
+        TRY(rc, find_prepare_expr(fx, fx->cols[i]));
     if (fx->nregex) qsort(fx->regexes, fx->nregex, sizeof *fx->regexes, find_regex_order);
     if (fx->nconsts) qsort(fx->consts, fx->nconsts, sizeof *fx->consts, find_const_order);
     if (fx->nlv == 0) fx->finished = true;

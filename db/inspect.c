@@ -1,6 +1,7 @@
 /* inspect.c — the fact-checking statements EVIDENCE and CHECK. Their results are small (one
  * claim's citations, one verdict), so they are computed whole into a rowset. */
 #include "engine.h"
+#include "try.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,9 +17,9 @@ static int claim_terms(claimdb_stmt *stmt, claim_key *k, bool *found)
 {
     const ast_claim_stmt *c = &stmt->ast->u.claim;
     int rc;
-    if ((rc = stmt_read_term(stmt, &c->s, &k->s)) || (rc = stmt_read_term(stmt, &c->p, &k->p)) ||
-        (rc = stmt_read_term(stmt, &c->o, &k->o)))
-        return rc;
+    TRY(rc, stmt_read_term(stmt, &c->s, &k->s));
+    TRY(rc, stmt_read_term(stmt, &c->p, &k->p));
+    TRY(rc, stmt_read_term(stmt, &c->o, &k->o));
     *found = k->s && k->p && k->o;
     return CLAIMDB_OK;
 }
@@ -37,7 +38,7 @@ static const char *const check_columns[CHECK_COLUMNS + CHECK_REVIEW_COLUMNS] = {
 static int evidence_start(claimdb_stmt *stmt, exec **out)
 {
     rowset *rs = rowset_new(EVIDENCE_COLUMNS);
-    if (!rs) return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+    if (!rs) return db_nomem(stmt->db);
     claim_key k;
     bool found;
     int rc = claim_terms(stmt, &k, &found);
@@ -211,9 +212,7 @@ static int check_start(claimdb_stmt *stmt, exec **out)
         k.pol = neg ? POL_POS : POL_NEG;
         if (rc == CLAIMDB_OK) rc = side_weigh(stmt->txn, &cur, &k, &con);
         store_cursor_close(cur);
-        if (rc != CLAIMDB_OK)
-            rc = rc == CLAIMDB_NOMEM ? db_error(stmt->db, rc, "out of memory")
-                                     : db_store_error(stmt->db, rc);
+        if (rc != CLAIMDB_OK) rc = db_fail(stmt->db, rc);
     }
     char *lp = NULL, *lc = NULL, *rmem = NULL;
     bool reviews = stmt->ast->u.claim.reviews;
@@ -223,8 +222,7 @@ static int check_start(claimdb_stmt *stmt, exec **out)
     k.pol = stmt->ast->u.claim.negated ? POL_NEG : POL_POS;
     if (rc == CLAIMDB_OK && reviews &&
         (rc = check_review_values(stmt, found ? &k : NULL, rv, &rmem)))
-        rc = rc == CLAIMDB_NOMEM ? db_error(stmt->db, rc, "out of memory")
-                                 : db_store_error(stmt->db, rc);
+        rc = db_fail(stmt->db, rc);
     if (rc == CLAIMDB_OK) {
         value row[CHECK_COLUMNS + CHECK_REVIEW_COLUMNS] = {v_cstr(verdict_of(&pro, &con)),
                                                            v_int((int64_t)pro.n),
@@ -240,7 +238,7 @@ static int check_start(claimdb_stmt *stmt, exec **out)
                                                            rv[2],
                                                            rv[3]};
         if (!rs || !lp || !lc)
-            rc = db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+            rc = db_nomem(stmt->db);
         else
             rc = rowset_add(rs, row);
     }
@@ -251,7 +249,7 @@ static int check_start(claimdb_stmt *stmt, exec **out)
     free(con.ids);
     if (rc != CLAIMDB_OK) {
         rowset_free(rs);
-        return rc == CLAIMDB_NOMEM ? db_error(stmt->db, rc, "out of memory") : rc;
+        return rc == CLAIMDB_NOMEM ? db_nomem(stmt->db) : rc;
     }
     return rowset_exec(rs, out);
 }

@@ -3,6 +3,7 @@
  * citation-level conditions; and the WITHOUT and FILTER checks, each placed at the first level
  * that binds what it reads. */
 #include "find.h"
+#include "try.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +45,7 @@ static int level_merge_articles(find_exec *fx, level *l, const term_id *prefix)
         store_cursor_close(c);
         if (store_step_err(r)) return find_store_err(fx, r);
     }
-    if (rc == CLAIMDB_NOMEM) return db_error(fx->stmt->db, rc, "out of memory");
+    if (rc == CLAIMDB_NOMEM) return db_nomem(fx->stmt->db);
     if (l->nkeys > 1) {
         qsort(l->keys, l->nkeys, sizeof *l->keys, cmp_spo);
         size_t w = 1;
@@ -312,7 +313,7 @@ static int stored_text(find_exec *fx, int64_t t, value *out)
     if ((st->n + 1) * 2 > st->nslots) { /* grow (and rehash) the table */
         size_t ns = st->nslots ? st->nslots * 2 : 16;
         struct stored_ent **slots = calloc(ns, sizeof *slots);
-        if (!slots) return db_error(fx->stmt->db, CLAIMDB_NOMEM, "out of memory");
+        if (!slots) return db_nomem(fx->stmt->db);
         for (size_t j = 0; j < st->nslots; j++) {
             struct stored_ent *e = st->slots[j];
             if (!e) continue;
@@ -326,7 +327,7 @@ static int stored_text(find_exec *fx, int64_t t, value *out)
         st->nslots = ns;
     }
     struct stored_ent *e = malloc(sizeof *e);
-    if (!e) return db_error(fx->stmt->db, CLAIMDB_NOMEM, "out of memory");
+    if (!e) return db_nomem(fx->stmt->db);
     e->t = t;
     e->len = format_utc(t, e->text, sizeof e->text);
     size_t mask = st->nslots - 1;
@@ -489,7 +490,7 @@ static int checks_pass(find_exec *fx, size_t step, bool *pass)
     for (size_t i = 0; i < fx->pl.nwithout; i++) {
         if (fx->without_step[i] != step) continue;
         level w = {.sp = &fx->pl.without[i]};
-        if ((rc = level_open(fx, &w))) return rc;
+        TRY(rc, level_open(fx, &w));
         int r = level_next(fx, &w);
         find_level_close(&w);
         if (r >= 1000) return r - 1000;
@@ -498,7 +499,7 @@ static int checks_pass(find_exec *fx, size_t step, bool *pass)
     for (size_t i = 0; i < fx->nconj; i++) {
         if (fx->conj[i].step != step) continue;
         bool ok;
-        if ((rc = find_eval_cond(fx, fx->conj[i].e, &ok))) return rc;
+        TRY(rc, find_eval_cond(fx, fx->conj[i].e, &ok));
         if (!ok) return *pass = false, CLAIMDB_OK;
     }
     return CLAIMDB_OK;
@@ -512,7 +513,7 @@ int find_next_solution(find_exec *fx)
     if (!fx->started) {
         fx->started = true;
         fx->depth = 0;
-        if ((rc = level_open(fx, &fx->lv[0]))) return rc;
+        TRY(rc, level_open(fx, &fx->lv[0]));
     }
     for (;;) {
         level *l = &fx->lv[fx->depth];
@@ -528,11 +529,11 @@ int find_next_solution(find_exec *fx)
             continue;
         }
         bool pass;
-        if ((rc = checks_pass(fx, (size_t)fx->depth, &pass))) return rc;
+        TRY(rc, checks_pass(fx, (size_t)fx->depth, &pass));
         if (!pass) continue;
         if ((size_t)fx->depth + 1 < fx->nlv) {
             fx->depth++;
-            if ((rc = level_open(fx, &fx->lv[fx->depth]))) return rc;
+            TRY(rc, level_open(fx, &fx->lv[fx->depth]));
             continue;
         }
         return CLAIMDB_ROW;
@@ -570,7 +571,7 @@ static int add_conjuncts(find_exec *fx, const ast_expr *e, bool *used)
     conjunct *c = fx->conj;
     if (find_full(fx->nconj)) {
         c = realloc(fx->conj, find_grown(fx->nconj) * sizeof *c);
-        if (!c) return db_error(fx->stmt->db, CLAIMDB_NOMEM, "out of memory");
+        if (!c) return db_nomem(fx->stmt->db);
         fx->conj = c;
     }
     memset(used, 0, (fx->f->nvars ? fx->f->nvars : 1) * sizeof *used);
@@ -592,7 +593,7 @@ int find_place_checks(find_exec *fx)
     int rc = CLAIMDB_OK;
     if (!fx->bound_at || !fx->without_step || !used) {
         free(used);
-        return db_error(fx->stmt->db, CLAIMDB_NOMEM, "out of memory");
+        return db_nomem(fx->stmt->db);
     }
     for (size_t i = 0; i < fx->pl.nsteps; i++) {
         const step_plan *sp = &fx->pl.steps[i];

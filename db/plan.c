@@ -5,6 +5,7 @@
  * fixed by an earlier step or a FILTER equality) and they cite fewer claims than that range
  * holds, the article -> claims index. */
 #include "plan.h"
+#include "try.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -86,7 +87,7 @@ static int step_init(claimdb_stmt *stmt, const ast_pattern *pat, step_plan *sp)
         case TERM_CONST:
         case TERM_PARAM:
             sp->pos[i].kind = POS_CONST;
-            if ((rc = stmt_read_term(stmt, terms[i], &sp->pos[i].id))) return rc;
+            TRY(rc, stmt_read_term(stmt, terms[i], &sp->pos[i].id));
             break;
         case TERM_VAR:
             sp->pos[i].kind = POS_NEW;
@@ -108,19 +109,19 @@ static int step_init(claimdb_stmt *stmt, const ast_pattern *pat, step_plan *sp)
     sp->pv.slot = sp->both_pol ? pat->polarity.slot : -1;
     if (pat->by.kind == TERM_CONST || pat->by.kind == TERM_PARAM) {
         sp->has_by_const = true;
-        if ((rc = stmt_term_lookup(stmt, &pat->by, &sp->by_const))) return rc;
+        TRY(rc, stmt_term_lookup(stmt, &pat->by, &sp->by_const));
     }
     if (pat->ncited) {
         sp->cited = malloc(pat->ncited * sizeof *sp->cited);
-        if (!sp->cited) return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+        if (!sp->cited) return db_nomem(stmt->db);
         sp->ncited = pat->ncited;
         for (size_t i = 0; i < pat->ncited; i++)
-            if ((rc = stmt_value_uint(stmt, &pat->cited[i], "CITED BY", &sp->cited[i]))) return rc;
+            TRY(rc, stmt_value_uint(stmt, &pat->cited[i], "CITED BY", &sp->cited[i]));
     }
     if (pat->has_sources) {
         uint64_t n;
         sp->has_sources = true;
-        if ((rc = stmt_value_uint(stmt, &pat->sources_n, "SOURCES", &n))) return rc;
+        TRY(rc, stmt_value_uint(stmt, &pat->sources_n, "SOURCES", &n));
         sp->sources_n = n > INT64_MAX ? INT64_MAX : (int64_t)n;
     }
     return CLAIMDB_OK;
@@ -305,7 +306,7 @@ static int choose_access(claimdb_stmt *stmt, const ast_find *f, step_plan *sp, c
     }
     if (n) {
         sp->arts = malloc(n * sizeof *sp->arts);
-        if (!sp->arts) return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+        if (!sp->arts) return db_nomem(stmt->db);
         if (sp->ncited)
             memcpy(sp->arts, sp->cited, n * sizeof *sp->arts);
         else
@@ -409,7 +410,7 @@ static int choose_count_join(claimdb_stmt *stmt, const ast_find *f, const store_
         if (!count_column_ok(f->order[i].expr, shared, grouped)) return CLAIMDB_OK;
     size_t nv = f->nvars ? f->nvars : 1;
     bool *none = calloc(nv, sizeof *none);
-    if (!none) return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+    if (!none) return db_nomem(stmt->db);
     double alone[2];
     for (size_t i = 0; i < 2; i++) {
         const step_plan *sp = &pl->steps[i];
@@ -460,7 +461,7 @@ int plan_build(claimdb_stmt *stmt, const ast_find *f, bool explain, plan *out)
     out->without = calloc(nwo ? nwo : 1, sizeof *out->without);
     int rc = CLAIMDB_OK;
     if (!cand || !sets || !out->steps || !out->without) {
-        rc = db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+        rc = db_nomem(stmt->db);
         goto done;
     }
     store_counts counts;

@@ -2,6 +2,7 @@
  * RETRACT REVIEW, the rating table of a handle, and the rows of SHOW REVIEWS and of the review
  * side of CHECK and EVIDENCE (inspect.c calls those). */
 #include "engine.h"
+#include "try.h"
 
 #include "ratings.h"
 
@@ -21,7 +22,7 @@ int db_ratings(claimdb *db, ratings **out)
     if (!db->ratings) {
         char err[512];
         ratings *r = ratings_new(err, sizeof err);
-        if (!r) return db_error(db, CLAIMDB_NOMEM, "out of memory");
+        if (!r) return db_nomem(db);
         if (err[0]) {
             ratings_free(r);
             return db_error(db, CLAIMDB_ERROR, "CLAIMDB_RATINGS: %s", err);
@@ -153,7 +154,7 @@ int write_review(claimdb *db, store_txn *txn, const review_in *in, int *added)
         /* The claim as reviewed is the triple, as written. */
         size_t n = in->s.len + in->p.len + in->o.len + 2;
         if (!(deftext = malloc(n + 1))) {
-            rc = db_error(db, CLAIMDB_NOMEM, "out of memory");
+            rc = db_nomem(db);
             goto out;
         }
         snprintf(deftext, n + 1, "%.*s %.*s %.*s", (int)in->s.len, in->s.ptr, (int)in->p.len,
@@ -248,8 +249,7 @@ static int exec_review(claimdb_stmt *stmt)
         const ast_term *t[3] = {&a->s, &a->p, &a->o};
         store_text *d[3] = {&in.s, &in.p, &in.o};
         for (int i = 0; i < 3; i++)
-            if ((rc = stmt_term_text(stmt, t[i], &d[i]->ptr, &d[i]->len, sb[i], sizeof sb[i])))
-                return rc;
+            TRY(rc, stmt_term_text(stmt, t[i], &d[i]->ptr, &d[i]->len, sb[i], sizeof sb[i]));
         in.has_claim = true;
         in.negated = a->negated;
     }
@@ -286,7 +286,7 @@ static int exec_review(claimdb_stmt *stmt)
             in.appearance_url = (store_text){bd->u.s.p, bd->u.s.n};
         } else {
             uint64_t id;
-            if ((rc = stmt_value_uint(stmt, ap, "APPEARANCE", &id))) return rc;
+            TRY(rc, stmt_value_uint(stmt, ap, "APPEARANCE", &id));
             in.has_appearance = true;
             in.appearance = id;
         }
@@ -296,7 +296,7 @@ static int exec_review(claimdb_stmt *stmt)
     for (int i = 0; i < 3; i++) {
         const ast_value *v = &a->v[REV_VALUE + i];
         if (v->kind == VAL_NONE) continue;
-        if ((rc = stmt_value_real(stmt, v, what[REV_VALUE + i], num[i]))) return rc;
+        TRY(rc, stmt_value_real(stmt, v, what[REV_VALUE + i], num[i]));
         *has[i] = true;
     }
     rc = write_review(stmt->db, stmt->txn, &in, NULL);

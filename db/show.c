@@ -3,6 +3,7 @@
  * beside the function that fills them. The lists are small and computed whole into a rowset;
  * SHOW TERMS, which can be as large as the dictionary, streams from a cursor. */
 #include "engine.h"
+#include "try.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -139,7 +140,7 @@ static int show_stats(claimdb_stmt *stmt, rowset *rs)
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         value row[COUNT_OF(stat_columns)] = {v_cstr(rows[i].name), v_int((int64_t)rows[i].v)};
-        if ((rc = rowset_add(rs, row)) != CLAIMDB_OK) return rc;
+        TRY(rc, rowset_add(rs, row));
     }
     return CLAIMDB_OK;
 }
@@ -231,7 +232,7 @@ static int show_terms(claimdb_stmt *stmt, exec **out)
     if (e) e->pattern = malloc(n + 1);
     if (!e || !e->pattern) {
         free(e);
-        return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+        return db_nomem(stmt->db);
     }
     memcpy(e->pattern, p, n);
     e->pattern[n] = '\0';
@@ -288,13 +289,12 @@ static int show_start(claimdb_stmt *stmt, exec **out)
     const struct show *sh = &shows[stmt->ast->u.show.kind];
     if (sh->stream) return sh->stream(stmt, out);
     rowset *rs = rowset_new(stmt->ncols);
-    if (!rs) return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+    if (!rs) return db_nomem(stmt->db);
     int rc = sh->fill(stmt, rs);
     if (rc != CLAIMDB_OK) {
         rowset_free(rs);
         if (stmt->db->errcode == rc) return rc; /* already described, with its position */
-        return rc == CLAIMDB_NOMEM ? db_error(stmt->db, rc, "out of memory")
-                                   : db_store_error(stmt->db, rc);
+        return db_fail(stmt->db, rc);
     }
     return rowset_exec(rs, out);
 }

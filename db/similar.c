@@ -243,7 +243,7 @@ static int similar_start(claimdb_stmt *stmt, exec **out)
         return rc;
     /* The query text may live in a binding that a row's values must not outlive: copy it. */
     char *qc = malloc(qn + 1);
-    if (!qc) return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+    if (!qc) return db_nomem(stmt->db);
     memcpy(qc, q, qn);
     qc[qn] = '\0';
     hit *h;
@@ -270,8 +270,7 @@ static int similar_start(claimdb_stmt *stmt, exec **out)
     if (rc) {
         rowset_free(rs);
         if (stmt->db->errcode == rc) return rc;
-        return rc == CLAIMDB_NOMEM ? db_error(stmt->db, rc, "out of memory")
-                                   : db_store_error(stmt->db, rc);
+        return db_fail(stmt->db, rc);
     }
     return rowset_exec(rs, out);
 }
