@@ -315,6 +315,8 @@ value v_int(int64_t i);
 value v_real(double r);
 value v_text(const char *s, size_t n);
 value v_cstr(const char *s);
+/* A text field of a stored record, or NULL when the record has none. */
+value v_stored(store_text t);
 value v_term(term_id t);
 value v_null(void);
 /* A list of ids (kept as its text, which the caller owns until the row is added). */

@@ -7,11 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static value text_or_null(store_text t)
-{
-    return t.ptr ? v_text(t.ptr, t.len) : v_null();
-}
-
 /* The claim's three terms, looked up; *found is false when one is unknown. */
 static int claim_terms(claimdb_stmt *stmt, claim_key *k, bool *found)
 {
@@ -61,26 +56,25 @@ static int evidence_start(claimdb_stmt *stmt, exec **out)
             size_t wn = format_utc(c.stored, when, sizeof when);
             value row[EVIDENCE_COLUMNS] = {
                 v_int((int64_t)c.article),
-                text_or_null(a.title),
-                text_or_null(a.outlet),
-                text_or_null(a.date),
+                v_stored(a.title),
+                v_stored(a.outlet),
+                v_stored(a.date),
                 v_term(c.claimant),
-                text_or_null(c.quote),
+                v_stored(c.quote),
                 v_cstr(side == 0 ? "+" : "-"),
                 c.has_confidence ? v_real(c.confidence) : v_null(),
-                text_or_null(c.said_on),
+                v_stored(c.said_on),
                 wn ? v_text(when, wn) : v_null(),
                 c.qstart >= 0 ? v_int(c.qstart) : v_null(),
                 c.qend >= 0 ? v_int(c.qend) : v_null(),
                 v_cstr("citation"),
                 v_null(),
                 v_null(),
-                text_or_null(a.url),
+                v_stored(a.url),
             };
             if (row[4].k == V_TERM) {
                 store_text t;
-                if (store_term_text(stmt->txn, c.claimant, &t) == CLAIMDB_OK)
-                    row[4] = text_or_null(t);
+                if (store_term_text(stmt->txn, c.claimant, &t) == CLAIMDB_OK) row[4] = v_stored(t);
             }
             if ((rc = rowset_add(rs, row)) != CLAIMDB_OK) break;
         }

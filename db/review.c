@@ -325,11 +325,6 @@ const stmt_kind stmt_retract_review = {.mode = MODE_WRITE, .run = exec_retract_r
 
 /* ---- reading ---- */
 
-static value text_or_null(store_text t)
-{
-    return t.ptr ? v_text(t.ptr, t.len) : v_null();
-}
-
 /* SHOW REVIEWS: one row per review and triple it is about (one row for a review about none),
  * every field of the review, the most read first. */
 const char *const review_columns[REVIEW_COLUMNS] = {
@@ -354,9 +349,9 @@ static int review_row(claimdb_stmt *stmt, rowset *rs, const store_review *r, con
     }
     value row[REVIEW_COLUMNS] = {
         v_text(r->url.ptr, r->url.len),
-        text_or_null(r->reviewer),
-        text_or_null(r->date),
-        text_or_null(r->rating),
+        v_stored(r->reviewer),
+        v_stored(r->date),
+        v_stored(r->rating),
         v_cstr(verdict_name(r->verdict)),
         v_text(r->text.ptr, r->text.len),
         k ? v_term(k->s) : v_null(),
@@ -364,13 +359,13 @@ static int review_row(claimdb_stmt *stmt, rowset *rs, const store_review *r, con
         k ? v_term(k->o) : v_null(),
         k ? v_cstr(k->pol == POL_POS ? "+" : "-") : v_null(),
         k ? v_int((int64_t)cited) : v_null(),
-        text_or_null(r->claimant),
-        text_or_null(r->claim_date),
-        text_or_null(r->author),
-        text_or_null(r->title),
-        text_or_null(r->language),
+        v_stored(r->claimant),
+        v_stored(r->claim_date),
+        v_stored(r->author),
+        v_stored(r->title),
+        v_stored(r->language),
         r->has_appearance ? v_int((int64_t)r->appearance) : v_null(),
-        text_or_null(r->appearance_url),
+        v_stored(r->appearance_url),
         num_or_null(r->has_value, r->value),
         num_or_null(r->has_best, r->best),
         num_or_null(r->has_worst, r->worst),
@@ -522,19 +517,19 @@ static int ev_add(void *ctx, const store_review *r)
     ev_ctx *e = ctx;
     value row[EVIDENCE_COLUMNS] = {
         r->has_appearance ? v_int((int64_t)r->appearance) : v_null(),
-        text_or_null(r->title),
-        text_or_null(r->reviewer),
-        text_or_null(r->date),
-        text_or_null(r->claimant),
+        v_stored(r->title),
+        v_stored(r->reviewer),
+        v_stored(r->date),
+        v_stored(r->claimant),
         v_text(r->text.ptr, r->text.len),
         v_cstr(e->pol == POL_POS ? "+" : "-"),
         v_null(),
-        text_or_null(r->claim_date),
+        v_stored(r->claim_date),
         v_null(),
         v_null(),
         v_null(),
         v_cstr("review"),
-        text_or_null(r->rating),
+        v_stored(r->rating),
         v_cstr(verdict_name(r->verdict)),
         v_text(r->url.ptr, r->url.len),
     };

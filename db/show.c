@@ -8,11 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static value text_or_null(store_text t)
-{
-    return t.ptr ? v_text(t.ptr, t.len) : v_null();
-}
-
 /* SHOW ARTICLES has all but the last (the text), SHOW ARTICLE all. */
 static const char *const article_columns[] = {"id",     "title",        "outlet", "date", "url",
                                               "author", "duplicate_of", "claims", "text"};
@@ -37,15 +32,15 @@ static int article_row(claimdb_stmt *stmt, rowset *rs, const store_article *a, b
     store_cursor_close(cc);
     if (store_step_err(r)) return r;
     value row[COUNT_OF(article_columns)] = {v_int((int64_t)a->id),
-                                            text_or_null(a->title),
-                                            text_or_null(a->outlet),
-                                            text_or_null(a->date),
-                                            text_or_null(a->url),
-                                            text_or_null(a->author),
+                                            v_stored(a->title),
+                                            v_stored(a->outlet),
+                                            v_stored(a->date),
+                                            v_stored(a->url),
+                                            v_stored(a->author),
                                             a->has_duplicate_of ? v_int((int64_t)a->duplicate_of)
                                                                 : v_null(),
                                             v_int(n),
-                                            text ? text_or_null(a->text) : v_null()};
+                                            text ? v_stored(a->text) : v_null()};
     return rowset_add(rs, row);
 }
 

@@ -34,6 +34,11 @@ value v_cstr(const char *s)
     return v_text(s, s ? strlen(s) : 0);
 }
 
+value v_stored(store_text t)
+{
+    return v_text(t.ptr, t.len);
+}
+
 value v_term(term_id t)
 {
     value v = {.k = t ? V_TERM : V_NULL};

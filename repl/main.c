@@ -108,6 +108,27 @@ static int usage_error(const char *fmt, const char *arg)
     return EXIT_USAGE;
 }
 
+/* The mode lists of --help and of --mode's error come from the mode table. */
+static void print_usage(void)
+{
+    buf modes = {0};
+    output_mode_list(&modes);
+    printf(usage_text, modes.p);
+    buf_free(&modes);
+    fputs(usage_subcommands, stdout);
+}
+
+static int mode_error(const char *v)
+{
+    buf msg = {0};
+    buf_puts(&msg, "--mode needs one of ");
+    output_mode_list(&msg);
+    buf_puts(&msg, ", not '%s'");
+    int rc = usage_error(msg.p, v ? v : "");
+    buf_free(&msg);
+    return rc;
+}
+
 /* The value of an option written "--opt VALUE" or "--opt=VALUE" (or "-o VALUE"). */
 static const char *option_value(int argc, char **argv, int *i, const char *longname)
 {
@@ -504,11 +525,7 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "--")) {
             only_positional = 1;
         } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            buf modes = {0};
-            output_mode_list(&modes);
-            printf(usage_text, modes.p); /* the mode list comes from the mode table */
-            buf_free(&modes);
-            fputs(usage_subcommands, stdout);
+            print_usage();
             free(files);
             free(cmds);
             return 0;
@@ -550,13 +567,7 @@ int main(int argc, char **argv)
             if (!v || (sh.mode = output_mode_find(v)) < 0) {
                 free(files);
                 free(cmds);
-                buf msg = {0};
-                buf_puts(&msg, "--mode needs one of ");
-                output_mode_list(&msg);
-                buf_puts(&msg, ", not '%s'");
-                int rc = usage_error(msg.p, v ? v : "");
-                buf_free(&msg);
-                return rc;
+                return mode_error(v);
             }
         } else if (is_opt(a, NULL, "--headers")) {
             v = option_value(argc, argv, &i, "--headers");
