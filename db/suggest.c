@@ -7,6 +7,7 @@
  * SUGGEST_SCAN_FAR sharing its first character (aliases are terms of the dictionary too, so
  * both spellings are seen). A misspelt first character therefore gets no suggestion. */
 #include "engine.h"
+#include "try.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,7 +51,7 @@ static int key_state(store_txn *txn, const char *key, size_t kl, int *state)
     if (rc != CLAIMDB_OK) return rc;
     /* an alias spelling resolves to another id than the one its own key holds */
     store_cursor *cur;
-    if ((rc = store_terms_open(txn, key, kl, &cur)) != CLAIMDB_OK) return rc;
+    TRY(rc, store_terms_open(txn, key, kl, &cur));
     store_text k, d;
     term_id tid;
     int r;
@@ -60,13 +61,13 @@ static int key_state(store_txn *txn, const char *key, size_t kl, int *state)
             break;
         }
     store_cursor_close(cur);
-    if ((rc = store_step_err(r)) != CLAIMDB_OK) return rc;
+    TRY(rc, store_step_err(r));
     if (own != id) {
         *state = CLAIMDB_TERM_ALIAS;
         return CLAIMDB_OK;
     }
     bool live;
-    if ((rc = term_live(txn, id, &live)) != CLAIMDB_OK) return rc;
+    TRY(rc, term_live(txn, id, &live));
     *state = live ? CLAIMDB_TERM_LIVE : CLAIMDB_TERM_DEAD;
     return CLAIMDB_OK;
 }
@@ -202,7 +203,7 @@ static int add_warning(claimdb_stmt *stmt, size_t off, const char *text, size_t 
     if (suggestion && n > 0 && (size_t)n < sizeof msg)
         snprintf(msg + n, sizeof msg - (size_t)n, "; did you mean \"%.200s\"?", suggestion);
     char *copy = strdup(msg);
-    if (!copy) return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+    if (!copy) return db_nomem(stmt->db);
     stmt->warnings[stmt->nwarnings] = copy;
     stmt->warnoff[stmt->nwarnings] = off;
     stmt->nwarnings++;
@@ -229,7 +230,7 @@ int stmt_read_term(claimdb_stmt *stmt, const ast_term *t, term_id *id)
     const char *s;
     size_t n;
     char buf[64];
-    if ((rc = stmt_term_text(stmt, t, &s, &n, buf, sizeof buf)) != CLAIMDB_OK) return rc;
+    TRY(rc, stmt_term_text(stmt, t, &s, &n, buf, sizeof buf));
     char *key, *near = NULL;
     size_t kl;
     if (store_term_key(s, n, &key, &kl) != CLAIMDB_OK) return CLAIMDB_OK; /* looked up above */
