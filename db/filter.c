@@ -108,7 +108,7 @@ int find_eval_cond(find_exec *fx, const ast_expr *e, bool *res)
         *res = !a;
         return CLAIMDB_OK;
     case EXPR_EMPTY: /* IS EMPTY, IS NOT EMPTY, BOUND() */
-        if ((rc = find_eval_value(fx, e->a, &x))) return rc;
+        TRY(rc, find_eval_value(fx, e->a, &x));
         *res = (x.k == V_NULL) == (e->op == EMPTY_IS);
         return CLAIMDB_OK;
     case EXPR_CMP:
