@@ -68,6 +68,8 @@ enum {
     W_CITED,   /* Q3: FIND ?s, ?p, ?o WHERE ?s ?p ?o CITED BY $a; */
     W_SOURCES, /* Q5: FIND COUNT(*) WHERE ?s ?p ?o SOURCES >= 2; */
     W_CHECK,   /* Q8: CHECK $s $p $o; (verdict, supporting, contradicting) */
+    W_SUBJECT, /* Q1: FIND ?p, ?o, ?src WHERE $s ?p ?o FROM ?src; */
+    W_PAIR,    /* Q4: FIND COUNT(*) WHERE ?s $p ?o1 AND ?s $p2 ?o2; */
     W_COUNT_OF
 };
 
@@ -78,7 +80,7 @@ typedef struct bench_workload {
     const char *name; /* short label for the table */
     const char *cql;  /* the ClaimQL statement */
     const char *sql;  /* the SQLite statement */
-    int nparams;      /* $s, $p, $o, $a: which are used, as a mask 1=s 2=p 4=o 8=a */
+    int nparams;      /* $s, $p, $o, $a, $p2: which are used, as a mask 1=s 2=p 4=o 8=a 16=p2 */
     int ncols;        /* columns read (CHECK has more; the first ncols are compared) */
     int coltype[3];
     int limit;    /* LIMIT of the statement, 0 if none (hash comparable only below it) */
@@ -89,9 +91,10 @@ extern const bench_workload bench_workloads[W_COUNT_OF];
 
 /* Parameter values of one query (unused ones are empty). */
 typedef struct bench_param {
-    char s[BENCH_NAME_MAX], p[BENCH_NAME_MAX], o[BENCH_NAME_MAX];
+    char s[BENCH_NAME_MAX], p[BENCH_NAME_MAX], o[BENCH_NAME_MAX], p2[BENCH_NAME_MAX];
     int64_t a;      /* article id ($a) */
-    int64_t expect; /* expected rows (LOOKUP, CHECK) or count (COUNT, SOURCES), -1 if unknown */
+    int64_t expect; /* expected rows (LOOKUP, CHECK, Q1) or count (COUNT, SOURCES, Q4), -1 if
+                     * unknown */
 } bench_param;
 
 typedef struct bench_queryset {

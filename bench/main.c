@@ -122,6 +122,27 @@ const bench_workload bench_workloads[W_COUNT_OF] = {
                  3,
                  {COL_TEXT, COL_INT, COL_INT},
                  0},
+    [W_SUBJECT] = {"Q1 subject  $s ?p ?o FROM ?src",
+                   "FIND ?p, ?o, ?src WHERE $s ?p ?o FROM ?src;",
+                   "SELECT tp.name, tob.name, ct.article FROM terms ts, claims c, citations ct,"
+                   " terms tp, terms tob WHERE ts.name = ?1 AND c.pol = 1 AND c.s = ts.id"
+                   " AND ct.claim = c.id AND tp.id = c.p AND tob.id = c.o;",
+                   1,
+                   3,
+                   {COL_TEXT, COL_TEXT, COL_INT},
+                   0},
+    /* Without statistics SQLite's planner may start from either predicate; it starts from
+     * the first (the pos index), then looks the subject's second predicate up in (pol,s,p,o). */
+    [W_PAIR] = {"Q4 COUNT(*) ?s $p ?o1 . ?s $p2 ?o2",
+                "FIND COUNT(*) WHERE ?s $p ?o1 AND ?s $p2 ?o2;",
+                "SELECT count(*) FROM terms t1, terms t2, claims c1, claims c2"
+                " WHERE t1.name = ?2 AND t2.name = ?5 AND c1.pol = 1 AND c1.p = t1.id"
+                " AND c2.pol = 1 AND c2.s = c1.s AND c2.p = t2.id;",
+                2 | 16,
+                1,
+                {COL_INT, 0},
+                0,
+                1},
 };
 
 double bench_now(void)
@@ -192,18 +213,75 @@ static size_t random_pos_claim(const bench_data *d, uint64_t *st)
     }
 }
 
+/* The subjects of each predicate's positive claims (one per claim), for Q4's expected counts:
+ * pred_subj[pred_start[p] .. pred_start[p + 1]). */
+typedef struct pred_index {
+    size_t start[BENCH_NPREDICATES + 1];
+    uint32_t *subj;
+    uint32_t *count; /* per subject, zero between uses */
+} pred_index;
+
+static void pred_index_build(const bench_data *d, pred_index *pi)
+{
+    size_t at = 0;
+    for (int p = 0; p < BENCH_NPREDICATES; p++) {
+        pi->start[p] = at;
+        at += d->pred_pos[p];
+    }
+    pi->start[BENCH_NPREDICATES] = at;
+    size_t fill[BENCH_NPREDICATES];
+    memcpy(fill, pi->start, sizeof fill);
+    pi->subj = malloc((at ? at : 1) * sizeof *pi->subj);
+    pi->count = calloc(d->nsubjects, sizeof *pi->count);
+    if (!pi->subj || !pi->count) bench_die("out of memory");
+    for (size_t i = 0; i < d->nclaims; i++)
+        if (d->claims[i].pol) pi->subj[fill[d->claims[i].p]++] = d->claims[i].s;
+}
+
+/* Solutions of ?s p1 ?o1 AND ?s p2 ?o2: per subject, its p1 claims times its p2 claims. */
+static int64_t pred_pair_count(pred_index *pi, uint32_t p1, uint32_t p2)
+{
+    int64_t n = 0;
+    for (size_t i = pi->start[p1]; i < pi->start[p1 + 1]; i++)
+        pi->count[pi->subj[i]]++;
+    for (size_t i = pi->start[p2]; i < pi->start[p2 + 1]; i++)
+        n += pi->count[pi->subj[i]];
+    for (size_t i = pi->start[p1]; i < pi->start[p1 + 1]; i++)
+        pi->count[pi->subj[i]] = 0;
+    return n;
+}
+
+/* A predicate used by at least one positive claim, drawn uniformly. */
+static uint32_t random_predicate(const bench_data *d, uint64_t *st)
+{
+    uint32_t p;
+    do
+        p = (uint32_t)(bench_splitmix64(st) % BENCH_NPREDICATES);
+    while (!d->pred_pos[p]);
+    return p;
+}
+
 static void make_queries(const bench_data *d, size_t lookups, size_t queries, size_t limit_reps,
                          size_t checks, size_t full_scans, bench_queryset qs[W_COUNT_OF])
 {
     uint64_t st = d->seed ^ UINT64_C(0x9E3779B97F4A7C15);
     int64_t multi = 0; /* positive claims with two sources or more */
-    for (size_t i = 0; i < d->nclaims; i++)
+    /* per subject: the citations of its positive claims (Q1's rows) */
+    int64_t *subj_cites = calloc(d->nsubjects, sizeof *subj_cites);
+    if (!subj_cites) bench_die("out of memory");
+    for (size_t i = 0; i < d->nclaims; i++) {
         multi += d->claims[i].pol && d->claims[i].ncit >= 2;
+        if (d->claims[i].pol) subj_cites[d->claims[i].s] += d->claims[i].ncit;
+    }
+    pred_index pi;
+    pred_index_build(d, &pi);
     for (int w = 0; w < W_COUNT_OF; w++) {
+        /* Q4 reads two predicates' claims in SQLite and the floor: a tenth as many queries */
         size_t n = w == W_LOOKUP    ? lookups
                    : w == W_LIMIT   ? limit_reps
                    : w == W_CHECK   ? checks
                    : w == W_SOURCES ? full_scans
+                   : w == W_PAIR    ? (queries + 9) / 10
                                     : queries;
         qs[w].n = n;
         qs[w].params = calloc(n ? n : 1, sizeof *qs[w].params);
@@ -211,13 +289,17 @@ static void make_queries(const bench_data *d, size_t lookups, size_t queries, si
         for (size_t q = 0; q < n; q++) {
             bench_param *bp = &qs[w].params[q];
             bp->expect = -1;
-            if (w == W_COUNT) { /* a predicate used by at least one positive claim, uniformly */
-                uint32_t p;
-                do
-                    p = (uint32_t)(bench_splitmix64(&st) % BENCH_NPREDICATES);
-                while (!d->pred_pos[p]);
+            if (w == W_COUNT) {
+                uint32_t p = random_predicate(d, &st);
                 bench_predicate_name(p, bp->p);
                 bp->expect = d->pred_pos[p];
+                continue;
+            }
+            if (w == W_PAIR) { /* two predicates, each drawn as COUNT's */
+                uint32_t p1 = random_predicate(d, &st), p2 = random_predicate(d, &st);
+                bench_predicate_name(p1, bp->p);
+                bench_predicate_name(p2, bp->p2);
+                bp->expect = pred_pair_count(&pi, p1, p2);
                 continue;
             }
             if (w == W_LIMIT) continue;
@@ -237,8 +319,12 @@ static void make_queries(const bench_data *d, size_t lookups, size_t queries, si
             bench_entity_name(c->o, bp->o);
             if (w == W_LOOKUP) bp->expect = c->ncit;
             if (w == W_CHECK) bp->expect = 1;
+            if (w == W_SUBJECT) bp->expect = subj_cites[c->s];
         }
     }
+    free(subj_cites);
+    free(pi.subj);
+    free(pi.count);
 }
 
 static void alloc_results(const bench_queryset qs[W_COUNT_OF], bench_result res[W_COUNT_OF])
@@ -268,9 +354,10 @@ static void check_alone(const char *sys, const bench_queryset qs[W_COUNT_OF],
         for (size_t q = 0; q < qs[w].n; q++) {
             const bench_param *bp = &qs[w].params[q];
             if (bp->expect >= 0 && res[w].rows[q] != bp->expect)
-                bench_die("%s: %s with $s=\"%s\" $p=\"%s\" $o=\"%s\" gave %lld, expected %lld", sys,
-                          bench_workloads[w].cql, bp->s, bp->p, bp->o, (long long)res[w].rows[q],
-                          (long long)bp->expect);
+                bench_die("%s: %s with $s=\"%s\" $p=\"%s\" $o=\"%s\" $p2=\"%s\" gave %lld, "
+                          "expected %lld",
+                          sys, bench_workloads[w].cql, bp->s, bp->p, bp->o, bp->p2,
+                          (long long)res[w].rows[q], (long long)bp->expect);
             if (bench_workloads[w].limit && res[w].rows[q] > bench_workloads[w].limit)
                 bench_die("%s: %s returned %lld rows, more than its LIMIT", sys,
                           bench_workloads[w].cql, (long long)res[w].rows[q]);
@@ -291,10 +378,10 @@ static void check_agree(const char *na, const char *nb, const bench_queryset qs[
             int lim = bench_workloads[w].limit;
             int hash_ok = !lim || a[w].rows[q] < lim;
             if (a[w].rows[q] != b[w].rows[q] || (hash_ok && a[w].hash[q] != b[w].hash[q]))
-                bench_die("%s and %s disagree on %s with $s=\"%s\" $p=\"%s\" $o=\"%s\" $a=%lld: "
-                          "%s %lld rows (hash %016llx), %s %lld rows (hash %016llx)",
-                          na, nb, bench_workloads[w].cql, bp->s, bp->p, bp->o, (long long)bp->a, na,
-                          (long long)a[w].rows[q], (unsigned long long)a[w].hash[q], nb,
+                bench_die("%s and %s disagree on %s with $s=\"%s\" $p=\"%s\" $o=\"%s\" $a=%lld "
+                          "$p2=\"%s\": %s %lld rows (hash %016llx), %s %lld rows (hash %016llx)",
+                          na, nb, bench_workloads[w].cql, bp->s, bp->p, bp->o, (long long)bp->a,
+                          bp->p2, na, (long long)a[w].rows[q], (unsigned long long)a[w].hash[q], nb,
                           (long long)b[w].rows[q], (unsigned long long)b[w].hash[q]);
         }
     }
@@ -658,7 +745,8 @@ int main(int argc, char **argv)
         double n = qs[w].n ? (double)qs[w].n : 1;
         printf("%s%.1f", w ? "; " : " ", (double)res[shown][w].total_rows / n);
     }
-    printf(" (lookup; sp?o; ?spo; join; count value; limit; Q3; Q5 count value; Q8)\n");
+    printf(" (lookup; sp?o; ?spo; join; count value; limit; Q3; Q5 count value; Q8; Q1; Q4 count "
+           "value)\n");
 
     if (!keep) {
         for (int sys = 0; sys < SYS_N; sys++) {

@@ -103,6 +103,7 @@ static void bind_params(claimdb *db, claimdb_stmt *st, int mask, const bench_par
     if (mask & 2) check(db, claimdb_bind_text(st, "$p", bp->p, -1), "bind $p");
     if (mask & 4) check(db, claimdb_bind_text(st, "$o", bp->o, -1), "bind $o");
     if (mask & 8) check(db, claimdb_bind_int64(st, "$a", bp->a), "bind $a");
+    if (mask & 16) check(db, claimdb_bind_text(st, "$p2", bp->p2, -1), "bind $p2");
 }
 
 static void explain(claimdb *db, const bench_workload *w, const bench_param *bp)

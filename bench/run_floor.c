@@ -389,6 +389,10 @@ struct floor_q {
     MDB_txn *txn; /* reset between queries, renewed for each (a snapshot per query) */
     MDB_cursor *cur[F_NDB], *cur2;
     unsigned renewed; /* cursors renewed on the current snapshot */
+    /* Q4: subject -> claims of the smaller predicate, open addressing, kept across queries */
+    uint64_t *hkey;
+    uint32_t *hcount;
+    size_t hslots;
 };
 
 floor_q *floor_q_open(const char *path)
@@ -417,6 +421,8 @@ void floor_q_close(floor_q *h)
     mdb_cursor_close(h->cur2);
     mdb_txn_abort(h->txn);
     mdb_env_close(h->env);
+    free(h->hkey);
+    free(h->hcount);
     free(h);
 }
 
@@ -534,6 +540,68 @@ static void check_side(floor_q *h, uint8_t pol, uint64_t s, uint64_t p, uint64_t
         *weight += best[i];
 }
 
+static int64_t pred_claims(floor_q *h, uint64_t p)
+{
+    uint8_t key[TSTAT_LEN];
+    key[0] = 1;
+    key[1] = 1; /* role p */
+    put_be(key + 2, p);
+    MDB_val tk = {sizeof key, key}, tv;
+    int rc = mdb_get(h->txn, h->dbi[F_TSTAT], &tk, &tv);
+    if (rc == MDB_NOTFOUND) return 0;
+    mdb_check(rc, "tstat get");
+    return (int64_t)get_be(tv.mv_data);
+}
+
+static size_t subj_slot(const floor_q *h, uint64_t s)
+{
+    size_t i = (size_t)(s * UINT64_C(0x9E3779B97F4A7C15) >> 20) & (h->hslots - 1);
+    while (h->hkey[i] && h->hkey[i] != s)
+        i = (i + 1) & (h->hslots - 1);
+    return i;
+}
+
+/* Q4: the subjects of the smaller predicate's positive claims counted in a hash table, then
+ * the other predicate's claims summing their subjects' counts: two range scans of "pos". */
+static int64_t pair_count(floor_q *h, uint64_t p1, uint64_t p2)
+{
+    int64_t n1 = pred_claims(h, p1), n2 = pred_claims(h, p2), n = 0;
+    if (!n1 || !n2) return 0;
+    uint64_t small = n1 <= n2 ? p1 : p2, large = n1 <= n2 ? p2 : p1;
+    size_t want = 16;
+    while (want < 2 * (size_t)(n1 <= n2 ? n1 : n2))
+        want <<= 1;
+    if (want > h->hslots) {
+        free(h->hkey);
+        free(h->hcount);
+        h->hkey = malloc(want * sizeof *h->hkey);
+        h->hcount = malloc(want * sizeof *h->hcount);
+        if (!h->hkey || !h->hcount) bench_die("floor: out of memory");
+        h->hslots = want;
+    }
+    memset(h->hkey, 0, h->hslots * sizeof *h->hkey);
+    uint8_t prefix[9];
+    MDB_val k, v;
+    MDB_cursor *c = cur(h, F_POS);
+    prefix[0] = 1;
+    put_be(prefix + 1, small);
+    for (int ok = range_first(c, prefix, 9, &k, &v); ok; ok = range_next(c, prefix, 9, &k, &v)) {
+        uint64_t s = kpart(&k, 17);
+        size_t i = subj_slot(h, s);
+        if (!h->hkey[i]) {
+            h->hkey[i] = s;
+            h->hcount[i] = 0;
+        }
+        h->hcount[i]++;
+    }
+    put_be(prefix + 1, large);
+    for (int ok = range_first(c, prefix, 9, &k, &v); ok; ok = range_next(c, prefix, 9, &k, &v)) {
+        size_t i = subj_slot(h, kpart(&k, 17));
+        if (h->hkey[i]) n += h->hcount[i];
+    }
+    return n;
+}
+
 static void one_query(floor_q *h, int wi, const bench_param *bp, int64_t *rows, uint64_t *hash)
 {
     uint8_t prefix[CITE_LEN];
@@ -544,6 +612,8 @@ static void one_query(floor_q *h, int wi, const bench_param *bp, int64_t *rows, 
     if (mask & 1 && !(s = term_get(h, bp->s)) && wi != W_CHECK) return;
     if (mask & 2 && !(p = term_get(h, bp->p)) && wi != W_CHECK) return;
     if (mask & 4 && !(o = term_get(h, bp->o)) && wi != W_CHECK) return;
+    uint64_t second = 0;
+    if (mask & 16 && !(second = term_get(h, bp->p2))) return;
     switch (wi) {
     case W_LOOKUP:
         put_claim_key(prefix, 1, s, p, o);
@@ -588,14 +658,7 @@ static void one_query(floor_q *h, int wi, const bench_param *bp, int64_t *rows, 
         break;
     }
     case W_COUNT: {
-        uint8_t key[TSTAT_LEN];
-        key[0] = 1;
-        key[1] = 1; /* role p */
-        put_be(key + 2, p);
-        MDB_val tk = {sizeof key, key}, tv;
-        int rc = mdb_get(h->txn, h->dbi[F_TSTAT], &tk, &tv);
-        int64_t n =
-            rc == MDB_NOTFOUND ? 0 : (mdb_check(rc, "tstat get"), (int64_t)get_be(tv.mv_data));
+        int64_t n = pred_claims(h, p);
         *rows = n;
         *hash += bench_hash_int(n);
         break;
@@ -660,6 +723,30 @@ static void one_query(floor_q *h, int wi, const bench_param *bp, int64_t *rows, 
                                                  : "unverified";
         *hash += bench_hash_text(verdict) + bench_hash_int(np) + bench_hash_int(nn);
         *rows = 1;
+        break;
+    }
+    case W_SUBJECT: {
+        /* The subject's positive citations in (p, o, article) order; a claim's names are
+         * read once for all its citations. */
+        uint64_t lp = 0, lo = 0, hp = 0, ho = 0;
+        prefix[0] = 1;
+        put_be(prefix + 1, s);
+        c = cur(h, F_CITE);
+        for (int ok = range_first(c, prefix, 9, &k, &v); ok;
+             ok = range_next(c, prefix, 9, &k, &v)) {
+            uint64_t kp = kpart(&k, 9), ko = kpart(&k, 17);
+            int newp = kp != lp;
+            if (newp) hp = hash_name(h, lp = kp);
+            if (newp || ko != lo) ho = hash_name(h, lo = ko);
+            *hash += hp + ho + bench_hash_int((int64_t)kpart(&k, 25));
+            ++*rows;
+        }
+        break;
+    }
+    case W_PAIR: {
+        int64_t n = pair_count(h, p, second);
+        *rows = n;
+        *hash += bench_hash_int(n);
         break;
     }
     default:

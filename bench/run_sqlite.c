@@ -202,6 +202,7 @@ static void bind_params(sqlite3_stmt *st, int mask, const bench_param *bp)
     if (mask & 2) sqlite3_bind_text(st, 2, bp->p, -1, SQLITE_STATIC);
     if (mask & 4) sqlite3_bind_text(st, 3, bp->o, -1, SQLITE_STATIC);
     if (mask & 8) sqlite3_bind_int64(st, 4, bp->a);
+    if (mask & 16) sqlite3_bind_text(st, 5, bp->p2, -1, SQLITE_STATIC);
 }
 
 static void explain(sqlite3 *db, const char *sql)

@@ -1,6 +1,7 @@
 /* api.c — the public API (claimdb.h): handles, prepared statements, bindings, stepping,
  * columns, and the transaction rules that tie statements to LMDB transactions. */
 #include "engine.h"
+#include "try.h"
 
 #include "ratings.h"
 #include "parse.h"
@@ -11,10 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#ifndef CLAIMDB_VERSION_STRING
-#define CLAIMDB_VERSION_STRING "0.0.0"
-#endif
 
 const char *claimdb_version(void)
 {
@@ -44,7 +41,7 @@ const char *claimdb_strerror(int status)
         return "input/output error";
     case CLAIMDB_CORRUPT:
         return "not a claimdb database, or damaged";
-    case CLAIMDB_VERSION:
+    case CLAIMDB_FORMAT:
         return "unsupported database format version";
     case CLAIMDB_MISUSE:
         return "API misuse";
@@ -208,7 +205,7 @@ int claimdb_prepare(claimdb *db, const char *text, int len, claimdb_stmt **out, 
         tmp.db = db;
         tmp.src = (char *)text;
         tmp.srclen = n;
-        if (rc == CLAIMDB_NOMEM) return db_error(db, rc, "out of memory");
+        if (rc == CLAIMDB_NOMEM) return db_nomem(db);
         return stmt_error_at(&tmp, rc, perr.offset, "%s", perr.message);
     }
     db_clear_error(db);
@@ -220,7 +217,7 @@ int claimdb_prepare(claimdb *db, const char *text, int len, claimdb_stmt **out, 
         if (stmt) free(stmt->src);
         free(stmt);
         ast_stmt_free(ast);
-        return db_error(db, CLAIMDB_NOMEM, "out of memory");
+        return db_nomem(db);
     }
     memcpy(stmt->src, text, consumed);
     stmt->src[consumed] = '\0';
@@ -231,93 +228,19 @@ int claimdb_prepare(claimdb *db, const char *text, int len, claimdb_stmt **out, 
     stmt->next = db->stmts;
     if (db->stmts) db->stmts->prev = stmt;
     db->stmts = stmt;
-    /* Columns are known before the first step for statements with a fixed shape. */
-    if (ast->kind == STMT_FIND) {
-        const ast_find *f = &ast->u.find;
-        const char **names = malloc((f->nitems ? f->nitems : 1) * sizeof *names);
-        if (!names) {
-            claimdb_finalize(stmt);
-            return db_error(db, CLAIMDB_NOMEM, "out of memory");
-        }
-        for (size_t i = 0; i < f->nitems; i++)
-            names[i] = f->items[i].name;
-        rc = stmt_set_columns(stmt, (int)f->nitems, names);
-        free(names);
-        if (rc != CLAIMDB_OK) {
-            claimdb_finalize(stmt);
-            return db_error(db, rc, "out of memory");
-        }
-    } else {
-        /* The other statements set their columns when they start; start them dry to learn
-         * the shape would need a transaction, so their fixed column lists live with them. */
-        static const char *const explain[] = {"step", "pattern", "index", "bound", "estimate"};
-        static const char *const articles[] = {"id",  "title",  "outlet",       "date",
-                                               "url", "author", "duplicate_of", "claims"};
-        static const char *const article[] = {"id",     "title",        "outlet", "date", "url",
-                                              "author", "duplicate_of", "claims", "text"};
-        static const char *const preds[] = {"predicate", "claims"};
-        static const char *const aliases[] = {"alias", "term"};
-        static const char *const stats[] = {"name", "value"};
-        static const char *const terms[] = {"term"};
-        static const char *const unplaced[] = {"article", "subject",  "predicate",
-                                               "object",  "polarity", "quote"};
-        const char *const *cols = NULL;
-        int ncols = 0;
-#define COLS(a) (cols = (a), ncols = (int)(sizeof(a) / sizeof((a)[0])))
-        switch (ast->kind) {
-        case STMT_EVIDENCE:
-            cols = evidence_columns;
-            ncols = EVIDENCE_COLUMNS;
-            break;
-        case STMT_CHECK:
-            cols = check_columns;
-            ncols = ast->u.claim.reviews ? CHECK_ALL_COLUMNS : CHECK_COLUMNS;
-            break;
-
-        case STMT_EXPLAIN:
-            COLS(explain);
-            break;
-        case STMT_SIMILAR:
-            cols = similar_columns;
-            ncols = SIMILAR_COLUMNS;
-            break;
-        case STMT_SHOW:
-            switch (ast->u.show.kind) {
-            case SHOW_ARTICLES:
-                COLS(articles);
-                break;
-            case SHOW_PREDICATES:
-                COLS(preds);
-                break;
-            case SHOW_ALIASES:
-                COLS(aliases);
-                break;
-            case SHOW_STATS:
-                COLS(stats);
-                break;
-            case SHOW_TERMS:
-                COLS(terms);
-                break;
-            case SHOW_ARTICLE:
-                COLS(article);
-                break;
-            case SHOW_QUOTES_NOT_FOUND:
-                COLS(unplaced);
-                break;
-            case SHOW_REVIEWS:
-                cols = review_columns;
-                ncols = REVIEW_COLUMNS;
-                break;
-            }
-            break;
-        default:
-            break;
-        }
-#undef COLS
-        if (ncols && stmt_set_columns(stmt, ncols, cols) != CLAIMDB_OK) {
-            claimdb_finalize(stmt);
-            return db_error(db, CLAIMDB_NOMEM, "out of memory");
-        }
+    /* Columns are known before the first step: fixed by the kind, or read off the AST. */
+    const stmt_kind *kind = stmt_kind_of(ast);
+    if (!kind) {
+        claimdb_finalize(stmt);
+        return db_error(db, CLAIMDB_MISUSE, "a statement the engine does not know");
+    }
+    stmt->kind = kind;
+    rc = kind->shape      ? kind->shape(stmt)
+         : kind->ncolumns ? stmt_set_columns(stmt, kind->ncolumns, kind->columns)
+                          : CLAIMDB_OK;
+    if (rc != CLAIMDB_OK) {
+        claimdb_finalize(stmt);
+        return rc == CLAIMDB_NOMEM ? db_nomem(db) : rc;
     }
     *out = stmt;
     return CLAIMDB_OK;
@@ -331,10 +254,11 @@ int stmt_set_columns(claimdb_stmt *stmt, int ncols, const char *const *names)
     stmt->row = calloc(n, sizeof *stmt->row);
     stmt->coltext = calloc(n, sizeof *stmt->coltext);
     stmt->coltextcap = calloc(n, sizeof *stmt->coltextcap);
+    stmt->coltextid = calloc(n, sizeof *stmt->coltextid);
     stmt->collist = calloc(n, sizeof *stmt->collist);
     stmt->collistcap = calloc(n, sizeof *stmt->collistcap);
-    if (!stmt->colnames || !stmt->row || !stmt->coltext || !stmt->coltextcap || !stmt->collist ||
-        !stmt->collistcap)
+    if (!stmt->colnames || !stmt->row || !stmt->coltext || !stmt->coltextcap || !stmt->coltextid ||
+        !stmt->collist || !stmt->collistcap)
         return CLAIMDB_NOMEM;
     for (int i = 0; i < ncols; i++)
         stmt->colnames[i] = names[i];
@@ -351,14 +275,17 @@ static void stmt_stop(claimdb_stmt *stmt)
     if (stmt->own_txn && stmt->txn) store_abort(stmt->txn);
     stmt->txn = NULL;
     stmt->own_txn = false;
-    for (int i = 0; i < stmt->ncols; i++)
+    for (int i = 0; i < stmt->ncols; i++) {
         stmt->row[i] = v_null();
+        stmt->coltextid[i] = 0; /* the next run may read another snapshot */
+    }
 }
 
 int claimdb_reset(claimdb_stmt *stmt)
 {
     if (!stmt) return CLAIMDB_MISUSE;
     stmt_stop(stmt);
+    stmt_clear_warnings(stmt);
     stmt->state = ST_READY;
     stmt->db->interrupted = 0;
     return CLAIMDB_OK;
@@ -369,6 +296,7 @@ int claimdb_finalize(claimdb_stmt *stmt)
     if (!stmt) return CLAIMDB_OK;
     claimdb *db = stmt->db;
     stmt_stop(stmt);
+    stmt_clear_warnings(stmt);
     if (stmt->prev)
         stmt->prev->next = stmt->next;
     else
@@ -384,6 +312,7 @@ int claimdb_finalize(claimdb_stmt *stmt)
     }
     free(stmt->coltext);
     free(stmt->coltextcap);
+    free(stmt->coltextid);
     free(stmt->collist);
     free(stmt->collistcap);
     free(stmt->colnames);
@@ -436,7 +365,7 @@ int claimdb_bind_text(claimdb_stmt *stmt, const char *name, const char *text, in
     const char *why;
     if ((rc = text_check(text, n, &why))) return db_error(stmt->db, rc, "%s: %s", name, why);
     char *copy = malloc(n + 1);
-    if (!copy) return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+    if (!copy) return db_nomem(stmt->db);
     memcpy(copy, text, n);
     copy[n] = '\0';
     b->k = V_TEXT;
@@ -477,22 +406,6 @@ int claimdb_clear_bindings(claimdb_stmt *stmt)
 
 /* ---- stepping ---- */
 
-static bool stmt_writes(const ast_stmt *ast)
-{
-    switch (ast->kind) {
-    case STMT_ASSERT:
-    case STMT_RETRACT:
-    case STMT_ARTICLE:
-    case STMT_ALIAS:
-    case STMT_REVIEW:
-    case STMT_RETRACT_REVIEW:
-        return true;
-    default:
-        return false;
-    }
-}
-
-/* Run a write statement: in the explicit transaction under a savepoint, else in its own. */
 /* Before a write in the explicit transaction, finish the handle's statements that are still
  * reading in it, so that none of them sees the write (or loops on its own derived claims). */
 static int freeze_readers(claimdb *db, claimdb_stmt *self)
@@ -500,11 +413,12 @@ static int freeze_readers(claimdb *db, claimdb_stmt *self)
     for (claimdb_stmt *s = db->stmts; s; s = s->next) {
         if (s == self || s->state != ST_RUNNING || !s->ex || s->txn != db->txn || s->own_txn)
             continue;
-        if (rowset_drain(s) != CLAIMDB_OK) return db_error(db, CLAIMDB_NOMEM, "out of memory");
+        if (rowset_drain(s) != CLAIMDB_OK) return db_nomem(db);
     }
     return CLAIMDB_OK;
 }
 
+/* Run a write statement: in the explicit transaction under a savepoint, else in its own. */
 static int step_write(claimdb_stmt *stmt)
 {
     claimdb *db = stmt->db;
@@ -512,10 +426,10 @@ static int step_write(claimdb_stmt *stmt)
         return db_error(db, CLAIMDB_READONLY, "the database is open read-only");
     int rc;
     if (db->txn) {
-        if ((rc = freeze_readers(db, stmt)) != CLAIMDB_OK) return rc;
+        TRY(rc, freeze_readers(db, stmt));
         if ((rc = store_savepoint(db->txn)) != CLAIMDB_OK) return db_store_error(db, rc);
         stmt->txn = db->txn;
-        rc = write_exec(stmt);
+        rc = stmt->kind->run(stmt);
         stmt->txn = NULL;
         if (rc != CLAIMDB_OK) {
             store_savepoint_rollback(db->txn);
@@ -527,7 +441,7 @@ static int step_write(claimdb_stmt *stmt)
     store_txn *txn;
     if ((rc = store_begin(db->st, true, &txn)) != CLAIMDB_OK) return db_store_error(db, rc);
     stmt->txn = txn;
-    rc = write_exec(stmt);
+    rc = stmt->kind->run(stmt);
     stmt->txn = NULL;
     if (rc != CLAIMDB_OK) {
         store_abort(txn);
@@ -535,51 +449,6 @@ static int step_write(claimdb_stmt *stmt)
     }
     if ((rc = store_commit(txn)) != CLAIMDB_OK) return db_store_error(db, rc);
     return CLAIMDB_OK;
-}
-
-static bool other_running(claimdb *db, claimdb_stmt *self)
-{
-    for (claimdb_stmt *s = db->stmts; s; s = s->next)
-        if (s != self && s->state == ST_RUNNING && s->txn && s->txn == db->txn) return true;
-    return false;
-}
-
-static int step_transaction(claimdb_stmt *stmt)
-{
-    claimdb *db = stmt->db;
-    int rc;
-    switch (stmt->ast->kind) {
-    case STMT_BEGIN:
-        if (db->txn)
-            return stmt_error_at(stmt, CLAIMDB_ERROR, stmt->ast->loc.off,
-                                 "a transaction is already open");
-        if (db->flags & CLAIMDB_OPEN_READONLY)
-            return db_error(db, CLAIMDB_READONLY, "the database is open read-only");
-        if ((rc = store_begin(db->st, true, &db->txn)) != CLAIMDB_OK) {
-            db->txn = NULL;
-            return db_store_error(db, rc);
-        }
-        return CLAIMDB_OK;
-    case STMT_COMMIT:
-    case STMT_ROLLBACK:
-        if (!db->txn)
-            return stmt_error_at(stmt, CLAIMDB_ERROR, stmt->ast->loc.off, "no transaction is open");
-        if (other_running(db, stmt))
-            return stmt_error_at(stmt, CLAIMDB_ERROR, stmt->ast->loc.off,
-                                 "a statement is still reading in this transaction: "
-                                 "finish or reset it first");
-        if (stmt->ast->kind == STMT_ROLLBACK) {
-            store_abort(db->txn);
-            db->txn = NULL;
-            return CLAIMDB_OK;
-        }
-        rc = store_commit(db->txn);
-        db->txn = NULL;
-        if (rc != CLAIMDB_OK) return db_store_error(db, rc);
-        return CLAIMDB_OK;
-    default:
-        return CLAIMDB_OK;
-    }
 }
 
 static int start_reader(claimdb_stmt *stmt)
@@ -596,22 +465,7 @@ static int start_reader(claimdb_stmt *stmt)
         }
         stmt->own_txn = true;
     }
-    switch (stmt->ast->kind) {
-    case STMT_FIND:
-        return find_start(stmt, &stmt->ex);
-    case STMT_EXPLAIN:
-        return explain_start(stmt, &stmt->ex);
-    case STMT_EVIDENCE:
-        return evidence_start(stmt, &stmt->ex);
-    case STMT_CHECK:
-        return check_start(stmt, &stmt->ex);
-    case STMT_SHOW:
-        return show_start(stmt, &stmt->ex);
-    case STMT_SIMILAR:
-        return similar_start(stmt, &stmt->ex);
-    default:
-        return db_error(db, CLAIMDB_MISUSE, "not a reading statement");
-    }
+    return stmt->kind->start(stmt, &stmt->ex);
 }
 
 int claimdb_step(claimdb_stmt *stmt)
@@ -627,9 +481,9 @@ int claimdb_step(claimdb_stmt *stmt)
     case ST_READY:
         db->interrupted = 0;
         db_clear_error(db);
-        if (stmt_writes(stmt->ast) || stmt->ast->kind == STMT_BEGIN ||
-            stmt->ast->kind == STMT_COMMIT || stmt->ast->kind == STMT_ROLLBACK) {
-            rc = stmt_writes(stmt->ast) ? step_write(stmt) : step_transaction(stmt);
+        stmt_clear_warnings(stmt);
+        if (stmt->kind->mode != MODE_READ) {
+            rc = stmt->kind->mode == MODE_WRITE ? step_write(stmt) : stmt->kind->run(stmt);
             stmt->state = rc == CLAIMDB_OK ? ST_DONE : ST_FAILED;
             return rc == CLAIMDB_OK ? CLAIMDB_DONE : rc;
         }
@@ -740,6 +594,8 @@ const char *claimdb_column_text(claimdb_stmt *stmt, int i)
 {
     const value *v = column(stmt, i);
     if (!v || v->k == V_NULL) return NULL;
+    if (v->k == V_TERM && v->u.t == stmt->coltextid[i]) return stmt->coltext[i];
+    stmt->coltextid[i] = 0;
     char buf[64];
     const char *s;
     size_t n;
@@ -753,6 +609,7 @@ const char *claimdb_column_text(claimdb_stmt *stmt, int i)
     }
     memcpy(stmt->coltext[i], s, n);
     stmt->coltext[i][n] = '\0';
+    if (v->k == V_TERM) stmt->coltextid[i] = v->u.t;
     return stmt->coltext[i];
 }
 
@@ -841,7 +698,7 @@ static int bulk_write(claimdb *db, bulk_fn fn, void *arg, int *added)
     db_clear_error(db);
     int rc;
     if (db->txn) {
-        if ((rc = freeze_readers(db, NULL)) != CLAIMDB_OK) return rc;
+        TRY(rc, freeze_readers(db, NULL));
         return fn(db, db->txn, arg, added);
     }
     store_txn *txn;

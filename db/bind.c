@@ -43,7 +43,7 @@ static void binding_text(const binding *b, const char **s, size_t *n, char *buf,
         *s = buf;
         break;
     case V_REAL:
-        *n = (size_t)snprintf(buf, bufsz, "%.17g", b->u.r);
+        *n = real_text(b->u.r, buf, bufsz);
         *s = buf;
         break;
     default:
@@ -217,20 +217,6 @@ int stmt_value_real(claimdb_stmt *stmt, const ast_value *v, const char *what, do
                          what, v->s);
 }
 
-bool date_valid(const char *s, size_t n)
-{
-    if (n != 10 || s[4] != '-' || s[7] != '-') return false;
-    for (size_t i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9')) return false;
-    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-    int m = (s[5] - '0') * 10 + (s[6] - '0');
-    int d = (s[8] - '0') * 10 + (s[9] - '0');
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m < 1 || m > 12 || d < 1) return false;
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return d <= days[m - 1] + (m == 2 && leap);
-}
-
 size_t format_utc(int64_t t, char *buf, size_t bufsz)
 {
     time_t tt = (time_t)t;
@@ -253,7 +239,7 @@ int stmt_value_text(claimdb_stmt *stmt, const ast_value *v, const char *what, co
         *s = numbuf;
         return CLAIMDB_OK;
     case VAL_REAL:
-        *n = (size_t)snprintf(numbuf, numbufsz, "%.17g", v->r);
+        *n = real_text(v->r, numbuf, numbufsz);
         *s = numbuf;
         return CLAIMDB_OK;
     case VAL_PARAM: {

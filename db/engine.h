@@ -71,7 +71,9 @@ typedef struct binding {
 
 typedef enum stmt_state { ST_READY, ST_RUNNING, ST_DONE, ST_FAILED } stmt_state;
 
-typedef struct exec exec; /* a running statement's iterator (find.c, inspect.c, rowset.c) */
+typedef struct exec exec; /* a running statement's row source (stmt_kind.start) */
+
+#define STMT_MAX_WARNINGS 16 /* per run: a statement names only so many terms */
 
 struct claimdb_stmt {
     claimdb *db;
@@ -83,14 +85,22 @@ struct claimdb_stmt {
     stmt_state state;
     store_txn *txn; /* the transaction the statement reads in (own or the db's explicit one) */
     bool own_txn;
+    const struct stmt_kind *kind; /* kinds.c */
     exec *ex;
     int ncols;
     const char **colnames; /* point into the AST, or static strings */
     value *row;            /* ncols values of the current row */
     char **coltext;        /* per column, text produced by claimdb_column_text */
     size_t *coltextcap;
+    /* per column, the term whose display form coltext holds (0: none), until the run ends:
+     * consecutive rows often repeat a term (a claim's citations, a subject's claims) */
+    term_id *coltextid;
     int64_t **collist; /* per column, integers produced by claimdb_column_list */
     size_t *collistcap;
+    /* Warnings of the current run (suggest.c): messages and their offsets in src. */
+    char *warnings[STMT_MAX_WARNINGS];
+    size_t warnoff[STMT_MAX_WARNINGS];
+    int nwarnings;
 };
 
 /* One running statement's row source. */
@@ -108,6 +118,11 @@ int stmt_error_at(claimdb_stmt *stmt, int code, size_t off, const char *fmt, ...
     __attribute__((format(printf, 4, 5)));
 /* Record the store's last error under code. */
 int db_store_error(claimdb *db, int code);
+/* Record "out of memory". Returns CLAIMDB_NOMEM. */
+int db_nomem(claimdb *db);
+/* Record a failure of the store or of an allocation: "out of memory" for CLAIMDB_NOMEM, else
+ * the store's last error. Returns code. */
+int db_fail(claimdb *db, int code);
 void db_clear_error(claimdb *db);
 /* Rewrite the current error's position as relative to a larger text that holds the erring
  * text at byte base (claimdb_exec reports positions in its script). */
@@ -126,15 +141,33 @@ int stmt_term_text(claimdb_stmt *stmt, const ast_term *t, const char **text, siz
 /* Look a term up (CLAIMDB_OK with *id 0 when absent) or intern it (write transactions). */
 int stmt_term_lookup(claimdb_stmt *stmt, const ast_term *t, term_id *id);
 int stmt_term_intern(claimdb_stmt *stmt, const ast_term *t, term_id *id);
+
+/* ---- warnings about the terms of reading patterns (suggest.c) ---- */
+
+/* As stmt_term_lookup, for a term that a CHECK, EVIDENCE or FIND pattern reads: one that is
+ * in no claim (absent, or left without claims) adds a warning to the statement, with the
+ * nearest spelling of a term that is in a claim when one is close. */
+int stmt_read_term(claimdb_stmt *stmt, const ast_term *t, term_id *id);
+/* Forget the statement's warnings (a new run, or finalize). */
+void stmt_clear_warnings(claimdb_stmt *stmt);
+/* The state of a term's spelling: CLAIMDB_TERM_* of claimdb.h. */
+int term_state(store_txn *txn, const char *text, size_t len, int *state);
 /* Values written in the statement, parameters resolved and converted. */
 int stmt_value_uint(claimdb_stmt *stmt, const ast_value *v, const char *what, uint64_t *out);
 int stmt_value_real(claimdb_stmt *stmt, const ast_value *v, const char *what, double *out);
 int stmt_value_text(claimdb_stmt *stmt, const ast_value *v, const char *what, const char **s,
                     size_t *n, char *numbuf, size_t numbufsz);
-bool date_valid(const char *s, size_t n);
 /* A time (seconds since 1970) as "YYYY-MM-DDTHH:MM:SSZ" in buf; the length, 0 if it does not
  * fit or the time is out of range. */
 size_t format_utc(int64_t t, char *buf, size_t bufsz);
+
+/* ---- dates and reals as text (scalar.c) ---- */
+
+/* Whether s[0..n) is a date YYYY-MM-DD that exists (claimdb_date_valid). */
+bool date_valid(const char *s, size_t n);
+/* A real as the library prints it (claimdb_real_digits) into buf; the length, truncated to
+ * fit. */
+size_t real_text(double r, char *buf, size_t bufsz);
 
 /* ---- values (value.c) ---- */
 
@@ -150,20 +183,41 @@ int like_match(const char *pattern, size_t plen, const char *s, size_t n, bool *
 /* The literal prefix of a LIKE pattern (bytes before the first % or _). */
 size_t like_prefix(const char *pattern, size_t plen);
 
-/* ---- statements ---- */
+/* ---- statement kinds (kinds.c) ---- */
 
-int find_start(claimdb_stmt *stmt, exec **out);     /* find.c */
-int explain_start(claimdb_stmt *stmt, exec **out);  /* find.c */
-int write_exec(claimdb_stmt *stmt);                 /* write.c: ASSERT RETRACT ARTICLE ALIAS */
-int evidence_start(claimdb_stmt *stmt, exec **out); /* inspect.c */
+/* How a statement kind is stepped. */
+typedef enum stmt_mode {
+    MODE_READ = 1, /* start() opens a row source in a read snapshot or the explicit transaction */
+    MODE_WRITE,    /* run() writes, in its own write transaction or under a savepoint */
+    MODE_TXN,      /* run() begins or ends the explicit transaction (transaction.c) */
+} stmt_mode;
+
+/* What the API needs to prepare and step one kind of statement. Each kind's file defines its
+ * row (stmt_evidence in inspect.c, ...) beside the code the row names, with its result
+ * columns; kinds.c indexes the rows by ast_stmt_kind. */
+typedef struct stmt_kind {
+    stmt_mode mode;
+    /* The result columns, known at prepare (NULL and 0: none). */
+    const char *const *columns;
+    int ncolumns;
+    /* For columns that depend on the statement (FIND's items, CHECK … REVIEWS, SHOW's
+     * object): set them with stmt_set_columns. NULL: the fixed list above. */
+    int (*shape)(claimdb_stmt *stmt);
+    int (*start)(claimdb_stmt *stmt, exec **out); /* MODE_READ */
+    int (*run)(claimdb_stmt *stmt);               /* MODE_WRITE, MODE_TXN */
+} stmt_kind;
+
+/* The row of a statement's kind, or NULL for a kind without one. */
+const stmt_kind *stmt_kind_of(const ast_stmt *ast);
+
+/* The number of elements of an array. */
+#define COUNT_OF(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/* EVIDENCE's columns (inspect.c): a citation's, or a review's (evidence_reviews). */
 #define EVIDENCE_COLUMNS 16
-extern const char *const evidence_columns[EVIDENCE_COLUMNS];
-/* CHECK's nine columns; CHECK … REVIEWS adds CHECK_REVIEW_COLUMNS more. */
+/* CHECK's nine columns; CHECK … REVIEWS adds CHECK_REVIEW_COLUMNS more (check_review_values). */
 #define CHECK_COLUMNS 9
-#define CHECK_ALL_COLUMNS 13
-extern const char *const check_columns[CHECK_ALL_COLUMNS];
-int check_start(claimdb_stmt *stmt, exec **out);
-int show_start(claimdb_stmt *stmt, exec **out);
+#define CHECK_REVIEW_COLUMNS 4
 
 /* ---- text (text.c) ---- */
 
@@ -193,22 +247,16 @@ int write_review(claimdb *db, store_txn *txn, const review_in *in, int *added);
 /* claimdb_review_put()'s struct as a review_in; CLAIMDB_MISUSE for a partial triple or a
  * negative appearance. */
 int review_from_api(const claimdb_review *a, review_in *in);
-int review_exec(claimdb_stmt *stmt); /* REVIEW, RETRACT REVIEW */
 /* The handle's rating table, built on first use (CLAIMDB_ERROR when $CLAIMDB_RATINGS names a
  * file that cannot be read or has a bad line). */
 int db_ratings(claimdb *db, struct ratings **out);
-/* SIMILAR (similar.c): kind, ref, text, score, verdict. */
-#define SIMILAR_COLUMNS 5
-extern const char *const similar_columns[SIMILAR_COLUMNS];
-int similar_start(claimdb_stmt *stmt, exec **out);
-
+/* SHOW REVIEWS (review.c): its columns, and its rows into rs. */
 #define REVIEW_COLUMNS 21
 extern const char *const review_columns[REVIEW_COLUMNS];
 typedef struct rowset rowset;
 int show_reviews(claimdb_stmt *stmt, rowset *rs);
 /* CHECK's review columns (reviews, reviewers, latest_verdict, reviewers_disagree) for the
  * triple k (NULL: none); *mem holds texts the values point at until the caller frees it. */
-#define CHECK_REVIEW_COLUMNS 4
 int check_review_values(claimdb_stmt *stmt, const claim_key *k, value out[CHECK_REVIEW_COLUMNS],
                         char **mem);
 /* EVIDENCE's review rows of both polarities of k's triple. */
@@ -267,6 +315,8 @@ value v_int(int64_t i);
 value v_real(double r);
 value v_text(const char *s, size_t n);
 value v_cstr(const char *s);
+/* A text field of a stored record, or NULL when the record has none. */
+value v_stored(store_text t);
 value v_term(term_id t);
 value v_null(void);
 /* A list of ids (kept as its text, which the caller owns until the row is added). */

@@ -48,6 +48,16 @@ int db_store_error(claimdb *db, int code)
     return db_error(db, code, "%s", msg && *msg ? msg : claimdb_strerror(code));
 }
 
+int db_nomem(claimdb *db)
+{
+    return db_error(db, CLAIMDB_NOMEM, "out of memory");
+}
+
+int db_fail(claimdb *db, int code)
+{
+    return code == CLAIMDB_NOMEM ? db_nomem(db) : db_store_error(db, code);
+}
+
 void db_clear_error(claimdb *db)
 {
     db->errcode = CLAIMDB_OK;

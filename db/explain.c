@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+static const char *const columns[] = {"step", "pattern", "index", "bound", "estimate"};
+
 static void term_text(char *buf, size_t cap, const ast_term *t)
 {
     switch (t->kind) {
@@ -39,8 +41,10 @@ static int explain_step(claimdb_stmt *stmt, rowset *rs, const step_plan *sp, int
     term_text(s, sizeof s, &sp->pat->s);
     term_text(p, sizeof p, &sp->pat->p);
     term_text(o, sizeof o, &sp->pat->o);
-    snprintf(pat, sizeof pat, "%s%s%s %s %s", without ? "WITHOUT " : "",
-             sp->pol == POL_NEG ? "NOT " : "", s, p, o);
+    char pol[80] = "";
+    if (sp->both_pol) snprintf(pol, sizeof pol, " POLARITY ?%s", sp->pat->polarity.text);
+    snprintf(pat, sizeof pat, "%s%s%s %s %s%s", without ? "WITHOUT " : "",
+             sp->pol == POL_NEG && !sp->both_pol ? "NOT " : "", s, p, o, pol);
     static const char *const pos_names[] = {"s", "p", "o"};
     char idx[64];
     if (sp->match) {
@@ -66,21 +70,22 @@ static int explain_step(claimdb_stmt *stmt, rowset *rs, const step_plan *sp, int
         snprintf(idx, sizeof idx, "%s%s", sp->reviewed ? "REVIEWS" : idx_name(sp->idx),
                  sp->nprefix ? " prefix" : " full scan");
     }
-    value row[5] = {v_int(n), v_cstr(pat), v_cstr(idx), v_cstr(bound),
-                    v_int((int64_t)(sp->est + 0.5))};
+    value row[COUNT_OF(columns)] = {v_int(n), v_cstr(pat), v_cstr(idx), v_cstr(bound),
+                                    v_int((int64_t)(sp->est + 0.5))};
     (void)stmt;
     return rowset_add(rs, row);
 }
 
-/* A FILTER part as written, white space collapsed. */
-static int explain_filter(claimdb_stmt *stmt, rowset *rs, const ast_expr *e, int64_t n)
+/* A FILTER part (or the GROUP BY keys, or HAVING) as written, white space collapsed. */
+static int explain_filter(claimdb_stmt *stmt, rowset *rs, const char *head, ast_loc loc,
+                          const char *index, int64_t n)
 {
-    char text[512] = "FILTER ";
+    char text[512];
+    snprintf(text, sizeof text, "%s", head);
     size_t len = strlen(text);
     bool space = false;
-    for (uint32_t i = 0; i < e->loc.len && e->loc.off + i < stmt->srclen && len + 4 < sizeof text;
-         i++) {
-        char c = stmt->src[e->loc.off + i];
+    for (uint32_t i = 0; i < loc.len && loc.off + i < stmt->srclen && len + 4 < sizeof text; i++) {
+        char c = stmt->src[loc.off + i];
         bool ws = c == ' ' || c == '\t' || c == '\n' || c == '\r';
         if (ws) {
             space = true;
@@ -91,25 +96,51 @@ static int explain_filter(claimdb_stmt *stmt, rowset *rs, const ast_expr *e, int
         text[len++] = c;
     }
     text[len] = '\0';
-    value row[5] = {v_int(n), v_cstr(text), v_cstr("check"), v_cstr("-"), v_null()};
+    value row[COUNT_OF(columns)] = {v_int(n), v_cstr(text), v_cstr(index), v_cstr("-"), v_null()};
     return rowset_add(rs, row);
 }
 
-int explain_start(claimdb_stmt *stmt, exec **out)
+static int explain_start(claimdb_stmt *stmt, exec **out)
 {
     find_exec *fx = NULL;
     int rc = find_open(stmt, &stmt->ast->u.find, true, &fx);
-    rowset *rs = rc == CLAIMDB_OK ? rowset_new(5) : NULL;
-    if (rc == CLAIMDB_OK && !rs) rc = db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+    rowset *rs = rc == CLAIMDB_OK ? rowset_new(COUNT_OF(columns)) : NULL;
+    if (rc == CLAIMDB_OK && !rs) rc = db_nomem(stmt->db);
     for (size_t i = 0; rc == CLAIMDB_OK && i < fx->pl.nsteps; i++) {
         int64_t n = (int64_t)i + 1;
         rc = explain_step(stmt, rs, &fx->pl.steps[i], n, false);
         for (size_t w = 0; rc == CLAIMDB_OK && w < fx->pl.nwithout; w++)
             if (fx->without_step[w] == i) rc = explain_step(stmt, rs, &fx->pl.without[w], n, true);
         for (size_t c = 0; rc == CLAIMDB_OK && c < fx->nconj; c++)
-            if (fx->conj[c].step == i) rc = explain_filter(stmt, rs, fx->conj[c].e, n);
-        if (rc == CLAIMDB_NOMEM) rc = db_error(stmt->db, rc, "out of memory");
+            if (fx->conj[c].step == i)
+                rc = explain_filter(stmt, rs, "FILTER ", fx->conj[c].e->loc, "check", n);
+        if (rc == CLAIMDB_NOMEM) rc = db_nomem(stmt->db);
     }
+    if (rc == CLAIMDB_OK && fx->pl.count_join) {
+        /* The steps ran alone; their claims are counted per value of the shared variable. */
+        char what[160];
+        int slot = fx->pl.join_slot;
+        if (slot >= 0)
+            snprintf(what, sizeof what, "COUNT ON ?%s", fx->f->vars[slot].name);
+        else
+            snprintf(what, sizeof what, "COUNT ON nothing shared");
+        value row[COUNT_OF(columns)] = {v_int((int64_t)fx->pl.nsteps + 1), v_cstr(what),
+                                        v_cstr("hash count"), v_cstr("-"), v_null()};
+        if ((rc = rowset_add(rs, row)) == CLAIMDB_NOMEM) rc = db_nomem(stmt->db);
+    }
+    /* After the last step: the groups, and HAVING checked on each group's row (a count join
+     * makes its groups itself). */
+    const ast_find *f = rc == CLAIMDB_OK && !fx->pl.count_join ? fx->f : NULL;
+    int64_t last = fx ? (int64_t)fx->pl.nsteps : 0;
+    if (f && f->ngroup) {
+        ast_loc keys = {f->group[0]->loc.off, 0};
+        const ast_expr *end = f->group[f->ngroup - 1];
+        keys.len = end->loc.off + end->loc.len - keys.off;
+        rc = explain_filter(stmt, rs, "GROUP BY ", keys, "group", last);
+    }
+    if (rc == CLAIMDB_OK && f && f->having)
+        rc = explain_filter(stmt, rs, "HAVING ", f->having->loc, "check", last);
+    if (rc == CLAIMDB_NOMEM) rc = db_nomem(stmt->db);
     if (fx) find_free(&fx->base);
     if (rc != CLAIMDB_OK) {
         rowset_free(rs);
@@ -117,3 +148,6 @@ int explain_start(claimdb_stmt *stmt, exec **out)
     }
     return rowset_exec(rs, out);
 }
+
+const stmt_kind stmt_explain = {
+    .mode = MODE_READ, .columns = columns, .ncolumns = COUNT_OF(columns), .start = explain_start};

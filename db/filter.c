@@ -2,6 +2,7 @@
  * compares ids), regular expressions compiled once, and evaluation against the current
  * variables. */
 #include "find.h"
+#include "try.h"
 
 #include "ratings.h"
 
@@ -60,6 +61,18 @@ int find_eval_value(find_exec *fx, const ast_expr *e, value *out)
         return CLAIMDB_OK;
     case EXPR_CALL:
         return lookup_field(fx, e, out);
+    case EXPR_COLUMN: /* HAVING: a column of the group's row, by its AS name */
+    case EXPR_AGG:    /* HAVING: an aggregate of the group, a column of its own */
+        if (fx->gvals) {
+            size_t i = e->kind == EXPR_COLUMN ? (size_t)e->op : 0;
+            while (e->kind == EXPR_AGG && i < fx->ncomputed && fx->cols[i] != e)
+                i++;
+            if (i < fx->ncomputed) {
+                *out = fx->gvals[i];
+                return CLAIMDB_OK;
+            }
+        }
+        return stmt_error_at(fx->stmt, CLAIMDB_ERROR, e->loc.off, "not a value");
     case EXPR_TERM:
     case EXPR_PARAM:
     case EXPR_NUMBER:
@@ -84,18 +97,23 @@ int find_eval_cond(find_exec *fx, const ast_expr *e, bool *res)
     case EXPR_OR: { /* the first operand that decides, decides */
         bool decides = e->kind == EXPR_OR;
         for (size_t i = 0; i < e->nargs; i++) {
-            if ((rc = find_eval_cond(fx, e->args[i], &a))) return rc;
+            TRY(rc, find_eval_cond(fx, e->args[i], &a));
             if (a == decides) return *res = decides, CLAIMDB_OK;
         }
         *res = !decides;
         return CLAIMDB_OK;
     }
     case EXPR_NOT:
-        if ((rc = find_eval_cond(fx, e->a, &a))) return rc;
+        TRY(rc, find_eval_cond(fx, e->a, &a));
         *res = !a;
         return CLAIMDB_OK;
+    case EXPR_EMPTY: /* IS EMPTY, IS NOT EMPTY, BOUND() */
+        TRY(rc, find_eval_value(fx, e->a, &x));
+        *res = (x.k == V_NULL) == (e->op == EMPTY_IS);
+        return CLAIMDB_OK;
     case EXPR_CMP:
-        if ((rc = find_eval_value(fx, e->a, &x)) || (rc = find_eval_value(fx, e->b, &y))) return rc;
+        TRY(rc, find_eval_value(fx, e->a, &x));
+        TRY(rc, find_eval_value(fx, e->b, &y));
         if (x.k == V_NULL || y.k == V_NULL) return *res = false, CLAIMDB_OK;
         if (e->op == CMP_EQ || e->op == CMP_NE) {
             if ((rc = value_equal(fx->stmt->txn, &x, &y, &b)))
@@ -128,7 +146,7 @@ int find_eval_cond(find_exec *fx, const ast_expr *e, bool *res)
     }
     case EXPR_REGEX:
     case EXPR_LIKE: {
-        if ((rc = find_eval_value(fx, e->a, &x))) return rc;
+        TRY(rc, find_eval_value(fx, e->a, &x));
         *res = false;
         if (x.k == V_NULL) return CLAIMDB_OK;
         char buf[64];
@@ -145,7 +163,7 @@ int find_eval_cond(find_exec *fx, const ast_expr *e, bool *res)
         const regex_entry *r = bsearch(&key, fx->regexes, fx->nregex, sizeof key, find_regex_order);
         if (!r) return CLAIMDB_OK;
         int m = cq_regex_match(r->re, s, n);
-        if (m == CQ_REGEX_NOMEM) return db_error(fx->stmt->db, CLAIMDB_NOMEM, "out of memory");
+        if (m == CQ_REGEX_NOMEM) return db_nomem(fx->stmt->db);
         if (m == CQ_REGEX_LIMIT)
             return stmt_error_at(fx->stmt, CLAIMDB_ERROR, e->loc.off,
                                  "the regular expression gives up on a value of %zu bytes: it "
@@ -156,7 +174,7 @@ int find_eval_cond(find_exec *fx, const ast_expr *e, bool *res)
     }
     default: {
         /* A bare value as a condition: true when it is there. */
-        if ((rc = find_eval_value(fx, e, &x))) return rc;
+        TRY(rc, find_eval_value(fx, e, &x));
         *res = x.k != V_NULL;
         return CLAIMDB_OK;
     }
@@ -192,11 +210,6 @@ int find_prepare_expr(find_exec *fx, const ast_expr *e)
     if (!e) return CLAIMDB_OK;
     claimdb_stmt *stmt = fx->stmt;
     int rc;
-    if (e->kind != EXPR_MATCH &&
-        ((rc = find_prepare_expr(fx, e->a)) || (rc = find_prepare_expr(fx, e->b))))
-        return rc;
-    for (size_t i = 0; i < e->nargs; i++)
-        if ((rc = find_prepare_expr(fx, e->args[i]))) return rc;
     if (e->kind == EXPR_MATCH) {
         const char *q;
         size_t qn;
@@ -229,11 +242,15 @@ int find_prepare_expr(find_exec *fx, const ast_expr *e)
         /* Its operand is read as the words it is, never as a term. */
         return find_prepare_expr(fx, e->a);
     }
+    TRY(rc, find_prepare_expr(fx, e->a));
+    TRY(rc, find_prepare_expr(fx, e->b));
+    for (size_t i = 0; i < e->nargs; i++)
+        TRY(rc, find_prepare_expr(fx, e->args[i]));
     if (e->kind == EXPR_REGEX) {
         regex_entry *r = fx->regexes;
         if (find_full(fx->nregex)) { /* grow by doubling: a FILTER may have 100,000 parts */
             r = realloc(fx->regexes, find_grown(fx->nregex) * sizeof *r);
-            if (!r) return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+            if (!r) return db_nomem(stmt->db);
             fx->regexes = r;
         }
         char msg[256];
@@ -271,7 +288,7 @@ int find_prepare_expr(find_exec *fx, const ast_expr *e)
     const_entry *c = fx->consts;
     if (find_full(fx->nconsts)) {
         c = realloc(fx->consts, find_grown(fx->nconsts) * sizeof *c);
-        if (!c) return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+        if (!c) return db_nomem(stmt->db);
         fx->consts = c;
     }
     c[fx->nconsts].e = e;

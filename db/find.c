@@ -3,6 +3,7 @@
  * for them, grouping, DISTINCT and sorting gather rows (group.c); OFFSET and LIMIT count what
  * leaves. Without ORDER BY or aggregates nothing is gathered, so LIMIT 10 reads a few pages. */
 #include "find.h"
+#include "try.h"
 
 #include <search.h>
 #include <stdlib.h>
@@ -16,7 +17,7 @@ static int offer(find_exec *fx, const value *out)
     if (fx->f->distinct) {
         int r =
             find_tuple_insert(&fx->seen, &fx->seen_rows, &fx->nseen, &fx->capseen, out, fx->ncols);
-        if (r < 0) return -db_error(fx->stmt->db, CLAIMDB_NOMEM, "out of memory");
+        if (r < 0) return -db_nomem(fx->stmt->db);
         if (r == 0) return 0;
     }
     if (fx->skipped < fx->offset) {
@@ -42,7 +43,7 @@ static int count_from_stats(find_exec *fx, bool *fast, int64_t *n)
     const step_plan *sp = &fx->pl.steps[0];
     const ast_pattern *pat = sp->pat;
     if (pat->ncited || pat->has_sources || pat->from.kind != TERM_NONE || sp->reviewed ||
-        pat->quote.kind != TERM_NONE || pat->by.kind != TERM_NONE ||
+        sp->both_pol || pat->quote.kind != TERM_NONE || pat->by.kind != TERM_NONE ||
         pat->confidence.kind != TERM_NONE)
         return CLAIMDB_OK;
     int nconst = 0, role = 0;
@@ -88,7 +89,7 @@ static int count_by_sources(find_exec *fx, bool *fast, int64_t *n)
             return CLAIMDB_OK;
     const step_plan *sp = &fx->pl.steps[0];
     const ast_pattern *pat = sp->pat;
-    if (!pat->has_sources || pat->independent || pat->ncited || sp->reviewed ||
+    if (!pat->has_sources || pat->independent || pat->ncited || sp->reviewed || sp->both_pol ||
         pat->from.kind != TERM_NONE || pat->quote.kind != TERM_NONE || pat->by.kind != TERM_NONE ||
         pat->confidence.kind != TERM_NONE || pat->at.kind != TERM_NONE ||
         pat->to.kind != TERM_NONE || pat->on.kind != TERM_NONE || pat->stored.kind != TERM_NONE)
@@ -115,7 +116,7 @@ static int count_by_sources(find_exec *fx, bool *fast, int64_t *n)
     claim_key k;
     uint64_t u, seen = 0;
     int r;
-    while ((r = store_cursor_next_cited(cur, &k, &u)) == 1) {
+    while ((r = store_cursor_next_cited(cur, &k, &u)) == CLAIMDB_ROW) {
         int64_t a = u > INT64_MAX ? INT64_MAX : (int64_t)u;
         switch (pat->sources_op) {
         case CMP_EQ:
@@ -138,13 +139,13 @@ static int count_by_sources(find_exec *fx, bool *fast, int64_t *n)
             break;
         }
         if ((++seen & 0xFFF) == 0 && fx->stmt->db->interrupted) {
-            r = -CLAIMDB_INTERRUPT;
+            r = CLAIMDB_INTERRUPT;
             break;
         }
     }
     store_cursor_close(cur);
-    if (r == -CLAIMDB_INTERRUPT) return db_error(fx->stmt->db, CLAIMDB_INTERRUPT, "interrupted");
-    if (r < 0) return find_store_err(fx, r);
+    if (r == CLAIMDB_INTERRUPT) return db_error(fx->stmt->db, CLAIMDB_INTERRUPT, "interrupted");
+    if (store_step_err(r)) return find_store_err(fx, r);
     *n = count;
     *fast = true;
     return CLAIMDB_OK;
@@ -159,7 +160,7 @@ static int find_next(claimdb_stmt *stmt, exec *self)
     if (!fx->gather) {
         value tmp[64];
         value *buf = fx->ncomputed <= 64 ? tmp : malloc(fx->ncomputed * sizeof *buf);
-        if (!buf) return db_error(fx->stmt->db, CLAIMDB_NOMEM, "out of memory");
+        if (!buf) return db_nomem(fx->stmt->db);
         for (;;) {
             rc = find_next_solution(fx);
             if (rc != CLAIMDB_ROW) break;
@@ -180,14 +181,19 @@ static int find_next(claimdb_stmt *stmt, exec *self)
     if (!fx->gathered) {
         /* Gather everything, then group and sort. */
         fx->gathered = true;
-        bool fast;
+        bool fast = false;
         int64_t count;
-        if ((rc = count_from_stats(fx, &fast, &count))) return rc;
-        if (!fast && (rc = count_by_sources(fx, &fast, &count))) return rc;
-        if (fast) {
+        if (fx->pl.count_join) {
+            TRY(rc, find_count_join(fx));
+            fx->finished = fast = true;
+        } else if ((rc = count_from_stats(fx, &fast, &count))) {
+            return rc;
+        } else if (!fast && (rc = count_by_sources(fx, &fast, &count))) {
+            return rc;
+        } else if (fast) {
             for (size_t i = 0; i < fx->f->nvars; i++)
                 fx->vars[i] = v_null();
-            if ((rc = find_group_add(fx, false))) return rc;
+            TRY(rc, find_group_add(fx, false));
             for (size_t i = 0; i < fx->ncomputed; i++)
                 fx->grouplist[0]->aggs[i].count = count;
             fx->finished = true;
@@ -195,7 +201,7 @@ static int find_next(claimdb_stmt *stmt, exec *self)
         bool grouping = fx->f->aggregate || fx->f->ngroup > 0;
         value tmp[64];
         value *buf = fx->ncomputed <= 64 ? tmp : malloc(fx->ncomputed * sizeof *buf);
-        if (!buf) return db_error(fx->stmt->db, CLAIMDB_NOMEM, "out of memory");
+        if (!buf) return db_nomem(fx->stmt->db);
         while (!fast && (rc = find_next_solution(fx)) == CLAIMDB_ROW) {
             if (grouping)
                 rc = find_group_add(fx, true);
@@ -210,14 +216,14 @@ static int find_next(claimdb_stmt *stmt, exec *self)
             if (fx->f->ngroup == 0 && fx->ngroups == 0) {
                 for (size_t i = 0; i < fx->f->nvars; i++)
                     fx->vars[i] = v_null();
-                if ((rc = find_group_add(fx, false))) return rc;
+                TRY(rc, find_group_add(fx, false));
             }
-            if ((rc = find_groups_emit(fx))) return rc;
+            TRY(rc, find_groups_emit(fx));
         }
         if (fx->nkeys) {
-            if ((rc = find_resolve_sort_keys(fx))) return rc;
+            TRY(rc, find_resolve_sort_keys(fx));
             grow **tmpv = malloc((fx->nrows ? fx->nrows : 1) * sizeof *tmpv);
-            if (!tmpv) return db_error(fx->stmt->db, CLAIMDB_NOMEM, "out of memory");
+            if (!tmpv) return db_nomem(fx->stmt->db);
             find_merge_sort(fx, fx->rows, tmpv, fx->nrows);
             free(tmpv);
         }
@@ -263,10 +269,26 @@ void find_free(exec *self)
     free(fx);
 }
 
+/* The aggregates of HAVING (not those inside another): their number, and into out when given.
+ * They are computed per group as hidden columns after the items and the sort keys. */
+static size_t count_aggs(const ast_expr *e, const ast_expr **out)
+{
+    if (!e) return 0;
+    if (e->kind == EXPR_AGG) {
+        if (out) out[0] = e;
+        return 1;
+    }
+    size_t n = count_aggs(e->a, out);
+    n += count_aggs(e->b, out ? out + n : NULL);
+    for (size_t i = 0; i < e->nargs; i++)
+        n += count_aggs(e->args[i], out ? out + n : NULL);
+    return n;
+}
+
 int find_open(claimdb_stmt *stmt, const ast_find *f, bool explain, find_exec **out)
 {
     find_exec *fx = calloc(1, sizeof *fx);
-    if (!fx) return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+    if (!fx) return db_nomem(stmt->db);
     fx->base.next = find_next;
     fx->base.free = find_free;
     fx->stmt = stmt;
@@ -279,35 +301,37 @@ int find_open(claimdb_stmt *stmt, const ast_find *f, bool explain, find_exec **o
     fx->vars = calloc(f->nvars ? f->nvars : 1, sizeof *fx->vars);
     fx->ncols = f->nitems;
     fx->nkeys = f->norder;
-    fx->ncomputed = fx->ncols + fx->nkeys;
+    fx->nhaving = count_aggs(f->having, NULL);
+    fx->ncomputed = fx->ncols + fx->nkeys + fx->nhaving;
     fx->cols = calloc(fx->ncomputed ? fx->ncomputed : 1, sizeof *fx->cols);
-    if (!fx->lv || !fx->vars || !fx->cols)
-        return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+    if (!fx->lv || !fx->vars || !fx->cols) return db_nomem(stmt->db);
     for (size_t i = 0; i < fx->nlv; i++)
         fx->lv[i].sp = &fx->pl.steps[i];
     for (size_t i = 0; i < f->nitems; i++)
         fx->cols[i] = f->items[i].expr;
     for (size_t i = 0; i < f->norder; i++)
         fx->cols[f->nitems + i] = f->order[i].expr;
+    count_aggs(f->having, fx->cols + f->nitems + f->norder);
     fx->gather = f->norder > 0 || f->aggregate || f->ngroup > 0;
     if (f->limit.kind != VAL_NONE) {
         fx->has_limit = true;
-        if ((rc = stmt_value_uint(stmt, &f->limit, "LIMIT", &fx->limit))) return rc;
+        TRY(rc, stmt_value_uint(stmt, &f->limit, "LIMIT", &fx->limit));
     }
     if (f->offset.kind != VAL_NONE &&
         (rc = stmt_value_uint(stmt, &f->offset, "OFFSET", &fx->offset)))
         return rc;
-    if ((rc = find_prepare_expr(fx, f->filter))) return rc;
-    if ((rc = find_place_checks(fx))) return rc;
+    TRY(rc, find_prepare_expr(fx, f->filter));
+    TRY(rc, find_prepare_expr(fx, f->having));
+    TRY(rc, find_place_checks(fx));
     for (size_t i = 0; i < fx->ncomputed; i++)
-        if ((rc = find_prepare_expr(fx, fx->cols[i]))) return rc;
+        TRY(rc, find_prepare_expr(fx, fx->cols[i]));
     if (fx->nregex) qsort(fx->regexes, fx->nregex, sizeof *fx->regexes, find_regex_order);
     if (fx->nconsts) qsort(fx->consts, fx->nconsts, sizeof *fx->consts, find_const_order);
     if (fx->nlv == 0) fx->finished = true;
     return CLAIMDB_OK;
 }
 
-int find_start(claimdb_stmt *stmt, exec **out)
+static int find_start(claimdb_stmt *stmt, exec **out)
 {
     find_exec *fx = NULL;
     int rc = find_open(stmt, &stmt->ast->u.find, false, &fx);
@@ -318,3 +342,18 @@ int find_start(claimdb_stmt *stmt, exec **out)
     *out = &fx->base;
     return CLAIMDB_OK;
 }
+
+/* FIND's columns are its items, named in the statement. */
+static int find_shape(claimdb_stmt *stmt)
+{
+    const ast_find *f = &stmt->ast->u.find;
+    const char **names = malloc((f->nitems ? f->nitems : 1) * sizeof *names);
+    if (!names) return CLAIMDB_NOMEM;
+    for (size_t i = 0; i < f->nitems; i++)
+        names[i] = f->items[i].name;
+    int rc = stmt_set_columns(stmt, (int)f->nitems, names);
+    free(names);
+    return rc;
+}
+
+const stmt_kind stmt_find = {.mode = MODE_READ, .shape = find_shape, .start = find_start};

@@ -21,6 +21,8 @@ typedef struct level {
     uint64_t rev;  /* REVIEWED: the review of the current link */
     bool empty;    /* a constant is unknown or a bound value is null: nothing matches */
     bool borrowed; /* keys belong to the step (MATCH's claims), not to the level */
+    uint8_t pol;   /* the polarity scanned (the step's, or with POLARITY the current one) */
+    bool pol_next; /* POLARITY: the negative claims are still to scan */
 } level;
 
 typedef struct regex_entry {
@@ -88,9 +90,10 @@ typedef struct find_exec {
     match_entry *matches; /* MATCH queries, parsed once per run */
     size_t nmatch;
     text_tokenizer *tk; /* MATCH's: made when the FILTER has one */
-    /* computed columns: items, then ORDER BY keys */
-    size_t ncols, nkeys;
+    /* computed columns: items, then ORDER BY keys, then the aggregates HAVING reads */
+    size_t ncols, nkeys, nhaving;
     const ast_expr **cols;
+    const value *gvals; /* while HAVING runs: the group's computed columns */
     /* LIMIT / OFFSET */
     bool has_limit;
     uint64_t limit, offset, emitted, skipped;
@@ -123,9 +126,10 @@ static inline value find_var(const find_exec *fx, int slot)
     return fx->vars[slot];
 }
 
+/* The statement's error for a store cursor's error code r. */
 static inline int find_store_err(find_exec *fx, int r)
 {
-    return db_store_error(fx->stmt->db, -r);
+    return db_store_error(fx->stmt->db, r);
 }
 
 /* find.c */
@@ -141,6 +145,11 @@ int find_place_checks(find_exec *fx);
 int find_next_solution(find_exec *fx);
 void find_level_close(level *l);
 void find_stored_free(find_exec *fx);
+
+/* count.c */
+/* Count the join of plan.count_join into fx's groups (one, or one per value of the shared
+ * variable with GROUP BY), without making its solutions. */
+int find_count_join(find_exec *fx);
 
 /* filter.c */
 int find_prepare_expr(find_exec *fx, const ast_expr *e);

@@ -2,6 +2,7 @@
  * aggregates, the sets behind DISTINCT and COUNT(DISTINCT), and the stable sort of gathered
  * rows. */
 #include "find.h"
+#include "try.h"
 
 #include <search.h>
 #include <stdlib.h>
@@ -115,12 +116,12 @@ int find_gather_row(find_exec *fx, const value *vals)
     if (fx->nrows == fx->caprows) {
         size_t cap = fx->caprows ? fx->caprows * 2 : 256;
         grow **r = realloc(fx->rows, cap * sizeof *r);
-        if (!r) return db_error(fx->stmt->db, CLAIMDB_NOMEM, "out of memory");
+        if (!r) return db_nomem(fx->stmt->db);
         fx->rows = r;
         fx->caprows = cap;
     }
     grow *g = malloc(sizeof *g + fx->ncomputed * sizeof(value));
-    if (!g) return db_error(fx->stmt->db, CLAIMDB_NOMEM, "out of memory");
+    if (!g) return db_nomem(fx->stmt->db);
     g->seq = fx->nrows;
     memcpy(g->v, vals, fx->ncomputed * sizeof(value));
     fx->rows[fx->nrows++] = g;
@@ -133,7 +134,7 @@ int find_compute_plain(find_exec *fx, value *vals)
     int rc;
     for (size_t i = 0; i < fx->ncomputed; i++) {
         if (find_is_agg(fx->cols[i])) continue;
-        if ((rc = column_value(fx, fx->cols[i], &vals[i]))) return rc;
+        TRY(rc, column_value(fx, fx->cols[i], &vals[i]));
     }
     for (size_t i = fx->ncols; i < fx->ncomputed; i++)
         if (fx->cols[i]->kind == EXPR_COLUMN) vals[i] = vals[fx->cols[i]->op];
@@ -163,10 +164,18 @@ int find_group_add(find_exec *fx, bool accumulate)
     const ast_find *f = fx->f;
     size_t nk = f->ngroup;
     value *key = malloc((nk + 1) * sizeof *key);
-    if (!key) return db_error(db, CLAIMDB_NOMEM, "out of memory");
+    if (!key) return db_nomem(db);
     key[0] = v_int((int64_t)nk);
-    for (size_t i = 0; i < nk; i++)
-        key[i + 1] = find_var(fx, f->group[i]->slot);
+    for (size_t i = 0; i < nk; i++) {
+        /* a variable, a function of one (outlet(?src)), or an item named by its column name */
+        const ast_expr *g = f->group[i];
+        if (g->kind == EXPR_COLUMN) g = f->items[g->op].expr;
+        int rc = find_eval_value(fx, g, &key[i + 1]);
+        if (rc) {
+            free(key);
+            return rc;
+        }
+    }
     group probe = {.key = key};
     group **found = tfind(&probe, &fx->groups, find_group_cmp);
     group *g;
@@ -184,7 +193,7 @@ int find_group_add(find_exec *fx, bool accumulate)
             }
             free(g);
             free(key);
-            return db_error(db, CLAIMDB_NOMEM, "out of memory");
+            return db_nomem(db);
         }
         g->key = key;
         memcpy(g->first, fx->vars, f->nvars * sizeof *g->first);
@@ -193,14 +202,14 @@ int find_group_add(find_exec *fx, bool accumulate)
             group **gl = realloc(fx->grouplist, cap * sizeof *gl);
             if (!gl) {
                 find_group_free(fx, g);
-                return db_error(db, CLAIMDB_NOMEM, "out of memory");
+                return db_nomem(db);
             }
             fx->grouplist = gl;
             fx->capgroups = cap;
         }
         if (!tsearch(g, &fx->groups, find_group_cmp)) {
             find_group_free(fx, g);
-            return db_error(db, CLAIMDB_NOMEM, "out of memory");
+            return db_nomem(db);
         }
         g->seq = fx->ngroups;
         fx->grouplist[fx->ngroups++] = g;
@@ -220,7 +229,7 @@ int find_group_add(find_exec *fx, bool accumulate)
         case AGG_COUNT_DISTINCT: {
             if (v.k == V_NULL) break;
             int r = find_tuple_insert(&st->distinct, &st->dkeys, &st->ndkeys, &st->capdkeys, &v, 1);
-            if (r < 0) return db_error(db, CLAIMDB_NOMEM, "out of memory");
+            if (r < 0) return db_nomem(db);
             st->count += r;
             break;
         }
@@ -248,7 +257,7 @@ int find_groups_emit(find_exec *fx)
     value *vals = malloc((fx->ncomputed ? fx->ncomputed : 1) * sizeof *vals);
     value *saved = malloc((fx->f->nvars ? fx->f->nvars : 1) * sizeof *saved);
     int rc = CLAIMDB_OK;
-    if (!vals || !saved) rc = db_error(fx->stmt->db, CLAIMDB_NOMEM, "out of memory");
+    if (!vals || !saved) rc = db_nomem(fx->stmt->db);
     for (size_t gi = 0; rc == CLAIMDB_OK && gi < fx->ngroups; gi++) {
         group *g = fx->grouplist[gi];
         /* Non-aggregate columns read the group's variables (grouped ones agree). */
@@ -265,6 +274,13 @@ int find_groups_emit(find_exec *fx)
         }
         for (size_t i = fx->ncols; i < fx->ncomputed; i++)
             if (fx->cols[i]->kind == EXPR_COLUMN) vals[i] = vals[fx->cols[i]->op];
+        if (fx->f->having) {
+            bool keep;
+            fx->gvals = vals;
+            rc = find_eval_cond(fx, fx->f->having, &keep);
+            fx->gvals = NULL;
+            if (rc || !keep) continue;
+        }
         rc = find_gather_row(fx, vals);
     }
     free(vals);

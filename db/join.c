@@ -3,6 +3,7 @@
  * citation-level conditions; and the WITHOUT and FILTER checks, each placed at the first level
  * that binds what it reads. */
 #include "find.h"
+#include "try.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -25,11 +26,11 @@ static int level_merge_articles(find_exec *fx, level *l, const term_id *prefix)
     int rc = CLAIMDB_OK, r = 0;
     for (size_t a = 0; a < sp->narts && rc == CLAIMDB_OK; a++) {
         store_cursor *c;
-        rc = store_article_scan_open(fx->stmt->txn, sp->arts[a], sp->pol, prefix, sp->art_nprefix,
+        rc = store_article_scan_open(fx->stmt->txn, sp->arts[a], l->pol, prefix, sp->art_nprefix,
                                      &c);
         if (rc != CLAIMDB_OK) return db_store_error(fx->stmt->db, rc);
         claim_key k;
-        while ((r = store_cursor_next_claim(c, &k)) == 1) {
+        while ((r = store_cursor_next_claim(c, &k)) == CLAIMDB_ROW) {
             if (l->nkeys == cap) {
                 cap = cap ? 2 * cap : 64;
                 claim_key *p = realloc(l->keys, cap * sizeof *p);
@@ -42,9 +43,9 @@ static int level_merge_articles(find_exec *fx, level *l, const term_id *prefix)
             l->keys[l->nkeys++] = k;
         }
         store_cursor_close(c);
-        if (r < 0) return find_store_err(fx, r);
+        if (store_step_err(r)) return find_store_err(fx, r);
     }
-    if (rc == CLAIMDB_NOMEM) return db_error(fx->stmt->db, rc, "out of memory");
+    if (rc == CLAIMDB_NOMEM) return db_nomem(fx->stmt->db);
     if (l->nkeys > 1) {
         qsort(l->keys, l->nkeys, sizeof *l->keys, cmp_spo);
         size_t w = 1;
@@ -85,7 +86,7 @@ static int level_open_article(find_exec *fx, level *l)
         return level_merge_articles(fx, l, prefix);
     }
     int rc =
-        store_article_scan_open(fx->stmt->txn, article, sp->pol, prefix, sp->art_nprefix, &l->scan);
+        store_article_scan_open(fx->stmt->txn, article, l->pol, prefix, sp->art_nprefix, &l->scan);
     if (rc != CLAIMDB_OK) {
         l->scan = NULL;
         return db_store_error(fx->stmt->db, rc);
@@ -101,9 +102,9 @@ static int level_open_match(find_exec *fx, level *l)
     if (!sp->mready) {
         const match_query *q = find_match_query(fx, sp->match);
         if (!q) return db_error(fx->stmt->db, CLAIMDB_MISUSE, "MATCH was not prepared");
-        int rc = match_claims(fx->stmt->txn, fx->tk, sp->match_kind, sp->match_pos, q, sp->pol,
+        int rc = match_claims(fx->stmt->txn, fx->tk, sp->match_kind, sp->match_pos, q, l->pol,
                               &sp->mkeys, &sp->nmkeys);
-        if (rc == CLAIMDB_NOMEM) return db_error(fx->stmt->db, rc, "out of memory");
+        if (rc == CLAIMDB_NOMEM) return db_nomem(fx->stmt->db);
         if (rc) return db_store_error(fx->stmt->db, rc);
         sp->mready = true;
     }
@@ -113,17 +114,11 @@ static int level_open_match(find_exec *fx, level *l)
     return CLAIMDB_OK;
 }
 
-static int level_open(find_exec *fx, level *l)
+/* Open the scan of the level's polarity (l->pol). */
+static int level_open_scan(find_exec *fx, level *l)
 {
     step_plan *sp = l->sp;
     term_id prefix[3];
-    l->empty = false;
-    l->cites = NULL;
-    l->srcs = NULL;
-    l->keys = NULL;
-    l->nkeys = l->ki = 0;
-    l->borrowed = false;
-    if (sp->match) return level_open_match(fx, l);
     if (sp->by_article) return level_open_article(fx, l);
     for (int i = 0; i < sp->nprefix; i++) {
         const pos_plan *pp = &sp->pos[sp->reviewed ? i : idx_order[sp->idx][i]];
@@ -141,13 +136,46 @@ static int level_open(find_exec *fx, level *l)
         prefix[i] = id;
     }
     int rc = sp->reviewed
-                 ? store_claimrev_scan_open(fx->stmt->txn, sp->pol, prefix, sp->nprefix, &l->scan)
-                 : store_scan_open(fx->stmt->txn, sp->idx, sp->pol, prefix, sp->nprefix, &l->scan);
+                 ? store_claimrev_scan_open(fx->stmt->txn, l->pol, prefix, sp->nprefix, &l->scan)
+                 : store_scan_open(fx->stmt->txn, sp->idx, l->pol, prefix, sp->nprefix, &l->scan);
     if (rc != CLAIMDB_OK) {
         l->scan = NULL;
         return db_store_error(fx->stmt->db, rc);
     }
     return CLAIMDB_OK;
+}
+
+/* The polarity a POLARITY variable holds ("+" or "-"), or -1. */
+static int polarity_of(value v)
+{
+    if (v.k != V_TEXT || v.u.s.n != 1) return -1;
+    return v.u.s.p[0] == '+' ? POL_POS : v.u.s.p[0] == '-' ? POL_NEG : -1;
+}
+
+static int level_open(find_exec *fx, level *l)
+{
+    step_plan *sp = l->sp;
+    l->empty = false;
+    l->cites = NULL;
+    l->srcs = NULL;
+    l->keys = NULL;
+    l->nkeys = l->ki = 0;
+    l->pol = sp->pol;
+    l->pol_next = false;
+    if (sp->both_pol && sp->pv.is_new) {
+        l->pol = POL_POS;
+        l->pol_next = true;
+    } else if (sp->both_pol) {
+        int pol = polarity_of(find_var(fx, sp->pv.slot));
+        if (pol < 0) {
+            l->empty = true;
+            return CLAIMDB_OK;
+        }
+        l->pol = (uint8_t)pol;
+    }
+    l->borrowed = false;
+    if (sp->match) return level_open_match(fx, l); /* never with POLARITY (plan.c) */
+    return level_open_scan(fx, l);
 }
 
 void find_level_close(level *l)
@@ -164,14 +192,14 @@ void find_level_close(level *l)
     l->nkeys = l->ki = 0;
 }
 
-/* The level's next claim, from its scan or its merged keys: 1, 0 at the end, or minus a
- * CLAIMDB_* code. */
+/* The level's next claim, from its scan or its merged keys: CLAIMDB_ROW, CLAIMDB_DONE at the
+ * end, or an error code. */
 static int level_claim(level *l)
 {
     if (!l->scan) {
-        if (l->ki == l->nkeys) return 0;
+        if (l->ki == l->nkeys) return CLAIMDB_DONE;
         l->cur = l->keys[l->ki++];
-        return 1;
+        return CLAIMDB_ROW;
     }
     if (l->sp->reviewed) return store_cursor_next_link(l->scan, &l->cur, &l->rev);
     return store_cursor_next_claim(l->scan, &l->cur);
@@ -280,9 +308,9 @@ static int claim_ok(find_exec *fx, level *l, const claim_key *k, bool *ok)
         store_citation c;
         int r;
         bool found = false;
-        while (!found && (r = store_cursor_next_cite(l->srcs, &c)) == 1)
+        while (!found && (r = store_cursor_next_cite(l->srcs, &c)) == CLAIMDB_ROW)
             found = c.claimant == sp->by_const;
-        if (r < 0) return find_store_err(fx, r);
+        if (store_step_err(r)) return find_store_err(fx, r);
         if (!found) return CLAIMDB_OK;
     }
     *ok = true;
@@ -308,7 +336,7 @@ static int stored_text(find_exec *fx, int64_t t, value *out)
     if ((st->n + 1) * 2 > st->nslots) { /* grow (and rehash) the table */
         size_t ns = st->nslots ? st->nslots * 2 : 16;
         struct stored_ent **slots = calloc(ns, sizeof *slots);
-        if (!slots) return db_error(fx->stmt->db, CLAIMDB_NOMEM, "out of memory");
+        if (!slots) return db_nomem(fx->stmt->db);
         for (size_t j = 0; j < st->nslots; j++) {
             struct stored_ent *e = st->slots[j];
             if (!e) continue;
@@ -322,7 +350,7 @@ static int stored_text(find_exec *fx, int64_t t, value *out)
         st->nslots = ns;
     }
     struct stored_ent *e = malloc(sizeof *e);
-    if (!e) return db_error(fx->stmt->db, CLAIMDB_NOMEM, "out of memory");
+    if (!e) return db_nomem(fx->stmt->db);
     e->t = t;
     e->len = format_utc(t, e->text, sizeof e->text);
     size_t mask = st->nslots - 1;
@@ -419,18 +447,31 @@ static int level_next(find_exec *fx, level *l)
         bool ok;
         if (l->cites) {
             store_citation c;
-            while ((r = store_cursor_next_cite(l->cites, &c)) == 1) {
+            while ((r = store_cursor_next_cite(l->cites, &c)) == CLAIMDB_ROW) {
                 if ((rc = cite_accept(fx, l, &c, &ok))) return LEVEL_ERR(rc);
                 if (ok) return 1;
             }
             store_cursor_close(l->cites);
             l->cites = NULL;
-            if (r < 0) return LEVEL_ERR(find_store_err(fx, r));
+            if (store_step_err(r)) return LEVEL_ERR(find_store_err(fx, r));
         }
         if (db->interrupted) return LEVEL_ERR(db_error(db, CLAIMDB_INTERRUPT, "interrupted"));
         r = level_claim(l);
-        if (r == 0) return 0;
-        if (r < 0) return LEVEL_ERR(find_store_err(fx, r));
+        if (r == CLAIMDB_DONE && l->pol_next) {
+            /* POLARITY: the positive claims are done; now the negative ones */
+            store_cursor_close(l->scan);
+            free(l->keys);
+            l->scan = NULL;
+            l->keys = NULL;
+            l->nkeys = l->ki = 0;
+            l->pol = POL_NEG;
+            l->pol_next = false;
+            if ((rc = level_open_scan(fx, l))) return LEVEL_ERR(rc);
+            if (l->empty) return 0;
+            continue;
+        }
+        if (r == CLAIMDB_DONE) return 0;
+        if (r != CLAIMDB_ROW) return LEVEL_ERR(find_store_err(fx, r));
         if ((rc = claim_ok(fx, l, &l->cur, &ok))) return LEVEL_ERR(rc);
         if (!ok) continue;
         if (sp->reviewed) {
@@ -439,6 +480,8 @@ static int level_next(find_exec *fx, level *l)
         }
         for (int i = 0; i < 3; i++)
             if (sp->pos[i].kind == POS_NEW) fx->vars[sp->pos[i].slot] = v_term(key_pos(&l->cur, i));
+        if (sp->both_pol && sp->pv.is_new)
+            fx->vars[sp->pv.slot] = v_cstr(l->pol == POL_POS ? "+" : "-");
         if (!sp->cite_rows) return 1;
         if (!sp->cv[CV_SRC].is_new) {
             /* ?src is bound: walk that article's citations only. */
@@ -470,7 +513,7 @@ static int checks_pass(find_exec *fx, size_t step, bool *pass)
     for (size_t i = 0; i < fx->pl.nwithout; i++) {
         if (fx->without_step[i] != step) continue;
         level w = {.sp = &fx->pl.without[i]};
-        if ((rc = level_open(fx, &w))) return rc;
+        TRY(rc, level_open(fx, &w));
         int r = level_next(fx, &w);
         find_level_close(&w);
         if (r >= 1000) return r - 1000;
@@ -479,7 +522,7 @@ static int checks_pass(find_exec *fx, size_t step, bool *pass)
     for (size_t i = 0; i < fx->nconj; i++) {
         if (fx->conj[i].step != step) continue;
         bool ok;
-        if ((rc = find_eval_cond(fx, fx->conj[i].e, &ok))) return rc;
+        TRY(rc, find_eval_cond(fx, fx->conj[i].e, &ok));
         if (!ok) return *pass = false, CLAIMDB_OK;
     }
     return CLAIMDB_OK;
@@ -493,7 +536,7 @@ int find_next_solution(find_exec *fx)
     if (!fx->started) {
         fx->started = true;
         fx->depth = 0;
-        if ((rc = level_open(fx, &fx->lv[0]))) return rc;
+        TRY(rc, level_open(fx, &fx->lv[0]));
     }
     for (;;) {
         level *l = &fx->lv[fx->depth];
@@ -509,11 +552,11 @@ int find_next_solution(find_exec *fx)
             continue;
         }
         bool pass;
-        if ((rc = checks_pass(fx, (size_t)fx->depth, &pass))) return rc;
+        TRY(rc, checks_pass(fx, (size_t)fx->depth, &pass));
         if (!pass) continue;
         if ((size_t)fx->depth + 1 < fx->nlv) {
             fx->depth++;
-            if ((rc = level_open(fx, &fx->lv[fx->depth]))) return rc;
+            TRY(rc, level_open(fx, &fx->lv[fx->depth]));
             continue;
         }
         return CLAIMDB_ROW;
@@ -551,7 +594,7 @@ static int add_conjuncts(find_exec *fx, const ast_expr *e, bool *used)
     conjunct *c = fx->conj;
     if (find_full(fx->nconj)) {
         c = realloc(fx->conj, find_grown(fx->nconj) * sizeof *c);
-        if (!c) return db_error(fx->stmt->db, CLAIMDB_NOMEM, "out of memory");
+        if (!c) return db_nomem(fx->stmt->db);
         fx->conj = c;
     }
     memset(used, 0, (fx->f->nvars ? fx->f->nvars : 1) * sizeof *used);
@@ -573,7 +616,7 @@ int find_place_checks(find_exec *fx)
     int rc = CLAIMDB_OK;
     if (!fx->bound_at || !fx->without_step || !used) {
         free(used);
-        return db_error(fx->stmt->db, CLAIMDB_NOMEM, "out of memory");
+        return db_nomem(fx->stmt->db);
     }
     for (size_t i = 0; i < fx->pl.nsteps; i++) {
         const step_plan *sp = &fx->pl.steps[i];
@@ -582,6 +625,7 @@ int find_place_checks(find_exec *fx)
         for (int k = 0; k < CV_N; k++)
             if (sp->cv[k].slot >= 0 && sp->cv[k].is_new) fx->bound_at[sp->cv[k].slot] = i;
         if (sp->reviewed && sp->rv.is_new) fx->bound_at[sp->rv.slot] = i;
+        if (sp->both_pol && sp->pv.is_new) fx->bound_at[sp->pv.slot] = i;
     }
     for (size_t i = 0; i < fx->pl.nwithout; i++) {
         const step_plan *sp = &fx->pl.without[i];
@@ -590,6 +634,7 @@ int find_place_checks(find_exec *fx)
             if (sp->pos[k].slot >= 0) used[sp->pos[k].slot] = true;
         for (int k = 0; k < CV_N; k++)
             if (sp->cv[k].slot >= 0) used[sp->cv[k].slot] = true;
+        if (sp->both_pol) used[sp->pv.slot] = true;
         fx->without_step[i] = step_binding(fx, used);
     }
     if (f->filter) rc = add_conjuncts(fx, f->filter, used);

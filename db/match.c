@@ -117,12 +117,12 @@ static int doc_list(store_txn *txn, uint8_t kind, const char *stem, uint64_t **o
     size_t cap = 0;
     uint32_t tf, dl;
     *n = 0;
-    while ((r = store_postings_next(c, &doc, &tf, &dl)) == 1) {
+    while ((r = store_postings_next(c, &doc, &tf, &dl)) == CLAIMDB_ROW) {
         if (*n == cap) {
             cap = cap ? 2 * cap : 64;
             uint64_t *nd = realloc(d, cap * sizeof *nd);
             if (!nd) {
-                r = -CLAIMDB_NOMEM;
+                r = CLAIMDB_NOMEM;
                 break;
             }
             d = nd;
@@ -130,9 +130,9 @@ static int doc_list(store_txn *txn, uint8_t kind, const char *stem, uint64_t **o
         d[(*n)++] = doc;
     }
     store_postings_close(c);
-    if (r < 0) {
+    if (store_step_err(r)) {
         free(d);
-        return -r;
+        return r;
     }
     *out = d;
     return CLAIMDB_OK;

@@ -7,6 +7,7 @@
  * the pattern binds and the text index says fewer documents hold its rarest word, the claims
  * of those documents. */
 #include "plan.h"
+#include "try.h"
 
 #include "match.h"
 
@@ -91,7 +92,7 @@ static int step_init(claimdb_stmt *stmt, const ast_pattern *pat, step_plan *sp)
         case TERM_CONST:
         case TERM_PARAM:
             sp->pos[i].kind = POS_CONST;
-            if ((rc = stmt_term_lookup(stmt, terms[i], &sp->pos[i].id))) return rc;
+            TRY(rc, stmt_read_term(stmt, terms[i], &sp->pos[i].id));
             break;
         case TERM_VAR:
             sp->pos[i].kind = POS_NEW;
@@ -109,21 +110,23 @@ static int step_init(claimdb_stmt *stmt, const ast_pattern *pat, step_plan *sp)
     sp->cite_rows = sp->cv[CV_SRC].slot >= 0;
     sp->reviewed = pat->reviewed.kind == TERM_VAR;
     sp->rv.slot = sp->reviewed ? pat->reviewed.slot : -1;
+    sp->both_pol = pat->polarity.kind == TERM_VAR;
+    sp->pv.slot = sp->both_pol ? pat->polarity.slot : -1;
     if (pat->by.kind == TERM_CONST || pat->by.kind == TERM_PARAM) {
         sp->has_by_const = true;
-        if ((rc = stmt_term_lookup(stmt, &pat->by, &sp->by_const))) return rc;
+        TRY(rc, stmt_term_lookup(stmt, &pat->by, &sp->by_const));
     }
     if (pat->ncited) {
         sp->cited = malloc(pat->ncited * sizeof *sp->cited);
-        if (!sp->cited) return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+        if (!sp->cited) return db_nomem(stmt->db);
         sp->ncited = pat->ncited;
         for (size_t i = 0; i < pat->ncited; i++)
-            if ((rc = stmt_value_uint(stmt, &pat->cited[i], "CITED BY", &sp->cited[i]))) return rc;
+            TRY(rc, stmt_value_uint(stmt, &pat->cited[i], "CITED BY", &sp->cited[i]));
     }
     if (pat->has_sources) {
         uint64_t n;
         sp->has_sources = true;
-        if ((rc = stmt_value_uint(stmt, &pat->sources_n, "SOURCES", &n))) return rc;
+        TRY(rc, stmt_value_uint(stmt, &pat->sources_n, "SOURCES", &n));
         sp->sources_n = n > INT64_MAX ? INT64_MAX : (int64_t)n;
     }
     return CLAIMDB_OK;
@@ -153,6 +156,10 @@ static void step_bind(step_plan *sp, bool *bound)
         if (sp->cv[i].slot < 0) continue;
         sp->cv[i].is_new = !bound[sp->cv[i].slot];
         bound[sp->cv[i].slot] = true;
+    }
+    if (sp->both_pol) {
+        sp->pv.is_new = !bound[sp->pv.slot];
+        bound[sp->pv.slot] = true;
     }
     if (sp->reviewed) {
         sp->rv.is_new = !bound[sp->rv.slot];
@@ -254,7 +261,7 @@ static double match_rows(claimdb_stmt *stmt, const ast_find *f, const step_plan 
                          const bool *bound, double cap, const ast_expr **which, uint8_t *kind,
                          int *pos)
 {
-    if (sp->reviewed) return -1;
+    if (sp->reviewed || sp->both_pol) return -1; /* no MATCH path for two polarities */
     size_t n;
     const ast_expr *const *c = conjuncts((const ast_expr *const *)&f->filter, &n);
     double best = -1;
@@ -326,9 +333,9 @@ static double article_rows(claimdb_stmt *stmt, const ast_find *f, const step_pla
     return -1;
 }
 
-/* Estimated rows of a step given the variables bound before it. */
-static double estimate(claimdb_stmt *stmt, const ast_find *f, const step_plan *sp,
-                       const bool *bound, const store_counts *counts, bool without)
+/* Estimated rows of a step of its polarity given the variables bound before it. */
+static double estimate_pol(claimdb_stmt *stmt, const ast_find *f, const step_plan *sp,
+                           const bool *bound, const store_counts *counts, bool without)
 {
     double total = (double)(sp->pol == POL_POS ? counts->claims_pos : counts->claims_neg);
     if (sp->reviewed) {
@@ -349,6 +356,18 @@ static double estimate(claimdb_stmt *stmt, const ast_find *f, const step_plan *s
     double m = without ? -1 : match_rows(stmt, f, sp, bound, est, &e, &kind, &pos);
     if (m >= 0 && m < est) est = m;
     return est < 1 && est > 0 ? 1 : est;
+}
+
+/* Estimated rows of a step: with POLARITY (unbound before it) those of both polarities. */
+static double estimate(claimdb_stmt *stmt, const ast_find *f, const step_plan *sp,
+                       const bool *bound, const store_counts *counts, bool without)
+{
+    if (!sp->both_pol || bound[sp->pv.slot])
+        return estimate_pol(stmt, f, sp, bound, counts, without);
+    step_plan other = *sp;
+    other.pol = POL_NEG;
+    return estimate_pol(stmt, f, sp, bound, counts, without) +
+           estimate_pol(stmt, f, &other, bound, counts, without);
 }
 
 /* Make a step start from the article range (article_rows) rather than its claim index when
@@ -388,7 +407,7 @@ static int choose_access(claimdb_stmt *stmt, const ast_find *f, step_plan *sp, c
     }
     if (n) {
         sp->arts = malloc(n * sizeof *sp->arts);
-        if (!sp->arts) return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+        if (!sp->arts) return db_nomem(stmt->db);
         if (sp->ncited)
             memcpy(sp->arts, sp->cited, n * sizeof *sp->arts);
         else
@@ -408,7 +427,7 @@ static bool connected(const step_plan *sp, const bool *bound)
         if (sp->pos[i].slot >= 0 && bound[sp->pos[i].slot]) return true;
     for (int i = 0; i < CV_N; i++)
         if (sp->cv[i].slot >= 0 && bound[sp->cv[i].slot]) return true;
-    return sp->reviewed && bound[sp->rv.slot];
+    return (sp->reviewed && bound[sp->rv.slot]) || (sp->both_pol && bound[sp->pv.slot]);
 }
 
 /* Do estimates matter? Only to order several patterns, to choose an article path, and for
@@ -426,6 +445,101 @@ static bool need_estimates(claimdb_stmt *stmt, const ast_find *f, size_t npos, b
             return true;
     }
     return false;
+}
+
+/* A pattern that is only a claim pattern: no clause that reads citations, reviews or articles. */
+static bool pattern_plain(const ast_pattern *pat)
+{
+    return !pat->without && !pat->ncited && !pat->has_sources && pat->from.kind == TERM_NONE &&
+           pat->quote.kind == TERM_NONE && pat->by.kind == TERM_NONE &&
+           pat->confidence.kind == TERM_NONE && pat->at.kind == TERM_NONE &&
+           pat->to.kind == TERM_NONE && pat->on.kind == TERM_NONE &&
+           pat->stored.kind == TERM_NONE && pat->reviewed.kind == TERM_NONE &&
+           pat->method.kind == TERM_NONE && pat->polarity.kind == TERM_NONE;
+}
+
+/* Can a column be computed from per-value counts? Counts of solutions (every variable of
+ * plain patterns is a term, never missing), the distinct values of the shared variable, and
+ * that variable itself as a group's key. */
+static bool count_column_ok(const ast_expr *e, int slot, bool grouped)
+{
+    switch (e->kind) {
+    case EXPR_AGG:
+        return e->op == AGG_COUNT_STAR || e->op == AGG_COUNT ||
+               (e->op == AGG_COUNT_DISTINCT && slot >= 0 && e->a && e->a->slot == slot);
+    case EXPR_VAR:
+        return grouped && e->slot == slot;
+    case EXPR_COLUMN:
+        return true; /* names an item, checked as an item */
+    default:
+        return false;
+    }
+}
+
+/* Choose the count join (plan.count_join) for a FIND of two plain patterns whose columns
+ * are all counts, when scanning each pattern's constant range once is estimated cheaper than
+ * the nested loop: its first step's rows, and for each of them a seek and the second's rows
+ * (solutions made one by one). */
+static int choose_count_join(claimdb_stmt *stmt, const ast_find *f, const store_counts *counts,
+                             plan *pl)
+{
+    if (pl->nsteps != 2 || pl->nwithout || f->filter || f->having || (!f->aggregate && !f->ngroup))
+        return CLAIMDB_OK;
+    int shared = -1;
+    for (size_t i = 0; i < 2; i++) {
+        const step_plan *sp = &pl->steps[i];
+        if (!pattern_plain(sp->pat)) return CLAIMDB_OK;
+        for (int k = 0; k < 3; k++) {
+            int slot = sp->pos[k].slot;
+            if (slot < 0) continue;
+            for (int j = 0; j < k; j++)
+                if (sp->pos[j].slot == slot) return CLAIMDB_OK; /* ?x ?p ?x */
+            if (i == 0) continue;
+            for (int j = 0; j < 3; j++)
+                if (pl->steps[0].pos[j].slot == slot) {
+                    if (shared >= 0) return CLAIMDB_OK; /* two shared variables */
+                    shared = slot;
+                }
+        }
+    }
+    bool grouped = f->ngroup > 0;
+    if (f->ngroup > 1 || (grouped && f->group[0]->slot != shared) || (grouped && shared < 0))
+        return CLAIMDB_OK;
+    for (size_t i = 0; i < f->nitems; i++)
+        if (!count_column_ok(f->items[i].expr, shared, grouped)) return CLAIMDB_OK;
+    for (size_t i = 0; i < f->norder; i++)
+        if (!count_column_ok(f->order[i].expr, shared, grouped)) return CLAIMDB_OK;
+    size_t nv = f->nvars ? f->nvars : 1;
+    bool *none = calloc(nv, sizeof *none);
+    if (!none) return db_nomem(stmt->db);
+    double alone[2];
+    for (size_t i = 0; i < 2; i++) {
+        const step_plan *sp = &pl->steps[i];
+        double total = (double)(sp->pol == POL_POS ? counts->claims_pos : counts->claims_neg);
+        alone[i] = range_rows(stmt, sp, none, total);
+    }
+    free(none);
+    /* The nested loop seeks once per row of the first step and makes that row's solutions.
+     * The planner's per-row estimate (a tenth of the range per bound position) is far too
+     * high on a large range; without counts of distinct values, a bound position is taken to
+     * match at most ten claims, so that a small first step over a large second keeps the
+     * nested loop (it reads a few claims per row where the count join would read them all). */
+    double per_row = pl->steps[1].est < 10 ? pl->steps[1].est : 10;
+    double nested = pl->steps[0].est * (1 + per_row);
+    if (!(alone[0] + alone[1] < nested)) return CLAIMDB_OK;
+    pl->count_join = true;
+    pl->join_slot = shared;
+    for (size_t i = 0; i < 2; i++) {
+        step_plan *sp = &pl->steps[i];
+        unsigned mask = 0;
+        for (int k = 0; k < 3; k++) {
+            if (sp->pos[k].kind == POS_CONST) mask |= 1u << k;
+            if (sp->pos[k].kind == POS_BOUND) sp->pos[k].kind = POS_NEW;
+        }
+        choose_index(mask, &sp->idx, &sp->nprefix);
+        sp->est = alone[i];
+    }
+    return CLAIMDB_OK;
 }
 
 int plan_build(claimdb_stmt *stmt, const ast_find *f, bool explain, plan *out)
@@ -448,7 +562,7 @@ int plan_build(claimdb_stmt *stmt, const ast_find *f, bool explain, plan *out)
     out->without = calloc(nwo ? nwo : 1, sizeof *out->without);
     int rc = CLAIMDB_OK;
     if (!cand || !sets || !out->steps || !out->without) {
-        rc = db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+        rc = db_nomem(stmt->db);
         goto done;
     }
     store_counts counts;
@@ -504,6 +618,8 @@ int plan_build(claimdb_stmt *stmt, const ast_find *f, bool explain, plan *out)
         out->nwithout++;
         if (est && (rc = choose_access(stmt, f, sp, bound, &counts, true)) != CLAIMDB_OK) goto done;
     }
+    out->join_slot = -1;
+    if (est) rc = choose_count_join(stmt, f, &counts, out);
 done:
     if (cand)
         for (size_t i = 0; i < npos; i++)

@@ -68,6 +68,10 @@ typedef struct step_plan {
     claim_key *mkeys;   /* read when the step first runs, kept for the statement */
     size_t nmkeys;
     bool mready;
+    /* POLARITY ?pol: the step scans the claims of both polarities (positive, then negative)
+     * and binds "+" or "-"; when ?pol is bound before, only the polarity it holds */
+    bool both_pol;
+    cite_var pv;
 } step_plan;
 
 typedef struct plan {
@@ -75,6 +79,13 @@ typedef struct plan {
     size_t nsteps;
     step_plan *without; /* WITHOUT patterns, checked once every variable is bound */
     size_t nwithout;
+    /* A count of two patterns' join from per-value counts (count.c) instead of their
+     * solutions: each step scans the range of its constants alone, and the claims are counted
+     * per value of the one variable both share (join_slot; -1: none, a cross product). Chosen
+     * for COUNT(*), COUNT(?v), COUNT(DISTINCT ?shared) and GROUP BY ?shared when scanning both
+     * ranges is estimated cheaper than the nested loop's solutions. */
+    bool count_join;
+    int join_slot;
 } plan;
 
 /* Plan stmt's FIND (resolving constants and parameters in the statement's transaction).

@@ -2,6 +2,7 @@
  * RETRACT REVIEW, the rating table of a handle, and the rows of SHOW REVIEWS and of the review
  * side of CHECK and EVIDENCE (inspect.c calls those). */
 #include "engine.h"
+#include "try.h"
 
 #include "ratings.h"
 
@@ -21,7 +22,7 @@ int db_ratings(claimdb *db, ratings **out)
     if (!db->ratings) {
         char err[512];
         ratings *r = ratings_new(err, sizeof err);
-        if (!r) return db_error(db, CLAIMDB_NOMEM, "out of memory");
+        if (!r) return db_nomem(db);
         if (err[0]) {
             ratings_free(r);
             return db_error(db, CLAIMDB_ERROR, "CLAIMDB_RATINGS: %s", err);
@@ -153,7 +154,7 @@ int write_review(claimdb *db, store_txn *txn, const review_in *in, int *added)
         /* The claim as reviewed is the triple, as written. */
         size_t n = in->s.len + in->p.len + in->o.len + 2;
         if (!(deftext = malloc(n + 1))) {
-            rc = db_error(db, CLAIMDB_NOMEM, "out of memory");
+            rc = db_nomem(db);
             goto out;
         }
         snprintf(deftext, n + 1, "%.*s %.*s %.*s", (int)in->s.len, in->s.ptr, (int)in->p.len,
@@ -248,8 +249,7 @@ static int exec_review(claimdb_stmt *stmt)
         const ast_term *t[3] = {&a->s, &a->p, &a->o};
         store_text *d[3] = {&in.s, &in.p, &in.o};
         for (int i = 0; i < 3; i++)
-            if ((rc = stmt_term_text(stmt, t[i], &d[i]->ptr, &d[i]->len, sb[i], sizeof sb[i])))
-                return rc;
+            TRY(rc, stmt_term_text(stmt, t[i], &d[i]->ptr, &d[i]->len, sb[i], sizeof sb[i]));
         in.has_claim = true;
         in.negated = a->negated;
     }
@@ -286,7 +286,7 @@ static int exec_review(claimdb_stmt *stmt)
             in.appearance_url = (store_text){bd->u.s.p, bd->u.s.n};
         } else {
             uint64_t id;
-            if ((rc = stmt_value_uint(stmt, ap, "APPEARANCE", &id))) return rc;
+            TRY(rc, stmt_value_uint(stmt, ap, "APPEARANCE", &id));
             in.has_appearance = true;
             in.appearance = id;
         }
@@ -296,7 +296,7 @@ static int exec_review(claimdb_stmt *stmt)
     for (int i = 0; i < 3; i++) {
         const ast_value *v = &a->v[REV_VALUE + i];
         if (v->kind == VAL_NONE) continue;
-        if ((rc = stmt_value_real(stmt, v, what[REV_VALUE + i], num[i]))) return rc;
+        TRY(rc, stmt_value_real(stmt, v, what[REV_VALUE + i], num[i]));
         *has[i] = true;
     }
     rc = write_review(stmt->db, stmt->txn, &in, NULL);
@@ -320,17 +320,10 @@ static int exec_retract_review(claimdb_stmt *stmt)
     return rc == CLAIMDB_OK || rc == CLAIMDB_NOTFOUND ? CLAIMDB_OK : db_store_error(stmt->db, rc);
 }
 
-int review_exec(claimdb_stmt *stmt)
-{
-    return stmt->ast->kind == STMT_REVIEW ? exec_review(stmt) : exec_retract_review(stmt);
-}
+const stmt_kind stmt_review = {.mode = MODE_WRITE, .run = exec_review};
+const stmt_kind stmt_retract_review = {.mode = MODE_WRITE, .run = exec_retract_review};
 
 /* ---- reading ---- */
-
-static value text_or_null(store_text t)
-{
-    return t.ptr ? v_text(t.ptr, t.len) : v_null();
-}
 
 /* SHOW REVIEWS: one row per review and triple it is about (one row for a review about none),
  * every field of the review, the most read first. */
@@ -356,9 +349,9 @@ static int review_row(claimdb_stmt *stmt, rowset *rs, const store_review *r, con
     }
     value row[REVIEW_COLUMNS] = {
         v_text(r->url.ptr, r->url.len),
-        text_or_null(r->reviewer),
-        text_or_null(r->date),
-        text_or_null(r->rating),
+        v_stored(r->reviewer),
+        v_stored(r->date),
+        v_stored(r->rating),
         v_cstr(verdict_name(r->verdict)),
         v_text(r->text.ptr, r->text.len),
         k ? v_term(k->s) : v_null(),
@@ -366,13 +359,13 @@ static int review_row(claimdb_stmt *stmt, rowset *rs, const store_review *r, con
         k ? v_term(k->o) : v_null(),
         k ? v_cstr(k->pol == POL_POS ? "+" : "-") : v_null(),
         k ? v_int((int64_t)cited) : v_null(),
-        text_or_null(r->claimant),
-        text_or_null(r->claim_date),
-        text_or_null(r->author),
-        text_or_null(r->title),
-        text_or_null(r->language),
+        v_stored(r->claimant),
+        v_stored(r->claim_date),
+        v_stored(r->author),
+        v_stored(r->title),
+        v_stored(r->language),
         r->has_appearance ? v_int((int64_t)r->appearance) : v_null(),
-        text_or_null(r->appearance_url),
+        v_stored(r->appearance_url),
         num_or_null(r->has_value, r->value),
         num_or_null(r->has_best, r->best),
         num_or_null(r->has_worst, r->worst),
@@ -387,21 +380,21 @@ int show_reviews(claimdb_stmt *stmt, rowset *rs)
     if (rc != CLAIMDB_OK) return rc;
     store_review r;
     int r1;
-    while (rc == CLAIMDB_OK && (r1 = store_cursor_next_review(cur, &r)) == 1) {
+    while (rc == CLAIMDB_OK && (r1 = store_cursor_next_review(cur, &r)) == CLAIMDB_ROW) {
         store_cursor *lc;
         if ((rc = store_review_claims_open(stmt->txn, r.id, &lc))) break;
         claim_key k;
         int r2, n = 0;
-        while (rc == CLAIMDB_OK && (r2 = store_cursor_next_review_claim(lc, &k)) == 1) {
+        while (rc == CLAIMDB_OK && (r2 = store_cursor_next_review_claim(lc, &k)) == CLAIMDB_ROW) {
             rc = review_row(stmt, rs, &r, &k);
             n++;
         }
         store_cursor_close(lc);
-        if (rc == CLAIMDB_OK && r2 < 0) rc = -r2;
+        if (rc == CLAIMDB_OK) rc = store_step_err(r2);
         if (rc == CLAIMDB_OK && n == 0) rc = review_row(stmt, rs, &r, NULL);
     }
     store_cursor_close(cur);
-    if (rc == CLAIMDB_OK && r1 < 0) rc = -r1;
+    if (rc == CLAIMDB_OK) rc = store_step_err(r1);
     return rc;
 }
 
@@ -413,13 +406,13 @@ static int each_review(store_txn *txn, const claim_key *k,
     int rc = store_claim_reviews_open(txn, k, &cur), r;
     if (rc != CLAIMDB_OK) return rc;
     uint64_t id;
-    while ((r = store_cursor_next_review_id(cur, &id)) == 1) {
+    while ((r = store_cursor_next_review_id(cur, &id)) == CLAIMDB_ROW) {
         store_review rv;
         if ((rc = store_review_get(txn, id, &rv)) != CLAIMDB_OK) break;
         if ((rc = fn(ctx, &rv)) != CLAIMDB_OK) break;
     }
     store_cursor_close(cur);
-    if (rc == CLAIMDB_OK && r < 0) rc = -r;
+    if (rc == CLAIMDB_OK) rc = store_step_err(r);
     return rc;
 }
 
@@ -524,19 +517,19 @@ static int ev_add(void *ctx, const store_review *r)
     ev_ctx *e = ctx;
     value row[EVIDENCE_COLUMNS] = {
         r->has_appearance ? v_int((int64_t)r->appearance) : v_null(),
-        text_or_null(r->title),
-        text_or_null(r->reviewer),
-        text_or_null(r->date),
-        text_or_null(r->claimant),
+        v_stored(r->title),
+        v_stored(r->reviewer),
+        v_stored(r->date),
+        v_stored(r->claimant),
         v_text(r->text.ptr, r->text.len),
         v_cstr(e->pol == POL_POS ? "+" : "-"),
         v_null(),
-        text_or_null(r->claim_date),
+        v_stored(r->claim_date),
         v_null(),
         v_null(),
         v_null(),
         v_cstr("review"),
-        text_or_null(r->rating),
+        v_stored(r->rating),
         v_cstr(verdict_name(r->verdict)),
         v_text(r->url.ptr, r->url.len),
     };

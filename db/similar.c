@@ -45,7 +45,7 @@
  * gave MAP@5 0.8466 and 20 gave 0.8459 at half the time (1.5 ms a query against 3.6). */
 #define RERANK_POOL 20
 
-const char *const similar_columns[SIMILAR_COLUMNS] = {"kind", "ref", "text", "score", "verdict"};
+static const char *const columns[] = {"kind", "ref", "text", "score", "verdict"};
 
 /* Scores by document id, in an array as long as the kind's ids go (the ids of a kind are
  * dense: a counter's values), with the list of the ids scored. A hash table was half of a
@@ -145,12 +145,12 @@ static int score_word(store_txn *txn, uint8_t kind, const char *stem, double ndo
     if ((rc = store_postings_open(txn, kind, stem, &c))) return rc;
     uint64_t doc;
     uint32_t tf, dl;
-    int r;
+    int r = CLAIMDB_DONE;
     double k1 = BM25_K1 * (1 - BM25_B), k2 = BM25_K1 * BM25_B / avgdl;
-    while ((r = store_postings_next(c, &doc, &tf, &dl)) == 1 && !rc)
+    while (!rc && (r = store_postings_next(c, &doc, &tf, &dl)) == CLAIMDB_ROW)
         rc = acc_add(a, doc, idf * tf * (BM25_K1 + 1) / (tf + k1 + k2 * dl));
     store_postings_close(c);
-    return rc ? rc : r < 0 ? -r : CLAIMDB_OK;
+    return rc ? rc : store_step_err(r);
 }
 
 /* Is x worse than y (lower score, or equal and later)? The heap keeps the worst on top. */
@@ -330,9 +330,9 @@ static int add_row(store_txn *txn, rowset *rs, const hit *h)
         store_review r;
         int rc = store_review_get(txn, h->id, &r);
         if (rc) return rc;
-        value row[SIMILAR_COLUMNS] = {v_cstr("review"), v_text(r.url.ptr, r.url.len),
-                                      v_text(r.text.ptr, r.text.len), v_real(h->score),
-                                      v_cstr(verdict_name(r.verdict))};
+        value row[COUNT_OF(columns)] = {v_cstr("review"), v_text(r.url.ptr, r.url.len),
+                                        v_text(r.text.ptr, r.text.len), v_real(h->score),
+                                        v_cstr(verdict_name(r.verdict))};
         return rowset_add(rs, row);
     }
     store_text_doc d;
@@ -340,15 +340,15 @@ static int add_row(store_txn *txn, rowset *rs, const hit *h)
     char *ref;
     size_t rl;
     if (rc || (rc = claim_ref(txn, &d, &ref, &rl))) return rc;
-    value row[SIMILAR_COLUMNS] = {v_cstr(h->kind == STORE_TEXT_QUOTE ? "quote" : "claim"),
-                                  v_text(ref, rl), v_text(d.text.ptr, d.text.len), v_real(h->score),
-                                  v_null()};
+    value row[COUNT_OF(columns)] = {v_cstr(h->kind == STORE_TEXT_QUOTE ? "quote" : "claim"),
+                                    v_text(ref, rl), v_text(d.text.ptr, d.text.len),
+                                    v_real(h->score), v_null()};
     rc = rowset_add(rs, row);
     free(ref);
     return rc;
 }
 
-int similar_start(claimdb_stmt *stmt, exec **out)
+static int similar_start(claimdb_stmt *stmt, exec **out)
 {
     const ast_similar_stmt *s = &stmt->ast->u.similar;
     const char *q;
@@ -363,7 +363,7 @@ int similar_start(claimdb_stmt *stmt, exec **out)
         return rc;
     /* The query text may live in a binding that a row's values must not outlive: copy it. */
     char *qc = malloc(qn + 1);
-    if (!qc) return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+    if (!qc) return db_nomem(stmt->db);
     memcpy(qc, q, qn);
     qc[qn] = '\0';
     static const uint8_t kinds[3] = {STORE_TEXT_REVIEW, STORE_TEXT_QUOTE, STORE_TEXT_CLAIM};
@@ -406,8 +406,10 @@ int similar_start(claimdb_stmt *stmt, exec **out)
     if (rc) {
         rowset_free(rs);
         if (stmt->db->errcode == rc) return rc;
-        return rc == CLAIMDB_NOMEM ? db_error(stmt->db, rc, "out of memory")
-                                   : db_store_error(stmt->db, rc);
+        return db_fail(stmt->db, rc);
     }
     return rowset_exec(rs, out);
 }
+
+const stmt_kind stmt_similar = {
+    .mode = MODE_READ, .columns = columns, .ncolumns = COUNT_OF(columns), .start = similar_start};

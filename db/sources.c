@@ -44,7 +44,7 @@ int claim_articles_cur(store_txn *txn, store_cursor **reuse, const claim_key *k,
     store_citation c;
     size_t cap = 0;
     int r;
-    while ((r = store_cursor_next_cite(cur, &c)) == 1) {
+    while ((r = store_cursor_next_cite(cur, &c)) == CLAIMDB_ROW) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 8;
             uint64_t *p = realloc(*ids, cap * sizeof *p);
@@ -55,7 +55,7 @@ int claim_articles_cur(store_txn *txn, store_cursor **reuse, const claim_key *k,
         if (*n && (*ids)[*n - 1] == c.article) continue;
         (*ids)[(*n)++] = c.article;
     }
-    return r < 0 ? -r : CLAIMDB_OK;
+    return store_step_err(r);
 }
 
 int independent_count(store_txn *txn, const uint64_t *ids, size_t n, int64_t *count)

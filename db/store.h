@@ -23,6 +23,8 @@
  *
  * Errors are CLAIMDB_* codes (claimdb.h); MDB_* and errno values are translated here and
  * nowhere else. A message for the last error is kept in the store handle (store_errmsg).
+ * Cursors step as claimdb_step does: each store_cursor_next_* returns CLAIMDB_ROW with the
+ * next record, CLAIMDB_DONE at the end (and on every call after it), or an error code.
  *
  * Memory returned by read functions (term text, quotes, article fields) points into the LMDB
  * map and is valid until the transaction ends or the next write in it.
@@ -33,6 +35,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "claimdb.h"
 
 #define STORE_FORMAT_VERSION 5
 #define STORE_MAX_KEY 480 /* bytes of a normalised term key; longer terms are CLAIMDB_TOOBIG */
@@ -117,12 +121,19 @@ typedef struct store store;         /* one per claimdb handle; shares the proces
 typedef struct store_txn store_txn; /* a read or write transaction */
 typedef struct store_cursor store_cursor;
 
+/* The error a loop over a cursor stopped on: CLAIMDB_OK when its last step gave a row or the
+ * end, else that step's code. */
+static inline int store_step_err(int r)
+{
+    return r == CLAIMDB_ROW || r == CLAIMDB_DONE ? CLAIMDB_OK : r;
+}
+
 /* ---- environment ---- */
 
 /* Open (flags: CLAIMDB_OPEN_*). An MDB_env is opened once per file and process and shared,
  * counted, by every store on it (LMDB forbids opening one file twice in a process). Runs
  * mdb_reader_check. On a new file writes the format version; on an old one checks it
- * (CLAIMDB_VERSION). On failure *out is still set (for store_errmsg) unless CLAIMDB_NOMEM. */
+ * (CLAIMDB_FORMAT). On failure *out is still set (for store_errmsg) unless CLAIMDB_NOMEM. */
 int store_open(const char *path, int flags, store **out);
 /* As store_open, with the map size to start from when this process opens the file first
  * (store_open: 16 GiB, 1 GiB in a 32-bit process, or twice the file's size, whichever is
@@ -186,8 +197,10 @@ int store_term_text(store_txn *txn, term_id id, store_text *out);
 /* Iterate terms whose key starts with keyprefix (already normalised, may be empty): each call
  * of store_cursor_next_term gives one id and its display form. */
 int store_terms_open(store_txn *txn, const char *keyprefix, size_t len, store_cursor **out);
-int store_cursor_next_term(store_cursor *c, term_id *id,
-                           store_text *display); /* 1; 0 at end; or minus a CLAIMDB_* code */
+int store_cursor_next_term(store_cursor *c, term_id *id, store_text *display);
+/* As store_cursor_next_term, with the term's key (its own: an alias spelling's key gives the
+ * alias's own term, which store_term_lookup_key resolves to the canonical one). */
+int store_cursor_next_term_key(store_cursor *c, term_id *id, store_text *key, store_text *display);
 
 /* ---- aliases ---- */
 
@@ -238,15 +251,13 @@ int store_cite_count_cur(store_txn *txn, store_cursor **cur, const claim_key *k,
  * (nprefix 0..3; for IDX_POS the order is p, o, s; for IDX_OSP o, s, p). */
 int store_scan_open(store_txn *txn, store_index idx, uint8_t pol, const term_id *prefix,
                     int nprefix, store_cursor **out);
-int store_cursor_next_claim(store_cursor *c,
-                            claim_key *k); /* 1; 0 at end; or minus a CLAIMDB_* code */
+int store_cursor_next_claim(store_cursor *c, claim_key *k);
 /* The citations of one claim in article order (within an article, in slot order). */
 int store_cites_open(store_txn *txn, const claim_key *k, store_cursor **out);
 /* The citations of one claim by one article. */
 int store_cites_open_article(store_txn *txn, const claim_key *k, uint64_t article,
                              store_cursor **out);
-int store_cursor_next_cite(store_cursor *c,
-                           store_citation *out); /* 1; 0 at end; or minus a CLAIMDB_* code */
+int store_cursor_next_cite(store_cursor *c, store_citation *out);
 /* Point a citation cursor (store_cites_open) at another claim's citations, from the start.
  * One cursor for many claims spares an open each; in a read transaction, claims visited in
  * key order are read as one merge, without a seek from the root per claim. */
@@ -256,8 +267,7 @@ int store_cites_retarget(store_cursor *c, const claim_key *k);
  * a claim; prefix[0..nprefix) as for store_scan_open on IDX_SPO. */
 int store_cited_claims_open(store_txn *txn, uint8_t pol, const term_id *prefix, int nprefix,
                             store_cursor **out);
-/* 1 with the next claim and its number of distinct citing articles; 0 at the end; or minus a
- * CLAIMDB_* code. */
+/* CLAIMDB_ROW with the next claim and its number of distinct citing articles. */
 int store_cursor_next_cited(store_cursor *c, claim_key *k, uint64_t *articles);
 /* The claims an article cites (both polarities). */
 int store_article_claims_open(store_txn *txn, uint64_t article, store_cursor **out);
@@ -278,8 +288,7 @@ int store_article_text(store_txn *txn, uint64_t id, store_text *text);
 /* Create or replace the whole record. */
 int store_article_put(store_txn *txn, const store_article *a);
 int store_articles_open(store_txn *txn, store_cursor **out);
-int store_cursor_next_article(store_cursor *c,
-                              store_article *out); /* 1; 0 at end; or minus a CLAIMDB_* code */
+int store_cursor_next_article(store_cursor *c, store_article *out);
 
 /* ---- fact-check reviews (store_review.c) ---- */
 
@@ -295,20 +304,19 @@ int store_review_get_url(store_txn *txn, const char *url, size_t len, store_revi
 int store_review_get(store_txn *txn, uint64_t id, store_review *out);
 /* Every review, in id order (the order they were first stored). */
 int store_reviews_open(store_txn *txn, store_cursor **out);
-int store_cursor_next_review(store_cursor *c,
-                             store_review *out); /* 1; 0 at end; or minus a CLAIMDB_* code */
+int store_cursor_next_review(store_cursor *c, store_review *out);
 /* The ids of the reviews of a triple, in id order. */
 int store_claim_reviews_open(store_txn *txn, const claim_key *k, store_cursor **out);
-int store_cursor_next_review_id(store_cursor *c, uint64_t *id); /* 1; 0; or -CLAIMDB_* */
+int store_cursor_next_review_id(store_cursor *c, uint64_t *id);
 /* The links of polarity pol whose triple's leading positions in s, p, o order equal
  * prefix[0..nprefix) (nprefix 0..3): a range of "claimrev", in s, p, o order, then by review.
  * Each step gives the triple and the review's id. */
 int store_claimrev_scan_open(store_txn *txn, uint8_t pol, const term_id *prefix, int nprefix,
                              store_cursor **out);
-int store_cursor_next_link(store_cursor *c, claim_key *k, uint64_t *id); /* 1; 0; -CLAIMDB_* */
+int store_cursor_next_link(store_cursor *c, claim_key *k, uint64_t *id);
 /* The triples a review is about. */
 int store_review_claims_open(store_txn *txn, uint64_t id, store_cursor **out);
-int store_cursor_next_review_claim(store_cursor *c, claim_key *k); /* 1; 0; or -CLAIMDB_* */
+int store_cursor_next_review_claim(store_cursor *c, claim_key *k);
 
 /* ---- statistics ---- */
 
@@ -357,7 +365,7 @@ int store_text_maxdoc(store_txn *t, uint8_t kind, uint64_t *max);
 /* The posting list of a stem (as text_tokenize makes it), in document order. */
 typedef struct store_postings store_postings;
 int store_postings_open(store_txn *t, uint8_t kind, const char *stem, store_postings **out);
-/* 1 and the next posting, 0 at the end, -CLAIMDB_* on error. */
+/* CLAIMDB_ROW and the next posting, CLAIMDB_DONE at the end, or an error. */
 int store_postings_next(store_postings *p, uint64_t *doc, uint32_t *tf, uint32_t *dl);
 /* The number of postings (of an unread list), counted up to about cap (by blocks). */
 int store_postings_count(store_postings *p, uint64_t cap, uint64_t *n);

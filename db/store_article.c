@@ -6,6 +6,7 @@
  * An absent field (ptr NULL) is not the same as an empty one.
  */
 #include "store_internal.h"
+#include "try.h"
 
 #include "claimdb.h"
 
@@ -87,7 +88,7 @@ int article_put_apply(store_txn *t, const store_article *a)
     if (rc) return rc;
     acache_clear(t); /* the article may have a text now */
     void *dst;
-    if ((rc = sdb_reserve(t, DB_ARTICLE, key, 8, article_value_size(a), &dst))) return rc;
+    TRY(rc, sdb_reserve(t, DB_ARTICLE, key, 8, article_value_size(a), &dst));
     article_value_encode(dst, a);
     return CLAIMDB_OK;
 }
@@ -104,7 +105,7 @@ int store_article_put(store_txn *t, const store_article *a)
             return store_seterr(t->st, CLAIMDB_TOOBIG, "article field larger than 4 GiB");
     }
     size_t start;
-    if ((rc = oplog_article_put(t, a, &start))) return rc;
+    TRY(rc, oplog_article_put(t, a, &start));
     return oplog_exec(t, start, NULL);
 }
 
@@ -156,9 +157,9 @@ int store_cursor_next_article(store_cursor *c, store_article *out)
 {
     MDB_val k, v;
     int r = cur_step(c, &k, &v);
-    if (r <= 0) return r;
+    if (r != CLAIMDB_ROW) return r;
     if (c->db != DB_ARTICLE || k.mv_size != 8)
-        return -store_seterr(c->t->st, CLAIMDB_MISUSE, "not an article cursor");
+        return store_seterr(c->t->st, CLAIMDB_MISUSE, "not an article cursor");
     int rc = decode(c->t, get_u64(k.mv_data), &v, out);
-    return rc ? -rc : 1;
+    return rc ? rc : CLAIMDB_ROW;
 }

@@ -11,6 +11,7 @@
  * Memory: one bit per term id, and sorted arrays of the claims' keys (the checks are merges).
  */
 #include "store_internal.h"
+#include "try.h"
 
 #include "claimdb.h"
 
@@ -100,7 +101,7 @@ static int check_terms(checker *c, uint64_t *nterms, uint64_t next_term)
     int rc = cur_open(c->t, DB_TERM, NULL, 0, &cur), r;
     MDB_val k, v;
     *nterms = 0;
-    while (rc == CLAIMDB_OK && (r = cur_step(cur, &k, &v)) > 0) {
+    while (rc == CLAIMDB_OK && (r = cur_step(cur, &k, &v)) == CLAIMDB_ROW) {
         if (v.mv_size != 8) {
             bad(c, "term: the key '%.*s' maps to a damaged id record",
                 (int)(k.mv_size > 60 ? 60 : k.mv_size), (const char *)k.mv_data);
@@ -115,9 +116,9 @@ static int check_terms(checker *c, uint64_t *nterms, uint64_t next_term)
                 (unsigned long long)id);
     }
     store_cursor_close(cur);
-    if (rc == CLAIMDB_OK && r < 0) rc = -r;
+    if (rc == CLAIMDB_OK) rc = store_step_err(r);
     if (rc || (rc = cur_open(c->t, DB_TERMID, NULL, 0, &cur))) return rc;
-    while ((r = cur_step(cur, &k, &v)) > 0) {
+    while ((r = cur_step(cur, &k, &v)) == CLAIMDB_ROW) {
         (*nterms)++;
         if (k.mv_size != 8) {
             bad(c, "termid: a damaged key of %zu bytes", k.mv_size);
@@ -147,7 +148,7 @@ static int check_terms(checker *c, uint64_t *nterms, uint64_t next_term)
             rc = g;
     }
     store_cursor_close(cur);
-    if (rc == CLAIMDB_OK && r < 0) rc = -r;
+    if (rc == CLAIMDB_OK) rc = store_step_err(r);
     return rc;
 }
 
@@ -158,7 +159,7 @@ static int check_aliases(checker *c, uint64_t *naliases)
     MDB_val k, v;
     *naliases = 0;
     if (rc) return rc;
-    while ((r = cur_step(cur, &k, &v)) > 0) {
+    while ((r = cur_step(cur, &k, &v)) == CLAIMDB_ROW) {
         (*naliases)++;
         if (v.mv_size != 8) {
             bad(c, "alias: a damaged record for '%.*s'", (int)(k.mv_size > 60 ? 60 : k.mv_size),
@@ -173,7 +174,7 @@ static int check_aliases(checker *c, uint64_t *naliases)
                 (unsigned long long)get_u64(v.mv_data));
     }
     store_cursor_close(cur);
-    if (rc == CLAIMDB_OK && r < 0) rc = -r;
+    if (rc == CLAIMDB_OK) rc = store_step_err(r);
     return rc;
 }
 
@@ -189,7 +190,7 @@ static int check_text_docs(checker *c, uint8_t kind, uint64_t *n, uint64_t *want
     MDB_val k, v;
     *n = 0;
     *want_words = 0;
-    while (!rc && (r = cur_step(cur, &k, &v)) > 0) {
+    while (!rc && (r = cur_step(cur, &k, &v)) == CLAIMDB_ROW) {
         store_text_doc d;
         uint64_t id = k.mv_size == 10 ? get_u64((const uint8_t *)k.mv_data + 2) : 0;
         (*n)++;
@@ -215,7 +216,7 @@ static int check_text_docs(checker *c, uint8_t kind, uint64_t *n, uint64_t *want
             rc = e;
     }
     store_cursor_close(cur);
-    if (rc == CLAIMDB_OK && r < 0) rc = -r;
+    if (rc == CLAIMDB_OK) rc = store_step_err(r);
     return rc;
 }
 
@@ -229,7 +230,7 @@ static int check_text_index(checker *c, uint64_t nreviews, uint64_t nclaims)
     if (rc) return rc;
     MDB_val k, v;
     uint64_t want_postings = 0, want_words = 0;
-    while (!rc && (r = cur_step(cur, &k, &v)) > 0) {
+    while (!rc && (r = cur_step(cur, &k, &v)) == CLAIMDB_ROW) {
         store_review rv = {0};
         if (k.mv_size != 8 || review_value_decode(v.mv_data, v.mv_size, &rv)) continue;
         rv.id = get_u64(k.mv_data);
@@ -240,15 +241,15 @@ static int check_text_index(checker *c, uint64_t nreviews, uint64_t nclaims)
                 (unsigned long long)rv.id);
     }
     store_cursor_close(cur);
-    if (rc == CLAIMDB_OK && r < 0) rc = -r;
+    if (rc == CLAIMDB_OK) rc = store_step_err(r);
     uint64_t nquotes = 0; /* citations with a quote */
     if (!rc && !(rc = cur_open(c->t, DB_CITE, NULL, 0, &cur))) {
-        while ((r = cur_step(cur, &k, &v)) > 0) {
+        while ((r = cur_step(cur, &k, &v)) == CLAIMDB_ROW) {
             store_citation ct;
             if (!cite_value_decode(v.mv_data, v.mv_size, &ct) && ct.quote.ptr) nquotes++;
         }
         store_cursor_close(cur);
-        if (r < 0) rc = -r;
+        if (store_step_err(r)) rc = r;
     }
     uint64_t ndocs[2] = {0, 0}, dwords[2] = {0, 0};
     static const uint8_t kinds[2] = {STORE_TEXT_QUOTE, STORE_TEXT_CLAIM};
@@ -293,7 +294,7 @@ static int check_reviews(checker *c, uint64_t *nreviews, uint64_t nclaims)
     MDB_val k, v;
     *nreviews = 0;
     if (rc) return rc;
-    while ((r = cur_step(cur, &k, &v)) > 0) {
+    while ((r = cur_step(cur, &k, &v)) == CLAIMDB_ROW) {
         (*nreviews)++;
         store_review rv = {0};
         uint64_t id = k.mv_size == 8 ? get_u64(k.mv_data) : 0;
@@ -311,11 +312,11 @@ static int check_reviews(checker *c, uint64_t *nreviews, uint64_t nclaims)
             bad(c, "review %llu: its URL does not lead to it", (unsigned long long)id);
     }
     store_cursor_close(cur);
-    if (rc == CLAIMDB_OK && r < 0) rc = -r;
+    if (rc == CLAIMDB_OK) rc = store_step_err(r);
     for (int side = 0; side < 2 && !rc; side++) {
         int db = side ? DB_REVCLAIM : DB_CLAIMREV, other = side ? DB_CLAIMREV : DB_REVCLAIM;
         if ((rc = cur_open(c->t, db, NULL, 0, &cur))) break;
-        while ((r = cur_step(cur, &k, &v)) > 0) {
+        while ((r = cur_step(cur, &k, &v)) == CLAIMDB_ROW) {
             if (k.mv_size != CLAIMREV_KEY_LEN) {
                 bad(c, "%s: a damaged key", store_db_names[db]);
                 continue;
@@ -347,7 +348,7 @@ static int check_reviews(checker *c, uint64_t *nreviews, uint64_t nclaims)
             }
         }
         store_cursor_close(cur);
-        if (rc == CLAIMDB_OK && r < 0) rc = -r;
+        if (rc == CLAIMDB_OK) rc = store_step_err(r);
     }
     if (!rc) rc = check_text_index(c, *nreviews, nclaims);
     uint64_t counted = 0;
@@ -363,7 +364,7 @@ static int check_articles(checker *c, keys *arts)
     int rc = cur_open(c->t, DB_ARTICLE, NULL, 0, &cur), r;
     MDB_val k, v;
     if (rc) return rc;
-    while ((r = cur_step(cur, &k, &v)) > 0) {
+    while ((r = cur_step(cur, &k, &v)) == CLAIMDB_ROW) {
         if (k.mv_size != 8) {
             bad(c, "article: a damaged key of %zu bytes", k.mv_size);
             continue;
@@ -374,11 +375,11 @@ static int check_articles(checker *c, keys *arts)
         if ((rc = keys_push(arts, k.mv_data))) break;
     }
     store_cursor_close(cur);
-    if (rc == CLAIMDB_OK && r < 0) rc = -r;
+    if (rc == CLAIMDB_OK) rc = store_step_err(r);
     if (rc) return rc;
     /* every DUPLICATE OF points at an article */
-    if ((rc = cur_open(c->t, DB_ARTICLE, NULL, 0, &cur))) return rc;
-    while ((r = cur_step(cur, &k, &v)) > 0) {
+    TRY(rc, cur_open(c->t, DB_ARTICLE, NULL, 0, &cur));
+    while ((r = cur_step(cur, &k, &v)) == CLAIMDB_ROW) {
         if (k.mv_size != 8) continue;
         store_article a = {.id = get_u64(k.mv_data)};
         if (article_value_decode(v.mv_data, v.mv_size, &a) != CLAIMDB_OK || !a.has_duplicate_of)
@@ -390,7 +391,7 @@ static int check_articles(checker *c, keys *arts)
                 (unsigned long long)a.id, (unsigned long long)a.duplicate_of);
     }
     store_cursor_close(cur);
-    return r < 0 ? -r : CLAIMDB_OK;
+    return store_step_err(r);
 }
 
 static int cmp_pair(const void *a, const void *b)
@@ -418,7 +419,7 @@ int store_check(store_txn *t, void (*report)(void *ctx, const char *msg), void *
     MDB_val k, v;
     int r = 0;
     if (!rc && !(rc = cur_open(t, DB_SPO, NULL, 0, &cur))) {
-        while ((r = cur_step(cur, &k, &v)) > 0) {
+        while ((r = cur_step(cur, &k, &v)) == CLAIMDB_ROW) {
             if (k.mv_size != CLAIM_KEY_LEN || ((const uint8_t *)k.mv_data)[0] > 1) {
                 bad(&c, "spo: a damaged key");
                 continue;
@@ -458,15 +459,15 @@ int store_check(store_txn *t, void (*report)(void *ctx, const char *msg), void *
             }
         }
         store_cursor_close(cur);
-        if (!rc && r < 0) rc = -r;
+        if (!rc) rc = store_step_err(r);
     }
     for (int idx = IDX_POS; idx <= IDX_OSP && !rc; idx++) {
         uint64_t n = 0;
         if ((rc = cur_open(t, DB_SPO + idx, NULL, 0, &cur))) break;
-        while ((r = cur_step(cur, &k, &v)) > 0)
+        while ((r = cur_step(cur, &k, &v)) == CLAIMDB_ROW)
             n++;
         store_cursor_close(cur);
-        if (r < 0) rc = -r;
+        if (store_step_err(r)) rc = r;
         if (!rc && n != claims.n)
             bad(&c, "%s holds %llu claims, spo %zu", idx_names[idx], (unsigned long long)n,
                 claims.n);
@@ -476,7 +477,7 @@ int store_check(store_txn *t, void (*report)(void *ctx, const char *msg), void *
     uint8_t last_claim[CLAIM_KEY_LEN];
     bool have_last = false;
     if (!rc && !(rc = cur_open(t, DB_CITE, NULL, 0, &cur))) {
-        while ((r = cur_step(cur, &k, &v)) > 0) {
+        while ((r = cur_step(cur, &k, &v)) == CLAIMDB_ROW) {
             found->citations++;
             if (k.mv_size != CITE_KEY_LEN) {
                 bad(&c, "cite: a damaged key");
@@ -536,7 +537,7 @@ int store_check(store_txn *t, void (*report)(void *ctx, const char *msg), void *
             if (rc) break;
         }
         store_cursor_close(cur);
-        if (!rc && r < 0) rc = -r;
+        if (!rc) rc = store_step_err(r);
     }
     if (!rc) {
         /* claims and cited claims: the same sets (both sorted, spo order) */
@@ -567,14 +568,14 @@ int store_check(store_txn *t, void (*report)(void *ctx, const char *msg), void *
         pairs.n = w;
         uint64_t n = 0;
         if (!(rc = cur_open(t, DB_ARTCITE, NULL, 0, &cur))) {
-            while ((r = cur_step(cur, &k, &v)) > 0) {
+            while ((r = cur_step(cur, &k, &v)) == CLAIMDB_ROW) {
                 n++;
                 if (k.mv_size != ARTCITE_KEY_LEN || !keys_has(&pairs, k.mv_data))
                     bad(&c, "artcite: article %llu is listed for a claim it does not cite",
                         k.mv_size >= 8 ? (unsigned long long)get_u64(k.mv_data) : 0ULL);
             }
             store_cursor_close(cur);
-            if (r < 0) rc = -r;
+            if (store_step_err(r)) rc = r;
         }
         if (!rc && n < pairs.n)
             bad(&c, "artcite lacks %llu of the %zu (article, claim) pairs the citations make",
@@ -583,7 +584,7 @@ int store_check(store_txn *t, void (*report)(void *ctx, const char *msg), void *
     /* statistics: per (polarity, role, term), the number of claims */
     if (!rc && !(rc = cur_open(t, DB_TSTAT, NULL, 0, &cur))) {
         uint64_t total[2][3] = {{0}};
-        while ((r = cur_step(cur, &k, &v)) > 0) {
+        while ((r = cur_step(cur, &k, &v)) == CLAIMDB_ROW) {
             const uint8_t *kp = k.mv_data;
             if (k.mv_size != TSTAT_KEY_LEN || v.mv_size != 8 || kp[0] > 1 || kp[1] > 2) {
                 bad(&c, "tstat: a damaged record");
@@ -592,7 +593,7 @@ int store_check(store_txn *t, void (*report)(void *ctx, const char *msg), void *
             total[kp[0]][kp[1]] += get_u64(v.mv_data);
         }
         store_cursor_close(cur);
-        if (r < 0) rc = -r;
+        if (store_step_err(r)) rc = r;
         for (int pol = 0; pol < 2 && !rc; pol++)
             for (int role = 0; role < 3; role++) {
                 uint64_t want = pol ? found->claims_pos : found->claims_neg;

@@ -12,6 +12,7 @@
  * A decoder never trusts a length it has not checked against the record's size.
  */
 #include "store_internal.h"
+#include "try.h"
 
 #include "claimdb.h"
 
@@ -341,7 +342,7 @@ static int article_ensure(store_txn *t, uint64_t article)
     uint8_t rec[64];
     size_t n = article_value_size(&empty);
     article_value_encode(rec, &empty);
-    if ((rc = sdb_put(t, DB_ARTICLE, key, 8, rec, n, 0))) return rc;
+    TRY(rc, sdb_put(t, DB_ARTICLE, key, 8, rec, n, 0));
     acache_add(t, article);
     return meta_add(t, "articles", 1);
 }
@@ -365,12 +366,12 @@ int cite_put_apply(store_txn *t, const claim_key *k, const store_citation *c, in
         store_citation upd = *c;
         /* an update keeps when the citation was first stored */
         if (cur.stored < upd.stored) upd.stored = cur.stored;
-        if ((rc = pend_cite_put(t, pc, k, slot, &upd, false))) return rc;
+        TRY(rc, pend_cite_put(t, pc, k, slot, &upd, false));
         /* The quote's document holds the claimant's name and the quote as written. */
-        if (c->quote.ptr && (cur.claimant != c->claimant || !text_equal(cur.quote, c->quote)) &&
-            ((rc = text_unindex_quotes(t, k, &c->article, &c->quote)) ||
-             (rc = text_index_quote(t, k, c->article, c->quote, c->claimant))))
-            return rc;
+        if (c->quote.ptr && (cur.claimant != c->claimant || !text_equal(cur.quote, c->quote))) {
+            TRY(rc, text_unindex_quotes(t, k, &c->article, &c->quote));
+            TRY(rc, text_index_quote(t, k, c->article, c->quote, c->claimant));
+        }
         if (added) *added = CLAIMDB_UPDATED_CITATION;
         return CLAIMDB_OK;
     }
@@ -387,9 +388,9 @@ int cite_put_apply(store_txn *t, const claim_key *k, const store_citation *c, in
     }
     if ((rc = article_ensure(t, c->article)) || (rc = meta_add(t, "citations", 1))) return rc;
     flags |= CLAIMDB_ADDED_CITATION;
-    if ((rc = pend_cite_put(t, NULL, k, slot, c, true))) return rc;
-    if ((flags & CLAIMDB_ADDED_CLAIM) && (rc = text_index_claim(t, k))) return rc;
-    if ((rc = text_index_quote(t, k, c->article, c->quote, c->claimant))) return rc;
+    TRY(rc, pend_cite_put(t, NULL, k, slot, c, true));
+    if (flags & CLAIMDB_ADDED_CLAIM) TRY(rc, text_index_claim(t, k));
+    TRY(rc, text_index_quote(t, k, c->article, c->quote, c->claimant));
     if (added) *added = flags;
     return CLAIMDB_OK;
 }
@@ -473,14 +474,14 @@ int cite_delete_apply(store_txn *t, const claim_key *k, uint64_t article, const 
         if (mrc && mrc != MDB_NOTFOUND) return store_mdb_err(t->st, mrc, "cite");
         if (!removed) return store_seterr(t->st, CLAIMDB_NOTFOUND, "no such citation");
     }
-    if ((rc = meta_add(t, "citations", -removed))) return rc;
+    TRY(rc, meta_add(t, "citations", -removed));
     bool more = false;
-    if ((rc = has_prefix(t, DB_CITE, prefix, 33, &more))) return rc;
+    TRY(rc, has_prefix(t, DB_CITE, prefix, 33, &more));
     if (!more) {
         uint8_t ak[ARTCITE_KEY_LEN];
         artcite_key_encode(ak, k, article);
         if ((rc = sdb_del(t, DB_ARTCITE, ak, sizeof ak)) && rc != CLAIMDB_NOTFOUND) return rc;
-        if ((rc = has_prefix(t, DB_CITE, prefix, CLAIM_KEY_LEN, &more))) return rc;
+        TRY(rc, has_prefix(t, DB_CITE, prefix, CLAIM_KEY_LEN, &more));
     }
     return more ? CLAIMDB_OK : claim_index(t, k, -1);
 }
@@ -515,7 +516,7 @@ int claim_delete_apply(store_txn *t, const claim_key *k)
     }
     mdb_cursor_close(mc);
     if (mrc && mrc != MDB_NOTFOUND) return store_mdb_err(t->st, mrc, "cite");
-    if ((rc = meta_add(t, "citations", -removed))) return rc;
+    TRY(rc, meta_add(t, "citations", -removed));
     return claim_index(t, k, -1);
 }
 
@@ -529,12 +530,12 @@ int store_cite_put(store_txn *t, const claim_key *k, const store_citation *c, in
     if (!c || (c->quote.len && !c->quote.ptr) || (c->said_on.len && !c->said_on.ptr) ||
         c->said_on.len > 255)
         return store_seterr(t->st, CLAIMDB_MISUSE, "invalid citation");
-    if ((rc = check_claim(t, k))) return rc;
+    TRY(rc, check_claim(t, k));
     /* The time is fixed before logging, so that a replay after map growth writes the same. */
     store_citation cc = *c;
     if (!cc.stored) cc.stored = t->st->fixed_now ? t->st->fixed_now : (int64_t)time(NULL);
     size_t start;
-    if ((rc = oplog_cite_put(t, k, &cc, &start))) return rc;
+    TRY(rc, oplog_cite_put(t, k, &cc, &start));
     int flags = 0;
     rc = oplog_exec(t, start, &flags);
     if (added && !rc) *added = flags;
@@ -548,7 +549,7 @@ int store_cite_delete(store_txn *t, const claim_key *k, uint64_t article, const 
     if (quote && quote->len && !quote->ptr)
         return store_seterr(t->st, CLAIMDB_MISUSE, "invalid quote");
     size_t start;
-    if ((rc = oplog_cite_del(t, k, article, quote, &start))) return rc;
+    TRY(rc, oplog_cite_del(t, k, article, quote, &start));
     return oplog_exec(t, start, NULL);
 }
 
@@ -557,7 +558,7 @@ int store_claim_delete(store_txn *t, const claim_key *k)
     int rc = txn_check_write(t);
     if (rc || (rc = check_claim(t, k))) return rc;
     size_t start;
-    if ((rc = oplog_claim_del(t, k, &start))) return rc;
+    TRY(rc, oplog_claim_del(t, k, &start));
     return oplog_exec(t, start, NULL);
 }
 
@@ -617,16 +618,16 @@ int store_cite_count_cur(store_txn *t, store_cursor **cur, const claim_key *k, u
     MDB_val key, v;
     int r;
     uint64_t last = 0;
-    while ((r = cur_step(c, &key, &v)) > 0) {
+    while ((r = cur_step(c, &key, &v)) == CLAIMDB_ROW) {
         if (key.mv_size != CITE_KEY_LEN) {
-            r = -store_seterr(t->st, CLAIMDB_CORRUPT, "damaged citation key");
+            r = store_seterr(t->st, CLAIMDB_CORRUPT, "damaged citation key");
             break;
         }
         uint64_t a = get_u64((const uint8_t *)key.mv_data + 25);
         if (*n == 0 || a != last) (*n)++;
         last = a;
     }
-    return r < 0 ? -r : CLAIMDB_OK;
+    return store_step_err(r);
 }
 
 int store_cite_count(store_txn *t, const claim_key *k, uint64_t *n)
@@ -657,20 +658,20 @@ int store_cursor_next_claim(store_cursor *c, claim_key *k)
 {
     MDB_val key, v;
     int r = cur_step(c, &key, &v);
-    if (r <= 0) return r;
+    if (r != CLAIMDB_ROW) return r;
     const uint8_t *p = key.mv_data;
     if (c->db == DB_ARTCITE) {
         if (key.mv_size != ARTCITE_KEY_LEN)
-            return -store_seterr(c->t->st, CLAIMDB_CORRUPT, "damaged artcite key");
+            return store_seterr(c->t->st, CLAIMDB_CORRUPT, "damaged artcite key");
         claim_key_decode(p + 8, IDX_SPO, k);
     } else if (c->db >= DB_SPO && c->db <= DB_OSP) {
         if (key.mv_size != CLAIM_KEY_LEN)
-            return -store_seterr(c->t->st, CLAIMDB_CORRUPT, "damaged index key");
+            return store_seterr(c->t->st, CLAIMDB_CORRUPT, "damaged index key");
         claim_key_decode(p, (store_index)(c->db - DB_SPO), k);
     } else {
-        return -store_seterr(c->t->st, CLAIMDB_MISUSE, "not a claim cursor");
+        return store_seterr(c->t->st, CLAIMDB_MISUSE, "not a claim cursor");
     }
-    return 1;
+    return CLAIMDB_ROW;
 }
 
 int store_cites_open(store_txn *t, const claim_key *k, store_cursor **out)
@@ -697,10 +698,10 @@ int store_cursor_next_cite(store_cursor *c, store_citation *out)
 {
     MDB_val key, v;
     int r = cur_step(c, &key, &v);
-    if (r <= 0) return r;
-    if (c->db != DB_CITE) return -store_seterr(c->t->st, CLAIMDB_MISUSE, "not a citation cursor");
+    if (r != CLAIMDB_ROW) return r;
+    if (c->db != DB_CITE) return store_seterr(c->t->st, CLAIMDB_MISUSE, "not a citation cursor");
     int rc = decode_cite(c->t, &key, &v, out);
-    return rc ? -rc : 1;
+    return rc ? rc : CLAIMDB_ROW;
 }
 
 int store_cited_claims_open(store_txn *t, uint8_t pol, const term_id *prefix, int nprefix,
@@ -720,7 +721,7 @@ int store_cited_claims_open(store_txn *t, uint8_t pol, const term_id *prefix, in
 
 int store_cursor_next_cited(store_cursor *c, claim_key *k, uint64_t *articles)
 {
-    if (!c || c->db != DB_CITE) return -CLAIMDB_MISUSE;
+    if (!c || c->db != DB_CITE) return CLAIMDB_MISUSE;
     MDB_val key, v;
     int r;
     /* A claim's first citation was read by the call before, which stopped on it (held). */
@@ -729,16 +730,16 @@ int store_cursor_next_cited(store_cursor *c, claim_key *k, uint64_t *articles)
     if (c->held && !c->t->write) {
         c->held = false;
         key = c->heldk;
-        r = 1;
+        r = CLAIMDB_ROW;
     } else if (c->held) {
         c->held = false;
-        r = scur_get(c->t->st, c->mc, &key, &v, MDB_GET_CURRENT) == 0 ? 1 : -CLAIMDB_IOERR;
+        r = scur_get(c->t->st, c->mc, &key, &v, MDB_GET_CURRENT) == 0 ? CLAIMDB_ROW : CLAIMDB_IOERR;
     } else {
         r = cur_step(c, &key, &v);
     }
-    while (r > 0) {
+    while (r == CLAIMDB_ROW) {
         if (key.mv_size != CITE_KEY_LEN)
-            return -store_seterr(c->t->st, CLAIMDB_CORRUPT, "damaged citation key");
+            return store_seterr(c->t->st, CLAIMDB_CORRUPT, "damaged citation key");
         const uint8_t *p = key.mv_data;
         uint64_t a = get_u64(p + 25);
         if (n == 0) {
@@ -752,11 +753,11 @@ int store_cursor_next_cited(store_cursor *c, claim_key *k, uint64_t *articles)
         last = a;
         r = cur_step(c, &key, &v);
     }
-    if (r < 0) return r;
-    if (n == 0) return 0;
+    if (store_step_err(r)) return r;
+    if (n == 0) return CLAIMDB_DONE;
     claim_key_decode(claim, IDX_SPO, k);
     *articles = n;
-    return 1;
+    return CLAIMDB_ROW;
 }
 
 int store_article_claims_open(store_txn *t, uint64_t article, store_cursor **out)
@@ -837,9 +838,9 @@ static int claims_using(store_txn *t, term_id id, claim_key **out, size_t *count
             if ((rc = store_scan_open(t, (store_index)idx, pol, &id, 1, &c))) break;
             claim_key k;
             int r;
-            while ((r = store_cursor_next_claim(c, &k)) > 0 && !rc)
+            while ((r = store_cursor_next_claim(c, &k)) == CLAIMDB_ROW && !rc)
                 rc = push(t, (void **)&arr, &n, &cap, sizeof k, &k);
-            if (r < 0 && !rc) rc = -r;
+            if (!rc) rc = store_step_err(r);
             store_cursor_close(c);
         }
     }
@@ -895,14 +896,14 @@ static int cites_copy(store_txn *t, const claim_key *k, owned_cite **out, size_t
     if (rc) return rc;
     owned_cite oc;
     int r;
-    while ((r = store_cursor_next_cite(c, &oc.c)) > 0) {
+    while ((r = store_cursor_next_cite(c, &oc.c)) == CLAIMDB_ROW) {
         if ((rc = own_quote(t, &oc))) break;
         if ((rc = push(t, (void **)&arr, &n, &cap, sizeof oc, &oc))) {
             free(oc.quote);
             break;
         }
     }
-    if (r < 0 && !rc) rc = -r;
+    if (!rc) rc = store_step_err(r);
     store_cursor_close(c);
     if (rc) {
         free_owned(arr, n);
@@ -942,14 +943,14 @@ static int rewrite_claimants(store_txn *t, term_id from, term_id to)
     if (rc) return rc;
     MDB_val key, v;
     int r;
-    while ((r = cur_step(c, &key, &v)) > 0) {
+    while ((r = cur_step(c, &key, &v)) == CLAIMDB_ROW) {
         store_citation cit;
         if ((rc = decode_cite(t, &key, &v, &cit))) break;
         if (cit.claimant == from && key.mv_size == CITE_KEY_LEN &&
             (rc = push(t, (void **)&keys, &n, &cap, CITE_KEY_LEN, key.mv_data)))
             break;
     }
-    if (r < 0 && !rc) rc = -r;
+    if (!rc) rc = store_step_err(r);
     store_cursor_close(c);
     for (size_t i = 0; i < n && !rc; i++) {
         claim_key k;

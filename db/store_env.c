@@ -1,6 +1,7 @@
 /* store_env.c — opening and closing stores, the process-wide environment registry, error
  * translation and the counts. */
 #include "store_internal.h"
+#include "try.h"
 
 #include "claimdb.h"
 
@@ -80,7 +81,7 @@ int store_code_of(int rc)
     case MDB_CURSOR_FULL:
         return CLAIMDB_CORRUPT;
     case MDB_VERSION_MISMATCH:
-        return CLAIMDB_VERSION;
+        return CLAIMDB_FORMAT;
     case MDB_READERS_FULL:
     case MDB_TLS_FULL:
     case MDB_MAP_RESIZED:
@@ -169,7 +170,7 @@ static int check_format(store *st, const char *path, MDB_txn *txn, MDB_dbi meta)
     if (v.mv_size != 4) return store_seterr(st, CLAIMDB_CORRUPT, "%s: damaged format record", path);
     uint32_t version = get_u32(v.mv_data);
     if (version != STORE_FORMAT_VERSION)
-        return store_seterr(st, CLAIMDB_VERSION,
+        return store_seterr(st, CLAIMDB_FORMAT,
                             "%s: database format version %u, this claimdb reads version %d", path,
                             (unsigned)version, STORE_FORMAT_VERSION);
     return CLAIMDB_OK;
@@ -315,7 +316,7 @@ static int read_meta(store *st, const char *path, int fd, uint64_t size, uint64_
                                 : "%s: not a claimdb database",
                             path);
     if (host_u32(m + META_VER) != 1)
-        return store_seterr(st, CLAIMDB_VERSION, "%s: written by an incompatible version of LMDB",
+        return store_seterr(st, CLAIMDB_FORMAT, "%s: written by an incompatible version of LMDB",
                             path);
     return CLAIMDB_OK;
 }
@@ -332,7 +333,7 @@ static int check_header(store *st, const char *path, int fd, uint64_t size)
     if (psize < 512 || psize > 65536 || (psize & (psize - 1)))
         return store_seterr(st, CLAIMDB_CORRUPT, "%s: damaged (bad page size %u)", path,
                             (unsigned)psize);
-    if ((rc = read_meta(st, path, fd, size, psize, m[1]))) return rc;
+    TRY(rc, read_meta(st, path, fd, size, psize, m[1]));
     if (host_u32(m[1] + META_PSIZE) != psize)
         return store_seterr(st, CLAIMDB_CORRUPT,
                             "%s: damaged (the meta pages disagree on the page size)", path);
@@ -443,7 +444,7 @@ static int env_new(store *st, const char *path, const struct stat *sb, size_t ma
         if (rc == MDB_INVALID)
             rc = store_seterr(st, CLAIMDB_CORRUPT, "%s: not a claimdb database", path);
         else if (rc == MDB_VERSION_MISMATCH)
-            rc = store_seterr(st, CLAIMDB_VERSION, "%s: written by an incompatible version of LMDB",
+            rc = store_seterr(st, CLAIMDB_FORMAT, "%s: written by an incompatible version of LMDB",
                               path);
         else if (rc == EACCES || rc == EROFS || rc == EPERM)
             rc = store_seterr(st, CLAIMDB_IOERR, "%s: %s (%s)", had_lock ? lockpath : path,
@@ -473,7 +474,7 @@ static int env_new(store *st, const char *path, const struct stat *sb, size_t ma
     return CLAIMDB_OK;
 fail:
     mdb_env_close(e->env);
-    if (!had_lock && (rc == CLAIMDB_CORRUPT || rc == CLAIMDB_VERSION)) remove_lock(lockpath);
+    if (!had_lock && (rc == CLAIMDB_CORRUPT || rc == CLAIMDB_FORMAT)) remove_lock(lockpath);
     free(lockpath);
     pthread_cond_destroy(&e->writer_done);
     free(e);

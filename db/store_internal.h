@@ -3,8 +3,13 @@
  * Layout of the storage layer:
  *   store_env.c      the process-wide registry of LMDB environments, open/close, errors,
  *                    counts
- *   store_txn.c      transactions, savepoints, the write log and map growth, cursors, and the
- *                    small get/put/del helpers every other file uses
+ *   store_kv.c       the small get/put/del helpers every other file uses, the map's bounds
+ *   store_meta.c     the meta counters, cached by a write transaction
+ *   store_cursor.c   cursors over a key prefix
+ *   store_txn.c      begin, commit, abort, and waiting for the writer
+ *   store_savepoint.c savepoints (nested transactions)
+ *   store_log.c      the write log and map growth by replaying it
+ *   store_pend.c     pending writes of a load, flushed in key order; the term cache
  *   store_term.c     term keys (utf8proc), the dictionary, aliases and their rewrite
  *   store_claim.c    claim indexes, citations, scans, per-term statistics
  *   store_article.c  article records
@@ -12,9 +17,9 @@
  *   store_text.c     the text index's documents (reviews, quotes, claims) and their upkeep
  *   store_post.c     the text index's posting lists, in blocks
  *
- * Internal functions return CLAIMDB_* codes, or STORE_MAPFULL (negative, never shown to the
- * user) when LMDB reported MDB_MAP_FULL: the write wrappers in store_txn.c then grow the map
- * and replay the transaction's log.
+ * Internal functions return CLAIMDB_* codes, or STORE_MAPFULL (outside the public range, never
+ * shown to the user) when LMDB reported MDB_MAP_FULL: the write wrappers in store_log.c then grow
+ * the map and replay the transaction's log.
  */
 #ifndef CLAIMDB_STORE_INTERNAL_H
 #define CLAIMDB_STORE_INTERNAL_H
@@ -26,7 +31,9 @@
 #include <stdarg.h>
 #include <sys/types.h>
 
-#define STORE_MAPFULL (-1)
+/* MDB_MAP_FULL inside the store: positive like every other code, and outside claimdb.h's range
+ * (0-15, 100-101) so that no public code can be mistaken for it. */
+#define STORE_MAPFULL 256
 /* The map is address space, not disk: LMDB does not allocate the file up to it on Linux, so
  * a generous start spares loads the abort-grow-replay of a full map (a write transaction
  * cannot grow the map without ending): 16 GiB holds a load of some 40 million claims in one
@@ -262,7 +269,7 @@ void store_registry_lock(void);
 void store_registry_unlock(void);
 pthread_mutex_t *store_registry_mutex(void); /* for waits on a store_env's condition */
 
-/* ---- store_txn.c: low-level access ---- */
+/* ---- store_kv.c: low-level access ---- */
 static inline MDB_txn *txn_mdb(store_txn *t)
 {
     return t->txns[t->depth];
@@ -283,18 +290,23 @@ int sdb_del(store_txn *t, int db, const void *k, size_t kl); /* OK / NOTFOUND / 
 int sdb_u64_get(store_txn *t, int db, const void *k, size_t kl, uint64_t *n); /* absent: 0 */
 /* Add delta to a u64 counter; delete the record when it reaches 0 and drop0 is set. */
 int sdb_u64_add(store_txn *t, int db, const void *k, size_t kl, int64_t delta, bool drop0);
-/* Meta counters by name ("claims.pos", "claims.neg", "citations", "articles", "next_term"). */
-int meta_add(store_txn *t, const char *name, int64_t delta);
-int meta_u64(store_txn *t, const char *name, uint64_t *n);
-int meta_set(store_txn *t, const char *name, uint64_t n);
 int scur_get(store *st, MDB_cursor *mc, MDB_val *k, MDB_val *v, MDB_cursor_op op);
 /* Record where the map is and how much of it is used (after a transaction begins). */
 void store_map_bounds(store *st);
 
+/* ---- store_meta.c ---- */
+/* Meta counters by name ("claims.pos", "claims.neg", "citations", "articles", "next_term"). */
+int meta_add(store_txn *t, const char *name, int64_t delta);
+int meta_u64(store_txn *t, const char *name, uint64_t *n);
+int meta_set(store_txn *t, const char *name, uint64_t n);
+/* Write the cached counters into the root transaction (at commit). */
+int meta_flush(store_txn *t);
+
+/* ---- store_txn.c ---- */
 /* The transaction cannot go on: abort it and remember why (returns code). */
 int txn_die(store_txn *t, int code);
-/* Grow the map and rebuild the transaction from log[0, upto). */
-int txn_grow(store_txn *t, size_t upto);
+/* Make room for savepoint levels up to depth. */
+int txn_ensure_depth(store_txn *t, int depth);
 
 /* ---- store_pend.c: pending writes and the term cache ---- */
 static inline bool pend_db(int db)
@@ -336,17 +348,24 @@ bool acache_plain(const store_txn *t, uint64_t article);
 void acache_add(store_txn *t, uint64_t article); /* best effort */
 void acache_clear(store_txn *t);
 
-/* ---- store_txn.c: cursors ---- */
+/* ---- store_cursor.c ---- */
 int cur_open(store_txn *t, int db, const void *prefix, size_t plen, store_cursor **out);
-/* Next record under the prefix: 1, 0 at the end, or -CLAIMDB_* on error. */
+/* Next record under the prefix: CLAIMDB_ROW, CLAIMDB_DONE at the end, or a CLAIMDB_* error. */
 int cur_step(store_cursor *c, MDB_val *k, MDB_val *v);
 /* Make an open cursor walk another prefix (of the same length) from its start. When the new
  * prefix comes after the old one and the cursor stopped on the key past the old range, the
  * next step of a read transaction starts there without a seek from the root: a scan that
  * visits claims in key order walks their citations as one merge. */
 void cur_retarget(store_cursor *c, const void *prefix, size_t plen);
+/* LMDB frees a write transaction's cursors when a nested transaction at depth or above ends:
+ * ours opened there die, the others find their place again. */
+void cursors_after_nested_end(store_txn *t, int depth);
+/* The whole transaction ends: every cursor dies (and stays allocated until closed). */
+void cursors_detach(store_txn *t);
 
-/* ---- store_txn.c: the write log ---- */
+/* ---- store_log.c: the write log ---- */
+/* Grow the map and rebuild the transaction from log[0, upto). */
+int txn_grow(store_txn *t, size_t upto);
 /* Append a record; *start gets its offset. */
 int oplog_intern(store_txn *t, const char *text, size_t len, size_t *start);
 int oplog_alias(store_txn *t, const char *a, size_t alen, const char *c, size_t clen,

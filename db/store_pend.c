@@ -13,6 +13,7 @@
  * rebuilds them; a savepoint rollback forgets them (they were flushed when it began).
  */
 #include "store_internal.h"
+#include "try.h"
 
 #include "claimdb.h"
 
@@ -485,7 +486,7 @@ int pend_sync(store_txn *t)
     for (;;) {
         int rc = pend_flush(t);
         if (rc != STORE_MAPFULL) return rc;
-        if ((rc = txn_grow(t, t->loglen))) return rc;
+        TRY(rc, txn_grow(t, t->loglen));
     }
 }
 

@@ -334,7 +334,7 @@ int post_count_all(store_txn *t, uint64_t *n, bool *ok)
     int rc = cur_open(t, DB_TXTPOST, NULL, 0, &c), r;
     if (rc) return rc;
     MDB_val k, v;
-    while ((r = cur_step(c, &k, &v)) > 0) {
+    while ((r = cur_step(c, &k, &v)) == CLAIMDB_ROW) {
         uint64_t m;
         if (!block_count(v.mv_data, v.mv_size, &m) || k.mv_size < 10) {
             *ok = false;
@@ -343,7 +343,7 @@ int post_count_all(store_txn *t, uint64_t *n, bool *ok)
         *n += m;
     }
     store_cursor_close(c);
-    return r < 0 ? -r : CLAIMDB_OK;
+    return store_step_err(r);
 }
 
 /* ---- reads ---- */
@@ -374,18 +374,18 @@ int store_postings_next(store_postings *sp, uint64_t *doc, uint32_t *tf, uint32_
     while (sp->i == sp->n) {
         MDB_val k, v;
         int r = cur_step(sp->c, &k, &v);
-        if (r <= 0) return r;
+        if (r != CLAIMDB_ROW) return r;
         sp->n = sp->i = 0;
         if (k.mv_size != sp->c->plen + 8 ||
             !block_decode(v.mv_data, v.mv_size, get_u64((const uint8_t *)k.mv_data + sp->c->plen),
                           &sp->p, &sp->n, &sp->cap))
-            return -damaged(sp->c->t);
+            return damaged(sp->c->t);
     }
     const post *p = &sp->p[sp->i++];
     *doc = p->doc;
     *tf = p->tf;
     *dl = p->dl;
-    return 1;
+    return CLAIMDB_ROW;
 }
 
 int store_postings_count(store_postings *sp, uint64_t cap, uint64_t *n)
@@ -394,8 +394,8 @@ int store_postings_count(store_postings *sp, uint64_t cap, uint64_t *n)
     while (*n < cap) {
         MDB_val k, v;
         int r = cur_step(sp->c, &k, &v);
-        if (r < 0) return -r;
-        if (r == 0) break;
+        if (r == CLAIMDB_DONE) break;
+        if (r != CLAIMDB_ROW) return r;
         uint64_t m;
         if (!block_count(v.mv_data, v.mv_size, &m)) return damaged(sp->c->t);
         *n += m;

@@ -11,6 +11,7 @@
  * an alias merge rewrites them as it rewrites claims.
  */
 #include "store_internal.h"
+#include "try.h"
 
 #include "claimdb.h"
 
@@ -150,7 +151,7 @@ static int link_add(store_txn *t, uint64_t id, const claim_key *k, bool *added)
     int rc = sdb_get(t, DB_CLAIMREV, cr, sizeof cr, &v);
     *added = rc == CLAIMDB_NOTFOUND;
     if (rc != CLAIMDB_NOTFOUND) return rc;
-    if ((rc = sdb_put(t, DB_CLAIMREV, cr, sizeof cr, "", 0, 0))) return rc;
+    TRY(rc, sdb_put(t, DB_CLAIMREV, cr, sizeof cr, "", 0, 0));
     return sdb_put(t, DB_REVCLAIM, rv, sizeof rv, "", 0, 0);
 }
 
@@ -183,13 +184,13 @@ int review_put_apply(store_txn *t, const store_review *r, const claim_key *k, in
     if (rc && !isnew) return rc;
     if (isnew) {
         uint64_t next;
-        if ((rc = meta_u64(t, "next_review", &next))) return rc;
+        TRY(rc, meta_u64(t, "next_review", &next));
         id = next ? next : 1; /* a new file's counter starts at 0: ids start at 1 */
         if ((rc = meta_set(t, "next_review", id + 1)) || (rc = meta_add(t, "reviews", 1)))
             return rc;
         uint8_t idb[8];
         put_u64(idb, id);
-        if ((rc = sdb_put(t, DB_REVURL, r->url.ptr, r->url.len, idb, 8, 0))) return rc;
+        TRY(rc, sdb_put(t, DB_REVURL, r->url.ptr, r->url.len, idb, 8, 0));
         *out |= STORE_REVIEW_ADDED;
     } else {
         if (v.mv_size != 8) return store_seterr(t->st, CLAIMDB_CORRUPT, "damaged review URL index");
@@ -216,20 +217,20 @@ int review_put_apply(store_txn *t, const store_review *r, const claim_key *k, in
         if (review_value_decode(v.mv_data, v.mv_size, &old))
             return store_seterr(t->st, CLAIMDB_CORRUPT, "damaged record of review %llu",
                                 (unsigned long long)id);
-        if ((rc = text_index_review(t, &old, -1))) return rc;
+        TRY(rc, text_index_review(t, &old, -1));
     }
     if (changed) {
         store_review nr = *r;
         nr.id = id;
-        if ((rc = text_index_review(t, &nr, 1))) return rc;
+        TRY(rc, text_index_review(t, &nr, 1));
         void *dst;
-        if ((rc = sdb_reserve(t, DB_REVIEW, key, 8, review_value_size(r), &dst))) return rc;
+        TRY(rc, sdb_reserve(t, DB_REVIEW, key, 8, review_value_size(r), &dst));
         review_value_encode(dst, r);
         if (!isnew) *out |= STORE_REVIEW_UPDATED;
     }
     if (k) {
         bool added;
-        if ((rc = link_add(t, id, k, &added))) return rc;
+        TRY(rc, link_add(t, id, k, &added));
         if (added) *out |= STORE_REVIEW_ATTACHED;
     }
     return CLAIMDB_OK;
@@ -246,12 +247,12 @@ static int review_links(store_txn *t, uint64_t id, claim_key **out, size_t *coun
     claim_key *arr = NULL, k;
     size_t n = 0, cap = 0;
     int r;
-    while ((r = store_cursor_next_review_claim(c, &k)) == 1) {
+    while ((r = store_cursor_next_review_claim(c, &k)) == CLAIMDB_ROW) {
         if (n == cap) {
             cap = cap ? cap * 2 : 8;
             claim_key *na = realloc(arr, cap * sizeof *na);
             if (!na) {
-                r = -store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+                r = store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
                 break;
             }
             arr = na;
@@ -259,9 +260,9 @@ static int review_links(store_txn *t, uint64_t id, claim_key **out, size_t *coun
         arr[n++] = k;
     }
     store_cursor_close(c);
-    if (r < 0) {
+    if (store_step_err(r)) {
         free(arr);
-        return -r;
+        return r;
     }
     *out = arr;
     *count = n;
@@ -278,7 +279,7 @@ int review_delete_apply(store_txn *t, const char *url, size_t len)
     uint64_t id = get_u64(v.mv_data);
     claim_key *links;
     size_t n;
-    if ((rc = review_links(t, id, &links, &n))) return rc;
+    TRY(rc, review_links(t, id, &links, &n));
     for (size_t i = 0; i < n && !rc; i++)
         rc = link_del(t, id, &links[i]);
     free(links);
@@ -323,9 +324,9 @@ int reviews_rewrite_term(store_txn *t, term_id from, term_id to)
     size_t n = 0, cap = 0;
     MDB_val key, v;
     int r;
-    while ((r = cur_step(c, &key, &v)) == 1) {
+    while ((r = cur_step(c, &key, &v)) == CLAIMDB_ROW) {
         if (key.mv_size != CLAIMREV_KEY_LEN) {
-            r = -store_seterr(t->st, CLAIMDB_CORRUPT, "damaged claimrev key");
+            r = store_seterr(t->st, CLAIMDB_CORRUPT, "damaged claimrev key");
             break;
         }
         const uint8_t *p = key.mv_data;
@@ -335,7 +336,7 @@ int reviews_rewrite_term(store_txn *t, term_id from, term_id to)
             cap = cap ? cap * 2 : 16;
             struct link *na = realloc(arr, cap * sizeof *na);
             if (!na) {
-                r = -store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+                r = store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
                 break;
             }
             arr = na;
@@ -345,7 +346,7 @@ int reviews_rewrite_term(store_txn *t, term_id from, term_id to)
         n++;
     }
     store_cursor_close(c);
-    if (r < 0) rc = -r;
+    if (store_step_err(r)) rc = r;
     for (size_t i = 0; i < n && !rc; i++) {
         claim_key nk = {arr[i].k.pol, swap(arr[i].k.s, from, to), swap(arr[i].k.p, from, to),
                         swap(arr[i].k.o, from, to)};
@@ -375,7 +376,7 @@ int store_review_put(store_txn *t, const store_review *r, const claim_key *k, in
         if (f[i]->len > UINT32_MAX)
             return store_seterr(t->st, CLAIMDB_TOOBIG, "review field larger than 4 GiB");
     size_t start;
-    if ((rc = oplog_review_put(t, r, k, &start))) return rc;
+    TRY(rc, oplog_review_put(t, r, k, &start));
     int out = 0;
     rc = oplog_exec(t, start, &out);
     if (!rc && added) *added = out;
@@ -390,9 +391,9 @@ int store_review_delete(store_txn *t, const char *url, size_t len)
         return store_seterr(t->st, CLAIMDB_NOTFOUND, "no such review");
     /* Look first: a delete of nothing is not logged. */
     MDB_val v;
-    if ((rc = sdb_get(t, DB_REVURL, url, len, &v))) return rc;
+    TRY(rc, sdb_get(t, DB_REVURL, url, len, &v));
     size_t start;
-    if ((rc = oplog_review_del(t, url, len, &start))) return rc;
+    TRY(rc, oplog_review_del(t, url, len, &start));
     return oplog_exec(t, start, NULL);
 }
 
@@ -412,7 +413,7 @@ int store_review_get(store_txn *t, uint64_t id, store_review *out)
     uint8_t key[8];
     put_u64(key, id);
     MDB_val v;
-    if ((rc = sdb_get(t, DB_REVIEW, key, 8, &v))) return rc;
+    TRY(rc, sdb_get(t, DB_REVIEW, key, 8, &v));
     return decode(t, id, &v, out);
 }
 
@@ -422,7 +423,7 @@ int store_review_get_url(store_txn *t, const char *url, size_t len, store_review
     if (rc) return rc;
     if (!url || !len || len > STORE_MAX_KEY) return CLAIMDB_NOTFOUND;
     MDB_val v;
-    if ((rc = sdb_get(t, DB_REVURL, url, len, &v))) return rc;
+    TRY(rc, sdb_get(t, DB_REVURL, url, len, &v));
     if (v.mv_size != 8) return store_seterr(t->st, CLAIMDB_CORRUPT, "damaged review URL index");
     return store_review_get(t, get_u64(v.mv_data), out);
 }
@@ -436,11 +437,11 @@ int store_cursor_next_review(store_cursor *c, store_review *out)
 {
     MDB_val k, v;
     int r = cur_step(c, &k, &v);
-    if (r <= 0) return r;
+    if (r != CLAIMDB_ROW) return r;
     if (c->db != DB_REVIEW || k.mv_size != 8)
-        return -store_seterr(c->t->st, CLAIMDB_MISUSE, "not a review cursor");
+        return store_seterr(c->t->st, CLAIMDB_MISUSE, "not a review cursor");
     int rc = decode(c->t, get_u64(k.mv_data), &v, out);
-    return rc ? -rc : 1;
+    return rc ? rc : CLAIMDB_ROW;
 }
 
 int store_claim_reviews_open(store_txn *t, const claim_key *k, store_cursor **out)
@@ -454,11 +455,11 @@ int store_cursor_next_review_id(store_cursor *c, uint64_t *id)
 {
     MDB_val k, v;
     int r = cur_step(c, &k, &v);
-    if (r <= 0) return r;
+    if (r != CLAIMDB_ROW) return r;
     if (c->db != DB_CLAIMREV || k.mv_size != CLAIMREV_KEY_LEN)
-        return -store_seterr(c->t->st, CLAIMDB_CORRUPT, "damaged claimrev key");
+        return store_seterr(c->t->st, CLAIMDB_CORRUPT, "damaged claimrev key");
     *id = get_u64((const uint8_t *)k.mv_data + CLAIM_KEY_LEN);
-    return 1;
+    return CLAIMDB_ROW;
 }
 
 int store_claimrev_scan_open(store_txn *t, uint8_t pol, const term_id *prefix, int nprefix,
@@ -475,13 +476,13 @@ int store_cursor_next_link(store_cursor *c, claim_key *k, uint64_t *id)
 {
     MDB_val key, v;
     int r = cur_step(c, &key, &v);
-    if (r <= 0) return r;
+    if (r != CLAIMDB_ROW) return r;
     if (c->db != DB_CLAIMREV || key.mv_size != CLAIMREV_KEY_LEN)
-        return -store_seterr(c->t->st, CLAIMDB_CORRUPT, "damaged claimrev key");
+        return store_seterr(c->t->st, CLAIMDB_CORRUPT, "damaged claimrev key");
     const uint8_t *p = key.mv_data;
     *k = (claim_key){p[0], get_u64(p + 1), get_u64(p + 9), get_u64(p + 17)};
     *id = get_u64(p + CLAIM_KEY_LEN);
-    return 1;
+    return CLAIMDB_ROW;
 }
 
 int store_review_claims_open(store_txn *t, uint64_t id, store_cursor **out)
@@ -495,10 +496,10 @@ int store_cursor_next_review_claim(store_cursor *c, claim_key *k)
 {
     MDB_val key, v;
     int r = cur_step(c, &key, &v);
-    if (r <= 0) return r;
+    if (r != CLAIMDB_ROW) return r;
     if (c->db != DB_REVCLAIM || key.mv_size != REVCLAIM_KEY_LEN)
-        return -store_seterr(c->t->st, CLAIMDB_CORRUPT, "damaged revclaim key");
+        return store_seterr(c->t->st, CLAIMDB_CORRUPT, "damaged revclaim key");
     const uint8_t *p = (const uint8_t *)key.mv_data + 8;
     *k = (claim_key){p[0], get_u64(p + 1), get_u64(p + 9), get_u64(p + 17)};
-    return 1;
+    return CLAIMDB_ROW;
 }

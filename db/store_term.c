@@ -6,6 +6,7 @@
  * stored keys unreachable.
  */
 #include "store_internal.h"
+#include "try.h"
 
 #include "claimdb.h"
 
@@ -174,7 +175,7 @@ static int create_term(store_txn *t, const char *key, size_t kl, const char *tex
     if (next == 0) next = 1;
     uint8_t idb[8];
     put_u64(idb, next);
-    if ((rc = sdb_put(t, DB_TERM, key, kl, idb, 8, 0))) return rc;
+    TRY(rc, sdb_put(t, DB_TERM, key, kl, idb, 8, 0));
     /* Ids only grow: append (which fills the pages), unless the database says otherwise. */
     MDB_val ik = {8, idb}, iv = {len, len ? (void *)text : ""};
     int mrc = mdb_put(txn_mdb(t), txn_dbi(t, DB_TERMID), &ik, &iv, MDB_APPEND);
@@ -183,7 +184,7 @@ static int create_term(store_txn *t, const char *key, size_t kl, const char *tex
     else if (mrc)
         rc = store_mdb_err(t->st, mrc, "termid");
     if (rc) return rc;
-    if ((rc = meta_set(t, "next_term", next + 1))) return rc;
+    TRY(rc, meta_set(t, "next_term", next + 1));
     *id = next;
     return CLAIMDB_OK;
 }
@@ -310,21 +311,29 @@ int store_terms_open(store_txn *t, const char *keyprefix, size_t len, store_curs
 
 int store_cursor_next_term(store_cursor *c, term_id *id, store_text *display)
 {
+    store_text key;
+    return store_cursor_next_term_key(c, id, &key, display);
+}
+
+int store_cursor_next_term_key(store_cursor *c, term_id *id, store_text *key, store_text *display)
+{
     MDB_val k, v;
     int r = cur_step(c, &k, &v);
-    if (r <= 0) return r;
+    if (r != CLAIMDB_ROW) return r;
+    key->ptr = k.mv_data;
+    key->len = k.mv_size;
     int rc = read_id(c->t, &v, id);
-    if (rc) return -rc;
+    if (rc) return rc;
     uint8_t idb[8];
     put_u64(idb, *id);
     rc = sdb_get(c->t, DB_TERMID, idb, 8, &v);
     if (rc == CLAIMDB_NOTFOUND)
         rc = store_seterr(c->t->st, CLAIMDB_CORRUPT, "term %llu has no display form",
                           (unsigned long long)*id);
-    if (rc) return -rc;
+    if (rc) return rc;
     display->ptr = v.mv_data;
     display->len = v.mv_size;
-    return 1;
+    return CLAIMDB_ROW;
 }
 
 /* ---- aliases ---- */
@@ -419,7 +428,7 @@ int store_alias_put(store_txn *t, const char *alias, size_t alen, const char *ca
     if ((!alias && alen) || (!canonical && clen))
         return store_seterr(t->st, CLAIMDB_MISUSE, "no alias text");
     size_t start;
-    if ((rc = oplog_alias(t, alias, alen, canonical, clen, &start))) return rc;
+    TRY(rc, oplog_alias(t, alias, alen, canonical, clen, &start));
     return oplog_exec(t, start, NULL);
 }
 
@@ -432,9 +441,9 @@ int store_cursor_next_alias(store_cursor *c, store_text *alias, term_id *canonic
 {
     MDB_val k, v;
     int r = cur_step(c, &k, &v);
-    if (r <= 0) return r;
+    if (r != CLAIMDB_ROW) return r;
     int rc = read_id(c->t, &v, canonical);
-    if (rc) return -rc;
+    if (rc) return rc;
     /* The alias's display form is that of its own term; else the key itself. */
     alias->ptr = k.mv_data;
     alias->len = k.mv_size;
@@ -446,6 +455,6 @@ int store_cursor_next_alias(store_cursor *c, store_text *alias, term_id *canonic
             alias->len = v.mv_size;
         }
     }
-    if (rc && rc != CLAIMDB_NOTFOUND) return -rc;
-    return 1;
+    if (rc && rc != CLAIMDB_NOTFOUND) return rc;
+    return CLAIMDB_ROW;
 }

@@ -530,7 +530,7 @@ static int ref_ids_read(store_txn *t, const uint8_t *prefix, size_t plen, ref_id
     int rc = cur_open(t, DB_TXTDOC, prefix, plen, &c), r = 0;
     if (rc) return rc;
     MDB_val k, v;
-    while (!rc && (r = cur_step(c, &k, &v)) > 0) {
+    while (!rc && (r = cur_step(c, &k, &v)) == CLAIMDB_ROW) {
         if (k.mv_size > RKEY_MAX + 8 || k.mv_size < plen + 8) {
             rc = store_seterr(t->st, CLAIMDB_CORRUPT, "damaged text index reference");
             break;
@@ -554,7 +554,7 @@ static int ref_ids_read(store_txn *t, const uint8_t *prefix, size_t plen, ref_id
         out->ids[out->n++] = get_u64((const uint8_t *)k.mv_data + k.mv_size - 8);
     }
     store_cursor_close(c);
-    if (!rc && r < 0) rc = -r;
+    if (!rc) rc = store_step_err(r);
     if (rc) {
         ref_ids_free(out);
         memset(out, 0, sizeof *out);
@@ -726,7 +726,7 @@ static int reindex_claimant(store_txn *t, term_id id)
     store_cursor *c;
     int rc = cur_open(t, DB_CITE, NULL, 0, &c), r = 0;
     MDB_val k, v;
-    while (!rc && (r = cur_step(c, &k, &v)) > 0) {
+    while (!rc && (r = cur_step(c, &k, &v)) == CLAIMDB_ROW) {
         store_citation ct;
         if (k.mv_size != CITE_KEY_LEN || cite_value_decode(v.mv_data, v.mv_size, &ct)) {
             rc = store_seterr(t->st, CLAIMDB_CORRUPT, "damaged citation");
@@ -756,7 +756,7 @@ static int reindex_claimant(store_txn *t, term_id id)
         qs[n++] = q;
     }
     store_cursor_close(c);
-    if (!rc && r < 0) rc = -r;
+    if (!rc) rc = store_step_err(r);
     for (size_t i = 0; i < n; i++) {
         store_text qt = {qs[i].quote, qs[i].len};
         if (!rc && !(rc = text_unindex_quotes(t, &qs[i].k, &qs[i].article, &qt)))
@@ -778,7 +778,7 @@ int text_reindex_term(store_txn *t, term_id id)
             if ((rc = store_scan_open(t, (store_index)idx, pol, &id, 1, &c))) break;
             claim_key k;
             int r;
-            while ((r = store_cursor_next_claim(c, &k)) > 0) {
+            while ((r = store_cursor_next_claim(c, &k)) == CLAIMDB_ROW) {
                 /* A claim with the term in two roles is met twice: once is enough. */
                 if ((idx == IDX_POS && k.s == id) || (idx == IDX_OSP && (k.s == id || k.p == id)))
                     continue;
@@ -786,7 +786,7 @@ int text_reindex_term(store_txn *t, term_id id)
                     size_t nc = cap ? 2 * cap : 16;
                     claim_key *nk = realloc(ks, nc * sizeof *nk);
                     if (!nk) {
-                        r = -store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+                        r = store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
                         break;
                     }
                     ks = nk;
@@ -795,7 +795,7 @@ int text_reindex_term(store_txn *t, term_id id)
                 ks[n++] = k;
             }
             store_cursor_close(c);
-            if (r < 0) rc = -r;
+            rc = store_step_err(r);
         }
     for (size_t i = 0; i < n && !rc; i++)
         if (!(rc = text_unindex_claim(t, &ks[i]))) rc = text_index_claim(t, &ks[i]);
@@ -827,7 +827,7 @@ static int rebuild_reviews(store_txn *t)
     store_cursor *c;
     int rc = cur_open(t, DB_REVIEW, NULL, 0, &c), r = 0;
     MDB_val k, v;
-    while (!rc && (r = cur_step(c, &k, &v)) > 0) {
+    while (!rc && (r = cur_step(c, &k, &v)) == CLAIMDB_ROW) {
         store_review rv = {0};
         if (k.mv_size != 8 || review_value_decode(v.mv_data, v.mv_size, &rv)) {
             rc = store_seterr(t->st, CLAIMDB_CORRUPT, "damaged review record");
@@ -837,7 +837,7 @@ static int rebuild_reviews(store_txn *t)
         rc = text_index_review(t, &rv, 1);
     }
     store_cursor_close(c);
-    return rc ? rc : r < 0 ? -r : CLAIMDB_OK;
+    return rc ? rc : store_step_err(r);
 }
 
 /* The alias texts first: claims are indexed with them. */
@@ -846,7 +846,7 @@ static int rebuild_aliases(store_txn *t)
     store_cursor *c;
     int rc = cur_open(t, DB_ALIAS, NULL, 0, &c), r = 0;
     MDB_val k, v;
-    while (!rc && (r = cur_step(c, &k, &v)) > 0) {
+    while (!rc && (r = cur_step(c, &k, &v)) == CLAIMDB_ROW) {
         MDB_val own;
         store_text d;
         if (v.mv_size != 8) {
@@ -871,7 +871,7 @@ static int rebuild_aliases(store_txn *t)
         free(copy);
     }
     store_cursor_close(c);
-    return rc ? rc : r < 0 ? -r : CLAIMDB_OK;
+    return rc ? rc : store_step_err(r);
 }
 
 static int rebuild_quotes(store_txn *t)
@@ -879,7 +879,7 @@ static int rebuild_quotes(store_txn *t)
     store_cursor *c;
     int rc = cur_open(t, DB_CITE, NULL, 0, &c), r = 0;
     MDB_val k, v;
-    while (!rc && (r = cur_step(c, &k, &v)) > 0) {
+    while (!rc && (r = cur_step(c, &k, &v)) == CLAIMDB_ROW) {
         store_citation ct;
         if (k.mv_size != CITE_KEY_LEN || cite_value_decode(v.mv_data, v.mv_size, &ct)) {
             rc = store_seterr(t->st, CLAIMDB_CORRUPT, "damaged citation");
@@ -890,7 +890,7 @@ static int rebuild_quotes(store_txn *t)
         rc = text_index_quote(t, &ck, get_u64(p + 25), ct.quote, ct.claimant);
     }
     store_cursor_close(c);
-    return rc ? rc : r < 0 ? -r : CLAIMDB_OK;
+    return rc ? rc : store_step_err(r);
 }
 
 static int rebuild_claims(store_txn *t)
@@ -901,10 +901,10 @@ static int rebuild_claims(store_txn *t)
         if ((rc = store_scan_open(t, IDX_SPO, pol, NULL, 0, &c))) break;
         claim_key k;
         int r = 0;
-        while (!rc && (r = store_cursor_next_claim(c, &k)) > 0)
+        while (!rc && (r = store_cursor_next_claim(c, &k)) == CLAIMDB_ROW)
             rc = text_index_claim(t, &k);
         store_cursor_close(c);
-        if (!rc && r < 0) rc = -r;
+        if (!rc) rc = store_step_err(r);
     }
     return rc;
 }

@@ -34,6 +34,11 @@ value v_cstr(const char *s)
     return v_text(s, s ? strlen(s) : 0);
 }
 
+value v_stored(store_text t)
+{
+    return v_text(t.ptr, t.len);
+}
+
 value v_term(term_id t)
 {
     value v = {.k = t ? V_TERM : V_NULL};
@@ -55,18 +60,6 @@ value v_null(void)
     return v;
 }
 
-/* The fewest significant digits that read back as the same double (export does the same):
- * 0.123456789 stays 0.123456789, 0.1 stays 0.1. */
-static size_t format_real(char *buf, size_t bufsz, double r)
-{
-    int n = 0;
-    for (int p = 1; p <= 17; p++) {
-        n = snprintf(buf, bufsz, "%.*g", p, r);
-        if (n < 0 || (size_t)n >= bufsz || strtod(buf, NULL) == r) break;
-    }
-    return n < 0 ? 0 : (size_t)n >= bufsz ? bufsz - 1 : (size_t)n;
-}
-
 int value_text(store_txn *txn, const value *v, const char **s, size_t *n, char *buf, size_t bufsz)
 {
     switch (v->k) {
@@ -75,7 +68,7 @@ int value_text(store_txn *txn, const value *v, const char **s, size_t *n, char *
         *s = buf;
         return CLAIMDB_OK;
     case V_REAL:
-        *n = format_real(buf, bufsz, v->u.r);
+        *n = real_text(v->u.r, buf, bufsz);
         *s = buf;
         return CLAIMDB_OK;
     case V_TEXT:

@@ -2,6 +2,7 @@
  * the bulk citation path of claimdb_assert(). Each runs inside a write transaction that the
  * caller (api.c) commits, or rolls back on error, so a failed statement changes nothing. */
 #include "engine.h"
+#include "try.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -13,7 +14,7 @@ static int term_error(claimdb *db, int rc, const char *what, const char *s)
     if (rc == CLAIMDB_TOOBIG)
         return db_error(db, rc, "%s too long (at most %d bytes once normalised)", what,
                         STORE_MAX_KEY);
-    if (rc == CLAIMDB_NOMEM) return db_error(db, rc, "out of memory");
+    if (rc == CLAIMDB_NOMEM) return db_nomem(db);
     (void)s;
     return db_error(db, rc, "%s: %s", what, store_errmsg(db->st)); /* the store says why */
 }
@@ -40,7 +41,7 @@ int write_citation(claimdb *db, store_txn *txn, const claimdb_citation *c, int *
     size_t lens[4];
     term_id ids[4] = {0};
     int n = c->claimant && *c->claimant ? 4 : 3, bad = -1;
-    if ((rc = text_check_citation(db, c))) return rc;
+    TRY(rc, text_check_citation(db, c));
     for (int i = 0; i < n; i++)
         lens[i] = strlen(texts[i]);
     if ((rc = store_terms_intern(txn, n, texts, lens, ids, &bad)) != CLAIMDB_OK)
@@ -81,10 +82,9 @@ static int exec_assert(claimdb_stmt *stmt)
     memset(&c, 0, sizeof c);
     size_t n;
     int rc;
-    if ((rc = stmt_term_text(stmt, &a->s, &c.subject, &n, sb, sizeof sb)) ||
-        (rc = stmt_term_text(stmt, &a->p, &c.predicate, &n, pb, sizeof pb)) ||
-        (rc = stmt_term_text(stmt, &a->o, &c.object, &n, ob, sizeof ob)))
-        return rc;
+    TRY(rc, stmt_term_text(stmt, &a->s, &c.subject, &n, sb, sizeof sb));
+    TRY(rc, stmt_term_text(stmt, &a->p, &c.predicate, &n, pb, sizeof pb));
+    TRY(rc, stmt_term_text(stmt, &a->o, &c.object, &n, ob, sizeof ob));
     if (a->by.kind != TERM_NONE &&
         (rc = stmt_term_text(stmt, &a->by, &c.claimant, &n, cb, sizeof cb)))
         return rc;
@@ -92,15 +92,14 @@ static int exec_assert(claimdb_stmt *stmt)
         (rc = stmt_value_text(stmt, &a->quote, "QUOTE", &c.quote, &n, qb, sizeof qb)))
         return rc;
     if (a->confidence.kind != VAL_NONE) {
-        if ((rc = stmt_value_real(stmt, &a->confidence, "CONFIDENCE", &c.confidence))) return rc;
+        TRY(rc, stmt_value_real(stmt, &a->confidence, "CONFIDENCE", &c.confidence));
         if (!(c.confidence >= 0.0 && c.confidence <= 1.0))
             return stmt_error_at(stmt, CLAIMDB_ERROR, a->confidence.loc.off,
                                  "CONFIDENCE must be between 0 and 1");
         c.has_confidence = 1;
     }
     if (a->said_on.kind != VAL_NONE) {
-        if ((rc = stmt_value_text(stmt, &a->said_on, "ON", &c.said_on, &n, db, sizeof db)))
-            return rc;
+        TRY(rc, stmt_value_text(stmt, &a->said_on, "ON", &c.said_on, &n, db, sizeof db));
         if (!date_valid(c.said_on, n))
             return stmt_error_at(stmt, CLAIMDB_ERROR, a->said_on.loc.off,
                                  "ON must be a calendar date YYYY-MM-DD that exists");
@@ -112,7 +111,7 @@ static int exec_assert(claimdb_stmt *stmt)
                              "ASSERT needs FROM and at least one article id");
     for (size_t i = 0; i < a->narticles; i++) {
         uint64_t art;
-        if ((rc = stmt_value_uint(stmt, &a->articles[i], "an article id", &art))) return rc;
+        TRY(rc, stmt_value_uint(stmt, &a->articles[i], "an article id", &art));
         if (art > INT64_MAX)
             return stmt_error_at(stmt, CLAIMDB_ERROR, a->articles[i].loc.off,
                                  "article id too large");
@@ -132,9 +131,9 @@ static int exec_retract(claimdb_stmt *stmt)
     const ast_claim_stmt *a = &stmt->ast->u.claim;
     claim_key k = {.pol = a->negated ? POL_NEG : POL_POS};
     int rc;
-    if ((rc = stmt_term_lookup(stmt, &a->s, &k.s)) || (rc = stmt_term_lookup(stmt, &a->p, &k.p)) ||
-        (rc = stmt_term_lookup(stmt, &a->o, &k.o)))
-        return rc;
+    TRY(rc, stmt_term_lookup(stmt, &a->s, &k.s));
+    TRY(rc, stmt_term_lookup(stmt, &a->p, &k.p));
+    TRY(rc, stmt_term_lookup(stmt, &a->o, &k.o));
     /* Retracting what is not there is no error: the database already says what was asked. */
     if (!k.s || !k.p || !k.o) return CLAIMDB_OK;
     if (a->narticles == 0) {
@@ -145,13 +144,12 @@ static int exec_retract(claimdb_stmt *stmt)
     store_text quote = {NULL, 0};
     if (a->quote.kind != VAL_NONE) {
         char qb[64];
-        if ((rc = stmt_value_text(stmt, &a->quote, "QUOTE", &quote.ptr, &quote.len, qb, sizeof qb)))
-            return rc;
+        TRY(rc, stmt_value_text(stmt, &a->quote, "QUOTE", &quote.ptr, &quote.len, qb, sizeof qb));
         if (quote.len == 0) quote.ptr = NULL; /* an empty quote is no quote, as in ASSERT */
     }
     for (size_t i = 0; i < a->narticles; i++) {
         uint64_t art;
-        if ((rc = stmt_value_uint(stmt, &a->articles[i], "an article id", &art))) return rc;
+        TRY(rc, stmt_value_uint(stmt, &a->articles[i], "an article id", &art));
         rc = store_cite_delete(stmt->txn, &k, art, a->quote.kind != VAL_NONE ? &quote : NULL);
         if (rc != CLAIMDB_OK && rc != CLAIMDB_NOTFOUND) return db_store_error(stmt->db, rc);
     }
@@ -187,12 +185,12 @@ static int article_cites(store_txn *txn, uint64_t id, cite_copy **out, size_t *c
     store_cursor *cc;
     int rc = store_article_claims_open(txn, id, &cc), r = 0;
     claim_key k;
-    while (rc == CLAIMDB_OK && (r = store_cursor_next_claim(cc, &k)) == 1) {
+    while (rc == CLAIMDB_OK && (r = store_cursor_next_claim(cc, &k)) == CLAIMDB_ROW) {
         store_cursor *cur;
         if ((rc = store_cites_open_article(txn, &k, id, &cur))) break;
         store_citation c;
         int r2;
-        while ((r2 = store_cursor_next_cite(cur, &c)) == 1) {
+        while ((r2 = store_cursor_next_cite(cur, &c)) == CLAIMDB_ROW) {
             if (n == cap) {
                 cap = cap ? cap * 2 : 16;
                 cite_copy *na = realloc(arr, cap * sizeof *na);
@@ -206,10 +204,10 @@ static int article_cites(store_txn *txn, uint64_t id, cite_copy **out, size_t *c
             n++;
         }
         store_cursor_close(cur);
-        if (!rc && r2 < 0) rc = -r2;
+        if (!rc) rc = store_step_err(r2);
     }
     store_cursor_close(cc);
-    if (!rc && r < 0) rc = -r;
+    if (!rc) rc = store_step_err(r);
     *out = arr;
     *count = n;
     return rc;
@@ -233,9 +231,7 @@ static int replace_quotes(claimdb_stmt *stmt, uint64_t id)
     for (size_t i = 0; i < n; i++)
         free(cs[i].mem);
     free(cs);
-    return rc == CLAIMDB_OK      ? rc
-           : rc == CLAIMDB_NOMEM ? db_error(stmt->db, rc, "out of memory")
-                                 : db_store_error(stmt->db, rc);
+    return rc == CLAIMDB_OK ? rc : db_fail(stmt->db, rc);
 }
 
 static int field(claimdb_stmt *stmt, const ast_value *v, const char *what, store_text *dst,
@@ -256,7 +252,7 @@ static int exec_article(claimdb_stmt *stmt)
     const ast_article_stmt *a = &stmt->ast->u.article;
     uint64_t id;
     int rc;
-    if ((rc = stmt_value_uint(stmt, &a->id, "an article id", &id))) return rc;
+    TRY(rc, stmt_value_uint(stmt, &a->id, "an article id", &id));
     store_article art;
     memset(&art, 0, sizeof art);
     rc = store_article_get(stmt->txn, id, &art);
@@ -270,7 +266,7 @@ static int exec_article(claimdb_stmt *stmt)
         if (!fields[i]->ptr) continue;
         copies[i] = malloc(fields[i]->len + 1);
         if (!copies[i]) {
-            rc = db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+            rc = db_nomem(stmt->db);
             goto out;
         }
         memcpy(copies[i], fields[i]->ptr, fields[i]->len);
@@ -339,30 +335,15 @@ static int exec_alias(claimdb_stmt *stmt)
     size_t an, cn;
     char ab[64], cb[64];
     int rc;
-    if ((rc = stmt_term_text(stmt, &a->alias, &as, &an, ab, sizeof ab)) ||
-        (rc = stmt_term_text(stmt, &a->canonical, &cs, &cn, cb, sizeof cb)))
-        return rc;
+    TRY(rc, stmt_term_text(stmt, &a->alias, &as, &an, ab, sizeof ab));
+    TRY(rc, stmt_term_text(stmt, &a->canonical, &cs, &cn, cb, sizeof cb));
     rc = store_alias_put(stmt->txn, as, an, cs, cn);
     if (rc == CLAIMDB_OK) return rc;
     const char *m = store_errmsg(stmt->db->st);
     return stmt_error_at(stmt, rc, a->alias.loc.off, "%s", m && *m ? m : claimdb_strerror(rc));
 }
 
-int write_exec(claimdb_stmt *stmt)
-{
-    switch (stmt->ast->kind) {
-    case STMT_ASSERT:
-        return exec_assert(stmt);
-    case STMT_RETRACT:
-        return exec_retract(stmt);
-    case STMT_ARTICLE:
-        return exec_article(stmt);
-    case STMT_ALIAS:
-        return exec_alias(stmt);
-    case STMT_REVIEW:
-    case STMT_RETRACT_REVIEW:
-        return review_exec(stmt);
-    default:
-        return db_error(stmt->db, CLAIMDB_MISUSE, "not a writing statement");
-    }
-}
+const stmt_kind stmt_assert = {.mode = MODE_WRITE, .run = exec_assert};
+const stmt_kind stmt_retract = {.mode = MODE_WRITE, .run = exec_retract};
+const stmt_kind stmt_article = {.mode = MODE_WRITE, .run = exec_article};
+const stmt_kind stmt_alias = {.mode = MODE_WRITE, .run = exec_alias};

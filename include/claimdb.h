@@ -28,6 +28,11 @@
 extern "C" {
 #endif
 
+/** @defgroup version The version of this header (claimdb_version() gives the library's) */
+#define CLAIMDB_VERSION_STRING "0.1.0"
+/** MAJOR * 1000000 + MINOR * 1000 + PATCH, for comparisons in #if. */
+#define CLAIMDB_VERSION_NUMBER 1000
+
 /** @defgroup status Status codes */
 #define CLAIMDB_OK 0       /**< success */
 #define CLAIMDB_ERROR 1    /**< a statement failed for a reason its message gives */
@@ -41,7 +46,7 @@ extern "C" {
          is free */
 #define CLAIMDB_IOERR 8      /**< the operating system refused a read or write */
 #define CLAIMDB_CORRUPT 9    /**< the file is not a claimdb database, or is damaged */
-#define CLAIMDB_VERSION 10   /**< the database was written in another on-disk format version */
+#define CLAIMDB_FORMAT 10    /**< the database was written in another on-disk format version */
 #define CLAIMDB_MISUSE 11    /**< the API was called wrongly (NULL handle, step after error, ...) */
 #define CLAIMDB_RANGE 12     /**< a column index or parameter name that does not exist */
 #define CLAIMDB_INTERRUPT 13 /**< claimdb_interrupt() stopped the statement */
@@ -49,6 +54,11 @@ extern "C" {
 #define CLAIMDB_TOOBIG 15    /**< a term or value larger than the storage allows */
 #define CLAIMDB_ROW 100      /**< claimdb_step() has a row ready */
 #define CLAIMDB_DONE 101     /**< claimdb_step() has finished the statement */
+/* CLAIMDB_FORMAT was called CLAIMDB_VERSION up to 0.1.0, a name that read like a version
+ * macro; code written for it compiles with CLAIMDB_OLD_NAMES defined. */
+#ifdef CLAIMDB_OLD_NAMES
+#define CLAIMDB_VERSION CLAIMDB_FORMAT
+#endif
 
 /** @defgroup open Flags for claimdb_open() */
 #define CLAIMDB_OPEN_READONLY 0x1 /**< open for reading only; writes fail with CLAIMDB_READONLY */
@@ -121,7 +131,7 @@ const char *claimdb_strerror(int status);
  * @param[out] db the new handle. On failure it is still set when memory allowed, so that
  *  claimdb_errmsg() can explain; close it with claimdb_close(). It is NULL when path or db
  *  was NULL, or on CLAIMDB_NOMEM.
- * @return CLAIMDB_OK, or CLAIMDB_NOTFOUND (no such file and no CREATE flag), CLAIMDB_VERSION
+ * @return CLAIMDB_OK, or CLAIMDB_NOTFOUND (no such file and no CREATE flag), CLAIMDB_FORMAT
  *  (another on-disk format), CLAIMDB_CORRUPT (not a claimdb file), CLAIMDB_IOERR,
  *  CLAIMDB_READONLY (CREATE with READONLY on a missing file), CLAIMDB_NOMEM, CLAIMDB_MISUSE.
  * @note A file cut short, or one that is not an LMDB file, gives CLAIMDB_CORRUPT before any
@@ -335,7 +345,7 @@ typedef void (*claimdb_check_report)(void *ctx, const char *problem);
  * @param[out] summary may be NULL; else receives what was checked, NUL-terminated and cut to
  *  summary_len bytes: "N claims, N citations, N articles, N terms, N aliases, N pages".
  * @return CLAIMDB_OK when the check ran (whatever it found), else CLAIMDB_NOTFOUND,
- *  CLAIMDB_IOERR, CLAIMDB_NOMEM, CLAIMDB_VERSION (another format: not checked),
+ *  CLAIMDB_IOERR, CLAIMDB_NOMEM, CLAIMDB_FORMAT (another format: not checked),
  *  CLAIMDB_MISUSE. */
 int claimdb_check(const char *path, claimdb_check_report report, void *ctx, int64_t *problems,
                   char *summary, size_t summary_len);
@@ -361,6 +371,58 @@ void claimdb_interrupt(claimdb *db);
  * comments; white space and comments may follow), 0 otherwise, also when a statement follows
  * a whole one ("CHECK a b c; CHECK") — a REPL's continuation test. NULL gives 0. */
 int claimdb_complete(const char *text);
+
+/** @defgroup warnings Warnings of a statement
+ * A warning is not an error: the statement runs and its rows are right, but what it asked for
+ * is probably not what was meant. The library never prints them: a program reads them after
+ * the statement has run. Today one kind is given: a subject, predicate or object of a CHECK,
+ * EVIDENCE or FIND pattern (written or bound) that is in no claim of the database,
+ * "\"Talibn\" is not in the database; did you mean \"Taliban\"?" ("is in no claim of the
+ * database" for a term whose claims are all retracted, said only when the database holds no
+ * fact-check review: a review's triple need not be a claim, and CHECK shows its reviews).
+ *
+ * The suggestion is the nearest spelling (edit distance with transpositions on the folded
+ * key: at most 1 for keys of up to 4 bytes, 2 up to 8, 3 beyond; keys over 64 bytes get none)
+ * of a term or alias that is in a claim. The search is made only for a term that is in no
+ * claim and is bounded whatever the size of the database: it reads at most 1024 dictionary
+ * keys sharing the term's first three characters and 4096 sharing its first character, so a
+ * misspelt first character gets no suggestion.
+ * @{ */
+
+/** Return how many warnings the statement's run has given so far (0 for NULL). They are
+ * forgotten when it runs again (its first claimdb_step() after prepare or reset). */
+int claimdb_warning_count(claimdb_stmt *stmt);
+
+/** Return warning i (0-based) of stmt, or NULL when out of range.
+ * @param[out] offset may be NULL; else set to the byte offset, in the text given to
+ *  claimdb_prepare(), of what the warning is about (-1: no position).
+ * @note Valid until the statement is reset, run again or finalized. */
+const char *claimdb_warning(claimdb_stmt *stmt, int i, int *offset);
+
+#define CLAIMDB_TERM_ABSENT 0 /**< no term of the database has this spelling */
+#define CLAIMDB_TERM_LIVE 1   /**< a term of at least one claim */
+#define CLAIMDB_TERM_DEAD 2   /**< a term that no claim holds (any more) */
+#define CLAIMDB_TERM_ALIAS 3  /**< an alias spelling of another term (ALIAS) */
+
+/** Tell what a spelling names in db, as ClaimQL matches terms (case and white space folded):
+ * a program's completion offers the live terms only.
+ * @param[out] state one of CLAIMDB_TERM_*.
+ * @return CLAIMDB_OK, CLAIMDB_ERROR (not a valid term: invalid UTF-8, only white space),
+ *  CLAIMDB_TOOBIG, CLAIMDB_IOERR, CLAIMDB_NOMEM, CLAIMDB_MISUSE (a NULL argument). */
+int claimdb_term_state(claimdb *db, const char *text, int len, int *state);
+
+/** @} */
+
+/** Return 1 when text[0..len) is an ISO 8601 calendar date YYYY-MM-DD that exists (leap
+ * years counted; year 0000 allowed), else 0 — the rule for every date the library stores or
+ * parses (len < 0: up to the NUL). NULL gives 0. */
+int claimdb_date_valid(const char *text, int len);
+
+/** Return the precision with which "%.*g" prints value as the library prints reals (in
+ * claimdb_column_text and the statement printer): the shortest text that reads back as the
+ * same double, so 0.1 gives "0.1". 15 when 15 or fewer digits read back (%g drops the
+ * trailing zeros), else 16 or 17. */
+int claimdb_real_digits(double value);
 
 /** Return the number of ClaimQL keywords. */
 int claimdb_keyword_count(void);

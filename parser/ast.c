@@ -143,6 +143,9 @@ ast_expr *ast_expr_call(char *name, ast_expr *arg, bool star, bool distinct, ast
     if (!strcmp(name, "count")) {
         e->kind = EXPR_AGG;
         e->op = star ? AGG_COUNT_STAR : distinct ? AGG_COUNT_DISTINCT : AGG_COUNT;
+    } else if (!strcmp(name, "bound") && !star && !distinct) {
+        e->kind = EXPR_EMPTY; /* BOUND(?v) is ?v IS NOT EMPTY, printed as written */
+        e->op = EMPTY_BOUND;
     } else if (!strcmp(name, "min") && !star && !distinct) {
         e->kind = EXPR_AGG;
         e->op = AGG_MIN;
@@ -179,6 +182,7 @@ ast_pattern *ast_pattern_new(bool negated, ast_term s, ast_term p, ast_term o, a
     pat->o = o;
     pat->from = pat->quote = pat->by = pat->confidence = ast_term_none();
     pat->at = pat->to = pat->on = pat->stored = pat->reviewed = pat->method = ast_term_none();
+    pat->polarity = ast_term_none();
     pat->sources_n = ast_value_none();
     pat->loc = loc;
     return pat;
@@ -204,6 +208,7 @@ void ast_pattern_clear(ast_pattern *p)
     ast_term_clear(&p->stored);
     ast_term_clear(&p->reviewed);
     ast_term_clear(&p->method);
+    ast_term_clear(&p->polarity);
     ast_value_clear(&p->sources_n);
 }
 
@@ -260,6 +265,7 @@ static void find_clear(ast_find *f)
     for (size_t i = 0; i < f->ngroup; i++)
         ast_expr_free(f->group[i]);
     free(f->group);
+    ast_expr_free(f->having);
     for (size_t i = 0; i < f->norder; i++)
         ast_order_clear(&f->order[i]);
     free(f->order);

@@ -73,6 +73,8 @@ typedef struct ast_pattern {
     ast_term reviewed;   /* REVIEWED ?r (a fact-check review of the triple): TERM_VAR, or
                           * TERM_NONE; the pattern then ranges over the reviewed triples */
     ast_term method;     /* METHOD ?m (how the citation got in): TERM_VAR, or TERM_NONE */
+    ast_term polarity;   /* POLARITY ?pol: TERM_VAR, or TERM_NONE; the pattern then matches
+                          * claims of both polarities and binds "+" or "-" */
     bool has_sources;    /* [INDEPENDENT] SOURCES op n */
     bool independent;
     ast_cmp sources_op;
@@ -95,8 +97,13 @@ typedef enum ast_expr_kind {
     EXPR_MATCH,  /* a MATCH b: b the words to find (EXPR_TERM, a string, or EXPR_PARAM) */
     EXPR_CALL,   /* text(a): title, date, outlet (the checker rejects other names) */
     EXPR_AGG,    /* op is an ast_agg; a is the argument (NULL for COUNT(*)) */
-    EXPR_COLUMN, /* set by the checker: an ORDER BY word naming a select item; op = index */
+    EXPR_COLUMN, /* set by the checker: an ORDER BY, GROUP BY or HAVING word naming a select
+                  * item; op = index */
+    EXPR_EMPTY,  /* a IS EMPTY (op EMPTY_IS), a IS NOT EMPTY (op EMPTY_NOT), BOUND(a) (op
+                  * EMPTY_BOUND): whether a has a value */
 } ast_expr_kind;
+
+enum { EMPTY_IS, EMPTY_NOT, EMPTY_BOUND };
 
 typedef enum ast_agg { AGG_COUNT_STAR, AGG_COUNT, AGG_COUNT_DISTINCT, AGG_MIN, AGG_MAX } ast_agg;
 
@@ -136,6 +143,7 @@ typedef enum ast_var_kind {
     VAR_STORED,     /* bound by STORED: a UTC time (text) */
     VAR_REVIEW,     /* bound by REVIEWED: a review (its URL, as text) */
     VAR_METHOD,     /* bound by METHOD: curated, imported or extracted (text) */
+    VAR_POLARITY,   /* bound by POLARITY: "+" or "-" (text) */
 } ast_var_kind;
 
 typedef struct ast_var {
@@ -152,8 +160,10 @@ typedef struct ast_find {
     ast_pattern *pats; /* positive, NOT and WITHOUT patterns in written order */
     size_t npats;
     ast_expr *filter; /* or NULL */
-    ast_expr **group; /* EXPR_VAR each */
+    ast_expr **group; /* EXPR_VAR, EXPR_CALL of a variable, or (after checking) EXPR_COLUMN
+                       * naming an item that is one of those */
     size_t ngroup;
+    ast_expr *having; /* or NULL; may read aggregates and EXPR_COLUMN (an AS name) */
     ast_order *order;
     size_t norder;
     ast_value limit;  /* VAL_NONE, VAL_INT or VAL_PARAM */

@@ -20,7 +20,7 @@ typedef struct chk {
     const char *stmt_name; /* "ASSERT", ... for messages about constant-only statements */
 } chk;
 
-enum where { IN_ITEM, IN_FILTER, IN_ORDER, IN_ARG };
+enum where { IN_ITEM, IN_FILTER, IN_ORDER, IN_ARG, IN_HAVING };
 
 static int fail(chk *c, ast_loc at, const char *fmt, ...)
 {
@@ -68,6 +68,8 @@ static const char *kind_name(ast_var_kind k)
         return "a review (REVIEWED)";
     case VAR_METHOD:
         return "a method (METHOD)";
+    case VAR_POLARITY:
+        return "a polarity (POLARITY)";
     }
     return "?";
 }
@@ -182,12 +184,16 @@ static int check_pattern(chk *c, ast_pattern *p, bool bind)
         }
         if (first) return fail(c, first->loc, "%s", msg[which]);
     }
+    if (p->polarity.kind == TERM_VAR && p->negated)
+        return fail(c, p->polarity.loc,
+                    "POLARITY ?%s matches both polarities: drop the NOT in front of the pattern",
+                    p->polarity.text);
     for (size_t i = 0; i < p->ncited; i++)
         TRY(check_id(c, &p->cited[i], "an article id"));
     if (p->has_sources) TRY(check_id(c, &p->sources_n, "SOURCES"));
 
     /* s p o first, then the clauses in the order written */
-    slot_term terms[13] = {{&p->s, VAR_TERM},
+    slot_term terms[14] = {{&p->s, VAR_TERM},
                            {&p->p, VAR_TERM},
                            {&p->o, VAR_TERM},
                            {&p->from, VAR_ARTICLE},
@@ -199,25 +205,95 @@ static int check_pattern(chk *c, ast_pattern *p, bool bind)
                            {&p->on, VAR_SAID_ON},
                            {&p->stored, VAR_STORED},
                            {&p->reviewed, VAR_REVIEW},
-                           {&p->method, VAR_METHOD}};
-    for (int i = 4; i < 13; i++) /* insertion sort of the clauses by position */
+                           {&p->method, VAR_METHOD},
+                           {&p->polarity, VAR_POLARITY}};
+    for (int i = 4; i < 14; i++) /* insertion sort of the clauses by position */
         for (int j = i; j > 3 && terms[j].t->loc.off < terms[j - 1].t->loc.off; j--) {
             slot_term tmp = terms[j];
             terms[j] = terms[j - 1];
             terms[j - 1] = tmp;
         }
-    for (int i = 0; i < 13; i++)
+    for (int i = 0; i < 14; i++)
         TRY(bind ? bind_var(c, terms[i].t, terms[i].k) : use_var(c, terms[i].t, terms[i].k));
     return 0;
 }
 
 /* ---- expressions -------------------------------------------------------------------------- */
 
-static bool is_grouped(const ast_find *f, int slot)
+/* Two expressions that compute the same value: one variable, or one function of it. */
+static bool same_expr(const ast_expr *a, const ast_expr *b)
+{
+    if (a->kind != b->kind) return false;
+    if (a->kind == EXPR_VAR) return a->slot == b->slot;
+    return a->kind == EXPR_CALL && a->op == b->op && !strcmp(a->text, b->text) && a->a && b->a &&
+           same_expr(a->a, b->a);
+}
+
+/* What GROUP BY key i groups by: the expression, or the item a column name names. */
+static const ast_expr *group_key(const ast_find *f, size_t i)
+{
+    const ast_expr *g = f->group[i];
+    return g->kind == EXPR_COLUMN ? f->items[g->op].expr : g;
+}
+
+/* Does every solution of a group give e the same value? A grouped expression does, and so
+ * does a function of a grouped variable (an article's title when ?src is grouped). */
+static bool grouped(const ast_find *f, const ast_expr *e)
 {
     for (size_t i = 0; i < f->ngroup; i++)
-        if (f->group[i]->slot == slot) return true;
-    return false;
+        if (same_expr(group_key(f, i), e)) return true;
+    return e->kind == EXPR_CALL && e->a && e->a->kind == EXPR_VAR && grouped(f, e->a);
+}
+
+/* The kinds that are conditions (true or false) rather than values. */
+static bool is_cond(const ast_expr *e)
+{
+    switch (e->kind) {
+    case EXPR_CMP:
+    case EXPR_AND:
+    case EXPR_OR:
+    case EXPR_NOT:
+    case EXPR_REGEX:
+    case EXPR_LIKE:
+    case EXPR_MATCH:
+    case EXPR_EMPTY:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* A condition where one is wanted (FILTER, HAVING, the operands of AND, OR, NOT) and a value
+ * everywhere else: the grammar lets a lone call stand as a condition for BOUND(?v), and BOUND
+ * reads as a call where a value goes. */
+static int check_shape(chk *c, const ast_expr *e, bool want_cond)
+{
+    if (e->kind == EXPR_CALL && !strcmp(e->text, "bound")) /* BOUND(*), BOUND(DISTINCT ?v) */
+        return fail(c, e->loc, "BOUND() takes one variable");
+    if (want_cond != is_cond(e)) {
+        char *src = source_text(c, e->loc);
+        int rc = want_cond
+                     ? fail(c, e->loc,
+                            "%s is not a condition (%s IS NOT EMPTY tests that it has a value)",
+                            src ? src : "a value", src ? src : "a value")
+                     : fail(c, e->loc, "%s is a condition, not a value", src ? src : "a condition");
+        free(src);
+        return rc;
+    }
+    switch (e->kind) {
+    case EXPR_AND:
+    case EXPR_OR:
+        for (size_t i = 0; i < e->nargs; i++)
+            TRY(check_shape(c, e->args[i], true));
+        return 0;
+    case EXPR_NOT:
+        return check_shape(c, e->a, true);
+    case EXPR_CMP:
+        TRY(check_shape(c, e->a, false));
+        return check_shape(c, e->b, false);
+    default:
+        return e->a ? check_shape(c, e->a, false) : 0;
+    }
 }
 
 static int check_expr(chk *c, ast_expr *e, enum where w);
@@ -243,10 +319,11 @@ static int check_call(chk *c, ast_expr *e)
     size_t f = 0;
     while (f < sizeof fns / sizeof fns[0] && strcmp(e->text, fns[f].name))
         f++;
+    if (!strcmp(e->text, "bound")) return fail(c, e->loc, "BOUND() takes one variable");
     if (f == sizeof fns / sizeof fns[0])
         return fail(c, e->loc,
                     "unknown function %s() (the functions are title, date, outlet, url, author, "
-                    "text, verdict, reviewer, rating, COUNT, MIN, MAX)",
+                    "text, verdict, reviewer, rating, COUNT, MIN, MAX, BOUND)",
                     e->text);
     int which = !fns[f].review ? 0 : !fns[f].article ? 1 : 2;
     static const char *const one[3] = {"one article variable (bound by FROM)",
@@ -305,6 +382,15 @@ static int check_expr(chk *c, ast_expr *e, enum where w)
         if (quotes % 2) return fail(c, e->b->loc, "MATCH: a phrase's closing '\"' is missing");
         return 0;
     }
+    case EXPR_EMPTY:
+        if (e->op == EMPTY_BOUND && e->a->kind != EXPR_VAR) {
+            char *src = source_text(c, e->a->loc);
+            int rc = fail(c, e->loc, "BOUND() takes a variable; write %s IS NOT EMPTY",
+                          src ? src : "the value");
+            free(src);
+            return rc;
+        }
+        return check_expr(c, e->a, w);
     case EXPR_REGEX: {
         TRY(check_expr(c, e->a, w));
         cq_regex *re;
@@ -321,7 +407,7 @@ static int check_expr(chk *c, ast_expr *e, enum where w)
         if (w == IN_ARG) return fail(c, e->loc, "an aggregate cannot be a function's argument");
         if (w == IN_ORDER && !c->f->aggregate)
             return fail(c, e->loc, "ORDER BY an aggregate needs an aggregate query");
-        return check_agg(c, e);
+        return check_agg(c, e); /* IN_ITEM, IN_ORDER, IN_HAVING */
     }
     return 0;
 }
@@ -359,6 +445,7 @@ static int check_items(chk *c)
     ast_find *f = c->f;
     for (size_t i = 0; i < f->nitems; i++) {
         ast_item *it = &f->items[i];
+        TRY(check_shape(c, it->expr, false));
         TRY(check_expr(c, it->expr, IN_ITEM));
         if (it->expr->kind == EXPR_AGG) f->aggregate = true;
         if (it->name) continue;
@@ -373,18 +460,106 @@ static int check_items(chk *c)
     return 0;
 }
 
+/* An ORDER BY, GROUP BY or HAVING word that names an item: the index of the item, or -1.
+ * In HAVING only AS names count (any other word is a term), and only bare words. */
+static int column_named(chk *c, const ast_expr *e, bool alias_only)
+{
+    if (alias_only && e->loc.off < c->len &&
+        (c->text[e->loc.off] == '"' || c->text[e->loc.off] == '\''))
+        return -1;
+    for (size_t k = 0; k < c->f->nitems; k++) {
+        const ast_item *it = &c->f->items[k];
+        const char *name = alias_only ? it->alias : it->name;
+        if (name && !strcmp(name, e->text)) return (int)k;
+    }
+    return -1;
+}
+
+static int check_group_key(chk *c, ast_expr *e)
+{
+    ast_find *f = c->f;
+    if (e->kind == EXPR_TERM) {
+        int k = column_named(c, e, false);
+        if (k < 0) return fail(c, e->loc, "GROUP BY %s: no column has that name", e->text);
+        if (f->items[k].expr->kind == EXPR_AGG)
+            return fail(c, e->loc, "GROUP BY %s: the column is an aggregate", e->text);
+        e->kind = EXPR_COLUMN;
+        e->op = k;
+        return 0;
+    }
+    if (e->kind == EXPR_AGG) return fail(c, e->loc, "GROUP BY cannot take an aggregate");
+    TRY(check_shape(c, e, false));
+    return check_expr(c, e, IN_ARG);
+}
+
+/* Values in HAVING outside aggregates: each must be the same for the whole group. */
+static int check_having_grouped(chk *c, const ast_expr *e)
+{
+    switch (e->kind) {
+    case EXPR_AGG:
+    case EXPR_COLUMN:
+        return 0;
+    case EXPR_VAR:
+    case EXPR_CALL:
+        if (!grouped(c->f, e)) {
+            char *src = source_text(c, e->loc);
+            int rc = fail(c, e->loc, "%s is neither in GROUP BY nor in an aggregate",
+                          src ? src : "a value");
+            free(src);
+            return rc;
+        }
+        return 0;
+    default:
+        if (e->a) TRY(check_having_grouped(c, e->a));
+        if (e->b) TRY(check_having_grouped(c, e->b));
+        for (size_t i = 0; i < e->nargs; i++)
+            TRY(check_having_grouped(c, e->args[i]));
+        return 0;
+    }
+}
+
+/* Bare words in HAVING that are AS names become those columns. */
+static void having_columns(chk *c, ast_expr *e)
+{
+    if (e->kind == EXPR_TERM) {
+        int k = column_named(c, e, true);
+        if (k >= 0) {
+            e->kind = EXPR_COLUMN;
+            e->op = k;
+        }
+        return;
+    }
+    if (e->kind == EXPR_AGG) return;
+    if (e->a) having_columns(c, e->a);
+    if (e->b) having_columns(c, e->b);
+    for (size_t i = 0; i < e->nargs; i++)
+        having_columns(c, e->args[i]);
+}
+
+static int check_having(chk *c)
+{
+    ast_find *f = c->f;
+    if (!f->having) return 0;
+    if (f->ngroup == 0)
+        return fail(c, f->having->loc,
+                    "HAVING needs GROUP BY (FILTER keeps solutions before they are grouped)");
+    TRY(check_shape(c, f->having, true));
+    having_columns(c, f->having);
+    TRY(check_expr(c, f->having, IN_HAVING));
+    return check_having_grouped(c, f->having);
+}
+
 static int check_grouping(chk *c)
 {
     ast_find *f = c->f;
     for (size_t i = 0; i < f->ngroup; i++)
-        TRY(resolve_var(c, f->group[i]));
+        TRY(check_group_key(c, f->group[i]));
     if (f->ngroup > 0) f->aggregate = true;
     if (!f->aggregate) return 0;
     for (size_t i = 0; i < f->nitems; i++) {
         ast_expr *e = f->items[i].expr;
         if (e->kind == EXPR_AGG) continue;
-        const ast_expr *v = e->kind == EXPR_VAR ? e : e->a;
-        if (!v || v->kind != EXPR_VAR || !is_grouped(f, v->slot)) {
+        if (!grouped(f, e)) {
             char *src = source_text(c, e->loc);
             int rc = fail(c, e->loc, "%s is neither in GROUP BY nor in an aggregate",
                           src ? src : "an item");
@@ -401,19 +576,17 @@ static int check_order(chk *c)
     for (size_t i = 0; i < f->norder; i++) {
         ast_expr *e = f->order[i].expr;
         if (e->kind == EXPR_TERM) {
-            size_t k = 0;
-            while (k < f->nitems && strcmp(f->items[k].name, e->text))
-                k++;
-            if (k == f->nitems)
-                return fail(c, e->loc, "ORDER BY %s: no column has that name", e->text);
+            int k = column_named(c, e, false);
+            if (k < 0) return fail(c, e->loc, "ORDER BY %s: no column has that name", e->text);
             e->kind = EXPR_COLUMN;
-            e->op = (int)k;
+            e->op = k;
             continue;
         }
+        TRY(check_shape(c, e, false));
         TRY(check_expr(c, e, IN_ORDER));
-        if (f->aggregate && e->kind != EXPR_AGG) {
+        if (f->aggregate && e->kind != EXPR_AGG && !grouped(f, e)) {
             const ast_expr *v = e->kind == EXPR_VAR ? e : e->a;
-            if (v && v->kind == EXPR_VAR && !is_grouped(f, v->slot))
+            if (v && v->kind == EXPR_VAR)
                 return fail(c, v->loc,
                             "ORDER BY ?%s: the variable is not in GROUP BY of this aggregate query",
                             v->text);
@@ -441,8 +614,12 @@ static int check_find(chk *c, ast_find *f)
         TRY(expand_star(c));
     }
     TRY(check_items(c));
-    if (f->filter) TRY(check_expr(c, f->filter, IN_FILTER));
+    if (f->filter) {
+        TRY(check_shape(c, f->filter, true));
+        TRY(check_expr(c, f->filter, IN_FILTER));
+    }
     TRY(check_grouping(c));
+    TRY(check_having(c));
     TRY(check_order(c));
     if (f->limit.kind == VAL_INT && f->limit.i < 0)
         return fail(c, f->limit.loc, "LIMIT must not be negative");

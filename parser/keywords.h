@@ -8,6 +8,7 @@ enum {
     KW_RESERVED = 1,   /* never a bare term */
     KW_CONTEXTUAL = 2, /* a keyword where the grammar wants it, else a bare term */
     KW_FUNCTION = 4,   /* a function name right before '(' */
+    KW_STATEMENT = 8,  /* begins a statement (offered for a mistyped first word) */
 };
 
 typedef struct parse_keyword {

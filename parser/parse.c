@@ -73,7 +73,7 @@ void cq_token_free(cq_token *t)
 static void scan(struct cq_ctx *ctx, cq_token *t)
 {
     memset(&t->val, 0, sizeof t->val);
-    t->kind = cq_scan_lex(&t->val, &t->loc, ctx->scanner);
+    t->kind = cq_scan_token(&t->val, &t->loc, ctx);
 }
 
 /* The i-th token after those delivered (i < 3). */

@@ -3,6 +3,7 @@
  * tests (parse -> print -> parse gives the same print) and for messages that quote a statement.
  */
 #include "ast_build.h"
+#include "claimdb.h"
 #include "keywords.h"
 
 #include <stdarg.h>
@@ -129,10 +130,7 @@ static void put_term(buf *b, const ast_term *t)
 static void put_real(buf *b, double r)
 {
     char tmp[40];
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(tmp, sizeof tmp, "%.*g", prec, r);
-        if (strtod(tmp, NULL) == r) break;
-    }
+    snprintf(tmp, sizeof tmp, "%.*g", claimdb_real_digits(r), r);
     puts_(b, tmp);
     if (!strpbrk(tmp, ".eEn")) puts_(b, ".0");
 }
@@ -260,6 +258,16 @@ static void put_expr(buf *b, const ast_expr *e, const ast_find *f)
         }
         puts_(b, ")");
         break;
+    case EXPR_EMPTY:
+        if (e->op == EMPTY_BOUND) {
+            puts_(b, "bound(");
+            put_expr(b, e->a, f);
+            puts_(b, ")");
+            break;
+        }
+        put_sub(b, e->a, 4, f);
+        puts_(b, e->op == EMPTY_IS ? " IS EMPTY" : " IS NOT EMPTY");
+        break;
     case EXPR_COLUMN:
         if (f && e->op >= 0 && (size_t)e->op < f->nitems)
             put_word(b, f->items[e->op].name);
@@ -293,11 +301,17 @@ static void put_pattern(buf *b, const ast_pattern *p)
     const struct {
         const char *kw;
         const ast_term *t;
-    } cl[] = {{" FROM ", &p->from},     {" QUOTE ", &p->quote},
-              {" BY ", &p->by},         {" CONFIDENCE ", &p->confidence},
-              {" AT ", &p->at},         {" TO ", &p->to},
-              {" ON ", &p->on},         {" STORED ", &p->stored},
-              {" METHOD ", &p->method}, {" REVIEWED ", &p->reviewed}};
+    } cl[] = {{" FROM ", &p->from},
+              {" QUOTE ", &p->quote},
+              {" BY ", &p->by},
+              {" CONFIDENCE ", &p->confidence},
+              {" AT ", &p->at},
+              {" TO ", &p->to},
+              {" ON ", &p->on},
+              {" STORED ", &p->stored},
+              {" METHOD ", &p->method},
+              {" REVIEWED ", &p->reviewed},
+              {" POLARITY ", &p->polarity}};
     for (size_t i = 0; i < sizeof cl / sizeof cl[0]; i++)
         if (cl[i].t->kind != TERM_NONE) {
             puts_(b, cl[i].kw);
@@ -338,6 +352,10 @@ static void put_find(buf *b, const ast_find *f)
     for (size_t i = 0; i < f->ngroup; i++) {
         puts_(b, i ? ", " : " GROUP BY ");
         put_expr(b, f->group[i], f);
+    }
+    if (f->having) {
+        puts_(b, " HAVING ");
+        put_expr(b, f->having, f);
     }
     for (size_t i = 0; i < f->norder; i++) {
         puts_(b, i ? ", " : " ORDER BY ");

@@ -150,6 +150,16 @@ int batch_run_text(shell *sh, const char *name, const char *text, size_t len)
             claimdb_counter(sh->db, CLAIMDB_COUNTER_QUOTES_NOT_FOUND, 1);
             rc = batch_run_statement(sh, stmt);
             shell_statement_done(sh);
+            /* What the statement read that no claim holds: a warning at the term, so that
+             * the rows and the exit status stay those of the statement. */
+            for (int w = 0; w < claimdb_warning_count(stmt); w++) {
+                int woff = -1;
+                const char *wmsg = claimdb_warning(stmt, w, &woff);
+                buf m = {0};
+                buf_printf(&m, "warning: %s", wmsg);
+                report(sh, name, &tp, (size_t)(q - text) + (woff >= 0 ? (size_t)woff : 0), m.p);
+                buf_free(&m);
+            }
             int64_t unplaced = claimdb_counter(sh->db, CLAIMDB_COUNTER_QUOTES_NOT_FOUND, 1);
             if (unplaced > 0 && rc == CLAIMDB_DONE) {
                 char msg[160];

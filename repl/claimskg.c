@@ -213,7 +213,7 @@ int claimskg_read(import_ctx *ic)
     buf ignored = {0};
     for (size_t i = 0; i < rec.n; i++) {
         int k = 0;
-        while (k < K_N && strcmp(rec.val[i].p ? rec.val[i].p : "", names[k]))
+        while (k < K_N && ascii_casecmp(rec.val[i].p ? rec.val[i].p : "", names[k]))
             k++;
         if (k == K_N) {
             buf_printf(&ignored, "%s%s", ignored.len ? ", " : "", rec.val[i].p ? rec.val[i].p : "");
@@ -235,6 +235,13 @@ int claimskg_read(import_ctx *ic)
             rc = import_error(ic, rec.line[0], 1, "%zu fields, the header has %zu", rec.n, ncols);
             break;
         }
+        buf whole = {0}; /* the record's fields, to tell a repeated record */
+        for (size_t i = 0; i < rec.n; i++) {
+            buf_puts(&whole, rec.val[i].p ? rec.val[i].p : "");
+            buf_putc(&whole, '\0');
+        }
+        import_row_seen(ic, 0, whole.p, whole.len, rec.line[0]);
+        buf_free(&whole);
         claimdb_review r = {0};
         char d1[11], d2[11];
         r.claim_reviewed = value(&rec, pos, K_TEXT);

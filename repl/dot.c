@@ -103,18 +103,27 @@ static int cmd_help(shell *sh, int argc, char **argv, buf *err)
     for (size_t i = 0; i < ncommands; i++) {
         const dot_cmd *c = &commands[i];
         if (argc > 1 && strcmp(c->name, argv[1]) && strcmp(c->name + 1, argv[1])) continue;
-        buf line = {0};
+        buf line = {0}, more = {0};
         buf_printf(&line, "%s %s", c->name, c->args);
-        out_printf(sh, "%-*s  %s\n", (int)w, line.p, c->help);
+        if (!strcmp(c->name, ".mode")) { /* the list comes from the mode table */
+            buf_puts(&more, ": ");
+            output_mode_list(&more);
+        }
+        out_printf(sh, "%-*s  %s%s\n", (int)w, line.p, c->help, more.p ? more.p : "");
         buf_free(&line);
+        buf_free(&more);
         shown++;
     }
     if (argc > 1 && !shown) {
         buf_printf(err, "no such command: %s", argv[1]);
         return 1;
     }
-    if (argc == 1)
-        out_printf(sh, "\nStatements end with ';'. Output modes: %s.\n", output_mode_names());
+    if (argc == 1) {
+        buf modes = {0};
+        output_mode_list(&modes);
+        out_printf(sh, "\nStatements end with ';'. Output modes: %s.\n", modes.p);
+        buf_free(&modes);
+    }
     return 0;
 }
 
@@ -127,7 +136,9 @@ static int cmd_mode(shell *sh, int argc, char **argv, buf *err)
     if (argc != 2) return usage(argv[0], err);
     int m = output_mode_find(argv[1]);
     if (m < 0) {
-        buf_printf(err, "unknown mode \"%s\" (modes: %s)", argv[1], output_mode_names());
+        buf_printf(err, "unknown mode \"%s\" (modes: ", argv[1]);
+        output_mode_list(err);
+        buf_puts(err, ")");
         return 1;
     }
     sh->mode = m;
@@ -234,12 +245,19 @@ static int cmd_import(shell *sh, int argc, char **argv, buf *err)
         free(files);
         return usage(argv[0], err);
     }
-    if (shell_db(sh, 1)) {
-        free(files);
-        return 1;
+    /* a dry run does not create the database: it runs in a scratch one */
+    char *scratch = NULL;
+    claimdb *db = NULL;
+    if (!sh->db && o.dry_run && sh->create_on_write && access(sh->db_path, F_OK) != 0) {
+        if (import_scratch_open(&db, &scratch)) rc = 1;
+    } else if (shell_db(sh, 1)) {
+        rc = 1;
+    } else {
+        db = sh->db;
     }
-    for (int i = 0; i < nfiles; i++)
-        if (import_file(sh->db, files[i], &o) != 0) rc = 1;
+    for (int i = 0; i < nfiles && db; i++)
+        if (import_file(db, files[i], &o) != 0) rc = 1;
+    if (scratch) import_scratch_close(db, scratch);
     free(files);
     return rc;
 }
@@ -267,7 +285,8 @@ static int cmd_export(shell *sh, int argc, char **argv, buf *err)
     const char *path = files[0];
     free(files);
     if (shell_db(sh, 0)) return 1;
-    if (o.format < 0) o.format = format_from_path(path);
+    if (o.format < 0)
+        o.format = strcmp(path, "-") ? format_from_path(path) : export_default_format(sh->out);
     if (o.format == FORMAT_LIAR || o.format == FORMAT_CLAIMSKG) {
         buf_printf(err, "%s is a format to import, not to export", format_name(o.format));
         return 1;
@@ -523,7 +542,7 @@ static int cmd_show(shell *sh, int argc, char **argv, buf *err)
 
 static const dot_cmd commands[] = {
     {".help", "[COMMAND]", cmd_help, "show this help, or one command's"},
-    {".mode", "[MODE]", cmd_mode, "set the output mode: table, csv, tsv, json, jsonl, line"},
+    {".mode", "[MODE]", cmd_mode, "set the output mode"}, /* cmd_help adds the modes */
     {".headers", "on|off", cmd_headers, "show column names (table, csv, tsv)"},
     {".timer", "on|off", cmd_timer, "print each statement's run time on stderr"},
     {".width", "[N ...]", cmd_width, "fix table column widths (0: automatic; none: reset)"},

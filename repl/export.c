@@ -10,6 +10,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define IRI_DEFAULT_BASE "urn:claimdb:"
 
@@ -349,6 +350,11 @@ static int export_reviews(claimdb *db, const char *name, export_sink *sink)
              "nquads and claimreview have)\n",
              name, left_out, left_out == 1 ? "" : "s");
     return result;
+}
+
+int export_default_format(FILE *out)
+{
+    return isatty(fileno(out)) ? FORMAT_TSV : FORMAT_JSONL;
 }
 
 int export_db(claimdb *db, FILE *out, const char *name, const export_options *o)

@@ -13,6 +13,10 @@ typedef struct export_options {
     const char *base; /* N-Quads IRI base, or NULL for the default */
 } export_options;
 
+/* The format of an export to out that names none: TSV, readable, on a terminal (it leaves out
+ * the reviews, and says so); else JSON Lines, which carries everything. */
+int export_default_format(FILE *out);
+
 /* Export db to out; name is used in error messages. Returns 0, or 1 after printing an error. */
 int export_db(claimdb *db, FILE *out, const char *name, const export_options *o);
 

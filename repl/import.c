@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* Quotes not found in their article's text are each reported up to this many times. */
 #define IMPORT_MAX_WARNINGS 10
@@ -43,6 +44,10 @@ struct import_ctx {
     strmap unmapped_labels; /* label -> how many reviews have it */
     claimdb_stmt *article_stmt[1 << ART_NFIELDS];
     claimdb_stmt *alias_stmt;
+    /* Hashes of the rows read, to count the rows that repeat an earlier one of the file. */
+    uint64_t *seen;
+    size_t nseen, seencap;
+    long repeats, first_repeat;
 };
 
 const char *import_name(const import_ctx *ic)
@@ -65,6 +70,9 @@ const char *import_path(const import_ctx *ic)
     return ic->path;
 }
 
+/* A UTF-8 byte-order mark, which some editors put at the start of a file. */
+static const char bom[] = "\xEF\xBB\xBF";
+
 char *import_slurp(import_ctx *ic, size_t *len)
 {
     buf b = {0};
@@ -82,6 +90,10 @@ char *import_slurp(import_ctx *ic, size_t *len)
     }
     buf_putc(&b, '\0');
     *len = b.len - 1;
+    if (*len >= 3 && !memcmp(b.p, bom, 3)) {
+        memmove(b.p, b.p + 3, *len - 2);
+        *len -= 3;
+    }
     return b.p;
 }
 
@@ -97,7 +109,51 @@ long import_getline(import_ctx *ic, char **line, size_t *cap)
     ic->line++;
     ic->bytes += n;
     progress_update(&ic->prog, ic->bytes);
+    if (ic->line == 1 && n >= 3 && !memcmp(*line, bom, 3)) {
+        memmove(*line, *line + 3, (size_t)n - 2); /* with the NUL */
+        n -= 3;
+    }
     return (long)n;
+}
+
+/* FNV-1a, with the kind of record first. */
+static uint64_t row_hash(int kind, const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL ^ (uint64_t)(unsigned)kind;
+    h *= 1099511628211ULL;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ULL;
+    }
+    return h ? h : 1; /* 0 marks a free slot */
+}
+
+void import_row_seen(import_ctx *ic, int kind, const char *row, size_t n, long line)
+{
+    if (ic->nseen * 2 >= ic->seencap) { /* keep the table at most half full */
+        size_t cap = ic->seencap ? ic->seencap * 2 : 1024;
+        uint64_t *t = xcalloc(cap, sizeof *t);
+        for (size_t i = 0; i < ic->seencap; i++) {
+            if (!ic->seen[i]) continue;
+            size_t k = (size_t)(ic->seen[i] & (cap - 1));
+            while (t[k])
+                k = (k + 1) & (cap - 1);
+            t[k] = ic->seen[i];
+        }
+        free(ic->seen);
+        ic->seen = t;
+        ic->seencap = cap;
+    }
+    uint64_t h = row_hash(kind, row, n);
+    size_t k = (size_t)(h & (ic->seencap - 1));
+    while (ic->seen[k] && ic->seen[k] != h)
+        k = (k + 1) & (ic->seencap - 1);
+    if (ic->seen[k]) {
+        if (!ic->repeats++) ic->first_repeat = line;
+        return;
+    }
+    ic->seen[k] = h;
+    ic->nseen++;
 }
 
 int import_error(import_ctx *ic, long line, long col, const char *fmt, ...)
@@ -319,6 +375,49 @@ static void print_counts(const import_ctx *ic)
     buf_free(&b);
 }
 
+int import_scratch_open(claimdb **db, char **dir)
+{
+    const char *tmpdir = getenv("TMPDIR");
+    buf d = {0};
+    buf_printf(&d, "%s/claimdb-dry-run-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+    *db = NULL;
+    *dir = NULL;
+    if (!mkdtemp(d.p)) {
+        diag("claimdb: cannot make a folder for the dry run (%s): %s\n", d.p, strerror(errno));
+        buf_free(&d);
+        return 1;
+    }
+    buf path = {0};
+    buf_printf(&path, "%s/dry.claimdb", d.p);
+    int rc = claimdb_open(path.p, CLAIMDB_OPEN_CREATE, db);
+    buf_free(&path);
+    *dir = d.p;
+    if (rc != CLAIMDB_OK) {
+        diag("claimdb: cannot make the dry run's database: %s\n",
+             *db ? claimdb_errmsg(*db) : claimdb_strerror(rc));
+        import_scratch_close(*db, *dir);
+        *db = NULL;
+        *dir = NULL;
+        return 1;
+    }
+    return 0;
+}
+
+void import_scratch_close(claimdb *db, char *dir)
+{
+    claimdb_close(db);
+    if (!dir) return;
+    static const char *const files[] = {"/dry.claimdb", "/dry.claimdb-lock"};
+    for (size_t i = 0; i < 2; i++) {
+        buf f = {0};
+        buf_printf(&f, "%s%s", dir, files[i]);
+        remove(f.p);
+        buf_free(&f);
+    }
+    rmdir(dir);
+    free(dir);
+}
+
 int import_file(claimdb *db, const char *path, const import_options *o)
 {
     int is_stdin = !strcmp(path, "-");
@@ -367,7 +466,13 @@ int import_file(claimdb *db, const char *path, const import_options *o)
         }
     }
     progress_end(&ic.prog);
+    if (!ic.failed && ic.repeats)
+        diag("%s:%ld: warning: %ld row%s repeat%s an earlier row of the file (the first repeat is "
+             "on this line)\n",
+             ic.name, ic.first_repeat, ic.repeats, ic.repeats == 1 ? "" : "s",
+             ic.repeats == 1 ? "s" : "");
     if (!ic.failed) print_counts(&ic);
+    free(ic.seen);
     if (!is_stdin) fclose(ic.fp);
     free(ic.dir);
     strmap_free(&ic.unmapped_labels);

@@ -22,6 +22,12 @@ typedef struct import_options {
  * Returns 0 on success, 1 on failure (nothing from the file is stored). */
 int import_file(claimdb *db, const char *path, const import_options *o);
 
+/* A dry run into a database that does not exist must not create it: it runs in a new
+ * database in a temporary folder instead (checked as against an empty database), which
+ * import_scratch_close() removes. Returns 0, or 1 after saying why it failed. */
+int import_scratch_open(claimdb **db, char **dir);
+void import_scratch_close(claimdb *db, char *dir);
+
 /* ---- for the format readers ---- */
 
 typedef struct import_ctx import_ctx;
@@ -34,7 +40,8 @@ const char *import_base(const import_ctx *ic);
 
 /* Read one line (with its '\n', if any) into *line (reused; free() it at the end). Returns
  * its length, or -1 at the end of input or on a read error (see import_read_failed). Counts
- * lines and feeds the progress bar. */
+ * lines and feeds the progress bar. A UTF-8 byte-order mark that starts the file is dropped
+ * (also by import_slurp). */
 long import_getline(import_ctx *ic, char **line, size_t *cap);
 /* The number of the last line read (1-based). */
 long import_lineno(const import_ctx *ic);
@@ -42,6 +49,11 @@ long import_lineno(const import_ctx *ic);
 /* Report an error at line:col ("FILE:LINE:COL: message"); the import fails. Returns -1. */
 int import_error(import_ctx *ic, long line, long col, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* Note a record read at line, as its text (a TSV row, a JSON line; kind tells apart records
+ * whose text may be the same but mean something else): a record that repeats an earlier one
+ * of the file is counted, and the import warns with their number and the first repeat. */
+void import_row_seen(import_ctx *ic, int kind, const char *row, size_t n, long line);
 
 /* Check that line[0..n) is UTF-8 and holds no NUL; else report it and return -1. */
 int import_check_text(import_ctx *ic, const char *line, size_t n);

@@ -296,6 +296,7 @@ int jsonl_read(import_ctx *ic)
             k++;
         if (k == n) continue; /* blank line */
         jline l = {ic, line, n, import_lineno(ic)};
+        import_row_seen(ic, 0, line + k, n - k, l.lineno);
         json_error_t err;
         json_t *obj = json_loadb(line, n, JSON_REJECT_DUPLICATES, &err);
         if (!obj) {

@@ -43,7 +43,7 @@ static const char usage_text[] =
     "\n"
     "Options:\n"
     "  -f, --file FILE       run the statements of FILE ('-': standard input); repeatable\n"
-    "  -m, --mode MODE       output mode: table, csv, tsv, json, jsonl, line\n"
+    "  -m, --mode MODE       output mode: %s\n"
     "                        (default: table on a terminal, else tsv)\n"
     "      --headers on|off  print column names in table, csv and tsv modes (default on)\n"
     "      --bail            stop at the first error (also -bail)\n"
@@ -69,12 +69,13 @@ static const char usage_subcommands[] =
     "  TSV; each file in one transaction ('-': standard input, needs --format).\n"
     "      --format F        tsv, jsonl, nquads, claimreview, claimskg or liar, when the file\n"
     "                        name does not tell\n"
-    "      --dry-run         check the files, store nothing\n"
+    "      --dry-run         check the files, store nothing (a new DB is not created)\n"
     "      --base IRI        N-Quads IRI base (default urn:claimdb:)\n"
     "      --ratings FILE    more rating labels (label TAB verdict); also $CLAIMDB_RATINGS\n"
     "      --timeout MS      how long to wait for another writer (default 5000)\n"
     "export: write every alias, article, citation and review, in a stable order.\n"
-    "      --format F        tsv, jsonl, nquads or claimreview (or from the -o file name)\n"
+    "      --format F        tsv, jsonl, nquads or claimreview (default: from the -o file\n"
+    "                        name; to a terminal tsv, else jsonl, which holds everything)\n"
     "  -o, --output FILE     write to FILE instead of standard output\n"
     "      --base IRI        N-Quads IRI base (default urn:claimdb:)\n"
     "check: verify the file's structure and that its indexes, statistics and counters\n"
@@ -106,6 +107,27 @@ static int usage_error(const char *fmt, const char *arg)
     fprintf(stderr, fmt, arg);
     fputs("\nTry 'claimdb --help'.\n", stderr);
     return EXIT_USAGE;
+}
+
+/* The mode lists of --help and of --mode's error come from the mode table. */
+static void print_usage(void)
+{
+    buf modes = {0};
+    output_mode_list(&modes);
+    printf(usage_text, modes.p);
+    buf_free(&modes);
+    fputs(usage_subcommands, stdout);
+}
+
+static int mode_error(const char *v)
+{
+    buf msg = {0};
+    buf_puts(&msg, "--mode needs one of ");
+    output_mode_list(&msg);
+    buf_puts(&msg, ", not '%s'");
+    int rc = usage_error(msg.p, v ? v : "");
+    buf_free(&msg);
+    return rc;
 }
 
 /* The value of an option written "--opt VALUE" or "--opt=VALUE" (or "-o VALUE"). */
@@ -229,22 +251,26 @@ static int cmd_import(int argc, char **argv)
         return usage_error("%s", "import needs a database and at least one file");
     }
     claimdb *db = NULL;
+    char *scratch = NULL;
     busy_note note = {dbpath, timeout_ms, 0};
-    if (open_db(dbpath, CLAIMDB_OPEN_CREATE, &note, &db)) {
+    if (o.dry_run && access(dbpath, F_OK) != 0 ? import_scratch_open(&db, &scratch)
+                                               : open_db(dbpath, CLAIMDB_OPEN_CREATE, &note, &db)) {
         free(files);
-        return 1;
-    }
-    if (ratings && claimdb_ratings_load(db, ratings) != CLAIMDB_OK) {
-        diag("claimdb: %s\n", claimdb_errmsg_text(db));
-        free(files);
-        claimdb_close(db);
         return 1;
     }
     int rc = 0;
+    if (ratings && claimdb_ratings_load(db, ratings) != CLAIMDB_OK) {
+        diag("claimdb: %s\n", claimdb_errmsg_text(db));
+        nfiles = 0;
+        rc = 1;
+    }
     for (int i = 0; i < nfiles; i++)
         if (import_file(db, files[i], &o) != 0) rc = 1;
     free(files);
-    claimdb_close(db);
+    if (scratch)
+        import_scratch_close(db, scratch);
+    else
+        claimdb_close(db);
     return rc;
 }
 
@@ -280,8 +306,12 @@ static int cmd_export(int argc, char **argv)
     if (!dbpath) return usage_error("%s", "export needs a database");
     if (o.format < 0 && outpath) o.format = format_from_path(outpath);
     if (o.format == FORMAT_LIAR || o.format == FORMAT_CLAIMSKG) o.format = -1;
+    if (o.format < 0 && (!outpath || !strcmp(outpath, "-")))
+        o.format = export_default_format(stdout);
     if (o.format < 0)
-        return usage_error("%s", "export needs --format tsv, jsonl, nquads or claimreview");
+        return usage_error("cannot tell the format of %s from its name: give --format tsv, jsonl, "
+                           "nquads or claimreview",
+                           outpath);
     claimdb *db = NULL;
     if (open_db(dbpath, CLAIMDB_OPEN_READONLY, NULL, &db)) return 1;
     FILE *out = stdout;
@@ -506,8 +536,7 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "--")) {
             only_positional = 1;
         } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(usage_text, stdout);
-            fputs(usage_subcommands, stdout);
+            print_usage();
             free(files);
             free(cmds);
             return 0;
@@ -549,9 +578,7 @@ int main(int argc, char **argv)
             if (!v || (sh.mode = output_mode_find(v)) < 0) {
                 free(files);
                 free(cmds);
-                return usage_error("--mode needs one of table, csv, tsv, json, jsonl, line, "
-                                   "not '%s'",
-                                   v ? v : "");
+                return mode_error(v);
             }
         } else if (is_opt(a, NULL, "--headers")) {
             v = option_value(argc, argv, &i, "--headers");

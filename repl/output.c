@@ -447,9 +447,13 @@ const char *output_mode_name(int mode)
     return mode >= 0 && mode < OUTPUT_COUNT ? modes[mode].name : "?";
 }
 
-const char *output_mode_names(void)
+void output_mode_list(buf *b)
 {
-    return "table, csv, tsv, json, jsonl, line";
+    const char *sep = "";
+    for (int i = 0; i < OUTPUT_COUNT; i++) {
+        buf_printf(b, "%s%s", sep, modes[i].name);
+        sep = ", ";
+    }
 }
 
 int output_mode_has_headers(int mode)

@@ -3,6 +3,7 @@
 #ifndef CLAIMDB_REPL_OUTPUT_H
 #define CLAIMDB_REPL_OUTPUT_H
 
+#include "buf.h"
 #include "shell.h"
 
 #include <stddef.h>
@@ -13,8 +14,8 @@ enum { OUTPUT_TABLE, OUTPUT_CSV, OUTPUT_TSV, OUTPUT_JSON, OUTPUT_JSONL, OUTPUT_L
 int output_mode_find(const char *name);
 /* The name of a mode. */
 const char *output_mode_name(int mode);
-/* "table, csv, tsv, json, jsonl, line" */
-const char *output_mode_names(void);
+/* Append the modes' names to b in table order: "table, csv, ..., line". */
+void output_mode_list(buf *b);
 /* Whether the mode prints a header row by default (and whether .headers applies to it). */
 int output_mode_has_headers(int mode);
 

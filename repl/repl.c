@@ -170,16 +170,19 @@ static void write_term(buf *w, const char *t, int quoted, int close)
     if (close) buf_putc(w, '"');
 }
 
-/* Terms of the database starting with prefix, through SHOW TERMS LIKE $p. */
-static void term_candidates(shell *sh, const char *prefix, int quoted, candidates *c)
+/* Terms of the database starting with prefix: through SHOW TERMS LIKE $p, keeping the terms
+ * of claims (not alias spellings, nor terms whose claims are gone); with predicates, through
+ * SHOW PREDICATES, the predicates only. */
+static void term_candidates(shell *sh, const char *prefix, int quoted, int predicates,
+                            candidates *c)
 {
     claimdb_stmt *stmt = NULL;
     if (!sh->db) return; /* not created yet */
-    if (claimdb_prepare(sh->db, "SHOW TERMS LIKE $p;", -1, &stmt, NULL) != CLAIMDB_OK || !stmt)
-        return;
+    const char *sql = predicates ? "SHOW PREDICATES;" : "SHOW TERMS LIKE $p;";
+    if (claimdb_prepare(sh->db, sql, -1, &stmt, NULL) != CLAIMDB_OK || !stmt) return;
     buf pattern = {0};
     buf_printf(&pattern, "%s%%", prefix);
-    claimdb_bind_text(stmt, "$p", pattern.p, -1);
+    if (!predicates) claimdb_bind_text(stmt, "$p", pattern.p, -1);
     char *fprefix = fold(prefix);
     size_t fl = strlen(fprefix);
     int seen = 0;
@@ -190,7 +193,10 @@ static void term_candidates(shell *sh, const char *prefix, int quoted, candidate
         char *ft = fold(t);
         int match = !strncmp(ft, fprefix, fl); /* LIKE's '_' matches more than a prefix */
         free(ft);
-        if (!match) continue;
+        int state = CLAIMDB_TERM_LIVE;
+        if (match && !predicates && claimdb_term_state(sh->db, t, -1, &state) != CLAIMDB_OK)
+            state = CLAIMDB_TERM_ABSENT;
+        if (!match || state != CLAIMDB_TERM_LIVE) continue;
         buf w = {0};
         write_term(&w, t, quoted, 1);
         add_candidate(c, w.p, t);
@@ -206,6 +212,47 @@ static int word_char(unsigned char ch)
     return ch >= 0x80 || ch == '_' || ch == '-' || ch == '.' || ch == '\'' || ch == '?' ||
            ch == '$' || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
            (ch >= '0' && ch <= '9');
+}
+
+/* Whether the word starting at start is a pattern's predicate: exactly one term (a bare word
+ * that is no keyword, a string, a ?variable, a $parameter) comes between it and the keyword
+ * or punctuation that starts the pattern ("WHERE Taliban |", "CHECK Taliban |"). entry is
+ * the statement's earlier lines. */
+static int predicate_position(const char *entry, size_t elen, const char *line, const char *start)
+{
+    buf text = {0};
+    buf_append(&text, entry, elen);
+    buf_append(&text, line, (size_t)(start - line));
+    int terms = 0, done = 0;
+    const char *b = text.p ? text.p : "", *p = b + text.len;
+    while (!done && p > b) {
+        unsigned char ch = (unsigned char)p[-1];
+        if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+            p--;
+        } else if (ch == '"') { /* a string, read backwards to its opening quote */
+            const char *q = p - 1;
+            while (q > b && !(q[-1] == '"' && (q - 1 == b || q[-2] != '\\')))
+                q--;
+            p = q > b ? q - 1 : b;
+            terms++;
+        } else if (word_char(ch)) {
+            const char *q = p;
+            while (q > b && word_char((unsigned char)q[-1]))
+                q--;
+            char *w = xstrndup(q, (size_t)(p - q));
+            if (*w != '?' && *w != '$' && is_keyword(w))
+                done = 1;
+            else
+                terms++;
+            free(w);
+            p = q;
+        } else {
+            done = 1; /* ( , ; and the like */
+        }
+        if (terms > 1) done = 1;
+    }
+    buf_free(&text);
+    return terms == 1;
 }
 
 /* The length of the common prefix of the candidates' raw texts. */
@@ -293,8 +340,17 @@ static unsigned char complete(EditLine *el, int ch)
         }
     }
     const char *start = cur;
+    const char *lead = line;
+    while (lead < cur && (*lead == ' ' || *lead == '\t'))
+        lead++;
+    int dot_args = 0; /* after a dot-command's name */
+    for (const char *p = lead; !r->entry.len && lead < cur && *lead == '.' && p < cur; p++)
+        if (*p == ' ' || *p == '\t') dot_args = 1;
     if (quoted) {
         start = qstart;
+    } else if (dot_args) { /* a dot-command's arguments are file names too: up to a space */
+        while (start > line && start[-1] != ' ' && start[-1] != '\t')
+            start--;
     } else {
         while (start > line && word_char((unsigned char)start[-1]))
             start--;
@@ -340,7 +396,9 @@ static unsigned char complete(EditLine *el, int ch)
     } else if (!quoted && (word[0] == '?' || word[0] == '$')) {
         /* variables and parameters: nothing to offer */
     } else {
-        if (!quoted && word[0]) {
+        /* a predicate comes after a subject: no keyword fits there */
+        int pred = predicate_position(r->entry.p, r->entry.len, line, quoted ? start - 1 : start);
+        if (!quoted && word[0] && !pred) {
             int lower = word[0] >= 'a' && word[0] <= 'z';
             for (int i = 0; i < claimdb_keyword_count(); i++) {
                 const char *k = claimdb_keyword_name(i);
@@ -353,14 +411,15 @@ static unsigned char complete(EditLine *el, int ch)
                 free(kw);
             }
         }
-        if (word[0] || quoted) term_candidates(r->sh, word, quoted, &c);
+        if (word[0] || quoted || pred) term_candidates(r->sh, word, quoted, pred, &c);
     }
     unsigned char result = CC_REFRESH_BEEP;
     size_t wordchars = utf8_count(word, strlen(word));
     if (c.n == 1) {
         el_deletestr(el, (int)wordchars);
         el_insertstr(el, c.v[0]);
-        el_insertstr(el, " ");
+        size_t vl = strlen(c.v[0]);
+        if (!vl || c.v[0][vl - 1] != '/') el_insertstr(el, " "); /* a folder goes on */
         result = CC_REFRESH;
     } else if (c.n > 1) {
         size_t lcp = common_prefix(&c);
@@ -369,7 +428,7 @@ static unsigned char complete(EditLine *el, int ch)
         if (utf8_count(c.raw[0], lcp) > wordchars) {
             char *common = xstrndup(c.raw[0], lcp);
             buf w = {0};
-            if (!quoted && (word[0] == '.' || bare_chars(common)))
+            if (!quoted && (word[0] == '.' || dot_args || bare_chars(common)))
                 buf_puts(&w, common); /* a command, keyword or bare-word prefix */
             else
                 write_term(&w, common, quoted, 0); /* opens a string when it must */
@@ -427,7 +486,8 @@ static void run_entry(repl *r, const char *text, size_t len)
     interrupted = 0;
     batch_run_text(r->sh, "<stdin>", text, len);
     running_shell = NULL;
-    r->sh->failed = 0; /* errors in the shell are shown, not kept */
+    /* errors in the shell are shown, not kept; but one that .bail stops at is the status */
+    if (!(r->sh->bail && r->sh->stop)) r->sh->failed = 0;
     fflush(stdout);
 }
 

@@ -4,7 +4,9 @@
  *             [said_on]
  *   articles: id [title] [outlet] [date] [url] [author] [duplicate_of] [text_file] [text]
  *   aliases:  alias canonical
- * Columns may come in any order. Field escapes: \t \n \r \\. Empty fields are absent values. */
+ * Columns may come in any order, their names in any case. Field escapes: \t \n \r \\. Empty
+ * fields are absent values. Lines of white space only are skipped: after them a header row
+ * starts a new table, any other row goes on with the table before. */
 #include "import.h"
 
 #include "util.h"
@@ -122,6 +124,20 @@ static int unescape(import_ctx *ic, const char *line, row *r, size_t i)
     return 0;
 }
 
+/* Whether the row names the first column of a kind of table (case aside): then it is a
+ * header row. */
+static int is_header(const char *line, const row *r)
+{
+    static const char *const keys[] = {"subject", "id", "alias"};
+    for (size_t k = 0; k < 3; k++)
+        for (size_t i = 0; i < r->n; i++)
+            if (r->end[i] - r->start[i] == strlen(keys[k]) &&
+                !ascii_ncasecmp(line + r->start[i], keys[k], strlen(keys[k])))
+                return 1;
+    return 0;
+}
+
+/* Column names are compared without case ("Subject", "SUBJECT"). */
 static int read_header(import_ctx *ic, table *t, const char *line, row *r)
 {
     static const struct {
@@ -138,7 +154,7 @@ static int read_header(import_ctx *ic, table *t, const char *line, row *r)
     for (size_t k = 0; k < 3 && !t->kind; k++)
         for (size_t i = 0; i < r->n; i++)
             if (r->end[i] - r->start[i] == strlen(kinds[k].names[0]) &&
-                !memcmp(line + r->start[i], kinds[k].names[0], r->end[i] - r->start[i])) {
+                !ascii_ncasecmp(line + r->start[i], kinds[k].names[0], r->end[i] - r->start[i])) {
                 t->kind = kinds[k].kind;
                 t->names = kinds[k].names;
                 t->nnames = kinds[k].nnames;
@@ -155,7 +171,7 @@ static int read_header(import_ctx *ic, table *t, const char *line, row *r)
         size_t len = r->end[i] - r->start[i];
         int found = -1;
         for (int k = 0; k < t->nnames; k++)
-            if (strlen(t->names[k]) == len && !memcmp(line + r->start[i], t->names[k], len))
+            if (strlen(t->names[k]) == len && !ascii_ncasecmp(line + r->start[i], t->names[k], len))
                 found = k;
         if (found < 0)
             return import_error(ic, lineno, col_of(line, r->start[i]), "unknown column '%.*s'",
@@ -303,7 +319,7 @@ int tsv_read(import_ctx *ic)
     size_t cap = 0;
     long len;
     row r = {0};
-    table t = {0};
+    table t = {0}, prev = {0};
     int rc = 0;
     while (rc == 0 && (len = import_getline(ic, &line, &cap)) >= 0) {
         size_t n = (size_t)len;
@@ -311,14 +327,21 @@ int tsv_read(import_ctx *ic)
         if (n && line[n - 1] == '\r') n--;
         if ((rc = import_check_text(ic, line, n)) != 0) break;
         line[n] = '\0';
-        if (n == 0) { /* an empty line ends a table; the next line is a header */
+        size_t sp = 0;
+        while (sp < n && (line[sp] == ' ' || line[sp] == '\t'))
+            sp++;
+        if (sp == n) { /* a blank line ends a table; a header may follow */
+            if (t.kind != T_NONE) prev = t;
             t.kind = T_NONE;
             continue;
         }
         row_split(&r, line, n);
         if (t.kind == T_NONE) {
-            rc = read_header(ic, &t, line, &r);
-            continue;
+            if (prev.kind == T_NONE || is_header(line, &r)) {
+                rc = read_header(ic, &t, line, &r);
+                continue;
+            }
+            t = prev; /* no header after the blank lines: the table goes on */
         }
         if ((int)r.n < t.ncols) {
             int missing = -1;
@@ -336,6 +359,7 @@ int tsv_read(import_ctx *ic)
         for (size_t i = 0; i < r.n && rc == 0; i++)
             rc = unescape(ic, line, &r, i);
         if (rc) break;
+        import_row_seen(ic, t.kind, line, n, import_lineno(ic));
         rc = t.kind == T_CLAIMS     ? claim_row(ic, &t, &r, line)
              : t.kind == T_ARTICLES ? article_row(ic, &t, &r, line)
                                     : alias_row(ic, &t, &r, line);

@@ -17,7 +17,11 @@ export CI=true
 
 # ---- seeds --------------------------------------------------------------------------------
 seed_statements() {
-    cp "$src"/tests/e2e/*.cq "$1"/
+    for f in "$src"/tests/e2e/*.test; do # the statements, without the expected outputs
+        awk -v mode=split -v dir="$1" -v name=x -f "$src/tests/lib/e2e.awk" "$f" > /dev/null &&
+            mv "$1/script.1" "$1/$(basename "$f" .test).cq"
+        rm -f "$1"/script.* "$1"/args.* "$1/expected"
+    done
     # each statement of the parser's case files on its own
     n=0
     for f in "$src"/tests/parser/*.cases; do

@@ -38,7 +38,7 @@ check bad-headers 2 "$prog" "$db" --headers maybe 'FIND ?x WHERE ?x a b;'
 check missing-file-arg 2 "$prog" "$db" -f
 check extra-arg 2 "$prog" "$db" 'FIND ?x WHERE ?x a b;' extra
 check import-usage 2 "$prog" import "$db"
-check export-usage 2 "$prog" export "$db"
+check export-usage 2 "$prog" export "$db" -o out.unknown
 check export-bad-format 2 "$prog" export "$db" --format xml
 
 # Statements as an argument: success 0, default mode in a pipe is tsv with headers.

@@ -9,23 +9,10 @@ cd "$tmp" || exit 1
 db=$tmp/t.db
 "$prog" "$db" 'ASSERT Taliban demand withdrawal FROM 0; REVIEW Taliban demand withdrawal URL "https://x/1" RATING "False";' ||
     { echo "setup failed"; exit 1; }
-"$prog" export "$db" --format jsonl > before.jsonl || { echo "export failed"; exit 1; }
-grep -q '"type":"review"' before.jsonl || { echo "export lacks the review"; exit 1; }
+. "$src/tests/lib/import.sh"
+refused_setup "$db" jsonl "review records"
+grep -q '"type":"review"' before.snap || { echo "export lacks the review"; exit 1; }
 
-# bad NAME CONTENT(printf format) EXPECTED-MESSAGE [IMPORT-OPTIONS...]
-bad() {
-    name=$1 content=$2 want=$3
-    shift 3
-    # shellcheck disable=SC2059
-    printf "$content" > "$name"
-    "$prog" import "$db" "$name" "$@" > out 2> err
-    st=$?
-    [ $st = 1 ] || fail "$name: exit status $st, expected 1"
-    grep -qF -- "$want" err || fail "$name: expected '$want', got: $(cat err)"
-    grep -q "review records" err && fail "$name: counts printed for a failed import"
-    "$prog" export "$db" --format jsonl > after.jsonl
-    cmp -s before.jsonl after.jsonl || fail "$name: the database changed"
-}
 
 # JSON Lines
 R='{"type":"review","url":"https://x/2","claim_reviewed":"ok"}'

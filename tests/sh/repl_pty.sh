@@ -16,7 +16,10 @@ CI=true "$prog" "$db" '
 ASSERT Taliban meets "Zalmay Khalilzad" FROM 4;
 ASSERT "Zalmay Khalilzad" represents "United States" FROM 4;
 ASSERT "Zalmay Khalilzad" visits Afghanistan FROM 4;
-ASSERT Zabihullah speaks "for the Taliban" FROM 4;' || { echo "setup failed"; exit 1; }
+ASSERT Zabihullah speaks "for the Taliban" FROM 4;
+ALIAS "Zalmay K." FOR "Zalmay Khalilzad";
+ASSERT Zebra runs fast FROM 4;
+RETRACT Zebra runs fast;' || { echo "setup failed"; exit 1; }
 # A database where a three-way join runs for a very long time, for Ctrl-C.
 awk 'BEGIN { print "subject\tpredicate\tobject\tarticle\tquote";
              for (i = 0; i < 2000; i++) printf "s%d\tp\to%d\t1\t\n", i, i }' > "$tmp/big.tsv"
@@ -111,6 +114,73 @@ tr -d '\r' < "$tmp/out4" > "$tmp/screen4"
 grep -q "headers: off" "$tmp/screen4" || fail ".headers of<Tab> did not complete to off"
 grep -q "mode: csv" "$tmp/screen4" || fail ".mode cs<Tab> did not complete to csv"
 grep -q "^meets,1" "$tmp/screen4" || fail "show pred<Tab> did not complete to predicates"
+
+# Completion offers only the terms of claims (not the alias "Zalmay K.", nor Zebra, whose
+# claim is retracted: Zal<Tab> above completed at once), predicates after a subject, file
+# names with their folders; terms in no claim are warned about with the nearest; a statement
+# begun after a whole one on the same line goes on; unknown words get suggestions, dot-commands
+# that exist do not.
+printf '.print read-ok\n' > "$tmp/readme.cq"
+mkdir "$tmp/sub" && printf '.print sub-ok\n' > "$tmp/sub/only.cq"
+cat > "$tmp/script5" <<SCRIPT
+expect claimdb> 
+send FIND COUNT(*) WHERE Zeb\t?p ?o;\r
+expect "Zeb" is not in the database
+expect claimdb> 
+send FIND ?o WHERE Taliban \t
+expect meets  represents  speaks  visits
+send \x15FIND ?o WHERE "Zalmay Khalilzad" re\t?o;\r
+expect United States
+expect claimdb> 
+send .headers o\t\t
+expect on  off
+send \x15.mode j\t\t
+expect json  jsonl
+send \x15SHOW \t\t
+expect ARTICLES  ARTICLE  PREDICATES
+send \x15.read $tmp/rea\t\r
+expect read-ok
+expect claimdb> 
+send .read $tmp/su\tonl\t\r
+expect sub-ok
+expect claimdb> 
+send CHECK Talibn meets "Zalmay Khalilzad";\r
+expect warning: "Talibn" is not in the database; did you mean "Taliban"?
+expect claimdb> 
+send CHECK Taliban meets "Zalmay Khalilzad"; CHECK\r
+expect    ...> 
+send Taliban meets "Zalmay K.";\r
+expect └
+expect └
+expect claimdb> 
+send FIDN ?x WHERE a b c;\r
+expect did you mean FIND?
+expect claimdb> 
+send .output\r
+expect claimdb> 
+send .open $db\r
+expect claimdb> 
+send \x04
+SCRIPT
+"$tmp/ptydrive" "$prog" "$db" < "$tmp/script5" > "$tmp/out5" 2>&1 ||
+    fail "completion and warnings session: $(cat "$tmp/out5")"
+tr -d '\r' < "$tmp/out5" > "$tmp/screen5"
+grep -q 'Zebra' "$tmp/screen5" && fail "a term whose claims are retracted was offered"
+grep -q 'did you mean "\.' "$tmp/screen5" && fail ".output or .open got a suggestion: $(cat "$tmp/screen5")"
+n=$(grep -c '^│ supported' "$tmp/screen5")
+[ "$n" = 2 ] || fail "'CHECK ...; CHECK' then the rest ran $n statements, expected 2"
+
+# .bail on in the shell: the first error ends it, with status 1 (sqlite3's -bail).
+printf 'expect claimdb> \nsend .bail on\\r\nexpect claimdb> \nsend FIND x;\\r\nexpect syntax error\n' > "$tmp/script7"
+"$tmp/ptydrive" "$prog" "$db" < "$tmp/script7" > "$tmp/out7" 2>&1
+st=$?
+[ $st = 1 ] || fail ".bail on then an error: the shell ended with status $st, expected 1: $(cat "$tmp/out7")"
+
+# Export to a terminal without --format writes TSV, a table a person reads.
+printf 'expect Zalmay Khalilzad\n' > "$tmp/script6"
+"$tmp/ptydrive" "$prog" export "$db" < "$tmp/script6" > "$tmp/out6" 2>&1 ||
+    fail "export to a terminal: $(cat "$tmp/out6")"
+grep -q '^alias	canonical' "$tmp/out6" || fail "export to a terminal is not TSV: $(cat "$tmp/out6")"
 
 # Ctrl-C stops a running statement; the shell stays and answers the next one.
 cat > "$tmp/script2" <<'SCRIPT'

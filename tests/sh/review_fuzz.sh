@@ -20,33 +20,11 @@ head -60 "$src/tests/liar/train.tsv" > orig.liar
     echo 'claimReview_url,claimReview_claimReviewed,rating_alternateName,claimReview_author_name,claimReview_datePublished,rating_ratingValue'
     awk -F'\t' 'NR <= 40 { gsub(/"/, "\"\"", $3); printf "https://liar.example/%s,\"%s\",%s,PolitiFact,2019-0%d-1%d,%d\n", $1, $3, $2, NR % 9 + 1, NR % 10, NR % 6 }' orig.liar
 } > orig.csv
+. "$src/tests/lib/import.sh"
 count=${CLAIMDB_FUZZ_COUNT:-40}
-loaded=0 refused=0
-for fmt in liar jsonl jsonld csv; do
-    opt=""
-    [ $fmt = liar ] && opt="--format liar"
-    i=0
-    while [ $i -lt "$count" ]; do
-        i=$((i + 1))
-        ./mutate "orig.$fmt" "$i" > "bad.$fmt"
-        rm -f t.db t.db-lock
-        "$prog" t.db 'REVIEW URL "canary" TEXT "alive";' || exit 1
-        "$prog" export t.db --format jsonl > before.jsonl
-        # shellcheck disable=SC2086
-        "$prog" import t.db "bad.$fmt" $opt > out.txt 2> err.txt
-        status=$?
-        case $status in
-        0) loaded=$((loaded + 1)) ;;
-        1)
-            refused=$((refused + 1))
-            grep -Eq "^bad\.$fmt:[0-9]+:[0-9]+: " err.txt ||
-                fail "$fmt seed $i: the error names no FILE:LINE:COL: $(head -c 300 err.txt)"
-            "$prog" export t.db --format jsonl | cmp -s - before.jsonl ||
-                fail "$fmt seed $i: a refused import changed the database"
-            ;;
-        *) fail "$fmt seed $i: import exited with status $status: $(head -c 300 err.txt)" ;;
-        esac
-    done
+fuzz_format liar "$count" 'REVIEW URL "canary" TEXT "alive";' jsonl --format liar
+for fmt in jsonl jsonld csv; do
+    fuzz_format $fmt "$count" 'REVIEW URL "canary" TEXT "alive";' jsonl
 done
 echo "review fuzz: $((4 * count)) damaged files, $loaded loaded, $refused refused, $fails failures"
 [ "$refused" -gt 0 ] || fail "no damaged file was refused: the mutations do not reach the parsers"

@@ -95,6 +95,17 @@ static void test_open_missing_and_null(void **state)
     assert_non_null(claimdb_version());
 }
 
+/* The header's version macros agree with each other and with the library built from it. */
+static void test_version_macros(void **state)
+{
+    (void)state;
+    assert_string_equal(claimdb_version(), CLAIMDB_VERSION_STRING);
+    unsigned major, minor, patch;
+    assert_int_equal(sscanf(CLAIMDB_VERSION_STRING, "%u.%u.%u", &major, &minor, &patch), 3);
+    assert_int_equal(CLAIMDB_VERSION_NUMBER, major * 1000000 + minor * 1000 + patch);
+    assert_string_equal(claimdb_strerror(CLAIMDB_FORMAT), claimdb_strerror(10));
+}
+
 static void test_mission_example(void **state)
 {
     fixture *f = *state;
@@ -600,6 +611,56 @@ static void test_complete_and_keywords(void **state)
     assert_null(claimdb_keyword_name(-1));
 }
 
+/* The one date rule: calendar dates that exist, leap years counted, nothing else. */
+static void test_date_valid(void **state)
+{
+    (void)state;
+    assert_int_equal(claimdb_date_valid("2024-02-29", -1), 1);
+    assert_int_equal(claimdb_date_valid("2000-02-29", -1), 1);
+    assert_int_equal(claimdb_date_valid("2100-02-29", -1), 0);
+    assert_int_equal(claimdb_date_valid("2021-02-30", -1), 0);
+    assert_int_equal(claimdb_date_valid("2021-13-01", -1), 0);
+    assert_int_equal(claimdb_date_valid("2021-00-10", -1), 0);
+    assert_int_equal(claimdb_date_valid("0000-01-01", -1), 1);
+    assert_int_equal(claimdb_date_valid("2021-1-01", -1), 0);
+    assert_int_equal(claimdb_date_valid("2021-01-01T", -1), 0);
+    assert_int_equal(claimdb_date_valid("2021-01-01 and more", 10), 1);
+    assert_int_equal(claimdb_date_valid("2021-01-0", 10), 0);
+    assert_int_equal(claimdb_date_valid(NULL, -1), 0);
+}
+
+/* The real formatter gives the shortest text that reads back as the same double. */
+static void test_real_digits(void **state)
+{
+    (void)state;
+    static const double cases[] = {0.1,
+                                   0.3,
+                                   1.0 / 3,
+                                   2.0 / 3,
+                                   1e-300,
+                                   5e-324,
+                                   123456789.125,
+                                   0.30000000000000004,
+                                   1.7976931348623157e308,
+                                   -0.0};
+    char text[400]; /* %g of a precision the compiler cannot bound */
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int d = claimdb_real_digits(cases[i]);
+        assert_true(d >= 15 && d <= 17);
+        snprintf(text, sizeof text, "%.*g", d, cases[i]);
+        assert_true(strtod(text, NULL) == cases[i]);
+        if (d > 15) { /* one digit fewer would not read back */
+            snprintf(text, sizeof text, "%.*g", d - 1, cases[i]);
+            assert_true(strtod(text, NULL) != cases[i]);
+        }
+    }
+    snprintf(text, sizeof text, "%.*g", claimdb_real_digits(0.1), 0.1);
+    assert_string_equal(text, "0.1");
+    snprintf(text, sizeof text, "%.*g", claimdb_real_digits(0.30000000000000004),
+             0.30000000000000004);
+    assert_string_equal(text, "0.30000000000000004");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -619,6 +680,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_reader_in_child_process, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rebind_and_rerun, setup, teardown),
         cmocka_unit_test(test_complete_and_keywords),
+        cmocka_unit_test(test_version_macros),
+        cmocka_unit_test(test_date_valid),
+        cmocka_unit_test(test_real_digits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

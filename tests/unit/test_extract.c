@@ -278,6 +278,44 @@ static void test_options(void **state)
     assert_int_equal((int)n, 0);
 }
 
+/* Each flag the header names does what it says. */
+static void test_flags(void **state)
+{
+    (void)state;
+    claimdb_extract_options opt = {0};
+    opt.lexicon = lex;
+    claims cs;
+    /* NO_COREF: "He" stays the claimant instead of the name it stands for. */
+    const char *t = "Joe Biden visited Kabul on Monday. He said the United States would "
+                    "withdraw its troops.";
+    memset(&cs, 0, sizeof cs);
+    assert_int_equal(claimdb_extract(t, strlen(t), &opt, collect, &cs, NULL), CLAIMDB_OK);
+    assert_int_equal(cs.n, 2);
+    assert_string_equal(cs.c[1].who, "Joe Biden");
+    opt.flags = CLAIMDB_EXTRACT_NO_COREF;
+    memset(&cs, 0, sizeof cs);
+    assert_int_equal(claimdb_extract(t, strlen(t), &opt, collect, &cs, NULL), CLAIMDB_OK);
+    assert_int_equal(cs.n, 2);
+    assert_string_equal(cs.c[1].who, "He");
+    /* REPORTING: the act of saying is a claim too. */
+    opt.flags = CLAIMDB_EXTRACT_REPORTING;
+    memset(&cs, 0, sizeof cs);
+    assert_int_equal(claimdb_extract(t, strlen(t), &opt, collect, &cs, NULL), CLAIMDB_OK);
+    int said = 0;
+    for (int i = 0; i < cs.n; i++)
+        said += !strcmp(cs.c[i].p, "say") && !strcmp(cs.c[i].s, "Joe Biden");
+    assert_int_equal(said, 1);
+    /* NO_CLEAN: a line of page furniture is read as prose. */
+    const char *f = "Share this article\nThe group attacked the base.\n\n"
+                    "Copyright 2021 The Group attacked the town.\n";
+    size_t with = 0, without = 0;
+    opt.flags = 0;
+    assert_int_equal(claimdb_extract(f, strlen(f), &opt, NULL, NULL, &with), CLAIMDB_OK);
+    opt.flags = CLAIMDB_EXTRACT_NO_CLEAN;
+    assert_int_equal(claimdb_extract(f, strlen(f), &opt, NULL, NULL, &without), CLAIMDB_OK);
+    assert_true(without > with);
+}
+
 /* ---- offsets over the seed articles ---- */
 
 typedef struct offs {
@@ -493,6 +531,7 @@ int main(void)
         cmocka_unit_test(test_attribution),
         cmocka_unit_test(test_negation_and_hedges),
         cmocka_unit_test(test_options),
+        cmocka_unit_test(test_flags),
         cmocka_unit_test(test_offsets_seed_articles),
         cmocka_unit_test(test_titles),
         cmocka_unit_test(test_duplicates),

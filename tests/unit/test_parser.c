@@ -13,7 +13,8 @@
  *     ASSERT a b c;
  *     !! SEMANTIC 1:13 ASSERT needs FROM ...   <- or: the error code, LINE:COL and message
  *
- * Cases are separated by blank lines; lines starting with '#' between cases are comments.
+ * Cases are separated by blank lines; lines starting with '#' between cases are comments. A
+ * block without an expectation line (a mistyped "=>") fails, as does an unknown expectation.
  * Every case that parses is printed, parsed again and printed again: both prints must agree.
  * The driver reports every failing case with its file and line before failing.
  */
@@ -102,6 +103,8 @@ static const char *var_kind_name(ast_var_kind k)
         return "review";
     case VAR_METHOD:
         return "method";
+    case VAR_POLARITY:
+        return "polarity";
     }
     return "?";
 }
@@ -201,18 +204,30 @@ static int run_case(const char *file, int line, const char *input, size_t inlen,
     return failures == before;
 }
 
-/* Run every case of one file; return how many cases ran. */
-static int run_file(const char *path, const char *name)
+/* The end of a block of lines: a case (statement and expectations) runs; a block without an
+ * expectation is a mistake in the file (a mistyped "=>" or "!!" would otherwise drop the case
+ * silently), reported as a failure. */
+static void end_block(const char *name, int start, const char *input, size_t inlen, char **expect,
+                      int nexpect, int *ncases)
 {
-    size_t len;
-    char *data = read_all(path, &len);
-    assert_non_null(data);
+    if (nexpect > 0) {
+        run_case(name, start, input, inlen, expect, nexpect);
+        (*ncases)++;
+    } else if (inlen > 0) {
+        mismatch(name, start, "a case without an expectation", "a line starting \"=> \" or \"!! \"",
+                 "none (mistyped?)");
+    }
+}
+
+/* Run every case of a case file's text (modified in place); return how many cases ran. */
+static int run_text(char *data, const char *name)
+{
     int ncases = 0;
-    char *input = malloc(len + 1);
+    char *input = malloc(strlen(data) + 1);
+    assert_non_null(input);
     char *expect[16];
     int nexpect = 0, start = 0, lineno = 0;
     size_t inlen = 0;
-    bool in_expect = false;
     char *p = data;
     while (*p) {
         char *nl = strchr(p, '\n');
@@ -222,18 +237,14 @@ static int run_file(const char *path, const char *name)
         p = nl ? nl + 1 : p + n;
         line[n] = '\0';
         if (n == 0) {
-            if (in_expect) {
-                run_case(name, start, input, inlen, expect, nexpect);
-                ncases++;
-            }
-            in_expect = false;
+            end_block(name, start, input, inlen, expect, nexpect, &ncases);
             inlen = 0;
             nexpect = 0;
             continue;
         }
-        if (!in_expect && inlen == 0 && line[0] == '#') continue;
-        if (!strncmp(line, "=> ", 3) || !strncmp(line, "!! ", 3) || in_expect) {
-            in_expect = true;
+        if (nexpect == 0 && inlen == 0 && line[0] == '#') continue;
+        if (!strncmp(line, "=> ", 3) || !strncmp(line, "!! ", 3) || nexpect > 0) {
+            if (nexpect == 0 && inlen == 0) start = lineno;
             assert_true(nexpect < 16);
             expect[nexpect++] = line;
             continue;
@@ -246,13 +257,49 @@ static int run_file(const char *path, const char *name)
         inlen += n;
         input[inlen] = '\0';
     }
-    if (in_expect) {
-        run_case(name, start, input, inlen, expect, nexpect);
-        ncases++;
-    }
+    end_block(name, start, input, inlen, expect, nexpect, &ncases);
     free(input);
+    return ncases;
+}
+
+static int run_file(const char *path, const char *name)
+{
+    size_t len;
+    char *data = read_all(path, &len);
+    assert_non_null(data);
+    int ncases = run_text(data, name);
     free(data);
     return ncases;
+}
+
+/* The driver fails on a malformed case file instead of skipping what it cannot read. */
+static void test_malformed_case_files(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        int cases; /* cases that run */
+    } bad[] = {
+        /* "=>" without its space: no expectation, the case would be dropped */
+        {"FIND ?s WHERE ?s p o;\n=>FIND ?s WHERE ?s p o;\n", 0},
+        /* "!!" mistyped as "!": likewise, and before a good case */
+        {"ASSERT a b c;\n! SEMANTIC 1:13 ASSERT needs FROM\n\nCHECK a b c;\n=> CHECK a b c;\n", 1},
+        /* an unknown expectation line */
+        {"CHECK a b c;\n=> CHECK a b c;\ncolumns: x\n", 1},
+        /* an expectation that does not hold */
+        {"CHECK a b c;\n=> CHECK a b d;\n", 1},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char *text = strdup(bad[i].text);
+        assert_non_null(text);
+        failures = 0;
+        int cases = run_text(text, "malformed.cases");
+        free(text);
+        if (failures != 1 || cases != bad[i].cases)
+            fail_msg("malformed case %zu: %d failures, %d cases run (want 1 and %d)", i, failures,
+                     cases, bad[i].cases);
+    }
+    failures = 0;
 }
 
 static void test_case_files(void **state)
@@ -294,7 +341,7 @@ static int first_token(const char *text, char **str)
     assert_int_equal(cq_scanner_open(&ctx), 0);
     cq_token t;
     memset(&t, 0, sizeof t);
-    t.kind = cq_scan_lex(&t.val, &t.loc, ctx.scanner);
+    t.kind = cq_scan_token(&t.val, &t.loc, &ctx);
     int kind = t.kind;
     if (str) {
         *str = NULL;
@@ -589,6 +636,39 @@ static void test_tree_shapes(void **state)
     ast_stmt_free(st);
 }
 
+/* POLARITY binds a variable of its own kind; GROUP BY an item name becomes that column; HAVING
+ * words that are AS names become columns, its aggregates stay aggregates; BOUND is EXPR_EMPTY. */
+static void test_group_shapes(void **state)
+{
+    (void)state;
+    const char *t =
+        "FIND outlet(?src) AS o, ?pol, COUNT(*) AS n WHERE ?s ?p ?o FROM ?src POLARITY ?pol "
+        "FILTER BOUND(?s) GROUP BY o, ?pol HAVING n > 1 AND COUNT(DISTINCT ?s) > o;";
+    ast_stmt *st;
+    size_t used;
+    parse_error err;
+    int rc = parse_statement(t, strlen(t), &st, &used, &err);
+    if (rc) fail_msg("%s", err.message);
+    const ast_find *f = &st->u.find;
+    assert_true(f->aggregate);
+    assert_int_equal(f->vars[f->pats[0].polarity.slot].kind, VAR_POLARITY);
+    assert_int_equal(f->filter->kind, EXPR_EMPTY);
+    assert_int_equal(f->filter->op, EMPTY_BOUND);
+    assert_int_equal(f->ngroup, 2);
+    assert_int_equal(f->group[0]->kind, EXPR_COLUMN);
+    assert_int_equal(f->group[0]->op, 0);
+    assert_int_equal(f->group[1]->kind, EXPR_VAR);
+    const ast_expr *h = f->having;
+    assert_int_equal(h->kind, EXPR_AND);
+    assert_int_equal(h->args[0]->a->kind, EXPR_COLUMN);
+    assert_int_equal(h->args[0]->a->op, 2);
+    assert_int_equal(h->args[1]->a->kind, EXPR_AGG);
+    assert_int_equal(h->args[1]->a->op, AGG_COUNT_DISTINCT);
+    assert_int_equal(h->args[1]->b->kind, EXPR_COLUMN);
+    assert_int_equal(h->args[1]->b->op, 0);
+    ast_stmt_free(st);
+}
+
 static void test_free_null(void **state)
 {
     (void)state;
@@ -644,6 +724,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_case_files),
+        cmocka_unit_test(test_malformed_case_files),
         cmocka_unit_test(test_keywords_lex_as_keywords),
         cmocka_unit_test(test_keywords_as_terms),
         cmocka_unit_test(test_scanner_tokens),
@@ -652,6 +733,7 @@ int main(void)
         cmocka_unit_test(test_complete),
         cmocka_unit_test(test_params_in_order),
         cmocka_unit_test(test_tree_shapes),
+        cmocka_unit_test(test_group_shapes),
         cmocka_unit_test(test_free_null),
         cmocka_unit_test(test_every_prefix),
     };

@@ -248,17 +248,17 @@ static void test_terms_cursor(void **state)
     assert_int_equal(store_terms_open(t, "tal", 3, &c), CLAIMDB_OK);
     term_id id;
     store_text d;
-    assert_int_equal(store_cursor_next_term(c, &id, &d), 1);
+    assert_int_equal(store_cursor_next_term(c, &id, &d), CLAIMDB_ROW);
     assert_int_equal(id, ta);
     text_is(d, "Taliban");
-    assert_int_equal(store_cursor_next_term(c, &id, &d), 1);
+    assert_int_equal(store_cursor_next_term(c, &id, &d), CLAIMDB_ROW);
     assert_int_equal(id, tb);
-    assert_int_equal(store_cursor_next_term(c, &id, &d), 0);
-    assert_int_equal(store_cursor_next_term(c, &id, &d), 0);
+    assert_int_equal(store_cursor_next_term(c, &id, &d), CLAIMDB_DONE);
+    assert_int_equal(store_cursor_next_term(c, &id, &d), CLAIMDB_DONE);
     store_cursor_close(c);
     assert_int_equal(store_terms_open(t, "", 0, &c), CLAIMDB_OK);
     int n = 0;
-    while (store_cursor_next_term(c, &id, &d) == 1)
+    while (store_cursor_next_term(c, &id, &d) == CLAIMDB_ROW)
         n++;
     assert_int_equal(n, 3);
     store_cursor_close(c);
@@ -343,7 +343,7 @@ static void test_scan_paths(void **state)
                         CLAIMDB_OK);
                     claim_key k;
                     int got = 0, r;
-                    while ((r = store_cursor_next_claim(c, &k)) == 1) {
+                    while ((r = store_cursor_next_claim(c, &k)) == CLAIMDB_ROW) {
                         assert_true(got < nw);
                         assert_int_equal(k.pol, pol);
                         term_id v[3];
@@ -351,7 +351,7 @@ static void test_scan_paths(void **state)
                         assert_memory_equal(v, want[got].v, sizeof v);
                         got++;
                     }
-                    assert_int_equal(r, 0);
+                    assert_int_equal(r, CLAIMDB_DONE);
                     assert_int_equal(got, nw);
                     store_cursor_close(c);
                     scans++;
@@ -445,13 +445,13 @@ static void test_citations(void **state)
     /* citations in article order */
     store_cursor *cur;
     assert_int_equal(store_cites_open(t, &k, &cur), CLAIMDB_OK);
-    assert_int_equal(store_cursor_next_cite(cur, &got), 1);
+    assert_int_equal(store_cursor_next_cite(cur, &got), CLAIMDB_ROW);
     assert_int_equal(got.article, 0);
     for (int i = 0; i < 3; i++) {
-        assert_int_equal(store_cursor_next_cite(cur, &got), 1);
+        assert_int_equal(store_cursor_next_cite(cur, &got), CLAIMDB_ROW);
         assert_int_equal(got.article, 4);
     }
-    assert_int_equal(store_cursor_next_cite(cur, &got), 0);
+    assert_int_equal(store_cursor_next_cite(cur, &got), CLAIMDB_DONE);
     store_cursor_close(cur);
     store_counts cn = counts(t);
     assert_int_equal(cn.claims_pos, 1);
@@ -479,12 +479,12 @@ static void test_citations(void **state)
     for (int idx = IDX_SPO; idx <= IDX_OSP; idx++) {
         claim_key kk;
         assert_int_equal(store_scan_open(t, (store_index)idx, POL_POS, NULL, 0, &cur), 0);
-        assert_int_equal(store_cursor_next_claim(cur, &kk), 0);
+        assert_int_equal(store_cursor_next_claim(cur, &kk), CLAIMDB_DONE);
         store_cursor_close(cur);
     }
     assert_int_equal(store_article_claims_open(t, 4, &cur), CLAIMDB_OK);
     claim_key kk;
-    assert_int_equal(store_cursor_next_claim(cur, &kk), 0);
+    assert_int_equal(store_cursor_next_claim(cur, &kk), CLAIMDB_DONE);
     store_cursor_close(cur);
     /* bad keys */
     claim_key bad = {POL_POS, 0, p, o};
@@ -518,14 +518,14 @@ static void test_claim_delete(void **state)
     store_cursor *c;
     claim_key got;
     assert_int_equal(store_article_claims_open(t, 1, &c), CLAIMDB_OK);
-    assert_int_equal(store_cursor_next_claim(c, &got), 1);
+    assert_int_equal(store_cursor_next_claim(c, &got), CLAIMDB_ROW);
     assert_int_equal(got.pol, POL_POS);
     assert_int_equal(got.s, s);
     assert_int_equal(got.o, o);
-    assert_int_equal(store_cursor_next_claim(c, &got), 0);
+    assert_int_equal(store_cursor_next_claim(c, &got), CLAIMDB_DONE);
     store_cursor_close(c);
     assert_int_equal(store_article_claims_open(t, 2, &c), CLAIMDB_OK);
-    assert_int_equal(store_cursor_next_claim(c, &got), 0);
+    assert_int_equal(store_cursor_next_claim(c, &got), CLAIMDB_DONE);
     store_cursor_close(c);
     store_abort(t);
 }
@@ -591,11 +591,11 @@ static void test_articles(void **state)
     /* in id order */
     store_cursor *c;
     assert_int_equal(store_articles_open(t, &c), CLAIMDB_OK);
-    assert_int_equal(store_cursor_next_article(c, &g), 1);
+    assert_int_equal(store_cursor_next_article(c, &g), CLAIMDB_ROW);
     assert_int_equal(g.id, 2);
-    assert_int_equal(store_cursor_next_article(c, &g), 1);
+    assert_int_equal(store_cursor_next_article(c, &g), CLAIMDB_ROW);
     assert_int_equal(g.id, 7);
-    assert_int_equal(store_cursor_next_article(c, &g), 0);
+    assert_int_equal(store_cursor_next_article(c, &g), CLAIMDB_DONE);
     store_cursor_close(c);
     assert_int_equal(store_commit(t), CLAIMDB_OK);
 }
@@ -619,10 +619,10 @@ static void test_alias_lookup(void **state)
     store_text alias;
     term_id canon;
     assert_int_equal(store_aliases_open(t, &c), CLAIMDB_OK);
-    assert_int_equal(store_cursor_next_alias(c, &alias, &canon), 1);
+    assert_int_equal(store_cursor_next_alias(c, &alias, &canon), CLAIMDB_ROW);
     text_is(alias, "USA");
     assert_int_equal(canon, us);
-    assert_int_equal(store_cursor_next_alias(c, &alias, &canon), 0);
+    assert_int_equal(store_cursor_next_alias(c, &alias, &canon), CLAIMDB_DONE);
     store_cursor_close(c);
     /* chains stay flat: the canonical term becoming an alias repoints its aliases */
     assert_int_equal(store_alias_put(t, "United States", 13, "United States of America", 24),
@@ -711,9 +711,9 @@ static void test_alias_rewrite(void **state)
     store_cursor *c;
     claim_key k;
     assert_int_equal(store_article_claims_open(t, 1, &c), CLAIMDB_OK);
-    assert_int_equal(store_cursor_next_claim(c, &k), 1);
+    assert_int_equal(store_cursor_next_claim(c, &k), CLAIMDB_ROW);
     assert_int_equal(k.s, us);
-    assert_int_equal(store_cursor_next_claim(c, &k), 0);
+    assert_int_equal(store_cursor_next_claim(c, &k), CLAIMDB_DONE);
     store_cursor_close(c);
     /* new writes through the alias land on the canonical term */
     assert_int_equal(intern(t, "USA"), us);
@@ -869,7 +869,7 @@ static uint64_t claims_in(store_txn *t)
     uint64_t n = 0;
     if (store_scan_open(t, IDX_SPO, POL_POS, NULL, 0, &c)) return UINT64_MAX;
     claim_key k;
-    while (store_cursor_next_claim(c, &k) == 1)
+    while (store_cursor_next_claim(c, &k) == CLAIMDB_ROW)
         n++;
     store_cursor_close(c);
     return n;
@@ -1097,7 +1097,7 @@ static void test_version_mismatch(void **state)
     store_close(st);
     f->st = NULL;
     raw_put_format(f->tmp.path, 1); /* a file of claimdb 0.x, before citations had identity */
-    assert_int_equal(store_open(f->tmp.path, 0, &f->st), CLAIMDB_VERSION);
+    assert_int_equal(store_open(f->tmp.path, 0, &f->st), CLAIMDB_FORMAT);
     char want[256];
     snprintf(want, sizeof want, "%s: database format version 1, this claimdb reads version 5",
              f->tmp.path);
@@ -1339,7 +1339,7 @@ static void test_map_growth_cursor(void **state)
     claim_key k, prev = {0, 0, 0, 0};
     int seen = 0;
     for (; seen < 10; seen++) {
-        assert_int_equal(store_cursor_next_claim(c, &k), 1);
+        assert_int_equal(store_cursor_next_claim(c, &k), CLAIMDB_ROW);
         assert_true(k.o > prev.o);
         prev = k;
     }
@@ -1348,13 +1348,13 @@ static void test_map_growth_cursor(void **state)
         put_numbered(t, other, p, i);
     assert_true(counts(t).map_size > map);
     int r;
-    while ((r = store_cursor_next_claim(c, &k)) == 1) {
+    while ((r = store_cursor_next_claim(c, &k)) == CLAIMDB_ROW) {
         assert_int_equal(k.s, s);
         assert_true(k.o > prev.o);
         prev = k;
         seen++;
     }
-    assert_int_equal(r, 0);
+    assert_int_equal(r, CLAIMDB_DONE);
     assert_int_equal(seen, 50);
     store_cursor_close(c);
     assert_int_equal(store_commit(t), CLAIMDB_OK);
@@ -1464,16 +1464,16 @@ static void test_cursor_ops(void **state)
     assert_int_equal(store_scan_open(t, IDX_POS, POL_POS, &p, 1, &c), CLAIMDB_OK);
     claim_key k;
     for (int i = 0; i < 10; i++)
-        assert_int_equal(store_cursor_next_claim(c, &k), 1);
+        assert_int_equal(store_cursor_next_claim(c, &k), CLAIMDB_ROW);
     store_cursor_close(c);
     int64_t ops = store_cursor_ops(st, true);
     assert_true(ops >= 10 && ops <= 11);
     assert_int_equal(store_cursor_ops(st, false), 0);
     /* a cursor outliving its transaction is inert, and closing it is safe */
     assert_int_equal(store_scan_open(t, IDX_SPO, POL_POS, NULL, 0, &c), CLAIMDB_OK);
-    assert_int_equal(store_cursor_next_claim(c, &k), 1);
+    assert_int_equal(store_cursor_next_claim(c, &k), CLAIMDB_ROW);
     store_abort(t);
-    assert_true(store_cursor_next_claim(c, &k) < 0);
+    assert_int_equal(store_cursor_next_claim(c, &k), CLAIMDB_MISUSE);
     store_cursor_close(c);
     t = begin(st, true);
     assert_int_equal(store_scan_open(t, IDX_SPO, POL_POS, NULL, 0, &c), CLAIMDB_OK);
@@ -1586,7 +1586,7 @@ static void test_pending_writes(void **state)
                      CLAIMDB_ADDED_CLAIM | CLAIMDB_ADDED_CITATION);
     claim_key got;
     int n = 0;
-    while (store_cursor_next_claim(cur, &got) > 0)
+    while (store_cursor_next_claim(cur, &got) == CLAIMDB_ROW)
         n++;
     assert_int_equal(n, 2);
     store_cursor_close(cur);
@@ -1656,7 +1656,7 @@ static void test_pending_writes(void **state)
     assert_int_equal(cn.citations, 9);
     n = 0;
     assert_int_equal(store_article_claims_open(t, 9, &cur), CLAIMDB_OK);
-    while (store_cursor_next_claim(cur, &got) > 0)
+    while (store_cursor_next_claim(cur, &got) == CLAIMDB_ROW)
         n++;
     store_cursor_close(cur);
     assert_int_equal(n, 2);

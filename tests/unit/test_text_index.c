@@ -103,10 +103,10 @@ static char *postings(store_txn *t, const char *stem)
     uint64_t doc;
     uint32_t tf, dl;
     int r;
-    while ((r = store_postings_next(c, &doc, &tf, &dl)) == 1)
+    while ((r = store_postings_next(c, &doc, &tf, &dl)) == CLAIMDB_ROW)
         snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%llu:%u:%u", buf[0] ? " " : "",
                  (unsigned long long)doc, tf, dl);
-    assert_int_equal(r, 0);
+    assert_int_equal(r, CLAIMDB_DONE);
     store_postings_close(c);
     return buf;
 }
@@ -252,7 +252,7 @@ static void test_blocks(void **state)
     uint64_t want = 10, doc, n = 0;
     uint32_t tf, dl;
     int r;
-    while ((r = store_postings_next(c, &doc, &tf, &dl)) == 1) {
+    while ((r = store_postings_next(c, &doc, &tf, &dl)) == CLAIMDB_ROW) {
         /* the next document the test kept: even and not a multiple of 10, or 11 + 50k */
         for (;;) {
             want++;
@@ -263,7 +263,7 @@ static void test_blocks(void **state)
         assert_int_equal(dl, want % 2 ? 4 : 9);
         n++;
     }
-    assert_int_equal(r, 0);
+    assert_int_equal(r, CLAIMDB_DONE);
     store_postings_close(c);
     assert_int_equal(n, 400 + 20);
     uint64_t all;
@@ -310,10 +310,10 @@ static char *kpostings(store_txn *t, uint8_t kind, const char *stem)
     uint64_t doc;
     uint32_t tf, dl;
     int r;
-    while ((r = store_postings_next(c, &doc, &tf, &dl)) == 1)
+    while ((r = store_postings_next(c, &doc, &tf, &dl)) == CLAIMDB_ROW)
         snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%llu:%u:%u", buf[0] ? " " : "",
                  (unsigned long long)doc, tf, dl);
-    assert_int_equal(r, 0);
+    assert_int_equal(r, CLAIMDB_DONE);
     store_postings_close(c);
     return buf;
 }

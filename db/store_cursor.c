@@ -1,0 +1,164 @@
+/* store_cursor.c — cursors over a key prefix, which outlive savepoints and map growth: a
+ * cursor whose LMDB cursor was freed finds its place again from the last key it returned.
+ */
+#include "store_internal.h"
+
+#include "claimdb.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int cur_open(store_txn *t, int db, const void *prefix, size_t plen, store_cursor **out)
+{
+    *out = NULL;
+    int rc = txn_check_read(t);
+    if (rc || (rc = pend_sync_db(t, db))) /* STORE_MAPFULL only inside an operation */
+        return rc;
+    store_cursor *c = calloc(1, sizeof *c);
+    if (!c) return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+    c->t = t;
+    c->db = db;
+    c->depth = t->depth;
+    if (plen > sizeof c->prefix)
+        c->ended = true; /* no key is that long */
+    else if (plen) {
+        memcpy(c->prefix, prefix, plen);
+        c->plen = plen;
+    }
+    rc = mdb_cursor_open(txn_mdb(t), txn_dbi(t, db), &c->mc);
+    if (rc) {
+        free(c);
+        return store_mdb_err(t->st, rc, "opening a cursor");
+    }
+    c->next = t->cursors;
+    if (t->cursors) t->cursors->prev = c;
+    t->cursors = c;
+    *out = c;
+    return CLAIMDB_OK;
+}
+
+int cur_step(store_cursor *c, MDB_val *k, MDB_val *v)
+{
+    if (!c || c->dead || !c->t || !c->mc) return CLAIMDB_MISUSE;
+    if (c->ended) return CLAIMDB_DONE;
+    store *st = c->t->st;
+    int rc;
+    /* Written since the cursor opened. (Operations never write while they step a cursor, so
+     * STORE_MAPFULL, which cannot be returned here, does not happen.) */
+    if (c->t->write && (rc = pend_sync_db(c->t, c->db)))
+        return rc == STORE_MAPFULL ? CLAIMDB_IOERR : rc;
+    if (c->dead || !c->mc) return CLAIMDB_MISUSE;
+    /* (Read transactions only: in a write transaction a flush of pending writes may put keys
+     * between the old range and the key the cursor sits on.) */
+    if (!c->started && c->retargeted && c->past_range && !c->t->write && c->plen == c->oldplen &&
+        memcmp(c->prefix, c->oldprefix, c->plen) > 0) {
+        /* Every key before the one the cursor sits on is below the old prefix or in the old
+         * range, so below the new one: if that key is not below the new prefix, it is the
+         * first key of the new range (or past it: an empty range). */
+        c->started = true;
+        c->retargeted = c->past_range = false;
+        rc = scur_get(st, c->mc, k, v, MDB_GET_CURRENT);
+        if (rc == 0 && (k->mv_size < c->plen ? memcmp(k->mv_data, c->prefix, k->mv_size) < 0
+                                             : memcmp(k->mv_data, c->prefix, c->plen) < 0)) {
+            k->mv_size = c->plen;
+            k->mv_data = c->prefix;
+            rc = scur_get(st, c->mc, k, v, MDB_SET_RANGE);
+        }
+    } else if (!c->started) {
+        c->started = true;
+        c->retargeted = c->past_range = false;
+        if (c->plen) {
+            k->mv_size = c->plen;
+            k->mv_data = c->prefix;
+            rc = scur_get(st, c->mc, k, v, MDB_SET_RANGE);
+        } else {
+            rc = scur_get(st, c->mc, k, v, MDB_FIRST);
+        }
+    } else if (c->reposition) {
+        c->reposition = false;
+        k->mv_size = c->lastlen;
+        k->mv_data = c->last;
+        rc = scur_get(st, c->mc, k, v, MDB_SET_RANGE);
+        if (rc == 0 && k->mv_size == c->lastlen && memcmp(k->mv_data, c->last, c->lastlen) == 0)
+            rc = scur_get(st, c->mc, k, v, MDB_NEXT);
+    } else {
+        rc = scur_get(st, c->mc, k, v, MDB_NEXT);
+    }
+    if (rc == MDB_NOTFOUND) {
+        c->ended = true;
+        return CLAIMDB_DONE;
+    }
+    if (rc) {
+        rc = store_mdb_err(st, rc, "reading");
+        return rc == STORE_MAPFULL ? CLAIMDB_IOERR : rc;
+    }
+    if (k->mv_size < c->plen || memcmp(k->mv_data, c->prefix, c->plen) != 0) {
+        c->ended = true;
+        c->past_range = true;
+        return CLAIMDB_DONE;
+    }
+    if (c->t->write && k->mv_size <= sizeof c->last) { /* only write txns are ever replayed */
+        memcpy(c->last, k->mv_data, k->mv_size);
+        c->lastlen = k->mv_size;
+    }
+    return CLAIMDB_ROW;
+}
+
+void cur_retarget(store_cursor *c, const void *prefix, size_t plen)
+{
+    /* Only a range that ran to its end left the cursor on the key past it. */
+    c->past_range = c->past_range && c->ended && !c->reposition;
+    memcpy(c->oldprefix, c->prefix, c->plen);
+    c->oldplen = c->plen;
+    memcpy(c->prefix, prefix, plen);
+    c->plen = plen;
+    c->started = c->ended = c->reposition = false;
+    c->retargeted = true;
+}
+
+void store_cursor_close(store_cursor *c)
+{
+    if (!c) return;
+    store_txn *t = c->t;
+    if (t) {
+        if (c->prev)
+            c->prev->next = c->next;
+        else
+            t->cursors = c->next;
+        if (c->next) c->next->prev = c->prev;
+        if (c->mc) mdb_cursor_close(c->mc);
+    }
+    free(c);
+}
+
+/* LMDB frees a write transaction's cursors when it ends: forget ours opened at or above depth
+ * (they die), and make the others find their place again. */
+void cursors_after_nested_end(store_txn *t, int depth)
+{
+    for (store_cursor *c = t->cursors; c; c = c->next) {
+        if (c->dead) continue;
+        if (c->depth >= depth) {
+            c->mc = NULL;
+            c->dead = true;
+        } else if (c->started && !c->ended) {
+            c->reposition = true;
+        }
+    }
+}
+
+/* The whole transaction ends: for a read one close the cursors (LMDB leaves that to us);
+ * a write one's are freed by LMDB. Cursors stay allocated until store_cursor_close. */
+void cursors_detach(store_txn *t)
+{
+    store_cursor *c = t->cursors;
+    while (c) {
+        store_cursor *next = c->next;
+        if (c->mc && !t->write) mdb_cursor_close(c->mc);
+        c->mc = NULL;
+        c->dead = true;
+        c->t = NULL;
+        c->prev = c->next = NULL;
+        c = next;
+    }
+    t->cursors = NULL;
+}

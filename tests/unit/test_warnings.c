@@ -1,0 +1,181 @@
+/* test_warnings.c — statement warnings (a pattern's term in no claim, with the nearest
+ * spelling) and claimdb_term_state(), as include/claimdb.h describes them. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "claimdb.h"
+#include "tmpdb.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct fixture {
+    tmpdb t;
+    claimdb *db;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    if (!f || tmpdb_make(&f->t, "warn") != 0) return -1;
+    if (claimdb_open(f->t.path, CLAIMDB_OPEN_CREATE, &f->db) != CLAIMDB_OK) return -1;
+    const char *setup_sql = "ARTICLE 1 TITLE \"a\";"
+                            "ASSERT Taliban demand withdrawal FROM 1;"
+                            "ASSERT \"United States\" reject withdrawal FROM 1;"
+                            "ALIAS \"Islamic Emirate\" FOR Taliban;"
+                            "ASSERT Zorblax eat pizza FROM 1;"
+                            "RETRACT Zorblax eat pizza;";
+    if (claimdb_exec(f->db, setup_sql, NULL, NULL) != CLAIMDB_OK) return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    claimdb_close(f->db);
+    tmpdb_remove(&f->t);
+    free(f);
+    return 0;
+}
+
+/* Run sql to the end; the warnings, one per line "OFFSET message", into out. */
+static void run(claimdb *db, const char *sql, char *out, size_t cap)
+{
+    claimdb_stmt *stmt = NULL;
+    assert_int_equal(claimdb_prepare(db, sql, -1, &stmt, NULL), CLAIMDB_OK);
+    int rc;
+    while ((rc = claimdb_step(stmt)) == CLAIMDB_ROW)
+        ;
+    assert_int_equal(rc, CLAIMDB_DONE);
+    size_t n = 0;
+    out[0] = '\0';
+    for (int i = 0; i < claimdb_warning_count(stmt); i++) {
+        int off = -2;
+        const char *w = claimdb_warning(stmt, i, &off);
+        assert_non_null(w);
+        n += (size_t)snprintf(out + n, cap - n, "%d %s\n", off, w);
+    }
+    assert_null(claimdb_warning(stmt, claimdb_warning_count(stmt), NULL));
+    assert_null(claimdb_warning(stmt, -1, NULL));
+    claimdb_finalize(stmt);
+}
+
+static void misspelt_terms_are_warned_with_the_nearest(void **state)
+{
+    fixture *f = *state;
+    char w[2048];
+    run(f->db, "CHECK Talibn demand withdrawal;", w, sizeof w);
+    assert_string_equal(w, "6 \"Talibn\" is not in the database; did you mean \"Taliban\"?\n");
+    run(f->db, "EVIDENCE taliban demnad withdrawl;", w, sizeof w);
+    assert_string_equal(w,
+                        "17 \"demnad\" is not in the database; did you mean \"demand\"?\n"
+                        "24 \"withdrawl\" is not in the database; did you mean \"withdrawal\"?\n");
+    /* the alias spelling is a spelling of a live term: it is suggested, and no warning */
+    run(f->db, "FIND ?x WHERE \"Islamic Emirat\" demand ?x;", w, sizeof w);
+    assert_string_equal(
+        w, "14 \"Islamic Emirat\" is not in the database; did you mean \"Islamic Emirate\"?\n");
+    run(f->db, "FIND ?x WHERE \"islamic emirate\" demand ?x;", w, sizeof w);
+    assert_string_equal(w, "");
+    /* far from every term, or a wrong first character: no suggestion */
+    run(f->db, "FIND ?x WHERE ?x demand xyzzy;", w, sizeof w);
+    assert_string_equal(w, "24 \"xyzzy\" is not in the database\n");
+    run(f->db, "FIND ?x WHERE Yaliban demand ?x;", w, sizeof w);
+    assert_string_equal(w, "14 \"Yaliban\" is not in the database\n");
+    /* a term whose claims are all retracted is not suggested, and is said to be in none */
+    run(f->db, "FIND ?x WHERE Zorblax ?p ?x;", w, sizeof w);
+    assert_string_equal(w, "14 \"Zorblax\" is in no claim of the database\n");
+    run(f->db, "FIND ?x WHERE Zorblx ?p ?x;", w, sizeof w);
+    assert_string_equal(w, "14 \"Zorblx\" is not in the database\n");
+    /* terms that are there, and statements that write: nothing */
+    run(f->db, "FIND ?x WHERE Taliban demand ?x;", w, sizeof w);
+    assert_string_equal(w, "");
+    run(f->db, "RETRACT Talibn demand withdrawal;", w, sizeof w);
+    assert_string_equal(w, "");
+}
+
+static void parameters_and_reruns(void **state)
+{
+    fixture *f = *state;
+    claimdb_stmt *stmt = NULL;
+    assert_int_equal(claimdb_prepare(f->db, "CHECK $s demand withdrawal;", -1, &stmt, NULL),
+                     CLAIMDB_OK);
+    assert_int_equal(claimdb_bind_text(stmt, "$s", "Talibam", -1), CLAIMDB_OK);
+    assert_int_equal(claimdb_warning_count(stmt), 0);
+    assert_int_equal(claimdb_step(stmt), CLAIMDB_ROW);
+    assert_int_equal(claimdb_warning_count(stmt), 1);
+    int off = -2;
+    assert_string_equal(claimdb_warning(stmt, 0, &off),
+                        "\"Talibam\" is not in the database; did you mean \"Taliban\"?");
+    assert_int_equal(off, 6);
+    /* a run again forgets them; a good binding gives none */
+    assert_int_equal(claimdb_reset(stmt), CLAIMDB_OK);
+    assert_int_equal(claimdb_warning_count(stmt), 0);
+    assert_int_equal(claimdb_bind_text(stmt, "$s", "Taliban", -1), CLAIMDB_OK);
+    assert_int_equal(claimdb_step(stmt), CLAIMDB_ROW);
+    assert_int_equal(claimdb_warning_count(stmt), 0);
+    claimdb_finalize(stmt);
+    assert_int_equal(claimdb_warning_count(NULL), 0);
+    assert_null(claimdb_warning(NULL, 0, NULL));
+}
+
+static void term_states(void **state)
+{
+    fixture *f = *state;
+    int st = -1;
+    assert_int_equal(claimdb_term_state(f->db, "taliban", -1, &st), CLAIMDB_OK);
+    assert_int_equal(st, CLAIMDB_TERM_LIVE);
+    assert_int_equal(claimdb_term_state(f->db, "Islamic  Emirate", -1, &st), CLAIMDB_OK);
+    assert_int_equal(st, CLAIMDB_TERM_ALIAS);
+    assert_int_equal(claimdb_term_state(f->db, "Zorblax", -1, &st), CLAIMDB_OK);
+    assert_int_equal(st, CLAIMDB_TERM_DEAD);
+    assert_int_equal(claimdb_term_state(f->db, "Talibn", 6, &st), CLAIMDB_OK);
+    assert_int_equal(st, CLAIMDB_TERM_ABSENT);
+    assert_int_equal(claimdb_term_state(f->db, "   ", -1, &st), CLAIMDB_ERROR);
+    assert_int_equal(claimdb_term_state(f->db, NULL, -1, &st), CLAIMDB_MISUSE);
+    assert_int_equal(claimdb_term_state(NULL, "x", -1, &st), CLAIMDB_MISUSE);
+    /* inside a transaction it reads the transaction's writes */
+    assert_int_equal(claimdb_exec(f->db, "BEGIN; ASSERT Zorblax eat pizza FROM 1;", NULL, NULL),
+                     CLAIMDB_OK);
+    assert_int_equal(claimdb_term_state(f->db, "Zorblax", -1, &st), CLAIMDB_OK);
+    assert_int_equal(st, CLAIMDB_TERM_LIVE);
+    assert_int_equal(claimdb_exec(f->db, "ROLLBACK;", NULL, NULL), CLAIMDB_OK);
+}
+
+/* The suggestion search is bounded: among many terms sharing the first character, the one
+ * misspelt is still found when it shares the first three (the near probe). */
+static void bounded_search_finds_near_prefix(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(claimdb_exec(f->db, "BEGIN;", NULL, NULL), CLAIMDB_OK);
+    for (int i = 0; i < 6000; i++) {
+        char term[32];
+        snprintf(term, sizeof term, "t%05d", i);
+        claimdb_citation c = {.subject = term,
+                              .predicate = "be",
+                              .object = "filler",
+                              .article = 1,
+                              .method = CLAIMDB_METHOD_CURATED};
+        assert_int_equal(claimdb_assert(f->db, &c, NULL), CLAIMDB_OK);
+    }
+    assert_int_equal(claimdb_exec(f->db, "COMMIT;", NULL, NULL), CLAIMDB_OK);
+    char w[512];
+    run(f->db, "CHECK Talibann demand withdrawal;", w, sizeof w);
+    assert_string_equal(w, "6 \"Talibann\" is not in the database; did you mean \"Taliban\"?\n");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(misspelt_terms_are_warned_with_the_nearest, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(parameters_and_reruns, setup, teardown),
+        cmocka_unit_test_setup_teardown(term_states, setup, teardown),
+        cmocka_unit_test_setup_teardown(bounded_search_finds_near_prefix, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
