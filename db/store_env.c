@@ -468,6 +468,16 @@ static int env_new(store *st, const char *path, const struct stat *sb, size_t ma
             goto fail;
         }
     }
+    if (!e->rdonly) {
+        const char *slash = strrchr(path, '/');
+        size_t dl = slash ? (size_t)(slash - path) + (slash == path) : 1;
+        if (!(e->tmpdir = malloc(dl + 1))) {
+            rc = store_seterr(st, CLAIMDB_NOMEM, "out of memory");
+            goto fail;
+        }
+        memcpy(e->tmpdir, slash ? path : ".", dl);
+        e->tmpdir[dl] = '\0';
+    }
     free(lockpath);
     e->refs = 1;
     *out = e;
@@ -476,6 +486,8 @@ fail:
     mdb_env_close(e->env);
     if (!had_lock && (rc == CLAIMDB_CORRUPT || rc == CLAIMDB_FORMAT)) remove_lock(lockpath);
     free(lockpath);
+    if (e->lockfd >= 0) close(e->lockfd);
+    free(e->tmpdir);
     pthread_cond_destroy(&e->writer_done);
     free(e);
     return rc;
@@ -573,6 +585,7 @@ void store_close(store *st)
             }
             mdb_env_close(e->env);
             if (e->lockfd >= 0) close(e->lockfd);
+            free(e->tmpdir);
             pthread_cond_destroy(&e->writer_done);
             free(e);
         }

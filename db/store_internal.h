@@ -85,6 +85,7 @@ typedef struct store_env {
     int lockfd;                 /* the database file, for the writers' flock (-1 read-only) */
     const char *map_base;       /* where the file is mapped (store_map_bounds), or NULL */
     size_t map_size;            /* the map size map_base was found for */
+    char *tmpdir;               /* the database's directory, for temporary files (writable) */
     struct store_env *next;
 } store_env;
 
@@ -242,8 +243,13 @@ struct store_txn {
     meta_cache meta;
     int depth, cap;
     uint64_t txnid;
-    unsigned char *log; /* write log, replayed after map growth */
-    size_t loglen, logcap;
+    /* The write log, replayed after map growth: loglen bytes in all, of which [0, logbase)
+     * were moved to the temporary file logfd (-1: none yet) and the rest are in log. */
+    unsigned char *log;
+    size_t loglen, logcap, logbase;
+    int logfd;              /* -2: no file could be made, the log stays in memory */
+    unsigned char *logread; /* a replay's window on the file: [logreadoff, +logreadlen) */
+    size_t logreadoff, logreadlen, logreadcap;
     store_cursor *cursors;
     bool in_op;       /* running a logged operation (oplog_exec, replay) */
     size_t grow_want; /* bytes the next map growth should add at least */
@@ -264,6 +270,14 @@ int store_code_of(int mdb_rc);
 void store_registry_lock(void);
 void store_registry_unlock(void);
 pthread_mutex_t *store_registry_mutex(void); /* for waits on a store_env's condition */
+
+/* ---- store_spill.c: temporary files ---- */
+/* An anonymous file for what a write transaction moves out of memory, beside the database
+ * (on its disk, not in a RAM-backed /tmp); removed when closed. -1 (message set) on failure. */
+int spill_open(store_txn *t);
+/* Write or read n bytes at off, whole (CLAIMDB_IOERR, with a message, otherwise). */
+int spill_write(store_txn *t, int fd, const void *buf, size_t n, uint64_t off);
+int spill_read(store_txn *t, int fd, void *buf, size_t n, uint64_t off);
 
 /* ---- store_kv.c: low-level access ---- */
 static inline MDB_txn *txn_mdb(store_txn *t)
@@ -357,6 +371,10 @@ void cursors_detach(store_txn *t);
 /* ---- store_log.c: the write log ---- */
 /* Grow the map and rebuild the transaction from log[0, upto). */
 int txn_grow(store_txn *t, size_t upto);
+/* Forget the log from len on (a savepoint rolled back, a failed operation). */
+void log_truncate(store_txn *t, size_t len);
+/* Free the log and close its file. */
+void log_free(store_txn *t);
 /* Append a record; *start gets its offset. */
 int oplog_intern(store_txn *t, const char *text, size_t len, size_t *start);
 int oplog_alias(store_txn *t, const char *a, size_t alen, const char *c, size_t clen,

@@ -223,6 +223,7 @@ int store_begin(store *st, bool write, store_txn **out)
     t->st = st;
     t->se = e;
     t->write = write;
+    t->logfd = -1;
     pend_reset(t);
     if (txn_ensure_depth(t, 1)) {
         free(t->txns);
@@ -293,7 +294,7 @@ static void txn_free(store_txn *t)
     free(t->txns);
     free(t->marks);
     free(t->saved);
-    free(t->log);
+    log_free(t);
     text_tokenizer_free(t->tk);
     free(t);
 }
