@@ -549,6 +549,7 @@ int store_open_mapsize(const char *path, int flags, size_t initial_map, store **
     *out = st;
     st->msg = "not an error";
     st->busy_ms = STORE_DEFAULT_BUSY_MS;
+    st->run_bytes = STORE_DEFAULT_RUN_BYTES;
     if (!path || !*path) return store_seterr(st, CLAIMDB_MISUSE, "no database path given");
     st->readonly = (flags & CLAIMDB_OPEN_READONLY) != 0;
     /* Reproducible outputs (tests, documentation) stamp citations with a fixed time: the

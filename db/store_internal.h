@@ -99,6 +99,7 @@ struct store {
     size_t map_used;
     int64_t cursor_ops;
     int busy_ms; /* how long a writer waits for another to finish (store_busy_timeout) */
+    size_t run_bytes; /* store_run_bytes */
     int (*busy_cb)(void *ctx, int waited_ms); /* told while waiting; nonzero: give up */
     void *busy_ctx;
     uint64_t counted_snap;    /* the read snapshot counts_cache was read in, 0: none */
@@ -199,11 +200,35 @@ typedef struct pend_stat { /* an increment of a "tstat" counter */
     uint64_t n;
 } pend_stat;
 
+/* A batch of pending claims and citations moved to the temporary file (store_pend.c), each
+ * database's share sorted in its key order: claim keys of "spo", "pos" and "osp" (25 bytes
+ * each); the citations as fixed-size entries [cite key][u64 value offset][u32 value length]
+ * with their values after them in the same order; new "artcite" keys (33 bytes). */
+typedef struct prun {
+    uint64_t claims_off[3], cites_off, vals_off, arts_off; /* file offsets */
+    size_t nclaims, ncites, narts;
+} prun;
+
+/* A set of 64-bit fingerprints (open addressing, 0 empty): which keys the runs hold, so that
+ * the look-ups of a load go to the file only for keys that are there. */
+typedef struct fpset {
+    uint64_t *slots;
+    size_t n, nslots;
+} fpset;
+
 typedef struct pend {
     ptab claims, cites, stats;
     unsigned char *vals;
     size_t vlen, vcap;
     size_t bytes; /* estimate of what the flush writes (keys, values, node overhead) */
+    size_t batch; /* of which for the claims and citations in memory (not yet in a run) */
+    prun *runs;
+    size_t nruns, capruns;
+    int fd;           /* the runs' temporary file, -1 none */
+    uint64_t fileend; /* where the next run goes */
+    fpset claimfp, citefp;
+    unsigned char *scratch; /* a citation's value read from a run */
+    size_t scratchcap;
 } pend;
 
 /* Terms seen by this write transaction: text as given -> id, to skip the normalisation and
@@ -325,7 +350,7 @@ static inline bool pend_db(int db)
 }
 static inline bool pend_any(const store_txn *t)
 {
-    return t->pend.claims.n || t->pend.cites.n || t->pend.stats.n;
+    return t->pend.claims.n || t->pend.cites.n || t->pend.stats.n || t->pend.nruns;
 }
 /* Write the pending writes into the innermost LMDB transaction. STORE_MAPFULL leaves them
  * pending (and sets t->grow_want); another error kills the transaction. */
@@ -338,14 +363,16 @@ static inline int pend_sync_db(store_txn *t, int db)
     return pend_db(db) && pend_any(t) ? pend_sync(t) : 0;
 }
 void pend_reset(store_txn *t); /* forget the pending writes, free their memory */
-pend_claim *pend_claim_find(store_txn *t, const claim_key *k);
-pend_cite *pend_cite_find(store_txn *t, const claim_key *k, uint64_t article, uint64_t slot);
+/* Is the claim pending (*found)? An error only when a run cannot be read. */
+int pend_claim_find(store_txn *t, const claim_key *k, bool *found);
+/* The pending citation (k, article, slot): CLAIMDB_OK with its encoded value (valid until the
+ * next call) and *pc the entry in memory (NULL when it is in a run); or CLAIMDB_NOTFOUND. */
+int pend_cite_find(store_txn *t, const claim_key *k, uint64_t article, uint64_t slot,
+                   pend_cite **pc, const uint8_t **val, size_t *vlen);
 /* Record a new claim (its index entries, statistics) and a citation put. */
 int pend_claim_add(store_txn *t, const claim_key *k);
 int pend_cite_put(store_txn *t, pend_cite *found, const claim_key *k, uint64_t slot,
                   const store_citation *c, bool isnew);
-/* The encoded value of a pending citation. */
-const uint8_t *pend_cite_value(store_txn *t, const pend_cite *pc, size_t *len);
 bool tcache_find(store_txn *t, const char *text, size_t len, term_id *id);
 void tcache_add(store_txn *t, const char *text, size_t len, term_id id); /* best effort */
 void tcache_clear(store_txn *t);

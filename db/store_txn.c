@@ -224,6 +224,7 @@ int store_begin(store *st, bool write, store_txn **out)
     t->se = e;
     t->write = write;
     t->logfd = -1;
+    t->pend.fd = -1;
     pend_reset(t);
     if (txn_ensure_depth(t, 1)) {
         free(t->txns);
