@@ -924,6 +924,10 @@ int pend_flush(store_txn *t)
         rc = pend_spill(t); /* the rest joins the merge as the newest run */
         if (rc) return rc;
     }
+    /* Nothing is looked up in the runs any more: give their fingerprints' memory to the merge
+     * (LMDB's dirty pages). */
+    fp_free(&p->claimfp);
+    fp_free(&p->citefp);
     if (p->nruns) {
         rc = flush_runs(t);
     } else {

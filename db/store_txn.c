@@ -359,6 +359,9 @@ int store_commit(store_txn *t)
         store_abort(t);
         return rc;
     }
+    /* The caches serve the writes, which are over: their memory goes to the flush. */
+    tcache_clear(t);
+    acache_clear(t);
     for (;;) {
         rc = pend_flush(t);
         if (rc == STORE_MAPFULL) {
