@@ -9,7 +9,9 @@
  *   store_txn.c      begin, commit, abort, and waiting for the writer
  *   store_savepoint.c savepoints (nested transactions)
  *   store_log.c      the write log and map growth by replaying it
- *   store_pend.c     pending writes of a load, flushed in key order; the term cache
+ *   store_pend.c     pending writes of a load: in memory, then in sorted runs merged in
+ *                    key order; the term and article caches
+ *   store_spill.c    temporary files (the write log's and the runs')
  *   store_term.c     term keys (utf8proc), the dictionary, aliases and their rewrite
  *   store_claim.c    claim indexes, citations, scans, per-term statistics
  *   store_article.c  article records
@@ -98,7 +100,7 @@ struct store {
     const char *map_lo;
     size_t map_used;
     int64_t cursor_ops;
-    int busy_ms; /* how long a writer waits for another to finish (store_busy_timeout) */
+    int busy_ms;      /* how long a writer waits for another to finish (store_busy_timeout) */
     size_t run_bytes; /* store_run_bytes */
     int (*busy_cb)(void *ctx, int waited_ms); /* told while waiting; nonzero: give up */
     void *busy_ctx;
