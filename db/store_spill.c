@@ -3,6 +3,7 @@
  * land on the database's disk rather than in a /tmp that may be RAM, and vanish on close or
  * crash.
  */
+#define _GNU_SOURCE /* O_TMPFILE, mkostemp */
 #include "store_internal.h"
 
 #include "claimdb.h"
@@ -27,7 +28,7 @@ int spill_open(store_txn *t)
         char *name = malloc(n);
         if (!name) return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory"), -1;
         snprintf(name, n, "%s/.claimdb-spill-XXXXXX", dir);
-        fd = mkstemp(name);
+        fd = mkostemp(name, O_CLOEXEC);
         if (fd >= 0) unlink(name);
         free(name);
     }
