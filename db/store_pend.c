@@ -397,10 +397,14 @@ static int cmp_stat(const void *a, const void *b)
     return cmp_words(a, b, ORD_SPO, 2);
 }
 
-/* The order of a table's items by key words order[0..nw) (nw <= 6): the words are copied, in
- * that order, into a compact array with each item's number and sorted there, so that a
- * comparison reads adjacent words instead of words scattered through large items by an
- * order table, and the items themselves never move. NULL when out of memory. */
+/* The order of a table's items by key words order[0..nw) (nw <= 6), as an array of item
+ * numbers; the items themselves never move. NULL when out of memory.
+ *
+ * Claim keys (nw 4: a polarity and three term ids) whose ids fit in b bits pack into one
+ * 1 + 3b-bit number (b <= 42): those are radix sorted, 24-byte pairs of key and item, eight
+ * bits at a time, skipping the bytes every key shares (ids of a few million need some nine
+ * passes). Other keys are copied, in that order, into a compact array with each item's
+ * number and sorted there by qsort, so that a comparison reads adjacent words. */
 typedef struct skey {
     uint64_t w[6];
     size_t item;
@@ -424,10 +428,83 @@ static int cmp_skey6(const void *a, const void *b)
     return x[5] < y[5] ? -1 : x[5] > y[5];
 }
 
-static skey *sorted_keys(const ptab *p, const int *order, int nw)
+typedef struct pkey {
+    uint64_t hi, lo; /* the packed key */
+    size_t item;
+} pkey;
+
+static uint8_t pkey_byte(const pkey *k, int i) /* byte i, 0 the least significant */
 {
+    return (uint8_t)((i < 8 ? k->lo >> (8 * i) : k->hi >> (8 * (i - 8))) & 0xff);
+}
+
+/* Radix sort of the packed claim keys; NULL when an id is too wide or out of memory. */
+static size_t *sorted_claims(const ptab *p, const int *order)
+{
+    uint64_t max = 1;
+    for (size_t i = 0; i < p->n; i++) {
+        const uint64_t *k = (const uint64_t *)(const void *)ptab_item(p, i);
+        max |= k[1] | k[2] | k[3];
+    }
+    int b = 0;
+    while (b < 64 && max >> b)
+        b++;
+    if (b > 42) return NULL;
+    size_t n = p->n;
+    pkey *a = malloc((n ? n : 1) * sizeof *a), *tmp = malloc((n ? n : 1) * sizeof *tmp);
+    size_t *out = malloc((n ? n : 1) * sizeof *out);
+    if (!a || !tmp || !out) {
+        free(a);
+        free(tmp);
+        free(out);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const uint64_t *k = (const uint64_t *)(const void *)ptab_item(p, i);
+        uint64_t hi = 0, lo = k[order[0]];
+        for (int j = 1; j < 4; j++) {
+            hi = (hi << b) | (lo >> (64 - b));
+            lo = (lo << b) | k[order[j]];
+        }
+        a[i] = (pkey){hi, lo, i};
+    }
+    for (int d = 0; d < 16; d++) {
+        size_t count[256] = {0};
+        for (size_t i = 0; i < n; i++)
+            count[pkey_byte(&a[i], d)]++;
+        if (n == 0 || count[pkey_byte(&a[0], d)] == n) continue; /* every key shares it */
+        size_t pos = 0;
+        for (int v = 0; v < 256; v++) {
+            size_t c = count[v];
+            count[v] = pos;
+            pos += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            tmp[count[pkey_byte(&a[i], d)]++] = a[i];
+        pkey *x = a;
+        a = tmp;
+        tmp = x;
+    }
+    for (size_t i = 0; i < n; i++)
+        out[i] = a[i].item;
+    free(a);
+    free(tmp);
+    return out;
+}
+
+static size_t *sorted_keys(const ptab *p, const int *order, int nw)
+{
+    if (nw == 4) {
+        size_t *out = sorted_claims(p, order);
+        if (out) return out;
+    }
     skey *ks = malloc((p->n ? p->n : 1) * sizeof *ks);
-    if (!ks) return NULL;
+    size_t *out = malloc((p->n ? p->n : 1) * sizeof *out);
+    if (!ks || !out) {
+        free(ks);
+        free(out);
+        return NULL;
+    }
     for (size_t i = 0; i < p->n; i++) {
         const uint64_t *k = (const uint64_t *)(const void *)ptab_item(p, i);
         for (int j = 0; j < 6; j++)
@@ -435,7 +512,10 @@ static skey *sorted_keys(const ptab *p, const int *order, int nw)
         ks[i].item = i;
     }
     qsort(ks, p->n, sizeof *ks, nw <= 4 ? cmp_skey4 : cmp_skey6);
-    return ks;
+    for (size_t i = 0; i < p->n; i++)
+        out[i] = ks[i].item;
+    free(ks);
+    return out;
 }
 
 /* Puts in ascending key order through one cursor: plain puts until the keys pass the
@@ -504,12 +584,12 @@ static int flush_index(store_txn *t, store_index idx)
     ptab *p = &t->pend.claims;
     static const int *const orders[3] = {ORD_SPO, ORD_POS, ORD_OSP};
     if (p->n == 0) return CLAIMDB_OK;
-    skey *ks = sorted_keys(p, orders[idx], 4);
+    size_t *ks = sorted_keys(p, orders[idx], 4);
     if (!ks) return nomem(t);
     swriter w;
     int rc = sw_open(t, DB_SPO + (int)idx, &w);
     for (size_t i = 0; i < p->n && !rc; i++) {
-        const pend_claim *c = ptab_item(p, ks[i].item);
+        const pend_claim *c = ptab_item(p, ks[i]);
         claim_key k = {(uint8_t)c->k[0], c->k[1], c->k[2], c->k[3]};
         uint8_t key[CLAIM_KEY_LEN];
         claim_key_encode(key, idx, &k);
@@ -525,12 +605,12 @@ static int flush_cites(store_txn *t)
     pend *pd = &t->pend;
     ptab *p = &pd->cites;
     if (p->n == 0) return CLAIMDB_OK;
-    skey *ks = sorted_keys(p, ORD_CITE, 6);
+    size_t *ks = sorted_keys(p, ORD_CITE, 6);
     if (!ks) return nomem(t);
     swriter w;
     int rc = sw_open(t, DB_CITE, &w);
     for (size_t i = 0; i < p->n && !rc; i++) {
-        const pend_cite *c = ptab_item(p, ks[i].item);
+        const pend_cite *c = ptab_item(p, ks[i]);
         claim_key k = {(uint8_t)c->k[0], c->k[1], c->k[2], c->k[3]};
         uint8_t key[CITE_KEY_LEN];
         cite_key_encode(key, &k, c->k[4], c->k[5]);
@@ -543,7 +623,7 @@ static int flush_cites(store_txn *t)
     rc = sw_open(t, DB_ARTCITE, &w);
     const pend_cite *prev = NULL;
     for (size_t i = 0; i < p->n && !rc; i++) {
-        const pend_cite *c = ptab_item(p, ks[i].item);
+        const pend_cite *c = ptab_item(p, ks[i]);
         if (!c->isnew) continue;
         /* Several new citations of one (claim, article) need one entry: appending a key
          * twice would fail. */
@@ -639,12 +719,12 @@ static int spill_claims(store_txn *t, wbuf *w, prun *r)
     ptab *p = &t->pend.claims;
     r->nclaims = p->n;
     for (int idx = IDX_SPO; idx <= IDX_OSP; idx++) {
-        skey *ks = sorted_keys(p, orders[idx], 4);
+        size_t *ks = sorted_keys(p, orders[idx], 4);
         if (!ks) return nomem(t);
         r->claims_off[idx] = w->off + w->n;
         int rc = CLAIMDB_OK;
         for (size_t i = 0; i < p->n && !rc; i++) {
-            const pend_claim *c = ptab_item(p, ks[i].item);
+            const pend_claim *c = ptab_item(p, ks[i]);
             claim_key k = {(uint8_t)c->k[0], c->k[1], c->k[2], c->k[3]};
             uint8_t key[CLAIM_KEY_LEN];
             claim_key_encode(key, (store_index)idx, &k);
@@ -662,14 +742,14 @@ static int spill_cites(store_txn *t, wbuf *w, prun *r)
 {
     pend *pd = &t->pend;
     ptab *p = &pd->cites;
-    skey *ks = sorted_keys(p, ORD_CITE, 6);
+    size_t *ks = sorted_keys(p, ORD_CITE, 6);
     if (!ks) return nomem(t);
     r->ncites = p->n;
     r->cites_off = w->off + w->n;
     int rc = CLAIMDB_OK;
     uint64_t voff = 0;
     for (size_t i = 0; i < p->n && !rc; i++) {
-        const pend_cite *c = ptab_item(p, ks[i].item);
+        const pend_cite *c = ptab_item(p, ks[i]);
         claim_key k = {(uint8_t)c->k[0], c->k[1], c->k[2], c->k[3]};
         uint8_t ent[CITE_ENT_LEN];
         cite_key_encode(ent, &k, c->k[4], c->k[5]);
@@ -681,7 +761,7 @@ static int spill_cites(store_txn *t, wbuf *w, prun *r)
     }
     r->vals_off = w->off + w->n;
     for (size_t i = 0; i < p->n && !rc; i++) {
-        const pend_cite *c = ptab_item(p, ks[i].item);
+        const pend_cite *c = ptab_item(p, ks[i]);
         rc = wb_put(w, pd->vals + c->voff, c->vlen);
     }
     free(ks);
@@ -690,7 +770,7 @@ static int spill_cites(store_txn *t, wbuf *w, prun *r)
     r->arts_off = w->off + w->n;
     const pend_cite *prev = NULL;
     for (size_t i = 0; i < p->n && !rc; i++) {
-        const pend_cite *c = ptab_item(p, ks[i].item);
+        const pend_cite *c = ptab_item(p, ks[i]);
         if (!c->isnew) continue;
         if (prev && memcmp(prev->k, c->k, 5 * sizeof c->k[0]) == 0) continue;
         prev = c;

@@ -4,6 +4,7 @@
  * exist), and with everything in memory, must answer every look-up the same way during the
  * load and leave the same data. */
 #include "store.h"
+#include "store_internal.h" /* meta_set: term ids from a chosen first id */
 #include "tmpdb.h"
 
 #include <setjmp.h>
@@ -78,7 +79,7 @@ static void report(void *ctx, const char *msg)
 }
 
 /* Everything a database holds that a load writes, as text, in key order. */
-static char *dump(store *st, size_t *len)
+static char *dump(store *st, const term_id *terms, size_t *len)
 {
     char *buf = NULL;
     size_t cap = 0;
@@ -121,13 +122,13 @@ static char *dump(store *st, size_t *len)
         assert_int_equal(r, CLAIMDB_DONE);
         store_cursor_close(c);
     }
-    for (term_id id = 1; id <= NTERMS; id++)
+    for (int j = 0; j < NTERMS; j++)
         for (uint8_t pol = 0; pol <= 1; pol++)
             for (int role = ROLE_S; role <= ROLE_O; role++) {
                 uint64_t n;
-                assert_int_equal(store_term_stat(t, pol, role, id, &n), CLAIMDB_OK);
+                assert_int_equal(store_term_stat(t, pol, role, terms[j], &n), CLAIMDB_OK);
                 if (n)
-                    fprintf(out, "stat %d %d %llu: %llu\n", pol, role, (unsigned long long)id,
+                    fprintf(out, "stat %d %d %llu: %llu\n", pol, role, (unsigned long long)terms[j],
                             (unsigned long long)n);
             }
     store_counts cn;
@@ -145,9 +146,11 @@ static char *dump(store *st, size_t *len)
     return buf;
 }
 
-static void test_runs_same_data(void **state)
+/* The load of the three databases, its term ids from first_id on: small ids pack into one
+ * 64-bit word for the radix sort of claim keys, ids past 2^21 into two, ids past 2^42 take the
+ * comparison sort. */
+static void runs_same_data(fx *f, uint64_t first_id)
 {
-    fx *f = *state;
     /* 0: all in memory; 1: a run every few citations; 2: the same in a 64 KiB map */
     for (int i = 0; i < NDB; i++) {
         int rc = i == 2
@@ -161,10 +164,14 @@ static void test_runs_same_data(void **state)
     uint64_t rng[NDB];
     for (int i = 0; i < NDB; i++) {
         assert_int_equal(store_begin(f->st[i], true, &t[i]), CLAIMDB_OK);
+        assert_int_equal(meta_set(t[i], "next_term", first_id), CLAIMDB_OK);
+        assert_int_equal(store_commit(t[i]), CLAIMDB_OK);
+        assert_int_equal(store_begin(f->st[i], true, &t[i]), CLAIMDB_OK);
         for (int j = 0; j < NTERMS; j++) {
             char name[32];
             snprintf(name, sizeof name, "term %d", j);
             assert_int_equal(store_term_intern(t[i], name, strlen(name), &terms[i][j]), CLAIMDB_OK);
+            assert_true(terms[i][j] == first_id + (uint64_t)j);
         }
         rng[i] = 42;
     }
@@ -187,10 +194,10 @@ static void test_runs_same_data(void **state)
     for (int i = 0; i < NDB; i++)
         assert_int_equal(store_commit(t[i]), CLAIMDB_OK);
     size_t len0, len;
-    char *d0 = dump(f->st[0], &len0);
+    char *d0 = dump(f->st[0], terms[0], &len0);
     assert_true(len0 > 10000);
     for (int i = 1; i < NDB; i++) {
-        char *d = dump(f->st[i], &len);
+        char *d = dump(f->st[i], terms[i], &len);
         assert_int_equal(len, len0);
         assert_memory_equal(d, d0, len0);
         free(d);
@@ -198,10 +205,27 @@ static void test_runs_same_data(void **state)
     free(d0);
 }
 
+static void test_runs_small_ids(void **state)
+{
+    runs_same_data(*state, 1);
+}
+
+static void test_runs_wide_ids(void **state)
+{
+    runs_same_data(*state, (uint64_t)1 << 30);
+}
+
+static void test_runs_widest_ids(void **state)
+{
+    runs_same_data(*state, (uint64_t)1 << 50);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_runs_same_data, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_runs_small_ids, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_runs_wide_ids, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_runs_widest_ids, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
