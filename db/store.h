@@ -149,7 +149,7 @@ void store_busy_timeout(store *st, int ms);
 void store_busy_handler(store *st, int (*cb)(void *ctx, int waited_ms), void *ctx);
 const char *store_errmsg(const store *st);
 /* A load keeps its new claims and citations in memory up to about this many bytes of their
- * size in the file, then moves them to a sorted run in a temporary file (store_pend.c).
+ * size in the file, then moves them to a sorted run in a temporary file (store_run.c).
  * STORE_DEFAULT_RUN_BYTES until set; tests use a small one to exercise the runs. */
 #define STORE_DEFAULT_RUN_BYTES ((size_t)64 << 20)
 void store_run_bytes(store *st, size_t bytes);
@@ -342,8 +342,9 @@ int store_check(store_txn *txn, void (*report)(void *ctx, const char *msg), void
                 int64_t *problems, store_counts *found);
 
 /* ---- the text index (store_text.c) ---- */
-#define STORE_TEXT_REVIEW 'r' /* documents: a review's claim_reviewed and title; id: the review's  \
-                               */
+#define STORE_TEXT_REVIEW                                                                          \
+    'r' /* documents: a review's claim_reviewed and title; id: the review's                        \
+         */
 /* How many documents of that kind are indexed and how many words they hold together. */
 int store_text_stats(store_txn *t, uint8_t kind, uint64_t *docs, uint64_t *words);
 /* The posting list of a stem (as text_tokenize makes it), in document order. */

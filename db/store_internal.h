@@ -9,8 +9,9 @@
  *   store_txn.c      begin, commit, abort, and waiting for the writer
  *   store_savepoint.c savepoints (nested transactions)
  *   store_log.c      the write log and map growth by replaying it
- *   store_pend.c     pending writes of a load: in memory, then in sorted runs merged in
- *                    key order; the term and article caches
+ *   store_pend.c     pending writes of a load, written in key order
+ *   store_run.c      pending writes moved to sorted runs in a temporary file, merged
+ *   store_cache.c    the term and article caches of a write transaction
  *   store_spill.c    temporary files (the write log's and the runs')
  *   store_term.c     term keys (utf8proc), the dictionary, aliases and their rewrite
  *   store_claim.c    claim indexes, citations, scans, per-term statistics
@@ -202,7 +203,7 @@ typedef struct pend_stat { /* an increment of a "tstat" counter */
     uint64_t n;
 } pend_stat;
 
-/* A batch of pending claims and citations moved to the temporary file (store_pend.c), each
+/* A batch of pending claims and citations moved to the temporary file (store_run.c), each
  * database's share sorted in its key order: claim keys of "spo", "pos" and "osp" (25 bytes
  * each); the citations as fixed-size entries [cite key][u64 value offset][u32 value length]
  * with their values after them in the same order; new "artcite" keys (33 bytes). */
@@ -345,7 +346,54 @@ int txn_die(store_txn *t, int code);
 /* Make room for savepoint levels up to depth. */
 int txn_ensure_depth(store_txn *t, int depth);
 
-/* ---- store_pend.c: pending writes and the term cache ---- */
+/* ---- store_pend.c: pending writes ---- */
+static inline uint64_t store_mix64(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= UINT64_C(0xff51afd7ed558ccd);
+    h ^= h >> 33;
+    h *= UINT64_C(0xc4ceb9fe1a85ec53);
+    h ^= h >> 33;
+    return h;
+}
+static inline uint64_t store_hash_words(const uint64_t *k, int n)
+{
+    uint64_t h = UINT64_C(0x9E3779B97F4A7C15);
+    for (int i = 0; i < n; i++)
+        h = (h ^ k[i]) * UINT64_C(0x100000001b3) + (h >> 29);
+    return store_mix64(h);
+}
+static inline void *ptab_item(const ptab *p, size_t i)
+{
+    return p->items + i * p->stride;
+}
+static inline void pend_claim_words(const claim_key *k, uint64_t w[4])
+{
+    w[0] = k->pol;
+    w[1] = k->s;
+    w[2] = k->p;
+    w[3] = k->o;
+}
+void ptab_free(ptab *p);
+/* The key orders of the pending tables' items: "spo", "pos", "osp" (claims), "cite" and
+ * "artcite" (citations). */
+extern const int *const pend_claim_orders[3];
+extern const int pend_ord_cite[6], pend_ord_artcite[6];
+/* The item numbers of a table in the order of key words order[0..nw); NULL: out of memory. */
+size_t *pend_sorted(const ptab *p, const int *order, int nw);
+/* Puts in ascending key order through one cursor: plain puts until the keys pass the
+ * database's last key, appends from then on. */
+typedef struct swriter {
+    store_txn *t;
+    int db;
+    MDB_cursor *mc;
+    bool append;
+    uint8_t last[STORE_KEYBUF];
+    size_t lastlen;
+} swriter;
+int sw_open(store_txn *t, int db, swriter *w);
+int sw_put(swriter *w, const uint8_t *key, size_t kl, const void *val, size_t vl);
+void sw_close(swriter *w);
 static inline bool pend_db(int db)
 {
     return (db >= DB_SPO && db <= DB_ARTCITE) || db == DB_TSTAT;
@@ -375,6 +423,21 @@ int pend_cite_find(store_txn *t, const claim_key *k, uint64_t article, uint64_t 
 int pend_claim_add(store_txn *t, const claim_key *k);
 int pend_cite_put(store_txn *t, pend_cite *found, const claim_key *k, uint64_t slot,
                   const store_citation *c, bool isnew);
+
+/* ---- store_run.c: pending writes moved to sorted runs ---- */
+/* Move the claims and citations in memory to a new run (without a temporary file, flush). */
+int run_spill(store_txn *t);
+/* Write every run into LMDB, each database in key order. */
+int runs_flush(store_txn *t);
+/* Is the claim (words w) in a run? The citation (k, w[4] article, w[5] slot) in a run:
+ * CLAIMDB_OK with its value (valid until the next call), or CLAIMDB_NOTFOUND. */
+int run_claim_find(store_txn *t, const claim_key *k, const uint64_t w[4], bool *found);
+int run_cite_find(store_txn *t, const claim_key *k, const uint64_t w[6], const uint8_t **val,
+                  size_t *vlen);
+void runs_forget_fingerprints(pend *p); /* nothing will be looked up in the runs any more */
+void runs_reset(pend *p);               /* forget the runs, close their file */
+
+/* ---- store_cache.c ---- */
 bool tcache_find(store_txn *t, const char *text, size_t len, term_id *id);
 void tcache_add(store_txn *t, const char *text, size_t len, term_id id); /* best effort */
 void tcache_clear(store_txn *t);

@@ -1,4 +1,4 @@
-/* store_pend.c — the pending writes of a write transaction, and its term cache.
+/* store_pend.c — the pending writes of a write transaction.
  *
  * Bulk loading (many store_cite_put in one transaction) would otherwise insert into six
  * B-trees in random key order: every put searches from the root, touches a random page and
@@ -9,13 +9,8 @@
  * databases (pend_sync, called by the sdb_* helpers and the cursors), before a savepoint
  * begins or ends, and at commit.
  *
- * A load larger than memory: when the claims and citations in memory would take more than
- * PEND_RUN_BYTES in the file, they go to a temporary file as a run (each database's share
- * sorted in its order, see prun) and memory starts again; fingerprint sets tell the load's
- * look-ups which keys to look for in the runs. The flush then merges the runs, each database
- * once, in key order: the indexes are written by appends only, and no more memory than a
- * buffer per run. (Flushing each batch into LMDB instead would insert every batch after the
- * first between keys already written: random page writes and half-full pages.)
+ * A load larger than memory: past store_run_bytes the claims and citations in memory go to
+ * a sorted run in a temporary file, and the flush merges the runs (store_run.c).
  *
  * The pending writes are a function of the write log: map growth forgets them and the replay
  * rebuilds them; a savepoint rollback forgets them (they were flushed when it began).
@@ -27,33 +22,11 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#define RUN_BUF ((size_t)64 << 10)       /* buffer per run stream while merging */
-#define CITE_ENT_LEN (CITE_KEY_LEN + 12) /* a run's citation entry: key, value offset, length */
 /* Node overhead per record in an LMDB leaf page (node header and index), for the estimates. */
 #define NODE_OVERHEAD 10
-#define TC_MAX_ENTRIES ((size_t)1 << 22)
 
 /* ---- hash tables ---- */
-
-static uint64_t mix64(uint64_t h)
-{
-    h ^= h >> 33;
-    h *= UINT64_C(0xff51afd7ed558ccd);
-    h ^= h >> 33;
-    h *= UINT64_C(0xc4ceb9fe1a85ec53);
-    h ^= h >> 33;
-    return h;
-}
-
-static uint64_t hash_words(const uint64_t *k, int n)
-{
-    uint64_t h = UINT64_C(0x9E3779B97F4A7C15);
-    for (int i = 0; i < n; i++)
-        h = (h ^ k[i]) * UINT64_C(0x100000001b3) + (h >> 29);
-    return mix64(h);
-}
 
 static void ptab_init(ptab *p, size_t stride, int nwords)
 {
@@ -62,23 +35,18 @@ static void ptab_init(ptab *p, size_t stride, int nwords)
     p->nwords = nwords;
 }
 
-static void ptab_free(ptab *p)
+void ptab_free(ptab *p)
 {
     free(p->items);
     free(p->slots);
     ptab_init(p, p->stride, p->nwords);
 }
 
-static void *ptab_item(const ptab *p, size_t i)
-{
-    return p->items + i * p->stride;
-}
-
 /* The slot of key k: holding its item, or the empty slot where it goes. */
 static uint32_t *ptab_slot(const ptab *p, const uint64_t *k)
 {
     size_t mask = p->nslots - 1;
-    size_t i = (size_t)hash_words(k, p->nwords) & mask;
+    size_t i = (size_t)store_hash_words(k, p->nwords) & mask;
     for (;;) {
         uint32_t s = p->slots[i];
         if (s == 0) return &p->slots[i];
@@ -133,64 +101,11 @@ static void *ptab_add(ptab *p, const uint64_t *k)
 
 /* ---- recording ---- */
 
-static void claim_words(const claim_key *k, uint64_t w[4])
-{
-    w[0] = k->pol;
-    w[1] = k->s;
-    w[2] = k->p;
-    w[3] = k->o;
-}
-
 static void pend_init(pend *p)
 {
     ptab_init(&p->claims, sizeof(pend_claim), 4);
     ptab_init(&p->cites, sizeof(pend_cite), 6);
     ptab_init(&p->stats, sizeof(pend_stat), 2);
-}
-
-/* ---- fingerprint sets (of the keys in runs) ---- */
-
-static bool fp_has(const fpset *s, uint64_t h)
-{
-    if (!s->nslots) return false;
-    h |= 1;
-    size_t mask = s->nslots - 1;
-    for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
-        if (s->slots[i] == h) return true;
-        if (s->slots[i] == 0) return false;
-    }
-}
-
-static bool fp_add(fpset *s, uint64_t h)
-{
-    h |= 1;
-    if ((s->n + 1) * 4 > s->nslots * 3) { /* at most 3/4 full */
-        size_t ns = s->nslots ? 2 * s->nslots : 4096;
-        uint64_t *sl = calloc(ns, sizeof *sl);
-        if (!sl) return false;
-        for (size_t j = 0; j < s->nslots; j++) {
-            if (!s->slots[j]) continue;
-            size_t i = (size_t)s->slots[j] & (ns - 1);
-            while (sl[i])
-                i = (i + 1) & (ns - 1);
-            sl[i] = s->slots[j];
-        }
-        free(s->slots);
-        s->slots = sl;
-        s->nslots = ns;
-    }
-    size_t mask = s->nslots - 1, i = (size_t)h & mask;
-    while (s->slots[i] && s->slots[i] != h)
-        i = (i + 1) & mask;
-    if (!s->slots[i]) s->n++;
-    s->slots[i] = h;
-    return true;
-}
-
-static void fp_free(fpset *s)
-{
-    free(s->slots);
-    memset(s, 0, sizeof *s);
 }
 
 /* ---- the pending writes ---- */
@@ -202,11 +117,7 @@ void pend_reset(store_txn *t)
     ptab_free(&p->cites);
     ptab_free(&p->stats);
     free(p->vals);
-    free(p->runs);
-    fp_free(&p->claimfp);
-    fp_free(&p->citefp);
-    free(p->scratch);
-    if (p->fd >= 0) close(p->fd);
+    runs_reset(p);
     memset(p, 0, sizeof *p);
     p->fd = -1;
     pend_init(p);
@@ -217,48 +128,12 @@ static int nomem(store_txn *t)
     return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
 }
 
-/* Binary search of the n fixed-size records of len bytes at off, ordered by their first
- * klen bytes, for key; *at gets its index. */
-static int run_search(store_txn *t, uint64_t off, size_t n, size_t len, const uint8_t *key,
-                      size_t klen, bool *found, size_t *at)
-{
-    uint8_t rec[CITE_ENT_LEN];
-    size_t lo = 0, hi = n;
-    *found = false;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int rc = spill_read(t, t->pend.fd, rec, len, off + (uint64_t)mid * len);
-        if (rc) return rc;
-        int c = memcmp(rec, key, klen);
-        if (c == 0) {
-            *found = true;
-            *at = mid;
-            return CLAIMDB_OK;
-        }
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return CLAIMDB_OK;
-}
-
 int pend_claim_find(store_txn *t, const claim_key *k, bool *found)
 {
-    pend *p = &t->pend;
     uint64_t w[4];
-    claim_words(k, w);
-    *found = ptab_find(&p->claims, w) != NULL;
-    if (*found || !fp_has(&p->claimfp, hash_words(w, 4))) return CLAIMDB_OK;
-    uint8_t key[CLAIM_KEY_LEN];
-    claim_key_encode(key, IDX_SPO, k);
-    for (size_t r = p->nruns; r-- > 0 && !*found;) {
-        size_t at;
-        int rc = run_search(t, p->runs[r].claims_off[IDX_SPO], p->runs[r].nclaims, CLAIM_KEY_LEN,
-                            key, CLAIM_KEY_LEN, found, &at);
-        if (rc) return rc;
-    }
-    return CLAIMDB_OK;
+    pend_claim_words(k, w);
+    *found = ptab_find(&t->pend.claims, w) != NULL;
+    return *found ? CLAIMDB_OK : run_claim_find(t, k, w, found);
 }
 
 int pend_cite_find(store_txn *t, const claim_key *k, uint64_t article, uint64_t slot,
@@ -266,43 +141,14 @@ int pend_cite_find(store_txn *t, const claim_key *k, uint64_t article, uint64_t 
 {
     pend *p = &t->pend;
     uint64_t w[6];
-    claim_words(k, w);
+    pend_claim_words(k, w);
     w[4] = article;
     w[5] = slot;
     *pc = ptab_find(&p->cites, w);
-    if (*pc) {
-        *val = p->vals + (*pc)->voff;
-        *vlen = (*pc)->vlen;
-        return CLAIMDB_OK;
-    }
-    if (!fp_has(&p->citefp, hash_words(w, 6))) return CLAIMDB_NOTFOUND;
-    uint8_t key[CITE_KEY_LEN];
-    cite_key_encode(key, k, article, slot);
-    for (size_t r = p->nruns; r-- > 0;) { /* the newest run has the latest value */
-        const prun *run = &p->runs[r];
-        bool found;
-        size_t at;
-        int rc = run_search(t, run->cites_off, run->ncites, CITE_ENT_LEN, key, CITE_KEY_LEN, &found,
-                            &at);
-        if (rc) return rc;
-        if (!found) continue;
-        uint8_t ent[CITE_ENT_LEN];
-        TRY(rc,
-            spill_read(t, p->fd, ent, CITE_ENT_LEN, run->cites_off + (uint64_t)at * CITE_ENT_LEN));
-        uint64_t voff = get_u64(ent + CITE_KEY_LEN);
-        size_t n = get_u32(ent + CITE_KEY_LEN + 8);
-        if (n > p->scratchcap) {
-            unsigned char *b = realloc(p->scratch, n);
-            if (!b) return nomem(t);
-            p->scratch = b;
-            p->scratchcap = n;
-        }
-        TRY(rc, spill_read(t, p->fd, p->scratch, n, run->vals_off + voff));
-        *val = p->scratch;
-        *vlen = n;
-        return CLAIMDB_OK;
-    }
-    return CLAIMDB_NOTFOUND;
+    if (!*pc) return run_cite_find(t, k, w, val, vlen);
+    *val = p->vals + (*pc)->voff;
+    *vlen = (*pc)->vlen;
+    return CLAIMDB_OK;
 }
 
 static int stat_add(store_txn *t, uint8_t pol, int role, term_id id)
@@ -320,7 +166,7 @@ static int stat_add(store_txn *t, uint8_t pol, int role, term_id id)
 int pend_claim_add(store_txn *t, const claim_key *k)
 {
     uint64_t w[4];
-    claim_words(k, w);
+    pend_claim_words(k, w);
     if (!ptab_add(&t->pend.claims, w)) return nomem(t);
     t->pend.bytes += 3 * (CLAIM_KEY_LEN + NODE_OVERHEAD);
     t->pend.batch += 3 * (CLAIM_KEY_LEN + NODE_OVERHEAD);
@@ -330,8 +176,6 @@ int pend_claim_add(store_txn *t, const claim_key *k)
         return rc;
     return CLAIMDB_OK;
 }
-
-static int pend_spill(store_txn *t);
 
 void store_run_bytes(store *st, size_t bytes)
 {
@@ -356,7 +200,7 @@ int pend_cite_put(store_txn *t, pend_cite *found, const claim_key *k, uint64_t s
     pend_cite *pc = found;
     if (!pc) {
         uint64_t w[6];
-        claim_words(k, w);
+        pend_claim_words(k, w);
         w[4] = c->article;
         w[5] = slot;
         if (!(pc = ptab_add(&p->cites, w))) return nomem(t);
@@ -374,7 +218,7 @@ int pend_cite_put(store_txn *t, pend_cite *found, const claim_key *k, uint64_t s
     p->vlen += vl;
     p->bytes += vl;
     p->batch += vl;
-    if (p->batch > t->st->run_bytes) return pend_spill(t); /* about twice that in memory */
+    if (p->batch > t->st->run_bytes) return run_spill(t); /* about twice that in memory */
     return CLAIMDB_OK;
 }
 
@@ -390,7 +234,8 @@ static int cmp_words(const uint64_t *a, const uint64_t *b, const int *order, int
 }
 
 static const int ORD_SPO[4] = {0, 1, 2, 3}, ORD_POS[4] = {0, 2, 3, 1}, ORD_OSP[4] = {0, 3, 1, 2};
-static const int ORD_CITE[6] = {0, 1, 2, 3, 4, 5}, ORD_ARTCITE[6] = {4, 0, 1, 2, 3, 5};
+const int *const pend_claim_orders[3] = {ORD_SPO, ORD_POS, ORD_OSP};
+const int pend_ord_cite[6] = {0, 1, 2, 3, 4, 5}, pend_ord_artcite[6] = {4, 0, 1, 2, 3, 5};
 
 static int cmp_stat(const void *a, const void *b)
 {
@@ -492,7 +337,7 @@ static size_t *sorted_claims(const ptab *p, const int *order)
     return out;
 }
 
-static size_t *sorted_keys(const ptab *p, const int *order, int nw)
+size_t *pend_sorted(const ptab *p, const int *order, int nw)
 {
     if (nw == 4) {
         size_t *out = sorted_claims(p, order);
@@ -518,18 +363,7 @@ static size_t *sorted_keys(const ptab *p, const int *order, int nw)
     return out;
 }
 
-/* Puts in ascending key order through one cursor: plain puts until the keys pass the
- * database's last key, appends from then on. */
-typedef struct swriter {
-    store_txn *t;
-    int db;
-    MDB_cursor *mc;
-    bool append;
-    uint8_t last[STORE_KEYBUF];
-    size_t lastlen;
-} swriter;
-
-static int sw_open(store_txn *t, int db, swriter *w)
+int sw_open(store_txn *t, int db, swriter *w)
 {
     w->t = t;
     w->db = db;
@@ -554,7 +388,7 @@ static int sw_open(store_txn *t, int db, swriter *w)
     return CLAIMDB_OK;
 }
 
-static void sw_close(swriter *w)
+void sw_close(swriter *w)
 {
     if (w->mc) mdb_cursor_close(w->mc);
     w->mc = NULL;
@@ -571,7 +405,7 @@ static bool sw_past_end(swriter *w, const uint8_t *key, size_t kl)
     return w->append;
 }
 
-static int sw_put(swriter *w, const uint8_t *key, size_t kl, const void *val, size_t vl)
+int sw_put(swriter *w, const uint8_t *key, size_t kl, const void *val, size_t vl)
 {
     MDB_val k = {kl, (void *)key}, v = {vl, (void *)val};
     unsigned flags = sw_past_end(w, key, kl) ? MDB_APPEND : 0;
@@ -584,7 +418,7 @@ static int flush_index(store_txn *t, store_index idx)
     ptab *p = &t->pend.claims;
     static const int *const orders[3] = {ORD_SPO, ORD_POS, ORD_OSP};
     if (p->n == 0) return CLAIMDB_OK;
-    size_t *ks = sorted_keys(p, orders[idx], 4);
+    size_t *ks = pend_sorted(p, orders[idx], 4);
     if (!ks) return nomem(t);
     swriter w;
     int rc = sw_open(t, DB_SPO + (int)idx, &w);
@@ -605,7 +439,7 @@ static int flush_cites(store_txn *t)
     pend *pd = &t->pend;
     ptab *p = &pd->cites;
     if (p->n == 0) return CLAIMDB_OK;
-    size_t *ks = sorted_keys(p, ORD_CITE, 6);
+    size_t *ks = pend_sorted(p, pend_ord_cite, 6);
     if (!ks) return nomem(t);
     swriter w;
     int rc = sw_open(t, DB_CITE, &w);
@@ -619,7 +453,7 @@ static int flush_cites(store_txn *t)
     sw_close(&w);
     free(ks);
     if (rc) return rc;
-    if (!(ks = sorted_keys(p, ORD_ARTCITE, 6))) return nomem(t);
+    if (!(ks = pend_sorted(p, pend_ord_artcite, 6))) return nomem(t);
     rc = sw_open(t, DB_ARTCITE, &w);
     const pend_cite *prev = NULL;
     for (size_t i = 0; i < p->n && !rc; i++) {
@@ -680,336 +514,20 @@ static int flush_stats(store_txn *t)
     return rc;
 }
 
-/* ---- runs ---- */
-
-/* Sequential writes to the runs' file through a buffer. */
-typedef struct wbuf {
-    store_txn *t;
-    uint64_t off; /* where buf goes */
-    unsigned char *buf;
-    size_t n;
-} wbuf;
-
-static int wb_flush(wbuf *w)
-{
-    int rc = spill_write(w->t, w->t->pend.fd, w->buf, w->n, w->off);
-    w->off += w->n;
-    w->n = 0;
-    return rc;
-}
-
-static int wb_put(wbuf *w, const void *data, size_t len)
-{
-    const unsigned char *d = data;
-    int rc;
-    while (len) {
-        if (w->n == RUN_BUF) TRY(rc, wb_flush(w));
-        size_t k = RUN_BUF - w->n < len ? RUN_BUF - w->n : len;
-        memcpy(w->buf + w->n, d, k);
-        w->n += k;
-        d += k;
-        len -= k;
-    }
-    return CLAIMDB_OK;
-}
-
-static int spill_claims(store_txn *t, wbuf *w, prun *r)
-{
-    static const int *const orders[3] = {ORD_SPO, ORD_POS, ORD_OSP};
-    ptab *p = &t->pend.claims;
-    r->nclaims = p->n;
-    for (int idx = IDX_SPO; idx <= IDX_OSP; idx++) {
-        size_t *ks = sorted_keys(p, orders[idx], 4);
-        if (!ks) return nomem(t);
-        r->claims_off[idx] = w->off + w->n;
-        int rc = CLAIMDB_OK;
-        for (size_t i = 0; i < p->n && !rc; i++) {
-            const pend_claim *c = ptab_item(p, ks[i]);
-            claim_key k = {(uint8_t)c->k[0], c->k[1], c->k[2], c->k[3]};
-            uint8_t key[CLAIM_KEY_LEN];
-            claim_key_encode(key, (store_index)idx, &k);
-            rc = wb_put(w, key, sizeof key);
-            if (!rc && idx == IDX_SPO && !fp_add(&t->pend.claimfp, hash_words(c->k, 4)))
-                rc = nomem(t);
-        }
-        free(ks);
-        if (rc) return rc;
-    }
-    return CLAIMDB_OK;
-}
-
-static int spill_cites(store_txn *t, wbuf *w, prun *r)
-{
-    pend *pd = &t->pend;
-    ptab *p = &pd->cites;
-    size_t *ks = sorted_keys(p, ORD_CITE, 6);
-    if (!ks) return nomem(t);
-    r->ncites = p->n;
-    r->cites_off = w->off + w->n;
-    int rc = CLAIMDB_OK;
-    uint64_t voff = 0;
-    for (size_t i = 0; i < p->n && !rc; i++) {
-        const pend_cite *c = ptab_item(p, ks[i]);
-        claim_key k = {(uint8_t)c->k[0], c->k[1], c->k[2], c->k[3]};
-        uint8_t ent[CITE_ENT_LEN];
-        cite_key_encode(ent, &k, c->k[4], c->k[5]);
-        put_u64(ent + CITE_KEY_LEN, voff);
-        put_u32(ent + CITE_KEY_LEN + 8, c->vlen);
-        voff += c->vlen;
-        rc = wb_put(w, ent, sizeof ent);
-        if (!rc && !fp_add(&pd->citefp, hash_words(c->k, 6))) rc = nomem(t);
-    }
-    r->vals_off = w->off + w->n;
-    for (size_t i = 0; i < p->n && !rc; i++) {
-        const pend_cite *c = ptab_item(p, ks[i]);
-        rc = wb_put(w, pd->vals + c->voff, c->vlen);
-    }
-    free(ks);
-    if (rc) return rc;
-    if (!(ks = sorted_keys(p, ORD_ARTCITE, 6))) return nomem(t);
-    r->arts_off = w->off + w->n;
-    const pend_cite *prev = NULL;
-    for (size_t i = 0; i < p->n && !rc; i++) {
-        const pend_cite *c = ptab_item(p, ks[i]);
-        if (!c->isnew) continue;
-        if (prev && memcmp(prev->k, c->k, 5 * sizeof c->k[0]) == 0) continue;
-        prev = c;
-        uint8_t key[ARTCITE_KEY_LEN];
-        claim_key k = {(uint8_t)c->k[0], c->k[1], c->k[2], c->k[3]};
-        put_u64(key, c->k[4]);
-        claim_key_encode(key + 8, IDX_SPO, &k);
-        rc = wb_put(w, key, sizeof key);
-        r->narts++;
-    }
-    free(ks);
-    return rc;
-}
-
-/* Move the claims and citations in memory to a new run. Without a temporary file they are
- * written into LMDB instead. */
-static int pend_spill(store_txn *t)
-{
-    pend *p = &t->pend;
-    if (p->fd < 0 && (p->fd = spill_open(t)) < 0) return pend_flush(t);
-    if (p->nruns == p->capruns) {
-        size_t cap = p->capruns ? 2 * p->capruns : 16;
-        prun *runs = realloc(p->runs, cap * sizeof *runs);
-        if (!runs) return nomem(t);
-        p->runs = runs;
-        p->capruns = cap;
-    }
-    wbuf w = {t, p->fileend, malloc(RUN_BUF), 0};
-    if (!w.buf) return nomem(t);
-    prun r = {0};
-    int rc = spill_claims(t, &w, &r);
-    if (!rc) rc = spill_cites(t, &w, &r);
-    if (!rc) rc = wb_flush(&w);
-    free(w.buf);
-    /* The fingerprints of a half-written run are in the sets: the transaction cannot go on. */
-    if (rc) return txn_die(t, rc);
-    p->fileend = w.off;
-    p->runs[p->nruns++] = r;
-    ptab_free(&p->claims);
-    ptab_free(&p->cites);
-    free(p->vals);
-    p->vals = NULL;
-    p->vlen = p->vcap = 0;
-    p->batch = 0;
-    return CLAIMDB_OK;
-}
-
-/* One run's records of one database, read in order through a buffer. */
-typedef struct rstream {
-    uint64_t off, end; /* the part of the file not yet read */
-    size_t len;        /* record size (0: values of varying size) */
-    unsigned char *buf;
-    size_t pos, n, cap;
-    const uint8_t *cur; /* the current record */
-} rstream;
-
-/* Make the next len bytes of s readable at s->buf + s->pos. */
-static int rs_fill(store_txn *t, rstream *s, size_t len)
-{
-    if (s->n - s->pos >= len) return CLAIMDB_OK;
-    memmove(s->buf, s->buf + s->pos, s->n - s->pos);
-    s->n -= s->pos;
-    s->pos = 0;
-    if (len > s->cap) {
-        unsigned char *b = realloc(s->buf, len);
-        if (!b) return nomem(t);
-        s->buf = b;
-        s->cap = len;
-    }
-    size_t want = s->cap - s->n;
-    if (want > s->end - s->off) want = (size_t)(s->end - s->off);
-    if (s->n + want < len)
-        return store_seterr(t->st, CLAIMDB_IOERR, "a temporary file is shorter than written");
-    int rc = spill_read(t, t->pend.fd, s->buf + s->n, want, s->off);
-    if (rc) return rc;
-    s->off += want;
-    s->n += want;
-    return CLAIMDB_OK;
-}
-
-static int rs_open(store_txn *t, rstream *s, uint64_t off, size_t nrec, size_t len, uint64_t end)
-{
-    memset(s, 0, sizeof *s);
-    s->off = off;
-    s->end = len ? off + (uint64_t)nrec * len : end;
-    s->len = len;
-    s->cap = RUN_BUF;
-    if (!(s->buf = malloc(s->cap))) return nomem(t);
-    return CLAIMDB_OK;
-}
-
-/* The next record of a fixed-size stream: s->cur, or NULL at the end. */
-static int rs_next(store_txn *t, rstream *s)
-{
-    s->cur = NULL;
-    if (s->n - s->pos < s->len && s->off == s->end) return CLAIMDB_OK;
-    int rc = rs_fill(t, s, s->len);
-    if (rc) return rc;
-    s->cur = s->buf + s->pos;
-    s->pos += s->len;
-    return CLAIMDB_OK;
-}
-
-/* The next len bytes of a value stream (valid until the next call). */
-static int rs_take(store_txn *t, rstream *s, size_t len, const uint8_t **out)
-{
-    int rc = rs_fill(t, s, len);
-    if (rc) return rc;
-    *out = s->buf + s->pos;
-    s->pos += len;
-    return CLAIMDB_OK;
-}
-
-/* A merge of one database's runs: a binary heap of the streams by their current key (klen
- * bytes), a newer run before an older one on equal keys. */
-typedef struct merge {
-    rstream *s;
-    size_t *heap, nheap, klen;
-} merge;
-
-static bool mg_before(const merge *m, size_t a, size_t b)
-{
-    int c = memcmp(m->s[a].cur, m->s[b].cur, m->klen);
-    return c < 0 || (c == 0 && a > b);
-}
-
-static void mg_down(merge *m, size_t i)
-{
-    for (;;) {
-        size_t l = 2 * i + 1, r = l + 1, best = i;
-        if (l < m->nheap && mg_before(m, m->heap[l], m->heap[best])) best = l;
-        if (r < m->nheap && mg_before(m, m->heap[r], m->heap[best])) best = r;
-        if (best == i) return;
-        size_t x = m->heap[i];
-        m->heap[i] = m->heap[best];
-        m->heap[best] = x;
-        i = best;
-    }
-}
-
-/* Write one database from the runs' streams (fixed-size records whose first klen bytes are
- * the key): each key once, the newest run's. With vals, the records are citation entries
- * and their values come from vals[run]. */
-static int merge_into(store_txn *t, int db, rstream *s, rstream *vals, size_t klen)
-{
-    pend *p = &t->pend;
-    size_t nr = p->nruns;
-    merge m = {s, malloc(nr * sizeof(size_t)), 0, klen};
-    if (!m.heap) return nomem(t);
-    int rc = CLAIMDB_OK;
-    for (size_t r = 0; r < nr && !rc; r++) {
-        rc = rs_next(t, &s[r]);
-        if (!rc && s[r].cur) m.heap[m.nheap++] = r;
-    }
-    for (size_t i = m.nheap / 2; i-- > 0;)
-        mg_down(&m, i);
-    swriter w = {.mc = NULL};
-    if (!rc) rc = sw_open(t, db, &w);
-    uint8_t last[CITE_ENT_LEN];
-    bool have_last = false;
-    while (!rc && m.nheap) {
-        size_t r = m.heap[0];
-        const uint8_t *rec = s[r].cur;
-        bool dup = have_last && memcmp(rec, last, klen) == 0;
-        const uint8_t *val = (const uint8_t *)"";
-        size_t vl = 0;
-        if (vals) {
-            vl = get_u32(rec + CITE_KEY_LEN + 8);
-            rc = rs_take(t, &vals[r], vl, &val); /* consumed also when skipped */
-        }
-        if (!rc && !dup) {
-            memcpy(last, rec, klen);
-            have_last = true;
-            rc = sw_put(&w, rec, klen, val, vl);
-        }
-        if (!rc) rc = rs_next(t, &s[r]);
-        if (rc) break;
-        if (!s[r].cur) m.heap[0] = m.heap[--m.nheap];
-        mg_down(&m, 0);
-    }
-    sw_close(&w);
-    free(m.heap);
-    return rc;
-}
-
-static void rs_free_all(rstream *s, size_t n)
-{
-    for (size_t i = 0; s && i < n; i++)
-        free(s[i].buf);
-    free(s);
-}
-
-/* Write every run into LMDB, each database in key order. */
-static int flush_runs(store_txn *t)
-{
-    pend *p = &t->pend;
-    size_t nr = p->nruns;
-    rstream *s = calloc(nr, sizeof *s), *v = calloc(nr, sizeof *v);
-    int rc = s && v ? CLAIMDB_OK : nomem(t);
-    for (int idx = IDX_SPO; idx <= IDX_OSP && !rc; idx++) {
-        for (size_t r = 0; r < nr && !rc; r++) {
-            free(s[r].buf);
-            rc =
-                rs_open(t, &s[r], p->runs[r].claims_off[idx], p->runs[r].nclaims, CLAIM_KEY_LEN, 0);
-        }
-        if (!rc) rc = merge_into(t, DB_SPO + idx, s, NULL, CLAIM_KEY_LEN);
-    }
-    for (size_t r = 0; r < nr && !rc; r++) {
-        free(s[r].buf);
-        const prun *run = &p->runs[r];
-        rc = rs_open(t, &s[r], run->cites_off, run->ncites, CITE_ENT_LEN, 0);
-        if (!rc) rc = rs_open(t, &v[r], run->vals_off, 0, 0, run->arts_off);
-    }
-    if (!rc) rc = merge_into(t, DB_CITE, s, v, CITE_KEY_LEN);
-    for (size_t r = 0; r < nr && !rc; r++) {
-        free(s[r].buf);
-        rc = rs_open(t, &s[r], p->runs[r].arts_off, p->runs[r].narts, ARTCITE_KEY_LEN, 0);
-    }
-    if (!rc) rc = merge_into(t, DB_ARTCITE, s, NULL, ARTCITE_KEY_LEN);
-    rs_free_all(s, nr);
-    rs_free_all(v, nr);
-    return rc;
-}
-
 int pend_flush(store_txn *t)
 {
     if (!pend_any(t)) return CLAIMDB_OK;
     int rc = CLAIMDB_OK;
     pend *p = &t->pend;
     if (p->nruns && (p->claims.n || p->cites.n)) {
-        rc = pend_spill(t); /* the rest joins the merge as the newest run */
+        rc = run_spill(t); /* the rest joins the merge as the newest run */
         if (rc) return rc;
     }
     /* Nothing is looked up in the runs any more: give their fingerprints' memory to the merge
      * (LMDB's dirty pages). */
-    fp_free(&p->claimfp);
-    fp_free(&p->citefp);
+    runs_forget_fingerprints(p);
     if (p->nruns) {
-        rc = flush_runs(t);
+        rc = runs_flush(t);
     } else {
         for (int idx = IDX_SPO; idx <= IDX_OSP && !rc; idx++)
             rc = flush_index(t, (store_index)idx);
@@ -1034,153 +552,4 @@ int pend_sync(store_txn *t)
         if (rc != STORE_MAPFULL) return rc;
         TRY(rc, txn_grow(t, t->loglen));
     }
-}
-
-/* ---- the term cache ---- */
-
-static uint64_t hash_bytes(const char *s, size_t n)
-{
-    uint64_t h = UINT64_C(0xcbf29ce484222325) ^ n;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        h = (h ^ w) * UINT64_C(0x100000001b3);
-        h ^= h >> 29;
-    }
-    uint64_t w = 0;
-    if (n > i) memcpy(&w, s + i, n - i);
-    h = (h ^ w) * UINT64_C(0x100000001b3);
-    return mix64(h);
-}
-
-/* ---- articles without text ---- */
-
-#define AC_MAX_ENTRIES ((size_t)1 << 20) /* beyond this, start again: the cache stays small */
-
-static size_t ac_hash(uint64_t id, size_t mask)
-{
-    return (size_t)((id * UINT64_C(0x9E3779B97F4A7C15)) >> 20) & mask;
-}
-
-bool acache_plain(const store_txn *t, uint64_t article)
-{
-    const article_cache *c = &t->ac;
-    if (!c->nslots) return false;
-    size_t mask = c->nslots - 1;
-    for (size_t i = ac_hash(article, mask);; i = (i + 1) & mask) {
-        if (c->slots[i] == 0) return false;
-        if (c->slots[i] == article + 1) return true;
-    }
-}
-
-void acache_add(store_txn *t, uint64_t article)
-{
-    article_cache *c = &t->ac;
-    if (article == UINT64_MAX || acache_plain(t, article)) return;
-    if (c->n >= AC_MAX_ENTRIES) acache_clear(t);
-    if (2 * (c->n + 1) > c->nslots) {
-        size_t ns = c->nslots ? 2 * c->nslots : 256;
-        uint64_t *sl = calloc(ns, sizeof *sl);
-        if (!sl) return; /* only a cache */
-        for (size_t j = 0; j < c->nslots; j++) {
-            if (!c->slots[j]) continue;
-            size_t i = ac_hash(c->slots[j] - 1, ns - 1);
-            while (sl[i])
-                i = (i + 1) & (ns - 1);
-            sl[i] = c->slots[j];
-        }
-        free(c->slots);
-        c->slots = sl;
-        c->nslots = ns;
-    }
-    size_t mask = c->nslots - 1, i = ac_hash(article, mask);
-    while (c->slots[i])
-        i = (i + 1) & mask;
-    c->slots[i] = article + 1;
-    c->n++;
-}
-
-void acache_clear(store_txn *t)
-{
-    free(t->ac.slots);
-    memset(&t->ac, 0, sizeof t->ac);
-}
-
-void tcache_clear(store_txn *t)
-{
-    term_cache *c = &t->tc;
-    free(c->ents);
-    free(c->slots);
-    free(c->text);
-    memset(c, 0, sizeof *c);
-}
-
-static uint32_t *tc_slot(term_cache *c, uint64_t h, const char *text, size_t len)
-{
-    size_t mask = c->nslots - 1, i = (size_t)h & mask;
-    for (;;) {
-        uint32_t s = c->slots[i];
-        if (s == 0) return &c->slots[i];
-        const struct tc_ent *e = &c->ents[s - 1];
-        if (e->h == h && e->len == len && (len == 0 || memcmp(c->text + e->off, text, len) == 0))
-            return &c->slots[i];
-        i = (i + 1) & mask;
-    }
-}
-
-bool tcache_find(store_txn *t, const char *text, size_t len, term_id *id)
-{
-    term_cache *c = &t->tc;
-    if (c->n == 0 || !text) return false;
-    uint32_t s = *tc_slot(c, hash_bytes(text, len), text, len);
-    if (!s) return false;
-    *id = c->ents[s - 1].id;
-    return true;
-}
-
-void tcache_add(store_txn *t, const char *text, size_t len, term_id id)
-{
-    term_cache *c = &t->tc;
-    if (!text) return;
-    if (c->n >= TC_MAX_ENTRIES) tcache_clear(t);
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 256;
-        struct tc_ent *ents = realloc(c->ents, cap * sizeof *ents);
-        if (!ents) return;
-        c->ents = ents;
-        c->cap = cap;
-    }
-    if (c->tlen + len + 1 > c->tcap) {
-        size_t cap = c->tcap ? c->tcap : 4096;
-        while (cap < c->tlen + len + 1)
-            cap *= 2;
-        char *text2 = realloc(c->text, cap);
-        if (!text2) return;
-        c->text = text2;
-        c->tcap = cap;
-    }
-    if ((c->n + 1) * 2 > c->nslots) {
-        size_t ns = c->nslots ? c->nslots * 2 : 1024;
-        uint32_t *slots = calloc(ns, sizeof *slots);
-        if (!slots) return;
-        free(c->slots);
-        c->slots = slots;
-        c->nslots = ns;
-        for (size_t i = 0; i < c->n; i++) {
-            const struct tc_ent *e = &c->ents[i];
-            *tc_slot(c, e->h, c->text + e->off, e->len) = (uint32_t)(i + 1);
-        }
-    }
-    uint64_t h = hash_bytes(text, len);
-    uint32_t *slot = tc_slot(c, h, text, len);
-    if (*slot) { /* already there */
-        c->ents[*slot - 1].id = id;
-        return;
-    }
-    if (len) memcpy(c->text + c->tlen, text, len);
-    c->ents[c->n] = (struct tc_ent){h, id, c->tlen, len};
-    c->tlen += len;
-    c->n++;
-    *slot = (uint32_t)c->n;
 }
