@@ -114,7 +114,9 @@ typedef struct bench_result {
 typedef struct bench_load {
     double seconds;
     int64_t file_bytes;
-    int64_t peak_rss;   /* bytes: the load's process (main.c forks one per load), -1 if unknown */
+    int64_t peak_rss;   /* bytes: the load's process (main.c forks one per load), up to the end
+                         * of the load (not the count after it, which reads the whole file
+                         * through the map); -1 if unknown */
     double cpu_seconds; /* user + system CPU time of the timed part, -1 if unknown: on a busy
                          * shared machine it moves less than the wall-clock time */
     int64_t check_pos_claims, check_pos_citations; /* counted after the load, -1 if not */
@@ -122,7 +124,8 @@ typedef struct bench_load {
 
 /* ---- helpers (main.c) ---- */
 double bench_now(void);
-double bench_cpu_now(void); /* user + system CPU time of this process, seconds */
+double bench_cpu_now(void);   /* user + system CPU time of this process, seconds */
+int64_t bench_peak_rss(void); /* the peak RSS of this process so far, bytes; -1 unknown */
 uint64_t bench_hash_text(const char *s);
 uint64_t bench_hash_int(int64_t v);
 void bench_die(const char *fmt, ...);

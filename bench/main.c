@@ -160,6 +160,13 @@ double bench_cpu_now(void)
            (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6;
 }
 
+int64_t bench_peak_rss(void)
+{
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) != 0) return -1;
+    return (int64_t)ru.ru_maxrss * 1024;
+}
+
 uint64_t bench_hash_text(const char *s)
 {
     uint64_t h = UINT64_C(0xCBF29CE484222325);
@@ -523,7 +530,7 @@ static void load_forked(load_fn fn, const bench_data *d, const char *path, bench
     if (wait4(pid, &status, 0, &ru) != pid) bench_die("wait4: %s", strerror(errno));
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || got != (ssize_t)sizeof *out)
         bench_die("the load in process %d failed", (int)pid);
-    out->peak_rss = (int64_t)ru.ru_maxrss * 1024;
+    if (out->peak_rss <= 0) out->peak_rss = (int64_t)ru.ru_maxrss * 1024;
 }
 
 int main(int argc, char **argv)

@@ -70,6 +70,7 @@ void claimdb_run_load(const bench_data *d, const char *path, bench_load *out, in
     bench_progress("claimdb load", d->nclaims, d->nclaims);
     claimdb_close(db);
     out->file_bytes = bench_file_size(path);
+    out->peak_rss = bench_peak_rss(); /* before the count below reads the file */
 
     /* Count what landed, from a fresh handle. */
     check(db, claimdb_open(path, CLAIMDB_OPEN_READONLY, &db), "reopen");

@@ -353,6 +353,7 @@ void floor_run_load(const bench_data *d, const char *path, bench_load *out, int 
     free(terms.off);
     free(terms.slots);
     out->file_bytes = bench_file_size(path);
+    out->peak_rss = bench_peak_rss(); /* before the count below reads the file */
 
     /* Count what landed, as the other systems do: positive claims and citations. */
     double t1 = bench_now();

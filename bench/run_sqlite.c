@@ -181,6 +181,7 @@ void sqlite_run_load(const bench_data *d, const char *path, bench_load *out, int
     sqlite3_finalize(l.cite_put);
     sqlite3_close(l.db);
     out->file_bytes = bench_file_size(path);
+    out->peak_rss = bench_peak_rss(); /* before the count below reads the file */
 
     sqlite3 *db = NULL;
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)

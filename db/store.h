@@ -149,6 +149,11 @@ void store_busy_timeout(store *st, int ms);
  * a nonzero return stops the wait (CLAIMDB_BUSY). NULL: no callback. */
 void store_busy_handler(store *st, int (*cb)(void *ctx, int waited_ms), void *ctx);
 const char *store_errmsg(const store *st);
+/* A load keeps its new claims and citations in memory up to about this many bytes of their
+ * size in the file, then moves them to a sorted run in a temporary file (store_run.c).
+ * STORE_DEFAULT_RUN_BYTES until set; tests use a small one to exercise the runs. */
+#define STORE_DEFAULT_RUN_BYTES ((size_t)64 << 20)
+void store_run_bytes(store *st, size_t bytes);
 /* Cursor positionings made through this store (for tests of laziness). */
 int64_t store_cursor_ops(store *st, bool reset);
 

@@ -248,13 +248,15 @@ static int cite_find(store_txn *t, const claim_key *k, uint64_t article, store_t
 {
     uint64_t s = cite_quote_home(quote);
     for (;; s++) {
-        pend_cite *p = pend_cite_find(t, k, article, s);
-        int rc;
-        if (p) {
-            size_t n;
-            const uint8_t *v = pend_cite_value(t, p, &n);
-            if (cite_value_decode(v, n, cur))
+        pend_cite *p = NULL;
+        const uint8_t *pv;
+        size_t pn;
+        int rc = pend_cite_find(t, k, article, s, &p, &pv, &pn);
+        if (rc == CLAIMDB_OK) {
+            if (cite_value_decode(pv, pn, cur))
                 return store_seterr(t->st, CLAIMDB_CORRUPT, "damaged pending citation");
+        } else if (rc != CLAIMDB_NOTFOUND) {
+            return rc;
         } else {
             uint8_t ck[CITE_KEY_LEN];
             cite_key_encode(ck, k, article, s);
@@ -379,7 +381,9 @@ int cite_put_apply(store_txn *t, const claim_key *k, const store_citation *c, in
     uint8_t key[CLAIM_KEY_LEN];
     claim_key_encode(key, IDX_SPO, k);
     MDB_val v;
-    rc = pend_claim_find(t, k) ? CLAIMDB_OK : sdb_get_raw(t, DB_SPO, key, sizeof key, &v);
+    bool pending;
+    TRY(rc, pend_claim_find(t, k, &pending));
+    rc = pending ? CLAIMDB_OK : sdb_get_raw(t, DB_SPO, key, sizeof key, &v);
     if (rc == CLAIMDB_NOTFOUND) {
         if ((rc = pend_claim_add(t, k)) || (rc = meta_add(t, claims_counter(k->pol), 1))) return rc;
         flags |= CLAIMDB_ADDED_CLAIM;

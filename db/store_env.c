@@ -468,6 +468,16 @@ static int env_new(store *st, const char *path, const struct stat *sb, size_t ma
             goto fail;
         }
     }
+    if (!e->rdonly) {
+        const char *slash = strrchr(path, '/');
+        size_t dl = slash ? (size_t)(slash - path) + (slash == path) : 1;
+        if (!(e->tmpdir = malloc(dl + 1))) {
+            rc = store_seterr(st, CLAIMDB_NOMEM, "out of memory");
+            goto fail;
+        }
+        memcpy(e->tmpdir, slash ? path : ".", dl);
+        e->tmpdir[dl] = '\0';
+    }
     free(lockpath);
     e->refs = 1;
     *out = e;
@@ -476,6 +486,8 @@ fail:
     mdb_env_close(e->env);
     if (!had_lock && (rc == CLAIMDB_CORRUPT || rc == CLAIMDB_FORMAT)) remove_lock(lockpath);
     free(lockpath);
+    if (e->lockfd >= 0) close(e->lockfd);
+    free(e->tmpdir);
     pthread_cond_destroy(&e->writer_done);
     free(e);
     return rc;
@@ -537,6 +549,7 @@ int store_open_mapsize(const char *path, int flags, size_t initial_map, store **
     *out = st;
     st->msg = "not an error";
     st->busy_ms = STORE_DEFAULT_BUSY_MS;
+    st->run_bytes = STORE_DEFAULT_RUN_BYTES;
     if (!path || !*path) return store_seterr(st, CLAIMDB_MISUSE, "no database path given");
     st->readonly = (flags & CLAIMDB_OPEN_READONLY) != 0;
     /* Reproducible outputs (tests, documentation) stamp citations with a fixed time: the
@@ -573,6 +586,7 @@ void store_close(store *st)
             }
             mdb_env_close(e->env);
             if (e->lockfd >= 0) close(e->lockfd);
+            free(e->tmpdir);
             pthread_cond_destroy(&e->writer_done);
             free(e);
         }

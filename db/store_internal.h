@@ -9,7 +9,10 @@
  *   store_txn.c      begin, commit, abort, and waiting for the writer
  *   store_savepoint.c savepoints (nested transactions)
  *   store_log.c      the write log and map growth by replaying it
- *   store_pend.c     pending writes of a load, flushed in key order; the term cache
+ *   store_pend.c     pending writes of a load, written in key order
+ *   store_run.c      pending writes moved to sorted runs in a temporary file, merged
+ *   store_cache.c    the term and article caches of a write transaction
+ *   store_spill.c    temporary files (the write log's and the runs')
  *   store_term.c     term keys (utf8proc), the dictionary, aliases and their rewrite
  *   store_claim.c    claim indexes, citations, scans, per-term statistics
  *   store_article.c  article records
@@ -87,6 +90,7 @@ typedef struct store_env {
     int lockfd;                 /* the database file, for the writers' flock (-1 read-only) */
     const char *map_base;       /* where the file is mapped (store_map_bounds), or NULL */
     size_t map_size;            /* the map size map_base was found for */
+    char *tmpdir;               /* the database's directory, for temporary files (writable) */
     struct store_env *next;
 } store_env;
 
@@ -99,7 +103,8 @@ struct store {
     const char *map_lo;
     size_t map_used;
     int64_t cursor_ops;
-    int busy_ms; /* how long a writer waits for another to finish (store_busy_timeout) */
+    int busy_ms;      /* how long a writer waits for another to finish (store_busy_timeout) */
+    size_t run_bytes; /* store_run_bytes */
     int (*busy_cb)(void *ctx, int waited_ms); /* told while waiting; nonzero: give up */
     void *busy_ctx;
     uint64_t counted_snap;    /* the read snapshot counts_cache was read in, 0: none */
@@ -201,11 +206,35 @@ typedef struct pend_stat { /* an increment of a "tstat" counter */
     uint64_t n;
 } pend_stat;
 
+/* A batch of pending claims and citations moved to the temporary file (store_run.c), each
+ * database's share sorted in its key order: claim keys of "spo", "pos" and "osp" (25 bytes
+ * each); the citations as fixed-size entries [cite key][u64 value offset][u32 value length]
+ * with their values after them in the same order; new "artcite" keys (33 bytes). */
+typedef struct prun {
+    uint64_t claims_off[3], cites_off, vals_off, arts_off; /* file offsets */
+    size_t nclaims, ncites, narts;
+} prun;
+
+/* A set of 64-bit fingerprints (open addressing, 0 empty): which keys the runs hold, so that
+ * the look-ups of a load go to the file only for keys that are there. */
+typedef struct fpset {
+    uint64_t *slots;
+    size_t n, nslots;
+} fpset;
+
 typedef struct pend {
     ptab claims, cites, stats;
     unsigned char *vals;
     size_t vlen, vcap;
-    size_t bytes;           /* estimate of what the flush writes (keys, values, node overhead) */
+    size_t bytes; /* estimate of what the flush writes (keys, values, node overhead) */
+    size_t batch; /* of which for the claims and citations in memory (not yet in a run) */
+    prun *runs;
+    size_t nruns, capruns;
+    int fd;           /* the runs' temporary file, -1 none */
+    uint64_t fileend; /* where the next run goes */
+    fpset claimfp, citefp;
+    unsigned char *scratch; /* a citation's value read from a run */
+    size_t scratchcap;
     struct text_pend *text; /* the text index's new postings and counters (store_text.c) */
 } pend;
 
@@ -246,8 +275,13 @@ struct store_txn {
     meta_cache meta;
     int depth, cap;
     uint64_t txnid;
-    unsigned char *log; /* write log, replayed after map growth */
-    size_t loglen, logcap;
+    /* The write log, replayed after map growth: loglen bytes in all, of which [0, logbase)
+     * were moved to the temporary file logfd (-1: none yet) and the rest are in log. */
+    unsigned char *log;
+    size_t loglen, logcap, logbase;
+    int logfd;              /* -2: no file could be made, the log stays in memory */
+    unsigned char *logread; /* a replay's window on the file: [logreadoff, +logreadlen) */
+    size_t logreadoff, logreadlen, logreadcap;
     store_cursor *cursors;
     bool in_op;       /* running a logged operation (oplog_exec, replay) */
     size_t grow_want; /* bytes the next map growth should add at least */
@@ -268,6 +302,14 @@ int store_code_of(int mdb_rc);
 void store_registry_lock(void);
 void store_registry_unlock(void);
 pthread_mutex_t *store_registry_mutex(void); /* for waits on a store_env's condition */
+
+/* ---- store_spill.c: temporary files ---- */
+/* An anonymous file for what a write transaction moves out of memory, beside the database
+ * (on its disk, not in a RAM-backed /tmp); removed when closed. -1 (message set) on failure. */
+int spill_open(store_txn *t);
+/* Write or read n bytes at off, whole (CLAIMDB_IOERR, with a message, otherwise). */
+int spill_write(store_txn *t, int fd, const void *buf, size_t n, uint64_t off);
+int spill_read(store_txn *t, int fd, void *buf, size_t n, uint64_t off);
 
 /* ---- store_kv.c: low-level access ---- */
 static inline MDB_txn *txn_mdb(store_txn *t)
@@ -308,7 +350,54 @@ int txn_die(store_txn *t, int code);
 /* Make room for savepoint levels up to depth. */
 int txn_ensure_depth(store_txn *t, int depth);
 
-/* ---- store_pend.c: pending writes and the term cache ---- */
+/* ---- store_pend.c: pending writes ---- */
+static inline uint64_t store_mix64(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= UINT64_C(0xff51afd7ed558ccd);
+    h ^= h >> 33;
+    h *= UINT64_C(0xc4ceb9fe1a85ec53);
+    h ^= h >> 33;
+    return h;
+}
+static inline uint64_t store_hash_words(const uint64_t *k, int n)
+{
+    uint64_t h = UINT64_C(0x9E3779B97F4A7C15);
+    for (int i = 0; i < n; i++)
+        h = (h ^ k[i]) * UINT64_C(0x100000001b3) + (h >> 29);
+    return store_mix64(h);
+}
+static inline void *ptab_item(const ptab *p, size_t i)
+{
+    return p->items + i * p->stride;
+}
+static inline void pend_claim_words(const claim_key *k, uint64_t w[4])
+{
+    w[0] = k->pol;
+    w[1] = k->s;
+    w[2] = k->p;
+    w[3] = k->o;
+}
+void ptab_free(ptab *p);
+/* The key orders of the pending tables' items: "spo", "pos", "osp" (claims), "cite" and
+ * "artcite" (citations). */
+extern const int *const pend_claim_orders[3];
+extern const int pend_ord_cite[6], pend_ord_artcite[6];
+/* The item numbers of a table in the order of key words order[0..nw); NULL: out of memory. */
+size_t *pend_sorted(const ptab *p, const int *order, int nw);
+/* Puts in ascending key order through one cursor: plain puts until the keys pass the
+ * database's last key, appends from then on. */
+typedef struct swriter {
+    store_txn *t;
+    int db;
+    MDB_cursor *mc;
+    bool append;
+    uint8_t last[STORE_KEYBUF];
+    size_t lastlen;
+} swriter;
+int sw_open(store_txn *t, int db, swriter *w);
+int sw_put(swriter *w, const uint8_t *key, size_t kl, const void *val, size_t vl);
+void sw_close(swriter *w);
 static inline bool pend_db(int db)
 {
     return (db >= DB_SPO && db <= DB_ARTCITE) || db == DB_TSTAT || db == DB_TXTPOST;
@@ -320,7 +409,8 @@ int text_pend_flush(store_txn *t);
 void text_pend_free(store_txn *t);
 static inline bool pend_any(const store_txn *t)
 {
-    return t->pend.claims.n || t->pend.cites.n || t->pend.stats.n || text_pend_any(t);
+    return t->pend.claims.n || t->pend.cites.n || t->pend.stats.n || t->pend.nruns ||
+           text_pend_any(t);
 }
 /* Write the pending writes into the innermost LMDB transaction. STORE_MAPFULL leaves them
  * pending (and sets t->grow_want); another error kills the transaction. */
@@ -333,14 +423,31 @@ static inline int pend_sync_db(store_txn *t, int db)
     return pend_db(db) && pend_any(t) ? pend_sync(t) : 0;
 }
 void pend_reset(store_txn *t); /* forget the pending writes, free their memory */
-pend_claim *pend_claim_find(store_txn *t, const claim_key *k);
-pend_cite *pend_cite_find(store_txn *t, const claim_key *k, uint64_t article, uint64_t slot);
+/* Is the claim pending (*found)? An error only when a run cannot be read. */
+int pend_claim_find(store_txn *t, const claim_key *k, bool *found);
+/* The pending citation (k, article, slot): CLAIMDB_OK with its encoded value (valid until the
+ * next call) and *pc the entry in memory (NULL when it is in a run); or CLAIMDB_NOTFOUND. */
+int pend_cite_find(store_txn *t, const claim_key *k, uint64_t article, uint64_t slot,
+                   pend_cite **pc, const uint8_t **val, size_t *vlen);
 /* Record a new claim (its index entries, statistics) and a citation put. */
 int pend_claim_add(store_txn *t, const claim_key *k);
 int pend_cite_put(store_txn *t, pend_cite *found, const claim_key *k, uint64_t slot,
                   const store_citation *c, bool isnew);
-/* The encoded value of a pending citation. */
-const uint8_t *pend_cite_value(store_txn *t, const pend_cite *pc, size_t *len);
+
+/* ---- store_run.c: pending writes moved to sorted runs ---- */
+/* Move the claims and citations in memory to a new run (without a temporary file, flush). */
+int run_spill(store_txn *t);
+/* Write every run into LMDB, each database in key order. */
+int runs_flush(store_txn *t);
+/* Is the claim (words w) in a run? The citation (k, w[4] article, w[5] slot) in a run:
+ * CLAIMDB_OK with its value (valid until the next call), or CLAIMDB_NOTFOUND. */
+int run_claim_find(store_txn *t, const claim_key *k, const uint64_t w[4], bool *found);
+int run_cite_find(store_txn *t, const claim_key *k, const uint64_t w[6], const uint8_t **val,
+                  size_t *vlen);
+void runs_forget_fingerprints(pend *p); /* nothing will be looked up in the runs any more */
+void runs_reset(pend *p);               /* forget the runs, close their file */
+
+/* ---- store_cache.c ---- */
 bool tcache_find(store_txn *t, const char *text, size_t len, term_id *id);
 void tcache_add(store_txn *t, const char *text, size_t len, term_id id); /* best effort */
 void tcache_clear(store_txn *t);
@@ -366,6 +473,10 @@ void cursors_detach(store_txn *t);
 /* ---- store_log.c: the write log ---- */
 /* Grow the map and rebuild the transaction from log[0, upto). */
 int txn_grow(store_txn *t, size_t upto);
+/* Forget the log from len on (a savepoint rolled back, a failed operation). */
+void log_truncate(store_txn *t, size_t len);
+/* Free the log and close its file. */
+void log_free(store_txn *t);
 /* Append a record; *start gets its offset. */
 int oplog_intern(store_txn *t, const char *text, size_t len, size_t *start);
 int oplog_alias(store_txn *t, const char *a, size_t alen, const char *c, size_t clen,

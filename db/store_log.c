@@ -8,6 +8,10 @@
  * the same id), replay the log — reopening nested transactions where savepoints began — and
  * run the failed call again. A savepoint records the log's length; rolling back truncates the
  * log to it.
+ *
+ * A load writes as much log as data, and replays are rare (the map starts at 16 GiB): all but
+ * the last LOG_TAIL_MAX bytes of the log go to a temporary file (store_spill.c), read back
+ * only by a replay. The record being run is always in memory.
  */
 #include "store_internal.h"
 
@@ -16,14 +20,37 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#define OPHDR 5 /* [type][u32 payload length] */
+#define OPHDR 5                          /* [type][u32 payload length] */
+#define LOG_TAIL_MAX ((size_t)1 << 20)   /* log kept in memory before it goes to the file */
+#define LOG_READ_CHUNK ((size_t)1 << 20) /* what a replay reads from the file at a time */
+
+/* Move the log in memory to the file. Without a file (none can be made) it stays. */
+static int log_spill(store_txn *t)
+{
+    if (t->logfd == -2) return CLAIMDB_OK;
+    if (t->logfd < 0 && (t->logfd = spill_open(t)) < 0) {
+        t->logfd = -2; /* do not try again for every record */
+        return CLAIMDB_OK;
+    }
+    size_t n = t->loglen - t->logbase;
+    int rc = spill_write(t, t->logfd, t->log, n, t->logbase);
+    if (rc) return rc;
+    t->logbase = t->loglen;
+    t->logreadlen = 0; /* what a replay read may have been overwritten */
+    return CLAIMDB_OK;
+}
 
 static int log_reserve(store_txn *t, store_op_type type, size_t len, uint8_t **payload,
                        size_t *start)
 {
     if (len > UINT32_MAX) return store_seterr(t->st, CLAIMDB_TOOBIG, "a value larger than 4 GiB");
-    size_t need = t->loglen + OPHDR + len;
+    if (t->loglen - t->logbase > LOG_TAIL_MAX) {
+        int rc = log_spill(t);
+        if (rc) return rc;
+    }
+    size_t tail = t->loglen - t->logbase, need = tail + OPHDR + len;
     if (need > t->logcap) {
         size_t cap = t->logcap ? t->logcap : 4096;
         while (cap < need)
@@ -33,13 +60,64 @@ static int log_reserve(store_txn *t, store_op_type type, size_t len, uint8_t **p
         t->log = log;
         t->logcap = cap;
     }
-    uint8_t *p = t->log + t->loglen;
+    uint8_t *p = t->log + tail;
     p[0] = (uint8_t)type;
     put_u32(p + 1, (uint32_t)len);
     *start = t->loglen;
     *payload = p + OPHDR;
-    t->loglen = need;
+    t->loglen += OPHDR + len;
     return CLAIMDB_OK;
+}
+
+void log_truncate(store_txn *t, size_t len)
+{
+    if (len >= t->loglen) return;
+    if (len < t->logbase) {
+        /* Records in the file are overwritten by the next spill; give the disk back now. */
+        if (t->logfd >= 0 && ftruncate(t->logfd, (off_t)len) != 0) {
+            /* harmless: the file is only longer than it needs to be */
+        }
+        t->logbase = len;
+        t->logreadlen = 0;
+    }
+    t->loglen = len;
+}
+
+void log_free(store_txn *t)
+{
+    free(t->log);
+    free(t->logread);
+    if (t->logfd >= 0) close(t->logfd);
+    t->log = t->logread = NULL;
+    t->logfd = -1;
+    t->loglen = t->logbase = t->logcap = t->logreadcap = 0;
+}
+
+/* The record at pos: in memory, or read from the file into logread (valid until the next
+ * call). NULL (message set) when the file cannot be read. */
+static const uint8_t *log_at(store_txn *t, size_t pos)
+{
+    if (pos >= t->logbase) return t->log + (pos - t->logbase);
+    size_t have = t->logreadlen;
+    if (pos < t->logreadoff || pos + OPHDR > t->logreadoff + have ||
+        pos + OPHDR + get_u32(t->logread + (pos - t->logreadoff) + 1) > t->logreadoff + have) {
+        /* Refill from pos: a chunk, or the whole record when it is larger. */
+        uint8_t h[OPHDR];
+        if (spill_read(t, t->logfd, h, OPHDR, pos)) return NULL;
+        size_t want = OPHDR + (size_t)get_u32(h + 1);
+        if (want < LOG_READ_CHUNK) want = LOG_READ_CHUNK;
+        if (want > t->logbase - pos) want = t->logbase - pos;
+        if (want > t->logreadcap) {
+            unsigned char *b = realloc(t->logread, want);
+            if (!b) return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory"), NULL;
+            t->logread = b;
+            t->logreadcap = want;
+        }
+        if (spill_read(t, t->logfd, t->logread, want, pos)) return NULL;
+        t->logreadoff = pos;
+        t->logreadlen = want;
+    }
+    return t->logread + (pos - t->logreadoff);
 }
 
 static void log_claim(uint8_t *p, const claim_key *k)
@@ -151,10 +229,10 @@ int oplog_text_rebuild(store_txn *t, size_t *start)
     return log_reserve(t, OP_TEXT_REBUILD, 0, &p, start);
 }
 
-/* Decode the record at pos; returns the position after it. */
-static size_t oplog_decode(store_txn *t, size_t pos, store_op *o)
+/* Decode the record at h; returns its length. */
+static size_t oplog_decode(const uint8_t *h, store_op *o)
 {
-    const uint8_t *h = t->log + pos, *p = h + OPHDR;
+    const uint8_t *p = h + OPHDR;
     size_t len = get_u32(h + 1);
     memset(o, 0, sizeof *o);
     o->type = (store_op_type)h[0];
@@ -202,7 +280,7 @@ static size_t oplog_decode(store_txn *t, size_t pos, store_op *o)
     case OP_TEXT_REBUILD:
         break;
     }
-    return pos + OPHDR + len;
+    return OPHDR + len;
 }
 
 static int op_apply(store_txn *t, const store_op *o, void *out)
@@ -256,7 +334,9 @@ static int replay(store_txn *t, size_t upto, int target_depth)
         }
         if (pos >= upto) return CLAIMDB_OK;
         store_op o;
-        pos = oplog_decode(t, pos, &o);
+        const uint8_t *h = log_at(t, pos);
+        if (!h) return CLAIMDB_IOERR;
+        pos += oplog_decode(h, &o);
         bool was = t->in_op;
         t->in_op = true;
         int rc = op_apply(t, &o, NULL);
@@ -342,7 +422,7 @@ int oplog_exec(store_txn *t, size_t start, void *out)
     int rc;
     for (;;) {
         store_op o;
-        oplog_decode(t, start, &o);
+        oplog_decode(t->log + (start - t->logbase), &o); /* the last record: in memory */
         t->in_op = true;
         rc = op_apply(t, &o, out);
         t->in_op = false;
@@ -350,6 +430,6 @@ int oplog_exec(store_txn *t, size_t start, void *out)
         rc = txn_grow(t, start);
         if (rc) break;
     }
-    if (rc && !t->dead) t->loglen = start;
+    if (rc && !t->dead) log_truncate(t, start);
     return rc;
 }

@@ -1,4 +1,4 @@
-/* store_pend.c — the pending writes of a write transaction, and its term cache.
+/* store_pend.c — the pending writes of a write transaction.
  *
  * Bulk loading (many store_cite_put in one transaction) would otherwise insert into six
  * B-trees in random key order: every put searches from the root, touches a random page and
@@ -7,7 +7,10 @@
  * it in key order with one cursor, appending (MDB_APPEND, which also fills pages fully) once
  * the keys pass the database's last key. Flushes happen before any other access to those
  * databases (pend_sync, called by the sdb_* helpers and the cursors), before a savepoint
- * begins or ends, at commit, and when the pending writes grow past PEND_MAX_BYTES.
+ * begins or ends, and at commit.
+ *
+ * A load larger than memory: past store_run_bytes the claims and citations in memory go to
+ * a sorted run in a temporary file, and the flush merges the runs (store_run.c).
  *
  * The pending writes are a function of the write log: map growth forgets them and the replay
  * rebuilds them; a savepoint rollback forgets them (they were flushed when it began).
@@ -20,31 +23,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Flush on the way when the pending writes would take more than this in the file. */
-#define PEND_MAX_BYTES ((size_t)512 << 20)
 /* Node overhead per record in an LMDB leaf page (node header and index), for the estimates. */
 #define NODE_OVERHEAD 10
-#define TC_MAX_ENTRIES ((size_t)1 << 22)
 
 /* ---- hash tables ---- */
-
-static uint64_t mix64(uint64_t h)
-{
-    h ^= h >> 33;
-    h *= UINT64_C(0xff51afd7ed558ccd);
-    h ^= h >> 33;
-    h *= UINT64_C(0xc4ceb9fe1a85ec53);
-    h ^= h >> 33;
-    return h;
-}
-
-static uint64_t hash_words(const uint64_t *k, int n)
-{
-    uint64_t h = UINT64_C(0x9E3779B97F4A7C15);
-    for (int i = 0; i < n; i++)
-        h = (h ^ k[i]) * UINT64_C(0x100000001b3) + (h >> 29);
-    return mix64(h);
-}
 
 static void ptab_init(ptab *p, size_t stride, int nwords)
 {
@@ -53,23 +35,18 @@ static void ptab_init(ptab *p, size_t stride, int nwords)
     p->nwords = nwords;
 }
 
-static void ptab_free(ptab *p)
+void ptab_free(ptab *p)
 {
     free(p->items);
     free(p->slots);
     ptab_init(p, p->stride, p->nwords);
 }
 
-static void *ptab_item(const ptab *p, size_t i)
-{
-    return p->items + i * p->stride;
-}
-
 /* The slot of key k: holding its item, or the empty slot where it goes. */
 static uint32_t *ptab_slot(const ptab *p, const uint64_t *k)
 {
     size_t mask = p->nslots - 1;
-    size_t i = (size_t)hash_words(k, p->nwords) & mask;
+    size_t i = (size_t)store_hash_words(k, p->nwords) & mask;
     for (;;) {
         uint32_t s = p->slots[i];
         if (s == 0) return &p->slots[i];
@@ -124,20 +101,14 @@ static void *ptab_add(ptab *p, const uint64_t *k)
 
 /* ---- recording ---- */
 
-static void claim_words(const claim_key *k, uint64_t w[4])
-{
-    w[0] = k->pol;
-    w[1] = k->s;
-    w[2] = k->p;
-    w[3] = k->o;
-}
-
 static void pend_init(pend *p)
 {
     ptab_init(&p->claims, sizeof(pend_claim), 4);
     ptab_init(&p->cites, sizeof(pend_cite), 6);
     ptab_init(&p->stats, sizeof(pend_stat), 2);
 }
+
+/* ---- the pending writes ---- */
 
 void pend_reset(store_txn *t)
 {
@@ -147,35 +118,38 @@ void pend_reset(store_txn *t)
     ptab_free(&p->cites);
     ptab_free(&p->stats);
     free(p->vals);
+    runs_reset(p);
     memset(p, 0, sizeof *p);
+    p->fd = -1;
     pend_init(p);
-}
-
-pend_claim *pend_claim_find(store_txn *t, const claim_key *k)
-{
-    uint64_t w[4];
-    claim_words(k, w);
-    return ptab_find(&t->pend.claims, w);
-}
-
-pend_cite *pend_cite_find(store_txn *t, const claim_key *k, uint64_t article, uint64_t slot)
-{
-    uint64_t w[6];
-    claim_words(k, w);
-    w[4] = article;
-    w[5] = slot;
-    return ptab_find(&t->pend.cites, w);
-}
-
-const uint8_t *pend_cite_value(store_txn *t, const pend_cite *pc, size_t *len)
-{
-    *len = pc->vlen;
-    return t->pend.vals + pc->voff;
 }
 
 static int nomem(store_txn *t)
 {
     return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+}
+
+int pend_claim_find(store_txn *t, const claim_key *k, bool *found)
+{
+    uint64_t w[4];
+    pend_claim_words(k, w);
+    *found = ptab_find(&t->pend.claims, w) != NULL;
+    return *found ? CLAIMDB_OK : run_claim_find(t, k, w, found);
+}
+
+int pend_cite_find(store_txn *t, const claim_key *k, uint64_t article, uint64_t slot,
+                   pend_cite **pc, const uint8_t **val, size_t *vlen)
+{
+    pend *p = &t->pend;
+    uint64_t w[6];
+    pend_claim_words(k, w);
+    w[4] = article;
+    w[5] = slot;
+    *pc = ptab_find(&p->cites, w);
+    if (!*pc) return run_cite_find(t, k, w, val, vlen);
+    *val = p->vals + (*pc)->voff;
+    *vlen = (*pc)->vlen;
+    return CLAIMDB_OK;
 }
 
 static int stat_add(store_txn *t, uint8_t pol, int role, term_id id)
@@ -193,14 +167,20 @@ static int stat_add(store_txn *t, uint8_t pol, int role, term_id id)
 int pend_claim_add(store_txn *t, const claim_key *k)
 {
     uint64_t w[4];
-    claim_words(k, w);
+    pend_claim_words(k, w);
     if (!ptab_add(&t->pend.claims, w)) return nomem(t);
     t->pend.bytes += 3 * (CLAIM_KEY_LEN + NODE_OVERHEAD);
+    t->pend.batch += 3 * (CLAIM_KEY_LEN + NODE_OVERHEAD);
     int rc;
     if ((rc = stat_add(t, k->pol, ROLE_S, k->s)) || (rc = stat_add(t, k->pol, ROLE_P, k->p)) ||
         (rc = stat_add(t, k->pol, ROLE_O, k->o)))
         return rc;
     return CLAIMDB_OK;
+}
+
+void store_run_bytes(store *st, size_t bytes)
+{
+    if (st) st->run_bytes = bytes;
 }
 
 int pend_cite_put(store_txn *t, pend_cite *found, const claim_key *k, uint64_t slot,
@@ -221,21 +201,25 @@ int pend_cite_put(store_txn *t, pend_cite *found, const claim_key *k, uint64_t s
     pend_cite *pc = found;
     if (!pc) {
         uint64_t w[6];
-        claim_words(k, w);
+        pend_claim_words(k, w);
         w[4] = c->article;
         w[5] = slot;
         if (!(pc = ptab_add(&p->cites, w))) return nomem(t);
         pc->isnew = isnew;
-        p->bytes += CITE_KEY_LEN + NODE_OVERHEAD + (isnew ? ARTCITE_KEY_LEN + NODE_OVERHEAD : 0);
+        size_t b = CITE_KEY_LEN + NODE_OVERHEAD + (isnew ? ARTCITE_KEY_LEN + NODE_OVERHEAD : 0);
+        p->bytes += b;
+        p->batch += b;
     } else {
         p->bytes -= pc->vlen;
+        p->batch -= pc->vlen;
     }
     cite_value_encode(p->vals + p->vlen, c); /* a replaced value stays unused in vals */
     pc->voff = p->vlen;
     pc->vlen = (uint32_t)vl;
     p->vlen += vl;
     p->bytes += vl;
-    if (p->bytes > PEND_MAX_BYTES) return pend_flush(t);
+    p->batch += vl;
+    if (p->batch > t->st->run_bytes) return run_spill(t); /* about twice that in memory */
     return CLAIMDB_OK;
 }
 
@@ -251,17 +235,22 @@ static int cmp_words(const uint64_t *a, const uint64_t *b, const int *order, int
 }
 
 static const int ORD_SPO[4] = {0, 1, 2, 3}, ORD_POS[4] = {0, 2, 3, 1}, ORD_OSP[4] = {0, 3, 1, 2};
-static const int ORD_CITE[6] = {0, 1, 2, 3, 4, 5}, ORD_ARTCITE[6] = {4, 0, 1, 2, 3, 5};
+const int *const pend_claim_orders[3] = {ORD_SPO, ORD_POS, ORD_OSP};
+const int pend_ord_cite[6] = {0, 1, 2, 3, 4, 5}, pend_ord_artcite[6] = {4, 0, 1, 2, 3, 5};
 
 static int cmp_stat(const void *a, const void *b)
 {
     return cmp_words(a, b, ORD_SPO, 2);
 }
 
-/* The order of a table's items by key words order[0..nw) (nw <= 6): the words are copied, in
- * that order, into a compact array with each item's number and sorted there, so that a
- * comparison reads adjacent words instead of words scattered through large items by an
- * order table, and the items themselves never move. NULL when out of memory. */
+/* The order of a table's items by key words order[0..nw) (nw <= 6), as an array of item
+ * numbers; the items themselves never move. NULL when out of memory.
+ *
+ * Claim keys (nw 4: a polarity and three term ids) whose ids fit in b bits pack into one
+ * 1 + 3b-bit number (b <= 42): those are radix sorted, 24-byte pairs of key and item, eight
+ * bits at a time, skipping the bytes every key shares (ids of a few million need some nine
+ * passes). Other keys are copied, in that order, into a compact array with each item's
+ * number and sorted there by qsort, so that a comparison reads adjacent words. */
 typedef struct skey {
     uint64_t w[6];
     size_t item;
@@ -285,10 +274,83 @@ static int cmp_skey6(const void *a, const void *b)
     return x[5] < y[5] ? -1 : x[5] > y[5];
 }
 
-static skey *sorted_keys(const ptab *p, const int *order, int nw)
+typedef struct pkey {
+    uint64_t hi, lo; /* the packed key */
+    size_t item;
+} pkey;
+
+static uint8_t pkey_byte(const pkey *k, int i) /* byte i, 0 the least significant */
 {
+    return (uint8_t)((i < 8 ? k->lo >> (8 * i) : k->hi >> (8 * (i - 8))) & 0xff);
+}
+
+/* Radix sort of the packed claim keys; NULL when an id is too wide or out of memory. */
+static size_t *sorted_claims(const ptab *p, const int *order)
+{
+    uint64_t max = 1;
+    for (size_t i = 0; i < p->n; i++) {
+        const uint64_t *k = (const uint64_t *)(const void *)ptab_item(p, i);
+        max |= k[1] | k[2] | k[3];
+    }
+    int b = 0;
+    while (b < 64 && max >> b)
+        b++;
+    if (b > 42) return NULL;
+    size_t n = p->n;
+    pkey *a = malloc((n ? n : 1) * sizeof *a), *tmp = malloc((n ? n : 1) * sizeof *tmp);
+    size_t *out = malloc((n ? n : 1) * sizeof *out);
+    if (!a || !tmp || !out) {
+        free(a);
+        free(tmp);
+        free(out);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const uint64_t *k = (const uint64_t *)(const void *)ptab_item(p, i);
+        uint64_t hi = 0, lo = k[order[0]];
+        for (int j = 1; j < 4; j++) {
+            hi = (hi << b) | (lo >> (64 - b));
+            lo = (lo << b) | k[order[j]];
+        }
+        a[i] = (pkey){hi, lo, i};
+    }
+    for (int d = 0; d < 16; d++) {
+        size_t count[256] = {0};
+        for (size_t i = 0; i < n; i++)
+            count[pkey_byte(&a[i], d)]++;
+        if (n == 0 || count[pkey_byte(&a[0], d)] == n) continue; /* every key shares it */
+        size_t pos = 0;
+        for (int v = 0; v < 256; v++) {
+            size_t c = count[v];
+            count[v] = pos;
+            pos += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            tmp[count[pkey_byte(&a[i], d)]++] = a[i];
+        pkey *x = a;
+        a = tmp;
+        tmp = x;
+    }
+    for (size_t i = 0; i < n; i++)
+        out[i] = a[i].item;
+    free(a);
+    free(tmp);
+    return out;
+}
+
+size_t *pend_sorted(const ptab *p, const int *order, int nw)
+{
+    if (nw == 4) {
+        size_t *out = sorted_claims(p, order);
+        if (out) return out;
+    }
     skey *ks = malloc((p->n ? p->n : 1) * sizeof *ks);
-    if (!ks) return NULL;
+    size_t *out = malloc((p->n ? p->n : 1) * sizeof *out);
+    if (!ks || !out) {
+        free(ks);
+        free(out);
+        return NULL;
+    }
     for (size_t i = 0; i < p->n; i++) {
         const uint64_t *k = (const uint64_t *)(const void *)ptab_item(p, i);
         for (int j = 0; j < 6; j++)
@@ -296,21 +358,13 @@ static skey *sorted_keys(const ptab *p, const int *order, int nw)
         ks[i].item = i;
     }
     qsort(ks, p->n, sizeof *ks, nw <= 4 ? cmp_skey4 : cmp_skey6);
-    return ks;
+    for (size_t i = 0; i < p->n; i++)
+        out[i] = ks[i].item;
+    free(ks);
+    return out;
 }
 
-/* Puts in ascending key order through one cursor: plain puts until the keys pass the
- * database's last key, appends from then on. */
-typedef struct swriter {
-    store_txn *t;
-    int db;
-    MDB_cursor *mc;
-    bool append;
-    uint8_t last[STORE_KEYBUF];
-    size_t lastlen;
-} swriter;
-
-static int sw_open(store_txn *t, int db, swriter *w)
+int sw_open(store_txn *t, int db, swriter *w)
 {
     w->t = t;
     w->db = db;
@@ -335,7 +389,7 @@ static int sw_open(store_txn *t, int db, swriter *w)
     return CLAIMDB_OK;
 }
 
-static void sw_close(swriter *w)
+void sw_close(swriter *w)
 {
     if (w->mc) mdb_cursor_close(w->mc);
     w->mc = NULL;
@@ -352,7 +406,7 @@ static bool sw_past_end(swriter *w, const uint8_t *key, size_t kl)
     return w->append;
 }
 
-static int sw_put(swriter *w, const uint8_t *key, size_t kl, const void *val, size_t vl)
+int sw_put(swriter *w, const uint8_t *key, size_t kl, const void *val, size_t vl)
 {
     MDB_val k = {kl, (void *)key}, v = {vl, (void *)val};
     unsigned flags = sw_past_end(w, key, kl) ? MDB_APPEND : 0;
@@ -365,12 +419,12 @@ static int flush_index(store_txn *t, store_index idx)
     ptab *p = &t->pend.claims;
     static const int *const orders[3] = {ORD_SPO, ORD_POS, ORD_OSP};
     if (p->n == 0) return CLAIMDB_OK;
-    skey *ks = sorted_keys(p, orders[idx], 4);
+    size_t *ks = pend_sorted(p, orders[idx], 4);
     if (!ks) return nomem(t);
     swriter w;
     int rc = sw_open(t, DB_SPO + (int)idx, &w);
     for (size_t i = 0; i < p->n && !rc; i++) {
-        const pend_claim *c = ptab_item(p, ks[i].item);
+        const pend_claim *c = ptab_item(p, ks[i]);
         claim_key k = {(uint8_t)c->k[0], c->k[1], c->k[2], c->k[3]};
         uint8_t key[CLAIM_KEY_LEN];
         claim_key_encode(key, idx, &k);
@@ -386,12 +440,12 @@ static int flush_cites(store_txn *t)
     pend *pd = &t->pend;
     ptab *p = &pd->cites;
     if (p->n == 0) return CLAIMDB_OK;
-    skey *ks = sorted_keys(p, ORD_CITE, 6);
+    size_t *ks = pend_sorted(p, pend_ord_cite, 6);
     if (!ks) return nomem(t);
     swriter w;
     int rc = sw_open(t, DB_CITE, &w);
     for (size_t i = 0; i < p->n && !rc; i++) {
-        const pend_cite *c = ptab_item(p, ks[i].item);
+        const pend_cite *c = ptab_item(p, ks[i]);
         claim_key k = {(uint8_t)c->k[0], c->k[1], c->k[2], c->k[3]};
         uint8_t key[CITE_KEY_LEN];
         cite_key_encode(key, &k, c->k[4], c->k[5]);
@@ -400,11 +454,11 @@ static int flush_cites(store_txn *t)
     sw_close(&w);
     free(ks);
     if (rc) return rc;
-    if (!(ks = sorted_keys(p, ORD_ARTCITE, 6))) return nomem(t);
+    if (!(ks = pend_sorted(p, pend_ord_artcite, 6))) return nomem(t);
     rc = sw_open(t, DB_ARTCITE, &w);
     const pend_cite *prev = NULL;
     for (size_t i = 0; i < p->n && !rc; i++) {
-        const pend_cite *c = ptab_item(p, ks[i].item);
+        const pend_cite *c = ptab_item(p, ks[i]);
         if (!c->isnew) continue;
         /* Several new citations of one (claim, article) need one entry: appending a key
          * twice would fail. */
@@ -465,9 +519,21 @@ int pend_flush(store_txn *t)
 {
     if (!pend_any(t)) return CLAIMDB_OK;
     int rc = CLAIMDB_OK;
-    for (int idx = IDX_SPO; idx <= IDX_OSP && !rc; idx++)
-        rc = flush_index(t, (store_index)idx);
-    if (!rc) rc = flush_cites(t);
+    pend *p = &t->pend;
+    if (p->nruns && (p->claims.n || p->cites.n)) {
+        rc = run_spill(t); /* the rest joins the merge as the newest run */
+        if (rc) return rc;
+    }
+    /* Nothing is looked up in the runs any more: give their fingerprints' memory to the merge
+     * (LMDB's dirty pages). */
+    runs_forget_fingerprints(p);
+    if (p->nruns) {
+        rc = runs_flush(t);
+    } else {
+        for (int idx = IDX_SPO; idx <= IDX_OSP && !rc; idx++)
+            rc = flush_index(t, (store_index)idx);
+        if (!rc) rc = flush_cites(t);
+    }
     if (!rc) rc = flush_stats(t);
     if (!rc) rc = text_pend_flush(t);
     if (rc == STORE_MAPFULL) {
@@ -488,153 +554,4 @@ int pend_sync(store_txn *t)
         if (rc != STORE_MAPFULL) return rc;
         TRY(rc, txn_grow(t, t->loglen));
     }
-}
-
-/* ---- the term cache ---- */
-
-static uint64_t hash_bytes(const char *s, size_t n)
-{
-    uint64_t h = UINT64_C(0xcbf29ce484222325) ^ n;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        h = (h ^ w) * UINT64_C(0x100000001b3);
-        h ^= h >> 29;
-    }
-    uint64_t w = 0;
-    if (n > i) memcpy(&w, s + i, n - i);
-    h = (h ^ w) * UINT64_C(0x100000001b3);
-    return mix64(h);
-}
-
-/* ---- articles without text ---- */
-
-#define AC_MAX_ENTRIES ((size_t)1 << 20) /* beyond this, start again: the cache stays small */
-
-static size_t ac_hash(uint64_t id, size_t mask)
-{
-    return (size_t)((id * UINT64_C(0x9E3779B97F4A7C15)) >> 20) & mask;
-}
-
-bool acache_plain(const store_txn *t, uint64_t article)
-{
-    const article_cache *c = &t->ac;
-    if (!c->nslots) return false;
-    size_t mask = c->nslots - 1;
-    for (size_t i = ac_hash(article, mask);; i = (i + 1) & mask) {
-        if (c->slots[i] == 0) return false;
-        if (c->slots[i] == article + 1) return true;
-    }
-}
-
-void acache_add(store_txn *t, uint64_t article)
-{
-    article_cache *c = &t->ac;
-    if (article == UINT64_MAX || acache_plain(t, article)) return;
-    if (c->n >= AC_MAX_ENTRIES) acache_clear(t);
-    if (2 * (c->n + 1) > c->nslots) {
-        size_t ns = c->nslots ? 2 * c->nslots : 256;
-        uint64_t *sl = calloc(ns, sizeof *sl);
-        if (!sl) return; /* only a cache */
-        for (size_t j = 0; j < c->nslots; j++) {
-            if (!c->slots[j]) continue;
-            size_t i = ac_hash(c->slots[j] - 1, ns - 1);
-            while (sl[i])
-                i = (i + 1) & (ns - 1);
-            sl[i] = c->slots[j];
-        }
-        free(c->slots);
-        c->slots = sl;
-        c->nslots = ns;
-    }
-    size_t mask = c->nslots - 1, i = ac_hash(article, mask);
-    while (c->slots[i])
-        i = (i + 1) & mask;
-    c->slots[i] = article + 1;
-    c->n++;
-}
-
-void acache_clear(store_txn *t)
-{
-    free(t->ac.slots);
-    memset(&t->ac, 0, sizeof t->ac);
-}
-
-void tcache_clear(store_txn *t)
-{
-    term_cache *c = &t->tc;
-    free(c->ents);
-    free(c->slots);
-    free(c->text);
-    memset(c, 0, sizeof *c);
-}
-
-static uint32_t *tc_slot(term_cache *c, uint64_t h, const char *text, size_t len)
-{
-    size_t mask = c->nslots - 1, i = (size_t)h & mask;
-    for (;;) {
-        uint32_t s = c->slots[i];
-        if (s == 0) return &c->slots[i];
-        const struct tc_ent *e = &c->ents[s - 1];
-        if (e->h == h && e->len == len && (len == 0 || memcmp(c->text + e->off, text, len) == 0))
-            return &c->slots[i];
-        i = (i + 1) & mask;
-    }
-}
-
-bool tcache_find(store_txn *t, const char *text, size_t len, term_id *id)
-{
-    term_cache *c = &t->tc;
-    if (c->n == 0 || !text) return false;
-    uint32_t s = *tc_slot(c, hash_bytes(text, len), text, len);
-    if (!s) return false;
-    *id = c->ents[s - 1].id;
-    return true;
-}
-
-void tcache_add(store_txn *t, const char *text, size_t len, term_id id)
-{
-    term_cache *c = &t->tc;
-    if (!text) return;
-    if (c->n >= TC_MAX_ENTRIES) tcache_clear(t);
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 256;
-        struct tc_ent *ents = realloc(c->ents, cap * sizeof *ents);
-        if (!ents) return;
-        c->ents = ents;
-        c->cap = cap;
-    }
-    if (c->tlen + len + 1 > c->tcap) {
-        size_t cap = c->tcap ? c->tcap : 4096;
-        while (cap < c->tlen + len + 1)
-            cap *= 2;
-        char *text2 = realloc(c->text, cap);
-        if (!text2) return;
-        c->text = text2;
-        c->tcap = cap;
-    }
-    if ((c->n + 1) * 2 > c->nslots) {
-        size_t ns = c->nslots ? c->nslots * 2 : 1024;
-        uint32_t *slots = calloc(ns, sizeof *slots);
-        if (!slots) return;
-        free(c->slots);
-        c->slots = slots;
-        c->nslots = ns;
-        for (size_t i = 0; i < c->n; i++) {
-            const struct tc_ent *e = &c->ents[i];
-            *tc_slot(c, e->h, c->text + e->off, e->len) = (uint32_t)(i + 1);
-        }
-    }
-    uint64_t h = hash_bytes(text, len);
-    uint32_t *slot = tc_slot(c, h, text, len);
-    if (*slot) { /* already there */
-        c->ents[*slot - 1].id = id;
-        return;
-    }
-    if (len) memcpy(c->text + c->tlen, text, len);
-    c->ents[c->n] = (struct tc_ent){h, id, c->tlen, len};
-    c->tlen += len;
-    c->n++;
-    *slot = (uint32_t)c->n;
 }

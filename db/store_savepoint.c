@@ -37,7 +37,7 @@ int store_savepoint_release(store_txn *t)
     int mrc = mdb_txn_commit(child); /* merges into the parent, or aborts the child on failure */
     if (mrc == MDB_MAP_FULL) return txn_grow(t, t->loglen);
     if (mrc) {
-        t->loglen = mark; /* the child's writes are gone */
+        log_truncate(t, mark); /* the child's writes are gone */
         t->meta = t->saved[t->depth];
         return store_mdb_err(t->st, mrc, "releasing a savepoint");
     }
@@ -55,7 +55,7 @@ int store_savepoint_rollback(store_txn *t)
     cursors_after_nested_end(t, t->depth);
     mdb_txn_abort(t->txns[t->depth]);
     t->depth--;
-    t->loglen = t->marks[t->depth];
+    log_truncate(t, t->marks[t->depth]);
     t->meta = t->saved[t->depth];
     return CLAIMDB_OK;
 }

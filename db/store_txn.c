@@ -223,6 +223,8 @@ int store_begin(store *st, bool write, store_txn **out)
     t->st = st;
     t->se = e;
     t->write = write;
+    t->logfd = -1;
+    t->pend.fd = -1;
     pend_reset(t);
     if (txn_ensure_depth(t, 1)) {
         free(t->txns);
@@ -293,7 +295,7 @@ static void txn_free(store_txn *t)
     free(t->txns);
     free(t->marks);
     free(t->saved);
-    free(t->log);
+    log_free(t);
     text_tokenizer_free(t->tk);
     free(t);
 }
@@ -357,6 +359,9 @@ int store_commit(store_txn *t)
         store_abort(t);
         return rc;
     }
+    /* The caches serve the writes, which are over: their memory goes to the flush. */
+    tcache_clear(t);
+    acache_clear(t);
     for (;;) {
         rc = pend_flush(t);
         if (rc == STORE_MAPFULL) {

@@ -1324,6 +1324,38 @@ static void test_map_growth_savepoints(void **state)
     store_abort(t);
 }
 
+/* A transaction whose write log outgrows memory (1 MiB, then a temporary file): map growth
+ * replays it from the file, also across savepoints rolled back past what went to the file. */
+static void test_map_growth_log_file(void **state)
+{
+    fx *f = *state;
+    assert_int_equal(store_open_mapsize(f->tmp.path, CLAIMDB_OPEN_CREATE, TINY_MAP, &f->st), 0);
+    store *st = f->st;
+    store_txn *t = begin(st, true);
+    term_id s = intern(t, "subject"), p = intern(t, "predicate");
+    for (int i = 0; i < 7000; i++)
+        put_numbered(t, s, p, i);
+    assert_int_equal(store_savepoint(t), CLAIMDB_OK);
+    for (int i = 7000; i < 14000; i++)
+        put_numbered(t, s, p, i);
+    assert_int_equal(store_savepoint_rollback(t), CLAIMDB_OK);
+    assert_int_equal(store_savepoint(t), CLAIMDB_OK);
+    for (int i = 14000; i < 20000; i++)
+        put_numbered(t, s, p, i);
+    assert_int_equal(store_savepoint_release(t), CLAIMDB_OK);
+    assert_true(counts(t).map_size >= 64 * TINY_MAP); /* grown, and replayed, many times */
+    assert_int_equal(store_commit(t), CLAIMDB_OK);
+
+    t = begin(st, false);
+    for (int i = 0; i < 20000; i += 13)
+        check_numbered(t, s, p, i, i < 7000 || i >= 14000);
+    store_counts cn = counts(t);
+    assert_int_equal(cn.claims_pos, 13000);
+    assert_int_equal(cn.citations, 13000);
+    assert_int_equal(cn.terms, 2 + 13000);
+    store_abort(t);
+}
+
 static void test_map_growth_cursor(void **state)
 {
     fx *f = *state;
@@ -1688,6 +1720,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_savepoints, setup, teardown),
         cmocka_unit_test_setup_teardown(test_map_growth, setup, teardown),
         cmocka_unit_test_setup_teardown(test_map_growth_savepoints, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_map_growth_log_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_map_growth_cursor, setup, teardown),
         cmocka_unit_test_setup_teardown(test_map_growth_busy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_map_grown_elsewhere, setup, teardown),
