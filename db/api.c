@@ -91,7 +91,7 @@ int claimdb_open(const char *path, int flags, claimdb **out)
     return CLAIMDB_OK;
 }
 
-static void stmt_stop(claimdb_stmt *stmt);
+static void stmt_stop(claimdb_stmt *stmt, bool keep);
 
 int claimdb_busy_timeout(claimdb *db, int ms)
 {
@@ -134,6 +134,11 @@ int64_t claimdb_counter(claimdb *db, int counter, int reset)
 {
     if (!db || !db->st) return 0;
     if (counter == CLAIMDB_COUNTER_CURSOR_OPS) return store_cursor_ops(db->st, reset != 0);
+    if (counter == CLAIMDB_COUNTER_PLANS) {
+        int64_t n = db->plans;
+        if (reset) db->plans = 0;
+        return n;
+    }
     if (counter == CLAIMDB_COUNTER_QUOTES_NOT_FOUND) {
         int64_t n = db->quotes_not_found;
         if (reset) db->quotes_not_found = 0;
@@ -265,14 +270,37 @@ int stmt_set_columns(claimdb_stmt *stmt, int ncols, const char *const *names)
     return CLAIMDB_OK;
 }
 
-/* End the statement's run: free its iterator and its own read transaction. */
-static void stmt_stop(claimdb_stmt *stmt)
+/* Free what a statement keeps between runs. */
+static void stmt_drop_kept(claimdb_stmt *stmt)
+{
+    if (stmt->idle) stmt->idle->free(stmt->idle);
+    stmt->idle = NULL;
+    store_abort(stmt->parked);
+    stmt->parked = NULL;
+}
+
+/* End the statement's run. keep (a run that ended well, or a reset): its executor and its own
+ * read transaction are kept for the next run, else freed. */
+static void stmt_stop(claimdb_stmt *stmt, bool keep)
 {
     if (stmt->ex) {
-        stmt->ex->free(stmt->ex);
+        if (keep && stmt->ex->rewind && !stmt->idle) {
+            stmt->ex->rewind(stmt->ex);
+            stmt->idle = stmt->ex;
+        } else {
+            stmt->ex->free(stmt->ex);
+        }
         stmt->ex = NULL;
     }
-    if (stmt->own_txn && stmt->txn) store_abort(stmt->txn);
+    if (stmt->own_txn && stmt->txn) {
+        if (keep && !stmt->parked) {
+            store_park(&stmt->txn);
+            stmt->parked = stmt->txn;
+        } else {
+            store_abort(stmt->txn);
+        }
+    }
+    if (!keep) stmt_drop_kept(stmt);
     stmt->txn = NULL;
     stmt->own_txn = false;
     for (int i = 0; i < stmt->ncols; i++) {
@@ -284,7 +312,7 @@ static void stmt_stop(claimdb_stmt *stmt)
 int claimdb_reset(claimdb_stmt *stmt)
 {
     if (!stmt) return CLAIMDB_MISUSE;
-    stmt_stop(stmt);
+    stmt_stop(stmt, stmt->state != ST_FAILED);
     stmt_clear_warnings(stmt);
     stmt->state = ST_READY;
     stmt->db->interrupted = 0;
@@ -295,7 +323,7 @@ int claimdb_finalize(claimdb_stmt *stmt)
 {
     if (!stmt) return CLAIMDB_OK;
     claimdb *db = stmt->db;
-    stmt_stop(stmt);
+    stmt_stop(stmt, false);
     stmt_clear_warnings(stmt);
     if (stmt->prev)
         stmt->prev->next = stmt->next;
@@ -459,11 +487,32 @@ static int start_reader(claimdb_stmt *stmt)
         stmt->txn = db->txn;
         stmt->own_txn = false;
     } else {
-        if ((rc = store_begin(db->st, false, &stmt->txn)) != CLAIMDB_OK) {
+        if (stmt->parked) {
+            /* the statement's transaction of its last run, on the latest snapshot */
+            stmt->txn = stmt->parked;
+            stmt->parked = NULL;
+            if (store_renew(stmt->txn) != CLAIMDB_OK) {
+                store_abort(stmt->txn);
+                stmt->txn = NULL;
+            }
+        }
+        if (!stmt->txn && (rc = store_begin(db->st, false, &stmt->txn)) != CLAIMDB_OK) {
             stmt->txn = NULL;
             return db_store_error(db, rc);
         }
         stmt->own_txn = true;
+    }
+    if (stmt->idle) {
+        exec *ex = stmt->idle;
+        bool kept = false;
+        stmt->idle = NULL;
+        rc = ex->restart(stmt, ex, &kept);
+        if (rc == CLAIMDB_OK && kept) {
+            stmt->ex = ex;
+            return CLAIMDB_OK;
+        }
+        ex->free(ex);
+        if (rc != CLAIMDB_OK) return rc;
     }
     return stmt->kind->start(stmt, &stmt->ex);
 }
@@ -489,7 +538,7 @@ int claimdb_step(claimdb_stmt *stmt)
         }
         stmt->state = ST_RUNNING;
         if ((rc = start_reader(stmt)) != CLAIMDB_OK) {
-            stmt_stop(stmt);
+            stmt_stop(stmt, false);
             stmt->state = ST_FAILED;
             return rc;
         }
@@ -498,19 +547,19 @@ int claimdb_step(claimdb_stmt *stmt)
         break;
     }
     if (db->txn && stmt->txn && stmt->txn != db->txn && !stmt->own_txn) {
-        stmt_stop(stmt);
+        stmt_stop(stmt, false);
         stmt->state = ST_FAILED;
         return db_error(db, CLAIMDB_ERROR, "the transaction this statement read in has ended");
     }
     if (db->interrupted) {
         db->interrupted = 0;
-        stmt_stop(stmt);
+        stmt_stop(stmt, false);
         stmt->state = ST_FAILED;
         return db_error(db, CLAIMDB_INTERRUPT, "interrupted");
     }
     rc = stmt->ex->next(stmt, stmt->ex);
     if (rc == CLAIMDB_ROW) return rc;
-    stmt_stop(stmt);
+    stmt_stop(stmt, rc == CLAIMDB_DONE);
     if (rc == CLAIMDB_DONE) {
         stmt->state = ST_DONE;
         return rc;

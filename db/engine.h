@@ -44,6 +44,7 @@ struct claimdb {
     void *busy_ctx;
     struct claimdb_stmt *stmts; /* every live statement, for claimdb_close */
     int64_t quotes_not_found;   /* CLAIMDB_COUNTER_QUOTES_NOT_FOUND */
+    int64_t plans;              /* CLAIMDB_COUNTER_PLANS */
     struct ratings *ratings;    /* rating label -> verdict, built on first use (review.c) */
     int errcode;
     int erroff;
@@ -87,6 +88,10 @@ struct claimdb_stmt {
     bool own_txn;
     const struct stmt_kind *kind; /* kinds.c */
     exec *ex;
+    /* Kept from the last run for the next (claimdb_reset, then step): the statement's own read
+     * transaction, parked (store_park), and its executor, rewound. */
+    store_txn *parked;
+    exec *idle;
     int ncols;
     const char **colnames; /* point into the AST, or static strings */
     value *row;            /* ncols values of the current row */
@@ -107,6 +112,12 @@ struct claimdb_stmt {
 struct exec {
     int (*next)(claimdb_stmt *stmt, exec *self); /* CLAIMDB_ROW, CLAIMDB_DONE or an error */
     void (*free)(exec *self);
+    /* Optional, both or neither: rewind drops what one run made (rows, cursors) and keeps what
+     * the next can use (the plan, the memory); restart readies the rewound executor to run
+     * again in stmt->txn with the current bindings, or sets *kept false when it cannot (the
+     * caller frees it and starts a new one). */
+    void (*rewind)(exec *self);
+    int (*restart)(claimdb_stmt *stmt, exec *self, bool *kept);
 };
 
 /* ---- errors (error.c) ---- */

@@ -191,12 +191,21 @@ static int find_next(claimdb_stmt *stmt, exec *self)
         } else if (!fast && (rc = count_by_sources(fx, &fast, &count))) {
             return rc;
         } else if (fast) {
-            for (size_t i = 0; i < fx->f->nvars; i++)
-                fx->vars[i] = v_null();
-            TRY(rc, find_group_add(fx, false));
-            for (size_t i = 0; i < fx->ncomputed; i++)
-                fx->grouplist[0]->aggs[i].count = count;
+            /* Every column is COUNT(*) and there is no ORDER BY: the one row, without a
+             * group (whose making and freeing cost more than the count's mdb_get). */
             fx->finished = true;
+            value row[64];
+            if (fx->ncols > 64) {
+                if ((rc = find_group_add(fx, false))) return rc;
+                for (size_t i = 0; i < fx->ncomputed; i++)
+                    fx->grouplist[0]->aggs[i].count = count;
+            } else {
+                for (size_t i = 0; i < fx->ncols; i++)
+                    row[i] = v_int(count);
+                int r = offer(fx, row);
+                if (r < 0) return -r;
+                return r == 1 ? CLAIMDB_ROW : CLAIMDB_DONE;
+            }
         }
         bool grouping = fx->f->aggregate || fx->f->ngroup > 0;
         value tmp[64];
@@ -331,6 +340,59 @@ int find_open(claimdb_stmt *stmt, const ast_find *f, bool explain, find_exec **o
     return CLAIMDB_OK;
 }
 
+/* Drop what a run made; keep the plan, the placed checks and the memory. */
+static void find_rewind(exec *self)
+{
+    find_exec *fx = (find_exec *)self;
+    for (size_t i = 0; i < fx->nlv; i++) {
+        find_level_close(&fx->lv[i]);
+        step_plan *sp = fx->lv[i].sp;
+        memset(&fx->lv[i], 0, sizeof fx->lv[i]);
+        fx->lv[i].sp = sp;
+    }
+    for (size_t i = 0; i < fx->nregex; i++)
+        cq_regex_free(fx->regexes[i].re);
+    fx->nregex = fx->nconsts = 0;
+    find_tuples_free(&fx->seen, fx->seen_rows, fx->nseen);
+    fx->seen_rows = NULL;
+    fx->nseen = fx->capseen = 0;
+    for (size_t i = 0; i < fx->nrows; i++)
+        free(fx->rows[i]);
+    fx->nrows = fx->next = 0;
+    for (size_t i = 0; i < fx->ngroups; i++) {
+        tdelete(fx->grouplist[i], &fx->groups, find_group_cmp);
+        find_group_free(fx, fx->grouplist[i]);
+    }
+    fx->ngroups = 0;
+    fx->groups = NULL;
+    find_stored_free(fx);
+    fx->depth = 0;
+    fx->started = fx->finished = fx->gathered = false;
+    fx->emitted = fx->skipped = 0;
+}
+
+/* Run a rewound FIND again: its plan refreshed (or *kept false), then what depends on the
+ * bindings and the snapshot resolved again: LIMIT, OFFSET, FILTER's constants. */
+static int find_restart(claimdb_stmt *stmt, exec *self, bool *kept)
+{
+    find_exec *fx = (find_exec *)self;
+    const ast_find *f = fx->f;
+    int rc = plan_refresh(stmt, f, &fx->pl, kept);
+    if (rc != CLAIMDB_OK || !*kept) return rc;
+    memset(fx->vars, 0, (f->nvars ? f->nvars : 1) * sizeof *fx->vars);
+    if (fx->has_limit && (rc = stmt_value_uint(stmt, &f->limit, "LIMIT", &fx->limit))) return rc;
+    if (f->offset.kind != VAL_NONE &&
+        (rc = stmt_value_uint(stmt, &f->offset, "OFFSET", &fx->offset)))
+        return rc;
+    if ((rc = find_prepare_expr(fx, f->filter))) return rc;
+    for (size_t i = 0; i < fx->ncomputed; i++)
+        if ((rc = find_prepare_expr(fx, fx->cols[i]))) return rc;
+    if (fx->nregex > 1) qsort(fx->regexes, fx->nregex, sizeof *fx->regexes, find_regex_order);
+    if (fx->nconsts > 1) qsort(fx->consts, fx->nconsts, sizeof *fx->consts, find_const_order);
+    if (fx->nlv == 0) fx->finished = true;
+    return CLAIMDB_OK;
+}
+
 static int find_start(claimdb_stmt *stmt, exec **out)
 {
     find_exec *fx = NULL;
@@ -339,6 +401,8 @@ static int find_start(claimdb_stmt *stmt, exec **out)
         if (fx) find_free(&fx->base);
         return rc;
     }
+    fx->base.rewind = find_rewind;
+    fx->base.restart = find_restart;
     *out = &fx->base;
     return CLAIMDB_OK;
 }

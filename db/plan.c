@@ -78,6 +78,33 @@ static void choose_index(unsigned bound, store_index *idx, int *nprefix)
     }
 }
 
+/* The values a step takes from the statement: its terms' ids, BY's, CITED BY's articles and
+ * SOURCES' number. same_snap: the constants' ids were found in this very snapshot, so that a
+ * constant is read again only when it gave a warning, which a new run must give again. */
+static int step_values(claimdb_stmt *stmt, step_plan *sp, bool same_snap)
+{
+    const ast_pattern *pat = sp->pat;
+    const ast_term *terms[3] = {&pat->s, &pat->p, &pat->o};
+    int rc;
+    for (int i = 0; i < 3; i++) {
+        if (terms[i]->kind != TERM_PARAM && terms[i]->kind != TERM_CONST) continue;
+        if (terms[i]->kind == TERM_CONST && same_snap && sp->quiet[i]) continue;
+        int before = stmt->nwarnings;
+        TRY(rc, stmt_read_term(stmt, terms[i], &sp->pos[i].id));
+        sp->quiet[i] = stmt->nwarnings == before && before < STMT_MAX_WARNINGS;
+    }
+    if (pat->by.kind == TERM_PARAM || (pat->by.kind == TERM_CONST && !same_snap))
+        TRY(rc, stmt_term_lookup(stmt, &pat->by, &sp->by_const));
+    for (size_t i = 0; i < sp->ncited; i++)
+        TRY(rc, stmt_value_uint(stmt, &pat->cited[i], "CITED BY", &sp->cited[i]));
+    if (pat->has_sources) {
+        uint64_t n;
+        TRY(rc, stmt_value_uint(stmt, &pat->sources_n, "SOURCES", &n));
+        sp->sources_n = n > INT64_MAX ? INT64_MAX : (int64_t)n;
+    }
+    return CLAIMDB_OK;
+}
+
 /* Fill the parts of a step that do not depend on the order. */
 static int step_init(claimdb_stmt *stmt, const ast_pattern *pat, step_plan *sp)
 {
@@ -85,14 +112,12 @@ static int step_init(claimdb_stmt *stmt, const ast_pattern *pat, step_plan *sp)
     sp->pat = pat;
     sp->pol = pat->negated ? POL_NEG : POL_POS;
     const ast_term *terms[3] = {&pat->s, &pat->p, &pat->o};
-    int rc;
     for (int i = 0; i < 3; i++) {
         sp->pos[i].slot = -1;
         switch (terms[i]->kind) {
         case TERM_CONST:
         case TERM_PARAM:
             sp->pos[i].kind = POS_CONST;
-            TRY(rc, stmt_read_term(stmt, terms[i], &sp->pos[i].id));
             break;
         case TERM_VAR:
             sp->pos[i].kind = POS_NEW;
@@ -112,24 +137,14 @@ static int step_init(claimdb_stmt *stmt, const ast_pattern *pat, step_plan *sp)
     sp->rv.slot = sp->reviewed ? pat->reviewed.slot : -1;
     sp->both_pol = pat->polarity.kind == TERM_VAR;
     sp->pv.slot = sp->both_pol ? pat->polarity.slot : -1;
-    if (pat->by.kind == TERM_CONST || pat->by.kind == TERM_PARAM) {
-        sp->has_by_const = true;
-        TRY(rc, stmt_term_lookup(stmt, &pat->by, &sp->by_const));
-    }
+    sp->has_by_const = pat->by.kind == TERM_CONST || pat->by.kind == TERM_PARAM;
     if (pat->ncited) {
         sp->cited = malloc(pat->ncited * sizeof *sp->cited);
         if (!sp->cited) return db_nomem(stmt->db);
         sp->ncited = pat->ncited;
-        for (size_t i = 0; i < pat->ncited; i++)
-            TRY(rc, stmt_value_uint(stmt, &pat->cited[i], "CITED BY", &sp->cited[i]));
     }
-    if (pat->has_sources) {
-        uint64_t n;
-        sp->has_sources = true;
-        TRY(rc, stmt_value_uint(stmt, &pat->sources_n, "SOURCES", &n));
-        sp->sources_n = n > INT64_MAX ? INT64_MAX : (int64_t)n;
-    }
-    return CLAIMDB_OK;
+    sp->has_sources = pat->has_sources;
+    return step_values(stmt, sp, false);
 }
 
 /* Mark positions and citation variables as bound or new given the variables bound so far,
@@ -542,6 +557,80 @@ static int choose_count_join(claimdb_stmt *stmt, const ast_find *f, const store_
     return CLAIMDB_OK;
 }
 
+/* A constant's number of claims in its role (0 for a term not in the dictionary). */
+static int const_stat(claimdb_stmt *stmt, const step_plan *sp, int i, uint64_t *n)
+{
+    *n = 0;
+    if (sp->pos[i].kind != POS_CONST || sp->pos[i].id == 0) return CLAIMDB_OK;
+    int rc = store_term_stat(stmt->txn, sp->pol, i, sp->pos[i].id, n);
+    if (rc == CLAIMDB_OK && sp->both_pol) { /* POLARITY ?v: both polarities' claims */
+        uint64_t neg = 0;
+        rc = store_term_stat(stmt->txn, POL_NEG, i, sp->pos[i].id, &neg);
+        *n += neg;
+    }
+    return rc ? db_store_error(stmt->db, rc) : CLAIMDB_OK;
+}
+
+/* Keep the constants' statistics the estimates were made from, for plan_refresh. */
+static int note_stats(claimdb_stmt *stmt, plan *p)
+{
+    int rc;
+    for (size_t k = 0; k < p->nsteps + p->nwithout; k++) {
+        step_plan *sp = k < p->nsteps ? &p->steps[k] : &p->without[k - p->nsteps];
+        for (int i = 0; i < 3; i++)
+            if ((rc = const_stat(stmt, sp, i, &sp->stat[i]))) return rc;
+    }
+    return CLAIMDB_OK;
+}
+
+/* Within a factor of PLAN_STATS_FACTOR of each other (0 is near only 0). */
+static bool near(uint64_t a, uint64_t b)
+{
+    uint64_t lo = a < b ? a : b, hi = a < b ? b : a;
+    return hi == lo ||
+           (lo > 0 && (lo > UINT64_MAX / PLAN_STATS_FACTOR || hi <= lo * PLAN_STATS_FACTOR));
+}
+
+int plan_refresh(claimdb_stmt *stmt, const ast_find *f, plan *p, bool *kept)
+{
+    *kept = false;
+    if (need_estimates(stmt, f, p->nsteps, false) != p->estimated) return CLAIMDB_OK;
+    uint64_t snap = store_txn_snapshot(stmt->txn);
+    bool same = snap && snap == p->snap;
+    int rc;
+    for (size_t k = 0; k < p->nsteps + p->nwithout; k++) {
+        step_plan *sp = k < p->nsteps ? &p->steps[k] : &p->without[k - p->nsteps];
+        if ((rc = step_values(stmt, sp, same))) return rc;
+        if (sp->narts && sp->ncited) {
+            memcpy(sp->arts, sp->cited, sp->narts * sizeof *sp->arts);
+        } else if (sp->src_fixed) {
+            uint64_t id;
+            if (!filter_fixes(stmt, f->filter, sp->cv[CV_SRC].slot, &id)) return CLAIMDB_OK;
+            sp->arts[0] = id;
+        }
+    }
+    p->snap = snap;
+    if (p->estimated) {
+        store_counts c;
+        if ((rc = store_claim_counts(stmt->txn, &c))) return db_store_error(stmt->db, rc);
+        if (!near(c.claims_pos, p->counts.claims_pos) ||
+            !near(c.claims_neg, p->counts.claims_neg) || !near(c.citations, p->counts.citations) ||
+            !near(c.articles, p->counts.articles) || !near(c.reviews, p->counts.reviews))
+            return CLAIMDB_OK;
+        for (size_t k = 0; k < p->nsteps + p->nwithout; k++) {
+            step_plan *sp = k < p->nsteps ? &p->steps[k] : &p->without[k - p->nsteps];
+            for (int i = 0; i < 3; i++) {
+                uint64_t n;
+                if (sp->pos[i].kind != POS_CONST) continue;
+                if ((rc = const_stat(stmt, sp, i, &n))) return rc;
+                if (!near(n, sp->stat[i])) return CLAIMDB_OK;
+            }
+        }
+    }
+    *kept = true;
+    return CLAIMDB_OK;
+}
+
 int plan_build(claimdb_stmt *stmt, const ast_find *f, bool explain, plan *out)
 {
     memset(out, 0, sizeof *out);
@@ -620,6 +709,11 @@ int plan_build(claimdb_stmt *stmt, const ast_find *f, bool explain, plan *out)
     }
     out->join_slot = -1;
     if (est) rc = choose_count_join(stmt, f, &counts, out);
+    out->estimated = est;
+    out->counts = counts;
+    out->snap = store_txn_snapshot(stmt->txn);
+    stmt->db->plans++;
+    if (est && rc == CLAIMDB_OK) rc = note_stats(stmt, out);
 done:
     if (cand)
         for (size_t i = 0; i < npos; i++)

@@ -72,6 +72,9 @@ typedef struct step_plan {
      * and binds "+" or "-"; when ?pol is bound before, only the polarity it holds */
     bool both_pol;
     cite_var pv;
+    /* per position, the constant's statistic when the plan was made (plan_refresh) */
+    uint64_t stat[3];
+    bool quiet[3]; /* the constant gave no warning when last read (stmt_read_term) */
 } step_plan;
 
 typedef struct plan {
@@ -86,12 +89,25 @@ typedef struct plan {
      * ranges is estimated cheaper than the nested loop's solutions. */
     bool count_join;
     int join_slot;
+    /* What the plan was chosen with, for plan_refresh: whether estimates were read at all,
+     * the counts they started from, and the read snapshot its constants were resolved in. */
+    bool estimated;
+    store_counts counts;
+    uint64_t snap;
 } plan;
 
 /* Plan stmt's FIND (resolving constants and parameters in the statement's transaction).
  * explain: fill in every step's estimate even where no choice depends on it. */
 int plan_build(claimdb_stmt *stmt, const ast_find *f, bool explain, plan *out);
 void plan_free(plan *p);
+/* Make a plan built for an earlier run of stmt serve this one: resolve its constants and
+ * parameters again (a parameter's term once per bind and snapshot, a constant's once per
+ * snapshot) and check that what chose it still holds. *kept false: the plan's shape may no
+ * longer be the right one (statistics moved by more than a factor of 2 — the claim,
+ * citation, article and review counts, or a constant's number of claims —, or a binding
+ * changed which access paths exist): plan again. */
+#define PLAN_STATS_FACTOR 2
+int plan_refresh(claimdb_stmt *stmt, const ast_find *f, plan *p, bool *kept);
 /* Index position order: idx_order[idx][i] is the claim position (0 s, 1 p, 2 o) at index
  * key position i. */
 extern const int idx_order[3][3];

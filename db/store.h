@@ -167,6 +167,17 @@ int store_begin(store *st, bool write, store_txn **out);
 int store_commit(store_txn *txn); /* frees txn, also on failure */
 void store_abort(store_txn *txn); /* frees txn; NULL is a no-op */
 bool store_txn_is_write(const store_txn *txn);
+/* End a read transaction's snapshot but keep the transaction for store_renew: its memory, its
+ * LMDB reader slot (which pins no page while parked) and its closed cursors. A statement run
+ * again then begins without mdb_txn_begin or an allocation. Cursors still open die as at
+ * the end of a transaction. A write transaction, a failed one, or one past the limit of
+ * STORE_MAX_PARKED parked transactions per file and process (they would hold reader slots
+ * that live readers need) is aborted instead and *txn set to NULL. NULL is a no-op. */
+#define STORE_MAX_PARKED 64
+void store_park(store_txn **txn);
+/* Begin a parked transaction again, on the latest snapshot (what store_begin would see).
+ * On failure the transaction stays parked-dead: store_abort it. */
+int store_renew(store_txn *txn);
 /* The snapshot a read transaction sees (LMDB's transaction id; never 0), or 0 for a write
  * transaction. Two read transactions on one file with the same snapshot see the same data, so
  * what was read in one holds in the other. */

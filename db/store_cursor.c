@@ -5,6 +5,7 @@
 
 #include "claimdb.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,8 +15,29 @@ int cur_open(store_txn *t, int db, const void *prefix, size_t plen, store_cursor
     int rc = txn_check_read(t);
     if (rc || (rc = pend_sync_db(t, db))) /* STORE_MAPFULL only inside an operation */
         return rc;
-    store_cursor *c = calloc(1, sizeof *c);
-    if (!c) return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+    store_cursor *c = NULL;
+    if (!t->write) {
+        store_cursor **pp = &t->pool;
+        while (*pp && (*pp)->db != db)
+            pp = &(*pp)->next;
+        if (*pp) {
+            c = *pp;
+            *pp = c->next;
+            MDB_cursor *mc = c->mc;
+            if (mdb_cursor_renew(txn_mdb(t), mc) != 0) {
+                mdb_cursor_close(mc);
+                mc = NULL;
+            }
+            /* The key buffers need no clearing: their lengths say what they hold. */
+            memset(c, 0, offsetof(store_cursor, oldprefix));
+            c->mc = mc;
+            c->oldplen = c->plen = c->lastlen = 0;
+            c->held = false;
+            c->prev = c->next = NULL;
+        }
+    }
+    if (!c && !(c = calloc(1, sizeof *c)))
+        return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
     c->t = t;
     c->db = db;
     c->depth = t->depth;
@@ -25,8 +47,7 @@ int cur_open(store_txn *t, int db, const void *prefix, size_t plen, store_cursor
         memcpy(c->prefix, prefix, plen);
         c->plen = plen;
     }
-    rc = mdb_cursor_open(txn_mdb(t), txn_dbi(t, db), &c->mc);
-    if (rc) {
+    if (!c->mc && (rc = mdb_cursor_open(txn_mdb(t), txn_dbi(t, db), &c->mc))) {
         free(c);
         return store_mdb_err(t->st, rc, "opening a cursor");
     }
@@ -126,9 +147,25 @@ void store_cursor_close(store_cursor *c)
         else
             t->cursors = c->next;
         if (c->next) c->next->prev = c->prev;
+        if (c->mc && !t->write && !c->dead) {
+            c->prev = NULL;
+            c->next = t->pool;
+            t->pool = c;
+            return;
+        }
         if (c->mc) mdb_cursor_close(c->mc);
     }
     free(c);
+}
+
+void cursors_pool_free(store_txn *t)
+{
+    while (t->pool) {
+        store_cursor *c = t->pool;
+        t->pool = c->next;
+        mdb_cursor_close(c->mc);
+        free(c);
+    }
 }
 
 /* LMDB frees a write transaction's cursors when it ends: forget ours opened at or above depth

@@ -85,6 +85,7 @@ typedef struct store_env {
     bool rdonly; /* opened with MDB_RDONLY */
     int refs;
     int active;                 /* live transactions of this process (read and write) */
+    int parked;                 /* read transactions parked for reuse (store_park) */
     bool writing;               /* a store of this process holds the write transaction */
     pthread_cond_t writer_done; /* signalled when `writing` becomes false */
     int lockfd;                 /* the database file, for the writers' flock (-1 read-only) */
@@ -157,7 +158,7 @@ struct store_cursor {
     size_t plen;
     uint8_t last[STORE_KEYBUF]; /* the last key returned, to reposition after map growth */
     size_t lastlen;
-    struct store_cursor *prev, *next; /* in t->cursors */
+    struct store_cursor *prev, *next; /* in t->cursors, or next in t->pool */
 };
 
 /* The meta counters, kept in a write transaction and written at commit (they would otherwise
@@ -283,6 +284,11 @@ struct store_txn {
     unsigned char *logread; /* a replay's window on the file: [logreadoff, +logreadlen) */
     size_t logreadoff, logreadlen, logreadcap;
     store_cursor *cursors;
+    /* A read transaction's closed cursors, LMDB cursor kept, for the next cur_open of the same
+     * database (mdb_cursor_renew instead of a 2 KB calloc and mdb_cursor_open); they survive
+     * store_park. */
+    store_cursor *pool;
+    bool parked; /* store_park: reset, holding its reader slot, until store_renew */
     bool in_op;       /* running a logged operation (oplog_exec, replay) */
     size_t grow_want; /* bytes the next map growth should add at least */
     pend pend;
@@ -469,6 +475,8 @@ void cur_retarget(store_cursor *c, const void *prefix, size_t plen);
 void cursors_after_nested_end(store_txn *t, int depth);
 /* The whole transaction ends: every cursor dies (and stays allocated until closed). */
 void cursors_detach(store_txn *t);
+/* Free a read transaction's pool of closed cursors. */
+void cursors_pool_free(store_txn *t);
 
 /* ---- store_log.c: the write log ---- */
 /* Grow the map and rebuild the transaction from log[0, upto). */

@@ -288,8 +288,12 @@ static void txn_free(store_txn *t)
     pend_reset(t);
     tcache_clear(t);
     acache_clear(t);
+    cursors_pool_free(t);
     store_registry_lock();
-    t->se->active--;
+    if (t->parked)
+        t->se->parked--;
+    else
+        t->se->active--;
     if (t->write) writer_release(t->se);
     store_registry_unlock();
     free(t->txns);
@@ -300,12 +304,63 @@ static void txn_free(store_txn *t)
     free(t);
 }
 
-/* A read transaction is aborted, not reset for reuse: a reset one keeps its reader slot, and
- * idle handles holding slots is how MDB_READERS_FULL came about. */
+/* A read transaction that ends is aborted: a reset one keeps its reader slot, and idle
+ * handles holding slots is how MDB_READERS_FULL came about. Only store_park keeps one, for a
+ * statement that is still prepared, and only so many. */
 static void end_read(store_txn *t)
 {
+    cursors_pool_free(t); /* LMDB cursors of a read transaction are closed before it ends */
     mdb_txn_abort(t->txns[0]);
     t->txns[0] = NULL;
+}
+
+void store_park(store_txn **tp)
+{
+    store_txn *t = *tp;
+    if (!t || t->parked) return;
+    if (t->write || t->dead || !t->txns[0]) {
+        store_abort(t);
+        *tp = NULL;
+        return;
+    }
+    store_env *e = t->se;
+    store_registry_lock();
+    bool keep = e->parked < STORE_MAX_PARKED;
+    if (keep) {
+        e->parked++;
+        e->active--;
+    }
+    store_registry_unlock();
+    if (!keep) {
+        store_abort(t);
+        *tp = NULL;
+        return;
+    }
+    cursors_detach(t); /* the open ones; the pool keeps its LMDB cursors for mdb_cursor_renew */
+    mdb_txn_reset(t->txns[0]);
+    t->parked = true;
+    t->txnid = 0;
+}
+
+int store_renew(store_txn *t)
+{
+    if (!t || !t->parked) return CLAIMDB_MISUSE;
+    store_env *e = t->se;
+    store_registry_lock();
+    e->parked--;
+    e->active++;
+    store_registry_unlock();
+    t->parked = false;
+    int rc = mdb_txn_renew(t->txns[0]);
+    if (rc == 0) {
+        t->txnid = (uint64_t)mdb_txn_id(t->txns[0]);
+        store_map_bounds(t->st);
+        return CLAIMDB_OK;
+    }
+    /* Another process grew the map, or the reader table is full: the way store_begin deals
+     * with those, from a new LMDB transaction. */
+    end_read(t);
+    return begin_root(t);
 }
 
 void store_abort(store_txn *t)

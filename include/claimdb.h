@@ -87,6 +87,9 @@ extern "C" {
 /** Citations written by this handle whose quote is not in their article's stored text (a
  * program reads it after each statement to warn; see claimdb_assert()). */
 #define CLAIMDB_COUNTER_QUOTES_NOT_FOUND 2
+/** FIND plans made by this handle: a prepared statement run again keeps its plan while the
+ * statistics that chose it have not moved by more than a factor of 2 (docs/api.md). */
+#define CLAIMDB_COUNTER_PLANS 3
 
 /** An open database. Opaque; created by claimdb_open(), freed by claimdb_close(). */
 typedef struct claimdb claimdb;
