@@ -71,6 +71,8 @@ static char *column0(claimdb *db, const char *sql)
     return out;
 }
 
+static claimdb *claimdb_stmt_db_for_test;
+
 static void test_open_missing_and_null(void **state)
 {
     fixture *f = *state;
@@ -226,6 +228,142 @@ static void test_rebind_and_rerun(void **state)
     }
     claimdb_finalize(cited);
     claimdb_finalize(st);
+    claimdb_close(db);
+}
+
+/* Run st (reset after) and return its first column's rows joined with ','. */
+static const char *rows_of(claimdb_stmt *st)
+{
+    static char got[512];
+    got[0] = '\0';
+    int rc;
+    while ((rc = claimdb_step(st)) == CLAIMDB_ROW) {
+        if (got[0]) strcat(got, ",");
+        const char *t = claimdb_column_text(st, 0);
+        strcat(got, t ? t : "NULL");
+    }
+    if (rc != CLAIMDB_DONE) fail_msg("step: %s", claimdb_errmsg(claimdb_stmt_db_for_test));
+    assert_int_equal(claimdb_reset(st), CLAIMDB_OK);
+    return got;
+}
+
+/* A prepared statement keeps its plan, executor and read transaction across reset and rebind:
+ * what it reads is still the latest data — after a write on its handle, an ALIAS, another
+ * handle's commit, another process's commit, inside BEGIN … COMMIT —, and it is planned again
+ * when the statistics that chose its plan move by more than a factor of 2. */
+static void test_kept_plan(void **state)
+{
+    fixture *f = *state;
+    claimdb *db = open_db(f->path, CLAIMDB_OPEN_CREATE);
+    claimdb_stmt_db_for_test = db;
+    exec_ok(db, "ASSERT a says b FROM 1; ASSERT b says c FROM 1; ASSERT d says e FROM 2;");
+    claimdb_stmt *one, *cnt, *join, *con;
+    assert_int_equal(claimdb_prepare(db, "FIND ?o WHERE $s says ?o;", -1, &one, NULL), CLAIMDB_OK);
+    assert_int_equal(claimdb_prepare(db, "FIND COUNT(*) WHERE ?s says ?o;", -1, &cnt, NULL),
+                     CLAIMDB_OK);
+    assert_int_equal(
+        claimdb_prepare(db, "FIND ?o2 WHERE $s says ?o AND ?o says ?o2;", -1, &join, NULL),
+        CLAIMDB_OK);
+    assert_int_equal(claimdb_prepare(db, "FIND ?o WHERE zed says ?o;", -1, &con, NULL), CLAIMDB_OK);
+    claimdb_counter(db, CLAIMDB_COUNTER_PLANS, 1);
+    assert_int_equal(claimdb_bind_text(one, "$s", "a", -1), CLAIMDB_OK);
+    assert_string_equal(rows_of(one), "b");
+    assert_string_equal(rows_of(cnt), "3");
+    assert_int_equal(claimdb_bind_text(join, "$s", "a", -1), CLAIMDB_OK);
+    assert_string_equal(rows_of(join), "c");
+    assert_string_equal(rows_of(con), "");
+    assert_int_equal(claimdb_counter(db, CLAIMDB_COUNTER_PLANS, 1), 4);
+    /* rebound and run again: no new plan */
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(claimdb_bind_text(one, "$s", i % 2 ? "a" : "d", -1), CLAIMDB_OK);
+        assert_string_equal(rows_of(one), i % 2 ? "b" : "e");
+        assert_int_equal(claimdb_bind_text(join, "$s", i % 2 ? "a" : "d", -1), CLAIMDB_OK);
+        assert_string_equal(rows_of(join), i % 2 ? "c" : "");
+        assert_string_equal(rows_of(cnt), "3");
+    }
+    assert_int_equal(claimdb_counter(db, CLAIMDB_COUNTER_PLANS, 1), 0);
+
+    /* a write on this handle */
+    exec_ok(db, "ASSERT a says f FROM 3; ASSERT e says g FROM 3;");
+    assert_int_equal(claimdb_bind_text(one, "$s", "a", -1), CLAIMDB_OK);
+    assert_string_equal(rows_of(one), "b,f");
+    assert_string_equal(rows_of(cnt), "5");
+    assert_int_equal(claimdb_bind_text(join, "$s", "d", -1), CLAIMDB_OK);
+    assert_string_equal(rows_of(join), "g");
+    /* an ALIAS: the constant zed and a parameter bound to zed now name d */
+    exec_ok(db, "ALIAS zed FOR d;");
+    assert_string_equal(rows_of(con), "e");
+    assert_int_equal(claimdb_bind_text(one, "$s", "ZED", -1), CLAIMDB_OK);
+    assert_string_equal(rows_of(one), "e");
+    /* another handle's commit */
+    claimdb *db2 = open_db(f->path, 0);
+    exec_ok(db2, "ASSERT d says h FROM 4;");
+    assert_string_equal(rows_of(one), "e,h");
+    assert_string_equal(rows_of(con), "e,h");
+    assert_string_equal(rows_of(cnt), "6");
+    /* another process's commit */
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        claimdb *c = NULL;
+        int ok = claimdb_open(f->path, 0, &c) == CLAIMDB_OK &&
+                 claimdb_exec(c, "ASSERT d says i FROM 5;", NULL, NULL) == CLAIMDB_OK;
+        claimdb_close(c);
+        _exit(ok ? 0 : 1);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    assert_string_equal(rows_of(one), "e,h,i");
+    assert_string_equal(rows_of(cnt), "7");
+    /* inside a transaction the statement reads it, writes included; after ROLLBACK not */
+    exec_ok(db, "BEGIN; ASSERT zed says j FROM 6;");
+    assert_string_equal(rows_of(one), "e,h,i,j");
+    assert_string_equal(rows_of(cnt), "8");
+    exec_ok(db, "ROLLBACK;");
+    assert_string_equal(rows_of(one), "e,h,i");
+    assert_string_equal(rows_of(cnt), "7");
+    /* reset in the middle of a run, then a full run */
+    assert_int_equal(claimdb_step(one), CLAIMDB_ROW);
+    assert_int_equal(claimdb_reset(one), CLAIMDB_OK);
+    assert_string_equal(rows_of(one), "e,h,i");
+    /* none of that planned again: the statistics moved less than a factor of 2 ... */
+    assert_int_equal(claimdb_counter(db, CLAIMDB_COUNTER_PLANS, 1), 0);
+    /* ... until they do: the join was planned with 3 claims, says in 3 of them */
+    for (int i = 0; i < 8; i++) {
+        char q[64];
+        snprintf(q, sizeof q, "ASSERT x%d says y%d FROM 7;", i, i);
+        exec_ok(db, q);
+    }
+    assert_int_equal(claimdb_bind_text(join, "$s", "a", -1), CLAIMDB_OK);
+    assert_string_equal(rows_of(join), "c");
+    assert_int_equal(claimdb_counter(db, CLAIMDB_COUNTER_PLANS, 1), 1);
+    assert_string_equal(rows_of(join), "c"); /* and the new plan is kept */
+    assert_int_equal(claimdb_counter(db, CLAIMDB_COUNTER_PLANS, 1), 0);
+    /* a lone pattern's plan reads no statistics: kept whatever they do */
+    assert_string_equal(rows_of(one), "e,h,i");
+    assert_int_equal(claimdb_counter(db, CLAIMDB_COUNTER_PLANS, 1), 0);
+    /* a constant's statistic alone: the join's $s from 1 claim (a) to 0 (unknown) */
+    assert_int_equal(claimdb_bind_text(join, "$s", "nobody", -1), CLAIMDB_OK);
+    assert_string_equal(rows_of(join), "");
+    assert_int_equal(claimdb_counter(db, CLAIMDB_COUNTER_PLANS, 1), 1);
+    /* more statements than transactions are parked: every one still runs */
+    claimdb_stmt *many[80];
+    for (int i = 0; i < 80; i++) {
+        assert_int_equal(claimdb_prepare(db, "FIND ?o WHERE d says ?o;", -1, &many[i], NULL),
+                         CLAIMDB_OK);
+        assert_string_equal(rows_of(many[i]), "e,h,i");
+    }
+    exec_ok(db2, "ASSERT d says k FROM 8;");
+    for (int i = 0; i < 80; i++) {
+        assert_string_equal(rows_of(many[i]), "e,h,i,k");
+        claimdb_finalize(many[i]);
+    }
+    claimdb_finalize(one);
+    claimdb_finalize(cnt);
+    claimdb_finalize(join);
+    claimdb_finalize(con);
+    claimdb_close(db2);
     claimdb_close(db);
 }
 
@@ -679,6 +817,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_interrupt_and_laziness, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reader_in_child_process, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rebind_and_rerun, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kept_plan, setup, teardown),
         cmocka_unit_test(test_complete_and_keywords),
         cmocka_unit_test(test_version_macros),
         cmocka_unit_test(test_date_valid),

@@ -111,49 +111,10 @@
 #include <time.h>
 #include <unistd.h>
 
-static void run_engine(claimdb *db, const query *q, table *out, engine_result *er)
+/* Step st to its end, each row's cells into out. */
+static void collect_rows(claimdb *db, claimdb_stmt *st, table *out, engine_result *er)
 {
-    memset(er, 0, sizeof *er);
-    table_reset(out, q->nitems);
-    claimdb_stmt *st = NULL;
-    int rc = claimdb_prepare(db, q->text.p, -1, &st, NULL);
-    if (rc != CLAIMDB_OK || !st) {
-        er->failed = true;
-        snprintf(er->err, sizeof er->err, "prepare: %s (%s)", claimdb_errmsg(db),
-                 claimdb_strerror(rc));
-        claimdb_finalize(st);
-        return;
-    }
-    for (int i = 0; i < q->nparams; i++) {
-        const struct qparam *pp = &q->params[i];
-        rc = pp->kind == 0   ? claimdb_bind_text(st, pp->name, pp->text, -1)
-             : pp->kind == 1 ? claimdb_bind_int64(st, pp->name, pp->i)
-                             : claimdb_bind_double(st, pp->name, pp->r);
-        if (rc != CLAIMDB_OK) {
-            er->failed = true;
-            snprintf(er->err, sizeof er->err, "bind %s: %s", pp->name, claimdb_errmsg(db));
-            claimdb_finalize(st);
-            return;
-        }
-    }
-    if (q->reset_after > 0) {
-        /* Step a few rows, then start again: the rows after the reset are the result. */
-        for (int i = 0; i < q->reset_after && claimdb_step(st) == CLAIMDB_ROW; i++)
-            continue;
-        claimdb_reset(st);
-    }
-    er->ncols = claimdb_column_count(st);
-    for (int i = 0; i < er->ncols && i < MAXCOLS; i++) {
-        const char *nm = claimdb_column_name(st, i);
-        snprintf(er->names[i], sizeof er->names[i], "%s", nm ? nm : "(null)");
-    }
-    if (er->ncols != q->nitems) {
-        er->failed = true;
-        snprintf(er->err, sizeof er->err, "engine gives %d columns, expected %d", er->ncols,
-                 q->nitems);
-        claimdb_finalize(st);
-        return;
-    }
+    int rc;
     while ((rc = claimdb_step(st)) == CLAIMDB_ROW) {
         if (out->n >= 4 * REF_MAX_SOLUTIONS) {
             er->failed = true;
@@ -205,6 +166,74 @@ static void run_engine(claimdb *db, const query *q, table *out, engine_result *e
         er->failed = true;
         snprintf(er->err, sizeof er->err, "step: %s (%s)", claimdb_errmsg(db),
                  claimdb_strerror(rc));
+    }
+}
+
+static void run_engine(claimdb *db, const query *q, table *out, engine_result *er)
+{
+    memset(er, 0, sizeof *er);
+    table_reset(out, q->nitems);
+    claimdb_stmt *st = NULL;
+    int rc = claimdb_prepare(db, q->text.p, -1, &st, NULL);
+    if (rc != CLAIMDB_OK || !st) {
+        er->failed = true;
+        snprintf(er->err, sizeof er->err, "prepare: %s (%s)", claimdb_errmsg(db),
+                 claimdb_strerror(rc));
+        claimdb_finalize(st);
+        return;
+    }
+    for (int i = 0; i < q->nparams; i++) {
+        const struct qparam *pp = &q->params[i];
+        rc = pp->kind == 0   ? claimdb_bind_text(st, pp->name, pp->text, -1)
+             : pp->kind == 1 ? claimdb_bind_int64(st, pp->name, pp->i)
+                             : claimdb_bind_double(st, pp->name, pp->r);
+        if (rc != CLAIMDB_OK) {
+            er->failed = true;
+            snprintf(er->err, sizeof er->err, "bind %s: %s", pp->name, claimdb_errmsg(db));
+            claimdb_finalize(st);
+            return;
+        }
+    }
+    if (q->reset_after > 0) {
+        /* Step a few rows, then start again: the rows after the reset are the result. */
+        for (int i = 0; i < q->reset_after && claimdb_step(st) == CLAIMDB_ROW; i++)
+            continue;
+        claimdb_reset(st);
+    }
+    er->ncols = claimdb_column_count(st);
+    for (int i = 0; i < er->ncols && i < MAXCOLS; i++) {
+        const char *nm = claimdb_column_name(st, i);
+        snprintf(er->names[i], sizeof er->names[i], "%s", nm ? nm : "(null)");
+    }
+    if (er->ncols != q->nitems) {
+        er->failed = true;
+        snprintf(er->err, sizeof er->err, "engine gives %d columns, expected %d", er->ncols,
+                 q->nitems);
+        claimdb_finalize(st);
+        return;
+    }
+    collect_rows(db, st, out, er);
+    if (!er->failed && q->reset_after == 0) {
+        /* Run it again, as a prepared statement is: reset, the same bindings, the plan and
+         * executor kept from the first run. The rows must be the same. */
+        static table first;
+        table_reset(&first, out->ncols);
+        for (int r = 0; r < out->n; r++) {
+            int k = table_add(&first);
+            memcpy(cellp(&first, k, 0), cellp(out, r, 0), (size_t)out->ncols * CELL);
+        }
+        claimdb_reset(st);
+        table_reset(out, q->nitems);
+        collect_rows(db, st, out, er);
+        bool same = first.n == out->n;
+        for (int r = 0; same && r < out->n; r++)
+            same = !memcmp(cellp(&first, r, 0), cellp(out, r, 0), (size_t)out->ncols * CELL);
+        if (!er->failed && !same) {
+            er->failed = true;
+            snprintf(er->err, sizeof er->err,
+                     "run again after claimdb_reset: %d rows, the first run %d or others", out->n,
+                     first.n);
+        }
     }
     claimdb_finalize(st);
 }
