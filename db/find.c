@@ -294,6 +294,26 @@ static size_t count_aggs(const ast_expr *e, const ast_expr **out)
     return n;
 }
 
+/* What a run takes from the bindings and its snapshot, beyond the plan: LIMIT, OFFSET, and
+ * the constants and regular expressions of FILTER, HAVING and the computed columns. */
+static int find_resolve(find_exec *fx)
+{
+    claimdb_stmt *stmt = fx->stmt;
+    const ast_find *f = fx->f;
+    int rc;
+    if (fx->has_limit) TRY(rc, stmt_value_uint(stmt, &f->limit, "LIMIT", &fx->limit));
+    if (f->offset.kind != VAL_NONE)
+        TRY(rc, stmt_value_uint(stmt, &f->offset, "OFFSET", &fx->offset));
+    TRY(rc, find_prepare_expr(fx, f->filter));
+    TRY(rc, find_prepare_expr(fx, f->having));
+    for (size_t i = 0; i < fx->ncomputed; i++)
+        TRY(rc, find_prepare_expr(fx, fx->cols[i]));
+    if (fx->nregex) qsort(fx->regexes, fx->nregex, sizeof *fx->regexes, find_regex_order);
+    if (fx->nconsts) qsort(fx->consts, fx->nconsts, sizeof *fx->consts, find_const_order);
+    if (fx->nlv == 0) fx->finished = true;
+    return CLAIMDB_OK;
+}
+
 int find_open(claimdb_stmt *stmt, const ast_find *f, bool explain, find_exec **out)
 {
     find_exec *fx = calloc(1, sizeof *fx);
@@ -322,22 +342,9 @@ int find_open(claimdb_stmt *stmt, const ast_find *f, bool explain, find_exec **o
         fx->cols[f->nitems + i] = f->order[i].expr;
     count_aggs(f->having, fx->cols + f->nitems + f->norder);
     fx->gather = f->norder > 0 || f->aggregate || f->ngroup > 0;
-    if (f->limit.kind != VAL_NONE) {
-        fx->has_limit = true;
-        TRY(rc, stmt_value_uint(stmt, &f->limit, "LIMIT", &fx->limit));
-    }
-    if (f->offset.kind != VAL_NONE &&
-        (rc = stmt_value_uint(stmt, &f->offset, "OFFSET", &fx->offset)))
-        return rc;
-    TRY(rc, find_prepare_expr(fx, f->filter));
-    TRY(rc, find_prepare_expr(fx, f->having));
+    fx->has_limit = f->limit.kind != VAL_NONE;
     TRY(rc, find_place_checks(fx));
-    for (size_t i = 0; i < fx->ncomputed; i++)
-        TRY(rc, find_prepare_expr(fx, fx->cols[i]));
-    if (fx->nregex) qsort(fx->regexes, fx->nregex, sizeof *fx->regexes, find_regex_order);
-    if (fx->nconsts) qsort(fx->consts, fx->nconsts, sizeof *fx->consts, find_const_order);
-    if (fx->nlv == 0) fx->finished = true;
-    return CLAIMDB_OK;
+    return find_resolve(fx);
 }
 
 /* Drop what a run made; keep the plan, the placed checks and the memory. */
@@ -371,26 +378,17 @@ static void find_rewind(exec *self)
     fx->emitted = fx->skipped = 0;
 }
 
-/* Run a rewound FIND again: its plan refreshed (or *kept false), then what depends on the
- * bindings and the snapshot resolved again: LIMIT, OFFSET, FILTER's constants. */
+/* Run a rewound FIND again: its plan refreshed (or *kept false), then what the run takes
+ * from its bindings and snapshot resolved again. */
 static int find_restart(claimdb_stmt *stmt, exec *self, bool *kept)
 {
     find_exec *fx = (find_exec *)self;
     const ast_find *f = fx->f;
     int rc = plan_refresh(stmt, f, &fx->pl, kept);
     if (rc != CLAIMDB_OK || !*kept) return rc;
+    fx->stmt = stmt;
     memset(fx->vars, 0, (f->nvars ? f->nvars : 1) * sizeof *fx->vars);
-    if (fx->has_limit && (rc = stmt_value_uint(stmt, &f->limit, "LIMIT", &fx->limit))) return rc;
-    if (f->offset.kind != VAL_NONE &&
-        (rc = stmt_value_uint(stmt, &f->offset, "OFFSET", &fx->offset)))
-        return rc;
-    if ((rc = find_prepare_expr(fx, f->filter))) return rc;
-    for (size_t i = 0; i < fx->ncomputed; i++)
-        if ((rc = find_prepare_expr(fx, fx->cols[i]))) return rc;
-    if (fx->nregex > 1) qsort(fx->regexes, fx->nregex, sizeof *fx->regexes, find_regex_order);
-    if (fx->nconsts > 1) qsort(fx->consts, fx->nconsts, sizeof *fx->consts, find_const_order);
-    if (fx->nlv == 0) fx->finished = true;
-    return CLAIMDB_OK;
+    return find_resolve(fx);
 }
 
 static int find_start(claimdb_stmt *stmt, exec **out)
