@@ -159,6 +159,9 @@ int stmt_term_intern(claimdb_stmt *stmt, const ast_term *t, term_id *id);
  * in no claim (absent, or left without claims) adds a warning to the statement, with the
  * nearest spelling of a term that is in a claim when one is close. */
 int stmt_read_term(claimdb_stmt *stmt, const ast_term *t, term_id *id);
+/* As stmt_read_term for a term in role (ROLE_*) of a pattern of polarity pol (POL_*): whether
+ * it is in a claim is asked of that statistic first, in one get when it is. */
+int stmt_read_term_at(claimdb_stmt *stmt, const ast_term *t, int pol, int role, term_id *id);
 /* Forget the statement's warnings (a new run, or finalize). */
 void stmt_clear_warnings(claimdb_stmt *stmt);
 /* The state of a term's spelling: CLAIMDB_TERM_* of claimdb.h. */

@@ -12,9 +12,10 @@ static int claim_terms(claimdb_stmt *stmt, claim_key *k, bool *found)
 {
     const ast_claim_stmt *c = &stmt->ast->u.claim;
     int rc;
-    TRY(rc, stmt_read_term(stmt, &c->s, &k->s));
-    TRY(rc, stmt_read_term(stmt, &c->p, &k->p));
-    TRY(rc, stmt_read_term(stmt, &c->o, &k->o));
+    /* most claims asked about are positive ones */
+    TRY(rc, stmt_read_term_at(stmt, &c->s, POL_POS, ROLE_S, &k->s));
+    TRY(rc, stmt_read_term_at(stmt, &c->p, POL_POS, ROLE_P, &k->p));
+    TRY(rc, stmt_read_term_at(stmt, &c->o, POL_POS, ROLE_O, &k->o));
     *found = k->s && k->p && k->o;
     return CLAIMDB_OK;
 }

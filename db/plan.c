@@ -90,7 +90,7 @@ static int step_values(claimdb_stmt *stmt, step_plan *sp, bool same_snap)
         if (terms[i]->kind != TERM_PARAM && terms[i]->kind != TERM_CONST) continue;
         if (terms[i]->kind == TERM_CONST && same_snap && sp->quiet[i]) continue;
         int before = stmt->nwarnings;
-        TRY(rc, stmt_read_term(stmt, terms[i], &sp->pos[i].id));
+        TRY(rc, stmt_read_term_at(stmt, terms[i], sp->pol, i, &sp->pos[i].id));
         sp->quiet[i] = stmt->nwarnings == before && before < STMT_MAX_WARNINGS;
     }
     if (pat->by.kind == TERM_PARAM || (pat->by.kind == TERM_CONST && !same_snap))

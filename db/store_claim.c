@@ -798,7 +798,16 @@ int store_term_stat(store_txn *t, uint8_t pol, int role, term_id id, uint64_t *n
     k[0] = pol;
     k[1] = (uint8_t)role;
     put_u64(k + 2, id);
-    return sdb_u64_get(t, DB_TSTAT, k, sizeof k, n);
+    if (t->write) return sdb_u64_get(t, DB_TSTAT, k, sizeof k, n);
+    if (t->stat_valid && memcmp(k, t->stat_key, sizeof k) == 0) {
+        *n = t->stat_n;
+        return CLAIMDB_OK;
+    }
+    rc = sdb_u64_get(t, DB_TSTAT, k, sizeof k, n);
+    t->stat_valid = rc == CLAIMDB_OK;
+    memcpy(t->stat_key, k, sizeof k);
+    t->stat_n = *n;
+    return rc;
 }
 
 /* ---- rewriting a term (aliases) ---- */

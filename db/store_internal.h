@@ -288,7 +288,12 @@ struct store_txn {
      * database (mdb_cursor_renew instead of a 2 KB calloc and mdb_cursor_open); they survive
      * store_park. */
     store_cursor *pool;
-    bool parked;      /* store_park: reset, holding its reader slot, until store_renew */
+    bool parked; /* store_park: reset, holding its reader slot, until store_renew */
+    /* A read transaction's last statistic read (store_term_stat): a statement often asks for
+     * the same one twice (whether a term is in a claim, then a count or an estimate). */
+    bool stat_valid;
+    uint8_t stat_key[TSTAT_KEY_LEN];
+    uint64_t stat_n;
     bool in_op;       /* running a logged operation (oplog_exec, replay) */
     size_t grow_want; /* bytes the next map growth should add at least */
     pend pend;

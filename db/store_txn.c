@@ -339,6 +339,7 @@ void store_park(store_txn **tp)
     cursors_detach(t); /* the open ones; the pool keeps its LMDB cursors for mdb_cursor_renew */
     mdb_txn_reset(t->txns[0]);
     t->parked = true;
+    t->stat_valid = false;
     t->txnid = 0;
 }
 

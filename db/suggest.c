@@ -24,20 +24,28 @@ void stmt_clear_warnings(claimdb_stmt *stmt)
     stmt->nwarnings = 0;
 }
 
-static int term_live(store_txn *txn, term_id id, bool *live)
+/* Is the term in a claim? first (pol << 2 | role, or -1) is the statistic to probe first: a
+ * pattern's term is usually in a claim of its own role and polarity, found in one get. */
+static int term_live_first(store_txn *txn, term_id id, int first, bool *live)
 {
     *live = false;
-    for (int pol = POL_NEG; pol <= POL_POS; pol++)
-        for (int role = ROLE_S; role <= ROLE_O; role++) {
-            uint64_t n = 0;
-            int rc = store_term_stat(txn, (uint8_t)pol, role, id, &n);
-            if (rc != CLAIMDB_OK) return rc;
-            if (n) {
-                *live = true;
-                return CLAIMDB_OK;
-            }
+    for (int k = -1; k < 6; k++) {
+        int which = k < 0 ? first : (k / 3) << 2 | k % 3; /* POL_NEG first, roles in order */
+        if (which < 0 || (k >= 0 && which == first)) continue;
+        uint64_t n = 0;
+        int rc = store_term_stat(txn, (uint8_t)(which >> 2), which & 3, id, &n);
+        if (rc != CLAIMDB_OK) return rc;
+        if (n) {
+            *live = true;
+            return CLAIMDB_OK;
         }
+    }
     return CLAIMDB_OK;
+}
+
+static int term_live(store_txn *txn, term_id id, bool *live)
+{
+    return term_live_first(txn, id, -1, live);
 }
 
 static int key_state(store_txn *txn, const char *key, size_t kl, int *state)
@@ -212,6 +220,11 @@ static int add_warning(claimdb_stmt *stmt, size_t off, const char *text, size_t 
 
 int stmt_read_term(claimdb_stmt *stmt, const ast_term *t, term_id *id)
 {
+    return stmt_read_term_at(stmt, t, -1, -1, id);
+}
+
+int stmt_read_term_at(claimdb_stmt *stmt, const ast_term *t, int pol, int role, term_id *id)
+{
     int rc = stmt_term_lookup(stmt, t, id);
     if (rc != CLAIMDB_OK) return rc;
     int state = CLAIMDB_TERM_ABSENT;
@@ -221,7 +234,8 @@ int stmt_read_term(claimdb_stmt *stmt, const ast_term *t, term_id *id)
          * no claim only when the database holds no review at all. */
         bool live;
         store_counts c;
-        if ((rc = term_live(stmt->txn, *id, &live)) != CLAIMDB_OK ||
+        if ((rc = term_live_first(stmt->txn, *id, pol < 0 ? -1 : pol << 2 | role, &live)) !=
+                CLAIMDB_OK ||
             (!live && (rc = store_claim_counts(stmt->txn, &c)) != CLAIMDB_OK))
             return db_store_error(stmt->db, rc);
         if (live || c.reviews) return CLAIMDB_OK;
