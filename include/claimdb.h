@@ -232,7 +232,10 @@ double claimdb_column_double(claimdb_stmt *stmt, int i);
 int claimdb_column_list(claimdb_stmt *stmt, int i, const int64_t **items);
 
 /** Put a statement back to before its first step, keeping its bindings. Ends its read
- * snapshot. @return CLAIMDB_OK, or CLAIMDB_MISUSE for NULL. */
+ * snapshot: the next step reads the latest data. The statement keeps what its next run can use
+ * (its read transaction, reset: an LMDB reader slot that pins no page; its plan while the
+ * statistics that chose it hold; see docs/api.md) until claimdb_finalize().
+ * @return CLAIMDB_OK, or CLAIMDB_MISUSE for NULL. */
 int claimdb_reset(claimdb_stmt *stmt);
 
 /** Free a statement. @return CLAIMDB_OK (also for NULL). */
