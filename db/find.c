@@ -151,19 +151,35 @@ static int count_by_sources(find_exec *fx, bool *fast, int64_t *n)
     return CLAIMDB_OK;
 }
 
+/* Once a run knows whether it found a solution: the warnings for its terms if it found none. */
+static int find_warn(find_exec *fx)
+{
+    if (fx->warned) return CLAIMDB_OK;
+    fx->warned = true;
+    return fx->any_solution ? CLAIMDB_OK : plan_warn(fx->stmt, fx->f);
+}
+
 static int find_next(claimdb_stmt *stmt, exec *self)
 {
     find_exec *fx = (find_exec *)self;
     (void)stmt;
     int rc;
-    if (fx->has_limit && fx->emitted >= fx->limit) return CLAIMDB_DONE;
+    if (fx->has_limit && fx->emitted >= fx->limit) {
+        TRY(rc, find_warn(fx));
+        return CLAIMDB_DONE;
+    }
     if (!fx->gather) {
         value tmp[64];
         value *buf = fx->ncomputed <= 64 ? tmp : malloc(fx->ncomputed * sizeof *buf);
         if (!buf) return db_nomem(fx->stmt->db);
         for (;;) {
             rc = find_next_solution(fx);
+            if (rc == CLAIMDB_DONE) {
+                int w = find_warn(fx);
+                if (w) rc = w;
+            }
             if (rc != CLAIMDB_ROW) break;
+            fx->any_solution = true;
             if ((rc = find_compute_plain(fx, buf))) break;
             int r = offer(fx, buf);
             if (r < 0) {
@@ -194,6 +210,8 @@ static int find_next(claimdb_stmt *stmt, exec *self)
             /* Every column is COUNT(*) and there is no ORDER BY: the one row, without a
              * group (whose making and freeing cost more than the count's mdb_get). */
             fx->finished = true;
+            fx->any_solution = count > 0;
+            TRY(rc, find_warn(fx));
             value row[64];
             if (fx->ncols > 64) {
                 if ((rc = find_group_add(fx, false))) return rc;
@@ -212,6 +230,7 @@ static int find_next(claimdb_stmt *stmt, exec *self)
         value *buf = fx->ncomputed <= 64 ? tmp : malloc(fx->ncomputed * sizeof *buf);
         if (!buf) return db_nomem(fx->stmt->db);
         while (!fast && (rc = find_next_solution(fx)) == CLAIMDB_ROW) {
+            fx->any_solution = true;
             if (grouping)
                 rc = find_group_add(fx, true);
             else if (!(rc = find_compute_plain(fx, buf)))
@@ -220,6 +239,7 @@ static int find_next(claimdb_stmt *stmt, exec *self)
         }
         if (buf != tmp) free(buf);
         if (!fast && rc != CLAIMDB_DONE) return rc;
+        TRY(rc, find_warn(fx));
         if (grouping) {
             /* An aggregate without GROUP BY has one group even when nothing matched. */
             if (fx->f->ngroup == 0 && fx->ngroups == 0) {
@@ -375,7 +395,25 @@ static void find_rewind(exec *self)
     find_stored_free(fx);
     fx->depth = 0;
     fx->started = fx->finished = fx->gathered = false;
+    fx->any_solution = fx->warned = false;
     fx->emitted = fx->skipped = 0;
+}
+
+/* A run that failed before it could know whether it finds a solution gives the warnings
+ * planning gave before runs planned without them: those of the terms read before the error
+ * (the error itself is kept). */
+static void warn_failed(claimdb_stmt *stmt)
+{
+    claimdb *db = stmt->db;
+    int code = db->errcode, off = db->erroff;
+    char text[sizeof db->errtext], msg[sizeof db->errmsg];
+    memcpy(text, db->errtext, sizeof text);
+    memcpy(msg, db->errmsg, sizeof msg);
+    plan_warn(stmt, &stmt->ast->u.find);
+    db->errcode = code;
+    db->erroff = off;
+    memcpy(db->errtext, text, sizeof text);
+    memcpy(db->errmsg, msg, sizeof msg);
 }
 
 /* Run a rewound FIND again: its plan refreshed (or *kept false), then what the run takes
@@ -385,10 +423,13 @@ static int find_restart(claimdb_stmt *stmt, exec *self, bool *kept)
     find_exec *fx = (find_exec *)self;
     const ast_find *f = fx->f;
     int rc = plan_refresh(stmt, f, &fx->pl, kept);
-    if (rc != CLAIMDB_OK || !*kept) return rc;
-    fx->stmt = stmt;
-    memset(fx->vars, 0, (f->nvars ? f->nvars : 1) * sizeof *fx->vars);
-    return find_resolve(fx);
+    if (rc == CLAIMDB_OK && *kept) {
+        fx->stmt = stmt;
+        memset(fx->vars, 0, (f->nvars ? f->nvars : 1) * sizeof *fx->vars);
+        rc = find_resolve(fx);
+    }
+    if (rc != CLAIMDB_OK) warn_failed(stmt);
+    return rc;
 }
 
 static int find_start(claimdb_stmt *stmt, exec **out)
@@ -397,6 +438,7 @@ static int find_start(claimdb_stmt *stmt, exec **out)
     int rc = find_open(stmt, &stmt->ast->u.find, false, &fx);
     if (rc != CLAIMDB_OK) {
         if (fx) find_free(&fx->base);
+        warn_failed(stmt);
         return rc;
     }
     fx->base.rewind = find_rewind;

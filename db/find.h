@@ -76,6 +76,8 @@ typedef struct find_exec {
     size_t nlv;
     int depth;
     bool started, finished, gathered;
+    /* a solution was found (its patterns' terms are in claims), the warnings were given */
+    bool any_solution, warned;
     value *vars;
     /* checks placed at the step that binds what they read (find_place_checks) */
     size_t *bound_at;     /* per variable: the step that binds it */

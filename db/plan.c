@@ -79,15 +79,22 @@ static void choose_index(unsigned bound, store_index *idx, int *nprefix)
 }
 
 /* The values a step takes from the statement: its terms' ids, BY's, CITED BY's articles and
- * SOURCES' number. same_snap: the constants' ids were found in this very snapshot, so that a
- * constant is read again only when it gave a warning, which a new run must give again. */
-static int step_values(claimdb_stmt *stmt, step_plan *sp, bool same_snap)
+ * SOURCES' number. same_snap: the constants' ids were found in this very snapshot. warn: read
+ * the terms as stmt_read_term does, with their warnings (a constant found in this snapshot is
+ * read again only when it gave one, which a new run must give again); else look them up
+ * only, the warnings left to plan_warn. */
+static int step_values(claimdb_stmt *stmt, step_plan *sp, bool same_snap, bool warn)
 {
     const ast_pattern *pat = sp->pat;
     const ast_term *terms[3] = {&pat->s, &pat->p, &pat->o};
     int rc;
     for (int i = 0; i < 3; i++) {
         if (terms[i]->kind != TERM_PARAM && terms[i]->kind != TERM_CONST) continue;
+        if (!warn) {
+            if (terms[i]->kind == TERM_PARAM || !same_snap)
+                TRY(rc, stmt_term_lookup(stmt, terms[i], &sp->pos[i].id));
+            continue;
+        }
         if (terms[i]->kind == TERM_CONST && same_snap && sp->quiet[i]) continue;
         int before = stmt->nwarnings;
         TRY(rc, stmt_read_term_at(stmt, terms[i], sp->pol, i, &sp->pos[i].id));
@@ -106,7 +113,7 @@ static int step_values(claimdb_stmt *stmt, step_plan *sp, bool same_snap)
 }
 
 /* Fill the parts of a step that do not depend on the order. */
-static int step_init(claimdb_stmt *stmt, const ast_pattern *pat, step_plan *sp)
+static int step_init(claimdb_stmt *stmt, const ast_pattern *pat, step_plan *sp, bool warn)
 {
     memset(sp, 0, sizeof *sp);
     sp->pat = pat;
@@ -144,7 +151,7 @@ static int step_init(claimdb_stmt *stmt, const ast_pattern *pat, step_plan *sp)
         sp->ncited = pat->ncited;
     }
     sp->has_sources = pat->has_sources;
-    return step_values(stmt, sp, false);
+    return step_values(stmt, sp, false, warn);
 }
 
 /* Mark positions and citation variables as bound or new given the variables bound so far,
@@ -600,7 +607,7 @@ int plan_refresh(claimdb_stmt *stmt, const ast_find *f, plan *p, bool *kept)
     int rc;
     for (size_t k = 0; k < p->nsteps + p->nwithout; k++) {
         step_plan *sp = k < p->nsteps ? &p->steps[k] : &p->without[k - p->nsteps];
-        if ((rc = step_values(stmt, sp, same))) return rc;
+        if ((rc = step_values(stmt, sp, same, k >= p->nsteps))) return rc;
         if (sp->narts && sp->ncited) {
             memcpy(sp->arts, sp->cited, sp->narts * sizeof *sp->arts);
         } else if (sp->src_fixed) {
@@ -628,6 +635,35 @@ int plan_refresh(claimdb_stmt *stmt, const ast_find *f, plan *p, bool *kept)
         }
     }
     *kept = true;
+    return CLAIMDB_OK;
+}
+
+int plan_warn(claimdb_stmt *stmt, const ast_find *f)
+{
+    int before = stmt->nwarnings, rc;
+    for (size_t i = 0; i < f->npats; i++) {
+        const ast_pattern *pat = &f->pats[i];
+        const ast_term *terms[3] = {&pat->s, &pat->p, &pat->o};
+        if (pat->without) continue;
+        for (int k = 0; k < 3; k++) {
+            term_id id;
+            if (terms[k]->kind == TERM_CONST || terms[k]->kind == TERM_PARAM)
+                TRY(rc,
+                    stmt_read_term_at(stmt, terms[k], pat->negated ? POL_NEG : POL_POS, k, &id));
+        }
+    }
+    /* The WITHOUT patterns' warnings, given when planning, come after these. */
+    int added = stmt->nwarnings - before;
+    for (int r = 0; r < added; r++) {
+        char *w = stmt->warnings[stmt->nwarnings - 1];
+        size_t off = stmt->warnoff[stmt->nwarnings - 1];
+        memmove(stmt->warnings + 1, stmt->warnings,
+                (size_t)(stmt->nwarnings - 1) * sizeof *stmt->warnings);
+        memmove(stmt->warnoff + 1, stmt->warnoff,
+                (size_t)(stmt->nwarnings - 1) * sizeof *stmt->warnoff);
+        stmt->warnings[0] = w;
+        stmt->warnoff[0] = off;
+    }
     return CLAIMDB_OK;
 }
 
@@ -664,7 +700,7 @@ int plan_build(claimdb_stmt *stmt, const ast_find *f, bool explain, plan *out)
     size_t k = 0;
     for (size_t i = 0; i < f->npats; i++) {
         if (f->pats[i].without) continue;
-        rc = step_init(stmt, &f->pats[i], &cand[k]);
+        rc = step_init(stmt, &f->pats[i], &cand[k], explain);
         k++;
         if (rc != CLAIMDB_OK) goto done;
     }
@@ -695,7 +731,7 @@ int plan_build(claimdb_stmt *stmt, const ast_find *f, bool explain, plan *out)
     for (size_t i = 0; i < f->npats; i++) {
         if (!f->pats[i].without) continue;
         step_plan *sp = &out->without[out->nwithout];
-        if ((rc = step_init(stmt, &f->pats[i], sp)) != CLAIMDB_OK) {
+        if ((rc = step_init(stmt, &f->pats[i], sp, true)) != CLAIMDB_OK) {
             out->nwithout++;
             goto done;
         }

@@ -107,6 +107,11 @@ void plan_free(plan *p);
  * citation, article and review counts, or a constant's number of claims —, or a binding
  * changed which access paths exist): plan again. */
 #define PLAN_STATS_FACTOR 2
+/* The warnings of a FIND's patterns (stmt_read_term) for a run that found no solution: a run
+ * that found one has read a claim holding each term of its positive patterns, so it has none
+ * to give, and a FIND run plans without them (plan_build warns for EXPLAIN and for WITHOUT
+ * patterns only). Given in the order planning would have given them. */
+int plan_warn(claimdb_stmt *stmt, const ast_find *f);
 int plan_refresh(claimdb_stmt *stmt, const ast_find *f, plan *p, bool *kept);
 /* Index position order: idx_order[idx][i] is the claim position (0 s, 1 p, 2 o) at index
  * key position i. */

@@ -123,6 +123,62 @@ static void parameters_and_reruns(void **state)
     assert_null(claimdb_warning(NULL, 0, NULL));
 }
 
+/* Warnings of FIND statements run again on their kept plan: given when a run finds no
+ * solution (its terms then are read again), in the order of the statement's terms, WITHOUT
+ * patterns' after the others, none when a solution shows every term in a claim. */
+static void find_reruns(void **state)
+{
+    fixture *f = *state;
+    char w[2048];
+    claimdb_stmt *stmt = NULL;
+    const char *sql = "FIND ?o WHERE $s demand ?o WITHOUT Zorblax eat ?o;";
+    assert_int_equal(claimdb_prepare(f->db, sql, -1, &stmt, NULL), CLAIMDB_OK);
+    for (int run = 0; run < 3; run++) {
+        static const char *const binds[] = {"Talibam", "Taliban", "Zorblax"};
+        static const char *const want[] = {
+            "14 \"Talibam\" is not in the database; did you mean \"Taliban\"?\n"
+            "35 \"Zorblax\" is in no claim of the database\n"
+            "43 \"eat\" is in no claim of the database\n",
+            "35 \"Zorblax\" is in no claim of the database\n"
+            "43 \"eat\" is in no claim of the database\n",
+            "14 \"Zorblax\" is in no claim of the database\n"
+            "35 \"Zorblax\" is in no claim of the database\n"
+            "43 \"eat\" is in no claim of the database\n"};
+        assert_int_equal(claimdb_bind_text(stmt, "$s", binds[run], -1), CLAIMDB_OK);
+        int rc, rows = 0;
+        while ((rc = claimdb_step(stmt)) == CLAIMDB_ROW)
+            rows++;
+        assert_int_equal(rc, CLAIMDB_DONE);
+        assert_int_equal(rows, run == 1);
+        size_t n = 0;
+        w[0] = '\0';
+        for (int i = 0; i < claimdb_warning_count(stmt); i++) {
+            int off = -2;
+            const char *m = claimdb_warning(stmt, i, &off);
+            n += (size_t)snprintf(w + n, sizeof w - n, "%d %s\n", off, m);
+        }
+        assert_string_equal(w, want[run]);
+        assert_int_equal(claimdb_reset(stmt), CLAIMDB_OK);
+    }
+    claimdb_finalize(stmt);
+    /* a count from statistics: 0 for a term in no claim, with its warning; a constant's
+     * warning again on a second run in the same snapshot */
+    assert_int_equal(claimdb_prepare(f->db, "FIND COUNT(*) WHERE ?s eat ?o;", -1, &stmt, NULL),
+                     CLAIMDB_OK);
+    for (int run = 0; run < 2; run++) {
+        assert_int_equal(claimdb_step(stmt), CLAIMDB_ROW);
+        assert_int_equal(claimdb_column_int64(stmt, 0), 0);
+        assert_int_equal(claimdb_step(stmt), CLAIMDB_DONE);
+        assert_int_equal(claimdb_warning_count(stmt), 1);
+        assert_string_equal(claimdb_warning(stmt, 0, NULL),
+                            "\"eat\" is in no claim of the database");
+        assert_int_equal(claimdb_reset(stmt), CLAIMDB_OK);
+    }
+    claimdb_finalize(stmt);
+    run(f->db, "FIND COUNT(*) WHERE ?s demand ?o;", w, sizeof w);
+    assert_string_equal(w, "");
+}
+
 static void term_states(void **state)
 {
     fixture *f = *state;
@@ -174,6 +230,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(misspelt_terms_are_warned_with_the_nearest, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(parameters_and_reruns, setup, teardown),
+        cmocka_unit_test_setup_teardown(find_reruns, setup, teardown),
         cmocka_unit_test_setup_teardown(term_states, setup, teardown),
         cmocka_unit_test_setup_teardown(bounded_search_finds_near_prefix, setup, teardown),
     };
