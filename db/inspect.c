@@ -196,8 +196,14 @@ static int check_start(claimdb_stmt *stmt, exec **out)
     side pro, con;
     memset(&pro, 0, sizeof pro);
     memset(&con, 0, sizeof con);
-    int rc = claim_terms(stmt, &k, &found);
-    if (rc != CLAIMDB_OK) return rc;
+    /* The terms looked up without their warnings: a claim of either polarity found shows
+     * all three in a claim; only when none is are they read again for the warnings. */
+    const ast_claim_stmt *c = &stmt->ast->u.claim;
+    int rc;
+    TRY(rc, stmt_term_lookup(stmt, &c->s, &k.s));
+    TRY(rc, stmt_term_lookup(stmt, &c->p, &k.p));
+    TRY(rc, stmt_term_lookup(stmt, &c->o, &k.o));
+    found = k.s && k.p && k.o;
     if (found) {
         /* CHECK NOT s p o asks about the negation: its support is the negative claim. */
         bool neg = stmt->ast->u.claim.negated;
@@ -209,6 +215,7 @@ static int check_start(claimdb_stmt *stmt, exec **out)
         store_cursor_close(cur);
         if (rc != CLAIMDB_OK) rc = db_fail(stmt->db, rc);
     }
+    if (rc == CLAIMDB_OK && pro.n + con.n == 0) TRY(rc, claim_terms(stmt, &k, &found));
     char *lp = NULL, *lc = NULL, *rmem = NULL;
     bool reviews = stmt->ast->u.claim.reviews;
     rowset *rs = rowset_new(stmt->ncols);
