@@ -386,6 +386,10 @@ int claimdb_complete(const char *text);
  * "\"Talibn\" is not in the database; did you mean \"Taliban\"?" ("is in no claim of the
  * database" for a term whose claims are all retracted, said only when the database holds no
  * fact-check review: a review's triple need not be a claim, and CHECK shows its reviews).
+ * A claim found shows that its terms are in one, so CHECK asks about its terms only when
+ * neither polarity of the claim is stored, and FIND about those of its patterns (other than
+ * WITHOUT's) only when its run finds no solution; either way the warnings are there once the
+ * step that gives the first row, or CLAIMDB_DONE, returns.
  *
  * The suggestion is the nearest spelling (edit distance with transpositions on the folded
  * key: at most 1 for keys of up to 4 bytes, 2 up to 8, 3 beyond; keys over 64 bytes get none)
