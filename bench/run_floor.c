@@ -29,11 +29,18 @@ enum { F_TERM, F_TERMID, F_SPO, F_POS, F_OSP, F_CITE, F_ARTCITE, F_ARTICLE, F_TS
 static const char *const fdb_names[F_NDB] = {"term", "termid",  "spo",     "pos",  "osp",
                                              "cite", "artcite", "article", "tstat"};
 
-#define CLAIM_LEN 25
-#define CITE_LEN 41
-#define ARTCITE_LEN 33
-#define TSTAT_LEN 10
+/* claimdb's layout (db/store.h, store_internal.h): term ids of ID_LEN bytes in keys */
+#define ID_LEN 5
+#define O_A 1                /* a claim key's first id */
+#define O_B (1 + ID_LEN)     /* its second */
+#define O_C (1 + 2 * ID_LEN) /* its third */
+#define CLAIM_LEN (1 + 3 * ID_LEN)
+#define C_ART CLAIM_LEN /* a "cite" key's article */
+#define CITE_LEN (CLAIM_LEN + 16)
+#define ARTCITE_LEN (8 + CLAIM_LEN)
+#define TSTAT_LEN (2 + ID_LEN)
 #define CITE_HAS_CONF 1
+#define CITE_HAS_QUOTE 2
 #define ART_HAS_DUP 1
 
 static void mdb_check(int rc, const char *what)
@@ -55,6 +62,46 @@ static uint64_t get_be(const uint8_t *p)
     for (int i = 0; i < 8; i++)
         v = v << 8 | p[i];
     return v;
+}
+
+static void put_id(uint8_t *p, uint64_t v)
+{
+    for (int i = ID_LEN - 1; i >= 0; i--) {
+        p[i] = (uint8_t)v;
+        v >>= 8;
+    }
+}
+
+static uint64_t get_id(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < ID_LEN; i++)
+        v = v << 8 | p[i];
+    return v;
+}
+
+static uint8_t *put_varint(uint8_t *p, uint64_t v)
+{
+    for (; v >= 0x80; v >>= 7)
+        *p++ = (uint8_t)(v | 0x80);
+    *p++ = (uint8_t)v;
+    return p;
+}
+
+static const uint8_t *skip_varint(const uint8_t *p)
+{
+    while (*p & 0x80)
+        p++;
+    return p + 1;
+}
+
+static uint64_t get_varint(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (unsigned shift = 0;; shift += 7) {
+        v |= (uint64_t)(*p & 0x7f) << shift;
+        if (!(*p++ & 0x80)) return v;
+    }
 }
 
 /* ---- the load ---- */
@@ -175,9 +222,9 @@ static void append(MDB_cursor *c, const void *k, size_t kl, const void *v, size_
 static void put_claim_key(uint8_t *out, uint64_t pol, uint64_t a, uint64_t b, uint64_t c)
 {
     out[0] = (uint8_t)pol;
-    put_be(out + 1, a);
-    put_be(out + 9, b);
-    put_be(out + 17, c);
+    put_id(out + O_A, a);
+    put_id(out + O_B, b);
+    put_id(out + O_C, c);
 }
 
 static void append_index(MDB_cursor *c, tup4 *t, size_t n)
@@ -278,7 +325,7 @@ void floor_run_load(const bench_data *d, const char *path, bench_load *out, int 
             uint8_t key[TSTAT_LEN], val[8];
             key[0] = (uint8_t)(pr / 3);
             key[1] = (uint8_t)(pr % 3);
-            put_be(key + 2, id);
+            put_id(key + 2, id);
             put_be(val, cnt[pr * nt + id]);
             append(cur[F_TSTAT], key, sizeof key, val, sizeof val);
         }
@@ -310,12 +357,13 @@ void floor_run_load(const bench_data *d, const char *path, bench_load *out, int 
         const cite_item *ci = &cites[i];
         bench_citation(d, ci->claim, ci->cit, &bc);
         put_claim_key(key, ci->k[0], ci->k[1], ci->k[2], ci->k[3]);
-        put_be(key + 25, ci->k[4]);
-        put_be(key + 33, ci->k[5]);
-        size_t ql = strlen(bc.quote), vl = 17;
-        val[0] = bc.has_confidence ? CITE_HAS_CONF : 0;
-        put_be(val + 1, ci->claimant);
-        put_be(val + 9, 0); /* stored */
+        put_be(key + C_ART, ci->k[4]);
+        put_be(key + C_ART + 8, ci->k[5]);
+        size_t ql = strlen(bc.quote);
+        val[0] = CITE_HAS_QUOTE | (bc.has_confidence ? CITE_HAS_CONF : 0); /* method 0 */
+        uint8_t *vp = put_varint(val + 1, ci->claimant);
+        vp = put_varint(vp, 0); /* stored */
+        size_t vl = (size_t)(vp - val);
         if (bc.has_confidence) {
             uint64_t bits;
             memcpy(&bits, &bc.confidence, sizeof bits);
@@ -482,6 +530,11 @@ static uint64_t kpart(const MDB_val *k, size_t off)
     return get_be((const uint8_t *)k->mv_data + off);
 }
 
+static uint64_t kid(const MDB_val *k, size_t off)
+{
+    return get_id((const uint8_t *)k->mv_data + off);
+}
+
 /* The root of an article's DUPLICATE OF chain (as claimdb's CHECK counts). */
 static uint64_t article_root(floor_q *h, uint64_t id)
 {
@@ -515,15 +568,15 @@ static void check_side(floor_q *h, uint8_t pol, uint64_t s, uint64_t p, uint64_t
     *weight = 0;
     for (int ok = range_first(c, prefix, sizeof prefix, &k, &v); ok;
          ok = range_next(c, prefix, sizeof prefix, &k, &v)) {
-        uint64_t art = kpart(&k, 25);
+        uint64_t art = kpart(&k, C_ART);
         *n += art != last;
         last = art;
         const uint8_t *val = v.mv_data;
-        uint64_t claimant = get_be(val + 1);
+        uint64_t claimant = get_varint(val + 1);
         if (claimant && claimant == s) continue;
         double w = 1.0;
         if (val[0] & CITE_HAS_CONF) {
-            uint64_t bits = get_be(val + 17);
+            uint64_t bits = get_be(skip_varint(skip_varint(val + 1)));
             memcpy(&w, &bits, sizeof w);
         }
         uint64_t root = article_root(h, art);
@@ -546,7 +599,7 @@ static int64_t pred_claims(floor_q *h, uint64_t p)
     uint8_t key[TSTAT_LEN];
     key[0] = 1;
     key[1] = 1; /* role p */
-    put_be(key + 2, p);
+    put_id(key + 2, p);
     MDB_val tk = {sizeof key, key}, tv;
     int rc = mdb_get(h->txn, h->dbi[F_TSTAT], &tk, &tv);
     if (rc == MDB_NOTFOUND) return 0;
@@ -581,13 +634,14 @@ static int64_t pair_count(floor_q *h, uint64_t p1, uint64_t p2)
         h->hslots = want;
     }
     memset(h->hkey, 0, h->hslots * sizeof *h->hkey);
-    uint8_t prefix[9];
+    uint8_t prefix[O_B];
     MDB_val k, v;
     MDB_cursor *c = cur(h, F_POS);
     prefix[0] = 1;
-    put_be(prefix + 1, small);
-    for (int ok = range_first(c, prefix, 9, &k, &v); ok; ok = range_next(c, prefix, 9, &k, &v)) {
-        uint64_t s = kpart(&k, 17);
+    put_id(prefix + O_A, small);
+    for (int ok = range_first(c, prefix, O_B, &k, &v); ok;
+         ok = range_next(c, prefix, O_B, &k, &v)) {
+        uint64_t s = kid(&k, O_C);
         size_t i = subj_slot(h, s);
         if (!h->hkey[i]) {
             h->hkey[i] = s;
@@ -595,9 +649,10 @@ static int64_t pair_count(floor_q *h, uint64_t p1, uint64_t p2)
         }
         h->hcount[i]++;
     }
-    put_be(prefix + 1, large);
-    for (int ok = range_first(c, prefix, 9, &k, &v); ok; ok = range_next(c, prefix, 9, &k, &v)) {
-        size_t i = subj_slot(h, kpart(&k, 17));
+    put_id(prefix + O_A, large);
+    for (int ok = range_first(c, prefix, O_B, &k, &v); ok;
+         ok = range_next(c, prefix, O_B, &k, &v)) {
+        size_t i = subj_slot(h, kid(&k, O_C));
         if (h->hkey[i]) n += h->hcount[i];
     }
     return n;
@@ -621,38 +676,38 @@ static void one_query(floor_q *h, int wi, const bench_param *bp, int64_t *rows, 
         c = cur(h, F_CITE);
         for (int ok = range_first(c, prefix, CLAIM_LEN, &k, &v); ok;
              ok = range_next(c, prefix, CLAIM_LEN, &k, &v)) {
-            *hash += bench_hash_int((int64_t)kpart(&k, 25));
+            *hash += bench_hash_int((int64_t)kpart(&k, C_ART));
             ++*rows;
         }
         break;
     case W_SP_O:
     case W_PO_S:
         prefix[0] = 1;
-        put_be(prefix + 1, wi == W_SP_O ? s : p);
-        put_be(prefix + 9, wi == W_SP_O ? p : o);
+        put_id(prefix + O_A, wi == W_SP_O ? s : p);
+        put_id(prefix + O_B, wi == W_SP_O ? p : o);
         c = cur(h, wi == W_SP_O ? F_SPO : F_POS);
-        for (int ok = range_first(c, prefix, 17, &k, &v); ok;
-             ok = range_next(c, prefix, 17, &k, &v)) {
-            *hash += hash_name(h, kpart(&k, 17));
+        for (int ok = range_first(c, prefix, O_C, &k, &v); ok;
+             ok = range_next(c, prefix, O_C, &k, &v)) {
+            *hash += hash_name(h, kid(&k, O_C));
             ++*rows;
         }
         break;
     case W_JOIN: {
-        uint8_t p2[9];
+        uint8_t p2[O_B];
         prefix[0] = p2[0] = 1;
-        put_be(prefix + 1, s);
+        put_id(prefix + O_A, s);
         c = cur(h, F_SPO);
         if (!(h->renewed & 1u << F_NDB)) {
             mdb_check(mdb_cursor_renew(h->txn, h->cur2), "cursor_renew");
             h->renewed |= 1u << F_NDB;
         }
-        for (int ok = range_first(c, prefix, 9, &k, &v); ok && *rows < 100;
-             ok = range_next(c, prefix, 9, &k, &v)) {
-            memcpy(p2 + 1, (uint8_t *)k.mv_data + 17, 8);
+        for (int ok = range_first(c, prefix, O_B, &k, &v); ok && *rows < 100;
+             ok = range_next(c, prefix, O_B, &k, &v)) {
+            memcpy(p2 + O_A, (uint8_t *)k.mv_data + O_C, ID_LEN);
             MDB_val k2, v2;
-            for (int ok2 = range_first(h->cur2, p2, 9, &k2, &v2); ok2 && *rows < 100;
-                 ok2 = range_next(h->cur2, p2, 9, &k2, &v2)) {
-                *hash += hash_name(h, kpart(&k2, 17));
+            for (int ok2 = range_first(h->cur2, p2, O_B, &k2, &v2); ok2 && *rows < 100;
+                 ok2 = range_next(h->cur2, p2, O_B, &k2, &v2)) {
+                *hash += hash_name(h, kid(&k2, O_C));
                 ++*rows;
             }
         }
@@ -669,7 +724,7 @@ static void one_query(floor_q *h, int wi, const bench_param *bp, int64_t *rows, 
         c = cur(h, F_SPO);
         for (int ok = range_first(c, prefix, 1, &k, &v); ok && *rows < 10;
              ok = range_next(c, prefix, 1, &k, &v)) {
-            *hash += hash_name(h, kpart(&k, 1)) + hash_name(h, kpart(&k, 17));
+            *hash += hash_name(h, kid(&k, O_A)) + hash_name(h, kid(&k, O_C));
             ++*rows;
         }
         break;
@@ -680,8 +735,8 @@ static void one_query(floor_q *h, int wi, const bench_param *bp, int64_t *rows, 
         c = cur(h, F_ARTCITE);
         for (int ok = range_first(c, prefix, 9, &k, &v); ok;
              ok = range_next(c, prefix, 9, &k, &v)) {
-            *hash += hash_name(h, kpart(&k, 9)) + hash_name(h, kpart(&k, 17)) +
-                     hash_name(h, kpart(&k, 25));
+            *hash += hash_name(h, kid(&k, 8 + O_A)) + hash_name(h, kid(&k, 8 + O_B)) +
+                     hash_name(h, kid(&k, 8 + O_C));
             ++*rows;
         }
         break;
@@ -695,7 +750,7 @@ static void one_query(floor_q *h, int wi, const bench_param *bp, int64_t *rows, 
         c = cur(h, F_CITE);
         for (int ok = range_first(c, prefix, 1, &k, &v); ok;
              ok = range_next(c, prefix, 1, &k, &v)) {
-            uint64_t art = kpart(&k, 25);
+            uint64_t art = kpart(&k, C_ART);
             if (arts == 0 || memcmp(claim, k.mv_data, CLAIM_LEN)) {
                 n += arts >= 2;
                 memcpy(claim, k.mv_data, CLAIM_LEN);
@@ -731,15 +786,15 @@ static void one_query(floor_q *h, int wi, const bench_param *bp, int64_t *rows, 
          * read once for all its citations. */
         uint64_t lp = 0, lo = 0, hp = 0, ho = 0;
         prefix[0] = 1;
-        put_be(prefix + 1, s);
+        put_id(prefix + O_A, s);
         c = cur(h, F_CITE);
-        for (int ok = range_first(c, prefix, 9, &k, &v); ok;
-             ok = range_next(c, prefix, 9, &k, &v)) {
-            uint64_t kp = kpart(&k, 9), ko = kpart(&k, 17);
+        for (int ok = range_first(c, prefix, O_B, &k, &v); ok;
+             ok = range_next(c, prefix, O_B, &k, &v)) {
+            uint64_t kp = kid(&k, O_B), ko = kid(&k, O_C);
             int newp = kp != lp;
             if (newp) hp = hash_name(h, lp = kp);
             if (newp || ko != lo) ho = hash_name(h, lo = ko);
-            *hash += hp + ho + bench_hash_int((int64_t)kpart(&k, 25));
+            *hash += hp + ho + bench_hash_int((int64_t)kpart(&k, C_ART));
             ++*rows;
         }
         break;

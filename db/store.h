@@ -38,7 +38,7 @@
 
 #include "claimdb.h"
 
-#define STORE_FORMAT_VERSION 5
+#define STORE_FORMAT_VERSION 6
 #define STORE_MAX_KEY 480 /* bytes of a normalised term key; longer terms are CLAIMDB_TOOBIG */
 
 typedef uint64_t term_id; /* 0 is never a term */

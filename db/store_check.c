@@ -323,7 +323,7 @@ static int check_reviews(checker *c, uint64_t *nreviews, uint64_t nclaims)
             }
             const uint8_t *p = k.mv_data;
             uint8_t flip[CLAIMREV_KEY_LEN], idk[8];
-            /* claimrev [claim 25][id 8] <-> revclaim [id 8][claim 25] */
+            /* claimrev [claim][id 8] <-> revclaim [id 8][claim] */
             size_t idoff = side ? 0 : CLAIM_KEY_LEN, coff = side ? 8 : 0;
             memcpy(idk, p + idoff, 8);
             memcpy(flip + (side ? 0 : 8), p + coff, CLAIM_KEY_LEN);
@@ -425,11 +425,7 @@ int store_check(store_txn *t, void (*report)(void *ctx, const char *msg), void *
                 continue;
             }
             if ((rc = keys_push(&claims, k.mv_data))) break;
-            claim_key ck;
-            ck.pol = ((const uint8_t *)k.mv_data)[0];
-            ck.s = get_u64((const uint8_t *)k.mv_data + 1);
-            ck.p = get_u64((const uint8_t *)k.mv_data + 9);
-            ck.o = get_u64((const uint8_t *)k.mv_data + 17);
+            claim_key ck = claim_key_get(k.mv_data);
             if (ck.pol)
                 found->claims_pos++;
             else
@@ -484,8 +480,8 @@ int store_check(store_txn *t, void (*report)(void *ctx, const char *msg), void *
                 continue;
             }
             const uint8_t *kp = k.mv_data;
-            uint64_t article = get_u64(kp + 25), slot = get_u64(kp + 33);
-            claim_key ck = {kp[0], get_u64(kp + 1), get_u64(kp + 9), get_u64(kp + 17)};
+            uint64_t article = get_u64(kp + CITE_ART_OFF), slot = get_u64(kp + CITE_SLOT_OFF);
+            claim_key ck = claim_key_get(kp);
             char ct[96];
             claim_text(ct, sizeof ct, &ck);
             store_citation cit;
@@ -545,7 +541,7 @@ int store_check(store_txn *t, void (*report)(void *ctx, const char *msg), void *
             if (!keys_has(&cited, claims.k + i * CLAIM_KEY_LEN)) {
                 claim_key ck;
                 const uint8_t *kp = claims.k + i * CLAIM_KEY_LEN;
-                ck = (claim_key){kp[0], get_u64(kp + 1), get_u64(kp + 9), get_u64(kp + 17)};
+                ck = claim_key_get(kp);
                 char ct[96];
                 claim_text(ct, sizeof ct, &ck);
                 bad(&c, "claim %s has no citation", ct);
@@ -553,7 +549,7 @@ int store_check(store_txn *t, void (*report)(void *ctx, const char *msg), void *
         for (size_t i = 0; i < cited.n; i++)
             if (!keys_has(&claims, cited.k + i * CLAIM_KEY_LEN)) {
                 const uint8_t *kp = cited.k + i * CLAIM_KEY_LEN;
-                claim_key ck = {kp[0], get_u64(kp + 1), get_u64(kp + 9), get_u64(kp + 17)};
+                claim_key ck = claim_key_get(kp);
                 char ct[96];
                 claim_text(ct, sizeof ct, &ck);
                 bad(&c, "citations of %s, which is not in spo", ct);

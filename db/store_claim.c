@@ -4,11 +4,14 @@
  * spo/pos/osp entries, counts it in meta ("claims.pos"/"claims.neg") and in tstat for its
  * subject (ROLE_S), predicate (ROLE_P) and object (ROLE_O); removing the last undoes all that.
  *
- * Citation record: [version 2][flags: 1 confidence, 2 quote, 4 said on, 8 placed][method]
- *                  [claimant u64 BE][stored i64 BE]
- *                  ([confidence: IEEE 754 bits, u64 BE] when flag 1)
- *                  ([quote start u64 BE][quote end u64 BE] when flag 8)
- *                  ([said-on length u8][said-on bytes] when flag 4) [quote bytes...]
+ * Citation record (the key has the claim, the article and the slot):
+ *   [flags: 1 confidence, 2 quote, 4 said on, 8 placed; method << 4]
+ *   [claimant: varint, 0 none][stored: varint of the i64's bits]
+ *   ([confidence: IEEE 754 bits, u64 BE] when flag 1)
+ *   ([quote start: varint][quote length: varint, > 0] when flag 8)
+ *   ([said-on length u8][said-on bytes] when flag 4) [quote bytes...]
+ * A varint is LEB128: 7 bits a byte, low bits first, the high bit set on all but the last.
+ * Claimant ids and quote spans are small and a time is 5 bytes, where fixed fields took 8.
  * A decoder never trusts a length it has not checked against the record's size.
  */
 #include "store_internal.h"
@@ -20,12 +23,11 @@
 #include <string.h>
 #include <time.h>
 
-#define CITE_VERSION 2
-#define CITE_FIXED 19
 #define CITE_HAS_CONF 1
 #define CITE_HAS_QUOTE 2
 #define CITE_HAS_SAID 4
 #define CITE_PLACED 8
+#define CITE_METHOD_SHIFT 4
 
 /* ---- encodings ---- */
 
@@ -37,14 +39,14 @@ void claim_key_encode(uint8_t out[CLAIM_KEY_LEN], store_index idx, const claim_k
     else if (idx == IDX_OSP)
         a = k->o, b = k->s, c = k->p;
     out[0] = k->pol;
-    put_u64(out + 1, a);
-    put_u64(out + 9, b);
-    put_u64(out + 17, c);
+    put_id(out + 1, a);
+    put_id(out + 1 + ID_LEN, b);
+    put_id(out + 1 + 2 * ID_LEN, c);
 }
 
 static void claim_key_decode(const uint8_t *in, store_index idx, claim_key *k)
 {
-    term_id a = get_u64(in + 1), b = get_u64(in + 9), c = get_u64(in + 17);
+    term_id a = get_id(in + 1), b = get_id(in + 1 + ID_LEN), c = get_id(in + 1 + 2 * ID_LEN);
     k->pol = in[0];
     if (idx == IDX_SPO)
         k->s = a, k->p = b, k->o = c;
@@ -57,8 +59,8 @@ static void claim_key_decode(const uint8_t *in, store_index idx, claim_key *k)
 void cite_key_encode(uint8_t out[CITE_KEY_LEN], const claim_key *k, uint64_t article, uint64_t slot)
 {
     claim_key_encode(out, IDX_SPO, k);
-    put_u64(out + 25, article);
-    put_u64(out + 33, slot);
+    put_u64(out + CITE_ART_OFF, article);
+    put_u64(out + CITE_SLOT_OFF, slot);
 }
 
 static void artcite_key_encode(uint8_t out[ARTCITE_KEY_LEN], const claim_key *k, uint64_t article)
@@ -73,23 +75,62 @@ static bool cite_placed(const store_citation *c)
     return c->quote.ptr && c->qstart >= 0 && c->qend > c->qstart;
 }
 
+static size_t varint_size(uint64_t v)
+{
+    size_t n = 1;
+    while (v >= 0x80) {
+        v >>= 7;
+        n++;
+    }
+    return n;
+}
+
+static uint8_t *varint_put(uint8_t *p, uint64_t v)
+{
+    while (v >= 0x80) {
+        *p++ = (uint8_t)(v | 0x80);
+        v >>= 7;
+    }
+    *p++ = (uint8_t)v;
+    return p;
+}
+
+/* Reads a varint at p[*off, n): false when it runs past n or past 64 bits. */
+static bool varint_get(const uint8_t *p, size_t n, size_t *off, uint64_t *v)
+{
+    uint64_t x = 0;
+    for (unsigned shift = 0; shift < 64; shift += 7) {
+        if (*off >= n) return false;
+        uint8_t b = p[(*off)++];
+        if (shift == 63 && b > 1) return false;
+        x |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) {
+            *v = x;
+            return true;
+        }
+    }
+    return false;
+}
+
 size_t cite_value_size(const store_citation *c)
 {
-    return CITE_FIXED + (c->has_confidence ? 8 : 0) + (cite_placed(c) ? 16 : 0) +
+    return 1 + varint_size(c->claimant) + varint_size((uint64_t)c->stored) +
+           (c->has_confidence ? 8 : 0) +
+           (cite_placed(c)
+                ? varint_size((uint64_t)c->qstart) + varint_size((uint64_t)(c->qend - c->qstart))
+                : 0) +
            (c->said_on.ptr ? 1 + c->said_on.len : 0) + (c->quote.ptr ? c->quote.len : 0);
 }
 
 void cite_value_encode(uint8_t *out, const store_citation *c)
 {
     bool placed = cite_placed(c);
-    out[0] = CITE_VERSION;
-    out[1] =
-        (uint8_t)((c->has_confidence ? CITE_HAS_CONF : 0) | (c->quote.ptr ? CITE_HAS_QUOTE : 0) |
-                  (c->said_on.ptr ? CITE_HAS_SAID : 0) | (placed ? CITE_PLACED : 0));
-    out[2] = c->method;
-    put_u64(out + 3, c->claimant);
-    put_u64(out + 11, (uint64_t)c->stored);
-    uint8_t *p = out + CITE_FIXED;
+    uint8_t *p = out;
+    *p++ = (uint8_t)((c->has_confidence ? CITE_HAS_CONF : 0) | (c->quote.ptr ? CITE_HAS_QUOTE : 0) |
+                     (c->said_on.ptr ? CITE_HAS_SAID : 0) | (placed ? CITE_PLACED : 0) |
+                     c->method << CITE_METHOD_SHIFT);
+    p = varint_put(p, c->claimant);
+    p = varint_put(p, (uint64_t)c->stored);
     if (c->has_confidence) {
         uint64_t bits;
         memcpy(&bits, &c->confidence, sizeof bits);
@@ -97,9 +138,8 @@ void cite_value_encode(uint8_t *out, const store_citation *c)
         p += 8;
     }
     if (placed) {
-        put_u64(p, (uint64_t)c->qstart);
-        put_u64(p + 8, (uint64_t)c->qend);
-        p += 16;
+        p = varint_put(p, (uint64_t)c->qstart);
+        p = varint_put(p, (uint64_t)(c->qend - c->qstart));
     }
     if (c->said_on.ptr) {
         *p++ = (uint8_t)c->said_on.len;
@@ -111,12 +151,15 @@ void cite_value_encode(uint8_t *out, const store_citation *c)
 
 int cite_value_decode(const uint8_t *p, size_t n, store_citation *c)
 {
-    if (n < CITE_FIXED || p[0] != CITE_VERSION || (p[1] & ~0xf)) return CLAIMDB_CORRUPT;
-    uint8_t flags = p[1];
-    c->method = p[2];
-    c->claimant = get_u64(p + 3);
-    c->stored = (int64_t)get_u64(p + 11);
-    size_t off = CITE_FIXED;
+    if (n < 3) return CLAIMDB_CORRUPT;
+    uint8_t flags = p[0] & 0xf;
+    c->method = p[0] >> CITE_METHOD_SHIFT;
+    if (c->method > CLAIMDB_METHOD_EXTRACTED) return CLAIMDB_CORRUPT;
+    size_t off = 1;
+    uint64_t stored;
+    if (!varint_get(p, n, &off, &c->claimant) || !varint_get(p, n, &off, &stored))
+        return CLAIMDB_CORRUPT;
+    c->stored = (int64_t)stored;
     c->has_confidence = (flags & CITE_HAS_CONF) != 0;
     c->confidence = 0.0;
     if (c->has_confidence) {
@@ -127,12 +170,12 @@ int cite_value_decode(const uint8_t *p, size_t n, store_citation *c)
     }
     c->qstart = c->qend = -1;
     if (flags & CITE_PLACED) {
-        if (n - off < 16 || !(flags & CITE_HAS_QUOTE)) return CLAIMDB_CORRUPT;
-        uint64_t qs = get_u64(p + off), qe = get_u64(p + off + 8);
-        if (qs >= qe || qe > INT64_MAX) return CLAIMDB_CORRUPT;
+        uint64_t qs, ql;
+        if (!(flags & CITE_HAS_QUOTE) || !varint_get(p, n, &off, &qs) ||
+            !varint_get(p, n, &off, &ql) || ql == 0 || qs > INT64_MAX || ql > INT64_MAX - qs)
+            return CLAIMDB_CORRUPT;
         c->qstart = (int64_t)qs;
-        c->qend = (int64_t)qe;
-        off += 16;
+        c->qend = (int64_t)(qs + ql);
     }
     c->said_on.ptr = NULL;
     c->said_on.len = 0;
@@ -157,13 +200,22 @@ static int decode_cite(store_txn *t, const MDB_val *k, const MDB_val *v, store_c
 {
     if (k->mv_size != CITE_KEY_LEN || cite_value_decode(v->mv_data, v->mv_size, c))
         return store_seterr(t->st, CLAIMDB_CORRUPT, "damaged citation record");
-    c->article = get_u64((const uint8_t *)k->mv_data + 25);
+    c->article = get_u64((const uint8_t *)k->mv_data + CITE_ART_OFF);
     return CLAIMDB_OK;
+}
+
+/* No term has an id past ID_MAX (create_term), and a key has no room for one. */
+static bool ids_fit(const term_id *ids, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (ids[i] > ID_MAX) return false;
+    return true;
 }
 
 static int check_claim(store_txn *t, const claim_key *k)
 {
-    if (!k || k->pol > 1 || !k->s || !k->p || !k->o)
+    if (!k || k->pol > 1 || !k->s || !k->p || !k->o || k->s > ID_MAX || k->p > ID_MAX ||
+        k->o > ID_MAX)
         return store_seterr(t->st, CLAIMDB_MISUSE, "invalid claim key");
     return CLAIMDB_OK;
 }
@@ -302,7 +354,7 @@ static int tstat_add(store_txn *t, uint8_t pol, int role, term_id id, int64_t de
     uint8_t k[TSTAT_KEY_LEN];
     k[0] = pol;
     k[1] = (uint8_t)role;
-    put_u64(k + 2, id);
+    put_id(k + 2, id);
     return sdb_u64_add(t, DB_TSTAT, k, sizeof k, delta, true);
 }
 
@@ -467,10 +519,11 @@ int cite_delete_apply(store_txn *t, const claim_key *k, uint64_t article, const 
         if (mrc) return store_mdb_err(t->st, mrc, "cite");
         MDB_val key, v;
         for (;;) {
-            key.mv_size = 33;
+            key.mv_size = CITE_SLOT_OFF;
             key.mv_data = prefix;
             mrc = scur_get(t->st, mc, &key, &v, MDB_SET_RANGE);
-            if (mrc || key.mv_size != CITE_KEY_LEN || memcmp(key.mv_data, prefix, 33)) break;
+            if (mrc || key.mv_size != CITE_KEY_LEN || memcmp(key.mv_data, prefix, CITE_SLOT_OFF))
+                break;
             if ((mrc = mdb_cursor_del(mc, 0))) break;
             removed++;
         }
@@ -480,7 +533,7 @@ int cite_delete_apply(store_txn *t, const claim_key *k, uint64_t article, const 
     }
     TRY(rc, meta_add(t, "citations", -removed));
     bool more = false;
-    TRY(rc, has_prefix(t, DB_CITE, prefix, 33, &more));
+    TRY(rc, has_prefix(t, DB_CITE, prefix, CITE_SLOT_OFF, &more));
     if (!more) {
         uint8_t ak[ARTCITE_KEY_LEN];
         artcite_key_encode(ak, k, article);
@@ -508,7 +561,7 @@ int claim_delete_apply(store_txn *t, const claim_key *k)
         MDB_val key = {sizeof prefix, prefix};
         mrc = scur_get(t->st, mc, &key, &v, MDB_SET_RANGE);
         if (mrc || key.mv_size != CITE_KEY_LEN || memcmp(key.mv_data, prefix, sizeof prefix)) break;
-        uint64_t article = get_u64((const uint8_t *)key.mv_data + 25);
+        uint64_t article = get_u64((const uint8_t *)key.mv_data + CITE_ART_OFF);
         if ((mrc = mdb_cursor_del(mc, 0))) break;
         uint8_t ak[ARTCITE_KEY_LEN];
         artcite_key_encode(ak, k, article);
@@ -627,7 +680,7 @@ int store_cite_count_cur(store_txn *t, store_cursor **cur, const claim_key *k, u
             r = store_seterr(t->st, CLAIMDB_CORRUPT, "damaged citation key");
             break;
         }
-        uint64_t a = get_u64((const uint8_t *)key.mv_data + 25);
+        uint64_t a = get_u64((const uint8_t *)key.mv_data + CITE_ART_OFF);
         if (*n == 0 || a != last) (*n)++;
         last = a;
     }
@@ -649,13 +702,13 @@ int store_scan_open(store_txn *t, store_index idx, uint8_t pol, const term_id *p
     int rc = txn_check_read(t);
     if (rc) return rc;
     if ((int)idx < IDX_SPO || idx > IDX_OSP || pol > 1 || nprefix < 0 || nprefix > 3 ||
-        (nprefix && !prefix))
+        (nprefix && !prefix) || !ids_fit(prefix, nprefix))
         return store_seterr(t->st, CLAIMDB_MISUSE, "invalid scan");
     uint8_t key[CLAIM_KEY_LEN];
     key[0] = pol;
     for (int i = 0; i < nprefix; i++)
-        put_u64(key + 1 + 8 * i, prefix[i]);
-    return cur_open(t, DB_SPO + (int)idx, key, 1 + 8 * (size_t)nprefix, out);
+        put_id(key + 1 + ID_LEN * i, prefix[i]);
+    return cur_open(t, DB_SPO + (int)idx, key, 1 + ID_LEN * (size_t)nprefix, out);
 }
 
 int store_cursor_next_claim(store_cursor *c, claim_key *k)
@@ -695,7 +748,7 @@ int store_cites_open_article(store_txn *t, const claim_key *k, uint64_t article,
     if (rc || (rc = check_claim(t, k))) return rc;
     uint8_t prefix[CITE_KEY_LEN];
     cite_key_encode(prefix, k, article, 0);
-    return cur_open(t, DB_CITE, prefix, 33, out);
+    return cur_open(t, DB_CITE, prefix, CITE_SLOT_OFF, out);
 }
 
 int store_cursor_next_cite(store_cursor *c, store_citation *out)
@@ -714,13 +767,13 @@ int store_cited_claims_open(store_txn *t, uint8_t pol, const term_id *prefix, in
     *out = NULL;
     int rc = txn_check_read(t);
     if (rc) return rc;
-    if (pol > 1 || nprefix < 0 || nprefix > 3 || (nprefix && !prefix))
+    if (pol > 1 || nprefix < 0 || nprefix > 3 || (nprefix && !prefix) || !ids_fit(prefix, nprefix))
         return store_seterr(t->st, CLAIMDB_MISUSE, "invalid scan");
     uint8_t key[CLAIM_KEY_LEN];
     key[0] = pol;
     for (int i = 0; i < nprefix; i++)
-        put_u64(key + 1 + 8 * i, prefix[i]);
-    return cur_open(t, DB_CITE, key, 1 + 8 * (size_t)nprefix, out);
+        put_id(key + 1 + ID_LEN * i, prefix[i]);
+    return cur_open(t, DB_CITE, key, 1 + ID_LEN * (size_t)nprefix, out);
 }
 
 int store_cursor_next_cited(store_cursor *c, claim_key *k, uint64_t *articles)
@@ -745,7 +798,7 @@ int store_cursor_next_cited(store_cursor *c, claim_key *k, uint64_t *articles)
         if (key.mv_size != CITE_KEY_LEN)
             return store_seterr(c->t->st, CLAIMDB_CORRUPT, "damaged citation key");
         const uint8_t *p = key.mv_data;
-        uint64_t a = get_u64(p + 25);
+        uint64_t a = get_u64(p + CITE_ART_OFF);
         if (n == 0) {
             memcpy(claim, p, CLAIM_KEY_LEN);
         } else if (memcmp(claim, p, CLAIM_KEY_LEN) != 0) {
@@ -777,14 +830,14 @@ int store_article_scan_open(store_txn *t, uint64_t article, uint8_t pol, const t
     *out = NULL;
     int rc = txn_check_read(t);
     if (rc) return rc;
-    if (pol > 1 || nprefix < 0 || nprefix > 3 || (nprefix && !prefix))
+    if (pol > 1 || nprefix < 0 || nprefix > 3 || (nprefix && !prefix) || !ids_fit(prefix, nprefix))
         return store_seterr(t->st, CLAIMDB_MISUSE, "invalid scan");
     uint8_t key[ARTCITE_KEY_LEN];
     put_u64(key, article);
     key[8] = pol;
     for (int i = 0; i < nprefix; i++)
-        put_u64(key + 9 + 8 * i, prefix[i]);
-    return cur_open(t, DB_ARTCITE, key, 9 + 8 * (size_t)nprefix, out);
+        put_id(key + 9 + ID_LEN * i, prefix[i]);
+    return cur_open(t, DB_ARTCITE, key, 9 + ID_LEN * (size_t)nprefix, out);
 }
 
 int store_term_stat(store_txn *t, uint8_t pol, int role, term_id id, uint64_t *n)
@@ -797,7 +850,7 @@ int store_term_stat(store_txn *t, uint8_t pol, int role, term_id id, uint64_t *n
     uint8_t k[TSTAT_KEY_LEN];
     k[0] = pol;
     k[1] = (uint8_t)role;
-    put_u64(k + 2, id);
+    put_id(k + 2, id);
     if (t->write) return sdb_u64_get(t, DB_TSTAT, k, sizeof k, n);
     if (t->stat_valid && memcmp(k, t->stat_key, sizeof k) == 0) {
         *n = t->stat_n;

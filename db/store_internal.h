@@ -67,12 +67,19 @@ enum {
 };
 extern const char *const store_db_names[DB_COUNT];
 
-#define CLAIM_KEY_LEN 25    /* [pol][a][b][c] */
-#define CITE_KEY_LEN 41     /* [pol][s][p][o][article][slot] */
-#define ARTCITE_KEY_LEN 33  /* [article][pol][s][p][o] */
-#define TSTAT_KEY_LEN 10    /* [pol][role][id] */
-#define CLAIMREV_KEY_LEN 33 /* [pol][s][p][o][review] */
-#define REVCLAIM_KEY_LEN 33 /* [review][pol][s][p][o] */
+/* A term id in a key takes ID_LEN bytes, big-endian: 40 bits hold a trillion terms, and the
+ * three ids of every claim key are what the file is mostly made of (store.h). Article and
+ * review ids stay 8 bytes: an article id is the caller's, any int64 >= 0. */
+#define ID_LEN 5
+#define ID_MAX ((UINT64_C(1) << (8 * ID_LEN)) - 1)
+#define CLAIM_KEY_LEN (1 + 3 * ID_LEN)       /* [pol][a][b][c] */
+#define CITE_ART_OFF CLAIM_KEY_LEN           /* where the article is in a "cite" key */
+#define CITE_SLOT_OFF (CLAIM_KEY_LEN + 8)    /* where the slot is */
+#define CITE_KEY_LEN (CLAIM_KEY_LEN + 8 + 8) /* [pol][s][p][o][article][slot] */
+#define ARTCITE_KEY_LEN (8 + CLAIM_KEY_LEN)  /* [article][pol][s][p][o] */
+#define TSTAT_KEY_LEN (2 + ID_LEN)           /* [pol][role][id] */
+#define CLAIMREV_KEY_LEN (CLAIM_KEY_LEN + 8) /* [pol][s][p][o][review] */
+#define REVCLAIM_KEY_LEN (8 + CLAIM_KEY_LEN) /* [review][pol][s][p][o] */
 
 /* One LMDB environment, shared by every store of this process on the same file. Fields below
  * `refs` are guarded by the registry mutex (store_env.c). */
@@ -208,9 +215,10 @@ typedef struct pend_stat { /* an increment of a "tstat" counter */
 } pend_stat;
 
 /* A batch of pending claims and citations moved to the temporary file (store_run.c), each
- * database's share sorted in its key order: claim keys of "spo", "pos" and "osp" (25 bytes
- * each); the citations as fixed-size entries [cite key][u64 value offset][u32 value length]
- * with their values after them in the same order; new "artcite" keys (33 bytes). */
+ * database's share sorted in its key order: claim keys of "spo", "pos" and "osp"
+ * (CLAIM_KEY_LEN bytes each); the citations as fixed-size entries [cite key][u64 value offset]
+ * [u32 value length] with their values after them in the same order; new "artcite" keys
+ * (ARTCITE_KEY_LEN bytes). */
 typedef struct prun {
     uint64_t claims_off[3], cites_off, vals_off, arts_off; /* file offsets */
     size_t nclaims, ncites, narts;
@@ -536,6 +544,25 @@ static inline uint64_t get_u64(const uint8_t *p)
     for (int i = 0; i < 8; i++)
         v = (v << 8) | p[i];
     return v;
+}
+static inline void put_id(uint8_t *p, uint64_t v)
+{
+    for (int i = ID_LEN - 1; i >= 0; i--) {
+        p[i] = (uint8_t)(v & 0xff);
+        v >>= 8;
+    }
+}
+static inline uint64_t get_id(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < ID_LEN; i++)
+        v = (v << 8) | p[i];
+    return v;
+}
+/* The claim in a key that holds it in "spo" order (spo, cite, artcite, claimrev, revclaim). */
+static inline claim_key claim_key_get(const uint8_t *p)
+{
+    return (claim_key){p[0], get_id(p + 1), get_id(p + 1 + ID_LEN), get_id(p + 1 + 2 * ID_LEN)};
 }
 static inline void put_u32(uint8_t *p, uint32_t v)
 {

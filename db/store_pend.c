@@ -487,7 +487,7 @@ static int flush_stats(store_txn *t)
         uint8_t key[TSTAT_KEY_LEN], val[8];
         key[0] = (uint8_t)(s->k[0] >> 8);
         key[1] = (uint8_t)s->k[0];
-        put_u64(key + 2, s->k[1]);
+        put_id(key + 2, s->k[1]);
         uint64_t n = s->n;
         if (!sw_past_end(&w, key, sizeof key)) {
             MDB_val k = {sizeof key, key}, v;

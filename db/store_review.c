@@ -330,7 +330,7 @@ int reviews_rewrite_term(store_txn *t, term_id from, term_id to)
             break;
         }
         const uint8_t *p = key.mv_data;
-        claim_key k = {p[0], get_u64(p + 1), get_u64(p + 9), get_u64(p + 17)};
+        claim_key k = claim_key_get(p);
         if (k.s != from && k.p != from && k.o != from) continue;
         if (n == cap) {
             cap = cap ? cap * 2 : 16;
@@ -342,7 +342,7 @@ int reviews_rewrite_term(store_txn *t, term_id from, term_id to)
             arr = na;
         }
         arr[n].k = k;
-        arr[n].id = get_u64(p + 25);
+        arr[n].id = get_u64(p + CLAIM_KEY_LEN);
         n++;
     }
     store_cursor_close(c);
@@ -465,11 +465,11 @@ int store_cursor_next_review_id(store_cursor *c, uint64_t *id)
 int store_claimrev_scan_open(store_txn *t, uint8_t pol, const term_id *prefix, int nprefix,
                              store_cursor **out)
 {
-    uint8_t p[1 + 3 * 8];
+    uint8_t p[CLAIM_KEY_LEN];
     p[0] = pol;
     for (int i = 0; i < nprefix && i < 3; i++)
-        put_u64(p + 1 + 8 * i, prefix[i]);
-    return cur_open(t, DB_CLAIMREV, p, 1 + 8 * (size_t)(nprefix < 3 ? nprefix : 3), out);
+        put_id(p + 1 + ID_LEN * i, prefix[i]);
+    return cur_open(t, DB_CLAIMREV, p, 1 + ID_LEN * (size_t)(nprefix < 3 ? nprefix : 3), out);
 }
 
 int store_cursor_next_link(store_cursor *c, claim_key *k, uint64_t *id)
@@ -480,7 +480,7 @@ int store_cursor_next_link(store_cursor *c, claim_key *k, uint64_t *id)
     if (c->db != DB_CLAIMREV || key.mv_size != CLAIMREV_KEY_LEN)
         return store_seterr(c->t->st, CLAIMDB_CORRUPT, "damaged claimrev key");
     const uint8_t *p = key.mv_data;
-    *k = (claim_key){p[0], get_u64(p + 1), get_u64(p + 9), get_u64(p + 17)};
+    *k = claim_key_get(p);
     *id = get_u64(p + CLAIM_KEY_LEN);
     return CLAIMDB_ROW;
 }
@@ -500,6 +500,6 @@ int store_cursor_next_review_claim(store_cursor *c, claim_key *k)
     if (c->db != DB_REVCLAIM || key.mv_size != REVCLAIM_KEY_LEN)
         return store_seterr(c->t->st, CLAIMDB_CORRUPT, "damaged revclaim key");
     const uint8_t *p = (const uint8_t *)key.mv_data + 8;
-    *k = (claim_key){p[0], get_u64(p + 1), get_u64(p + 9), get_u64(p + 17)};
+    *k = claim_key_get(p);
     return CLAIMDB_ROW;
 }

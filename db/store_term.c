@@ -173,6 +173,9 @@ static int create_term(store_txn *t, const char *key, size_t kl, const char *tex
     int rc = meta_u64(t, "next_term", &next);
     if (rc) return rc;
     if (next == 0) next = 1;
+    if (next > ID_MAX) /* claim keys hold ids of ID_LEN bytes */
+        return store_seterr(t->st, CLAIMDB_TOOBIG, "the dictionary is full (%llu terms)",
+                            (unsigned long long)ID_MAX);
     uint8_t idb[8];
     put_u64(idb, next);
     TRY(rc, sdb_put(t, DB_TERM, key, kl, idb, 8, 0));

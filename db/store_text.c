@@ -16,12 +16,12 @@
  * One prefix scan per query word yields its posting list with everything BM25 needs: the
  * document length rides in each posting (with the term frequency), so ranking reads no
  * document record. A quote or a
- * claim has no id of its own that fits a posting (a citation's key is 41 bytes and its slot
+ * claim has no id of its own that fits a posting (a citation's key is 28 bytes and its slot
  * moves when a neighbour is deleted), so it gets a counter's next value, and 'R' finds it
  * again from the claim, the article and the hash of the quote (cite_quote_home). The 'D'
  * record keeps the indexed text: removing a document re-derives its postings from the text
  * it was indexed with, whatever happened since to the aliases or the claimant. The ref of a
- * quote is [claim key 25][article u64]; of a claim, [claim key 25] (IDX_SPO order). */
+ * quote is [claim key][article u64]; of a claim, [claim key] (IDX_SPO order). */
 #include "claimdb.h"
 #include "store_internal.h"
 #include "text_token.h"
@@ -404,8 +404,8 @@ int store_text_stats(store_txn *t, uint8_t kind, uint64_t *docs, uint64_t *words
 
 /* ---- quotes and claims ---- */
 
-#define REF_QUOTE 33 /* [claim key][article] */
-#define REF_CLAIM 25 /* [claim key] */
+#define REF_QUOTE (CLAIM_KEY_LEN + 8) /* [claim key][article] */
+#define REF_CLAIM CLAIM_KEY_LEN       /* [claim key] */
 #define RKEY_MAX (2 + REF_QUOTE + 8)
 
 static size_t ref_len(uint8_t kind)
@@ -439,11 +439,8 @@ int store_text_doc_decode(uint8_t kind, const void *rec, size_t n, store_text_do
     if (n < rl + 4) return CLAIMDB_CORRUPT;
     memset(out, 0, sizeof *out);
     out->kind = kind;
-    out->k.pol = p[0];
-    out->k.s = get_u64(p + 1);
-    out->k.p = get_u64(p + 9);
-    out->k.o = get_u64(p + 17);
-    if (kind == STORE_TEXT_QUOTE) out->article = get_u64(p + 25);
+    out->k = claim_key_get(p);
+    if (kind == STORE_TEXT_QUOTE) out->article = get_u64(p + CLAIM_KEY_LEN);
     uint32_t ml = get_u32(p + rl);
     if (ml > n - rl - 4) return CLAIMDB_CORRUPT;
     out->text = (store_text){(const char *)p + rl + 4, ml};
@@ -605,7 +602,7 @@ int text_index_quote(store_txn *t, const claim_key *k, uint64_t article, store_t
     if (!quote.ptr) return CLAIMDB_OK; /* no quote, no document */
     uint8_t ref[REF_QUOTE];
     claim_key_encode(ref, IDX_SPO, k);
-    put_u64(ref + 25, article);
+    put_u64(ref + CLAIM_KEY_LEN, article);
     /* The claimant's name and its aliases: "who said it" is searched by any of them. */
     tbuf who = {0};
     int rc = CLAIMDB_OK;
@@ -628,7 +625,7 @@ int text_unindex_quotes(store_txn *t, const claim_key *k, const uint64_t *articl
 {
     uint8_t ref[REF_QUOTE];
     claim_key_encode(ref, IDX_SPO, k);
-    if (article) put_u64(ref + 25, *article);
+    if (article) put_u64(ref + CLAIM_KEY_LEN, *article);
     uint8_t prefix[RKEY_MAX];
     size_t plen = quote && article ? ref_key(prefix, STORE_TEXT_QUOTE, ref, *quote)
                                    : 2 + (article ? REF_QUOTE : REF_CLAIM);
@@ -744,9 +741,7 @@ static int reindex_claimant(store_txn *t, term_id id)
             cap = nc;
         }
         const uint8_t *p = k.mv_data;
-        qref q = {{p[0], get_u64(p + 1), get_u64(p + 9), get_u64(p + 17)},
-                  get_u64(p + 25),
-                  malloc(ct.quote.len + 1),
+        qref q = {claim_key_get(p), get_u64(p + CITE_ART_OFF), malloc(ct.quote.len + 1),
                   ct.quote.len};
         if (!q.quote) {
             rc = store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
@@ -886,8 +881,8 @@ static int rebuild_quotes(store_txn *t)
             break;
         }
         const uint8_t *p = k.mv_data;
-        claim_key ck = {p[0], get_u64(p + 1), get_u64(p + 9), get_u64(p + 17)};
-        rc = text_index_quote(t, &ck, get_u64(p + 25), ct.quote, ct.claimant);
+        claim_key ck = claim_key_get(p);
+        rc = text_index_quote(t, &ck, get_u64(p + CITE_ART_OFF), ct.quote, ct.claimant);
     }
     store_cursor_close(c);
     return rc ? rc : store_step_err(r);

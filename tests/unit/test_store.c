@@ -1035,7 +1035,7 @@ static void test_check(void **state)
     uint8_t sk[TSTAT_KEY_LEN], nine[8];
     sk[0] = POL_POS;
     sk[1] = ROLE_S;
-    put_u64(sk + 2, a);
+    put_id(sk + 2, a);
     put_u64(nine, 9);
     raw_edit(f->tmp.path, "tstat", sk, sizeof sk, nine, 8, false);
     assert_int_equal(run_check(f, &m), 1);
@@ -1053,7 +1053,7 @@ static void test_check(void **state)
     uint8_t ck[CITE_KEY_LEN], moved[CITE_KEY_LEN];
     cite_key_encode(ck, &k, 1, cite_quote_home((store_text){"one", 3}));
     memcpy(moved, ck, sizeof ck);
-    put_u64(moved + 33, get_u64(ck + 33) + 7);
+    put_u64(moved + CITE_SLOT_OFF, get_u64(ck + CITE_SLOT_OFF) + 7);
     {
         MDB_env *env;
         MDB_txn *txn;
@@ -1099,8 +1099,8 @@ static void test_version_mismatch(void **state)
     raw_put_format(f->tmp.path, 1); /* a file of claimdb 0.x, before citations had identity */
     assert_int_equal(store_open(f->tmp.path, 0, &f->st), CLAIMDB_FORMAT);
     char want[256];
-    snprintf(want, sizeof want, "%s: database format version 1, this claimdb reads version 5",
-             f->tmp.path);
+    snprintf(want, sizeof want, "%s: database format version 1, this claimdb reads version %d",
+             f->tmp.path, STORE_FORMAT_VERSION);
     assert_string_equal(store_errmsg(f->st), want);
     store_close(f->st);
     f->st = NULL;

@@ -147,8 +147,7 @@ static char *dump(store *st, const term_id *terms, size_t *len)
 }
 
 /* The load of the three databases, its term ids from first_id on: small ids pack into one
- * 64-bit word for the radix sort of claim keys, ids past 2^21 into two, ids past 2^42 take the
- * comparison sort. */
+ * 64-bit word for the radix sort of claim keys, ids past 2^21 into two. */
 static void runs_same_data(fx *f, uint64_t first_id)
 {
     /* 0: all in memory; 1: a run every few citations; 2: the same in a 64 KiB map */
@@ -215,9 +214,26 @@ static void test_runs_wide_ids(void **state)
     runs_same_data(*state, (uint64_t)1 << 30);
 }
 
+/* The last ids a key can hold (ID_LEN bytes): the top bits of every key byte are used. */
 static void test_runs_widest_ids(void **state)
 {
-    runs_same_data(*state, (uint64_t)1 << 50);
+    runs_same_data(*state, ID_MAX + 1 - NTERMS);
+}
+
+/* Past the last id a key can hold the dictionary refuses new terms (and keeps the old). */
+static void test_ids_full(void **state)
+{
+    fx *f = *state;
+    assert_int_equal(store_open(f->tmp[0].path, CLAIMDB_OPEN_CREATE, &f->st[0]), CLAIMDB_OK);
+    store_txn *t;
+    assert_int_equal(store_begin(f->st[0], true, &t), CLAIMDB_OK);
+    assert_int_equal(meta_set(t, "next_term", ID_MAX), CLAIMDB_OK);
+    term_id a, b;
+    assert_int_equal(store_term_intern(t, "last", 4, &a), CLAIMDB_OK);
+    assert_true(a == ID_MAX);
+    assert_int_equal(store_term_intern(t, "one more", 8, &b), CLAIMDB_TOOBIG);
+    assert_non_null(strstr(store_errmsg(f->st[0]), "the dictionary is full"));
+    store_abort(t);
 }
 
 int main(void)
@@ -226,6 +242,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_runs_small_ids, setup, teardown),
         cmocka_unit_test_setup_teardown(test_runs_wide_ids, setup, teardown),
         cmocka_unit_test_setup_teardown(test_runs_widest_ids, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ids_full, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
