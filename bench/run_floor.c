@@ -41,6 +41,13 @@ static const char *const fdb_names[F_NDB] = {"term", "termid",  "spo",     "pos"
 #define TSTAT_LEN (2 + ID_LEN)
 #define CITE_HAS_CONF 1
 #define CITE_HAS_QUOTE 2
+
+/* spo, pos, osp and artcite are split as claimdb splits them (db_split in
+ * db/store_internal.h): LMDB's key is the first split bytes, the rest a fixed-width duplicate. */
+static size_t fdb_split(int db)
+{
+    return db >= F_SPO && db <= F_OSP ? 1 + ID_LEN : db == F_ARTCITE ? 8 : 0;
+}
 #define ART_HAS_DUP 1
 
 static void mdb_check(int rc, const char *what)
@@ -219,6 +226,13 @@ static void append(MDB_cursor *c, const void *k, size_t kl, const void *v, size_
     mdb_check(mdb_cursor_put(c, &key, &val, MDB_APPEND), "append");
 }
 
+/* Appends the key of a split database; same: its first split bytes are the last key's. */
+static void append_split(MDB_cursor *c, const uint8_t *k, size_t kl, size_t split, int same)
+{
+    MDB_val key = {split, (void *)k}, val = {kl - split, (void *)(k + split)};
+    mdb_check(mdb_cursor_put(c, &key, &val, same ? MDB_APPENDDUP : MDB_APPEND), "append");
+}
+
 static void put_claim_key(uint8_t *out, uint64_t pol, uint64_t a, uint64_t b, uint64_t c)
 {
     out[0] = (uint8_t)pol;
@@ -233,7 +247,8 @@ static void append_index(MDB_cursor *c, tup4 *t, size_t n)
     uint8_t key[CLAIM_LEN];
     for (size_t i = 0; i < n; i++) {
         put_claim_key(key, t[i].k[0], t[i].k[1], t[i].k[2], t[i].k[3]);
-        append(c, key, sizeof key, "", 0);
+        append_split(c, key, sizeof key, O_B,
+                     i && t[i].k[0] == t[i - 1].k[0] && t[i].k[1] == t[i - 1].k[1]);
     }
 }
 
@@ -290,7 +305,10 @@ void floor_run_load(const bench_data *d, const char *path, bench_load *out, int 
     MDB_dbi dbi[F_NDB];
     MDB_cursor *cur[F_NDB];
     for (int i = 0; i < F_NDB; i++) {
-        mdb_check(mdb_dbi_open(txn, fdb_names[i], MDB_CREATE, &dbi[i]), "dbi_open");
+        mdb_check(mdb_dbi_open(txn, fdb_names[i],
+                               MDB_CREATE | (fdb_split(i) ? MDB_DUPSORT | MDB_DUPFIXED : 0),
+                               &dbi[i]),
+                  "dbi_open");
         mdb_check(mdb_cursor_open(txn, dbi[i], &cur[i]), "cursor_open");
     }
 
@@ -386,8 +404,9 @@ void floor_run_load(const bench_data *d, const char *path, bench_load *out, int 
         if (i && !cmp_tup5(&ac[i], &ac[i - 1])) continue; /* one entry per (article, claim) */
         put_be(akey, ac[i].k[0]);
         put_claim_key(akey + 8, ac[i].k[1], ac[i].k[2], ac[i].k[3], ac[i].k[4]);
-        append(cur[F_ARTCITE], akey, sizeof akey, "", 0);
-        if (i == 0 || ac[i].k[0] != ac[i - 1].k[0]) append(cur[F_ARTICLE], akey, 8, &flags, 1);
+        int same = i && ac[i].k[0] == ac[i - 1].k[0];
+        append_split(cur[F_ARTCITE], akey, sizeof akey, 8, same);
+        if (!same) append(cur[F_ARTICLE], akey, 8, &flags, 1);
     }
     free(ac);
 
@@ -437,7 +456,8 @@ struct floor_q {
     MDB_dbi dbi[F_NDB];
     MDB_txn *txn; /* reset between queries, renewed for each (a snapshot per query) */
     MDB_cursor *cur[F_NDB], *cur2;
-    unsigned renewed; /* cursors renewed on the current snapshot */
+    uint8_t join[2][ARTCITE_LEN]; /* a split database's key and duplicate joined (cur, cur2) */
+    unsigned renewed;             /* cursors renewed on the current snapshot */
     /* Q4: subject -> claims of the smaller predicate, open addressing, kept across queries */
     uint64_t *hkey;
     uint32_t *hcount;
@@ -507,22 +527,46 @@ static uint64_t hash_name(floor_q *h, uint64_t id)
 }
 
 /* Position c at the first key >= prefix; true while the key starts with prefix. */
-static int range_first(MDB_cursor *c, const uint8_t *prefix, size_t plen, MDB_val *k, MDB_val *v)
+/* The first record of a prefix range and the next ones. In a split database (split > 0) k is
+ * the key and duplicate joined in join. */
+static int in_range(const uint8_t *prefix, size_t plen, size_t split, uint8_t *join, MDB_val *k,
+                    MDB_val *v)
 {
-    k->mv_size = plen;
-    k->mv_data = (void *)prefix;
-    int rc = mdb_cursor_get(c, k, v, MDB_SET_RANGE);
-    if (rc == MDB_NOTFOUND) return 0;
-    mdb_check(rc, "cursor set_range");
+    if (split) {
+        memcpy(join, k->mv_data, split);
+        memcpy(join + split, v->mv_data, v->mv_size);
+        *k = (MDB_val){split + v->mv_size, join};
+    }
     return k->mv_size >= plen && !memcmp(k->mv_data, prefix, plen);
 }
 
-static int range_next(MDB_cursor *c, const uint8_t *prefix, size_t plen, MDB_val *k, MDB_val *v)
+static int range_first(MDB_cursor *c, const uint8_t *prefix, size_t plen, size_t split,
+                       uint8_t *join, MDB_val *k, MDB_val *v)
+{
+    int rc;
+    if (split && plen > split) {
+        *k = (MDB_val){split, (void *)prefix};
+        *v = (MDB_val){plen - split, (void *)(prefix + split)};
+        rc = mdb_cursor_get(c, k, v, MDB_GET_BOTH_RANGE);
+        if (rc == MDB_NOTFOUND) return 0; /* nothing under the key: the range is empty */
+        mdb_check(rc, "cursor get_both_range");
+        *k = (MDB_val){split, (void *)prefix};
+    } else {
+        *k = (MDB_val){plen, (void *)prefix};
+        rc = mdb_cursor_get(c, k, v, MDB_SET_RANGE);
+        if (rc == MDB_NOTFOUND) return 0;
+        mdb_check(rc, "cursor set_range");
+    }
+    return in_range(prefix, plen, split, join, k, v);
+}
+
+static int range_next(MDB_cursor *c, const uint8_t *prefix, size_t plen, size_t split,
+                      uint8_t *join, MDB_val *k, MDB_val *v)
 {
     int rc = mdb_cursor_get(c, k, v, MDB_NEXT);
     if (rc == MDB_NOTFOUND) return 0;
     mdb_check(rc, "cursor next");
-    return k->mv_size >= plen && !memcmp(k->mv_data, prefix, plen);
+    return in_range(prefix, plen, split, join, k, v);
 }
 
 static uint64_t kpart(const MDB_val *k, size_t off)
@@ -566,8 +610,8 @@ static void check_side(floor_q *h, uint8_t pol, uint64_t s, uint64_t p, uint64_t
     size_t nroots = 0;
     *n = 0;
     *weight = 0;
-    for (int ok = range_first(c, prefix, sizeof prefix, &k, &v); ok;
-         ok = range_next(c, prefix, sizeof prefix, &k, &v)) {
+    for (int ok = range_first(c, prefix, sizeof prefix, 0, NULL, &k, &v); ok;
+         ok = range_next(c, prefix, sizeof prefix, 0, NULL, &k, &v)) {
         uint64_t art = kpart(&k, C_ART);
         *n += art != last;
         last = art;
@@ -639,8 +683,8 @@ static int64_t pair_count(floor_q *h, uint64_t p1, uint64_t p2)
     MDB_cursor *c = cur(h, F_POS);
     prefix[0] = 1;
     put_id(prefix + O_A, small);
-    for (int ok = range_first(c, prefix, O_B, &k, &v); ok;
-         ok = range_next(c, prefix, O_B, &k, &v)) {
+    for (int ok = range_first(c, prefix, O_B, O_B, h->join[0], &k, &v); ok;
+         ok = range_next(c, prefix, O_B, O_B, h->join[0], &k, &v)) {
         uint64_t s = kid(&k, O_C);
         size_t i = subj_slot(h, s);
         if (!h->hkey[i]) {
@@ -650,8 +694,8 @@ static int64_t pair_count(floor_q *h, uint64_t p1, uint64_t p2)
         h->hcount[i]++;
     }
     put_id(prefix + O_A, large);
-    for (int ok = range_first(c, prefix, O_B, &k, &v); ok;
-         ok = range_next(c, prefix, O_B, &k, &v)) {
+    for (int ok = range_first(c, prefix, O_B, O_B, h->join[0], &k, &v); ok;
+         ok = range_next(c, prefix, O_B, O_B, h->join[0], &k, &v)) {
         size_t i = subj_slot(h, kid(&k, O_C));
         if (h->hkey[i]) n += h->hcount[i];
     }
@@ -674,8 +718,8 @@ static void one_query(floor_q *h, int wi, const bench_param *bp, int64_t *rows, 
     case W_LOOKUP:
         put_claim_key(prefix, 1, s, p, o);
         c = cur(h, F_CITE);
-        for (int ok = range_first(c, prefix, CLAIM_LEN, &k, &v); ok;
-             ok = range_next(c, prefix, CLAIM_LEN, &k, &v)) {
+        for (int ok = range_first(c, prefix, CLAIM_LEN, 0, NULL, &k, &v); ok;
+             ok = range_next(c, prefix, CLAIM_LEN, 0, NULL, &k, &v)) {
             *hash += bench_hash_int((int64_t)kpart(&k, C_ART));
             ++*rows;
         }
@@ -686,8 +730,8 @@ static void one_query(floor_q *h, int wi, const bench_param *bp, int64_t *rows, 
         put_id(prefix + O_A, wi == W_SP_O ? s : p);
         put_id(prefix + O_B, wi == W_SP_O ? p : o);
         c = cur(h, wi == W_SP_O ? F_SPO : F_POS);
-        for (int ok = range_first(c, prefix, O_C, &k, &v); ok;
-             ok = range_next(c, prefix, O_C, &k, &v)) {
+        for (int ok = range_first(c, prefix, O_C, O_B, h->join[0], &k, &v); ok;
+             ok = range_next(c, prefix, O_C, O_B, h->join[0], &k, &v)) {
             *hash += hash_name(h, kid(&k, O_C));
             ++*rows;
         }
@@ -701,12 +745,13 @@ static void one_query(floor_q *h, int wi, const bench_param *bp, int64_t *rows, 
             mdb_check(mdb_cursor_renew(h->txn, h->cur2), "cursor_renew");
             h->renewed |= 1u << F_NDB;
         }
-        for (int ok = range_first(c, prefix, O_B, &k, &v); ok && *rows < 100;
-             ok = range_next(c, prefix, O_B, &k, &v)) {
+        for (int ok = range_first(c, prefix, O_B, O_B, h->join[0], &k, &v); ok && *rows < 100;
+             ok = range_next(c, prefix, O_B, O_B, h->join[0], &k, &v)) {
             memcpy(p2 + O_A, (uint8_t *)k.mv_data + O_C, ID_LEN);
             MDB_val k2, v2;
-            for (int ok2 = range_first(h->cur2, p2, O_B, &k2, &v2); ok2 && *rows < 100;
-                 ok2 = range_next(h->cur2, p2, O_B, &k2, &v2)) {
+            for (int ok2 = range_first(h->cur2, p2, O_B, O_B, h->join[1], &k2, &v2);
+                 ok2 && *rows < 100;
+                 ok2 = range_next(h->cur2, p2, O_B, O_B, h->join[1], &k2, &v2)) {
                 *hash += hash_name(h, kid(&k2, O_C));
                 ++*rows;
             }
@@ -722,8 +767,8 @@ static void one_query(floor_q *h, int wi, const bench_param *bp, int64_t *rows, 
     case W_LIMIT:
         prefix[0] = 1;
         c = cur(h, F_SPO);
-        for (int ok = range_first(c, prefix, 1, &k, &v); ok && *rows < 10;
-             ok = range_next(c, prefix, 1, &k, &v)) {
+        for (int ok = range_first(c, prefix, 1, O_B, h->join[0], &k, &v); ok && *rows < 10;
+             ok = range_next(c, prefix, 1, O_B, h->join[0], &k, &v)) {
             *hash += hash_name(h, kid(&k, O_A)) + hash_name(h, kid(&k, O_C));
             ++*rows;
         }
@@ -733,8 +778,8 @@ static void one_query(floor_q *h, int wi, const bench_param *bp, int64_t *rows, 
         put_be(prefix, (uint64_t)bp->a);
         prefix[8] = 1;
         c = cur(h, F_ARTCITE);
-        for (int ok = range_first(c, prefix, 9, &k, &v); ok;
-             ok = range_next(c, prefix, 9, &k, &v)) {
+        for (int ok = range_first(c, prefix, 9, 8, h->join[0], &k, &v); ok;
+             ok = range_next(c, prefix, 9, 8, h->join[0], &k, &v)) {
             *hash += hash_name(h, kid(&k, 8 + O_A)) + hash_name(h, kid(&k, 8 + O_B)) +
                      hash_name(h, kid(&k, 8 + O_C));
             ++*rows;
@@ -748,8 +793,8 @@ static void one_query(floor_q *h, int wi, const bench_param *bp, int64_t *rows, 
         uint64_t last = 0;
         prefix[0] = 1;
         c = cur(h, F_CITE);
-        for (int ok = range_first(c, prefix, 1, &k, &v); ok;
-             ok = range_next(c, prefix, 1, &k, &v)) {
+        for (int ok = range_first(c, prefix, 1, 0, NULL, &k, &v); ok;
+             ok = range_next(c, prefix, 1, 0, NULL, &k, &v)) {
             uint64_t art = kpart(&k, C_ART);
             if (arts == 0 || memcmp(claim, k.mv_data, CLAIM_LEN)) {
                 n += arts >= 2;
@@ -788,8 +833,8 @@ static void one_query(floor_q *h, int wi, const bench_param *bp, int64_t *rows, 
         prefix[0] = 1;
         put_id(prefix + O_A, s);
         c = cur(h, F_CITE);
-        for (int ok = range_first(c, prefix, O_B, &k, &v); ok;
-             ok = range_next(c, prefix, O_B, &k, &v)) {
+        for (int ok = range_first(c, prefix, O_B, 0, NULL, &k, &v); ok;
+             ok = range_next(c, prefix, O_B, 0, NULL, &k, &v)) {
             uint64_t kp = kid(&k, O_B), ko = kid(&k, O_C);
             int newp = kp != lp;
             if (newp) hp = hash_name(h, lp = kp);

@@ -58,6 +58,21 @@ int cur_open(store_txn *t, int db, const void *prefix, size_t plen, store_cursor
     return CLAIMDB_OK;
 }
 
+/* A cursor operation, its record joined into a whole key for a split database. */
+static int get(store_cursor *c, MDB_val *k, MDB_val *v, MDB_cursor_op op)
+{
+    int rc = scur_get(c->t->st, c->mc, k, v, op);
+    if (rc == 0 && db_split(c->db)) rc = split_join(c->db, c->joined, k, v);
+    return rc;
+}
+
+static int seek(store_cursor *c, const void *key, size_t kl, MDB_val *k, MDB_val *v)
+{
+    int rc = scur_seek(c->t->st, c->db, c->mc, key, kl, k, v);
+    if (rc == 0 && db_split(c->db)) rc = split_join(c->db, c->joined, k, v);
+    return rc;
+}
+
 int cur_step(store_cursor *c, MDB_val *k, MDB_val *v)
 {
     if (!c || c->dead || !c->t || !c->mc) return CLAIMDB_MISUSE;
@@ -78,32 +93,21 @@ int cur_step(store_cursor *c, MDB_val *k, MDB_val *v)
          * first key of the new range (or past it: an empty range). */
         c->started = true;
         c->retargeted = c->past_range = false;
-        rc = scur_get(st, c->mc, k, v, MDB_GET_CURRENT);
+        rc = get(c, k, v, MDB_GET_CURRENT);
         if (rc == 0 && (k->mv_size < c->plen ? memcmp(k->mv_data, c->prefix, k->mv_size) < 0
-                                             : memcmp(k->mv_data, c->prefix, c->plen) < 0)) {
-            k->mv_size = c->plen;
-            k->mv_data = c->prefix;
-            rc = scur_get(st, c->mc, k, v, MDB_SET_RANGE);
-        }
+                                             : memcmp(k->mv_data, c->prefix, c->plen) < 0))
+            rc = seek(c, c->prefix, c->plen, k, v);
     } else if (!c->started) {
         c->started = true;
         c->retargeted = c->past_range = false;
-        if (c->plen) {
-            k->mv_size = c->plen;
-            k->mv_data = c->prefix;
-            rc = scur_get(st, c->mc, k, v, MDB_SET_RANGE);
-        } else {
-            rc = scur_get(st, c->mc, k, v, MDB_FIRST);
-        }
+        rc = c->plen ? seek(c, c->prefix, c->plen, k, v) : get(c, k, v, MDB_FIRST);
     } else if (c->reposition) {
         c->reposition = false;
-        k->mv_size = c->lastlen;
-        k->mv_data = c->last;
-        rc = scur_get(st, c->mc, k, v, MDB_SET_RANGE);
+        rc = seek(c, c->last, c->lastlen, k, v);
         if (rc == 0 && k->mv_size == c->lastlen && memcmp(k->mv_data, c->last, c->lastlen) == 0)
-            rc = scur_get(st, c->mc, k, v, MDB_NEXT);
+            rc = get(c, k, v, MDB_NEXT);
     } else {
-        rc = scur_get(st, c->mc, k, v, MDB_NEXT);
+        rc = get(c, k, v, MDB_NEXT);
     }
     if (rc == MDB_NOTFOUND) {
         c->ended = true;

@@ -183,7 +183,8 @@ static int init_new(store_env *e)
     int rc = mdb_txn_begin(e->env, NULL, 0, &txn);
     if (rc) return rc;
     for (int i = 0; i < DB_COUNT && !rc; i++)
-        rc = mdb_dbi_open(txn, store_db_names[i], MDB_CREATE, &e->dbi[i]);
+        rc = mdb_dbi_open(txn, store_db_names[i],
+                          MDB_CREATE | (db_split(i) ? MDB_DUPSORT | MDB_DUPFIXED : 0), &e->dbi[i]);
     uint8_t ver[4], next[8];
     put_u32(ver, STORE_FORMAT_VERSION);
     put_u64(next, 1);
@@ -227,6 +228,14 @@ static int open_dbs(store *st, store_env *e, const char *path)
         }
         if (missing == 0) {
             rc = check_format(st, path, txn, e->dbi[DB_META]);
+            for (int i = 0; i < DB_COUNT && !rc; i++) {
+                /* (Opened with the flags the file has: the split ones must have them.) */
+                unsigned fl = 0, want = db_split(i) ? MDB_DUPSORT | MDB_DUPFIXED : 0;
+                if (mdb_dbi_flags(txn, e->dbi[i], &fl) ||
+                    (fl & (MDB_DUPSORT | MDB_DUPFIXED)) != want)
+                    rc = store_seterr(st, CLAIMDB_CORRUPT, "%s: the database \"%s\" is damaged",
+                                      path, store_db_names[i]);
+            }
             if (rc) {
                 mdb_txn_abort(txn);
                 return rc;

@@ -81,6 +81,18 @@ extern const char *const store_db_names[DB_COUNT];
 #define CLAIMREV_KEY_LEN (CLAIM_KEY_LEN + 8) /* [pol][s][p][o][review] */
 #define REVCLAIM_KEY_LEN (8 + CLAIM_KEY_LEN) /* [review][pol][s][p][o] */
 
+/* The databases of fixed-width keys with no values that are stored split: the first
+ * db_split(db) bytes of a key are LMDB's key, the rest one of its sorted duplicates of fixed
+ * width (MDB_DUPSORT | MDB_DUPFIXED). A duplicate costs its bytes alone, without the key and
+ * the 10 bytes of node header and pointer an entry costs: an index key [pol][a][b][c] stores
+ * [pol][a] once per distinct first term, an "artcite" key its article once per article.
+ * store_kv.c, store_cursor.c and the writer in store_pend.c join and split them, so that
+ * everything else sees whole keys. 0: a plain database. */
+static inline size_t db_split(int db)
+{
+    return db >= DB_SPO && db <= DB_OSP ? 1 + ID_LEN : db == DB_ARTCITE ? 8 : 0;
+}
+
 /* One LMDB environment, shared by every store of this process on the same file. Fields below
  * `refs` are guarded by the registry mutex (store_env.c). */
 typedef struct store_env {
@@ -163,7 +175,8 @@ struct store_cursor {
     MDB_val heldk; /* that key: in a read transaction it stays valid, no need to read it again */
     uint8_t prefix[STORE_KEYBUF];
     size_t plen;
-    uint8_t last[STORE_KEYBUF]; /* the last key returned, to reposition after map growth */
+    uint8_t last[STORE_KEYBUF];   /* the last key returned, to reposition after map growth */
+    uint8_t joined[STORE_KEYBUF]; /* a split database's key and duplicate, joined */
     size_t lastlen;
     struct store_cursor *prev, *next; /* in t->cursors, or next in t->pool */
 };
@@ -352,6 +365,13 @@ int sdb_u64_get(store_txn *t, int db, const void *k, size_t kl, uint64_t *n); /*
 /* Add delta to a u64 counter; delete the record when it reaches 0 and drop0 is set. */
 int sdb_u64_add(store_txn *t, int db, const void *k, size_t kl, int64_t delta, bool drop0);
 int scur_get(store *st, MDB_cursor *mc, MDB_val *k, MDB_val *v, MDB_cursor_op op);
+/* Position mc of database db on the first key >= (key, kl), whole keys compared (MDB_SET_RANGE
+ * for a split database). An MDB code; k and v as scur_get leaves them (not joined). */
+int scur_seek(store *st, int db, MDB_cursor *mc, const void *key, size_t kl, MDB_val *k,
+              MDB_val *v);
+/* A split database's record (k, v) as its whole key, in buf (STORE_KEYBUF bytes): k points at
+ * it, v is empty. MDB_CORRUPTED when the parts do not make a key of this database. */
+int split_join(int db, uint8_t *buf, MDB_val *k, MDB_val *v);
 /* Record where the map is and how much of it is used (after a transaction begins). */
 void store_map_bounds(store *st);
 

@@ -76,10 +76,58 @@ int scur_get(store *st, MDB_cursor *mc, MDB_val *k, MDB_val *v, MDB_cursor_op op
     return rc;
 }
 
+int scur_seek(store *st, int db, MDB_cursor *mc, const void *key, size_t kl, MDB_val *k, MDB_val *v)
+{
+    size_t split = db_split(db);
+    *k = (MDB_val){kl, (void *)key};
+    if (!split || kl <= split) return scur_get(st, mc, k, v, MDB_SET_RANGE);
+    /* The first duplicate >= the rest of the key under that key, else the next key's first. */
+    *k = (MDB_val){split, (void *)key};
+    *v = (MDB_val){kl - split, (uint8_t *)key + split};
+    st->cursor_ops++;
+    int rc = mdb_cursor_get(mc, k, v, MDB_GET_BOTH_RANGE);
+    /* LMDB leaves k pointing at our key: read the record's own, checked like every other. */
+    if (rc == 0) return scur_get(st, mc, k, v, MDB_GET_CURRENT);
+    if (rc != MDB_NOTFOUND) return rc;
+    *k = (MDB_val){split, (void *)key};
+    rc = scur_get(st, mc, k, v, MDB_SET_RANGE);
+    if (rc == 0 && k->mv_size == split && memcmp(k->mv_data, key, split) == 0)
+        rc = scur_get(st, mc, k, v, MDB_NEXT_NODUP);
+    return rc;
+}
+
+int split_join(int db, uint8_t *buf, MDB_val *k, MDB_val *v)
+{
+    size_t split = db_split(db);
+    if (k->mv_size != split || v->mv_size > STORE_KEYBUF - split) return MDB_CORRUPTED;
+    memcpy(buf, k->mv_data, split);
+    if (v->mv_size) memcpy(buf + split, v->mv_data, v->mv_size);
+    *k = (MDB_val){split + v->mv_size, buf};
+    *v = (MDB_val){0, buf};
+    return 0;
+}
+
+/* mdb_get, or for a split database the lookup of its key and duplicate. */
+static int split_get(store_txn *t, int db, const void *k, size_t kl, MDB_val *v)
+{
+    size_t split = db_split(db);
+    MDB_val key = {kl, (void *)k};
+    if (!split) return mdb_get(txn_mdb(t), txn_dbi(t, db), &key, v);
+    if (kl <= split) return MDB_NOTFOUND;
+    MDB_cursor *mc;
+    int rc = mdb_cursor_open(txn_mdb(t), txn_dbi(t, db), &mc);
+    if (rc) return rc;
+    key.mv_size = split;
+    MDB_val d = {kl - split, (uint8_t *)k + split};
+    rc = mdb_cursor_get(mc, &key, &d, MDB_GET_BOTH);
+    mdb_cursor_close(mc);
+    *v = (MDB_val){0, (void *)k};
+    return rc;
+}
+
 int sdb_get_raw(store_txn *t, int db, const void *k, size_t kl, MDB_val *v)
 {
-    MDB_val key = {kl, (void *)k};
-    int rc = mdb_get(txn_mdb(t), txn_dbi(t, db), &key, v);
+    int rc = split_get(t, db, k, kl, v);
     if (rc == 0 && !val_ok(t->st, v)) rc = MDB_CORRUPTED;
     if (rc == MDB_NOTFOUND) return CLAIMDB_NOTFOUND;
     if (rc) return store_mdb_err(t->st, rc, store_db_names[db]);
@@ -90,8 +138,7 @@ int sdb_get(store_txn *t, int db, const void *k, size_t kl, MDB_val *v)
 {
     int prc = pend_sync_db(t, db);
     if (prc) return prc;
-    MDB_val key = {kl, (void *)k};
-    int rc = mdb_get(txn_mdb(t), txn_dbi(t, db), &key, v);
+    int rc = split_get(t, db, k, kl, v);
     if (rc == 0 && !val_ok(t->st, v)) rc = MDB_CORRUPTED;
     if (rc == MDB_NOTFOUND) return CLAIMDB_NOTFOUND;
     if (rc) return store_mdb_err(t->st, rc, store_db_names[db]);
@@ -104,6 +151,13 @@ int sdb_put(store_txn *t, int db, const void *k, size_t kl, const void *v, size_
     int prc = pend_sync_db(t, db);
     if (prc) return prc;
     MDB_val key = {kl, (void *)k}, val = {vl, (void *)v};
+    size_t split = db_split(db);
+    if (split) { /* no values: the rest of the key is the duplicate */
+        if (kl <= split || vl) return store_seterr(t->st, CLAIMDB_MISUSE, "invalid split key");
+        key.mv_size = split;
+        val = (MDB_val){kl - split, (uint8_t *)k + split};
+        if (flags & MDB_NOOVERWRITE) flags = (flags & ~(unsigned)MDB_NOOVERWRITE) | MDB_NODUPDATA;
+    }
     int rc = mdb_put(txn_mdb(t), txn_dbi(t, db), &key, &val, flags);
     if (rc) return store_mdb_err(t->st, rc, store_db_names[db]);
     return CLAIMDB_OK;
@@ -124,8 +178,14 @@ int sdb_del(store_txn *t, int db, const void *k, size_t kl)
 {
     int prc = pend_sync_db(t, db);
     if (prc) return prc;
-    MDB_val key = {kl, (void *)k};
-    int rc = mdb_del(txn_mdb(t), txn_dbi(t, db), &key, NULL);
+    MDB_val key = {kl, (void *)k}, d;
+    size_t split = db_split(db);
+    if (split) {
+        if (kl <= split) return CLAIMDB_NOTFOUND;
+        key.mv_size = split;
+        d = (MDB_val){kl - split, (uint8_t *)k + split};
+    }
+    int rc = mdb_del(txn_mdb(t), txn_dbi(t, db), &key, split ? &d : NULL);
     if (rc == MDB_NOTFOUND) return CLAIMDB_NOTFOUND;
     if (rc) return store_mdb_err(t->st, rc, store_db_names[db]);
     return CLAIMDB_OK;

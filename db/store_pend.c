@@ -382,9 +382,10 @@ int sw_open(store_txn *t, int db, swriter *w)
         w->append = true;
         return CLAIMDB_OK;
     }
+    if (rc == 0 && db_split(db)) rc = split_join(db, w->last, &k, &v);
     if (rc == 0 && k.mv_size > sizeof w->last) rc = MDB_CORRUPTED;
     if (rc) return store_mdb_err(t->st, rc, store_db_names[db]);
-    memcpy(w->last, k.mv_data, k.mv_size);
+    memmove(w->last, k.mv_data, k.mv_size);
     w->lastlen = k.mv_size;
     return CLAIMDB_OK;
 }
@@ -410,6 +411,19 @@ int sw_put(swriter *w, const uint8_t *key, size_t kl, const void *val, size_t vl
 {
     MDB_val k = {kl, (void *)key}, v = {vl, (void *)val};
     unsigned flags = sw_past_end(w, key, kl) ? MDB_APPEND : 0;
+    size_t split = db_split(w->db);
+    if (split) {
+        if (kl <= split || vl || kl > sizeof w->last)
+            return store_seterr(w->t->st, CLAIMDB_MISUSE, "invalid split key");
+        k.mv_size = split;
+        v = (MDB_val){kl - split, (uint8_t *)key + split};
+        if (flags) {
+            /* A duplicate past the last of the last key appends to it; else a new key. */
+            if (w->lastlen >= split && memcmp(w->last, key, split) == 0) flags = MDB_APPENDDUP;
+            memcpy(w->last, key, kl);
+            w->lastlen = kl;
+        }
+    }
     int rc = mdb_cursor_put(w->mc, &k, &v, flags);
     return rc ? store_mdb_err(w->t->st, rc, store_db_names[w->db]) : CLAIMDB_OK;
 }
