@@ -36,7 +36,7 @@ static const char *const fdb_names[F_NDB] = {"term", "termid",  "spo",     "pos"
 #define O_C (1 + 2 * ID_LEN) /* its third */
 #define CLAIM_LEN (1 + 3 * ID_LEN)
 #define C_ART CLAIM_LEN /* a "cite" key's article */
-#define CITE_LEN (CLAIM_LEN + 16)
+#define CITE_LEN (CLAIM_LEN + 12)
 #define ARTCITE_LEN (8 + CLAIM_LEN)
 #define TSTAT_LEN (2 + ID_LEN)
 #define CITE_HAS_CONF 1
@@ -69,6 +69,14 @@ static uint64_t get_be(const uint8_t *p)
     for (int i = 0; i < 8; i++)
         v = v << 8 | p[i];
     return v;
+}
+
+static void put_u32be(uint8_t *p, uint32_t v)
+{
+    for (int i = 3; i >= 0; i--) {
+        p[i] = (uint8_t)v;
+        v >>= 8;
+    }
 }
 
 static void put_id(uint8_t *p, uint64_t v)
@@ -264,7 +272,7 @@ static MDB_env *env_open(const char *path, unsigned flags)
 
 static uint64_t quote_slot(const char *q)
 {
-    return name_hash(q) | 1; /* claimdb keeps slot 0 for "no quote" */
+    return (name_hash(q) >> 32) | 1; /* claimdb keeps slot 0 for "no quote" */
 }
 
 void floor_run_load(const bench_data *d, const char *path, bench_load *out, int verbose)
@@ -376,7 +384,7 @@ void floor_run_load(const bench_data *d, const char *path, bench_load *out, int 
         bench_citation(d, ci->claim, ci->cit, &bc);
         put_claim_key(key, ci->k[0], ci->k[1], ci->k[2], ci->k[3]);
         put_be(key + C_ART, ci->k[4]);
-        put_be(key + C_ART + 8, ci->k[5]);
+        put_u32be(key + C_ART + 8, (uint32_t)ci->k[5]);
         size_t ql = strlen(bc.quote);
         val[0] = CITE_HAS_QUOTE | (bc.has_confidence ? CITE_HAS_CONF : 0); /* method 0 */
         uint8_t *vp = put_varint(val + 1, ci->claimant);

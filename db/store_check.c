@@ -480,7 +480,7 @@ int store_check(store_txn *t, void (*report)(void *ctx, const char *msg), void *
                 continue;
             }
             const uint8_t *kp = k.mv_data;
-            uint64_t article = get_u64(kp + CITE_ART_OFF), slot = get_u64(kp + CITE_SLOT_OFF);
+            uint64_t article = get_u64(kp + CITE_ART_OFF), slot = get_u32(kp + CITE_SLOT_OFF);
             claim_key ck = claim_key_get(kp);
             char ct[96];
             claim_text(ct, sizeof ct, &ck);
@@ -512,7 +512,8 @@ int store_check(store_txn *t, void (*report)(void *ctx, const char *msg), void *
                 bad(&c, "citation of %s: article %llu does not exist", ct,
                     (unsigned long long)article);
             uint64_t home = cite_quote_home(cit.quote);
-            for (uint64_t s = home; s != slot; s++) { /* the probe path must be unbroken */
+            /* the probe path must be unbroken */
+            for (uint64_t s = home; s != slot; s = (uint32_t)(s + 1)) {
                 uint8_t sk[CITE_KEY_LEN];
                 cite_key_encode(sk, &ck, article, s);
                 MDB_val sv;
@@ -528,7 +529,7 @@ int store_check(store_txn *t, void (*report)(void *ctx, const char *msg), void *
                     rc = g;
                     break;
                 }
-                if (s - home > 1000000) break; /* a damaged slot far from home */
+                if ((uint32_t)(s - home) > 1000000) break; /* a damaged slot far from home */
             }
             if (rc) break;
         }

@@ -60,7 +60,7 @@ void cite_key_encode(uint8_t out[CITE_KEY_LEN], const claim_key *k, uint64_t art
 {
     claim_key_encode(out, IDX_SPO, k);
     put_u64(out + CITE_ART_OFF, article);
-    put_u64(out + CITE_SLOT_OFF, slot);
+    put_u32(out + CITE_SLOT_OFF, (uint32_t)slot);
 }
 
 static void artcite_key_encode(uint8_t out[ARTCITE_KEY_LEN], const claim_key *k, uint64_t article)
@@ -279,7 +279,8 @@ bool store_quote_same(store_text a, store_text b)
     }
 }
 
-/* The home slot of a quote: 0 for none, else a 64-bit FNV-1a hash of its identity form. */
+/* The home slot of a quote: 0 for none, else the high 32 bits of a 64-bit FNV-1a hash of its
+ * identity form (slots count on from there modulo 2^32). */
 uint64_t cite_quote_home(store_text q)
 {
     if (!q.ptr) return 0;
@@ -289,7 +290,7 @@ uint64_t cite_quote_home(store_text q)
     int ch;
     while ((ch = qwalk_next(&w)) >= 0)
         h = (h ^ (uint64_t)ch) * UINT64_C(0x100000001b3);
-    return h;
+    return h >> 32; /* (FNV's high bits are its best mixed; they keep the order of 64-bit slots) */
 }
 
 /* Where the citation (k, article, quote) is: CLAIMDB_OK with *slot, and *pc when it is a
@@ -299,7 +300,7 @@ static int cite_find(store_txn *t, const claim_key *k, uint64_t article, store_t
                      uint64_t *slot, pend_cite **pc, store_citation *cur)
 {
     uint64_t s = cite_quote_home(quote);
-    for (;; s++) {
+    for (;; s = (uint32_t)(s + 1)) {
         pend_cite *p = NULL;
         const uint8_t *pv;
         size_t pn;
@@ -471,7 +472,7 @@ static int has_prefix(store_txn *t, int db, const uint8_t *prefix, size_t plen, 
  * pushed past it, so that cite_find, which stops at the first free slot, finds them. */
 static int close_hole(store_txn *t, const claim_key *k, uint64_t article, uint64_t hole)
 {
-    for (uint64_t s = hole + 1;; s++) {
+    for (uint64_t s = (uint32_t)(hole + 1);; s = (uint32_t)(s + 1)) {
         uint8_t ck[CITE_KEY_LEN];
         cite_key_encode(ck, k, article, s);
         MDB_val key = {sizeof ck, ck}, v;
@@ -480,7 +481,8 @@ static int close_hole(store_txn *t, const claim_key *k, uint64_t article, uint64
         store_citation c;
         if (rc || (rc = decode_cite(t, &key, &v, &c))) return rc;
         uint64_t home = cite_quote_home(c.quote);
-        if (s - home < s - hole) continue; /* its home lies after the hole: it stays */
+        if ((uint32_t)(s - home) < (uint32_t)(s - hole))
+            continue; /* its home lies after the hole: it stays */
         size_t n = v.mv_size;
         uint8_t *copy = malloc(n ? n : 1);
         if (!copy) return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");

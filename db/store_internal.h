@@ -75,7 +75,7 @@ extern const char *const store_db_names[DB_COUNT];
 #define CLAIM_KEY_LEN (1 + 3 * ID_LEN)       /* [pol][a][b][c] */
 #define CITE_ART_OFF CLAIM_KEY_LEN           /* where the article is in a "cite" key */
 #define CITE_SLOT_OFF (CLAIM_KEY_LEN + 8)    /* where the slot is */
-#define CITE_KEY_LEN (CLAIM_KEY_LEN + 8 + 8) /* [pol][s][p][o][article][slot] */
+#define CITE_KEY_LEN (CLAIM_KEY_LEN + 8 + 4) /* [pol][s][p][o][article][slot] */
 #define ARTCITE_KEY_LEN (8 + CLAIM_KEY_LEN)  /* [article][pol][s][p][o] */
 #define TSTAT_KEY_LEN (2 + ID_LEN)           /* [pol][role][id] */
 #define CLAIMREV_KEY_LEN (CLAIM_KEY_LEN + 8) /* [pol][s][p][o][review] */

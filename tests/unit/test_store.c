@@ -1060,7 +1060,7 @@ static void test_check(void **state)
     uint8_t ck[CITE_KEY_LEN], moved[CITE_KEY_LEN];
     cite_key_encode(ck, &k, 1, cite_quote_home((store_text){"one", 3}));
     memcpy(moved, ck, sizeof ck);
-    put_u64(moved + CITE_SLOT_OFF, get_u64(ck + CITE_SLOT_OFF) + 7);
+    put_u32(moved + CITE_SLOT_OFF, get_u32(ck + CITE_SLOT_OFF) + 7);
     {
         MDB_env *env;
         MDB_txn *txn;
