@@ -3,10 +3,11 @@
  *
  * What the floor keeps is what claimdb keeps (store.h), key for key:
  *   term    name -> id (u64 BE)            termid  id -> name
- *   spo, pos, osp  [pol][a][b][c] -> empty (ids u64 BE)
- *   cite    [pol][s][p][o][article][slot] -> [flags][claimant][stored][confidence?][quote]
- *   artcite [article][pol][s][p][o] -> empty
- *   article id -> [flags] (no duplicate)   tstat [pol][role][id] -> u64 count
+ *   spo, pos, osp  [pol][a][b][c], ids of 5 bytes BE, split: key [pol][a], duplicates [b][c]
+ *   cite    [pol][s][p][o][article u64][slot u32] -> [flags|method][claimant varint]
+ *           [stored varint][confidence?][quote]
+ *   artcite [article][pol][s][p][o], split: key [article], duplicates the claim
+ *   article id -> [flags] (no duplicate)   tstat [pol][role][id] -> count (1-8 bytes BE)
  * What it leaves out is everything a database does beyond that: no term normalisation (names
  * are keys as given), no statistics kept while writing, no write log, no query language, no
  * checks. The load maps names to ids through a hash table, sorts each index's keys in memory
@@ -352,8 +353,13 @@ void floor_run_load(const bench_data *d, const char *path, bench_load *out, int 
             key[0] = (uint8_t)(pr / 3);
             key[1] = (uint8_t)(pr % 3);
             put_id(key + 2, id);
-            put_be(val, cnt[pr * nt + id]);
-            append(cur[F_TSTAT], key, sizeof key, val, sizeof val);
+            uint32_t n = cnt[pr * nt + id];
+            size_t len = 1; /* the count in as few big-endian bytes as it needs */
+            while (len < 4 && n >> (8 * len))
+                len++;
+            for (size_t i = len; i-- > 0; n >>= 8)
+                val[i] = (uint8_t)n;
+            append(cur[F_TSTAT], key, sizeof key, val, len);
         }
     }
     free(cnt);
@@ -656,7 +662,10 @@ static int64_t pred_claims(floor_q *h, uint64_t p)
     int rc = mdb_get(h->txn, h->dbi[F_TSTAT], &tk, &tv);
     if (rc == MDB_NOTFOUND) return 0;
     mdb_check(rc, "tstat get");
-    return (int64_t)get_be(tv.mv_data);
+    int64_t n = 0;
+    for (size_t i = 0; i < tv.mv_size; i++)
+        n = n << 8 | ((const uint8_t *)tv.mv_data)[i];
+    return n;
 }
 
 static size_t subj_slot(const floor_q *h, uint64_t s)

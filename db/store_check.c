@@ -583,11 +583,12 @@ int store_check(store_txn *t, void (*report)(void *ctx, const char *msg), void *
         uint64_t total[2][3] = {{0}};
         while ((r = cur_step(cur, &k, &v)) == CLAIMDB_ROW) {
             const uint8_t *kp = k.mv_data;
-            if (k.mv_size != TSTAT_KEY_LEN || v.mv_size != 8 || kp[0] > 1 || kp[1] > 2) {
+            uint64_t n;
+            if (k.mv_size != TSTAT_KEY_LEN || !get_count(&v, &n) || kp[0] > 1 || kp[1] > 2) {
                 bad(&c, "tstat: a damaged record");
                 continue;
             }
-            total[kp[0]][kp[1]] += get_u64(v.mv_data);
+            total[kp[0]][kp[1]] += n;
         }
         store_cursor_close(cur);
         if (store_step_err(r)) rc = r;

@@ -584,6 +584,26 @@ static inline claim_key claim_key_get(const uint8_t *p)
 {
     return (claim_key){p[0], get_id(p + 1), get_id(p + 1 + ID_LEN), get_id(p + 1 + 2 * ID_LEN)};
 }
+/* A count in "tstat": big-endian in as few bytes as it needs, 1 to 8 (the value's size says
+ * how many). Most terms are in a few claims: one byte where a fixed u64 took eight. */
+static inline size_t put_count(uint8_t p[8], uint64_t n)
+{
+    size_t len = 1;
+    while (len < 8 && n >> (8 * len))
+        len++;
+    for (size_t i = len; i-- > 0; n >>= 8)
+        p[i] = (uint8_t)(n & 0xff);
+    return len;
+}
+static inline bool get_count(const MDB_val *v, uint64_t *n)
+{
+    if (v->mv_size < 1 || v->mv_size > 8) return false;
+    const uint8_t *p = v->mv_data;
+    *n = 0;
+    for (size_t i = 0; i < v->mv_size; i++)
+        *n = *n << 8 | p[i];
+    return true;
+}
 static inline void put_u32(uint8_t *p, uint32_t v)
 {
     p[0] = (uint8_t)(v >> 24);

@@ -198,9 +198,9 @@ int sdb_u64_get(store_txn *t, int db, const void *k, size_t kl, uint64_t *n)
     *n = 0;
     if (rc == CLAIMDB_NOTFOUND) return CLAIMDB_OK;
     if (rc) return rc;
-    if (v.mv_size != 8)
+    if (db == DB_TSTAT ? !get_count(&v, n) : v.mv_size != 8)
         return store_seterr(t->st, CLAIMDB_CORRUPT, "%s: damaged counter", store_db_names[db]);
-    *n = get_u64(v.mv_data);
+    if (db != DB_TSTAT) *n = get_u64(v.mv_data);
     return CLAIMDB_OK;
 }
 
@@ -218,6 +218,10 @@ int sdb_u64_add(store_txn *t, int db, const void *k, size_t kl, int64_t delta, b
         return rc == CLAIMDB_NOTFOUND ? CLAIMDB_OK : rc;
     }
     uint8_t buf[8];
-    put_u64(buf, n);
-    return sdb_put(t, db, k, kl, buf, 8, 0);
+    size_t len = 8;
+    if (db == DB_TSTAT)
+        len = put_count(buf, n);
+    else
+        put_u64(buf, n);
+    return sdb_put(t, db, k, kl, buf, len, 0);
 }

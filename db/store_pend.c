@@ -507,13 +507,13 @@ static int flush_stats(store_txn *t)
             MDB_val k = {sizeof key, key}, v;
             int mrc = mdb_cursor_get(w.mc, &k, &v, MDB_SET_KEY);
             if (mrc == 0) {
-                if (v.mv_size != 8) {
+                uint64_t had;
+                if (!get_count(&v, &had)) {
                     rc = store_seterr(t->st, CLAIMDB_CORRUPT, "tstat: damaged counter");
                     break;
                 }
-                put_u64(val, n + get_u64(v.mv_data));
-                MDB_val nv = {8, val};
-                mrc = mdb_cursor_put(w.mc, &k, &nv, MDB_CURRENT);
+                MDB_val nv = {put_count(val, n + had), val};
+                mrc = mdb_cursor_put(w.mc, &k, &nv, 0);
                 if (mrc) rc = store_mdb_err(t->st, mrc, "tstat");
                 continue;
             }
@@ -522,8 +522,7 @@ static int flush_stats(store_txn *t)
                 break;
             }
         }
-        put_u64(val, n);
-        rc = sw_put(&w, key, sizeof key, val, 8);
+        rc = sw_put(&w, key, sizeof key, val, put_count(val, n));
     }
     sw_close(&w);
     return rc;
