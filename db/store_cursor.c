@@ -36,8 +36,10 @@ int cur_open(store_txn *t, int db, const void *prefix, size_t plen, store_cursor
             c->prev = c->next = NULL;
         }
     }
-    if (!c && !(c = calloc(1, sizeof *c)))
-        return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+    if (!c) {
+        if (!(c = malloc(sizeof *c))) return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+        memset(c, 0, offsetof(store_cursor, oldprefix));
+    }
     c->t = t;
     c->db = db;
     c->depth = t->depth;

@@ -96,17 +96,6 @@ int scur_seek(store *st, int db, MDB_cursor *mc, const void *key, size_t kl, MDB
     return rc;
 }
 
-int split_join(int db, uint8_t *buf, MDB_val *k, MDB_val *v)
-{
-    size_t split = db_split(db);
-    if (k->mv_size != split || v->mv_size > STORE_KEYBUF - split) return MDB_CORRUPTED;
-    memcpy(buf, k->mv_data, split);
-    if (v->mv_size) memcpy(buf + split, v->mv_data, v->mv_size);
-    *k = (MDB_val){split + v->mv_size, buf};
-    *v = (MDB_val){0, buf};
-    return 0;
-}
-
 /* mdb_get, or for a split database the lookup of its key and duplicate. */
 static int split_get(store_txn *t, int db, const void *k, size_t kl, MDB_val *v)
 {
