@@ -3,23 +3,30 @@
  * The only module that includes lmdb.h. It keeps, in one LMDB environment (one file, opened
  * with MDB_NOSUBDIR), these named databases:
  *   "term"   normalised key (NFC, case folded, white space collapsed)  -> term id (u64 BE)
- *   "termid" term id                                                   -> display form
- *   "spo", "pos", "osp"  [pol][a][b][c] (1 + 3x8 bytes, ids big-endian) -> empty
- *   "cite"   [pol][s][p][o][article][slot] -> citation record
- *   "artcite" [article][pol][s][p][o]  -> empty (the article cites the claim at least once)
+ *   "termid" term id (u64 BE)                                          -> display form
+ *   "spo", "pos", "osp"  [pol][a][b][c] (1 + 3x5 bytes: in keys a term id is 40 bits, BE)
+ *            stored split: LMDB key [pol][a], its sorted duplicates [b][c] (MDB_DUPSORT |
+ *            MDB_DUPFIXED; store_internal.h's db_split), no values
+ *   "cite"   [pol][s][p][o][article u64][slot u32] -> citation record (store_claim.c)
+ *   "artcite" [article u64][pol][s][p][o], split: key [article], duplicates the claim (the
+ *            article cites the claim at least once)
  *   "article" article id               -> article record
- *   "alias"  normalised key of the alias -> canonical term id
- *   "tstat"  [pol][role][term id]       -> u64 number of claims with that term in that role
+ *   "alias"  normalised key of the alias -> canonical term id (u64 BE)
+ *   "tstat"  [pol][role][term id]       -> number of claims with that term in that role,
+ *            big-endian in 1 to 8 bytes
  *   "review"   review id (u64 BE)       -> review record (store_review.c)
  *   "revurl"   the review's URL         -> review id (a review is identified by its URL)
- *   "claimrev" [pol][s][p][o][review]   -> empty (the review is about that triple)
- *   "revclaim" [review][pol][s][p][o]   -> empty (the same link, from the review's side)
+ *   "claimrev" [pol][s][p][o][review u64] -> empty (the review is about that triple)
+ *   "revclaim" [review u64][pol][s][p][o] -> empty (the same link, from the review's side)
  *   "txtpost"  [kind][stem][0][doc]   -> tf, document length (store_text.c: the text index)
  *   "txtdoc"   the text index's quote and claim documents and alias texts (store_text.c)
  *   "meta"   "format" -> u32 version; "next_term", "next_review" -> u64; "claims.pos",
  *            "claims.neg", "citations", "articles", "reviews" -> u64 counts
  * Fixed-width big-endian integers make LMDB's memcmp order the numeric order, so that every
- * pattern with bound positions is one prefix range scan.
+ * pattern with bound positions is one prefix range scan (over whole keys: the split databases
+ * are joined back by the cursors). Format 5 narrowed the keys (term ids of 5 bytes, slots of
+ * 4), split the four value-less databases and packed citation records and counts: the
+ * 1M-claim bench file went from 414 to 277 MB (docs/performance.md).
  *
  * Errors are CLAIMDB_* codes (claimdb.h); MDB_* and errno values are translated here and
  * nowhere else. A message for the last error is kept in the store handle (store_errmsg).

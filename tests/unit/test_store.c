@@ -1115,6 +1115,30 @@ static void test_version_mismatch(void **state)
     assert_int_equal(store_open(f->tmp.path, 0, &f->st), CLAIMDB_OK);
 }
 
+/* A file of this version whose "pos" is a plain database (not split into sorted duplicates):
+ * damaged, said so when it is opened rather than misread. */
+static void test_split_flags(void **state)
+{
+    fx *f = *state;
+    store *st = open_db(f);
+    store_close(st);
+    f->st = NULL;
+    MDB_env *env;
+    MDB_txn *txn;
+    MDB_dbi dbi;
+    assert_int_equal(mdb_env_create(&env), 0);
+    mdb_env_set_maxdbs(env, 32);
+    assert_int_equal(mdb_env_open(env, f->tmp.path, MDB_NOSUBDIR, 0644), 0);
+    assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+    assert_int_equal(mdb_dbi_open(txn, "pos", 0, &dbi), 0);
+    assert_int_equal(mdb_drop(txn, dbi, 1), 0);
+    assert_int_equal(mdb_dbi_open(txn, "pos", MDB_CREATE, &dbi), 0);
+    assert_int_equal(mdb_txn_commit(txn), 0);
+    mdb_env_close(env);
+    assert_int_equal(store_open(f->tmp.path, 0, &f->st), CLAIMDB_CORRUPT);
+    assert_non_null(strstr(store_errmsg(f->st), "the database \"pos\" is damaged"));
+}
+
 static void test_open_errors(void **state)
 {
     fx *f = *state;
@@ -1723,6 +1747,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_two_handles, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fork_reader, setup, teardown),
         cmocka_unit_test_setup_teardown(test_version_mismatch, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_split_flags, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_savepoints, setup, teardown),
         cmocka_unit_test_setup_teardown(test_map_growth, setup, teardown),
