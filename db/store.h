@@ -24,7 +24,7 @@
  *            "claims.neg", "citations", "articles", "reviews" -> u64 counts
  * Fixed-width big-endian integers make LMDB's memcmp order the numeric order, so that every
  * pattern with bound positions is one prefix range scan (over whole keys: the split databases
- * are joined back by the cursors). Format 5 narrowed the keys (term ids of 5 bytes, slots of
+ * are joined back by the cursors). Format 6 narrowed the keys (term ids of 5 bytes, slots of
  * 4), split the four value-less databases and packed citation records and counts: the
  * 1M-claim bench file went from 413.9 to 286.8 MB (docs/performance.md).
  *

@@ -512,8 +512,11 @@ static int flush_stats(store_txn *t)
                     rc = store_seterr(t->st, CLAIMDB_CORRUPT, "tstat: damaged counter");
                     break;
                 }
-                MDB_val nv = {put_count(val, n + had), val};
-                mrc = mdb_cursor_put(w.mc, &k, &nv, 0);
+                /* Our key, not k: MDB_SET_KEY pointed k into the page, and a value of
+                 * another size moves the record (LMDB deletes the node, then adds it again
+                 * from the key given). */
+                MDB_val ok = {sizeof key, key}, nv = {put_count(val, n + had), val};
+                mrc = mdb_cursor_put(w.mc, &ok, &nv, 0);
                 if (mrc) rc = store_mdb_err(t->st, mrc, "tstat");
                 continue;
             }

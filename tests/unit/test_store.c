@@ -1548,6 +1548,37 @@ static void test_cursor_ops(void **state)
  * a fresh cursor per claim gives: claims in key order (the merge, which starts each range from
  * where the last one stopped), out of order, claims with no citations in between, and in a
  * write transaction. */
+/* A statistic already in "tstat" that a later load moves past a byte (255 -> 256 claims)
+ * takes a longer record: the count is right and nothing else in "tstat" changes. */
+static void test_stat_grows(void **state)
+{
+    fx *f = *state;
+    store *st = open_db(f);
+    store_txn *t;
+    for (int round = 0; round < 2; round++) {
+        assert_int_equal(store_begin(st, true, &t), CLAIMDB_OK);
+        term_id s = intern(t, "subject"), p = intern(t, "said");
+        for (int i = round ? 255 : 0; i < (round ? 300 : 255); i++) {
+            char name[32];
+            snprintf(name, sizeof name, "object %d", i);
+            assert_int_equal(put_cite(t, POL_POS, s, p, intern(t, name), 1, NULL),
+                             CLAIMDB_ADDED_CLAIM | CLAIMDB_ADDED_CITATION);
+        }
+        assert_int_equal(store_commit(t), CLAIMDB_OK);
+    }
+    assert_int_equal(store_begin(st, false, &t), CLAIMDB_OK);
+    term_id s = 0, p = 0;
+    assert_int_equal(store_term_lookup(t, "subject", 7, &s), CLAIMDB_OK);
+    assert_int_equal(store_term_lookup(t, "said", 4, &p), CLAIMDB_OK);
+    assert_int_equal(stat_of(t, POL_POS, ROLE_S, s), 300);
+    assert_int_equal(stat_of(t, POL_POS, ROLE_P, p), 300);
+    store_abort(t);
+    store_close(st);
+    f->st = NULL;
+    found_msgs m;
+    assert_int_equal(run_check(f, &m), 0);
+}
+
 static void test_cite_count_reuse(void **state)
 {
     fx *f = *state;
@@ -1759,6 +1790,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cursor_ops, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pending_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stat_grows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cite_count_reuse, setup, teardown),
         cmocka_unit_test(test_null_safe),
     };
