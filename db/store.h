@@ -26,7 +26,7 @@
  * pattern with bound positions is one prefix range scan (over whole keys: the split databases
  * are joined back by the cursors). Format 6 narrowed the keys (term ids of 5 bytes, slots of
  * 4), split the four value-less databases and packed citation records and counts: the
- * 1M-claim bench file went from 413.9 to 286.8 MB (docs/performance.md).
+ * 1M-claim bench file, before the text index, went from 413.9 to 286.8 MB (docs/performance.md).
  *
  * Errors are CLAIMDB_* codes (claimdb.h); MDB_* and errno values are translated here and
  * nowhere else. A message for the last error is kept in the store handle (store_errmsg).
