@@ -125,10 +125,150 @@ static char *lower(token_buf *tb, const char *text, size_t s, size_t e, size_t *
     return p;
 }
 
+/* The text being cut into tokens, and where they go. */
+typedef struct scanner {
+    const char *text;
+    size_t end;
+    token_buf *tb;
+} scanner;
+
+/* A quotation mark at i (`` and '' as one), or "Bush 's": a possessive written apart, as in
+ * tokenised text. */
+static int scan_quote(const scanner *s, size_t i, unsigned cp, size_t cl, size_t *next)
+{
+    const char *text = s->text;
+    size_t end = s->end, e = i + cl;
+    token_buf *tb = s->tb;
+    if ((cp == '`' || cp == '\'') && e < end && text[e] == (char)cp) e++;
+    if (cp == '\'' && e < end && text[e] == 's' && tb->n && tb->t[tb->n - 1].kind == TOK_WORD &&
+        (e + 1 == end || text[e + 1] == ' ' || text[e + 1] == '\n')) {
+        *next = e + 1;
+        return push(tb, i, e + 1, TOK_POSS);
+    }
+    *next = e;
+    return push(tb, i, e, TOK_QUOTE);
+}
+
+/* An apostrophe right after a word: 's, or a closing quote. */
+static int scan_apostrophe(const scanner *s, size_t i, size_t cl, size_t *next)
+{
+    size_t end = s->end, e = i + cl;
+    if (e < end && (s->text[e] == 's' || s->text[e] == 'S')) {
+        size_t l2;
+        int after = e + 1 < end ? cls(decode(s->text, e + 1, end, &l2)) : C_SPACE;
+        if (after != C_ALNUM) {
+            *next = e + 1;
+            return push(s->tb, i, e + 1, TOK_POSS);
+        }
+    }
+    *next = e;
+    return push(s->tb, i, e, TOK_QUOTE);
+}
+
+/* A punctuation mark; "..." is one. */
+static int scan_punct(const scanner *s, size_t i, unsigned cp, size_t cl, size_t *next)
+{
+    size_t e = i + cl;
+    if (cp == '.' && e + 1 < s->end && s->text[e] == '.' && s->text[e + 1] == '.') e += 2;
+    *next = e;
+    return push(s->tb, i, e, TOK_PUNCT);
+}
+
+/* Where a word's characters from e end: letters and digits, and - . & ' between two of them
+ * ("al-Qaeda", "U.S", "AT&T", "don't"); a final 's is a possessive, not part of the word. */
+static size_t span_word(const char *text, size_t e, size_t end)
+{
+    while (e < end) {
+        size_t l1;
+        unsigned c1 = decode(text, e, end, &l1);
+        int k = cls(c1);
+        if (k == C_ALNUM) {
+            e += l1;
+            continue;
+        }
+        if ((c1 == '-' || c1 == '.' || c1 == '&' || k == C_APOS) && e + l1 < end) {
+            size_t l2;
+            unsigned c2 = decode(text, e + l1, end, &l2);
+            if (cls(c2) == C_ALNUM) {
+                if (k == C_APOS && (c2 == 's' || c2 == 'S')) {
+                    size_t l3;
+                    size_t p3 = e + l1 + l2;
+                    if (p3 >= end || cls(decode(text, p3, end, &l3)) != C_ALNUM) break;
+                }
+                e += l1 + l2;
+                continue;
+            }
+        }
+        break;
+    }
+    return e;
+}
+
+/* The word text[i, e) keeps the period after it: an abbreviation (Mr.), dotted letters
+ * (U.S.) or an initial (J.). */
+static int keeps_period(const char *text, size_t i, size_t e)
+{
+    size_t wl = e - i;
+    char low[16];
+    int abbr = 0;
+    if (wl < sizeof low) {
+        for (size_t k = 0; k < wl; k++)
+            low[k] =
+                (char)(text[i + k] >= 'A' && text[i + k] <= 'Z' ? text[i + k] + 32 : text[i + k]);
+        abbr = is_abbreviation(low, wl);
+    }
+    return abbr || dotted_letters(text, i, e) || (wl == 1 && text[i] >= 'A' && text[i] <= 'Z');
+}
+
+/* The end of the word that starts at i with a character of length cl: its final period
+ * kept where it belongs to it, and a hyphen after that goes on ("U.S.-NATO"). */
+static size_t word_end(const char *text, size_t i, size_t cl, size_t end)
+{
+    size_t e = i + cl;
+    for (;;) {
+        e = span_word(text, e, end);
+        if (e >= end || text[e] != '.') return e;
+        if (keeps_period(text, i, e)) e++;
+        if (!(e + 1 < end && text[e - 1] == '.' && text[e] == '-' &&
+              cls((unsigned char)text[e + 1]) == C_ALNUM))
+            return e;
+        e += 2;
+    }
+}
+
+/* The word text[i, e), with n't (or n’t) as a word of its own. */
+static int push_word(token_buf *tb, const char *text, size_t i, size_t e)
+{
+    if (e - i > 3 && (text[e - 3] == 'n' || text[e - 3] == 'N') && (text[e - 2] == '\'') &&
+        (text[e - 1] == 't' || text[e - 1] == 'T'))
+        return push(tb, i, e - 3, TOK_WORD) || push(tb, e - 3, e, TOK_WORD) ? -1 : 0;
+    if (e - i > 5 && (text[e - 5] == 'n' || text[e - 5] == 'N') &&
+        (unsigned char)text[e - 4] == 0xE2 && (unsigned char)text[e - 3] == 0x80 &&
+        (unsigned char)text[e - 2] == 0x99 && (text[e - 1] == 't' || text[e - 1] == 'T'))
+        return push(tb, i, e - 5, TOK_WORD) || push(tb, e - 5, e, TOK_WORD) ? -1 : 0;
+    return push(tb, i, e, TOK_WORD);
+}
+
+/* Each token's lower-case form and whether it is capitalised ("al-Baghdadi", "bin-Laden": a
+ * lower-case particle and a capitalised name count as capitalised). */
+static void fill_forms(token_buf *tb, const char *text)
+{
+    for (size_t k = 0; k < tb->n; k++) {
+        token *t = &tb->t[k];
+        t->low = lower(tb, text, t->start, t->end, &t->lowlen);
+        t->cap = text[t->start] >= 'A' && text[t->start] <= 'Z';
+        for (size_t q = t->start; !t->cap && q < t->end && q < t->start + 4; q++)
+            if (text[q] == '-' && q > t->start && q + 1 < t->end && text[q + 1] >= 'A' &&
+                text[q + 1] <= 'Z')
+                t->cap = 1;
+    }
+}
+
 int tokenize(const char *text, size_t start, size_t end, token_buf *tb)
 {
     tb->n = 0;
     tb->alen = 0;
+    /* room for every lower-case form and the lemmas tag_tokens() adds */
     size_t need = 6 * (end - start) + 256;
     if (tb->acap < need) {
         char *a = realloc(tb->arena, need);
@@ -136,123 +276,29 @@ int tokenize(const char *text, size_t start, size_t end, token_buf *tb)
         tb->arena = a;
         tb->acap = need;
     }
+    scanner s = {text, end, tb};
     size_t i = start;
     while (i < end) {
         size_t cl;
         unsigned cp = decode(text, i, end, &cl);
-        int c = cls(cp);
+        int c = cls(cp), rc;
         if (c == C_SPACE) {
             i += cl;
             continue;
         }
-        if (c == C_QUOTE || (c == C_APOS && (tb->n == 0 || tb->t[tb->n - 1].end != i))) {
-            size_t e = i + cl;
-            /* `` and '' as one mark */
-            if ((cp == '`' || cp == '\'') && e < end && text[e] == (char)cp) e++;
-            if (cp == '\'' && e + 1 <= end && e < end && text[e] == 's' && tb->n &&
-                tb->t[tb->n - 1].kind == TOK_WORD &&
-                (e + 1 == end || text[e + 1] == ' ' || text[e + 1] == '\n')) {
-                /* "Bush 's": a possessive written apart (tokenised text) */
-                if (push(tb, i, e + 1, TOK_POSS)) return -1;
-                i = e + 1;
-                continue;
-            }
-            if (push(tb, i, e, TOK_QUOTE)) return -1;
+        if (c == C_QUOTE || (c == C_APOS && (tb->n == 0 || tb->t[tb->n - 1].end != i)))
+            rc = scan_quote(&s, i, cp, cl, &i);
+        else if (c == C_APOS)
+            rc = scan_apostrophe(&s, i, cl, &i);
+        else if (c == C_PUNCT)
+            rc = scan_punct(&s, i, cp, cl, &i);
+        else {
+            size_t e = word_end(text, i, cl, end);
+            rc = push_word(tb, text, i, e);
             i = e;
-            continue;
         }
-        if (c == C_APOS) { /* right after a word: 's, or a closing quote */
-            size_t e = i + cl;
-            if (e < end && (text[e] == 's' || text[e] == 'S')) {
-                size_t l2;
-                int after = e + 1 < end ? cls(decode(text, e + 1, end, &l2)) : C_SPACE;
-                if (after != C_ALNUM) {
-                    if (push(tb, i, e + 1, TOK_POSS)) return -1;
-                    i = e + 1;
-                    continue;
-                }
-            }
-            if (push(tb, i, e, TOK_QUOTE)) return -1;
-            i = e;
-            continue;
-        }
-        if (c == C_PUNCT) {
-            size_t e = i + cl;
-            if (cp == '.' && e + 1 < end && text[e] == '.' && text[e + 1] == '.') e += 2;
-            if (push(tb, i, e, TOK_PUNCT)) return -1;
-            i = e;
-            continue;
-        }
-        /* a word */
-        size_t e = i + cl;
-    more:
-        for (;;) {
-            if (e >= end) break;
-            size_t l1;
-            unsigned c1 = decode(text, e, end, &l1);
-            int k = cls(c1);
-            if (k == C_ALNUM) {
-                e += l1;
-                continue;
-            }
-            if ((c1 == '-' || c1 == '.' || c1 == '&' || k == C_APOS) && e + l1 < end) {
-                size_t l2;
-                unsigned c2 = decode(text, e + l1, end, &l2);
-                if (cls(c2) == C_ALNUM) {
-                    /* ’s / 's ending a word is a possessive, not part of it */
-                    if (k == C_APOS && (c2 == 's' || c2 == 'S')) {
-                        size_t l3;
-                        size_t p3 = e + l1 + l2;
-                        if (p3 >= end || cls(decode(text, p3, end, &l3)) != C_ALNUM) break;
-                    }
-                    e += l1 + l2;
-                    continue;
-                }
-            }
-            break;
-        }
-        /* keep the final period of U.S., Mr., J. */
-        if (e < end && text[e] == '.') {
-            size_t wl = e - i;
-            char low[16];
-            int abbr = 0;
-            if (wl < sizeof low) {
-                for (size_t k = 0; k < wl; k++)
-                    low[k] = (char)(text[i + k] >= 'A' && text[i + k] <= 'Z' ? text[i + k] + 32
-                                                                             : text[i + k]);
-                abbr = is_abbreviation(low, wl);
-            }
-            if (abbr || dotted_letters(text, i, e) || (wl == 1 && text[i] >= 'A' && text[i] <= 'Z'))
-                e++;
-            if (e + 1 < end && text[e - 1] == '.' && text[e] == '-' &&
-                cls((unsigned char)text[e + 1]) == C_ALNUM) { /* U.S.-NATO */
-                e += 2;
-                goto more;
-            }
-        }
-        /* n't */
-        if (e - i > 3 && (text[e - 3] == 'n' || text[e - 3] == 'N') && (text[e - 2] == '\'') &&
-            (text[e - 1] == 't' || text[e - 1] == 'T')) {
-            if (push(tb, i, e - 3, TOK_WORD) || push(tb, e - 3, e, TOK_WORD)) return -1;
-        } else if (e - i > 5 && (text[e - 5] == 'n' || text[e - 5] == 'N') &&
-                   (unsigned char)text[e - 4] == 0xE2 && (unsigned char)text[e - 3] == 0x80 &&
-                   (unsigned char)text[e - 2] == 0x99 &&
-                   (text[e - 1] == 't' || text[e - 1] == 'T')) {
-            if (push(tb, i, e - 5, TOK_WORD) || push(tb, e - 5, e, TOK_WORD)) return -1;
-        } else if (push(tb, i, e, TOK_WORD)) {
-            return -1;
-        }
-        i = e;
+        if (rc) return -1;
     }
-    for (size_t k = 0; k < tb->n; k++) {
-        token *t = &tb->t[k];
-        t->low = lower(tb, text, t->start, t->end, &t->lowlen);
-        t->cap = text[t->start] >= 'A' && text[t->start] <= 'Z';
-        /* "al-Baghdadi", "bin-Laden": a lower-case particle and a capitalised name */
-        for (size_t q = t->start; !t->cap && q < t->end && q < t->start + 4; q++)
-            if (text[q] == '-' && q > t->start && q + 1 < t->end && text[q + 1] >= 'A' &&
-                text[q + 1] <= 'Z')
-                t->cap = 1;
-    }
+    fill_forms(tb, text);
     return 0;
 }
