@@ -319,14 +319,22 @@ static int argument_candidates(const char *cmd, size_t cmdlen, const char *word,
     return 0;
 }
 
-static unsigned char complete(EditLine *el, int ch)
+/* The word being completed and what is around it on the line. */
+typedef struct cursor_word {
+    const char *line, *start; /* the line, and where the word starts in it */
+    char *word;               /* the word up to the cursor */
+    int quoted;               /* inside an open string: the word is the string's text so far */
+    int dot_args;             /* after a dot-command's name */
+    int at_entry_start;       /* the word is the first of the entry */
+    const char *first;        /* the entry's first word */
+    size_t firstlen;
+    int in_command; /* the word is an argument of the dot-command that starts the entry */
+    int after_show; /* the word is the second of the entry and the first is SHOW */
+} cursor_word;
+
+/* The text after the string open at cur, or NULL when no string is open. */
+static const char *open_string(const char *line, const char *cur)
 {
-    (void)ch;
-    repl *r = NULL;
-    el_get(el, EL_CLIENTDATA, &r);
-    const LineInfo *li = el_line(el);
-    const char *line = li->buffer, *cur = li->cursor;
-    /* Inside an open string? Then the word is the string's text so far. */
     int quoted = 0;
     const char *qstart = NULL;
     for (const char *p = line; p < cur; p++) {
@@ -339,27 +347,43 @@ static unsigned char complete(EditLine *el, int ch)
             qstart = p + 1;
         }
     }
-    const char *start = cur;
+    return quoted ? qstart : NULL;
+}
+
+/* The line starts a dot-command (no entry is open) and the cursor is past its name. */
+static int in_dot_args(const repl *r, const char *line, const char *cur)
+{
     const char *lead = line;
     while (lead < cur && (*lead == ' ' || *lead == '\t'))
         lead++;
-    int dot_args = 0; /* after a dot-command's name */
-    for (const char *p = lead; !r->entry.len && lead < cur && *lead == '.' && p < cur; p++)
-        if (*p == ' ' || *p == '\t') dot_args = 1;
-    if (quoted) {
+    if (r->entry.len || lead >= cur || *lead != '.') return 0;
+    for (const char *p = lead; p < cur; p++)
+        if (*p == ' ' || *p == '\t') return 1;
+    return 0;
+}
+
+/* Where the word at the cursor starts, and what the entry's first word says of it. */
+static void find_word(const repl *r, const char *line, const char *cur, cursor_word *w)
+{
+    const char *qstart = open_string(line, cur);
+    const char *start = cur;
+    w->line = line;
+    w->quoted = qstart != NULL;
+    w->dot_args = in_dot_args(r, line, cur);
+    if (w->quoted) {
         start = qstart;
-    } else if (dot_args) { /* a dot-command's arguments are file names too: up to a space */
+    } else if (w->dot_args) { /* a dot-command's arguments are file names too: up to a space */
         while (start > line && start[-1] != ' ' && start[-1] != '\t')
             start--;
     } else {
         while (start > line && word_char((unsigned char)start[-1]))
             start--;
     }
-    char *word = xstrndup(start, (size_t)(cur - start));
-    candidates c = {0};
-    int at_entry_start = !r->entry.len;
-    for (const char *p = line; p < start && at_entry_start; p++)
-        if (*p != ' ' && *p != '\t') at_entry_start = 0;
+    w->start = start;
+    w->word = xstrndup(start, (size_t)(cur - start));
+    w->at_entry_start = !r->entry.len;
+    for (const char *p = line; p < start && w->at_entry_start; p++)
+        if (*p != ' ' && *p != '\t') w->at_entry_start = 0;
     /* the first word of the entry: a dot-command takes its arguments next, SHOW its kinds */
     const char *first = line;
     while (first < start && (*first == ' ' || *first == '\t'))
@@ -368,86 +392,119 @@ static unsigned char complete(EditLine *el, int ch)
     while (first + firstlen < start && first[firstlen] != ' ' && first[firstlen] != '\t')
         firstlen++;
     int after_first = first + firstlen < start;
-    int in_command = !r->entry.len && after_first && *first == '.';
     int second = after_first; /* the word is the entry's second */
     for (const char *p = first + firstlen; p < start && second; p++)
         second = *p == ' ' || *p == '\t';
-    int after_show = !quoted && second && firstlen == 4 && !ascii_ncasecmp(first, "show", 4);
-    if (!quoted && in_command && argument_candidates(first, firstlen, word, &c)) {
-        /* the command's arguments, even none: never terms */
-    } else if (after_show) {
-        static const char *const shows[] = {"ARTICLES", "ARTICLE", "PREDICATES", "ALIASES",
-                                            "STATS",    "TERMS",   "QUOTES"};
-        int lower = word[0] >= 'a' && word[0] <= 'z';
-        for (size_t i = 0; i < sizeof shows / sizeof *shows; i++) {
-            if (ascii_ncasecmp(shows[i], word, strlen(word))) continue;
-            char *kw = xstrdup(shows[i]);
-            if (lower)
-                for (char *p = kw; *p; p++)
-                    if (*p >= 'A' && *p <= 'Z') *p = (char)(*p - 'A' + 'a');
-            add_candidate(&c, kw, kw);
-            free(kw);
-        }
-    } else if (!quoted && word[0] == '.' && at_entry_start) {
+    w->first = first;
+    w->firstlen = firstlen;
+    w->in_command = !r->entry.len && after_first && *first == '.';
+    w->after_show = !w->quoted && second && firstlen == 4 && !ascii_ncasecmp(first, "show", 4);
+}
 
+/* The keywords name(0) .. name(n - 1) that start with word (ignoring case), in lower case when the
+ * word starts in lower case. */
+static void keyword_candidates(const char *word, const char *(*name)(int), int n, candidates *c)
+{
+    int lower = word[0] >= 'a' && word[0] <= 'z';
+    for (int i = 0; i < n; i++) {
+        const char *k = name(i);
+        if (ascii_ncasecmp(k, word, strlen(word))) continue;
+        char *kw = xstrdup(k);
+        if (lower)
+            for (char *p = kw; *p; p++)
+                if (*p >= 'A' && *p <= 'Z') *p = (char)(*p - 'A' + 'a');
+        add_candidate(c, kw, kw);
+        free(kw);
+    }
+}
+
+/* What SHOW can show. */
+static const char *const show_kinds[] = {"ARTICLES", "ARTICLE", "PREDICATES", "ALIASES",
+                                         "STATS",    "TERMS",   "QUOTES"};
+
+static const char *show_kind(int i)
+{
+    return show_kinds[i];
+}
+
+/* What fits where the word is: a dot-command's arguments, SHOW's kinds, dot-command names,
+ * keywords and terms. */
+static void gather_candidates(const repl *r, const cursor_word *w, candidates *c)
+{
+    const char *word = w->word;
+    if (!w->quoted && w->in_command && argument_candidates(w->first, w->firstlen, word, c))
+        return; /* the command's arguments, even none: never terms */
+    if (w->after_show) {
+        keyword_candidates(word, show_kind, (int)(sizeof show_kinds / sizeof *show_kinds), c);
+        return;
+    }
+    if (!w->quoted && word[0] == '.' && w->at_entry_start) {
         for (size_t i = 0; dot_command_name(i); i++)
             if (!strncmp(dot_command_name(i), word, strlen(word)))
-                add_candidate(&c, dot_command_name(i), dot_command_name(i));
-    } else if (!quoted && (word[0] == '?' || word[0] == '$')) {
-        /* variables and parameters: nothing to offer */
-    } else {
-        /* a predicate comes after a subject: no keyword fits there */
-        int pred = predicate_position(r->entry.p, r->entry.len, line, quoted ? start - 1 : start);
-        if (!quoted && word[0] && !pred) {
-            int lower = word[0] >= 'a' && word[0] <= 'z';
-            for (int i = 0; i < claimdb_keyword_count(); i++) {
-                const char *k = claimdb_keyword_name(i);
-                if (ascii_ncasecmp(k, word, strlen(word))) continue;
-                char *kw = xstrdup(k);
-                if (lower)
-                    for (char *p = kw; *p; p++)
-                        if (*p >= 'A' && *p <= 'Z') *p = (char)(*p - 'A' + 'a');
-                add_candidate(&c, kw, kw);
-                free(kw);
-            }
-        }
-        if (word[0] || quoted || pred) term_candidates(r->sh, word, quoted, pred, &c);
+                add_candidate(c, dot_command_name(i), dot_command_name(i));
+        return;
     }
-    unsigned char result = CC_REFRESH_BEEP;
+    if (!w->quoted && (word[0] == '?' || word[0] == '$'))
+        return; /* variables and parameters: nothing to offer */
+    /* a predicate comes after a subject: no keyword fits there */
+    int pred =
+        predicate_position(r->entry.p, r->entry.len, w->line, w->quoted ? w->start - 1 : w->start);
+    if (!w->quoted && word[0] && !pred)
+        keyword_candidates(word, claimdb_keyword_name, claimdb_keyword_count(), c);
+    if (word[0] || w->quoted || pred) term_candidates(r->sh, word, w->quoted, pred, c);
+}
+
+/* Puts the one candidate in place of the word, or what the candidates share when it is more
+ * than was typed, or else lists them. */
+static unsigned char apply_candidates(EditLine *el, const cursor_word *w, const candidates *c)
+{
+    const char *word = w->word;
     size_t wordchars = utf8_count(word, strlen(word));
-    if (c.n == 1) {
+    if (c->n == 1) {
         el_deletestr(el, (int)wordchars);
-        el_insertstr(el, c.v[0]);
-        size_t vl = strlen(c.v[0]);
-        if (!vl || c.v[0][vl - 1] != '/') el_insertstr(el, " "); /* a folder goes on */
-        result = CC_REFRESH;
-    } else if (c.n > 1) {
-        size_t lcp = common_prefix(&c);
-        /* Put in what the candidates share when it is more than was typed (terms match
-         * case-insensitively, so it may also change the case of what was typed). */
-        if (utf8_count(c.raw[0], lcp) > wordchars) {
-            char *common = xstrndup(c.raw[0], lcp);
-            buf w = {0};
-            if (!quoted && (word[0] == '.' || dot_args || bare_chars(common)))
-                buf_puts(&w, common); /* a command, keyword or bare-word prefix */
-            else
-                write_term(&w, common, quoted, 0); /* opens a string when it must */
-            el_deletestr(el, (int)wordchars);
-            el_insertstr(el, w.p);
-            buf_free(&w);
-            free(common);
-            result = CC_REFRESH;
-        } else {
-            fputc('\n', stdout);
-            for (size_t i = 0; i < c.n; i++)
-                fprintf(stdout, "%s%s", c.raw[i], i + 1 < c.n ? "  " : "");
-            fputs(c.more ? "  …\n" : "\n", stdout);
-            fflush(stdout);
-            result = CC_REDISPLAY;
-        }
+        el_insertstr(el, c->v[0]);
+        size_t vl = strlen(c->v[0]);
+        if (!vl || c->v[0][vl - 1] != '/') el_insertstr(el, " "); /* a folder goes on */
+        return CC_REFRESH;
     }
+    if (c->n == 0) return CC_REFRESH_BEEP;
+    size_t lcp = common_prefix(c);
+    /* Terms match case-insensitively, so the shared part may also change the case of what
+     * was typed. */
+    if (utf8_count(c->raw[0], lcp) > wordchars) {
+        char *common = xstrndup(c->raw[0], lcp);
+        buf b = {0};
+        if (!w->quoted && (word[0] == '.' || w->dot_args || bare_chars(common)))
+            buf_puts(&b, common); /* a command, keyword or bare-word prefix */
+        else
+            write_term(&b, common, w->quoted, 0); /* opens a string when it must */
+        el_deletestr(el, (int)wordchars);
+        el_insertstr(el, b.p);
+        buf_free(&b);
+        free(common);
+        return CC_REFRESH;
+    }
+    fputc('\n', stdout);
+    for (size_t i = 0; i < c->n; i++)
+        fprintf(stdout, "%s%s", c->raw[i], i + 1 < c->n ? "  " : "");
+    fputs(c->more ? "  …\n" : "\n", stdout);
+    fflush(stdout);
+    return CC_REDISPLAY;
+}
+
+static unsigned char complete(EditLine *el, int ch)
+{
+    (void)ch;
+    repl *r = NULL;
+    el_get(el, EL_CLIENTDATA, &r);
+    const LineInfo *li = el_line(el);
+    cursor_word w;
+    find_word(r, li->buffer, li->cursor, &w);
+    candidates c = {0};
+    gather_candidates(r, &w, &c);
+    unsigned char result = apply_candidates(el, &w, &c);
     free_candidates(&c);
-    free(word);
+    free(w.word);
     return result;
 }
 
