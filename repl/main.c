@@ -172,22 +172,6 @@ static int timeout_value(const char *v, int *ms)
     return 0;
 }
 
-/* The subcommands, for suggesting one when the first argument is a near miss. */
-static const char *const subcommands[] = {"import",  "export", "check",
-                                          "extract", "ingest", "merge"};
-
-/* A first argument that names no file, has no '/' or '.', and is a subcommand misspelt
- * (improt): the user meant the subcommand, not a new database called "improt". */
-static const char *mistyped_subcommand(const char *a)
-{
-    if (strchr(a, '/') || strchr(a, '.') || access(a, F_OK) == 0) return NULL;
-    for (size_t i = 0; i < sizeof subcommands / sizeof *subcommands; i++) {
-        size_t d = edit_distance(a, subcommands[i]);
-        if (d > 0 && d <= 2) return subcommands[i];
-    }
-    return NULL;
-}
-
 /* A first argument that names no file and starts with a ClaimQL keyword followed by a space
  * ("CHECK a b c"): statements without their ';', not a database name. */
 static int looks_like_statement(const char *a)
@@ -484,227 +468,272 @@ static void banner(shell *sh)
              (long long)articles, sh->readonly ? " (read-only)" : "");
 }
 
+/* ---- claimdb check DB [--rebuild-text] --------------------------------------------------- */
+
+static int cmd_check(int argc, char **argv)
+{
+    const char *path = NULL;
+    bool rebuild = false;
+    for (int i = 2; i < argc; i++) {
+        if (!strcmp(argv[i], "--rebuild-text"))
+            rebuild = true;
+        else if (argv[i][0] == '-')
+            return usage_error("check: unknown option '%s'", argv[i]);
+        else if (path)
+            return usage_error("%s", "check takes one database");
+        else
+            path = argv[i];
+    }
+    if (!path) return usage_error("%s", "check needs a database");
+    return check_database(path, rebuild);
+}
+
+/* The subcommands: run when they are the first argument, suggested when it is a near miss. */
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+} subcommands[] = {{"import", cmd_import},   {"export", cmd_export}, {"check", cmd_check},
+                   {"extract", cmd_extract}, {"ingest", cmd_ingest}, {"merge", cmd_merge}};
+
+/* A first argument that names no file, has no '/' or '.', and is a subcommand misspelt
+ * (improt): the user meant the subcommand, not a new database called "improt". */
+static const char *mistyped_subcommand(const char *a)
+{
+    if (strchr(a, '/') || strchr(a, '.') || access(a, F_OK) == 0) return NULL;
+    for (size_t i = 0; i < sizeof subcommands / sizeof *subcommands; i++) {
+        size_t d = edit_distance(a, subcommands[i].name);
+        if (d > 0 && d <= 2) return subcommands[i].name;
+    }
+    return NULL;
+}
+
 /* ---- the query program --------------------------------------------------------------------- */
 
-int main(int argc, char **argv)
-{
-    if (argc > 1 && !strcmp(argv[1], "import")) return cmd_import(argc, argv);
-    if (argc > 1 && !strcmp(argv[1], "export")) return cmd_export(argc, argv);
-    if (argc > 1 && !strcmp(argv[1], "check")) {
-        const char *path = NULL;
-        bool rebuild = false;
-        for (int i = 2; i < argc; i++) {
-            if (!strcmp(argv[i], "--rebuild-text"))
-                rebuild = true;
-            else if (argv[i][0] == '-')
-                return usage_error("check: unknown option '%s'", argv[i]);
-            else if (path)
-                return usage_error("%s", "check takes one database");
-            else
-                path = argv[i];
-        }
-        if (!path) return usage_error("%s", "check needs a database");
-        return check_database(path, rebuild);
-    }
-    if (argc > 1 && !strcmp(argv[1], "extract")) return cmd_extract(argc, argv);
-    if (argc > 1 && !strcmp(argv[1], "ingest")) return cmd_ingest(argc, argv);
-    if (argc > 1 && !strcmp(argv[1], "merge")) return cmd_merge(argc, argv);
+/* What the command line asks of the query program (the shell's settings go to the shell). */
+typedef struct program_args {
+    const char *dbpath, *statements;
+    const char **files; /* --file, in order */
+    int nfiles;
+    const char **cmds; /* --cmd, in order */
+    int ncmds;
+    const char *init;
+    int only_positional, create;
+    int force; /* 1: --batch, 2: --interactive */
+} program_args;
 
-    shell sh;
-    shell_init(&sh);
-    sh.mode = isatty(STDOUT_FILENO) ? OUTPUT_TABLE : OUTPUT_TSV;
-    const char *dbpath = NULL, *statements = NULL;
-    const char **files = xmalloc((size_t)argc * sizeof *files);
-    int nfiles = 0, only_positional = 0, create = 0, force = 0; /* force: 1 batch, 2 shell */
-    const char **cmds = xmalloc((size_t)argc * sizeof *cmds), *init = NULL;
-    int ncmds = 0;
+/* Returned by the argument readers when the program goes on. */
+enum { ARGS_GO_ON = -1 };
+
+static int take_positional(program_args *pa, const char *a)
+{
+    if (!pa->dbpath)
+        pa->dbpath = a;
+    else if (!pa->statements)
+        pa->statements = a;
+    else
+        return usage_error("unexpected argument '%s' (quote the statements as one argument)", a);
+    return ARGS_GO_ON;
+}
+
+/* An option that takes a value: *i moves past the value. */
+static int take_valued_option(int argc, char **argv, int *i, shell *sh, program_args *pa)
+{
+    const char *a = argv[*i], *v;
+    if (is_opt(a, "-cmd", "--cmd")) {
+        if (!(v = option_value(argc, argv, i, "--cmd")))
+            return usage_error("%s needs statements or a dot-command", a);
+        pa->cmds[pa->ncmds++] = v;
+    } else if (is_opt(a, "-init", "--init")) {
+        if (!(pa->init = option_value(argc, argv, i, "--init")))
+            return usage_error("%s needs a file name", a);
+    } else if (is_opt(a, "-f", "--file")) {
+        if (!(v = option_value(argc, argv, i, "--file")))
+            return usage_error("%s needs a file name", a);
+        pa->files[pa->nfiles++] = v;
+    } else if (is_opt(a, "-m", "--mode")) {
+        v = option_value(argc, argv, i, "--mode");
+        if (!v || (sh->mode = output_mode_find(v)) < 0) return mode_error(v);
+    } else if (is_opt(a, NULL, "--headers")) {
+        v = option_value(argc, argv, i, "--headers");
+        if (!v || (sh->headers = parse_bool(v)) < 0)
+            return usage_error("--headers needs on or off, not '%s'", v ? v : "");
+    } else if (is_opt(a, NULL, "--timeout")) {
+        if (timeout_value(v = option_value(argc, argv, i, "--timeout"), &sh->timeout_ms))
+            return usage_error("--timeout needs milliseconds, not '%s'", v ? v : "");
+    } else {
+        return usage_error("unknown option '%s'", a);
+    }
+    return ARGS_GO_ON;
+}
+
+/* One option; --help and --version end the program with 0. */
+static int take_option(int argc, char **argv, int *i, shell *sh, program_args *pa)
+{
+    const char *a = argv[*i];
+    if (!strcmp(a, "--")) {
+        pa->only_positional = 1;
+    } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+        print_usage();
+        return 0;
+    } else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
+        printf("claimdb %s\n", claimdb_version());
+        return 0;
+    } else if (!strcmp(a, "-echo") || !strcmp(a, "--echo")) {
+        sh->echo = 1;
+    } else if (!strcmp(a, "-bail") || !strcmp(a, "--bail")) {
+        sh->bail = 1;
+    } else if (!strcmp(a, "-batch") || !strcmp(a, "--batch")) {
+        pa->force = 1;
+    } else if (!strcmp(a, "-interactive") || !strcmp(a, "--interactive")) {
+        pa->force = 2;
+    } else if (!strcmp(a, "--create")) {
+        pa->create = 1;
+    } else if (!strcmp(a, "--readonly")) {
+        sh->readonly = 1;
+    } else {
+        return take_valued_option(argc, argv, i, sh, pa);
+    }
+    return ARGS_GO_ON;
+}
+
+static int read_args(int argc, char **argv, shell *sh, program_args *pa)
+{
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        const char *v;
-        if (only_positional || a[0] != '-' || !a[1]) {
-            if (!dbpath) {
-                dbpath = a;
-            } else if (!statements) {
-                statements = a;
-            } else {
-                free(files);
-                free(cmds);
-                return usage_error("unexpected argument '%s' (quote the statements as one "
-                                   "argument)",
-                                   a);
-            }
-        } else if (!strcmp(a, "--")) {
-            only_positional = 1;
-        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            print_usage();
-            free(files);
-            free(cmds);
-            return 0;
-        } else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
-            printf("claimdb %s\n", claimdb_version());
-            free(files);
-            free(cmds);
-            return 0;
-        } else if (is_opt(a, "-cmd", "--cmd")) {
-            if (!(v = option_value(argc, argv, &i, "--cmd"))) {
-                free(files);
-                free(cmds);
-                return usage_error("%s needs statements or a dot-command", a);
-            }
-            cmds[ncmds++] = v;
-        } else if (is_opt(a, "-init", "--init")) {
-            if (!(init = option_value(argc, argv, &i, "--init"))) {
-                free(files);
-                free(cmds);
-                return usage_error("%s needs a file name", a);
-            }
-        } else if (!strcmp(a, "-echo") || !strcmp(a, "--echo")) {
-            sh.echo = 1;
-        } else if (!strcmp(a, "-bail")) {
-            sh.bail = 1;
-        } else if (!strcmp(a, "-batch") || !strcmp(a, "--batch")) {
-            force = 1;
-        } else if (!strcmp(a, "-interactive") || !strcmp(a, "--interactive")) {
-            force = 2;
-        } else if (is_opt(a, "-f", "--file")) {
-            if (!(v = option_value(argc, argv, &i, "--file"))) {
-                free(files);
-                free(cmds);
-                return usage_error("%s needs a file name", a);
-            }
-            files[nfiles++] = v;
-        } else if (is_opt(a, "-m", "--mode")) {
-            v = option_value(argc, argv, &i, "--mode");
-            if (!v || (sh.mode = output_mode_find(v)) < 0) {
-                free(files);
-                free(cmds);
-                return mode_error(v);
-            }
-        } else if (is_opt(a, NULL, "--headers")) {
-            v = option_value(argc, argv, &i, "--headers");
-            if (!v || (sh.headers = parse_bool(v)) < 0) {
-                free(files);
-                free(cmds);
-                return usage_error("--headers needs on or off, not '%s'", v ? v : "");
-            }
-        } else if (!strcmp(a, "--bail")) {
-            sh.bail = 1;
-        } else if (!strcmp(a, "--create")) {
-            create = 1;
-        } else if (!strcmp(a, "--readonly")) {
-            sh.readonly = 1;
-        } else if (is_opt(a, NULL, "--timeout")) {
-            if (timeout_value(v = option_value(argc, argv, &i, "--timeout"), &sh.timeout_ms)) {
-                free(files);
-                free(cmds);
-                return usage_error("--timeout needs milliseconds, not '%s'", v ? v : "");
-            }
-        } else {
-            free(files);
-            free(cmds);
-            return usage_error("unknown option '%s'", a);
-        }
+        int rc = pa->only_positional || a[0] != '-' || !a[1] ? take_positional(pa, a)
+                                                             : take_option(argc, argv, &i, sh, pa);
+        if (rc != ARGS_GO_ON) return rc;
     }
+    return ARGS_GO_ON;
+}
 
+/* A database name that does not exist and looks like a misspelt subcommand or like
+ * statements is a mistake to point out, not a database to create. */
+static int check_db_name(shell *sh, program_args *pa)
+{
     /* "claimdb 'CHECK ...;'": one argument that is statements, not a file, is for the demo. */
-    if (dbpath && !statements && strchr(dbpath, ';') && access(dbpath, F_OK) != 0) {
-        statements = dbpath;
-        dbpath = NULL;
+    if (pa->dbpath && !pa->statements && strchr(pa->dbpath, ';') && access(pa->dbpath, F_OK) != 0) {
+        pa->statements = pa->dbpath;
+        pa->dbpath = NULL;
     }
-    if (dbpath && !create && access(dbpath, F_OK) != 0) {
-        const char *sub = mistyped_subcommand(dbpath);
+    const char *db = pa->dbpath;
+    if (db && !pa->create && access(db, F_OK) != 0) {
+        const char *sub = mistyped_subcommand(db);
         if (sub) {
-            free(files);
-            free(cmds);
             diag("claimdb: '%s' is not a command, and no database of that name exists.\n"
                  "Did you mean 'claimdb %s'? (To create a database called %s, give --create.)\n",
-                 dbpath, sub, dbpath);
+                 db, sub, db);
             return EXIT_USAGE;
         }
-        if (looks_like_statement(dbpath)) {
-            free(files);
-            free(cmds);
-            diag("claimdb: '%s' is not a database; statements end with ';'.\n", dbpath);
+        if (looks_like_statement(db)) {
+            diag("claimdb: '%s' is not a database; statements end with ';'.\n", db);
             return EXIT_USAGE;
         }
     }
-    if (create && sh.readonly) {
-        free(files);
-        free(cmds);
+    if (pa->create && sh->readonly)
         return usage_error("%s", "--create and --readonly contradict each other");
-    }
-    char *demo = NULL;
-    if (!dbpath) {
-        demo = demo_path(argv[0]);
-        if (access(demo, F_OK) != 0) {
+    return ARGS_GO_ON;
+}
+
+/* Opens the database (the demo, read-only, when none is named; *demo is then its path), or
+ * leaves it for the first write statement to create. 1 when it cannot be opened. */
+static int open_database(shell *sh, program_args *pa, const char *argv0, char **demo)
+{
+    if (!pa->dbpath) {
+        *demo = demo_path(argv0);
+        if (access(*demo, F_OK) != 0) {
             diag("claimdb: no database given, and the demo database %s does not exist.\n"
                  "Build it with 'make demo', or name a database: claimdb FILE\n",
-                 demo);
-            free(demo);
-            free(files);
-            free(cmds);
+                 *demo);
             return 1;
         }
-        dbpath = demo;
-        sh.readonly = 1;
+        pa->dbpath = *demo;
+        sh->readonly = 1;
     }
-    sh.db_path = dbpath;
-    int exists = access(dbpath, F_OK) == 0;
+    sh->db_path = pa->dbpath;
+    int exists = access(pa->dbpath, F_OK) == 0;
     /* A file we may not write (its mode, or read-only media) is opened read-only, so that
      * queries work; writes then fail with "read-only". */
-    if (exists && !sh.readonly && access(dbpath, W_OK) != 0 && (errno == EACCES || errno == EROFS))
-        sh.readonly = 1;
-    int open_failed = 0;
-    if (exists || create)
-        open_failed = shell_open(&sh, sh.readonly ? CLAIMDB_OPEN_READONLY : CLAIMDB_OPEN_CREATE);
-    else if (sh.readonly)
-        open_failed = shell_open(&sh, CLAIMDB_OPEN_READONLY); /* says: no such database */
-    else
-        sh.create_on_write = 1; /* the first statement decides (shell_db) */
-    if (open_failed) {
-        free(demo);
-        free(files);
-        free(cmds);
-        return 1;
-    }
+    if (exists && !sh->readonly && access(pa->dbpath, W_OK) != 0 &&
+        (errno == EACCES || errno == EROFS))
+        sh->readonly = 1;
+    if (exists || pa->create)
+        return shell_open(sh, sh->readonly ? CLAIMDB_OPEN_READONLY : CLAIMDB_OPEN_CREATE) ? 1 : 0;
+    if (sh->readonly) return shell_open(sh, CLAIMDB_OPEN_READONLY) ? 1 : 0; /* no such database */
+    sh->create_on_write = 1; /* the first statement decides (shell_db) */
+    return 0;
+}
 
-    int interactive = force == 2 || (force == 0 && nfiles == 0 && !statements &&
-                                     isatty(STDIN_FILENO) && isatty(STDOUT_FILENO));
+/* The startup statements, then the shell or the batch input. */
+static void run_input(shell *sh, const program_args *pa, const char *demo)
+{
+    int interactive = pa->force == 2 || (pa->force == 0 && pa->nfiles == 0 && !pa->statements &&
+                                         isatty(STDIN_FILENO) && isatty(STDOUT_FILENO));
     /* --init FILE, else (in the shell only, so that scripts do not depend on it) the startup
      * file; then each --cmd, before any other input */
-    char *rc_path = init ? NULL : interactive ? startup_file() : NULL;
-    if (init || rc_path) batch_run_file(&sh, init ? init : rc_path);
+    char *rc_path = pa->init ? NULL : interactive ? startup_file() : NULL;
+    if (pa->init || rc_path) batch_run_file(sh, pa->init ? pa->init : rc_path);
     free(rc_path);
-    for (int i = 0; i < ncmds && !sh.stop; i++)
-        batch_run_text(&sh, "--cmd", cmds[i], strlen(cmds[i]));
-    if (sh.stop) {
-        /* .exit or --bail in the startup statements: nothing more to read */
-    } else if (interactive) {
+    for (int i = 0; i < pa->ncmds && !sh->stop; i++)
+        batch_run_text(sh, "--cmd", pa->cmds[i], strlen(pa->cmds[i]));
+    if (sh->stop) return; /* .exit or --bail in the startup statements: nothing more to read */
+    if (interactive) {
         if (demo)
             diag("Using the demo database %s (read-only); to use your own: claimdb FILE\n", demo);
-        else if (sh.create_on_write)
-            diag("%s does not exist yet: the first write statement creates it.\n", dbpath);
+        else if (sh->create_on_write)
+            diag("%s does not exist yet: the first write statement creates it.\n", pa->dbpath);
         else
-            banner(&sh);
-        repl_run(&sh);
-    } else {
-        for (int i = 0; i < nfiles && !sh.stop; i++)
-            batch_run_file(&sh, files[i]);
-        if (statements && !sh.stop)
-            batch_run_text(&sh, "<command line>", statements, strlen(statements));
-        if (nfiles == 0 && !statements) batch_run_file(&sh, "-");
+            banner(sh);
+        repl_run(sh);
+        return;
     }
+    for (int i = 0; i < pa->nfiles && !sh->stop; i++)
+        batch_run_file(sh, pa->files[i]);
+    if (pa->statements && !sh->stop)
+        batch_run_text(sh, "<command line>", pa->statements, strlen(pa->statements));
+    if (pa->nfiles == 0 && !pa->statements) batch_run_file(sh, "-");
+}
+
+/* The exit status once the input is read. */
+static int finish(shell *sh)
+{
     fflush(stdout);
-    if (sh.db && !claimdb_autocommit(sh.db)) {
+    if (sh->db && !claimdb_autocommit(sh->db)) {
         /* closing rolls it back: say so rather than lose the changes silently */
         diag("claimdb: the input ended inside BEGIN without COMMIT: its changes are rolled "
              "back\n");
-        sh.failed = 1;
+        sh->failed = 1;
     }
-    int rc = sh.exit_code >= 0 ? sh.exit_code : sh.failed ? 1 : 0;
+    return sh->exit_code >= 0 ? sh->exit_code : sh->failed ? 1 : 0;
+}
+
+/* The query program: its arguments, then the database, then the input. */
+static int query_program(int argc, char **argv, program_args *pa, char **demo)
+{
+    shell sh;
+    shell_init(&sh);
+    sh.mode = isatty(STDOUT_FILENO) ? OUTPUT_TABLE : OUTPUT_TSV;
+    int rc = read_args(argc, argv, &sh, pa);
+    if (rc == ARGS_GO_ON) rc = check_db_name(&sh, pa);
+    if (rc != ARGS_GO_ON) return rc;
+    if (open_database(&sh, pa, argv[0], demo)) return 1;
+    run_input(&sh, pa, *demo);
+    rc = finish(&sh);
     shell_free(&sh);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    for (size_t i = 0; argc > 1 && i < sizeof subcommands / sizeof *subcommands; i++)
+        if (!strcmp(argv[1], subcommands[i].name)) return subcommands[i].run(argc, argv);
+    program_args pa = {0};
+    pa.files = xmalloc((size_t)argc * sizeof *pa.files);
+    pa.cmds = xmalloc((size_t)argc * sizeof *pa.cmds);
+    char *demo = NULL;
+    int rc = query_program(argc, argv, &pa, &demo);
     free(demo);
-    free(files);
-    free(cmds);
+    free(pa.files);
+    free(pa.cmds);
     return rc;
 }
