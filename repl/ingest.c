@@ -160,7 +160,22 @@ static int exec(ingest *g, const char *sql)
     return claimdb_exec(g->db, sql, NULL, NULL) == CLAIMDB_OK ? 0 : -1;
 }
 
-static int ingest_file(ingest *g, const char *path, progress *prog)
+/* One article file as it is ingested. */
+typedef struct article {
+    const char *path;
+    buf text;
+    uint64_t hash;
+    int64_t id;
+    int has_sig;
+    uint64_t sig[CLAIMDB_SIGNATURE_SIZE];
+    int has_title;
+    claimdb_span title;
+    int64_t dup;       /* the article this one is a near duplicate of, or -1 */
+    double similarity; /* to dup */
+} article;
+
+/* The file's text into *text: 0, or 1 when it cannot be read or is not UTF-8 text. */
+static int read_article(const char *path, progress *prog, buf *text)
 {
     FILE *fp = fopen(path, "rb");
     if (!fp) {
@@ -168,116 +183,160 @@ static int ingest_file(ingest *g, const char *path, progress *prog)
         diag("%s: cannot open: %s\n", path, strerror(errno));
         return 1;
     }
-    buf text = {0};
-    int rd = read_stream(fp, &text);
+    int rd = read_stream(fp, text);
     fclose(fp);
-    buf_reserve(&text, 0);
+    buf_reserve(text, 0);
     if (rd != 0) {
         progress_end(prog);
         diag("%s: read error: %s\n", path, strerror(errno));
-        buf_free(&text);
         return 1;
     }
-    size_t ok = utf8_valid_prefix(text.p, text.len);
-    if (ok < text.len || memchr(text.p, '\0', text.len)) {
+    size_t ok = utf8_valid_prefix(text->p, text->len);
+    if (ok < text->len || memchr(text->p, '\0', text->len)) {
         progress_end(prog);
         diag("%s: not UTF-8 text (byte %zu)\n", path, ok + 1);
-        buf_free(&text);
         return 1;
     }
-    uint64_t h = text_hash(text.p, text.len);
+    return 0;
+}
+
+/* The stored article whose text has the hash h, or NULL. */
+static const known *same_text(const ingest *g, uint64_t h)
+{
     for (size_t i = 0; i < g->n; i++)
-        if (g->arts[i].has_text && g->arts[i].hash == h) {
-            progress_end(prog);
-            diag("%s: same text as article %lld: already stored\n", path, (long long)g->arts[i].id);
-            g->unchanged++;
-            buf_free(&text);
-            return 0;
-        }
-    int64_t id = id_of(path);
-    if (id < 0) id = g->next_id;
-    known *prev = find_known(g, id);
-    if (prev && prev->has_text) {
-        progress_end(prog);
-        diag("%s: article %lld already has another text: skipped\n", path, (long long)id);
-        buf_free(&text);
-        return 1;
-    }
-    uint64_t sig[CLAIMDB_SIGNATURE_SIZE];
-    int has_sig = claimdb_signature(text.p, text.len, sig) > 0;
-    int64_t dup = -1;
-    double best = 0;
-    for (size_t i = 0; i < g->n && has_sig; i++) {
-        if (!g->arts[i].has_sig || g->arts[i].id == id) continue;
-        double s = claimdb_signature_similarity(sig, g->arts[i].sig);
-        if (s >= INGEST_DUPLICATE_THRESHOLD && (s > best || (s == best && g->arts[i].id < dup))) {
-            best = s;
-            dup = g->arts[i].id;
+        if (g->arts[i].has_text && g->arts[i].hash == h) return &g->arts[i];
+    return NULL;
+}
+
+/* The most similar other article at INGEST_DUPLICATE_THRESHOLD or above (the lowest id of
+ * equally similar ones) into a->dup and a->similarity. */
+static void find_duplicate(const ingest *g, article *a)
+{
+    a->dup = -1;
+    a->similarity = 0;
+    for (size_t i = 0; i < g->n && a->has_sig; i++) {
+        const known *k = &g->arts[i];
+        if (!k->has_sig || k->id == a->id) continue;
+        double s = claimdb_signature_similarity(a->sig, k->sig);
+        if (s >= INGEST_DUPLICATE_THRESHOLD &&
+            (s > a->similarity || (s == a->similarity && k->id < a->dup))) {
+            a->similarity = s;
+            a->dup = k->id;
         }
     }
-    claimdb_span title;
-    int has_title = !(prev && prev->has_title) && claimdb_extract_title(text.p, text.len, &title);
+}
+
+/* ARTICLE $id TEXT $text [TITLE $title] [DUPLICATE OF $dup]: 0, or nonzero on an error. */
+static int add_article(ingest *g, const article *a)
+{
     buf sql = {0};
     buf_puts(&sql, "ARTICLE $id TEXT $text");
-    if (has_title) buf_puts(&sql, " TITLE $title");
-    if (dup >= 0)
+    if (a->has_title) buf_puts(&sql, " TITLE $title");
+    if (a->dup >= 0)
         buf_puts(&sql, " DUPLICATE OF $dup;");
     else
         buf_putc(&sql, ';');
-    long before_claims = g->claims_added, before_cit = g->citations_added,
-         before_upd = g->citations_updated, before_same = g->citations_unchanged;
-    int rc = exec(g, "BEGIN;");
     claimdb_stmt *st = NULL;
-    if (!rc) rc = claimdb_prepare(g->db, sql.p, -1, &st, NULL) != CLAIMDB_OK;
+    int rc = claimdb_prepare(g->db, sql.p, -1, &st, NULL) != CLAIMDB_OK;
     if (!rc) {
-        claimdb_bind_int64(st, "$id", id);
-        claimdb_bind_text(st, "$text", text.p, (int)text.len);
-        if (has_title)
-            claimdb_bind_text(st, "$title", text.p + title.start, (int)(title.end - title.start));
-        if (dup >= 0) claimdb_bind_int64(st, "$dup", dup);
+        const char *text = a->text.p;
+        claimdb_bind_int64(st, "$id", a->id);
+        claimdb_bind_text(st, "$text", text, (int)a->text.len);
+        if (a->has_title)
+            claimdb_bind_text(st, "$title", text + a->title.start,
+                              (int)(a->title.end - a->title.start));
+        if (a->dup >= 0) claimdb_bind_int64(st, "$dup", a->dup);
         rc = claimdb_step(st) != CLAIMDB_DONE;
         claimdb_finalize(st);
     }
-    if (!rc) {
-        claimdb_extract_options opt = {0};
-        opt.lexicon = g->lex;
-        opt.grammar = g->grammar;
-        opt.stats = &g->stats;
-        g->article = id;
-        g->text = text.p;
-        g->failed = 0;
-        int erc = claimdb_extract(text.p, text.len, &opt, store_claim, g, NULL);
-        rc = g->failed || (erc != CLAIMDB_OK);
-    }
+    buf_free(&sql);
+    return rc;
+}
+
+/* The claims claimdb_extract() finds in the text, each stored by store_claim(). */
+static int extract_claims(ingest *g, const article *a)
+{
+    claimdb_extract_options opt = {0};
+    opt.lexicon = g->lex;
+    opt.grammar = g->grammar;
+    opt.stats = &g->stats;
+    g->article = a->id;
+    g->text = a->text.p;
+    g->failed = 0;
+    int erc = claimdb_extract(a->text.p, a->text.len, &opt, store_claim, g, NULL);
+    return g->failed || (erc != CLAIMDB_OK);
+}
+
+/* The article and its claims in one transaction: 0, or 1 when it was rolled back (and the
+ * counts are as they were). */
+static int store_article(ingest *g, const article *a, progress *prog)
+{
+    long before_claims = g->claims_added, before_cit = g->citations_added,
+         before_upd = g->citations_updated, before_same = g->citations_unchanged;
+    int rc = exec(g, "BEGIN;");
+    if (!rc) rc = add_article(g, a);
+    if (!rc) rc = extract_claims(g, a);
     if (!rc) rc = exec(g, "COMMIT;");
-    if (rc) {
+    if (!rc) return 0;
+    progress_end(prog);
+    diag("%s: %s\n", a->path, claimdb_errmsg_text(g->db));
+    claimdb_exec(g->db, "ROLLBACK;", NULL, NULL);
+    g->claims_added = before_claims;
+    g->citations_added = before_cit;
+    g->citations_updated = before_upd;
+    g->citations_unchanged = before_same;
+    return 1;
+}
+
+/* An article read from its file: skipped when its text is stored already (0) or its id has
+ * another text (1), else stored with its claims. */
+static int ingest_text(ingest *g, article *a, progress *prog)
+{
+    a->hash = text_hash(a->text.p, a->text.len);
+    const known *same = same_text(g, a->hash);
+    if (same) {
         progress_end(prog);
-        diag("%s: %s\n", path, claimdb_errmsg_text(g->db));
-        claimdb_exec(g->db, "ROLLBACK;", NULL, NULL);
-        g->claims_added = before_claims;
-        g->citations_added = before_cit;
-        g->citations_updated = before_upd;
-        g->citations_unchanged = before_same;
-        buf_free(&sql);
-        buf_free(&text);
+        diag("%s: same text as article %lld: already stored\n", a->path, (long long)same->id);
+        g->unchanged++;
+        return 0;
+    }
+    a->id = id_of(a->path);
+    if (a->id < 0) a->id = g->next_id;
+    const known *prev = find_known(g, a->id);
+    if (prev && prev->has_text) {
+        progress_end(prog);
+        diag("%s: article %lld already has another text: skipped\n", a->path, (long long)a->id);
         return 1;
     }
-    known *k = add_known(g, id);
+    a->has_sig = claimdb_signature(a->text.p, a->text.len, a->sig) > 0;
+    find_duplicate(g, a);
+    a->has_title =
+        !(prev && prev->has_title) && claimdb_extract_title(a->text.p, a->text.len, &a->title);
+    if (store_article(g, a, prog)) return 1;
+    known *k = add_known(g, a->id);
     k->has_text = 1;
-    k->has_title = has_title;
-    k->hash = h;
-    k->has_sig = has_sig;
-    memcpy(k->sig, sig, sizeof sig);
+    k->has_title = a->has_title;
+    k->hash = a->hash;
+    k->has_sig = a->has_sig;
+    memcpy(k->sig, a->sig, sizeof a->sig);
     g->stored++;
-    if (dup >= 0) {
+    if (a->dup >= 0) {
         progress_end(prog);
-        diag("%s: article %lld is a near duplicate of article %lld (similarity %.2f)\n", path,
-             (long long)id, (long long)dup, best);
+        diag("%s: article %lld is a near duplicate of article %lld (similarity %.2f)\n", a->path,
+             (long long)a->id, (long long)a->dup, a->similarity);
         g->duplicates++;
     }
-    buf_free(&sql);
-    buf_free(&text);
     return 0;
+}
+
+static int ingest_file(ingest *g, const char *path, progress *prog)
+{
+    article a;
+    memset(&a, 0, sizeof a);
+    a.path = path;
+    int rc = read_article(path, prog, &a.text) || ingest_text(g, &a, prog);
+    buf_free(&a.text);
+    return rc;
 }
 
 /* Numbered names by number, then the others by name. */
