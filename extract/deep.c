@@ -465,111 +465,156 @@ static int find_object(const deep *d, const chain *c, const unsigned char *subj_
     return 1;
 }
 
-/* The clause of subject word s and verb word v; reduced: a participle after its noun ("a
- * statement issued via its website"), a claim with less confidence. */
-static int clause(deep *d, size_t s, size_t v, int reduced)
+/* A claim of a clause as clause() reads it. */
+typedef struct deep_claim {
+    chain c;     /* the verb chain of the clause's verb */
+    chain inner; /* the chain of the predicate's verb: c, or a catenative's infinitive */
+    said sd;     /* the speech verb the clause is the content of */
+    span subj;
+    unsigned char block[LK_MAX_WORDS]; /* the subject and its verb: no part of the object */
+    object o;
+    char pred[128];
+    int neg;
+    double local; /* confidence in the reading, before emit() scales it */
+} deep_claim;
+
+/* Both the parser and the tagger must see verbs: where they disagree ("Gladiators : Train 2
+ * Win", "nine middle schools", "Queen 's Birthday") the parse is wrong. */
+static int verbs_agree(const deep *d, const chain *c)
 {
-    chain c;
-    follow_chain(d, v, &c);
-    if (wall(d, c.head) || wall(d, c.main) || wall(d, s)) return 0;
-    /* both the parser and the tagger must see verbs: where they disagree ("Gladiators :
-     * Train 2 Win", "nine middle schools", "Queen 's Birthday") the parse is wrong */
     for (int i = 0; i < 2; i++) {
-        size_t w = i ? c.main : c.head;
+        size_t w = i ? c->main : c->head;
         int vt = tk(d, w)->tag;
         if (!strstr(d->lp->word[w], ".v") && !strstr(d->lp->word[w], ".q")) return 0;
         if (vt == T_NOUN || vt == T_PROPN || vt == T_NUM || vt == T_POSS || vt == T_PUNCT ||
             vt == T_DET)
             return 0;
     }
-    said sd;
-    governing_verb(d, &c, &sd);
-    if (sd.verb >= 0 && !sd.speech) return 0;        /* "demanded that X": not claimed */
-    if (strstr(d->lp->word[c.main], ".q")) return 0; /* "…, said X" */
-    if (word_is(d, s, "there")) return 0;
-    double local = reduced ? 0.6 : 0.9;
+    return 1;
+}
+
+/* The subject phrase of word s (through a relative pronoun to its antecedent), which never
+ * reaches into its verb; 0 when it is empty or comes after the verb. */
+static int deep_subject(const deep *d, size_t s, deep_claim *dc)
+{
     long ante = antecedent(d, s);
-    span subj;
-    unsigned char verb_only[LK_MAX_WORDS]; /* the subject never reaches into its verb */
+    unsigned char verb_only[LK_MAX_WORDS];
     memset(verb_only, 0, sizeof verb_only);
-    verb_only[c.head] = 1;
+    verb_only[dc->c.head] = 1;
     if (ante >= 0) {
-        subj = phrase(d, (size_t)ante, EX_APPOS | EX_REL, verb_only);
-        local -= 0.05;
+        dc->subj = phrase(d, (size_t)ante, EX_APPOS | EX_REL, verb_only);
+        dc->local -= 0.05;
     } else {
-        subj = phrase(d, s, EX_APPOS | EX_REL, verb_only);
+        dc->subj = phrase(d, s, EX_APPOS | EX_REL, verb_only);
     }
-    if (empty(subj) || subj.lo > c.head) return 0;
-    unsigned char block[LK_MAX_WORDS];
-    memset(block, 0, sizeof block);
-    for (size_t w = subj.lo; w <= subj.hi; w++)
-        block[w] = 1;
-    block[c.head] = 1;
-    object o;
-    /* catenative: "declined to comment", "want to leave" */
-    unsigned lc = word_class(d, c.main);
-    long to = linked(d, c.main, "TO", 1);
-    int neg = c.neg;
-    chain inner = c;
-    if (to >= 0 && (lc & (CL_CATENATIVE | CL_NEGVERB))) {
-        long iv = linked(d, (size_t)to, "I", 1);
-        if (iv >= 0 && !wall(d, (size_t)iv)) {
-            follow_chain(d, (size_t)iv, &inner);
-            inner.head = c.head;
-            if (lc & CL_NEGVERB) neg = !neg;
-            if (lc & CL_HEDGE) local *= 0.75;
-        }
+    if (empty(dc->subj) || dc->subj.lo > dc->c.head) return 0;
+    memset(dc->block, 0, sizeof dc->block);
+    for (size_t w = dc->subj.lo; w <= dc->subj.hi; w++)
+        dc->block[w] = 1;
+    dc->block[dc->c.head] = 1;
+    return 1;
+}
+
+/* A catenative's infinitive is the predicate: "declined to comment", "want to leave". */
+static void deep_infinitive(const deep *d, deep_claim *dc)
+{
+    unsigned lc = word_class(d, dc->c.main);
+    long to = linked(d, dc->c.main, "TO", 1);
+    dc->inner = dc->c;
+    dc->neg = dc->c.neg;
+    if (to < 0 || !(lc & (CL_CATENATIVE | CL_NEGVERB))) return;
+    long iv = linked(d, (size_t)to, "I", 1);
+    if (iv < 0 || wall(d, (size_t)iv)) return;
+    follow_chain(d, (size_t)iv, &dc->inner);
+    dc->inner.head = dc->c.head;
+    if (lc & CL_NEGVERB) dc->neg = !dc->neg;
+    if (lc & CL_HEDGE) dc->local *= 0.75;
+}
+
+/* The first n bytes of t's lower-case form (at most size - 1) into out. */
+static size_t copy_low(const token *t, char *out, size_t size)
+{
+    size_t n = t->lowlen < size - 1 ? t->lowlen : size - 1;
+    memcpy(out, t->low, n);
+    out[n] = '\0';
+    return n;
+}
+
+/* The predicate: "be held" for a passive, "be" (with its preposition) for a copula, the verb
+ * with a preposition it forms a phrasal verb with, or with its particle. */
+static void deep_predicate(const deep *d, deep_claim *dc)
+{
+    const object *o = &dc->o;
+    const token *mt = tk(d, dc->inner.main);
+    const char *lem = mt->lemma ? mt->lemma : mt->low;
+    if (dc->inner.passive) {
+        char part[100];
+        copy_low(mt, part, sizeof part);
+        set_pred(dc->pred, "be", part);
+    } else if (is_be(d, dc->inner.main)) {
+        set_pred(dc->pred, "be", o->prep[0] ? o->prep : NULL);
+    } else if (o->prep[0] && lex_phrasal(d->lex, lem, o->prep, strlen(o->prep))) {
+        set_pred(dc->pred, lem, o->prep);
+    } else {
+        set_pred(dc->pred, lem, NULL);
     }
-    if (!find_object(d, &inner, block, &o)) return 0;
+    if (o->pred_last != dc->inner.main && !o->prep[0]) { /* a particle */
+        char part[64];
+        size_t n = copy_low(tk(d, o->pred_last), part, sizeof part);
+        if (lex_phrasal(d->lex, lem, part, n)) set_pred(dc->pred, lem, part);
+    }
+}
+
+/* "bought apples and oranges in the market": the parser may join the second object to the
+ * verb through a conjunction (VJd); it is a claim of its own. */
+static int conjoined_objects(deep *d, deep_claim *dc)
+{
+    int rc = 0;
+    for (size_t i = 0; i < d->lp->nl && !rc && !dc->o.prep[0]; i++) {
+        const lk_link *k = &d->lp->link[i];
+        if (k->l != dc->inner.main || !is_prefix(k, "VJ") || k->label[2] != 'd' || wall(d, k->r))
+            continue;
+        chain cc = dc->inner;
+        cc.main = k->r;
+        object o2;
+        if (!find_object(d, &cc, dc->block, &o2) || o2.prep[0] || o2.clause) continue;
+        rc = emit(d, dc->subj, dc->c.head, dc->o.pred_last, 0, o2.objt, o2.obj, dc->pred, dc->neg,
+                  dc->local, &dc->sd);
+    }
+    return rc;
+}
+
+/* The clause of subject word s and verb word v; reduced: a participle after its noun ("a
+ * statement issued via its website"), a claim with less confidence. */
+static int clause(deep *d, size_t s, size_t v, int reduced)
+{
+    deep_claim dc;
+    follow_chain(d, v, &dc.c);
+    if (wall(d, dc.c.head) || wall(d, dc.c.main) || wall(d, s)) return 0;
+    if (!verbs_agree(d, &dc.c)) return 0;
+    governing_verb(d, &dc.c, &dc.sd);
+    if (dc.sd.verb >= 0 && !dc.sd.speech) return 0;     /* "demanded that X": not claimed */
+    if (strstr(d->lp->word[dc.c.main], ".q")) return 0; /* "…, said X" */
+    if (word_is(d, s, "there")) return 0;
+    dc.local = reduced ? 0.6 : 0.9;
+    if (!deep_subject(d, s, &dc)) return 0;
+    deep_infinitive(d, &dc);
+    if (!find_object(d, &dc.inner, dc.block, &dc.o)) return 0;
     /* "X said that ...": the content is its own claim, claimed by X */
-    if (o.clause && (word_class(d, inner.main) & CL_SPEECH) &&
+    if (dc.o.clause && (word_class(d, dc.inner.main) & CL_SPEECH) &&
         !(d->flags & CLAIMDB_EXTRACT_REPORTING))
         return 0;
-    const token *mt = tk(d, inner.main);
-    const char *lem = mt->lemma ? mt->lemma : mt->low;
-    char pred[128];
-    if (inner.passive) {
-        char part[100];
-        size_t n = mt->lowlen < sizeof part - 1 ? mt->lowlen : sizeof part - 1;
-        memcpy(part, mt->low, n);
-        part[n] = '\0';
-        set_pred(pred, "be", part);
-    } else if (is_be(d, inner.main)) {
-        set_pred(pred, "be", o.prep[0] ? o.prep : NULL);
-    } else if (o.prep[0] && lex_phrasal(d->lex, lem, o.prep, strlen(o.prep))) {
-        set_pred(pred, lem, o.prep);
-    } else {
-        set_pred(pred, lem, NULL);
-    }
-    if (o.pred_last != inner.main && !o.prep[0]) { /* a particle */
-        const token *pt = tk(d, o.pred_last);
-        char part[64];
-        size_t n = pt->lowlen < sizeof part - 1 ? pt->lowlen : sizeof part - 1;
-        memcpy(part, pt->low, n);
-        part[n] = '\0';
-        if (lex_phrasal(d->lex, lem, part, n)) set_pred(pred, lem, part);
-    }
-    if (c.hedge || inner.hedge) local *= 0.75;
-    if (pronoun(d, subj)) local -= 0.15;
-    if (o.obj.hi - o.obj.lo > 12) local -= 0.1;
-    if (o.clause) local -= 0.05;
+    deep_predicate(d, &dc);
+    if (dc.c.hedge || dc.inner.hedge) dc.local *= 0.75;
+    if (pronoun(d, dc.subj)) dc.local -= 0.15;
+    if (dc.o.obj.hi - dc.o.obj.lo > 12) dc.local -= 0.1;
+    if (dc.o.clause) dc.local -= 0.05;
     /* Coordinated objects ("bought apples and oranges", SJ under the O link) stay one
      * object: a claim per conjunct lowered CaRB's F1 (0.480 to 0.479) and the curated
      * precision (0.186 to 0.181). */
-    int rc = emit(d, subj, c.head, o.pred_last, 0, o.objt, o.obj, pred, neg, local, &sd);
-    /* "bought apples and oranges in the market": the parser may join the second object to
-     * the verb through a conjunction (VJd); it is a claim of its own */
-    for (size_t i = 0; i < d->lp->nl && !rc && !o.prep[0]; i++) {
-        const lk_link *k = &d->lp->link[i];
-        if (k->l != inner.main || !is_prefix(k, "VJ") || k->label[2] != 'd' || wall(d, k->r))
-            continue;
-        chain cc = inner;
-        cc.main = k->r;
-        object o2;
-        if (!find_object(d, &cc, block, &o2) || o2.prep[0] || o2.clause) continue;
-        rc = emit(d, subj, c.head, o.pred_last, 0, o2.objt, o2.obj, pred, neg, local, &sd);
-    }
-    return rc;
+    int rc = emit(d, dc.subj, dc.c.head, dc.o.pred_last, 0, dc.o.objt, dc.o.obj, dc.pred, dc.neg,
+                  dc.local, &dc.sd);
+    return rc ? rc : conjoined_objects(d, &dc);
 }
 
 /* "Ismail Khan, a prominent jihadi leader,": Ismail Khan / be / a prominent jihadi leader. */
