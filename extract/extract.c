@@ -216,93 +216,125 @@ static int taken(const run *r, const raw_claim *c)
     return 0;
 }
 
-static int on_claim(void *vctx, const raw_claim *c)
+/* A parsed claim's predicate range (an appositive's implicit "be": subject to object), for
+ * taken() to find when the rules give the same claim. */
+static void record_taken(run *r, const raw_claim *c)
 {
-    run *r = vctx;
-    if (r->deep_claims && r->ntaken < sizeof r->taken / sizeof r->taken[0]) {
-        size_t a = c->pred_a, b = c->pred_b;
-        if (b <= a) { /* an appositive's implicit "be" */
-            a = c->subj_a;
-            b = c->obj_b;
-        }
-        r->taken[r->ntaken][0] = a;
-        r->taken[r->ntaken][1] = b;
-        r->ntaken++;
-    } else if (!r->deep_claims && r->ntaken && taken(r, c)) {
-        return 0;
+    if (r->ntaken >= sizeof r->taken / sizeof r->taken[0]) return;
+    size_t a = c->pred_a, b = c->pred_b;
+    if (b <= a) {
+        a = c->subj_a;
+        b = c->obj_b;
     }
-    const token_buf *tb = &r->tb;
-    int coref = !(r->opt->flags & CLAIMDB_EXTRACT_NO_COREF);
+    r->taken[r->ntaken][0] = a;
+    r->taken[r->ntaken][1] = b;
+    r->ntaken++;
+}
+
+/* The terms of a claim as on_claim() settles them. */
+typedef struct claim_terms {
     char subj[TERM_MAX], obj[TERM_MAX], who[TERM_MAX];
-    double conf = c->confidence * r->scale;
-    if (!subject_term(r->text, tb, c->subj_a, c->subj_b, subj, sizeof subj)) return 0;
-    if (!make_name_term(r->text, tb, c->objt_a, c->objt_b, obj, sizeof obj)) return 0;
-    const char *claimant = NULL;
-    claimdb_span cspan = {0, 0};
-    if (c->claim_b > c->claim_a) {
-        cspan = span_of(tb, c->claim_a, c->claim_b);
-        if (c->claimant_text) {
-            snprintf(who, sizeof who, "%s", c->claimant_text);
-            claimant = who;
-        } else if (subject_term(r->text, tb, c->claim_a, c->claim_b, who, sizeof who)) {
-            claimant = who;
-            if (coref && report_noun(r->opt->lexicon, tb, c->claim_a, c->claim_b) &&
-                r->dc.report_author[0])
-                snprintf(who, sizeof who, "%s", r->dc.report_author);
-            else if (anaphor(tb, c->claim_a, c->claim_b) && coref)
-                resolve(r, tb, c->claim_a, who, sizeof who, NULL);
-        }
+    const char *claimant; /* who, or NULL */
+    claimdb_span cspan;   /* the claimant as written */
+    double conf;
+    int coref; /* pronouns and report nouns are resolved */
+} claim_terms;
+
+/* The claimant of the attribution frame: its text, or its words (a report noun is the
+ * report's author, a pronoun what it refers to). */
+static void find_claimant(run *r, const raw_claim *c, claim_terms *ct)
+{
+    const token_buf *tb = &r->tb;
+    if (c->claim_b <= c->claim_a) return;
+    ct->cspan = span_of(tb, c->claim_a, c->claim_b);
+    if (c->claimant_text) {
+        snprintf(ct->who, sizeof ct->who, "%s", c->claimant_text);
+        ct->claimant = ct->who;
+    } else if (subject_term(r->text, tb, c->claim_a, c->claim_b, ct->who, sizeof ct->who)) {
+        ct->claimant = ct->who;
+        if (ct->coref && report_noun(r->opt->lexicon, tb, c->claim_a, c->claim_b) &&
+            r->dc.report_author[0])
+            snprintf(ct->who, sizeof ct->who, "%s", r->dc.report_author);
+        else if (anaphor(tb, c->claim_a, c->claim_b) && ct->coref)
+            resolve(r, tb, c->claim_a, ct->who, sizeof ct->who, NULL);
     }
-    /* "Biden said he will ...", "“We will ...,” the Taliban said": the speaker */
+}
+
+/* "Biden said he will ...", "“We will ...,” the Taliban said": a pronoun subject that is
+ * the speaker ("he", "she", "it", "they" only in indirect speech). */
+static int is_speaker_pronoun(const token_buf *tb, const raw_claim *c)
+{
+    if (speaker_pronoun_word(tb, c->subj_a, c->subj_b)) return 1;
     const char *sw = tb->t[c->subj_a].low;
-    int speaker_pronoun = c->subj_b - c->subj_a == 1 && tb->t[c->subj_a].tag == T_PRON &&
-                          (!strcmp(sw, "we") || !strcmp(sw, "i") ||
-                           (c->indirect && (!strcmp(sw, "he") || !strcmp(sw, "she") ||
-                                            !strcmp(sw, "it") || !strcmp(sw, "they"))));
-    if (coref && claimant && speaker_pronoun) {
-        snprintf(subj, sizeof subj, "%s", claimant);
-        conf -= 0.05;
-    } else if (anaphor(tb, c->subj_a, c->subj_b)) {
-        if (coref && resolve(r, tb, c->subj_a, subj, sizeof subj, obj))
-            conf -= 0.05;
-        else
-            conf -= 0.1;
-    } else if (!c->implicit && group_name(tb, c->subj_a, c->subj_b)) {
+    return c->indirect && c->subj_b - c->subj_a == 1 && tb->t[c->subj_a].tag == T_PRON &&
+           (!strcmp(sw, "he") || !strcmp(sw, "she") || !strcmp(sw, "it") || !strcmp(sw, "they"));
+}
+
+/* A subject that is a group, a name or a plural is what later pronouns may refer to. */
+static void remember_subject(run *r, const raw_claim *c, const char *subj)
+{
+    const token_buf *tb = &r->tb;
+    if (c->implicit) return;
+    if (group_name(tb, c->subj_a, c->subj_b)) {
         snprintf(r->dc.last_group, sizeof r->dc.last_group, "%s", subj);
         snprintf(r->dc.last_entity, sizeof r->dc.last_entity, "%s", subj);
         r->dc.plural_newer = 0;
-    } else if (!c->implicit && named(tb, c->subj_a, c->subj_b)) {
+    } else if (named(tb, c->subj_a, c->subj_b)) {
         snprintf(r->dc.last_entity, sizeof r->dc.last_entity, "%s", subj);
         r->dc.plural_newer = 0;
-    } else if (!c->implicit && plural(tb, c->subj_a, c->subj_b)) {
+    } else if (plural(tb, c->subj_a, c->subj_b)) {
         snprintf(r->dc.last_plural, sizeof r->dc.last_plural, "%s", subj);
         r->dc.plural_newer = 1;
     }
-    if (!claimant && r->quote_who[0] && r->sentence < r->quote_until) {
-        snprintf(who, sizeof who, "%s", r->quote_who); /* said at the end of the quotation */
-        claimant = who;
-        cspan = r->quote_span;
-        if (coref && speaker_pronoun_word(tb, c->subj_a, c->subj_b)) {
-            snprintf(subj, sizeof subj, "%s", claimant);
-        }
+}
+
+/* The subject: the speaker for a speaker's pronoun, what an anaphor refers to (with less
+ * confidence), else as written, remembered for later pronouns. */
+static void resolve_subject(run *r, const raw_claim *c, claim_terms *ct)
+{
+    const token_buf *tb = &r->tb;
+    if (ct->coref && ct->claimant && is_speaker_pronoun(tb, c)) {
+        snprintf(ct->subj, sizeof ct->subj, "%s", ct->claimant);
+        ct->conf -= 0.05;
+    } else if (anaphor(tb, c->subj_a, c->subj_b)) {
+        if (ct->coref && resolve(r, tb, c->subj_a, ct->subj, sizeof ct->subj, ct->obj))
+            ct->conf -= 0.05;
+        else
+            ct->conf -= 0.1;
+    } else {
+        remember_subject(r, c, ct->subj);
     }
-    if (conf < 0.05) conf = 0.05;
-    if (conf > 1) conf = 1;
-    if (conf < r->opt->min_confidence) return 0;
+}
+
+/* A sentence inside a quotation attributed at its end is claimed by who said it there. */
+static void quotation_claimant(run *r, const raw_claim *c, claim_terms *ct)
+{
+    if (ct->claimant || !r->quote_who[0] || r->sentence >= r->quote_until) return;
+    snprintf(ct->who, sizeof ct->who, "%s", r->quote_who);
+    ct->claimant = ct->who;
+    ct->cspan = r->quote_span;
+    if (ct->coref && speaker_pronoun_word(&r->tb, c->subj_a, c->subj_b))
+        snprintf(ct->subj, sizeof ct->subj, "%s", ct->claimant);
+}
+
+/* The claim to the caller's callback: 1 when it asks to stop. */
+static int deliver(run *r, const raw_claim *c, const claim_terms *ct)
+{
+    const token_buf *tb = &r->tb;
     claimdb_extracted e;
     memset(&e, 0, sizeof e);
-    e.subject = subj;
+    e.subject = ct->subj;
     e.predicate = c->predicate;
-    e.object = obj;
-    e.claimant = claimant;
+    e.object = ct->obj;
+    e.claimant = ct->claimant;
     e.subject_span = span_of(tb, c->subj_a, c->subj_b);
     e.predicate_span = span_of(tb, c->pred_a, c->pred_b);
     e.object_span = span_of(tb, c->obj_a, c->obj_b);
-    e.claimant_span = cspan;
+    e.claimant_span = ct->cspan;
     e.quote_span.start = r->qa;
     e.quote_span.end = r->qb;
     e.negated = c->negated;
-    e.confidence = (double)(long)(conf * 1000 + 0.5) / 1000;
+    e.confidence = (double)(long)(ct->conf * 1000 + 0.5) / 1000;
     e.method = CLAIMDB_METHOD_EXTRACTED;
     e.sentence = r->sentence;
     r->count++;
@@ -311,6 +343,28 @@ static int on_claim(void *vctx, const raw_claim *c)
         return 1;
     }
     return 0;
+}
+
+static int on_claim(void *vctx, const raw_claim *c)
+{
+    run *r = vctx;
+    if (r->deep_claims)
+        record_taken(r, c);
+    else if (r->ntaken && taken(r, c))
+        return 0;
+    claim_terms ct;
+    memset(&ct, 0, sizeof ct);
+    ct.coref = !(r->opt->flags & CLAIMDB_EXTRACT_NO_COREF);
+    ct.conf = c->confidence * r->scale;
+    if (!subject_term(r->text, &r->tb, c->subj_a, c->subj_b, ct.subj, sizeof ct.subj)) return 0;
+    if (!make_name_term(r->text, &r->tb, c->objt_a, c->objt_b, ct.obj, sizeof ct.obj)) return 0;
+    find_claimant(r, c, &ct);
+    resolve_subject(r, c, &ct);
+    quotation_claimant(r, c, &ct);
+    if (ct.conf < 0.05) ct.conf = 0.05;
+    if (ct.conf > 1) ct.conf = 1;
+    if (ct.conf < r->opt->min_confidence) return 0;
+    return deliver(r, c, &ct);
 }
 
 /* Double quotation marks in text[a, b): opening minus closing (curly), and straight ones. */
