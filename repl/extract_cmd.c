@@ -347,93 +347,106 @@ static int64_t id_from_name(const char *path)
     return v;
 }
 
-int cmd_extract(int argc, char **argv)
+/* What `claimdb extract` is asked to do. */
+typedef struct extract_args {
+    int jobs, flags, deep;
+    const char **files;
+    int nfiles;
+} extract_args;
+
+enum { EXTRACT_GO_ON = -1 }; /* the arguments are read: extract */
+
+/* --jobs N (or -j N, --jobs=N) at argv[*i]: 0, or 2 when N is not from 1 to 256. */
+static int jobs_option(int argc, char **argv, int *i, int *jobs)
 {
-    int jobs = 1, flags = 0, deep = 0;
-    const char **files = xmalloc((size_t)argc * sizeof *files);
-    int nfiles = 0;
+    const char *a = argv[*i];
+    const char *v = a[1] == '-' && a[6] == '=' ? a + 7 : (*i + 1 < argc ? argv[++*i] : NULL);
+    int64_t n;
+    if (!v || parse_uint64(v, &n) || n < 1 || n > 256) {
+        diag("claimdb: --jobs needs a number from 1 to 256, not '%s'\n"
+             "Try 'claimdb extract --help'.\n",
+             v ? v : "");
+        return 2;
+    }
+    *jobs = (int)n;
+    return 0;
+}
+
+static int read_extract_args(int argc, char **argv, extract_args *ea)
+{
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             fputs(extract_usage, stdout);
-            free(files);
             return 0;
         }
         if (!strcmp(a, "--reporting")) {
-            flags |= CLAIMDB_EXTRACT_REPORTING;
+            ea->flags |= CLAIMDB_EXTRACT_REPORTING;
         } else if (!strcmp(a, "--deep")) {
-            deep = 1;
+            ea->deep = 1;
         } else if (!strcmp(a, "--no-coref")) {
-            flags |= CLAIMDB_EXTRACT_NO_COREF;
+            ea->flags |= CLAIMDB_EXTRACT_NO_COREF;
         } else if (!strcmp(a, "-j") || !strcmp(a, "--jobs") || !strncmp(a, "--jobs=", 7)) {
-            const char *v = a[1] == '-' && a[6] == '=' ? a + 7 : (i + 1 < argc ? argv[++i] : NULL);
-            int64_t n;
-            if (!v || parse_uint64(v, &n) || n < 1 || n > 256) {
-                diag("claimdb: --jobs needs a number from 1 to 256, not '%s'\n"
-                     "Try 'claimdb extract --help'.\n",
-                     v ? v : "");
-                free(files);
-                return 2;
-            }
-            jobs = (int)n;
+            if (jobs_option(argc, argv, &i, &ea->jobs)) return 2;
         } else if (a[0] == '-' && a[1]) {
             diag("claimdb: extract: unknown option '%s'\nTry 'claimdb extract --help'.\n", a);
-            free(files);
             return 2;
         } else {
-            files[nfiles++] = a;
+            ea->files[ea->nfiles++] = a;
         }
     }
-    claimdb_lexicon *lex = open_lexicon();
-    if (!lex) {
-        free(files);
+    return EXTRACT_GO_ON;
+}
+
+/* A plain text file is one article: N.txt is article N, another name gets number i. */
+static int read_text_article(batch *bt, FILE *fp, const char *path, int i)
+{
+    buf text = {0};
+    if (read_stream(fp, &text) != 0) {
+        diag("%s: read error: %s\n", path, strerror(errno));
+        buf_free(&text);
         return 1;
     }
-    claimdb_grammar *grammar = NULL;
-    if (deep && !(grammar = open_grammar())) {
-        claimdb_lexicon_close(lex);
-        free(files);
+    if (utf8_valid_prefix(text.p ? text.p : "", text.len) < text.len) {
+        diag("%s: not UTF-8 text (byte %zu)\n", path, utf8_valid_prefix(text.p, text.len) + 1);
+        buf_free(&text);
         return 1;
     }
+    int64_t id = id_from_name(path);
+    buf_reserve(&text, 0);
+    add_job(bt, id >= 0 ? id : i, text.p, text.len);
+    return 0;
+}
+
+/* The articles of the i-th file argument ("-": standard input) into the batch. */
+static int read_input(batch *bt, const char *path, int i, int jobs)
+{
+    int is_stdin = !strcmp(path, "-");
+    FILE *fp = is_stdin ? stdin : fopen(path, "rb");
+    if (!fp) {
+        diag("%s: cannot open: %s\n", path, strerror(errno));
+        return 1;
+    }
+    int rc = is_jsonl_name(path) ? read_jsonl(bt, fp, is_stdin ? "<stdin>" : path, jobs)
+                                 : read_text_article(bt, fp, path, i);
+    if (!is_stdin) fclose(fp);
+    if (bt->n >= (size_t)jobs * 32 && flush_batch(bt, jobs)) rc = 1;
+    return rc;
+}
+
+/* Every input's claims to standard output, in the order of the inputs. */
+static int extract_all(const extract_args *ea, claimdb_lexicon *lex, claimdb_grammar *grammar)
+{
     batch bt = {0};
     bt.lex = lex;
     bt.grammar = grammar;
-    bt.flags = flags;
+    bt.flags = ea->flags;
     pthread_mutex_init(&bt.lock, NULL);
     int rc = 0;
-    if (nfiles == 0) rc |= read_jsonl(&bt, stdin, "<stdin>", jobs);
-    for (int i = 0; i < nfiles; i++) {
-        const char *path = files[i];
-        int is_stdin = !strcmp(path, "-");
-        FILE *fp = is_stdin ? stdin : fopen(path, "rb");
-        if (!fp) {
-            diag("%s: cannot open: %s\n", path, strerror(errno));
-            rc = 1;
-            continue;
-        }
-        if (is_jsonl_name(path)) {
-            rc |= read_jsonl(&bt, fp, is_stdin ? "<stdin>" : path, jobs);
-        } else {
-            buf text = {0};
-            if (read_stream(fp, &text) != 0) {
-                diag("%s: read error: %s\n", path, strerror(errno));
-                rc = 1;
-                buf_free(&text);
-            } else if (utf8_valid_prefix(text.p ? text.p : "", text.len) < text.len) {
-                diag("%s: not UTF-8 text (byte %zu)\n", path,
-                     utf8_valid_prefix(text.p, text.len) + 1);
-                rc = 1;
-                buf_free(&text);
-            } else {
-                int64_t id = id_from_name(path);
-                buf_reserve(&text, 0);
-                add_job(&bt, id >= 0 ? id : i, text.p, text.len);
-            }
-        }
-        if (!is_stdin) fclose(fp);
-        if (bt.n >= (size_t)jobs * 32 && flush_batch(&bt, jobs)) rc = 1;
-    }
-    if (flush_batch(&bt, jobs)) rc = 1;
+    if (ea->nfiles == 0) rc |= read_jsonl(&bt, stdin, "<stdin>", ea->jobs);
+    for (int i = 0; i < ea->nfiles; i++)
+        rc |= read_input(&bt, ea->files[i], i, ea->jobs);
+    if (flush_batch(&bt, ea->jobs)) rc = 1;
     if (fflush(stdout) != 0) {
         diag("claimdb: cannot write to standard output: %s\n", strerror(errno));
         rc = 1;
@@ -441,8 +454,21 @@ int cmd_extract(int argc, char **argv)
     if (grammar) print_deep_stats("extract", &bt.stats);
     pthread_mutex_destroy(&bt.lock);
     free(bt.jobs);
-    free(files);
+    return rc;
+}
+
+int cmd_extract(int argc, char **argv)
+{
+    extract_args ea = {.jobs = 1};
+    ea.files = xmalloc((size_t)argc * sizeof *ea.files);
+    int rc = read_extract_args(argc, argv, &ea);
+    claimdb_lexicon *lex = NULL;
+    claimdb_grammar *grammar = NULL;
+    if (rc == EXTRACT_GO_ON && !(lex = open_lexicon())) rc = 1;
+    if (rc == EXTRACT_GO_ON && ea.deep && !(grammar = open_grammar())) rc = 1;
+    if (rc == EXTRACT_GO_ON) rc = extract_all(&ea, lex, grammar) ? 1 : 0;
+    free(ea.files);
     claimdb_grammar_close(grammar);
     claimdb_lexicon_close(lex);
-    return rc ? 1 : 0;
+    return rc;
 }
