@@ -636,6 +636,13 @@ static SerdNode node_head(nq_sink *s, char *label, size_t size, const SerdNode *
     return node;
 }
 
+/* claimdb:negated true on a citation node. */
+static void negated_quad(nq_sink *s, const SerdNode *g, const SerdNode *node)
+{
+    SerdNode t = literal("true"), xb = fixed(XSD "boolean");
+    vocab_quad(s, g, node, "negated", &t, &xb);
+}
+
 static int sink_claim(void *state, const rec_claim *c)
 {
     nq_sink *s = state;
@@ -665,10 +672,7 @@ static int sink_claim(void *state, const rec_claim *c)
     buf_free(&key);
     if (details || same) {
         SerdNode node = node_head(s, label, sizeof label, &g, &sub, &pred, &obj);
-        if (c->negated) {
-            SerdNode t = literal("true"), xb = fixed(XSD "boolean");
-            vocab_quad(s, &g, &node, "negated", &t, &xb);
-        }
+        if (c->negated) negated_quad(s, &g, &node);
         if (c->quote) {
             SerdNode q = literal(c->quote);
             vocab_quad(s, &g, &node, "quote", &q, NULL);
@@ -714,6 +718,101 @@ static void named_node(nq_sink *s, const SerdNode *g, const SerdNode *sub, const
     quad(s, g, &n, &pn, &v, NULL);
 }
 
+/* The review's own properties (the first time its URL comes): type, URL, claim reviewed,
+ * dates, headline, language, publisher and author. */
+static void review_head(nq_sink *s, const SerdNode *g, const SerdNode *rv, const claimdb_review *r)
+{
+    SerdNode rt = fixed(RDF "type"), cls = fixed(SCHEMA "ClaimReview");
+    SerdNode xdate = fixed(XSD "date"), xuri = fixed(XSD "anyURI");
+    quad(s, g, rv, &rt, &cls, NULL);
+    static const char *const props[] = {SCHEMA "url", SCHEMA "claimReviewed",
+                                        SCHEMA "datePublished", SCHEMA "headline",
+                                        SCHEMA "inLanguage"};
+    const char *vals[] = {r->url, r->claim_reviewed, r->date, r->title, r->language};
+    const SerdNode *types[] = {&xuri, NULL, &xdate, NULL, NULL};
+    for (size_t i = 0; i < 5; i++) {
+        if (!vals[i]) continue;
+        SerdNode p = fixed(props[i]), v = literal(vals[i]);
+        quad(s, g, rv, &p, &v, types[i]);
+    }
+    if (r->reviewer) named_node(s, g, rv, SCHEMA "author", SCHEMA "Organization", r->reviewer);
+    if (r->author) named_node(s, g, rv, SCHEMA "creator", SCHEMA "Person", r->author);
+}
+
+/* schema:reviewRating: the verdict's name and its numbers on the scale, when there are any. */
+static void review_rating(nq_sink *s, const SerdNode *g, const SerdNode *rv,
+                          const claimdb_review *r)
+{
+    if (!r->rating && !r->has_rating_value && !r->has_best_rating && !r->has_worst_rating) return;
+    char label[32], num[64];
+    SerdNode rating = blank(s, label, sizeof label), rcls = fixed(SCHEMA "Rating");
+    SerdNode rt = fixed(RDF "type"), xd = fixed(XSD "double");
+    SerdNode p = fixed(SCHEMA "reviewRating");
+    quad(s, g, rv, &p, &rating, NULL);
+    quad(s, g, &rating, &rt, &rcls, NULL);
+    if (r->rating) {
+        SerdNode alt = fixed(SCHEMA "alternateName"), v = literal(r->rating);
+        quad(s, g, &rating, &alt, &v, NULL);
+    }
+    const int has[3] = {r->has_rating_value, r->has_best_rating, r->has_worst_rating};
+    const double nums[3] = {r->rating_value, r->best_rating, r->worst_rating};
+    static const char *const nprops[3] = {SCHEMA "ratingValue", SCHEMA "bestRating",
+                                          SCHEMA "worstRating"};
+    for (int i = 0; i < 3; i++) {
+        if (!has[i]) continue;
+        format_real(num, sizeof num, nums[i]);
+        SerdNode np = fixed(nprops[i]), v = literal(num);
+        quad(s, g, &rating, &np, &v, &xd);
+    }
+}
+
+/* schema:itemReviewed: the claim as the review states it, who made it, when and where. */
+static void reviewed_claim(nq_sink *s, const SerdNode *g, const SerdNode *rv,
+                           const claimdb_review *r)
+{
+    char clabel[32];
+    SerdNode claim = blank(s, clabel, sizeof clabel), ccls = fixed(SCHEMA "Claim");
+    SerdNode rt = fixed(RDF "type"), p = fixed(SCHEMA "itemReviewed");
+    quad(s, g, rv, &p, &claim, NULL);
+    quad(s, g, &claim, &rt, &ccls, NULL);
+    if (r->claimant) named_node(s, g, &claim, SCHEMA "author", SCHEMA "Thing", r->claimant);
+    if (r->claim_date) {
+        SerdNode dp = fixed(SCHEMA "datePublished"), v = literal(r->claim_date);
+        SerdNode xdate = fixed(XSD "date");
+        quad(s, g, &claim, &dp, &v, &xdate);
+    }
+    SerdNode ap = fixed(SCHEMA "appearance");
+    if (r->appearance_url) {
+        SerdNode v = literal(r->appearance_url), xuri = fixed(XSD "anyURI");
+        quad(s, g, &claim, &ap, &v, &xuri);
+    }
+    if (r->has_appearance) {
+        char num[64];
+        buf a = {0};
+        snprintf(num, sizeof num, "%lld", (long long)r->appearance);
+        SerdNode art = uri(&a, s->base, "article/", num, 0);
+        quad(s, g, &claim, &ap, &art, NULL);
+        buf_free(&a);
+    }
+}
+
+/* claimdb:about: the claim of the database the review is about, as a citation node. */
+static void review_about(nq_sink *s, const SerdNode *g, const SerdNode *rv, const claimdb_review *r)
+{
+    char label[32];
+    buf b[3] = {{0}};
+    SerdNode sub = uri(&b[0], s->base, "term/", r->subject, 1);
+    SerdNode pred = uri(&b[1], s->base, "pred/", r->predicate, 1);
+    SerdNode obj = uri(&b[2], s->base, "term/", r->object, 1);
+    SerdNode node = node_head(s, label, sizeof label, g, &sub, &pred, &obj);
+    vocab_quad(s, g, rv, "about", &node, NULL);
+    if (r->negated) negated_quad(s, g, &node);
+    for (int i = 0; i < 3; i++)
+        buf_free(&b[i]);
+}
+
+/* A review's rows come one after another, one per claim it is about: its own properties go
+ * with the first. */
 static int sink_review(void *state, const rec_review *rr)
 {
     nq_sink *s = state;
@@ -721,94 +820,18 @@ static int sink_review(void *state, const rec_review *rr)
     buf g_iri = {0}, r_iri = {0};
     SerdNode g = uri(&g_iri, s->base, "reviews", "", 0);
     SerdNode rv = uri(&r_iri, s->base, "review/", r->url, 1);
-    SerdNode rt = fixed(RDF "type"), xdate = fixed(XSD "date"), xd = fixed(XSD "double");
-    SerdNode xuri = fixed(XSD "anyURI");
-    int first = !s->prev_review.p || strcmp(s->prev_review.p, r->url);
-    if (first) {
+    if (!s->prev_review.p || strcmp(s->prev_review.p, r->url)) {
         buf_clear(&s->prev_review);
         buf_puts(&s->prev_review, r->url);
-        SerdNode cls = fixed(SCHEMA "ClaimReview"), p, v;
-        quad(s, &g, &rv, &rt, &cls, NULL);
-        static const char *const props[] = {SCHEMA "url", SCHEMA "claimReviewed",
-                                            SCHEMA "datePublished", SCHEMA "headline",
-                                            SCHEMA "inLanguage"};
-        const char *vals[] = {r->url, r->claim_reviewed, r->date, r->title, r->language};
-        const SerdNode *types[] = {&xuri, NULL, &xdate, NULL, NULL};
-        for (size_t i = 0; i < 5; i++) {
-            if (!vals[i]) continue;
-            p = fixed(props[i]);
-            v = literal(vals[i]);
-            quad(s, &g, &rv, &p, &v, types[i]);
-        }
-        if (r->reviewer)
-            named_node(s, &g, &rv, SCHEMA "author", SCHEMA "Organization", r->reviewer);
-        if (r->author) named_node(s, &g, &rv, SCHEMA "creator", SCHEMA "Person", r->author);
-        char label[32], num[64];
-        if (r->rating || r->has_rating_value || r->has_best_rating || r->has_worst_rating) {
-            SerdNode rating = blank(s, label, sizeof label), rcls = fixed(SCHEMA "Rating");
-            p = fixed(SCHEMA "reviewRating");
-            quad(s, &g, &rv, &p, &rating, NULL);
-            quad(s, &g, &rating, &rt, &rcls, NULL);
-            if (r->rating) {
-                p = fixed(SCHEMA "alternateName");
-                v = literal(r->rating);
-                quad(s, &g, &rating, &p, &v, NULL);
-            }
-            const int has[3] = {r->has_rating_value, r->has_best_rating, r->has_worst_rating};
-            const double nums[3] = {r->rating_value, r->best_rating, r->worst_rating};
-            static const char *const nprops[3] = {SCHEMA "ratingValue", SCHEMA "bestRating",
-                                                  SCHEMA "worstRating"};
-            for (int i = 0; i < 3; i++) {
-                if (!has[i]) continue;
-                format_real(num, sizeof num, nums[i]);
-                p = fixed(nprops[i]);
-                v = literal(num);
-                quad(s, &g, &rating, &p, &v, &xd);
-            }
-        }
-        char clabel[32];
-        SerdNode claim = blank(s, clabel, sizeof clabel), ccls = fixed(SCHEMA "Claim");
-        p = fixed(SCHEMA "itemReviewed");
-        quad(s, &g, &rv, &p, &claim, NULL);
-        quad(s, &g, &claim, &rt, &ccls, NULL);
-        if (r->claimant) named_node(s, &g, &claim, SCHEMA "author", SCHEMA "Thing", r->claimant);
-        if (r->claim_date) {
-            p = fixed(SCHEMA "datePublished");
-            v = literal(r->claim_date);
-            quad(s, &g, &claim, &p, &v, &xdate);
-        }
-        p = fixed(SCHEMA "appearance");
-        if (r->appearance_url) {
-            v = literal(r->appearance_url);
-            quad(s, &g, &claim, &p, &v, &xuri);
-        }
-        if (r->has_appearance) {
-            buf a = {0};
-            snprintf(num, sizeof num, "%lld", (long long)r->appearance);
-            SerdNode art = uri(&a, s->base, "article/", num, 0);
-            quad(s, &g, &claim, &p, &art, NULL);
-            buf_free(&a);
-        }
+        review_head(s, &g, &rv, r);
+        review_rating(s, &g, &rv, r);
+        reviewed_claim(s, &g, &rv, r);
         if (rr->verdict) {
-            v = literal(rr->verdict);
+            SerdNode v = literal(rr->verdict);
             vocab_quad(s, &g, &rv, "verdict", &v, NULL);
         }
     }
-    if (r->subject) {
-        char label[32];
-        buf b[3] = {{0}};
-        SerdNode sub = uri(&b[0], s->base, "term/", r->subject, 1);
-        SerdNode pred = uri(&b[1], s->base, "pred/", r->predicate, 1);
-        SerdNode obj = uri(&b[2], s->base, "term/", r->object, 1);
-        SerdNode node = node_head(s, label, sizeof label, &g, &sub, &pred, &obj);
-        vocab_quad(s, &g, &rv, "about", &node, NULL);
-        if (r->negated) {
-            SerdNode t = literal("true"), xb = fixed(XSD "boolean");
-            vocab_quad(s, &g, &node, "negated", &t, &xb);
-        }
-        for (int i = 0; i < 3; i++)
-            buf_free(&b[i]);
-    }
+    if (r->subject) review_about(s, &g, &rv, r);
     buf_free(&g_iri);
     buf_free(&r_iri);
     return s->err ? -1 : 0;
