@@ -35,6 +35,8 @@ static void on_sigint(int sig)
 typedef struct repl {
     shell *sh;
     buf entry; /* the statement being typed, over several lines */
+    History *hist;
+    char *hpath; /* the history file, or NULL */
 } repl;
 
 static char *prompt(EditLine *el)
@@ -548,9 +550,71 @@ static void run_entry(repl *r, const char *text, size_t len)
     fflush(stdout);
 }
 
+/* History (loaded from its file), emacs keys, the prompt, and Tab for completion. */
+static void setup_editor(repl *r, EditLine *el)
+{
+    HistEvent ev;
+    history(r->hist, &ev, H_SETSIZE, 1000);
+    history(r->hist, &ev, H_SETUNIQUE, 1);
+    if (r->hpath) history(r->hist, &ev, H_LOAD, r->hpath);
+    el_set(el, EL_EDITOR, "emacs");
+    el_set(el, EL_CLIENTDATA, r);
+    el_set(el, EL_PROMPT, prompt);
+    el_set(el, EL_HIST, history, r->hist);
+    /* The wide call: libedit's narrow EL_ADDFN leaks its converted copies of the strings. */
+    el_wset(el, EL_ADDFN, L"claimdb-complete", L"complete a keyword, command or term", complete);
+    el_set(el, EL_BIND, "^I", "claimdb-complete", NULL);
+    el_source(el, NULL);
+}
+
+/* One line typed: a dot-command runs at once; other lines gather into the entry, which runs
+ * once it is complete statements. */
+static void take_line(repl *r, const char *line)
+{
+    size_t n = (size_t)strlen(line);
+    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        n--;
+    const char *first = batch_skip_space(line, line + n);
+    if (!r->entry.len && first < line + n && *first == '.') {
+        remember(r->hist, r->hpath, line, n);
+        run_entry(r, line, n);
+        return;
+    }
+    buf_append(&r->entry, line, n);
+    buf_putc(&r->entry, '\n');
+    if (batch_skip_space(r->entry.p, r->entry.p + r->entry.len) == r->entry.p + r->entry.len) {
+        buf_clear(&r->entry); /* only blanks and comments */
+        return;
+    }
+    if (!claimdb_complete(r->entry.p)) return;
+    remember(r->hist, r->hpath, r->entry.p, r->entry.len);
+    run_entry(r, r->entry.p, r->entry.len);
+    buf_clear(&r->entry);
+}
+
+/* Lines until .exit, Ctrl-D or the end of input; Ctrl-C forgets the input and prompts anew. */
+static void read_lines(repl *r, EditLine *el)
+{
+    while (!r->sh->stop) {
+        int count = 0;
+        interrupted = 0;
+        errno = 0;
+        const char *line = el_gets(el, &count);
+        if (line && count > 0) {
+            take_line(r, line);
+            continue;
+        }
+        if (!interrupted && errno != EINTR) break; /* Ctrl-D or end of input */
+        fputs("^C\n", stdout);
+        fflush(stdout);
+        buf_clear(&r->entry);
+        el_reset(el);
+    }
+}
+
 int repl_run(shell *sh)
 {
-    repl r = {sh, {0}};
+    repl r = {sh, {0}, NULL, NULL};
     struct sigaction sa, old;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_sigint;
@@ -559,72 +623,27 @@ int repl_run(shell *sh)
     sigaction(SIGINT, &sa, &old);
 
     EditLine *el = el_init("claimdb", stdin, stdout, stderr);
-    History *hist = history_init();
-    if (!el || !hist) {
+    r.hist = history_init();
+    if (!el || !r.hist) {
         diag("claimdb: cannot set up the terminal\n");
         if (el) el_end(el);
-        if (hist) history_end(hist);
+        if (r.hist) history_end(r.hist);
         sigaction(SIGINT, &old, NULL);
         return 1;
     }
-    HistEvent ev;
-    history(hist, &ev, H_SETSIZE, 1000);
-    history(hist, &ev, H_SETUNIQUE, 1);
-    char *hpath = history_path();
-    if (hpath) history(hist, &ev, H_LOAD, hpath);
-    el_set(el, EL_EDITOR, "emacs");
-    el_set(el, EL_CLIENTDATA, &r);
-    el_set(el, EL_PROMPT, prompt);
-    el_set(el, EL_HIST, history, hist);
-    /* The wide call: libedit's narrow EL_ADDFN leaks its converted copies of the strings. */
-    el_wset(el, EL_ADDFN, L"claimdb-complete", L"complete a keyword, command or term", complete);
-    el_set(el, EL_BIND, "^I", "claimdb-complete", NULL);
-    el_source(el, NULL);
-
+    r.hpath = history_path();
+    setup_editor(&r, el);
     out_printf(sh, "claimdb %s. Statements end with ';'. Enter .help for help, Ctrl-D to leave.\n",
                claimdb_version());
     fflush(stdout);
     sh->interactive = 1;
-    while (!sh->stop) {
-        int count = 0;
-        interrupted = 0;
-        errno = 0;
-        const char *line = el_gets(el, &count);
-        if (!line || count <= 0) {
-            if (interrupted || errno == EINTR) { /* Ctrl-C: forget the input, new prompt */
-                fputs("^C\n", stdout);
-                fflush(stdout);
-                buf_clear(&r.entry);
-                el_reset(el);
-                continue;
-            }
-            break; /* Ctrl-D or end of input */
-        }
-        size_t n = (size_t)strlen(line);
-        while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-            n--;
-        const char *first = batch_skip_space(line, line + n);
-        if (!r.entry.len && first < line + n && *first == '.') {
-            remember(hist, hpath, line, n);
-            run_entry(&r, line, n); /* a dot-command */
-            continue;
-        }
-        buf_append(&r.entry, line, n);
-        buf_putc(&r.entry, '\n');
-        if (batch_skip_space(r.entry.p, r.entry.p + r.entry.len) == r.entry.p + r.entry.len) {
-            buf_clear(&r.entry); /* only blanks and comments */
-            continue;
-        }
-        if (!claimdb_complete(r.entry.p)) continue;
-        remember(hist, hpath, r.entry.p, r.entry.len);
-        run_entry(&r, r.entry.p, r.entry.len);
-        buf_clear(&r.entry);
-    }
+    read_lines(&r, el);
     if (!sh->stop) fputc('\n', stdout);
-    if (hpath) history(hist, &ev, H_SAVE, hpath);
-    free(hpath);
+    HistEvent ev;
+    if (r.hpath) history(r.hist, &ev, H_SAVE, r.hpath);
+    free(r.hpath);
     buf_free(&r.entry);
-    history_end(hist);
+    history_end(r.hist);
     el_end(el);
     sigaction(SIGINT, &old, NULL);
     sh->interactive = 0;
