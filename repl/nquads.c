@@ -239,68 +239,73 @@ static int set_once(nq_reader *r, const SerdNode *at, char **slot, char *value, 
     return 0;
 }
 
-static SerdStatus citation_quad(nq_reader *r, const SerdNode *g, const SerdNode *s,
-                                const SerdNode *p, const SerdNode *o, const SerdNode *dt)
+/* The citation of blank node s in the article's graph, made when it is first seen. */
+static pending *citation_node(nq_reader *r, int64_t article, const SerdNode *s)
 {
-    int64_t article;
-    if (article_of(r, g, &article) != 0) return SERD_FAILURE;
-    if (s->type == SERD_BLANK) {
-        buf key = {0};
-        buf_printf(&key, "%lld", (long long)article);
-        buf_append(&key, "", 1);
-        buf_append(&key, (const char *)s->buf, s->n_bytes);
-        int created;
-        size_t *slot = strmap_put(&r->nodes, key.p, key.len, &created);
-        buf_free(&key);
-        if (created) {
-            *slot = r->ncits;
-            new_pending(r, P_NODE, article);
-        }
-        pending *c = &r->cits[*slot];
-        char *v;
-        if (is_iri(p, RDF "type")) {
-            if (!is_iri(o, RDF "Statement"))
-                return fail(r, o, "a citation node's rdf:type must be rdf:Statement");
-        } else if (is_iri(p, RDF "subject")) {
-            if (!(v = term_of(r, o, "term/")) || set_once(r, o, &c->s, v, "rdf:subject"))
-                return SERD_FAILURE;
-        } else if (is_iri(p, RDF "predicate")) {
-            if (!(v = term_of(r, o, "pred/")) || set_once(r, o, &c->p, v, "rdf:predicate"))
-                return SERD_FAILURE;
-        } else if (is_iri(p, RDF "object")) {
-            if (!(v = term_of(r, o, "term/")) || set_once(r, o, &c->o, v, "rdf:object"))
-                return SERD_FAILURE;
-        } else if (vocab(r, p, "claimant")) {
-            if (!(v = term_of(r, o, "term/")) || set_once(r, o, &c->claimant, v, "claimant"))
-                return SERD_FAILURE;
-        } else if (vocab(r, p, "quote")) {
-            if (o->type != SERD_LITERAL) return fail(r, o, "a quote must be a literal");
-            if (set_once(r, o, &c->quote, xstrndup((const char *)o->buf, o->n_bytes), "quote"))
-                return SERD_FAILURE;
-        } else if (vocab(r, p, "negated")) {
-            const char *b = (const char *)o->buf;
-            if (o->type != SERD_LITERAL ||
-                (strcmp(b, "true") && strcmp(b, "false") && strcmp(b, "1") && strcmp(b, "0")))
-                return fail(r, o, "negated must be true or false");
-            c->negated = !strcmp(b, "true") || !strcmp(b, "1");
-        } else if (vocab(r, p, "saidOn")) {
-            if (o->type != SERD_LITERAL || !valid_date((const char *)o->buf))
-                return fail(r, o, "bad saidOn: expected a date YYYY-MM-DD");
-            if (set_once(r, o, &c->said_on, xstrndup((const char *)o->buf, o->n_bytes), "saidOn"))
-                return SERD_FAILURE;
-        } else if (vocab(r, p, "confidence")) {
-            double d;
-            if (o->type != SERD_LITERAL || parse_real((const char *)o->buf, &d) != 0 || d < 0 ||
-                d > 1)
-                return fail(r, o, "bad confidence: expected a number from 0 to 1");
-            c->has_conf = 1;
-            c->conf = d;
-        } else {
-            return fail(r, p, "unknown property of a citation node");
-        }
-        (void)dt;
-        return SERD_SUCCESS;
+    buf key = {0};
+    buf_printf(&key, "%lld", (long long)article);
+    buf_append(&key, "", 1);
+    buf_append(&key, (const char *)s->buf, s->n_bytes);
+    int created;
+    size_t *slot = strmap_put(&r->nodes, key.p, key.len, &created);
+    buf_free(&key);
+    if (created) {
+        *slot = r->ncits;
+        new_pending(r, P_NODE, article);
     }
+    return &r->cits[*slot];
+}
+
+/* One property p of a citation node: its claim (rdf:subject, rdf:predicate, rdf:object),
+ * claimant, quote, negated, saidOn or confidence. */
+static SerdStatus node_property(nq_reader *r, pending *c, const SerdNode *p, const SerdNode *o)
+{
+    char *v;
+    const char *b = (const char *)o->buf;
+    if (is_iri(p, RDF "type")) {
+        if (!is_iri(o, RDF "Statement"))
+            return fail(r, o, "a citation node's rdf:type must be rdf:Statement");
+    } else if (is_iri(p, RDF "subject")) {
+        if (!(v = term_of(r, o, "term/")) || set_once(r, o, &c->s, v, "rdf:subject"))
+            return SERD_FAILURE;
+    } else if (is_iri(p, RDF "predicate")) {
+        if (!(v = term_of(r, o, "pred/")) || set_once(r, o, &c->p, v, "rdf:predicate"))
+            return SERD_FAILURE;
+    } else if (is_iri(p, RDF "object")) {
+        if (!(v = term_of(r, o, "term/")) || set_once(r, o, &c->o, v, "rdf:object"))
+            return SERD_FAILURE;
+    } else if (vocab(r, p, "claimant")) {
+        if (!(v = term_of(r, o, "term/")) || set_once(r, o, &c->claimant, v, "claimant"))
+            return SERD_FAILURE;
+    } else if (vocab(r, p, "quote")) {
+        if (o->type != SERD_LITERAL) return fail(r, o, "a quote must be a literal");
+        if (set_once(r, o, &c->quote, xstrndup(b, o->n_bytes), "quote")) return SERD_FAILURE;
+    } else if (vocab(r, p, "negated")) {
+        if (o->type != SERD_LITERAL ||
+            (strcmp(b, "true") && strcmp(b, "false") && strcmp(b, "1") && strcmp(b, "0")))
+            return fail(r, o, "negated must be true or false");
+        c->negated = !strcmp(b, "true") || !strcmp(b, "1");
+    } else if (vocab(r, p, "saidOn")) {
+        if (o->type != SERD_LITERAL || !valid_date(b))
+            return fail(r, o, "bad saidOn: expected a date YYYY-MM-DD");
+        if (set_once(r, o, &c->said_on, xstrndup(b, o->n_bytes), "saidOn")) return SERD_FAILURE;
+    } else if (vocab(r, p, "confidence")) {
+        double d;
+        if (o->type != SERD_LITERAL || parse_real(b, &d) != 0 || d < 0 || d > 1)
+            return fail(r, o, "bad confidence: expected a number from 0 to 1");
+        c->has_conf = 1;
+        c->conf = d;
+    } else {
+        return fail(r, p, "unknown property of a citation node");
+    }
+    return SERD_SUCCESS;
+}
+
+/* A plain quad s p o in an article's graph: a citation without details, once however often
+ * it is written. */
+static SerdStatus direct_quad(nq_reader *r, int64_t article, const SerdNode *s, const SerdNode *p,
+                              const SerdNode *o)
+{
     pending c0 = {0};
     if (!(c0.s = term_of(r, s, "term/")) || !(c0.p = term_of(r, p, "pred/")) ||
         !(c0.o = term_of(r, o, "term/"))) {
@@ -325,6 +330,15 @@ static SerdStatus citation_quad(nq_reader *r, const SerdNode *g, const SerdNode 
     c->p = c0.p;
     c->o = c0.o;
     return SERD_SUCCESS;
+}
+
+static SerdStatus citation_quad(nq_reader *r, const SerdNode *g, const SerdNode *s,
+                                const SerdNode *p, const SerdNode *o)
+{
+    int64_t article;
+    if (article_of(r, g, &article) != 0) return SERD_FAILURE;
+    if (s->type == SERD_BLANK) return node_property(r, citation_node(r, article, s), p, o);
+    return direct_quad(r, article, s, p, o);
 }
 
 static pend_article *article_rec(nq_reader *r, int64_t id)
@@ -404,6 +418,7 @@ static SerdStatus on_statement(void *handle, SerdStatementFlags flags, const Ser
 {
     nq_reader *r = handle;
     (void)flags;
+    (void)datatype; /* a literal's datatype: the value is read from its text */
     (void)lang;
     if (r->failed) return SERD_FAILURE;
     const char *rest;
@@ -418,7 +433,7 @@ static SerdStatus on_statement(void *handle, SerdStatementFlags flags, const Ser
         if (nodes[i] && nodes[i]->buf && memchr(nodes[i]->buf, 0, nodes[i]->n_bytes))
             return fail(r, nodes[i], "a NUL character (\\u0000): claimdb stores no NUL");
     if (graph && graph->type != SERD_NOTHING)
-        return citation_quad(r, graph, subject, predicate, object, datatype);
+        return citation_quad(r, graph, subject, predicate, object);
     return default_quad(r, subject, predicate, object);
 }
 
