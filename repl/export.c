@@ -260,6 +260,80 @@ static int export_records(claimdb *db, const char *name, export_sink *sink)
     return export_reviews(db, name, sink);
 }
 
+/* The columns of SHOW REVIEWS that a review record is read from (review_columns.at). */
+enum {
+    R_URL,
+    R_REVIEWER,
+    R_DATE,
+    R_RATING,
+    R_VERDICT,
+    R_TEXT,
+    R_S,
+    R_P,
+    R_O,
+    R_POL,
+    R_CLAIMANT,
+    R_CLAIM_DATE,
+    R_AUTHOR,
+    R_TITLE,
+    R_LANGUAGE,
+    R_APPEARANCE,
+    R_APPEARANCE_URL,
+    R_VALUE,
+    R_BEST,
+    R_WORST,
+    R_N
+};
+
+_Static_assert(R_N == sizeof((review_columns *)0)->at / sizeof(int),
+               "review_columns holds every R_ column");
+
+void review_columns_find(claimdb_stmt *stmt, review_columns *cols)
+{
+    static const char *const names[R_N] = {
+        "url",         "reviewer",    "date",     "rating",     "verdict",        "claim_reviewed",
+        "subject",     "predicate",   "object",   "polarity",   "claimant",       "claim_date",
+        "author",      "title",       "language", "appearance", "appearance_url", "rating_value",
+        "best_rating", "worst_rating"};
+    for (int i = 0; i < R_N; i++)
+        cols->at[i] = stmt_column_index(stmt, names[i]);
+}
+
+void review_of_row(claimdb_stmt *stmt, const review_columns *cols, rec_review *rr)
+{
+    const int *col = cols->at;
+    claimdb_review *r = &rr->r;
+    memset(rr, 0, sizeof *rr);
+    r->url = stmt_text_or_null(stmt, col[R_URL]);
+    r->reviewer = stmt_text_or_null(stmt, col[R_REVIEWER]);
+    r->date = stmt_text_or_null(stmt, col[R_DATE]);
+    r->rating = stmt_text_or_null(stmt, col[R_RATING]);
+    rr->verdict = stmt_text_or_null(stmt, col[R_VERDICT]);
+    r->claim_reviewed = stmt_text_or_null(stmt, col[R_TEXT]);
+    r->subject = stmt_text_or_null(stmt, col[R_S]);
+    r->predicate = stmt_text_or_null(stmt, col[R_P]);
+    r->object = stmt_text_or_null(stmt, col[R_O]);
+    const char *pol = stmt_text_or_null(stmt, col[R_POL]);
+    r->negated = pol && !strcmp(pol, "-");
+    r->claimant = stmt_text_or_null(stmt, col[R_CLAIMANT]);
+    r->claim_date = stmt_text_or_null(stmt, col[R_CLAIM_DATE]);
+    r->author = stmt_text_or_null(stmt, col[R_AUTHOR]);
+    r->title = stmt_text_or_null(stmt, col[R_TITLE]);
+    r->language = stmt_text_or_null(stmt, col[R_LANGUAGE]);
+    if (stmt_text_or_null(stmt, col[R_APPEARANCE])) {
+        r->has_appearance = 1;
+        r->appearance = claimdb_column_int64(stmt, col[R_APPEARANCE]);
+    }
+    r->appearance_url = stmt_text_or_null(stmt, col[R_APPEARANCE_URL]);
+    int *has[3] = {&r->has_rating_value, &r->has_best_rating, &r->has_worst_rating};
+    double *num[3] = {&r->rating_value, &r->best_rating, &r->worst_rating};
+    for (int i = 0; i < 3; i++)
+        if (stmt_text_or_null(stmt, col[R_VALUE + i])) {
+            *has[i] = 1;
+            *num[i] = claimdb_column_double(stmt, col[R_VALUE + i]);
+        }
+}
+
 /* Every review, one record per (review, triple), in the order SHOW REVIEWS gives (by when the
  * review was first stored, then by triple). A sink that cannot hold reviews gets none, and the
  * export says how many it left out. */
@@ -268,37 +342,8 @@ static int export_reviews(claimdb *db, const char *name, export_sink *sink)
     claimdb_stmt *stmt = NULL;
     if (claimdb_prepare(db, "SHOW REVIEWS;", -1, &stmt, NULL) != CLAIMDB_OK)
         return failed(db, name, "reviews");
-    enum {
-        R_URL,
-        R_REVIEWER,
-        R_DATE,
-        R_RATING,
-        R_VERDICT,
-        R_TEXT,
-        R_S,
-        R_P,
-        R_O,
-        R_POL,
-        R_CLAIMANT,
-        R_CLAIM_DATE,
-        R_AUTHOR,
-        R_TITLE,
-        R_LANGUAGE,
-        R_APPEARANCE,
-        R_APPEARANCE_URL,
-        R_VALUE,
-        R_BEST,
-        R_WORST,
-        R_N
-    };
-    static const char *const names[R_N] = {
-        "url",         "reviewer",    "date",     "rating",     "verdict",        "claim_reviewed",
-        "subject",     "predicate",   "object",   "polarity",   "claimant",       "claim_date",
-        "author",      "title",       "language", "appearance", "appearance_url", "rating_value",
-        "best_rating", "worst_rating"};
-    int col[R_N];
-    for (int i = 0; i < R_N; i++)
-        col[i] = stmt_column_index(stmt, names[i]);
+    review_columns cols;
+    review_columns_find(stmt, &cols);
     int rc, result = 0;
     long left_out = 0;
     while (!result && (rc = claimdb_step(stmt)) == CLAIMDB_ROW) {
@@ -306,37 +351,9 @@ static int export_reviews(claimdb *db, const char *name, export_sink *sink)
             left_out++;
             continue;
         }
-        rec_review rr = {0};
-        claimdb_review *r = &rr.r;
-        r->url = stmt_text_or_null(stmt, col[R_URL]);
-        r->reviewer = stmt_text_or_null(stmt, col[R_REVIEWER]);
-        r->date = stmt_text_or_null(stmt, col[R_DATE]);
-        r->rating = stmt_text_or_null(stmt, col[R_RATING]);
-        rr.verdict = stmt_text_or_null(stmt, col[R_VERDICT]);
-        r->claim_reviewed = stmt_text_or_null(stmt, col[R_TEXT]);
-        r->subject = stmt_text_or_null(stmt, col[R_S]);
-        r->predicate = stmt_text_or_null(stmt, col[R_P]);
-        r->object = stmt_text_or_null(stmt, col[R_O]);
-        const char *pol = stmt_text_or_null(stmt, col[R_POL]);
-        r->negated = pol && !strcmp(pol, "-");
-        r->claimant = stmt_text_or_null(stmt, col[R_CLAIMANT]);
-        r->claim_date = stmt_text_or_null(stmt, col[R_CLAIM_DATE]);
-        r->author = stmt_text_or_null(stmt, col[R_AUTHOR]);
-        r->title = stmt_text_or_null(stmt, col[R_TITLE]);
-        r->language = stmt_text_or_null(stmt, col[R_LANGUAGE]);
-        if (stmt_text_or_null(stmt, col[R_APPEARANCE])) {
-            r->has_appearance = 1;
-            r->appearance = claimdb_column_int64(stmt, col[R_APPEARANCE]);
-        }
-        r->appearance_url = stmt_text_or_null(stmt, col[R_APPEARANCE_URL]);
-        int *has[3] = {&r->has_rating_value, &r->has_best_rating, &r->has_worst_rating};
-        double *num[3] = {&r->rating_value, &r->best_rating, &r->worst_rating};
-        for (int i = 0; i < 3; i++)
-            if (stmt_text_or_null(stmt, col[R_VALUE + i])) {
-                *has[i] = 1;
-                *num[i] = claimdb_column_double(stmt, col[R_VALUE + i]);
-            }
-        if (!r->url || !r->claim_reviewed) {
+        rec_review rr;
+        review_of_row(stmt, &cols, &rr);
+        if (!rr.r.url || !rr.r.claim_reviewed) {
             diag("claimdb: %s: SHOW REVIEWS gave a review without URL or text\n", name);
             result = 1;
             break;

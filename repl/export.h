@@ -5,6 +5,7 @@
 #define CLAIMDB_REPL_EXPORT_H
 
 #include "claimdb.h"
+#include "records.h"
 
 #include <stdio.h>
 
@@ -19,5 +20,18 @@ int export_default_format(FILE *out);
 
 /* Export db to out; name is used in error messages. Returns 0, or 1 after printing an error. */
 int export_db(claimdb *db, FILE *out, const char *name, const export_options *o);
+
+/* Where the columns of SHOW REVIEWS are that a review record is read from (export and merge
+ * read reviews alike). */
+typedef struct review_columns {
+    int at[20];
+} review_columns;
+
+/* The columns of stmt, a prepared SHOW REVIEWS. */
+void review_columns_find(claimdb_stmt *stmt, review_columns *cols);
+
+/* The review record of stmt's current row. Its strings are the statement's: valid until the
+ * next step. */
+void review_of_row(claimdb_stmt *stmt, const review_columns *cols, rec_review *rr);
 
 #endif /* CLAIMDB_REPL_EXPORT_H */

@@ -11,6 +11,7 @@
  * --renumber). A field one side leaves empty is not a conflict: the other side fills it. */
 #include "merge.h"
 
+#include "export.h"
 #include "output.h"
 #include "util.h"
 
@@ -365,72 +366,14 @@ static int merge_reviews(merge_ctx *m, claimdb *in, int which)
     int64_t offset = m->inputs[which].offset;
     claimdb_stmt *show = prepare(in, name, "SHOW REVIEWS;");
     if (!show) return -1;
-    enum {
-        R_URL,
-        R_TEXT,
-        R_REVIEWER,
-        R_AUTHOR,
-        R_DATE,
-        R_RATING,
-        R_VALUE,
-        R_BEST,
-        R_WORST,
-        R_CLAIMANT,
-        R_CLAIM_DATE,
-        R_APPEARANCE,
-        R_APPEARANCE_URL,
-        R_LANGUAGE,
-        R_TITLE,
-        R_S,
-        R_P,
-        R_O,
-        R_POL,
-        R_N
-    };
-    static const char *const cols[R_N] = {
-        "url",        "claim_reviewed", "reviewer",       "author",       "date",
-        "rating",     "rating_value",   "best_rating",    "worst_rating", "claimant",
-        "claim_date", "appearance",     "appearance_url", "language",     "title",
-        "subject",    "predicate",      "object",         "polarity"};
-    int col[R_N];
-    for (int i = 0; i < R_N; i++)
-        col[i] = stmt_column_index(show, cols[i]);
+    review_columns cols;
+    review_columns_find(show, &cols);
     int rc, err = 0;
     while (!err && (rc = claimdb_step(show)) == CLAIMDB_ROW) {
-        claimdb_review r = {0};
-        const char **texts[] = {&r.url,
-                                &r.claim_reviewed,
-                                &r.reviewer,
-                                &r.author,
-                                &r.date,
-                                &r.rating,
-                                NULL,
-                                NULL,
-                                NULL,
-                                &r.claimant,
-                                &r.claim_date,
-                                NULL,
-                                &r.appearance_url,
-                                &r.language,
-                                &r.title,
-                                &r.subject,
-                                &r.predicate,
-                                &r.object};
-        for (int i = 0; i < R_POL; i++)
-            if (texts[i]) *texts[i] = stmt_text_or_null(show, col[i]);
-        int *has[3] = {&r.has_rating_value, &r.has_best_rating, &r.has_worst_rating};
-        double *num[3] = {&r.rating_value, &r.best_rating, &r.worst_rating};
-        for (int i = 0; i < 3; i++)
-            if (stmt_text_or_null(show, col[R_VALUE + i])) {
-                *has[i] = 1;
-                *num[i] = claimdb_column_double(show, col[R_VALUE + i]);
-            }
-        if (stmt_text_or_null(show, col[R_APPEARANCE])) {
-            r.has_appearance = 1;
-            r.appearance = claimdb_column_int64(show, col[R_APPEARANCE]) + offset;
-        }
-        const char *pol = stmt_text_or_null(show, col[R_POL]);
-        r.negated = pol && !strcmp(pol, "-");
+        rec_review rr;
+        review_of_row(show, &cols, &rr);
+        claimdb_review r = rr.r;
+        if (r.has_appearance) r.appearance += offset;
         if (claimdb_review_put(m->out, &r, NULL) != CLAIMDB_OK) {
             diag("claimdb: merge: %s: the review %s cannot be stored in %s: %s\n", name,
                  r.url ? r.url : "?", m->outpath, claimdb_errmsg_text(m->out));
