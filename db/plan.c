@@ -228,8 +228,11 @@ static double range_rows(claimdb_stmt *stmt, const step_plan *sp, const bool *bo
 static bool filter_fixes(claimdb_stmt *stmt, const ast_expr *e, int slot, uint64_t *id)
 {
     if (!e) return false;
-    if (e->kind == EXPR_AND)
-        return filter_fixes(stmt, e->a, slot, id) || filter_fixes(stmt, e->b, slot, id);
+    if (e->kind == EXPR_AND) { /* one node for the chain: its operands are in args */
+        for (size_t i = 0; i < e->nargs; i++)
+            if (filter_fixes(stmt, e->args[i], slot, id)) return true;
+        return false;
+    }
     if (e->kind != EXPR_CMP || e->op != CMP_EQ) return false;
     const ast_expr *var = e->a, *c = e->b;
     if (var->kind != EXPR_VAR) {
