@@ -533,8 +533,14 @@ int claimdb_step(claimdb_stmt *stmt)
         stmt_clear_warnings(stmt);
         if (stmt->kind->mode != MODE_READ) {
             rc = stmt->kind->mode == MODE_WRITE ? step_write(stmt) : stmt->kind->run(stmt);
-            stmt->state = rc == CLAIMDB_OK ? ST_DONE : ST_FAILED;
-            return rc == CLAIMDB_OK ? CLAIMDB_DONE : rc;
+            /* A write that reports what it did (CREATE TEXT INDEX) leaves its rows in ex. */
+            if (rc != CLAIMDB_OK || !stmt->ex) {
+                if (rc != CLAIMDB_OK) stmt_stop(stmt, false);
+                stmt->state = rc == CLAIMDB_OK ? ST_DONE : ST_FAILED;
+                return rc == CLAIMDB_OK ? CLAIMDB_DONE : rc;
+            }
+            stmt->state = ST_RUNNING;
+            break;
         }
         stmt->state = ST_RUNNING;
         if ((rc = start_reader(stmt)) != CLAIMDB_OK) {

@@ -269,6 +269,11 @@ int db_ratings(claimdb *db, struct ratings **out);
 extern const char *const review_columns[REVIEW_COLUMNS];
 typedef struct rowset rowset;
 int show_reviews(claimdb_stmt *stmt, rowset *rs);
+/* SHOW TEXT INDEX (text_index.c): a row per kind of document, whether it is indexed, and its
+ * documents and words. */
+#define TEXT_INDEX_COLUMNS 4
+extern const char *const text_index_columns[TEXT_INDEX_COLUMNS];
+int show_text_index(claimdb_stmt *stmt, rowset *rs);
 /* CHECK's review columns (reviews, reviewers, latest_verdict, reviewers_disagree) for the
  * triple k (NULL: none); *mem holds texts the values point at until the caller frees it. */
 int check_review_values(claimdb_stmt *stmt, const claim_key *k, value out[CHECK_REVIEW_COLUMNS],

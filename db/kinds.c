@@ -4,7 +4,7 @@
 
 extern const stmt_kind stmt_find, stmt_explain, stmt_assert, stmt_retract, stmt_article, stmt_alias,
     stmt_evidence, stmt_check, stmt_show, stmt_review, stmt_retract_review, stmt_begin, stmt_commit,
-    stmt_rollback, stmt_similar;
+    stmt_rollback, stmt_similar, stmt_text_index;
 
 static const stmt_kind *const kinds[] = {
     [STMT_FIND] = &stmt_find,                     /* find.c */
@@ -22,6 +22,7 @@ static const stmt_kind *const kinds[] = {
     [STMT_COMMIT] = &stmt_commit,                 /* transaction.c */
     [STMT_ROLLBACK] = &stmt_rollback,             /* transaction.c */
     [STMT_SIMILAR] = &stmt_similar,               /* similar.c */
+    [STMT_TEXT_INDEX] = &stmt_text_index,         /* text_index.c */
 };
 
 const stmt_kind *stmt_kind_of(const ast_stmt *ast)

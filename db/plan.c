@@ -291,6 +291,8 @@ static double match_rows(claimdb_stmt *stmt, const ast_find *f, const step_plan 
     const ast_expr *const *c = conjuncts((const ast_expr *const *)&f->filter, &n);
     double best = -1;
     text_tokenizer *tk = NULL;
+    unsigned on;
+    if (store_text_kinds(stmt->txn, &on)) return -1; /* no index known: the range path serves */
     for (size_t i = 0; i < n; i++) {
         const ast_expr *e = c[i];
         if (e->kind != EXPR_MATCH || e->a->kind != EXPR_VAR || e->a->slot < 0 || bound[e->a->slot])
@@ -305,6 +307,7 @@ static double match_rows(claimdb_stmt *stmt, const ast_find *f, const step_plan 
             if (at < 0) continue;
             k = STORE_TEXT_CLAIM;
         }
+        if (!store_text_kind_on(on, k)) continue; /* not indexed: FILTER checks each row */
         const char *q = e->b->text;
         size_t qn = q ? strlen(q) : 0;
         if (e->b->kind == EXPR_PARAM) {

@@ -269,6 +269,8 @@ static const struct show {
     [SHOW_TERMS] = {term_columns, COUNT_OF(term_columns), NULL, show_terms},
     [SHOW_QUOTES_NOT_FOUND] = {unplaced_columns, COUNT_OF(unplaced_columns), show_unplaced},
     [SHOW_REVIEWS] = {review_columns, REVIEW_COLUMNS, show_reviews}, /* review.c */
+    [SHOW_TEXT_INDEX] = {text_index_columns, TEXT_INDEX_COLUMNS,
+                         show_text_index}, /* text_index.c */
 };
 
 static int show_shape(claimdb_stmt *stmt)

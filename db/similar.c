@@ -361,6 +361,17 @@ static int similar_start(claimdb_stmt *stmt, exec **out)
     uint64_t limit = SIMILAR_DEFAULT_LIMIT;
     if (s->limit.kind != VAL_NONE && (rc = stmt_value_uint(stmt, &s->limit, "LIMIT", &limit)))
         return rc;
+    /* Without IN, the kinds indexed; IN a kind that is not: say which statement indexes it. */
+    unsigned on;
+    if ((rc = store_text_kinds(stmt->txn, &on))) return db_store_error(stmt->db, rc);
+    if (s->in == SIMILAR_IN_QUOTES || s->in == SIMILAR_IN_CLAIMS) {
+        const char *what = s->in == SIMILAR_IN_QUOTES ? "QUOTES" : "CLAIMS";
+        if (!store_text_kind_on(on,
+                                s->in == SIMILAR_IN_QUOTES ? STORE_TEXT_QUOTE : STORE_TEXT_CLAIM))
+            return stmt_error_at(stmt, CLAIMDB_ERROR, s->in_loc.off,
+                                 "%s are not in the text index: CREATE TEXT INDEX ON %s; builds it",
+                                 what, what);
+    }
     /* The query text may live in a binding that a row's values must not outlive: copy it. */
     char *qc = malloc(qn + 1);
     if (!qc) return db_nomem(stmt->db);
@@ -377,6 +388,7 @@ static int similar_start(claimdb_stmt *stmt, exec **out)
     size_t nall = 0;
     for (int i = 0; i < 3 && !rc; i++) {
         if (s->in != SIMILAR_IN_ALL && (int)s->in != (int)SIMILAR_IN_REVIEWS + i) continue;
+        if (!store_text_kind_on(on, kinds[i])) continue;
         hit *h;
         size_t n;
         double bound;

@@ -378,9 +378,21 @@ typedef struct store_text_doc {
 /* The document of that kind and id (CLAIMDB_NOTFOUND if none); texts valid as for reads. */
 int store_text_doc_get(store_txn *t, uint8_t kind, uint64_t doc, store_text_doc *out);
 int store_text_doc_decode(uint8_t kind, const void *rec, size_t n, store_text_doc *out);
-/* Drop the whole text index and build it again from the reviews, citations, claims and
- * aliases (write transactions only). */
+/* Drop the whole text index and build it again from the reviews and aliases, and from the
+ * citations and claims when their kinds are indexed (write transactions only). */
 int store_text_rebuild(store_txn *t);
+/* Reviews are always indexed; quotes and claims only once asked for (CREATE TEXT INDEX): the
+ * kinds asked for are kept in the meta record "text.kinds" as these bits. */
+#define STORE_TEXT_ON_QUOTES 1u
+#define STORE_TEXT_ON_CLAIMS 2u
+/* The STORE_TEXT_ON_* bits of the kinds indexed. */
+int store_text_kinds(store_txn *t, unsigned *on);
+/* Is that kind of document (STORE_TEXT_*) indexed? */
+bool store_text_kind_on(unsigned on, uint8_t kind);
+/* Index the kinds of the bits in add (the ones not yet indexed are built from the citations
+ * or claims), then stop indexing those in drop (their postings, documents and counters are
+ * removed); write transactions only. */
+int store_text_set_kinds(store_txn *t, unsigned add, unsigned drop);
 /* How many documents of that kind are indexed and how many words they hold together. */
 int store_text_stats(store_txn *t, uint8_t kind, uint64_t *docs, uint64_t *words);
 /* The greatest document id of that kind so far (documents' ids are 1 to it, some gone). */

@@ -221,8 +221,9 @@ static int check_text_docs(checker *c, uint8_t kind, uint64_t *n, uint64_t *want
 }
 
 /* The text index: every review's, quote's and claim's stems have their postings with the
- * right counts, "txtpost" holds no other, there is one document per review, quoted
- * citation and claim, and the documents and words counters agree. */
+ * right counts, "txtpost" holds no other, there is one document per review, and per quoted
+ * citation and claim when their kinds are indexed (else none), and the documents and words
+ * counters agree. */
 static int check_text_index(checker *c, uint64_t nreviews, uint64_t nclaims)
 {
     store_cursor *cur;
@@ -243,7 +244,11 @@ static int check_text_index(checker *c, uint64_t nreviews, uint64_t nclaims)
     store_cursor_close(cur);
     if (rc == CLAIMDB_OK) rc = store_step_err(r);
     uint64_t nquotes = 0; /* citations with a quote */
-    if (!rc && !(rc = cur_open(c->t, DB_CITE, NULL, 0, &cur))) {
+    unsigned on = 0;
+    if (!rc) rc = store_text_kinds(c->t, &on);
+    bool quotes = on & STORE_TEXT_ON_QUOTES, claims = on & STORE_TEXT_ON_CLAIMS;
+    if (!claims) nclaims = 0;
+    if (!rc && quotes && !(rc = cur_open(c->t, DB_CITE, NULL, 0, &cur))) {
         while ((r = cur_step(cur, &k, &v)) == CLAIMDB_ROW) {
             store_citation ct;
             if (!cite_value_decode(v.mv_data, v.mv_size, &ct) && ct.quote.ptr) nquotes++;
@@ -256,11 +261,15 @@ static int check_text_index(checker *c, uint64_t nreviews, uint64_t nclaims)
     for (int i = 0; i < 2 && !rc; i++)
         rc = check_text_docs(c, kinds[i], &ndocs[i], &want_postings, &dwords[i]);
     if (!rc && ndocs[0] != nquotes)
-        bad(c, "txtdoc: %llu quote documents for %llu citations with a quote",
+        bad(c,
+            quotes ? "txtdoc: %llu quote documents for %llu citations with a quote"
+                   : "txtdoc: %llu quote documents, and quotes are not indexed (%llu)",
             (unsigned long long)ndocs[0], (unsigned long long)nquotes);
     if (!rc && ndocs[1] != nclaims)
-        bad(c, "txtdoc: %llu claim documents for %llu claims", (unsigned long long)ndocs[1],
-            (unsigned long long)nclaims);
+        bad(c,
+            claims ? "txtdoc: %llu claim documents for %llu claims"
+                   : "txtdoc: %llu claim documents, and claims are not indexed (%llu)",
+            (unsigned long long)ndocs[1], (unsigned long long)nclaims);
     uint64_t have = 0;
     bool blocks_ok = true;
     if (!rc) rc = post_count_all(c->t, &have, &blocks_ok);

@@ -144,7 +144,8 @@ typedef enum store_op_type {
     OP_ARTICLE_PUT,
     OP_REVIEW_PUT,
     OP_REVIEW_DEL,
-    OP_TEXT_REBUILD
+    OP_TEXT_REBUILD,
+    OP_TEXT_KINDS
 } store_op_type;
 
 typedef struct store_op {
@@ -158,6 +159,7 @@ typedef struct store_op {
     store_article a;  /* OP_ARTICLE_PUT */
     store_review r;   /* OP_REVIEW_PUT; OP_REVIEW_DEL: r.url */
     bool has_claim;   /* OP_REVIEW_PUT: attach the review to k */
+    unsigned kinds;   /* OP_TEXT_KINDS: the STORE_TEXT_ON_* bits indexed after it */
 } store_op;
 
 struct store_cursor {
@@ -194,6 +196,7 @@ enum {
     META_NEXT_TERM,
     META_REVIEWS,
     META_NEXT_REVIEW,
+    META_TEXT_KINDS, /* "text.kinds": STORE_TEXT_ON_* of the kinds indexed besides reviews */
     META_N
 };
 typedef struct meta_cache {
@@ -551,6 +554,7 @@ int oplog_article_put(store_txn *t, const store_article *a, size_t *start);
 int oplog_review_put(store_txn *t, const store_review *r, const claim_key *k, size_t *start);
 int oplog_review_del(store_txn *t, const char *url, size_t len, size_t *start);
 int oplog_text_rebuild(store_txn *t, size_t *start);
+int oplog_text_kinds(store_txn *t, unsigned kinds, size_t *start);
 /* Apply the record at start, growing the map and replaying as needed; out is the op's output
  * (term_id * for OP_INTERN, int * for OP_CITE_PUT, else unused). Drops the record on error. */
 int oplog_exec(store_txn *t, size_t start, void *out);
@@ -567,6 +571,8 @@ int article_put_apply(store_txn *t, const store_article *a);
 int review_put_apply(store_txn *t, const store_review *r, const claim_key *k, int *out);
 int review_delete_apply(store_txn *t, const char *url, size_t len);
 int text_rebuild_apply(store_txn *t);
+/* Make the kinds indexed besides reviews those of the STORE_TEXT_ON_* bits in kinds. */
+int text_kinds_apply(store_txn *t, unsigned kinds);
 
 /* ---- encodings ---- */
 static inline void put_u64(uint8_t *p, uint64_t v)

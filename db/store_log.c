@@ -229,6 +229,14 @@ int oplog_text_rebuild(store_txn *t, size_t *start)
     return log_reserve(t, OP_TEXT_REBUILD, 0, &p, start);
 }
 
+int oplog_text_kinds(store_txn *t, unsigned kinds, size_t *start)
+{
+    uint8_t *p = NULL;
+    int rc = log_reserve(t, OP_TEXT_KINDS, 1, &p, start);
+    if (!rc) p[0] = (uint8_t)kinds;
+    return rc;
+}
+
 /* Decode the record at h; returns its length. */
 static size_t oplog_decode(const uint8_t *h, store_op *o)
 {
@@ -279,6 +287,9 @@ static size_t oplog_decode(const uint8_t *h, store_op *o)
         break;
     case OP_TEXT_REBUILD:
         break;
+    case OP_TEXT_KINDS:
+        o->kinds = p[0];
+        break;
     }
     return OPHDR + len;
 }
@@ -309,6 +320,8 @@ static int op_apply(store_txn *t, const store_op *o, void *out)
         return review_delete_apply(t, o->r.url.ptr, o->r.url.len);
     case OP_TEXT_REBUILD:
         return text_rebuild_apply(t);
+    case OP_TEXT_KINDS:
+        return text_kinds_apply(t, o->kinds);
     }
     return store_seterr(t->st, CLAIMDB_CORRUPT, "damaged write log");
 }

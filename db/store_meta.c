@@ -11,7 +11,7 @@ static const char *const meta_names[META_N] = {
     [META_CLAIMS_NEG] = "claims.neg",   [META_CLAIMS_POS] = "claims.pos",
     [META_CITATIONS] = "citations",     [META_ARTICLES] = "articles",
     [META_NEXT_TERM] = "next_term",     [META_REVIEWS] = "reviews",
-    [META_NEXT_REVIEW] = "next_review",
+    [META_NEXT_REVIEW] = "next_review", [META_TEXT_KINDS] = "text.kinds",
 };
 
 static int meta_index(const char *name)

@@ -21,7 +21,14 @@
  * again from the claim, the article and the hash of the quote (cite_quote_home). The 'D'
  * record keeps the indexed text: removing a document re-derives its postings from the text
  * it was indexed with, whatever happened since to the aliases or the claimant. The ref of a
- * quote is [claim key][article u64]; of a claim, [claim key] (IDX_SPO order). */
+ * quote is [claim key][article u64]; of a claim, [claim key] (IDX_SPO order).
+ *
+ * Reviews are always indexed. Quotes and claims are indexed once asked for (CREATE TEXT
+ * INDEX ON QUOTES, CLAIMS): at a million claims they make a load three times the work and the
+ * file three times the size, which a database that never searches them should not pay. The
+ * kinds asked for are the meta counter "text.kinds" (STORE_TEXT_ON_*), which the write
+ * transaction caches: every hook below asks it first. The alias texts ('A') are kept whatever
+ * is indexed: they are one record per alias, and building the claims' kind needs them. */
 #include "claimdb.h"
 #include "store_internal.h"
 #include "text_token.h"
@@ -35,6 +42,31 @@ static void stat_names(uint8_t kind, char docs[32], char words[32])
 {
     snprintf(docs, 32, "text.%c.docs", kind);
     snprintf(words, 32, "text.%c.words", kind);
+}
+
+/* ---- which kinds are indexed ---- */
+
+bool store_text_kind_on(unsigned on, uint8_t kind)
+{
+    return kind == STORE_TEXT_REVIEW || (kind == STORE_TEXT_QUOTE && (on & STORE_TEXT_ON_QUOTES)) ||
+           (kind == STORE_TEXT_CLAIM && (on & STORE_TEXT_ON_CLAIMS));
+}
+
+static int kind_on(store_txn *t, uint8_t kind, bool *on)
+{
+    uint64_t v;
+    int rc = meta_u64(t, "text.kinds", &v);
+    *on = !rc && store_text_kind_on((unsigned)v, kind);
+    return rc;
+}
+
+int store_text_kinds(store_txn *t, unsigned *on)
+{
+    uint64_t v = 0;
+    int rc = txn_check_read(t);
+    if (!rc) rc = meta_u64(t, "text.kinds", &v);
+    *on = rc ? 0 : (unsigned)v & (STORE_TEXT_ON_QUOTES | STORE_TEXT_ON_CLAIMS);
+    return rc;
 }
 
 /* ---- pending writes ----
@@ -599,13 +631,14 @@ static int tbuf_add(tbuf *b, const char *s, size_t n, char sep)
 int text_index_quote(store_txn *t, const claim_key *k, uint64_t article, store_text quote,
                      term_id claimant)
 {
-    if (!quote.ptr) return CLAIMDB_OK; /* no quote, no document */
+    bool on;
+    int rc = kind_on(t, STORE_TEXT_QUOTE, &on);
+    if (rc || !on || !quote.ptr) return rc; /* no quote, no document */
     uint8_t ref[REF_QUOTE];
     claim_key_encode(ref, IDX_SPO, k);
     put_u64(ref + CLAIM_KEY_LEN, article);
     /* The claimant's name and its aliases: "who said it" is searched by any of them. */
     tbuf who = {0};
-    int rc = CLAIMDB_OK;
     if (claimant) {
         store_text d, a;
         if ((rc = store_term_text(t, claimant, &d)) || (rc = term_aliases(t, claimant, &a)))
@@ -623,6 +656,9 @@ int text_index_quote(store_txn *t, const claim_key *k, uint64_t article, store_t
 int text_unindex_quotes(store_txn *t, const claim_key *k, const uint64_t *article,
                         const store_text *quote)
 {
+    bool on;
+    int rc = kind_on(t, STORE_TEXT_QUOTE, &on);
+    if (rc || !on) return rc;
     uint8_t ref[REF_QUOTE];
     claim_key_encode(ref, IDX_SPO, k);
     if (article) put_u64(ref + CLAIM_KEY_LEN, *article);
@@ -635,7 +671,7 @@ int text_unindex_quotes(store_txn *t, const claim_key *k, const uint64_t *articl
         memcpy(prefix + 2, ref, plen - 2);
     }
     ref_ids r;
-    int rc = ref_ids_read(t, prefix, plen, &r);
+    rc = ref_ids_read(t, prefix, plen, &r);
     for (size_t i = 0; i < r.n && !rc; i++) {
         if (quote) {
             store_text_doc d;
@@ -654,9 +690,11 @@ int text_unindex_quotes(store_txn *t, const claim_key *k, const uint64_t *articl
 
 int text_index_claim(store_txn *t, const claim_key *k)
 {
+    bool on;
+    int rc = kind_on(t, STORE_TEXT_CLAIM, &on);
+    if (rc || !on) return rc;
     tbuf main = {0}, extra = {0};
     const term_id ids[3] = {k->s, k->p, k->o};
-    int rc = CLAIMDB_OK;
     for (int i = 0; i < 3 && !rc; i++) {
         store_text d, a;
         if ((rc = store_term_text(t, ids[i], &d)) || (rc = term_aliases(t, ids[i], &a))) break;
@@ -675,11 +713,14 @@ int text_index_claim(store_txn *t, const claim_key *k)
 
 int text_unindex_claim(store_txn *t, const claim_key *k)
 {
+    bool on;
+    int rc = kind_on(t, STORE_TEXT_CLAIM, &on);
+    if (rc || !on) return rc;
     uint8_t ref[REF_CLAIM], rk[RKEY_MAX];
     claim_key_encode(ref, IDX_SPO, k);
     size_t rkl = ref_key(rk, STORE_TEXT_CLAIM, ref, (store_text){NULL, 0});
     ref_ids r;
-    int rc = ref_ids_read(t, rk, rkl, &r);
+    rc = ref_ids_read(t, rk, rkl, &r);
     for (size_t i = 0; i < r.n && !rc; i++)
         rc = doc_del(t, STORE_TEXT_CLAIM, r.ids[i], r.keys[i], r.klen[i]);
     ref_ids_free(&r);
@@ -766,8 +807,10 @@ int text_reindex_term(store_txn *t, term_id id)
 {
     claim_key *ks = NULL;
     size_t n = 0, cap = 0;
-    int rc = CLAIMDB_OK;
-    for (uint8_t pol = 0; pol <= 1 && !rc; pol++)
+    bool claims, quotes;
+    int rc = kind_on(t, STORE_TEXT_CLAIM, &claims);
+    if (rc || (rc = kind_on(t, STORE_TEXT_QUOTE, &quotes))) return rc;
+    for (uint8_t pol = 0; pol <= 1 && claims && !rc; pol++)
         for (int idx = IDX_SPO; idx <= IDX_OSP && !rc; idx++) {
             store_cursor *c;
             if ((rc = store_scan_open(t, (store_index)idx, pol, &id, 1, &c))) break;
@@ -795,7 +838,7 @@ int text_reindex_term(store_txn *t, term_id id)
     for (size_t i = 0; i < n && !rc; i++)
         if (!(rc = text_unindex_claim(t, &ks[i]))) rc = text_index_claim(t, &ks[i]);
     free(ks);
-    return rc ? rc : reindex_claimant(t, id);
+    return rc || !quotes ? rc : reindex_claimant(t, id);
 }
 
 /* ---- rebuilding ---- */
@@ -906,11 +949,82 @@ static int rebuild_claims(store_txn *t)
 
 int text_rebuild_apply(store_txn *t)
 {
+    bool quotes, claims;
     int rc = pend_sync(t);
     if (rc || (rc = drop_all(t)) || (rc = rebuild_reviews(t)) || (rc = rebuild_aliases(t)) ||
-        (rc = rebuild_quotes(t)))
+        (rc = kind_on(t, STORE_TEXT_QUOTE, &quotes)) ||
+        (rc = kind_on(t, STORE_TEXT_CLAIM, &claims)))
         return rc;
-    return rebuild_claims(t);
+    if (quotes && (rc = rebuild_quotes(t))) return rc;
+    return claims ? rebuild_claims(t) : CLAIMDB_OK;
+}
+
+/* Delete every key of db that starts with prefix. */
+static int drop_prefix(store_txn *t, int db, const uint8_t *prefix, size_t plen)
+{
+    MDB_cursor *mc;
+    int mrc = mdb_cursor_open(txn_mdb(t), txn_dbi(t, db), &mc);
+    if (mrc) return store_mdb_err(t->st, mrc, "emptying the text index");
+    MDB_val k = {plen, (void *)prefix}, v;
+    mrc = mdb_cursor_get(mc, &k, &v, MDB_SET_RANGE);
+    while (!mrc && k.mv_size >= plen && !memcmp(k.mv_data, prefix, plen)) {
+        if ((mrc = mdb_cursor_del(mc, 0))) break;
+        /* Sought again: after a delete empties a page, where the cursor stands is not sure. */
+        k = (MDB_val){plen, (void *)prefix};
+        mrc = mdb_cursor_get(mc, &k, &v, MDB_SET_RANGE);
+    }
+    mdb_cursor_close(mc);
+    if (mrc && mrc != MDB_NOTFOUND) return store_mdb_err(t->st, mrc, "emptying the text index");
+    return CLAIMDB_OK;
+}
+
+/* Remove the postings, documents and counters of one kind. */
+static int drop_kind(store_txn *t, uint8_t kind)
+{
+    const uint8_t post[1] = {kind}, docs[2] = {'D', kind}, refs[2] = {'R', kind};
+    int rc;
+    if ((rc = drop_prefix(t, DB_TXTPOST, post, 1)) || (rc = drop_prefix(t, DB_TXTDOC, docs, 2)) ||
+        (rc = drop_prefix(t, DB_TXTDOC, refs, 2)))
+        return rc;
+    static const char *const what[] = {"docs", "words", "next"};
+    for (size_t j = 0; j < sizeof what / sizeof *what; j++) {
+        char name[32];
+        snprintf(name, sizeof name, "text.%c.%s", kind, what[j]);
+        if ((rc = sdb_del(t, DB_META, name, strlen(name))) && rc != CLAIMDB_NOTFOUND) return rc;
+    }
+    /* The counters the transaction holds are gone with the records. */
+    text_pend *p = t->pend.text;
+    if (p) p->next[kind_index(kind)] = 0;
+    return CLAIMDB_OK;
+}
+
+int text_kinds_apply(store_txn *t, unsigned kinds)
+{
+    uint64_t v;
+    int rc = pend_sync(t);
+    if (rc || (rc = meta_u64(t, "text.kinds", &v))) return rc;
+    unsigned old = (unsigned)v;
+    /* The hooks index what the counter names: set first, so that a build's documents go in. */
+    if ((rc = meta_set(t, "text.kinds", kinds))) return rc;
+    if ((kinds & ~old & STORE_TEXT_ON_QUOTES) && (rc = rebuild_quotes(t))) return rc;
+    if ((kinds & ~old & STORE_TEXT_ON_CLAIMS) && (rc = rebuild_claims(t))) return rc;
+    /* The builds' postings are pending: written before a drop edits the same tree. */
+    if ((old & ~kinds) && (rc = pend_sync(t))) return rc;
+    if ((old & ~kinds & STORE_TEXT_ON_QUOTES) && (rc = drop_kind(t, STORE_TEXT_QUOTE))) return rc;
+    if ((old & ~kinds & STORE_TEXT_ON_CLAIMS) && (rc = drop_kind(t, STORE_TEXT_CLAIM))) return rc;
+    return CLAIMDB_OK;
+}
+
+int store_text_set_kinds(store_txn *t, unsigned add, unsigned drop)
+{
+    unsigned on;
+    int rc = txn_check_write(t);
+    if (rc || (rc = store_text_kinds(t, &on))) return rc;
+    unsigned want = (on | add) & ~drop & (STORE_TEXT_ON_QUOTES | STORE_TEXT_ON_CLAIMS);
+    if (want == on) return CLAIMDB_OK;
+    size_t start;
+    if ((rc = oplog_text_kinds(t, want, &start))) return rc;
+    return oplog_exec(t, start, NULL);
 }
 
 int store_text_rebuild(store_txn *t)

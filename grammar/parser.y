@@ -172,8 +172,10 @@ static ast_stmt *similar_in(struct cq_ctx *ctx, ast_stmt *st, char *word, ast_lo
         cq_defer(ctx, at, "expected REVIEWS, QUOTES or CLAIMS after IN");
     else if (st->u.similar.in != SIMILAR_IN_ALL)
         cq_defer(ctx, wat, "IN is given twice");
-    else
+    else {
         st->u.similar.in = in;
+        st->u.similar.in_loc = at;
+    }
     free(word);
     return st;
 }
@@ -242,7 +244,7 @@ static void once_values(struct cq_ctx *ctx, ast_value **slot, size_t *n, cq_valu
 %token TITLE "TITLE" TO "TO" URL "URL"
 %token APPEARANCE "APPEARANCE" BEST "BEST" CLAIMANT "CLAIMANT" LANGUAGE "LANGUAGE"
 %token RATING "RATING" REVIEW "REVIEW" REVIEWED "REVIEWED" REVIEWS "REVIEWS" VALUE "VALUE"
-%token WORST "WORST" SIMILAR "SIMILAR"
+%token WORST "WORST" SIMILAR "SIMILAR" CREATE "CREATE" DROP "DROP" INDEX "INDEX"
 %token POLARITY "POLARITY" HAVING "HAVING" IS "IS" EMPTY "EMPTY"
 
 /* RETRACT REVIEW URL "u" is the retraction of a review, never RETRACT of the claim (REVIEW,
@@ -268,7 +270,8 @@ static void once_values(struct cq_ctx *ctx, ast_value **slot, size_t *n, cq_valu
 %type <orders> opt_order order_list
 %type <cmp> cmp
 %type <flag> opt_distinct opt_dir
-%type <stmt> statement find assert retract claim_head article show review similar
+%type <stmt> statement find assert retract claim_head article show review similar text_index
+%type <num> text_kinds text_kind
 %type <term> review_subject
 
 %destructor { free($$); } <str>
@@ -312,6 +315,7 @@ statement:
 | show
 | review
 | similar
+| text_index
 | BEGIN                 { TRY($$ = ast_stmt_new(STMT_BEGIN)); }
 | COMMIT                { TRY($$ = ast_stmt_new(STMT_COMMIT)); }
 | ROLLBACK              { TRY($$ = ast_stmt_new(STMT_ROLLBACK)); }
@@ -506,8 +510,8 @@ word:
  * list): keywords where the grammar wants them, bare words everywhere else */
 soft_kw:
   ALIAS | ALIASES | APPEARANCE | ARTICLE | ARTICLES | ASC | ASSERT | AT | AUTHOR | BEGIN | BEST
-| CHECK | CLAIMANT | COMMIT | DATE | DESC | DUPLICATE | EMPTY | EVIDENCE | EXPLAIN | FIND
-| FOUND | HAVING | IS | LANGUAGE | METHOD | OF | ON | OUTLET | POLARITY | PREDICATES | QUOTES
+| CHECK | CLAIMANT | COMMIT | CREATE | DATE | DESC | DROP | DUPLICATE | EMPTY | EVIDENCE
+| EXPLAIN | FIND | FOUND | HAVING | INDEX | IS | LANGUAGE | METHOD | OF | ON | OUTLET | POLARITY | PREDICATES | QUOTES
 | RATING | RETRACT | REVIEW %prec REVIEW_AS_WORD | REVIEWED | REVIEWS | ROLLBACK | SHOW
 | SIMILAR | STATS | STORED | TERMS | TEXT | TITLE | TO | URL | VALUE | WORST
 ;
@@ -656,6 +660,42 @@ similar:
 | similar LIMIT id_value { $$ = $1; once_value(ctx, &$$->u.similar.limit, $3, "LIMIT", @2); }
 ;
 
+/* ---- CREATE / DROP TEXT INDEX ------------------------------------------------------------ */
+
+/* ON QUOTES, CLAIMS: the kinds as AST_TEXT_* bits. CLAIMS is not a keyword: read by its
+ * spelling, as in SIMILAR … IN CLAIMS. */
+text_index:
+  CREATE TEXT INDEX ON text_kinds {
+        TRY($$ = ast_stmt_new(STMT_TEXT_INDEX));
+        $$->u.text_index.kinds = (unsigned)$5;
+    }
+| DROP TEXT INDEX ON text_kinds {
+        TRY($$ = ast_stmt_new(STMT_TEXT_INDEX));
+        $$->u.text_index.kinds = (unsigned)$5; $$->u.text_index.drop = true;
+    }
+;
+
+text_kinds:
+  text_kind
+| text_kinds ',' text_kind {
+        if ($1 & $3) cq_defer(ctx, @3, "%s is given twice", $3 == AST_TEXT_QUOTES ? "QUOTES" : "CLAIMS");
+        $$ = $1 | $3;
+    }
+;
+
+text_kind:
+  QUOTES                { $$ = AST_TEXT_QUOTES; }
+| REVIEWS {
+        cq_defer(ctx, @1, "reviews are always indexed: the text index is made ON QUOTES or CLAIMS");
+        $$ = 0;
+    }
+| WORD {
+        $$ = AST_TEXT_CLAIMS;
+        if (strcasecmp($1, "CLAIMS") != 0) cq_defer(ctx, @1, "expected QUOTES or CLAIMS");
+        free($1);
+    }
+;
+
 /* ---- data statements ------------------------------------------------------------------- */
 
 claim_head:
@@ -790,6 +830,7 @@ show:
 | SHOW STATS            { TRY($$ = ast_stmt_new(STMT_SHOW)); $$->u.show.kind = SHOW_STATS; }
 | SHOW REVIEWS          { TRY($$ = ast_stmt_new(STMT_SHOW)); $$->u.show.kind = SHOW_REVIEWS; }
 | SHOW QUOTES NOT FOUND { TRY($$ = ast_stmt_new(STMT_SHOW)); $$->u.show.kind = SHOW_QUOTES_NOT_FOUND; }
+| SHOW TEXT INDEX       { TRY($$ = ast_stmt_new(STMT_SHOW)); $$->u.show.kind = SHOW_TEXT_INDEX; }
 | SHOW ARTICLE id_value  {
         TRY($$ = ast_stmt_new(STMT_SHOW));
         $$->u.show.kind = SHOW_ARTICLE; $$->u.show.like = $3;

@@ -337,6 +337,7 @@ void ast_stmt_free(ast_stmt *st)
             ast_value_clear(&r->v[i]);
         break;
     }
+    case STMT_TEXT_INDEX:
     case STMT_BEGIN:
     case STMT_COMMIT:
     case STMT_ROLLBACK:

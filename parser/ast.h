@@ -234,6 +234,7 @@ typedef enum ast_show_kind {
     SHOW_ARTICLE,          /* one article with its text; its id is in show.like */
     SHOW_QUOTES_NOT_FOUND, /* citations whose quote is not in their article's stored text */
     SHOW_REVIEWS,          /* every fact-check review, with the triples it is about */
+    SHOW_TEXT_INDEX,       /* what the text index holds: each kind of document, and whether */
 } ast_show_kind;
 
 typedef enum ast_stmt_kind {
@@ -251,8 +252,17 @@ typedef enum ast_stmt_kind {
     STMT_BEGIN,
     STMT_COMMIT,
     STMT_ROLLBACK,
-    STMT_SIMILAR, /* similar */
+    STMT_SIMILAR,    /* similar */
+    STMT_TEXT_INDEX, /* text_index: CREATE or DROP TEXT INDEX */
 } ast_stmt_kind;
+
+/* CREATE TEXT INDEX ON QUOTES, CLAIMS; and DROP TEXT INDEX ON …: the kinds named. */
+#define AST_TEXT_QUOTES 1u
+#define AST_TEXT_CLAIMS 2u
+typedef struct ast_text_index_stmt {
+    unsigned kinds; /* AST_TEXT_* */
+    bool drop;
+} ast_text_index_stmt;
 
 /* SIMILAR text [IN REVIEWS | QUOTES | CLAIMS] [MIN score] [LIMIT k]; */
 typedef enum ast_similar_in {
@@ -263,6 +273,7 @@ typedef enum ast_similar_in {
 } ast_similar_in;
 typedef struct ast_similar_stmt {
     ast_similar_in in;
+    ast_loc in_loc;  /* the collection's name after IN */
     ast_value text;  /* VAL_STRING or VAL_PARAM */
     ast_value min;   /* VAL_NONE, a number or VAL_PARAM */
     ast_value limit; /* VAL_NONE, VAL_INT or VAL_PARAM */
@@ -278,6 +289,7 @@ typedef struct ast_stmt {
         ast_alias_stmt alias;
         ast_review_stmt review; /* REVIEW, RETRACT REVIEW */
         ast_similar_stmt similar;
+        ast_text_index_stmt text_index;
         struct {
             ast_show_kind kind;
             ast_value like; /* SHOW TERMS LIKE: VAL_STRING or VAL_PARAM; SHOW ARTICLE: the id */

@@ -719,6 +719,7 @@ int check_statement(ast_stmt *st, const char *text, size_t len, parse_error *err
         return check_review(&c, st);
     case STMT_SHOW:
     case STMT_SIMILAR:
+    case STMT_TEXT_INDEX:
     case STMT_BEGIN:
     case STMT_COMMIT:
     case STMT_ROLLBACK:

@@ -412,8 +412,8 @@ static void put_field(buf *b, const char *kw, const ast_value *v)
 char *ast_print(const ast_stmt *st)
 {
     buf b = {NULL, 0, 0, false};
-    static const char *shows[] = {"ARTICLES", "PREDICATES", "ALIASES",          "STATS",
-                                  "TERMS",    "ARTICLE",    "QUOTES NOT FOUND", "REVIEWS"};
+    static const char *shows[] = {"ARTICLES", "PREDICATES",       "ALIASES", "STATS",     "TERMS",
+                                  "ARTICLE",  "QUOTES NOT FOUND", "REVIEWS", "TEXT INDEX"};
     static const char *const review_kw[REV_NVALUES] = {
         [REV_URL] = " URL ",     [REV_TEXT] = " TEXT ",         [REV_RATING] = " RATING ",
         [REV_DATE] = " DATE ",   [REV_CLAIM_DATE] = " ON ",     [REV_AUTHOR] = " AUTHOR ",
@@ -526,6 +526,13 @@ char *ast_print(const ast_stmt *st)
     case STMT_ROLLBACK:
         puts_(&b, "ROLLBACK");
         break;
+    case STMT_TEXT_INDEX: {
+        unsigned k = st->u.text_index.kinds;
+        puts_(&b, st->u.text_index.drop ? "DROP TEXT INDEX ON " : "CREATE TEXT INDEX ON ");
+        if (k & AST_TEXT_QUOTES) puts_(&b, k & AST_TEXT_CLAIMS ? "QUOTES, " : "QUOTES");
+        if (k & AST_TEXT_CLAIMS) puts_(&b, "CLAIMS");
+        break;
+    }
     }
     puts_(&b, ";");
     if (b.failed) {

@@ -327,6 +327,13 @@ static uint64_t ndocs(store_txn *t, uint8_t kind)
 
 static int64_t check(store *st, char first[256]);
 
+/* CREATE TEXT INDEX ON QUOTES, CLAIMS. */
+static void index_on(store_txn *t)
+{
+    assert_int_equal(store_text_set_kinds(t, STORE_TEXT_ON_QUOTES | STORE_TEXT_ON_CLAIMS, 0),
+                     CLAIMDB_OK);
+}
+
 /* Check the whole file inside a write transaction's life: commit, check, begin again. */
 static store_txn *checked(store *st, store_txn *t)
 {
@@ -344,6 +351,7 @@ static void test_quotes_and_claims_follow_writes(void **state)
     assert_int_equal(store_open(f->tmp.path, CLAIMDB_OPEN_CREATE, &f->st), CLAIMDB_OK);
     store_txn *t;
     assert_int_equal(store_begin(f->st, true, &t), CLAIMDB_OK);
+    index_on(t);
     claim_key k1 = claim(t, 1, "Taliban", "demand", "withdrawal");
     cite(t, k1, 1, "The Taliban demanded a withdrawal of troops", "Zabihullah Mujahid");
     cite(t, k1, 2, "Troops must leave", NULL);
@@ -409,6 +417,7 @@ static void test_rebuild(void **state)
     assert_int_equal(store_open(f->tmp.path, CLAIMDB_OPEN_CREATE, &f->st), CLAIMDB_OK);
     store_txn *t;
     assert_int_equal(store_begin(f->st, true, &t), CLAIMDB_OK);
+    index_on(t);
     put_review(t, "u1", "Vaccines cause autism", NULL);
     cite(t, claim(t, 1, "vaccines", "cause", "autism"), 1, "They said vaccines cause autism",
          "Andrew Wakefield");
@@ -438,6 +447,16 @@ static void test_rebuild(void **state)
     assert_int_equal(ndocs(t, STORE_TEXT_QUOTE), 2);
     assert_int_equal(ndocs(t, STORE_TEXT_CLAIM), 1);
     store_abort(t);
+
+    /* Without the claims' kind, a rebuild makes the reviews' and the quotes' documents only. */
+    assert_int_equal(store_begin(f->st, true, &t), CLAIMDB_OK);
+    assert_int_equal(store_text_set_kinds(t, 0, STORE_TEXT_ON_CLAIMS), CLAIMDB_OK);
+    assert_int_equal(store_text_rebuild(t), CLAIMDB_OK);
+    assert_int_equal(ndocs(t, STORE_TEXT_QUOTE), 2);
+    assert_int_equal(ndocs(t, STORE_TEXT_CLAIM), 0);
+    assert_string_equal(kpostings(t, STORE_TEXT_CLAIM, "mmr"), "");
+    assert_int_equal(store_commit(t), CLAIMDB_OK);
+    assert_int_equal(check(f->st, first), 0);
 }
 
 /* Quotes indexed in a transaction that outgrows the map: the replay indexes them once. */
@@ -448,6 +467,7 @@ static void test_quotes_replay(void **state)
                      CLAIMDB_OK);
     store_txn *t;
     assert_int_equal(store_begin(f->st, true, &t), CLAIMDB_OK);
+    index_on(t);
     char s[32], q[96];
     for (int i = 0; i < 1000; i++) {
         snprintf(s, sizeof s, "subject%d", i);
@@ -463,6 +483,69 @@ static void test_quotes_replay(void **state)
     store_abort(t);
 }
 
+/* Quotes and claims are indexed once asked for: before, writes add no documents of theirs;
+ * asking builds them from what is stored (here in a transaction that outgrows the map, so
+ * that the build is replayed); a savepoint rolled back keeps them; dropping removes them. */
+static void test_opt_in(void **state)
+{
+    fx *f = *state;
+    assert_int_equal(store_open_mapsize(f->tmp.path, CLAIMDB_OPEN_CREATE, 64 * 1024, &f->st),
+                     CLAIMDB_OK);
+    store_txn *t;
+    assert_int_equal(store_begin(f->st, true, &t), CLAIMDB_OK);
+    unsigned on = 9;
+    assert_int_equal(store_text_kinds(t, &on), CLAIMDB_OK);
+    assert_int_equal(on, 0);
+    put_review(t, "u1", "Vaccines cause autism", NULL);
+    char s[32], q[96];
+    for (int i = 0; i < 600; i++) {
+        snprintf(s, sizeof s, "subject%d", i);
+        snprintf(q, sizeof q, "quote number %d about topic%d", i, i % 10);
+        cite(t, claim(t, 1, s, "say", "something"), (uint64_t)i, q, "speaker");
+    }
+    assert_int_equal(store_alias_put(t, "orator", 6, "speaker", 7), CLAIMDB_OK);
+    assert_int_equal(ndocs(t, STORE_TEXT_QUOTE), 0);
+    assert_int_equal(ndocs(t, STORE_TEXT_CLAIM), 0);
+    assert_string_equal(kpostings(t, STORE_TEXT_QUOTE, "topic3"), "");
+    t = checked(f->st, t);
+
+    index_on(t);
+    assert_int_equal(store_text_kinds(t, &on), CLAIMDB_OK);
+    assert_int_equal(on, STORE_TEXT_ON_QUOTES | STORE_TEXT_ON_CLAIMS);
+    assert_int_equal(ndocs(t, STORE_TEXT_QUOTE), 600);
+    assert_int_equal(ndocs(t, STORE_TEXT_CLAIM), 600);
+    assert_true(strlen(kpostings(t, STORE_TEXT_QUOTE, "orat")) > 0); /* the alias's name */
+    t = checked(f->st, t);
+    cite(t, claim(t, 1, "later", "say", "more"), 700, "a later quote", NULL);
+    assert_int_equal(ndocs(t, STORE_TEXT_QUOTE), 601);
+
+    assert_int_equal(store_savepoint(t), CLAIMDB_OK);
+    assert_int_equal(store_text_set_kinds(t, 0, STORE_TEXT_ON_QUOTES), CLAIMDB_OK);
+    assert_int_equal(ndocs(t, STORE_TEXT_QUOTE), 0);
+    assert_int_equal(store_savepoint_rollback(t), CLAIMDB_OK);
+    assert_int_equal(ndocs(t, STORE_TEXT_QUOTE), 601);
+    assert_int_equal(store_text_kinds(t, &on), CLAIMDB_OK);
+    assert_int_equal(on, STORE_TEXT_ON_QUOTES | STORE_TEXT_ON_CLAIMS);
+    t = checked(f->st, t);
+
+    assert_int_equal(store_text_set_kinds(t, 0, STORE_TEXT_ON_QUOTES), CLAIMDB_OK);
+    assert_int_equal(ndocs(t, STORE_TEXT_QUOTE), 0);
+    assert_string_equal(kpostings(t, STORE_TEXT_QUOTE, "topic3"), "");
+    assert_int_equal(ndocs(t, STORE_TEXT_CLAIM), 601);
+    cite(t, claim(t, 1, "last", "say", "most"), 701, "the last quote", NULL);
+    assert_int_equal(ndocs(t, STORE_TEXT_QUOTE), 0);
+    assert_int_equal(ndocs(t, STORE_TEXT_CLAIM), 602);
+    t = checked(f->st, t);
+    assert_int_equal(store_text_set_kinds(t, 0, STORE_TEXT_ON_CLAIMS), CLAIMDB_OK);
+    t = checked(f->st, t);
+    uint64_t n;
+    bool ok;
+    assert_int_equal(post_count_all(t, &n, &ok), CLAIMDB_OK);
+    assert_int_equal(n, 3); /* the review's three stems are all that is left */
+    assert_int_equal(ndocs(t, STORE_TEXT_REVIEW), 1);
+    store_abort(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -474,6 +557,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_quotes_and_claims_follow_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rebuild, setup, teardown),
         cmocka_unit_test_setup_teardown(test_quotes_replay, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_opt_in, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
