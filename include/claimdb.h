@@ -356,9 +356,11 @@ typedef void (*claimdb_check_report)(void *ctx, const char *problem);
 int claimdb_check(const char *path, claimdb_check_report report, void *ctx, int64_t *problems,
                   char *summary, size_t summary_len);
 
-/** Drop the text index (the words of reviews, citation quotes and claims that SIMILAR and
- * MATCH search) and build it again from the data, for a file whose check reports the index
- * damaged. Every write keeps the index up to date: this is a repair, not upkeep. Inside
+/** Drop the text index (the words of reviews, and of citation quotes and claims when the
+ * database indexes them, that SIMILAR and MATCH search) and build it again from the data, for
+ * a file whose check reports the index damaged. Which kinds are indexed is chosen with the
+ * statements CREATE TEXT INDEX ON QUOTES, CLAIMS; and DROP TEXT INDEX ON …; (SHOW TEXT INDEX;
+ * lists them): a rebuild keeps the choice. Every write keeps the index up to date: this is a repair, not upkeep. Inside
  * BEGIN … COMMIT it joins the transaction; otherwise it commits on its own.
  * @return CLAIMDB_OK, CLAIMDB_READONLY, CLAIMDB_BUSY, CLAIMDB_NOMEM, CLAIMDB_IOERR,
  *  CLAIMDB_CORRUPT (a record the rebuild reads is damaged), CLAIMDB_MISUSE for NULL. */
