@@ -417,7 +417,10 @@ int store_check(store_txn *t, void (*report)(void *ctx, const char *msg), void *
     memset(found, 0, sizeof *found);
     uint64_t next_term = 1, meta_v[4] = {0};
     static const char *const meta_names[4] = {"claims.pos", "claims.neg", "citations", "articles"};
-    int rc = meta_u64(t, "next_term", &next_term);
+    /* In a write transaction, what is pending is written first: the text index's documents
+     * are read here with plain cursors. */
+    int rc = t->write ? pend_sync(t) : CLAIMDB_OK;
+    if (!rc) rc = meta_u64(t, "next_term", &next_term);
     for (int i = 0; i < 4 && !rc; i++)
         rc = meta_u64(t, meta_names[i], &meta_v[i]);
     if (!rc) rc = check_terms(&c, &found->terms, next_term ? next_term : 1);

@@ -77,7 +77,12 @@ int store_text_kinds(store_txn *t, unsigned *on)
  * store_pend.c's flush (text_pend_flush), which runs before anything reads or deletes in
  * "txtpost" (pend_db), when a savepoint begins or ends, at commit, and when they grow past
  * TEXT_PEND_MAX. A savepoint rolled back or a replay after map growth forgets them
- * (pend_reset), as it forgets the other pending writes. */
+ * (pend_reset), as it forgets the other pending writes.
+ *
+ * The documents' records ('D') and ref keys ('R') wait there too, and are written in key
+ * order with the postings: a ref key starts with its claim's key, so one at a time they went
+ * all over "txtdoc". Only this file reads 'D' and 'R' in a write transaction, and it flushes
+ * first (docs_sync); the alias texts ('A') are written at once and read at any time. */
 
 #define TEXT_PEND_MAX ((size_t)128 << 20)
 #define NKINDS 3
@@ -101,6 +106,12 @@ typedef struct text_pend {
     bool counted;                        /* some delta is not 0 */
     uint64_t next[NKINDS];               /* next document id; 0: not read yet */
     bool next_dirty[NKINDS];
+    /* Pending "txtdoc" records: each [key length u8][value length u32][key][value] in recs,
+     * at the offsets in at. */
+    uint8_t *recs;
+    size_t nrecs_bytes, caprecs;
+    size_t *at;
+    size_t nat, capat;
 } text_pend;
 
 static int kind_index(uint8_t kind)
@@ -112,7 +123,7 @@ bool text_pend_any(const store_txn *t)
 {
     const text_pend *p = t->pend.text;
     if (!p) return false;
-    if (p->nstems || p->counted) return true;
+    if (p->nstems || p->counted || p->nat) return true;
     for (int i = 0; i < NKINDS; i++)
         if (p->next_dirty[i]) return true;
     return false;
@@ -124,9 +135,14 @@ static void stems_free(text_pend *p)
         free(p->stems[i].p);
     free(p->stems);
     free(p->slots);
+    free(p->recs);
+    free(p->at);
     p->stems = NULL;
     p->slots = NULL;
+    p->recs = NULL;
+    p->at = NULL;
     p->nstems = p->capstems = p->nslots = p->bytes = 0;
+    p->nrecs_bytes = p->caprecs = p->nat = p->capat = 0;
 }
 
 void text_pend_free(store_txn *t)
@@ -216,6 +232,58 @@ static int pend_posting(store_txn *t, uint8_t kind, const char *stem, uint64_t d
     return CLAIMDB_OK;
 }
 
+/* Hold the "txtdoc" record key -> value (key at most 255 bytes) until the flush. */
+static int pend_doc_put(store_txn *t, const uint8_t *key, size_t kl, const void *val, size_t vl)
+{
+    text_pend *p = text_pend_get(t);
+    size_t need = 5 + kl + vl;
+    if (!p || vl > UINT32_MAX) return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+    if (p->caprecs - p->nrecs_bytes < need) {
+        size_t nc = p->caprecs ? 2 * p->caprecs : 1 << 16;
+        while (nc - p->nrecs_bytes < need)
+            nc *= 2;
+        uint8_t *n = realloc(p->recs, nc);
+        if (!n) return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+        p->bytes += nc - p->caprecs;
+        p->recs = n;
+        p->caprecs = nc;
+    }
+    if (p->nat == p->capat) {
+        size_t nc = p->capat ? 2 * p->capat : 1024;
+        size_t *n = realloc(p->at, nc * sizeof *n);
+        if (!n) return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+        p->bytes += (nc - p->capat) * sizeof *n;
+        p->at = n;
+        p->capat = nc;
+    }
+    uint8_t *r = p->recs + p->nrecs_bytes;
+    r[0] = (uint8_t)kl;
+    put_u32(r + 1, (uint32_t)vl);
+    memcpy(r + 5, key, kl);
+    if (vl) memcpy(r + 5 + kl, val, vl);
+    p->at[p->nat++] = p->nrecs_bytes;
+    p->nrecs_bytes += need;
+    t->pend.bytes += kl + vl + 16; /* what LMDB will store, about */
+    if (p->bytes > TEXT_PEND_MAX) return pend_flush(t);
+    return CLAIMDB_OK;
+}
+
+/* Before this file reads 'D' or 'R' in a write transaction: the pending records written. */
+static int docs_sync(store_txn *t)
+{
+    const text_pend *p = t->pend.text;
+    return t->write && p && p->nat ? pend_sync(t) : CLAIMDB_OK;
+}
+
+/* Pending records (pointers to them) in key order. */
+static int cmp_rec(const void *a, const void *b)
+{
+    const uint8_t *x = *(const uint8_t *const *)a, *y = *(const uint8_t *const *)b;
+    size_t n = x[0] < y[0] ? x[0] : y[0];
+    int c = memcmp(x + 5, y + 5, n);
+    return c ? c : (int)x[0] - (int)y[0];
+}
+
 static int cmp_stem(const void *a, const void *b)
 {
     const pstem *x = *(const pstem *const *)a, *y = *(const pstem *const *)b;
@@ -230,10 +298,30 @@ static int cmp_doc(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* Write the pending "txtdoc" records in key order. */
+static int docs_flush(store_txn *t, text_pend *p)
+{
+    if (!p->nat) return CLAIMDB_OK;
+    const uint8_t **order = malloc(p->nat * sizeof *order);
+    if (!order) return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+    for (size_t i = 0; i < p->nat; i++)
+        order[i] = p->recs + p->at[i];
+    qsort(order, p->nat, sizeof *order, cmp_rec);
+    int rc = CLAIMDB_OK;
+    for (size_t i = 0; i < p->nat && !rc; i++) {
+        const uint8_t *r = order[i];
+        rc = sdb_put(t, DB_TXTDOC, r + 5, r[0], r + 5 + r[0], get_u32(r + 1), 0);
+    }
+    free(order);
+    return rc;
+}
+
 int text_pend_flush(store_txn *t)
 {
     text_pend *p = t->pend.text;
     if (!p) return CLAIMDB_OK;
+    int drc = docs_flush(t, p);
+    if (drc) return drc;
     if (p->nstems) {
         /* Stems in key order, each list in document order: the blocks are written in order. */
         pstem **order = malloc(p->nstems * sizeof *order);
@@ -483,7 +571,7 @@ int store_text_doc_decode(uint8_t kind, const void *rec, size_t n, store_text_do
 int store_text_doc_get(store_txn *t, uint8_t kind, uint64_t doc, store_text_doc *out)
 {
     int rc = txn_check_read(t);
-    if (rc) return rc;
+    if (rc || (rc = docs_sync(t))) return rc;
     uint8_t key[10];
     MDB_val v;
     if ((rc = sdb_get(t, DB_TXTDOC, key, doc_key(key, kind, doc), &v))) return rc;
@@ -510,11 +598,11 @@ static int doc_add(store_txn *t, uint8_t kind, const uint8_t *ref, store_text ma
     uint64_t id = 0;
     int rc = next_doc(t, kind, &id);
     uint8_t dk[10];
-    if (!rc) rc = sdb_put(t, DB_TXTDOC, dk, doc_key(dk, kind, id), rec, n, 0);
+    if (!rc) rc = pend_doc_put(t, dk, doc_key(dk, kind, id), rec, n);
     uint8_t rk[RKEY_MAX + 8]; /* the ref's key, then the document id */
     size_t rkl = ref_key(rk, kind, ref, (store_text){(const char *)rec + rl + 4, main.len});
     put_u64(rk + rkl, id);
-    if (!rc) rc = sdb_put(t, DB_TXTDOC, rk, rkl + 8, "", 0, 0);
+    if (!rc) rc = pend_doc_put(t, rk, rkl + 8, "", 0);
     const store_text texts[2] = {{(const char *)rec + rl + 4, main.len},
                                  {(const char *)rec + rl + 4 + main.len, extra.len}};
     if (!rc) rc = index_doc(t, kind, id, texts, 2, 1);
@@ -556,8 +644,8 @@ static int ref_ids_read(store_txn *t, const uint8_t *prefix, size_t plen, ref_id
 {
     memset(out, 0, sizeof *out);
     store_cursor *c;
-    int rc = cur_open(t, DB_TXTDOC, prefix, plen, &c), r = 0;
-    if (rc) return rc;
+    int rc = docs_sync(t), r = 0;
+    if (rc || (rc = cur_open(t, DB_TXTDOC, prefix, plen, &c))) return rc;
     MDB_val k, v;
     while (!rc && (r = cur_step(c, &k, &v)) == CLAIMDB_ROW) {
         if (k.mv_size > RKEY_MAX + 8 || k.mv_size < plen + 8) {
