@@ -379,7 +379,10 @@ static void find_rewind(exec *self)
     }
     for (size_t i = 0; i < fx->nregex; i++)
         cq_regex_free(fx->regexes[i].re);
-    fx->nregex = fx->nconsts = 0;
+    /* MATCH's words come from the run's bindings: parsed again by the next run. */
+    for (size_t i = 0; i < fx->nmatch; i++)
+        match_query_free(&fx->matches[i].q);
+    fx->nregex = fx->nconsts = fx->nmatch = 0;
     find_tuples_free(&fx->seen, fx->seen_rows, fx->nseen);
     fx->seen_rows = NULL;
     fx->nseen = fx->capseen = 0;
@@ -393,6 +396,14 @@ static void find_rewind(exec *self)
     fx->ngroups = 0;
     fx->groups = NULL;
     find_stored_free(fx);
+    /* The claims a MATCH path read were for this run's words and snapshot. */
+    for (size_t i = 0; i < fx->pl.nsteps; i++) {
+        step_plan *sp = &fx->pl.steps[i];
+        free(sp->mkeys);
+        sp->mkeys = NULL;
+        sp->nmkeys = 0;
+        sp->mready = false;
+    }
     fx->depth = 0;
     fx->started = fx->finished = fx->gathered = false;
     fx->any_solution = fx->warned = false;

@@ -151,14 +151,11 @@ static bool ref_match(fx *f, const char *q, const char *text)
     return all && any; /* no word at all: nothing matches */
 }
 
-/* Run a FIND with $m bound: its rows, each "a|b|…", sorted and joined by newlines. */
-static char *rows(fx *f, const char *sql, const char *m)
+/* Run a prepared FIND again with $m bound: its rows, each "a|b|…", sorted and joined by
+ * newlines. */
+static char *run_rows(claimdb_stmt *st, const char *m)
 {
-    claimdb_stmt *st;
-    char text[512];
-    snprintf(text, sizeof text, "%s;", sql);
-    if (claimdb_prepare(f->db, text, -1, &st, NULL) != CLAIMDB_OK)
-        fail_msg("%s: %s", text, claimdb_errmsg(f->db));
+    assert_int_equal(claimdb_reset(st), CLAIMDB_OK);
     assert_int_equal(claimdb_bind_text(st, "$m", m, -1), CLAIMDB_OK);
     char **r = NULL;
     size_t n = 0, cap = 0, total = 1;
@@ -179,7 +176,6 @@ static char *rows(fx *f, const char *sql, const char *m)
         total += strlen(line) + 1;
     }
     assert_int_equal(rc, CLAIMDB_DONE);
-    claimdb_finalize(st);
     for (size_t i = 1; i < n; i++) /* insertion sort: a few hundred rows */
         for (size_t j = i; j > 0 && strcmp(r[j - 1], r[j]) > 0; j--) {
             char *t = r[j];
@@ -193,6 +189,19 @@ static char *rows(fx *f, const char *sql, const char *m)
         free(r[i]);
     }
     free(r);
+    return out;
+}
+
+/* Prepare a FIND and run it once with $m bound (run_rows). */
+static char *rows(fx *f, const char *sql, const char *m)
+{
+    claimdb_stmt *st;
+    char text[512];
+    snprintf(text, sizeof text, "%s;", sql);
+    if (claimdb_prepare(f->db, text, -1, &st, NULL) != CLAIMDB_OK)
+        fail_msg("%s: %s", text, claimdb_errmsg(f->db));
+    char *out = run_rows(st, m);
+    claimdb_finalize(st);
     return out;
 }
 
@@ -304,6 +313,31 @@ static void test_quotes_index_equals_rows(void **state)
     }
 }
 
+/* One prepared statement run again and again with other words (the executor and plan are
+ * kept between runs): each run's rows are those of a statement prepared for its words alone.
+ * The claims the text index gave the first run must not serve the next. */
+static void test_rerun_with_other_words(void **state)
+{
+    fx *f = *state;
+    load(f);
+    claimdb_stmt *st;
+    char text[512];
+    snprintf(text, sizeof text, "%s;", q_index);
+    assert_int_equal(claimdb_prepare(f->db, text, -1, &st, NULL), CLAIMDB_OK);
+    size_t indexed = 0;
+    for (int i = 0; i < 60; i++) {
+        char q[256];
+        make_query(f, q, sizeof q);
+        char *a = run_rows(st, q), *b = rows(f, q_rows, q);
+        if (strcmp(a, b)) fail_msg("MATCH %s run again: not the rows of a fresh statement", q);
+        indexed += uses_index(f, q_index, q);
+        free(a);
+        free(b);
+    }
+    assert_true(indexed > 5);
+    claimdb_finalize(st);
+}
+
 static void test_negative_and_terms(void **state)
 {
     fx *f = *state;
@@ -387,6 +421,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_quotes_index_equals_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_negative_and_terms, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rerun_with_other_words, setup, teardown),
         cmocka_unit_test_setup_teardown(test_index_follows_changes, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
