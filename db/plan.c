@@ -607,6 +607,10 @@ static bool near(uint64_t a, uint64_t b)
 int plan_refresh(claimdb_stmt *stmt, const ast_find *f, plan *p, bool *kept)
 {
     *kept = false;
+    /* A MATCH's path depends on its words (the rarest one's postings against the range) and
+     * on the kinds the text index holds, which DROP TEXT INDEX may have changed: planned
+     * again. */
+    if (has_match(f->filter)) return CLAIMDB_OK;
     if (need_estimates(stmt, f, p->nsteps, false) != p->estimated) return CLAIMDB_OK;
     uint64_t snap = store_txn_snapshot(stmt->txn);
     bool same = snap && snap == p->snap;
