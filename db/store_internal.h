@@ -478,9 +478,16 @@ int pend_flush(store_txn *t);
 /* Flush if anything is pending: inside an operation STORE_MAPFULL is returned (the caller
  * grows and replays), outside one the map is grown and the flush retried here. */
 int pend_sync(store_txn *t);
+/* Before db is read or written: the pending writes into it. The text index's postings go
+ * only into "txtpost": a read of the claims while they are pending (CREATE TEXT INDEX reads
+ * every claim and citation) leaves them pending, to be written in one sorted pass. */
 static inline int pend_sync_db(store_txn *t, int db)
 {
-    return pend_db(db) && pend_any(t) ? pend_sync(t) : 0;
+    if (!pend_db(db)) return 0;
+    bool any = db == DB_TXTPOST
+                   ? pend_any(t)
+                   : t->pend.claims.n || t->pend.cites.n || t->pend.stats.n || t->pend.nruns;
+    return any ? pend_sync(t) : 0;
 }
 void pend_reset(store_txn *t); /* forget the pending writes, free their memory */
 /* Is the claim pending (*found)? An error only when a run cannot be read. */
