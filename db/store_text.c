@@ -84,7 +84,11 @@ int store_text_kinds(store_txn *t, unsigned *on)
  * all over "txtdoc". Only this file reads 'D' and 'R' in a write transaction, and it flushes
  * first (docs_sync); the alias texts ('A') are written at once and read at any time. */
 
-#define TEXT_PEND_MAX ((size_t)128 << 20)
+/* Each flush past the first puts its keys in between those of the flushes before, which
+ * splits pages half full: at a million claims (some 700 MB pending) a limit of 128 MB made the
+ * load 22.5 s of CPU and the file 1,250 MB, 1 GiB 16.2 s and 900 MB, for 140 MB more peak RSS
+ * (bench/README.md). */
+#define TEXT_PEND_MAX ((size_t)1024 << 20)
 #define NKINDS 3
 
 /* The new postings of one stem: [kind][stem][0] and its postings, in the order added. */
