@@ -408,227 +408,297 @@ static int cmp_pair(const void *a, const void *b)
     return memcmp(a, b, ARTCITE_KEY_LEN);
 }
 
+/* The sorted key arrays the checks merge against one another. */
+typedef struct claim_sets {
+    keys claims; /* spo's claims */
+    keys cited;  /* claims with a citation */
+    keys pairs;  /* (article, claim) pairs the citations make */
+    keys arts;   /* articles */
+} claim_sets;
+
+static const char *const meta_names[4] = {"claims.pos", "claims.neg", "citations", "articles"};
+
+/* The claim's terms exist and "pos" and "osp" hold it. */
+static int check_claim(checker *c, const claim_key *ck)
+{
+    char ct[96];
+    claim_text(ct, sizeof ct, ck);
+    term_id ids[3] = {ck->s, ck->p, ck->o};
+    int rc;
+    for (int i = 0; i < 3; i++) {
+        bool yes;
+        TRY(rc, term_exists(c, ids[i], &yes));
+        if (!yes) bad(c, "claim %s: term %llu does not exist", ct, (unsigned long long)ids[i]);
+    }
+    for (int idx = IDX_POS; idx <= IDX_OSP; idx++) {
+        uint8_t ik[CLAIM_KEY_LEN];
+        claim_key_encode(ik, (store_index)idx, ck);
+        MDB_val iv;
+        int g = sdb_get(c->t, DB_SPO + idx, ik, sizeof ik, &iv);
+        if (g == CLAIMDB_NOTFOUND)
+            bad(c, "claim %s is missing from %s", ct, idx_names[idx]);
+        else if (g)
+            return g;
+    }
+    return CLAIMDB_OK;
+}
+
+/* spo: the claims, each checked and collected into s->claims and counted by polarity. */
+static int check_spo(checker *c, claim_sets *s, store_counts *found)
+{
+    store_cursor *cur;
+    MDB_val k, v;
+    int r = 0, rc = cur_open(c->t, DB_SPO, NULL, 0, &cur);
+    if (rc) return rc;
+    while (!rc && (r = cur_step(cur, &k, &v)) == CLAIMDB_ROW) {
+        if (k.mv_size != CLAIM_KEY_LEN || ((const uint8_t *)k.mv_data)[0] > 1) {
+            bad(c, "spo: a damaged key");
+            continue;
+        }
+        if ((rc = keys_push(&s->claims, k.mv_data))) break;
+        claim_key ck = claim_key_get(k.mv_data);
+        if (ck.pol)
+            found->claims_pos++;
+        else
+            found->claims_neg++;
+        rc = check_claim(c, &ck);
+    }
+    store_cursor_close(cur);
+    if (!rc) rc = store_step_err(r);
+    return rc;
+}
+
+/* pos and osp hold as many claims as spo: with check_claim, nothing else. */
+static int check_index_sizes(checker *c, size_t nclaims)
+{
+    store_cursor *cur;
+    MDB_val k, v;
+    int r, rc = CLAIMDB_OK;
+    for (int idx = IDX_POS; idx <= IDX_OSP && !rc; idx++) {
+        uint64_t n = 0;
+        if ((rc = cur_open(c->t, DB_SPO + idx, NULL, 0, &cur))) break;
+        while ((r = cur_step(cur, &k, &v)) == CLAIMDB_ROW)
+            n++;
+        store_cursor_close(cur);
+        if (store_step_err(r)) rc = r;
+        if (!rc && n != nclaims)
+            bad(c, "%s holds %llu claims, spo %zu", idx_names[idx], (unsigned long long)n, nclaims);
+    }
+    return rc;
+}
+
+/* The probe path from the quote's home slot to the citation's slot (the key kp) must be
+ * unbroken, or a look-up by quote stops before it reaches the citation. */
+static int check_probe_path(checker *c, const uint8_t *kp, uint64_t home, const char *ct)
+{
+    uint64_t article = get_u64(kp + CITE_ART_OFF), slot = get_u32(kp + CITE_SLOT_OFF);
+    claim_key ck = claim_key_get(kp);
+    for (uint64_t s = home; s != slot; s = (uint32_t)(s + 1)) {
+        uint8_t sk[CITE_KEY_LEN];
+        cite_key_encode(sk, &ck, article, s);
+        MDB_val sv;
+        int g = sdb_get(c->t, DB_CITE, sk, sizeof sk, &sv);
+        if (g == CLAIMDB_NOTFOUND) {
+            bad(c,
+                "citation of %s by article %llu is at slot %llu, where its quote "
+                "cannot find it",
+                ct, (unsigned long long)article, (unsigned long long)slot);
+            return CLAIMDB_OK;
+        }
+        if (g) return g;
+        if ((uint32_t)(s - home) > 1000000) break; /* a damaged slot far from home */
+    }
+    return CLAIMDB_OK;
+}
+
+/* One citation (key kp of CITE_KEY_LEN bytes, record v): it decodes, its claimant and article
+ * exist and its quote finds it; its claim and (article, claim) pair are collected. */
+static int check_citation(checker *c, claim_sets *s, const uint8_t *kp, const MDB_val *v)
+{
+    uint64_t article = get_u64(kp + CITE_ART_OFF);
+    claim_key ck = claim_key_get(kp);
+    char ct[96];
+    claim_text(ct, sizeof ct, &ck);
+    store_citation cit;
+    if (cite_value_decode(v->mv_data, v->mv_size, &cit) != CLAIMDB_OK) {
+        bad(c, "citation of %s by article %llu: the record does not decode", ct,
+            (unsigned long long)article);
+        return CLAIMDB_OK;
+    }
+    int rc;
+    /* "cite" is in claim order, so a claim already collected is the last one */
+    if (!s->cited.n || memcmp(s->cited.k + (s->cited.n - 1) * s->cited.w, kp, CLAIM_KEY_LEN))
+        TRY(rc, keys_push(&s->cited, kp));
+    uint8_t pk[ARTCITE_KEY_LEN];
+    put_u64(pk, article);
+    memcpy(pk + 8, kp, CLAIM_KEY_LEN);
+    TRY(rc, keys_push(&s->pairs, pk));
+    if (cit.claimant) {
+        bool yes;
+        TRY(rc, term_exists(c, cit.claimant, &yes));
+        if (!yes)
+            bad(c, "citation of %s by article %llu: claimant %llu does not exist", ct,
+                (unsigned long long)article, (unsigned long long)cit.claimant);
+    }
+    uint8_t ak[8];
+    put_u64(ak, article);
+    if (!keys_has(&s->arts, ak))
+        bad(c, "citation of %s: article %llu does not exist", ct, (unsigned long long)article);
+    return check_probe_path(c, kp, cite_quote_home(cit.quote), ct);
+}
+
+/* cite: every citation, counted into *ncitations. */
+static int check_citations(checker *c, claim_sets *s, uint64_t *ncitations)
+{
+    store_cursor *cur;
+    MDB_val k, v;
+    int r = 0, rc = cur_open(c->t, DB_CITE, NULL, 0, &cur);
+    if (rc) return rc;
+    while ((r = cur_step(cur, &k, &v)) == CLAIMDB_ROW) {
+        (*ncitations)++;
+        if (k.mv_size != CITE_KEY_LEN) {
+            bad(c, "cite: a damaged key");
+            continue;
+        }
+        if ((rc = check_citation(c, s, k.mv_data, &v))) break;
+    }
+    store_cursor_close(cur);
+    if (!rc) rc = store_step_err(r);
+    return rc;
+}
+
+/* Reports each claim of a (sorted) that b lacks, with fmt naming the claim. */
+static void report_missing_claims(checker *c, const keys *a, const keys *b, const char *fmt)
+{
+    for (size_t i = 0; i < a->n; i++) {
+        const uint8_t *kp = a->k + i * CLAIM_KEY_LEN;
+        if (keys_has(b, kp)) continue;
+        claim_key ck = claim_key_get(kp);
+        char ct[96];
+        claim_text(ct, sizeof ct, &ck);
+        bad(c, fmt, ct);
+    }
+}
+
+/* Sorts the pairs and drops repeats, so keys_has can search them. */
+static void keys_sort_unique(keys *ks)
+{
+    if (ks->n) /* a database without citations has no array: qsort wants one */
+        qsort(ks->k, ks->n, ks->w, cmp_pair);
+    size_t w = 0;
+    for (size_t i = 0; i < ks->n; i++)
+        if (!w || memcmp(ks->k + (w - 1) * ks->w, ks->k + i * ks->w, ks->w))
+            memmove(ks->k + w++ * ks->w, ks->k + i * ks->w, ks->w);
+    ks->n = w;
+}
+
+/* artcite: exactly the (article, claim) pairs the citations make. */
+static int check_artcite(checker *c, keys *pairs)
+{
+    keys_sort_unique(pairs);
+    store_cursor *cur;
+    MDB_val k, v;
+    int r, rc = cur_open(c->t, DB_ARTCITE, NULL, 0, &cur);
+    if (rc) return rc;
+    uint64_t n = 0;
+    while ((r = cur_step(cur, &k, &v)) == CLAIMDB_ROW) {
+        n++;
+        if (k.mv_size != ARTCITE_KEY_LEN || !keys_has(pairs, k.mv_data))
+            bad(c, "artcite: article %llu is listed for a claim it does not cite",
+                k.mv_size >= 8 ? (unsigned long long)get_u64(k.mv_data) : 0ULL);
+    }
+    store_cursor_close(cur);
+    if (store_step_err(r)) return r;
+    if (n < pairs->n)
+        bad(c, "artcite lacks %llu of the %zu (article, claim) pairs the citations make",
+            (unsigned long long)(pairs->n - n), pairs->n);
+    return CLAIMDB_OK;
+}
+
+/* tstat: per (polarity, role, term) the number of claims, so each role's counts add up to
+ * the claims of that polarity. */
+static int check_tstat(checker *c, const store_counts *found)
+{
+    store_cursor *cur;
+    MDB_val k, v;
+    int r, rc = cur_open(c->t, DB_TSTAT, NULL, 0, &cur);
+    if (rc) return rc;
+    uint64_t total[2][3] = {{0}};
+    while ((r = cur_step(cur, &k, &v)) == CLAIMDB_ROW) {
+        const uint8_t *kp = k.mv_data;
+        uint64_t n;
+        if (k.mv_size != TSTAT_KEY_LEN || !get_count(&v, &n) || kp[0] > 1 || kp[1] > 2) {
+            bad(c, "tstat: a damaged record");
+            continue;
+        }
+        total[kp[0]][kp[1]] += n;
+    }
+    store_cursor_close(cur);
+    if (store_step_err(r)) return r;
+    static const char *const roles[3] = {"subject", "predicate", "object"};
+    for (int pol = 0; pol < 2; pol++)
+        for (int role = 0; role < 3; role++) {
+            uint64_t want = pol ? found->claims_pos : found->claims_neg;
+            if (total[pol][role] != want)
+                bad(c, "tstat: the %s counts of %s claims add up to %llu, not %llu", roles[role],
+                    pol ? "positive" : "negative", (unsigned long long)total[pol][role],
+                    (unsigned long long)want);
+        }
+    return CLAIMDB_OK;
+}
+
+static void check_meta_counts(checker *c, const uint64_t meta_v[4], const store_counts *found)
+{
+    uint64_t have[4] = {found->claims_pos, found->claims_neg, found->citations, found->articles};
+    for (int i = 0; i < 4; i++)
+        if (have[i] != meta_v[i])
+            bad(c, "meta: %s is %llu, the data has %llu", meta_names[i],
+                (unsigned long long)meta_v[i], (unsigned long long)have[i]);
+}
+
+/* The checks after the meta counters are read; *found gets what the data holds. */
+static int check_all(checker *c, claim_sets *s, uint64_t next_term, const uint64_t meta_v[4],
+                     store_counts *found)
+{
+    int rc;
+    TRY(rc, check_terms(c, &found->terms, next_term ? next_term : 1));
+    TRY(rc, check_aliases(c, &found->aliases));
+    TRY(rc, check_articles(c, &s->arts));
+    found->articles = s->arts.n;
+    TRY(rc, check_spo(c, s, found));
+    TRY(rc, check_index_sizes(c, s->claims.n));
+    TRY(rc, check_citations(c, s, &found->citations));
+    /* claims and cited claims: the same sets (both sorted, spo order) */
+    report_missing_claims(c, &s->claims, &s->cited, "claim %s has no citation");
+    report_missing_claims(c, &s->cited, &s->claims, "citations of %s, which is not in spo");
+    TRY(rc, check_artcite(c, &s->pairs));
+    TRY(rc, check_tstat(c, found));
+    TRY(rc, check_reviews(c, &found->reviews, found->claims_pos + found->claims_neg));
+    check_meta_counts(c, meta_v, found);
+    return CLAIMDB_OK;
+}
+
 int store_check(store_txn *t, void (*report)(void *ctx, const char *msg), void *ctx,
                 int64_t *problems, store_counts *found)
 {
     checker c = {.t = t, .report = report, .ctx = ctx, .limit_left = 1000};
-    keys claims = {.w = CLAIM_KEY_LEN}, cited = {.w = CLAIM_KEY_LEN},
-         pairs = {.w = ARTCITE_KEY_LEN}, arts = {.w = 8};
+    claim_sets s = {.claims = {.w = CLAIM_KEY_LEN},
+                    .cited = {.w = CLAIM_KEY_LEN},
+                    .pairs = {.w = ARTCITE_KEY_LEN},
+                    .arts = {.w = 8}};
     memset(found, 0, sizeof *found);
     uint64_t next_term = 1, meta_v[4] = {0};
-    static const char *const meta_names[4] = {"claims.pos", "claims.neg", "citations", "articles"};
     /* In a write transaction, what is pending is written first: the text index's documents
      * are read here with plain cursors. */
     int rc = t->write ? pend_sync(t) : CLAIMDB_OK;
     if (!rc) rc = meta_u64(t, "next_term", &next_term);
     for (int i = 0; i < 4 && !rc; i++)
         rc = meta_u64(t, meta_names[i], &meta_v[i]);
-    if (!rc) rc = check_terms(&c, &found->terms, next_term ? next_term : 1);
-    if (!rc) rc = check_aliases(&c, &found->aliases);
-    if (!rc) rc = check_articles(&c, &arts);
-    /* spo: the claims; pos and osp must hold each in their order, and nothing else */
-    store_cursor *cur;
-    MDB_val k, v;
-    int r = 0;
-    if (!rc && !(rc = cur_open(t, DB_SPO, NULL, 0, &cur))) {
-        while ((r = cur_step(cur, &k, &v)) == CLAIMDB_ROW) {
-            if (k.mv_size != CLAIM_KEY_LEN || ((const uint8_t *)k.mv_data)[0] > 1) {
-                bad(&c, "spo: a damaged key");
-                continue;
-            }
-            if ((rc = keys_push(&claims, k.mv_data))) break;
-            claim_key ck = claim_key_get(k.mv_data);
-            if (ck.pol)
-                found->claims_pos++;
-            else
-                found->claims_neg++;
-            term_id ids[3] = {ck.s, ck.p, ck.o};
-            for (int i = 0; i < 3 && !rc; i++) {
-                bool yes;
-                if ((rc = term_exists(&c, ids[i], &yes))) break;
-                if (!yes) {
-                    char ct[96];
-                    claim_text(ct, sizeof ct, &ck);
-                    bad(&c, "claim %s: term %llu does not exist", ct, (unsigned long long)ids[i]);
-                }
-            }
-            for (int idx = IDX_POS; idx <= IDX_OSP && !rc; idx++) {
-                uint8_t ik[CLAIM_KEY_LEN];
-                claim_key_encode(ik, (store_index)idx, &ck);
-                MDB_val iv;
-                int g = sdb_get(t, DB_SPO + idx, ik, sizeof ik, &iv);
-                if (g == CLAIMDB_NOTFOUND) {
-                    char ct[96];
-                    claim_text(ct, sizeof ct, &ck);
-                    bad(&c, "claim %s is missing from %s", ct, idx_names[idx]);
-                } else if (g) {
-                    rc = g;
-                }
-            }
-        }
-        store_cursor_close(cur);
-        if (!rc) rc = store_step_err(r);
-    }
-    for (int idx = IDX_POS; idx <= IDX_OSP && !rc; idx++) {
-        uint64_t n = 0;
-        if ((rc = cur_open(t, DB_SPO + idx, NULL, 0, &cur))) break;
-        while ((r = cur_step(cur, &k, &v)) == CLAIMDB_ROW)
-            n++;
-        store_cursor_close(cur);
-        if (store_step_err(r)) rc = r;
-        if (!rc && n != claims.n)
-            bad(&c, "%s holds %llu claims, spo %zu", idx_names[idx], (unsigned long long)n,
-                claims.n);
-    }
-    /* cite: each citation's claim exists, its record decodes, its slot is where probing from
-     * its quote's home finds it; collect the (claim) and (article, claim) pairs */
-    uint8_t last_claim[CLAIM_KEY_LEN];
-    bool have_last = false;
-    if (!rc && !(rc = cur_open(t, DB_CITE, NULL, 0, &cur))) {
-        while ((r = cur_step(cur, &k, &v)) == CLAIMDB_ROW) {
-            found->citations++;
-            if (k.mv_size != CITE_KEY_LEN) {
-                bad(&c, "cite: a damaged key");
-                continue;
-            }
-            const uint8_t *kp = k.mv_data;
-            uint64_t article = get_u64(kp + CITE_ART_OFF), slot = get_u32(kp + CITE_SLOT_OFF);
-            claim_key ck = claim_key_get(kp);
-            char ct[96];
-            claim_text(ct, sizeof ct, &ck);
-            store_citation cit;
-            if (cite_value_decode(v.mv_data, v.mv_size, &cit) != CLAIMDB_OK) {
-                bad(&c, "citation of %s by article %llu: the record does not decode", ct,
-                    (unsigned long long)article);
-                continue;
-            }
-            if (!have_last || memcmp(last_claim, kp, CLAIM_KEY_LEN)) {
-                memcpy(last_claim, kp, CLAIM_KEY_LEN);
-                have_last = true;
-                if ((rc = keys_push(&cited, kp))) break;
-            }
-            uint8_t pk[ARTCITE_KEY_LEN];
-            put_u64(pk, article);
-            memcpy(pk + 8, kp, CLAIM_KEY_LEN);
-            if ((rc = keys_push(&pairs, pk))) break;
-            if (cit.claimant) {
-                bool yes;
-                if ((rc = term_exists(&c, cit.claimant, &yes))) break;
-                if (!yes)
-                    bad(&c, "citation of %s by article %llu: claimant %llu does not exist", ct,
-                        (unsigned long long)article, (unsigned long long)cit.claimant);
-            }
-            uint8_t ak[8];
-            put_u64(ak, article);
-            if (!keys_has(&arts, ak))
-                bad(&c, "citation of %s: article %llu does not exist", ct,
-                    (unsigned long long)article);
-            uint64_t home = cite_quote_home(cit.quote);
-            /* the probe path must be unbroken */
-            for (uint64_t s = home; s != slot; s = (uint32_t)(s + 1)) {
-                uint8_t sk[CITE_KEY_LEN];
-                cite_key_encode(sk, &ck, article, s);
-                MDB_val sv;
-                int g = sdb_get(t, DB_CITE, sk, sizeof sk, &sv);
-                if (g == CLAIMDB_NOTFOUND) {
-                    bad(&c,
-                        "citation of %s by article %llu is at slot %llu, where its quote "
-                        "cannot find it",
-                        ct, (unsigned long long)article, (unsigned long long)slot);
-                    break;
-                }
-                if (g) {
-                    rc = g;
-                    break;
-                }
-                if ((uint32_t)(s - home) > 1000000) break; /* a damaged slot far from home */
-            }
-            if (rc) break;
-        }
-        store_cursor_close(cur);
-        if (!rc) rc = store_step_err(r);
-    }
-    if (!rc) {
-        /* claims and cited claims: the same sets (both sorted, spo order) */
-        for (size_t i = 0; i < claims.n; i++)
-            if (!keys_has(&cited, claims.k + i * CLAIM_KEY_LEN)) {
-                claim_key ck;
-                const uint8_t *kp = claims.k + i * CLAIM_KEY_LEN;
-                ck = claim_key_get(kp);
-                char ct[96];
-                claim_text(ct, sizeof ct, &ck);
-                bad(&c, "claim %s has no citation", ct);
-            }
-        for (size_t i = 0; i < cited.n; i++)
-            if (!keys_has(&claims, cited.k + i * CLAIM_KEY_LEN)) {
-                const uint8_t *kp = cited.k + i * CLAIM_KEY_LEN;
-                claim_key ck = claim_key_get(kp);
-                char ct[96];
-                claim_text(ct, sizeof ct, &ck);
-                bad(&c, "citations of %s, which is not in spo", ct);
-            }
-        /* artcite: exactly the (article, claim) pairs */
-        if (pairs.n) /* a database without citations has no array: qsort wants one */
-            qsort(pairs.k, pairs.n, pairs.w, cmp_pair);
-        size_t w = 0;
-        for (size_t i = 0; i < pairs.n; i++)
-            if (!w || memcmp(pairs.k + (w - 1) * pairs.w, pairs.k + i * pairs.w, pairs.w))
-                memmove(pairs.k + w++ * pairs.w, pairs.k + i * pairs.w, pairs.w);
-        pairs.n = w;
-        uint64_t n = 0;
-        if (!(rc = cur_open(t, DB_ARTCITE, NULL, 0, &cur))) {
-            while ((r = cur_step(cur, &k, &v)) == CLAIMDB_ROW) {
-                n++;
-                if (k.mv_size != ARTCITE_KEY_LEN || !keys_has(&pairs, k.mv_data))
-                    bad(&c, "artcite: article %llu is listed for a claim it does not cite",
-                        k.mv_size >= 8 ? (unsigned long long)get_u64(k.mv_data) : 0ULL);
-            }
-            store_cursor_close(cur);
-            if (store_step_err(r)) rc = r;
-        }
-        if (!rc && n < pairs.n)
-            bad(&c, "artcite lacks %llu of the %zu (article, claim) pairs the citations make",
-                (unsigned long long)(pairs.n - n), pairs.n);
-    }
-    /* statistics: per (polarity, role, term), the number of claims */
-    if (!rc && !(rc = cur_open(t, DB_TSTAT, NULL, 0, &cur))) {
-        uint64_t total[2][3] = {{0}};
-        while ((r = cur_step(cur, &k, &v)) == CLAIMDB_ROW) {
-            const uint8_t *kp = k.mv_data;
-            uint64_t n;
-            if (k.mv_size != TSTAT_KEY_LEN || !get_count(&v, &n) || kp[0] > 1 || kp[1] > 2) {
-                bad(&c, "tstat: a damaged record");
-                continue;
-            }
-            total[kp[0]][kp[1]] += n;
-        }
-        store_cursor_close(cur);
-        if (store_step_err(r)) rc = r;
-        for (int pol = 0; pol < 2 && !rc; pol++)
-            for (int role = 0; role < 3; role++) {
-                uint64_t want = pol ? found->claims_pos : found->claims_neg;
-                if (total[pol][role] != want)
-                    bad(&c, "tstat: the %s counts of %s claims add up to %llu, not %llu",
-                        role == 0   ? "subject"
-                        : role == 1 ? "predicate"
-                                    : "object",
-                        pol ? "positive" : "negative", (unsigned long long)total[pol][role],
-                        (unsigned long long)want);
-            }
-    }
-    found->articles = arts.n;
-    if (!rc) rc = check_reviews(&c, &found->reviews, found->claims_pos + found->claims_neg);
-    if (!rc) {
-        uint64_t have[4] = {found->claims_pos, found->claims_neg, found->citations, arts.n};
-        for (int i = 0; i < 4; i++)
-            if (have[i] != meta_v[i])
-                bad(&c, "meta: %s is %llu, the data has %llu", meta_names[i],
-                    (unsigned long long)meta_v[i], (unsigned long long)have[i]);
-    }
-    free(claims.k);
-    free(cited.k);
-    free(pairs.k);
-    free(arts.k);
+    if (!rc) rc = check_all(&c, &s, next_term, meta_v, found);
+    free(s.claims.k);
+    free(s.cited.k);
+    free(s.pairs.k);
+    free(s.arts.k);
     *problems = c.problems;
     return rc;
 }
