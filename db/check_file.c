@@ -137,9 +137,6 @@ static int keycmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
     return c ? c : (an > bn) - (an < bn);
 }
 
-static void walk_tree(walker *w, const char *name, const dbrec *d, dbrec *subs,
-                      char (*subnames)[64], int *nsubs, int maxsubs);
-
 /* An overflow run holding a leaf's big data. */
 static void check_overflow(walker *w, const char *name, uint64_t pgno, uint64_t size)
 {
@@ -169,152 +166,200 @@ static void check_overflow(walker *w, const char *name, uint64_t pgno, uint64_t 
     if (mark(w, pgno, pages, name)) w->overflow += pages;
 }
 
-/* One B-tree, walked with an explicit stack of (page, depth). */
-static void walk_tree(walker *w, const char *name, const dbrec *d, dbrec *subs,
-                      char (*subnames)[64], int *nsubs, int maxsubs)
+#define MAX_FRAMES 4096
+
+typedef struct frame {
+    uint64_t pgno;
+    int depth;
+} frame;
+
+/* One B-tree's walk: an explicit stack of (page, depth), so a deep or cyclic tree cannot
+ * overflow the C stack, and the last leaf key, to check the order. */
+typedef struct tree_walk {
+    walker *w;
+    const char *name;
+    const dbrec *d;
+    frame *stack;
+    size_t top;
+    uint8_t *prev;
+    size_t prevlen;
+    bool have_prev;
+    dbrec *subs; /* the main tree's named databases, or NULL */
+    char (*subnames)[64];
+    int *nsubs, maxsubs;
+} tree_walk;
+
+/* Loads the frame's page into w->page, marks it, and checks its header and its kind against
+ * its depth; false (after reporting) when the page cannot be walked. */
+static bool page_usable(tree_walk *tw, frame f)
 {
-    w->branch = w->leaf = w->overflow = w->entries = 0;
-    if (d->root == P_INVALID) {
-        if (d->entries || d->depth)
-            problem(w, "%s: empty, yet records %llu entries", name, (unsigned long long)d->entries);
+    walker *w = tw->w;
+    const char *name = tw->name;
+    const dbrec *d = tw->d;
+    if (f.depth > d->depth || f.depth > 64) {
+        problem(w, "%s: page %llu is deeper than the tree's depth %u", name,
+                (unsigned long long)f.pgno, d->depth);
+        return false;
+    }
+    if (!load(w, f.pgno, name) || !mark(w, f.pgno, 1, name)) return false;
+    const uint8_t *pg = w->page;
+    uint16_t flags = u16(pg + 10), lower = u16(pg + 12), upper = u16(pg + 14);
+    bool branch = flags & P_BRANCH, leaf = flags & P_LEAF;
+    if (branch == leaf || (flags & (P_OVERFLOW | P_META))) {
+        problem(w, "%s: page %llu has flags 0x%x, not a branch or leaf page", name,
+                (unsigned long long)f.pgno, flags);
+        return false;
+    }
+    if (lower < PAGEHDRSZ || lower > upper || upper > w->psize || (lower - PAGEHDRSZ) % 2) {
+        problem(w, "%s: page %llu has a damaged header (lower %u, upper %u)", name,
+                (unsigned long long)f.pgno, lower, upper);
+        return false;
+    }
+    if ((leaf && f.depth != d->depth) || (branch && f.depth == d->depth)) {
+        problem(w, "%s: page %llu is a %s at depth %d of %u", name, (unsigned long long)f.pgno,
+                leaf ? "leaf" : "branch", f.depth, d->depth);
+        return false;
+    }
+    return true;
+}
+
+/* LMDB acts on a leaf node's flags without checking them: an unknown one, a duplicate in a
+ * database without duplicates, or a sub-database outside the main one would send it into the
+ * data as if it were a page. */
+static bool leaf_flags_ok(const tree_walk *tw, uint16_t nflags)
+{
+    bool dupsort = tw->d->flags & MDB_DUPSORT;
+    return !((nflags & ~(F_BIGDATA | F_SUBDATA | F_DUPDATA)) ||
+             ((nflags & F_DUPDATA) && !dupsort) ||
+             ((nflags & F_SUBDATA) && !dupsort && !tw->subs) ||
+             ((nflags & F_BIGDATA) && (nflags & (F_SUBDATA | F_DUPDATA))));
+}
+
+/* A named database's record in the main tree: remembered, to be walked after this tree. */
+static void remember_subdb(tree_walk *tw, const uint8_t *key, uint16_t ksize, const uint8_t *data,
+                           uint64_t dsize)
+{
+    if (dsize != DB_SIZE) {
+        problem(tw->w, "%s: named database record of %llu bytes", tw->name,
+                (unsigned long long)dsize);
         return;
     }
-    struct frame {
-        uint64_t pgno;
-        int depth;
-    } *stack = malloc(sizeof *stack * 4096);
-    if (!stack) {
-        problem(w, "%s: out of memory", name);
+    if (*tw->nsubs >= tw->maxsubs) return;
+    read_db(data, &tw->subs[*tw->nsubs]);
+    size_t n = ksize < 63 ? ksize : 63;
+    memcpy(tw->subnames[*tw->nsubs], key, n);
+    tw->subnames[*tw->nsubs][n] = '\0';
+    (*tw->nsubs)++;
+}
+
+/* Leaf node i at nd of page pgno, whose key lies inside the page: flags, key order, data. */
+static void check_leaf_node(tree_walk *tw, uint64_t pgno, unsigned i, const uint8_t *nd)
+{
+    walker *w = tw->w;
+    uint16_t nflags = u16(nd + 4), ksize = u16(nd + 6);
+    if (!leaf_flags_ok(tw, nflags)) {
+        problem(w, "%s: page %llu, node %u has flags 0x%x, which this database cannot hold",
+                tw->name, (unsigned long long)pgno, i, nflags);
         return;
     }
-    size_t top = 0;
-    stack[top++] = (struct frame){d->root, 1};
-    uint8_t *prev = malloc(w->psize); /* the last leaf key, to check the order */
-    size_t prevlen = 0;
-    bool have_prev = false;
-    while (top && prev) {
-        struct frame f = stack[--top];
-        if (f.depth > d->depth || f.depth > 64) {
-            problem(w, "%s: page %llu is deeper than the tree's depth %u", name,
-                    (unsigned long long)f.pgno, d->depth);
-            continue;
-        }
-        if (!load(w, f.pgno, name) || !mark(w, f.pgno, 1, name)) continue;
-        const uint8_t *pg = w->page;
-        uint16_t flags = u16(pg + 10), lower = u16(pg + 12), upper = u16(pg + 14);
-        bool branch = flags & P_BRANCH, leaf = flags & P_LEAF;
-        if (branch == leaf || (flags & (P_OVERFLOW | P_META))) {
-            problem(w, "%s: page %llu has flags 0x%x, not a branch or leaf page", name,
-                    (unsigned long long)f.pgno, flags);
-            continue;
-        }
-        if (lower < PAGEHDRSZ || lower > upper || upper > w->psize || (lower - PAGEHDRSZ) % 2) {
-            problem(w, "%s: page %llu has a damaged header (lower %u, upper %u)", name,
-                    (unsigned long long)f.pgno, lower, upper);
-            continue;
-        }
-        if ((leaf && f.depth != d->depth) || (branch && f.depth == d->depth)) {
-            problem(w, "%s: page %llu is a %s at depth %d of %u", name, (unsigned long long)f.pgno,
-                    leaf ? "leaf" : "branch", f.depth, d->depth);
-            continue;
-        }
-        unsigned nkeys = (lower - PAGEHDRSZ) / 2;
-        if (branch)
-            w->branch++;
+    uint64_t dsize = u16(nd) | (uint64_t)u16(nd + 2) << 16;
+    const uint8_t *key = nd + NODESIZE, *data = key + ksize;
+    size_t room = w->psize - (size_t)(data - w->page);
+    if (tw->have_prev && keycmp(tw->prev, tw->prevlen, key, ksize) >= 0)
+        problem(w, "%s: page %llu, node %u: keys out of order", tw->name, (unsigned long long)pgno,
+                i);
+    memcpy(tw->prev, key, ksize);
+    tw->prevlen = ksize;
+    tw->have_prev = true;
+    w->entries++;
+    if (nflags & F_BIGDATA) {
+        if (room < 8)
+            problem(w, "%s: page %llu, node %u: overflow page number past the page", tw->name,
+                    (unsigned long long)pgno, i);
         else
-            w->leaf++;
-        if (flags & P_LEAF2) { /* fixed-size keys, packed: only their room is checked */
-            if (PAGEHDRSZ + (size_t)nkeys * d->pad > w->psize)
-                problem(w, "%s: page %llu holds more fixed keys than fit", name,
-                        (unsigned long long)f.pgno);
-            w->entries += nkeys;
-            continue;
-        }
-        /* Children are pushed last to first, so that leaves come in key order. */
-        size_t first_child = top;
-        for (unsigned i = 0; i < nkeys; i++) {
-            uint16_t off = u16(pg + PAGEHDRSZ + 2 * i);
-            if (off < upper || (size_t)off + NODESIZE > w->psize) {
-                problem(w, "%s: page %llu, node %u lies outside the page's nodes", name,
-                        (unsigned long long)f.pgno, i);
-                break;
-            }
-            const uint8_t *nd = pg + off;
-            uint16_t nflags = u16(nd + 4), ksize = u16(nd + 6);
-            if ((size_t)off + NODESIZE + ksize > w->psize) {
-                problem(w, "%s: page %llu, node %u has a key past the page's end", name,
-                        (unsigned long long)f.pgno, i);
-                break;
-            }
-            if (branch) {
-                uint64_t child = u16(nd) | (uint64_t)u16(nd + 2) << 16 | (uint64_t)nflags << 32;
-                if (top >= 4096) {
-                    problem(w, "%s: page %llu: the tree is too wide to walk", name,
-                            (unsigned long long)f.pgno);
-                    break;
-                }
-                stack[top++] = (struct frame){child, f.depth + 1};
-                continue;
-            }
-            /* LMDB acts on these flags without checking them: an unknown one, a duplicate
-             * in a database without duplicates, or a sub-database outside the main one
-             * would send it into the data as if it were a page */
-            bool dupsort = d->flags & MDB_DUPSORT;
-            if ((nflags & ~(F_BIGDATA | F_SUBDATA | F_DUPDATA)) ||
-                ((nflags & F_DUPDATA) && !dupsort) || ((nflags & F_SUBDATA) && !dupsort && !subs) ||
-                ((nflags & F_BIGDATA) && (nflags & (F_SUBDATA | F_DUPDATA)))) {
-                problem(w, "%s: page %llu, node %u has flags 0x%x, which this database cannot hold",
-                        name, (unsigned long long)f.pgno, i, nflags);
-                continue;
-            }
-            uint64_t dsize = u16(nd) | (uint64_t)u16(nd + 2) << 16;
-            const uint8_t *key = nd + NODESIZE, *data = key + ksize;
-            size_t room = w->psize - (size_t)(data - pg);
-            if (have_prev && keycmp(prev, prevlen, key, ksize) >= 0)
-                problem(w, "%s: page %llu, node %u: keys out of order", name,
-                        (unsigned long long)f.pgno, i);
-            memcpy(prev, key, ksize);
-            prevlen = ksize;
-            have_prev = true;
-            w->entries++;
-            if (nflags & F_BIGDATA) {
-                if (room < 8) {
-                    problem(w, "%s: page %llu, node %u: overflow page number past the page", name,
-                            (unsigned long long)f.pgno, i);
-                    continue;
-                }
-                check_overflow(w, name, u64(data), dsize);
-                continue;
-            }
-            if (dsize > room) {
-                problem(w, "%s: page %llu, node %u: %llu bytes of data past the page's end", name,
-                        (unsigned long long)f.pgno, i, (unsigned long long)dsize);
-                continue;
-            }
-            if ((nflags & F_SUBDATA) && !(nflags & F_DUPDATA) && subs) {
-                /* a named database: remember it, walked after this tree */
-                if (dsize != DB_SIZE) {
-                    problem(w, "%s: named database record of %llu bytes", name,
-                            (unsigned long long)dsize);
-                } else if (*nsubs < maxsubs) {
-                    read_db(data, &subs[*nsubs]);
-                    size_t n = ksize < 63 ? ksize : 63;
-                    memcpy(subnames[*nsubs], key, n);
-                    subnames[*nsubs][n] = '\0';
-                    (*nsubs)++;
-                }
-            }
-        }
-        /* reverse the children just pushed */
-        for (size_t a = first_child, b = top; a + 1 < b; a++, b--) {
-            struct frame t = stack[a];
-            stack[a] = stack[b - 1];
-            stack[b - 1] = t;
-        }
-        if (branch) have_prev = false; /* keys are compared within runs of leaves */
+            check_overflow(w, tw->name, u64(data), dsize);
+        return;
     }
-    free(prev);
-    free(stack);
+    if (dsize > room) {
+        problem(w, "%s: page %llu, node %u: %llu bytes of data past the page's end", tw->name,
+                (unsigned long long)pgno, i, (unsigned long long)dsize);
+        return;
+    }
+    if ((nflags & F_SUBDATA) && !(nflags & F_DUPDATA) && tw->subs)
+        remember_subdb(tw, key, ksize, data, dsize);
+}
+
+/* Node i of the page in w->page (frame f): checked, or its child pushed; false when the
+ * page's remaining nodes cannot be reached safely. */
+static bool walk_node(tree_walk *tw, frame f, unsigned i, uint16_t upper, bool branch)
+{
+    walker *w = tw->w;
+    uint16_t off = u16(w->page + PAGEHDRSZ + 2 * i);
+    if (off < upper || (size_t)off + NODESIZE > w->psize) {
+        problem(w, "%s: page %llu, node %u lies outside the page's nodes", tw->name,
+                (unsigned long long)f.pgno, i);
+        return false;
+    }
+    const uint8_t *nd = w->page + off;
+    if ((size_t)off + NODESIZE + u16(nd + 6) > w->psize) {
+        problem(w, "%s: page %llu, node %u has a key past the page's end", tw->name,
+                (unsigned long long)f.pgno, i);
+        return false;
+    }
+    if (!branch) {
+        check_leaf_node(tw, f.pgno, i, nd);
+        return true;
+    }
+    if (tw->top >= MAX_FRAMES) {
+        problem(w, "%s: page %llu: the tree is too wide to walk", tw->name,
+                (unsigned long long)f.pgno);
+        return false;
+    }
+    uint64_t child = u16(nd) | (uint64_t)u16(nd + 2) << 16 | (uint64_t)u16(nd + 4) << 32;
+    tw->stack[tw->top++] = (frame){child, f.depth + 1};
+    return true;
+}
+
+static void reverse_frames(frame *stack, size_t a, size_t b)
+{
+    for (; a + 1 < b; a++, b--) {
+        frame t = stack[a];
+        stack[a] = stack[b - 1];
+        stack[b - 1] = t;
+    }
+}
+
+/* One page of the tree: counted, its nodes checked, its children pushed. */
+static void walk_page(tree_walk *tw, frame f)
+{
+    walker *w = tw->w;
+    if (!page_usable(tw, f)) return;
+    const uint8_t *pg = w->page;
+    uint16_t flags = u16(pg + 10), lower = u16(pg + 12), upper = u16(pg + 14);
+    bool branch = flags & P_BRANCH;
+    unsigned nkeys = (lower - PAGEHDRSZ) / 2;
+    if (branch)
+        w->branch++;
+    else
+        w->leaf++;
+    if (flags & P_LEAF2) { /* fixed-size keys, packed: only their room is checked */
+        if (PAGEHDRSZ + (size_t)nkeys * tw->d->pad > w->psize)
+            problem(w, "%s: page %llu holds more fixed keys than fit", tw->name,
+                    (unsigned long long)f.pgno);
+        w->entries += nkeys;
+        return;
+    }
+    /* Children are pushed last to first, so that leaves come in key order. */
+    size_t first_child = tw->top;
+    for (unsigned i = 0; i < nkeys; i++)
+        if (!walk_node(tw, f, i, upper, branch)) break;
+    reverse_frames(tw->stack, first_child, tw->top);
+    if (branch) tw->have_prev = false; /* keys are compared within runs of leaves */
+}
+
+/* The tree's recorded page and entry counts against those the walk found. */
+static void check_tree_counts(walker *w, const char *name, const dbrec *d)
+{
     if (w->branch != d->branch || w->leaf != d->leaf || w->overflow != d->overflow)
         problem(w,
                 "%s: the tree records %llu branch, %llu leaf and %llu overflow pages; it has "
@@ -325,6 +370,37 @@ static void walk_tree(walker *w, const char *name, const dbrec *d, dbrec *subs,
     if (w->entries != d->entries && !(d->flags & MDB_DUPSORT))
         problem(w, "%s: the tree records %llu entries; it has %llu", name,
                 (unsigned long long)d->entries, (unsigned long long)w->entries);
+}
+
+/* One B-tree; the main one (subs not NULL) also collects its named databases. */
+static void walk_tree(walker *w, const char *name, const dbrec *d, dbrec *subs,
+                      char (*subnames)[64], int *nsubs, int maxsubs)
+{
+    w->branch = w->leaf = w->overflow = w->entries = 0;
+    if (d->root == P_INVALID) {
+        if (d->entries || d->depth)
+            problem(w, "%s: empty, yet records %llu entries", name, (unsigned long long)d->entries);
+        return;
+    }
+    tree_walk tw = {.w = w,
+                    .name = name,
+                    .d = d,
+                    .stack = malloc(sizeof(frame) * MAX_FRAMES),
+                    .subs = subs,
+                    .subnames = subnames,
+                    .nsubs = nsubs,
+                    .maxsubs = maxsubs};
+    if (!tw.stack) {
+        problem(w, "%s: out of memory", name);
+        return;
+    }
+    tw.stack[tw.top++] = (frame){d->root, 1};
+    tw.prev = malloc(w->psize);
+    while (tw.top && tw.prev)
+        walk_page(&tw, tw.stack[--tw.top]);
+    free(tw.prev);
+    free(tw.stack);
+    check_tree_counts(w, name, d);
 }
 
 int check_file(const char *path, claimdb_check_report report, void *ctx, int64_t *problems,
