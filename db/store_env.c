@@ -396,109 +396,140 @@ static void remove_lock(const char *lockpath)
  * slot is 64 bytes of the lock file. */
 #define STORE_MAX_READERS 1024
 
-static int env_new(store *st, const char *path, const struct stat *sb, size_t mapsize,
-                   store_env **out)
+/* The files of one open: the database and the lock file LMDB makes beside it. */
+typedef struct env_files {
+    const char *path;
+    char *lockpath; /* PATH-lock */
+    bool had_lock;  /* it was there before: a failed open must not remove it */
+} env_files;
+
+static store_env *env_alloc(const struct stat *sb, bool rdonly)
 {
-    int rc = check_file(st, path, sb);
-    if (rc) return rc;
     store_env *e = calloc(1, sizeof *e);
-    if (!e) return store_seterr(st, CLAIMDB_NOMEM, "out of memory");
+    if (!e) return NULL;
     e->dev = sb->st_dev;
     e->ino = sb->st_ino;
     e->pid = getpid();
-    e->rdonly = st->readonly;
+    e->rdonly = rdonly;
     e->lockfd = -1;
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* waits are timed by store_txn.c's clock */
     pthread_cond_init(&e->writer_done, &ca);
     pthread_condattr_destroy(&ca);
-    /* LMDB creates PATH-lock; a failed open must not leave one behind that was not there. */
-    size_t plen = strlen(path);
-    char *lockpath = malloc(plen + 6);
-    if (!lockpath) {
-        free(e);
-        return store_seterr(st, CLAIMDB_NOMEM, "out of memory");
-    }
-    memcpy(lockpath, path, plen);
-    memcpy(lockpath + plen, "-lock", 6);
-    bool had_lock = access(lockpath, F_OK) == 0;
-    rc = mdb_env_create(&e->env);
-    if (rc) {
-        free(lockpath);
-        free(e);
-        return store_mdb_err(st, rc, path);
-    }
-    mdb_env_set_maxdbs(e->env, DB_COUNT + 4);
-    mdb_env_set_mapsize(e->env, mapsize);
+    return e;
+}
+
+/* An LMDB environment with claimdb's databases and map size, not yet open; *env is NULL when
+ * it cannot be made, which mdb_env_close takes. */
+static int env_create(MDB_env **env, size_t mapsize)
+{
+    *env = NULL;
+    int rc = mdb_env_create(env);
+    if (rc) return rc;
+    mdb_env_set_maxdbs(*env, DB_COUNT + 4);
+    mdb_env_set_mapsize(*env, mapsize);
+    return MDB_SUCCESS;
+}
+
+/* Opens e->env on the file; an LMDB or errno code. */
+static int env_open_lmdb(store_env *e, const env_files *f, size_t mapsize)
+{
+    int rc = env_create(&e->env, mapsize);
+    if (rc) return rc;
     mdb_env_set_maxreaders(e->env, STORE_MAX_READERS);
     unsigned flags = MDB_NOSUBDIR | MDB_NOTLS | (e->rdonly ? MDB_RDONLY : 0);
-    rc = mdb_env_open(e->env, path, flags, 0644);
-    if (rc == EACCES && e->rdonly && !had_lock && access(lockpath, F_OK) != 0) {
-        /* Read-only, and no lock file can be made beside the database (a directory we may
-         * not write; LMDB itself handles read-only media, EROFS). No process can be writing
-         * it with locks, as there is no lock file: read without one (docs/reliability.md). */
-        mdb_env_close(e->env);
-        rc = mdb_env_create(&e->env);
-        if (rc) {
-            free(lockpath);
-            free(e);
-            return store_mdb_err(st, rc, path);
-        }
-        mdb_env_set_maxdbs(e->env, DB_COUNT + 4);
-        mdb_env_set_mapsize(e->env, mapsize);
-        rc = mdb_env_open(e->env, path, flags | MDB_NOLOCK, 0644);
-    }
-    if (rc) {
-        if (rc == MDB_INVALID)
-            rc = store_seterr(st, CLAIMDB_CORRUPT, "%s: not a claimdb database", path);
-        else if (rc == MDB_VERSION_MISMATCH)
-            rc = store_seterr(st, CLAIMDB_FORMAT, "%s: written by an incompatible version of LMDB",
-                              path);
-        else if (rc == EACCES || rc == EROFS || rc == EPERM)
-            rc = store_seterr(st, CLAIMDB_IOERR, "%s: %s (%s)", had_lock ? lockpath : path,
-                              strerror(rc),
-                              e->rdonly ? "the lock file must be writable, also to read"
-                                        : "open it read-only with --readonly");
-        else
-            rc = store_mdb_err(st, rc, path);
-        goto fail;
-    }
-    int dead = 0;
-    mdb_reader_check(e->env, &dead);
-    rc = open_dbs(st, e, path);
-    if (rc) goto fail;
-    if (!e->rdonly) {
-        /* Writers queue on a flock of the database file (store_txn.c), which, unlike LMDB's
-         * writer mutex, can be waited for with a timeout. */
-        e->lockfd = open(path, O_RDONLY | O_CLOEXEC);
-        if (e->lockfd < 0) {
-            rc = store_seterr(st, CLAIMDB_IOERR, "%s: %s", path, strerror(errno));
-            goto fail;
-        }
-    }
-    if (!e->rdonly) {
-        const char *slash = strrchr(path, '/');
-        size_t dl = slash ? (size_t)(slash - path) + (slash == path) : 1;
-        if (!(e->tmpdir = malloc(dl + 1))) {
-            rc = store_seterr(st, CLAIMDB_NOMEM, "out of memory");
-            goto fail;
-        }
-        memcpy(e->tmpdir, slash ? path : ".", dl);
-        e->tmpdir[dl] = '\0';
-    }
-    free(lockpath);
-    e->refs = 1;
-    *out = e;
-    return CLAIMDB_OK;
-fail:
+    rc = mdb_env_open(e->env, f->path, flags, 0644);
+    if (!(rc == EACCES && e->rdonly && !f->had_lock && access(f->lockpath, F_OK) != 0)) return rc;
+    /* Read-only, and no lock file can be made beside the database (a directory we may
+     * not write; LMDB itself handles read-only media, EROFS). No process can be writing
+     * it with locks, as there is no lock file: read without one (docs/reliability.md). */
     mdb_env_close(e->env);
-    if (!had_lock && (rc == CLAIMDB_CORRUPT || rc == CLAIMDB_FORMAT)) remove_lock(lockpath);
-    free(lockpath);
+    if ((rc = env_create(&e->env, mapsize))) return rc;
+    return mdb_env_open(e->env, f->path, flags | MDB_NOLOCK, 0644);
+}
+
+/* The store's error for an LMDB open that failed with rc. */
+static int env_open_error(store *st, const store_env *e, const env_files *f, int rc)
+{
+    if (rc == MDB_INVALID)
+        return store_seterr(st, CLAIMDB_CORRUPT, "%s: not a claimdb database", f->path);
+    if (rc == MDB_VERSION_MISMATCH)
+        return store_seterr(st, CLAIMDB_FORMAT, "%s: written by an incompatible version of LMDB",
+                            f->path);
+    if (rc == EACCES || rc == EROFS || rc == EPERM)
+        return store_seterr(st, CLAIMDB_IOERR, "%s: %s (%s)", f->had_lock ? f->lockpath : f->path,
+                            strerror(rc),
+                            e->rdonly ? "the lock file must be writable, also to read"
+                                      : "open it read-only with --readonly");
+    return store_mdb_err(st, rc, f->path);
+}
+
+/* What a writable handle needs besides LMDB: the file descriptor writers queue on with a
+ * flock (store_txn.c), which, unlike LMDB's writer mutex, can be waited for with a timeout,
+ * and the database's directory for temporary files. */
+static int env_open_writer(store *st, store_env *e, const char *path)
+{
+    e->lockfd = open(path, O_RDONLY | O_CLOEXEC);
+    if (e->lockfd < 0) return store_seterr(st, CLAIMDB_IOERR, "%s: %s", path, strerror(errno));
+    const char *slash = strrchr(path, '/');
+    size_t dl = slash ? (size_t)(slash - path) + (slash == path) : 1;
+    if (!(e->tmpdir = malloc(dl + 1))) return store_seterr(st, CLAIMDB_NOMEM, "out of memory");
+    memcpy(e->tmpdir, slash ? path : ".", dl);
+    e->tmpdir[dl] = '\0';
+    return CLAIMDB_OK;
+}
+
+static void env_free(store_env *e)
+{
+    mdb_env_close(e->env);
     if (e->lockfd >= 0) close(e->lockfd);
     free(e->tmpdir);
     pthread_cond_destroy(&e->writer_done);
     free(e);
+}
+
+/* Undoes a failed env_new; the lock file goes only when it was made for a file that is not a
+ * claimdb database, and after LMDB has let go of it. */
+static void env_discard(store_env *e, const env_files *f, int rc)
+{
+    mdb_env_close(e->env);
+    e->env = NULL;
+    if (!f->had_lock && (rc == CLAIMDB_CORRUPT || rc == CLAIMDB_FORMAT)) remove_lock(f->lockpath);
+    env_free(e);
+}
+
+static int env_new(store *st, const char *path, const struct stat *sb, size_t mapsize,
+                   store_env **out)
+{
+    int rc = check_file(st, path, sb);
+    if (rc) return rc;
+    /* LMDB creates PATH-lock; a failed open must not leave one behind that was not there. */
+    size_t plen = strlen(path);
+    env_files f = {.path = path, .lockpath = malloc(plen + 6)};
+    store_env *e = env_alloc(sb, st->readonly);
+    if (!e || !f.lockpath) {
+        if (e) env_discard(e, &f, CLAIMDB_NOMEM);
+        free(f.lockpath);
+        return store_seterr(st, CLAIMDB_NOMEM, "out of memory");
+    }
+    memcpy(f.lockpath, path, plen);
+    memcpy(f.lockpath + plen, "-lock", 6);
+    f.had_lock = access(f.lockpath, F_OK) == 0;
+    if ((rc = env_open_lmdb(e, &f, mapsize))) rc = env_open_error(st, e, &f, rc);
+    if (!rc) {
+        int dead = 0;
+        mdb_reader_check(e->env, &dead);
+        rc = open_dbs(st, e, path);
+    }
+    if (!rc && !e->rdonly) rc = env_open_writer(st, e, path);
+    if (rc) {
+        env_discard(e, &f, rc);
+    } else {
+        e->refs = 1;
+        *out = e;
+    }
+    free(f.lockpath);
     return rc;
 }
 
@@ -593,11 +624,7 @@ void store_close(store *st)
                     break;
                 }
             }
-            mdb_env_close(e->env);
-            if (e->lockfd >= 0) close(e->lockfd);
-            free(e->tmpdir);
-            pthread_cond_destroy(&e->writer_done);
-            free(e);
+            env_free(e);
         }
         store_registry_unlock();
     }
