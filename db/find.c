@@ -159,6 +159,129 @@ static int find_warn(find_exec *fx)
     return fx->any_solution ? CLAIMDB_OK : plan_warn(fx->stmt, fx->f);
 }
 
+/* Without gathering: solutions are computed and offered one at a time until one leaves. */
+static int next_streamed(find_exec *fx)
+{
+    value tmp[64];
+    value *buf = fx->ncomputed <= 64 ? tmp : malloc(fx->ncomputed * sizeof *buf);
+    if (!buf) return db_nomem(fx->stmt->db);
+    int rc;
+    for (;;) {
+        rc = find_next_solution(fx);
+        if (rc == CLAIMDB_DONE) {
+            int w = find_warn(fx);
+            if (w) rc = w;
+        }
+        if (rc != CLAIMDB_ROW) break;
+        fx->any_solution = true;
+        if ((rc = find_compute_plain(fx, buf))) break;
+        int r = offer(fx, buf);
+        if (r < 0) {
+            rc = -r;
+            break;
+        }
+        if (r == 1) {
+            rc = CLAIMDB_ROW;
+            break;
+        }
+    }
+    if (buf != tmp) free(buf);
+    return rc;
+}
+
+/* A COUNT(*) known without the solutions: *fast tells whether it is. */
+static int count_fast(find_exec *fx, bool *fast, int64_t *count)
+{
+    int rc;
+    TRY(rc, count_from_stats(fx, fast, count));
+    if (!*fast) TRY(rc, count_by_sources(fx, fast, count));
+    return CLAIMDB_OK;
+}
+
+/* Every column is COUNT(*) and there is no ORDER BY: the one row, without a group (whose
+ * making and freeing cost more than the count's mdb_get). CLAIMDB_ROW or CLAIMDB_DONE when
+ * that row settles the statement; CLAIMDB_OK when it went into a group, as a row wider than
+ * the stack buffer does. */
+static int count_row(find_exec *fx, int64_t count)
+{
+    fx->finished = true;
+    fx->any_solution = count > 0;
+    int rc;
+    TRY(rc, find_warn(fx));
+    if (fx->ncols > 64) {
+        TRY(rc, find_group_add(fx, false));
+        for (size_t i = 0; i < fx->ncomputed; i++)
+            fx->grouplist[0]->aggs[i].count = count;
+        return CLAIMDB_OK;
+    }
+    value row[64];
+    for (size_t i = 0; i < fx->ncols; i++)
+        row[i] = v_int(count);
+    int r = offer(fx, row);
+    if (r < 0) return -r;
+    return r == 1 ? CLAIMDB_ROW : CLAIMDB_DONE;
+}
+
+/* Every solution into a group or a gathered row. */
+static int gather_solutions(find_exec *fx, bool grouping)
+{
+    value tmp[64];
+    value *buf = fx->ncomputed <= 64 ? tmp : malloc(fx->ncomputed * sizeof *buf);
+    if (!buf) return db_nomem(fx->stmt->db);
+    int rc;
+    while ((rc = find_next_solution(fx)) == CLAIMDB_ROW) {
+        fx->any_solution = true;
+        if (grouping)
+            rc = find_group_add(fx, true);
+        else if (!(rc = find_compute_plain(fx, buf)))
+            rc = find_gather_row(fx, buf);
+        if (rc) break;
+    }
+    if (buf != tmp) free(buf);
+    return rc == CLAIMDB_DONE ? CLAIMDB_OK : rc;
+}
+
+static int sort_rows(find_exec *fx)
+{
+    int rc;
+    TRY(rc, find_resolve_sort_keys(fx));
+    grow **tmpv = malloc((fx->nrows ? fx->nrows : 1) * sizeof *tmpv);
+    if (!tmpv) return db_nomem(fx->stmt->db);
+    find_merge_sort(fx, fx->rows, tmpv, fx->nrows);
+    free(tmpv);
+    return CLAIMDB_OK;
+}
+
+/* Gathers everything, then groups and sorts into fx->rows. CLAIMDB_OK then; any other status
+ * (an error, or the ROW or DONE of a count answered at once) is find_next's. */
+static int gather_all(find_exec *fx)
+{
+    bool fast = false;
+    int64_t count;
+    int rc;
+    if (fx->pl.count_join) {
+        TRY(rc, find_count_join(fx));
+        fx->finished = fast = true;
+    } else {
+        TRY(rc, count_fast(fx, &fast, &count));
+        if (fast) TRY(rc, count_row(fx, count));
+    }
+    bool grouping = fx->f->aggregate || fx->f->ngroup > 0;
+    if (!fast) TRY(rc, gather_solutions(fx, grouping));
+    TRY(rc, find_warn(fx));
+    if (grouping) {
+        /* An aggregate without GROUP BY has one group even when nothing matched. */
+        if (fx->f->ngroup == 0 && fx->ngroups == 0) {
+            for (size_t i = 0; i < fx->f->nvars; i++)
+                fx->vars[i] = v_null();
+            TRY(rc, find_group_add(fx, false));
+        }
+        TRY(rc, find_groups_emit(fx));
+    }
+    if (fx->nkeys) TRY(rc, sort_rows(fx));
+    return CLAIMDB_OK;
+}
+
 static int find_next(claimdb_stmt *stmt, exec *self)
 {
     find_exec *fx = (find_exec *)self;
@@ -168,94 +291,10 @@ static int find_next(claimdb_stmt *stmt, exec *self)
         TRY(rc, find_warn(fx));
         return CLAIMDB_DONE;
     }
-    if (!fx->gather) {
-        value tmp[64];
-        value *buf = fx->ncomputed <= 64 ? tmp : malloc(fx->ncomputed * sizeof *buf);
-        if (!buf) return db_nomem(fx->stmt->db);
-        for (;;) {
-            rc = find_next_solution(fx);
-            if (rc == CLAIMDB_DONE) {
-                int w = find_warn(fx);
-                if (w) rc = w;
-            }
-            if (rc != CLAIMDB_ROW) break;
-            fx->any_solution = true;
-            if ((rc = find_compute_plain(fx, buf))) break;
-            int r = offer(fx, buf);
-            if (r < 0) {
-                rc = -r;
-                break;
-            }
-            if (r == 1) {
-                rc = CLAIMDB_ROW;
-                break;
-            }
-        }
-        if (buf != tmp) free(buf);
-        return rc;
-    }
+    if (!fx->gather) return next_streamed(fx);
     if (!fx->gathered) {
-        /* Gather everything, then group and sort. */
         fx->gathered = true;
-        bool fast = false;
-        int64_t count;
-        if (fx->pl.count_join) {
-            TRY(rc, find_count_join(fx));
-            fx->finished = fast = true;
-        } else if ((rc = count_from_stats(fx, &fast, &count))) {
-            return rc;
-        } else if (!fast && (rc = count_by_sources(fx, &fast, &count))) {
-            return rc;
-        } else if (fast) {
-            /* Every column is COUNT(*) and there is no ORDER BY: the one row, without a
-             * group (whose making and freeing cost more than the count's mdb_get). */
-            fx->finished = true;
-            fx->any_solution = count > 0;
-            TRY(rc, find_warn(fx));
-            value row[64];
-            if (fx->ncols > 64) {
-                if ((rc = find_group_add(fx, false))) return rc;
-                for (size_t i = 0; i < fx->ncomputed; i++)
-                    fx->grouplist[0]->aggs[i].count = count;
-            } else {
-                for (size_t i = 0; i < fx->ncols; i++)
-                    row[i] = v_int(count);
-                int r = offer(fx, row);
-                if (r < 0) return -r;
-                return r == 1 ? CLAIMDB_ROW : CLAIMDB_DONE;
-            }
-        }
-        bool grouping = fx->f->aggregate || fx->f->ngroup > 0;
-        value tmp[64];
-        value *buf = fx->ncomputed <= 64 ? tmp : malloc(fx->ncomputed * sizeof *buf);
-        if (!buf) return db_nomem(fx->stmt->db);
-        while (!fast && (rc = find_next_solution(fx)) == CLAIMDB_ROW) {
-            fx->any_solution = true;
-            if (grouping)
-                rc = find_group_add(fx, true);
-            else if (!(rc = find_compute_plain(fx, buf)))
-                rc = find_gather_row(fx, buf);
-            if (rc) break;
-        }
-        if (buf != tmp) free(buf);
-        if (!fast && rc != CLAIMDB_DONE) return rc;
-        TRY(rc, find_warn(fx));
-        if (grouping) {
-            /* An aggregate without GROUP BY has one group even when nothing matched. */
-            if (fx->f->ngroup == 0 && fx->ngroups == 0) {
-                for (size_t i = 0; i < fx->f->nvars; i++)
-                    fx->vars[i] = v_null();
-                TRY(rc, find_group_add(fx, false));
-            }
-            TRY(rc, find_groups_emit(fx));
-        }
-        if (fx->nkeys) {
-            TRY(rc, find_resolve_sort_keys(fx));
-            grow **tmpv = malloc((fx->nrows ? fx->nrows : 1) * sizeof *tmpv);
-            if (!tmpv) return db_nomem(fx->stmt->db);
-            find_merge_sort(fx, fx->rows, tmpv, fx->nrows);
-            free(tmpv);
-        }
+        TRY(rc, gather_all(fx));
     }
     while (fx->next < fx->nrows) {
         int r = offer(fx, fx->rows[fx->next++]->v);
