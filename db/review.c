@@ -86,9 +86,9 @@ static bool given(store_text t)
     return t.ptr && t.len;
 }
 
-int write_review(claimdb *db, store_txn *txn, const review_in *in, int *added)
+/* The URL and dates of a review to write: the checks made before anything is read. */
+static int check_review_in(claimdb *db, const review_in *in)
 {
-    if (added) *added = 0;
     if (!given(in->url)) return db_error(db, CLAIMDB_MISUSE, "a review needs its URL");
     if (in->url.len > STORE_MAX_KEY)
         return db_error(db, CLAIMDB_TOOBIG, "review URL too long (at most %d bytes)",
@@ -99,89 +99,122 @@ int write_review(claimdb *db, store_txn *txn, const review_in *in, int *added)
         if (given(dates[i]) && !date_valid(dates[i].ptr, dates[i].len))
             return db_error(db, CLAIMDB_ERROR, "%s must be a calendar date YYYY-MM-DD that exists",
                             date_what[i]);
-    claim_key k = {0};
-    if (in->has_claim) {
-        static const char *const what[3] = {"subject", "predicate", "object"};
-        const char *texts[3] = {in->s.ptr, in->p.ptr, in->o.ptr};
-        size_t lens[3] = {in->s.len, in->p.len, in->o.len};
-        term_id ids[3];
-        int bad = -1;
-        int rc = store_terms_intern(txn, 3, texts, lens, ids, &bad);
-        if (rc != CLAIMDB_OK) {
-            if (bad < 0) return db_store_error(db, rc);
-            if (rc == CLAIMDB_TOOBIG)
-                return db_error(db, rc, "%s too long (at most %d bytes once normalised)", what[bad],
-                                STORE_MAX_KEY);
-            return db_error(db, rc, "%s: %s", what[bad],
-                            lens[bad] ? "invalid UTF-8" : "empty term");
-        }
-        k = (claim_key){in->negated ? POL_NEG : POL_POS, ids[0], ids[1], ids[2]};
+    return CLAIMDB_OK;
+}
+
+/* The key of the triple the review is attached to, its terms interned. */
+static int intern_claim(claimdb *db, store_txn *txn, const review_in *in, claim_key *k)
+{
+    static const char *const what[3] = {"subject", "predicate", "object"};
+    const char *texts[3] = {in->s.ptr, in->p.ptr, in->o.ptr};
+    size_t lens[3] = {in->s.len, in->p.len, in->o.len};
+    term_id ids[3];
+    int bad = -1;
+    int rc = store_terms_intern(txn, 3, texts, lens, ids, &bad);
+    if (rc != CLAIMDB_OK) {
+        if (bad < 0) return db_store_error(db, rc);
+        if (rc == CLAIMDB_TOOBIG)
+            return db_error(db, rc, "%s too long (at most %d bytes once normalised)", what[bad],
+                            STORE_MAX_KEY);
+        return db_error(db, rc, "%s: %s", what[bad], lens[bad] ? "invalid UTF-8" : "empty term");
     }
-    store_review old, r;
-    char *mem = NULL, *deftext = NULL;
-    memset(&r, 0, sizeof r);
+    *k = (claim_key){in->negated ? POL_NEG : POL_POS, ids[0], ids[1], ids[2]};
+    return CLAIMDB_OK;
+}
+
+/* *r gets the review stored under in's URL (its texts copied into *mem, as the store's
+ * pages do not outlive the write), or stays empty when there is none. */
+static int load_review(claimdb *db, store_txn *txn, const review_in *in, store_review *r,
+                       char **mem)
+{
+    store_review old;
+    memset(r, 0, sizeof *r);
     int rc = store_review_get_url(txn, in->url.ptr, in->url.len, &old);
-    if (rc == CLAIMDB_OK) {
-        if ((rc = copy_review(&old, &r, &mem)) != CLAIMDB_OK)
-            return db_error(db, rc, "out of memory");
-    } else if (rc != CLAIMDB_NOTFOUND) {
-        return db_store_error(db, rc);
-    }
-    bool isnew = rc == CLAIMDB_NOTFOUND;
-    /* Fields given replace the stored ones; absent ones keep theirs. */
+    if (rc == CLAIMDB_NOTFOUND) return CLAIMDB_OK;
+    if (rc != CLAIMDB_OK) return db_store_error(db, rc);
+    if ((rc = copy_review(&old, r, mem)) != CLAIMDB_OK) return db_error(db, rc, "out of memory");
+    return CLAIMDB_OK;
+}
+
+/* Fields given replace the stored ones; absent ones keep theirs. */
+static void merge_review(store_review *r, const review_in *in)
+{
     const store_text *src[] = {&in->text,       &in->url,      &in->claimant, &in->appearance_url,
                                &in->claim_date, &in->reviewer, &in->author,   &in->date,
                                &in->rating,     &in->language, &in->title};
-    store_text *dst[] = {&r.text,       &r.url,      &r.claimant, &r.appearance_url,
-                         &r.claim_date, &r.reviewer, &r.author,   &r.date,
-                         &r.rating,     &r.language, &r.title};
+    store_text *dst[] = {&r->text,       &r->url,      &r->claimant, &r->appearance_url,
+                         &r->claim_date, &r->reviewer, &r->author,   &r->date,
+                         &r->rating,     &r->language, &r->title};
     for (size_t i = 0; i < sizeof src / sizeof src[0]; i++)
         if (given(*src[i])) *dst[i] = *src[i];
     if (in->has_appearance) {
-        r.has_appearance = true;
-        r.appearance = in->appearance;
+        r->has_appearance = true;
+        r->appearance = in->appearance;
     }
-    if (in->has_value) r.has_value = true, r.value = in->value;
-    if (in->has_best) r.has_best = true, r.best = in->best;
-    if (in->has_worst) r.has_worst = true, r.worst = in->worst;
-    rc = CLAIMDB_OK;
-    if (!given(r.text)) {
-        if (!in->has_claim) {
-            rc = db_error(db, CLAIMDB_MISUSE,
-                          "a review needs the claim it reviews: TEXT, or a triple");
-            goto out;
-        }
-        /* The claim as reviewed is the triple, as written. */
-        size_t n = in->s.len + in->p.len + in->o.len + 2;
-        if (!(deftext = malloc(n + 1))) {
-            rc = db_nomem(db);
-            goto out;
-        }
-        snprintf(deftext, n + 1, "%.*s %.*s %.*s", (int)in->s.len, in->s.ptr, (int)in->p.len,
-                 in->p.ptr, (int)in->o.len, in->o.ptr);
-        r.text = (store_text){deftext, n};
-    }
+    if (in->has_value) r->has_value = true, r->value = in->value;
+    if (in->has_best) r->has_best = true, r->best = in->best;
+    if (in->has_worst) r->has_worst = true, r->worst = in->worst;
+}
+
+/* A review without its text reviews the triple, as written; *deftext owns that text. */
+static int default_text(claimdb *db, const review_in *in, store_review *r, char **deftext)
+{
+    if (!in->has_claim)
+        return db_error(db, CLAIMDB_MISUSE,
+                        "a review needs the claim it reviews: TEXT, or a triple");
+    size_t n = in->s.len + in->p.len + in->o.len + 2;
+    if (!(*deftext = malloc(n + 1))) return db_nomem(db);
+    snprintf(*deftext, n + 1, "%.*s %.*s %.*s", (int)in->s.len, in->s.ptr, (int)in->p.len,
+             in->p.ptr, (int)in->o.len, in->o.ptr);
+    r->text = (store_text){*deftext, n};
+    return CLAIMDB_OK;
+}
+
+/* r's verdict from its rating text or its numbers; *mapped is false for a rating text the
+ * ratings table does not know. */
+static int set_verdict(claimdb *db, store_review *r, bool *mapped)
+{
     ratings *tab;
-    if ((rc = db_ratings(db, &tab)) != CLAIMDB_OK) goto out;
+    int rc;
+    TRY(rc, db_ratings(db, &tab));
+    *mapped = true;
+    r->verdict = VERDICT_OTHER;
+    if (given(r->rating))
+        *mapped = ratings_lookup(tab, r->rating.ptr, r->rating.len, &r->verdict);
+    else if (r->has_value && r->has_best && r->has_worst)
+        ratings_numeric(r->value, r->best, r->worst, &r->verdict);
+    return CLAIMDB_OK;
+}
+
+/* The store's STORE_REVIEW_* flags as the API's CLAIMDB_* ones. */
+static int added_flags(int flags, bool mapped)
+{
+    return (flags & STORE_REVIEW_ADDED ? CLAIMDB_ADDED_REVIEW : 0) |
+           (flags & STORE_REVIEW_UPDATED ? CLAIMDB_UPDATED_REVIEW : 0) |
+           (flags & STORE_REVIEW_ATTACHED ? CLAIMDB_ATTACHED_REVIEW : 0) |
+           (!mapped ? CLAIMDB_RATING_UNMAPPED : 0);
+}
+
+int write_review(claimdb *db, store_txn *txn, const review_in *in, int *added)
+{
+    if (added) *added = 0;
+    int rc;
+    TRY(rc, check_review_in(db, in));
+    claim_key k = {0};
+    if (in->has_claim) TRY(rc, intern_claim(db, txn, in, &k));
+    store_review r;
+    char *mem = NULL, *deftext = NULL;
+    TRY(rc, load_review(db, txn, in, &r, &mem));
+    merge_review(&r, in);
     bool mapped = true;
-    r.verdict = VERDICT_OTHER;
-    if (given(r.rating))
-        mapped = ratings_lookup(tab, r.rating.ptr, r.rating.len, &r.verdict);
-    else if (r.has_value && r.has_best && r.has_worst)
-        ratings_numeric(r.value, r.best, r.worst, &r.verdict);
     int flags = 0;
-    rc = store_review_put(txn, &r, in->has_claim ? &k : NULL, &flags);
-    if (rc != CLAIMDB_OK) {
+    if (!given(r.text) && (rc = default_text(db, in, &r, &deftext))) goto out;
+    if ((rc = set_verdict(db, &r, &mapped))) goto out;
+    if ((rc = store_review_put(txn, &r, in->has_claim ? &k : NULL, &flags))) {
         rc = db_store_error(db, rc);
         goto out;
     }
-    if (added) {
-        *added = (flags & STORE_REVIEW_ADDED ? CLAIMDB_ADDED_REVIEW : 0) |
-                 (flags & STORE_REVIEW_UPDATED ? CLAIMDB_UPDATED_REVIEW : 0) |
-                 (flags & STORE_REVIEW_ATTACHED ? CLAIMDB_ATTACHED_REVIEW : 0) |
-                 (!mapped ? CLAIMDB_RATING_UNMAPPED : 0);
-    }
-    (void)isnew;
+    if (added) *added = added_flags(flags, mapped);
 out:
     free(mem);
     free(deftext);
