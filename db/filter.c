@@ -87,11 +87,91 @@ int find_eval_value(find_exec *fx, const ast_expr *e, value *out)
     }
 }
 
+/* x and y by e's comparison; either absent makes it false. */
+static int eval_cmp(find_exec *fx, const ast_expr *e, bool *res)
+{
+    int rc;
+    value x, y;
+    TRY(rc, find_eval_value(fx, e->a, &x));
+    TRY(rc, find_eval_value(fx, e->b, &y));
+    if (x.k == V_NULL || y.k == V_NULL) return *res = false, CLAIMDB_OK;
+    if (e->op == CMP_EQ || e->op == CMP_NE) {
+        bool b;
+        if ((rc = value_equal(fx->stmt->txn, &x, &y, &b))) return db_store_error(fx->stmt->db, rc);
+        *res = e->op == CMP_EQ ? b : !b;
+        return CLAIMDB_OK;
+    }
+    int c;
+    if ((rc = value_order(fx->stmt->txn, &x, &y, &c))) return db_store_error(fx->stmt->db, rc);
+    *res = e->op == CMP_LT ? c < 0 : e->op == CMP_LE ? c <= 0 : e->op == CMP_GT ? c > 0 : c >= 0;
+    return CLAIMDB_OK;
+}
+
+/* The operand of a text condition (MATCH, LIKE, a regular expression) as text. */
+typedef struct operand_text {
+    char buf[64]; /* holds a short number or date; terms are the store's */
+    const char *s;
+    size_t n;
+    bool present; /* false when it is absent, which no text condition matches */
+} operand_text;
+
+static int eval_operand_text(find_exec *fx, const ast_expr *e, operand_text *t)
+{
+    int rc;
+    value x;
+    TRY(rc, find_eval_value(fx, e->a, &x));
+    t->present = x.k != V_NULL;
+    if (!t->present) return CLAIMDB_OK;
+    if ((rc = value_text(fx->stmt->txn, &x, &t->s, &t->n, t->buf, sizeof t->buf)))
+        return db_store_error(fx->stmt->db, rc);
+    return CLAIMDB_OK;
+}
+
+static int eval_match(find_exec *fx, const ast_expr *e, bool *res)
+{
+    operand_text t;
+    int rc;
+    TRY(rc, eval_operand_text(fx, e, &t));
+    *res = false;
+    const match_query *q = find_match_query(fx, e);
+    if (!t.present || !q) return CLAIMDB_OK;
+    if ((rc = match_text(fx->tk, q, t.s, t.n, res)))
+        return db_error(fx->stmt->db, rc, "out of memory");
+    return CLAIMDB_OK;
+}
+
+/* LIKE, or a regular expression compiled by find_prepare_expr. */
+static int eval_pattern(find_exec *fx, const ast_expr *e, bool *res)
+{
+    operand_text t;
+    int rc;
+    TRY(rc, eval_operand_text(fx, e, &t));
+    *res = false;
+    if (!t.present) return CLAIMDB_OK;
+    if (e->kind == EXPR_LIKE) {
+        if ((rc = like_match(e->text, strlen(e->text), t.s, t.n, res)))
+            return db_error(fx->stmt->db, rc, "out of memory");
+        return CLAIMDB_OK;
+    }
+    regex_entry key = {e, NULL};
+    const regex_entry *r = bsearch(&key, fx->regexes, fx->nregex, sizeof key, find_regex_order);
+    if (!r) return CLAIMDB_OK;
+    int m = cq_regex_match(r->re, t.s, t.n);
+    if (m == CQ_REGEX_NOMEM) return db_nomem(fx->stmt->db);
+    if (m == CQ_REGEX_LIMIT)
+        return stmt_error_at(fx->stmt, CLAIMDB_ERROR, e->loc.off,
+                             "the regular expression gives up on a value of %zu bytes: it "
+                             "backtracks too much (simplify it)",
+                             t.n);
+    *res = m == 1;
+    return CLAIMDB_OK;
+}
+
 int find_eval_cond(find_exec *fx, const ast_expr *e, bool *res)
 {
     int rc;
-    bool a, b;
-    value x, y;
+    bool a;
+    value x;
     switch (e->kind) {
     case EXPR_AND:
     case EXPR_OR: { /* the first operand that decides, decides */
@@ -112,72 +192,17 @@ int find_eval_cond(find_exec *fx, const ast_expr *e, bool *res)
         *res = (x.k == V_NULL) == (e->op == EMPTY_IS);
         return CLAIMDB_OK;
     case EXPR_CMP:
-        TRY(rc, find_eval_value(fx, e->a, &x));
-        TRY(rc, find_eval_value(fx, e->b, &y));
-        if (x.k == V_NULL || y.k == V_NULL) return *res = false, CLAIMDB_OK;
-        if (e->op == CMP_EQ || e->op == CMP_NE) {
-            if ((rc = value_equal(fx->stmt->txn, &x, &y, &b)))
-                return db_store_error(fx->stmt->db, rc);
-            *res = e->op == CMP_EQ ? b : !b;
-            return CLAIMDB_OK;
-        } else {
-            int c;
-            if ((rc = value_order(fx->stmt->txn, &x, &y, &c)))
-                return db_store_error(fx->stmt->db, rc);
-            *res = e->op == CMP_LT   ? c < 0
-                   : e->op == CMP_LE ? c <= 0
-                   : e->op == CMP_GT ? c > 0
-                                     : c >= 0;
-            return CLAIMDB_OK;
-        }
-    case EXPR_MATCH: {
-        if ((rc = find_eval_value(fx, e->a, &x))) return rc;
-        *res = false;
-        const match_query *q = find_match_query(fx, e);
-        if (x.k == V_NULL || !q) return CLAIMDB_OK;
-        char buf[64];
-        const char *s;
-        size_t n;
-        if ((rc = value_text(fx->stmt->txn, &x, &s, &n, buf, sizeof buf)))
-            return db_store_error(fx->stmt->db, rc);
-        if ((rc = match_text(fx->tk, q, s, n, res)))
-            return db_error(fx->stmt->db, rc, "out of memory");
-        return CLAIMDB_OK;
-    }
+        return eval_cmp(fx, e, res);
+    case EXPR_MATCH:
+        return eval_match(fx, e, res);
     case EXPR_REGEX:
-    case EXPR_LIKE: {
-        TRY(rc, find_eval_value(fx, e->a, &x));
-        *res = false;
-        if (x.k == V_NULL) return CLAIMDB_OK;
-        char buf[64];
-        const char *s;
-        size_t n;
-        if ((rc = value_text(fx->stmt->txn, &x, &s, &n, buf, sizeof buf)))
-            return db_store_error(fx->stmt->db, rc);
-        if (e->kind == EXPR_LIKE) {
-            if ((rc = like_match(e->text, strlen(e->text), s, n, res)))
-                return db_error(fx->stmt->db, rc, "out of memory");
-            return CLAIMDB_OK;
-        }
-        regex_entry key = {e, NULL};
-        const regex_entry *r = bsearch(&key, fx->regexes, fx->nregex, sizeof key, find_regex_order);
-        if (!r) return CLAIMDB_OK;
-        int m = cq_regex_match(r->re, s, n);
-        if (m == CQ_REGEX_NOMEM) return db_nomem(fx->stmt->db);
-        if (m == CQ_REGEX_LIMIT)
-            return stmt_error_at(fx->stmt, CLAIMDB_ERROR, e->loc.off,
-                                 "the regular expression gives up on a value of %zu bytes: it "
-                                 "backtracks too much (simplify it)",
-                                 n);
-        *res = m == 1;
-        return CLAIMDB_OK;
-    }
-    default: {
+    case EXPR_LIKE:
+        return eval_pattern(fx, e, res);
+    default:
         /* A bare value as a condition: true when it is there. */
         TRY(rc, find_eval_value(fx, e, &x));
         *res = x.k != V_NULL;
         return CLAIMDB_OK;
-    }
     }
 }
 
