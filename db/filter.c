@@ -228,66 +228,62 @@ int find_regex_order(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Resolve FILTER constants (terms looked up once, so that = compares ids) and compile
- * regular expressions, once per run. */
-int find_prepare_expr(find_exec *fx, const ast_expr *e)
+/* MATCH's query: its text, or the text bound to its parameter, parsed once per run. */
+static int prepare_match(find_exec *fx, const ast_expr *e)
 {
-    if (!e) return CLAIMDB_OK;
     claimdb_stmt *stmt = fx->stmt;
-    int rc;
-    if (e->kind == EXPR_MATCH) {
-        const char *q;
-        size_t qn;
-        if (e->b->kind == EXPR_PARAM) {
-            const binding *b = stmt_binding(stmt, e->b->text);
-            if (!b || b->k != V_TEXT)
-                return stmt_error_at(stmt, CLAIMDB_ERROR, e->b->loc.off,
-                                     b && b->k != V_NULL ? "MATCH needs a text: %s is not one"
-                                                         : "parameter %s is not bound",
-                                     e->b->text);
-            q = b->u.s.p;
-            qn = b->u.s.n;
-        } else {
-            q = e->b->text;
-            qn = strlen(q);
-        }
-        if (!fx->tk && !(fx->tk = text_tokenizer_new()))
-            return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
-        match_entry *m = fx->matches;
-        if (find_full(fx->nmatch)) {
-            m = realloc(fx->matches, find_grown(fx->nmatch) * sizeof *m);
-            if (!m) return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
-            fx->matches = m;
-        }
-        const char *why;
-        if ((rc = match_query_parse(fx->tk, q, qn, &m[fx->nmatch].q, &why)))
-            return rc == CLAIMDB_NOMEM ? db_error(stmt->db, rc, "out of memory")
-                                       : stmt_error_at(stmt, rc, e->b->loc.off, "MATCH: %s", why);
-        m[fx->nmatch++].e = e;
-        /* Its operand is read as the words it is, never as a term. */
-        return find_prepare_expr(fx, e->a);
+    const char *q;
+    size_t qn;
+    if (e->b->kind == EXPR_PARAM) {
+        const binding *b = stmt_binding(stmt, e->b->text);
+        if (!b || b->k != V_TEXT)
+            return stmt_error_at(stmt, CLAIMDB_ERROR, e->b->loc.off,
+                                 b && b->k != V_NULL ? "MATCH needs a text: %s is not one"
+                                                     : "parameter %s is not bound",
+                                 e->b->text);
+        q = b->u.s.p;
+        qn = b->u.s.n;
+    } else {
+        q = e->b->text;
+        qn = strlen(q);
     }
-    TRY(rc, find_prepare_expr(fx, e->a));
-    TRY(rc, find_prepare_expr(fx, e->b));
-    for (size_t i = 0; i < e->nargs; i++)
-        TRY(rc, find_prepare_expr(fx, e->args[i]));
-    if (e->kind == EXPR_REGEX) {
-        regex_entry *r = fx->regexes;
-        if (find_full(fx->nregex)) { /* grow by doubling: a FILTER may have 100,000 parts */
-            r = realloc(fx->regexes, find_grown(fx->nregex) * sizeof *r);
-            if (!r) return db_nomem(stmt->db);
-            fx->regexes = r;
-        }
-        char msg[256];
-        if (cq_regex_compile(e->text, &r[fx->nregex].re, msg, sizeof msg))
-            return stmt_error_at(stmt, CLAIMDB_SEMANTIC, e->loc.off, "bad regular expression: %s",
-                                 msg);
-        r[fx->nregex++].e = e;
-        return CLAIMDB_OK;
+    if (!fx->tk && !(fx->tk = text_tokenizer_new()))
+        return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+    match_entry *m = fx->matches;
+    if (find_full(fx->nmatch)) {
+        m = realloc(fx->matches, find_grown(fx->nmatch) * sizeof *m);
+        if (!m) return db_error(stmt->db, CLAIMDB_NOMEM, "out of memory");
+        fx->matches = m;
     }
-    if (e->kind != EXPR_TERM && e->kind != EXPR_PARAM && e->kind != EXPR_NUMBER &&
-        e->kind != EXPR_DATE)
-        return CLAIMDB_OK;
+    const char *why;
+    int rc = match_query_parse(fx->tk, q, qn, &m[fx->nmatch].q, &why);
+    if (rc)
+        return rc == CLAIMDB_NOMEM ? db_error(stmt->db, rc, "out of memory")
+                                   : stmt_error_at(stmt, rc, e->b->loc.off, "MATCH: %s", why);
+    m[fx->nmatch++].e = e;
+    return CLAIMDB_OK;
+}
+
+static int prepare_regex(find_exec *fx, const ast_expr *e)
+{
+    regex_entry *r = fx->regexes;
+    if (find_full(fx->nregex)) { /* grow by doubling: a FILTER may have 100,000 parts */
+        r = realloc(fx->regexes, find_grown(fx->nregex) * sizeof *r);
+        if (!r) return db_nomem(fx->stmt->db);
+        fx->regexes = r;
+    }
+    char msg[256];
+    if (cq_regex_compile(e->text, &r[fx->nregex].re, msg, sizeof msg))
+        return stmt_error_at(fx->stmt, CLAIMDB_SEMANTIC, e->loc.off, "bad regular expression: %s",
+                             msg);
+    r[fx->nregex++].e = e;
+    return CLAIMDB_OK;
+}
+
+/* The value of a constant (a term, parameter, number or date); a text that names a term
+ * becomes that term, so = compares ids. */
+static int const_value(claimdb_stmt *stmt, const ast_expr *e, value *out)
+{
     value v = v_null();
     if (e->kind == EXPR_NUMBER)
         v = e->value.kind == VAL_INT ? v_int(e->value.i) : v_real(e->value.r);
@@ -304,20 +300,48 @@ int find_prepare_expr(find_exec *fx, const ast_expr *e)
             : b->k == V_REAL ? v_real(b->u.r)
                              : v_text(b->u.s.p, b->u.s.n);
     }
-    if (v.k == V_TEXT) {
-        /* A text that names a term becomes that term, so = compares ids. */
-        term_id id;
-        rc = store_term_lookup(stmt->txn, v.u.s.p, v.u.s.n, &id);
-        if (rc == CLAIMDB_OK) v = v_term(id);
-    }
+    term_id id;
+    if (v.k == V_TEXT && store_term_lookup(stmt->txn, v.u.s.p, v.u.s.n, &id) == CLAIMDB_OK)
+        v = v_term(id);
+    *out = v;
+    return CLAIMDB_OK;
+}
+
+static int prepare_const(find_exec *fx, const ast_expr *e)
+{
+    value v;
+    int rc;
+    TRY(rc, const_value(fx->stmt, e, &v));
     const_entry *c = fx->consts;
     if (find_full(fx->nconsts)) {
         c = realloc(fx->consts, find_grown(fx->nconsts) * sizeof *c);
-        if (!c) return db_nomem(stmt->db);
+        if (!c) return db_nomem(fx->stmt->db);
         fx->consts = c;
     }
     c[fx->nconsts].e = e;
     c[fx->nconsts].v = v;
     fx->nconsts++;
+    return CLAIMDB_OK;
+}
+
+/* Resolve FILTER constants (terms looked up once, so that = compares ids) and compile
+ * regular expressions, once per run. */
+int find_prepare_expr(find_exec *fx, const ast_expr *e)
+{
+    if (!e) return CLAIMDB_OK;
+    int rc;
+    if (e->kind == EXPR_MATCH) {
+        TRY(rc, prepare_match(fx, e));
+        /* Its operand is read as the words it is, never as a term. */
+        return find_prepare_expr(fx, e->a);
+    }
+    TRY(rc, find_prepare_expr(fx, e->a));
+    TRY(rc, find_prepare_expr(fx, e->b));
+    for (size_t i = 0; i < e->nargs; i++)
+        TRY(rc, find_prepare_expr(fx, e->args[i]));
+    if (e->kind == EXPR_REGEX) return prepare_regex(fx, e);
+    if (e->kind == EXPR_TERM || e->kind == EXPR_PARAM || e->kind == EXPR_NUMBER ||
+        e->kind == EXPR_DATE)
+        return prepare_const(fx, e);
     return CLAIMDB_OK;
 }
