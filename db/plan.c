@@ -677,6 +677,117 @@ int plan_warn(claimdb_stmt *stmt, const ast_find *f)
     return CLAIMDB_OK;
 }
 
+/* What planning one FIND carries from step to step. */
+typedef struct planner {
+    claimdb_stmt *stmt;
+    const ast_find *f;
+    plan *out;
+    bool est; /* estimates are made (see need_estimates) */
+    store_counts counts;
+    step_plan *cand; /* the positive patterns, not yet placed unless used */
+    size_t npos, nv;
+    /* sets of variables bound: now, before the step being placed, for a WITHOUT pattern;
+     * and the candidates placed */
+    bool *bound, *before, *b2, *used;
+} planner;
+
+/* The next positive pattern to run: the cheapest, among those that share a variable with
+ * what is bound when any does, to avoid cross products. */
+static size_t pick_step(planner *pl, double *best_est)
+{
+    bool any_connected = false;
+    for (size_t i = 0; i < pl->npos; i++)
+        if (!pl->used[i] && connected(&pl->cand[i], pl->bound)) any_connected = true;
+    size_t best = SIZE_MAX;
+    *best_est = 0;
+    for (size_t i = 0; i < pl->npos; i++) {
+        if (pl->used[i] || (any_connected && !connected(&pl->cand[i], pl->bound))) continue;
+        double e =
+            pl->est ? estimate(pl->stmt, pl->f, &pl->cand[i], pl->bound, &pl->counts, false) : 0;
+        if (best == SIZE_MAX || e < *best_est) {
+            best = i;
+            *best_est = e;
+        }
+    }
+    return best;
+}
+
+/* The positive patterns, in the order pick_step chooses, each with its access path. */
+static int place_steps(planner *pl)
+{
+    plan *out = pl->out;
+    for (size_t n = 0; n < pl->npos; n++) {
+        double best_est;
+        size_t best = pick_step(pl, &best_est);
+        pl->used[best] = true;
+        pl->cand[best].est = best_est;
+        memcpy(pl->before, pl->bound, pl->nv * sizeof *pl->before);
+        step_bind(&pl->cand[best], pl->bound);
+        out->steps[out->nsteps++] = pl->cand[best];
+        memset(&pl->cand[best], 0, sizeof pl->cand[best]); /* ownership of cited moved */
+        if (pl->est) {
+            int rc = choose_access(pl->stmt, pl->f, &out->steps[out->nsteps - 1], pl->before,
+                                   &pl->counts, false);
+            if (rc != CLAIMDB_OK) return rc;
+        }
+    }
+    return CLAIMDB_OK;
+}
+
+/* The WITHOUT patterns, run once every positive one has bound its variables. */
+static int place_withouts(planner *pl)
+{
+    plan *out = pl->out;
+    const ast_find *f = pl->f;
+    int rc;
+    for (size_t i = 0; i < f->npats; i++) {
+        if (!f->pats[i].without) continue;
+        step_plan *sp = &out->without[out->nwithout];
+        rc = step_init(pl->stmt, &f->pats[i], sp, true);
+        out->nwithout++; /* so that plan_free frees what step_init made */
+        if (rc != CLAIMDB_OK) return rc;
+        /* Work on a copy of the bound set: a WITHOUT pattern binds nothing for the others. */
+        memcpy(pl->b2, pl->bound, pl->nv * sizeof *pl->b2);
+        sp->est = pl->est ? estimate(pl->stmt, f, sp, pl->b2, &pl->counts, true) : 0;
+        step_bind(sp, pl->b2);
+        sp->cite_rows = sp->cv[CV_SRC].slot >= 0;
+        if (pl->est) TRY(rc, choose_access(pl->stmt, f, sp, pl->bound, &pl->counts, true));
+    }
+    return CLAIMDB_OK;
+}
+
+static int init_candidates(planner *pl, bool explain)
+{
+    const ast_find *f = pl->f;
+    size_t k = 0;
+    int rc;
+    for (size_t i = 0; i < f->npats; i++)
+        if (!f->pats[i].without) TRY(rc, step_init(pl->stmt, &f->pats[i], &pl->cand[k++], explain));
+    return CLAIMDB_OK;
+}
+
+/* Orders the patterns and chooses their access paths, then the count join and statistics. */
+static int plan_steps(planner *pl, bool explain)
+{
+    claimdb_stmt *stmt = pl->stmt;
+    plan *out = pl->out;
+    int rc;
+    pl->est = need_estimates(stmt, pl->f, pl->npos, explain);
+    if (pl->est && (rc = store_claim_counts(stmt->txn, &pl->counts)) != CLAIMDB_OK)
+        return db_store_error(stmt->db, rc);
+    TRY(rc, init_candidates(pl, explain));
+    TRY(rc, place_steps(pl));
+    TRY(rc, place_withouts(pl));
+    out->join_slot = -1;
+    rc = pl->est ? choose_count_join(stmt, pl->f, &pl->counts, out) : CLAIMDB_OK;
+    out->estimated = pl->est;
+    out->counts = pl->counts;
+    out->snap = store_txn_snapshot(stmt->txn);
+    stmt->db->plans++;
+    if (pl->est && rc == CLAIMDB_OK) rc = note_stats(stmt, out);
+    return rc;
+}
+
 int plan_build(claimdb_stmt *stmt, const ast_find *f, bool explain, plan *out)
 {
     memset(out, 0, sizeof *out);
@@ -687,84 +798,21 @@ int plan_build(claimdb_stmt *stmt, const ast_find *f, bool explain, plan *out)
         else
             npos++;
     }
-    /* The sets of bound variables (now, before a step, for a WITHOUT pattern) and of the
-     * patterns placed: one block, since a statement is planned each time it runs. */
+    /* The sets of bound variables and of the patterns placed: one block, since a statement is
+     * planned each time it runs. */
     size_t nv = f->nvars ? f->nvars : 1;
-    step_plan *cand = calloc(npos ? npos : 1, sizeof *cand);
+    planner pl = {.stmt = stmt, .f = f, .out = out, .npos = npos, .nv = nv};
+    pl.cand = calloc(npos ? npos : 1, sizeof *pl.cand);
     bool *sets = calloc(3 * nv + (npos ? npos : 1), sizeof *sets);
-    bool *bound = sets, *before = sets + nv, *b2 = sets + 2 * nv, *used = sets + 3 * nv;
+    pl.bound = sets, pl.before = sets + nv, pl.b2 = sets + 2 * nv, pl.used = sets + 3 * nv;
     out->steps = calloc(npos ? npos : 1, sizeof *out->steps);
     out->without = calloc(nwo ? nwo : 1, sizeof *out->without);
-    int rc = CLAIMDB_OK;
-    if (!cand || !sets || !out->steps || !out->without) {
-        rc = db_nomem(stmt->db);
-        goto done;
-    }
-    store_counts counts;
-    memset(&counts, 0, sizeof counts);
-    bool est = need_estimates(stmt, f, npos, explain);
-    if (est && (rc = store_claim_counts(stmt->txn, &counts)) != CLAIMDB_OK) {
-        rc = db_store_error(stmt->db, rc);
-        goto done;
-    }
-    size_t k = 0;
-    for (size_t i = 0; i < f->npats; i++) {
-        if (f->pats[i].without) continue;
-        rc = step_init(stmt, &f->pats[i], &cand[k], explain);
-        k++;
-        if (rc != CLAIMDB_OK) goto done;
-    }
-    for (size_t n = 0; n < npos; n++) {
-        /* Prefer patterns that share a variable with what is bound, to avoid cross products. */
-        bool any_connected = false;
+    int rc = pl.cand && sets && out->steps && out->without ? plan_steps(&pl, explain)
+                                                           : db_nomem(stmt->db);
+    if (pl.cand)
         for (size_t i = 0; i < npos; i++)
-            if (!used[i] && connected(&cand[i], bound)) any_connected = true;
-        size_t best = SIZE_MAX;
-        double best_est = 0;
-        for (size_t i = 0; i < npos; i++) {
-            if (used[i] || (any_connected && !connected(&cand[i], bound))) continue;
-            double e = est ? estimate(stmt, f, &cand[i], bound, &counts, false) : 0;
-            if (best == SIZE_MAX || e < best_est) {
-                best = i;
-                best_est = e;
-            }
-        }
-        used[best] = true;
-        cand[best].est = best_est;
-        memcpy(before, bound, nv * sizeof *before);
-        step_bind(&cand[best], bound);
-        out->steps[out->nsteps++] = cand[best];
-        memset(&cand[best], 0, sizeof cand[best]); /* ownership of cited moved */
-        if (est) rc = choose_access(stmt, f, &out->steps[out->nsteps - 1], before, &counts, false);
-        if (rc != CLAIMDB_OK) goto done;
-    }
-    for (size_t i = 0; i < f->npats; i++) {
-        if (!f->pats[i].without) continue;
-        step_plan *sp = &out->without[out->nwithout];
-        if ((rc = step_init(stmt, &f->pats[i], sp, true)) != CLAIMDB_OK) {
-            out->nwithout++;
-            goto done;
-        }
-        /* Work on a copy of the bound set: a WITHOUT pattern binds nothing for the others. */
-        memcpy(b2, bound, nv * sizeof *b2);
-        sp->est = est ? estimate(stmt, f, sp, b2, &counts, true) : 0;
-        step_bind(sp, b2);
-        sp->cite_rows = sp->cv[CV_SRC].slot >= 0;
-        out->nwithout++;
-        if (est && (rc = choose_access(stmt, f, sp, bound, &counts, true)) != CLAIMDB_OK) goto done;
-    }
-    out->join_slot = -1;
-    if (est) rc = choose_count_join(stmt, f, &counts, out);
-    out->estimated = est;
-    out->counts = counts;
-    out->snap = store_txn_snapshot(stmt->txn);
-    stmt->db->plans++;
-    if (est && rc == CLAIMDB_OK) rc = note_stats(stmt, out);
-done:
-    if (cand)
-        for (size_t i = 0; i < npos; i++)
-            free(cand[i].cited);
-    free(cand);
+            free(pl.cand[i].cited);
+    free(pl.cand);
     free(sets);
     if (rc != CLAIMDB_OK) plan_free(out);
     return rc;
