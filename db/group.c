@@ -157,14 +157,13 @@ void find_group_free(find_exec *fx, group *g)
     free(g);
 }
 
-/* Add the current solution to its group (accumulate false: only make sure it exists). */
-int find_group_add(find_exec *fx, bool accumulate)
+/* The current solution's group key, malloc'd: its length, then the GROUP BY values. */
+static int group_key(find_exec *fx, value **out)
 {
-    claimdb *db = fx->stmt->db;
     const ast_find *f = fx->f;
     size_t nk = f->ngroup;
     value *key = malloc((nk + 1) * sizeof *key);
-    if (!key) return db_nomem(db);
+    if (!key) return db_nomem(fx->stmt->db);
     key[0] = v_int((int64_t)nk);
     for (size_t i = 0; i < nk; i++) {
         /* a variable, a function of one (outlet(?src)), or an item named by its column name */
@@ -176,77 +175,103 @@ int find_group_add(find_exec *fx, bool accumulate)
             return rc;
         }
     }
+    *out = key;
+    return CLAIMDB_OK;
+}
+
+/* A new group for key (which it takes, also on failure), its first solution the current
+ * one, added to the tree and, in the order of first sight, to the list. */
+static int group_new(find_exec *fx, value *key, group **out)
+{
+    claimdb *db = fx->stmt->db;
+    group *g = calloc(1, sizeof *g);
+    if (g) g->aggs = calloc(fx->ncomputed ? fx->ncomputed : 1, sizeof *g->aggs);
+    if (g) g->first = malloc((fx->f->nvars ? fx->f->nvars : 1) * sizeof *g->first);
+    if (!g || !g->aggs || !g->first) {
+        if (g) {
+            free(g->aggs);
+            free(g->first);
+        }
+        free(g);
+        free(key);
+        return db_nomem(db);
+    }
+    g->key = key;
+    memcpy(g->first, fx->vars, fx->f->nvars * sizeof *g->first);
+    if (fx->ngroups == fx->capgroups) {
+        size_t cap = fx->capgroups ? fx->capgroups * 2 : 64;
+        group **gl = realloc(fx->grouplist, cap * sizeof *gl);
+        if (!gl) {
+            find_group_free(fx, g);
+            return db_nomem(db);
+        }
+        fx->grouplist = gl;
+        fx->capgroups = cap;
+    }
+    if (!tsearch(g, &fx->groups, find_group_cmp)) {
+        find_group_free(fx, g);
+        return db_nomem(db);
+    }
+    g->seq = fx->ngroups;
+    fx->grouplist[fx->ngroups++] = g;
+    *out = g;
+    return CLAIMDB_OK;
+}
+
+/* One aggregate column e takes in v, the value of its variable in the current solution. */
+static int agg_take(find_exec *fx, const ast_expr *e, agg_state *st, value v)
+{
+    switch ((ast_agg)e->op) {
+    case AGG_COUNT_STAR:
+        st->count++;
+        break;
+    case AGG_COUNT:
+        if (v.k != V_NULL) st->count++;
+        break;
+    case AGG_COUNT_DISTINCT: {
+        if (v.k == V_NULL) break;
+        int r = find_tuple_insert(&st->distinct, &st->dkeys, &st->ndkeys, &st->capdkeys, &v, 1);
+        if (r < 0) return db_nomem(fx->stmt->db);
+        st->count += r;
+        break;
+    }
+    case AGG_MIN:
+    case AGG_MAX: {
+        if (v.k == V_NULL) break;
+        if (st->count++ == 0) {
+            st->best = v;
+            break;
+        }
+        int c;
+        int rc = value_order(fx->stmt->txn, &v, &st->best, &c);
+        if (rc) return db_store_error(fx->stmt->db, rc);
+        if (e->op == AGG_MIN ? c < 0 : c > 0) st->best = v;
+        break;
+    }
+    }
+    return CLAIMDB_OK;
+}
+
+/* Add the current solution to its group (accumulate false: only make sure it exists). */
+int find_group_add(find_exec *fx, bool accumulate)
+{
+    value *key = NULL;
+    int rc;
+    TRY(rc, group_key(fx, &key));
     group probe = {.key = key};
     group **found = tfind(&probe, &fx->groups, find_group_cmp);
-    group *g;
+    group *g = NULL;
     if (found) {
         g = *found;
         free(key);
     } else {
-        g = calloc(1, sizeof *g);
-        if (g) g->aggs = calloc(fx->ncomputed ? fx->ncomputed : 1, sizeof *g->aggs);
-        if (g) g->first = malloc((f->nvars ? f->nvars : 1) * sizeof *g->first);
-        if (!g || !g->aggs || !g->first) {
-            if (g) {
-                free(g->aggs);
-                free(g->first);
-            }
-            free(g);
-            free(key);
-            return db_nomem(db);
-        }
-        g->key = key;
-        memcpy(g->first, fx->vars, f->nvars * sizeof *g->first);
-        if (fx->ngroups == fx->capgroups) {
-            size_t cap = fx->capgroups ? fx->capgroups * 2 : 64;
-            group **gl = realloc(fx->grouplist, cap * sizeof *gl);
-            if (!gl) {
-                find_group_free(fx, g);
-                return db_nomem(db);
-            }
-            fx->grouplist = gl;
-            fx->capgroups = cap;
-        }
-        if (!tsearch(g, &fx->groups, find_group_cmp)) {
-            find_group_free(fx, g);
-            return db_nomem(db);
-        }
-        g->seq = fx->ngroups;
-        fx->grouplist[fx->ngroups++] = g;
+        TRY(rc, group_new(fx, key, &g));
     }
     for (size_t i = 0; accumulate && i < fx->ncomputed; i++) {
         const ast_expr *e = fx->cols[i];
         if (!find_is_agg(e)) continue;
-        agg_state *st = &g->aggs[i];
         value v = e->a ? find_var(fx, e->a->slot) : v_null();
-        switch ((ast_agg)e->op) {
-        case AGG_COUNT_STAR:
-            st->count++;
-            break;
-        case AGG_COUNT:
-            if (v.k != V_NULL) st->count++;
-            break;
-        case AGG_COUNT_DISTINCT: {
-            if (v.k == V_NULL) break;
-            int r = find_tuple_insert(&st->distinct, &st->dkeys, &st->ndkeys, &st->capdkeys, &v, 1);
-            if (r < 0) return db_nomem(db);
-            st->count += r;
-            break;
-        }
-        case AGG_MIN:
-        case AGG_MAX: {
-            if (v.k == V_NULL) break;
-            if (st->count++ == 0) {
-                st->best = v;
-                break;
-            }
-            int c;
-            int rc = value_order(fx->stmt->txn, &v, &st->best, &c);
-            if (rc) return db_store_error(db, rc);
-            if (e->op == AGG_MIN ? c < 0 : c > 0) st->best = v;
-            break;
-        }
-        }
+        TRY(rc, agg_take(fx, e, &g->aggs[i], v));
     }
     return CLAIMDB_OK;
 }
