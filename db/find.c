@@ -118,26 +118,7 @@ static int count_by_sources(find_exec *fx, bool *fast, int64_t *n)
     int r;
     while ((r = store_cursor_next_cited(cur, &k, &u)) == CLAIMDB_ROW) {
         int64_t a = u > INT64_MAX ? INT64_MAX : (int64_t)u;
-        switch (pat->sources_op) {
-        case CMP_EQ:
-            count += a == m;
-            break;
-        case CMP_NE:
-            count += a != m;
-            break;
-        case CMP_LT:
-            count += a < m;
-            break;
-        case CMP_LE:
-            count += a <= m;
-            break;
-        case CMP_GT:
-            count += a > m;
-            break;
-        case CMP_GE:
-            count += a >= m;
-            break;
-        }
+        count += find_cmp_holds(pat->sources_op, a, m);
         if ((++seen & 0xFFF) == 0 && fx->stmt->db->interrupted) {
             r = CLAIMDB_INTERRUPT;
             break;

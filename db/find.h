@@ -153,6 +153,26 @@ void find_stored_free(find_exec *fx);
  * variable with GROUP BY), without making its solutions. */
 int find_count_join(find_exec *fx);
 
+/* Does a op b hold? SOURCES compares counts of articles with it. */
+static inline bool find_cmp_holds(ast_cmp op, int64_t a, int64_t b)
+{
+    switch (op) {
+    case CMP_EQ:
+        return a == b;
+    case CMP_NE:
+        return a != b;
+    case CMP_LT:
+        return a < b;
+    case CMP_LE:
+        return a <= b;
+    case CMP_GT:
+        return a > b;
+    case CMP_GE:
+        return a >= b;
+    }
+    return false;
+}
+
 /* filter.c */
 int find_prepare_expr(find_exec *fx, const ast_expr *e);
 /* Arrays that grow one element at a time (constants, patterns, conjuncts) have a capacity of

@@ -229,91 +229,94 @@ static term_id key_pos(const claim_key *k, int i)
     return i == 0 ? k->s : i == 1 ? k->p : k->o;
 }
 
+/* The claim's terms against the step's constants, bound variables and repeated variables. */
+static bool positions_ok(find_exec *fx, const step_plan *sp, const claim_key *k)
+{
+    for (int i = 0; i < 3; i++) {
+        const pos_plan *pp = &sp->pos[i];
+        term_id id = key_pos(k, i);
+        if (pp->kind == POS_CONST && pp->id != id) return false;
+        if (pp->kind == POS_BOUND) {
+            value v = find_var(fx, pp->slot);
+            if (v.k != V_TERM || v.u.t != id) return false;
+        }
+        if (pp->kind == POS_SAME) {
+            for (int j = 0; j < i; j++)
+                if (sp->pos[j].slot == pp->slot && key_pos(k, j) != id) return false;
+        }
+    }
+    return true;
+}
+
+/* CITED BY: the claim is cited by all, or any, of the articles listed. */
+static int cited_ok(find_exec *fx, const step_plan *sp, const claim_key *k, bool *ok)
+{
+    size_t hits = 0;
+    for (size_t i = 0; i < sp->ncited; i++) {
+        int rc = store_cite_exists(fx->stmt->txn, k, sp->cited[i]);
+        if (rc == CLAIMDB_OK)
+            hits++;
+        else if (rc != CLAIMDB_NOTFOUND)
+            return db_store_error(fx->stmt->db, rc);
+    }
+    bool all = sp->pat->cited_mode != CITED_ANY;
+    *ok = all ? hits >= sp->ncited : hits > 0;
+    return CLAIMDB_OK;
+}
+
+/* SOURCES op n: the claim's articles, or its independent ones, counted. */
+static int sources_ok(find_exec *fx, level *l, const claim_key *k, bool *ok)
+{
+    const step_plan *sp = l->sp;
+    store_txn *txn = fx->stmt->txn;
+    int64_t n;
+    int rc;
+    if (sp->pat->independent) {
+        uint64_t *ids;
+        size_t nids;
+        if ((rc = claim_articles_cur(txn, &l->srcs, k, &ids, &nids)) == CLAIMDB_OK)
+            rc = independent_count(txn, ids, nids, &n);
+        free(ids);
+        if (rc) return db_store_error(fx->stmt->db, rc);
+    } else {
+        uint64_t u;
+        if ((rc = store_cite_count_cur(txn, &l->srcs, k, &u)))
+            return db_store_error(fx->stmt->db, rc);
+        n = (int64_t)u;
+    }
+    *ok = find_cmp_holds(sp->pat->sources_op, n, sp->sources_n);
+    return CLAIMDB_OK;
+}
+
+/* BY a constant without FROM: some citation has that claimant. */
+static int claimant_ok(find_exec *fx, level *l, const claim_key *k, bool *ok)
+{
+    const step_plan *sp = l->sp;
+    *ok = false;
+    if (sp->by_const == 0) return CLAIMDB_OK;
+    int rc =
+        l->srcs ? store_cites_retarget(l->srcs, k) : store_cites_open(fx->stmt->txn, k, &l->srcs);
+    if (rc) return db_store_error(fx->stmt->db, rc);
+    store_citation c;
+    int r;
+    while (!*ok && (r = store_cursor_next_cite(l->srcs, &c)) == CLAIMDB_ROW)
+        *ok = c.claimant == sp->by_const;
+    if (store_step_err(r)) return find_store_err(fx, r);
+    return CLAIMDB_OK;
+}
+
 /* Claim-level conditions: bound and repeated positions, CITED BY, SOURCES, BY constant. */
 static int claim_ok(find_exec *fx, level *l, const claim_key *k, bool *ok)
 {
     const step_plan *sp = l->sp;
-    store_txn *txn = fx->stmt->txn;
     *ok = false;
-    for (int i = 0; i < 3; i++) {
-        const pos_plan *pp = &sp->pos[i];
-        term_id id = key_pos(k, i);
-        if (pp->kind == POS_CONST && pp->id != id) return CLAIMDB_OK;
-        if (pp->kind == POS_BOUND) {
-            value v = find_var(fx, pp->slot);
-            if (v.k != V_TERM || v.u.t != id) return CLAIMDB_OK;
-        }
-        if (pp->kind == POS_SAME) {
-            for (int j = 0; j < i; j++)
-                if (sp->pos[j].slot == pp->slot && key_pos(k, j) != id) return CLAIMDB_OK;
-        }
-    }
+    if (!positions_ok(fx, sp, k)) return CLAIMDB_OK;
     int rc;
-    if (sp->ncited && !(sp->by_article && sp->cited_implied)) {
-        size_t hits = 0;
-        for (size_t i = 0; i < sp->ncited; i++) {
-            rc = store_cite_exists(txn, k, sp->cited[i]);
-            if (rc == CLAIMDB_OK)
-                hits++;
-            else if (rc != CLAIMDB_NOTFOUND)
-                return db_store_error(fx->stmt->db, rc);
-        }
-        bool all = sp->pat->cited_mode != CITED_ANY;
-        if (all ? hits < sp->ncited : hits == 0) return CLAIMDB_OK;
-    }
-    if (sp->has_sources) {
-        int64_t n;
-        if (sp->pat->independent) {
-            uint64_t *ids;
-            size_t nids;
-            if ((rc = claim_articles_cur(txn, &l->srcs, k, &ids, &nids)) == CLAIMDB_OK)
-                rc = independent_count(txn, ids, nids, &n);
-            free(ids);
-            if (rc) return db_store_error(fx->stmt->db, rc);
-        } else {
-            uint64_t u;
-            if ((rc = store_cite_count_cur(txn, &l->srcs, k, &u)))
-                return db_store_error(fx->stmt->db, rc);
-            n = (int64_t)u;
-        }
-        int64_t m = sp->sources_n;
-        bool pass = false;
-        switch (sp->pat->sources_op) {
-        case CMP_EQ:
-            pass = n == m;
-            break;
-        case CMP_NE:
-            pass = n != m;
-            break;
-        case CMP_LT:
-            pass = n < m;
-            break;
-        case CMP_LE:
-            pass = n <= m;
-            break;
-        case CMP_GT:
-            pass = n > m;
-            break;
-        case CMP_GE:
-            pass = n >= m;
-            break;
-        }
-        if (!pass) return CLAIMDB_OK;
-    }
-    if (sp->has_by_const && !sp->cite_rows) {
-        /* BY a constant without FROM: some citation has that claimant. */
-        if (sp->by_const == 0) return CLAIMDB_OK;
-        rc = l->srcs ? store_cites_retarget(l->srcs, k) : store_cites_open(txn, k, &l->srcs);
-        if (rc) return db_store_error(fx->stmt->db, rc);
-        store_citation c;
-        int r;
-        bool found = false;
-        while (!found && (r = store_cursor_next_cite(l->srcs, &c)) == CLAIMDB_ROW)
-            found = c.claimant == sp->by_const;
-        if (store_step_err(r)) return find_store_err(fx, r);
-        if (!found) return CLAIMDB_OK;
-    }
-    *ok = true;
+    bool pass = true;
+    if (sp->ncited && !(sp->by_article && sp->cited_implied)) TRY(rc, cited_ok(fx, sp, k, &pass));
+    if (pass && sp->has_sources) TRY(rc, sources_ok(fx, l, k, &pass));
+    if (pass && sp->has_by_const && !sp->cite_rows) TRY(rc, claimant_ok(fx, l, k, &pass));
+    *ok = pass;
     return CLAIMDB_OK;
 }
 
