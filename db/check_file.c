@@ -403,6 +403,80 @@ static void walk_tree(walker *w, const char *name, const dbrec *d, dbrec *subs,
     check_tree_counts(w, name, d);
 }
 
+#define META_LEN (PAGEHDRSZ + 136)
+
+/* The current meta page into cur: of the two, the one with the larger transaction id. Page 1
+ * is at the page size, which the meta itself records (in the free db's pad); w->psize gets
+ * it. False (after reporting) when no meta page can be used. */
+static bool read_current_meta(walker *w, uint8_t cur[META_LEN])
+{
+    uint8_t meta[2][META_LEN];
+    if (pread(w->fd, meta[0], sizeof meta[0], 0) != (ssize_t)sizeof meta[0] ||
+        u32(meta[0] + PAGEHDRSZ) != MDB_MAGIC) {
+        problem(w, "not an LMDB file (no meta page at the start)");
+        return false;
+    }
+    w->psize = u32(meta[0] + PAGEHDRSZ + META_DBS);
+    if (w->psize < 512 || w->psize > 65536 || (w->psize & (w->psize - 1))) {
+        problem(w, "meta page 0: page size %u is not one LMDB uses", w->psize);
+        return false;
+    }
+    int best = -1;
+    uint64_t txnid[2] = {0, 0};
+    for (int m = 0; m < 2; m++) {
+        if (m == 1 && pread(w->fd, meta[1], sizeof meta[1], w->psize) != (ssize_t)sizeof meta[1]) {
+            problem(w, "meta page 1 cannot be read (the file is cut short)");
+            continue;
+        }
+        const uint8_t *mp = meta[m] + PAGEHDRSZ;
+        if (u32(mp) != MDB_MAGIC || u32(mp + 4) != 1 || !(u16(meta[m] + 10) & P_META)) {
+            problem(w, "meta page %d is damaged", m);
+            continue;
+        }
+        txnid[m] = u64(mp + META_DBS + 2 * DB_SIZE + 8);
+        if (best < 0 || txnid[m] > txnid[best]) best = m;
+    }
+    if (best < 0) return false;
+    memcpy(cur, meta[best], META_LEN);
+    return true;
+}
+
+/* Every tree the meta page mp (past its header) leads to: the free list, the main database
+ * and the named databases in it. *pages gets the pages in use once they were walked. */
+static int walk_file(walker *w, const struct stat *sb, const uint8_t *mp, uint64_t *pages)
+{
+    dbrec freedb, maindb;
+    read_db(mp + META_DBS, &freedb);
+    read_db(mp + META_DBS + DB_SIZE, &maindb);
+    uint64_t last = u64(mp + META_DBS + 2 * DB_SIZE);
+    w->npages = last + 1;
+    uint64_t filepages = (uint64_t)sb->st_size / w->psize;
+    if (w->npages > filepages) {
+        problem(w, "the file is cut short: it holds %llu pages, its last page in use is %llu",
+                (unsigned long long)filepages, (unsigned long long)last);
+        return CLAIMDB_OK;
+    }
+    int rc = CLAIMDB_OK;
+    w->seen = calloc((size_t)(w->npages / 8 + 1), 1);
+    w->page = malloc(w->psize);
+    if (!w->seen || !w->page) {
+        rc = CLAIMDB_NOMEM;
+    } else {
+        mark(w, 0, 2, "meta");
+        dbrec subs[32];
+        char names[32][64];
+        int nsubs = 0;
+        walk_tree(w, "free list", &freedb, NULL, NULL, NULL, 0);
+        walk_tree(w, "main", &maindb, subs, names, &nsubs, 32);
+        for (int i = 0; i < nsubs; i++)
+            walk_tree(w, names[i], &subs[i], NULL, NULL, NULL, 0);
+        *pages = w->npages;
+    }
+    free(w->seen);
+    free(w->page);
+    return rc;
+}
+
 int check_file(const char *path, claimdb_check_report report, void *ctx, int64_t *problems,
                uint64_t *pages)
 {
@@ -412,79 +486,12 @@ int check_file(const char *path, claimdb_check_report report, void *ctx, int64_t
     w.fd = open(path, O_RDONLY);
     if (w.fd < 0) return errno == ENOENT ? CLAIMDB_NOTFOUND : CLAIMDB_IOERR;
     struct stat sb;
-    uint8_t meta[2][PAGEHDRSZ + 136];
-    int best = -1;
-    uint64_t txnid[2] = {0, 0};
-    int rc = CLAIMDB_OK;
     if (fstat(w.fd, &sb) != 0) {
         close(w.fd);
         return CLAIMDB_IOERR;
     }
-    /* The two meta pages; the one with the larger transaction id is current. Page 1 is at
-     * the page size, which the meta itself records (in the free db's pad). */
-    if (pread(w.fd, meta[0], sizeof meta[0], 0) != (ssize_t)sizeof meta[0] ||
-        u32(meta[0] + PAGEHDRSZ) != MDB_MAGIC) {
-        problem(&w, "not an LMDB file (no meta page at the start)");
-        close(w.fd);
-        *problems = w.problems;
-        return CLAIMDB_OK;
-    }
-    w.psize = u32(meta[0] + PAGEHDRSZ + META_DBS);
-    if (w.psize < 512 || w.psize > 65536 || (w.psize & (w.psize - 1))) {
-        problem(&w, "meta page 0: page size %u is not one LMDB uses", w.psize);
-        close(w.fd);
-        *problems = w.problems;
-        return CLAIMDB_OK;
-    }
-    for (int m = 0; m < 2; m++) {
-        if (m == 1 && pread(w.fd, meta[1], sizeof meta[1], w.psize) != (ssize_t)sizeof meta[1]) {
-            problem(&w, "meta page 1 cannot be read (the file is cut short)");
-            continue;
-        }
-        const uint8_t *mp = meta[m] + PAGEHDRSZ;
-        if (u32(mp) != MDB_MAGIC || u32(mp + 4) != 1 || !(u16(meta[m] + 10) & P_META)) {
-            problem(&w, "meta page %d is damaged", m);
-            continue;
-        }
-        txnid[m] = u64(mp + META_DBS + 2 * DB_SIZE + 8);
-        if (best < 0 || txnid[m] > txnid[best]) best = m;
-    }
-    if (best < 0) {
-        close(w.fd);
-        *problems = w.problems;
-        return CLAIMDB_OK;
-    }
-    const uint8_t *mp = meta[best] + PAGEHDRSZ;
-    dbrec freedb, maindb;
-    read_db(mp + META_DBS, &freedb);
-    read_db(mp + META_DBS + DB_SIZE, &maindb);
-    uint64_t last = u64(mp + META_DBS + 2 * DB_SIZE);
-    w.npages = last + 1;
-    uint64_t filepages = (uint64_t)sb.st_size / w.psize;
-    if (w.npages > filepages) {
-        problem(&w, "the file is cut short: it holds %llu pages, its last page in use is %llu",
-                (unsigned long long)filepages, (unsigned long long)last);
-        close(w.fd);
-        *problems = w.problems;
-        return CLAIMDB_OK;
-    }
-    w.seen = calloc((size_t)(w.npages / 8 + 1), 1);
-    w.page = malloc(w.psize);
-    if (!w.seen || !w.page) {
-        rc = CLAIMDB_NOMEM;
-    } else {
-        mark(&w, 0, 2, "meta");
-        dbrec subs[32];
-        char names[32][64];
-        int nsubs = 0;
-        walk_tree(&w, "free list", &freedb, NULL, NULL, NULL, 0);
-        walk_tree(&w, "main", &maindb, subs, names, &nsubs, 32);
-        for (int i = 0; i < nsubs; i++)
-            walk_tree(&w, names[i], &subs[i], NULL, NULL, NULL, 0);
-        *pages = w.npages;
-    }
-    free(w.seen);
-    free(w.page);
+    uint8_t meta[META_LEN];
+    int rc = read_current_meta(&w, meta) ? walk_file(&w, &sb, meta + PAGEHDRSZ, pages) : CLAIMDB_OK;
     close(w.fd);
     *problems = w.problems;
     return rc;
