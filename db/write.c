@@ -247,6 +247,52 @@ static int field(claimdb_stmt *stmt, const ast_value *v, const char *what, store
     return CLAIMDB_OK;
 }
 
+/* The old record's fields point into the map, which the put may move: copied into memory of
+ * our own (copies[i] for fields[i], freed by the caller, also on failure). */
+static int own_fields(claimdb_stmt *stmt, store_text *const fields[6], char *copies[6])
+{
+    for (int i = 0; i < 6; i++) {
+        if (!fields[i]->ptr) continue;
+        copies[i] = malloc(fields[i]->len + 1);
+        if (!copies[i]) return db_nomem(stmt->db);
+        memcpy(copies[i], fields[i]->ptr, fields[i]->len);
+        fields[i]->ptr = copies[i];
+    }
+    return CLAIMDB_OK;
+}
+
+/* DUPLICATE OF: article id becomes a duplicate of another, which must not lead back to it
+ * and is made when it does not exist yet, as FROM does for cited articles. */
+static int set_duplicate_of(claimdb_stmt *stmt, const ast_value *v, uint64_t id, store_article *art)
+{
+    uint64_t dup, root;
+    int rc;
+    TRY(rc, stmt_value_uint(stmt, v, "DUPLICATE OF", &dup));
+    if ((rc = article_root(stmt->txn, dup, &root)) != CLAIMDB_OK)
+        return db_store_error(stmt->db, rc);
+    if (dup == id)
+        return stmt_error_at(stmt, CLAIMDB_ERROR, v->loc.off,
+                             "article %llu cannot be a duplicate of itself",
+                             (unsigned long long)id);
+    if (root == id)
+        return stmt_error_at(stmt, CLAIMDB_ERROR, v->loc.off,
+                             "article %llu is already a duplicate of article %llu: "
+                             "DUPLICATE OF %llu would make a cycle",
+                             (unsigned long long)dup, (unsigned long long)id,
+                             (unsigned long long)dup);
+    art->has_duplicate_of = true;
+    art->duplicate_of = dup;
+    store_article orig;
+    rc = store_article_get(stmt->txn, dup, &orig);
+    if (rc == CLAIMDB_NOTFOUND) {
+        store_article empty;
+        memset(&empty, 0, sizeof empty);
+        empty.id = dup;
+        rc = store_article_put(stmt->txn, &empty);
+    }
+    return rc != CLAIMDB_OK ? db_store_error(stmt->db, rc) : CLAIMDB_OK;
+}
+
 static int exec_article(claimdb_stmt *stmt)
 {
     const ast_article_stmt *a = &stmt->ast->u.article;
@@ -258,20 +304,10 @@ static int exec_article(claimdb_stmt *stmt)
     rc = store_article_get(stmt->txn, id, &art);
     if (rc != CLAIMDB_OK && rc != CLAIMDB_NOTFOUND) return db_store_error(stmt->db, rc);
     art.id = id;
-    /* The old record's fields point into the map, which the put below may move: copy the
-     * record into memory of our own first. */
-    store_text *fields[] = {&art.title, &art.outlet, &art.date, &art.url, &art.author, &art.text};
+    store_text *const fields[6] = {&art.title, &art.outlet, &art.date,
+                                   &art.url,   &art.author, &art.text};
     char *copies[6] = {0};
-    for (int i = 0; i < 6; i++) {
-        if (!fields[i]->ptr) continue;
-        copies[i] = malloc(fields[i]->len + 1);
-        if (!copies[i]) {
-            rc = db_nomem(stmt->db);
-            goto out;
-        }
-        memcpy(copies[i], fields[i]->ptr, fields[i]->len);
-        fields[i]->ptr = copies[i];
-    }
+    if ((rc = own_fields(stmt, fields, copies))) goto out;
     char b[6][64];
     const ast_value *vals[] = {&a->title, &a->outlet, &a->date, &a->url, &a->author, &a->text};
     static const char *const names[] = {"TITLE", "OUTLET", "DATE", "URL", "AUTHOR", "TEXT"};
@@ -282,42 +318,9 @@ static int exec_article(claimdb_stmt *stmt)
                            "DATE must be a calendar date YYYY-MM-DD that exists");
         goto out;
     }
-    if (a->duplicate_of.kind != VAL_NONE) {
-        uint64_t dup, root;
-        if ((rc = stmt_value_uint(stmt, &a->duplicate_of, "DUPLICATE OF", &dup))) goto out;
-        if ((rc = article_root(stmt->txn, dup, &root)) != CLAIMDB_OK) {
-            rc = db_store_error(stmt->db, rc);
-            goto out;
-        }
-        if (dup == id || root == id) {
-            if (dup == id)
-                rc = stmt_error_at(stmt, CLAIMDB_ERROR, a->duplicate_of.loc.off,
-                                   "article %llu cannot be a duplicate of itself",
-                                   (unsigned long long)id);
-            else
-                rc = stmt_error_at(stmt, CLAIMDB_ERROR, a->duplicate_of.loc.off,
-                                   "article %llu is already a duplicate of article %llu: "
-                                   "DUPLICATE OF %llu would make a cycle",
-                                   (unsigned long long)dup, (unsigned long long)id,
-                                   (unsigned long long)dup);
-            goto out;
-        }
-        art.has_duplicate_of = true;
-        art.duplicate_of = dup;
-        /* Make sure the original exists, as FROM does for cited articles. */
-        store_article orig;
-        rc = store_article_get(stmt->txn, dup, &orig);
-        if (rc == CLAIMDB_NOTFOUND) {
-            store_article empty;
-            memset(&empty, 0, sizeof empty);
-            empty.id = dup;
-            rc = store_article_put(stmt->txn, &empty);
-        }
-        if (rc != CLAIMDB_OK) {
-            rc = db_store_error(stmt->db, rc);
-            goto out;
-        }
-    }
+    if (a->duplicate_of.kind != VAL_NONE &&
+        (rc = set_duplicate_of(stmt, &a->duplicate_of, id, &art)))
+        goto out;
     if ((rc = store_article_put(stmt->txn, &art)) != CLAIMDB_OK)
         rc = db_store_error(stmt->db, rc);
     else if (a->text.kind != VAL_NONE)
