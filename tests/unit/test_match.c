@@ -197,7 +197,8 @@ static char *rows(fx *f, const char *sql, const char *m)
 {
     claimdb_stmt *st;
     char text[512];
-    snprintf(text, sizeof text, "%s;", sql);
+    int n = snprintf(text, sizeof text, "%s;", sql);
+    if (n < 0 || (size_t)n >= sizeof text) fail_msg("statement too long for the test: %s", sql);
     if (claimdb_prepare(f->db, text, -1, &st, NULL) != CLAIMDB_OK)
         fail_msg("%s: %s", text, claimdb_errmsg(f->db));
     char *out = run_rows(st, m);
