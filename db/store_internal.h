@@ -177,6 +177,13 @@ struct store_cursor {
     MDB_val heldk; /* that key: in a read transaction it stays valid, no need to read it again */
     size_t plen;
     size_t lastlen;
+    /* A split database read in a read transaction: the page of duplicates the LMDB cursor is on
+     * (MDB_GET_MULTIPLE), and which of them was returned last. One call reads a page instead of
+     * one call (two cursor moves, the key's and the duplicate's) per duplicate. NULL: the LMDB
+     * cursor sits on the record returned last, which `raw` holds (its parts, not joined). */
+    const uint8_t *dups;
+    size_t ndups, idup, dupw;
+    MDB_val raw;
     struct store_cursor *prev, *next; /* in t->cursors, or next in t->pool */
     /* The buffers last: cur_open zeroes the fields above them only (a statement opens many
      * cursors, and 2 KiB of zeroes each cost more than the scan of a short range). */
