@@ -612,10 +612,12 @@ static inline void put_id(uint8_t *p, uint64_t v)
 }
 static inline uint64_t get_id(const uint8_t *p)
 {
-    uint64_t v = 0;
-    for (int i = 0; i < ID_LEN; i++)
-        v = (v << 8) | p[i];
-    return v;
+    /* Written out so that the compiler makes it a 4-byte swapped load and a byte (the loop it
+     * leaves as five loads and shifts): three per index record read. */
+    _Static_assert(ID_LEN == 5, "get_id reads 5 bytes");
+    return (uint64_t)((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3])
+               << 8 |
+           p[4];
 }
 /* The claim in a key that holds it in "spo" order (spo, cite, artcite, claimrev, revclaim). */
 static inline claim_key claim_key_get(const uint8_t *p)
