@@ -328,6 +328,9 @@ struct store_txn {
     bool stat_valid;
     uint8_t stat_key[TSTAT_KEY_LEN];
     uint64_t stat_n;
+    /* A read transaction's alias tree: 0 not looked at yet, 1 empty, 2 not. A term's lookup
+     * probes it first, and most files have no alias: one look per snapshot, not per term. */
+    uint8_t aliases;
     bool in_op;       /* running a logged operation (oplog_exec, replay) */
     size_t grow_want; /* bytes the next map growth should add at least */
     pend pend;
