@@ -65,7 +65,7 @@ static int get(store_cursor *c, MDB_val *k, MDB_val *v, MDB_cursor_op op)
 {
     c->dups = NULL;
     int rc = scur_get(c->t->st, c->mc, k, v, op);
-    c->raw = *v;
+    if (rc == 0) c->raw = *v;
     if (rc == 0 && db_split(c->db)) rc = split_join(c->db, c->joined, k, v);
     return rc;
 }
@@ -74,15 +74,15 @@ static int seek(store_cursor *c, const void *key, size_t kl, MDB_val *k, MDB_val
 {
     c->dups = NULL;
     int rc = scur_seek(c->t->st, c->db, c->mc, key, kl, k, v);
-    c->raw = *v;
+    if (rc == 0) c->raw = *v;
     if (rc == 0 && db_split(c->db)) rc = split_join(c->db, c->joined, k, v);
     return rc;
 }
 
 /* The page of duplicates the LMDB cursor is on, and the place in it of the record returned
- * last (c->raw). LMDB returns the whole page whatever the duplicate the cursor was on (and
- * leaves the cursor on the page's last): a record that is not in it (never expected) leaves the
- * cursor without a page, to step one record at a time. An MDB code. */
+ * last (c->raw). LMDB returns the whole page whatever the duplicate the cursor was on, and
+ * leaves the cursor on the page's last: a record that is not in the page (never expected)
+ * cannot be stepped from, and is MDB_CORRUPTED. An MDB code. */
 static int load_page(store_cursor *c)
 {
     MDB_val k = {0, NULL}, v = {0, NULL};
