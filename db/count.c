@@ -13,27 +13,36 @@ typedef struct key_count {
 } key_count;
 
 /* Values of the first step, in the order its scan met them, with an open-addressing index:
- * groups then come out in the order the nested loop would have made them. */
+ * groups then come out in the order the nested loop would have made them. A slot holds its
+ * value, so that a probe reads the slot alone. */
+typedef struct count_slot {
+    term_id key;
+    size_t ent; /* index into ents + 1; 0 empty */
+} count_slot;
+
 typedef struct count_table {
     key_count *ents;
     size_t n, cap;
-    size_t *slots; /* index into ents + 1; 0 empty */
+    count_slot *slots;
     size_t nslots;
 } count_table;
 
-static size_t slot_of(const count_table *t, term_id key)
+static count_slot *slot_of(const count_table *t, term_id key)
 {
     size_t mask = t->nslots - 1;
     size_t i = (size_t)((key * UINT64_C(0x9E3779B97F4A7C15)) >> 24) & mask;
-    while (t->slots[i] && t->ents[t->slots[i] - 1].key != key)
+    while (t->slots[i].ent && t->slots[i].key != key)
         i = (i + 1) & mask;
-    return i;
+    return &t->slots[i];
 }
 
-static bool table_grow(count_table *t)
+/* Grow to at least want slots (a power of two, at least twice the last). */
+static bool table_grow(count_table *t, size_t want)
 {
     size_t ns = t->nslots ? 2 * t->nslots : 1024;
-    size_t *slots = calloc(ns, sizeof *slots);
+    while (ns < want)
+        ns *= 2;
+    count_slot *slots = calloc(ns, sizeof *slots);
     key_count *ents = realloc(t->ents, ns / 2 * sizeof *ents);
     if (!slots || !ents) {
         free(slots);
@@ -46,7 +55,7 @@ static bool table_grow(count_table *t)
     t->slots = slots;
     t->nslots = ns;
     for (size_t e = 0; e < t->n; e++)
-        t->slots[slot_of(t, t->ents[e].key)] = e + 1;
+        *slot_of(t, t->ents[e].key) = (count_slot){t->ents[e].key, e + 1};
     return true;
 }
 
@@ -88,21 +97,22 @@ static int scan_side(find_exec *fx, const step_plan *sp, int role, count_table *
         }
         if (role < 0) continue;
         term_id key = role == 0 ? k.s : role == 1 ? k.p : k.o;
-        if (first && 2 * (t->n + 1) > t->nslots && !table_grow(t)) {
+        if (!first) {
+            if (!t->nslots) continue; /* the first step found nothing */
+            count_slot *sl = slot_of(t, key);
+            if (sl->ent) t->ents[sl->ent - 1].b++;
+            continue;
+        }
+        if (2 * (t->n + 1) > t->nslots && !table_grow(t, 0)) {
             r = CLAIMDB_NOMEM;
             break;
         }
-        if (!t->nslots) continue; /* the first step found nothing */
-        size_t i = slot_of(t, key);
-        if (t->slots[i]) {
-            key_count *e = &t->ents[t->slots[i] - 1];
-            if (first)
-                e->a++;
-            else
-                e->b++;
-        } else if (first) {
+        count_slot *sl = slot_of(t, key);
+        if (sl->ent) {
+            t->ents[sl->ent - 1].a++;
+        } else {
             t->ents[t->n] = (key_count){key, 1, 0};
-            t->slots[i] = ++t->n;
+            *sl = (count_slot){key, ++t->n};
         }
     }
     store_cursor_close(c);
@@ -142,6 +152,12 @@ int find_count_join(find_exec *fx)
     count_table t;
     memset(&t, 0, sizeof t);
     uint64_t n0 = 0, n1 = 0;
+    /* Sized for the claims the plan expects of the first step (at most one value each), so that
+     * the table is not rehashed as it fills; a larger range grows it as before. */
+    if (role_of(s0, slot) >= 0 && s0->est >= 512) {
+        double want = 2 * (s0->est < (1 << 20) ? s0->est : (1 << 20));
+        if (!table_grow(&t, (size_t)want)) return db_nomem(fx->stmt->db);
+    }
     int rc = scan_side(fx, s0, role_of(s0, slot), &t, true, &n0);
     if (rc == CLAIMDB_OK && n0) rc = scan_side(fx, s1, role_of(s1, slot), &t, false, &n1);
     for (size_t i = 0; i < fx->f->nvars; i++)

@@ -719,14 +719,18 @@ int store_cursor_next_claim(store_cursor *c, claim_key *k)
     int r = cur_step(c, &key, &v);
     if (r != CLAIMDB_ROW) return r;
     const uint8_t *p = key.mv_data;
-    if (c->db == DB_ARTCITE) {
+    if (c->db >= DB_SPO && c->db <= DB_OSP && key.mv_size == CLAIM_KEY_LEN) {
+        /* the index scans' step: decoded here, the three orders spelled out */
+        term_id a = get_id(p + 1), b = get_id(p + 1 + ID_LEN), d = get_id(p + 1 + 2 * ID_LEN);
+        *k = c->db == DB_SPO   ? (claim_key){p[0], a, b, d}
+             : c->db == DB_POS ? (claim_key){p[0], d, a, b}
+                               : (claim_key){p[0], b, d, a};
+    } else if (c->db == DB_ARTCITE) {
         if (key.mv_size != ARTCITE_KEY_LEN)
             return store_seterr(c->t->st, CLAIMDB_CORRUPT, "damaged artcite key");
         claim_key_decode(p + 8, IDX_SPO, k);
     } else if (c->db >= DB_SPO && c->db <= DB_OSP) {
-        if (key.mv_size != CLAIM_KEY_LEN)
-            return store_seterr(c->t->st, CLAIMDB_CORRUPT, "damaged index key");
-        claim_key_decode(p, (store_index)(c->db - DB_SPO), k);
+        return store_seterr(c->t->st, CLAIMDB_CORRUPT, "damaged index key");
     } else {
         return store_seterr(c->t->st, CLAIMDB_MISUSE, "not a claim cursor");
     }

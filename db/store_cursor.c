@@ -63,22 +63,109 @@ int cur_open(store_txn *t, int db, const void *prefix, size_t plen, store_cursor
 /* A cursor operation, its record joined into a whole key for a split database. */
 static int get(store_cursor *c, MDB_val *k, MDB_val *v, MDB_cursor_op op)
 {
+    c->dups = NULL;
     int rc = scur_get(c->t->st, c->mc, k, v, op);
+    if (rc == 0) c->raw = *v;
     if (rc == 0 && db_split(c->db)) rc = split_join(c->db, c->joined, k, v);
     return rc;
 }
 
 static int seek(store_cursor *c, const void *key, size_t kl, MDB_val *k, MDB_val *v)
 {
+    c->dups = NULL;
     int rc = scur_seek(c->t->st, c->db, c->mc, key, kl, k, v);
+    if (rc == 0) c->raw = *v;
     if (rc == 0 && db_split(c->db)) rc = split_join(c->db, c->joined, k, v);
     return rc;
+}
+
+/* The page of duplicates the LMDB cursor is on, and the place in it of the record returned
+ * last (c->raw). LMDB returns the whole page whatever the duplicate the cursor was on, and
+ * leaves the cursor on the page's last: a record that is not in the page (never expected)
+ * cannot be stepped from, and is MDB_CORRUPTED. An MDB code. */
+static int load_page(store_cursor *c)
+{
+    MDB_val k = {0, NULL}, v = {0, NULL};
+    int rc = scur_get(c->t->st, c->mc, &k, &v, MDB_GET_MULTIPLE);
+    /* The counter counts records moved to (every one a page gives, below), not calls. */
+    c->t->st->cursor_ops--;
+    if (rc) return rc;
+    /* A key's only duplicate is not on a page of duplicates, and LMDB then returns nothing. */
+    if (!v.mv_data) v = c->raw;
+    size_t w = c->raw.mv_size;
+    const uint8_t *base = v.mv_data, *at = c->raw.mv_data;
+    if (!w || w > STORE_KEYBUF - db_split(c->db) || v.mv_size % w || at < base ||
+        at >= base + v.mv_size || (size_t)(at - base) % w)
+        return MDB_CORRUPTED;
+    c->dups = base;
+    c->ndups = v.mv_size / w;
+    c->dupw = w;
+    c->idup = (size_t)(at - base) / w;
+    return 0;
+}
+
+/* The page's duplicate c->idup as the whole key (load_page checked the width fits). Constant
+ * sizes for the claim indexes: this runs on nearly every step of their long scans. */
+static void take(store_cursor *c, MDB_val *k, MDB_val *v)
+{
+    size_t split = db_split(c->db);
+    const uint8_t *dup = c->dups + c->idup * c->dupw;
+    if (split == 1 + ID_LEN && c->dupw == 2 * ID_LEN)
+        memcpy(c->joined + 1 + ID_LEN, dup, 2 * ID_LEN);
+    else
+        memcpy(c->joined + split, dup, c->dupw);
+    *k = (MDB_val){split + c->dupw, c->joined};
+    *v = (MDB_val){0, c->joined};
+}
+
+/* MDB_NEXT for a split database in a read transaction: the next duplicate of the page the
+ * cursor holds, else the next page of the key's duplicates, else the next key's first. The
+ * key's part of c->joined stays that of every duplicate of the key. */
+static int next_dup(store_cursor *c, MDB_val *k, MDB_val *v)
+{
+    int rc;
+    if (!c->dups && (rc = load_page(c))) return rc;
+    if (c->idup + 1 >= c->ndups) {
+        MDB_val pk = {0, NULL}, pv = {0, NULL};
+        rc = scur_get(c->t->st, c->mc, &pk, &pv, MDB_NEXT_MULTIPLE);
+        if (rc == MDB_NOTFOUND) return get(c, k, v, MDB_NEXT_NODUP);
+        if (rc) return rc;
+        if (pv.mv_size < c->dupw || pv.mv_size % c->dupw) return MDB_CORRUPTED;
+        c->dups = pv.mv_data;
+        c->ndups = pv.mv_size / c->dupw;
+        c->idup = 0;
+    } else {
+        c->idup++;
+        c->t->st->cursor_ops++;
+    }
+    take(c, k, v);
+    return 0;
+}
+
+/* The next duplicate of the page the cursor holds: the step that most of a long scan of a split
+ * database takes. The key's part of c->joined is already the record's, so only a prefix that
+ * reaches into the duplicates needs comparing. */
+static int page_step(store_cursor *c, MDB_val *k, MDB_val *v)
+{
+    size_t split = db_split(c->db);
+    c->idup++;
+    c->t->st->cursor_ops++;
+    take(c, k, v);
+    if (c->plen > split && (k->mv_size < c->plen ||
+                            memcmp(c->joined + split, c->prefix + split, c->plen - split) != 0)) {
+        c->ended = true;
+        c->past_range = c->idup + 1 == c->ndups;
+        return CLAIMDB_DONE;
+    }
+    return CLAIMDB_ROW;
 }
 
 int cur_step(store_cursor *c, MDB_val *k, MDB_val *v)
 {
     if (!c || c->dead || !c->t || !c->mc) return CLAIMDB_MISUSE;
     if (c->ended) return CLAIMDB_DONE;
+    if (c->dups && c->idup + 1 < c->ndups && c->started && !c->reposition && !c->t->write)
+        return page_step(c, k, v);
     store *st = c->t->st;
     int rc;
     /* Written since the cursor opened. (Operations never write while they step a cursor, so
@@ -108,6 +195,8 @@ int cur_step(store_cursor *c, MDB_val *k, MDB_val *v)
         rc = seek(c, c->last, c->lastlen, k, v);
         if (rc == 0 && k->mv_size == c->lastlen && memcmp(k->mv_data, c->last, c->lastlen) == 0)
             rc = get(c, k, v, MDB_NEXT);
+    } else if (db_split(c->db) && !c->t->write) {
+        rc = next_dup(c, k, v);
     } else {
         rc = get(c, k, v, MDB_NEXT);
     }
@@ -121,7 +210,9 @@ int cur_step(store_cursor *c, MDB_val *k, MDB_val *v)
     }
     if (k->mv_size < c->plen || memcmp(k->mv_data, c->prefix, c->plen) != 0) {
         c->ended = true;
-        c->past_range = true;
+        /* Read from a page, the record is not where the LMDB cursor sits (a later one of the
+         * page is): cur_step cannot start the next range from the cursor's record. */
+        c->past_range = !c->dups || c->idup + 1 == c->ndups;
         return CLAIMDB_DONE;
     }
     if (c->t->write && k->mv_size <= sizeof c->last) { /* only write txns are ever replayed */
@@ -141,6 +232,7 @@ void cur_retarget(store_cursor *c, const void *prefix, size_t plen)
     c->plen = plen;
     c->started = c->ended = c->reposition = false;
     c->retargeted = true;
+    c->dups = NULL;
 }
 
 void store_cursor_close(store_cursor *c)

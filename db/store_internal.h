@@ -177,6 +177,13 @@ struct store_cursor {
     MDB_val heldk; /* that key: in a read transaction it stays valid, no need to read it again */
     size_t plen;
     size_t lastlen;
+    /* A split database read in a read transaction: the page of duplicates the LMDB cursor is on
+     * (MDB_GET_MULTIPLE), and which of them was returned last. One call reads a page instead of
+     * one call (two cursor moves, the key's and the duplicate's) per duplicate. NULL: the LMDB
+     * cursor sits on the record returned last, which `raw` holds (its parts, not joined). */
+    const uint8_t *dups;
+    size_t ndups, idup, dupw;
+    MDB_val raw;
     struct store_cursor *prev, *next; /* in t->cursors, or next in t->pool */
     /* The buffers last: cur_open zeroes the fields above them only (a statement opens many
      * cursors, and 2 KiB of zeroes each cost more than the scan of a short range). */
@@ -321,6 +328,9 @@ struct store_txn {
     bool stat_valid;
     uint8_t stat_key[TSTAT_KEY_LEN];
     uint64_t stat_n;
+    /* A read transaction's alias tree: 0 not looked at yet, 1 empty, 2 not. A term's lookup
+     * probes it first, and most files have no alias: one look per snapshot, not per term. */
+    uint8_t aliases;
     bool in_op;       /* running a logged operation (oplog_exec, replay) */
     size_t grow_want; /* bytes the next map growth should add at least */
     pend pend;
@@ -605,10 +615,12 @@ static inline void put_id(uint8_t *p, uint64_t v)
 }
 static inline uint64_t get_id(const uint8_t *p)
 {
-    uint64_t v = 0;
-    for (int i = 0; i < ID_LEN; i++)
-        v = (v << 8) | p[i];
-    return v;
+    /* Written out so that the compiler makes it a 4-byte swapped load and a byte (the loop it
+     * leaves as five loads and shifts): three per index record read. */
+    _Static_assert(ID_LEN == 5, "get_id reads 5 bytes");
+    return (uint64_t)((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3])
+               << 8 |
+           p[4];
 }
 /* The claim in a key that holds it in "spo" order (spo, cite, artcite, claimrev, revclaim). */
 static inline claim_key claim_key_get(const uint8_t *p)

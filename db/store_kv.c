@@ -86,8 +86,12 @@ int scur_seek(store *st, int db, MDB_cursor *mc, const void *key, size_t kl, MDB
     *v = (MDB_val){kl - split, (uint8_t *)key + split};
     st->cursor_ops++;
     int rc = mdb_cursor_get(mc, k, v, MDB_GET_BOTH_RANGE);
-    /* LMDB leaves k pointing at our key: read the record's own, checked like every other. */
-    if (rc == 0) return scur_get(st, mc, k, v, MDB_GET_CURRENT);
+    /* LMDB leaves k pointing at our key, which the record's key equals (the caller copies it
+     * before the key changes); the duplicate is the record's, checked like every other. */
+    if (rc == 0) {
+        *k = (MDB_val){split, (void *)key};
+        return val_ok(st, v) ? 0 : MDB_CORRUPTED;
+    }
     if (rc != MDB_NOTFOUND) return rc;
     *k = (MDB_val){split, (void *)key};
     rc = scur_get(st, mc, k, v, MDB_SET_RANGE);

@@ -146,10 +146,21 @@ static int read_id(store_txn *t, const MDB_val *v, term_id *id)
 }
 
 /* The term with this key: through the alias db first. */
+/* Whether the alias tree may hold the key: in a read transaction, not when it is empty. */
+static bool may_alias(store_txn *t)
+{
+    if (t->write) return true;
+    if (!t->aliases) {
+        MDB_stat ms;
+        t->aliases = mdb_stat(txn_mdb(t), txn_dbi(t, DB_ALIAS), &ms) || ms.ms_entries ? 2 : 1;
+    }
+    return t->aliases == 2;
+}
+
 static int lookup_key(store_txn *t, const char *key, size_t kl, term_id *id)
 {
     MDB_val v;
-    int rc = sdb_get(t, DB_ALIAS, key, kl, &v);
+    int rc = may_alias(t) ? sdb_get(t, DB_ALIAS, key, kl, &v) : CLAIMDB_NOTFOUND;
     if (rc == CLAIMDB_NOTFOUND) rc = sdb_get(t, DB_TERM, key, kl, &v);
     if (rc) return rc;
     return read_id(t, &v, id);

@@ -340,6 +340,7 @@ void store_park(store_txn **tp)
     mdb_txn_reset(t->txns[0]);
     t->parked = true;
     t->stat_valid = false;
+    t->aliases = 0;
     t->txnid = 0;
 }
 

@@ -638,6 +638,29 @@ static void test_statement_limits(void **state)
     claimdb_close(db);
 }
 
+/* A prepared statement run again sees an alias made since its last run (a read transaction
+ * remembers whether the file has aliases, for its snapshot only). */
+static void test_rerun_sees_new_alias(void **state)
+{
+    fixture *f = *state;
+    claimdb *db = open_db(f->path, CLAIMDB_OPEN_CREATE);
+    exec_ok(db, "ASSERT Taliban demands withdrawal FROM 3;");
+    claimdb_stmt *st;
+    assert_int_equal(claimdb_prepare(db,
+                                     "FIND ?src WHERE \"Islamic Emirate\" demands withdrawal "
+                                     "FROM ?src;",
+                                     -1, &st, NULL),
+                     CLAIMDB_OK);
+    assert_int_equal(claimdb_step(st), CLAIMDB_DONE);
+    claimdb_reset(st);
+    exec_ok(db, "ALIAS \"Islamic Emirate\" FOR Taliban;");
+    assert_int_equal(claimdb_step(st), CLAIMDB_ROW);
+    assert_int_equal(claimdb_column_int64(st, 0), 3);
+    assert_int_equal(claimdb_step(st), CLAIMDB_DONE);
+    claimdb_finalize(st);
+    claimdb_close(db);
+}
+
 static void test_interrupt_and_laziness(void **state)
 {
     fixture *f = *state;
@@ -814,6 +837,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_citation_api, setup, teardown),
         cmocka_unit_test_setup_teardown(test_statement_snapshot_in_transaction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_statement_limits, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rerun_sees_new_alias, setup, teardown),
         cmocka_unit_test_setup_teardown(test_interrupt_and_laziness, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reader_in_child_process, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rebind_and_rerun, setup, teardown),

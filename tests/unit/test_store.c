@@ -1511,6 +1511,64 @@ static void test_map_grown_elsewhere(void **state)
 
 /* ---- cursor accounting and lifetimes ---- */
 
+/* Scans over keys with many pages of duplicates (read a page at a time), keys with one
+ * duplicate, and prefixes that end inside a key's duplicates, against what was written. */
+static void test_scan_many_duplicates(void **state)
+{
+    fx *f = *state;
+    store *st = open_db(f);
+    store_txn *t = begin(st, true);
+    term_id s = intern(t, "s"), lone = intern(t, "lone"), p = intern(t, "p"), q = intern(t, "q");
+    enum { N = 1500 };
+    term_id o[N];
+    for (int i = 0; i < N; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "o%d", i);
+        o[i] = intern(t, name);
+        put_cite(t, POL_POS, s, p, o[i], 1, NULL);
+        if (i % 3 == 0) put_cite(t, POL_POS, s, q, o[i], 1, NULL);
+    }
+    put_cite(t, POL_POS, lone, p, o[0], 1, NULL);
+    assert_int_equal(store_commit(t), CLAIMDB_OK);
+    t = begin(st, false);
+    struct {
+        store_index idx;
+        term_id prefix[2];
+        int nprefix;
+        int want;
+    } cases[] = {
+        {IDX_SPO, {s, p}, 2, N}, {IDX_SPO, {s, q}, 2, N / 3}, {IDX_SPO, {s}, 1, N + N / 3},
+        {IDX_SPO, {lone}, 1, 1}, {IDX_POS, {p}, 1, N + 1},    {IDX_POS, {q}, 1, N / 3},
+        {IDX_OSP, {o[0]}, 1, 3}, {IDX_POS, {p, o[0]}, 2, 2},  {IDX_SPO, {s, lone}, 2, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        store_cursor *c;
+        assert_int_equal(
+            store_scan_open(t, cases[i].idx, POL_POS, cases[i].prefix, cases[i].nprefix, &c),
+            CLAIMDB_OK);
+        claim_key k, prev = {0, 0, 0, 0};
+        int n = 0, r;
+        store_cursor_ops(st, true);
+        while ((r = store_cursor_next_claim(c, &k)) == CLAIMDB_ROW) {
+            term_id part[3] = {k.s, k.p, k.o};
+            if (cases[i].idx == IDX_POS) part[0] = k.p, part[1] = k.o, part[2] = k.s;
+            if (cases[i].idx == IDX_OSP) part[0] = k.o, part[1] = k.s, part[2] = k.p;
+            for (int j = 0; j < cases[i].nprefix; j++)
+                assert_true(part[j] == cases[i].prefix[j]);
+            assert_true(exists(t, POL_POS, k.s, k.p, k.o));
+            assert_true(n == 0 || memcmp(&prev, &k, sizeof k) != 0);
+            prev = k;
+            n++;
+        }
+        assert_int_equal(r, CLAIMDB_DONE);
+        assert_int_equal(n, cases[i].want);
+        /* every record moved to counts, plus the seek's and the moves past the range */
+        assert_true(store_cursor_ops(st, true) <= n + 4);
+        store_cursor_close(c);
+    }
+    store_abort(t);
+}
+
 static void test_cursor_ops(void **state)
 {
     fx *f = *state;
@@ -1790,6 +1848,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_map_growth_cursor, setup, teardown),
         cmocka_unit_test_setup_teardown(test_map_growth_busy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_map_grown_elsewhere, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_scan_many_duplicates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cursor_ops, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pending_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check, setup, teardown),
