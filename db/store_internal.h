@@ -455,6 +455,10 @@ extern const int *const pend_claim_orders[3];
 extern const int pend_ord_cite[6], pend_ord_artcite[6];
 /* The item numbers of a table in the order of key words order[0..nw); NULL: out of memory. */
 size_t *pend_sorted(const ptab *p, const int *order, int nw);
+/* The "artcite" key of a new pending citation c met in artcite order, or false when c is not
+ * new or its (claim, article) was the previous one's (*prev): several new citations of one
+ * (claim, article) need one entry, and appending a key twice would fail. */
+bool pend_artcite_key(const pend_cite *c, const pend_cite **prev, uint8_t key[ARTCITE_KEY_LEN]);
 /* Puts in ascending key order through one cursor: plain puts until the keys pass the
  * database's last key, appends from then on. */
 typedef struct swriter {

@@ -472,17 +472,9 @@ static int flush_cites(store_txn *t)
     rc = sw_open(t, DB_ARTCITE, &w);
     const pend_cite *prev = NULL;
     for (size_t i = 0; i < p->n && !rc; i++) {
-        const pend_cite *c = ptab_item(p, ks[i]);
-        if (!c->isnew) continue;
-        /* Several new citations of one (claim, article) need one entry: appending a key
-         * twice would fail. */
-        if (prev && memcmp(prev->k, c->k, 5 * sizeof c->k[0]) == 0) continue;
-        prev = c;
         uint8_t key[ARTCITE_KEY_LEN];
-        claim_key k = {(uint8_t)c->k[0], c->k[1], c->k[2], c->k[3]};
-        put_u64(key, c->k[4]);
-        claim_key_encode(key + 8, IDX_SPO, &k);
-        rc = sw_put(&w, key, sizeof key, "", 0);
+        if (pend_artcite_key(ptab_item(p, ks[i]), &prev, key))
+            rc = sw_put(&w, key, sizeof key, "", 0);
     }
     sw_close(&w);
     free(ks);
@@ -570,4 +562,15 @@ int pend_sync(store_txn *t)
         if (rc != STORE_MAPFULL) return rc;
         TRY(rc, txn_grow(t, t->loglen));
     }
+}
+
+bool pend_artcite_key(const pend_cite *c, const pend_cite **prev, uint8_t key[ARTCITE_KEY_LEN])
+{
+    if (!c->isnew) return false;
+    if (*prev && memcmp((*prev)->k, c->k, 5 * sizeof c->k[0]) == 0) return false;
+    *prev = c;
+    claim_key k = {(uint8_t)c->k[0], c->k[1], c->k[2], c->k[3]};
+    put_u64(key, c->k[4]);
+    claim_key_encode(key + 8, IDX_SPO, &k);
+    return true;
 }

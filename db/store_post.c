@@ -259,6 +259,26 @@ int post_add(store_txn *t, const uint8_t *prefix, size_t plen, const text_postin
     return rc;
 }
 
+/* The postings of the block of (kind, stem) that holds doc, decoded into *p (n of them, the
+ * caller frees), and the index of doc among them; the cursor mc is left on that block.
+ * CLAIMDB_NOTFOUND when no block holds doc. */
+static int block_load(store_txn *t, MDB_cursor *mc, const uint8_t *prefix, size_t plen,
+                      uint64_t doc, uint64_t *first, post **p, size_t *n, size_t *at)
+{
+    bool found;
+    uint64_t next;
+    MDB_val v;
+    size_t cap = 0;
+    *first = 0;
+    int rc = block_seek(t, mc, prefix, plen, doc, &found, first, &next, &v);
+    if (rc) return rc;
+    if (!found) return CLAIMDB_NOTFOUND;
+    if (!block_decode(v.mv_data, v.mv_size, *first, p, n, &cap)) return damaged(t);
+    for (*at = 0; *at < *n; ++*at)
+        if ((*p)[*at].doc == doc) return CLAIMDB_OK;
+    return CLAIMDB_NOTFOUND;
+}
+
 int post_remove(store_txn *t, uint8_t kind, const char *stem, uint64_t doc)
 {
     uint8_t prefix[PREFIX_MAX];
@@ -266,18 +286,10 @@ int post_remove(store_txn *t, uint8_t kind, const char *stem, uint64_t doc)
     MDB_cursor *mc;
     int mrc = mdb_cursor_open(txn_mdb(t), txn_dbi(t, DB_TXTPOST), &mc);
     if (mrc) return store_mdb_err(t->st, mrc, "writing the text index");
-    bool found;
-    uint64_t first = 0, next;
-    MDB_val v;
+    uint64_t first;
     post *p = NULL;
-    size_t n = 0, cap = 0;
-    int rc = block_seek(t, mc, prefix, plen, doc, &found, &first, &next, &v);
-    if (!rc && !found) rc = CLAIMDB_NOTFOUND;
-    if (!rc && !block_decode(v.mv_data, v.mv_size, first, &p, &n, &cap)) rc = damaged(t);
-    size_t i = 0;
-    while (!rc && i < n && p[i].doc != doc)
-        i++;
-    if (!rc && i == n) rc = CLAIMDB_NOTFOUND;
+    size_t n = 0, i = 0;
+    int rc = block_load(t, mc, prefix, plen, doc, &first, &p, &n, &i);
     if (!rc) {
         memmove(p + i, p + i + 1, (n - i - 1) * sizeof *p);
         rc = blocks_write(t, mc, prefix, plen, p, n - 1, true, first);
@@ -304,23 +316,14 @@ int post_find(store_txn *t, uint8_t kind, const char *stem, uint64_t doc, uint32
     MDB_cursor *mc;
     int mrc = mdb_cursor_open(txn_mdb(t), txn_dbi(t, DB_TXTPOST), &mc);
     if (mrc) return store_mdb_err(t->st, mrc, "reading the text index");
-    bool found;
-    uint64_t first = 0, next;
-    MDB_val v;
+    uint64_t first;
     post *p = NULL;
-    size_t n = 0, cap = 0;
-    int rc = block_seek(t, mc, prefix, plen, doc, &found, &first, &next, &v);
+    size_t n = 0, i = 0;
+    int rc = block_load(t, mc, prefix, plen, doc, &first, &p, &n, &i);
     mdb_cursor_close(mc);
-    if (!rc && !found) return CLAIMDB_NOTFOUND;
-    if (!rc && !block_decode(v.mv_data, v.mv_size, first, &p, &n, &cap)) rc = damaged(t);
     if (!rc) {
-        rc = CLAIMDB_NOTFOUND;
-        for (size_t i = 0; i < n; i++)
-            if (p[i].doc == doc) {
-                *tf = p[i].tf;
-                *dl = p[i].dl;
-                rc = CLAIMDB_OK;
-            }
+        *tf = p[i].tf;
+        *dl = p[i].dl;
     }
     free(p);
     return rc;

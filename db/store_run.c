@@ -256,14 +256,8 @@ static int spill_cites(store_txn *t, wbuf *w, prun *r)
     r->arts_off = w->off + w->n;
     const pend_cite *prev = NULL;
     for (size_t i = 0; i < p->n && !rc; i++) {
-        const pend_cite *c = ptab_item(p, ks[i]);
-        if (!c->isnew) continue;
-        if (prev && memcmp(prev->k, c->k, 5 * sizeof c->k[0]) == 0) continue;
-        prev = c;
         uint8_t key[ARTCITE_KEY_LEN];
-        claim_key k = {(uint8_t)c->k[0], c->k[1], c->k[2], c->k[3]};
-        put_u64(key, c->k[4]);
-        claim_key_encode(key + 8, IDX_SPO, &k);
+        if (!pend_artcite_key(ptab_item(p, ks[i]), &prev, key)) continue;
         rc = wb_put(w, key, sizeof key);
         r->narts++;
     }
