@@ -162,6 +162,8 @@ int stmt_read_term(claimdb_stmt *stmt, const ast_term *t, term_id *id);
 /* As stmt_read_term for a term in role (ROLE_*) of a pattern of polarity pol (POL_*): whether
  * it is in a claim is asked of that statistic first, in one get when it is. */
 int stmt_read_term_at(claimdb_stmt *stmt, const ast_term *t, int pol, int role, term_id *id);
+/* Warn when the claimant t of a BY is not in the database at all (with the nearest name). */
+int stmt_read_claimant(claimdb_stmt *stmt, const ast_term *t);
 /* Forget the statement's warnings (a new run, or finalize). */
 void stmt_clear_warnings(claimdb_stmt *stmt);
 /* The state of a term's spelling: CLAIMDB_TERM_* of claimdb.h. */

@@ -661,6 +661,8 @@ int plan_warn(claimdb_stmt *stmt, const ast_find *f)
                 TRY(rc,
                     stmt_read_term_at(stmt, terms[k], pat->negated ? POL_NEG : POL_POS, k, &id));
         }
+        if (pat->by.kind == TERM_CONST || pat->by.kind == TERM_PARAM)
+            TRY(rc, stmt_read_claimant(stmt, &pat->by));
     }
     /* The WITHOUT patterns' warnings, given when planning, come after these. */
     int added = stmt->nwarnings - before;

@@ -128,6 +128,7 @@ typedef struct nearest {
     size_t kl, limit;
     size_t best;   /* distance of the best so far (limit + 1: none) */
     char *display; /* its display form (owned) */
+    bool any;      /* any term of the dictionary will do, not only one in a claim */
 } nearest;
 
 /* Read at most max keys starting with the key's first plen bytes, keeping the nearest one
@@ -146,9 +147,9 @@ static int probe(store_txn *txn, nearest *n, size_t plen, size_t max)
         size_t dist = distance(n->key, n->kl, k.ptr, k.len, n->limit);
         if (dist == 0 || dist >= n->best) continue;
         term_id id;
-        bool live = false;
-        if ((rc = store_term_lookup_key(txn, k.ptr, k.len, &id)) != CLAIMDB_OK ||
-            (rc = term_live(txn, id, &live)) != CLAIMDB_OK)
+        bool live = n->any;
+        if (!live && ((rc = store_term_lookup_key(txn, k.ptr, k.len, &id)) != CLAIMDB_OK ||
+                      (rc = term_live(txn, id, &live)) != CLAIMDB_OK))
             break;
         if (!live) continue;
         char *copy = malloc(d.len + 1);
@@ -179,11 +180,11 @@ static size_t chars_len(const char *s, size_t len, int n)
 
 /* The display form of the nearest term in a claim (caller frees), or NULL when none is
  * close enough. */
-static int suggest(store_txn *txn, const char *key, size_t kl, char **out)
+static int suggest(store_txn *txn, const char *key, size_t kl, bool any, char **out)
 {
     *out = NULL;
     if (kl > SUGGEST_MAX_KEY) return CLAIMDB_OK;
-    nearest n = {key, kl, kl <= 4 ? 1 : kl <= 8 ? 2 : 3, 0, NULL};
+    nearest n = {key, kl, kl <= 4 ? 1 : kl <= 8 ? 2 : 3, 0, NULL, any};
     n.best = n.limit + 1;
     size_t near = chars_len(key, kl, 3), far = chars_len(key, kl, 1);
     int rc = CLAIMDB_OK;
@@ -218,6 +219,26 @@ static int add_warning(claimdb_stmt *stmt, size_t off, const char *text, size_t 
     return CLAIMDB_OK;
 }
 
+/* Warn that term t is in no claim (state CLAIMDB_TERM_DEAD) or not in the database, with the
+ * nearest spelling of a term in a claim (or, any: of any term of the dictionary). */
+static int warn_term(claimdb_stmt *stmt, const ast_term *t, int state, bool any)
+{
+    const char *s;
+    size_t n;
+    char buf[64];
+    int rc;
+    TRY(rc, stmt_term_text(stmt, t, &s, &n, buf, sizeof buf));
+    char *key, *near = NULL;
+    size_t kl;
+    if (store_term_key(s, n, &key, &kl) != CLAIMDB_OK) return CLAIMDB_OK; /* looked up before */
+    rc = suggest(stmt->txn, key, kl, any, &near);
+    free(key);
+    if (rc != CLAIMDB_OK) return db_store_error(stmt->db, rc);
+    rc = add_warning(stmt, t->loc.off, s, n, state, near);
+    free(near);
+    return rc;
+}
+
 int stmt_read_term(claimdb_stmt *stmt, const ast_term *t, term_id *id)
 {
     return stmt_read_term_at(stmt, t, -1, -1, id);
@@ -241,19 +262,17 @@ int stmt_read_term_at(claimdb_stmt *stmt, const ast_term *t, int pol, int role, 
         if (live || c.reviews) return CLAIMDB_OK;
         state = CLAIMDB_TERM_DEAD;
     }
-    const char *s;
-    size_t n;
-    char buf[64];
-    TRY(rc, stmt_term_text(stmt, t, &s, &n, buf, sizeof buf));
-    char *key, *near = NULL;
-    size_t kl;
-    if (store_term_key(s, n, &key, &kl) != CLAIMDB_OK) return CLAIMDB_OK; /* looked up above */
-    rc = suggest(stmt->txn, key, kl, &near);
-    free(key);
-    if (rc != CLAIMDB_OK) return db_store_error(stmt->db, rc);
-    rc = add_warning(stmt, t->loc.off, s, n, state, near);
-    free(near);
-    return rc;
+    return warn_term(stmt, t, state, false);
+}
+
+int stmt_read_claimant(claimdb_stmt *stmt, const ast_term *t)
+{
+    term_id id;
+    int rc = stmt_term_lookup(stmt, t, &id);
+    if (rc != CLAIMDB_OK) return rc;
+    /* Claimants have no statistic: a term of the dictionary may or may not be one, and
+     * finding out would read every citation, so only a name the dictionary lacks is said. */
+    return id ? CLAIMDB_OK : warn_term(stmt, t, CLAIMDB_TERM_ABSENT, true);
 }
 
 int claimdb_warning_count(claimdb_stmt *stmt)

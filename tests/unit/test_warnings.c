@@ -98,6 +98,28 @@ static void misspelt_terms_are_warned_with_the_nearest(void **state)
     assert_string_equal(w, "");
 }
 
+/* A claimant has no statistic: a name the dictionary lacks is warned about (the nearest term
+ * of the dictionary suggested, a claimant being one), a known term never. */
+static void claimants_missing_from_the_dictionary(void **state)
+{
+    fixture *f = *state;
+    char w[2048];
+    assert_int_equal(claimdb_exec(f->db,
+                                  "ASSERT Taliban demand withdrawal FROM 1 BY \"Zabihullah "
+                                  "Mujahid\";",
+                                  NULL, NULL),
+                     CLAIMDB_OK);
+    run(f->db, "FIND ?o WHERE Taliban demand ?o FROM ?a BY \"Zabihulah Mujahid\";", w, sizeof w);
+    assert_string_equal(w, "43 \"Zabihulah Mujahid\" is not in the database; did you mean "
+                           "\"Zabihullah Mujahid\"?\n");
+    run(f->db, "FIND ?o WHERE Taliban demand ?o FROM ?a BY \"Zabihullah Mujahid\";", w, sizeof w);
+    assert_string_equal(w, "");
+    /* a term of the dictionary that is no claimant: not said (finding out reads every
+     * citation), the run simply finds nothing */
+    run(f->db, "FIND ?o WHERE Taliban demand ?o FROM ?a BY pizza;", w, sizeof w);
+    assert_string_equal(w, "");
+}
+
 static void parameters_and_reruns(void **state)
 {
     fixture *f = *state;
@@ -229,6 +251,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(misspelt_terms_are_warned_with_the_nearest, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(claimants_missing_from_the_dictionary, setup, teardown),
         cmocka_unit_test_setup_teardown(parameters_and_reruns, setup, teardown),
         cmocka_unit_test_setup_teardown(find_reruns, setup, teardown),
         cmocka_unit_test_setup_teardown(term_states, setup, teardown),
