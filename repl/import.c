@@ -231,8 +231,11 @@ int import_review(import_ctx *ic, const claimdb_review *r, long line, long col)
     if (added & CLAIMDB_ATTACHED_REVIEW) ic->links_added++;
     if (added & CLAIMDB_RATING_UNMAPPED) {
         ic->unmapped++;
+        /* A record without a rating that updates a stored review keeps the stored label,
+         * which is the one unmapped: this record has none to name. */
         int created;
-        (*strmap_put(&ic->unmapped_labels, r->rating, strlen(r->rating), &created))++;
+        if (r->rating)
+            (*strmap_put(&ic->unmapped_labels, r->rating, strlen(r->rating), &created))++;
     }
     return 0;
 }

@@ -120,5 +120,13 @@ mkdir -p far/bin && cp "$prog" far/bin/claimdb
     'REVIEW URL "u" TEXT "t" RATING "PANTS on fire!!"; SHOW REVIEWS;') | cut -f5 > far.txt
 [ "$(cat far.txt)" = false ] || fail "the built-in table away from the tree: $(cat far.txt)"
 
+# A record without a rating that updates a review whose stored rating is unmapped: the review
+# is still counted as unmapped, and only the label a record gave is named (this crashed: found
+# by the import_jsonl fuzz target).
+printf '%s\n' '{"type":"review","url":"https://x.example/1","claim_reviewed":"A b c.","rating":"Wobbly","subject":"A","predicate":"b","object":"c"}' \
+    '{"type":"review","url":"https://x.example/1","claim_reviewed":"A b c!"}' > unmapped.jsonl
+"$prog" import unmapped.db unmapped.jsonl > out 2>&1 || fail "update of an unmapped review: $(cat out)"
+grep -q '2 with an unmapped rating ("Wobbly" 1: verdict other)' out || fail "unmapped count: $(cat out)"
+
 [ $fails = 0 ] || { echo "$fails failure(s)"; exit 1; }
 echo "prog_reviews: ok"
