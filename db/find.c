@@ -29,17 +29,23 @@ static int offer(find_exec *fx, const value *out)
     return 1;
 }
 
+/* FIND COUNT(*), COUNT(*)... of one pattern in one step, with no FILTER, grouping or order:
+ * the shape both counts without rows below start from. */
+static bool only_count_of_one_pattern(const ast_find *f, const plan *pl)
+{
+    if (f->npats != 1 || pl->nsteps != 1 || f->filter || f->ngroup || f->norder) return false;
+    for (size_t i = 0; i < f->nitems; i++)
+        if (f->items[i].expr->kind != EXPR_AGG || f->items[i].expr->op != AGG_COUNT_STAR)
+            return false;
+    return true;
+}
+
 /* FIND COUNT(*) WHERE one pattern with at most one constant and nothing else is answered
  * from the per-term statistics the store keeps, without reading the claims. */
 static int count_from_stats(find_exec *fx, bool *fast, int64_t *n)
 {
-    const ast_find *f = fx->f;
     *fast = false;
-    if (f->npats != 1 || fx->pl.nsteps != 1 || f->filter || f->ngroup || f->norder)
-        return CLAIMDB_OK;
-    for (size_t i = 0; i < f->nitems; i++)
-        if (f->items[i].expr->kind != EXPR_AGG || f->items[i].expr->op != AGG_COUNT_STAR)
-            return CLAIMDB_OK;
+    if (!only_count_of_one_pattern(fx->f, &fx->pl)) return CLAIMDB_OK;
     const step_plan *sp = &fx->pl.steps[0];
     const ast_pattern *pat = sp->pat;
     if (pat->ncited || pat->has_sources || pat->from.kind != TERM_NONE || sp->reviewed ||
@@ -79,14 +85,9 @@ static int count_from_stats(find_exec *fx, bool *fast, int64_t *n)
  * claims). */
 static int count_by_sources(find_exec *fx, bool *fast, int64_t *n)
 {
-    const ast_find *f = fx->f;
     *fast = false;
-    if (f->npats != 1 || fx->pl.nsteps != 1 || f->filter || f->ngroup || f->norder ||
-        !store_txn_snapshot(fx->stmt->txn))
+    if (!only_count_of_one_pattern(fx->f, &fx->pl) || !store_txn_snapshot(fx->stmt->txn))
         return CLAIMDB_OK;
-    for (size_t i = 0; i < f->nitems; i++)
-        if (f->items[i].expr->kind != EXPR_AGG || f->items[i].expr->op != AGG_COUNT_STAR)
-            return CLAIMDB_OK;
     const step_plan *sp = &fx->pl.steps[0];
     const ast_pattern *pat = sp->pat;
     if (!pat->has_sources || pat->independent || pat->ncited || sp->reviewed || sp->both_pol ||

@@ -8,15 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int cmp_spo(const void *a, const void *b)
-{
-    const claim_key *x = a, *y = b;
-    if (x->s != y->s) return x->s < y->s ? -1 : 1;
-    if (x->p != y->p) return x->p < y->p ? -1 : 1;
-    if (x->o != y->o) return x->o < y->o ? -1 : 1;
-    return 0;
-}
-
 /* The claims several articles cite (CITED BY a OR b …), each once, in s, p, o order as one
  * article's range gives them. */
 static int level_merge_articles(find_exec *fx, level *l, const term_id *prefix)
@@ -46,13 +37,7 @@ static int level_merge_articles(find_exec *fx, level *l, const term_id *prefix)
         if (store_step_err(r)) return find_store_err(fx, r);
     }
     if (rc == CLAIMDB_NOMEM) return db_nomem(fx->stmt->db);
-    if (l->nkeys > 1) {
-        qsort(l->keys, l->nkeys, sizeof *l->keys, cmp_spo);
-        size_t w = 1;
-        for (size_t i = 1; i < l->nkeys; i++)
-            if (cmp_spo(&l->keys[i], &l->keys[w - 1]) != 0) l->keys[w++] = l->keys[i];
-        l->nkeys = w;
-    }
+    l->nkeys = claim_keys_sort_unique(l->keys, l->nkeys);
     return CLAIMDB_OK;
 }
 

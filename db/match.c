@@ -138,15 +138,6 @@ static int doc_list(store_txn *txn, uint8_t kind, const char *stem, uint64_t **o
     return CLAIMDB_OK;
 }
 
-static int cmp_spo(const void *a, const void *b)
-{
-    const claim_key *x = a, *y = b;
-    if (x->s != y->s) return x->s < y->s ? -1 : 1;
-    if (x->p != y->p) return x->p < y->p ? -1 : 1;
-    if (x->o != y->o) return x->o < y->o ? -1 : 1;
-    return 0;
-}
-
 int match_claims(store_txn *txn, text_tokenizer *tk, uint8_t kind, int pos, const match_query *q,
                  uint8_t pol, claim_key **keys, size_t *nkeys)
 {
@@ -206,13 +197,7 @@ int match_claims(store_txn *txn, text_tokenizer *tk, uint8_t kind, int pos, cons
         free(k);
         return rc;
     }
-    if (n > 1) {
-        qsort(k, n, sizeof *k, cmp_spo);
-        size_t w = 1;
-        for (size_t i = 1; i < n; i++)
-            if (cmp_spo(&k[i], &k[w - 1]) != 0) k[w++] = k[i];
-        n = w;
-    }
+    n = claim_keys_sort_unique(k, n);
     *keys = k;
     *nkeys = n;
     return CLAIMDB_OK;

@@ -59,6 +59,10 @@ typedef struct claim_key {
     term_id s, p, o;
 } claim_key;
 
+/* Sort keys[0..n) in s, p, o order (the polarity is not compared: the callers' keys share one)
+ * and drop repeats; the number left. */
+size_t claim_keys_sort_unique(claim_key *keys, size_t n);
+
 typedef struct store_text {
     const char *ptr; /* NULL: absent */
     size_t len;

@@ -1062,3 +1062,22 @@ int claims_rewrite_term(store_txn *t, term_id from, term_id to)
     free(claims);
     return rc ? rc : rewrite_claimants(t, from, to);
 }
+
+static int cmp_spo(const void *a, const void *b)
+{
+    const claim_key *x = a, *y = b;
+    if (x->s != y->s) return x->s < y->s ? -1 : 1;
+    if (x->p != y->p) return x->p < y->p ? -1 : 1;
+    if (x->o != y->o) return x->o < y->o ? -1 : 1;
+    return 0;
+}
+
+size_t claim_keys_sort_unique(claim_key *keys, size_t n)
+{
+    if (n < 2) return n;
+    qsort(keys, n, sizeof *keys, cmp_spo);
+    size_t w = 1;
+    for (size_t i = 1; i < n; i++)
+        if (cmp_spo(&keys[i], &keys[w - 1]) != 0) keys[w++] = keys[i];
+    return w;
+}
