@@ -952,75 +952,56 @@ static int drop_all(store_txn *t)
     return CLAIMDB_OK;
 }
 
-static int rebuild_reviews(store_txn *t)
+/* Call fn with every record of db, in key order, until it returns an error. */
+static int each_record(store_txn *t, int db,
+                       int (*fn)(store_txn *t, const MDB_val *k, const MDB_val *v))
 {
     store_cursor *c;
-    int rc = cur_open(t, DB_REVIEW, NULL, 0, &c), r = 0;
+    int rc = cur_open(t, db, NULL, 0, &c), r = 0;
     MDB_val k, v;
-    while (!rc && (r = cur_step(c, &k, &v)) == CLAIMDB_ROW) {
-        store_review rv = {0};
-        if (k.mv_size != 8 || review_value_decode(v.mv_data, v.mv_size, &rv)) {
-            rc = store_seterr(t->st, CLAIMDB_CORRUPT, "damaged review record");
-            break;
-        }
-        rv.id = get_u64(k.mv_data);
-        rc = text_index_review(t, &rv, 1);
-    }
+    while (!rc && (r = cur_step(c, &k, &v)) == CLAIMDB_ROW)
+        rc = fn(t, &k, &v);
     store_cursor_close(c);
     return rc ? rc : store_step_err(r);
+}
+
+static int rebuild_review(store_txn *t, const MDB_val *k, const MDB_val *v)
+{
+    store_review rv = {0};
+    if (k->mv_size != 8 || review_value_decode(v->mv_data, v->mv_size, &rv))
+        return store_seterr(t->st, CLAIMDB_CORRUPT, "damaged review record");
+    rv.id = get_u64(k->mv_data);
+    return text_index_review(t, &rv, 1);
 }
 
 /* The alias texts first: claims are indexed with them. */
-static int rebuild_aliases(store_txn *t)
+static int rebuild_alias(store_txn *t, const MDB_val *k, const MDB_val *v)
 {
-    store_cursor *c;
-    int rc = cur_open(t, DB_ALIAS, NULL, 0, &c), r = 0;
-    MDB_val k, v;
-    while (!rc && (r = cur_step(c, &k, &v)) == CLAIMDB_ROW) {
-        MDB_val own;
-        store_text d;
-        if (v.mv_size != 8) {
-            rc = store_seterr(t->st, CLAIMDB_CORRUPT, "damaged alias");
-            break;
-        }
-        term_id canonical = get_u64(v.mv_data);
-        if ((rc = sdb_get(t, DB_TERM, k.mv_data, k.mv_size, &own))) break;
-        if (own.mv_size != 8) {
-            rc = store_seterr(t->st, CLAIMDB_CORRUPT, "damaged term dictionary");
-            break;
-        }
-        if ((rc = store_term_text(t, get_u64(own.mv_data), &d))) break;
-        /* d is in the map, which the write below may change: copy it. */
-        char *copy = malloc(d.len ? d.len : 1);
-        if (!copy) {
-            rc = store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
-            break;
-        }
-        memcpy(copy, d.ptr, d.len);
-        rc = text_alias_added(t, get_u64(own.mv_data), canonical, copy, d.len);
-        free(copy);
-    }
-    store_cursor_close(c);
-    return rc ? rc : store_step_err(r);
+    MDB_val own;
+    store_text d;
+    if (v->mv_size != 8) return store_seterr(t->st, CLAIMDB_CORRUPT, "damaged alias");
+    term_id canonical = get_u64(v->mv_data);
+    int rc = sdb_get(t, DB_TERM, k->mv_data, k->mv_size, &own);
+    if (rc) return rc;
+    if (own.mv_size != 8) return store_seterr(t->st, CLAIMDB_CORRUPT, "damaged term dictionary");
+    if ((rc = store_term_text(t, get_u64(own.mv_data), &d))) return rc;
+    /* d is in the map, which the write below may change: copy it. */
+    char *copy = malloc(d.len ? d.len : 1);
+    if (!copy) return store_seterr(t->st, CLAIMDB_NOMEM, "out of memory");
+    memcpy(copy, d.ptr, d.len);
+    rc = text_alias_added(t, get_u64(own.mv_data), canonical, copy, d.len);
+    free(copy);
+    return rc;
 }
 
-static int rebuild_quotes(store_txn *t)
+static int rebuild_quote(store_txn *t, const MDB_val *k, const MDB_val *v)
 {
-    store_cursor *c;
-    int rc = cur_open(t, DB_CITE, NULL, 0, &c), r = 0;
-    MDB_val k, v;
-    while (!rc && (r = cur_step(c, &k, &v)) == CLAIMDB_ROW) {
-        store_citation ct;
-        if (k.mv_size != CITE_KEY_LEN || cite_value_decode(v.mv_data, v.mv_size, &ct)) {
-            rc = store_seterr(t->st, CLAIMDB_CORRUPT, "damaged citation");
-            break;
-        }
-        const uint8_t *p = k.mv_data;
-        claim_key ck = claim_key_get(p);
-        rc = text_index_quote(t, &ck, get_u64(p + CITE_ART_OFF), ct.quote, ct.claimant);
-    }
-    store_cursor_close(c);
-    return rc ? rc : store_step_err(r);
+    store_citation ct;
+    if (k->mv_size != CITE_KEY_LEN || cite_value_decode(v->mv_data, v->mv_size, &ct))
+        return store_seterr(t->st, CLAIMDB_CORRUPT, "damaged citation");
+    const uint8_t *p = k->mv_data;
+    claim_key ck = claim_key_get(p);
+    return text_index_quote(t, &ck, get_u64(p + CITE_ART_OFF), ct.quote, ct.claimant);
 }
 
 static int rebuild_claims(store_txn *t)
@@ -1043,11 +1024,12 @@ int text_rebuild_apply(store_txn *t)
 {
     bool quotes, claims;
     int rc = pend_sync(t);
-    if (rc || (rc = drop_all(t)) || (rc = rebuild_reviews(t)) || (rc = rebuild_aliases(t)) ||
+    if (rc || (rc = drop_all(t)) || (rc = each_record(t, DB_REVIEW, rebuild_review)) ||
+        (rc = each_record(t, DB_ALIAS, rebuild_alias)) ||
         (rc = kind_on(t, STORE_TEXT_QUOTE, &quotes)) ||
         (rc = kind_on(t, STORE_TEXT_CLAIM, &claims)))
         return rc;
-    if (quotes && (rc = rebuild_quotes(t))) return rc;
+    if (quotes && (rc = each_record(t, DB_CITE, rebuild_quote))) return rc;
     return claims ? rebuild_claims(t) : CLAIMDB_OK;
 }
 
@@ -1098,7 +1080,8 @@ int text_kinds_apply(store_txn *t, unsigned kinds)
     unsigned old = (unsigned)v;
     /* The hooks index what the counter names: set first, so that a build's documents go in. */
     if ((rc = meta_set(t, "text.kinds", kinds))) return rc;
-    if ((kinds & ~old & STORE_TEXT_ON_QUOTES) && (rc = rebuild_quotes(t))) return rc;
+    if ((kinds & ~old & STORE_TEXT_ON_QUOTES) && (rc = each_record(t, DB_CITE, rebuild_quote)))
+        return rc;
     if ((kinds & ~old & STORE_TEXT_ON_CLAIMS) && (rc = rebuild_claims(t))) return rc;
     /* The builds' postings are pending: written before a drop edits the same tree. */
     if ((old & ~kinds) && (rc = pend_sync(t))) return rc;
