@@ -116,15 +116,11 @@ long import_getline(import_ctx *ic, char **line, size_t *cap)
     return (long)n;
 }
 
-/* FNV-1a, with the kind of record first. */
+/* The row's hash, with the kind of record first. */
 static uint64_t row_hash(int kind, const char *s, size_t n)
 {
-    uint64_t h = 1469598103934665603ULL ^ (uint64_t)(unsigned)kind;
-    h *= 1099511628211ULL;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ULL;
-    }
+    unsigned char k = (unsigned char)kind;
+    uint64_t h = hash_bytes(hash_bytes(HASH_INIT, &k, 1), s, n);
     return h ? h : 1; /* 0 marks a free slot */
 }
 

@@ -41,14 +41,6 @@ typedef struct ingest {
     int failed;
 } ingest;
 
-static uint64_t text_hash(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-    return h;
-}
-
 static known *find_known(ingest *g, int64_t id)
 {
     for (size_t i = 0; i < g->n; i++)
@@ -100,7 +92,7 @@ static int load_known(ingest *g)
             size_t len = strlen(t);
             if (len) {
                 g->arts[i].has_text = 1;
-                g->arts[i].hash = text_hash(t, len);
+                g->arts[i].hash = hash_bytes(HASH_INIT, t, len);
                 g->arts[i].has_sig = claimdb_signature(t, len, g->arts[i].sig) > 0;
             }
         }
@@ -292,7 +284,7 @@ static int store_article(ingest *g, const article *a, progress *prog)
  * another text (1), else stored with its claims. */
 static int ingest_text(ingest *g, article *a, progress *prog)
 {
-    a->hash = text_hash(a->text.p, a->text.len);
+    a->hash = hash_bytes(HASH_INIT, a->text.p, a->text.len);
     const known *same = same_text(g, a->hash);
     if (same) {
         progress_end(prog);

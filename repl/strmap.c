@@ -6,19 +6,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-static size_t hash_bytes(const char *s, size_t n)
+uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
 {
-    uint64_t h = 1469598103934665603ULL;
+    const unsigned char *s = p;
     for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
+        h ^= s[i];
         h *= 1099511628211ULL;
     }
-    return (size_t)h;
+    return h;
 }
 
 static size_t strmap_find(const strmap *m, const char *key, size_t len)
 {
-    size_t i = hash_bytes(key, len) & (m->cap - 1);
+    size_t i = (size_t)hash_bytes(HASH_INIT, key, len) & (m->cap - 1);
     while (m->keys[i] && (m->lens[i] != len || memcmp(m->keys[i], key, len)))
         i = (i + 1) & (m->cap - 1);
     return i;

@@ -3,6 +3,12 @@
 #define CLAIMDB_REPL_STRMAP_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+/* FNV-1a: HASH_INIT continued over n bytes with hash_bytes(HASH_INIT, p, n), the map's
+ * hash and the program's one for rows and texts seen before. */
+#define HASH_INIT 1469598103934665603ULL
+uint64_t hash_bytes(uint64_t h, const void *p, size_t n);
 
 /* Open addressing with linear probing; the map owns copies of its keys. */
 typedef struct strmap {
